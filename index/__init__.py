@@ -1,0 +1,40 @@
+"""newsdesk's headless core: ingest, index, search. No user interface in here.
+
+The public API is what this module exports; the reader app and the CLI use
+nothing else.
+"""
+
+from index.article import Article
+from index.config import Config, load_config
+from index.errors import (
+    ArticleNotFound,
+    ConfigError,
+    CorpusError,
+    IngestError,
+    NewsdeskError,
+    QueryError,
+    UsageError,
+)
+from index.indexer import UpdateStats
+from index.library import ArticleSummary, Library, LibraryStatus
+from index.search import FacetValue, Hit, SearchResults
+
+__all__ = [
+    "Article",
+    "ArticleNotFound",
+    "ArticleSummary",
+    "Config",
+    "ConfigError",
+    "CorpusError",
+    "FacetValue",
+    "Hit",
+    "IngestError",
+    "Library",
+    "LibraryStatus",
+    "NewsdeskError",
+    "QueryError",
+    "SearchResults",
+    "UpdateStats",
+    "UsageError",
+    "load_config",
+]

@@ -1,0 +1,40 @@
+"""Exceptions raised by the headless core.
+
+Every error a user can cause is a subclass of :class:`NewsdeskError` and carries a
+one-line message fit to print as is. The CLI maps :class:`UsageError` to exit code 2
+and every other :class:`NewsdeskError` to exit code 1.
+"""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class for every error newsdesk reports to a user."""
+
+    exit_code = 1
+
+
+class UsageError(NewsdeskError):
+    """The user asked for something malformed (bad argument, bad config)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """config.yaml (or a file it names) is missing, malformed or has a wrong value."""
+
+
+class QueryError(UsageError):
+    """A search query could not be parsed."""
+
+
+class CorpusError(NewsdeskError):
+    """The corpus folder cannot be read or the state dir cannot be written."""
+
+
+class ArticleNotFound(NewsdeskError):
+    """No article has the given id or path."""
+
+
+class IngestError(NewsdeskError):
+    """One file could not be turned into articles; the run goes on without it."""

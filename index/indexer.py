@@ -1,0 +1,274 @@
+"""Bring the article store and the Whoosh index up to date with the corpus.
+
+An update runs in two phases under one lock, so only one writer exists at a
+time and readers are never blocked:
+
+1. *ingest*: find added, changed and deleted files (size and mtime first, the
+   content hash only when those differ), parse them in worker processes and
+   commit the result to the article store in one transaction;
+2. *index*: apply the same changes to Whoosh. A full (re)build writes a fresh
+   index folder with one writer process per core and switches to it by
+   recording its name in the store, so searchers keep the old index until the
+   new one is complete. A crash anywhere leaves the store marked "not synced",
+   and the next update rebuilds the index from the store by itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from whoosh import index as whoosh_index
+from whoosh.multiproc import MpWriter
+
+from index.article import Article
+from index.config import Config
+from index.errors import CorpusError
+from index.ingest.discover import discover
+from index.ingest.reader import FileResult, ReaderSettings, read_entries
+from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, build_schema
+from index.store import ArticleStore, FileState
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)``; phase is "reading" or "indexing"."""
+
+META_INDEX_DIR = "whoosh_dir"
+META_SYNCED = "whoosh_synced"
+_FULL_BUILD_MIN_DOCS = 2000
+_STORE_BATCH = 500
+
+
+@dataclass(slots=True)
+class UpdateStats:
+    """What one update did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    """Articles in the store after the update."""
+    seconds: float = 0.0
+    rebuilt_index: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def docs_per_second(self) -> float:
+        """Added and updated articles per second of the whole update."""
+        changed = self.added + self.updated
+        return changed / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        """The one-line summary printed after ``newsdesk index``."""
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.skipped} skipped, {self.unchanged} unchanged; {self.articles} articles "
+            f"in {self.seconds:.1f} s ({self.docs_per_second:.0f} docs/s)"
+        )
+
+
+def document_fields(article: Article) -> dict[str, object]:
+    """The Whoosh document for one article."""
+    doc: dict[str, object] = {
+        "id": article.id,
+        "path": article.path,
+        "title": article.title,
+        "body": article.text,
+        "language": article.language or "",
+        "tags": ",".join(article.tags),
+    }
+    if article.source:
+        doc["source"] = article.source
+    if article.author:
+        doc["author"] = article.author
+    if article.date:
+        doc["date"] = datetime.fromisoformat(article.date)
+    facet_values = {
+        "source": article.source or "",
+        "date": article.date or "",
+        "tags": MULTI_VALUE_SEPARATOR.join(article.tags),
+        "author": article.author or "",
+        "language": article.language or "",
+    }
+    for facet, value in facet_values.items():
+        doc[FACET_COLUMNS[facet]] = value.encode("utf-8", "surrogatepass")
+    return doc
+
+
+class Indexer:
+    """Runs updates for one corpus and state dir."""
+
+    def __init__(self, corpus: Path, state_dir: Path, store: ArticleStore, config: Config) -> None:
+        self.corpus = corpus
+        self.state_dir = state_dir
+        self.store = store
+        self.config = config
+        self.lock = FileLock(str(state_dir / "update.lock"))
+
+    # -- the index folder -------------------------------------------------------
+    def index_dir(self) -> Path | None:
+        """The current Whoosh folder, if the store names one that exists."""
+        name = self.store.get_meta(META_INDEX_DIR)
+        if not name:
+            return None
+        path = self.state_dir / name
+        return path if whoosh_index.exists_in(str(path)) else None
+
+    def index_in_sync(self) -> bool:
+        """True when the Whoosh index reflects the store exactly."""
+        return self.index_dir() is not None and self.store.get_meta(META_SYNCED) == "1"
+
+    # -- update -------------------------------------------------------------------
+    def update(
+        self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
+    ) -> UpdateStats:
+        """Bring store and index up to date; waits ``wait`` s for another update (-1: forever)."""
+        try:
+            with self.lock.acquire(timeout=wait):
+                return self._update_locked(rebuild, progress)
+        except Timeout:
+            raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
+
+    def _update_locked(self, rebuild: bool, progress: ProgressCallback | None) -> UpdateStats:
+        started = time.perf_counter()
+        stats = UpdateStats()
+        ingest = self.config.ingest
+        found = discover(self.corpus, ingest.extensions, skip=[self.state_dir])
+        stats.warnings.extend(found.warnings)
+        known = {} if rebuild else self.store.file_states()
+        present = {entry.relpath for entry in found.files}
+        removed_paths = sorted(set(known) - present)
+        to_read = []
+        for entry in found.files:
+            state = known.get(entry.relpath)
+            if state is not None and state.size == entry.size and state.mtime_ns == entry.mtime_ns:
+                stats.unchanged += 1
+                if state.skipped:
+                    stats.skipped += 1
+            else:
+                to_read.append(entry)
+
+        changed_paths: list[str] = list(removed_paths)
+        new_articles: list[Article] = []
+        settings = ReaderSettings.from_config(ingest)
+        full_build = rebuild or not self.index_in_sync()
+        with self.store.transaction() as db:
+            ArticleStore.set_meta(db, META_SYNCED, "0")
+            if rebuild:
+                db.execute("DELETE FROM files")
+                db.execute("DELETE FROM articles")
+            for path in removed_paths:
+                stats.removed += len(self.store.by_path(path))
+                ArticleStore.remove_file(db, path)
+            done = 0
+            for result in read_entries(to_read, settings, ingest.workers):
+                done += 1
+                if progress and (done % 100 == 0 or done == len(to_read)):
+                    progress("reading", done, len(to_read))
+                self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
+        if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
+            self._full_build(progress)
+            stats.rebuilt_index = True
+        elif changed_paths:
+            self._apply_changes(changed_paths, new_articles, progress)
+        else:
+            self._mark_synced(self.store.get_meta(META_INDEX_DIR) or "")
+        stats.articles = self.store.count()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _record(
+        self, db: object, result: FileResult, known: dict[str, FileState], stats: UpdateStats,
+        changed_paths: list[str], new_articles: list[Article], keep: bool,
+    ) -> None:
+        entry = result.entry
+        old = known.get(entry.relpath)
+        state = FileState(entry.relpath, entry.size, entry.mtime_ns, result.hash, result.skipped)
+        ArticleStore.put_file(db, state)  # type: ignore[arg-type]
+        if old is not None and old.hash == result.hash and old.skipped == result.skipped:
+            stats.unchanged += 1  # touched, not changed
+            return
+        for warning in result.warnings:
+            stats.warnings.append(f"{entry.relpath}: {warning}")
+        if result.skipped:
+            stats.skipped += 1
+            stats.warnings.append(f"{entry.relpath}: skipped: {result.skipped}")
+        ArticleStore.replace_articles(db, entry.relpath, result.articles)  # type: ignore[arg-type]
+        if old is None or old.skipped:
+            stats.added += len(result.articles)
+        else:
+            stats.updated += len(result.articles)
+        changed_paths.append(entry.relpath)
+        if keep:
+            new_articles.extend(result.articles)
+
+    def _mark_synced(self, dir_name: str) -> None:
+        with self.store.transaction() as db:
+            ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
+            ArticleStore.set_meta(db, META_SYNCED, "1")
+
+    def _apply_changes(
+        self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None
+    ) -> None:
+        index_dir = self.index_dir()
+        assert index_dir is not None
+        ix = whoosh_index.open_dir(str(index_dir))
+        writer = ix.writer(limitmb=self.config.index.writer_memory_mb)
+        try:
+            for path in changed_paths:
+                writer.delete_by_term("path", path)
+            for done, article in enumerate(articles, 1):
+                writer.add_document(**document_fields(article))
+                if progress and done % 100 == 0:
+                    progress("indexing", done, len(articles))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            ix.close()
+        self._mark_synced(index_dir.name)
+
+    def _full_build(self, progress: ProgressCallback | None) -> None:
+        name = f"whoosh-{time.time_ns()}"
+        target = self.state_dir / name
+        target.mkdir()
+        total = self.store.count()
+        ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
+        procs = self.config.index.procs or os.cpu_count() or 1
+        limitmb = self.config.index.writer_memory_mb
+        if procs > 1 and total >= _FULL_BUILD_MIN_DOCS:
+            writer = MpWriter(
+                ix, procs=procs, batchsize=self.config.index.batch_size, multisegment=True,
+                limitmb=limitmb, start_method="spawn",
+            )
+        else:
+            writer = ix.writer(limitmb=limitmb)
+        try:
+            for done, article in enumerate(self.store.iter_articles(), 1):
+                writer.add_document(**document_fields(article))
+                if progress and (done % 200 == 0 or done == total):
+                    progress("indexing", done, total)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        ix.close()
+        self._mark_synced(name)
+        self._remove_stale_index_dirs(keep=name)
+
+    def _remove_stale_index_dirs(self, keep: str) -> None:
+        # Searchers still open on an old folder keep reading their open files
+        # (POSIX unlink semantics), so removing it under them is safe.
+        for path in self.state_dir.glob("whoosh-*"):
+            if path.name != keep and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,122 @@
+"""Read one corpus file into cleaned articles; runs in worker processes.
+
+Nothing a file contains can stop a run: every problem becomes a ``skipped``
+reason or a warning on the :class:`FileResult`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.article import Article
+from index.config import IngestConfig
+from index.errors import IngestError
+from index.ingest.clean import Cleaner
+from index.ingest.discover import FileEntry
+from index.ingest.formats import ParseOptions, parse_file
+
+# Below this many files a process pool costs more to start than it saves.
+_POOL_THRESHOLD = 64
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What reading one file gave."""
+
+    entry: FileEntry
+    hash: str = ""
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    """The parts of the config a worker process needs (picklable)."""
+
+    max_bytes: int
+    cleaner: Cleaner
+    parse_options: ParseOptions
+
+    @classmethod
+    def from_config(cls, config: IngestConfig) -> ReaderSettings:
+        """Settings for ``config``."""
+        cleaner = Cleaner.from_patterns(
+            config.boilerplate + config.extra_boilerplate,
+            config.title_max_chars,
+            config.default_language,
+        )
+        options = ParseOptions(json_fields={k: tuple(v) for k, v in config.json_fields.items()})
+        return cls(int(config.max_file_mb * 1024 * 1024), cleaner, options)
+
+
+def content_hash(data: bytes) -> str:
+    """Hash of a file's bytes, to tell a touched file from a changed one."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
+    """Read, parse and clean one file."""
+    result = FileResult(entry)
+    if entry.size > settings.max_bytes:
+        result.skipped = f"larger than {settings.max_bytes / 1024 / 1024:g} MB"
+        return result
+    try:
+        with open(entry.abspath, "rb") as handle:
+            data = handle.read(settings.max_bytes + 1)
+    except OSError as exc:
+        result.skipped = f"cannot read: {exc.strerror or exc}"
+        return result
+    if len(data) > settings.max_bytes:
+        result.skipped = f"larger than {settings.max_bytes / 1024 / 1024:g} MB"
+        return result
+    result.hash = content_hash(data)
+    if not data.strip():
+        result.skipped = "empty file"
+        return result
+    head = data[:8192]
+    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        result.skipped = "binary file"
+        return result
+    try:
+        raws, warnings = parse_file(Path(entry.abspath), data, settings.parse_options)
+    except IngestError as exc:
+        result.skipped = str(exc)
+        return result
+    result.warnings.extend(warnings)
+    for item, raw in enumerate(raws):
+        article = settings.cleaner.article(raw, entry.relpath, item)
+        if article is not None:
+            result.articles.append(article)
+    if not result.articles:
+        result.skipped = "no article text found"
+    return result
+
+
+_worker_settings: ReaderSettings | None = None
+
+
+def _init_worker(settings: ReaderSettings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _read_in_worker(entry: FileEntry) -> FileResult:
+    assert _worker_settings is not None
+    return read_entry(entry, _worker_settings)
+
+
+def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: int) -> Iterator[FileResult]:
+    """Read ``entries`` (in parallel when there are many), yielding results in order."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(entries) < _POOL_THRESHOLD:
+        for entry in entries:
+            yield read_entry(entry, settings)
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        yield from pool.map(_read_in_worker, entries, chunksize=32)

@@ -1,0 +1,167 @@
+"""The public face of the headless core: one corpus, its store, index and searcher."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import locations
+from index.article import Article
+from index.config import Config
+from index.errors import ArticleNotFound, CorpusError, UsageError
+from index.indexer import Indexer, ProgressCallback, UpdateStats
+from index.ingest.discover import corpus_root
+from index.search import ArticleSearcher, SearchResults
+from index.store import ArticleStore
+
+_ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+_ITEM_SUFFIX = re.compile(r"^(.*)#(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What a list of articles shows for each."""
+
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStatus:
+    """How far the index is."""
+
+    articles: int
+    indexed: bool
+    in_sync: bool
+
+
+class Library:
+    """A corpus opened for reading, searching and updating.
+
+    >>> lib = Library.open(Path("articles"))
+    >>> lib.update()                      # index new and changed files
+    >>> lib.search('"launch pad"').total
+    """
+
+    def __init__(self, corpus: Path, state_dir: Path, config: Config) -> None:
+        self.corpus = corpus
+        self.root = corpus_root(corpus)
+        self.state_dir = state_dir
+        self.config = config
+        self.store = ArticleStore(state_dir / "articles.db")
+        self._indexer = Indexer(corpus, state_dir, self.store, config)
+        self._searcher = ArticleSearcher(self._indexer.index_dir, self.store, config.search)
+
+    @classmethod
+    def open(
+        cls, corpus: Path | None = None, state_dir: Path | None = None, config: Config | None = None
+    ) -> Library:
+        """Open ``corpus`` (else the config's, else the bundled demo corpus)."""
+        config = config or Config()
+        corpus = corpus or config.corpus or locations.demo_corpus()
+        corpus = corpus.expanduser()
+        if not corpus.exists():
+            raise UsageError(f"{corpus}: corpus not found")
+        if not (corpus.is_dir() or corpus.is_file()):
+            raise UsageError(f"{corpus}: not a folder or a file")
+        state_dir = (state_dir or config.state_dir or locations.default_state_dir(corpus)).expanduser()
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CorpusError(f"{state_dir}: cannot create the state folder: {exc.strerror or exc}") from None
+        return cls(corpus, state_dir, config)
+
+    def close(self) -> None:
+        """Close the index and the store."""
+        self._searcher.close()
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        """A short name for the corpus (its folder name)."""
+        return self.corpus.resolve().name
+
+    def update(
+        self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
+    ) -> UpdateStats:
+        """Read added and changed files, drop deleted ones, update the index."""
+        return self._indexer.update(rebuild=rebuild, progress=progress, wait=wait)
+
+    def status(self) -> LibraryStatus:
+        """Article count and whether the index can be searched."""
+        return LibraryStatus(
+            articles=self.store.count(),
+            indexed=self._indexer.index_dir() is not None,
+            in_sync=self._indexer.index_in_sync(),
+        )
+
+    def search(
+        self, query: str, limit: int | None = None, page: int = 1, facets: bool = True
+    ) -> SearchResults:
+        """Search the corpus with the Whoosh query language."""
+        return self._searcher.search(query, limit=limit, page=page, facets=facets)
+
+    def count(self) -> int:
+        """How many articles the corpus holds."""
+        return self.store.count()
+
+    def list_articles(self, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
+        """A page of articles, newest first."""
+        return [ArticleSummary(*row) for row in self.store.list_summaries(offset, limit)]
+
+    def article(self, ref: str) -> Article:
+        """An article by id, or by corpus path (``path#N`` for the N-th item of a multi-article file)."""
+        ref = ref.strip()
+        if _ARTICLE_ID.match(ref):
+            found = self.store.get(ref)
+            if found is not None:
+                return found
+        path, item = ref, None
+        suffix = _ITEM_SUFFIX.match(ref)
+        if suffix and not self._relative(ref):
+            path, item = suffix.group(1), int(suffix.group(2))
+        relative = self._relative(path)
+        if relative is None:
+            raise ArticleNotFound(f"{ref}: no article with this id or path in the corpus")
+        articles = self.store.by_path(relative)
+        if not articles:
+            raise ArticleNotFound(f"{ref}: no article with this id or path in the corpus")
+        if item is None:
+            if len(articles) > 1:
+                raise UsageError(
+                    f"{ref} holds {len(articles)} articles; name one as {relative}#0 to "
+                    f"{relative}#{articles[-1].item}, or by id"
+                )
+            return articles[0]
+        for article in articles:
+            if article.item == item:
+                return article
+        raise ArticleNotFound(f"{ref}: {relative} has no item {item}")
+
+    def _relative(self, path: str) -> str | None:
+        """``path`` as a corpus-relative path, or None if it points outside the corpus."""
+        candidate = Path(path).expanduser()
+        if candidate.is_absolute():
+            try:
+                path = candidate.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                return None
+        else:
+            resolved = (Path.cwd() / candidate).resolve()
+            if resolved.exists() and resolved.is_relative_to(self.root):
+                return resolved.relative_to(self.root).as_posix()
+        normal = posixpath.normpath(path.replace("\\", "/"))
+        if normal.startswith("../") or normal == ".." or normal.startswith("/"):
+            return None
+        return normal if self.store.by_path(normal) else None

@@ -1,0 +1,88 @@
+"""The query language: Whoosh syntax, checked first so mistakes get a clear message.
+
+Whoosh's parser never refuses a query: an unclosed quote or a misspelt field
+silently becomes some other search. A user deserves to hear about the mistake,
+so :func:`parse_query` checks the common ones before handing the text over.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import qparser, query
+from whoosh.fields import Schema
+
+from index.errors import QueryError
+
+DEFAULT_FIELDS = ("title", "body")
+FIELD_ALIASES = {"tags": ["tag"], "author": ["by"], "org": ["organisation", "organization"]}
+_HIDDEN_FIELDS = {"id", "path"}
+_FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_]\w*):")
+_OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+
+
+def searchable_fields(schema: Schema) -> list[str]:
+    """Field names a user may put before a colon."""
+    names = [n for n in schema.names() if not n.startswith("f_") and n not in _HIDDEN_FIELDS]
+    return sorted(names + [alias for aliases in FIELD_ALIASES.values() for alias in aliases])
+
+
+def make_parser(schema: Schema, title_boost: float) -> qparser.QueryParser:
+    """The parser for the search box and the CLI."""
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, fieldboosts={"title": title_boost}
+    )
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def _outside_quotes(text: str) -> str:
+    """``text`` with every quoted phrase blanked out (same length)."""
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), text)
+
+
+def check_syntax(text: str, fields: list[str]) -> None:
+    """Raise :class:`QueryError` for the mistakes Whoosh would silently reinterpret."""
+    if text.count('"') % 2:
+        raise QueryError('unclosed quote: add the closing " to the phrase')
+    bare = _outside_quotes(text)
+    depth = 0
+    for char in bare:
+        depth += char == "("
+        depth -= char == ")"
+        if depth < 0:
+            raise QueryError("unbalanced parentheses: ')' without '('")
+    if depth:
+        raise QueryError("unbalanced parentheses: '(' without ')'")
+    known = set(fields)
+    for match in _FIELD_PREFIX.finditer(bare):
+        name = match.group(1)
+        if name not in known:
+            raise QueryError(f"unknown field '{name}:' (fields: {', '.join(fields)})")
+        rest = text[match.end():]
+        if not rest or rest[0].isspace() or rest[0] == ")":
+            raise QueryError(f"'{name}:' needs a value right after the colon")
+    words = bare.replace("(", " ").replace(")", " ").split()
+    if words and _OPERATOR.match(words[-1]):
+        raise QueryError(f"'{words[-1]}' at the end needs a term after it")
+    if words and words[0] in {"AND", "OR", "ANDNOT", "ANDMAYBE"}:
+        raise QueryError(f"'{words[0]}' at the start needs a term before it")
+    for left, right in zip(words, words[1:], strict=False):
+        if _OPERATOR.match(left) and _OPERATOR.match(right) and right != "NOT":
+            raise QueryError(f"'{left} {right}': two operators in a row")
+
+
+def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
+    """Parse ``text``; :class:`QueryError` with a one-line reason when it is malformed."""
+    if not text.strip():
+        raise QueryError("empty query")
+    check_syntax(text, searchable_fields(parser.schema))
+    try:
+        parsed = parser.parse(text)
+    except Exception as exc:  # Whoosh raises bare Exception for e.g. unparseable dates
+        raise QueryError(f"cannot parse query: {exc}") from None
+    if parsed is query.NullQuery or isinstance(parsed, query.qcore._NullQuery):
+        raise QueryError("the query has no terms to search for")
+    return parsed

@@ -1,0 +1,171 @@
+"""The Whoosh schema and the text analysis behind it.
+
+Indexing speed is dominated by analysis: Whoosh's stock analyzer pushes every
+token through a chain of generator filters and re-stems every occurrence. Here
+one compiled regex finds the words and a per-process dictionary maps each
+surface form to its term (lowercased, accents folded, possessive dropped,
+Porter-stemmed) once. The same function serves indexing, query parsing and
+snippet highlighting, so the three can never disagree about what a term is.
+
+Stop words are kept (with positions), so phrases such as "the Middle East"
+match exactly; BM25's idf keeps them from dominating the ranking.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import columns, fields, formats
+from whoosh.analysis import Token
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang.porter import stem as porter_stem
+
+# Words, keeping inner dots and apostrophes ("U.S.", "1.5", "don't", "Moscow's").
+TOKEN_PATTERN = re.compile(r"\w+(?:[.'’]\w+)*")
+_MAX_CACHE = 500_000
+_term_cache: dict[str, str] = {}
+
+
+def _fold_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term_for(word: str) -> str:
+    """The index term for one surface word (as the token pattern found it)."""
+    cached = _term_cache.get(word)
+    if cached is not None:
+        return cached
+    term = word.lower().replace("’", "'")
+    if term.endswith("'s"):
+        term = term[:-2]
+    if not term.isascii():
+        term = _fold_accents(term)
+    if term.isalpha() and len(term) > 2:
+        term = porter_stem(term)
+    if len(_term_cache) >= _MAX_CACHE:
+        _term_cache.clear()
+    _term_cache[word] = term
+    return term
+
+
+def iter_terms(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every word in ``text``, offsets into ``text``."""
+    for match in TOKEN_PATTERN.finditer(text):
+        yield term_for(match.group()), match.start(), match.end()
+
+
+class NewsAnalyzer(Analyzer):
+    """Whoosh analyzer wrapper around :func:`term_for`, for query parsing and highlighting."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = TOKEN_PATTERN.finditer(value) if tokenize else ()
+        if not tokenize:
+            token.text = term_for(value)
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, match in enumerate(matches):
+            token.text = term_for(match.group())
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = match.group()
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class FastPositions(formats.Positions):
+    """Positions format whose indexing path skips Whoosh's per-token objects.
+
+    Produces exactly what ``Positions.word_values`` would with
+    :class:`NewsAnalyzer`; only the route is shorter.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        positions: dict[str, list[int]] = {}
+        cache_get = _term_cache.get
+        for pos, word in enumerate(TOKEN_PATTERN.findall(value)):
+            term = cache_get(word) or term_for(word)
+            plist = positions.get(term)
+            if plist is None:
+                positions[term] = [pos]
+            else:
+                plist.append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for term, plist in positions.items():
+            yield term, len(plist), len(plist) * boost, encode(plist)
+
+
+def _text_field(boost: float = 1.0, stored: bool = False) -> fields.TEXT:
+    field = fields.TEXT(analyzer=NewsAnalyzer(), phrase=True, stored=stored, field_boost=boost)
+    field.format = FastPositions(field_boost=boost)
+    return field
+
+
+def _facet_column() -> fields.COLUMN:
+    return fields.COLUMN(columns.VarBytesColumn())
+
+
+# Facet values live in per-document columns (not stored fields) so counting a
+# facet over thousands of hits reads one compact array instead of unpickling
+# every hit's stored fields.
+FACET_COLUMNS = {
+    "source": "f_source",
+    "date": "f_date",
+    "tags": "f_tags",
+    "author": "f_author",
+    "language": "f_language",
+    "person": "f_person",
+    "org": "f_org",
+    "place": "f_place",
+}
+MULTI_VALUE_SEPARATOR = "\x1f"
+
+
+def build_schema(title_boost: float = 2.0) -> fields.Schema:
+    """The schema of the article index. ``title_boost`` weighs title matches."""
+    keyword = {"lowercase": True, "commas": True, "scorable": True}
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        path=fields.ID(),
+        title=_text_field(boost=title_boost),
+        body=_text_field(),
+        source=_text_field(),
+        author=_text_field(),
+        language=fields.ID(),
+        date=fields.DATETIME(),
+        tags=fields.KEYWORD(**keyword),
+        person=fields.KEYWORD(**keyword),
+        org=fields.KEYWORD(**keyword),
+        place=fields.KEYWORD(**keyword),
+    )
+    for column in FACET_COLUMNS.values():
+        schema.add(column, _facet_column())
+    return schema

@@ -1,0 +1,267 @@
+"""Run queries: ranked hits with snippets, total, facets and "did you mean".
+
+One Whoosh searcher is kept open and reused across queries (opening one costs
+more than most searches); it is refreshed when an update commits. Searches are
+serialised by a lock because a Whoosh searcher is not safe to share between
+threads, and the reader app runs each search in a fresh worker thread.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from index.config import SearchConfig
+from index.errors import CorpusError, QueryError
+from index.query import DEFAULT_FIELDS, make_parser, parse_query
+from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, iter_terms, term_for
+from index.snippets import Span, highlight_spans, make_snippet
+from index.store import ArticleStore
+
+_PLAIN_WORD = re.compile(r'(?<![\w:*~"])([^\W\d_][\w\']*)(?![\w:*~"])')
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked result."""
+
+    id: str
+    path: str
+    title: str
+    score: float
+    snippet: str
+    snippet_highlights: list[Span]
+    title_highlights: list[Span]
+    source: str | None
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """A facet value and how many matching articles have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(slots=True)
+class SearchResults:
+    """The answer to one query."""
+
+    query: str
+    total: int
+    took_ms: float
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    terms: frozenset[str] = frozenset()
+    """Index terms the query matched, for highlighting inside an opened article."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``newsdesk search --json`` prints."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "page": self.page,
+            "hits": [
+                {"id": h.id, "path": h.path, "title": h.title, "score": round(h.score, 4),
+                 "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
+                 "source": h.source, "date": h.date}
+                for h in self.hits
+            ],
+            "facets": {
+                name: [asdict(v) for v in values] for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+        }
+
+
+class ArticleSearcher:
+    """Searches one corpus' index; safe to call from any thread."""
+
+    def __init__(
+        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig
+    ) -> None:
+        self._index_dir = index_dir
+        self._store = store
+        self._config = config
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._searcher_dir: Path | None = None
+        self._parser: Any = None
+        self._facet_cache: dict[str, list[str]] = {}
+
+    def close(self) -> None:
+        """Release the open index files."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    def _current(self) -> Searcher:
+        directory = self._index_dir()
+        if directory is None:
+            raise CorpusError("the corpus has no index yet; run `newsdesk index`")
+        searcher = self._searcher
+        if searcher is not None and directory == self._searcher_dir:
+            if searcher.up_to_date():
+                return searcher
+            fresh = searcher.refresh()
+        else:
+            if searcher is not None:
+                searcher.close()
+            ix = whoosh_index.open_dir(str(directory))
+            fresh = ix.searcher()
+            self._parser = make_parser(ix.schema, self._config.title_boost)
+        self._searcher, self._searcher_dir = fresh, directory
+        self._facet_cache = {}
+        return fresh
+
+    def parse(self, text: str) -> wq.Query:
+        """Parse a query string against the current index."""
+        with self._lock:
+            self._current()
+            return parse_query(self._parser, text)
+
+    def search(
+        self, text: str, limit: int | None = None, page: int = 1, facets: bool = True
+    ) -> SearchResults:
+        """Run ``text``; ``limit`` hits per page (default from config), 1-based ``page``."""
+        started = time.perf_counter()
+        limit = limit or self._config.page_size
+        if page < 1 or limit < 1:
+            raise QueryError("page and limit must be 1 or more")
+        with self._lock:
+            searcher = self._current()
+            parsed = parse_query(self._parser, text)
+            matched = list(searcher.docs_for_query(parsed))
+            total = len(matched)
+            top = searcher.search(parsed, limit=page * limit) if total else []
+            page_hits = list(top)[(page - 1) * limit:]
+            hit_ids = [(h["id"], h.score) for h in page_hits]
+            terms = self._matched_terms(searcher, parsed)
+            facet_counts = self._facets(searcher, matched) if facets and total else {}
+            suggestion = self._suggest(searcher, text) if not total else None
+        articles = self._store.get_many([article_id for article_id, _ in hit_ids])
+        hits = []
+        for article_id, score in hit_ids:
+            article = articles.get(article_id)
+            if article is None:  # deleted since the searcher opened
+                continue
+            snippet, spans = make_snippet(article.text, terms, self._config.snippet_chars)
+            hits.append(Hit(
+                id=article.id, path=article.path, title=article.title, score=score,
+                snippet=snippet, snippet_highlights=spans,
+                title_highlights=highlight_spans(article.title, terms),
+                source=article.source, date=article.date,
+            ))
+        return SearchResults(
+            query=text, total=total, took_ms=(time.perf_counter() - started) * 1000,
+            page=page, page_size=limit, hits=hits, facets=facet_counts,
+            suggestion=suggestion, terms=frozenset(terms),
+        )
+
+    @staticmethod
+    def _matched_terms(searcher: Searcher, parsed: wq.Query) -> set[str]:
+        # Query.existing_terms() would do, but it drops the leaves after the
+        # first field it sees (its loop variable shadows its ``fieldname`` filter).
+        reader = searcher.reader()
+        terms = set()
+        for leaf in parsed.leaves():
+            if leaf.field() not in DEFAULT_FIELDS:
+                continue
+            for _, text in leaf.expanded_terms(reader, phrases=True):
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return terms
+
+    # -- facets -------------------------------------------------------------------
+    def _column(self, searcher: Searcher, facet: str) -> list[str]:
+        values = self._facet_cache.get(facet)
+        if values is None:
+            reader = searcher.reader()
+            column = FACET_COLUMNS[facet]
+            if reader.has_column(column):
+                values = [v.decode("utf-8", "surrogatepass") for v in reader.column_reader(column)]
+            else:
+                values = [""] * reader.doc_count_all()
+            self._facet_cache[facet] = values
+        return values
+
+    def _facets(self, searcher: Searcher, docnums: list[int]) -> dict[str, list[FacetValue]]:
+        result = {}
+        for facet in self._config.facets:
+            values = self._column(searcher, facet)
+            counts: Counter[str] = Counter()
+            picked = [values[d] for d in docnums]
+            if facet == "date":
+                width = {"day": 10, "month": 7, "year": 4}[self._config.date_bucket]
+                counts.update(v[:width] for v in picked if v)
+            elif facet in ("tags", "person", "org", "place"):
+                for value in picked:
+                    if value:
+                        counts.update(value.split(MULTI_VALUE_SEPARATOR))
+            else:
+                counts.update(v for v in picked if v)
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if facet == "date":
+                ranked = sorted(ranked[: self._config.facet_limit])
+            result[facet] = [FacetValue(v, c) for v, c in ranked[: self._config.facet_limit]]
+        return result
+
+    # -- did you mean -------------------------------------------------------------
+    def _suggest(self, searcher: Searcher, text: str) -> str | None:
+        reader = searcher.reader()
+        changed = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(1)
+            if word in ("AND", "OR", "NOT", "TO", "to"):
+                return word
+            term = term_for(word)
+            if any(reader.frequency(f, term) for f in DEFAULT_FIELDS):
+                return word
+            candidates = searcher.suggest("body", term, limit=1, maxdist=2)
+            if not candidates:
+                return word
+            surface = self._surface_form(searcher, candidates[0])
+            if surface is None:
+                return word
+            changed = True
+            return surface
+
+        suggestion = _PLAIN_WORD.sub(replace, text)
+        return suggestion if changed and suggestion != text else None
+
+    def _surface_form(self, searcher: Searcher, term: str) -> str | None:
+        """A word as written in the corpus whose index term is ``term`` (stems are not words)."""
+        for docnum in searcher.docs_for_query(wq.Term("body", term)):
+            article = self._store.get(searcher.stored_fields(docnum)["id"])
+            if article is None:
+                continue
+            for found, start, end in iter_terms(article.text):
+                if found == term:
+                    return article.text[start:end].lower()
+            break
+        return None
+
+
+def iter_hits_text(results: SearchResults) -> Iterable[str]:
+    """Plain-text lines for a results page (used by the CLI's human output)."""
+    for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
+        meta = " · ".join(x for x in (hit.source, hit.date) if x)
+        yield f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else "")
+        yield f"     {hit.snippet}"

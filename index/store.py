@@ -1,0 +1,212 @@
+"""The article store: cleaned text, metadata and the state of every corpus file.
+
+SQLite (in WAL mode, so readers never wait for the one writer) is the record of
+what has been ingested. The Whoosh index is a cache built from it: it can be
+deleted and rebuilt from this store without re-reading the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.article import Article
+from index.errors import CorpusError
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    skipped TEXT            -- why the file gave no article, or NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT, date TEXT, url TEXT, author TEXT, language TEXT,
+    tags TEXT NOT NULL,     -- JSON list
+    word_count INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_by_path ON articles (path, item);
+"""
+
+_ARTICLE_COLUMNS = (
+    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the store remembers of one corpus file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    hash: str
+    skipped: str | None
+
+
+def _article_from_row(row: tuple) -> Article:
+    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text) = row
+    return Article(
+        id=id_, path=path, item=item, title=title, text=text, source=source, date=date,
+        url=url, author=author, language=language, tags=json.loads(tags),
+        word_count=words, content_hash=chash,
+    )
+
+
+class ArticleStore:
+    """Thread-safe access to ``articles.db``: one SQLite connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        # executescript commits on its own, so it runs outside a transaction.
+        self.db.executescript(_SCHEMA)
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise CorpusError(
+                    f"{path}: made by another newsdesk version; run `newsdesk index --rebuild`"
+                )
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error as exc:
+                raise CorpusError(f"{self.path}: cannot open the article store: {exc}") from None
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction() as db:`` - one atomic write."""
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table, or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        """Set a meta value inside an open transaction."""
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- files ----------------------------------------------------------------
+    def file_states(self) -> dict[str, FileState]:
+        """Every known corpus file by relative path."""
+        rows = self.db.execute("SELECT path, size, mtime_ns, hash, skipped FROM files")
+        return {row[0]: FileState(*row) for row in rows}
+
+    @staticmethod
+    def put_file(db: sqlite3.Connection, state: FileState) -> None:
+        """Record a file's state inside an open transaction."""
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            (state.path, state.size, state.mtime_ns, state.hash, state.skipped),
+        )
+
+    @staticmethod
+    def remove_file(db: sqlite3.Connection, path: str) -> None:
+        """Forget a file and its articles inside an open transaction."""
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("DELETE FROM articles WHERE path = ?", (path,))
+
+    # -- articles -------------------------------------------------------------
+    @staticmethod
+    def replace_articles(db: sqlite3.Connection, path: str, articles: Iterable[Article]) -> None:
+        """Replace all articles of one file inside an open transaction."""
+        db.execute("DELETE FROM articles WHERE path = ?", (path,))
+        db.executemany(
+            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+            [
+                (a.id, a.path, a.item, a.title, a.source, a.date, a.url, a.author, a.language,
+                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text)
+                for a in articles
+            ],
+        )
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, or None."""
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _article_from_row(row) if row else None
+
+    def get_many(self, ids: list[str]) -> dict[str, Article]:
+        """Articles by id, for the ids that exist."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
+        return {row[0]: _article_from_row(row) for row in rows}
+
+    def by_path(self, path: str) -> list[Article]:
+        """The articles of one corpus file, in file order."""
+        rows = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY item", (path,)
+        )
+        return [_article_from_row(row) for row in rows]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every article, in a stable order, fetched in batches."""
+        cursor = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY path, item")
+        while rows := cursor.fetchmany(batch):
+            yield from (_article_from_row(row) for row in rows)
+
+    def count(self) -> int:
+        """How many articles are stored."""
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def list_summaries(self, offset: int = 0, limit: int = 100) -> list[tuple[str, str, str | None, str | None, str]]:
+        """(id, title, source, date, path) for a page of articles, newest first."""
+        return self.db.execute(
+            "SELECT id, title, source, date, path FROM articles "
+            "ORDER BY date IS NULL, date DESC, path, item LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,90 @@
+"""config.yaml: documented defaults, strict validation, lookup order, paths."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from index.config import Config, load_config
+from index.errors import ConfigError
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+def test_repository_config_documents_exactly_the_defaults() -> None:
+    loaded = asdict(load_config(REPO_CONFIG))
+    defaults = asdict(Config())
+    loaded.pop("source")
+    defaults.pop("source")
+    assert loaded == defaults
+
+
+def test_no_file_means_defaults() -> None:
+    assert load_config() == Config()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("search:\n  limt: 5\n", "unknown key 'search.limt'"),
+        ("colour: red\n", "unknown key 'colour'"),
+        ("search:\n  page_size: ten\n", "search.page_size: expected an integer"),
+        ("search:\n  page_size: true\n", "search.page_size: expected an integer"),
+        ("ingest:\n  extensions: .txt\n", "ingest.extensions: expected a list"),
+        ("search:\n  date_bucket: week\n", "search.date_bucket: expected one of"),
+        ("search:\n  page_size: 0\n", "search.page_size: must be greater than 0"),
+        ("search:\n  facets: [colour]\n", "unknown facet 'colour'"),
+        ("ingest:\n  boilerplate: ['(unclosed']\n", "boilerplate pattern"),
+        ("search: [1, 2]\n", "search: expected a mapping"),
+        ("a: &x [1]\nb: *x\n", "aliases"),
+        ("a: !!python/object:os.system x\n", "constructor"),
+        ("search:\n  page_size: [\n", "line"),
+    ],
+)
+def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
+    (tmp_path / "cfg").mkdir()
+    path = tmp_path / "cfg" / "config.yaml"
+    path.write_text("corpus: ../articles\nstate_dir: state\n")
+    config = load_config(path)
+    assert config.corpus == tmp_path / "cfg" / ".." / "articles"
+    assert config.state_dir == tmp_path / "cfg" / "state"
+
+
+def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xdg = Path(__import__("os").environ["XDG_CONFIG_HOME"]) / "newsdesk"
+    xdg.mkdir(parents=True)
+    (xdg / "config.yaml").write_text("search:\n  page_size: 1\n")
+    assert load_config().search.page_size == 1
+    (Path.cwd() / "config.yaml").write_text("search:\n  page_size: 2\n")
+    assert load_config().search.page_size == 2
+    env_file = tmp_path / "env.yaml"
+    env_file.write_text("search:\n  page_size: 3\n")
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(env_file))
+    assert load_config().search.page_size == 3
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text("search:\n  page_size: 4\n")
+    assert load_config(explicit).search.page_size == 4
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_empty_file_is_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("# nothing\n")
+    config = load_config(path)
+    assert config.search == Config().search

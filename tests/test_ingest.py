@@ -1,0 +1,174 @@
+"""Incremental indexing and bad files: nothing stops a run, nothing is lost."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from index import ArticleNotFound, Config, Library, UsageError
+from index.config import IngestConfig
+
+from .conftest import write
+
+
+def touch_later(path: Path) -> None:
+    """Make sure the mtime moves even on coarse-grained file systems."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_first_update_adds_everything(corpus: Path, tmp_path: Path) -> None:
+    with Library.open(corpus, state_dir=tmp_path / "s") as lib:
+        stats = lib.update()
+        assert (stats.added, stats.updated, stats.removed) == (3, 0, 0)
+        assert lib.count() == 3
+        assert lib.status().in_sync
+        assert "3 added" in stats.summary()
+
+
+def test_second_update_reads_nothing(library: Library) -> None:
+    stats = library.update()
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 0, 0, 3)
+
+
+def test_added_changed_and_deleted_files(library: Library, corpus: Path) -> None:
+    write(corpus, "reports/new.txt", "Convoy reaches Goris\n\nA relief convoy reached Goris today.\n")
+    changed = corpus / "reports/shelling.txt"
+    changed.write_text("Shelling stops in Stepanakert\n\nThe guns fell silent over Stepanakert.\n")
+    touch_later(changed)
+    (corpus / "analysis/outlook.md").unlink()
+    stats = library.update()
+    assert (stats.added, stats.updated, stats.removed) == (1, 1, 1)
+    assert {h.path for h in library.search("convoy").hits} == {"reports/new.txt"}
+    assert library.search("mercenary").total == 1  # the changed file no longer says it
+    assert library.search("silent").total == 1
+    assert library.search("truce").total == 0
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(library: Library, corpus: Path) -> None:
+    touch_later(corpus / "reports/shelling.txt")
+    stats = library.update()
+    assert (stats.added, stats.updated, stats.unchanged) == (0, 0, 3)
+
+
+def test_rebuild_starts_over(library: Library) -> None:
+    stats = library.update(rebuild=True)
+    assert stats.added == 3 and stats.rebuilt_index
+    assert library.search("mercenary").total == 2
+
+
+def test_index_rebuilds_itself_when_out_of_sync(library: Library) -> None:
+    from index.indexer import META_SYNCED
+    from index.store import ArticleStore
+
+    with library.store.transaction() as db:
+        ArticleStore.set_meta(db, META_SYNCED, "0")  # as if an update died half-way
+    assert not library.status().in_sync
+    stats = library.update()
+    assert stats.rebuilt_index and library.status().in_sync
+    assert library.search("mercenary").total == 2
+
+
+def test_bad_files_are_skipped_with_one_line_warnings(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (corpus / "empty.txt").write_text("")
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 talks\n\nThe caf\xe9 reopened.".encode("latin-1"))
+    (corpus / "big.txt").write_text("word " * 300_000)
+    (corpus / "ignored.pdf").write_bytes(b"%PDF")
+    config = Config(ingest=IngestConfig(max_file_mb=1.0))
+    with Library.open(corpus, state_dir=tmp_path / "s", config=config) as lib:
+        stats = lib.update()
+        warnings = "\n".join(stats.warnings)
+        assert "binary.txt: skipped: binary file" in warnings
+        assert "empty.txt: skipped: empty file" in warnings
+        assert "big.txt: skipped: larger than 1 MB" in warnings
+        assert "latin1.txt:" in warnings and "UTF-8" in warnings
+        assert "ignored.pdf" not in warnings
+        assert all("\n" not in w for w in stats.warnings)
+        assert stats.skipped == 3
+        assert lib.count() == 4
+        assert lib.search("reopened").total == 1
+        again = lib.update()
+        assert again.skipped == 3 and again.warnings == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_is_skipped(corpus: Path, tmp_path: Path) -> None:
+    secret = corpus / "secret.txt"
+    secret.write_text("Hidden\n\nNobody may read this.")
+    secret.chmod(0)
+    with Library.open(corpus, state_dir=tmp_path / "s") as lib:
+        stats = lib.update()
+        assert any("secret.txt: skipped: cannot read" in w for w in stats.warnings)
+        assert lib.count() == 3
+
+
+def test_symlinks_leaving_the_corpus_are_not_followed(corpus: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside, "private.txt", "Private notes\n\nNot part of the corpus.")
+    (corpus / "link.txt").symlink_to(outside / "private.txt")
+    (corpus / "linkdir").symlink_to(outside)
+    (corpus / "loop").symlink_to(corpus)
+    (corpus / "inside.txt").symlink_to(corpus / "reports" / "shelling.txt")
+    with Library.open(corpus, state_dir=tmp_path / "s") as lib:
+        stats = lib.update()
+        assert any("link.txt: symlink leaves the corpus" in w for w in stats.warnings)
+        assert any("linkdir: symlink leaves the corpus" in w for w in stats.warnings)
+        assert lib.search("private").total == 0
+        assert lib.count() == 4  # the inside link is an article of its own path
+
+
+def test_single_file_corpus(corpus: Path, tmp_path: Path) -> None:
+    with Library.open(corpus / "reports" / "shelling.txt", state_dir=tmp_path / "s") as lib:
+        lib.update()
+        assert lib.count() == 1
+        assert lib.article("shelling.txt").title == "Shelling hits Stepanakert overnight"
+
+
+def test_article_lookup_by_id_and_path(library: Library, corpus: Path) -> None:
+    article = library.article("reports/shelling.txt")
+    assert library.article(article.id) == article
+    assert library.article(str(corpus / "reports" / "shelling.txt")) == article
+    for bad in ("../etc/passwd", "/etc/passwd", "reports/../../x", "nope.txt", "0123456789abcdef"):
+        with pytest.raises(ArticleNotFound):
+            library.article(bad)
+
+
+def test_missing_corpus_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="corpus not found"):
+        Library.open(tmp_path / "nope")
+
+
+def test_state_dir_defaults_inside_the_corpus(corpus: Path) -> None:
+    with Library.open(corpus) as lib:
+        assert lib.state_dir == corpus.resolve() / ".newsdesk"
+        lib.update()
+        assert lib.count() == 3  # the state dir itself is never indexed
+
+
+def test_read_only_corpus_falls_back_to_the_data_dir(corpus: Path) -> None:
+    from index.locations import default_state_dir
+
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    corpus.chmod(0o555)
+    try:
+        assert str(default_state_dir(corpus)).startswith(os.environ["XDG_DATA_HOME"])
+    finally:
+        corpus.chmod(0o755)
+
+
+def test_large_update_uses_the_parallel_path(tmp_path: Path) -> None:
+    corpus = tmp_path / "many"
+    for i in range(2100):
+        write(corpus, f"d{i // 500}/a{i}.txt", f"Headline {i}\n\nBody of article {i} about topic{i % 7}.\n")
+    started = time.perf_counter()
+    with Library.open(corpus, state_dir=tmp_path / "s") as lib:
+        stats = lib.update()
+        assert stats.added == 2100 and stats.rebuilt_index
+        assert lib.search("topic3").total == 300
+        assert lib.search('"article 1999"').total == 1
+    assert time.perf_counter() - started < 120

@@ -1,0 +1,113 @@
+"""Search: every query feature, snippets, facets, suggestions, bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library, QueryError
+
+
+def ids_for(library: Library, query: str) -> set[str]:
+    return {hit.path for hit in library.search(query, limit=50).hits}
+
+
+def test_stemming_finds_plurals(library: Library) -> None:
+    assert ids_for(library, "mercenary") == {"reports/ceasefire.txt", "reports/shelling.txt"}
+    assert ids_for(library, "mercenaries") == {"reports/ceasefire.txt", "reports/shelling.txt"}
+
+
+def test_phrases_match_exactly_with_stop_words(library: Library) -> None:
+    assert ids_for(library, '"launch pad"') == {"reports/ceasefire.txt"}
+    assert ids_for(library, '"the Middle East"') == {"reports/ceasefire.txt"}
+    assert ids_for(library, '"pad launch"') == set()
+    assert ids_for(library, '"the East Middle"') == set()
+
+
+def test_boolean_operators(library: Library) -> None:
+    assert ids_for(library, "mercenary AND Stepanakert") == {"reports/shelling.txt"}
+    assert ids_for(library, "mercenary NOT Stepanakert") == {"reports/ceasefire.txt"}
+    assert ids_for(library, "Geneva OR Lachin") == {"reports/ceasefire.txt", "analysis/outlook.md"}
+    assert ids_for(library, "mercenary Stepanakert") == {"reports/shelling.txt"}  # AND by default
+
+
+def test_prefix_and_fuzzy(library: Library) -> None:
+    assert ids_for(library, "Stepan*") == {"reports/shelling.txt"}
+    assert ids_for(library, "Stepanakrt~") == {"reports/shelling.txt"}
+
+
+def test_fields(library: Library) -> None:
+    assert ids_for(library, "title:truce") == {"analysis/outlook.md"}
+    assert ids_for(library, "source:meridian") == {"analysis/outlook.md"}
+    assert ids_for(library, 'source:"Meridian Wire"') == {"analysis/outlook.md"}
+    assert ids_for(library, "tag:analysis") == {"analysis/outlook.md"}
+    assert ids_for(library, "author:hart") == {"analysis/outlook.md"}
+
+
+def test_date_range(library: Library) -> None:
+    assert ids_for(library, "date:[2020-11-01 to 2020-11-30]") == {"analysis/outlook.md"}
+    assert ids_for(library, "date:[2020-10-01 to 2020-10-31]") == set()
+    assert ids_for(library, "date:2020-11") == {"analysis/outlook.md"}
+
+
+def test_title_matches_rank_first(library: Library) -> None:
+    hits = library.search("Geneva").hits
+    assert hits[0].path == "reports/ceasefire.txt"
+    hits = library.search("truce").hits
+    assert hits[0].path == "analysis/outlook.md"
+
+
+def test_results_carry_total_snippets_and_highlights(library: Library) -> None:
+    results = library.search("mercenary")
+    assert results.total == 2
+    assert results.took_ms > 0
+    for hit in results.hits:
+        assert hit.snippet_highlights
+        for start, end in hit.snippet_highlights:
+            assert hit.snippet[start:end].lower().startswith("mercenar")
+    assert "mercenari" in results.terms
+
+
+def test_pagination(library: Library) -> None:
+    first = library.search("the", limit=1, page=1)
+    second = library.search("the", limit=1, page=2)
+    assert first.total == second.total >= 2
+    assert first.hits[0].id != second.hits[0].id
+    assert library.search("the", limit=1, page=99).hits == []
+
+
+def test_facets(library: Library) -> None:
+    results = library.search("ceasefire OR truce OR Stepanakert")
+    sources = {v.value: v.count for v in results.facets["source"]}
+    assert sources == {"Meridian Wire": 1}
+    assert {v.value for v in results.facets["date"]} == {"2020-11"}
+    assert {v.value: v.count for v in results.facets["tags"]} == {"analysis": 1, "ceasefire": 1}
+    assert library.search("Stepanakert", facets=False).facets == {}
+
+
+def test_suggestion_when_nothing_matches(library: Library) -> None:
+    results = library.search("Stepanakrt")
+    assert results.total == 0
+    assert results.suggestion == "stepanakert"
+    assert library.search("Stepanakert").suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"launch pad', "unclosed quote"),
+        ("(Geneva OR Lachin", "unbalanced parentheses"),
+        ("Geneva)", "unbalanced parentheses"),
+        ("colour:red", "unknown field 'colour:'"),
+        ("title: truce", "needs a value"),
+        ("Geneva AND", "needs a term after it"),
+        ("OR Geneva", "needs a term before it"),
+        ("Geneva AND OR Lachin", "two operators"),
+        ("date:[yesterday to tomorrow]", "cannot parse query"),
+        ("   ", "empty query"),
+    ],
+)
+def test_bad_queries_get_one_line_messages(library: Library, query: str, message: str) -> None:
+    with pytest.raises(QueryError) as info:
+        library.search(query)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)

@@ -1,0 +1,215 @@
+"""The ``newsdesk`` command: a thin layer over :mod:`index`'s public API.
+
+Every user mistake ends as one line on stderr and exit code 2; runtime
+failures (unreadable corpus, missing index) as one line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from index import Library, NewsdeskError, SearchResults, UsageError, load_config
+from index.config import with_overrides
+
+SUBCOMMANDS = ("index", "search", "show")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, metavar="DIR", help="folder or file of articles")
+    parser.add_argument("--config", type=Path, metavar="FILE", help="config file (default: see README)")
+    parser.add_argument("--state-dir", type=Path, metavar="DIR", help="where the index lives")
+
+
+def build_parser() -> _Parser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(prog="newsdesk", description="Read, search and annotate a folder of news articles.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    index_cmd = sub.add_parser("index", help="index added and changed files")
+    _common(index_cmd)
+    index_cmd.add_argument("--rebuild", action="store_true", help="start over from scratch")
+    index_cmd.add_argument("--quiet", "-q", action="store_true", help="no progress bar or warnings")
+
+    search_cmd = sub.add_parser("search", help="search the corpus")
+    _common(search_cmd)
+    search_cmd.add_argument("query", nargs="?", help="Whoosh query, e.g. '\"launch pad\" AND date:2020-10'")
+    search_cmd.add_argument("--limit", type=int, default=None, metavar="N", help="hits per page")
+    search_cmd.add_argument("--page", type=int, default=1, metavar="N", help="page number")
+    search_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+    search_cmd.add_argument("--queries", type=Path, metavar="FILE", help="one query per line; JSON lines out")
+
+    show_cmd = sub.add_parser("show", help="print an article's text and metadata")
+    _common(show_cmd)
+    show_cmd.add_argument("ref", metavar="ID|PATH", help="article id or corpus path (path#N for one item)")
+    show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Library:
+    config = load_config(args.config)
+    if args.corpus is not None:
+        config = with_overrides(config, corpus=args.corpus)
+    return Library.open(state_dir=args.state_dir, config=config)
+
+
+def _ensure_indexed(library: Library) -> None:
+    if not library.status().in_sync:
+        library.update()
+
+
+def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from rich.console import Console
+
+    bar = Progress(
+        TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            if not tasks:
+                bar.start()
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done, total=total)
+
+    def stop() -> None:
+        if tasks:
+            bar.stop()
+
+    return update, stop
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    with _open(args) as library:
+        progress, stop = _progress_bar(args.quiet)
+        try:
+            stats = library.update(rebuild=args.rebuild, progress=progress)
+        finally:
+            stop()
+        if not args.quiet:
+            for warning in stats.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+        print(stats.summary())
+    return 0
+
+
+def _print_results(results: SearchResults) -> None:
+    from index.search import iter_hits_text
+
+    print(f"{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
+    if results.suggestion:
+        print(f"did you mean: {results.suggestion}")
+    for line in iter_hits_text(results):
+        print(line)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if (args.query is None) == (args.queries is None):
+        raise UsageError("give a QUERY or --queries FILE (one of them)")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    with _open(args) as library:
+        _ensure_indexed(library)
+        if args.queries is not None:
+            try:
+                lines = args.queries.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{args.queries}: cannot read: {exc}") from None
+            failures = 0
+            for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    result = library.search(line, limit=args.limit, page=args.page).to_json()
+                except NewsdeskError as exc:
+                    failures += 1
+                    result = {"query": line, "error": str(exc)}
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            return 1 if failures else 0
+        results = library.search(args.query, limit=args.limit, page=args.page)
+        if args.json:
+            print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_results(results)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open(args) as library:
+        _ensure_indexed(library)
+        article = library.article(args.ref)
+        if args.json:
+            from dataclasses import asdict
+
+            print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+            return 0
+        print(article.title)
+        meta = [
+            ("id", article.id), ("path", article.path + (f"#{article.item}" if article.item else "")),
+            ("source", article.source), ("date", article.date), ("author", article.author),
+            ("url", article.url), ("language", article.language),
+            ("tags", ", ".join(article.tags) or None), ("words", str(article.word_count)),
+        ]
+        for key, value in meta:
+            if value:
+                print(f"{key + ':':<10}{value}")
+        print()
+        print(article.text)
+    return 0
+
+
+def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
+    """Open the reader on ``corpus``. Until the reader app lands, print a corpus summary."""
+    config = load_config(args.config)
+    if corpus is not None:
+        config = with_overrides(config, corpus=corpus)
+    with Library.open(config=config) as library:
+        _ensure_indexed(library)
+        print(f"{library.name}: {library.count()} articles (state in {library.state_dir})")
+        for summary in library.list_articles(limit=25):
+            meta = " · ".join(x for x in (summary.source, summary.date) if x)
+            print(f"  {summary.id}  {summary.title}" + (f"  ({meta})" if meta else ""))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsdesk`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in SUBCOMMANDS or any(a in ("-h", "--help") for a in argv[:1]):
+            args = build_parser().parse_args(argv)
+            return {"index": cmd_index, "search": cmd_search, "show": cmd_show}[args.command](args)
+        opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
+        opener.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
+        opener.add_argument("--config", type=Path, metavar="FILE")
+        args = opener.parse_args(argv)
+        return cmd_open(args.corpus, args)
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
