@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,10 +102,14 @@ class NewsAnalyzer(Analyzer):
 
 
 class FastPositions(formats.Positions):
-    """Positions format whose indexing path skips Whoosh's per-token objects.
+    """Positions format with a compact array encoding and a short indexing path.
 
-    Produces exactly what ``Positions.word_values`` would with
-    :class:`NewsAnalyzer`; only the route is shorter.
+    Whoosh's stock Positions pickles a delta list per posting and decodes it
+    with a Python loop; phrase checks decode thousands of these per query. Here
+    a posting value is one type byte and the positions as a machine array
+    ("H" while they fit in 16 bits), encoded and decoded in C, and usually
+    smaller than the pickle. ``word_values`` produces exactly what the stock
+    route through :class:`NewsAnalyzer` would, without per-token objects.
     """
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
@@ -121,6 +126,21 @@ class FastPositions(formats.Positions):
         encode = self.encode
         for term, plist in positions.items():
             yield term, len(plist), len(plist) * boost, encode(plist)
+
+    def encode(self, poslist: Any) -> bytes:
+        code = "H" if poslist[-1] < 65536 else "I"
+        return code.encode("ascii") + array(code, poslist).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        positions = array(chr(valuestring[0]))
+        positions.frombytes(valuestring[1:])
+        return positions.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return (len(valuestring) - 1) // (2 if valuestring[:1] == b"H" else 4)
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return self.decode_frequency(valuestring) * self.field_boost
 
 
 def _text_field(boost: float = 1.0, stored: bool = False) -> fields.TEXT:

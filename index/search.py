@@ -8,6 +8,7 @@ threads, and the reader app runs each search in a fresh worker thread.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.config import SearchConfig
+from index.docsets import DocSets, scoring_query
 from index.errors import CorpusError, QueryError
 from index.query import DEFAULT_FIELDS, make_parser, parse_query
 from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, iter_terms, term_for
@@ -103,6 +105,7 @@ class ArticleSearcher:
         self._searcher_dir: Path | None = None
         self._parser: Any = None
         self._facet_cache: dict[str, list[str]] = {}
+        self._docsets_cache: DocSets | None = None
 
     def close(self) -> None:
         """Release the open index files."""
@@ -147,11 +150,11 @@ class ArticleSearcher:
         with self._lock:
             searcher = self._current()
             parsed = parse_query(self._parser, text)
-            matched = list(searcher.docs_for_query(parsed))
+            docsets = self._docsets(searcher)
+            matched = docsets.match(parsed)
             total = len(matched)
-            top = searcher.search(parsed, limit=page * limit) if total else []
-            page_hits = list(top)[(page - 1) * limit:]
-            hit_ids = [(h["id"], h.score) for h in page_hits]
+            ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+            hit_ids = ranked[(page - 1) * limit:]
             terms = self._matched_terms(searcher, parsed)
             facet_counts = self._facets(searcher, matched) if facets and total else {}
             suggestion = self._suggest(searcher, text) if not total else None
@@ -173,6 +176,33 @@ class ArticleSearcher:
             page=page, page_size=limit, hits=hits, facets=facet_counts,
             suggestion=suggestion, terms=frozenset(terms),
         )
+
+    def _docsets(self, searcher: Searcher) -> DocSets:
+        if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:
+            self._docsets_cache = DocSets(searcher)
+        return self._docsets_cache
+
+    def _rank(
+        self, searcher: Searcher, parsed: wq.Query, matched: set[int],
+        phrase_counts: dict[int, int], count: int,
+    ) -> list[tuple[str, float]]:
+        """(id, score) of the best ``count`` matches.
+
+        Term queries rank by Whoosh's BM25F under the exact match set; phrase-only
+        queries by phrase occurrences; unscored queries (prefix, ranges) newest first.
+        """
+        if not matched:
+            return []
+        scoring = scoring_query(parsed)
+        if scoring is None:
+            dates = self._column(searcher, "date")
+            if phrase_counts:
+                best = heapq.nlargest(count, matched, key=lambda d: (phrase_counts.get(d, 0), dates[d], -d))
+                return [(searcher.stored_fields(d)["id"], float(phrase_counts.get(d, 0))) for d in best]
+            best = heapq.nlargest(count, matched, key=lambda d: (dates[d], -d))
+            return [(searcher.stored_fields(d)["id"], 0.0) for d in best]
+        results = searcher.search(scoring, limit=count, filter=matched)
+        return [(hit["id"], hit.score) for hit in results]
 
     @staticmethod
     def _matched_terms(searcher: Searcher, parsed: wq.Query) -> set[str]:
@@ -200,7 +230,7 @@ class ArticleSearcher:
             self._facet_cache[facet] = values
         return values
 
-    def _facets(self, searcher: Searcher, docnums: list[int]) -> dict[str, list[FacetValue]]:
+    def _facets(self, searcher: Searcher, docnums: set[int]) -> dict[str, list[FacetValue]]:
         result = {}
         for facet in self._config.facets:
             values = self._column(searcher, facet)
