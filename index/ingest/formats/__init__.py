@@ -1,7 +1,89 @@
 """Format parsers: bytes of one file in, raw articles out.
 
-Each parser module exposes ``parse(text: str, path: Path, options: ParseOptions)
--> list[RawArticle]`` and raises :class:`index.errors.IngestError` with a one-line
-reason when the file cannot be understood. ``parse_file`` picks the parser by file
-extension and decodes the bytes first.
+Each parser module exposes ``parse(text, path, options, warnings) ->
+list[RawArticle]``: it appends one-line warnings about parts it passed over
+(a bad line of a JSON Lines file) to ``warnings``, and raises :class:`index.errors.IngestError` with a one-line
+reason when the file cannot be understood. :func:`parse_file` picks the parser by
+file extension and decodes the bytes first.
 """
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.errors import IngestError
+from index.ingest.model import RawArticle
+
+DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "name"),
+    "body": ("text", "body", "content", "article", "description"),
+    "source": ("source", "site", "publisher", "source.name"),
+    "date": ("date", "published", "published_at", "pubDate", "datePublished", "created_at"),
+    "url": ("url", "link"),
+    "author": ("author", "byline", "authors"),
+    "language": ("language", "lang"),
+    "tags": ("tags", "keywords", "categories"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    """Per-run parser settings (picklable: worker processes receive them)."""
+
+    json_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSON_FIELDS))
+
+
+Parser = Callable[[str, Path, ParseOptions, list[str]], list[RawArticle]]
+
+
+def _parser_for(suffix: str) -> Parser:
+    # Imported lazily: the HTML parser pulls in trafilatura (~0.3 s), which a
+    # corpus of text files never needs.
+    if suffix == ".txt":
+        from index.ingest.formats import text
+
+        return text.parse
+    if suffix in (".md", ".markdown"):
+        from index.ingest.formats import markdown
+
+        return markdown.parse
+    if suffix in (".html", ".htm"):
+        from index.ingest.formats import html
+
+        return html.parse
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        from index.ingest.formats import jsonl
+
+        return jsonl.parse
+    if suffix in (".rss", ".atom", ".xml"):
+        from index.ingest.formats import feed
+
+        return feed.parse
+    raise IngestError(f"unsupported file type {suffix or '(none)'}")
+
+
+def decode_text(data: bytes) -> tuple[str, bool]:
+    """Decode ``data`` as UTF-8 (or UTF-16 with a BOM); True when bytes had to be replaced."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), False
+        except UnicodeDecodeError:
+            return data.decode("utf-16", errors="replace"), True
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), True
+
+
+def parse_file(path: Path, data: bytes, options: ParseOptions) -> tuple[list[RawArticle], list[str]]:
+    """The articles in one file, and one-line warnings about it."""
+    parser = _parser_for(path.suffix.lower())
+    text, replaced = decode_text(data)
+    warnings = ["invalid UTF-8: undecodable bytes replaced with \ufffd"] if replaced else []
+    articles = parser(text, path, options, warnings)
+    return articles, warnings
