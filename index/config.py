@@ -179,7 +179,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
 def _check_values(config: Config, where: str) -> None:
     import re
 
-    for i, pattern in enumerate(config.ingest.boilerplate + config.ingest.extra_boilerplate):
+    for pattern in config.ingest.boilerplate + config.ingest.extra_boilerplate:
         try:
             re.compile(pattern)
         except re.error as exc:

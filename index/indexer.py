@@ -167,9 +167,7 @@ class Indexer:
             for path in removed_paths:
                 stats.removed += len(self.store.by_path(path))
                 ArticleStore.remove_file(db, path)
-            done = 0
-            for result in read_entries(to_read, settings, ingest.workers):
-                done += 1
+            for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
                 if progress and (done % 100 == 0 or done == len(to_read)):
                     progress("reading", done, len(to_read))
                 self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)

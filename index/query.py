@@ -7,6 +7,7 @@ so :func:`parse_query` checks the common ones before handing the text over.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from whoosh import qparser, query
@@ -69,7 +70,7 @@ def check_syntax(text: str, fields: list[str]) -> None:
         raise QueryError(f"'{words[-1]}' at the end needs a term after it")
     if words and words[0] in {"AND", "OR", "ANDNOT", "ANDMAYBE"}:
         raise QueryError(f"'{words[0]}' at the start needs a term before it")
-    for left, right in zip(words, words[1:], strict=False):
+    for left, right in itertools.pairwise(words):
         if _OPERATOR.match(left) and _OPERATOR.match(right) and right != "NOT":
             raise QueryError(f"'{left} {right}': two operators in a row")
 

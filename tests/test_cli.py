@@ -19,7 +19,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_index_prints_a_summary(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
-    code, out, err = run(capsys, "index", "--corpus", str(corpus))
+    code, out, _ = run(capsys, "index", "--corpus", str(corpus))
     assert code == 0
     assert out.startswith("3 added, 0 updated, 0 removed")
     assert "docs/s" in out
@@ -74,7 +74,7 @@ def test_errors_are_one_line_with_exit_codes(
     capsys: pytest.CaptureFixture[str], corpus: Path, argv: list[str], code: int, message: str
 ) -> None:
     argv = [a.replace("{corpus}", str(corpus)) for a in argv]
-    got, out, err = run(capsys, *argv)
+    got, _, err = run(capsys, *argv)
     assert got == code
     assert message in err
     assert err.count("\n") == 1 and err.startswith("newsdesk: error: ")
