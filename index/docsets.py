@@ -17,11 +17,16 @@ which is why that dependency is pinned to an exact version.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+
+CACHE_POSTINGS = 3_000_000
+"""Postings kept decoded between queries (~60 bytes each, so ~180 MB at most)."""
 
 
 class DocSets:
@@ -41,6 +46,8 @@ class DocSets:
                 self.deleted.update(d + offset for d in segment_reader.deleted_docs_set)
         self.doc_count_all = reader.doc_count_all()
         self._all: set[int] | None = None
+        self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
+        self._cached_postings = 0
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document, from the last evaluation."""
 
@@ -64,23 +71,35 @@ class DocSets:
                 terms = segment_reader._terms  # raw matcher: no per-posting deletion filter
                 yield terms.matcher(fieldname, btext, field.format), offset
 
-    def term(self, fieldname: str, text: str | bytes) -> set[int]:
-        """Documents containing one term."""
-        found: set[int] = set()
-        for matcher, offset in self._leaf_matchers(fieldname, text):
-            for ids, _ in _blocks(matcher, want_values=False):
-                found.update(ids if not offset else (d + offset for d in ids))
-        return found - self.deleted if self.deleted else found
+    def postings(self, fieldname: str, text: str | bytes) -> dict[int, bytes]:
+        """docnum -> encoded posting value (positions) of one term, deleted documents included.
 
-    def term_values(self, fieldname: str, text: str | bytes, wanted: set[int]) -> dict[int, bytes]:
-        """Encoded posting values (positions) of one term, for the ``wanted`` documents only."""
-        values: dict[int, bytes] = {}
+        Decoding a block yields ids and values together, so both are kept; the
+        most recently used terms stay cached (bounded by :data:`CACHE_POSTINGS`)
+        because searching as one types re-runs the same terms again and again.
+        """
+        key = (fieldname, text)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        found: dict[int, bytes] = {}
         for matcher, offset in self._leaf_matchers(fieldname, text):
-            for ids, block_values in _blocks(matcher, want_values=True, wanted=wanted, offset=offset):
-                for i, docnum in enumerate(ids):
-                    if docnum + offset in wanted:
-                        values[docnum + offset] = block_values[i]
-        return values
+            for ids, values in _blocks(matcher):
+                if offset:
+                    ids = [d + offset for d in ids]
+                found.update(zip(ids, values, strict=True))
+        self._cache[key] = found
+        self._cached_postings += len(found)
+        while self._cached_postings > CACHE_POSTINGS and len(self._cache) > 1:
+            _, evicted = self._cache.popitem(last=False)
+            self._cached_postings -= len(evicted)
+        return found
+
+    def term(self, fieldname: str, text: str | bytes) -> set[int]:
+        """Live documents containing one term."""
+        found = set(self.postings(fieldname, text))
+        return found - self.deleted if self.deleted else found
 
     # -- the query tree -------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> set[int]:
@@ -141,12 +160,15 @@ class DocSets:
             return set()
         if len(words) == 1:
             return self.term(q.fieldname, words[0])
-        term_sets = [self.term(q.fieldname, w) for w in words]
-        candidates = set.intersection(*sorted(term_sets, key=len))
+        per_word = [self.postings(q.fieldname, w) for w in words]
+        smallest, *others = sorted(per_word, key=len)
+        candidates = set(smallest.keys())
+        for other in others:
+            candidates &= other.keys()
+        candidates -= self.deleted
         if not candidates:
             return candidates
         decode = self.schema[q.fieldname].format.decode_positions
-        per_word = [self.term_values(q.fieldname, w, candidates) for w in words]
         slop = max(q.slop, 1)
         matched = set()
         counts = self.phrase_counts
@@ -182,43 +204,13 @@ def _phrase_occurrences(positions: list[list[int]], slop: int) -> int:
     return found
 
 
-def _blocks(
-    matcher: Any, want_values: bool, wanted: set[int] | None = None, offset: int = 0
-) -> Iterator[tuple[tuple[int, ...], Any]]:
-    """(ids, values) for each block of a raw whoosh3 leaf matcher.
-
-    With ``wanted``, blocks holding none of the wanted documents are skipped
-    without decoding their values.
-    """
+def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
+    """(ids, values) for each block of a raw whoosh3 leaf matcher."""
     while True:
         matcher._read_ids()
-        ids = matcher._ids
-        values = None
-        if want_values and (wanted is None or any(d + offset in wanted for d in ids)):
-            matcher._read_values()
-            values = matcher._values
-        if values is not None or not want_values:
-            yield ids, values
+        matcher._read_values()
+        yield matcher._ids, matcher._values
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
 
-
-def scoring_query(q: wq.Query) -> wq.Query | None:
-    """The part of ``q`` worth ranking by, or None when nothing in it scores.
-
-    Expansions (prefix, wildcard, fuzzy) and ranges score as constants, as in
-    Lucene's default rewrite: ranking by hundreds of expanded terms costs far
-    more than it tells. Phrases are ranked by how often they occur, counted
-    while they are verified (:attr:`DocSets.phrase_counts`). Negations only filter.
-    """
-    if isinstance(q, wq.Term):
-        return q
-    if isinstance(q, (wq.And, wq.Or)):
-        kept = [s for s in (scoring_query(c) for c in q.children()) if s is not None]
-        if not kept:
-            return None
-        return kept[0] if len(kept) == 1 else type(q)(kept, boost=q.boost)
-    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
-        return scoring_query(q.a)
-    return None

@@ -8,7 +8,6 @@ threads, and the reader app runs each search in a fresh worker thread.
 
 from __future__ import annotations
 
-import heapq
 import re
 import threading
 import time
@@ -23,9 +22,10 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.config import SearchConfig
-from index.docsets import DocSets, scoring_query
+from index.docsets import DocSets
 from index.errors import CorpusError, QueryError
 from index.query import DEFAULT_FIELDS, make_parser, parse_query
+from index.ranking import Ranker
 from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, iter_terms, term_for
 from index.snippets import Span, highlight_spans, make_snippet
 from index.store import ArticleStore
@@ -106,6 +106,7 @@ class ArticleSearcher:
         self._parser: Any = None
         self._facet_cache: dict[str, list[str]] = {}
         self._docsets_cache: DocSets | None = None
+        self._ranker: Ranker | None = None
 
     def close(self) -> None:
         """Release the open index files."""
@@ -186,23 +187,13 @@ class ArticleSearcher:
         self, searcher: Searcher, parsed: wq.Query, matched: set[int],
         phrase_counts: dict[int, int], count: int,
     ) -> list[tuple[str, float]]:
-        """(id, score) of the best ``count`` matches.
-
-        Term queries rank by Whoosh's BM25F under the exact match set; phrase-only
-        queries by phrase occurrences; unscored queries (prefix, ranges) newest first.
-        """
+        """(id, score) of the best ``count`` matches (see :mod:`index.ranking`)."""
         if not matched:
             return []
-        scoring = scoring_query(parsed)
-        if scoring is None:
-            dates = self._column(searcher, "date")
-            if phrase_counts:
-                best = heapq.nlargest(count, matched, key=lambda d: (phrase_counts.get(d, 0), dates[d], -d))
-                return [(searcher.stored_fields(d)["id"], float(phrase_counts.get(d, 0))) for d in best]
-            best = heapq.nlargest(count, matched, key=lambda d: (dates[d], -d))
-            return [(searcher.stored_fields(d)["id"], 0.0) for d in best]
-        results = searcher.search(scoring, limit=count, filter=matched)
-        return [(hit["id"], hit.score) for hit in results]
+        if self._ranker is None or self._ranker.docsets is not self._docsets_cache:
+            self._ranker = Ranker(self._docsets(searcher))
+        best = self._ranker.top(parsed, matched, phrase_counts, self._column(searcher, "date"), count)
+        return [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
 
     @staticmethod
     def _matched_terms(searcher: Searcher, parsed: wq.Query) -> set[str]:
