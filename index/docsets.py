@@ -24,7 +24,6 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-
 CACHE_POSTINGS = 3_000_000
 """Postings kept decoded between queries (~60 bytes each, so ~180 MB at most)."""
 

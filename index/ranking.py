@@ -17,7 +17,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterator
-
 from typing import Any
 
 from whoosh import query as wq

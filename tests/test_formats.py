@@ -150,3 +150,18 @@ def test_decode_text() -> None:
 def test_unknown_extension_is_an_ingest_error() -> None:
     with pytest.raises(IngestError, match="unsupported file type"):
         parse_file(Path("x.pdf"), b"%PDF", ParseOptions())
+
+
+@pytest.mark.parametrize(
+    ("relpath", "expected"),
+    [
+        ("2020-10-07-svr-warning.txt", "2020-10-07"),
+        ("wires/20201007_report.txt", "2020-10-07"),
+        ("2020/10/notes.txt", None),
+        ("report-12345678.txt", None),
+    ],
+)
+def test_date_from_the_file_path(relpath: str, expected: str | None) -> None:
+    from index.ingest.reader import date_in_path
+
+    assert date_in_path(relpath) == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +56,15 @@ class ReaderSettings:
         return cls(int(config.max_file_mb * 1024 * 1024), cleaner, options)
 
 
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_path(relpath: str) -> str | None:
+    """A date written in the file's path (``2020-10-07-svr.txt``), for formats without metadata."""
+    match = _PATH_DATE.search(relpath)
+    return "-".join(match.groups()) if match else None
+
+
 def content_hash(data: bytes) -> str:
     """Hash of a file's bytes, to tell a touched file from a changed one."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -90,6 +100,8 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
         return result
     result.warnings.extend(warnings)
     for item, raw in enumerate(raws):
+        if raw.date is None:
+            raw.date = date_in_path(entry.relpath)
         article = settings.cleaner.article(raw, entry.relpath, item)
         if article is not None:
             result.articles.append(article)

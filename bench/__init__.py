@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic corpus, newsdesk and an SQLite FTS5 baseline, measured in one run."""

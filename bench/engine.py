@@ -1,0 +1,97 @@
+"""One engine's measurements, run in a process of its own so its peak memory is its own.
+
+``python -m bench.engine newsdesk|fts5 CORPUS WORKDIR QUERIES.json`` prints one
+JSON object: index build time and size, cold open, and per-query latencies of
+two passes over the queries (the first as a user's first searches, the second
+warm). Every search returns the total and the top 20 with highlighted snippets.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _peak_rss_mb() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"main_mb": round(own, 1), "largest_child_mb": round(children, 1)}
+
+
+def run_newsdesk(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+    from index import Library
+
+    state = workdir / "newsdesk-state"
+    started = time.perf_counter()
+    with Library.open(corpus, state_dir=state) as library:
+        stats = library.update(rebuild=True)
+    build_seconds = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "docs": stats.articles, "index_seconds": build_seconds,
+        "docs_per_s": stats.articles / build_seconds, "size_bytes": _tree_size(state),
+    }
+    opened = time.perf_counter()
+    library = Library.open(corpus, state_dir=state)
+    library.search(queries[0][1], limit=20, facets=False)
+    result["cold_open_first_query_ms"] = (time.perf_counter() - opened) * 1000
+    library.close()
+    library = Library.open(corpus, state_dir=state)
+    passes = []
+    for _ in range(2):
+        timings = []
+        for kind, query in queries:
+            t = time.perf_counter()
+            found = library.search(query, limit=20, facets=False)
+            timings.append((kind, (time.perf_counter() - t) * 1000, found.total))
+        passes.append(timings)
+    t = time.perf_counter()
+    for _, query in queries[:50]:
+        library.search(query, limit=20, facets=True)
+    result["with_facets_mean_ms"] = (time.perf_counter() - t) * 1000 / 50
+    library.close()
+    result["passes"] = passes
+    result["rss"] = _peak_rss_mb()
+    return result
+
+
+def run_fts5(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+    from bench import fts5
+
+    db_path = workdir / "fts5.db"
+    db_path.unlink(missing_ok=True)
+    built = fts5.build(corpus, db_path)
+    result: dict[str, Any] = {
+        "docs": built["docs"], "index_seconds": built["seconds"], "docs_per_s": built["docs_per_s"],
+        "size_bytes": built["size_bytes"],
+    }
+    opened = time.perf_counter()
+    db = sqlite3.connect(db_path)
+    fts5.search(db, queries[0][1])
+    result["cold_open_first_query_ms"] = (time.perf_counter() - opened) * 1000
+    passes = []
+    for _ in range(2):
+        timings = []
+        for kind, query in queries:
+            t = time.perf_counter()
+            total, _hits = fts5.search(db, query)
+            timings.append((kind, (time.perf_counter() - t) * 1000, total))
+        passes.append(timings)
+    result["passes"] = passes
+    result["rss"] = _peak_rss_mb()
+    return result
+
+
+if __name__ == "__main__":
+    engine, corpus_dir, work_dir, queries_file = sys.argv[1:5]
+    loaded = [tuple(q) for q in json.loads(Path(queries_file).read_text())]
+    runner = {"newsdesk": run_newsdesk, "fts5": run_fts5}[engine]
+    print(json.dumps(runner(Path(corpus_dir), Path(work_dir), loaded)))
