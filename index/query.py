@@ -40,8 +40,8 @@ def make_parser(schema: Schema, title_boost: float) -> qparser.QueryParser:
 
 
 def _outside_quotes(text: str) -> str:
-    """``text`` with every quoted phrase blanked out (same length)."""
-    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group()), text)
+    """``text`` with every quoted phrase replaced by a same-length placeholder word."""
+    return re.sub(r'"[^"]*"', lambda m: "q" * len(m.group()), text)
 
 
 def check_syntax(text: str, fields: list[str]) -> None:

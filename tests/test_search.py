@@ -23,6 +23,12 @@ def test_phrases_match_exactly_with_stop_words(library: Library) -> None:
     assert ids_for(library, '"the East Middle"') == set()
 
 
+def test_operators_around_phrases(library: Library) -> None:
+    assert ids_for(library, '"launch pad" OR Stepanakert') == {"reports/ceasefire.txt", "reports/shelling.txt"}
+    assert ids_for(library, 'Stepanakert OR "launch pad"') == {"reports/ceasefire.txt", "reports/shelling.txt"}
+    assert ids_for(library, '"launch pad" AND NOT Stepanakert') == {"reports/ceasefire.txt"}
+
+
 def test_boolean_operators(library: Library) -> None:
     assert ids_for(library, "mercenary AND Stepanakert") == {"reports/shelling.txt"}
     assert ids_for(library, "mercenary NOT Stepanakert") == {"reports/ceasefire.txt"}
