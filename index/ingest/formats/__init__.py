@@ -10,9 +10,12 @@ file extension and decodes the bytes first.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from index.errors import IngestError
 from index.ingest.model import RawArticle
@@ -63,6 +66,31 @@ def _parser_for(suffix: str) -> Parser:
 
         return feed.parse
     raise IngestError(f"unsupported file type {suffix or '(none)'}")
+
+
+def as_text(value: Any) -> str | None:
+    """A metadata value as one string: dates in ISO form, lists joined, ``{"name": ...}`` named."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        joined = ", ".join(t for t in (as_text(v) for v in value) if t)
+        return joined or None
+    if isinstance(value, Mapping):
+        return as_text(value.get("name") or value.get("title"))
+    return str(value)
+
+
+def as_tags(value: Any) -> list[str]:
+    """Tags from a list, or from a comma- or semicolon-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+    if isinstance(value, (list, tuple)):
+        return [tag for v in value for tag in as_tags(as_text(v))]
+    return as_tags(as_text(value))
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ import lxml.html
 from lxml import etree
 
 from index.errors import IngestError
-from index.ingest.formats import ParseOptions
+from index.ingest.formats import ParseOptions, as_tags
 from index.ingest.model import RawArticle
 
 _BLOCK_TAGS = {
@@ -18,13 +18,6 @@ _BLOCK_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "br", "hr",
 }
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form")
-
-
-def _split_tags(values: list[str] | None) -> list[str]:
-    tags: list[str] = []
-    for value in values or []:
-        tags.extend(t.strip() for t in re.split(r"[,;]", value) if t.strip())
-    return tags
 
 
 def fragment_text(markup: str) -> str:
@@ -74,9 +67,9 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         body = _element_text(body_element) if body_element is not None else ""
     if not body.strip():
         raise IngestError("no text found in the page")
-    tags = _split_tags(extracted.get("tags")) + _split_tags(extracted.get("categories"))
+    tags = as_tags(extracted.get("tags")) + as_tags(extracted.get("categories"))
     if not tags:
-        tags = _split_tags([_meta(page, "keywords") or ""])
+        tags = as_tags(_meta(page, "keywords"))
     return [
         RawArticle(
             body=body,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IngestError
-from index.ingest.formats import ParseOptions
+from index.ingest.formats import ParseOptions, as_tags, as_text
 from index.ingest.model import RawArticle
 
 _LIST_KEYS = ("articles", "items", "data", "entries", "results")
@@ -31,27 +31,6 @@ def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return ", ".join(str(_as_text(v)) for v in value if v not in (None, ""))
-    if isinstance(value, Mapping):
-        name = value.get("name") or value.get("title")
-        return str(name) if name else None
-    return str(value)
-
-
-def _as_tags(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [t.strip() for t in value.split(",") if t.strip()]
-    if isinstance(value, list):
-        return [t for t in (_as_text(v) for v in value) if t]
-    return [str(value)]
-
-
 class JsonItems:
     """Turns JSON objects into articles by the configured field mapping."""
 
@@ -61,18 +40,18 @@ class JsonItems:
     def article(self, obj: Any, where: str) -> RawArticle:
         if not isinstance(obj, Mapping):
             raise IngestError(f"{where} is not a JSON object")
-        body = _as_text(_first(obj, tuple(self.fields.get("body", ()))))
+        body = as_text(_first(obj, tuple(self.fields.get("body", ()))))
         if not body or not body.strip():
             tried = ", ".join(self.fields.get("body", ()))
             raise IngestError(f"{where} has no body field (tried: {tried})")
 
         def get(name: str) -> str | None:
-            return _as_text(_first(obj, tuple(self.fields.get(name, ()))))
+            return as_text(_first(obj, tuple(self.fields.get(name, ()))))
 
         return RawArticle(
             body=body, title=get("title"), source=get("source"), date=get("date"),
             url=get("url"), author=get("author"), language=get("language"),
-            tags=_as_tags(_first(obj, tuple(self.fields.get("tags", ())))),
+            tags=as_tags(_first(obj, tuple(self.fields.get("tags", ())))),
         )
 
 

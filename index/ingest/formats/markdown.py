@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from index.errors import IngestError
-from index.ingest.formats import ParseOptions
+from index.ingest.formats import ParseOptions, as_tags, as_text
 from index.ingest.model import RawArticle
 from index.safeyaml import YamlError, load_yaml
 
@@ -22,26 +21,6 @@ _CODE = re.compile(r"`([^`]*)`")
 _LIST_MARK = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
 _QUOTE_MARK = re.compile(r"^\s*>\s?")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-
-
-def _text_of(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _tags(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [t.strip() for t in value.split(",") if t.strip()]
-    if isinstance(value, (list, tuple)):
-        return [str(t).strip() for t in value if str(t).strip()]
-    return [str(value)]
 
 
 def plain_text(markdown: str) -> str:
@@ -82,7 +61,7 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
             raise IngestError("front matter is not a mapping of keys to values")
         meta = loaded or {}
         body = text[match.end():]
-    title = _text_of(meta.get("title"))
+    title = as_text(meta.get("title"))
     if not title:
         first = body.lstrip("\n").split("\n", 1)
         heading = _HEADING.match(first[0]) if first else None
@@ -93,11 +72,11 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         RawArticle(
             body=plain_text(body),
             title=title or None,
-            source=_text_of(meta.get("source")),
-            date=_text_of(meta.get("date")),
-            url=_text_of(meta.get("url")),
-            author=_text_of(meta.get("author")),
-            language=_text_of(meta.get("language") or meta.get("lang")),
-            tags=_tags(meta.get("tags")),
+            source=as_text(meta.get("source")),
+            date=as_text(meta.get("date")),
+            url=as_text(meta.get("url")),
+            author=as_text(meta.get("author")),
+            language=as_text(meta.get("language") or meta.get("lang")),
+            tags=as_tags(meta.get("tags")),
         )
     ]
