@@ -17,15 +17,20 @@ which is why that dependency is pinned to an exact version.
 
 from __future__ import annotations
 
+import heapq
+import random
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import sub
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-CACHE_POSTINGS = 3_000_000
-"""Postings kept decoded between queries (~60 bytes each, so ~180 MB at most)."""
+CACHE_POSTINGS = 2_000_000
+"""Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
 
 
 class DocSets:
@@ -49,10 +54,22 @@ class DocSets:
         self._cached_postings = 0
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document, from the last evaluation."""
+        self.unverified = 0
+        """Estimated matches left unverified by the last bounded evaluation."""
+        self._bounded = False
 
-    def match(self, q: wq.Query) -> set[int]:
-        """Evaluate ``q`` afresh (resetting :attr:`phrase_counts`)."""
+    def match(self, q: wq.Query, exact: bool = True) -> set[int]:
+        """Evaluate ``q`` afresh (resetting :attr:`phrase_counts` and :attr:`unverified`).
+
+        With ``exact=False``, a query made only of phrases verifies at most
+        :data:`PHRASE_VERIFY_LIMIT` candidates per phrase (the likeliest half
+        and a fixed random sample) and estimates how many of the rest match:
+        the returned set holds the verified matches, :attr:`unverified` the
+        estimated remainder. Boolean combinations are always exact.
+        """
         self.phrase_counts = {}
+        self.unverified = 0
+        self._bounded = not exact and _phrases_only(q)
         return self.evaluate(q)
 
     # -- leaves -------------------------------------------------------------------
@@ -111,8 +128,8 @@ class DocSets:
             reader = self.searcher.reader()
             found: set[int] = set()
             for text in q._btexts(reader):
-                found |= self.term(q.fieldname, text)
-            return found
+                found.update(self.postings(q.fieldname, text).keys())
+            return found - self.deleted if self.deleted else found
         if isinstance(q, wq.And):
             return self._and(q.children())
         if isinstance(q, wq.Or):
@@ -167,29 +184,73 @@ class DocSets:
         candidates -= self.deleted
         if not candidates:
             return candidates
-        decode = self.schema[q.fieldname].format.decode_positions
         slop = max(q.slop, 1)
+        sample: set[int] = set()
+        if self._bounded and len(candidates) > PHRASE_VERIFY_LIMIT:
+            candidates, sample, rest = _split_candidates(candidates, per_word)
         matched = set()
         counts = self.phrase_counts
-        for docnum in candidates:
-            positions = [decode(values[docnum]) for values in per_word]
-            occurrences = _phrase_occurrences(positions, slop)
+        for docnum in candidates | sample:
+            positions = [_positions(values[docnum]) for values in per_word]
+            occurrences = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
             if occurrences:
                 matched.add(docnum)
                 counts[docnum] = counts.get(docnum, 0) + occurrences
+        if sample:
+            rate = len(matched & sample) / len(sample)
+            self.unverified += round(rate * rest)
         return matched
 
 
-def _phrase_occurrences(positions: list[list[int]], slop: int) -> int:
+PHRASE_VERIFY_LIMIT = 4000
+"""Candidates a phrase verifies, at most, when an estimated total will do."""
+
+
+def _phrases_only(q: wq.Query) -> bool:
+    if isinstance(q, wq.Phrase):
+        return True
+    return isinstance(q, wq.Or) and all(_phrases_only(c) for c in q.children())
+
+
+def _split_candidates(candidates: set[int], per_word: list[dict[int, bytes]]) -> tuple[set[int], set[int], int]:
+    """(likeliest, sample, unsampled count) of a phrase's candidates.
+
+    The likeliest are those where the rarest word occurs most often (posting
+    value length grows with its frequency): they are the ones ranking puts
+    first. A fixed-seed sample of the others estimates how many of them match.
+    """
+    half = PHRASE_VERIFY_LIMIT // 2
+    rarest = min(per_word, key=len)
+    likeliest = set(heapq.nlargest(half, candidates, key=lambda d: len(rarest[d])))
+    others = sorted(candidates - likeliest)
+    sample = set(random.Random(len(others)).sample(others, half))
+    return likeliest, sample, len(others) - half
+
+
+def _positions(value: bytes) -> array[int]:
+    """Decode a :class:`index.schema.FastPositions` posting value (type byte + machine array)."""
+    positions = array(chr(value[0]))
+    positions.frombytes(value[1:])
+    return positions
+
+
+def _adjacent(positions: list[array[int]]) -> int:
+    """How often the words stand side by side in order.
+
+    Word i at position p + i for some p: shift each word's positions back by
+    its index and intersect, smallest list first, all in C.
+    """
+    order = sorted(range(len(positions)), key=lambda i: len(positions[i]))
+    common = set(map(sub, positions[order[0]], repeat(order[0])))
+    for index in order[1:]:
+        common.intersection_update(map(sub, positions[index], repeat(index)))
+        if not common:
+            return 0
+    return len(common)
+
+
+def _within_slop(positions: list[array[int]], slop: int) -> int:
     """How often the words occur in order, each within ``slop`` of the one before."""
-    if slop == 1:
-        # Shift every word's positions back by its index; common values are matches.
-        common = set(positions[0])
-        for index, plist in enumerate(positions[1:], 1):
-            common &= {p - index for p in plist}
-            if not common:
-                return 0
-        return len(common)
     found = 0
     for start in positions[0]:
         previous = start

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from index.config import SearchConfig
@@ -62,6 +62,8 @@ class SearchResults:
 
     query: str
     total: int
+    total_exact: bool
+    """False when ``total`` is an estimate (a very common phrase searched without facets)."""
     took_ms: float
     page: int
     page_size: int
@@ -76,6 +78,7 @@ class SearchResults:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "hits": [
@@ -127,7 +130,9 @@ class ArticleSearcher:
         else:
             if searcher is not None:
                 searcher.close()
-            ix = whoosh_index.open_dir(str(directory))
+            # Plain reads instead of mmap: a mapped index counts fully against
+            # the process' resident memory once a few broad queries touch it.
+            ix = FileStorage(str(directory), supports_mmap=False).open_index()
             fresh = ix.searcher()
             self._parser = make_parser(ix.schema, self._config.title_boost)
         self._searcher, self._searcher_dir = fresh, directory
@@ -143,7 +148,13 @@ class ArticleSearcher:
     def search(
         self, text: str, limit: int | None = None, page: int = 1, facets: bool = True
     ) -> SearchResults:
-        """Run ``text``; ``limit`` hits per page (default from config), 1-based ``page``."""
+        """Run ``text``; ``limit`` hits per page (default from config), 1-based ``page``.
+
+        With ``facets`` the total and facet counts are exact. Without, a very
+        common phrase may be verified only in part and its total estimated
+        (``total_exact`` is then False): the reader shows hits first and asks
+        for facets in a second, slower call.
+        """
         started = time.perf_counter()
         limit = limit or self._config.page_size
         if page < 1 or limit < 1:
@@ -152,8 +163,8 @@ class ArticleSearcher:
             searcher = self._current()
             parsed = parse_query(self._parser, text)
             docsets = self._docsets(searcher)
-            matched = docsets.match(parsed)
-            total = len(matched)
+            matched = docsets.match(parsed, exact=facets)
+            total = len(matched) + docsets.unverified
             ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
             hit_ids = ranked[(page - 1) * limit:]
             terms = self._matched_terms(searcher, parsed)
@@ -173,7 +184,8 @@ class ArticleSearcher:
                 source=article.source, date=article.date,
             ))
         return SearchResults(
-            query=text, total=total, took_ms=(time.perf_counter() - started) * 1000,
+            query=text, total=total, total_exact=not docsets.unverified,
+            took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=hits, facets=facet_counts,
             suggestion=suggestion, terms=frozenset(terms),
         )

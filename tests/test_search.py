@@ -29,6 +29,12 @@ def test_operators_around_phrases(library: Library) -> None:
     assert ids_for(library, '"launch pad" AND NOT Stepanakert') == {"reports/ceasefire.txt"}
 
 
+def test_proximity(library: Library) -> None:
+    assert ids_for(library, '"talks Geneva"') == set()
+    assert ids_for(library, '"talks Geneva"~3') == {"reports/ceasefire.txt"}
+    assert ids_for(library, '"Geneva talks"~3') == set()  # order still counts
+
+
 def test_boolean_operators(library: Library) -> None:
     assert ids_for(library, "mercenary AND Stepanakert") == {"reports/shelling.txt"}
     assert ids_for(library, "mercenary NOT Stepanakert") == {"reports/ceasefire.txt"}
@@ -117,3 +123,26 @@ def test_bad_queries_get_one_line_messages(library: Library, query: str, message
         library.search(query)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch) -> None:
+    from index import docsets
+    from tests.conftest import write
+
+    corpus = tmp_path / "many"
+    for i in range(60):
+        # Every article has both words; only even ones have them side by side.
+        text = "the launch pad was ready" if i % 2 == 0 else "the pad and the launch"
+        write(corpus, f"a{i:02d}.txt", f"Report {i}\n\n{text}, said officials in town {i}.\n")
+    monkeypatch.setattr(docsets, "PHRASE_VERIFY_LIMIT", 10)
+    with Library.open(corpus, state_dir=tmp_path / "state") as lib:
+        lib.update()
+        exact = lib.search('"launch pad"', facets=True)
+        assert exact.total == 30 and exact.total_exact
+        estimated = lib.search('"launch pad"', facets=False)
+        assert not estimated.total_exact
+        assert 10 <= estimated.total <= 50
+        assert all(int(hit.title.split()[1]) % 2 == 0 for hit in estimated.hits)
+        # A phrase combined with other terms stays exact.
+        combined = lib.search('"launch pad" AND officials', facets=False)
+        assert combined.total == 30 and combined.total_exact

@@ -112,7 +112,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _print_results(results: SearchResults) -> None:
     from index.search import iter_hits_text
 
-    print(f"{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
+    about = "" if results.total_exact else "about "
+    print(f"{about}{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
     for line in iter_hits_text(results):

@@ -7,6 +7,7 @@ reason or a warning on the :class:`FileResult`.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator
@@ -130,5 +131,8 @@ def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: in
         for entry in entries:
             yield read_entry(entry, settings)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    # "spawn", not the POSIX default "fork": the reader app runs updates from a
+    # worker thread, and forking a threaded process can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
         yield from pool.map(_read_in_worker, entries, chunksize=32)
