@@ -13,12 +13,16 @@ import codecs
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from index.errors import IngestError
 from index.ingest.model import RawArticle
+
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml"}
+)
 
 DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
@@ -31,12 +35,27 @@ DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = {
     "tags": ("tags", "keywords", "categories"),
 }
 
+INVALID_UTF8_WARNING = "invalid UTF-8: undecodable bytes replaced with \ufffd"
+
+# Formats that may name their own encoding in the first bytes (<?xml encoding>, <meta charset>).
+_SELF_DECLARING = frozenset({".html", ".htm", ".rss", ".atom", ".xml"})
+_DECLARED_ENCODING = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
 
 @dataclass(frozen=True, slots=True)
 class ParseOptions:
-    """Per-run parser settings (picklable: worker processes receive them)."""
+    """Per-run parser settings (picklable: worker processes receive them).
+
+    ``json_fields`` maps an article field to the JSON keys tried in order (dotted
+    paths reach into nested objects). A field missing from the mapping uses
+    :data:`DEFAULT_JSON_FIELDS`; an empty tuple turns the field off.
+    """
 
     json_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSON_FIELDS))
+
+    def json_keys(self, name: str) -> tuple[str, ...]:
+        """The candidate JSON keys for article field ``name``."""
+        return tuple(self.json_fields.get(name, DEFAULT_JSON_FIELDS.get(name, ())))
 
 
 Parser = Callable[[str, Path, ParseOptions, list[str]], list[RawArticle]]
@@ -68,38 +87,50 @@ def _parser_for(suffix: str) -> Parser:
     raise IngestError(f"unsupported file type {suffix or '(none)'}")
 
 
+_NAME_KEYS = ("name", "title", "term", "label")
+
+
 def as_text(value: Any) -> str | None:
     """A metadata value as one string: dates in ISO form, lists joined, ``{"name": ...}`` named."""
     if value is None or value == "":
         return None
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):  # datetime too: YAML turns unquoted dates into objects
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         joined = ", ".join(t for t in (as_text(v) for v in value) if t)
         return joined or None
     if isinstance(value, Mapping):
-        return as_text(value.get("name") or value.get("title"))
+        return as_text(next((value[k] for k in _NAME_KEYS if value.get(k)), None))
     return str(value)
 
 
 def as_tags(value: Any) -> list[str]:
-    """Tags from a list, or from a comma- or semicolon-separated string."""
+    """Tags from a list, or from a comma- or semicolon-separated string; duplicates dropped."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
-    if isinstance(value, (list, tuple)):
-        return [tag for v in value for tag in as_tags(as_text(v))]
-    return as_tags(as_text(value))
+        tags = [t.strip() for t in re.split(r"[,;]", value) if t.strip()]
+    elif isinstance(value, (list, tuple)):
+        tags = [tag for v in value for tag in as_tags(as_text(v))]
+    else:
+        tags = as_tags(as_text(value))
+    return list(dict.fromkeys(tags))
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:
-    """Decode ``data`` as UTF-8 (or UTF-16 with a BOM); True when bytes had to be replaced."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), False
-        except UnicodeDecodeError:
-            return data.decode("utf-16", errors="replace"), True
+    """Decode ``data`` as UTF-8 (or UTF-16/32 with a BOM); True when bytes had to be replaced."""
+    # UTF-32-LE's BOM begins with UTF-16-LE's, so it is tested first.
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), False
+            except UnicodeDecodeError:
+                return data.decode(encoding, errors="replace"), True
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -108,10 +139,30 @@ def decode_text(data: bytes) -> tuple[str, bool]:
         return data.decode("utf-8", errors="replace"), True
 
 
+def _decode_declared(data: bytes) -> str | None:
+    """``data`` decoded with the encoding its XML declaration or meta charset names, if that works."""
+    match = _DECLARED_ENCODING.search(data[:2048])
+    if match is None:
+        return None
+    try:
+        encoding = codecs.lookup(match.group(1).decode("ascii")).name
+        if encoding == "utf-8":
+            return None
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
 def parse_file(path: Path, data: bytes, options: ParseOptions) -> tuple[list[RawArticle], list[str]]:
     """The articles in one file, and one-line warnings about it."""
-    parser = _parser_for(path.suffix.lower())
+    suffix = path.suffix.lower()
+    parser = _parser_for(suffix)
     text, replaced = decode_text(data)
-    warnings = ["invalid UTF-8: undecodable bytes replaced with \ufffd"] if replaced else []
+    if replaced and suffix in _SELF_DECLARING:
+        # Older feeds and pages are often Latin-1 or cp1252 and say so.
+        declared = _decode_declared(data)
+        if declared is not None:
+            text, replaced = declared, False
+    warnings = [INVALID_UTF8_WARNING] if replaced else []
     articles = parser(text, path, options, warnings)
     return articles, warnings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -11,29 +13,37 @@ from index.ingest.formats import ParseOptions
 from index.ingest.formats.html import fragment_text
 from index.ingest.model import RawArticle
 
-_FEED_ROOTS = ("<rss", "<feed", "<rdf:rdf", "<rdf")
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+# What may come before the root element: whitespace, BOM, <?xml ...?>, comments, a DOCTYPE.
+_PROLOG_ITEM = re.compile(
+    r"[\s\ufeff]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.DOTALL | re.IGNORECASE
+)
+_ROOT_TAG = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
+_ENCODING_DECLARATION = re.compile(r"""(\A[\s\ufeff]*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
 def looks_like_feed(text: str) -> bool:
     """True when the XML's root element is rss, feed (Atom) or rdf:RDF (RSS 1.0)."""
-    head = text[:4096].lower()
     position = 0
-    while True:
-        start = head.find("<", position)
-        if start == -1:
-            return False
-        if head.startswith(("<?", "<!"), start):
-            position = start + 2
-            continue
-        return head.startswith(_FEED_ROOTS, start)
+    while match := _PROLOG_ITEM.match(text, position):
+        position = match.end()
+    root = _ROOT_TAG.match(text, position)
+    return root is not None and root.group(1).lower() in _FEED_ROOTS
 
 
 def _date(entry: Any) -> str | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+    for key in ("published", "updated", "created"):
+        parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return time.strftime("%Y-%m-%d", parsed)
-    return entry.get("published") or entry.get("updated")
+            # feedparser normalises *_parsed to UTC.
+            return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", parsed)
+    return entry.get("published") or entry.get("updated") or entry.get("created")
+
+
+def _body(entry: Any) -> str:
+    content = entry.get("content")
+    markup = (content[0].get("value") if content else None) or entry.get("summary") or ""
+    return fragment_text(markup) if markup.strip() else ""
 
 
 def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
@@ -42,32 +52,39 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
 
     if not looks_like_feed(text):
         raise IngestError("not an RSS or Atom feed")
-    # Always hand feedparser the document itself: given a string that looks
-    # like a URL or a path it would go and fetch it.
-    feed = feedparser.parse(text.encode("utf-8"), sanitize_html=True, resolve_relative_uris=False)
+    # The text is already decoded: tell feedparser it is UTF-8 now, whatever the
+    # declaration said. And hand it a stream, never a str or bytes: given one that
+    # looks like a URL or a file name it would go and fetch or open it.
+    data = _ENCODING_DECLARATION.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    feed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+        sanitize_html=True,
+        resolve_relative_uris=False,
+    )
     if not feed.entries:
-        reason = str(feed.get("bozo_exception", "")) or "no items"
-        raise IngestError(f"malformed or empty feed: {reason.splitlines()[0] if reason else 'no items'}")
-    source = feed.feed.get("title")
-    language = feed.feed.get("language")
+        if feed.get("bozo"):
+            reason = str(feed.get("bozo_exception") or "unknown error").splitlines()
+            raise IngestError(f"malformed feed: {reason[0] if reason else 'unknown error'}")
+        raise IngestError("the feed has no items")
+    source = feed.feed.get("title") or None
+    language = feed.feed.get("language") or None
     articles = []
-    for number, entry in enumerate(feed.entries):
-        content = entry.get("content")
-        markup = content[0].get("value", "") if content else entry.get("summary", "")
-        body = fragment_text(markup) if markup else ""
+    for number, entry in enumerate(feed.entries, 1):
+        body = _body(entry)
         if not body.strip():
             warnings.append(f"item {number} has no text, skipped")
             continue
         articles.append(
             RawArticle(
                 body=body,
-                title=entry.get("title"),
+                title=entry.get("title") or None,
                 source=source,
                 date=_date(entry),
-                url=entry.get("link"),
-                author=entry.get("author"),
+                url=entry.get("link") or None,
+                author=entry.get("author") or None,
                 language=language,
-                tags=[t.get("term") for t in entry.get("tags", []) if t.get("term")],
+                tags=[t["term"] for t in entry.get("tags") or [] if t.get("term")],
             )
         )
     if not articles:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -13,17 +15,19 @@ from index.errors import IngestError
 from index.ingest.formats import ParseOptions, as_tags
 from index.ingest.model import RawArticle
 
-_BLOCK_TAGS = {
-    "p", "div", "section", "article", "blockquote", "li", "ul", "ol", "table", "tr",
-    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "br", "hr",
-}
-_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form")
+_BLOCK_TAGS = (
+    "p", "div", "section", "article", "main", "blockquote", "li", "ul", "ol", "dl", "dt", "dd",
+    "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "br", "hr",
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe")
+# lxml refuses a str that carries an encoding declaration; the text is already decoded.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def fragment_text(markup: str) -> str:
     """Plain text of an HTML fragment, one paragraph per block element."""
     try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        root = lxml.html.fragment_fromstring(_XML_DECLARATION.sub("", markup), create_parent="div")
     except (etree.ParserError, ValueError):
         return markup
     return _element_text(root)
@@ -42,34 +46,46 @@ def _element_text(root: lxml.html.HtmlElement) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
-    """One article per page."""
+@cache
+def _trafilatura() -> Any:
     import trafilatura
 
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    # trafilatura and htmldate log a warning for every page they find thin; the
+    # ingest run reports skipped files itself.
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return trafilatura
+
+
+def _main_text(text: str) -> tuple[dict[str, Any], str]:
+    """trafilatura's metadata, and its main text with one paragraph per line made blank-line separated."""
+    document = _trafilatura().bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=True
+    )
+    extracted: dict[str, Any] = document.as_dict() if document is not None else {}
+    lines = [line.strip() for line in (extracted.get("text") or "").split("\n")]
+    return extracted, "\n\n".join(line for line in lines if line)
+
+
+def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
+    """One article per page."""
+    text = _XML_DECLARATION.sub("", text)
+    if not text.strip():
+        raise IngestError("no text found in the page")
     try:
         page = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"cannot parse HTML: {exc}") from None
-    document = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=True
-    )
-    extracted = document.as_dict() if document is not None else {}
+    extracted, body = _main_text(text)
     title = extracted.get("title") or _meta(page, "og:title") or (page.findtext(".//title") or "").strip()
-    body = extracted.get("text") or ""
-    lines = [line.strip() for line in body.split("\n") if line.strip()]
-    if lines and title and lines[0] == title.strip():
-        lines = lines[1:]
-    body = "\n\n".join(lines)
+    if title and body.split("\n", 1)[0] == title.strip():
+        body = body.split("\n\n", 1)[1] if "\n\n" in body else ""
     if not body:
         body_element = page.find("body")
         body = _element_text(body_element) if body_element is not None else ""
     if not body.strip():
         raise IngestError("no text found in the page")
-    tags = as_tags(extracted.get("tags")) + as_tags(extracted.get("categories"))
-    if not tags:
-        tags = as_tags(_meta(page, "keywords"))
+    tags = as_tags([extracted.get("tags"), extracted.get("categories")])
     return [
         RawArticle(
             body=body,
@@ -78,8 +94,8 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
             date=extracted.get("date") or _meta(page, "article:published_time"),
             url=extracted.get("url") or _meta(page, "og:url"),
             author=extracted.get("author") or _meta(page, "author"),
-            language=page.get("lang") or extracted.get("language"),
-            tags=tags,
+            language=page.get("lang") or page.get("xml:lang") or extracted.get("language"),
+            tags=tags or as_tags(_meta(page, "keywords")),
         )
     ]
 

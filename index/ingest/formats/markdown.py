@@ -1,4 +1,4 @@
-"""Markdown with optional YAML front matter (title, source, date, url, author, tags)."""
+"""Markdown with optional YAML front matter (title, source, date, url, author, tags, language)."""
 
 from __future__ import annotations
 
@@ -12,62 +12,106 @@ from index.ingest.model import RawArticle
 from index.safeyaml import YamlError, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_CODE = re.compile(r"`([^`]*)`")
-_LIST_MARK = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
-_QUOTE_MARK = re.compile(r"^\s*>\s?")
-_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# A closing run of #s only counts when a space separates it from the text ("C#" keeps its #).
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S")
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+# "*" may emphasise inside a word; "_" may not, so snake_case survives.
+_STAR_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_CODE = re.compile(r"`+([^`]+)`+")
+_LIST_MARK = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
+_RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Escaped punctuation hides in the Private Use Area while the markers are stripped.
+_HIDE_BASE = 0xF0000
+
+
+def _inline(line: str) -> str:
+    line = _ESCAPED.sub(lambda m: chr(_HIDE_BASE + ord(m.group(1))), line)
+    line = _IMAGE.sub("", line)
+    line = _LINK.sub(r"\1", line)
+    line = _AUTOLINK.sub(r"\1", line)
+    line = _CODE.sub(r"\1", line)
+    line = _STAR_EMPHASIS.sub(r"\2", line)
+    line = _UNDERSCORE_EMPHASIS.sub(r"\2", line)
+    line = _STRIKE.sub(r"\1", line)
+    return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group()) - _HIDE_BASE), line)
 
 
 def plain_text(markdown: str) -> str:
-    """Readable plain text from Markdown: markers dropped, paragraphs kept."""
-    lines = []
+    """Readable plain text from Markdown: markers dropped, paragraphs and list lines kept."""
+    out: list[str] = []
+    in_fence = False
     for line in markdown.split("\n"):
-        if _RULE.match(line):
-            lines.append("")
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            out.append(line)
+            continue
+        underline = _SETEXT_UNDERLINE.match(line)
+        if underline and out and out[-1].strip() and (underline.group(1)[0] == "=" or len(line.strip()) >= 2):
+            out.extend(["", out.pop(), ""])  # the line above was a heading: its own paragraph
+            continue
+        if _RULE.match(line) or _LINK_DEFINITION.match(line):
+            out.append("")
             continue
         heading = _HEADING.match(line)
         if heading:
-            lines.extend(["", heading.group(1), ""])
+            out.extend(["", _inline(heading.group(2) or ""), ""])
             continue
         line = _QUOTE_MARK.sub("", line)
         line = _LIST_MARK.sub(r"\1", line)
-        line = _IMAGE.sub("", line)
-        line = _LINK.sub(r"\1", line)
-        line = _CODE.sub(r"\1", line)
-        line = _EMPHASIS.sub(r"\2", line)
-        lines.append(line)
-    return "\n".join(lines)
+        out.append(_inline(line))
+    return "\n".join(out)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    source = match.group(1) or ""
+    if len(source.encode("utf-8")) > MAX_FRONT_MATTER:
+        raise IngestError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")
+    try:
+        loaded = load_yaml(source, max_bytes=MAX_FRONT_MATTER)
+    except YamlError as exc:
+        line = f"line {exc.line + 1}: " if exc.line else ""  # +1: the opening --- is line 1 of the file
+        raise IngestError(f"front matter: {line}{exc.reason}") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise IngestError(f"front matter is not a mapping (it is a {type(loaded).__name__})")
+    return loaded or {}, text[match.end():]
+
+
+def _leading_title(body: str) -> tuple[str | None, str]:
+    """The body's opening level-1 heading (ATX or setext) and the body without it."""
+    lines = body.lstrip("\n").split("\n")
+    heading = _HEADING.match(lines[0])
+    if heading and len(heading.group(1)) == 1 and heading.group(2):
+        return _inline(heading.group(2)), "\n".join(lines[1:])
+    if len(lines) > 1 and lines[0].strip() and re.fullmatch(r" {0,3}=+[ \t]*", lines[1]):
+        return _inline(lines[0].strip()), "\n".join(lines[2:])
+    return None, body
 
 
 def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
     """One article: front matter for metadata, the rest as plain text."""
-    meta: dict[str, Any] = {}
-    body = text
-    match = _FRONT_MATTER.match(text)
-    if match:
-        if len(match.group(1)) > MAX_FRONT_MATTER:
-            raise IngestError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")
-        try:
-            loaded = load_yaml(match.group(1))
-        except YamlError as exc:
-            line = f"line {exc.line + 1}: " if exc.line else ""  # +1: the opening ---
-            raise IngestError(f"front matter: {line}{exc.reason}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise IngestError("front matter is not a mapping of keys to values")
-        meta = loaded or {}
-        body = text[match.end():]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body = _split_front_matter(text)
     title = as_text(meta.get("title"))
+    heading, rest = _leading_title(body)
     if not title:
-        first = body.lstrip("\n").split("\n", 1)
-        heading = _HEADING.match(first[0]) if first else None
-        if heading and first[0].startswith("# "):
-            title = heading.group(1)
-            body = first[1] if len(first) > 1 else ""
+        title, body = heading, rest
+    elif heading is not None and " ".join(heading.split()) == " ".join(title.split()):
+        body = rest  # the page repeats its front-matter title as a heading
     return [
         RawArticle(
             body=plain_text(body),
