@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from index.columns import read_all
 from index.docsets import DocSets
 
 B = 0.75
@@ -122,4 +123,4 @@ def _segment_lengths(segment_reader: Any, fieldname: str) -> list[int]:
     column = segment_reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
         return [1] * count
-    return [_BYTE_TO_LENGTH[b] or 1 for b in column]
+    return [_BYTE_TO_LENGTH[b] or 1 for b in read_all(column, count)]

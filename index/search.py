@@ -21,6 +21,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
+from index.columns import column_values
 from index.config import SearchConfig
 from index.docsets import DocSets
 from index.errors import CorpusError, QueryError
@@ -224,12 +225,10 @@ class ArticleSearcher:
     def _column(self, searcher: Searcher, facet: str) -> list[str]:
         values = self._facet_cache.get(facet)
         if values is None:
-            reader = searcher.reader()
-            column = FACET_COLUMNS[facet]
-            if reader.has_column(column):
-                values = [v.decode("utf-8", "surrogatepass") for v in reader.column_reader(column)]
-            else:
-                values = [""] * reader.doc_count_all()
+            values = []
+            for segment_reader, _offset in self._docsets(searcher).segments:
+                raw = column_values(segment_reader, FACET_COLUMNS[facet])
+                values.extend(v.decode("utf-8", "surrogatepass") if v else "" for v in raw)
             self._facet_cache[facet] = values
         return values
 
