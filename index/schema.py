@@ -24,6 +24,7 @@ from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.lang.porter import stem as porter_stem
 
+import index.blockreads
 import index.writerpool  # noqa: F401  (swaps in the faster posting pool for every writer)
 
 # Words, keeping inner dots and apostrophes ("U.S.", "1.5", "don't", "Moscow's").
