@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -290,10 +290,3 @@ class ArticleSearcher:
             break
         return None
 
-
-def iter_hits_text(results: SearchResults) -> Iterable[str]:
-    """Plain-text lines for a results page (used by the CLI's human output)."""
-    for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
-        meta = " · ".join(x for x in (hit.source, hit.date) if x)
-        yield f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else "")
-        yield f"     {hit.snippet}"

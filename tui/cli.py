@@ -110,14 +110,14 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _print_results(results: SearchResults) -> None:
-    from index.search import iter_hits_text
-
     about = "" if results.total_exact else "about "
     print(f"{about}{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
-    for line in iter_hits_text(results):
-        print(line)
+    for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
+        meta = " · ".join(x for x in (hit.source, hit.date) if x)
+        print(f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else ""))
+        print(f"     {hit.snippet}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
