@@ -172,3 +172,27 @@ def test_large_update_uses_the_parallel_path(tmp_path: Path) -> None:
         assert lib.search("topic3").total == 300
         assert lib.search('"article 1999"').total == 1
     assert time.perf_counter() - started < 120
+
+
+def test_a_second_updater_waits_and_then_gives_a_clear_error(library: Library, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from index import CorpusError
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from filelock import FileLock;"
+         f"lock = FileLock({str(library.state_dir / 'update.lock')!r}); lock.acquire();"
+         "print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(CorpusError, match="another newsdesk process is updating"):
+            library.update(wait=0.5)
+        assert library.search("mercenary").total == 2  # readers are not blocked
+    finally:
+        holder.kill()
+        holder.wait()
+    assert library.update().unchanged == 3
