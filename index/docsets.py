@@ -4,12 +4,14 @@ Whoosh counts a query's matches by stepping a matcher one document at a time
 in Python (about 2 µs a posting), and checks phrases by building a span object
 for every position (about 200 µs a candidate). At 100,000 articles that makes a
 single count take seconds. Here each posting list is read a whole block at a
-time into a Python set, boolean operators become C-level set operations, and
-phrases are verified with integer set arithmetic on candidate documents only.
+time into a Python dict, boolean operators become C-level set operations, and
+phrases are verified with set intersections of position arrays, on candidate
+documents only.
 
-The result is the exact match set: it gives the total, the facet counts and the
-filter the ranking pass runs under. Query types this module does not know fall
-back to Whoosh's own matching, so results are always correct, only slower.
+The result is the exact match set: it gives the total, the facet counts and
+the documents :mod:`index.ranking` scores, from the postings decoded here.
+Query types this module does not know fall back to Whoosh's own matching, so
+results are always correct, only slower.
 
 Relies on the internals of whoosh3's ``W3LeafMatcher`` (block ids and values),
 which is why that dependency is pinned to an exact version.
