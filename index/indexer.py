@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -183,13 +184,13 @@ class Indexer:
         return stats
 
     def _record(
-        self, db: object, result: FileResult, known: dict[str, FileState], stats: UpdateStats,
+        self, db: sqlite3.Connection, result: FileResult, known: dict[str, FileState], stats: UpdateStats,
         changed_paths: list[str], new_articles: list[Article], keep: bool,
     ) -> None:
         entry = result.entry
         old = known.get(entry.relpath)
         state = FileState(entry.relpath, entry.size, entry.mtime_ns, result.hash, result.skipped)
-        ArticleStore.put_file(db, state)  # type: ignore[arg-type]
+        ArticleStore.put_file(db, state)
         if old is not None and old.hash == result.hash and old.skipped == result.skipped:
             stats.unchanged += 1  # touched, not changed
             return
@@ -198,7 +199,7 @@ class Indexer:
         if result.skipped:
             stats.skipped += 1
             stats.warnings.append(f"{entry.relpath}: skipped: {result.skipped}")
-        ArticleStore.replace_articles(db, entry.relpath, result.articles)  # type: ignore[arg-type]
+        ArticleStore.replace_articles(db, entry.relpath, result.articles)
         if old is None or old.skipped:
             stats.added += len(result.articles)
         else:
