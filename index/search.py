@@ -140,12 +140,6 @@ class ArticleSearcher:
         self._facet_cache = {}
         return fresh
 
-    def parse(self, text: str) -> wq.Query:
-        """Parse a query string against the current index."""
-        with self._lock:
-            self._current()
-            return parse_query(self._parser, text)
-
     def search(
         self, text: str, limit: int | None = None, page: int = 1, facets: bool = True
     ) -> SearchResults:
@@ -165,7 +159,8 @@ class ArticleSearcher:
             parsed = parse_query(self._parser, text)
             docsets = self._docsets(searcher)
             matched = docsets.match(parsed, exact=facets)
-            total = len(matched) + docsets.unverified
+            unverified = docsets.unverified
+            total = len(matched) + unverified
             ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
             hit_ids = ranked[(page - 1) * limit:]
             terms = self._matched_terms(searcher, parsed)
@@ -185,7 +180,7 @@ class ArticleSearcher:
                 source=article.source, date=article.date,
             ))
         return SearchResults(
-            query=text, total=total, total_exact=not docsets.unverified,
+            query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=hits, facets=facet_counts,
             suggestion=suggestion, terms=frozenset(terms),
