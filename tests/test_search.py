@@ -53,6 +53,8 @@ def test_fields(library: Library) -> None:
     assert ids_for(library, 'source:"Meridian Wire"') == {"analysis/outlook.md"}
     assert ids_for(library, "tag:analysis") == {"analysis/outlook.md"}
     assert ids_for(library, "author:hart") == {"analysis/outlook.md"}
+    assert len(ids_for(library, "language:en")) == 3
+    assert ids_for(library, "language:en AND truce") == {"analysis/outlook.md"}
 
 
 def test_date_range(library: Library) -> None:
