@@ -37,7 +37,8 @@ from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, build_schema
 from index.store import ArticleStore, FileState
 
 ProgressCallback = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)``; phase is "reading" or "indexing"."""
+"""Called as ``progress(phase, done, total)``: phase "reading", "indexing" or "writing"
+(the writer processes finishing their segments; total 0, no count to show)."""
 
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
@@ -255,6 +256,8 @@ class Indexer:
                 writer.add_document(**document_fields(article))
                 if progress and (done % 200 == 0 or done == total):
                     progress("indexing", done, total)
+            if progress:
+                progress("writing", 0, 0)  # total 0: no count to show while writers finish
             writer.commit()
         except BaseException:
             writer.cancel()

@@ -85,8 +85,8 @@ def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, 
         if phase not in tasks:
             if not tasks:
                 bar.start()
-            tasks[phase] = bar.add_task(phase, total=total)
-        bar.update(tasks[phase], completed=done, total=total)
+            tasks[phase] = bar.add_task(phase, total=total or None)
+        bar.update(tasks[phase], completed=done, total=total or None)
 
     def stop() -> None:
         if tasks:
