@@ -26,6 +26,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter
 
 from index.article import Article
@@ -74,6 +75,17 @@ class UpdateStats:
             f"{self.skipped} skipped, {self.unchanged} unchanged; {self.articles} articles "
             f"in {self.seconds:.1f} s ({self.docs_per_second:.0f} docs/s)"
         )
+
+
+POSTING_BLOCK = 1024
+"""Postings per block. Whoosh's default is 128; search decodes whole posting
+lists block by block (index.docsets), and 8x larger blocks cut the per-block
+overhead: 30-40 % faster decoding of frequent terms, same indexing speed,
+a slightly smaller index (bench/, docs/performance.md)."""
+
+
+def _codec() -> W3Codec:
+    return W3Codec(blocklimit=POSTING_BLOCK)
 
 
 def document_fields(article: Article) -> dict[str, object]:
@@ -220,7 +232,7 @@ class Indexer:
         index_dir = self.index_dir()
         assert index_dir is not None
         ix = whoosh_index.open_dir(str(index_dir))
-        writer = ix.writer(limitmb=self.config.index.writer_memory_mb)
+        writer = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
         try:
             for path in changed_paths:
                 writer.delete_by_term("path", path)
@@ -247,10 +259,10 @@ class Indexer:
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS:
             writer = MpWriter(
                 ix, procs=procs, batchsize=self.config.index.batch_size, multisegment=True,
-                limitmb=limitmb, start_method="spawn",
+                limitmb=limitmb, codec=_codec(), start_method="spawn",
             )
         else:
-            writer = ix.writer(limitmb=limitmb)
+            writer = ix.writer(limitmb=limitmb, codec=_codec())
         try:
             for done, article in enumerate(self.store.iter_articles(), 1):
                 writer.add_document(**document_fields(article))
