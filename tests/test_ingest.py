@@ -196,3 +196,21 @@ def test_a_second_updater_waits_and_then_gives_a_clear_error(library: Library, t
         holder.kill()
         holder.wait()
     assert library.update().unchanged == 3
+
+
+def test_reading_survives_a_broken_worker_pool(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c"
+    for i in range(80):
+        write(corpus, f"a{i}.txt", f"Headline {i}\n\nText number {i} about harbours.\n")
+    # A script read from stdin cannot be re-imported by spawned workers, so the pool breaks.
+    script = (
+        "from pathlib import Path\nfrom index import Library\n"
+        f"lib = Library.open(Path({str(corpus)!r}), state_dir=Path({str(tmp_path / 's')!r}))\n"
+        "print(lib.update().added, lib.search('harbours').total)\n"
+    )
+    proc = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert proc.stdout.split() == ["80", "80"]

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,5 +135,14 @@ def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: in
     # "spawn", not the POSIX default "fork": the reader app runs updates from a
     # worker thread, and forking a threaded process can deadlock the child.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        yield from pool.map(_read_in_worker, entries, chunksize=32)
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+            for result in pool.map(_read_in_worker, entries, chunksize=32):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, or a host program that spawn
+        # cannot re-import, like a script read from stdin): finish in-process.
+        for entry in entries[done:]:
+            yield read_entry(entry, settings)
