@@ -33,7 +33,7 @@ from index.article import Article
 from index.config import Config
 from index.errors import CorpusError
 from index.ingest.discover import discover
-from index.ingest.reader import FileResult, ReaderSettings, read_entries
+from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, build_schema
 from index.store import ArticleStore, FileState
 
@@ -256,7 +256,7 @@ class Indexer:
         ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
-        if procs > 1 and total >= _FULL_BUILD_MIN_DOCS:
+        if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
             writer = MpWriter(
                 ix, procs=procs, batchsize=self.config.index.batch_size, multisegment=True,
                 limitmb=limitmb, codec=_codec(), start_method="spawn",

@@ -10,6 +10,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -125,10 +126,17 @@ def _read_in_worker(entry: FileEntry) -> FileResult:
     return read_entry(entry, _worker_settings)
 
 
+def can_spawn() -> bool:
+    """Whether "spawn" workers can start: each re-imports the main script, which
+    a script read from stdin (``python -``) does not have as a file."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
+
+
 def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: int) -> Iterator[FileResult]:
     """Read ``entries`` (in parallel when there are many), yielding results in order."""
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(entries) < _POOL_THRESHOLD:
+    if workers == 1 or len(entries) < _POOL_THRESHOLD or not can_spawn():
         for entry in entries:
             yield read_entry(entry, settings)
         return
