@@ -106,6 +106,29 @@ class SearchConfig:
     """Granularity of the date facet."""
 
 
+DEFAULT_ENTITY_COLORS = {"PERSON": "", "ORG": "", "PLACE": ""}
+
+
+@dataclass(slots=True)
+class UIConfig:
+    """The reader app (``newsdesk [DIR]``)."""
+
+    theme: str = "textual-dark"
+    """Theme at first start; the theme picked in the app is remembered and wins."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys (comma-separated), replacing that binding's default keys."""
+    entity_colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ENTITY_COLORS))
+    """Colour per entity type (PERSON, ORG, PLACE); empty means the theme's colour."""
+    reader_width: int = 88
+    """Widest line of article text, in columns."""
+    side_panel_width: int = 38
+    """Width of the side panel (entities, facets), in columns."""
+    side_panel_min_columns: int = 100
+    """Below this terminal width the side panel starts hidden (a key shows it)."""
+    watch_seconds: float = 5.0
+    """How often to look for new or changed files while the app runs; 0 turns it off."""
+
+
 @dataclass(slots=True)
 class Config:
     """Everything newsdesk can be told; see config.yaml for the documented defaults."""
@@ -117,6 +140,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    ui: UIConfig = field(default_factory=UIConfig)
     source: Path | None = None
     """The file this config was read from (not a config key)."""
 
@@ -192,6 +216,8 @@ def _check_values(config: Config, where: str) -> None:
         "search.page_size": config.search.page_size,
         "search.snippet_chars": config.search.snippet_chars,
         "search.facet_limit": config.search.facet_limit,
+        "ui.reader_width": config.ui.reader_width,
+        "ui.side_panel_width": config.ui.side_panel_width,
     }
     for key, value in positive.items():
         if value <= 0:
@@ -199,6 +225,14 @@ def _check_values(config: Config, where: str) -> None:
     for key, value in {"ingest.workers": config.ingest.workers, "index.procs": config.index.procs}.items():
         if value < 0:
             raise ConfigError(f"{where}: {key}: must be 0 (automatic) or more, got {value}")
+    if config.ui.watch_seconds < 0:
+        raise ConfigError(f"{where}: ui.watch_seconds: must be 0 (off) or more, got {config.ui.watch_seconds}")
+    for name in config.ui.entity_colors:
+        if name not in DEFAULT_ENTITY_COLORS:
+            raise ConfigError(
+                f"{where}: ui.entity_colors: unknown entity type {name!r} "
+                f"(known: {', '.join(DEFAULT_ENTITY_COLORS)})"
+            )
     known_facets = {"source", "date", "tags", "author", "language", "person", "org", "place"}
     for name in config.search.facets:
         if name not in known_facets:
