@@ -1,0 +1,1 @@
+"""Entity-extraction evaluation: hand-annotated gold sets and a set-level scorer."""
