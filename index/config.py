@@ -121,7 +121,7 @@ class UIConfig:
     """Colour per entity type (PERSON, ORG, PLACE); empty means the theme's colour."""
     reader_width: int = 88
     """Widest line of article text, in columns."""
-    side_panel_width: int = 38
+    side_panel_width: int = 32
     """Width of the side panel (entities, facets), in columns."""
     side_panel_min_columns: int = 100
     """Below this terminal width the side panel starts hidden (a key shows it)."""

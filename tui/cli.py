@@ -176,17 +176,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
-    """Open the reader on ``corpus``. Until the reader app lands, print a corpus summary."""
-    config = load_config(args.config)
-    if corpus is not None:
-        config = with_overrides(config, corpus=corpus)
-    with Library.open(config=config) as library:
-        _ensure_indexed(library)
-        print(f"{library.name}: {library.count()} articles (state in {library.state_dir})")
-        for summary in library.list_articles(limit=25):
-            meta = " · ".join(x for x in (summary.source, summary.date) if x)
-            print(f"  {summary.id}  {summary.title}" + (f"  ({meta})" if meta else ""))
-    return 0
+    """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
+    from tui.app import make_app  # Textual loads only for the app, not for index/search/show
+
+    app = make_app(corpus, load_config(args.config), args.state_dir)
+    try:
+        app.run()
+    finally:
+        app.library.close()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
         opener.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
         opener.add_argument("--config", type=Path, metavar="FILE")
+        opener.add_argument("--state-dir", type=Path, metavar="DIR")
         args = opener.parse_args(argv)
         return cmd_open(args.corpus, args)
     except NewsdeskError as exc:

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -40,6 +41,27 @@ def clean_text(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(" ", text)
+
+
+_LIST_ITEM = re.compile(r"[ \t]*([-*•–]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph (a newline becomes a space); same length, so offsets hold.
+
+    Many sources hard-wrap their text at ~70 columns; re-wrapping it at the
+    reader's width needs one line per paragraph. Blank lines and lines that
+    start a list item keep their line break.
+    """
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out = [lines[0]]
+    for previous, line in pairwise(lines):
+        joins = previous.strip() and line.strip() and not _LIST_ITEM.match(line)
+        out.append(" " if joins else "\n")
+        out.append(line)
+    return "".join(out)
 
 
 def wrap_offsets(text: str, width: int, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -149,7 +171,7 @@ def styled_segments(text: str, start: int, end: int, spans: Sequence[StyledSpan]
     ordered = sorted(cuts)
     layered = sorted(spans, key=lambda s: s.layer)
     segments = []
-    for left, right in zip(ordered, ordered[1:], strict=False):
+    for left, right in pairwise(ordered):
         if right <= left:
             continue
         style = base

@@ -1,0 +1,126 @@
+"""The reader app and its one factory, :func:`make_app`, used by the CLI, the tests and the snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from index import Config, Library, load_config
+from index.config import with_overrides
+from tui.screens.help import HelpScreen, KeyHelp
+from tui.screens.main import MainScreen
+from tui.state import CorpusState, UIStateStore
+from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import ReaderView
+from tui.widgets.side_panel import FacetList
+
+
+class NewsdeskApp(App[None]):
+    """Search, list and read one corpus."""
+
+    CSS_PATH = "newsdesk.tcss"
+    TITLE = "newsdesk"
+
+    def __init__(self, library: Library, config: Config, state: UIStateStore, *,
+                 index_on_start: bool = True, watch: bool = True) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.state_store = state
+        self.corpus_key = str(library.corpus.resolve())
+        self._main_options = {"index_on_start": index_on_start, "watch": watch}
+        theme = state.theme or config.ui.theme
+        self._unknown_theme = None if theme in self.available_themes else theme
+        if self._unknown_theme is None:
+            self.theme = theme
+        self.set_keymap(dict(config.ui.keymap))
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.library, self.config, self.state_store.corpus(self.corpus_key),
+                          **self._main_options)
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (the default screen, under any dialog)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        if self._unknown_theme:
+            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
+
+    # -- leaving --------------------------------------------------------------------
+    def save_state(self) -> None:
+        """Remember the query, open article, scroll position and theme for next time."""
+        try:
+            state = self.main.current_state()
+        except (NoMatches, IndexError):  # the screen never mounted: keep what was saved before
+            state = self.state_store.corpus(self.corpus_key)
+        try:
+            self.state_store.save(self.corpus_key, state, self.theme)
+        except OSError as exc:
+            self.log.warning(f"could not save the UI state: {exc}")
+
+    async def action_quit(self) -> None:
+        self.main.stopping = True
+        self.save_state()
+        self.exit()
+
+    # -- help and command palette ---------------------------------------------------------
+    def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode]]]]:
+        """Every binding, by pane, with the node its action runs on."""
+        main = self.main
+        return [
+            ("Everywhere", [(b, main) for b in MainScreen.BINDINGS]
+             + [(Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"), self)]),
+            ("Search box", [(Binding("enter", "", "Go to the results", id="search.submit"), main)]),
+            ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
+            ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),
+            ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),
+        ]
+
+    def keys_for(self, binding: Binding) -> str:
+        """The keys a binding answers to now (after the keymap), as shown to the user."""
+        keys = self._keymap.get(binding.id or "", binding.key)
+        return ", ".join(self.get_key_display(binding.with_key(k.strip())) for k in keys.split(","))
+
+    def action_help(self) -> None:
+        sections = [
+            (title, [KeyHelp(self.keys_for(b), b.description, b.id or "") for b, _ in bindings])
+            for title, bindings in self.key_sections()
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is not self.main:
+            return
+        for title, bindings in self.key_sections():
+            for binding, node in bindings:
+                if binding.action and binding.id != "app.palette":
+                    yield SystemCommand(f"{binding.description} ({title.lower()})",
+                                        f"keys: {self.keys_for(binding)}",
+                                        partial(self.run_action, binding.action, node))
+
+
+def make_app(corpus: Path | None = None, config: Config | None = None, state_dir: Path | None = None, *,
+             state_file: Path | None = None, index_on_start: bool = True, watch: bool = True) -> NewsdeskApp:
+    """The reader on ``corpus`` (else the config's corpus, else the bundled demo corpus).
+
+    Raises :class:`index.NewsdeskError` (one-line message) when the corpus or
+    config cannot be used. The caller closes ``app.library`` after the run.
+    """
+    config = config if config is not None else load_config()
+    if corpus is not None:
+        config = with_overrides(config, corpus=corpus)
+    library = Library.open(state_dir=state_dir, config=config)
+    return NewsdeskApp(library, config, UIStateStore(state_file), index_on_start=index_on_start, watch=watch)
+
+
+__all__ = ["CorpusState", "NewsdeskApp", "make_app"]

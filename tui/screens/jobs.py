@@ -1,0 +1,189 @@
+"""The main screen's background work: searching, opening, indexing and watching the corpus.
+
+Every call into :mod:`index` that can take time runs in a thread worker and
+reports back with a message; nothing here touches a widget. Each search and
+each article load carries a sequence number, and a result whose number is not
+the latest is dropped, so a slow old search never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from index import Article, Hit, Library, NewsdeskError, QueryError, SearchResults, UpdateStats
+from index.snippets import highlight_spans
+from tui.screens.watch import corpus_fingerprint
+from tui.widgets.article_list import Row
+from tui.widgets.reader import EntitySpan
+
+FACETS_AFTER_SECONDS = 0.25
+"""Facets are counted only once typing pauses this long: counting holds the searcher."""
+
+
+class IndexingStopped(Exception):
+    """Raised from the progress callback to end an update early when the app quits."""
+
+
+@dataclass
+class SearchDone(Message):
+    seq: int
+    results: SearchResults
+
+
+@dataclass
+class SearchFailed(Message):
+    seq: int
+    error: str
+
+
+@dataclass
+class FacetsDone(Message):
+    seq: int
+    results: SearchResults
+
+
+@dataclass
+class ArticleLoaded(Message):
+    seq: int
+    article: Article
+    hits: list[tuple[int, int]]
+    entities: list[EntitySpan]
+    scroll: int | None
+
+
+@dataclass
+class ArticleFailed(Message):
+    seq: int
+    error: str
+
+
+@dataclass
+class IndexProgress(Message):
+    phase: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexProgress)
+
+
+@dataclass
+class IndexDone(Message):
+    stats: UpdateStats | None
+    error: str | None
+    fingerprint: int | None
+
+
+@dataclass
+class CorpusScanned(Message):
+    fingerprint: int | None
+    seconds: float
+
+
+class LibraryJobs(Screen):
+    """Thread workers over one :class:`~index.Library`; results come back as messages."""
+
+    library: Library
+    watching: bool = False
+    facets_wanted: bool = True
+    stopping: bool = False
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, seq: int, limit: int) -> None:
+        """Search; post the hits, then (after a pause in typing) the facets."""
+        worker = get_current_worker()
+        try:
+            results = self.library.search(text, limit=limit, facets=False)
+        except QueryError as exc:
+            self.post_message(SearchFailed(seq, str(exc)))
+            return
+        except NewsdeskError as exc:
+            self.post_message(SearchFailed(seq, str(exc)))
+            return
+        if worker.is_cancelled:
+            return
+        self.post_message(SearchDone(seq, results))
+        if not self.facets_wanted or not results.total:
+            return
+        deadline = time.monotonic() + FACETS_AFTER_SECONDS
+        while time.monotonic() < deadline:
+            if worker.is_cancelled:
+                return
+            time.sleep(0.02)
+        try:
+            with_facets = self.library.search(text, limit=1, facets=True)
+        except NewsdeskError:
+            return
+        if not worker.is_cancelled:
+            self.post_message(FacetsDone(seq, with_facets))
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def load_article(self, article_id: str, terms: frozenset[str], seq: int, scroll: int | None) -> None:
+        """Read an article and find the query's matches in it."""
+        try:
+            article = self.library.article(article_id)
+        except NewsdeskError as exc:
+            self.post_message(ArticleFailed(seq, str(exc)))
+            return
+        hits = highlight_spans(article.text, terms)
+        entities = self.entity_spans(article)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(seq, article, hits, entities, scroll))
+
+    def entity_spans(self, article: Article) -> list[EntitySpan]:
+        """Entity mentions to highlight (none until the library extracts entities)."""
+        return []
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def run_update(self) -> None:
+        """Bring the index up to date with the corpus, reporting progress."""
+        fingerprint = self._scan_fingerprint() if self.watching else None
+        last = 0.0
+
+        def progress(phase: str, done: int, total: int) -> None:
+            nonlocal last
+            if self.stopping:
+                raise IndexingStopped()
+            now = time.monotonic()
+            if now - last >= 0.1 or done == total:
+                last = now
+                self.post_message(IndexProgress(phase, done, total))
+
+        try:
+            stats = self.library.update(progress=progress)
+        except IndexingStopped:
+            return
+        except NewsdeskError as exc:
+            self.post_message(IndexDone(None, str(exc), fingerprint))
+            return
+        self.post_message(IndexDone(stats, None, fingerprint))
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def scan_corpus(self) -> None:
+        """Fingerprint the corpus folder (one stat per file)."""
+        started = time.monotonic()
+        fingerprint = self._scan_fingerprint()
+        if fingerprint is not None:
+            self.post_message(CorpusScanned(fingerprint, time.monotonic() - started))
+
+    def _scan_fingerprint(self) -> int | None:
+        worker = get_current_worker()
+        return corpus_fingerprint(
+            self.library.corpus, self.library.state_dir,
+            cancelled=lambda: worker.is_cancelled or self.stopping,
+        )
+
+
+def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
+    """Search hits as article-list rows."""
+    return [
+        Row(h.id, h.title, h.source, h.date, h.snippet, tuple(h.snippet_highlights), tuple(h.title_highlights))
+        for h in hits
+    ]

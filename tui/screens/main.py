@@ -1,0 +1,393 @@
+"""The main screen: search and list on the left, the reader in the centre, the side panel on the right."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from index import Config, Library
+from tui.screens.jobs import (
+    ArticleFailed,
+    ArticleLoaded,
+    CorpusScanned,
+    FacetsDone,
+    IndexDone,
+    IndexProgress,
+    LibraryJobs,
+    SearchDone,
+    SearchFailed,
+    hits_to_rows,
+)
+from tui.state import CorpusState
+from tui.widgets.article_list import ArticleList, Row
+from tui.widgets.layout import clean_line
+from tui.widgets.reader import ReaderView
+from tui.widgets.side_panel import FacetList, SidePanel, facet_clause
+
+HITS_PAGE = 30
+"""Hits fetched per page: each needs a snippet, so the first page is kept small."""
+
+
+class MainScreen(LibraryJobs):
+    """The reader's one working screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
+        Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
+        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.prev_pane"),
+        Binding("left_square_bracket", "neighbour(-1)", "Prev article", show=False, id="app.prev_article"),
+        Binding("right_square_bracket", "neighbour(1)", "Next article", show=False, id="app.next_article"),
+        Binding("p", "toggle_panel", "Panel", id="app.toggle_panel"),
+        Binding("t", "app.change_theme", "Theme", show=False, id="app.theme"),
+        Binding("question_mark", "app.help", "Help", id="app.help"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, library: Library, config: Config, restore: CorpusState, *,
+                 index_on_start: bool = True, watch: bool = True) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.restore = restore
+        self.index_on_start = index_on_start
+        self.watching = watch and config.ui.watch_seconds > 0
+        self._search_seq = 0
+        self._article_seq = 0
+        self._terms: frozenset[str] = frozenset()
+        self._open_index: int | None = None
+        self._indexing = False
+        self._index_note = ""
+        self._fingerprint: int | None = None
+        self._panel_forced: bool | None = None
+        self._first_hit_on_open = True
+        self._article_count = 0
+        self._hit_note = ""
+
+    # -- layout ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder="Search  ( / )", id="search")
+                yield Static(id="query-error")
+                yield Static(id="list-status")
+                yield ArticleList(id="list")
+            yield ReaderView(id="reader", max_width=self.config.ui.reader_width)
+            yield SidePanel(id="side")
+        yield Footer()
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#search", Input)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> ReaderView:
+        return self.query_one(ReaderView)
+
+    def on_mount(self) -> None:
+        self.query_one("#side").styles.width = self.config.ui.side_panel_width
+        restore = self.restore
+        if restore.query:
+            self.search_box.value = restore.query  # the Changed event runs the search
+        else:
+            self.show_browse()
+        self._article_count = self.library.count()
+        self._update_status()
+        if restore.article:
+            self._first_hit_on_open = False
+            self.open_article(restore.article, scroll=restore.scroll, focus=False)
+        self.article_list.focus()
+        if self.index_on_start:
+            self.start_update()
+        elif self.watching:
+            self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < self.config.ui.side_panel_min_columns
+        self.set_class(narrow, "narrow")
+        shown = (not narrow) if self._panel_forced is None else self._panel_forced
+        self.set_class(not shown, "panel-hidden")
+        self.facets_wanted = shown
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        reading = self._pane_of(event.widget) in ("reader", "side")
+        self.set_class(reading, "reading")
+
+    def _pane_of(self, widget: Widget | None) -> str | None:
+        for node in widget.ancestors_with_self if widget is not None else ():
+            if node.id in ("left", "reader", "side"):
+                return node.id
+        return None
+
+    def current_state(self) -> CorpusState:
+        """What to restore next time."""
+        reader = self.reader
+        return CorpusState(
+            query=self.search_box.value,
+            article=reader.article.id if reader.article else None,
+            scroll=int(reader.scroll_y),
+        )
+
+    # -- status line ------------------------------------------------------------------
+    def _update_status(self) -> None:
+        text = Text()
+        text.append(" newsdesk ", style="bold")
+        text.append(f" {clean_line(self.library.name)} ")
+        text.append(f" · {self._article_count:,} articles")
+        note = self._index_note or "indexed"
+        text.append(f" · {note}", style="italic" if self._indexing else "")
+        if self._hit_note:
+            text.append(f" · {self._hit_note}", style="bold")
+        self.query_one("#status", Static).update(text)
+
+    def _set_list_status(self, text: str) -> None:
+        self.query_one("#list-status", Static).update(Text(text))
+
+    def _set_query_error(self, error: str | None) -> None:
+        box = self.query_one("#query-error", Static)
+        box.update(Text(error or ""))
+        box.set_class(bool(error), "shown")
+
+    # -- browsing and searching -------------------------------------------------------
+    def show_browse(self, cursor: int = 0) -> None:
+        """List every article, newest first, fetched page by page."""
+        library = self.library
+
+        def fetch(offset: int, limit: int) -> list[Row]:
+            return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
+
+        total = self._article_count = library.count()
+        self._terms = frozenset()
+        self.article_list.show(total, fetch, cursor=cursor)
+        self._set_list_status(f"{total:,} articles" if total or not self._indexing else "indexing…")
+        self.query_one(SidePanel).show_facets({})
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
+
+    def search(self, text: str) -> None:
+        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones."""
+        self._search_seq += 1
+        if not text.strip():
+            self.workers.cancel_group(self, "search")
+            self._set_query_error(None)
+            self.show_browse()
+            return
+        self.run_search(text, self._search_seq, HITS_PAGE)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self) -> None:
+        self.article_list.focus()
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.seq != self._search_seq:
+            return
+        results = message.results
+        self._set_query_error(None)
+        self._terms = results.terms
+        library, text = self.library, results.query
+
+        def fetch(offset: int, limit: int) -> list[Row]:
+            page = library.search(text, limit=HITS_PAGE, page=offset // HITS_PAGE + 1, facets=False)
+            return hits_to_rows(page.hits)
+
+        self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
+        self._show_total(results.total, results.total_exact, results.took_ms, results.suggestion)
+
+    def _show_total(self, total: int, exact: bool, took_ms: float, suggestion: str | None) -> None:
+        about = "" if exact else "about "
+        status = f"{about}{total:,} result{'s' if total != 1 else ''} ({took_ms:.0f} ms)"
+        if suggestion:
+            status += f" · did you mean: {suggestion}"
+        self._set_list_status(status)
+
+    @on(FacetsDone)
+    def _facets_done(self, message: FacetsDone) -> None:
+        if message.seq != self._search_seq:
+            return
+        results = message.results
+        self.query_one(SidePanel).show_facets(results.facets)
+        self._show_total(results.total, results.total_exact, results.took_ms, results.suggestion)
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if message.seq == self._search_seq:
+            self._set_query_error(message.error)
+
+    @on(FacetList.Chosen)
+    def _facet_chosen(self, message: FacetList.Chosen) -> None:
+        clause = facet_clause(message.facet, message.value, message.exclude)
+        current = self.search_box.value.strip()
+        self.search_box.value = f"{current} {clause}" if current else clause
+
+    # -- opening articles -------------------------------------------------------------
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self._open_index = message.index
+        self._first_hit_on_open = True
+        self.open_article(message.row.id, focus=True)
+
+    def open_article(self, article_id: str, *, scroll: int | None = None, focus: bool = True) -> None:
+        """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
+        self._article_seq += 1
+        self._focus_reader_on_load = focus
+        self.load_article(article_id, self._terms, self._article_seq, scroll)
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, message: ArticleLoaded) -> None:
+        if message.seq != self._article_seq:
+            return
+        reader = self.reader
+        reader.show_article(message.article, message.hits, message.entities, scroll=message.scroll,
+                            first_hit=self._first_hit_on_open)
+        self.article_list.open_id = message.article.id
+        self.article_list.refresh()
+        if self._focus_reader_on_load:
+            reader.focus()
+
+    @on(ArticleFailed)
+    def _article_failed(self, message: ArticleFailed) -> None:
+        if message.seq == self._article_seq:
+            self.reader.clear(message.error)
+
+    @on(ReaderView.HitMoved)
+    def _hit_moved(self, message: ReaderView.HitMoved) -> None:
+        if message.count:
+            position = "" if message.current is None else f"{message.current + 1}/"
+            self._hit_note = f"match {position}{message.count} (n/N)"
+        else:
+            self._hit_note = ""
+        self._update_status()
+
+    # -- indexing and watching ------------------------------------------------------------
+    def start_update(self) -> None:
+        """Index new and changed files in the background."""
+        if self._indexing:
+            return
+        self._indexing = True
+        self._index_note = "checking for changes…"
+        self._update_status()
+        self.run_update()
+
+    @on(IndexProgress)
+    def _index_progress(self, message: IndexProgress) -> None:
+        if message.total:
+            percent = 100 * message.done // max(1, message.total)
+            self._index_note = f"indexing: {message.phase} {message.done:,}/{message.total:,} ({percent}%)"
+        else:
+            self._index_note = f"indexing: {message.phase}…"
+        self._update_status()
+
+    @on(IndexDone)
+    def _index_done(self, message: IndexDone) -> None:
+        self._indexing = False
+        if message.error:
+            self._index_note = f"index not updated: {message.error}"
+        else:
+            self._index_note = ""
+        if message.fingerprint is not None:
+            self._fingerprint = message.fingerprint
+        if message.stats is not None:
+            self._article_count = message.stats.articles
+        self._update_status()
+        stats = message.stats
+        if stats is not None and (stats.added or stats.updated or stats.removed):
+            self.notify(f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.",
+                        timeout=3)
+            self.refresh_results()
+        if self.watching:
+            self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
+
+    def refresh_results(self) -> None:
+        """Show the current query's results (or the article list) again, keeping the cursor."""
+        text = self.search_box.value
+        if text.strip():
+            self.search(text)
+        else:
+            self.show_browse(cursor=self.article_list.cursor)
+
+    @on(CorpusScanned)
+    def _corpus_scanned(self, message: CorpusScanned) -> None:
+        changed = self._fingerprint is not None and message.fingerprint != self._fingerprint
+        self._fingerprint = message.fingerprint
+        if changed:
+            self.start_update()
+            return
+        # A scan that took long (a huge corpus) makes the next one wait longer.
+        self.set_timer(max(self.config.ui.watch_seconds, 20 * message.seconds), self.scan_corpus)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures end up: shown, never a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "index":
+            self._indexing = False
+            self._index_note = f"indexing failed: {error}"
+            self._update_status()
+        self.notify(f"{event.worker.group} failed: {error}", severity="error")
+
+    # -- actions ----------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.search_box.focus()
+
+    def _panes(self) -> list[Widget]:
+        panes: list[Widget] = [self.search_box, self.article_list, self.reader]
+        if not self.has_class("panel-hidden"):
+            panes.append(self.query_one(FacetList))
+        return panes
+
+    def action_cycle(self, direction: int) -> None:
+        panes = self._panes()
+        current = self._pane_of(self.focused)
+        names = [self._pane_of(p) for p in panes]
+        if self.focused in panes:
+            index = panes.index(self.focused)
+        elif current in names:
+            index = names.index(current)
+        else:
+            index = 0
+        panes[(index + direction) % len(panes)].focus()
+
+    def action_back(self) -> None:
+        pane = self._pane_of(self.focused)
+        if pane in ("reader", "side"):
+            self.article_list.focus()
+        elif self.focused is self.article_list:
+            self.search_box.focus()
+        else:
+            self.article_list.focus()
+
+    def action_neighbour(self, delta: int) -> None:
+        article_list = self.article_list
+        start = self._open_index if self._open_index is not None else article_list.cursor - delta
+        if not article_list.open(start + delta):
+            self.notify("No more articles in the list.", timeout=2)
+
+    def action_toggle_panel(self) -> None:
+        shown = self.has_class("panel-hidden")
+        self._panel_forced = shown
+        self._apply_width(self.size.width)
+        if shown and self.facets_wanted and self.search_box.value.strip():
+            self.search(self.search_box.value)
+        if not shown and self._pane_of(self.focused) == "side":
+            self.reader.focus()
