@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -109,12 +110,25 @@ class NewsdeskApp(App[None]):
                                         partial(self.run_action, binding.action, node))
 
 
+def close_library(library: Library) -> None:
+    """Close the library after the app ran.
+
+    The store opens one SQLite connection per thread, and the app's worker
+    threads opened some; SQLite refuses to close those from this thread. They
+    go with the process, so that refusal is not an error here.
+    """
+    try:
+        library.close()
+    except sqlite3.ProgrammingError:
+        pass
+
+
 def make_app(corpus: Path | None = None, config: Config | None = None, state_dir: Path | None = None, *,
              state_file: Path | None = None, index_on_start: bool = True, watch: bool = True) -> NewsdeskApp:
     """The reader on ``corpus`` (else the config's corpus, else the bundled demo corpus).
 
     Raises :class:`index.NewsdeskError` (one-line message) when the corpus or
-    config cannot be used. The caller closes ``app.library`` after the run.
+    config cannot be used. Close the library after the run with :func:`close_library`.
     """
     config = config if config is not None else load_config()
     if corpus is not None:
@@ -123,4 +137,4 @@ def make_app(corpus: Path | None = None, config: Config | None = None, state_dir
     return NewsdeskApp(library, config, UIStateStore(state_file), index_on_start=index_on_start, watch=watch)
 
 
-__all__ = ["CorpusState", "NewsdeskApp", "make_app"]
+__all__ = ["CorpusState", "NewsdeskApp", "close_library", "make_app"]

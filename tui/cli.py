@@ -177,13 +177,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
-    from tui.app import make_app  # Textual loads only for the app, not for index/search/show
+    from tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
 
     app = make_app(corpus, load_config(args.config), args.state_dir)
     try:
         app.run()
     finally:
-        app.library.close()
+        close_library(app.library)
     return app.return_code or 0
 
 

@@ -106,6 +106,11 @@ class MainScreen(LibraryJobs):
         else:
             self.show_browse()
         self._article_count = self.library.count()
+        status = self.library.status()
+        if not status.indexed:
+            self._index_note = "not indexed yet"
+        elif not status.in_sync:
+            self._index_note = "index out of date"
         self._update_status()
         if restore.article:
             self._first_hit_on_open = False
@@ -211,11 +216,11 @@ class MainScreen(LibraryJobs):
             return hits_to_rows(page.hits)
 
         self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
-        self._show_total(results.total, results.total_exact, results.took_ms, results.suggestion)
+        self._show_total(results.total, results.total_exact, results.suggestion)
 
-    def _show_total(self, total: int, exact: bool, took_ms: float, suggestion: str | None) -> None:
+    def _show_total(self, total: int, exact: bool, suggestion: str | None) -> None:
         about = "" if exact else "about "
-        status = f"{about}{total:,} result{'s' if total != 1 else ''} ({took_ms:.0f} ms)"
+        status = f"{about}{total:,} result{'s' if total != 1 else ''}"
         if suggestion:
             status += f" · did you mean: {suggestion}"
         self._set_list_status(status)
@@ -226,7 +231,7 @@ class MainScreen(LibraryJobs):
             return
         results = message.results
         self.query_one(SidePanel).show_facets(results.facets)
-        self._show_total(results.total, results.total_exact, results.took_ms, results.suggestion)
+        self._show_total(results.total, results.total_exact, results.suggestion)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:

@@ -112,12 +112,13 @@ class ReaderView(ScrollView, can_focus=True):
         self.set_entities(entities)
         self._layout_width = -1
         self._relayout()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        # The new virtual size applies on the next refresh; scrolling before it would be clamped.
         if scroll is not None:
-            self.scroll_to(0, scroll, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_to, 0, scroll, animate=False, immediate=True)
         elif first_hit and self._hits:
-            self.goto_hit(0)
-        else:
-            self.scroll_to(0, 0, animate=False, immediate=True)
+            self._current_hit = 0
+            self.call_after_refresh(self.goto_hit, 0)
         self.post_message(self.HitMoved(self, self._current_hit, len(self._hits)))
 
     def clear(self, placeholder: str) -> None:
