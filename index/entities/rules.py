@@ -1,0 +1,441 @@
+"""The default extractor: capitalised spans, cue words and a gazetteer; no model, no download.
+
+One regular expression finds runs of capitalised words (with "of", "for",
+"de" and the like inside them); each run is cut into names and classified by
+its cues: a title before it ("Foreign Minister ...") makes a person, a last
+word like "Ministry" or "Group" an organisation, the gazetteer or a word like
+"Province" a place, two or three plain capitalised words a person. Single
+words are decided last, with the whole article known: "Putin" after "Vladimir
+Putin" is that person, "OSCE" after "Organization for Security and
+Co-operation in Europe (OSCE)" that organisation, "Karabakh" after
+"Nagorno-Karabakh" that place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.entities.gazetteer import Gazetteer, load_gazetteer
+from index.entities.lexicon import (
+    AGENCIES,
+    CONNECTORS,
+    DATE_WORDS,
+    FUNCTION_WORDS,
+    GENERIC_SUBJECTS,
+    LOWER_PLACE_TAILS,
+    NOT_NAMES,
+    ORG_ACRONYM_BLOCK,
+    ORG_HEADS,
+    ORG_TAILS,
+    PLACE_PREPOSITIONS,
+    PLACE_TAILS,
+    ROLE_CUES_LOWER,
+    ROLE_TITLES,
+    SPEECH_VERBS,
+)
+from index.entities.lists import EntityLists
+from index.entities.model import EntityMention, EntityType
+
+_UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
+_WORD = rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*|(?:[A-Z]\.){{2,}})"
+_CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+_GAP = r"(?:[ \t]|\r?\n(?![ \t]*\r?\n))"  # a space, or a line break inside a paragraph (hard-wrapped text)
+_SPAN = re.compile(rf"(?<![\w\-]){_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
+_SPACES = re.compile(r"\s+")
+_ORG_OF = frozenset({"of", "for"})
+_TOKEN = re.compile(r"[^\s]+")
+_LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+_PREVIOUS_WORDS = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s*$")
+_LIST_GAPS = frozenset({",", "and", ", and", "or", ", or"})
+_ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
+_SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
+_POSSESSIVE = ("'s", "’s")
+_HEADLINE_MIN_SHARE = 0.6
+MAX_NAME_TOKENS = 4
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    type: EntityType | None
+    canonical: str | None
+
+
+class RuleExtractor:
+    """Rule-and-gazetteer entity extraction, about a million words a second (docs/performance.md)."""
+
+    name = "rules"
+
+    def __init__(self, lists: EntityLists | None = None, gazetteer: Gazetteer | None = None) -> None:
+        self.lists = lists or EntityLists()
+        self.gazetteer = gazetteer or load_gazetteer()
+        self._watch = self.lists.alias_pattern()
+
+    # -- public ---------------------------------------------------------------
+    def extract_article(self, title: str, text: str) -> tuple[list[EntityMention], list[EntityMention]]:
+        """(mentions in ``title``, mentions in ``text``), each with offsets into its own string.
+
+        A headline-case title ("Fighting Resumes Near Border Town") says nothing
+        by its capitals, so only names already known from the text, the
+        watchlist and major places are taken from it.
+        """
+        if _is_headline(title):
+            body = self.extract(text)
+            return self._known_names(title, body), body
+        separator = "\n\n"
+        both = self.extract(title + separator + text)
+        offset = len(title) + len(separator)
+        title_mentions = [m for m in both if m.end <= len(title)]
+        body = [
+            EntityMention(m.text, m.canonical, m.type, m.start - offset, m.end - offset)
+            for m in both if m.start >= offset
+        ]
+        return title_mentions, body
+
+    def extract(self, text: str) -> list[EntityMention]:
+        """Every mention in ``text``, in order; ``text[m.start:m.end] == m.text`` always."""
+        found: list[_Candidate] = []
+        claimed = self._watchlist_mentions(text, found)
+        lower_words = set(_LOWER_WORD.findall(text))
+        for span in _SPAN.finditer(text):
+            start, end = span.span()
+            if claimed and any(s < end and start < e for s, e in claimed):
+                self._outside_claimed(text, start, end, claimed, lower_words, found)
+            else:
+                self._cut(text, start, end, lower_words, found)
+        return self._resolve(text, found, lower_words)
+
+    # -- cutting runs of capitalised words into names --------------------------
+    def _watchlist_mentions(self, text: str, found: list[_Candidate]) -> list[tuple[int, int]]:
+        if self._watch is None:
+            return []
+        claimed = []
+        for match in self._watch.finditer(text):
+            entry = self.lists.watched[match.group()]
+            found.append(_Candidate(match.start(), match.end(), entry.type, entry.name))
+            claimed.append(match.span())
+        return claimed
+
+    def _outside_claimed(
+        self, text: str, start: int, end: int, claimed: list[tuple[int, int]], lower: set[str],
+        found: list[_Candidate],
+    ) -> None:
+        position = start
+        for s, e in sorted(claimed):
+            if e <= position or s >= end:
+                continue
+            if s > position:
+                self._cut(text, position, s, lower, found)
+            position = max(position, e)
+        if position < end:
+            self._cut(text, position, end, lower, found)
+
+    def _cut(self, text: str, start: int, end: int, lower: set[str], found: list[_Candidate]) -> None:
+        pieces: list[list[tuple[int, int]]] = [[]]
+        possessive: list[bool] = [False]
+        for token_start, token_end in (t.span() for t in _TOKEN.finditer(text, start, end)):
+            word = text[token_start:token_end]
+            head, dash, tail = word.rpartition("-")
+            if dash and head and tail[:1].islower():  # "US-led", "Moscow-based": the name is the head
+                word = head.split("-")[0] if head.split("-")[-1][:1].islower() else head
+                token_end = token_start + len(word)
+            if word.endswith(_POSSESSIVE):  # "Moscow's Foreign Ministry": the name ends here
+                pieces[-1].append((token_start, token_end - 2))
+                possessive[-1] = True
+                pieces.append([])
+                possessive.append(False)
+            elif word in DATE_WORDS or any(c.isdigit() for c in word):
+                pieces.append([])
+                possessive.append(False)
+            else:
+                pieces[-1].append((token_start, token_end))
+        skip = False
+        for index, piece in enumerate(pieces):
+            if skip:
+                skip = False
+                continue
+            following = pieces[index + 1] if index + 1 < len(pieces) else []
+            if possessive[index] and len(piece) == 1 and following and text[slice(*following[-1])] in ORG_TAILS:
+                # "Azerbaijan's Defence Ministry": the country's ministry, and the country
+                found.append(_Candidate(piece[0][0], following[-1][1], "ORG", text[piece[0][0]:following[-1][1]]))
+                skip = True
+            self._classify(text, piece, lower, found)
+
+    def _classify(self, text: str, tokens: list[tuple[int, int]], lower: set[str], found: list[_Candidate]) -> None:
+        words = [text[s:e] for s, e in tokens]
+        # Leading function words and sentence-initial common words are not names.
+        while words and (
+            words[0] in FUNCTION_WORDS or words[0][0].islower()
+            or (words[0].lower() in lower and _sentence_initial(text, tokens[0][0]))
+        ):
+            words.pop(0)
+            tokens = tokens[1:]
+        while words and (words[-1] in CONNECTORS or words[-1] in FUNCTION_WORDS):
+            words.pop()
+            tokens = tokens[:-1]
+        if not words:
+            return
+        start, end = tokens[0][0], tokens[-1][1]
+        if len(words) == 1:
+            found.append(_Candidate(start, end, None, None))
+            return
+        full = _SPACES.sub(" ", text[start:end])
+        if sum(1 for w in words if w.isupper() and len(w) > 1) >= 2:
+            return  # an all-caps run: a photo credit or a shouted headline, not prose
+        if full in AGENCIES:
+            found.append(_Candidate(start, end, "ORG", AGENCIES[full]))
+            return
+        place = self.gazetteer.lookup(full)
+        if place is not None:
+            found.append(_Candidate(start, end, "PLACE", place[0]))
+            return
+        organisation_of = any(
+            (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
+        )
+        if organisation_of or (words[-1] in ORG_TAILS and "and" not in words):
+            found.append(_Candidate(start, end, "ORG", full))
+            return
+        if words[-1] in PLACE_TAILS:
+            found.append(_Candidate(start, end, "PLACE", full))
+            return
+        if any(w in CONNECTORS for w in words):
+            piece: list[tuple[int, int]] = []
+            for token, word in zip(tokens, words, strict=True):
+                if word in CONNECTORS:
+                    self._classify(text, piece, lower, found)
+                    piece = []
+                else:
+                    piece.append(token)
+            self._classify(text, piece, lower, found)
+            return
+        for i in range(len(words) - 2, 0, -1):
+            # "Russian Foreign Ministry Maria Zakharova": an organisation, then its person
+            if (words[i] in ORG_TAILS or _is_role(words[i])) and all(_person_word(w) for w in words[i + 1:]):
+                self._classify(text, tokens[: i + 1], lower, found)
+                self._person(text, tokens[i + 1:], found)
+                return
+        roles = 0
+        while roles < len(words) and (
+            _is_role(words[roles])
+            or (roles == 0 and len(words) > 1 and words[1] in ROLE_TITLES)  # "Azerbaijani President ..."
+        ):
+            roles += 1
+        if roles:
+            if tokens[roles:]:
+                self._person(text, tokens[roles:], found)
+            return
+        first = self.gazetteer.lookup(words[0])
+        if first is not None and first[1]:  # "Armenia Nikol Pashinyan"
+            found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", first[0]))
+            self._classify(text, tokens[1:], lower, found)
+            return
+        if len(words) <= MAX_NAME_TOKENS and all(_person_word(w) and not self._major_place(w) for w in words):
+            self._person(text, tokens, found)
+
+    def _major_place(self, word: str) -> bool:
+        place = self.gazetteer.lookup(word)
+        return place is not None and place[1]
+
+    @staticmethod
+    def _person(text: str, tokens: list[tuple[int, int]], found: list[_Candidate]) -> None:
+        start, end = tokens[0][0], tokens[-1][1]
+        if len(tokens) == 1:
+            found.append(_Candidate(start, end, "PERSON", None))  # canonical from the full name, if any
+        elif len(tokens) <= MAX_NAME_TOKENS:
+            found.append(_Candidate(start, end, "PERSON", _SPACES.sub(" ", text[start:end])))
+
+    # -- deciding single words with the whole article known -------------------
+    def _resolve(self, text: str, found: list[_Candidate], lower: set[str]) -> list[EntityMention]:
+        surnames: dict[str, str] = {}
+        aliases: dict[str, tuple[EntityType, str]] = {}
+        for c in found:
+            if c.canonical is not None:
+                self._learn_aliases(text, c, surnames, aliases)
+        for c in found:
+            if c.canonical is None:
+                surface = text[c.start:c.end]
+                if c.type == "PERSON" or (surface in surnames and not self._major_place(surface)):
+                    c.type, c.canonical = "PERSON", surnames.get(surface, surface)
+                else:
+                    decided = self._single(text, c, surface, aliases, lower)
+                    if decided is not None:
+                        c.type, c.canonical = decided
+        # What one mention settled holds for the whole article ("in Stepanakert" ...
+        # "overlooks Stepanakert"), and a list shares the type of its known members
+        # ("the districts of Kalbajar, Aghdam and Lachin").
+        for c in found:
+            if c.canonical is not None:
+                self._learn_aliases(text, c, surnames, aliases)
+        settled = {text[c.start:c.end]: (c.type, c.canonical) for c in found if c.canonical is not None}
+        settled.update(aliases)
+        found.sort(key=lambda c: c.start)
+        for index, c in enumerate(found):
+            if c.canonical is None:
+                surface = text[c.start:c.end]
+                if surface in settled:
+                    c.type, c.canonical = settled[surface]
+                elif _listed_with_place(text, found, index):
+                    c.type, c.canonical = "PLACE", surface
+        mentions = []
+        for c in found:
+            if c.canonical is None or c.type is None:
+                continue
+            surface = text[c.start:c.end]
+            decided = self.lists.decide(c.type, c.canonical, surface)
+            if decided is not None:
+                mentions.append(EntityMention(surface, decided[1], decided[0], c.start, c.end))
+        return mentions
+
+    @staticmethod
+    def _learn_aliases(
+        text: str, c: _Candidate, surnames: dict[str, str], aliases: dict[str, tuple[EntityType, str]]
+    ) -> None:
+        surface = text[c.start:c.end]
+        assert c.canonical is not None
+        if c.type == "PERSON" and " " in c.canonical:
+            surnames.setdefault(c.canonical.rsplit(" ", 1)[1], c.canonical)
+        elif c.type == "ORG":
+            acronym = _ACRONYM_AFTER.match(text, c.end)
+            if acronym:
+                aliases.setdefault(acronym.group(1), ("ORG", c.canonical))
+            initials = "".join(w[0] for w in surface.split() if w[0].isupper())
+            if len(initials) >= 3:
+                aliases.setdefault(initials, ("ORG", c.canonical))
+        elif c.type == "PLACE" and "-" in surface:
+            for part in surface.split("-"):
+                if len(part) > 3 and part[0].isupper():
+                    aliases.setdefault(part, ("PLACE", c.canonical))
+
+    def _single(
+        self, text: str, c: _Candidate, word: str, aliases: dict[str, tuple[EntityType, str]], lower: set[str],
+    ) -> tuple[EntityType, str] | None:
+        known = aliases.get(word)
+        if known is not None:
+            return known
+        if word in AGENCIES:
+            return "ORG", AGENCIES[word]
+        initial = _sentence_initial(text, c.start)
+        common = word.lower() in lower
+        place = self.gazetteer.lookup(word)
+        if place is not None and (place[1] or not (initial and common)):
+            return "PLACE", place[0]
+        acronym = word.replace(".", "")
+        if acronym.isupper() and acronym.isalpha():
+            if len(acronym) > 6 or acronym in ORG_ACRONYM_BLOCK or acronym.lower() in lower:
+                return None  # a shouted word ("UPDATED"), not an acronym
+            return ("ORG", word) if len(acronym) >= 2 else None
+        if common or word in ROLE_TITLES or word in GENERIC_SUBJECTS or not _person_word(word):
+            return None
+        if word in self.gazetteer.demonyms:
+            return None  # "Armenian", "Azerbaijani": an adjective, not a name
+        after = _NEXT_WORD.match(text, c.end)
+        next_word = after.group(1) if after else ""
+        before = _PREVIOUS_WORDS.search(text, max(0, c.start - 40), c.start)
+        previous = before.group(2).lower() if before else ""
+        if previous == "the":
+            # People take no article: "the Kremlin said", "a Kremlin spokesman"
+            return ("ORG", word) if next_word in SPEECH_VERBS or next_word in ROLE_CUES_LOWER else None
+        if next_word in ROLE_CUES_LOWER and next_word not in SPEECH_VERBS:
+            return "ORG", word
+        if next_word in LOWER_PLACE_TAILS:
+            return "PLACE", word  # "the Aras river", "the Lachin corridor"
+        if next_word in SPEECH_VERBS:
+            return "PERSON", word
+        if not initial and previous in PLACE_PREPOSITIONS:
+            return "PLACE", word
+        if not initial and previous == "of" and before and (before.group(1) or "").lower() in LOWER_PLACE_TAILS:
+            return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
+        if not initial and previous in ROLE_CUES_LOWER:
+            return "PERSON", word
+        return None
+
+    def _known_names(self, title: str, body: list[EntityMention]) -> list[EntityMention]:
+        known: dict[str, tuple[EntityType, str]] = {}
+        for m in body:
+            known[_SPACES.sub(" ", m.text)] = known[m.canonical] = (m.type, m.canonical)
+            if m.type == "PERSON" and " " in m.canonical:
+                known.setdefault(m.canonical.rsplit(" ", 1)[1], (m.type, m.canonical))
+        mentions = self._watchlist_only(title)
+        taken = [(m.start, m.end) for m in mentions]
+        for name in sorted(known, key=len, reverse=True):
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    kind, canonical = known[name]
+                    mentions.append(EntityMention(match.group(), canonical, kind, match.start(), match.end()))
+                    taken.append(match.span())
+        for span in _SPAN.finditer(title):
+            for match in _TOKEN.finditer(title, span.start(), span.end()):
+                word = match.group().removesuffix("'s").removesuffix("’s")
+                place = self.gazetteer.lookup(word)
+                start = match.start()
+                if place and place[1] and not any(s < start + len(word) and start < e for s, e in taken):
+                    decided = self.lists.decide("PLACE", place[0], word)
+                    if decided is not None:
+                        mentions.append(EntityMention(word, decided[1], decided[0], start, start + len(word)))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _watchlist_only(self, text: str) -> list[EntityMention]:
+        if self._watch is None:
+            return []
+        out = []
+        for match in self._watch.finditer(text):
+            entry = self.lists.watched[match.group()]
+            out.append(EntityMention(match.group(), entry.name, entry.type, match.start(), match.end()))
+        return out
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether ``start`` begins a sentence (a line break inside a paragraph does not end one)."""
+    position = start - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    if position >= 0 and text[position] == "\n":
+        position -= 1
+        while position >= 0 and text[position] in " \t\r":
+            position -= 1
+        return position < 0 or text[position] == "\n" or text[position] in _SENTENCE_END
+    return position < 0 or text[position] in _SENTENCE_END
+
+
+def _listed_with_place(text: str, found: list[_Candidate], index: int) -> bool:
+    """Whether found[index] sits in a list ("A, B and C") next to a place."""
+    c = found[index]
+    for neighbour in (index - 1, index + 1):
+        if not 0 <= neighbour < len(found) or found[neighbour].type != "PLACE":
+            continue
+        other = found[neighbour]
+        gap = text[other.end:c.start] if neighbour < index else text[c.end:other.start]
+        if gap.strip() in _LIST_GAPS:
+            return True
+    return False
+
+
+
+def _name_like(word: str) -> bool:
+    """A capitalised word that could be part of a name."""
+    if not word[:1].isupper() or word in FUNCTION_WORDS or word in ORG_TAILS or word in PLACE_TAILS:
+        return False
+    core = word.replace("-", "").replace("'", "").replace("’", "")
+    return core.isalpha() and not word.isupper()
+
+
+def _person_word(word: str) -> bool:
+    """A word that can be part of a person's name (not a title, not "War" or "Islamic")."""
+    return _name_like(word) and not _is_role(word) and word not in NOT_NAMES
+
+
+def _is_role(word: str) -> bool:
+    """A title before a name: "President", "Gen.", "Attorney-General"."""
+    word = word.rstrip(".")
+    return word in ROLE_TITLES or ("-" in word and any(part in ROLE_TITLES for part in word.split("-")))
+
+
+def _is_headline(title: str) -> bool:
+    words = [w for w in title.split() if len(w) > 3 and w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[0].isupper()) / len(words) >= _HEADLINE_MIN_SHARE
