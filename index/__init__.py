@@ -6,6 +6,7 @@ nothing else.
 
 from index.article import Article
 from index.config import Config, load_config
+from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
 from index.errors import (
     ArticleNotFound,
     ConfigError,
@@ -26,6 +27,9 @@ __all__ = [
     "Config",
     "ConfigError",
     "CorpusError",
+    "EntityContext",
+    "EntityCount",
+    "EntityMention",
     "FacetValue",
     "Hit",
     "IngestError",
@@ -36,5 +40,6 @@ __all__ = [
     "SearchResults",
     "UpdateStats",
     "UsageError",
+    "WatchEntry",
     "load_config",
 ]

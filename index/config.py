@@ -98,8 +98,8 @@ class SearchConfig:
     """Approximate length of a hit's snippet."""
     title_boost: float = 2.0
     """How much more a match in the title counts than one in the body."""
-    facets: list[str] = field(default_factory=lambda: ["source", "date", "tags"])
-    """Facets counted for each search (source, date, tags, author, language)."""
+    facets: list[str] = field(default_factory=lambda: ["source", "date", "tags", "person", "org", "place"])
+    """Facets counted for each search (source, date, tags, author, language, person, org, place)."""
     facet_limit: int = 10
     """Values shown per facet."""
     date_bucket: Literal["day", "month", "year"] = "month"
@@ -107,6 +107,20 @@ class SearchConfig:
 
 
 DEFAULT_ENTITY_COLORS = {"PERSON": "", "ORG": "", "PLACE": ""}
+
+
+@dataclass(slots=True)
+class EntitiesConfig:
+    """How people, organisations and places are found."""
+
+    backend: Literal["rules", "spacy", "none"] = "rules"
+    """rules (built in, offline), spacy (needs spaCy and a model) or none."""
+    spacy_model: str = "en_core_web_sm"
+    """The spaCy model to load when backend is spacy."""
+    watchlist: Path | None = None
+    """Entities always found under your names; empty means <state_dir>/watchlist.yaml."""
+    stoplist: Path | None = None
+    """Names never reported; empty means <state_dir>/stoplist.yaml."""
 
 
 @dataclass(slots=True)
@@ -140,6 +154,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     ui: UIConfig = field(default_factory=UIConfig)
     source: Path | None = None
     """The file this config was read from (not a config key)."""
@@ -197,7 +212,10 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         p = p.expanduser()
         return p if p.is_absolute() else (base / p)
 
-    return replace(config, corpus=resolve(config.corpus), state_dir=resolve(config.state_dir))
+    entities = replace(
+        config.entities, watchlist=resolve(config.entities.watchlist), stoplist=resolve(config.entities.stoplist)
+    )
+    return replace(config, corpus=resolve(config.corpus), state_dir=resolve(config.state_dir), entities=entities)
 
 
 def _check_values(config: Config, where: str) -> None:

@@ -31,6 +31,8 @@ from whoosh.multiproc import MpWriter
 
 from index.article import Article
 from index.config import Config
+from index.entities import INDEX_FIELDS
+from index.entities.stage import EntityStage, extractor_spec
 from index.errors import CorpusError
 from index.ingest.discover import discover
 from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
@@ -38,7 +40,7 @@ from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, build_schema
 from index.store import ArticleStore, FileState
 
 ProgressCallback = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)``: phase "reading", "indexing" or "writing"
+"""Called as ``progress(phase, done, total)``: phase "reading", "entities", "indexing" or "writing"
 (the writer processes finishing their segments; total 0, no count to show)."""
 
 META_INDEX_DIR = "whoosh_dir"
@@ -88,8 +90,12 @@ def _codec() -> W3Codec:
     return W3Codec(blocklimit=POSTING_BLOCK)
 
 
-def document_fields(article: Article) -> dict[str, object]:
-    """The Whoosh document for one article."""
+EntityFields = dict[str, list[tuple[str, str]]]
+"""Per index field (person, org, place): (canonical name, other surface forms joined by U+001F)."""
+
+
+def document_fields(article: Article, entities: EntityFields | None = None) -> dict[str, object]:
+    """The Whoosh document for one article, with its entities when known."""
     doc: dict[str, object] = {
         "id": article.id,
         "path": article.path,
@@ -111,6 +117,15 @@ def document_fields(article: Article) -> dict[str, object]:
         "author": article.author or "",
         "language": article.language or "",
     }
+    for name in INDEX_FIELDS.values():
+        found = (entities or {}).get(name, [])
+        # Indexed under every surface form, so org:OSCE finds "Organization for
+        # Security and Co-operation in Europe (OSCE)"; counted under the canonical name.
+        forms = {canonical for canonical, _ in found}
+        forms.update(alias for _, aliases in found for alias in aliases.split(MULTI_VALUE_SEPARATOR) if alias)
+        if forms:
+            doc[name] = ",".join(sorted(form.replace(",", " ") for form in forms))
+        facet_values[name] = MULTI_VALUE_SEPARATOR.join(canonical for canonical, _ in found)
     for facet, value in facet_values.items():
         doc[FACET_COLUMNS[facet]] = value.encode("utf-8", "surrogatepass")
     return doc
@@ -176,8 +191,8 @@ class Indexer:
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_SYNCED, "0")
             if rebuild:
-                db.execute("DELETE FROM files")
-                db.execute("DELETE FROM articles")
+                for table in ("files", "articles", "article_entities", "article_entity_state"):
+                    db.execute(f"DELETE FROM {table}")
             for path in removed_paths:
                 stats.removed += len(self.store.by_path(path))
                 ArticleStore.remove_file(db, path)
@@ -185,6 +200,10 @@ class Indexer:
                 if progress and (done % 100 == 0 or done == len(to_read)):
                     progress("reading", done, len(to_read))
                 self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
+        entities = EntityStage(self.store, extractor_spec(self.config, self.state_dir), ingest.workers)
+        if entities.key_changed():
+            full_build = True  # every article's entity fields change
+        entities.run(progress, can_spawn())
         if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
             self._full_build(progress)
             stats.rebuilt_index = True
@@ -236,8 +255,9 @@ class Indexer:
         try:
             for path in changed_paths:
                 writer.delete_by_term("path", path)
+            entities = self.store.entity_fields([a.id for a in articles])
             for done, article in enumerate(articles, 1):
-                writer.add_document(**document_fields(article))
+                writer.add_document(**document_fields(article, entities.get(article.id)))
                 if progress and done % 100 == 0:
                     progress("indexing", done, len(articles))
             writer.commit()
@@ -264,10 +284,14 @@ class Indexer:
         else:
             writer = ix.writer(limitmb=limitmb, codec=_codec())
         try:
-            for done, article in enumerate(self.store.iter_articles(), 1):
-                writer.add_document(**document_fields(article))
-                if progress and (done % 200 == 0 or done == total):
-                    progress("indexing", done, total)
+            done = 0
+            for batch in self.store.iter_article_batches():
+                entities = self.store.entity_fields([a.id for a in batch])
+                for article in batch:
+                    writer.add_document(**document_fields(article, entities.get(article.id)))
+                    done += 1
+                    if progress and (done % 200 == 0 or done == total):
+                        progress("indexing", done, total)
             if progress:
                 progress("writing", 0, 0)  # total 0: no count to show while writers finish
             writer.commit()

@@ -10,6 +10,9 @@ from pathlib import Path
 from index import locations
 from index.article import Article
 from index.config import Config
+from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry, add_to_stoplist, add_to_watchlist
+from index.entities.queries import article_mentions, entity_contexts, top_entities
+from index.entities.stage import extractor_spec, list_paths
 from index.errors import ArticleNotFound, CorpusError, UsageError
 from index.indexer import Indexer, ProgressCallback, UpdateStats
 from index.ingest.discover import corpus_root
@@ -148,6 +151,28 @@ class Library:
             if article.item == item:
                 return article
         raise ArticleNotFound(f"{ref}: {relative} has no item {item}")
+
+    # -- entities -------------------------------------------------------------------
+    def entities(self, ref: str) -> list[EntityMention]:
+        """The people, organisations and places in an article's text, in order, with offsets."""
+        article = self.article(ref)
+        return article_mentions(self.store, extractor_spec(self.config, self.state_dir), article)
+
+    def top_entities(self, limit: int = 20, type: str | None = None) -> list[EntityCount]:
+        """The entities mentioned in the most articles, optionally of one type (PERSON, ORG, PLACE)."""
+        return top_entities(self.store, limit, type)
+
+    def entity_mentions(self, canonical: str, type: str, limit: int = 200) -> list[EntityContext]:
+        """Every mention of one entity across the corpus, newest first, as keyword-in-context lines."""
+        return entity_contexts(self.store, extractor_spec(self.config, self.state_dir), canonical, type, limit)
+
+    def watch_entity(self, name: str, type: str, aliases: list[str] | None = None) -> WatchEntry:
+        """Add an entity to the watchlist (takes effect, corpus-wide, at the next update)."""
+        return add_to_watchlist(list_paths(self.config, self.state_dir)[0], name, type, aliases or [])
+
+    def stop_entity(self, name: str) -> None:
+        """Add a name to the stoplist (takes effect at the next update)."""
+        add_to_stoplist(list_paths(self.config, self.state_dir)[1], name)
 
     def _relative(self, path: str) -> str | None:
         """``path`` as a corpus-relative path, or None if it points outside the corpus."""

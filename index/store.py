@@ -40,6 +40,26 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_by_path ON articles (path, item);
+-- Entities, cached by the text's hash and what extracted them (extractor key),
+-- so a rebuild or an unchanged article in a changed file never re-extracts.
+CREATE TABLE IF NOT EXISTS entity_cache (
+    content_hash TEXT NOT NULL,
+    extractor TEXT NOT NULL,
+    mentions TEXT NOT NULL,     -- JSON [[start, end, type, canonical], ...] into the text
+    title TEXT NOT NULL,        -- JSON [[start, end, type, canonical], ...] into the title
+    PRIMARY KEY (content_hash, extractor)
+);
+-- Per article and entity: for entity search, top lists and keyword-in-context.
+CREATE TABLE IF NOT EXISTS article_entities (
+    article_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    aliases TEXT NOT NULL,      -- other surface forms, joined by U+001F
+    PRIMARY KEY (article_id, type, canonical)
+);
+CREATE INDEX IF NOT EXISTS article_entities_by_name ON article_entities (type, canonical);
+CREATE TABLE IF NOT EXISTS article_entity_state (article_id TEXT PRIMARY KEY, extractor TEXT NOT NULL);
 """
 
 _ARTICLE_COLUMNS = (
@@ -143,13 +163,19 @@ class ArticleStore:
     def remove_file(db: sqlite3.Connection, path: str) -> None:
         """Forget a file and its articles inside an open transaction."""
         db.execute("DELETE FROM files WHERE path = ?", (path,))
+        ArticleStore._forget_articles(db, path)
+
+    @staticmethod
+    def _forget_articles(db: sqlite3.Connection, path: str) -> None:
+        for table in ("article_entities", "article_entity_state"):
+            db.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE path = ?)", (path,))
         db.execute("DELETE FROM articles WHERE path = ?", (path,))
 
     # -- articles -------------------------------------------------------------
     @staticmethod
     def replace_articles(db: sqlite3.Connection, path: str, articles: Iterable[Article]) -> None:
         """Replace all articles of one file inside an open transaction."""
-        db.execute("DELETE FROM articles WHERE path = ?", (path,))
+        ArticleStore._forget_articles(db, path)
         db.executemany(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
             [
@@ -183,9 +209,29 @@ class ArticleStore:
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every article, in a stable order, fetched in batches."""
+        for articles in self.iter_article_batches(batch):
+            yield from articles
+
+    def iter_article_batches(self, batch: int = 500) -> Iterator[list[Article]]:
+        """Every article, in a stable order, in lists of ``batch``."""
         cursor = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY path, item")
         while rows := cursor.fetchmany(batch):
-            yield from (_article_from_row(row) for row in rows)
+            yield [_article_from_row(row) for row in rows]
+
+    def entity_fields(self, ids: list[str]) -> dict[str, dict[str, list[tuple[str, str]]]]:
+        """For each article id: index field (person, org, place) -> [(canonical, aliases)]."""
+        fields: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        names = {"PERSON": "person", "ORG": "org", "PLACE": "place"}
+        for offset in range(0, len(ids), 900):  # SQLite's limit on parameters
+            chunk = ids[offset:offset + 900]
+            rows = self.db.execute(
+                "SELECT article_id, type, canonical, aliases FROM article_entities "
+                f"WHERE article_id IN ({', '.join('?' * len(chunk))}) ORDER BY mentions DESC, canonical",
+                chunk,
+            )
+            for article_id, kind, canonical, aliases in rows:
+                fields.setdefault(article_id, {}).setdefault(names[kind], []).append((canonical, aliases))
+        return fields
 
     def count(self) -> int:
         """How many articles are stored."""

@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
 from index import Library, NewsdeskError, SearchResults, UsageError, load_config
 from index.config import with_overrides
 
-SUBCOMMANDS = ("index", "search", "show")
+SUBCOMMANDS = ("index", "search", "show", "entities")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +56,18 @@ def build_parser() -> _Parser:
     _common(show_cmd)
     show_cmd.add_argument("ref", metavar="ID|PATH", help="article id or corpus path (path#N for one item)")
     show_cmd.add_argument("--json", action="store_true", help="print a JSON object")
+
+    entities_cmd = sub.add_parser(
+        "entities", help="people, organisations and places: in one article, or the corpus' most mentioned"
+    )
+    _common(entities_cmd)
+    entities_cmd.add_argument("ref", nargs="?", metavar="ID|PATH", help="the article (omit with --top)")
+    entities_cmd.add_argument("--top", type=int, metavar="N", help="the N entities in the most articles")
+    entities_cmd.add_argument("--type", choices=("PERSON", "ORG", "PLACE"), help="only this type")
+    entities_cmd.add_argument("--json", action="store_true", help="print JSON")
+    entities_cmd.add_argument("--watch", metavar="NAME", help="add NAME (with --type) to the watchlist")
+    entities_cmd.add_argument("--alias", action="append", default=[], metavar="TEXT", help="an alias for --watch")
+    entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
     return parser
 
 
@@ -156,8 +170,6 @@ def cmd_show(args: argparse.Namespace) -> int:
         _ensure_indexed(library)
         article = library.article(args.ref)
         if args.json:
-            from dataclasses import asdict
-
             print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
             return 0
         print(article.title)
@@ -172,6 +184,47 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print(f"{key + ':':<10}{value}")
         print()
         print(article.text)
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    modes = [args.ref is not None, args.top is not None, args.watch is not None, args.stop is not None]
+    if sum(modes) != 1:
+        raise UsageError("give one of: ID|PATH, --top N, --watch NAME, --stop NAME")
+    if args.top is not None and args.top < 1:
+        raise UsageError("--top must be 1 or more")
+    with _open(args) as library:
+        if args.watch is not None or args.stop is not None:
+            if args.watch is not None:
+                if args.type is None:
+                    raise UsageError("--watch needs --type PERSON, ORG or PLACE")
+                entry = library.watch_entity(args.watch, args.type, args.alias)
+                aliases = f" ({', '.join(entry.aliases)})" if entry.aliases else ""
+                print(f"watching {entry.type} {entry.name}{aliases}")
+            else:
+                library.stop_entity(args.stop)
+                print(f"stopped: {args.stop}")
+            print("entities are extracted again on the next `newsdesk index` (or when the reader starts)")
+            return 0
+        _ensure_indexed(library)
+        if args.top is not None:
+            top = library.top_entities(args.top, args.type)
+            if args.json:
+                print(json.dumps([asdict(entity) for entity in top], ensure_ascii=False, indent=2))
+            else:
+                for entity in top:
+                    counts = f"{entity.articles:>6} articles {entity.mentions:>7} mentions"
+                    print(f"{counts}  {entity.type:<6}  {entity.canonical}")
+            return 0
+        mentions = library.entities(args.ref)
+        if args.type:
+            mentions = [m for m in mentions if m.type == args.type]
+        if args.json:
+            print(json.dumps([asdict(m) for m in mentions], ensure_ascii=False, indent=2))
+        else:
+            counts = Counter((m.type, m.canonical) for m in mentions)
+            for (kind, canonical), count in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+                print(f"{kind:<6}  {count:>3}  {canonical}")
     return 0
 
 
@@ -193,7 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if (argv and argv[0] in SUBCOMMANDS) or any(a in ("-h", "--help") for a in argv[:1]):
             args = build_parser().parse_args(argv)
-            return {"index": cmd_index, "search": cmd_search, "show": cmd_show}[args.command](args)
+            commands = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities}
+            return commands[args.command](args)
         opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
         opener.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
         opener.add_argument("--config", type=Path, metavar="FILE")

@@ -1,0 +1,210 @@
+"""The entity stage of an update: extract what is missing, in worker processes, into the store.
+
+An article needs extraction when it is new or changed, or when the extractor
+key changed (another backend, an edited watchlist or stoplist). Results are
+cached by content hash and extractor key, so a rebuild, a renamed file or an
+unchanged item of a changed JSONL file costs a lookup, not an extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.config import Config
+from index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
+from index.store import ArticleStore
+
+META_ENTITY_KEY = "entity_extractor"
+MULTI_VALUE_SEPARATOR = "\x1f"
+_WINDOW = 2000
+_POOL_THRESHOLD = 200
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorSpec:
+    """Everything a worker process needs to build the extractor (picklable)."""
+
+    backend: str
+    lists: EntityLists
+    spacy_model: str
+
+    def build(self) -> Extractor:
+        return make_extractor(self.backend, self.lists, self.spacy_model)
+
+    @property
+    def key(self) -> str:
+        return extractor_key(self.backend, self.lists, self.spacy_model)
+
+
+def list_paths(config: Config, state_dir: Path) -> tuple[Path, Path]:
+    """Where the watchlist and the stoplist are."""
+    entities = config.entities
+    return (entities.watchlist or state_dir / "watchlist.yaml", entities.stoplist or state_dir / "stoplist.yaml")
+
+
+def extractor_spec(config: Config, state_dir: Path) -> ExtractorSpec:
+    """The configured extractor, with the current lists."""
+    lists = load_lists(*list_paths(config, state_dir))
+    return ExtractorSpec(config.entities.backend, lists, config.entities.spacy_model)
+
+
+Extracted = tuple[list[EntityMention], list[EntityMention]]
+
+
+def encode(extracted: Extracted) -> tuple[str, str]:
+    """The two JSON columns of the entity cache."""
+    title, body = extracted
+    return (
+        json.dumps([[m.start, m.end, m.type, m.canonical] for m in body], ensure_ascii=False),
+        json.dumps([[m.start, m.end, m.type, m.canonical] for m in title], ensure_ascii=False),
+    )
+
+
+def decode(text: str, column: str) -> list[EntityMention]:
+    """Mentions from a cache column, with their text taken from ``text``."""
+    return [EntityMention(text[s:e], canonical, kind, s, e) for s, e, kind, canonical in json.loads(column)]
+
+
+_worker_extractor: Extractor | None = None
+
+
+def _init_worker(spec: ExtractorSpec) -> None:
+    global _worker_extractor
+    _worker_extractor = spec.build()
+
+
+def _extract_batch(batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    assert _worker_extractor is not None
+    return [encode(_worker_extractor.extract_article(title, text)) for title, text in batch]
+
+
+class EntityStage:
+    """Runs the entity stage for one store."""
+
+    def __init__(self, store: ArticleStore, spec: ExtractorSpec, workers: int) -> None:
+        self.store = store
+        self.spec = spec
+        self.key = spec.key
+        self.workers = workers or os.cpu_count() or 1
+
+    def key_changed(self) -> bool:
+        """True when every article's entities must be redone (and the whole index rebuilt)."""
+        return self.store.get_meta(META_ENTITY_KEY) != self.key
+
+    def run(self, progress: ProgressCallback | None = None, can_spawn: bool = True) -> int:
+        """Extract for every article that needs it; returns how many needed it."""
+        db = self.store.db
+        if self.spec.backend == "none":
+            with self.store.transaction() as tx:
+                tx.execute("DELETE FROM article_entities")
+                tx.execute("DELETE FROM article_entity_state")
+                ArticleStore.set_meta(tx, META_ENTITY_KEY, self.key)
+            return 0
+        pending = db.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN article_entity_state s ON s.article_id = a.id "
+            "WHERE s.extractor IS NULL OR s.extractor != ?", (self.key,)
+        ).fetchone()[0]
+        done = 0
+        try:
+            for window in self._pending_windows():
+                misses = [(title, text) for _, title, text, chash in window if self._cached(chash) is None]
+                if len(misses) >= _POOL_THRESHOLD and self.workers > 1 and can_spawn and self._pool is None:
+                    self._pool = self._start_pool()
+                fresh = self._extract(misses)
+                self._save(window, misses, fresh)
+                done += len(window)
+                if progress:
+                    progress("entities", done, pending)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+        with self.store.transaction() as tx:
+            ArticleStore.set_meta(tx, META_ENTITY_KEY, self.key)
+        return pending
+
+    _pool: ProcessPoolExecutor | None = None
+    _extractor: Extractor | None = None
+
+    def _start_pool(self) -> ProcessPoolExecutor | None:
+        import multiprocessing
+
+        try:
+            return ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(self.spec,),
+            )
+        except OSError:
+            return None
+
+    def _extract(self, misses: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        if self._pool is not None and misses:
+            chunk = max(1, len(misses) // (self.workers * 4))
+            batches = [misses[i:i + chunk] for i in range(0, len(misses), chunk)]
+            try:
+                return [row for rows in self._pool.map(_extract_batch, batches) for row in rows]
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): finish in this process.
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+        if self._extractor is None:
+            self._extractor = self.spec.build()
+        return [encode(self._extractor.extract_article(title, text)) for title, text in misses]
+
+    def _pending_windows(self) -> Iterator[list[tuple[str, str, str, str]]]:
+        # Read ids first: the windows below write to the tables this query reads.
+        ids = [row[0] for row in self.store.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN article_entity_state s ON s.article_id = a.id "
+            "WHERE s.extractor IS NULL OR s.extractor != ? ORDER BY a.id", (self.key,)
+        )]
+        for offset in range(0, len(ids), _WINDOW):
+            chunk = ids[offset:offset + _WINDOW]
+            marks = ", ".join("?" * len(chunk))
+            yield self.store.db.execute(
+                f"SELECT id, title, text, content_hash FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall()
+
+    def _cached(self, content_hash: str) -> tuple[str, str] | None:
+        return self.store.db.execute(
+            "SELECT mentions, title FROM entity_cache WHERE content_hash = ? AND extractor = ?",
+            (content_hash, self.key),
+        ).fetchone()
+
+    def _save(
+        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[tuple[str, str]]
+    ) -> None:
+        computed = dict(zip(misses, fresh, strict=True))
+        with self.store.transaction() as tx:
+            for article_id, title, text, chash in window:
+                columns = computed.get((title, text)) or self._cached(chash)
+                assert columns is not None
+                if (title, text) in computed:
+                    tx.execute("INSERT OR REPLACE INTO entity_cache VALUES (?, ?, ?, ?)", (chash, self.key, *columns))
+                self._save_article(tx, article_id, text, title, columns)
+
+    def _save_article(self, tx: sqlite3.Connection, article_id: str, text: str, title: str, columns: tuple) -> None:
+        counts: Counter[tuple[str, str]] = Counter()
+        surfaces: dict[tuple[str, str], set[str]] = {}
+        for source, column in ((text, columns[0]), (title, columns[1])):
+            for mention in decode(source, column):
+                key = (mention.type, mention.canonical)
+                counts[key] += 1
+                if mention.text != mention.canonical:
+                    surfaces.setdefault(key, set()).add(mention.text)
+        tx.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+        tx.executemany(
+            "INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
+            [(article_id, kind, canonical, n, MULTI_VALUE_SEPARATOR.join(sorted(surfaces.get((kind, canonical), ()))))
+             for (kind, canonical), n in counts.items()],
+        )
+        tx.execute("INSERT OR REPLACE INTO article_entity_state VALUES (?, ?)", (article_id, self.key))
