@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
@@ -15,12 +16,13 @@ from textual.screen import Screen
 
 from index import Config, Library, load_config
 from index.config import with_overrides
+from tui.screens.entities import EntityActions
 from tui.screens.help import HelpScreen, KeyHelp
 from tui.screens.main import MainScreen
 from tui.state import CorpusState, UIStateStore
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
-from tui.widgets.side_panel import FacetList
+from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
 class NewsdeskApp(App[None]):
@@ -83,7 +85,10 @@ class NewsdeskApp(App[None]):
             ("Search box", [(Binding("enter", "", "Go to the results", id="search.submit"), main)]),
             ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
             ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),
+            ("Entities", [(b, main) for b in EntityActions.BINDINGS]),
+            ("Entities panel", [(b, main.query_one(EntityList)) for b in EntityList.BINDINGS]),
             ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),
+            ("Side panel", [(b, main.query_one(SidePanel)) for b in SidePanel.BINDINGS]),
         ]
 
     def keys_for(self, binding: Binding) -> str:
@@ -117,10 +122,8 @@ def close_library(library: Library) -> None:
     threads opened some; SQLite refuses to close those from this thread. They
     go with the process, so that refusal is not an error here.
     """
-    try:
+    with contextlib.suppress(sqlite3.ProgrammingError):
         library.close()
-    except sqlite3.ProgrammingError:
-        pass
 
 
 def make_app(corpus: Path | None = None, config: Config | None = None, state_dir: Path | None = None, *,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TabbedContent
 
 from index import Config
 from index.locations import demo_corpus
@@ -14,7 +14,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.jobs import SearchDone
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
-from tui.widgets.side_panel import FacetList, SidePanel
+from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
 def status_text(app: NewsdeskApp, selector: str) -> str:
@@ -109,6 +109,8 @@ async def test_escape_tab_and_slash_move_between_panes(demo_app: NewsdeskApp) ->
         await pilot.press("tab")
         assert demo_app.focused is main.reader
         await pilot.press("tab")
+        assert isinstance(demo_app.focused, EntityList)
+        await pilot.press("l")
         assert isinstance(demo_app.focused, FacetList)
         await pilot.press("tab")
         assert demo_app.focused is main.search_box
@@ -195,6 +197,7 @@ async def test_facet_filter_and_exclude_append_to_the_query(demo_app: NewsdeskAp
         main = demo_app.main
         main.search_box.value = "ceasefire"
         await settle(pilot)
+        main.query_one(TabbedContent).active = "tab-facets"
         facets = main.query_one(FacetList)
         assert facets.option_count > 3
         facets.focus()

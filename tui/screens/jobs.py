@@ -17,11 +17,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from index import Article, Hit, Library, NewsdeskError, QueryError, SearchResults, UpdateStats
+from index import (
+    Article,
+    EntityContext,
+    EntityMention,
+    Hit,
+    Library,
+    NewsdeskError,
+    QueryError,
+    SearchResults,
+    UpdateStats,
+)
 from index.snippets import highlight_spans
 from tui.screens.watch import corpus_fingerprint
 from tui.widgets.article_list import Row
-from tui.widgets.reader import EntitySpan
 
 FACETS_AFTER_SECONDS = 0.25
 """Facets are counted only once typing pauses this long: counting holds the searcher."""
@@ -54,14 +63,23 @@ class ArticleLoaded(Message):
     seq: int
     article: Article
     hits: list[tuple[int, int]]
-    entities: list[EntitySpan]
+    mentions: list[EntityMention]
     scroll: int | None
+    mark: tuple[int, int] | None = None
 
 
 @dataclass
 class ArticleFailed(Message):
     seq: int
     error: str
+
+
+@dataclass
+class MentionsLoaded(Message):
+    canonical: str
+    type: str
+    contexts: list[EntityContext] | None
+    error: str | None = None
 
 
 @dataclass
@@ -125,21 +143,28 @@ class LibraryJobs(Screen):
             self.post_message(FacetsDone(seq, with_facets))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def load_article(self, article_id: str, terms: frozenset[str], seq: int, scroll: int | None) -> None:
-        """Read an article and find the query's matches in it."""
+    def load_article(self, article_id: str, terms: frozenset[str], seq: int, scroll: int | None,
+                     mark: tuple[int, int] | None = None) -> None:
+        """Read an article, its entity mentions and the query's matches in it."""
         try:
             article = self.library.article(article_id)
+            mentions = self.library.entities(article.id)
         except NewsdeskError as exc:
             self.post_message(ArticleFailed(seq, str(exc)))
             return
         hits = highlight_spans(article.text, terms)
-        entities = self.entity_spans(article)
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(seq, article, hits, entities, scroll))
+            self.post_message(ArticleLoaded(seq, article, hits, mentions, scroll, mark))
 
-    def entity_spans(self, article: Article) -> list[EntitySpan]:
-        """Entity mentions to highlight (none until the library extracts entities)."""
-        return []
+    @work(thread=True, exclusive=True, group="mentions", exit_on_error=False)
+    def load_mentions(self, canonical: str, entity_type: str) -> None:
+        """Every mention of an entity across the corpus (keyword in context)."""
+        try:
+            contexts = self.library.entity_mentions(canonical, entity_type)
+        except NewsdeskError as exc:
+            self.post_message(MentionsLoaded(canonical, entity_type, None, str(exc)))
+            return
+        self.post_message(MentionsLoaded(canonical, entity_type, contexts))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def run_update(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from index import Config, Library
+from tui.screens.entities import EntityActions, entity_spans
 from tui.screens.jobs import (
     ArticleFailed,
     ArticleLoaded,
@@ -22,7 +23,6 @@ from tui.screens.jobs import (
     FacetsDone,
     IndexDone,
     IndexProgress,
-    LibraryJobs,
     SearchDone,
     SearchFailed,
     hits_to_rows,
@@ -37,7 +37,7 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(LibraryJobs):
+class MainScreen(EntityActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,6 +100,7 @@ class MainScreen(LibraryJobs):
 
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
+        self.setup_entities(self.reader, self.config.ui.entity_colors)
         restore = self.restore
         if restore.query:
             self.search_box.value = restore.query  # the Changed event runs the search
@@ -160,6 +161,8 @@ class MainScreen(LibraryJobs):
         text.append(f" · {note}", style="italic" if self._indexing else "")
         if self._hit_note:
             text.append(f" · {self._hit_note}", style="bold")
+        if self.entity_note():
+            text.append(f" · {self.entity_note()}")
         self.query_one("#status", Static).update(text)
 
     def _set_list_status(self, text: str) -> None:
@@ -251,19 +254,30 @@ class MainScreen(LibraryJobs):
         self._first_hit_on_open = True
         self.open_article(message.row.id, focus=True)
 
-    def open_article(self, article_id: str, *, scroll: int | None = None, focus: bool = True) -> None:
+    def open_article(self, article_id: str, *, scroll: int | None = None, focus: bool = True,
+                     mark: tuple[int, int] | None = None) -> None:
         """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
         self._article_seq += 1
         self._focus_reader_on_load = focus
-        self.load_article(article_id, self._terms, self._article_seq, scroll)
+        self.load_article(article_id, self._terms, self._article_seq, scroll, mark)
+
+    def open_mention(self, article_id: str, start: int, end: int) -> None:
+        self._first_hit_on_open = False
+        self.open_article(article_id, mark=(start, end))
+
+    def entities_changed(self) -> None:
+        self._update_status()
 
     @on(ArticleLoaded)
     def _article_loaded(self, message: ArticleLoaded) -> None:
         if message.seq != self._article_seq:
             return
         reader = self.reader
-        reader.show_article(message.article, message.hits, message.entities, scroll=message.scroll,
+        reader.show_article(message.article, message.hits, entity_spans(message.mentions), scroll=message.scroll,
                             first_hit=self._first_hit_on_open)
+        if message.mark is not None:
+            reader.call_after_refresh(reader.goto_span, *message.mark)
+        self.query_one(SidePanel).show_entities(message.mentions)
         self.article_list.open_id = message.article.id
         self.article_list.refresh()
         if self._focus_reader_on_load:
@@ -358,7 +372,7 @@ class MainScreen(LibraryJobs):
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.search_box, self.article_list, self.reader]
         if not self.has_class("panel-hidden"):
-            panes.append(self.query_one(FacetList))
+            panes.append(self.query_one(SidePanel).active_list())
         return panes
 
     def action_cycle(self, direction: int) -> None:

@@ -37,6 +37,7 @@ class EntitySpan:
     start: int
     end: int
     type: str
+    canonical: str = ""
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -82,6 +83,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._hits: list[tuple[int, int]] = []
         self._hit_index = SpanIndex([])
         self._current_hit: int | None = None
+        self._marked: tuple[int, int] | None = None
         self._entities: list[EntitySpan] = []
         self._entity_index = SpanIndex([])
         self.entity_types_shown: set[str] = set(ENTITY_TYPES)
@@ -109,6 +111,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._hits = list(hits)
         self._hit_index = SpanIndex([StyledSpan(s, e, Style(), 1) for s, e in self._hits])
         self._current_hit = None
+        self._marked = None
         self.set_entities(entities)
         self._layout_width = -1
         self._relayout()
@@ -248,6 +251,9 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _spans(self, start: int, end: int) -> list[StyledSpan]:
         spans = self._entity_index.overlapping(start, end) if self._entity_index else []
+        if self._marked and self._marked[0] < end and self._marked[1] > start:
+            marked_style = self.get_component_rich_style("reader--hit-current", partial=True)
+            spans.append(StyledSpan(*self._marked, marked_style, 2))
         if self._hit_index:
             hit_style = self.get_component_rich_style("reader--hit", partial=True)
             current = self._hits[self._current_hit] if self._current_hit is not None else None
@@ -270,6 +276,26 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         self.post_message(self.HitMoved(self, self._current_hit, len(self._hits)))
+
+    def goto_span(self, start: int, end: int) -> None:
+        """Mark ``text[start:end]`` (an entity mention) and scroll it into view."""
+        self._marked = (start, end)
+        line = self.line_of_offset(start)
+        height = self.scrollable_content_region.height or self.size.height
+        self.scroll_to(0, max(0, line - height // 3), animate=False, immediate=True)
+        self._cache.clear()
+        self.refresh()
+
+    def next_mention(self, canonical: str, entity_type: str) -> bool:
+        """Go to the next mention of an entity after the marked one (wrapping); False if none."""
+        mentions = [e for e in self._entities if e.canonical == canonical and e.type == entity_type]
+        if not mentions:
+            return False
+        after = self._marked[0] if self._marked else -1
+        following = [m for m in mentions if m.start > after]
+        target = following[0] if following else mentions[0]
+        self.goto_span(target.start, target.end)
+        return True
 
     def action_hit(self, direction: int) -> None:
         if not self._hits:

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from index import FacetValue
+from index import EntityMention, FacetValue
 from tui.widgets.layout import clean_line
 
 FACET_FIELDS = {
@@ -23,6 +23,7 @@ FACET_FIELDS = {
 }
 """Facet name -> the query field that filters on it."""
 FACET_LABELS = {"tags": "tag", "org": "organisation"}
+ENTITY_LABELS = {"PERSON": "PEOPLE", "ORG": "ORGANISATIONS", "PLACE": "PLACES"}
 
 
 def facet_clause(facet: str, value: str, exclude: bool = False) -> str:
@@ -87,13 +88,105 @@ class FacetList(OptionList):
             self._chosen(self.get_option_at_index(self.highlighted).id, exclude=True)
 
 
+class EntityList(OptionList):
+    """The open article's entities by type with mention counts; Enter jumps, ``c`` lists the corpus' mentions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="entities.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="entities.up"),
+        Binding("enter", "select", "Next mention", id="entities.next_mention"),
+        Binding("c", "corpus", "In corpus", id="entities.in_corpus"),
+    ]
+
+    @dataclass
+    class Jump(Message):
+        """Go to the next mention of ``canonical`` in the open article."""
+
+        canonical: str
+        type: str
+
+    @dataclass
+    class InCorpus(Message):
+        """List every article that mentions ``canonical``."""
+
+        canonical: str
+        type: str
+
+    def show_entities(self, mentions: list[EntityMention]) -> None:
+        """List the entities of the open article."""
+        counts: dict[tuple[str, str], int] = {}
+        for mention in mentions:
+            key = (mention.type, mention.canonical)
+            counts[key] = counts.get(key, 0) + 1
+        self.clear_options()
+        options: list[Option | None] = []
+        for entity_type, label in ENTITY_LABELS.items():
+            found = sorted(((c, n) for (t, c), n in counts.items() if t == entity_type), key=lambda x: (-x[1], x[0]))
+            if not found:
+                continue
+            options.append(Option(Text(f"{label}  {len(found)}", style="bold"), disabled=True))
+            for canonical, count in found:
+                text = Text(f"  {clean_line(canonical)}")
+                text.append(f"  {count}", style="dim")
+                options.append(Option(text, id=f"{entity_type}\x00{canonical}"))
+        if not options:
+            options.append(Option(Text("No entities in this article.", style="dim"), disabled=True))
+        self.add_options(options)
+
+    def _current(self) -> tuple[str, str] | None:
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id
+        if not option_id or "\x00" not in option_id:
+            return None
+        entity_type, canonical = option_id.split("\x00", 1)
+        return entity_type, canonical
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        current = self._current()
+        if current:
+            self.post_message(self.Jump(current[1], current[0]))
+
+    def action_corpus(self) -> None:
+        current = self._current()
+        if current:
+            self.post_message(self.InCorpus(current[1], current[0]))
+
+
 class SidePanel(Vertical):
-    """Tabs beside the reader."""
+    """Tabs beside the reader: the open article's entities, and the current search's facets."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h,left", "switch_tab(-1)", "Prev tab", show=False, id="panel.prev_tab"),
+        Binding("l,right", "switch_tab(1)", "Next tab", show=False, id="panel.next_tab"),
+    ]
+    TABS = ("tab-entities", "tab-facets")
+
+    def active_list(self) -> OptionList:
+        """The list in the tab that is showing."""
+        active = self.query_one(TabbedContent).active
+        return self.query_one(FacetList if active == "tab-facets" else EntityList)
+
+    def action_switch_tab(self, direction: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        index = self.TABS.index(tabs.active) if tabs.active in self.TABS else 0
+        tabs.active = self.TABS[(index + direction) % len(self.TABS)]
+        self.active_list().focus()
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="side-tabs"), TabPane("Facets", id="tab-facets"):
-            yield FacetList(id="facets")
-            yield Static(Text("enter: filter · x: exclude"), classes="panel-hint")
+        with TabbedContent(id="side-tabs"):
+            with TabPane("Entities", id="tab-entities"):
+                yield EntityList(id="entities")
+                yield Static(Text("⏎ next mention · c in corpus"), classes="panel-hint")
+            with TabPane("Facets", id="tab-facets"):
+                yield FacetList(id="facets")
+                yield Static(Text("⏎ filter · x exclude"), classes="panel-hint")
+
+    def show_entities(self, mentions: list[EntityMention]) -> None:
+        """Show the open article's entities."""
+        self.query_one(EntityList).show_entities(mentions)
 
     def show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
         """Show the facets of the current search."""
