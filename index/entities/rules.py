@@ -14,6 +14,7 @@ Co-operation in Europe (OSCE)" that organisation, "Karabakh" after
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.entities.gazetteer import Gazetteer, load_gazetteer
@@ -43,11 +44,12 @@ _CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"(?:[ \t]|\r?\n(?![ \t]*\r?\n))"  # a space, or a line break inside a paragraph (hard-wrapped text)
 _SPAN = re.compile(rf"(?<![\w\-]){_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_PUNCTUATION = "\"'“”‘’()[],;:"
 _ORG_OF = frozenset({"of", "for"})
 _TOKEN = re.compile(r"[^\s]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
-_PREVIOUS_WORDS = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s*$")
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or"})
 _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
 _SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
@@ -101,7 +103,15 @@ class RuleExtractor:
         claimed = self._watchlist_mentions(text, found)
         lower_words = set(_LOWER_WORD.findall(text))
         for span in _SPAN.finditer(text):
+            word = span.group()
+            if word in FUNCTION_WORDS or word in DATE_WORDS:
+                continue  # the commonest spans by far: "The", "He", "In" - never a name
             start, end = span.span()
+            if word.isalpha() and not claimed:
+                # One plain word (most spans): the checks _classify would make, without its set-up.
+                if not (word.lower() in lower_words and _sentence_initial(text, start)):
+                    found.append(_Candidate(start, end, None, None))
+                continue
             if claimed and any(s < end and start < e for s, e in claimed):
                 self._outside_claimed(text, start, end, claimed, lower_words, found)
             else:
@@ -136,18 +146,20 @@ class RuleExtractor:
     def _cut(self, text: str, start: int, end: int, lower: set[str], found: list[_Candidate]) -> None:
         pieces: list[list[tuple[int, int]]] = [[]]
         possessive: list[bool] = [False]
-        for token_start, token_end in (t.span() for t in _TOKEN.finditer(text, start, end)):
-            word = text[token_start:token_end]
-            head, dash, tail = word.rpartition("-")
-            if dash and head and tail[:1].islower():  # "US-led", "Moscow-based": the name is the head
-                word = head.split("-")[0] if head.split("-")[-1][:1].islower() else head
-                token_end = token_start + len(word)
+        for token in _TOKEN.finditer(text, start, end):
+            token_start, token_end = token.span()
+            word = token.group()
+            if "-" in word:
+                head, _, tail = word.rpartition("-")
+                if head and tail[:1].islower():  # "US-led", "Moscow-based": the name is the head
+                    word = head.split("-")[0] if head.split("-")[-1][:1].islower() else head
+                    token_end = token_start + len(word)
             if word.endswith(_POSSESSIVE):  # "Moscow's Foreign Ministry": the name ends here
                 pieces[-1].append((token_start, token_end - 2))
                 possessive[-1] = True
                 pieces.append([])
                 possessive.append(False)
-            elif word in DATE_WORDS or any(c.isdigit() for c in word):
+            elif word in DATE_WORDS or (not word.isalpha() and _DIGIT.search(word)):
                 pieces.append([])
                 possessive.append(False)
             else:
@@ -333,8 +345,10 @@ class RuleExtractor:
             return None  # "Armenian", "Azerbaijani": an adjective, not a name
         after = _NEXT_WORD.match(text, c.end)
         next_word = after.group(1) if after else ""
-        before = _PREVIOUS_WORDS.search(text, max(0, c.start - 40), c.start)
-        previous = before.group(2).lower() if before else ""
+        # The two words before (a plain split: a regex anchored at the end backtracks badly).
+        before = [w.strip(_PUNCTUATION) for w in text[max(0, c.start - 40):c.start].split()[-2:]]
+        previous = before[-1].lower() if before else ""
+        second = before[0].lower() if len(before) == 2 else ""
         if previous == "the":
             # People take no article: "the Kremlin said", "a Kremlin spokesman"
             return ("ORG", word) if next_word in SPEECH_VERBS or next_word in ROLE_CUES_LOWER else None
@@ -346,7 +360,7 @@ class RuleExtractor:
             return "PERSON", word
         if not initial and previous in PLACE_PREPOSITIONS:
             return "PLACE", word
-        if not initial and previous == "of" and before and (before.group(1) or "").lower() in LOWER_PLACE_TAILS:
+        if not initial and previous == "of" and second in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
         if not initial and previous in ROLE_CUES_LOWER:
             return "PERSON", word
@@ -361,11 +375,12 @@ class RuleExtractor:
         mentions = self._watchlist_only(title)
         taken = [(m.start, m.end) for m in mentions]
         for name in sorted(known, key=len, reverse=True):
-            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title):
-                if not any(s < match.end() and match.start() < e for s, e in taken):
+            for start in _whole_word_matches(title, name):
+                end = start + len(name)
+                if not any(s < end and start < e for s, e in taken):
                     kind, canonical = known[name]
-                    mentions.append(EntityMention(match.group(), canonical, kind, match.start(), match.end()))
-                    taken.append(match.span())
+                    mentions.append(EntityMention(name, canonical, kind, start, end))
+                    taken.append((start, end))
         for span in _SPAN.finditer(title):
             for match in _TOKEN.finditer(title, span.start(), span.end()):
                 word = match.group().removesuffix("'s").removesuffix("’s")
@@ -386,6 +401,17 @@ class RuleExtractor:
             entry = self.lists.watched[match.group()]
             out.append(EntityMention(match.group(), entry.name, entry.type, match.start(), match.end()))
         return out
+
+
+def _whole_word_matches(text: str, name: str) -> Iterator[int]:
+    """Where ``name`` occurs in ``text`` as whole words (str.find: no regex to compile per name)."""
+    start = text.find(name)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        after = text[start + len(name)] if start + len(name) < len(text) else " "
+        if not (before.isalnum() or before in "-_" or after.isalnum() or after in "-_"):
+            yield start
+        start = text.find(name, start + 1)
 
 
 def _sentence_initial(text: str, start: int) -> bool:
