@@ -186,7 +186,14 @@ class Indexer:
 
         changed_paths: list[str] = list(removed_paths)
         new_articles: list[Article] = []
-        settings = ReaderSettings.from_config(ingest)
+        entities = EntityStage(self.store, extractor_spec(self.config, self.state_dir), ingest.workers)
+        # A changed key re-extracts everything in the entity stage; otherwise a
+        # cheap backend extracts inside the readers, while the text is at hand.
+        key_changed = entities.key_changed()
+        # (A rebuild re-reads every file but finds their entities in the cache.)
+        inline_ok = entities.spec.reads_inline and not rebuild
+        inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
+        settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_SYNCED, "0")
@@ -200,8 +207,13 @@ class Indexer:
                 if progress and (done % 100 == 0 or done == len(to_read)):
                     progress("reading", done, len(to_read))
                 self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
-        entities = EntityStage(self.store, extractor_spec(self.config, self.state_dir), ingest.workers)
-        if entities.key_changed():
+                if result.entities is not None and not result.skipped:
+                    for article, prepared in zip(result.articles, result.entities, strict=True):
+                        entities.store_extracted(article, prepared)
+                    if done % _STORE_BATCH == 0:
+                        entities.flush(db)
+            entities.flush(db)
+        if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
         if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:

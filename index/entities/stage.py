@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.article import Article
 from index.config import Config
 from index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
 from index.store import ArticleStore
@@ -26,6 +28,7 @@ META_ENTITY_KEY = "entity_extractor"
 MULTI_VALUE_SEPARATOR = "\x1f"
 _WINDOW = 2000
 _POOL_THRESHOLD = 200
+_SPACES = re.compile(r"\s+")
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -40,6 +43,20 @@ class ExtractorSpec:
 
     def build(self) -> Extractor:
         return make_extractor(self.backend, self.lists, self.spacy_model)
+
+    def cached_build(self) -> Extractor:
+        """One extractor per process and key (reader workers call this once per file)."""
+        key = self.key
+        extractor = _built.get(key)
+        if extractor is None:
+            _built.clear()
+            extractor = _built[key] = self.build()
+        return extractor
+
+    @property
+    def reads_inline(self) -> bool:
+        """Whether this backend is cheap enough to run inside the file readers."""
+        return self.backend == "rules"
 
     @property
     def key(self) -> str:
@@ -75,6 +92,7 @@ def decode(text: str, column: str) -> list[EntityMention]:
     return [EntityMention(text[s:e], canonical, kind, s, e) for s, e, kind, canonical in json.loads(column)]
 
 
+_built: dict[str, Extractor] = {}
 _worker_extractor: Extractor | None = None
 
 
@@ -83,9 +101,9 @@ def _init_worker(spec: ExtractorSpec) -> None:
     _worker_extractor = spec.build()
 
 
-def _extract_batch(batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _extract_batch(batch: list[tuple[str, str]]) -> list[Prepared]:
     assert _worker_extractor is not None
-    return [encode(_worker_extractor.extract_article(title, text)) for title, text in batch]
+    return [prepare(_worker_extractor.extract_article(title, text)) for title, text in batch]
 
 
 class EntityStage:
@@ -96,6 +114,9 @@ class EntityStage:
         self.spec = spec
         self.key = spec.key
         self.workers = workers or os.cpu_count() or 1
+        self._cache_rows: list[tuple[str, str, str, str]] = []
+        self._entity_rows: list[tuple[str, str, str, int, str]] = []
+        self._state_rows: list[tuple[str, str]] = []
 
     def key_changed(self) -> bool:
         """True when every article's entities must be redone (and the whole index rebuilt)."""
@@ -147,7 +168,7 @@ class EntityStage:
         except OSError:
             return None
 
-    def _extract(self, misses: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _extract(self, misses: list[tuple[str, str]]) -> list[Prepared]:
         if self._pool is not None and misses:
             chunk = max(1, len(misses) // (self.workers * 4))
             batches = [misses[i:i + chunk] for i in range(0, len(misses), chunk)]
@@ -159,7 +180,7 @@ class EntityStage:
                 self._pool = None
         if self._extractor is None:
             self._extractor = self.spec.build()
-        return [encode(self._extractor.extract_article(title, text)) for title, text in misses]
+        return [prepare(self._extractor.extract_article(title, text)) for title, text in misses]
 
     def _pending_windows(self) -> Iterator[list[tuple[str, str, str, str]]]:
         # Read ids first: the windows below write to the tables this query reads.
@@ -180,31 +201,61 @@ class EntityStage:
             (content_hash, self.key),
         ).fetchone()
 
+    def store_extracted(self, article: Article, prepared: Prepared) -> None:
+        """Queue entities a file reader extracted; :meth:`flush` writes them."""
+        self._queue(article.id, article.content_hash, prepared, cache=True)
+
+    def _queue(self, article_id: str, content_hash: str, prepared: Prepared, cache: bool) -> None:
+        columns, rows = prepared
+        if cache:
+            self._cache_rows.append((content_hash, self.key, *columns))
+        self._entity_rows.extend((article_id, *row) for row in rows)
+        self._state_rows.append((article_id, self.key))
+
+    def flush(self, tx: sqlite3.Connection) -> None:
+        """Write the queued entities inside ``tx`` (many rows per statement: the ingest's hot path)."""
+        tx.executemany("INSERT OR REPLACE INTO entity_cache VALUES (?, ?, ?, ?)", self._cache_rows)
+        tx.executemany("DELETE FROM article_entities WHERE article_id = ?", [(a,) for a, _ in self._state_rows])
+        tx.executemany("INSERT OR REPLACE INTO article_entities VALUES (?, ?, ?, ?, ?)", self._entity_rows)
+        tx.executemany("INSERT OR REPLACE INTO article_entity_state VALUES (?, ?)", self._state_rows)
+        self._cache_rows, self._entity_rows, self._state_rows = [], [], []
+
     def _save(
-        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[tuple[str, str]]
+        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[Prepared]
     ) -> None:
         computed = dict(zip(misses, fresh, strict=True))
+        for article_id, title, text, chash in window:
+            prepared = computed.get((title, text))
+            if prepared is None:
+                cached = self._cached(chash)
+                assert cached is not None
+                prepared = cached, summarize(decode(title, cached[1]), decode(text, cached[0]))
+            self._queue(article_id, chash, prepared, cache=(title, text) in computed)
         with self.store.transaction() as tx:
-            for article_id, title, text, chash in window:
-                columns = computed.get((title, text)) or self._cached(chash)
-                assert columns is not None
-                if (title, text) in computed:
-                    tx.execute("INSERT OR REPLACE INTO entity_cache VALUES (?, ?, ?, ?)", (chash, self.key, *columns))
-                self._save_article(tx, article_id, text, title, columns)
+            self.flush(tx)
 
-    def _save_article(self, tx: sqlite3.Connection, article_id: str, text: str, title: str, columns: tuple) -> None:
-        counts: Counter[tuple[str, str]] = Counter()
-        surfaces: dict[tuple[str, str], set[str]] = {}
-        for source, column in ((text, columns[0]), (title, columns[1])):
-            for mention in decode(source, column):
-                key = (mention.type, mention.canonical)
-                counts[key] += 1
-                if mention.text != mention.canonical:
-                    surfaces.setdefault(key, set()).add(mention.text)
-        tx.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
-        tx.executemany(
-            "INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
-            [(article_id, kind, canonical, n, MULTI_VALUE_SEPARATOR.join(sorted(surfaces.get((kind, canonical), ()))))
-             for (kind, canonical), n in counts.items()],
-        )
-        tx.execute("INSERT OR REPLACE INTO article_entity_state VALUES (?, ?)", (article_id, self.key))
+
+EntityRow = tuple[str, str, int, str]
+"""(type, canonical, mentions, other surface forms joined by U+001F): one article_entities row."""
+Prepared = tuple[tuple[str, str], list[EntityRow]]
+"""What is stored for one article: the cache columns and its article_entities rows."""
+
+
+def summarize(title: list[EntityMention], body: list[EntityMention]) -> list[EntityRow]:
+    """Per entity of one article: how often it is mentioned and under which other forms."""
+    counts: Counter[tuple[str, str]] = Counter()
+    surfaces: dict[tuple[str, str], set[str]] = {}
+    for mention in (*title, *body):
+        key = (mention.type, mention.canonical)
+        counts[key] += 1
+        if mention.text != mention.canonical:
+            surfaces.setdefault(key, set()).add(_SPACES.sub(" ", mention.text))
+    return [
+        (kind, canonical, n, MULTI_VALUE_SEPARATOR.join(sorted(surfaces.get((kind, canonical), set()) - {canonical})))
+        for (kind, canonical), n in counts.items()
+    ]
+
+
+def prepare(extracted: Extracted) -> Prepared:
+    """Cache columns and rows for one article's extraction (runs in the workers)."""
+    return encode(extracted), summarize(*extracted)

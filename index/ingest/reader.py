@@ -19,6 +19,7 @@ from pathlib import Path
 
 from index.article import Article
 from index.config import IngestConfig
+from index.entities.stage import ExtractorSpec, Prepared, prepare
 from index.errors import IngestError
 from index.ingest.clean import Cleaner
 from index.ingest.discover import FileEntry
@@ -37,6 +38,8 @@ class FileResult:
     articles: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: str | None = None
+    entities: list[Prepared] | None = None
+    """Per article, its extracted entities ready to store, when the reader extracted them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +49,11 @@ class ReaderSettings:
     max_bytes: int
     cleaner: Cleaner
     parse_options: ParseOptions
+    entities: ExtractorSpec | None = None
+    """Extract entities while reading (cheap backends only: the text is at hand, the workers are warm)."""
 
     @classmethod
-    def from_config(cls, config: IngestConfig) -> ReaderSettings:
+    def from_config(cls, config: IngestConfig, entities: ExtractorSpec | None = None) -> ReaderSettings:
         """Settings for ``config``."""
         cleaner = Cleaner.from_patterns(
             config.boilerplate + config.extra_boilerplate,
@@ -56,7 +61,7 @@ class ReaderSettings:
             config.default_language,
         )
         options = ParseOptions(json_fields={k: tuple(v) for k, v in config.json_fields.items()})
-        return cls(int(config.max_file_mb * 1024 * 1024), cleaner, options)
+        return cls(int(config.max_file_mb * 1024 * 1024), cleaner, options, entities)
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -110,6 +115,9 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
             result.articles.append(article)
     if not result.articles:
         result.skipped = "no article text found"
+    elif settings.entities is not None:
+        extractor = settings.entities.cached_build()
+        result.entities = [prepare(extractor.extract_article(a.title, a.text)) for a in result.articles]
     return result
 
 
