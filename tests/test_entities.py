@@ -238,3 +238,59 @@ def test_spacy_backend_reports_a_missing_install_in_one_line() -> None:
             make_extractor("spacy", EntityLists())
     else:
         pytest.skip("spaCy is installed here; the missing-install message cannot be shown")
+
+
+def test_gazetteer_cache_is_rebuilt_when_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.entities import gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = gazetteer._cache_file()
+    cache.parent.mkdir(parents=True)
+    cache.write_text('{"not": "a gazetteer"')
+    gazetteer.load_gazetteer.cache_clear()
+    try:
+        built = gazetteer.load_gazetteer()
+        assert built.lookup("Geneva") == ("Geneva", False) and built.lookup("Armenia") == ("Armenia", True)
+        gazetteer.load_gazetteer.cache_clear()
+        assert gazetteer.load_gazetteer() == built  # now read back from the rewritten cache
+    finally:
+        gazetteer.load_gazetteer.cache_clear()
+
+
+class _FakeSpan:
+    def __init__(self, text: str, start: int, end: int, label: str) -> None:
+        self.start_char, self.end_char, self.label_ = start, end, label
+
+
+class _FakeNlp:
+    """Stands in for a spaCy pipeline: the backend's own mapping is what is under test."""
+
+    def __init__(self, spans: list[tuple[str, str]]) -> None:
+        self.spans = spans
+
+    def __call__(self, text: str) -> object:
+        ents = []
+        for surface, label in self.spans:
+            start = text.find(surface)
+            if start >= 0:
+                ents.append(_FakeSpan(text, start, start + len(surface), label))
+        return type("Doc", (), {"ents": ents})()
+
+
+def test_spacy_backend_maps_labels_trims_names_and_obeys_the_lists() -> None:
+    from index.entities.spacy_backend import SpacyExtractor
+
+    nlp = _FakeNlp([
+        ("the Kremlin", "ORG"), ("Moscow's", "GPE"), ("Armenian", "NORP"), ("Lachin corridor", "LOC"),
+        ("Putin", "PERSON"), ("Monday", "DATE"), ("Reuters", "ORG"),
+    ])
+    lists = EntityLists([WatchEntry("Vladimir Putin", "PERSON", ("Putin",))], frozenset({"reuters"}))
+    text = "On Monday the Kremlin said Moscow's Armenian partners hold the Lachin corridor; Putin agreed, Reuters said."
+    extractor = SpacyExtractor(lists, nlp=nlp)
+    result = {(m.type, m.canonical, m.text) for m in extractor.extract(text)}
+    assert result == {
+        ("ORG", "Kremlin", "Kremlin"), ("PLACE", "Moscow", "Moscow"),
+        ("PLACE", "Lachin corridor", "Lachin corridor"), ("PERSON", "Vladimir Putin", "Putin"),
+    }
+    for m in extractor.extract(text):
+        assert text[m.start:m.end] == m.text
