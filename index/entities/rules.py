@@ -56,6 +56,7 @@ _SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
 _POSSESSIVE = ("'s", "’s")
 _HEADLINE_MIN_SHARE = 0.6
 MAX_NAME_TOKENS = 4
+_MAX_WORD_FACTS = 200_000
 
 
 @dataclass(slots=True)
@@ -75,6 +76,7 @@ class RuleExtractor:
         self.lists = lists or EntityLists()
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
+        self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
 
     # -- public ---------------------------------------------------------------
     def extract_article(self, title: str, text: str) -> tuple[list[EntityMention], list[EntityMention]]:
@@ -327,22 +329,23 @@ class RuleExtractor:
         known = aliases.get(word)
         if known is not None:
             return known
-        if word in AGENCIES:
-            return "ORG", AGENCIES[word]
+        facts = self._word_facts.get(word)
+        if facts is None:
+            if len(self._word_facts) > _MAX_WORD_FACTS:
+                self._word_facts.clear()
+            facts = self._word_facts[word] = self._facts_of(word)
+        agency, place, acronym, never_a_name = facts
+        if agency is not None:
+            return "ORG", agency
         initial = _sentence_initial(text, c.start)
         common = word.lower() in lower
-        place = self.gazetteer.lookup(word)
         if place is not None and (place[1] or not (initial and common)):
             return "PLACE", place[0]
-        acronym = word.replace(".", "")
-        if acronym.isupper() and acronym.isalpha():
-            if len(acronym) > 6 or acronym in ORG_ACRONYM_BLOCK or acronym.lower() in lower:
-                return None  # a shouted word ("UPDATED"), not an acronym
-            return ("ORG", word) if len(acronym) >= 2 else None
-        if common or word in ROLE_TITLES or word in GENERIC_SUBJECTS or not _person_word(word):
+        if acronym is not None:
+            # a shouted word ("UPDATED") is no acronym
+            return ("ORG", word) if acronym and word.replace(".", "").lower() not in lower else None
+        if common or never_a_name:
             return None
-        if word in self.gazetteer.demonyms:
-            return None  # "Armenian", "Azerbaijani": an adjective, not a name
         after = _NEXT_WORD.match(text, c.end)
         next_word = after.group(1) if after else ""
         # The two words before (a plain split: a regex anchored at the end backtracks badly).
@@ -365,6 +368,22 @@ class RuleExtractor:
         if not initial and previous in ROLE_CUES_LOWER:
             return "PERSON", word
         return None
+
+    def _facts_of(self, word: str) -> tuple[str | None, tuple[str, bool] | None, bool | None, bool]:
+        """What a single word is regardless of context (memoised per extractor: words repeat a lot).
+
+        (agency canonical name, gazetteer entry, acronym usable as an organisation
+        (None: not an acronym), never a name on its own).
+        """
+        letters = word.replace(".", "")
+        acronym = None
+        if letters.isupper() and letters.isalpha():
+            acronym = 2 <= len(letters) <= 6 and letters not in ORG_ACRONYM_BLOCK
+        never = (
+            word in ROLE_TITLES or word in GENERIC_SUBJECTS or not _person_word(word)
+            or word in self.gazetteer.demonyms  # "Armenian", "Azerbaijani": adjectives
+        )
+        return AGENCIES.get(word), self.gazetteer.lookup(word), acronym, never
 
     def _known_names(self, title: str, body: list[EntityMention]) -> list[EntityMention]:
         known: dict[str, tuple[EntityType, str]] = {}
