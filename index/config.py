@@ -137,7 +137,7 @@ class UIConfig:
     """Widest line of article text, in columns."""
     side_panel_width: int = 32
     """Width of the side panel (entities, facets), in columns."""
-    side_panel_min_columns: int = 100
+    side_panel_min_columns: int = 120
     """Below this terminal width the side panel starts hidden (a key shows it)."""
     watch_seconds: float = 5.0
     """How often to look for new or changed files while the app runs; 0 turns it off."""

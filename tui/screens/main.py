@@ -33,6 +33,8 @@ from tui.widgets.layout import clean_line
 from tui.widgets.reader import ReaderView
 from tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 
+SINGLE_PANE_BELOW = 90
+"""Narrower than this, the list and the reader take turns at full width."""
 HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
@@ -126,9 +128,9 @@ class MainScreen(EntityActions):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        narrow = width < self.config.ui.side_panel_min_columns
-        self.set_class(narrow, "narrow")
-        shown = (not narrow) if self._panel_forced is None else self._panel_forced
+        self.set_class(width < SINGLE_PANE_BELOW, "narrow")
+        roomy = width >= self.config.ui.side_panel_min_columns
+        shown = roomy if self._panel_forced is None else self._panel_forced
         self.set_class(not shown, "panel-hidden")
         self.facets_wanted = shown
 

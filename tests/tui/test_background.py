@@ -1,0 +1,104 @@
+"""Indexing in the background, picking up new files while running, and untrusted text."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from filelock import FileLock
+from textual.widgets import Static
+
+from index import Config
+from tests.conftest import write
+from tests.tui.conftest import settle
+from tui.app import close_library, make_app
+
+
+def status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.main.query_one("#status", Static).render())
+
+
+async def wait_until(pilot, condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def test_indexes_on_start_in_the_background(corpus: Path, tmp_path: Path) -> None:
+    app = make_app(corpus, Config(), tmp_path / "state", watch=False)
+    other_updater = FileLock(str(tmp_path / "state" / "update.lock"))
+    other_updater.acquire()  # as if another process were updating: the app's update waits
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            try:
+                await pilot.pause(0.3)
+                assert "checking for changes" in status(app)
+                await pilot.press("slash", *"truce")  # usable meanwhile: no index yet, an inline message
+                await pilot.pause(0.3)
+                assert app.main.query_one("#query-error", Static).has_class("shown")
+            finally:
+                other_updater.release()  # else the app's update thread would wait for ever
+            await wait_until(pilot, lambda: not app.main._indexing)
+            await pilot.press(*["backspace"] * 5)
+            await settle(pilot)
+            assert app.main.article_list.total == 3
+            assert "3 articles" in status(app)
+            assert "indexed" in status(app)
+            await pilot.press(*"Stepanakert")
+            await settle(pilot)
+            assert app.main.article_list.total == 1
+    finally:
+        if other_updater.is_locked:
+            other_updater.release()
+        close_library(app.library)
+
+
+async def test_new_files_are_picked_up_while_running(corpus: Path, tmp_path: Path) -> None:
+    config = Config()
+    config.ui.watch_seconds = 0.2
+    app = make_app(corpus, config, tmp_path / "state")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: not app.main._indexing and app.main._fingerprint is not None)
+        await settle(pilot)
+        assert app.main.article_list.total == 3
+        write(corpus, "reports/new.txt", """
+            Late report from Geneva
+
+            Negotiators returned to Geneva for another round.
+            """)
+        await wait_until(pilot, lambda: app.main.article_list.total == 4)
+        (corpus / "reports" / "shelling.txt").unlink()
+        await wait_until(pilot, lambda: app.main.article_list.total == 3)
+    close_library(app.library)
+
+
+async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write(corpus, "markup.md", """
+        ---
+        title: "[bold]Not bold[/bold] [TODO] \\x1b[31mred"
+        source: "[link=https://x]src[/link]"
+        ---
+        Checklist [TODO] items and [red]colour[/red] tags stay as typed, [/] too.
+
+        A line with escape \x1b[2J codes and a bell \x07 here.
+        """)
+    app = make_app(corpus, Config(), tmp_path / "state", watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: not app.main._indexing)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.main.reader
+        text = "\n".join(reader.render_line(y).text for y in range(20))
+        assert "[TODO]" in text
+        assert "[red]colour[/red]" in text
+        assert "[/]" in text
+        assert "\x1b" not in text and "\x07" not in text
+        row = app.main.article_list.row(0)
+        strips = app.main.article_list._render_item(0, row, 60, False)
+        assert "[bold]Not bold[/bold] [TODO]" in strips[0].text
+        assert "[link=https://x]src[/link]" in strips[1].text
+    close_library(app.library)

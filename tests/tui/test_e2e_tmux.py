@@ -1,0 +1,90 @@
+"""End to end: the real ``newsdesk`` command in tmux, driven by keys, read from the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+NEWSDESK = Path(sys.executable).parent / "newsdesk"
+
+
+class Terminal:
+    """A tmux session running ``newsdesk``."""
+
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def press(self, *keys: str) -> None:
+        """Press named keys (Enter, Escape) one at a time."""
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        """Type ``text`` literally."""
+        subprocess.run(["tmux", "send-keys", "-t", self.session, "-l", text], check=True)
+        time.sleep(0.15)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], check=True,
+                              capture_output=True, text=True).stdout
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not on screen after {timeout} s:\n{shown}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """``newsdesk`` on the demo corpus in a detached 100x30 tmux session."""
+    if not NEWSDESK.exists():
+        pytest.skip(f"{NEWSDESK} not installed (pip install -e .)")
+    name = f"newsdesk-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        "XDG_STATE_HOME": str(tmp_path / "state-home"),
+        "XDG_DATA_HOME": str(tmp_path / "data-home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config-home"),
+        "TERM": "xterm-256color",
+    }
+    env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+    command = f"{NEWSDESK} --state-dir {tmp_path / 'index'}; echo newsdesk-exited; sleep 5"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", *env_args, command],
+                   check=True, cwd=tmp_path, env={**os.environ, **env})
+    try:
+        yield Terminal(name)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+def test_search_and_open_in_a_real_terminal(terminal: Terminal) -> None:
+    terminal.wait_for("21 articles")
+    terminal.wait_for("indexed")
+    terminal.press("/")
+    terminal.type("launch pad")
+    shown = terminal.wait_for("2 results")
+    assert "Moscow spy chief warns" in shown
+    terminal.press("Enter", "Enter")
+    shown = terminal.wait_for("match 1/")
+    assert "Naryshkin" in shown  # the article text, past the first match
+    terminal.press("?")
+    terminal.wait_for("list.page_down")
+    terminal.press("Escape")
+    time.sleep(0.3)
+    terminal.press("q")
+    terminal.wait_for("newsdesk-exited", timeout=10)

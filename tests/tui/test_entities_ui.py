@@ -1,0 +1,79 @@
+"""The reader's entity features: highlight toggles, the Entities tab, corpus-wide mentions."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from tests.tui.conftest import settle
+from tui.app import NewsdeskApp
+from tui.dialogs.mentions import MentionsDialog
+from tui.widgets.side_panel import EntityList
+
+
+async def open_putin_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("slash", *'person:"Vladimir Putin"', "enter", "enter")
+    await settle(pilot)
+
+
+async def test_entities_are_highlighted_and_toggled_per_type(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await open_putin_article(demo_app, pilot)
+        reader = demo_app.main.reader
+        assert reader.article is not None
+        assert len(reader._entity_index) > 0
+        types = {span.style for span in reader._entity_index.spans}
+        assert len(types) == 3  # one style per type
+        await pilot.press("1")
+        assert "PERSON" not in reader.entity_types_shown
+        shown = len(reader._entity_index)
+        await pilot.press("e")
+        assert reader.entity_types_shown == set()
+        assert len(reader._entity_index) == 0
+        assert "entities off" in str(demo_app.main.query_one("#status").render())
+        await pilot.press("e")
+        assert len(reader._entity_index) > shown
+        await pilot.press("2", "3")
+        assert reader.entity_types_shown == {"PERSON"}
+
+
+async def test_entities_tab_groups_by_type_and_enter_jumps(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await open_putin_article(demo_app, pilot)
+        main = demo_app.main
+        entity_list = main.query_one(EntityList)
+        assert main.query_one(TabbedContent).active == "tab-entities"
+        prompts = [str(entity_list.get_option_at_index(i).prompt) for i in range(entity_list.option_count)]
+        assert prompts[0].startswith("PEOPLE")
+        assert any("Vladimir Putin" in p for p in prompts)
+        assert any(p.startswith("PLACES") for p in prompts)
+        index = next(i for i, p in enumerate(prompts) if "Vladimir Putin" in p)
+        entity_list.focus()
+        entity_list.highlighted = index
+        await pilot.press("enter")
+        marked = main.reader._marked
+        assert marked is not None
+        assert main.reader.article.text[marked[0]:marked[1]].endswith("Putin")
+        await pilot.press("enter")
+        assert main.reader._marked != marked or prompts[index].endswith(" 1")
+
+
+async def test_in_corpus_lists_mentions_and_opens_one(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await open_putin_article(demo_app, pilot)
+        main = demo_app.main
+        entity_list = main.query_one(EntityList)
+        prompts = [str(entity_list.get_option_at_index(i).prompt) for i in range(entity_list.option_count)]
+        entity_list.focus()
+        entity_list.highlighted = next(i for i, p in enumerate(prompts) if "Vladimir Putin" in p)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, MentionsDialog)
+        assert len(dialog.contexts) >= 5
+        target = dialog.contexts[2]
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert not isinstance(demo_app.screen, MentionsDialog)
+        assert main.reader.article.id == target.article_id
+        assert main.reader._marked == (target.start, target.end)
