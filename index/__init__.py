@@ -4,6 +4,13 @@ The public API is what this module exports; the reader app and the CLI use
 nothing else.
 """
 
+from index.annotations import (
+    Annotation,
+    AnnotationError,
+    AnnotationFileError,
+    ArticleAnnotations,
+    PlacedAnnotation,
+)
 from index.article import Article
 from index.config import Config, load_config
 from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
@@ -21,7 +28,11 @@ from index.library import ArticleSummary, Library, LibraryStatus
 from index.search import FacetValue, Hit, SearchResults
 
 __all__ = [
+    "Annotation",
+    "AnnotationError",
+    "AnnotationFileError",
     "Article",
+    "ArticleAnnotations",
     "ArticleNotFound",
     "ArticleSummary",
     "Config",
@@ -36,6 +47,7 @@ __all__ = [
     "Library",
     "LibraryStatus",
     "NewsdeskError",
+    "PlacedAnnotation",
     "QueryError",
     "SearchResults",
     "UpdateStats",

@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter
 
+from index.annotations import AnnotationStore, AnnotationSummary
 from index.article import Article
 from index.config import Config
 from index.entities import INDEX_FIELDS
@@ -36,7 +37,7 @@ from index.entities.stage import EntityStage, extractor_spec
 from index.errors import CorpusError
 from index.ingest.discover import discover
 from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
-from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, build_schema
+from index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, MULTI_VALUE_SEPARATOR, build_schema
 from index.store import ArticleStore, FileState
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -45,6 +46,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
+META_SCHEMA = "whoosh_schema"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
 
@@ -94,16 +96,23 @@ EntityFields = dict[str, list[tuple[str, str]]]
 """Per index field (person, org, place): (canonical name, other surface forms joined by U+001F)."""
 
 
-def document_fields(article: Article, entities: EntityFields | None = None) -> dict[str, object]:
-    """The Whoosh document for one article, with its entities when known."""
+def document_fields(
+    article: Article, entities: EntityFields | None = None, annotations: AnnotationSummary | None = None
+) -> dict[str, object]:
+    """The Whoosh document for one article, with its entities and annotations when known."""
+    # Annotation tags join the article's own: `tag:evidence` and the tags facet see both.
+    tags = list(dict.fromkeys([*article.tags, *sorted(annotations.tags if annotations else ())]))
     doc: dict[str, object] = {
         "id": article.id,
         "path": article.path,
         "title": article.title,
         "body": article.text,
         "language": article.language or "",
-        "tags": ",".join(article.tags),
+        "tags": ",".join(tags),
+        "annotated": "yes" if annotations else "no",
     }
+    if annotations and annotations.notes:
+        doc["note"] = "\n\n".join(annotations.notes)
     if article.source:
         doc["source"] = article.source
     if article.author:
@@ -113,7 +122,7 @@ def document_fields(article: Article, entities: EntityFields | None = None) -> d
     facet_values = {
         "source": article.source or "",
         "date": article.date or "",
-        "tags": MULTI_VALUE_SEPARATOR.join(article.tags),
+        "tags": MULTI_VALUE_SEPARATOR.join(tags),
         "author": article.author or "",
         "language": article.language or "",
     }
@@ -134,11 +143,14 @@ def document_fields(article: Article, entities: EntityFields | None = None) -> d
 class Indexer:
     """Runs updates for one corpus and state dir."""
 
-    def __init__(self, corpus: Path, state_dir: Path, store: ArticleStore, config: Config) -> None:
+    def __init__(
+        self, corpus: Path, state_dir: Path, store: ArticleStore, config: Config, annotations: AnnotationStore
+    ) -> None:
         self.corpus = corpus
         self.state_dir = state_dir
         self.store = store
         self.config = config
+        self.annotations = annotations
         self.lock = FileLock(str(state_dir / "update.lock"))
 
     # -- the index folder -------------------------------------------------------
@@ -152,7 +164,10 @@ class Indexer:
 
     def index_in_sync(self) -> bool:
         """True when the Whoosh index reflects the store exactly."""
-        return self.index_dir() is not None and self.store.get_meta(META_SYNCED) == "1"
+        return (
+            self.index_dir() is not None and self.store.get_meta(META_SYNCED) == "1"
+            and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
+        )
 
     # -- update -------------------------------------------------------------------
     def update(
@@ -216,13 +231,16 @@ class Indexer:
         if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
+        annotation_states = self.annotations.file_states()
+        annotated = self._changed_annotations(annotation_states)
         if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
             self._full_build(progress)
             stats.rebuilt_index = True
-        elif changed_paths:
-            self._apply_changes(changed_paths, new_articles, progress)
+        elif changed_paths or annotated:
+            self._apply_changes(changed_paths, new_articles, progress, annotated)
         else:
             self._mark_synced(self.store.get_meta(META_INDEX_DIR) or "")
+        self.store.set_annotation_file_states(annotation_states)
         stats.articles = self.store.count()
         stats.seconds = time.perf_counter() - started
         return stats
@@ -252,24 +270,57 @@ class Indexer:
         if keep:
             new_articles.extend(result.articles)
 
+    def sync_annotations(self, wait: float = -1) -> int:
+        """Re-index the articles whose annotation files changed; returns how many."""
+        try:
+            with self.lock.acquire(timeout=wait):
+                if not self.index_in_sync():
+                    return 0  # the next update indexes annotations with everything else
+                states = self.annotations.file_states()
+                changed = self._changed_annotations(states)
+                if changed:
+                    self._apply_changes([], [], None, changed)
+                self.store.set_annotation_file_states(states)
+                return len(changed)
+        except Timeout:
+            raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
+
+    def _changed_annotations(self, states: dict[str, tuple[int, int]]) -> set[str]:
+        """Ids of articles whose annotation files appeared, changed or went since the index saw them."""
+        before = self.store.annotation_file_states()
+        changed = {path for path in states.keys() | before.keys() if states.get(path) != before.get(path)}
+        return {path.split("/", 1)[0] for path in changed}
+
     def _mark_synced(self, dir_name: str) -> None:
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
+            ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
 
     def _apply_changes(
-        self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None
+        self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None,
+        annotated: set[str] | None = None,
     ) -> None:
         index_dir = self.index_dir()
         assert index_dir is not None
+        changed_paths = list(changed_paths)
+        # Articles whose annotations changed are re-added too (unless their file changed anyway).
+        fresh = {a.id for a in articles}
+        readd = [a for a in self.store.get_many(sorted((annotated or set()) - fresh)).values()
+                 if a.path not in changed_paths]
+        articles = [*articles, *readd]
         ix = whoosh_index.open_dir(str(index_dir))
         writer = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
         try:
             for path in changed_paths:
                 writer.delete_by_term("path", path)
-            entities = self.store.entity_fields([a.id for a in articles])
+            for article in readd:
+                writer.delete_by_term("id", article.id)
+            ids = [a.id for a in articles]
+            entities = self.store.entity_fields(ids)
+            notes = self.annotations.summaries(ids)
             for done, article in enumerate(articles, 1):
-                writer.add_document(**document_fields(article, entities.get(article.id)))
+                writer.add_document(**document_fields(article, entities.get(article.id), notes.get(article.id)))
                 if progress and done % 100 == 0:
                     progress("indexing", done, len(articles))
             writer.commit()
@@ -297,10 +348,11 @@ class Indexer:
             writer = ix.writer(limitmb=limitmb, codec=_codec())
         try:
             done = 0
+            notes = self.annotations.summaries()
             for batch in self.store.iter_article_batches():
                 entities = self.store.entity_fields([a.id for a in batch])
                 for article in batch:
-                    writer.add_document(**document_fields(article, entities.get(article.id)))
+                    writer.add_document(**document_fields(article, entities.get(article.id), notes.get(article.id)))
                     done += 1
                     if progress and (done % 200 == 0 or done == total):
                         progress("indexing", done, total)

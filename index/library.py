@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index import locations
+from index.annotations import Annotation, AnnotationStore, ArticleAnnotations
+from index.annotations.export import ArticleInfo, export, parse_export
 from index.article import Article
 from index.config import Config
 from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry, add_to_stoplist, add_to_watchlist
@@ -57,7 +59,8 @@ class Library:
         self.state_dir = state_dir
         self.config = config
         self.store = ArticleStore(state_dir / "articles.db")
-        self._indexer = Indexer(corpus, state_dir, self.store, config)
+        self.annotations = AnnotationStore(state_dir)
+        self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
         self._searcher = ArticleSearcher(self._indexer.index_dir, self.store, config.search)
 
     @classmethod
@@ -173,6 +176,53 @@ class Library:
     def stop_entity(self, name: str) -> None:
         """Add a name to the stoplist (takes effect at the next update)."""
         add_to_stoplist(list_paths(self.config, self.state_dir)[1], name)
+
+    # -- annotations ----------------------------------------------------------------
+    def annotations_of(self, ref: str) -> ArticleAnnotations:
+        """Everyone's annotations of an article, placed in its current text (orphans apart)."""
+        return self.annotations.for_article(self.article(ref))
+
+    def annotate(
+        self, ref: str, start: int, end: int, tags: list[str] | None = None, note: str = ""
+    ) -> Annotation:
+        """Annotate ``text[start:end]`` of an article as the current OS user; durable on return."""
+        return self.annotations.add(self.article(ref), start, end, tags or [], note)
+
+    def annotate_quote(
+        self, ref: str, quote: str, occurrence: int = 1, tags: list[str] | None = None, note: str = ""
+    ) -> Annotation:
+        """Annotate the ``occurrence``-th (from 1) appearance of ``quote`` in an article's text."""
+        article = self.article(ref)
+        if not quote.strip():
+            raise UsageError("--quote must not be empty")
+        positions, found = [], article.text.find(quote)
+        while found >= 0:
+            positions.append(found)
+            found = article.text.find(quote, found + 1)
+        if not positions:
+            raise UsageError(f"{ref}: the quote does not occur in the article's text")
+        if not 1 <= occurrence <= len(positions):
+            count = len(positions)
+            raise UsageError(f"{ref}: the quote occurs {count} time(s); --occurrence must be 1-{count}")
+        start = positions[occurrence - 1]
+        return self.annotations.add(article, start, start + len(quote), tags or [], note)
+
+    def sync_annotations(self, wait: float = -1) -> int:
+        """Bring the search index up to date with annotation files (yours and others'); returns articles re-indexed."""
+        return self._indexer.sync_annotations(wait)
+
+    def export_annotations(self, fmt: str, tag: str | None = None) -> str:
+        """Every annotation (optionally only those with ``tag``) in an export format."""
+        annotations, _ = self.annotations.all()
+        if tag is not None:
+            annotations = [a for a in annotations if tag in a.tags]
+        articles = self.store.get_many(sorted({a.article_id for a in annotations}))
+        info = {i: ArticleInfo(a.title, a.path + (f"#{a.item}" if a.item else ""), a.url) for i, a in articles.items()}
+        return export(annotations, info, fmt)
+
+    def import_annotations(self, text: str, name: str) -> tuple[int, int]:
+        """Add annotations from a newsdesk YAML/JSON export; ids already present are skipped."""
+        return self.annotations.import_annotations(parse_export(text, name))
 
     def _relative(self, path: str) -> str | None:
         """``path`` as a corpus-relative path, or None if it points outside the corpus."""

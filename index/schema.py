@@ -172,6 +172,10 @@ FACET_COLUMNS = {
 MULTI_VALUE_SEPARATOR = "\x1f"
 
 
+INDEX_SCHEMA_VERSION = "2"
+"""Bump when the schema changes: an index made under another version is rebuilt by the next update."""
+
+
 def build_schema(title_boost: float = 2.0) -> fields.Schema:
     """The schema of the article index. ``title_boost`` weighs title matches."""
     keyword = {"lowercase": True, "commas": True, "scorable": True}
@@ -188,6 +192,8 @@ def build_schema(title_boost: float = 2.0) -> fields.Schema:
         person=fields.KEYWORD(**keyword),
         org=fields.KEYWORD(**keyword),
         place=fields.KEYWORD(**keyword),
+        note=_text_field(),
+        annotated=fields.ID(),
     )
     for column in FACET_COLUMNS.values():
         schema.add(column, _facet_column())

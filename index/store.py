@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS article_entities (
 );
 CREATE INDEX IF NOT EXISTS article_entities_by_name ON article_entities (type, canonical);
 CREATE TABLE IF NOT EXISTS article_entity_state (article_id TEXT PRIMARY KEY, extractor TEXT NOT NULL);
+-- Annotation files as the index last saw them, to re-index only annotated articles that changed.
+CREATE TABLE IF NOT EXISTS annotation_files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
 """
 
 _ARTICLE_COLUMNS = (
@@ -217,6 +219,16 @@ class ArticleStore:
         cursor = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY path, item")
         while rows := cursor.fetchmany(batch):
             yield [_article_from_row(row) for row in rows]
+
+    def annotation_file_states(self) -> dict[str, tuple[int, int]]:
+        """What the index last saw of each annotation file: path -> (mtime_ns, size)."""
+        return {p: (m, s) for p, m, s in self.db.execute("SELECT path, mtime_ns, size FROM annotation_files")}
+
+    def set_annotation_file_states(self, states: dict[str, tuple[int, int]]) -> None:
+        """Record the annotation files the index now reflects."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM annotation_files")
+            db.executemany("INSERT INTO annotation_files VALUES (?, ?, ?)", [(p, m, s) for p, (m, s) in states.items()])
 
     def entity_fields(self, ids: list[str]) -> dict[str, dict[str, list[tuple[str, str]]]]:
         """For each article id: index field (person, org, place) -> [(canonical, aliases)]."""

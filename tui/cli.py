@@ -17,8 +17,9 @@ from typing import NoReturn
 
 from index import Library, NewsdeskError, SearchResults, UsageError, load_config
 from index.config import with_overrides
+from tui import annotations_cli
 
-SUBCOMMANDS = ("index", "search", "show", "entities")
+SUBCOMMANDS = ("index", "search", "show", "entities", "annotations")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +69,7 @@ def build_parser() -> _Parser:
     entities_cmd.add_argument("--watch", metavar="NAME", help="add NAME (with --type) to the watchlist")
     entities_cmd.add_argument("--alias", action="append", default=[], metavar="TEXT", help="an alias for --watch")
     entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
+    annotations_cli.add_parser(sub, _common)
     return parser
 
 
@@ -228,6 +230,12 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotations(args: argparse.Namespace) -> int:
+    with _open(args) as library:
+        _ensure_indexed(library)
+        return annotations_cli.run(args, library)
+
+
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
     from tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
@@ -246,7 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if (argv and argv[0] in SUBCOMMANDS) or any(a in ("-h", "--help") for a in argv[:1]):
             args = build_parser().parse_args(argv)
-            commands = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities}
+            commands = {
+                "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
+                "annotations": cmd_annotations,
+            }
             return commands[args.command](args)
         opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
         opener.add_argument("corpus", nargs="?", type=Path, metavar="DIR")

@@ -1,0 +1,193 @@
+"""Annotations: passages of articles with tags and notes, stored as plain YAML per user per article.
+
+:class:`AnnotationStore` is the one entry point: it reads everyone's files,
+writes only the current user's (see :mod:`index.annotations.files` for the
+durability rules), and places each annotation in the article's current text
+(:mod:`index.annotations.anchor`), keeping the ones it cannot place as orphans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.annotations.anchor import Anchor, anchor
+from index.annotations.files import AnnotationFileError, AnnotationFiles
+from index.annotations.model import Annotation, AnnotationError, Target, check_tag, current_user, new_id, now
+from index.article import Article
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedAnnotation:
+    """An annotation and where it sits in the article's current text."""
+
+    annotation: Annotation
+    anchor: Anchor
+    own: bool
+    """Written by the current user (others' annotations are read-only here)."""
+
+
+@dataclass(slots=True)
+class ArticleAnnotations:
+    """Everything annotated in one article, by everyone."""
+
+    placed: list[PlacedAnnotation] = field(default_factory=list)
+    """In text order."""
+    orphans: list[PlacedAnnotation] = field(default_factory=list)
+    """Passages no longer found in the text: kept, never deleted."""
+    errors: list[str] = field(default_factory=list)
+    """One line per annotation file that could not be read (the file is left as it is)."""
+
+
+@dataclass(slots=True)
+class AnnotationSummary:
+    """What the search index needs of one article's annotations."""
+
+    tags: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+class AnnotationStore:
+    """The annotations of one corpus (its state dir), as seen by one OS account."""
+
+    def __init__(self, state_dir: Path, user: str | None = None) -> None:
+        self.root = state_dir / "annotations"
+        self.user = user or current_user()
+        self.files = AnnotationFiles(self.root, self.user)
+        if self.root.is_dir():
+            self.files.remove_stale_temp_files()
+
+    # -- reading ------------------------------------------------------------------
+    def for_article(self, article: Article) -> ArticleAnnotations:
+        """Everyone's annotations of ``article``, placed in its current text."""
+        result = ArticleAnnotations()
+        for path in self.files.files(article.id):
+            try:
+                annotations = self.files.read(path)
+            except AnnotationFileError as exc:
+                result.errors.append(str(exc))
+                continue
+            own = path.stem == self.user
+            for annotation in annotations:
+                placed = PlacedAnnotation(annotation, anchor(annotation, article.text, article.content_hash), own)
+                (result.orphans if placed.anchor.orphan else result.placed).append(placed)
+        result.placed.sort(key=lambda p: (p.anchor.start, p.anchor.end, p.annotation.created))
+        return result
+
+    def all(self) -> tuple[list[Annotation], list[str]]:
+        """Every annotation in the corpus (any user), and one line per unreadable file."""
+        found, errors = [], []
+        for path in self.files.files():
+            try:
+                found.extend(self.files.read(path))
+            except AnnotationFileError as exc:
+                errors.append(str(exc))
+        return found, errors
+
+    def summaries(self, article_ids: Iterable[str] | None = None) -> dict[str, AnnotationSummary]:
+        """Tags and notes per annotated article (all, or the given ones), for the index."""
+        summaries: dict[str, AnnotationSummary] = {}
+        targets = [None] if article_ids is None else list(article_ids)
+        for article_id in targets:
+            for path in self.files.files(article_id):
+                try:
+                    annotations = self.files.read(path)
+                except AnnotationFileError:
+                    continue  # reported where annotations are shown; the index skips the file
+                for annotation in annotations:
+                    summary = summaries.setdefault(annotation.article_id, AnnotationSummary())
+                    summary.tags.update(annotation.tags)
+                    if annotation.note:
+                        summary.notes.append(annotation.note)
+        return summaries
+
+    def file_states(self) -> dict[str, tuple[int, int]]:
+        """(mtime_ns, size) of every annotation file, by path relative to the annotations folder."""
+        states = {}
+        for path in self.files.files():
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            states[path.relative_to(self.root).as_posix()] = (info.st_mtime_ns, info.st_size)
+        return states
+
+    # -- writing (the current user's annotations only) ------------------------------
+    def add(self, article: Article, start: int, end: int, tags: Iterable[str] = (), note: str = "") -> Annotation:
+        """Annotate ``article.text[start:end]``; saved before this returns."""
+        stamp = now()
+        annotation = Annotation(
+            id=new_id(), article_id=article.id, content_hash=article.content_hash,
+            target=Target.from_text(article.text, start, end),
+            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=note,
+            author=self.user, created=stamp, modified=stamp,
+        )
+        self.files.update(article.id, upserts=[annotation])
+        return annotation
+
+    def _own(self, article_id: str, annotation_id: str) -> Annotation:
+        for annotation in self.files.read(self.files.own_file(article_id)):
+            if annotation.id == annotation_id:
+                return annotation
+        for path in self.files.files(article_id):
+            if any(a.id == annotation_id for a in self.files.read(path)):
+                raise AnnotationError(f"annotation {annotation_id} is {path.stem}'s; only they can change it")
+        raise AnnotationError(f"no annotation {annotation_id} on article {article_id}")
+
+    def edit(
+        self, article: Article, annotation_id: str, tags: Iterable[str] | None = None, note: str | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> Annotation:
+        """Change tags, note or passage of one of the user's annotations."""
+        current = self._own(article.id, annotation_id)
+        changes: dict[str, object] = {}
+        if tags is not None:
+            changes["tags"] = tuple(dict.fromkeys(check_tag(t) for t in tags))
+        if note is not None:
+            changes["note"] = note
+        if span is not None:
+            changes["target"] = Target.from_text(article.text, *span)
+            changes["content_hash"] = article.content_hash
+        edited = current.edited(**changes)
+        self.files.update(article.id, upserts=[edited])
+        return edited
+
+    def delete(self, article_id: str, annotation_id: str) -> Annotation:
+        """Delete one of the user's annotations; returns it, so the caller can offer undo."""
+        current = self._own(article_id, annotation_id)
+        self.files.update(article_id, deletes=[annotation_id])
+        return current
+
+    def restore(self, annotation: Annotation) -> None:
+        """Put back a deleted annotation (undo), unchanged."""
+        self.files.update(annotation.article_id, upserts=[annotation])
+
+    def import_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, int]:
+        """Add annotations from an export, skipping ids already present: (added, skipped)."""
+        existing = {a.id for a in self.all()[0]}
+        by_article: dict[str, list[Annotation]] = {}
+        skipped = 0
+        for annotation in annotations:
+            if annotation.id in existing:
+                skipped += 1
+                continue
+            existing.add(annotation.id)
+            by_article.setdefault(annotation.article_id, []).append(annotation)
+        for article_id, batch in by_article.items():
+            self.files.update(article_id, upserts=batch)
+        return sum(len(batch) for batch in by_article.values()), skipped
+
+
+__all__ = [
+    "Anchor",
+    "Annotation",
+    "AnnotationError",
+    "AnnotationFileError",
+    "AnnotationStore",
+    "AnnotationSummary",
+    "ArticleAnnotations",
+    "PlacedAnnotation",
+    "Target",
+    "current_user",
+]

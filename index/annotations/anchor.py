@@ -1,0 +1,98 @@
+"""Finding an annotated passage again after the article's text changed.
+
+In order, first that applies:
+
+1. the text's hash is unchanged: the stored offsets;
+2. the quote is still at the stored offsets;
+3. the quote occurs elsewhere exactly: the occurrence nearest the old
+   position (ties broken by how well the context before and after matches);
+4. a fuzzy match (rapidfuzz's best partial alignment of the quote), scored on
+   the quote and its context, above a threshold: that span, widened to whole words;
+5. otherwise the annotation is an orphan: kept, listed, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from index.annotations.model import CONTEXT_CHARS, Annotation
+
+AnchorHow = Literal["unchanged", "in place", "moved", "fuzzy", "orphan"]
+FUZZY_MIN_SCORE = 80.0
+"""Minimum combined similarity (0-100) for a fuzzy match; below it the annotation is an orphan."""
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where an annotation sits in the current text (start == end == -1 for an orphan)."""
+
+    start: int
+    end: int
+    how: AnchorHow
+
+    @property
+    def orphan(self) -> bool:
+        return self.how == "orphan"
+
+
+ORPHAN = Anchor(-1, -1, "orphan")
+
+
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    before = text[max(0, start - CONTEXT_CHARS):start]
+    after = text[end:end + CONTEXT_CHARS]
+    score = 0.0
+    if prefix:
+        score += fuzz.ratio(prefix, before)
+    if suffix:
+        score += fuzz.ratio(suffix, after)
+    parts = bool(prefix) + bool(suffix)
+    return score / parts if parts else 100.0
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found, position = [], text.find(quote)
+    while position >= 0:
+        found.append(position)
+        position = text.find(quote, position + 1)
+    return found
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
+    """Where ``annotation`` belongs in ``text`` now."""
+    target = annotation.target
+    quote = target.exact
+    if not quote:
+        return ORPHAN
+    if annotation.content_hash == content_hash and target.end <= len(text):
+        return Anchor(target.start, target.end, "unchanged")
+    if text[target.start:target.end] == quote:
+        return Anchor(target.start, target.end, "in place")
+    occurrences = _occurrences(text, quote)
+    if occurrences:
+        def distance(start: int) -> tuple[int, float]:
+            context = _context_score(text, start, start + len(quote), target.prefix, target.suffix)
+            return abs(start - target.start), -context
+
+        best = min(occurrences, key=distance)
+        return Anchor(best, best + len(quote), "moved")
+    alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_MIN_SCORE)
+    if alignment is None:
+        return ORPHAN
+    start, end = _widen_to_words(text, alignment.dest_start, alignment.dest_end)
+    quote_score = fuzz.ratio(quote, text[start:end])
+    combined = 0.7 * quote_score + 0.3 * _context_score(text, start, end, target.prefix, target.suffix)
+    if combined < FUZZY_MIN_SCORE or end <= start:
+        return ORPHAN
+    return Anchor(start, end, "fuzzy")

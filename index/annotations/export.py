@@ -1,0 +1,151 @@
+"""Annotations out (YAML, JSON, CSV, a Markdown report, W3C Web Annotation) and back in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from index.annotations.model import Annotation, AnnotationError
+from index.safeyaml import YamlError, load_yaml
+
+FORMATS = ("yaml", "json", "csv", "md", "w3c")
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What an export says about the annotated article."""
+
+    title: str
+    path: str
+    url: str | None = None
+
+
+def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> list[dict[str, Any]]:
+    records = []
+    for annotation in annotations:
+        record = annotation.to_dict()
+        info = articles.get(annotation.article_id)
+        record["article"] = {"title": info.title, "path": info.path} if info else None
+        records.append(record)
+    return records
+
+
+def _yaml(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+    return yaml.safe_dump({"annotations": _records(annotations, articles)}, allow_unicode=True, sort_keys=False)
+
+
+def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+    return json.dumps(_records(annotations, articles), ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "article_id", "article_title", "article_path", "start", "end", "quote", "tags", "note",
+                     "author", "created", "modified"])
+    for a in annotations:
+        info = articles.get(a.article_id)
+        writer.writerow([a.id, a.article_id, info.title if info else "", info.path if info else "", a.target.start,
+                         a.target.end, a.target.exact, ";".join(a.tags), a.note, a.author, a.created, a.modified])
+    return out.getvalue()
+
+
+def _md_quote(text: str) -> str:
+    return "\n".join("> " + line for line in " ".join(text.split()).splitlines() or [""])
+
+
+def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+    """A report grouped by tag, then article: quotes, notes, who and when."""
+    by_tag: dict[str, list[Annotation]] = {}
+    for a in annotations:
+        for tag in a.tags or ("(untagged)",):
+            by_tag.setdefault(tag, []).append(a)
+    lines = ["# Annotations", "", f"{len(annotations)} annotations, {len(by_tag)} tags.", ""]
+    for tag in sorted(by_tag, key=lambda t: (t == "(untagged)", t.casefold())):
+        lines += [f"## {tag}", ""]
+        for article_id in dict.fromkeys(a.article_id for a in by_tag[tag]):
+            info = articles.get(article_id)
+            heading = f"{info.title} ({info.path})" if info else f"article {article_id}"
+            lines += [f"### {heading}", ""]
+            for a in by_tag[tag]:
+                if a.article_id != article_id:
+                    continue
+                lines.append(_md_quote(a.target.exact))
+                lines.append("")
+                if a.note:
+                    lines += [a.note, ""]
+                lines += [f"*{a.author}, {a.modified or a.created}*", ""]
+    return "\n".join(lines)
+
+
+def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+    """A W3C Web Annotation collection (JSON-LD), with quote and position selectors."""
+    items = []
+    for a in annotations:
+        info = articles.get(a.article_id)
+        body: list[dict[str, Any]] = [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in a.tags]
+        if a.note:
+            body.insert(0, {"type": "TextualBody", "value": a.note, "format": "text/plain", "purpose": "commenting"})
+        items.append({
+            "@context": W3C_CONTEXT,
+            "id": f"urn:uuid:{a.id}",
+            "type": "Annotation",
+            "created": a.created,
+            "modified": a.modified,
+            "creator": {"type": "Person", "nickname": a.author},
+            "body": body,
+            "target": {
+                "source": (info.url if info and info.url else f"urn:newsdesk:article:{a.article_id}"),
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": a.target.exact, "prefix": a.target.prefix,
+                     "suffix": a.target.suffix},
+                    {"type": "TextPositionSelector", "start": a.target.start, "end": a.target.end},
+                ],
+            },
+        })
+    collection = {
+        "@context": W3C_CONTEXT, "type": "AnnotationCollection", "total": len(items),
+        "first": {"type": "AnnotationPage", "items": items},
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+
+
+WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo]], str]] = {
+    "yaml": _yaml, "json": _json, "csv": _csv, "md": _markdown, "w3c": _w3c,
+}
+
+
+def export(annotations: list[Annotation], articles: dict[str, ArticleInfo], fmt: str) -> str:
+    """``annotations`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in WRITERS:
+        raise AnnotationError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+    ordered = sorted(annotations, key=lambda a: (a.article_id, a.target.start, a.created, a.id))
+    return WRITERS[fmt](ordered, articles)
+
+
+def parse_export(text: str, name: str) -> list[Annotation]:
+    """Annotations from a YAML or JSON export (ours), for import; one-line errors naming ``name``."""
+    try:
+        data = load_yaml(text)  # JSON is YAML too
+    except YamlError as exc:
+        raise AnnotationError(f"{name}: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("annotations")
+    if not isinstance(data, list):
+        raise AnnotationError(f"{name}: expected a list of annotations (a newsdesk yaml or json export)")
+    annotations = []
+    for number, item in enumerate(data, 1):
+        if isinstance(item, dict):
+            item = {k: v for k, v in item.items() if k != "article"}
+        try:
+            annotations.append(Annotation.from_dict(item))
+        except AnnotationError as exc:
+            raise AnnotationError(f"{name}: item {number}: {exc}") from None
+    return annotations

@@ -1,0 +1,158 @@
+"""An annotation: a passage of an article's displayed text, its tags and note, who and when."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from index.errors import UsageError
+
+CONTEXT_CHARS = 32
+"""Characters of text kept before and after the quote, to find the passage again after an edit."""
+_TAG = re.compile(r"^[^\s,\x00-\x1f\x7f]{1,64}$")
+
+
+class AnnotationError(UsageError):
+    """An annotation is not valid (a user mistake); ``str()`` is one line."""
+
+
+def current_user() -> str:
+    """The OS account of the effective uid (not $USER, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):  # no passwd entry (some containers), or not POSIX
+        return getpass.getuser()
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    """A new random annotation id."""
+    return str(uuid.uuid4())
+
+
+def check_tag(tag: str) -> str:
+    """A tag as stored: stripped, no spaces, commas or control characters, at most 64 characters."""
+    tag = tag.strip()
+    if not _TAG.match(tag):
+        raise AnnotationError(f"tag {tag!r}: use 1-64 characters without spaces, commas or control characters")
+    return tag
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the passage is: its offsets in the displayed text and the quote with its context."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+    @classmethod
+    def from_text(cls, text: str, start: int, end: int) -> Target:
+        """The target for ``text[start:end]``."""
+        if not 0 <= start < end <= len(text):
+            raise AnnotationError(f"passage {start}-{end} is outside the text (0-{len(text)}) or empty")
+        return cls(
+            start, end, text[start:end],
+            text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One annotation. ``content_hash`` is the article text's hash when the target was last placed."""
+
+    id: str
+    article_id: str
+    content_hash: str
+    target: Target
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Keys a newer version (or a person) added; kept as they are on rewrite."""
+
+    def edited(self, **changes: Any) -> Annotation:
+        """A copy with ``changes`` and a new modification time."""
+        return replace(self, modified=now(), **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping written to YAML (stable key order)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "article_id": self.article_id,
+            "content_hash": self.content_hash,
+            "target": {
+                "position": {"start": self.target.start, "end": self.target.end},
+                "quote": {"exact": self.target.exact, "prefix": self.target.prefix, "suffix": self.target.suffix},
+            },
+            "tags": list(self.tags),
+            "note": self.note,
+            "author": self.author,
+            "created": self.created,
+            "modified": self.modified,
+        }
+        data.update({k: v for k, v in self.extra.items() if k not in data})
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Annotation:
+        """Validate and build; ``AnnotationError`` names the first problem."""
+        if not isinstance(data, dict):
+            raise AnnotationError("an annotation must be a mapping")
+        ident = _text(data, "id")
+        where = f"annotation {ident}"
+        target = data.get("target")
+        if not isinstance(target, dict):
+            raise AnnotationError(f"{where}: 'target' must be a mapping with position and quote")
+        position, quote = target.get("position"), target.get("quote")
+        if not isinstance(position, dict) or not isinstance(quote, dict):
+            raise AnnotationError(f"{where}: 'target' needs 'position' and 'quote' mappings")
+        start, end = position.get("start"), position.get("end")
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or not 0 <= start < end:
+            raise AnnotationError(f"{where}: target position needs whole numbers 0 <= start < end")
+        tags = data.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise AnnotationError(f"{where}: 'tags' must be a list of strings")
+        note = data.get("note") or ""
+        if not isinstance(note, str):
+            raise AnnotationError(f"{where}: 'note' must be text")
+        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified"}
+        return cls(
+            id=ident,
+            article_id=_text(data, "article_id", where),
+            content_hash=_text(data, "content_hash", where, required=False),
+            target=Target(start, end, _text(quote, "exact", where), _text(quote, "prefix", where, False),
+                          _text(quote, "suffix", where, False)),
+            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)),
+            note=note,
+            author=_text(data, "author", where, required=False),
+            created=_text(data, "created", where, required=False),
+            modified=_text(data, "modified", where, required=False),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+def _text(data: dict[str, Any], key: str, where: str = "annotation", required: bool = True) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if isinstance(value, datetime):  # YAML reads an unquoted timestamp as a datetime
+        return value.isoformat()
+    if not isinstance(value, str) or (required and not value):
+        raise AnnotationError(f"{where}: '{key}' must be {'non-empty ' if required else ''}text")
+    return value

@@ -1,0 +1,104 @@
+"""``newsdesk annotations add|list|export|import``: annotations from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from index import Library, UsageError
+from index.annotations.export import FORMATS
+
+
+def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    """The ``annotations`` subcommand and its actions."""
+    cmd = sub.add_parser("annotations", help="add, list, export and import annotations")
+    actions = cmd.add_subparsers(dest="action", parser_class=type(cmd))
+
+    add = actions.add_parser("add", help="annotate a passage, found by its text")
+    common(add)
+    add.add_argument("ref", metavar="ID|PATH", help="the article")
+    add.add_argument("--quote", required=True, help="the passage, exactly as in the text (`newsdesk show`)")
+    add.add_argument("--occurrence", type=int, default=1, metavar="N", help="the N-th occurrence (default 1)")
+    add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeat for more)")
+    add.add_argument("--note", default="", help="a note")
+
+    listing = actions.add_parser("list", help="annotations of one article, or of the whole corpus")
+    common(listing)
+    listing.add_argument("ref", nargs="?", metavar="ID|PATH", help="the article (default: all)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    out = actions.add_parser("export", help="every annotation as yaml, json, csv, md (a report) or w3c")
+    common(out)
+    out.add_argument("--format", required=True, choices=FORMATS)
+    out.add_argument("--tag", metavar="TAG", help="only annotations with this tag")
+    out.add_argument("--output", type=Path, metavar="FILE", help="write here instead of standard output")
+
+    into = actions.add_parser("import", help="add annotations from a yaml or json export (idempotent by id)")
+    common(into)
+    into.add_argument("file", type=Path, metavar="FILE")
+
+
+def run(args: argparse.Namespace, library: Library) -> int:
+    """Carry out one ``annotations`` action."""
+    if args.action is None:
+        raise UsageError("give an action: add, list, export or import")
+    if args.action == "add":
+        if not args.tag and not args.note:
+            raise UsageError("give at least one --tag or a --note")
+        annotation = library.annotate_quote(args.ref, args.quote, args.occurrence, args.tag, args.note)
+        library.sync_annotations()
+        print(f"annotated {annotation.target.start}-{annotation.target.end} of {args.ref} ({annotation.id})")
+        return 0
+    if args.action == "list":
+        return _list(args, library)
+    if args.action == "export":
+        text = library.export_annotations(args.format, args.tag)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                args.output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+        return 0
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.file}: cannot read: {exc}") from None
+    added, skipped = library.import_annotations(text, str(args.file))
+    library.sync_annotations()
+    print(f"{added} imported, {skipped} already present")
+    return 0
+
+
+def _list(args: argparse.Namespace, library: Library) -> int:
+    if args.ref is not None:
+        found = library.annotations_of(args.ref)
+        rows = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
+        errors = found.errors
+    else:
+        annotations, errors = library.annotations.all()
+        rows = [(a, "") for a in annotations]
+    for error in errors:
+        print(f"newsdesk: warning: {error}", file=sys.stderr)
+    if args.json:
+        records = []
+        for annotation, how in rows:
+            record = annotation.to_dict()
+            if how:
+                record["anchor"] = how
+            records.append(record)
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    for annotation, how in rows:
+        quote = " ".join(annotation.target.exact.split())
+        quote = quote if len(quote) <= 70 else quote[:67] + "..."
+        state = " (orphan)" if how == "orphan" else ""
+        tags = ", ".join(annotation.tags)
+        print(f"{annotation.article_id}  {annotation.author:<10} [{tags}]{state}  \u201c{quote}\u201d")
+        if annotation.note:
+            print("    " + annotation.note.replace("\n", "\n    "))
+    return 0
