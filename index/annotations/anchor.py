@@ -7,12 +7,13 @@ In order, first that applies:
 3. the quote occurs elsewhere exactly: the occurrence nearest the old
    position (ties broken by how well the context before and after matches);
 4. a fuzzy match (rapidfuzz's best partial alignment of the quote), scored on
-   the quote and its context, above a threshold: that span, widened to whole words;
+   the quote and its context, above a threshold: that span, fitted to word edges;
 5. otherwise the annotation is an orphan: kept, listed, never deleted.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,12 +62,24 @@ def _occurrences(text: str, quote: str) -> list[int]:
     return found
 
 
-def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    return start, end
+_WORD_EDGE = re.compile(r"\b")
+
+
+def _best_span(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """The span near ``start``-``end`` (an approximate alignment) most like ``quote``, on word edges."""
+    slack = max(8, len(quote) // 4)
+    lo, hi = max(0, start - slack), min(len(text), end + slack)
+    edges = [lo + m.start() for m in _WORD_EDGE.finditer(text[lo:hi])] or [start, end]
+    starts = [e for e in edges if abs(e - start) <= slack and (e == 0 or not text[e].isspace())]
+    ends = [e for e in edges if abs(e - end) <= slack and e > 0 and not text[e - 1].isspace()]
+    best, best_score = (start, end), -1.0
+    for s in starts or [start]:
+        for e in ends or [end]:
+            if e > s:
+                score = fuzz.ratio(quote, text[s:e])
+                if score > best_score:
+                    best, best_score = (s, e), score
+    return best
 
 
 def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
@@ -90,7 +103,7 @@ def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
     alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_MIN_SCORE)
     if alignment is None:
         return ORPHAN
-    start, end = _widen_to_words(text, alignment.dest_start, alignment.dest_end)
+    start, end = _best_span(text, quote, alignment.dest_start, alignment.dest_end)
     quote_score = fuzz.ratio(quote, text[start:end])
     combined = 0.7 * quote_score + 0.3 * _context_score(text, start, end, target.prefix, target.suffix)
     if combined < FUZZY_MIN_SCORE or end <= start:

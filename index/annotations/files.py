@@ -61,37 +61,91 @@ def dump_item(annotation: Annotation) -> str:
     )
 
 
-def parse_file(path: Path, text: str) -> list[Annotation]:
-    """The annotations in one file's text; ``AnnotationFileError`` with file and line otherwise."""
-    if len(text) > MAX_FILE_BYTES:
-        raise AnnotationFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+def _load(path: Path, text: str, first_line: int = 0) -> object:
+    """Safe-load YAML text (a whole file or one item of it), refusing aliases; errors name file and line."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                raise AnnotationFileError(f"{path}:{event.start_mark.line + 1}: aliases (*name) are not allowed")
-        data = yaml.load(text, Loader=_Loader)  # a safe loader (C or Python), never the full one
+                line = first_line + event.start_mark.line + 1
+                raise AnnotationFileError(f"{path}:{line}: aliases (*name) are not allowed")
+        return yaml.load(text, Loader=_Loader)  # a safe loader (C or Python), never the full one
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
+        line = f":{first_line + mark.line + 1}" if mark is not None else ""
         raise AnnotationFileError(f"{path}{line}: {exc.problem or exc.context or 'invalid YAML'}") from None
     except yaml.YAMLError as exc:
         raise AnnotationFileError(f"{path}: {str(exc).splitlines()[0]}") from None
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(data.get("annotations", []), list):
-        raise AnnotationFileError(f"{path}: expected 'annotations:' followed by a list")
-    annotations = []
+
+
+def _annotation(path: Path, item: object, number: int) -> Annotation:
+    try:
+        return Annotation.from_dict(item)
+    except AnnotationError as exc:
+        raise AnnotationFileError(f"{path}: item {number}: {exc}") from None
+
+
+_ITEM_START = re.compile(r"(?m)^(?=- )")
+_STRAY_TOP_LEVEL = re.compile(r"(?m)^(?![ \t]|- |$)")
+
+
+def _items(text: str) -> list[tuple[int, str]] | None:
+    """(first line, text) of each item when the file has the layout newsdesk writes, else None.
+
+    That layout is comment lines, ``annotations:``, then items that each start
+    with ``- `` at column 0 and have every other line indented. Anything else
+    (a hand-edited file, say) is parsed as a whole instead.
+    """
+    head, found, body = text.partition("\nannotations:\n")
+    if not found or any(line and not line.startswith("#") for line in head.splitlines()):
+        return None
+    pieces = _ITEM_START.split(body)
+    if pieces[0] or any(_STRAY_TOP_LEVEL.search(piece, 1) for piece in pieces[1:]):
+        return None
+    line = head.count("\n") + 2
+    items = []
+    for piece in pieces[1:]:
+        items.append((line, piece))
+        line += piece.count("\n")
+    return items
+
+
+def parse_file(
+    path: Path, text: str, known: dict[str, Annotation] | None = None
+) -> tuple[list[Annotation], dict[str, str]]:
+    """The annotations in one file's text, and each one's YAML item text by id (for rewriting).
+
+    ``known`` maps item texts parsed before to their annotations: when another
+    session appended one item to a file of a thousand, only that item is parsed.
+    ``AnnotationFileError`` names the file and the line of the first problem.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise AnnotationFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    items = _items(text)
+    annotations: list[Annotation] = []
+    texts: dict[str, str] = {}
+    if items is None:
+        data = _load(path, text)
+        if data is None:
+            return [], {}
+        if not isinstance(data, dict) or not isinstance(data.get("annotations", []), list):
+            raise AnnotationFileError(f"{path}: expected 'annotations:' followed by a list")
+        annotations = [_annotation(path, item, n) for n, item in enumerate(data.get("annotations") or [], 1)]
+    else:
+        for number, (line, item_text) in enumerate(items, 1):
+            annotation = (known or {}).get(item_text)
+            if annotation is None:
+                data = _load(path, item_text, line - 1)
+                if not isinstance(data, list) or len(data) != 1:
+                    raise AnnotationFileError(f"{path}:{line}: item {number}: expected one annotation")
+                annotation = _annotation(path, data[0], number)
+            annotations.append(annotation)
+            texts[annotation.id] = item_text
     seen: set[str] = set()
-    for number, item in enumerate(data.get("annotations") or [], 1):
-        try:
-            annotation = Annotation.from_dict(item)
-        except AnnotationError as exc:
-            raise AnnotationFileError(f"{path}: item {number}: {exc}") from None
+    for number, annotation in enumerate(annotations, 1):
         if annotation.id in seen:
             raise AnnotationFileError(f"{path}: item {number}: id {annotation.id} appears twice")
         seen.add(annotation.id)
-        annotations.append(annotation)
-    return annotations
+    return annotations, texts
 
 
 @dataclass(slots=True)
@@ -147,8 +201,9 @@ class AnnotationFiles:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise AnnotationFileError(f"{path}: cannot read: {exc}") from None
-        annotations = parse_file(path, text)
-        cached = _Cached(stamp, annotations, {})
+        known = {cached.items[a.id]: a for a in cached.annotations if a.id in cached.items} if cached else None
+        annotations, items = parse_file(path, text, known)
+        cached = _Cached(stamp, annotations, items)
         self._cache[path] = cached
         return cached
 

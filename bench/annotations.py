@@ -1,0 +1,80 @@
+"""Annotation save latency with many annotations on one article.
+
+    python -m bench.annotations [--existing 1000] [--saves 200]
+
+Three cases, each timed per save (lock, re-read if needed, merge, write,
+fsync, rename, fsync the folder) and reported as median and p95:
+
+* ``warm``: one session saving repeatedly (its parsed copy is still current);
+* ``cold``: every save follows another session's save to the same file, so the
+  file must be parsed again first (two analysts, or two windows, at once);
+* ``edit``: changing the note of an existing annotation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from index.annotations import AnnotationStore
+from index.article import Article
+
+TEXT = "Ceasefire talks resumed in Geneva on Friday. Diplomats described the talks as a launch pad. " * 300
+
+
+def _article() -> Article:
+    return Article(id="0123456789abcdef", path="a.txt", item=0, title="Talks", text=TEXT, content_hash="h")
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {"median_ms": statistics.median(times) * 1000, "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--existing", type=int, default=1000)
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    article = _article()
+    with tempfile.TemporaryDirectory() as state:
+        alice = AnnotationStore(Path(state), user="alice")
+        for n in range(args.existing):
+            alice.add(article, n % 5000, n % 5000 + 30, ["evidence", f"t{n % 7}"], f"note {n}\nsecond line")
+        results: dict[str, dict[str, float]] = {}
+        times = []
+        for n in range(args.saves):
+            started = time.perf_counter()
+            alice.add(article, n, n + 25, ["warm"], "a note")
+            times.append(time.perf_counter() - started)
+        results["warm"] = _summary(times)
+        other = AnnotationStore(Path(state), user="alice")  # a second session of the same user
+        times = []
+        for n in range(args.saves):
+            other.add(article, n, n + 25, ["other"], "")
+            started = time.perf_counter()
+            alice.add(article, n, n + 25, ["cold"], "a note")
+            times.append(time.perf_counter() - started)
+        results["cold"] = _summary(times)
+        mine = [p.annotation for p in alice.for_article(article).placed][: args.saves]
+        times = []
+        for annotation in mine:
+            started = time.perf_counter()
+            alice.edit(article, annotation.id, note="changed")
+            times.append(time.perf_counter() - started)
+        results["edit"] = _summary(times)
+        total = len(alice.for_article(article).placed)
+    print(f"{args.existing} annotations to start, {total} at the end; {args.saves} saves per case")
+    for case, figures in results.items():
+        print(f"  {case:<5} median {figures['median_ms']:6.2f} ms   p95 {figures['p95_ms']:6.2f} ms")
+    if args.json:
+        args.json.write_text(json.dumps({"existing": args.existing, "saves": args.saves, **results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
