@@ -33,8 +33,7 @@ async def test_indexes_on_start_in_the_background(corpus: Path, tmp_path: Path) 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             try:
-                await pilot.pause(0.3)
-                assert "checking for changes" in status(app)
+                await wait_until(pilot, lambda: "checking for changes" in status(app))
                 await pilot.press("slash", *"truce")  # usable meanwhile: no index yet, an inline message
                 await pilot.pause(0.3)
                 assert app.main.query_one("#query-error", Static).has_class("shown")

@@ -35,6 +35,8 @@ from tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
+UPDATE_DELAY = 0.3
+"""Seconds after start before the background update begins."""
 HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
@@ -64,6 +66,8 @@ class MainScreen(EntityActions):
         self.index_on_start = index_on_start
         self.watching = watch and config.ui.watch_seconds > 0
         self._search_seq = 0
+        self.shown_search_seq = 0
+        """The search whose results (or error) the list shows now."""
         self._article_seq = 0
         self._terms: frozenset[str] = frozenset()
         self._open_index: int | None = None
@@ -120,7 +124,8 @@ class MainScreen(EntityActions):
             self.open_article(restore.article, scroll=restore.scroll, focus=False)
         self.article_list.focus()
         if self.index_on_start:
-            self.start_update()
+            # Let the first screen draw before the update's walk over the corpus competes for the GIL.
+            self.start_update(delay=UPDATE_DELAY)
         elif self.watching:
             self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
 
@@ -128,15 +133,20 @@ class MainScreen(EntityActions):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < SINGLE_PANE_BELOW, "narrow")
+        narrow = width < SINGLE_PANE_BELOW
+        self.set_class(narrow, "narrow")
+        self.set_class(narrow and self._pane_of(self.focused) in ("reader", "side"), "reading")
         roomy = width >= self.config.ui.side_panel_min_columns
         shown = roomy if self._panel_forced is None else self._panel_forced
         self.set_class(not shown, "panel-hidden")
         self.facets_wanted = shown
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        reading = self._pane_of(event.widget) in ("reader", "side")
-        self.set_class(reading, "reading")
+        # Only a narrow screen looks different while reading, and a class change on the
+        # screen restyles every widget (~30 ms), so leave it alone otherwise.
+        reading = self.has_class("narrow") and self._pane_of(event.widget) in ("reader", "side")
+        if reading != self.has_class("reading"):
+            self.set_class(reading, "reading")
 
     def _pane_of(self, widget: Widget | None) -> str | None:
         for node in widget.ancestors_with_self if widget is not None else ():
@@ -200,6 +210,7 @@ class MainScreen(EntityActions):
             self.workers.cancel_group(self, "search")
             self._set_query_error(None)
             self.show_browse()
+            self.shown_search_seq = self._search_seq
             return
         self.run_search(text, self._search_seq, HITS_PAGE)
 
@@ -212,6 +223,7 @@ class MainScreen(EntityActions):
         if message.seq != self._search_seq:
             return
         results = message.results
+        self.shown_search_seq = message.seq
         self._set_query_error(None)
         self._terms = results.terms
         library, text = self.library, results.query
@@ -241,6 +253,7 @@ class MainScreen(EntityActions):
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
         if message.seq == self._search_seq:
+            self.shown_search_seq = message.seq
             self._set_query_error(message.error)
 
     @on(FacetList.Chosen)
@@ -300,14 +313,17 @@ class MainScreen(EntityActions):
         self._update_status()
 
     # -- indexing and watching ------------------------------------------------------------
-    def start_update(self) -> None:
-        """Index new and changed files in the background."""
+    def start_update(self, delay: float = 0) -> None:
+        """Index new and changed files in the background (after ``delay`` seconds)."""
         if self._indexing:
             return
         self._indexing = True
         self._index_note = "checking for changes…"
         self._update_status()
-        self.run_update()
+        if delay:
+            self.set_timer(delay, self.run_update)
+        else:
+            self.run_update()
 
     @on(IndexProgress)
     def _index_progress(self, message: IndexProgress) -> None:
