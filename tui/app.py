@@ -22,6 +22,7 @@ from tui.screens.main import MainScreen
 from tui.state import CorpusState, UIStateStore
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
+from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
@@ -82,7 +83,7 @@ class NewsdeskApp(App[None]):
         return [
             ("Everywhere", [(b, main) for b in MainScreen.BINDINGS]
              + [(Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"), self)]),
-            ("Search box", [(Binding("enter", "", "Go to the results", id="search.submit"), main)]),
+            ("Search box", [(b, main.search_box) for b in SearchBox.BINDINGS]),
             ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
             ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),
             ("Entities", [(b, main) for b in EntityActions.BINDINGS]),

@@ -31,6 +31,7 @@ from tui.state import CorpusState
 from tui.widgets.article_list import ArticleList, Row
 from tui.widgets.layout import clean_line
 from tui.widgets.reader import ReaderView
+from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 
 SINGLE_PANE_BELOW = 90
@@ -84,7 +85,7 @@ class MainScreen(EntityActions):
         yield Static(id="status")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield Input(placeholder="Search  ( / )", id="search")
+                yield SearchBox(placeholder="Search  ( / )", id="search")
                 yield Static(id="query-error")
                 yield Static(id="list-status")
                 yield ArticleList(id="list")
@@ -424,7 +425,9 @@ class MainScreen(EntityActions):
         shown = self.has_class("panel-hidden")
         self._panel_forced = shown
         self._apply_width(self.size.width)
-        if shown and self.facets_wanted and self.search_box.value.strip():
-            self.search(self.search_box.value)
+        if shown:
+            self.query_one(SidePanel).active_list().focus()
+            if self.search_box.value.strip():
+                self.search(self.search_box.value)  # for its facets
         if not shown and self._pane_of(self.focused) == "side":
             self.reader.focus()
