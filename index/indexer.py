@@ -27,7 +27,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, _run_subwriter
 
 from index.annotations import AnnotationStore, AnnotationSummary
 from index.article import Article
@@ -37,6 +37,7 @@ from index.entities.stage import EntityStage, extractor_spec
 from index.errors import CorpusError
 from index.ingest.discover import discover
 from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
+from index.orphans import exit_with_parent
 from index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, MULTI_VALUE_SEPARATOR, build_schema
 from index.store import ArticleStore, FileState
 
@@ -90,6 +91,22 @@ a slightly smaller index (bench/, docs/performance.md)."""
 
 def _codec() -> W3Codec:
     return W3Codec(blocklimit=POSTING_BLOCK)
+
+
+def _run_subwriter_with_parent(parent: int, *args: object) -> None:
+    exit_with_parent(parent)
+    _run_subwriter(*args)
+
+
+class _MpWriter(MpWriter):
+    """Whoosh's multi-process writer, with sub-writers that end when this process is killed."""
+
+    def _new_task(self) -> object:
+        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        task = self._mpctx.Process(target=_run_subwriter_with_parent, args=(os.getpid(), *args))
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 EntityFields = dict[str, list[tuple[str, str]]]
@@ -340,7 +357,7 @@ class Indexer:
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
-            writer = MpWriter(
+            writer = _MpWriter(
                 ix, procs=procs, batchsize=self.config.index.batch_size, multisegment=True,
                 limitmb=limitmb, codec=_codec(), start_method="spawn",
             )

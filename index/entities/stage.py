@@ -22,6 +22,7 @@ from pathlib import Path
 from index.article import Article
 from index.config import Config
 from index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
+from index.orphans import exit_with_parent
 from index.store import ArticleStore
 
 META_ENTITY_KEY = "entity_extractor"
@@ -96,8 +97,9 @@ _built: dict[str, Extractor] = {}
 _worker_extractor: Extractor | None = None
 
 
-def _init_worker(spec: ExtractorSpec) -> None:
+def _init_worker(spec: ExtractorSpec, parent: int) -> None:
     global _worker_extractor
+    exit_with_parent(parent)
     _worker_extractor = spec.build()
 
 
@@ -163,7 +165,7 @@ class EntityStage:
         try:
             return ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.spec,),
+                initializer=_init_worker, initargs=(self.spec, os.getpid()),
             )
         except OSError:
             return None

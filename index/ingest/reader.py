@@ -24,6 +24,7 @@ from index.errors import IngestError
 from index.ingest.clean import Cleaner
 from index.ingest.discover import FileEntry
 from index.ingest.formats import ParseOptions, parse_file
+from index.orphans import exit_with_parent
 
 # Below this many files a process pool costs more to start than it saves.
 _POOL_THRESHOLD = 64
@@ -124,8 +125,9 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
 _worker_settings: ReaderSettings | None = None
 
 
-def _init_worker(settings: ReaderSettings) -> None:
+def _init_worker(settings: ReaderSettings, parent: int) -> None:
     global _worker_settings
+    exit_with_parent(parent)
     _worker_settings = settings
 
 
@@ -153,7 +155,10 @@ def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: in
     context = multiprocessing.get_context("spawn")
     done = 0
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(settings, os.getpid())
+        )
+        with pool:
             for result in pool.map(_read_in_worker, entries, chunksize=32):
                 done += 1
                 yield result
