@@ -17,6 +17,7 @@ from index.entities.queries import article_mentions, entity_contexts, top_entiti
 from index.entities.stage import extractor_spec, list_paths
 from index.errors import ArticleNotFound, CorpusError, UsageError
 from index.indexer import Indexer, ProgressCallback, UpdateStats
+from index.ingest.clean import UNSAFE_CHARS
 from index.ingest.discover import corpus_root
 from index.search import ArticleSearcher, SearchResults
 from index.store import ArticleStore
@@ -129,6 +130,8 @@ class Library:
     def article(self, ref: str) -> Article:
         """An article by id, or by corpus path (``path#N`` for the N-th item of a multi-article file)."""
         ref = ref.strip()
+        if UNSAFE_CHARS.search(ref):
+            raise UsageError(f"{ref!r}: not a valid article id or path (control characters)")
         if _ARTICLE_ID.match(ref):
             found = self.store.get(ref)
             if found is not None:

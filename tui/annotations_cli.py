@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from index import Library, UsageError
-from index.annotations.export import FORMATS
+from index.annotations.export import FORMATS, dump_json
+from index.ingest.clean import sanitize
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -91,14 +91,14 @@ def _list(args: argparse.Namespace, library: Library) -> int:
             if how:
                 record["anchor"] = how
             records.append(record)
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        sys.stdout.write(dump_json(records))
         return 0
     for annotation, how in rows:
-        quote = " ".join(annotation.target.exact.split())
+        quote = " ".join(sanitize(annotation.target.exact).split())
         quote = quote if len(quote) <= 70 else quote[:67] + "..."
         state = " (orphan)" if how == "orphan" else ""
-        tags = ", ".join(annotation.tags)
+        tags = sanitize(", ".join(annotation.tags))
         print(f"{annotation.article_id}  {annotation.author:<10} [{tags}]{state}  \u201c{quote}\u201d")
         if annotation.note:
-            print("    " + annotation.note.replace("\n", "\n    "))
+            print("    " + sanitize(annotation.note).replace("\n", "\n    "))
     return 0

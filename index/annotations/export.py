@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from index.annotations.model import Annotation, AnnotationError
+from index.ingest.clean import UNSAFE_CHARS, escape_unsafe_json, sanitize
 from index.safeyaml import YamlError, load_yaml
 
 FORMATS = ("yaml", "json", "csv", "md", "w3c")
@@ -37,12 +38,26 @@ def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) ->
     return records
 
 
+# Exports are exact (notes keep every character), yet never put a control, escape
+# or bidi character raw into a terminal: JSON escapes them as \uXXXX, YAML falls
+# back to its escaped form, and the human formats (CSV, Markdown) drop them.
+
+
 def _yaml(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
-    return yaml.safe_dump({"annotations": _records(annotations, articles)}, allow_unicode=True, sort_keys=False)
+    data = {"annotations": _records(annotations, articles)}
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    if UNSAFE_CHARS.search(text):
+        text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False)
+    return text
+
+
+def dump_json(data: object) -> str:
+    """Indented JSON, readable in any script, with unsafe characters escaped."""
+    return escape_unsafe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
-    return json.dumps(_records(annotations, articles), ensure_ascii=False, indent=2) + "\n"
+    return dump_json(_records(annotations, articles))
 
 
 def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
@@ -52,13 +67,14 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
                      "author", "created", "modified"])
     for a in annotations:
         info = articles.get(a.article_id)
-        writer.writerow([a.id, a.article_id, info.title if info else "", info.path if info else "", a.target.start,
-                         a.target.end, a.target.exact, ";".join(a.tags), a.note, a.author, a.created, a.modified])
+        writer.writerow([a.id, a.article_id, sanitize(info.title) if info else "", info.path if info else "",
+                         a.target.start, a.target.end, sanitize(a.target.exact), sanitize(";".join(a.tags)),
+                         sanitize(a.note), a.author, a.created, a.modified])
     return out.getvalue()
 
 
 def _md_quote(text: str) -> str:
-    return "\n".join("> " + line for line in " ".join(text.split()).splitlines() or [""])
+    return "> " + " ".join(sanitize(text).split())
 
 
 def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
@@ -69,10 +85,10 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
             by_tag.setdefault(tag, []).append(a)
     lines = ["# Annotations", "", f"{len(annotations)} annotations, {len(by_tag)} tags.", ""]
     for tag in sorted(by_tag, key=lambda t: (t == "(untagged)", t.casefold())):
-        lines += [f"## {tag}", ""]
+        lines += [f"## {sanitize(tag)}", ""]
         for article_id in dict.fromkeys(a.article_id for a in by_tag[tag]):
             info = articles.get(article_id)
-            heading = f"{info.title} ({info.path})" if info else f"article {article_id}"
+            heading = f"{sanitize(info.title)} ({info.path})" if info else f"article {article_id}"
             lines += [f"### {heading}", ""]
             for a in by_tag[tag]:
                 if a.article_id != article_id:
@@ -80,7 +96,7 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
                 lines.append(_md_quote(a.target.exact))
                 lines.append("")
                 if a.note:
-                    lines += [a.note, ""]
+                    lines += [sanitize(a.note), ""]
                 lines += [f"*{a.author}, {a.modified or a.created}*", ""]
     return "\n".join(lines)
 
@@ -114,7 +130,7 @@ def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
         "@context": W3C_CONTEXT, "type": "AnnotationCollection", "total": len(items),
         "first": {"type": "AnnotationPage", "items": items},
     }
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return dump_json(collection)
 
 
 WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo]], str]] = {

@@ -27,7 +27,9 @@ from index.atomic import write_atomic
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""About 30,000 annotations; anything larger is refused unread (a YAML bomb is usually large)."""
+MAX_DEPTH = 32
 LOCK_TIMEOUT = 30.0
 HEADER = (
     "# newsdesk annotations of article {article} by {user}.\n"
@@ -63,11 +65,19 @@ def dump_item(annotation: Annotation) -> str:
 
 def _load(path: Path, text: str, first_line: int = 0) -> object:
     """Safe-load YAML text (a whole file or one item of it), refusing aliases; errors name file and line."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 line = first_line + event.start_mark.line + 1
                 raise AnnotationFileError(f"{path}:{line}: aliases (*name) are not allowed")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = first_line + event.start_mark.line + 1
+                    raise AnnotationFileError(f"{path}:{line}: nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
         return yaml.load(text, Loader=_Loader)  # a safe loader (C or Python), never the full one
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -197,6 +207,8 @@ class AnnotationFiles:
         cached = self._cache.get(path)
         if cached is not None and cached.stamp == stamp:
             return cached
+        if info.st_size > MAX_FILE_BYTES:
+            raise AnnotationFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB; not read")
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -214,8 +226,8 @@ class AnnotationFiles:
     def update(self, article_id: str, upserts: Iterable[Annotation] = (), deletes: Iterable[str] = ()) -> None:
         """Merge ``upserts`` into the user's file by id and drop ``deletes``, atomically, under the lock."""
         path = self.own_file(article_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             with self._lock(path):
                 current = self._read(path)  # a broken file raises here and is left untouched
                 merged = {a.id: a for a in current.annotations}
@@ -230,6 +242,10 @@ class AnnotationFiles:
                 self._write(path, article_id, merged, items)
         except Timeout:
             raise AnnotationFileError(f"{path}: locked by another newsdesk process for {LOCK_TIMEOUT:g} s") from None
+        except OSError as exc:
+            # Disk full, an I/O error, a failed fsync, a read-only folder: the old file is
+            # untouched (the temp file is gone), so the caller keeps the annotation to retry.
+            raise AnnotationFileError(f"{path}: not saved: {exc.strerror or exc}") from None
 
     def _write(self, path: Path, article_id: str, merged: dict[str, Annotation], items: dict[str, str]) -> None:
         parts = [HEADER.format(article=article_id, user=self.user), "annotations:\n"]

@@ -32,6 +32,15 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+UNSAFE_CHARS = _CONTROL_CHARS
+"""Characters that must never reach a terminal raw (controls, escapes' introducers, bidi overrides)."""
+
+
+def escape_unsafe_json(text: str) -> str:
+    """JSON text with every unsafe character inside it written as a ``\\uXXXX`` escape (still valid JSON)."""
+    return UNSAFE_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"\w+")
 
