@@ -19,7 +19,7 @@ from index import Library, NewsdeskError, SearchResults, UsageError, load_config
 from index.config import with_overrides
 from tui import annotations_cli
 
-SUBCOMMANDS = ("index", "search", "show", "entities", "annotations")
+SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +70,13 @@ def build_parser() -> _Parser:
     entities_cmd.add_argument("--alias", action="append", default=[], metavar="TEXT", help="an alias for --watch")
     entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
     annotations_cli.add_parser(sub, _common)
+
+    serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (no authentication: see README)")
+    serve_cmd.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
+    serve_cmd.add_argument("--config", type=Path, metavar="FILE")
+    serve_cmd.add_argument("--state-dir", type=Path, metavar="DIR")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    serve_cmd.add_argument("--port", type=int, default=8000)
     return parser
 
 
@@ -236,6 +243,12 @@ def cmd_annotations(args: argparse.Namespace) -> int:
         return annotations_cli.run(args, library)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tui.serve import serve  # aiohttp loads only for serving
+
+    return serve(args.corpus, args.config, args.state_dir, args.host, args.port)
+
+
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
     from tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
@@ -256,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
             commands = {
                 "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
-                "annotations": cmd_annotations,
+                "annotations": cmd_annotations, "serve": cmd_serve,
             }
             return commands[args.command](args)
         opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
