@@ -21,9 +21,7 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None
         try:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = new_file_mode()
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -37,6 +35,13 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None
             os.unlink(temp_name)
         raise
     fsync_dir(folder)
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under the process umask (0o664 under a shared umask of 002)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def fsync_dir(folder: Path) -> None:

@@ -230,15 +230,18 @@ class Library:
     def _relative(self, path: str) -> str | None:
         """``path`` as a corpus-relative path, or None if it points outside the corpus."""
         candidate = Path(path).expanduser()
-        if candidate.is_absolute():
-            try:
-                path = candidate.resolve().relative_to(self.root).as_posix()
-            except ValueError:
-                return None
-        else:
-            resolved = (Path.cwd() / candidate).resolve()
-            if resolved.exists() and resolved.is_relative_to(self.root):
-                return resolved.relative_to(self.root).as_posix()
+        try:
+            if candidate.is_absolute():
+                try:
+                    path = candidate.resolve().relative_to(self.root).as_posix()
+                except ValueError:
+                    return None
+            else:
+                resolved = (Path.cwd() / candidate).resolve()
+                if resolved.exists() and resolved.is_relative_to(self.root):
+                    return resolved.relative_to(self.root).as_posix()
+        except OSError:
+            pass  # an unreadable working folder (another account's): fall back to the corpus path
         normal = posixpath.normpath(path.replace("\\", "/"))
         if normal.startswith("../") or normal == ".." or normal.startswith("/"):
             return None

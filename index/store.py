@@ -7,7 +7,9 @@ deleted and rebuilt from this store without re-reading the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -94,6 +96,7 @@ class ArticleStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._create_shared(path)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -107,6 +110,17 @@ class ArticleStore:
                 raise CorpusError(
                     f"{path}: made by another newsdesk version; run `newsdesk index --rebuild`"
                 )
+
+    @staticmethod
+    def _create_shared(path: Path) -> None:
+        """Create the (empty) database file ourselves, with the umask's mode.
+
+        SQLite would create it 0o644 whatever the umask, and the other analysts of
+        a group sharing the corpus (umask 002) could then never write it; its -wal
+        and -shm files copy the database's mode. O_EXCL: exactly one creator.
+        """
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
     @property
     def db(self) -> sqlite3.Connection:

@@ -221,7 +221,9 @@ class AnnotationFiles:
 
     # -- writing (own files only) -----------------------------------------------
     def _lock(self, path: Path) -> FileLock:
-        return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT)
+        # preserve_lock_file: never fall back to a lock that deletes its file (two sessions
+        # could then hold "the" lock on two different inodes).
+        return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT, preserve_lock_file=True)
 
     def update(self, article_id: str, upserts: Iterable[Annotation] = (), deletes: Iterable[str] = ()) -> None:
         """Merge ``upserts`` into the user's file by id and drop ``deletes``, atomically, under the lock."""

@@ -176,8 +176,8 @@ class EntityStage:
             batches = [misses[i:i + chunk] for i in range(0, len(misses), chunk)]
             try:
                 return [row for rows in self._pool.map(_extract_batch, batches) for row in rows]
-            except BrokenProcessPool:
-                # A worker died (killed, out of memory): finish in this process.
+            except (BrokenProcessPool, OSError):
+                # A worker died (killed, out of memory) or could not start: finish in this process.
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
         if self._extractor is None:

@@ -162,8 +162,10 @@ def read_entries(entries: list[FileEntry], settings: ReaderSettings, workers: in
             for result in pool.map(_read_in_worker, entries, chunksize=32):
                 done += 1
                 yield result
-    except BrokenProcessPool:
+    except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory, or a host program that spawn
-        # cannot re-import, like a script read from stdin): finish in-process.
+        # cannot re-import, like a script read from stdin), or none could be
+        # started (no processes left, a Python this account cannot run):
+        # finish in-process. read_entry itself never raises OSError.
         for entry in entries[done:]:
             yield read_entry(entry, settings)

@@ -1,0 +1,165 @@
+"""Two OS accounts on one corpus: shared index, each other's annotations, group-readable files.
+
+Needs root (to create the accounts and switch to them); skipped otherwise.
+Each account runs in a forked child that drops to that uid, so the test needs
+no Python installation the accounts can read: everything is imported first.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from index import AnnotationError, Config, Library
+
+GROUP, USERS = "ndshared", ("ndalice", "ndbob")
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("useradd") is None or shutil.which("groupadd") is None,
+    reason="needs root and useradd/groupadd to create two OS accounts",
+)
+
+
+@pytest.fixture(scope="module")
+def accounts() -> dict[str, tuple[int, int]]:
+    try:
+        grp.getgrnam(GROUP)
+    except KeyError:
+        subprocess.run(["groupadd", GROUP], check=True)
+    ids = {}
+    for user in USERS:
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            subprocess.run(["useradd", "--no-create-home", "-g", GROUP, user], check=True)
+        entry = pwd.getpwnam(user)
+        ids[user] = (entry.pw_uid, entry.pw_gid)
+    _warm_up()
+    return ids
+
+
+def _warm_up() -> None:
+    """Import now, as root, every module the accounts' work needs: they cannot read root's Python."""
+    import multiprocessing.synchronize  # noqa: F401  (the reader pool imports it lazily)
+
+    from index.entities.rules import RuleExtractor
+
+    RuleExtractor().extract_article("Talks", "Vladimir Putin met in Geneva.")  # rules and gazetteer, in memory
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for n in range(70):  # enough files for the parallel reading path
+            (corpus / f"{'a' if n == 0 else n}.txt").write_text("Talks in Geneva\n\nDiplomats met in Geneva.\n")
+        with Library.open(corpus, state_dir=Path(tmp) / "state", config=Config()) as library:
+            library.update()
+            library.annotate_quote("a.txt", "Diplomats", tags=["x"])
+            library.sync_annotations()
+            library.search("tag:x")
+            library.annotations_of("a.txt")
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="newsdesk-shared-"))
+    gid = grp.getgrnam(GROUP).gr_gid
+    os.chown(root, 0, gid)
+    os.chmod(root, 0o2775)  # setgid: everything below belongs to the group
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for n, city in enumerate(("Geneva", "Baku", "Yerevan")):
+        (corpus / f"report-{n}.txt").write_text(f"Talks in {city}\n\nDiplomats met in {city} on Friday.\n")
+    (root / "state").mkdir()
+    os.chown(root / "state", 0, gid)
+    os.chmod(root / "state", 0o2775)
+    yield root
+    if not os.environ.get('KEEP_SHARED'):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def as_user(uid_gid: tuple[int, int], work: Callable[[], None]) -> int:
+    """Run ``work`` in a child process as another account, under umask 002; its exit code."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setgroups([uid_gid[1]])
+            os.setgid(uid_gid[1])
+            os.setuid(uid_gid[0])
+            os.umask(0o002)
+            work()
+            code = 0
+        except BaseException:  # the test reads the exit code; the traceback helps when it fails
+            import traceback
+
+            os.write(2, f"as uid {uid_gid[0]}: {traceback.format_exc()}\n".encode())
+        finally:
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_two_accounts_share_the_index_and_see_each_others_annotations(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    corpus, state = shared / "corpus", shared / "state"
+
+    def alice() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            library.update()
+            library.annotate_quote("report-0.txt", "Diplomats met", tags=["alice-tag"])
+            library.sync_annotations()
+
+    def bob() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            library.update()  # the index alice built, written by bob now
+            found = library.annotations_of("report-0.txt")
+            (theirs,) = found.placed
+            assert theirs.annotation.author == "ndalice" and not theirs.own
+            try:
+                library.annotations.delete(theirs.annotation.article_id, theirs.annotation.id)
+            except AnnotationError:
+                pass
+            else:
+                raise AssertionError("bob deleted alice's annotation")
+            library.annotate_quote("report-0.txt", "in Geneva", tags=["bob-tag"])
+            library.sync_annotations()
+            assert library.search("tag:alice-tag").total == 1 and library.search("tag:bob-tag").total == 1
+
+    assert as_user(accounts["ndalice"], alice) == 0
+    assert as_user(accounts["ndbob"], bob) == 0
+    folder = next((state / "annotations").iterdir())
+    for user in USERS:
+        info = (folder / f"{user}.yaml").stat()
+        assert pwd.getpwuid(info.st_uid).pw_name == user
+        assert stat.S_IMODE(info.st_mode) == 0o664 and grp.getgrgid(info.st_gid).gr_name == GROUP
+    for path in state.rglob("*"):  # everything the two wrote stays usable by the group
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o060 == 0o060 or path.suffix == ".yaml", (path, oct(mode))
+
+
+def test_two_accounts_updating_at_once_both_succeed(accounts: dict[str, tuple[int, int]], shared: Path) -> None:
+    corpus, state = shared / "corpus", shared / "state"
+    for n in range(150):
+        (corpus / f"more-{n}.txt").write_text(f"Report {n}\n\nMore talks, number {n}, in Geneva.\n")
+
+    def update() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            library.update()
+            assert library.search("Geneva").total == 151
+
+    pids = []
+    for user in USERS:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(as_user(accounts[user], update))
+        pids.append(pid)
+    assert [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids] == [0, 0]
