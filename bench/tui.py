@@ -180,7 +180,7 @@ async def measure_open_and_scroll(workdir: Path, runs: int) -> dict[str, Any]:
             main.reader.clear("")
             await pilot.pause()
             opens.append(await timed_key(app, frames, "enter", lambda: main.reader.article is not None))
-        highlighted = len(main.reader._entity_index)
+        highlighted = main.reader.highlighted_entities
         main.reader.focus()
         await pilot.pause()
         for key, bucket in (("j", lines), ("space", pages)):

@@ -21,18 +21,17 @@ async def test_entities_are_highlighted_and_toggled_per_type(demo_app: NewsdeskA
         await open_putin_article(demo_app, pilot)
         reader = demo_app.main.reader
         assert reader.article is not None
-        assert len(reader._entity_index) > 0
-        types = {span.style for span in reader._entity_index.spans}
-        assert len(types) == 3  # one style per type
+        assert reader.highlighted_entities > 0
+        assert len(set(reader.entity_styles.values())) == 3  # one style per type
         await pilot.press("1")
         assert "PERSON" not in reader.entity_types_shown
-        shown = len(reader._entity_index)
+        shown = reader.highlighted_entities
         await pilot.press("e")
         assert reader.entity_types_shown == set()
-        assert len(reader._entity_index) == 0
+        assert reader.highlighted_entities == 0
         assert "entities off" in str(demo_app.main.query_one("#status").render())
         await pilot.press("e")
-        assert len(reader._entity_index) > shown
+        assert reader.highlighted_entities > shown
         await pilot.press("2", "3")
         assert reader.entity_types_shown == {"PERSON"}
 

@@ -9,18 +9,12 @@ from rich.style import Style
 from textual import on
 from textual.binding import Binding, BindingType
 
-from index import EntityMention
 from tui.dialogs.mentions import MentionsDialog
 from tui.screens.jobs import LibraryJobs, MentionsLoaded
-from tui.widgets.reader import ENTITY_TYPES, EntitySpan, ReaderView
+from tui.widgets.reader import ENTITY_TYPES, ReaderView
 from tui.widgets.side_panel import EntityList
 
 TYPE_NAMES = {"PERSON": "people", "ORG": "organisations", "PLACE": "places"}
-
-
-def entity_spans(mentions: list[EntityMention]) -> list[EntitySpan]:
-    """Mentions as reader highlights."""
-    return [EntitySpan(m.start, m.end, m.type, m.canonical) for m in mentions]
 
 
 def parse_entity_colors(colors: dict[str, str]) -> tuple[dict[str, Style], list[str]]:

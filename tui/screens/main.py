@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from index import Config, Library
-from tui.screens.entities import EntityActions, entity_spans
+from tui.screens.entities import EntityActions
 from tui.screens.jobs import (
     ArticleFailed,
     ArticleLoaded,
@@ -197,6 +197,7 @@ class MainScreen(EntityActions):
         total = self._article_count = library.count()
         self._terms = frozenset()
         self.article_list.show(total, fetch, cursor=cursor)
+        self._open_index = None
         self._set_list_status(f"{total:,} articles" if total or not self._indexing else "indexing…")
         self.query_one(SidePanel).show_facets({})
 
@@ -234,6 +235,8 @@ class MainScreen(EntityActions):
             return hits_to_rows(page.hits)
 
         self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
+        opened = self.reader.article
+        self._open_index = self.article_list.index_of(opened.id) if opened else None
         self._show_total(results.total, results.total_exact, results.suggestion)
 
     def _show_total(self, total: int, exact: bool, suggestion: str | None) -> None:
@@ -289,7 +292,7 @@ class MainScreen(EntityActions):
         if message.seq != self._article_seq:
             return
         reader = self.reader
-        reader.show_article(message.article, message.hits, entity_spans(message.mentions), scroll=message.scroll,
+        reader.show_article(message.article, message.hits, message.mentions, scroll=message.scroll,
                             first_hit=self._first_hit_on_open)
         if message.mark is not None:
             reader.call_after_refresh(reader.goto_span, *message.mark)

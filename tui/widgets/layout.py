@@ -13,6 +13,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import attrgetter
+from typing import Generic, Protocol, TypeVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -137,18 +139,30 @@ class StyledSpan:
     layer: int = 0
 
 
-class SpanIndex:
+class Span(Protocol):
+    """Anything with offsets: a StyledSpan, an entity mention."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+SpanT = TypeVar("SpanT", bound=Span)
+
+
+class SpanIndex(Generic[SpanT]):
     """Spans sorted by start, for finding those that touch a line quickly."""
 
-    def __init__(self, spans: Sequence[StyledSpan]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+    def __init__(self, spans: Sequence[SpanT]) -> None:
+        self.spans = sorted(spans, key=attrgetter("start", "end"))
         self.starts = [s.start for s in self.spans]
         self.longest = max((s.end - s.start for s in self.spans), default=0)
 
     def __len__(self) -> int:
         return len(self.spans)
 
-    def overlapping(self, start: int, end: int) -> list[StyledSpan]:
+    def overlapping(self, start: int, end: int) -> list[SpanT]:
         """Spans that overlap ``[start, end)``."""
         first = bisect_left(self.starts, start - self.longest)
         found = []

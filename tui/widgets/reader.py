@@ -23,21 +23,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from index import Article
+from index import Article, EntityMention
 from tui.widgets.layout import SpanIndex, StyledSpan, clean_line, clean_text, reflow, styled_segments, wrap_offsets
 
 TITLE, META, BODY, BLANK = range(4)
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
-
-
-@dataclass(frozen=True, slots=True)
-class EntitySpan:
-    """An entity mention to highlight: offsets into the article text and its type."""
-
-    start: int
-    end: int
-    type: str
-    canonical: str = ""
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -84,8 +74,8 @@ class ReaderView(ScrollView, can_focus=True):
         self._hit_index = SpanIndex([])
         self._current_hit: int | None = None
         self._marked: tuple[int, int] | None = None
-        self._entities: list[EntitySpan] = []
-        self._entity_index = SpanIndex([])
+        self._entity_index: SpanIndex[EntityMention] = SpanIndex([])
+        self._entity_styles: dict[str, Style] = {}
         self.entity_types_shown: set[str] = set(ENTITY_TYPES)
         self.entity_colors: dict[str, Style] = {}
         self._lines: list[tuple[int, int, int]] = []
@@ -97,7 +87,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     # -- contents -------------------------------------------------------------------
     def show_article(self, article: Article, hits: Sequence[tuple[int, int]] = (),
-                     entities: Sequence[EntitySpan] = (), *, scroll: int | None = None,
+                     entities: Sequence[EntityMention] = (), *, scroll: int | None = None,
                      first_hit: bool = True) -> None:
         """Show ``article`` with query matches ``hits``; land on the first match unless ``scroll`` is given."""
         self.article = article
@@ -129,29 +119,26 @@ class ReaderView(ScrollView, can_focus=True):
         self.article = None
         self._text = self._title = self._meta = ""
         self._placeholder = placeholder
-        self._hits, self._entities = [], []
-        self._hit_index = self._entity_index = SpanIndex([])
+        self._hits = []
+        self._hit_index = SpanIndex([])
+        self._entity_index = SpanIndex([])
         self._current_hit = None
         self._layout_width = -1
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
-    def set_entities(self, entities: Sequence[EntitySpan]) -> None:
-        """Replace the entity highlights."""
-        self._entities = list(entities)
-        self._rebuild_entity_index()
+    def set_entities(self, entities: Sequence[EntityMention]) -> None:
+        """Replace the entity highlights (mentions with offsets into the article text)."""
+        self._entity_index = SpanIndex(entities)
+        self._restyle_entities()
 
     def show_entity_types(self, types: Collection[str]) -> None:
         """Highlight only entities of these types."""
         self.entity_types_shown = set(types)
-        self._rebuild_entity_index()
+        self._restyle_entities()
 
-    def _rebuild_entity_index(self) -> None:
-        styles = {t: self._entity_style(t) for t in ENTITY_TYPES}
-        self._entity_index = SpanIndex([
-            StyledSpan(e.start, e.end, styles[e.type], 0)
-            for e in self._entities if e.type in self.entity_types_shown and e.type in styles
-        ])
+    def _restyle_entities(self) -> None:
+        self._entity_styles = {t: self._entity_style(t) for t in ENTITY_TYPES if t in self.entity_types_shown}
         self._cache.clear()
         self.refresh()
 
@@ -159,6 +146,16 @@ class ReaderView(ScrollView, can_focus=True):
         style = self.get_component_rich_style(f"reader--entity-{entity_type.lower()}", partial=True)
         override = self.entity_colors.get(entity_type)
         return style + override if override else style
+
+    @property
+    def highlighted_entities(self) -> int:
+        """How many entity mentions are highlighted (of the types shown)."""
+        return sum(1 for m in self._entity_index.spans if m.type in self._entity_styles)
+
+    @property
+    def entity_styles(self) -> dict[str, Style]:
+        """The style of each entity type shown."""
+        return dict(self._entity_styles)
 
     @property
     def hit_count(self) -> int:
@@ -204,8 +201,8 @@ class ReaderView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
-        if self._entities:
-            self._rebuild_entity_index()
+        if self._entity_index:  # styles are looked up on the next set_entities otherwise
+            self._restyle_entities()
 
     def line_of_offset(self, offset: int) -> int:
         """The display line holding text offset ``offset``."""
@@ -250,7 +247,11 @@ class ReaderView(ScrollView, can_focus=True):
         return Strip([Segment(" " * pad, base), *segments]).extend_cell_length(width, base).crop(0, width)
 
     def _spans(self, start: int, end: int) -> list[StyledSpan]:
-        spans = self._entity_index.overlapping(start, end) if self._entity_index else []
+        styles = self._entity_styles
+        spans = [
+            StyledSpan(m.start, m.end, styles[m.type], 0)
+            for m in self._entity_index.overlapping(start, end) if m.type in styles
+        ] if self._entity_index else []
         if self._marked and self._marked[0] < end and self._marked[1] > start:
             marked_style = self.get_component_rich_style("reader--hit-current", partial=True)
             spans.append(StyledSpan(*self._marked, marked_style, 2))
@@ -288,7 +289,7 @@ class ReaderView(ScrollView, can_focus=True):
 
     def next_mention(self, canonical: str, entity_type: str) -> bool:
         """Go to the next mention of an entity after the marked one (wrapping); False if none."""
-        mentions = [e for e in self._entities if e.canonical == canonical and e.type == entity_type]
+        mentions = [e for e in self._entity_index.spans if e.canonical == canonical and e.type == entity_type]
         if not mentions:
             return False
         after = self._marked[0] if self._marked else -1
