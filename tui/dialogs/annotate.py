@@ -1,0 +1,106 @@
+"""Tags and a note for a passage: the dialog behind `t` (tags) and `a` (note)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Static, TextArea
+
+from index import AnnotationError
+from index.annotations.model import check_tag
+from tui.widgets.layout import clean_line
+
+_TAG_SPLIT = re.compile(r"[,\s]+")
+QUOTE_CHARS = 240
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the last of several) from the tags already in use."""
+
+    def __init__(self, tags_in_use: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = sorted(set(tags_in_use), key=str.casefold)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        last = last.lstrip()
+        if not last:
+            return None
+        typed = {t.strip().casefold() for t in head.split(",")}
+        for tag in self.tags:
+            if tag.casefold().startswith(last.casefold()) and tag.casefold() not in typed and tag != last:
+                return value[: len(value) - len(last)] + tag
+        return None
+
+
+def parse_tags(value: str) -> list[str]:
+    """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
+    return list(dict.fromkeys(check_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationInput:
+    """What the user entered."""
+
+    tags: list[str]
+    note: str
+
+
+class AnnotateDialog(ModalScreen[AnnotationInput | None]):
+    """Edit the tags and note of a passage; dismisses with them, or None on cancel."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
+        Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
+    ]
+
+    def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
+                 focus_note: bool = False, title: str = "Annotate") -> None:
+        super().__init__()
+        self.quote = quote
+        self.tags_in_use = tags_in_use
+        self.initial_tags = tags
+        self.initial_note = note
+        self.focus_note = focus_note
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        quote = " ".join(clean_line(self.quote).split())
+        if len(quote) > QUOTE_CHARS:
+            quote = quote[: QUOTE_CHARS - 1] + "…"
+        with Vertical(id="annotate-body"):
+            yield Static(Text(self.title_text, style="bold"), id="annotate-title")
+            yield Static(Text(f"“{quote}”", style="italic"), id="annotate-quote")
+            yield Input(", ".join(self.initial_tags), placeholder="tags, separated by commas (tab completes)",
+                        suggester=TagSuggester(self.tags_in_use), id="annotate-tags")
+            yield TextArea(self.initial_note, id="annotate-note", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="annotate-error")
+            yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        (self.query_one("#annotate-note") if self.focus_note else self.query_one("#annotate-tags")).focus()
+
+    @on(Input.Submitted, "#annotate-tags")
+    def _tags_entered(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            tags = parse_tags(self.query_one("#annotate-tags", Input).value)
+        except AnnotationError as exc:
+            self.query_one("#annotate-error", Static).update(Text(str(exc), style="bold red"))
+            return
+        note = self.query_one("#annotate-note", TextArea).text
+        if not tags and not note.strip():
+            self.query_one("#annotate-error", Static).update(Text("Give a tag or a note.", style="bold red"))
+            return
+        self.dismiss(AnnotationInput(tags, note))

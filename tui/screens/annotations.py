@@ -1,0 +1,138 @@
+"""Every annotation in the corpus, filterable by tag, author and text; Enter opens the article there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from index import Annotation, Library
+from index.annotations.anchor import anchor
+from tui.widgets.layout import clean_line
+
+QUOTE_CHARS = 70
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRow:
+    """One annotation as the corpus-wide list shows it."""
+
+    annotation: Annotation
+    title: str
+    orphan: bool
+
+    def matches(self, terms: list[str]) -> bool:
+        """All of ``terms`` hold: ``tag:x``, ``author:x`` (or ``by:x``), ``orphan:yes``, or words in the text."""
+        a = self.annotation
+        text = f"{a.target.exact}\n{a.note}\n{self.title}".casefold()
+        for term in terms:
+            key, _, value = term.partition(":")
+            if value and key == "tag":
+                if not any(t.casefold() == value.casefold() for t in a.tags):
+                    return False
+            elif value and key in ("author", "by"):
+                if a.author.casefold() != value.casefold():
+                    return False
+            elif value and key == "orphan":
+                if self.orphan != (value.casefold() in ("yes", "true", "1")):
+                    return False
+            elif term.casefold() not in text:
+                return False
+        return True
+
+    def line(self) -> Text:
+        a = self.annotation
+        quote = " ".join(clean_line(a.target.exact).split())
+        quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(f"{clean_line(', '.join(a.tags)) or '-':<18.18} ", style="bold")
+        line.append(f"“{quote}” ")
+        if self.orphan:
+            line.append("(orphan) ", style="bold red")
+        line.append(f"{clean_line(a.author)} · {clean_line(self.title)}", style="dim")
+        return line
+
+
+def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
+    """Every annotation with its article's title and whether it still anchors (runs in a worker)."""
+    annotations, errors = library.annotations.all()
+    articles = library.store.get_many(sorted({a.article_id for a in annotations}))
+    rows = []
+    for annotation in sorted(annotations, key=lambda a: a.modified or a.created, reverse=True):
+        article = articles.get(annotation.article_id)
+        orphan = article is None or anchor(annotation, article.text, article.content_hash).orphan
+        rows.append(AnnotationRow(annotation, article.title if article else "(article gone)", orphan))
+    return rows, errors
+
+
+class AnnotationsScreen(ModalScreen[tuple[str, str] | None]):
+    """The corpus-wide annotations view; dismisses with (article id, annotation id) or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Close", id="annotations.close"),
+        Binding("down", "focus_list", "List", show=False, id="annotations.list"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.rows: list[AnnotationRow] = []
+        self.shown: list[AnnotationRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="annotations-body"):
+            yield Static(Text("Annotations", style="bold"), id="annotations-title")
+            yield Input(placeholder="filter: words, tag:evidence, author:alice, orphan:yes", id="annotations-filter")
+            yield OptionList(id="annotations-list")
+            yield Static("", id="annotations-status")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="annotations")
+    def _load(self) -> None:
+        rows, errors = load_rows(self.library)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, rows, errors)
+
+    def _loaded(self, rows: list[AnnotationRow], errors: list[str]) -> None:
+        self.rows = rows
+        for error in errors:
+            self.notify(clean_line(error), severity="warning", markup=False)
+        self._show(self.query_one(Input).value)
+
+    @on(Input.Changed, "#annotations-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def _show(self, value: str) -> None:
+        terms = value.split()
+        self.shown = [row for row in self.rows if row.matches(terms)]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(row.line(), id=str(i)) for i, row in enumerate(self.shown)])
+        orphans = sum(row.orphan for row in self.shown)
+        status = f"{len(self.shown)} of {len(self.rows)} annotations" + (f" · {orphans} orphans" if orphans else "")
+        self.query_one("#annotations-status", Static).update(Text(status, style="dim"))
+
+    @on(Input.Submitted, "#annotations-filter")
+    def action_focus_list(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count and options.highlighted is None:
+            options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        row = self.shown[int(event.option.id or 0)]
+        self.dismiss((row.annotation.article_id, row.annotation.id))
