@@ -180,3 +180,28 @@ def test_library_survives_a_deleted_index(corpus: Path, tmp_path: Path) -> None:
         lib.update()
         assert lib.search("mercenary").total == before
         assert lib.search("tag:kept").total == 1
+
+
+def test_files_that_vanish_or_change_while_indexing(corpus: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the folder scan and the read, one file is deleted and one rewritten."""
+    import index.indexer as indexer
+
+    real_discover = indexer.discover
+
+    def discover_then_meddle(*args: object, **kwargs: object) -> object:
+        found = real_discover(*args, **kwargs)
+        (corpus / "reports" / "shelling.txt").unlink()
+        (corpus / "reports" / "ceasefire.txt").write_text("Rewritten\n\nThe text changed mid-index, about Baku.\n")
+        return found
+
+    with Library.open(corpus, state_dir=tmp_path / "s", config=Config()) as lib:
+        monkeypatch.setattr(indexer, "discover", discover_then_meddle)
+        stats = lib.update()
+        monkeypatch.undo()
+        assert [w for w in stats.warnings if "shelling.txt" in w] == ["reports/shelling.txt: skipped: cannot read: "
+                                                                     "No such file or directory"]
+        assert lib.search("Baku").total == 1  # the new text, read whole
+        stats = lib.update()  # the next update settles both
+        assert stats.removed == 0 and lib.count() == 2
+        assert lib.search("basements").total == 0  # the vanished file left nothing behind
