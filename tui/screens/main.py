@@ -12,17 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState
 
 from index import Config, Library
-from tui.screens.entities import EntityActions
+from tui.screens.indexing import IndexingActions
 from tui.screens.jobs import (
     ArticleFailed,
     ArticleLoaded,
-    CorpusScanned,
     FacetsDone,
-    IndexDone,
-    IndexProgress,
     SearchDone,
     SearchFailed,
     hits_to_rows,
@@ -42,7 +38,7 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(EntityActions):
+class MainScreen(IndexingActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -315,77 +311,6 @@ class MainScreen(EntityActions):
         else:
             self._hit_note = ""
         self._update_status()
-
-    # -- indexing and watching ------------------------------------------------------------
-    def start_update(self, delay: float = 0) -> None:
-        """Index new and changed files in the background (after ``delay`` seconds)."""
-        if self._indexing:
-            return
-        self._indexing = True
-        self._index_note = "checking for changes…"
-        self._update_status()
-        if delay:
-            self.set_timer(delay, self.run_update)
-        else:
-            self.run_update()
-
-    @on(IndexProgress)
-    def _index_progress(self, message: IndexProgress) -> None:
-        if message.total:
-            percent = 100 * message.done // max(1, message.total)
-            self._index_note = f"indexing: {message.phase} {message.done:,}/{message.total:,} ({percent}%)"
-        else:
-            self._index_note = f"indexing: {message.phase}…"
-        self._update_status()
-
-    @on(IndexDone)
-    def _index_done(self, message: IndexDone) -> None:
-        self._indexing = False
-        if message.error:
-            self._index_note = f"index not updated: {message.error}"
-        else:
-            self._index_note = ""
-        if message.fingerprint is not None:
-            self._fingerprint = message.fingerprint
-        if message.stats is not None:
-            self._article_count = message.stats.articles
-        self._update_status()
-        stats = message.stats
-        if stats is not None and (stats.added or stats.updated or stats.removed):
-            self.notify(f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.",
-                        timeout=3)
-            self.refresh_results()
-        if self.watching:
-            self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
-
-    def refresh_results(self) -> None:
-        """Show the current query's results (or the article list) again, keeping the cursor."""
-        text = self.search_box.value
-        if text.strip():
-            self.search(text)
-        else:
-            self.show_browse(cursor=self.article_list.cursor)
-
-    @on(CorpusScanned)
-    def _corpus_scanned(self, message: CorpusScanned) -> None:
-        changed = self._fingerprint is not None and message.fingerprint != self._fingerprint
-        self._fingerprint = message.fingerprint
-        if changed:
-            self.start_update()
-            return
-        # A scan that took long (a huge corpus) makes the next one wait longer.
-        self.set_timer(max(self.config.ui.watch_seconds, 20 * message.seconds), self.scan_corpus)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures end up: shown, never a crash."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if event.worker.group == "index":
-            self._indexing = False
-            self._index_note = f"indexing failed: {error}"
-            self._update_status()
-        self.notify(f"{event.worker.group} failed: {error}", severity="error")
 
     # -- actions ----------------------------------------------------------------------
     def action_focus_search(self) -> None:
