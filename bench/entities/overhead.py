@@ -1,10 +1,13 @@
 """What entity extraction adds to indexing: the same corpus indexed with backend none and rules.
 
     python -m bench.entities.overhead --lee PATH --copies 20 [--runs 3]
+    python -m bench.entities.overhead --synthetic 20000 [--runs 2]
 
-The corpus is real news text: the 300 Lee articles, each copied ``copies``
-times with one distinct sentence added so no two texts share a hash (the
-entity cache would otherwise make copies free). Runs alternate between the
+With ``--lee`` the corpus is real news text: the 300 Lee articles (~200 words
+each), each copied ``copies`` times with one distinct sentence added so no two
+texts share a hash (the entity cache would otherwise make copies free). With
+``--synthetic N`` it is the project's standard benchmark corpus (bench/corpus.py,
+~400 words an article, invented names and places). Runs alternate between the
 two backends and the medians are compared, because this machine is noisy.
 """
 
@@ -44,14 +47,23 @@ def index_seconds(corpus: Path, backend: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lee", type=Path, required=True, help="lee_background.cor (gensim test data)")
+    parser.add_argument("--lee", type=Path, help="lee_background.cor (gensim test data)")
+    parser.add_argument("--synthetic", type=int, metavar="N", help="use N articles of bench/corpus.py instead")
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
-        articles = write_corpus(args.lee, corpus, args.copies)
+        if args.synthetic:
+            from bench.corpus import generate
+
+            generate(corpus, args.synthetic)
+            articles = args.synthetic
+        elif args.lee:
+            articles = write_corpus(args.lee, corpus, args.copies)
+        else:
+            parser.error("give --lee PATH or --synthetic N")
         times: dict[str, list[float]] = {"none": [], "rules": []}
         for _ in range(args.runs):
             for backend in times:
