@@ -1,0 +1,99 @@
+"""The Annotations tab: this article's annotations (everyone's), then its orphans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from index import ArticleAnnotations, PlacedAnnotation
+from tui.widgets.layout import clean_line
+
+QUOTE_CHARS = 60
+
+
+def annotation_option(placed: PlacedAnnotation) -> Text:
+    """Quote, tags, note, author and time, as plain text (notes are never markup)."""
+    a = placed.annotation
+    quote = " ".join(clean_line(a.target.exact).split())
+    quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
+    text = Text(f"“{quote}”\n")
+    text.append(f"  [{clean_line(', '.join(a.tags))}]" if a.tags else "  (no tags)", style="bold")
+    text.append(f"  {clean_line(a.author)}{'' if placed.own else ' (read-only)'} · {a.modified[:16]}", style="dim")
+    if a.note:
+        note = " ".join(clean_line(a.note).split())
+        text.append(f"\n  {note[:200]}")
+    return text
+
+
+class AnnotationList(OptionList):
+    """Enter jumps to the passage; ``e`` edits, ``d`` deletes (``u`` undoes) your own annotations."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="annotations_tab.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="annotations_tab.up"),
+        Binding("enter", "select", "Go to", id="annotations_tab.goto"),
+        Binding("e", "edit", "Edit", id="annotations_tab.edit"),
+        Binding("d", "delete", "Delete", id="annotations_tab.delete"),
+        Binding("u", "undo", "Undo delete", id="annotations_tab.undo"),
+    ]
+
+    @dataclass
+    class Picked(Message):
+        """Something to do with one annotation: "goto", "edit" or "delete"."""
+
+        action: str
+        annotation_id: str
+
+    @dataclass
+    class UndoRequested(Message):
+        """Put back the annotation deleted last."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown = ArticleAnnotations()
+
+    def show_annotations(self, found: ArticleAnnotations) -> None:
+        """Replace the list (keeps the cursor where it was when it can)."""
+        self.shown = found
+        highlighted = self.highlighted
+        self.clear_options()
+        options: list[Option] = [Option(annotation_option(p), id=p.annotation.id) for p in found.placed]
+        if found.orphans:
+            options.append(Option(Text(f"ORPHANS ({len(found.orphans)}): passages no longer in the text",
+                                       style="bold red"), disabled=True))
+            options += [Option(annotation_option(p), id=p.annotation.id) for p in found.orphans]
+        for error in found.errors:
+            options.append(Option(Text(clean_line(error), style="red"), disabled=True))
+        if not options:
+            options.append(Option(Text("No annotations. Select a passage with v, then t (tags) or a (note).",
+                                       style="dim"), disabled=True))
+        self.add_options(options)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+    def _current_id(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return None if option.disabled else option.id
+
+    def action_select(self) -> None:
+        if ident := self._current_id():
+            self.post_message(self.Picked("goto", ident))
+
+    def action_edit(self) -> None:
+        if ident := self._current_id():
+            self.post_message(self.Picked("edit", ident))
+
+    def action_delete(self) -> None:
+        if ident := self._current_id():
+            self.post_message(self.Picked("delete", ident))
+
+    def action_undo(self) -> None:
+        self.post_message(self.UndoRequested())
