@@ -220,9 +220,8 @@ class AnnotatingReader(ReaderView):
             self.set_selection(self.anchor, min(start + column, end))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("extend", "cancel_selection") and not self.selecting:
-            return False  # let h, l, w, escape do what they do elsewhere
-        return True
+        # Without a selection, h, l, w and escape do what they do elsewhere.
+        return self.selecting or action not in ("extend", "cancel_selection")
 
     def action_annotate(self, focus: str) -> None:
         selection = self.selection
