@@ -1,0 +1,275 @@
+"""The main screen's annotation features: tag and note a selection, the Annotations tab, the corpus view.
+
+Saving is quick (a few ms) but still runs in a thread worker, and a failed
+save (disk full, a broken file, a lock held too long) never loses what was
+typed: the dialog comes back with it and the error. The search index learns
+about annotations in the background afterwards (``tag:``, ``note:``,
+``annotated:``); if an update holds the index, the next update catches up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.color import ColorParseError
+from rich.style import Style
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from tui.dialogs.annotate import AnnotateDialog, AnnotationInput
+from tui.screens.annotations import AnnotationsScreen
+from tui.widgets.annotating_reader import AnnotatingReader
+from tui.widgets.annotation_list import AnnotationList
+
+REFRESH_SECONDS = 2.0
+"""How often the open article's annotation files are checked for others' changes (a stat each)."""
+
+
+@dataclass
+class AnnotationsLoaded(Message):
+    article_id: str
+    found: ArticleAnnotations
+    tags_in_use: list[str]
+
+
+@dataclass
+class AnnotationSaved(Message):
+    article_id: str
+    annotation: Annotation | None
+    """The saved annotation (None after a delete)."""
+    deleted: Annotation | None = None
+
+
+@dataclass
+class AnnotationSaveFailed(Message):
+    error: str
+    retry: PendingAnnotation | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnnotation:
+    """What the user typed, kept until it is on disk."""
+
+    article: Article
+    start: int
+    end: int
+    entered: AnnotationInput
+    annotation_id: str | None = None
+    """Set when editing an existing annotation."""
+
+
+def parse_tag_colors(colors: dict[str, str]) -> tuple[dict[str, Style], list[str]]:
+    """Config tag colours as styles (background), and a message for each that does not parse."""
+    styles, problems = {}, []
+    for tag, color in colors.items():
+        try:
+            styles[tag] = Style(bgcolor=color)
+        except ColorParseError:
+            problems.append(f"ui.tag_colors.{tag}: not a colour: {color!r}")
+    return styles, problems
+
+
+class AnnotationActions(Screen):
+    """Annotation bindings, workers and handlers, mixed into the main screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("A", "annotations_view", "All annotations", id="annotations.view"),
+    ]
+
+    library: Library
+    annotated_article: Article | None = None
+    last_deleted: Annotation | None = None
+    pending: PendingAnnotation | None = None
+    """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+    _goto_annotation: str | None = None
+    _tags_in_use: tuple[str, ...] = ()
+    _annotation_stamp: tuple[tuple[str, str], ...] = ()
+
+    def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
+        """Apply the configured tag colours and start watching for others' changes."""
+        reader.tag_styles, problems = parse_tag_colors(tag_colors)
+        for problem in problems:
+            self.notify(problem, severity="warning")
+        self.set_interval(REFRESH_SECONDS, self._refresh_annotations)
+
+    # -- loading ------------------------------------------------------------------------
+    def load_annotations(self, article: Article) -> None:
+        """Show ``article``'s annotations (called when the reader opens it)."""
+        self.annotated_article = article
+        self._load_annotations(article)
+
+    @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
+    def _load_annotations(self, article: Article) -> None:
+        found = self.library.annotations.for_article(article)
+        tags = sorted({t for a in self.library.annotations.all()[0] for t in a.tags}, key=str.casefold)
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnnotationsLoaded(article.id, found, tags))
+
+    def _refresh_annotations(self) -> None:
+        if self.annotated_article is not None and self.app.screen is self:
+            self._load_annotations(self.annotated_article)
+
+    @on(AnnotationsLoaded)
+    def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
+        if self.annotated_article is None or message.article_id != self.annotated_article.id:
+            return
+        self._tags_in_use = tuple(message.tags_in_use)
+        stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
+        if stamp == self._annotation_stamp and not self._goto_annotation:
+            return  # nothing changed since the last look: keep the highlights (and their cache)
+        self._annotation_stamp = stamp
+        reader = self.query_one(AnnotatingReader)
+        reader.set_annotations(message.found.placed)
+        self.query_one(AnnotationList).show_annotations(message.found)
+        if self._goto_annotation is not None:
+            reader.goto_annotation(self._goto_annotation)
+            self._goto_annotation = None
+
+    # -- adding and editing ---------------------------------------------------------------
+    @on(AnnotatingReader.AnnotateRequested)
+    def _annotate_requested(self, message: AnnotatingReader.AnnotateRequested) -> None:
+        article = message.reader.article
+        if article is None:
+            return
+        quote = article.text[message.start:message.end]
+        self._ask(PendingAnnotation(article, message.start, message.end, AnnotationInput([], "")),
+                  quote, focus_note=message.focus == "note")
+
+    def _ask(self, pending: PendingAnnotation, quote: str, focus_note: bool = False, error: str = "") -> None:
+        self.pending = pending
+        title = "Edit annotation" if pending.annotation_id else "Annotate"
+        if error:
+            title += f" (not saved: {error})"
+        dialog = AnnotateDialog(quote, list(self._tags_in_use), tuple(pending.entered.tags), pending.entered.note,
+                                focus_note=focus_note, title=title)
+
+        def answered(entered: AnnotationInput | None) -> None:
+            if entered is None:
+                self.pending = None
+                return
+            self.pending = PendingAnnotation(pending.article, pending.start, pending.end, entered,
+                                             pending.annotation_id)
+            self._save(self.pending)
+
+        self.app.push_screen(dialog, answered)
+
+    @work(thread=True, group="annotation-save", exit_on_error=False)
+    def _save(self, pending: PendingAnnotation) -> None:
+        try:
+            saved = self.save_pending(pending)
+        except NewsdeskError as exc:
+            self.post_message(AnnotationSaveFailed(str(exc), pending))
+            return
+        self.post_message(AnnotationSaved(pending.article.id, saved))
+
+    def save_pending(self, pending: PendingAnnotation) -> Annotation:
+        """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
+        store = self.library.annotations
+        if pending.annotation_id is None:
+            return store.add(pending.article, pending.start, pending.end, pending.entered.tags,
+                             pending.entered.note)
+        return store.edit(pending.article, pending.annotation_id, tags=pending.entered.tags,
+                          note=pending.entered.note)
+
+    @on(AnnotationSaved)
+    def _annotation_saved(self, message: AnnotationSaved) -> None:
+        self.pending = None
+        if message.deleted is not None:
+            self.last_deleted = message.deleted
+            self.notify("Annotation deleted; u in the Annotations tab undoes it.", timeout=4)
+        reader = self.query_one(AnnotatingReader)
+        reader.set_selection(None)
+        if self.annotated_article is not None:
+            self._annotation_stamp = ()
+            self._load_annotations(self.annotated_article)
+        self._sync_index()
+
+    @on(AnnotationSaveFailed)
+    def _annotation_save_failed(self, message: AnnotationSaveFailed) -> None:
+        self.notify(message.error, severity="error", timeout=8, markup=False)
+        if message.retry is not None:
+            pending = message.retry
+            quote = pending.article.text[pending.start:pending.end]
+            self._ask(pending, quote, error=message.error)
+
+    @work(thread=True, exclusive=True, group="annotation-index", exit_on_error=False)
+    def _sync_index(self) -> None:
+        # If an update holds the index it reads the annotation files itself: nothing is lost.
+        with contextlib.suppress(NewsdeskError):
+            self.library.sync_annotations(wait=0)
+
+    # -- the Annotations tab ----------------------------------------------------------------
+    def _find(self, annotation_id: str) -> tuple[Annotation, bool] | None:
+        found = self.query_one(AnnotationList).shown
+        for placed in found.placed + found.orphans:
+            if placed.annotation.id == annotation_id:
+                return placed.annotation, placed.own
+        return None
+
+    @on(AnnotationList.Picked)
+    def _picked(self, message: AnnotationList.Picked) -> None:
+        reader = self.query_one(AnnotatingReader)
+        article = reader.article
+        found = self._find(message.annotation_id)
+        if article is None or found is None:
+            return
+        annotation, own = found
+        if message.action == "goto":
+            if not reader.goto_annotation(annotation.id):
+                self.notify("This annotation is an orphan: its passage is no longer in the text.", timeout=4)
+            return
+        if not own:
+            self.notify(f"This annotation is {annotation.author}'s; only they can change it.", timeout=4)
+            return
+        if message.action == "edit":
+            pending = PendingAnnotation(article, annotation.target.start, annotation.target.end,
+                                        AnnotationInput(list(annotation.tags), annotation.note), annotation.id)
+            self._ask(pending, annotation.target.exact, focus_note=True)
+        elif message.action == "delete":
+            self._delete(article.id, annotation.id)
+
+    @work(thread=True, group="annotation-save", exit_on_error=False)
+    def _delete(self, article_id: str, annotation_id: str) -> None:
+        try:
+            deleted = self.library.annotations.delete(article_id, annotation_id)
+        except NewsdeskError as exc:
+            self.post_message(AnnotationSaveFailed(str(exc), None))
+            return
+        self.post_message(AnnotationSaved(article_id, None, deleted))
+
+    @on(AnnotationList.UndoRequested)
+    def _undo(self) -> None:
+        if self.last_deleted is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self._restore(self.last_deleted)
+        self.last_deleted = None
+
+    @work(thread=True, group="annotation-save", exit_on_error=False)
+    def _restore(self, annotation: Annotation) -> None:
+        try:
+            self.library.annotations.restore(annotation)
+        except NewsdeskError as exc:
+            self.post_message(AnnotationSaveFailed(str(exc), None))
+            return
+        self.post_message(AnnotationSaved(annotation.article_id, annotation))
+
+    # -- the corpus-wide view -----------------------------------------------------------------
+    def action_annotations_view(self) -> None:
+        def picked(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                article_id, annotation_id = choice
+                self._goto_annotation = annotation_id
+                self.open_article(article_id)
+
+        self.app.push_screen(AnnotationsScreen(self.library), picked)
+
+    def open_article(self, article_id: str) -> None:
+        """Open an article in the reader (implemented by the main screen)."""
+        raise NotImplementedError
