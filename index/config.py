@@ -133,6 +133,8 @@ class UIConfig:
     """Binding id -> keys (comma-separated), replacing that binding's default keys."""
     entity_colors: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ENTITY_COLORS))
     """Colour per entity type (PERSON, ORG, PLACE); empty means the theme's colour."""
+    tag_colors: dict[str, str] = field(default_factory=dict)
+    """Background colour of annotated passages per tag; other tags use the theme's colour."""
     reader_width: int = 88
     """Widest line of article text, in columns."""
     side_panel_width: int = 32
