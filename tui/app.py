@@ -7,9 +7,10 @@ import sqlite3
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -26,11 +27,21 @@ from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
+def binding_ids() -> set[str]:
+    """Every binding id the keymap may name."""
+    classes = (NewsdeskApp, MainScreen, EntityActions, SearchBox, ArticleList, ReaderView, EntityList, FacetList,
+               SidePanel)
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+
+
 class NewsdeskApp(App[None]):
     """Search, list and read one corpus."""
 
     CSS_PATH = "newsdesk.tcss"
     TITLE = "newsdesk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "command_palette", "Command palette", show=False, priority=True, id="app.palette"),
+    ]
 
     def __init__(self, library: Library, config: Config, state: UIStateStore, *,
                  index_on_start: bool = True, watch: bool = True) -> None:
@@ -58,6 +69,9 @@ class NewsdeskApp(App[None]):
     def on_mount(self) -> None:
         if self._unknown_theme:
             self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
+        unknown = sorted(set(self.config.ui.keymap) - binding_ids())
+        if unknown:
+            self.notify(f"ui.keymap: unknown binding id {', '.join(unknown)} (? lists the ids)", severity="warning")
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:
@@ -82,7 +96,7 @@ class NewsdeskApp(App[None]):
         main = self.main
         return [
             ("Everywhere", [(b, main) for b in MainScreen.BINDINGS]
-             + [(Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"), self)]),
+             + [(b, self) for b in NewsdeskApp.BINDINGS if isinstance(b, Binding)]),
             ("Search box", [(b, main.search_box) for b in SearchBox.BINDINGS]),
             ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
             ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),

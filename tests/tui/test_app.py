@@ -297,3 +297,16 @@ async def test_search_box_is_an_input(demo_app: NewsdeskApp) -> None:
         await pilot.press("slash", *"q?/[]")  # keys that are bindings elsewhere are typed here
         assert demo_app.main.search_box.value == "q?/[]"
         assert demo_app.is_running
+
+
+async def test_unknown_keymap_ids_and_themes_are_reported(demo_state: Path) -> None:
+    config = Config()
+    config.ui.keymap = {"reader.nxt_hit": "x"}
+    config.ui.theme = "no-such-theme"
+    app = make_app(demo_corpus(), config, demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("reader.nxt_hit" in m for m in messages)
+        assert any("no-such-theme" in m for m in messages)
+    close_library(app.library)

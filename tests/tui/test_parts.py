@@ -37,6 +37,7 @@ def test_reflow_joins_hard_wrapped_lines_but_keeps_paragraphs_and_lists() -> Non
     joined = reflow(text)
     assert len(joined) == len(text)
     assert joined == "one two\n\nthree\n- item\n- item"
+    assert reflow("to:\nrefrain from this;\nhand over the\nlists;") == "to:\nrefrain from this;\nhand over the lists;"
 
 
 def test_cleaning_removes_controls_and_keeps_offsets() -> None:

@@ -52,15 +52,17 @@ def reflow(text: str) -> str:
     """Join the lines of each paragraph (a newline becomes a space); same length, so offsets hold.
 
     Many sources hard-wrap their text at ~70 columns; re-wrapping it at the
-    reader's width needs one line per paragraph. Blank lines and lines that
-    start a list item keep their line break.
+    reader's width needs one line per paragraph. Blank lines, lines that start
+    a list item and lines after one ending in ":" or ";" (list items whose
+    markers the cleaner removed) keep their line break.
     """
     if "\n" not in text:
         return text
     lines = text.split("\n")
     out = [lines[0]]
     for previous, line in pairwise(lines):
-        joins = previous.strip() and line.strip() and not _LIST_ITEM.match(line)
+        ends = previous.rstrip()[-1:]
+        joins = ends and ends not in ":;" and line.strip() and not _LIST_ITEM.match(line)
         out.append(" " if joins else "\n")
         out.append(line)
     return "".join(out)
