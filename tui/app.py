@@ -69,6 +69,7 @@ class NewsdeskApp(App[None]):
     def on_mount(self) -> None:
         if self._unknown_theme:
             self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
         unknown = sorted(set(self.config.ui.keymap) - binding_ids())
         if unknown:
             self.notify(f"ui.keymap: unknown binding id {', '.join(unknown)} (? lists the ids)", severity="warning")

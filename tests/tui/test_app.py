@@ -256,6 +256,7 @@ async def test_state_is_restored_next_time(demo_state: Path) -> None:
         assert again.main.search_box.value == "Geneva"
         assert again.main.reader.article.id == opened
         assert again.main.reader.scroll_y == scroll
+        assert again.main.reader.hit_count > 0  # the restored query's matches are highlighted
         assert again.theme == "nord"
     close_library(again.library)
 
@@ -310,3 +311,14 @@ async def test_unknown_keymap_ids_and_themes_are_reported(demo_state: Path) -> N
         assert any("reader.nxt_hit" in m for m in messages)
         assert any("no-such-theme" in m for m in messages)
     close_library(app.library)
+
+
+async def test_a_click_opens_an_article(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = demo_app.main
+        await pilot.click(ArticleList, offset=(5, 2))  # the second item (two lines each)
+        await settle(pilot)
+        assert main.reader.article is not None
+        assert main.reader.article.id == main.article_list.row(1).id
+        assert demo_app.focused is main.reader

@@ -75,6 +75,7 @@ class MainScreen(IndexingActions):
         self._first_hit_on_open = True
         self._article_count = 0
         self._hit_note = ""
+        self._reopen: CorpusState | None = None
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,9 +117,10 @@ class MainScreen(IndexingActions):
         elif not status.in_sync:
             self._index_note = "index out of date"
         self._update_status()
-        if restore.article:
-            self._first_hit_on_open = False
-            self.open_article(restore.article, scroll=restore.scroll, focus=False)
+        if restore.article and restore.query:
+            self._reopen = restore  # once the query's results (and terms to highlight) are in
+        elif restore.article:
+            self._reopen_article(restore)
         self.article_list.focus()
         if self.index_on_start:
             # Let the first screen draw before the update's walk over the corpus competes for the GIL.
@@ -150,6 +152,12 @@ class MainScreen(IndexingActions):
             if node.id in ("left", "reader", "side"):
                 return node.id
         return None
+
+    def _reopen_article(self, restore: CorpusState) -> None:
+        self._reopen = None
+        self._first_hit_on_open = False
+        if restore.article:
+            self.open_article(restore.article, scroll=restore.scroll, focus=False)
 
     def current_state(self) -> CorpusState:
         """What to restore next time."""
@@ -234,6 +242,8 @@ class MainScreen(IndexingActions):
         opened = self.reader.article
         self._open_index = self.article_list.index_of(opened.id) if opened else None
         self._show_total(results.total, results.total_exact, results.suggestion)
+        if self._reopen is not None:
+            self._reopen_article(self._reopen)
 
     def _show_total(self, total: int, exact: bool, suggestion: str | None) -> None:
         about = "" if exact else "about "
@@ -255,6 +265,8 @@ class MainScreen(IndexingActions):
         if message.seq == self._search_seq:
             self.shown_search_seq = message.seq
             self._set_query_error(message.error)
+            if self._reopen is not None:
+                self._reopen_article(self._reopen)
 
     @on(FacetList.Chosen)
     def _facet_chosen(self, message: FacetList.Chosen) -> None:
