@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
@@ -142,6 +143,17 @@ def close_library(library: Library) -> None:
         library.close()
 
 
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the terminal's.
+
+    Indexing spawns reader and writer processes; the first spawn starts the
+    tracker and hands it ``sys.stderr.fileno()``. Inside the app Textual has
+    replaced ``sys.stderr`` with an object whose ``fileno()`` is -1, and the
+    spawn fails with "bad value(s) in fds_to_keep".
+    """
+    resource_tracker.ensure_running()
+
+
 def make_app(corpus: Path | None = None, config: Config | None = None, state_dir: Path | None = None, *,
              state_file: Path | None = None, index_on_start: bool = True, watch: bool = True) -> NewsdeskApp:
     """The reader on ``corpus`` (else the config's corpus, else the bundled demo corpus).
@@ -153,6 +165,7 @@ def make_app(corpus: Path | None = None, config: Config | None = None, state_dir
     if corpus is not None:
         config = with_overrides(config, corpus=corpus)
     library = Library.open(state_dir=state_dir, config=config)
+    start_resource_tracker()
     return NewsdeskApp(library, config, UIStateStore(state_file), index_on_start=index_on_start, watch=watch)
 
 

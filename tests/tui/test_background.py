@@ -101,3 +101,17 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
         assert "[bold]Not bold[/bold] [TODO]" in strips[0].text
         assert "[link=https://x]src[/link]" in strips[1].text
     close_library(app.library)
+
+
+async def test_indexing_with_worker_processes_inside_the_app(tmp_path: Path) -> None:
+    """Enough files for the reader pool: spawning must work although Textual replaced sys.stderr."""
+    corpus = tmp_path / "many"
+    for number in range(80):
+        write(corpus, f"a/{number:03}.txt", f"Report {number}\n\nTalks in Geneva, round {number}.\n")
+    app = make_app(corpus, Config(), tmp_path / "state", watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: not app.main._indexing, timeout=120)
+        await settle(pilot)
+        assert "failed" not in status(app)
+        assert app.main.article_list.total == 80
+    close_library(app.library)
