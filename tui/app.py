@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
@@ -16,12 +19,16 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from index import Config, Library, load_config
+from index import Config, Library, NewsdeskError, load_config
 from index.config import with_overrides
+from tui.dialogs.annotate import AnnotateDialog
+from tui.screens.annotating import AnnotationActions
 from tui.screens.entities import EntityActions
 from tui.screens.help import HelpScreen, KeyHelp
 from tui.screens.main import MainScreen
 from tui.state import CorpusState, UIStateStore
+from tui.widgets.annotating_reader import AnnotatingReader
+from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
 from tui.widgets.search_box import SearchBox
@@ -68,6 +75,9 @@ class NewsdeskApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            # The SSH connection dropped (or the terminal closed): save, restore, leave.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         if self._unknown_theme:
             self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
@@ -92,6 +102,24 @@ class NewsdeskApp(App[None]):
         self.save_state()
         self.exit()
 
+    def hang_up(self) -> None:
+        """SIGHUP: save the annotation being typed, if any, and the UI state, then exit cleanly.
+
+        The save runs here, synchronously (a few ms): there is no user left to
+        wait for, and a worker might not finish before the process ends.
+        """
+        main = self.main
+        main.stopping = True
+        dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
+        pending = main.pending
+        if pending is not None:
+            entered = dialog.current_input() if dialog is not None else pending.entered
+            if entered.tags or entered.note.strip():
+                with contextlib.suppress(NewsdeskError):  # nobody to tell; the file is untouched on failure
+                    main.save_pending(replace(pending, entered=entered))
+        self.save_state()
+        self.exit(return_code=129)
+
     # -- help and command palette ---------------------------------------------------------
     def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode]]]]:
         """Every binding, by pane, with the node its action runs on."""
@@ -102,6 +130,9 @@ class NewsdeskApp(App[None]):
             ("Search box", [(b, main.search_box) for b in SearchBox.BINDINGS]),
             ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
             ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),
+            ("Selecting and annotating", [(b, main.reader) for b in AnnotatingReader.BINDINGS]),
+            ("Annotations", [(b, main) for b in AnnotationActions.BINDINGS]),
+            ("Notes panel", [(b, main.query_one(AnnotationList)) for b in AnnotationList.BINDINGS]),
             ("Entities", [(b, main) for b in EntityActions.BINDINGS]),
             ("Entities panel", [(b, main.query_one(EntityList)) for b in EntityList.BINDINGS]),
             ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),

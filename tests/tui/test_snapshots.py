@@ -72,3 +72,14 @@ def test_help_screen(snap_compare, app_factory, size) -> None:  # type: ignore[n
 def test_side_panel_toggled_on_at_80_columns(snap_compare, app_factory) -> None:  # type: ignore[no-untyped-def]
     keys = ("slash", *"Geneva", "enter", "enter", "p")
     assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=_typing(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_annotating_a_sentence(snap_compare, app_factory, size) -> None:  # type: ignore[no-untyped-def]
+    keys = ("enter", "v", "s", "t", *"evidence")
+    assert snap_compare(app_factory(), terminal_size=size, run_before=_typing(*keys))
+
+
+def test_annotated_passage_in_the_reader(snap_compare, app_factory) -> None:  # type: ignore[no-untyped-def]
+    keys = ("enter", "v", "s", "t", *"evidence", "enter", "j")
+    assert snap_compare(app_factory(), terminal_size=(120, 40), run_before=_typing(*keys))

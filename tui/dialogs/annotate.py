@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -92,6 +93,15 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
     @on(Input.Submitted, "#annotate-tags")
     def _tags_entered(self) -> None:
         self.action_save()
+
+    def current_input(self) -> AnnotationInput:
+        """What is typed now (bad tags dropped): for saving on a hang-up, without asking."""
+        tags = []
+        for tag in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
+            with contextlib.suppress(AnnotationError):
+                if tag.strip():
+                    tags.append(check_tag(tag))
+        return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
     def action_save(self) -> None:
         try:

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from index import Config, Library
+from tui.screens.annotating import AnnotationActions
 from tui.screens.indexing import IndexingActions
 from tui.screens.jobs import (
     ArticleFailed,
@@ -24,6 +25,7 @@ from tui.screens.jobs import (
     hits_to_rows,
 )
 from tui.state import CorpusState
+from tui.widgets.annotating_reader import AnnotatingReader
 from tui.widgets.article_list import ArticleList, Row
 from tui.widgets.layout import clean_line
 from tui.widgets.reader import ReaderView
@@ -38,7 +40,7 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(IndexingActions):
+class MainScreen(AnnotationActions, IndexingActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,7 +51,7 @@ class MainScreen(IndexingActions):
         Binding("left_square_bracket", "neighbour(-1)", "Prev article", show=False, id="app.prev_article"),
         Binding("right_square_bracket", "neighbour(1)", "Next article", show=False, id="app.next_article"),
         Binding("p", "toggle_panel", "Panel", id="app.toggle_panel"),
-        Binding("t", "app.change_theme", "Theme", show=False, id="app.theme"),
+        Binding("T", "app.change_theme", "Theme", show=False, id="app.theme"),
         Binding("question_mark", "app.help", "Help", id="app.help"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
@@ -86,7 +88,7 @@ class MainScreen(IndexingActions):
                 yield Static(id="query-error")
                 yield Static(id="list-status")
                 yield ArticleList(id="list")
-            yield ReaderView(id="reader", max_width=self.config.ui.reader_width)
+            yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
             yield SidePanel(id="side")
         yield Footer()
 
@@ -99,12 +101,13 @@ class MainScreen(IndexingActions):
         return self.query_one(ArticleList)
 
     @property
-    def reader(self) -> ReaderView:
-        return self.query_one(ReaderView)
+    def reader(self) -> AnnotatingReader:
+        return self.query_one(AnnotatingReader)
 
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
         self.setup_entities(self.reader, self.config.ui.entity_colors)
+        self.setup_annotations(self.reader, self.config.ui.tag_colors)
         restore = self.restore
         if restore.query:
             self.search_box.value = restore.query  # the Changed event runs the search
@@ -305,6 +308,7 @@ class MainScreen(IndexingActions):
         if message.mark is not None:
             reader.call_after_refresh(reader.goto_span, *message.mark)
         self.query_one(SidePanel).show_entities(message.mentions)
+        self.load_annotations(message.article)
         self.article_list.open_id = message.article.id
         self.article_list.refresh()
         if self._focus_reader_on_load:

@@ -1,4 +1,4 @@
-"""The side panel: facets of the current search (and, when available, entities), in tabs."""
+"""The side panel: the open article's entities and annotations, the current search's facets, in tabs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from index import EntityMention, FacetValue
+from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.layout import clean_line
 
 FACET_FIELDS = {
@@ -156,18 +157,19 @@ class EntityList(OptionList):
 
 
 class SidePanel(Vertical):
-    """Tabs beside the reader: the open article's entities, and the current search's facets."""
+    """Tabs beside the reader: the open article's entities and annotations, the current search's facets."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h,left", "switch_tab(-1)", "Prev tab", show=False, id="panel.prev_tab"),
         Binding("l,right", "switch_tab(1)", "Next tab", show=False, id="panel.next_tab"),
     ]
-    TABS = ("tab-entities", "tab-facets")
+    TABS = ("tab-entities", "tab-facets", "tab-annotations")
 
     def active_list(self) -> OptionList:
         """The list in the tab that is showing."""
         active = self.query_one(TabbedContent).active
-        return self.query_one(FacetList if active == "tab-facets" else EntityList)
+        kinds = {"tab-facets": FacetList, "tab-annotations": AnnotationList}
+        return self.query_one(kinds.get(active, EntityList))
 
     def action_switch_tab(self, direction: int) -> None:
         tabs = self.query_one(TabbedContent)
@@ -183,6 +185,9 @@ class SidePanel(Vertical):
             with TabPane("Facets", id="tab-facets"):
                 yield FacetList(id="facets")
                 yield Static(Text("⏎ filter · x exclude"), classes="panel-hint")
+            with TabPane("Notes", id="tab-annotations"):
+                yield AnnotationList(id="annotations")
+                yield Static(Text("⏎ go to · e edit · d delete · u undo · A all"), classes="panel-hint")
 
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """Show the open article's entities."""

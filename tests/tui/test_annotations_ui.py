@@ -1,0 +1,124 @@
+"""Annotating in the reader: select, tag, note, edit, delete and undo, the corpus view, failures."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, TabbedContent, TextArea
+
+from index.annotations import AnnotationFileError, AnnotationStore
+from tests.tui.conftest import settle
+from tui.app import NewsdeskApp
+from tui.dialogs.annotate import AnnotateDialog
+from tui.screens.annotations import AnnotationsScreen
+from tui.widgets.annotation_list import AnnotationList
+
+
+async def _open_first_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert app.main.reader.article is not None
+
+
+async def test_select_a_sentence_tag_it_and_find_it(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        main, reader = demo_app.main, demo_app.main.reader
+        await pilot.press("v", "s")
+        start, end = reader.selection
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(demo_app.screen, AnnotateDialog)
+        await pilot.press(*"evidence, lead", "enter")
+        await settle(pilot)
+        article = reader.article
+        (placed,) = demo_app.library.annotations.for_article(article).placed
+        assert placed.annotation.tags == ("evidence", "lead")
+        assert (placed.anchor.start, placed.anchor.end) == (start, end)
+        assert [s.annotation_id for s in reader.annotation_spans] == [placed.annotation.id]
+        assert reader.selection is None
+        notes = main.query_one(AnnotationList)
+        assert notes.shown.placed[0].annotation.id == placed.annotation.id
+        assert demo_app.library.search("tag:evidence").total == 1  # the index caught up in the background
+
+
+async def test_note_edit_delete_and_undo(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        main, reader = demo_app.main, demo_app.main.reader
+        await pilot.press("v", "w", "w", "a")
+        await pilot.pause()
+        assert demo_app.screen.query_one(TextArea).has_focus
+        await pilot.press(*"first line", "enter", *"second line", "ctrl+s")
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert placed.annotation.note == "first line\nsecond line"
+        main.query_one(TabbedContent).active = "tab-annotations"
+        notes = main.query_one(AnnotationList)
+        notes.focus()
+        notes.highlighted = 0
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = demo_app.screen
+        assert isinstance(dialog, AnnotateDialog)
+        dialog.query_one(TextArea).text = "rewritten"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (edited,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert edited.annotation.note == "rewritten" and edited.annotation.id == placed.annotation.id
+        notes.focus()
+        notes.highlighted = 0
+        await pilot.press("d")
+        await settle(pilot)
+        assert demo_app.library.annotations_of(reader.article.id).placed == []
+        await pilot.press("u")
+        await settle(pilot)
+        (back,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert back.annotation == edited.annotation
+
+
+async def test_a_failed_save_keeps_what_was_typed(demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        reader = demo_app.main.reader
+        real_add = AnnotationStore.add
+
+        def disk_full(*args: object, **kwargs: object) -> object:
+            raise AnnotationFileError("alice.yaml: not saved: No space left on device")
+
+        monkeypatch.setattr(AnnotationStore, "add", disk_full)
+        await pilot.press("v", "s", "t")
+        await pilot.pause()
+        await pilot.press(*"keep-me", "enter")
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, AnnotateDialog)  # back, with the error and the input
+        assert "No space left" in dialog.title_text and dialog.query_one(Input).value == "keep-me"
+        monkeypatch.setattr(AnnotationStore, "add", real_add)
+        await pilot.press("enter")
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert placed.annotation.tags == ("keep-me",)
+
+
+async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        library = demo_app.library
+        shelling = library.article("txt/2020-10-28-barda-shelling.txt")
+        bob = AnnotationStore(library.state_dir, user="bob")
+        theirs = bob.add(shelling, 0, 12, ["from-bob"], "seen by bob")
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AnnotationsScreen)
+        await pilot.press(*"tag:from-bob", "enter", "enter")
+        await settle(pilot, rounds=5)
+        reader = demo_app.main.reader
+        assert reader.article.id == shelling.id
+        assert reader._current_annotation == theirs.id
+        notes = demo_app.main.query_one(AnnotationList)
+        assert [p.own for p in notes.shown.placed] == [False]
+        later = bob.add(shelling, 20, 30, ["later"])  # bob keeps working; the reader refreshes by itself
+        demo_app.main._refresh_annotations()
+        await settle(pilot)
+        assert later.id in {s.annotation_id for s in reader.annotation_spans}
