@@ -128,7 +128,9 @@ class ArticleStore:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             try:
-                connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                # check_same_thread=False: each thread still uses only its own connection, but
+                # close() may close them all from whichever thread shuts the library down.
+                connection = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
             except sqlite3.Error as exc:

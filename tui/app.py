@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -164,14 +163,8 @@ class NewsdeskApp(App[None]):
 
 
 def close_library(library: Library) -> None:
-    """Close the library after the app ran.
-
-    The store opens one SQLite connection per thread, and the app's worker
-    threads opened some; SQLite refuses to close those from this thread. They
-    go with the process, so that refusal is not an error here.
-    """
-    with contextlib.suppress(sqlite3.ProgrammingError):
-        library.close()
+    """Close the library after the app ran (including the connections its worker threads opened)."""
+    library.close()
 
 
 def start_resource_tracker() -> None:
