@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,7 @@ class ArticleStore:
                 # check_same_thread=False: each thread still uses only its own connection, but
                 # close() may close them all from whichever thread shuts the library down.
                 connection = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-                connection.execute("PRAGMA journal_mode=WAL")
+                _use_wal(connection)
                 connection.execute("PRAGMA synchronous=NORMAL")
             except sqlite3.Error as exc:
                 raise CorpusError(f"{self.path}: cannot open the article store: {exc}") from None
@@ -272,6 +273,26 @@ class ArticleStore:
             "ORDER BY date IS NULL, date DESC, path, item LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
+
+
+def _use_wal(connection: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Switch to WAL mode (it persists in the file), waiting out other openers.
+
+    Changing the journal mode does not wait on SQLite's busy timeout: when
+    two sessions open a new store at the same moment, one of them gets
+    "database is locked" at once. So retry for a while; once WAL is on,
+    it stays on and later opens only read the mode.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class _Transaction:
