@@ -47,6 +47,8 @@ class Hit:
     title_highlights: list[Span]
     source: str | None
     date: str | None
+    matches: int = 0
+    """How many words of the title and text the query matched (what the list shows as hits)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ class SearchResults:
             "hits": [
                 {"id": h.id, "path": h.path, "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
-                 "source": h.source, "date": h.date}
+                 "source": h.source, "date": h.date, "matches": h.matches}
                 for h in self.hits
             ],
             "facets": {
@@ -172,12 +174,13 @@ class ArticleSearcher:
             article = articles.get(article_id)
             if article is None:  # deleted since the searcher opened
                 continue
-            snippet, spans = make_snippet(article.text, terms, self._config.snippet_chars)
+            in_text = highlight_spans(article.text, terms)
+            in_title = highlight_spans(article.title, terms)
+            snippet, spans = make_snippet(article.text, terms, self._config.snippet_chars, in_text)
             hits.append(Hit(
                 id=article.id, path=article.path, title=article.title, score=score,
-                snippet=snippet, snippet_highlights=spans,
-                title_highlights=highlight_spans(article.title, terms),
-                source=article.source, date=article.date,
+                snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
+                source=article.source, date=article.date, matches=len(in_text) + len(in_title),
             ))
         return SearchResults(
             query=text, total=total, total_exact=not unverified,

@@ -21,13 +21,17 @@ def highlight_spans(text: str, terms: Collection[str]) -> list[Span]:
     return [(start, end) for term, start, end in iter_terms(text) if term in terms]
 
 
-def make_snippet(text: str, terms: Collection[str], width: int) -> tuple[str, list[Span]]:
+def make_snippet(
+    text: str, terms: Collection[str], width: int, spans: list[Span] | None = None
+) -> tuple[str, list[Span]]:
     """A ~``width``-character window of ``text`` around the densest matches.
 
     Returns the snippet (whitespace folded to single spaces, "…" marking cuts)
-    and the highlighted spans as offsets into the snippet.
+    and the highlighted spans as offsets into the snippet. ``spans`` are the
+    matches in ``text`` when the caller has them already.
     """
-    spans = highlight_spans(text, terms)
+    if spans is None:
+        spans = highlight_spans(text, terms)
     if not spans:
         start, end = 0, min(len(text), width)
     else:

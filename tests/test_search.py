@@ -148,3 +148,10 @@ def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch)
         # A phrase combined with other terms stays exact.
         combined = lib.search('"launch pad" AND officials', facets=False)
         assert combined.total == 30 and combined.total_exact
+
+
+def test_each_hit_counts_its_matches(library: Library) -> None:
+    hits = {hit.path: hit.matches for hit in library.search("mercenary OR Stepanakert").hits}
+    # shelling.txt: "Stepanakert" in the title and in the text, "mercenary" once.
+    assert hits["reports/shelling.txt"] == 3
+    assert hits["reports/ceasefire.txt"] == 1  # "Mercenaries"

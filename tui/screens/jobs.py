@@ -209,6 +209,7 @@ class LibraryJobs(Screen):
 def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
     """Search hits as article-list rows."""
     return [
-        Row(h.id, h.title, h.source, h.date, h.snippet, tuple(h.snippet_highlights), tuple(h.title_highlights))
+        Row(h.id, h.title, h.source, h.date, h.snippet, tuple(h.snippet_highlights), tuple(h.title_highlights),
+            h.matches)
         for h in hits
     ]

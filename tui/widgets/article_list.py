@@ -41,6 +41,8 @@ class Row:
     snippet: str | None = None
     snippet_spans: Sequence[tuple[int, int]] = ()
     title_spans: Sequence[tuple[int, int]] = ()
+    matches: int | None = None
+    """Query matches in the article (search hits only)."""
 
 
 RowFetcher = Callable[[int, int], list[Row]]
@@ -286,7 +288,8 @@ class ArticleList(ScrollView, can_focus=True):
         title = clean_line(row.title) or "(untitled)"
         title_spans = _spans(row.title_spans, match) if title == row.title else []
         lines = [_truncated(title, width, title_spans, title_style)]
-        meta = " · ".join(clean_line(x) for x in (row.source, row.date) if x)
+        hits = f"{row.matches} match{'es' if row.matches != 1 else ''}" if row.matches else None
+        meta = " · ".join(clean_line(x) for x in (row.source, row.date, hits) if x)
         lines.append(_truncated(meta, width, [], meta_style))
         if self._state.item_height > 2:
             snippet = clean_line(row.snippet)
