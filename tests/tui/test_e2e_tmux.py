@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,9 +52,10 @@ class Terminal:
             time.sleep(0.2)
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    """``newsdesk`` on the demo corpus in a detached 100x30 tmux session."""
+@contextmanager
+def newsdesk_in_tmux(tmp_path: Path, *args: str, size: tuple[int, int] = (100, 30)) -> Iterator[Terminal]:
+    """``newsdesk ARGS`` in a detached tmux session with private XDG folders; prints
+    ``newsdesk-exited-<code>`` when it ends."""
     if not NEWSDESK.exists():
         pytest.skip(f"{NEWSDESK} not installed (pip install -e .)")
     name = f"newsdesk-test-{uuid.uuid4().hex[:8]}"
@@ -63,13 +66,20 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         "TERM": "xterm-256color",
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = f"{NEWSDESK} --state-dir {tmp_path / 'index'}; echo newsdesk-exited; sleep 5"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", *env_args, command],
-                   check=True, cwd=tmp_path, env={**os.environ, **env})
+    command = f"{shlex.join([str(NEWSDESK), *args])}; echo newsdesk-exited-$?; sleep 5"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), *env_args,
+                    command], check=True, cwd=tmp_path, env={**os.environ, **env})
     try:
         yield Terminal(name)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """``newsdesk`` on the demo corpus in a detached 100x30 tmux session."""
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index")) as term:
+        yield term
 
 
 def test_search_and_open_in_a_real_terminal(terminal: Terminal) -> None:

@@ -13,8 +13,6 @@ import contextlib
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.color import ColorParseError
-from rich.style import Style
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -24,6 +22,7 @@ from textual.worker import get_current_worker
 from index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from tui.screens.annotations import AnnotationsScreen
+from tui.screens.entities import parse_colors
 from tui.widgets.annotating_reader import AnnotatingReader
 from tui.widgets.annotation_list import AnnotationList
 
@@ -64,17 +63,6 @@ class PendingAnnotation:
     """Set when editing an existing annotation."""
 
 
-def parse_tag_colors(colors: dict[str, str]) -> tuple[dict[str, Style], list[str]]:
-    """Config tag colours as styles (background), and a message for each that does not parse."""
-    styles, problems = {}, []
-    for tag, color in colors.items():
-        try:
-            styles[tag] = Style(bgcolor=color)
-        except ColorParseError:
-            problems.append(f"ui.tag_colors.{tag}: not a colour: {color!r}")
-    return styles, problems
-
-
 class AnnotationActions(Screen):
     """Annotation bindings, workers and handlers, mixed into the main screen."""
 
@@ -93,7 +81,7 @@ class AnnotationActions(Screen):
 
     def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
         """Apply the configured tag colours and start watching for others' changes."""
-        reader.tag_styles, problems = parse_tag_colors(tag_colors)
+        reader.tag_styles, problems = parse_colors(tag_colors, "tag_colors", background=True)
         for problem in problems:
             self.notify(problem, severity="warning")
         self.set_interval(REFRESH_SECONDS, self._refresh_annotations)

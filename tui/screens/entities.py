@@ -17,16 +17,18 @@ from tui.widgets.side_panel import EntityList
 TYPE_NAMES = {"PERSON": "people", "ORG": "organisations", "PLACE": "places"}
 
 
-def parse_entity_colors(colors: dict[str, str]) -> tuple[dict[str, Style], list[str]]:
-    """Config colours as styles, and a message for each that does not parse."""
+def parse_colors(
+    colors: dict[str, str], setting: str, *, background: bool = False
+) -> tuple[dict[str, Style], list[str]]:
+    """Config colours (``ui.<setting>``) as text or background styles, and a message for each that does not parse."""
     styles, problems = {}, []
-    for entity_type, color in colors.items():
+    for name, color in colors.items():
         if not color:
             continue
         try:
-            styles[entity_type] = Style(color=color)
+            styles[name] = Style(bgcolor=color) if background else Style(color=color)
         except ColorParseError:
-            problems.append(f"ui.entity_colors.{entity_type}: not a colour: {color!r}")
+            problems.append(f"ui.{setting}.{name}: not a colour: {color!r}")
     return styles, problems
 
 
@@ -45,7 +47,7 @@ class EntityActions(LibraryJobs):
     def setup_entities(self, reader: ReaderView, colors: dict[str, str]) -> None:
         """Apply the configured entity colours; warn about bad ones."""
         self.entity_types_shown = set(ENTITY_TYPES)
-        reader.entity_colors, problems = parse_entity_colors(colors)
+        reader.entity_colors, problems = parse_colors(colors, "entity_colors")
         for problem in problems:
             self.notify(problem, severity="warning")
 
