@@ -77,6 +77,7 @@ class RuleExtractor:
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
+        self._span_memo: dict[tuple[str, bool], tuple[tuple[int, int, EntityType | None, str | None], ...]] = {}
 
     # -- public ---------------------------------------------------------------
     def extract_article(self, title: str, text: str) -> tuple[list[EntityMention], list[EntityMention]]:
@@ -117,8 +118,28 @@ class RuleExtractor:
             if claimed and any(s < end and start < e for s, e in claimed):
                 self._outside_claimed(text, start, end, claimed, lower_words, found)
             else:
-                self._cut(text, start, end, lower_words, found)
+                self._cut_memoised(text, word, start, end, lower_words, found)
         return self._resolve(text, found, lower_words)
+
+    def _cut_memoised(
+        self, text: str, span: str, start: int, end: int, lower: set[str], found: list[_Candidate]
+    ) -> None:
+        """:meth:`_cut`, remembered per span text: "Foreign Minister Sergei Lavrov" recurs across a corpus.
+
+        Only the span's first word depends on its context (a common word
+        starting a sentence is dropped), so that is part of the key.
+        """
+        first = span.split(None, 1)[0]
+        key = (span, first.lower() in lower and _sentence_initial(text, start))
+        cut = self._span_memo.get(key)
+        if cut is None:
+            pieces: list[_Candidate] = []
+            self._cut(text, start, end, lower, pieces)
+            cut = tuple((c.start - start, c.end - start, c.type, c.canonical) for c in pieces)
+            if len(self._span_memo) > _MAX_WORD_FACTS:
+                self._span_memo.clear()
+            self._span_memo[key] = cut
+        found.extend(_Candidate(start + s, start + e, kind, canonical) for s, e, kind, canonical in cut)
 
     # -- cutting runs of capitalised words into names --------------------------
     def _watchlist_mentions(self, text: str, found: list[_Candidate]) -> list[tuple[int, int]]:
