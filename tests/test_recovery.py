@@ -107,3 +107,25 @@ def test_two_sessions_updating_at_once_both_succeed(tmp_path: Path) -> None:
     for session in sessions:
         session.join(timeout=60)
     assert results == [("ok", 200), ("ok", 200)]
+
+
+def test_workers_stay_off_the_terminal_when_asked(tmp_path: Path) -> None:
+    """The reader app sets NEWSDESK_QUIET_WORKERS: a worker's stray output must not reach its screen."""
+    from index.orphans import QUIET_WORKERS_ENV, exit_with_parent
+
+    for quiet, expected in ((True, b""), (False, b"stray warning\n")):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(write_fd, 2)
+            if quiet:
+                os.environ[QUIET_WORKERS_ENV] = "1"
+            else:
+                os.environ.pop(QUIET_WORKERS_ENV, None)
+            exit_with_parent(os.getppid())
+            os.write(2, b"stray warning\n")
+            os._exit(0)
+        os.close(write_fd)
+        os.waitpid(pid, 0)
+        with os.fdopen(read_fd, "rb") as pipe:
+            assert pipe.read() == expected

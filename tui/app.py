@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Iterable
 from dataclasses import replace
@@ -20,6 +21,7 @@ from textual.screen import Screen
 
 from index import Config, Library, NewsdeskError, load_config
 from index.config import with_overrides
+from index.orphans import QUIET_WORKERS_ENV
 from tui.dialogs.annotate import AnnotateDialog
 from tui.screens.annotating import AnnotationActions
 from tui.screens.entities import EntityActions
@@ -185,6 +187,7 @@ def make_app(corpus: Path | None = None, config: Config | None = None, state_dir
     Raises :class:`index.NewsdeskError` (one-line message) when the corpus or
     config cannot be used. Close the library after the run with :func:`close_library`.
     """
+    os.environ[QUIET_WORKERS_ENV] = "1"  # index workers must not write into the app's screen
     config = config if config is not None else load_config()
     if corpus is not None:
         config = with_overrides(config, corpus=corpus)
