@@ -163,3 +163,22 @@ def test_two_accounts_updating_at_once_both_succeed(accounts: dict[str, tuple[in
             os._exit(as_user(accounts[user], update))
         pids.append(pid)
     assert [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids] == [0, 0]
+
+
+def test_an_unreadable_file_is_one_warning_for_an_account_that_cannot_read_it(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    corpus, state = shared / "corpus", shared / "state"
+    secret = corpus / "secret.txt"
+    secret.write_text("Hidden\n\nNobody in the group may read this.\n")
+    secret.chmod(0o600)  # root's own file: the accounts cannot read it
+
+    def update() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            stats = library.update()
+            assert [w for w in stats.warnings if "secret.txt" in w] == [
+                "secret.txt: skipped: cannot read: Permission denied"
+            ]
+            assert library.count() == 3
+
+    assert as_user(accounts["ndalice"], update) == 0
