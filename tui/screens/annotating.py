@@ -34,7 +34,8 @@ REFRESH_SECONDS = 2.0
 class AnnotationsLoaded(Message):
     article_id: str
     found: ArticleAnnotations
-    tags_in_use: list[str]
+    tags_in_use: list[str] | None
+    """None when not looked up this time."""
 
 
 @dataclass
@@ -93,21 +94,24 @@ class AnnotationActions(Screen):
         self._load_annotations(article)
 
     @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
-    def _load_annotations(self, article: Article) -> None:
+    def _load_annotations(self, article: Article, with_tags: bool = True) -> None:
         found = self.library.annotations.for_article(article)
-        tags = sorted({t for a in self.library.annotations.all()[0] for t in a.tags}, key=str.casefold)
+        tags = None
+        if with_tags:  # every file in the corpus: on opening an article, not on each refresh
+            tags = sorted({t for a in self.library.annotations.all()[0] for t in a.tags}, key=str.casefold)
         if not get_current_worker().is_cancelled:
             self.post_message(AnnotationsLoaded(article.id, found, tags))
 
     def _refresh_annotations(self) -> None:
         if self.annotated_article is not None and self.app.screen is self:
-            self._load_annotations(self.annotated_article)
+            self._load_annotations(self.annotated_article, with_tags=False)
 
     @on(AnnotationsLoaded)
     def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
         if self.annotated_article is None or message.article_id != self.annotated_article.id:
             return
-        self._tags_in_use = tuple(message.tags_in_use)
+        if message.tags_in_use is not None:
+            self._tags_in_use = tuple(message.tags_in_use)
         stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
         if stamp == self._annotation_stamp and not self._goto_annotation:
             return  # nothing changed since the last look: keep the highlights (and their cache)
