@@ -258,3 +258,8 @@ def test_hand_written_layouts_are_read_and_kept_on_rewrite(store: AnnotationStor
     added = other_session.add(article(), 10, 15, ["later"])
     assert [a.id for a in store.files.read(folder / "alice.yaml")] == ["hand-1", added.id]
     assert "reviewer: carol" in (folder / "alice.yaml").read_text()  # unknown keys survive a rewrite
+
+
+def test_cli_annotations_without_an_action_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "annotations")
+    assert code == 2 and out == "" and err.startswith("newsdesk: error: give an action") and err.count("\n") == 1

@@ -43,8 +43,6 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
 def run(args: argparse.Namespace, library: Library) -> int:
     """Carry out one ``annotations`` action."""
-    if args.action is None:
-        raise UsageError("give an action: add, list, export or import")
     if args.action == "add":
         if not args.tag and not args.note:
             raise UsageError("give at least one --tag or a --note")

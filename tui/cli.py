@@ -238,6 +238,8 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(args: argparse.Namespace) -> int:
+    if args.action is None:
+        raise UsageError("give an action: add, list, export or import (see `newsdesk annotations --help`)")
     with _open(args) as library:
         _ensure_indexed(library)
         return annotations_cli.run(args, library)
