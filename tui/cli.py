@@ -73,6 +73,7 @@ def build_parser() -> _Parser:
 
     serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (no authentication: see README)")
     serve_cmd.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
+    serve_cmd.add_argument("--corpus", type=Path, metavar="DIR", dest="corpus_option", help="same as DIR")
     serve_cmd.add_argument("--config", type=Path, metavar="FILE")
     serve_cmd.add_argument("--state-dir", type=Path, metavar="DIR")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
@@ -248,7 +249,7 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from tui.serve import serve  # aiohttp loads only for serving
 
-    return serve(args.corpus, args.config, args.state_dir, args.host, args.port)
+    return serve(args.corpus or args.corpus_option, args.config, args.state_dir, args.host, args.port)
 
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
