@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+MULTI_VALUE_SEPARATOR = "\x1f"
+"""Joins the values of a multi-valued field (tags, entities) in one column or cell."""
+
 
 def article_id(relpath: str, item: int) -> str:
     """A stable id from the file's path in the corpus and the item's index in it.

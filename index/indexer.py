@@ -30,7 +30,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, _run_subwriter
 
 from index.annotations import AnnotationStore, AnnotationSummary
-from index.article import Article
+from index.article import MULTI_VALUE_SEPARATOR, Article
 from index.config import Config
 from index.entities import INDEX_FIELDS
 from index.entities.stage import EntityStage, extractor_spec
@@ -38,7 +38,7 @@ from index.errors import CorpusError
 from index.ingest.discover import discover
 from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from index.orphans import exit_with_parent
-from index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, MULTI_VALUE_SEPARATOR, build_schema
+from index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from index.store import ArticleStore, FileState
 
 ProgressCallback = Callable[[str, int, int], None]

@@ -169,7 +169,6 @@ FACET_COLUMNS = {
     "org": "f_org",
     "place": "f_place",
 }
-MULTI_VALUE_SEPARATOR = "\x1f"
 
 
 INDEX_SCHEMA_VERSION = "2"

@@ -21,13 +21,14 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
+from index.article import MULTI_VALUE_SEPARATOR
 from index.columns import column_values
 from index.config import SearchConfig
 from index.docsets import DocSets
 from index.errors import CorpusError, QueryError
 from index.query import DEFAULT_FIELDS, make_parser, parse_query
 from index.ranking import Ranker
-from index.schema import FACET_COLUMNS, MULTI_VALUE_SEPARATOR, iter_terms, term_for
+from index.schema import FACET_COLUMNS, iter_terms, term_for
 from index.snippets import Span, highlight_spans, make_snippet
 from index.store import ArticleStore
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.article import Article
+from index.entities.model import INDEX_FIELDS
 from index.errors import CorpusError
 
 SCHEMA_VERSION = "1"
@@ -250,7 +251,6 @@ class ArticleStore:
     def entity_fields(self, ids: list[str]) -> dict[str, dict[str, list[tuple[str, str]]]]:
         """For each article id: index field (person, org, place) -> [(canonical, aliases)]."""
         fields: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        names = {"PERSON": "person", "ORG": "org", "PLACE": "place"}
         for offset in range(0, len(ids), 900):  # SQLite's limit on parameters
             chunk = ids[offset:offset + 900]
             rows = self.db.execute(
@@ -259,7 +259,7 @@ class ArticleStore:
                 chunk,
             )
             for article_id, kind, canonical, aliases in rows:
-                fields.setdefault(article_id, {}).setdefault(names[kind], []).append((canonical, aliases))
+                fields.setdefault(article_id, {}).setdefault(INDEX_FIELDS[kind], []).append((canonical, aliases))
         return fields
 
     def count(self) -> int:

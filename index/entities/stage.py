@@ -19,14 +19,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.article import Article
+from index.article import MULTI_VALUE_SEPARATOR, Article
 from index.config import Config
 from index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
 from index.orphans import exit_with_parent
 from index.store import ArticleStore
 
 META_ENTITY_KEY = "entity_extractor"
-MULTI_VALUE_SEPARATOR = "\x1f"
 _WINDOW = 2000
 _POOL_THRESHOLD = 200
 _SPACES = re.compile(r"\s+")
@@ -140,11 +139,12 @@ class EntityStage:
         done = 0
         try:
             for window in self._pending_windows():
-                misses = [(title, text) for _, title, text, chash in window if self._cached(chash) is None]
+                cached = {chash: self._cached(chash) for _, _, _, chash in window}
+                misses = [(title, text) for _, title, text, chash in window if cached[chash] is None]
                 if len(misses) >= _POOL_THRESHOLD and self.workers > 1 and can_spawn and self._pool is None:
                     self._pool = self._start_pool()
                 fresh = self._extract(misses)
-                self._save(window, misses, fresh)
+                self._save(window, misses, fresh, cached)
                 done += len(window)
                 if progress:
                     progress("entities", done, pending)
@@ -223,15 +223,16 @@ class EntityStage:
         self._cache_rows, self._entity_rows, self._state_rows = [], [], []
 
     def _save(
-        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[Prepared]
+        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[Prepared],
+        cached: dict[str, tuple[str, str] | None],
     ) -> None:
         computed = dict(zip(misses, fresh, strict=True))
         for article_id, title, text, chash in window:
             prepared = computed.get((title, text))
             if prepared is None:
-                cached = self._cached(chash)
-                assert cached is not None
-                prepared = cached, summarize(decode(title, cached[1]), decode(text, cached[0]))
+                columns = cached[chash]
+                assert columns is not None
+                prepared = columns, summarize(decode(title, columns[1]), decode(text, columns[0]))
             self._queue(article_id, chash, prepared, cache=(title, text) in computed)
         with self.store.transaction() as tx:
             self.flush(tx)
