@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index import locations
 from index.annotations import Annotation, AnnotationStore, ArticleAnnotations
+from index.annotations.anchor import occurrences
 from index.annotations.export import ArticleInfo, export, parse_export
 from index.article import Article
 from index.config import Config
@@ -198,10 +199,7 @@ class Library:
         article = self.article(ref)
         if not quote.strip():
             raise UsageError("--quote must not be empty")
-        positions, found = [], article.text.find(quote)
-        while found >= 0:
-            positions.append(found)
-            found = article.text.find(quote, found + 1)
+        positions = occurrences(article.text, quote)
         if not positions:
             raise UsageError(f"{ref}: the quote does not occur in the article's text")
         if not 1 <= occurrence <= len(positions):

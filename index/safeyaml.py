@@ -30,27 +30,35 @@ def _line_of(mark: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def load_yaml(text: str, max_bytes: int = MAX_YAML_BYTES) -> Any:
-    """Parse ``text`` as YAML with the safe loader, after refusing abuse."""
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str, max_bytes: int = MAX_YAML_BYTES, max_depth: int = MAX_DEPTH, fast: bool = False) -> Any:
+    """Parse ``text`` as YAML with the safe loader, after refusing abuse.
+
+    ``fast`` uses libyaml's safe loader where PyYAML has it (annotation files,
+    read on every save); its error wording can differ from the Python one.
+    """
     if len(text) > max_bytes:
         raise YamlError(f"file is larger than {max_bytes // 1024} KB")
+    loader = _FAST_LOADER if fast else yaml.SafeLoader
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError(
                     "aliases (*name) are not allowed", _line_of(event.start_mark)
                 )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > max_depth:
                     raise YamlError(
-                        f"nested deeper than {MAX_DEPTH} levels",
+                        f"nested deeper than {max_depth} levels",
                         _line_of(event.start_mark),
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # a safe loader (C or Python), never the full one
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(problem, _line_of(exc.problem_mark)) from None

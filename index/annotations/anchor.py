@@ -54,7 +54,8 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return score / parts if parts else 100.0
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start of ``quote`` in ``text``, overlapping ones included."""
     found, position = [], text.find(quote)
     while position >= 0:
         found.append(position)
@@ -92,13 +93,13 @@ def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
         return Anchor(target.start, target.end, "unchanged")
     if text[target.start:target.end] == quote:
         return Anchor(target.start, target.end, "in place")
-    occurrences = _occurrences(text, quote)
-    if occurrences:
+    found = occurrences(text, quote)
+    if found:
         def distance(start: int) -> tuple[int, float]:
             context = _context_score(text, start, start + len(quote), target.prefix, target.suffix)
             return abs(start - target.start), -context
 
-        best = min(occurrences, key=distance)
+        best = min(found, key=distance)
         return Anchor(best, best + len(quote), "moved")
     alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_MIN_SCORE)
     if alignment is None:

@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 
 from index.annotations.model import Annotation, AnnotationError
 from index.atomic import write_atomic
+from index.safeyaml import YamlError, load_yaml
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -53,7 +54,6 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_representer)
-_Loader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
 
 
 def dump_item(annotation: Annotation) -> str:
@@ -64,27 +64,12 @@ def dump_item(annotation: Annotation) -> str:
 
 
 def _load(path: Path, text: str, first_line: int = 0) -> object:
-    """Safe-load YAML text (a whole file or one item of it), refusing aliases; errors name file and line."""
-    depth = 0
+    """Safe-load YAML text (a whole file or one item of it); errors name file and line."""
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                line = first_line + event.start_mark.line + 1
-                raise AnnotationFileError(f"{path}:{line}: aliases (*name) are not allowed")
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line = first_line + event.start_mark.line + 1
-                    raise AnnotationFileError(f"{path}:{line}: nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-        return yaml.load(text, Loader=_Loader)  # a safe loader (C or Python), never the full one
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f":{first_line + mark.line + 1}" if mark is not None else ""
-        raise AnnotationFileError(f"{path}{line}: {exc.problem or exc.context or 'invalid YAML'}") from None
-    except yaml.YAMLError as exc:
-        raise AnnotationFileError(f"{path}: {str(exc).splitlines()[0]}") from None
+        return load_yaml(text, max_bytes=MAX_FILE_BYTES, max_depth=MAX_DEPTH, fast=True)
+    except YamlError as exc:
+        line = f":{first_line + exc.line}" if exc.line else ""
+        raise AnnotationFileError(f"{path}{line}: {exc.reason}") from None
 
 
 def _annotation(path: Path, item: object, number: int) -> Annotation:
