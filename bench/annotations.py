@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.annotations import AnnotationStore
-from index.article import Article
+from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.article import Article
 
 TEXT = "Ceasefire talks resumed in Geneva on Friday. Diplomats described the talks as a launch pad. " * 300
 

@@ -28,7 +28,7 @@ def _peak_rss_mb() -> dict[str, float]:
 
 
 def run_newsdesk(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
-    from index import Library
+    from newsdesk.index import Library
 
     state = workdir / "newsdesk-state"
     started = time.perf_counter()

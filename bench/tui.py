@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
+from newsdesk.index import Config, Library
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from textual import events
 
 from bench.corpus import Generator
-from index import Config, Library
-from tui.app import NewsdeskApp, close_library, make_app
 
 KEY_INTERVAL = 0.150
 NAMES = ["Vladimir Putin", "Sergei Lavrov", "Nikol Pashinyan", "Ilham Aliyev", "Emmanuel Macron"]

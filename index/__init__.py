@@ -4,17 +4,17 @@ The public API is what this module exports; the reader app and the CLI use
 nothing else.
 """
 
-from index.annotations import (
+from newsdesk.index.annotations import (
     Annotation,
     AnnotationError,
     AnnotationFileError,
     ArticleAnnotations,
     PlacedAnnotation,
 )
-from index.article import Article
-from index.config import Config, load_config
-from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
-from index.errors import (
+from newsdesk.index.article import Article
+from newsdesk.index.config import Config, load_config
+from newsdesk.index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
+from newsdesk.index.errors import (
     ArticleNotFound,
     ConfigError,
     CorpusError,
@@ -23,9 +23,9 @@ from index.errors import (
     QueryError,
     UsageError,
 )
-from index.indexer import UpdateStats
-from index.library import ArticleSummary, Library, LibraryStatus
-from index.search import FacetValue, Hit, SearchResults
+from newsdesk.index.indexer import UpdateStats
+from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
+from newsdesk.index.search import FacetValue, Hit, SearchResults
 
 __all__ = [
     "Annotation",

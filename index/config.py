@@ -2,7 +2,7 @@
 
 The top-level ``config.yaml`` in the repository documents every key with its
 default; the dataclasses below are the single source of those defaults. A wrong
-key or type is a :class:`~index.errors.ConfigError` naming the key path, so a
+key or type is a :class:`~newsdesk.index.errors.ConfigError` naming the key path, so a
 typo never silently falls back to a default.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from index import locations
-from index.errors import ConfigError
-from index.safeyaml import YamlError, load_yaml
+from newsdesk.index import locations
+from newsdesk.index.errors import ConfigError
+from newsdesk.index.safeyaml import YamlError, load_yaml
 
 CONFIG_ENV_VAR = "NEWSDESK_CONFIG"
 

@@ -25,21 +25,20 @@ from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
+from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
+from newsdesk.index.config import Config
+from newsdesk.index.entities import INDEX_FIELDS
+from newsdesk.index.entities.stage import EntityStage, extractor_spec
+from newsdesk.index.errors import CorpusError
+from newsdesk.index.ingest.discover import discover
+from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
+from newsdesk.index.orphans import exit_with_parent
+from newsdesk.index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
+from newsdesk.index.store import ArticleStore, FileState
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, _run_subwriter
-
-from index.annotations import AnnotationStore, AnnotationSummary
-from index.article import MULTI_VALUE_SEPARATOR, Article
-from index.config import Config
-from index.entities import INDEX_FIELDS
-from index.entities.stage import EntityStage, extractor_spec
-from index.errors import CorpusError
-from index.ingest.discover import discover
-from index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
-from index.orphans import exit_with_parent
-from index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
-from index.store import ArticleStore, FileState
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``: phase "reading", "entities", "indexing" or "writing"

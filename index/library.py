@@ -7,21 +7,28 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import locations
-from index.annotations import Annotation, AnnotationStore, ArticleAnnotations
-from index.annotations.anchor import occurrences
-from index.annotations.export import ArticleInfo, export, parse_export
-from index.article import Article
-from index.config import Config
-from index.entities import EntityContext, EntityCount, EntityMention, WatchEntry, add_to_stoplist, add_to_watchlist
-from index.entities.queries import article_mentions, entity_contexts, top_entities
-from index.entities.stage import extractor_spec, list_paths
-from index.errors import ArticleNotFound, CorpusError, UsageError
-from index.indexer import Indexer, ProgressCallback, UpdateStats
-from index.ingest.clean import UNSAFE_CHARS
-from index.ingest.discover import corpus_root
-from index.search import ArticleSearcher, SearchResults
-from index.store import ArticleStore
+from newsdesk.index import locations
+from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
+from newsdesk.index.annotations.anchor import occurrences
+from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
+from newsdesk.index.article import Article
+from newsdesk.index.config import Config
+from newsdesk.index.entities import (
+    EntityContext,
+    EntityCount,
+    EntityMention,
+    WatchEntry,
+    add_to_stoplist,
+    add_to_watchlist,
+)
+from newsdesk.index.entities.queries import article_mentions, entity_contexts, top_entities
+from newsdesk.index.entities.stage import extractor_spec, list_paths
+from newsdesk.index.errors import ArticleNotFound, CorpusError, UsageError
+from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
+from newsdesk.index.ingest.clean import UNSAFE_CHARS
+from newsdesk.index.ingest.discover import corpus_root
+from newsdesk.index.search import ArticleSearcher, SearchResults
+from newsdesk.index.store import ArticleStore
 
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 _ITEM_SUFFIX = re.compile(r"^(.*)#(\d+)$")

@@ -25,7 +25,7 @@ def user_data_dir() -> Path:
 
 def demo_corpus() -> Path:
     """The bundled demo corpus, shipped as package data."""
-    return Path(str(resources.files("index") / "demo_corpus"))
+    return Path(str(resources.files(__package__) / "demo_corpus"))
 
 
 def _writable_dir(path: Path) -> bool:

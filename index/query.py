@@ -10,10 +10,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from newsdesk.index.errors import QueryError
 from whoosh import qparser, query
 from whoosh.fields import Schema
-
-from index.errors import QueryError
 
 DEFAULT_FIELDS = ("title", "body")
 FIELD_ALIASES = {"tags": ["tag"], "author": ["by"], "org": ["organisation", "organization"]}

@@ -19,13 +19,12 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
+import newsdesk.index.blockreads
+import newsdesk.index.writerpool  # noqa: F401  (swaps in the faster posting pool for every writer)
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.lang.porter import stem as porter_stem
-
-import index.blockreads
-import index.writerpool  # noqa: F401  (swaps in the faster posting pool for every writer)
 
 # Words, keeping inner dots and apostrophes ("U.S.", "1.5", "don't", "Moscow's").
 TOKEN_PATTERN = re.compile(r"\w+(?:[.'’]\w+)*")

@@ -17,20 +17,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsdesk.index.article import MULTI_VALUE_SEPARATOR
+from newsdesk.index.columns import column_values
+from newsdesk.index.config import SearchConfig
+from newsdesk.index.docsets import DocSets
+from newsdesk.index.errors import CorpusError, QueryError
+from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
+from newsdesk.index.ranking import Ranker
+from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
+from newsdesk.index.snippets import Span, highlight_spans, make_snippet
+from newsdesk.index.store import ArticleStore
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
-
-from index.article import MULTI_VALUE_SEPARATOR
-from index.columns import column_values
-from index.config import SearchConfig
-from index.docsets import DocSets
-from index.errors import CorpusError, QueryError
-from index.query import DEFAULT_FIELDS, make_parser, parse_query
-from index.ranking import Ranker
-from index.schema import FACET_COLUMNS, iter_terms, term_for
-from index.snippets import Span, highlight_spans, make_snippet
-from index.store import ArticleStore
 
 _PLAIN_WORD = re.compile(r'(?<![\w:*~"])([^\W\d_][\w\']*)(?![\w:*~"])')
 
@@ -199,7 +198,7 @@ class ArticleSearcher:
         self, searcher: Searcher, parsed: wq.Query, matched: set[int],
         phrase_counts: dict[int, int], count: int,
     ) -> list[tuple[str, float]]:
-        """(id, score) of the best ``count`` matches (see :mod:`index.ranking`)."""
+        """(id, score) of the best ``count`` matches (see :mod:`newsdesk.index.ranking`)."""
         if not matched:
             return []
         if self._ranker is None or self._ranker.docsets is not self._docsets_cache:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from index.schema import iter_terms
+from newsdesk.index.schema import iter_terms
 
 Span = tuple[int, int]
 

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.article import Article
-from index.entities.model import INDEX_FIELDS
-from index.errors import CorpusError
+from newsdesk.index.article import Article
+from newsdesk.index.entities.model import INDEX_FIELDS
+from newsdesk.index.errors import CorpusError
 
 SCHEMA_VERSION = "1"
 

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from index import Config, Library
+from newsdesk.index import Config, Library
 
 
 @pytest.fixture(autouse=True)

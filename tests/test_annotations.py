@@ -11,14 +11,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsdesk.index import Config, Library
+from newsdesk.index.annotations import AnnotationError, AnnotationFileError, AnnotationStore
+from newsdesk.index.annotations.anchor import anchor
+from newsdesk.index.annotations.model import Annotation, Target
+from newsdesk.index.article import Article
+from newsdesk.tui.cli import main
 
-from index import Config, Library
-from index.annotations import AnnotationError, AnnotationFileError, AnnotationStore
-from index.annotations.anchor import anchor
-from index.annotations.model import Annotation, Target
-from index.article import Article
 from tests.conftest import write
-from tui.cli import main
 
 TEXT = (
     "Ceasefire talks resumed in Geneva on Friday. Diplomats described the talks as a launch pad "

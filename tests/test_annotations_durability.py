@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import yaml
-
-from index.annotations import AnnotationStore
-from index.article import Article
+from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.article import Article
 
 TEXT = "Ceasefire talks resumed in Geneva on Friday. " * 40
 ARTICLE = Article(id="0123456789abcdef", path="a.txt", item=0, title="Talks", text=TEXT, content_hash="h")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from index.config import DEFAULT_BOILERPLATE
-from index.ingest.clean import Cleaner, first_sentence, normalise_date, sanitize
-from index.ingest.model import RawArticle
+from newsdesk.index.config import DEFAULT_BOILERPLATE
+from newsdesk.index.ingest.clean import Cleaner, first_sentence, normalise_date, sanitize
+from newsdesk.index.ingest.model import RawArticle
 
 CLEANER = Cleaner.from_patterns(DEFAULT_BOILERPLATE, 150, "en")
 

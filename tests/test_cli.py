@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
+from newsdesk.tui.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -90,7 +89,7 @@ def test_bad_config_exits_2(capsys: pytest.CaptureFixture[str], corpus: Path, tm
 
 def test_console_script_runs(corpus: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "search", "Stepanakert", "--corpus", str(corpus), "--json"],
+        [sys.executable, "-m", "newsdesk", "search", "Stepanakert", "--corpus", str(corpus), "--json"],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from newsdesk.index import Library
+from newsdesk.index.columns import column_values, read_all
+from newsdesk.index.schema import FACET_COLUMNS
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
-
-from index import Library
-from index.columns import column_values, read_all
-from index.schema import FACET_COLUMNS
 
 
 def test_bulk_reads_match_whoosh(library: Library) -> None:

@@ -6,9 +6,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-
-from index.config import Config, load_config
-from index.errors import ConfigError
+from newsdesk.index.config import Config, load_config
+from newsdesk.index.errors import ConfigError
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from index import Library
-from index.locations import demo_corpus
+from newsdesk.index import Library
+from newsdesk.index.locations import demo_corpus
 
 
 @pytest.fixture(scope="module")

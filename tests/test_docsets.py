@@ -7,10 +7,9 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from index import Library
-from index.docsets import DocSets
-from index.query import parse_query
+from newsdesk.index import Library
+from newsdesk.index.docsets import DocSets
+from newsdesk.index.query import parse_query
 
 from .conftest import write
 

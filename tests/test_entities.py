@@ -7,13 +7,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newsdesk.index import Library
+from newsdesk.index.entities import (
+    EntityLists,
+    WatchEntry,
+    add_to_stoplist,
+    add_to_watchlist,
+    load_lists,
+    make_extractor,
+)
+from newsdesk.index.entities.rules import RuleExtractor
+from newsdesk.index.errors import ConfigError, UsageError
+from newsdesk.index.locations import demo_corpus
 
 from bench.entities.score import load_gold, score
-from index import Library
-from index.entities import EntityLists, WatchEntry, add_to_stoplist, add_to_watchlist, load_lists, make_extractor
-from index.entities.rules import RuleExtractor
-from index.errors import ConfigError, UsageError
-from index.locations import demo_corpus
 
 GOLD = Path(__file__).parent / "fixtures" / "entities" / "demo_gold.yaml"
 
@@ -241,7 +248,7 @@ def test_spacy_backend_reports_a_missing_install_in_one_line() -> None:
 
 
 def test_gazetteer_cache_is_rebuilt_when_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from index.entities import gazetteer
+    from newsdesk.index.entities import gazetteer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     cache = gazetteer._cache_file()
@@ -278,7 +285,7 @@ class _FakeNlp:
 
 
 def test_spacy_backend_maps_labels_trims_names_and_obeys_the_lists() -> None:
-    from index.entities.spacy_backend import SpacyExtractor
+    from newsdesk.index.entities.spacy_backend import SpacyExtractor
 
     nlp = _FakeNlp([
         ("the Kremlin", "ORG"), ("Moscow's", "GPE"), ("Armenian", "NORP"), ("Lachin corridor", "LOC"),

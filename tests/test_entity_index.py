@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from newsdesk.index import Config, Library
+from newsdesk.index.entities import stage
+from newsdesk.tui.cli import main
 
-from index import Config, Library
-from index.entities import stage
 from tests.conftest import write
-from tui.cli import main
 
 WIRE = """
     Talks resume in Geneva

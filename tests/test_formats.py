@@ -8,19 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index.config import IngestConfig
-from index.errors import IngestError
-from index.ingest.discover import FileEntry
-from index.ingest.formats import (
+from newsdesk.index.config import IngestConfig
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.discover import FileEntry
+from newsdesk.index.ingest.formats import (
     INVALID_UTF8_WARNING,
     SUPPORTED_EXTENSIONS,
     ParseOptions,
     decode_text,
     parse_file,
 )
-from index.ingest.model import RawArticle
-from index.ingest.reader import ReaderSettings, read_entry
+from newsdesk.index.ingest.model import RawArticle
+from newsdesk.index.ingest.reader import ReaderSettings, read_entry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SETTINGS = ReaderSettings.from_config(IngestConfig())
@@ -172,7 +171,7 @@ def test_unknown_extension_is_an_ingest_error() -> None:
     ],
 )
 def test_date_from_the_file_path(relpath: str, expected: str | None) -> None:
-    from index.ingest.reader import date_in_path
+    from newsdesk.index.ingest.reader import date_in_path
 
     assert date_in_path(relpath) == expected
 
@@ -398,7 +397,7 @@ def test_feed_in_a_declared_legacy_encoding() -> None:
     ],
 )
 def test_looks_like_feed(text: str, is_feed: bool) -> None:
-    from index.ingest.formats.feed import looks_like_feed
+    from newsdesk.index.ingest.formats.feed import looks_like_feed
 
     assert looks_like_feed(text) is is_feed
 
@@ -466,7 +465,7 @@ def test_html_in_a_declared_legacy_encoding() -> None:
 
 
 def test_html_fallback_drops_page_chrome() -> None:
-    from index.ingest.formats.html import fragment_text
+    from newsdesk.index.ingest.formats.html import fragment_text
 
     markup = "<header>Site name</header><div>Notice one.<br>Notice two.</div><footer>Contact us</footer>"
     assert fragment_text(markup) == "Notice one.\n\nNotice two."
@@ -475,7 +474,7 @@ def test_html_fallback_drops_page_chrome() -> None:
 def test_only_html_pulls_in_trafilatura_and_nothing_pulls_in_textual() -> None:
     code = (
         "import sys; from pathlib import Path; "
-        "from index.ingest.formats import ParseOptions, parse_file; "
+        "from newsdesk.index.ingest.formats import ParseOptions, parse_file; "
         "[parse_file(Path(n), d, ParseOptions()) for n, d in "
         "(('a.txt', b'x'), ('a.md', b'x'), ('a.jsonl', b'{\"text\": \"x\"}'), "
         "('a.rss', b\"<rss><channel><item><description>x</description></item></channel></rss>\"))]; "

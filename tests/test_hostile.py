@@ -8,15 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index import Config, Library
-from index.annotations import AnnotationFileError, AnnotationStore
-from index.article import Article
-from index.config import load_config
-from index.entities import load_lists
-from index.errors import ConfigError, IngestError
-from index.ingest.formats import ParseOptions, parse_file
-from tui.cli import main
+from newsdesk.index import Config, Library
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
+from newsdesk.index.article import Article
+from newsdesk.index.config import load_config
+from newsdesk.index.entities import load_lists
+from newsdesk.index.errors import ConfigError, IngestError
+from newsdesk.index.ingest.formats import ParseOptions, parse_file
+from newsdesk.tui.cli import main
 
 ESC, CSI, OSC = "\x1b", "\x9b", "\x9d"
 HOSTILE_TEXT = (
@@ -153,9 +152,9 @@ def test_a_failing_disk_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: 
         raise OSError(errno.ENOSPC if failing != "fsync" else errno.EIO, os.strerror(errno.ENOSPC))
 
     if failing == "write":
-        monkeypatch.setattr("index.atomic.os.fdopen", fail)
+        monkeypatch.setattr("newsdesk.index.atomic.os.fdopen", fail)
     else:
-        monkeypatch.setattr(f"index.atomic.os.{failing}", fail)
+        monkeypatch.setattr(f"newsdesk.index.atomic.os.{failing}", fail)
     with pytest.raises(AnnotationFileError, match="not saved"):
         store.add(article, 5, 9, ["lost?"])
     monkeypatch.undo()
@@ -185,7 +184,7 @@ def test_library_survives_a_deleted_index(corpus: Path, tmp_path: Path) -> None:
 def test_files_that_vanish_or_change_while_indexing(corpus: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Between the folder scan and the read, one file is deleted and one rewritten."""
-    import index.indexer as indexer
+    import newsdesk.index.indexer as indexer
 
     real_discover = indexer.discover
 

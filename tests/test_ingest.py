@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from index import ArticleNotFound, Config, Library, UsageError
-from index.config import IngestConfig
+from newsdesk.index import ArticleNotFound, Config, Library, UsageError
+from newsdesk.index.config import IngestConfig
 
 from .conftest import write
 
@@ -61,8 +60,8 @@ def test_rebuild_starts_over(library: Library) -> None:
 
 
 def test_index_rebuilds_itself_when_out_of_sync(library: Library) -> None:
-    from index.indexer import META_SYNCED
-    from index.store import ArticleStore
+    from newsdesk.index.indexer import META_SYNCED
+    from newsdesk.index.store import ArticleStore
 
     with library.store.transaction() as db:
         ArticleStore.set_meta(db, META_SYNCED, "0")  # as if an update died half-way
@@ -150,7 +149,7 @@ def test_state_dir_defaults_inside_the_corpus(corpus: Path) -> None:
 
 
 def test_read_only_corpus_falls_back_to_the_data_dir(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from index import locations
+    from newsdesk.index import locations
 
     # Root can write anywhere, so read-only is simulated where the check is made.
     monkeypatch.setattr(locations, "_writable_dir", lambda path: False)
@@ -177,7 +176,7 @@ def test_a_second_updater_waits_and_then_gives_a_clear_error(library: Library, t
     import subprocess
     import sys
 
-    from index import CorpusError
+    from newsdesk.index import CorpusError
 
     holder = subprocess.Popen(
         [sys.executable, "-c",
@@ -207,7 +206,7 @@ def test_updates_from_a_script_on_stdin(tmp_path: Path) -> None:
     # Spawned workers re-import the main script, which a script on stdin lacks:
     # the update must go in-process instead of breaking (or hanging a writer).
     script = (
-        "from pathlib import Path\nfrom index import Library\n"
+        "from pathlib import Path\nfrom newsdesk.index import Library\n"
         f"lib = Library.open(Path({str(corpus)!r}), state_dir=Path({str(tmp_path / 's')!r}))\n"
         "print(lib.update().added, lib.search('harbours').total)\n"
     )

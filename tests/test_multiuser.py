@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from index import AnnotationError, Config, Library
+from newsdesk.index import AnnotationError, Config, Library
 
 GROUP, USERS = "ndshared", ("ndalice", "ndbob")
 
@@ -51,7 +50,7 @@ def _warm_up() -> None:
     """Import now, as root, every module the accounts' work needs: they cannot read root's Python."""
     import multiprocessing.synchronize  # noqa: F401  (the reader pool imports it lazily)
 
-    from index.entities.rules import RuleExtractor
+    from newsdesk.index.entities.rules import RuleExtractor
 
     RuleExtractor().extract_article("Talks", "Vladimir Putin met in Geneva.")  # rules and gazetteer, in memory
 

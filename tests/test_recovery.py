@@ -9,7 +9,7 @@ import signal
 import time
 from pathlib import Path
 
-from index import Config, Library
+from newsdesk.index import Config, Library
 
 QUERIES = ["mercenary", '"launch pad"', "geneva OR baku", "talk*", "tag:analysis", 'person:"Vladimir Putin"']
 
@@ -111,7 +111,7 @@ def test_two_sessions_updating_at_once_both_succeed(tmp_path: Path) -> None:
 
 def test_workers_stay_off_the_terminal_when_asked(tmp_path: Path) -> None:
     """The reader app sets NEWSDESK_QUIET_WORKERS: a worker's stray output must not reach its screen."""
-    from index.orphans import QUIET_WORKERS_ENV, exit_with_parent
+    from newsdesk.index.orphans import QUIET_WORKERS_ENV, exit_with_parent
 
     for quiet, expected in ((True, b""), (False, b"stray warning\n")):
         read_fd, write_fd = os.pipe()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from index import Library, QueryError
+from newsdesk.index import Library, QueryError
 
 
 def ids_for(library: Library, query: str) -> set[str]:
@@ -128,7 +127,8 @@ def test_bad_queries_get_one_line_messages(library: Library, query: str, message
 
 
 def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch) -> None:
-    from index import docsets
+    from newsdesk.index import docsets
+
     from tests.conftest import write
 
     corpus = tmp_path / "many"

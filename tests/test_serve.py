@@ -10,8 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tui.serve import _is_loopback
+from newsdesk.tui.serve import _is_loopback
 
 
 def _free_port() -> int:
@@ -23,7 +22,7 @@ def _free_port() -> int:
 def test_serve_answers_on_loopback(corpus: Path, tmp_path: Path) -> None:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "serve", str(corpus), "--port", str(port)],
+        [sys.executable, "-m", "newsdesk", "serve", str(corpus), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1],
     )
     try:
@@ -61,9 +60,9 @@ def test_serving_beyond_loopback_warns_about_authentication(
             pass
 
     monkeypatch.setattr("textual_serve.server.Server", FakeServer)
-    from tui.cli import main
+    from newsdesk.tui.cli import main
 
     assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
     assert "WITHOUT AUTHENTICATION" in capsys.readouterr().err
-    assert started[0][1:] == ("0.0.0.0", 8123) and "tui.cli" in started[0][0]
+    assert started[0][1:] == ("0.0.0.0", 8123) and "newsdesk" in started[0][0]
     assert main(["serve", "--port", "0"]) == 2

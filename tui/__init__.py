@@ -1,4 +1,4 @@
 """newsdesk's user-facing half: the ``newsdesk`` command and (soon) the Textual reader.
 
-Only :mod:`index`'s public API is used from here.
+Only :mod:`newsdesk.index`'s public API is used from here.
 """

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from index import Library, UsageError
-from index.annotations.export import FORMATS, dump_json
-from index.ingest.clean import sanitize
+from newsdesk.index import Library, UsageError
+from newsdesk.index.annotations.export import FORMATS, dump_json
+from newsdesk.index.ingest.clean import sanitize
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:

@@ -13,27 +13,26 @@ from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
+from newsdesk.index import Config, Library, NewsdeskError, load_config
+from newsdesk.index.config import with_overrides
+from newsdesk.index.orphans import QUIET_WORKERS_ENV
+from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.screens.annotating import AnnotationActions
+from newsdesk.tui.screens.entities import EntityActions
+from newsdesk.tui.screens.help import HelpScreen, KeyHelp
+from newsdesk.tui.screens.main import MainScreen
+from newsdesk.tui.state import CorpusState, UIStateStore
+from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
+from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
-
-from index import Config, Library, NewsdeskError, load_config
-from index.config import with_overrides
-from index.orphans import QUIET_WORKERS_ENV
-from tui.dialogs.annotate import AnnotateDialog
-from tui.screens.annotating import AnnotationActions
-from tui.screens.entities import EntityActions
-from tui.screens.help import HelpScreen, KeyHelp
-from tui.screens.main import MainScreen
-from tui.state import CorpusState, UIStateStore
-from tui.widgets.annotating_reader import AnnotatingReader
-from tui.widgets.annotation_list import AnnotationList
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import ReaderView
-from tui.widgets.search_box import SearchBox
-from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
 def binding_ids() -> set[str]:
@@ -184,7 +183,7 @@ def make_app(corpus: Path | None = None, config: Config | None = None, state_dir
              state_file: Path | None = None, index_on_start: bool = True, watch: bool = True) -> NewsdeskApp:
     """The reader on ``corpus`` (else the config's corpus, else the bundled demo corpus).
 
-    Raises :class:`index.NewsdeskError` (one-line message) when the corpus or
+    Raises :class:`newsdesk.index.NewsdeskError` (one-line message) when the corpus or
     config cannot be used. Close the library after the run with :func:`close_library`.
     """
     os.environ[QUIET_WORKERS_ENV] = "1"  # index workers must not write into the app's screen

@@ -1,4 +1,4 @@
-"""The ``newsdesk`` command: a thin layer over :mod:`index`'s public API.
+"""The ``newsdesk`` command: a thin layer over :mod:`newsdesk.index`'s public API.
 
 Every user mistake ends as one line on stderr and exit code 2; runtime
 failures (unreadable corpus, missing index) as one line and exit code 1.
@@ -15,9 +15,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from index import Library, NewsdeskError, SearchResults, UsageError, load_config
-from index.config import with_overrides
-from tui import annotations_cli
+from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, load_config
+from newsdesk.index.config import with_overrides
+from newsdesk.tui import annotations_cli
 
 SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve")
 
@@ -247,14 +247,14 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from tui.serve import serve  # aiohttp loads only for serving
+    from newsdesk.tui.serve import serve  # aiohttp loads only for serving
 
     return serve(args.corpus or args.corpus_option, args.config, args.state_dir, args.host, args.port)
 
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
-    from tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
+    from newsdesk.tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
 
     app = make_app(corpus, load_config(args.config), args.state_dir)
     try:

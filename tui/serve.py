@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from index import UsageError
+from newsdesk.index import UsageError
 
 
 def _is_loopback(host: str) -> bool:
@@ -29,7 +29,7 @@ def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host
     """Serve the reader on ``host:port`` until interrupted."""
     if not 0 < port < 65536:
         raise UsageError(f"--port must be 1-65535, got {port}")
-    command = [sys.executable, "-m", "tui.cli"]
+    command = [sys.executable, "-m", "newsdesk"]
     if corpus is not None:
         command.append(str(corpus.expanduser().resolve()))
     for flag, value in (("--config", config), ("--state-dir", state_dir)):

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-
-from index.atomic import write_atomic
-from index.locations import APP_NAME
+from newsdesk.index.atomic import write_atomic
+from newsdesk.index.locations import APP_NAME
 
 STATE_FILE_NAME = "ui-state.json"
 

@@ -22,11 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from newsdesk.index import Library
+from newsdesk.index.entities import EntityLists
+from newsdesk.index.entities.rules import RuleExtractor
+from newsdesk.index.locations import demo_corpus
+
 from bench.entities.score import format_table, load_gold, score
-from index import Library
-from index.entities import EntityLists
-from index.entities.rules import RuleExtractor
-from index.locations import demo_corpus
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parents[1].parent / "shared" / "seeds"

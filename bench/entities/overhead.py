@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from index import Config, Library
+from newsdesk.index import Config, Library
 
 
 def write_corpus(lee: Path, out: Path, copies: int) -> int:

@@ -1,9 +1,9 @@
 """Annotations: passages of articles with tags and notes, stored as plain YAML per user per article.
 
 :class:`AnnotationStore` is the one entry point: it reads everyone's files,
-writes only the current user's (see :mod:`index.annotations.files` for the
+writes only the current user's (see :mod:`newsdesk.index.annotations.files` for the
 durability rules), and places each annotation in the article's current text
-(:mod:`index.annotations.anchor`), keeping the ones it cannot place as orphans.
+(:mod:`newsdesk.index.annotations.anchor`), keeping the ones it cannot place as orphans.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.annotations.anchor import Anchor, anchor
-from index.annotations.files import AnnotationFileError, AnnotationFiles
-from index.annotations.model import Annotation, AnnotationError, Target, check_tag, current_user, new_id, now
-from index.article import Article
+from newsdesk.index.annotations.anchor import Anchor, anchor
+from newsdesk.index.annotations.files import AnnotationFileError, AnnotationFiles
+from newsdesk.index.annotations.model import Annotation, AnnotationError, Target, check_tag, current_user, new_id, now
+from newsdesk.index.article import Article
 
 
 @dataclass(frozen=True, slots=True)

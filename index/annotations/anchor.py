@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsdesk.index.annotations.model import CONTEXT_CHARS, Annotation
 from rapidfuzz import fuzz
-
-from index.annotations.model import CONTEXT_CHARS, Annotation
 
 AnchorHow = Literal["unchanged", "in place", "moved", "fuzzy", "orphan"]
 FUZZY_MIN_SCORE = 80.0

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-
-from index.annotations.model import Annotation, AnnotationError
-from index.ingest.clean import UNSAFE_CHARS, escape_unsafe_json, sanitize
-from index.safeyaml import YamlError, load_yaml
+from newsdesk.index.annotations.model import Annotation, AnnotationError
+from newsdesk.index.ingest.clean import UNSAFE_CHARS, escape_unsafe_json, sanitize
+from newsdesk.index.safeyaml import YamlError, load_yaml
 
 FORMATS = ("yaml", "json", "csv", "md", "w3c")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

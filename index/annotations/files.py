@@ -21,10 +21,9 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock, Timeout
-
-from index.annotations.model import Annotation, AnnotationError
-from index.atomic import write_atomic
-from index.safeyaml import YamlError, load_yaml
+from newsdesk.index.annotations.model import Annotation, AnnotationError
+from newsdesk.index.atomic import write_atomic
+from newsdesk.index.safeyaml import YamlError, load_yaml
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from index.errors import UsageError
+from newsdesk.index.errors import UsageError
 
 CONTEXT_CHARS = 32
 """Characters of text kept before and after the quote, to find the passage again after an edit."""

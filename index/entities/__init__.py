@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
-from index.entities.lists import EntityLists, WatchEntry, add_to_stoplist, add_to_watchlist, load_lists
-from index.entities.model import (
+from newsdesk.index.entities.lists import EntityLists, WatchEntry, add_to_stoplist, add_to_watchlist, load_lists
+from newsdesk.index.entities.model import (
     ENTITY_TYPES,
     INDEX_FIELDS,
     EntityContext,
@@ -53,10 +53,10 @@ class Extractor(Protocol):
 def make_extractor(backend: str, lists: EntityLists, spacy_model: str = "en_core_web_sm") -> Extractor:
     """The configured backend; ``ConfigError`` when spaCy is asked for but not installed."""
     if backend == "spacy":
-        from index.entities.spacy_backend import SpacyExtractor
+        from newsdesk.index.entities.spacy_backend import SpacyExtractor
 
         return SpacyExtractor(lists, spacy_model)
-    from index.entities.rules import RuleExtractor
+    from newsdesk.index.entities.rules import RuleExtractor
 
     return RuleExtractor(lists)
 

@@ -20,9 +20,8 @@ from importlib import metadata
 from pathlib import Path
 
 import platformdirs
-
-from index.atomic import write_atomic
-from index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
+from newsdesk.index.atomic import write_atomic
+from newsdesk.index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
 
 MAJOR_CITY_POPULATION = 1_000_000
 MINOR_CITY_POPULATION = 15_000

@@ -26,11 +26,10 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock
-
-from index.atomic import write_atomic
-from index.entities.model import ENTITY_TYPES, EntityType
-from index.errors import ConfigError, UsageError
-from index.safeyaml import YamlError, load_yaml
+from newsdesk.index.atomic import write_atomic
+from newsdesk.index.entities.model import ENTITY_TYPES, EntityType
+from newsdesk.index.errors import ConfigError, UsageError
+from newsdesk.index.safeyaml import YamlError, load_yaml
 
 
 @dataclass(frozen=True, slots=True)

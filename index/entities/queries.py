@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from index.article import Article
-from index.entities.model import ENTITY_TYPES, EntityContext, EntityCount, EntityMention
-from index.entities.stage import ExtractorSpec, decode, encode
-from index.errors import UsageError
-from index.store import ArticleStore
+from newsdesk.index.article import Article
+from newsdesk.index.entities.model import ENTITY_TYPES, EntityContext, EntityCount, EntityMention
+from newsdesk.index.entities.stage import ExtractorSpec, decode, encode
+from newsdesk.index.errors import UsageError
+from newsdesk.index.store import ArticleStore
 
 CONTEXT_CHARS = 60
 _WHITESPACE = re.compile(r"\s+")

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.entities.gazetteer import Gazetteer, load_gazetteer
-from index.entities.lexicon import (
+from newsdesk.index.entities.gazetteer import Gazetteer, load_gazetteer
+from newsdesk.index.entities.lexicon import (
     AGENCIES,
     CONNECTORS,
     DATE_WORDS,
@@ -35,8 +35,8 @@ from index.entities.lexicon import (
     ROLE_TITLES,
     SPEECH_VERBS,
 )
-from index.entities.lists import EntityLists
-from index.entities.model import EntityMention, EntityType
+from newsdesk.index.entities.lists import EntityLists
+from newsdesk.index.entities.model import EntityMention, EntityType
 
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
 _WORD = rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*|(?:[A-Z]\.){{2,}})"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.entities.lists import EntityLists
-from index.entities.model import EntityMention, EntityType
-from index.errors import ConfigError
+from newsdesk.index.entities.lists import EntityLists
+from newsdesk.index.entities.model import EntityMention, EntityType
+from newsdesk.index.errors import ConfigError
 
 LABELS: dict[str, EntityType] = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 _STRIP_PREFIXES = ("the ", "The ")

@@ -19,11 +19,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.article import MULTI_VALUE_SEPARATOR, Article
-from index.config import Config
-from index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
-from index.orphans import exit_with_parent
-from index.store import ArticleStore
+from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
+from newsdesk.index.config import Config
+from newsdesk.index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
+from newsdesk.index.orphans import exit_with_parent
+from newsdesk.index.store import ArticleStore
 
 META_ENTITY_KEY = "entity_extractor"
 _WINDOW = 2000

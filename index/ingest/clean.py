@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from index.article import Article, article_id
-from index.ingest.model import RawArticle
+from newsdesk.index.article import Article, article_id
+from newsdesk.index.ingest.model import RawArticle
 
 # ANSI/VT escape sequences (CSI, OSC, and two-byte escapes) are removed whole, not
 # just their ESC byte, so "\x1b[31m" leaves nothing behind.

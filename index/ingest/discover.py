@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.locations import STATE_DIR_NAME
+from newsdesk.index.locations import STATE_DIR_NAME
 
 
 @dataclass(frozen=True, slots=True)

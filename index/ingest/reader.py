@@ -17,14 +17,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.article import Article
-from index.config import IngestConfig
-from index.entities.stage import ExtractorSpec, Prepared, prepare
-from index.errors import IngestError
-from index.ingest.clean import Cleaner
-from index.ingest.discover import FileEntry
-from index.ingest.formats import ParseOptions, parse_file
-from index.orphans import exit_with_parent
+from newsdesk.index.article import Article
+from newsdesk.index.config import IngestConfig
+from newsdesk.index.entities.stage import ExtractorSpec, Prepared, prepare
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.clean import Cleaner
+from newsdesk.index.ingest.discover import FileEntry
+from newsdesk.index.ingest.formats import ParseOptions, parse_file
+from newsdesk.index.orphans import exit_with_parent
 
 # Below this many files a process pool costs more to start than it saves.
 _POOL_THRESHOLD = 64

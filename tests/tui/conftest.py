@@ -9,10 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from index import Config, Library
-from index.locations import demo_corpus
-from tui.app import NewsdeskApp, close_library, make_app
+from newsdesk.index import Config, Library
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 
 
 @pytest.hookimpl(tryfirst=True)

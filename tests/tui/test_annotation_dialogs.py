@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from newsdesk.index import AnnotationError, Config, Library
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import close_library
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput, TagSuggester, parse_tags
+from newsdesk.tui.screens.annotations import AnnotationsScreen
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from index import AnnotationError, Config, Library
-from index.locations import demo_corpus
 from tests.tui.conftest import settle
-from tui.app import close_library
-from tui.dialogs.annotate import AnnotateDialog, AnnotationInput, TagSuggester, parse_tags
-from tui.screens.annotations import AnnotationsScreen
 
 
 class Host(App[None]):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.screens.annotations import AnnotationsScreen
+from newsdesk.tui.widgets.annotation_list import AnnotationList
 from textual.widgets import Input, TabbedContent, TextArea
 
-from index.annotations import AnnotationFileError, AnnotationStore
 from tests.tui.conftest import settle
-from tui.app import NewsdeskApp
-from tui.dialogs.annotate import AnnotateDialog
-from tui.screens.annotations import AnnotationsScreen
-from tui.widgets.annotation_list import AnnotationList
 
 
 async def _open_first_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]

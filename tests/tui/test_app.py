@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsdesk.index import Config
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
+from newsdesk.tui.screens.help import HelpScreen
+from newsdesk.tui.screens.jobs import SearchDone
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from textual.widgets import Input, Static, TabbedContent
 
-from index import Config
-from index.locations import demo_corpus
 from tests.tui.conftest import settle
-from tui.app import NewsdeskApp, close_library, make_app
-from tui.screens.help import HelpScreen
-from tui.screens.jobs import SearchDone
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import ReaderView
-from tui.widgets.side_panel import EntityList, FacetList, SidePanel
 
 
 def status_text(app: NewsdeskApp, selector: str) -> str:

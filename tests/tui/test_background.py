@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 from filelock import FileLock
+from newsdesk.index import Config
+from newsdesk.tui.app import close_library, make_app
 from textual.widgets import Static
 
-from index import Config
 from tests.conftest import write
 from tests.tui.conftest import settle
-from tui.app import close_library, make_app
 
 
 def status(app) -> str:  # type: ignore[no-untyped-def]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.dialogs.mentions import MentionsDialog
+from newsdesk.tui.widgets.side_panel import EntityList
 from textual.widgets import TabbedContent
 
 from tests.tui.conftest import settle
-from tui.app import NewsdeskApp
-from tui.dialogs.mentions import MentionsDialog
-from tui.widgets.side_panel import EntityList
 
 
 async def open_putin_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -6,14 +6,14 @@ import json
 import threading
 from pathlib import Path
 
+from newsdesk.tui.screens.watch import corpus_fingerprint
+from newsdesk.tui.state import CorpusState, UIStateStore
+from newsdesk.tui.widgets.article_list import ArticleList, Row
+from newsdesk.tui.widgets.layout import clean_line, clean_text, reflow, wrap_offsets
+from newsdesk.tui.widgets.side_panel import facet_clause
 from textual.app import App, ComposeResult
 
 from tests.tui.conftest import settle
-from tui.screens.watch import corpus_fingerprint
-from tui.state import CorpusState, UIStateStore
-from tui.widgets.article_list import ArticleList, Row
-from tui.widgets.layout import clean_line, clean_text, reflow, wrap_offsets
-from tui.widgets.side_panel import facet_clause
 
 
 def test_wrap_keeps_offsets_into_the_text() -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-
-from index import Article
-from index.annotations import AnnotationStore
-from tui.widgets.annotating_reader import (
+from newsdesk.index import Article
+from newsdesk.index.annotations import AnnotationStore
+from newsdesk.tui.widgets.annotating_reader import (
     AnnotatingReader,
     next_boundary,
     paragraph_bounds,
     sentence_bounds,
     word_bounds,
 )
+from textual.app import App, ComposeResult
 
 TEXT = (
     "Talks resumed in Geneva on Friday. Diplomats called it a launch pad. Nobody agreed.\n"

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from newsdesk.index import Config
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import NewsdeskApp, make_app
 from textual.pilot import Pilot
 
-from index import Config
-from index.locations import demo_corpus
 from tests.tui.conftest import settle
-from tui.app import NewsdeskApp, make_app
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import AnnotationError
+from newsdesk.index.annotations.model import check_tag
+from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,10 +18,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
-
-from index import AnnotationError
-from index.annotations.model import check_tag
-from tui.widgets.layout import clean_line
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
 QUOTE_CHARS = 240

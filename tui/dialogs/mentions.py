@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from newsdesk.index import EntityContext
+from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,9 +14,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-
-from index import EntityContext
-from tui.widgets.layout import clean_line
 
 LEFT_CHARS = 32
 

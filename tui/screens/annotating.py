@@ -13,18 +13,17 @@ import contextlib
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
+from newsdesk.tui.screens.annotations import AnnotationsScreen
+from newsdesk.tui.screens.entities import parse_colors
+from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
+from newsdesk.tui.widgets.annotation_list import AnnotationList
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
-
-from index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
-from tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from tui.screens.annotations import AnnotationsScreen
-from tui.screens.entities import parse_colors
-from tui.widgets.annotating_reader import AnnotatingReader
-from tui.widgets.annotation_list import AnnotationList
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import Annotation, Library
+from newsdesk.index.annotations.anchor import anchor
+from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,10 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
-
-from index import Annotation, Library
-from index.annotations.anchor import anchor
-from tui.widgets.layout import clean_line
 
 QUOTE_CHARS = 70
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from newsdesk.tui.dialogs.mentions import MentionsDialog
+from newsdesk.tui.screens.jobs import LibraryJobs, MentionsLoaded
+from newsdesk.tui.widgets.reader import ENTITY_TYPES, ReaderView
+from newsdesk.tui.widgets.side_panel import EntityList
 from rich.color import ColorParseError
 from rich.style import Style
 from textual import on
 from textual.binding import Binding, BindingType
-
-from tui.dialogs.mentions import MentionsDialog
-from tui.screens.jobs import LibraryJobs, MentionsLoaded
-from tui.widgets.reader import ENTITY_TYPES, ReaderView
-from tui.widgets.side_panel import EntityList
 
 TYPE_NAMES = {"PERSON": "people", "ORG": "organisations", "PLACE": "places"}
 

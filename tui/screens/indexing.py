@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from newsdesk.index import Config
+from newsdesk.tui.screens.entities import EntityActions
+from newsdesk.tui.screens.jobs import CorpusScanned, IndexDone, IndexProgress
+from newsdesk.tui.widgets.article_list import ArticleList
 from textual import on
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
-
-from index import Config
-from tui.screens.entities import EntityActions
-from tui.screens.jobs import CorpusScanned, IndexDone, IndexProgress
-from tui.widgets.article_list import ArticleList
 
 
 class IndexingActions(EntityActions):

@@ -1,6 +1,6 @@
 """The main screen's background work: searching, opening, indexing and watching the corpus.
 
-Every call into :mod:`index` that can take time runs in a thread worker and
+Every call into :mod:`newsdesk.index` that can take time runs in a thread worker and
 reports back with a message; nothing here touches a widget. Each search and
 each article load carries a sequence number, and a result whose number is not
 the latest is dropped, so a slow old search never overwrites a newer one.
@@ -12,12 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import work
-from textual.message import Message
-from textual.screen import Screen
-from textual.worker import get_current_worker
-
-from index import (
+from newsdesk.index import (
     Article,
     EntityContext,
     EntityMention,
@@ -28,9 +23,13 @@ from index import (
     SearchResults,
     UpdateStats,
 )
-from index.snippets import highlight_spans
-from tui.screens.watch import corpus_fingerprint
-from tui.widgets.article_list import Row
+from newsdesk.index.snippets import highlight_spans
+from newsdesk.tui.screens.watch import corpus_fingerprint
+from newsdesk.tui.widgets.article_list import Row
+from textual import work
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import get_current_worker
 
 FACETS_AFTER_SECONDS = 0.25
 """Facets are counted only once typing pauses this long: counting holds the searcher."""
@@ -106,7 +105,7 @@ class CorpusScanned(Message):
 
 
 class LibraryJobs(Screen):
-    """Thread workers over one :class:`~index.Library`; results come back as messages."""
+    """Thread workers over one :class:`~newsdesk.index.Library`; results come back as messages."""
 
     library: Library
     watching: bool = False

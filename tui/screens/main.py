@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from newsdesk.index import Config, Library
+from newsdesk.tui.screens.annotating import AnnotationActions
+from newsdesk.tui.screens.indexing import IndexingActions
+from newsdesk.tui.screens.jobs import (
+    ArticleFailed,
+    ArticleLoaded,
+    FacetsDone,
+    SearchDone,
+    SearchFailed,
+    hits_to_rows,
+)
+from newsdesk.tui.state import CorpusState
+from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
+from newsdesk.tui.widgets.article_list import ArticleList, Row
+from newsdesk.tui.widgets.layout import clean_line
+from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,25 +30,6 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
-
-from index import Config, Library
-from tui.screens.annotating import AnnotationActions
-from tui.screens.indexing import IndexingActions
-from tui.screens.jobs import (
-    ArticleFailed,
-    ArticleLoaded,
-    FacetsDone,
-    SearchDone,
-    SearchFailed,
-    hits_to_rows,
-)
-from tui.state import CorpusState
-from tui.widgets.annotating_reader import AnnotatingReader
-from tui.widgets.article_list import ArticleList, Row
-from tui.widgets.layout import clean_line
-from tui.widgets.reader import ReaderView
-from tui.widgets.search_box import SearchBox
-from tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""

@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import PlacedAnnotation
+from newsdesk.tui.widgets.layout import SpanIndex, StyledSpan
+from newsdesk.tui.widgets.reader import BODY, ReaderView
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-
-from index import PlacedAnnotation
-from tui.widgets.layout import SpanIndex, StyledSpan
-from tui.widgets.reader import BODY, ReaderView
 
 _WORD = re.compile(r"\w[\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import ArticleAnnotations, PlacedAnnotation
+from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from index import ArticleAnnotations, PlacedAnnotation
-from tui.widgets.layout import clean_line
 
 QUOTE_CHARS = 60
 

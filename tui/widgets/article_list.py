@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from newsdesk.index import NewsdeskError
+from newsdesk.tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -23,9 +25,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from index import NewsdeskError
-from tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
 
 PAGE_SIZE = 100
 

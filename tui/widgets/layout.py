@@ -1,7 +1,7 @@
 """Plain-text layout for the line-API widgets: cleaning, wrapping and styled segments.
 
 Everything here works on offsets into one string, so highlight spans computed
-by :mod:`index` (offsets into ``Article.text``) apply to wrapped lines without
+by :mod:`newsdesk.index` (offsets into ``Article.text``) apply to wrapped lines without
 copying or re-tokenising the text. Nothing here parses markup: article text is
 untrusted and is only ever turned into plain :class:`rich.segment.Segment` runs.
 """

@@ -14,6 +14,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import Article, EntityMention
+from newsdesk.tui.widgets.layout import (
+    SpanIndex,
+    StyledSpan,
+    clean_line,
+    clean_text,
+    reflow,
+    styled_segments,
+    wrap_offsets,
+)
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -22,9 +32,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from index import Article, EntityMention
-from tui.widgets.layout import SpanIndex, StyledSpan, clean_line, clean_text, reflow, styled_segments, wrap_offsets
 
 TITLE, META, BODY, BLANK = range(4)
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")

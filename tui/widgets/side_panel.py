@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from newsdesk.index import EntityMention, FacetValue
+from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,10 +16,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
-
-from index import EntityMention, FacetValue
-from tui.widgets.annotation_list import AnnotationList
-from tui.widgets.layout import clean_line
 
 FACET_FIELDS = {
     "source": "source", "date": "date", "tags": "tag", "author": "author",

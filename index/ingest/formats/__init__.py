@@ -2,7 +2,7 @@
 
 Each parser module exposes ``parse(text, path, options, warnings) ->
 list[RawArticle]``: it appends one-line warnings about parts it passed over
-(a bad line of a JSON Lines file) to ``warnings``, and raises :class:`index.errors.IngestError` with a one-line
+(a bad line of a JSON Lines file) to ``warnings``, and raises :class:`newsdesk.index.errors.IngestError` with a one-line
 reason when the file cannot be understood. :func:`parse_file` picks the parser by
 file extension and decodes the bytes first.
 """
@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index.errors import IngestError
-from index.ingest.model import RawArticle
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.model import RawArticle
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml"}
@@ -65,23 +65,23 @@ def _parser_for(suffix: str) -> Parser:
     # Imported lazily: the HTML parser pulls in trafilatura (~0.3 s), which a
     # corpus of text files never needs.
     if suffix == ".txt":
-        from index.ingest.formats import text
+        from newsdesk.index.ingest.formats import text
 
         return text.parse
     if suffix in (".md", ".markdown"):
-        from index.ingest.formats import markdown
+        from newsdesk.index.ingest.formats import markdown
 
         return markdown.parse
     if suffix in (".html", ".htm"):
-        from index.ingest.formats import html
+        from newsdesk.index.ingest.formats import html
 
         return html.parse
     if suffix in (".json", ".jsonl", ".ndjson"):
-        from index.ingest.formats import jsonl
+        from newsdesk.index.ingest.formats import jsonl
 
         return jsonl.parse
     if suffix in (".rss", ".atom", ".xml"):
-        from index.ingest.formats import feed
+        from newsdesk.index.ingest.formats import feed
 
         return feed.parse
     raise IngestError(f"unsupported file type {suffix or '(none)'}")

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index.errors import IngestError
-from index.ingest.formats import ParseOptions
-from index.ingest.formats.html import fragment_text
-from index.ingest.model import RawArticle
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions
+from newsdesk.index.ingest.formats.html import fragment_text
+from newsdesk.index.ingest.model import RawArticle
 
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 # What may come before the root element: whitespace, BOM, <?xml ...?>, comments, a DOCTYPE.

@@ -10,10 +10,9 @@ from typing import Any
 
 import lxml.html
 from lxml import etree
-
-from index.errors import IngestError
-from index.ingest.formats import ParseOptions, as_tags
-from index.ingest.model import RawArticle
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions, as_tags
+from newsdesk.index.ingest.model import RawArticle
 
 _BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "blockquote", "li", "ul", "ol", "dl", "dt", "dd",

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index.errors import IngestError
-from index.ingest.formats import ParseOptions, as_tags, as_text
-from index.ingest.model import RawArticle
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions, as_tags, as_text
+from newsdesk.index.ingest.model import RawArticle
 
 _LIST_KEYS = ("articles", "items", "data", "entries", "results")
 

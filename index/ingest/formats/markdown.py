@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from index.errors import IngestError
-from index.ingest.formats import ParseOptions, as_tags, as_text
-from index.ingest.model import RawArticle
-from index.safeyaml import YamlError, load_yaml
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions, as_tags, as_text
+from newsdesk.index.ingest.model import RawArticle
+from newsdesk.index.safeyaml import YamlError, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.ingest.formats import ParseOptions
-from index.ingest.model import RawArticle
+from newsdesk.index.ingest.formats import ParseOptions
+from newsdesk.index.ingest.model import RawArticle
 
 
 def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:

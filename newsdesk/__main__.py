@@ -1,0 +1,5 @@
+"""``python -m newsdesk``: the same entry point as the ``newsdesk`` command."""
+
+from newsdesk.tui.cli import main
+
+raise SystemExit(main())
