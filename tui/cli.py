@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,8 +19,18 @@ from typing import NoReturn
 from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, load_config
 from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli
+from newsdesk.tui.about import closest_command, version_report
 
 SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve")
+
+USAGE = """newsdesk [DIR] [--config FILE] [--state-dir DIR]
+       newsdesk COMMAND ...   (newsdesk COMMAND --help for its options)
+       newsdesk --version [--json]"""
+DESCRIPTION = """Read, search and annotate a folder of news articles.
+
+`newsdesk [DIR]` opens the reader on DIR, a folder or file of articles. Without
+DIR it opens the `corpus:` of the config file (--config FILE, $NEWSDESK_CONFIG,
+./config.yaml, ~/.config/newsdesk/config.yaml), else the bundled demo corpus."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,8 +48,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> _Parser:
     """The argument parser for every subcommand."""
-    parser = _Parser(prog="newsdesk", description="Read, search and annotate a folder of news articles.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser = _Parser(prog="newsdesk", usage=USAGE, description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="store_true", help="print the version (--json: with its libraries')")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog="newsdesk",
+                               parser_class=_Parser)
 
     index_cmd = sub.add_parser("index", help="index added and changed files")
     _common(index_cmd)
@@ -264,23 +278,63 @@ def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _reader_parser() -> _Parser:
+    """The parser for ``newsdesk [DIR]`` (its help is the full one: see :func:`main`)."""
+    opener = _Parser(prog="newsdesk", usage=USAGE, add_help=False)
+    opener.add_argument("words", nargs="*", metavar="DIR")
+    opener.add_argument("--config", type=Path, metavar="FILE")
+    opener.add_argument("--state-dir", type=Path, metavar="DIR")
+    return opener
+
+
+def _reader_corpus(words: list[str], unknown: list[str]) -> Path | None:
+    """DIR from ``newsdesk [DIR]``; a word that is no path but looks like a command is refused."""
+    first = words[0] if words else None
+    if first is None or (os.path.lexists(first) and len(words) == 1):
+        if unknown:
+            raise UsageError(f"unrecognized arguments: {' '.join(unknown)} (see `newsdesk --help`)")
+        return Path(first) if first is not None else None  # a folder named like a command still opens
+    if first in SUBCOMMANDS:
+        raise UsageError(f"options go after the command: newsdesk {first} [ARGS] --config FILE")
+    guess = closest_command(first, SUBCOMMANDS)
+    if guess is not None:
+        raise UsageError(f"unknown command {first!r} (did you mean {guess!r}?)")
+    if len(words) > 1 or unknown:
+        raise UsageError(f"unknown command {first!r} (commands: {', '.join(SUBCOMMANDS)})")
+    return Path(first)
+
+
+def _print_version(argv: list[str]) -> int:
+    extra = [a for a in argv if a not in ("--version", "--json")]
+    if extra:
+        raise UsageError(f"--version takes only --json, not {extra[0]!r}")
+    report = version_report()
+    if "--json" in argv:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(f"newsdesk {report['newsdesk']}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsdesk`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if (argv and argv[0] in SUBCOMMANDS) or any(a in ("-h", "--help") for a in argv[:1]):
+        if "--version" in argv and argv[0] not in SUBCOMMANDS:
+            return _print_version(argv)
+        is_command = bool(argv) and argv[0] in SUBCOMMANDS
+        if not is_command and any(a in ("-h", "--help") for a in argv):
+            build_parser().print_help()
+            return 0
+        if is_command:
             args = build_parser().parse_args(argv)
             commands = {
                 "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
                 "annotations": cmd_annotations, "serve": cmd_serve,
             }
             return commands[args.command](args)
-        opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
-        opener.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
-        opener.add_argument("--config", type=Path, metavar="FILE")
-        opener.add_argument("--state-dir", type=Path, metavar="DIR")
-        args = opener.parse_args(argv)
-        return cmd_open(args.corpus, args)
+        args, unknown = _reader_parser().parse_known_args(argv)
+        return cmd_open(_reader_corpus(args.words, unknown), args)
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return exc.exit_code
