@@ -23,6 +23,7 @@ from newsdesk.index.errors import (
     QueryError,
     UsageError,
 )
+from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.search import FacetValue, Hit, SearchResults
@@ -53,5 +54,6 @@ __all__ = [
     "UpdateStats",
     "UsageError",
     "WatchEntry",
+    "corpus_fingerprint",
     "load_config",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from newsdesk.index.entities import (
 from newsdesk.index.entities.queries import article_mentions, entity_contexts, top_entities
 from newsdesk.index.entities.stage import extractor_spec, list_paths
 from newsdesk.index.errors import ArticleNotFound, CorpusError, UsageError
+from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
@@ -112,6 +114,14 @@ class Library:
     ) -> UpdateStats:
         """Read added and changed files, drop deleted ones, update the index."""
         return self._indexer.update(rebuild=rebuild, progress=progress, wait=wait)
+
+    def fingerprint(self, cancelled: Callable[[], bool] | None = None) -> int | None:
+        """A number that changes when files :meth:`update` would read are added, changed or removed.
+
+        Walks the corpus as :meth:`update` does (one stat per file, nothing read),
+        for polling; None when ``cancelled()`` stopped the walk part way.
+        """
+        return corpus_fingerprint(self.corpus, self.config.ingest.extensions, [self.state_dir], cancelled)
 
     def status(self) -> LibraryStatus:
         """Article count and whether the index can be searched."""

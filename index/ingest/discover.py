@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,8 @@ class Discovery:
 
     files: list[FileEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    """True when ``cancelled()`` stopped the walk part way (the lists are then incomplete)."""
 
 
 def corpus_root(corpus: Path) -> Path:
@@ -35,12 +37,17 @@ def corpus_root(corpus: Path) -> Path:
     return resolved.parent if resolved.is_file() else resolved
 
 
-def discover(corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = ()) -> Discovery:
+def discover(
+    corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = (), cancelled: Callable[[], bool] | None = None
+) -> Discovery:
     """Every file under ``corpus`` with one of ``extensions``, in a stable order.
 
     Hidden folders (``.git``, ``.newsdesk``) and the ``skip`` folders are not
     entered. Symlinks are followed only while they stay inside the corpus, and
-    each real folder is walked once, so link loops end.
+    each real folder is walked once, so link loops end. ``cancelled`` is asked
+    before each folder; when it says True the walk stops (``Discovery.cancelled``).
+    This is the one walk over a corpus: indexing and the reader's polling
+    (:func:`newsdesk.index.fingerprint.corpus_fingerprint`) both use it.
     """
     result = Discovery()
     wanted = {e.lower() for e in extensions}
@@ -52,6 +59,9 @@ def discover(corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = ())
     seen_dirs: set[str] = set()
     stack = [(str(root), "")]
     while stack:
+        if cancelled is not None and cancelled():
+            result.cancelled = True
+            break
         real_dir, rel_dir = stack.pop()
         if real_dir in seen_dirs or real_dir in skip_real:
             continue

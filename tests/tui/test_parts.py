@@ -6,7 +6,6 @@ import json
 import threading
 from pathlib import Path
 
-from newsdesk.tui.screens.watch import corpus_fingerprint
 from newsdesk.tui.state import CorpusState, UIStateStore
 from newsdesk.tui.widgets.article_list import ArticleList, Row
 from newsdesk.tui.widgets.layout import clean_line, clean_text, reflow, wrap_offsets
@@ -65,17 +64,6 @@ def test_ui_state_round_trip_atomic_and_tolerant(tmp_path: Path) -> None:
     assert UIStateStore(path).corpus("/c") == CorpusState()
     path.write_text(json.dumps({"corpora": {"/c": {"query": 5, "scroll": "x"}}}))
     assert UIStateStore(path).corpus("/c") == CorpusState()
-
-
-def test_fingerprint_changes_with_files_but_not_the_state_dir(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("one")
-    (tmp_path / ".newsdesk").mkdir()
-    first = corpus_fingerprint(tmp_path)
-    (tmp_path / ".newsdesk" / "x.db").write_text("state")
-    assert corpus_fingerprint(tmp_path) == first
-    (tmp_path / "b.txt").write_text("two")
-    assert corpus_fingerprint(tmp_path) != first
-    assert corpus_fingerprint(tmp_path, cancelled=lambda: True) is None
 
 
 class ListApp(App[None]):

@@ -24,7 +24,6 @@ from newsdesk.index import (
     UpdateStats,
 )
 from newsdesk.index.snippets import highlight_spans
-from newsdesk.tui.screens.watch import corpus_fingerprint
 from newsdesk.tui.widgets.article_list import Row
 from textual import work
 from textual.message import Message
@@ -191,7 +190,7 @@ class LibraryJobs(Screen):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def scan_corpus(self) -> None:
-        """Fingerprint the corpus folder (one stat per file)."""
+        """Fingerprint the corpus (the walk indexing uses: one stat per file)."""
         started = time.monotonic()
         fingerprint = self._scan_fingerprint()
         if fingerprint is not None:
@@ -199,10 +198,7 @@ class LibraryJobs(Screen):
 
     def _scan_fingerprint(self) -> int | None:
         worker = get_current_worker()
-        return corpus_fingerprint(
-            self.library.corpus, self.library.state_dir,
-            cancelled=lambda: worker.is_cancelled or self.stopping,
-        )
+        return self.library.fingerprint(cancelled=lambda: worker.is_cancelled or self.stopping)
 
 
 def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
