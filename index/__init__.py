@@ -26,6 +26,7 @@ from newsdesk.index.errors import (
 from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
+from newsdesk.index.matches import QueryMatcher, match_spans
 from newsdesk.index.search import FacetValue, Hit, SearchResults
 
 __all__ = [
@@ -50,10 +51,12 @@ __all__ = [
     "NewsdeskError",
     "PlacedAnnotation",
     "QueryError",
+    "QueryMatcher",
     "SearchResults",
     "UpdateStats",
     "UsageError",
     "WatchEntry",
     "corpus_fingerprint",
     "load_config",
+    "match_spans",
 ]

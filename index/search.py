@@ -22,10 +22,11 @@ from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
 from newsdesk.index.docsets import DocSets
 from newsdesk.index.errors import CorpusError, QueryError
+from newsdesk.index.matches import QueryMatcher, query_matcher
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
 from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
-from newsdesk.index.snippets import Span, highlight_spans, make_snippet
+from newsdesk.index.snippets import Span, make_snippet
 from newsdesk.index.store import ArticleStore
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -48,7 +49,8 @@ class Hit:
     source: str | None
     date: str | None
     matches: int = 0
-    """How many words of the title and text the query matched (what the list shows as hits)."""
+    """How many matches of the query the article's text holds, a phrase counting once: what the
+    list shows, and what the reader steps through with n/N (:class:`QueryMatcher`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
     terms: frozenset[str] = frozenset()
-    """Index terms the query matched, for highlighting inside an opened article."""
+    """Index terms the query matched."""
+    matcher: QueryMatcher = field(default_factory=QueryMatcher)
+    """Finds the query's matches inside an article (``matcher.spans(article.text)``), as the hits counted them."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``newsdesk search --json`` prints."""
@@ -165,7 +169,7 @@ class ArticleSearcher:
             total = len(matched) + unverified
             ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
             hit_ids = ranked[(page - 1) * limit:]
-            terms = self._matched_terms(searcher, parsed)
+            matcher = query_matcher(parsed, searcher.reader())
             facet_counts = self._facets(searcher, matched) if facets and total else {}
             suggestion = self._suggest(searcher, text) if not total else None
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
@@ -174,19 +178,19 @@ class ArticleSearcher:
             article = articles.get(article_id)
             if article is None:  # deleted since the searcher opened
                 continue
-            in_text = highlight_spans(article.text, terms)
-            in_title = highlight_spans(article.title, terms)
-            snippet, spans = make_snippet(article.text, terms, self._config.snippet_chars, in_text)
+            in_text = matcher.spans(article.text, "body")
+            in_title = matcher.spans(article.title, "title")
+            snippet, spans = make_snippet(article.text, (), self._config.snippet_chars, in_text)
             hits.append(Hit(
                 id=article.id, path=article.path, title=article.title, score=score,
                 snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
-                source=article.source, date=article.date, matches=len(in_text) + len(in_title),
+                source=article.source, date=article.date, matches=len(in_text),
             ))
         return SearchResults(
             query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=hits, facets=facet_counts,
-            suggestion=suggestion, terms=frozenset(terms),
+            suggestion=suggestion, terms=matcher.terms, matcher=matcher,
         )
 
     def _docsets(self, searcher: Searcher) -> DocSets:
@@ -205,19 +209,6 @@ class ArticleSearcher:
             self._ranker = Ranker(self._docsets(searcher))
         best = self._ranker.top(parsed, matched, phrase_counts, self._column(searcher, "date"), count)
         return [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
-
-    @staticmethod
-    def _matched_terms(searcher: Searcher, parsed: wq.Query) -> set[str]:
-        # Query.existing_terms() would do, but it drops the leaves after the
-        # first field it sees (its loop variable shadows its ``fieldname`` filter).
-        reader = searcher.reader()
-        terms = set()
-        for leaf in parsed.leaves():
-            if leaf.field() not in DEFAULT_FIELDS:
-                continue
-            for _, text in leaf.expanded_terms(reader, phrases=True):
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        return terms
 
     # -- facets -------------------------------------------------------------------
     def _column(self, searcher: Searcher, facet: str) -> list[str]:

@@ -20,10 +20,10 @@ from newsdesk.index import (
     Library,
     NewsdeskError,
     QueryError,
+    QueryMatcher,
     SearchResults,
     UpdateStats,
 )
-from newsdesk.index.snippets import highlight_spans
 from newsdesk.tui.widgets.article_list import Row
 from textual import work
 from textual.message import Message
@@ -141,7 +141,7 @@ class LibraryJobs(Screen):
             self.post_message(FacetsDone(seq, with_facets))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def load_article(self, article_id: str, terms: frozenset[str], seq: int, scroll: int | None,
+    def load_article(self, article_id: str, matcher: QueryMatcher, seq: int, scroll: int | None,
                      mark: tuple[int, int] | None = None) -> None:
         """Read an article, its entity mentions and the query's matches in it."""
         try:
@@ -150,7 +150,7 @@ class LibraryJobs(Screen):
         except NewsdeskError as exc:
             self.post_message(ArticleFailed(seq, str(exc)))
             return
-        hits = highlight_spans(article.text, terms)
+        hits = matcher.spans(article.text)  # what the list counted for this article
         if not get_current_worker().is_cancelled:
             self.post_message(ArticleLoaded(seq, article, hits, mentions, scroll, mark))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from newsdesk.index import Config, Library
+from newsdesk.index import Config, Library, QueryMatcher
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.indexing import IndexingActions
 from newsdesk.tui.screens.jobs import (
@@ -67,7 +67,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         self.shown_search_seq = 0
         """The search whose results (or error) the list shows now."""
         self._article_seq = 0
-        self._terms: frozenset[str] = frozenset()
+        self._matcher = QueryMatcher()
         self._open_index: int | None = None
         self._indexing = False
         self._index_note = ""
@@ -201,7 +201,7 @@ class MainScreen(AnnotationActions, IndexingActions):
             return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
 
         total = self._article_count = library.count()
-        self._terms = frozenset()
+        self._matcher = QueryMatcher()
         self.article_list.show(total, fetch, cursor=cursor)
         self._open_index = None
         self._set_list_status(f"{total:,} articles" if total or not self._indexing else "indexing…")
@@ -233,7 +233,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         results = message.results
         self.shown_search_seq = message.seq
         self._set_query_error(None)
-        self._terms = results.terms
+        self._matcher = results.matcher
         library, text = self.library, results.query
 
         def fetch(offset: int, limit: int) -> list[Row]:
@@ -288,7 +288,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
         self._article_seq += 1
         self._focus_reader_on_load = focus
-        self.load_article(article_id, self._terms, self._article_seq, scroll, mark)
+        self.load_article(article_id, self._matcher, self._article_seq, scroll, mark)
 
     def open_mention(self, article_id: str, start: int, end: int) -> None:
         self._first_hit_on_open = False
