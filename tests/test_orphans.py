@@ -1,0 +1,107 @@
+"""Index workers die with their parent: the kernel kills them (Linux), no polling delay.
+
+A harness process makes itself a child subreaper, so the workers of the indexing
+process it starts and SIGKILLs are re-parented to it and it can see how each one
+ended: SIGKILL from the kernel's parent-death signal, not the watchdog's exit(1)
+some polling interval later. bench/orphans.py measures the times.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+
+INDEXER = """
+import sys, time
+from pathlib import Path
+from newsdesk.index import Config, Library
+
+def progress(phase, done, total):
+    if phase == "reading":
+        print("reading", flush=True)
+        time.sleep(600)  # killed here, with the reader pool's workers alive
+
+with Library.open(Path(sys.argv[1]), state_dir=Path(sys.argv[2]), config=Config()) as library:
+    library.update(progress=progress)
+"""
+
+HARNESS = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+PR_SET_CHILD_SUBREAPER = 36
+assert ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+def children(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
+                found.append(int(entry.name))
+    return found
+
+def threads(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
+
+parent = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2], sys.argv[3]], stdout=subprocess.PIPE,
+                          text=True)
+assert parent.stdout.readline().strip() == "reading"
+deadline = time.monotonic() + 120
+while True:  # every worker armed: its watchdog thread runs, so the parent-death signal is set
+    workers = children(parent.pid)
+    if len(workers) >= 2 and all(threads(pid) >= 2 for pid in workers):
+        break
+    assert time.monotonic() < deadline, f"workers never started: {workers}"
+    time.sleep(0.05)
+os.kill(parent.pid, signal.SIGKILL)
+killed = time.monotonic()
+parent.wait()
+ended = {}
+while len(ended) < len(workers) and time.monotonic() - killed < 60:
+    for pid in workers:
+        if pid in ended:
+            continue
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            ended[pid] = {"signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                          "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+                          "seconds": time.monotonic() - killed}
+    time.sleep(0.01)
+for pid in workers:
+    if pid not in ended:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+print(json.dumps({"workers": len(workers), "ended": list(ended.values())}))
+"""
+
+
+def test_killed_indexer_takes_its_workers_along(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(150):  # enough for the reader's process pool
+        (corpus / f"a{number:03}.txt").write_text(f"Report {number}\n\nTalks in Geneva, round {number}.\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", HARNESS, INDEXER, str(corpus), str(tmp_path / "state")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report["workers"] >= 2
+    assert len(report["ended"]) == report["workers"], "a worker outlived its parent by a minute"
+    # Killed by the kernel when the parent died, not by the watchdog's exit(1) a polling interval later.
+    assert {worker["signal"] for worker in report["ended"]} == {9}, report
+    assert max(worker["seconds"] for worker in report["ended"]) < 10  # generous: the machine may be loaded
