@@ -63,9 +63,11 @@ def match_spans(text: str, words: Collection[str], phrases: Iterable[Phrase] = (
     tokens = list(iter_terms(text))
     spans = [(start, end) for term, start, end in tokens if term in words] if words else []
     if phrases:
-        positions: dict[str, list[int]] = {}
+        wanted = {term for terms, _slop in phrases for term in terms}
+        positions: dict[str, list[int]] = {term: [] for term in wanted}
         for index, (term, _, _) in enumerate(tokens):
-            positions.setdefault(term, []).append(index)
+            if term in wanted:
+                positions[term].append(index)
         for terms, slop in phrases:
             for first, last in _phrase_occurrences(terms, max(slop, 1), positions):
                 spans.append((tokens[first][1], tokens[last][2]))
@@ -77,14 +79,13 @@ def _phrase_occurrences(terms: Sequence[str], slop: int, positions: dict[str, li
 
     The same rule the index's phrase check applies (:mod:`newsdesk.index.docsets`).
     """
-    lists = [positions.get(term) for term in terms]
-    if any(plist is None for plist in lists):
+    lists = [positions[term] for term in terms]
+    if not all(lists):
         return []
     found = []
-    for start in lists[0] or ():
+    for start in lists[0]:
         previous = start
         for plist in lists[1:]:
-            assert plist is not None
             after = bisect_right(plist, previous)
             if after == len(plist) or plist[after] > previous + slop:
                 break

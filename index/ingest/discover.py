@@ -81,10 +81,11 @@ def discover(
                 if is_link and not _inside(target, str(root)):
                     result.warnings.append(f"{rel}: symlink leaves the corpus, not followed")
                     continue
-                if os.path.isdir(target):
+                # entry.is_dir() is free (the folder listing says); a link's target needs a stat.
+                if os.path.isdir(target) if is_link else entry.is_dir():
                     stack.append((target, rel))
                 elif os.path.splitext(entry.name)[1].lower() in wanted:
-                    _add_file(result, root, Path(target), rel)
+                    _add_file(result, root, target, rel)
             except OSError as exc:
                 result.warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
     return result
@@ -94,9 +95,9 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _add_file(result: Discovery, root: Path, path: Path, rel: str) -> None:
+def _add_file(result: Discovery, root: Path, path: Path | str, rel: str) -> None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError as exc:
         result.warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
         return
