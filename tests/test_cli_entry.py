@@ -94,6 +94,8 @@ def test_help_after_a_folder_is_the_same_help(capsys: pytest.CaptureFixture[str]
     (["Annotation", "list"], "unknown command 'Annotation' (did you mean 'annotations'?)"),
     (["frobnicate", "x"], "unknown command 'frobnicate' (commands: index, search, show, entities, annotations"),
     (["--config", "c.yaml", "search", "x"], "options go after the command: newsdesk search"),
+    ([""], "DIR is empty"),
+    ([" "], "DIR is empty"),
 ])
 def test_misspelt_command_is_named_with_a_suggestion(
     capsys: pytest.CaptureFixture[str], opened: list[Path | None], argv: list[str], message: str

@@ -290,6 +290,8 @@ def _reader_parser() -> _Parser:
 def _reader_corpus(words: list[str], unknown: list[str]) -> Path | None:
     """DIR from ``newsdesk [DIR]``; a word that is no path but looks like a command is refused."""
     first = words[0] if words else None
+    if first is not None and not first.strip():
+        raise UsageError("DIR is empty: give a folder or file, or nothing for the default corpus")
     if first is None or (os.path.lexists(first) and len(words) == 1):
         if unknown:
             raise UsageError(f"unrecognized arguments: {' '.join(unknown)} (see `newsdesk --help`)")
