@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
 from newsdesk.index.article import Article
 
 TEXT = "Ceasefire talks resumed in Geneva on Friday. Diplomats described the talks as a launch pad. " * 300
@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     article = _article()
     with tempfile.TemporaryDirectory() as state:
-        alice = AnnotationStore(Path(state), user="alice")
+        alice = AnnotationStore(Path(state), user="alice", owner_of=owner_by_file_name)
         for n in range(args.existing):
             alice.add(article, n % 5000, n % 5000 + 30, ["evidence", f"t{n % 7}"], f"note {n}\nsecond line")
         results: dict[str, dict[str, float]] = {}
@@ -53,7 +53,7 @@ def main() -> None:
             alice.add(article, n, n + 25, ["warm"], "a note")
             times.append(time.perf_counter() - started)
         results["warm"] = _summary(times)
-        other = AnnotationStore(Path(state), user="alice")  # a second session of the same user
+        other = AnnotationStore(Path(state), user="alice", owner_of=owner_by_file_name)  # a second session of the same user
         times = []
         for n in range(args.saves):
             other.add(article, n, n + 25, ["other"], "")

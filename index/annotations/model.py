@@ -83,8 +83,17 @@ class Annotation:
     author: str = ""
     created: str = ""
     modified: str = ""
+    imported_from: str = ""
+    """For an imported annotation: the author named in the export (the importer owns it now)."""
+    claimed_author: str = field(default="", compare=False)
+    """Set when read: the ``author:`` the file claims, when it differs from the file's owner."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys a newer version (or a person) added; kept as they are on rewrite."""
+
+    @property
+    def author_mismatch(self) -> bool:
+        """The file claims another author than the account that owns it."""
+        return bool(self.claimed_author)
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a new modification time."""
@@ -106,6 +115,8 @@ class Annotation:
             "created": self.created,
             "modified": self.modified,
         }
+        if self.imported_from:
+            data["imported_from"] = self.imported_from
         data.update({k: v for k, v in self.extra.items() if k not in data})
         return data
 
@@ -131,7 +142,8 @@ class Annotation:
         note = data.get("note") or ""
         if not isinstance(note, str):
             raise AnnotationError(f"{where}: 'note' must be text")
-        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified"}
+        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified",
+                 "imported_from"}
         return cls(
             id=ident,
             article_id=_text(data, "article_id", where),
@@ -143,6 +155,7 @@ class Annotation:
             author=_text(data, "author", where, required=False),
             created=_text(data, "created", where, required=False),
             modified=_text(data, "modified", where, required=False),
+            imported_from=_text(data, "imported_from", where, required=False),
             extra={k: v for k, v in data.items() if k not in known},
         )
 

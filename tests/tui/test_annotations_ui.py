@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore, owner_by_file_name
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.screens.annotations import AnnotationsScreen
@@ -106,7 +106,7 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         await settle(pilot)
         library = demo_app.library
         shelling = library.article("txt/2020-10-28-barda-shelling.txt")
-        bob = AnnotationStore(library.state_dir, user="bob")
+        bob = AnnotationStore(library.state_dir, user="bob", owner_of=owner_by_file_name)
         theirs = bob.add(shelling, 0, 12, ["from-bob"], "seen by bob")
         await pilot.press("A")
         await settle(pilot)
