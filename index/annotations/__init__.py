@@ -20,7 +20,16 @@ from newsdesk.index.annotations.files import (
     owner_account,
     owner_by_file_name,
 )
-from newsdesk.index.annotations.model import Annotation, AnnotationError, Target, check_tag, current_user, new_id, now
+from newsdesk.index.annotations.model import (
+    Annotation,
+    AnnotationError,
+    Target,
+    check_tag,
+    check_text,
+    current_user,
+    new_id,
+    now,
+)
 from newsdesk.index.article import Article
 
 
@@ -138,7 +147,7 @@ class AnnotationStore:
         annotation = Annotation(
             id=new_id(), article_id=article.id, content_hash=article.content_hash,
             target=Target.from_text(article.text, start, end),
-            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=note,
+            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=check_text(note, "the note"),
             author=self.user, created=stamp, modified=stamp,
         )
         self.files.update(article.id, upserts=[annotation])
@@ -165,7 +174,7 @@ class AnnotationStore:
         if tags is not None:
             changes["tags"] = tuple(dict.fromkeys(check_tag(t) for t in tags))
         if note is not None:
-            changes["note"] = note
+            changes["note"] = check_text(note, "the note")
         if span is not None:
             changes["target"] = Target.from_text(article.text, *span)
             changes["content_hash"] = article.content_hash

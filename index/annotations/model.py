@@ -21,6 +21,18 @@ class AnnotationError(UsageError):
     """An annotation is not valid (a user mistake); ``str()`` is one line."""
 
 
+class AmbiguousQuote(AnnotationError):
+    """A quote occurs more than once and no occurrence was chosen; lists where, on one line."""
+
+    def __init__(self, ref: str, places: list[tuple[int, int]]) -> None:
+        self.places = places
+        """(line from 1, character offset) of each occurrence, in text order."""
+        shown = ", ".join(f"{n}: line {line} (char {offset})" for n, (line, offset) in enumerate(places[:10], 1))
+        more = f", and {len(places) - 10} more" if len(places) > 10 else ""
+        super().__init__(f"{ref}: the quote occurs {len(places)} times ({shown}{more}); "
+                         f"choose one with --occurrence N")
+
+
 def current_user() -> str:
     """The OS account of the effective uid (not $USER, which anyone can set)."""
     try:
@@ -41,9 +53,19 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str, what: str) -> str:
+    """``value`` if it is real text; bytes that were not UTF-8 (argv surrogates) are one-line errors."""
+    if _SURROGATE.search(value):
+        raise AnnotationError(f"{what} holds bytes that are not UTF-8 text; retype it or fix the terminal's encoding")
+    return value
+
+
 def check_tag(tag: str) -> str:
     """A tag as stored: stripped, no spaces, commas or control characters, at most 64 characters."""
-    tag = tag.strip()
+    tag = check_text(tag, "a tag").strip()
     if not _TAG.match(tag):
         raise AnnotationError(f"tag {tag!r}: use 1-64 characters without spaces, commas or control characters")
     return tag
