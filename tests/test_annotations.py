@@ -283,3 +283,23 @@ def test_hand_written_layouts_are_read_and_kept_on_rewrite(store: AnnotationStor
 def test_cli_annotations_without_an_action_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "annotations")
     assert code == 2 and out == "" and err.startswith("newsdesk: error: give an action") and err.count("\n") == 1
+
+
+def test_no_ghost_rows_searching_again_after_annotation_changes(news: Path, tmp_path: Path) -> None:
+    """The same open library (as in the reader) answers like a fresh one after each annotation change."""
+    state = tmp_path / "state"
+    with Library.open(news, state_dir=state, config=Config()) as lib:
+        lib.update()
+        assert lib.search("Geneva").total == 1
+        bob = AnnotationStore(state, user="bob", owner_of=owner_by_file_name)
+        for n in range(3):  # every change re-adds the article's document: it must replace, not add
+            bob.add(lib.article("talks.txt"), n, n + 9, [f"t{n}"], "note")
+            lib.sync_annotations()
+            for query in ("Geneva", "annotated:yes", "annotated:no", f"tag:t{n}", "note:note"):
+                again = lib.search(query)
+                with Library.open(news, state_dir=state, config=Config()) as fresh:
+                    expected = fresh.search(query)
+                assert [h.id for h in again.hits] == [h.id for h in expected.hits], query
+                assert again.total == expected.total
+                assert {k: [(f.value, f.count) for f in v] for k, v in again.facets.items()} == {
+                    k: [(f.value, f.count) for f in v] for k, v in expected.facets.items()}
