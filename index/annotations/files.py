@@ -97,10 +97,10 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_representer)
-_ITEM_START = re.compile(r"(?m)^(?=- )")
-_NOT_IN_AN_ITEM = re.compile(r"(?m)^(?!- | |$)")
-"""A line that neither starts an item nor continues one (indented or empty)."""
-_NOT_CONTINUING = re.compile(r"(?m)^(?! |$)")
+# Plain "\n" + character scans: far faster than ^-anchored lookaheads on a 500-item file.
+_NOT_IN_AN_ITEM = re.compile(r"\n(?:[^ \n-]|-[^ ])")
+"""A line that neither starts an item (``- ``) nor continues one (indented or empty)."""
+_NOT_CONTINUING = re.compile(r"\n[^ \n]")
 
 
 def dump_item(annotation: Annotation) -> str:
@@ -114,7 +114,7 @@ def dump_item(annotation: Annotation) -> str:
 
 
 def _self_contained(item: str) -> bool:
-    return item.startswith("- ") and item.endswith("\n") and not _NOT_CONTINUING.search(item, 1)
+    return item.startswith("- ") and item.endswith("\n") and not _NOT_CONTINUING.search(item[:-1])
 
 
 def serialise(article_id: str, user: str, annotations: Iterable[Annotation],
@@ -173,9 +173,9 @@ def _items(text: str) -> list[tuple[int, str]] | None:
     head, found, body = text.partition("\nannotations:\n")
     if not found or any(line and not line.startswith("#") for line in head.splitlines()):
         return None
-    if not body.startswith("- ") or not body.endswith("\n") or _NOT_IN_AN_ITEM.search(body):
+    if not body.startswith("- ") or not body.endswith("\n") or _NOT_IN_AN_ITEM.search(body[:-1]):
         return None
-    pieces = _ITEM_START.split(body)
+    pieces = [""] + ["- " + piece + "\n" for piece in body[2:-1].split("\n- ")]
     line = head.count("\n") + 3
     items = []
     for piece in pieces[1:]:
