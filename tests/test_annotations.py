@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -303,3 +304,45 @@ def test_no_ghost_rows_searching_again_after_annotation_changes(news: Path, tmp_
                 assert again.total == expected.total
                 assert {k: [(f.value, f.count) for f in v] for k, v in again.facets.items()} == {
                     k: [(f.value, f.count) for f in v] for k, v in expected.facets.items()}
+
+
+def test_symlinked_annotation_file_or_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    store = AnnotationStore(tmp_path / "state", user="alice", owner_of=owner_by_file_name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "target.yaml").write_text("annotations: []\n")
+    folder = tmp_path / "state" / "annotations" / "0123456789abcdef"
+    folder.mkdir(parents=True)
+    (folder / "alice.yaml").symlink_to(elsewhere / "target.yaml")
+    with pytest.raises(AnnotationFileError, match="symbolic link") as raised:
+        store.add(article(), 0, 9, ["x"])
+    assert "\n" not in str(raised.value) and (elsewhere / "target.yaml").read_text() == "annotations: []\n"
+    assert any("symbolic link" in e for e in store.for_article(article()).errors)
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
+    with pytest.raises(AnnotationFileError, match="symbolic link"):
+        store.add(article(), 0, 9, ["x"])
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["target.yaml"]
+
+
+def test_a_forged_author_is_flagged_in_list_exports_and_the_notes_tab(
+    capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path
+) -> None:
+    from newsdesk.index import PlacedAnnotation
+    from newsdesk.index.annotations.anchor import Anchor
+    from newsdesk.tui.widgets.annotation_list import annotation_option
+
+    corpus = ["--corpus", str(news)]
+    assert run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--tag", "x", *corpus)[0] == 0
+    (mine,) = tmp_path.rglob("annotations/*/*.yaml")
+    mine.write_text(mine.read_text().replace("  author: ", "  author: someone-else\n  x_was: "))
+    code, out, _ = run(capsys, "annotations", "list", *corpus)
+    assert code == 0 and "file claims someone-else" in out
+    assert "someone-else" in json.loads(run(capsys, "annotations", "export", "--format", "json", *corpus)[1])[0][
+        "claimed_author"]
+    assert "claims someone-else" in run(capsys, "annotations", "export", "--format", "md", *corpus)[1]
+    with Library.open(news, config=Config()) as lib:
+        (placed,) = lib.annotations_of("talks.txt").placed
+    assert placed.annotation.claimed_author == "someone-else"
+    shown = annotation_option(PlacedAnnotation(placed.annotation, Anchor(0, 1, "unchanged"), True)).plain
+    assert "the file claims someone-else" in shown
