@@ -160,3 +160,25 @@ async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_
         await settle(pilot)
         assert [p.annotation.id for p in notes.shown.placed] == [placed.annotation.id]
         assert [s.annotation_id for s in reader.annotation_spans] == [placed.annotation.id]
+
+
+async def test_keys_typed_in_one_burst_after_a_or_t_all_land_in_the_dialog(demo_app: NewsdeskApp) -> None:
+    from textual import events
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        await pilot.press("v", "s")
+        stack_before = len(demo_app.screen_stack)
+        for key, burst in (("a", "Hello there, a test"), ("t", "evidence")):
+            # one burst, as a slow SSH link delivers it: every key queued before any is handled
+            for char in key + burst:
+                name = {" ": "space", ",": "comma"}.get(char, char)
+                demo_app.post_message(events.Key(name, char))
+            await settle(pilot)
+            dialog = demo_app.screen
+            assert isinstance(dialog, AnnotateDialog)
+            assert len(demo_app.screen_stack) == stack_before + 1  # one dialog, not two
+            typed = dialog.query_one(TextArea).text if key == "a" else dialog.query_one(Input).value
+            assert typed == burst
+            await pilot.press("escape")
+            await settle(pilot)

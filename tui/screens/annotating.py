@@ -83,6 +83,7 @@ class AnnotationActions(Screen):
     def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
         """Apply the configured tag colours and start watching for others' changes."""
         reader.tag_styles, problems = parse_colors(tag_colors, "tag_colors", background=True)
+        reader.annotate_now = self._annotate_requested
         for problem in problems:
             self.notify(problem, severity="warning")
         self.set_interval(REFRESH_SECONDS, self._refresh_annotations)
