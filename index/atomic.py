@@ -38,10 +38,24 @@ def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None
 
 
 def new_file_mode() -> int:
-    """The mode a new file gets under the process umask (0o664 under a shared umask of 002)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    """The mode a new file gets under the process umask (0o664 under a shared umask of 002).
+
+    The umask is read from ``/proc/self/status``, never by setting it: ``os.umask``
+    is process-wide, and changing it even briefly lets another thread of the
+    reader create a file with the wrong (say world-writable) mode. Where the
+    kernel does not say, a probe file created in a private temp folder tells.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        return probe.stat().st_mode & 0o777
 
 
 def fsync_dir(folder: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
+from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
@@ -210,15 +211,22 @@ class Library:
         return self.annotations.add(self.article(ref), start, end, tags or [], note)
 
     def annotate_quote(
-        self, ref: str, quote: str, occurrence: int = 1, tags: list[str] | None = None, note: str = ""
+        self, ref: str, quote: str, occurrence: int | None = None, tags: list[str] | None = None, note: str = ""
     ) -> Annotation:
-        """Annotate the ``occurrence``-th (from 1) appearance of ``quote`` in an article's text."""
+        """Annotate the ``occurrence``-th (from 1) appearance of ``quote`` in an article's text.
+
+        Without ``occurrence``, a quote found more than once raises :class:`AmbiguousQuote`
+        (which lists where), rather than silently taking the first.
+        """
         article = self.article(ref)
         if not quote.strip():
             raise UsageError("--quote must not be empty")
         positions = occurrences(article.text, quote)
         if not positions:
             raise UsageError(f"{ref}: the quote does not occur in the article's text")
+        if occurrence is None and len(positions) > 1:
+            raise AmbiguousQuote(ref, [(article.text.count("\n", 0, p) + 1, p) for p in positions])
+        occurrence = occurrence or 1
         if not 1 <= occurrence <= len(positions):
             count = len(positions)
             raise UsageError(f"{ref}: the quote occurs {count} time(s); --occurrence must be 1-{count}")

@@ -130,18 +130,18 @@ class ArticleSearcher:
         if directory is None:
             raise CorpusError("the corpus has no index yet; run `newsdesk index`")
         searcher = self._searcher
-        if searcher is not None and directory == self._searcher_dir:
-            if searcher.up_to_date():
-                return searcher
-            fresh = searcher.refresh()
-        else:
-            if searcher is not None:
-                searcher.close()
-            # Plain reads instead of mmap: a mapped index counts fully against
-            # the process' resident memory once a few broad queries touch it.
-            ix = FileStorage(str(directory), supports_mmap=False).open_index()
-            fresh = ix.searcher()
-            self._parser = make_parser(ix.schema, self._config.title_boost)
+        if searcher is not None and directory == self._searcher_dir and searcher.up_to_date():
+            return searcher
+        # Never Searcher.refresh(): whoosh3's reader reuse appends the old segments to the
+        # new ones, so a document re-added by a commit (an annotation change) was listed
+        # twice ("ghost rows"). A fresh searcher after each commit costs a few ms.
+        if searcher is not None:
+            searcher.close()
+        # Plain reads instead of mmap: a mapped index counts fully against
+        # the process' resident memory once a few broad queries touch it.
+        ix = FileStorage(str(directory), supports_mmap=False).open_index()
+        fresh = ix.searcher()
+        self._parser = make_parser(ix.schema, self._config.title_boost)
         self._searcher, self._searcher_dir = fresh, directory
         self._facet_cache = {}
         return fresh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config, Library
-from newsdesk.index.annotations import AnnotationError, AnnotationFileError, AnnotationStore
+from newsdesk.index.annotations import AnnotationError, AnnotationFileError, AnnotationStore, owner_by_file_name
 from newsdesk.index.annotations.anchor import anchor
 from newsdesk.index.annotations.model import Annotation, Target
 from newsdesk.index.article import Article
@@ -33,7 +34,7 @@ def article(text: str = TEXT, content_hash: str = "h1") -> Article:
 
 @pytest.fixture
 def store(tmp_path: Path) -> AnnotationStore:
-    return AnnotationStore(tmp_path, user="alice")
+    return AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
 
 
 def test_add_saves_everything_and_reads_back(store: AnnotationStore, tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_add_saves_everything_and_reads_back(store: AnnotationStore, tmp_path: P
     }
     assert item["tags"] == ["evidence", "talks"] and item["author"] == "alice"
     assert "note: |-\n    line one\n    line two\n" in path.read_text()  # block style: readable, diffable
-    assert AnnotationStore(tmp_path, user="bob").for_article(article()).placed[0].annotation == added
+    assert AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name).for_article(article()).placed[0].annotation == added
     assert (path.parent / "alice.yaml.lock").exists()
 
 
@@ -63,23 +64,43 @@ def test_edit_delete_and_undo(store: AnnotationStore) -> None:
 
 
 def test_other_users_annotations_are_read_only(tmp_path: Path) -> None:
-    bob = AnnotationStore(tmp_path, user="bob")
+    bob = AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name)
     theirs = bob.add(article(), 0, 9, ["x"])
-    alice = AnnotationStore(tmp_path, user="alice")
+    alice = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     found = alice.for_article(article())
     assert [(p.annotation.id, p.own) for p in found.placed] == [(theirs.id, False)]
     with pytest.raises(AnnotationError, match="bob's"):
         alice.delete(theirs.article_id, theirs.id)
 
 
-def test_files_are_group_readable_under_a_shared_umask(tmp_path: Path) -> None:
-    old = os.umask(0o002)
+@pytest.mark.parametrize("umask", [0o000, 0o002, 0o022, 0o077])
+def test_files_are_owner_writable_only_and_folders_setgid_sticky_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    tmp_path.chmod(0o2775)  # a group-shared state folder
+    old = os.umask(umask)
     try:
-        AnnotationStore(tmp_path, user="alice").add(article(), 0, 9, ["x"])
+        AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, ["x"])
     finally:
         os.umask(old)
-    mode = stat.S_IMODE((tmp_path / "annotations" / "0123456789abcdef" / "alice.yaml").stat().st_mode)
-    assert mode == 0o664
+    folder = tmp_path / "annotations" / "0123456789abcdef"
+    assert stat.S_IMODE((folder / "alice.yaml").stat().st_mode) == 0o644
+    for level in (folder.parent, folder):
+        mode = level.stat().st_mode
+        assert mode & stat.S_ISGID and mode & stat.S_ISVTX and mode & 0o070 == 0o070
+
+
+def test_no_process_wide_umask_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader is threaded: setting the umask even briefly would misplace another thread's file."""
+    from newsdesk.index import atomic
+
+    def forbidden(mask: int) -> int:
+        raise AssertionError("os.umask called")
+
+    monkeypatch.setattr(os, "umask", forbidden)
+    AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, ["x"])
+    assert atomic.new_file_mode() & 0o600 == 0o600
+    atomic.write_atomic(tmp_path / "other.txt", "x")
 
 
 @pytest.mark.parametrize(
@@ -94,7 +115,7 @@ def test_files_are_group_readable_under_a_shared_umask(tmp_path: Path) -> None:
 def test_a_broken_file_is_named_left_untouched_and_the_rest_works(
     store: AnnotationStore, tmp_path: Path, content: str, where: str
 ) -> None:
-    AnnotationStore(tmp_path, user="bob").add(article(), 0, 9, ["fine"])
+    AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name).add(article(), 0, 9, ["fine"])
     broken = tmp_path / "annotations" / "0123456789abcdef" / "alice.yaml"
     broken.write_text(content)
     found = store.for_article(article())
@@ -107,11 +128,11 @@ def test_a_broken_file_is_named_left_untouched_and_the_rest_works(
 
 
 def test_stale_temp_files_are_removed_at_start(tmp_path: Path) -> None:
-    AnnotationStore(tmp_path, user="alice").add(article(), 0, 9, ["x"])
+    AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, ["x"])
     folder = tmp_path / "annotations" / "0123456789abcdef"
     (folder / ".alice.yaml.abc123.tmp").write_text("half a file")
     (folder / ".bob.yaml.abc123.tmp").write_text("not ours")
-    AnnotationStore(tmp_path, user="alice")
+    AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     assert sorted(p.name for p in folder.iterdir()) == [".bob.yaml.abc123.tmp", "alice.yaml", "alice.yaml.lock"]
 
 
@@ -170,8 +191,8 @@ def test_notes_and_tags_round_trip_exactly(tmp_path_factory: pytest.TempPathFact
                                            long: bool) -> None:
     root = tmp_path_factory.mktemp("rt")
     note = note * 200 if long else note
-    saved = AnnotationStore(root, user="alice").add(article(), 0, 9, tags, note)
-    (read,) = AnnotationStore(root, user="alice").files.read(root / "annotations" / saved.article_id / "alice.yaml")
+    saved = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, tags, note)
+    (read,) = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).files.read(root / "annotations" / saved.article_id / "alice.yaml")
     assert read == saved and read.note == note and list(read.tags) == tags
 
 
@@ -194,7 +215,7 @@ def test_annotations_are_searchable_and_tags_feed_the_facets(news: Path, tmp_pat
         assert lib.search("annotated:yes").total == 1 and lib.search("annotated:no").total == 1
         assert ("evidence", 1) in {(f.value, f.count) for f in lib.search("Geneva").facets["tags"]}
         # Another analyst's file changes: the next sync picks it up.
-        bob = AnnotationStore(tmp_path / "state", user="bob")
+        bob = AnnotationStore(tmp_path / "state", user="bob", owner_of=owner_by_file_name)
         bob.add(lib.article("other.txt"), 0, 7, ["lead"])
         lib.sync_annotations()
         assert lib.search("tag:lead").total == 1 and lib.search("annotated:yes").total == 2
@@ -254,7 +275,7 @@ def test_hand_written_layouts_are_read_and_kept_on_rewrite(store: AnnotationStor
     )
     (hand,) = store.files.read(folder / "alice.yaml")
     assert hand.tags == ("typed",) and hand.extra == {"reviewer": "carol"}
-    other_session = AnnotationStore(tmp_path, user="alice")
+    other_session = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     added = other_session.add(article(), 10, 15, ["later"])
     assert [a.id for a in store.files.read(folder / "alice.yaml")] == ["hand-1", added.id]
     assert "reviewer: carol" in (folder / "alice.yaml").read_text()  # unknown keys survive a rewrite
@@ -263,3 +284,65 @@ def test_hand_written_layouts_are_read_and_kept_on_rewrite(store: AnnotationStor
 def test_cli_annotations_without_an_action_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "annotations")
     assert code == 2 and out == "" and err.startswith("newsdesk: error: give an action") and err.count("\n") == 1
+
+
+def test_no_ghost_rows_searching_again_after_annotation_changes(news: Path, tmp_path: Path) -> None:
+    """The same open library (as in the reader) answers like a fresh one after each annotation change."""
+    state = tmp_path / "state"
+    with Library.open(news, state_dir=state, config=Config()) as lib:
+        lib.update()
+        assert lib.search("Geneva").total == 1
+        bob = AnnotationStore(state, user="bob", owner_of=owner_by_file_name)
+        for n in range(3):  # every change re-adds the article's document: it must replace, not add
+            bob.add(lib.article("talks.txt"), n, n + 9, [f"t{n}"], "note")
+            lib.sync_annotations()
+            for query in ("Geneva", "annotated:yes", "annotated:no", f"tag:t{n}", "note:note"):
+                again = lib.search(query)
+                with Library.open(news, state_dir=state, config=Config()) as fresh:
+                    expected = fresh.search(query)
+                assert [h.id for h in again.hits] == [h.id for h in expected.hits], query
+                assert again.total == expected.total
+                assert {k: [(f.value, f.count) for f in v] for k, v in again.facets.items()} == {
+                    k: [(f.value, f.count) for f in v] for k, v in expected.facets.items()}
+
+
+def test_symlinked_annotation_file_or_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    store = AnnotationStore(tmp_path / "state", user="alice", owner_of=owner_by_file_name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "target.yaml").write_text("annotations: []\n")
+    folder = tmp_path / "state" / "annotations" / "0123456789abcdef"
+    folder.mkdir(parents=True)
+    (folder / "alice.yaml").symlink_to(elsewhere / "target.yaml")
+    with pytest.raises(AnnotationFileError, match="symbolic link") as raised:
+        store.add(article(), 0, 9, ["x"])
+    assert "\n" not in str(raised.value) and (elsewhere / "target.yaml").read_text() == "annotations: []\n"
+    assert any("symbolic link" in e for e in store.for_article(article()).errors)
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
+    with pytest.raises(AnnotationFileError, match="symbolic link"):
+        store.add(article(), 0, 9, ["x"])
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["target.yaml"]
+
+
+def test_a_forged_author_is_flagged_in_list_exports_and_the_notes_tab(
+    capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path
+) -> None:
+    from newsdesk.index import PlacedAnnotation
+    from newsdesk.index.annotations.anchor import Anchor
+    from newsdesk.tui.widgets.annotation_list import annotation_option
+
+    corpus = ["--corpus", str(news)]
+    assert run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--tag", "x", *corpus)[0] == 0
+    (mine,) = tmp_path.rglob("annotations/*/*.yaml")
+    mine.write_text(mine.read_text().replace("  author: ", "  author: someone-else\n  x_was: "))
+    code, out, _ = run(capsys, "annotations", "list", *corpus)
+    assert code == 0 and "file claims someone-else" in out
+    assert "someone-else" in json.loads(run(capsys, "annotations", "export", "--format", "json", *corpus)[1])[0][
+        "claimed_author"]
+    assert "claims someone-else" in run(capsys, "annotations", "export", "--format", "md", *corpus)[1]
+    with Library.open(news, config=Config()) as lib:
+        (placed,) = lib.annotations_of("talks.txt").placed
+    assert placed.annotation.claimed_author == "someone-else"
+    shown = annotation_option(PlacedAnnotation(placed.annotation, Anchor(0, 1, "unchanged"), True)).plain
+    assert "the file claims someone-else" in shown

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import yaml
-from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
 from newsdesk.index.article import Article
 
 TEXT = "Ceasefire talks resumed in Geneva on Friday. " * 40
@@ -19,7 +19,7 @@ ARTICLE = Article(id="0123456789abcdef", path="a.txt", item=0, title="Talks", te
 
 
 def _add_many(state_dir: str, worker: int, count: int) -> None:
-    store = AnnotationStore(Path(state_dir), user="alice")
+    store = AnnotationStore(Path(state_dir), user="alice", owner_of=owner_by_file_name)
     for n in range(count):
         store.add(ARTICLE, n, n + 10, [f"w{worker}"], f"worker {worker} note {n}")
 
@@ -32,7 +32,7 @@ def test_eight_processes_adding_to_one_file_lose_nothing(tmp_path: Path) -> None
     for process in workers:
         process.join(timeout=300)
         assert process.exitcode == 0
-    annotations = AnnotationStore(tmp_path, user="alice").for_article(ARTICLE).placed
+    annotations = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name).for_article(ARTICLE).placed
     assert len(annotations) == 800
     assert len({p.annotation.id for p in annotations}) == 800
 
@@ -44,7 +44,7 @@ def _article(cycle: int) -> Article:
 
 def _save_forever(state_dir: Path, ack_fd: int, article: Article) -> None:
     """Child: save annotations in a loop, writing each id to the pipe once save() returned."""
-    store = AnnotationStore(state_dir, user="alice")
+    store = AnnotationStore(state_dir, user="alice", owner_of=owner_by_file_name)
     while True:
         annotation = store.add(article, 0, 20, ["cycle"], "saved " * random.randint(1, 200))
         os.write(ack_fd, annotation.id.encode() + b"\n")
@@ -79,7 +79,7 @@ def test_sigkill_while_saving_never_loses_an_acknowledged_annotation(tmp_path: P
         if path.exists():
             data = yaml.safe_load(path.read_text())  # every state on disk parses
             assert isinstance(data["annotations"], list)
-    store = AnnotationStore(tmp_path, user="alice")  # "the next start"
+    store = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)  # "the next start"
     saved = {p.annotation.id for n in range(10) for p in store.for_article(_article(n)).placed}
     assert acknowledged, "the saver never got to acknowledge anything"
     assert acknowledged <= saved

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from newsdesk.index import Config, Library
-from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore, owner_by_file_name
 from newsdesk.index.article import Article
 from newsdesk.index.config import load_config
 from newsdesk.index.entities import load_lists
@@ -129,7 +129,7 @@ def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, c
         assert time.perf_counter() - started < 1.0
         assert "\n" not in str(raised.value)
     started = time.perf_counter()
-    found = AnnotationStore(tmp_path / "state", user="alice").for_article(article)
+    found = AnnotationStore(tmp_path / "state", user="alice", owner_of=owner_by_file_name).for_article(article)
     assert time.perf_counter() - started < 1.0
     assert found.placed == [] and len(found.errors) == 1 and str(annotations) in found.errors[0]
     started = time.perf_counter()
@@ -143,7 +143,7 @@ def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, c
 def test_a_failing_disk_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    failing: str) -> None:
     article = Article(id="0123456789abcdef", path="a.md", item=0, title="t", text="Body text", content_hash="h")
-    store = AnnotationStore(tmp_path, user="alice")
+    store = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     store.add(article, 0, 4, ["kept"])
     path = tmp_path / "annotations" / article.id / "alice.yaml"
     before = path.read_bytes()

@@ -139,10 +139,13 @@ def test_two_accounts_share_the_index_and_see_each_others_annotations(
     for user in USERS:
         info = (folder / f"{user}.yaml").stat()
         assert pwd.getpwuid(info.st_uid).pw_name == user
-        assert stat.S_IMODE(info.st_mode) == 0o664 and grp.getgrgid(info.st_gid).gr_name == GROUP
-    for path in state.rglob("*"):  # everything the two wrote stays usable by the group
+        # writable by its owner only, even under umask 002; the group can read it
+        assert stat.S_IMODE(info.st_mode) == 0o644 and grp.getgrgid(info.st_gid).gr_name == GROUP
+    for level in (folder.parent, folder):  # others add their own file, never replace or delete yours
+        assert level.stat().st_mode & (stat.S_ISGID | stat.S_ISVTX) == stat.S_ISGID | stat.S_ISVTX
+    for path in state.rglob("*"):  # everything else the two wrote stays usable by the group
         mode = stat.S_IMODE(path.stat().st_mode)
-        assert mode & 0o060 == 0o060 or path.suffix == ".yaml", (path, oct(mode))
+        assert mode & 0o060 == 0o060 or path.suffix in (".yaml", ".lock"), (path, oct(mode))
 
 
 def test_two_accounts_updating_at_once_both_succeed(accounts: dict[str, tuple[int, int]], shared: Path) -> None:
@@ -181,3 +184,70 @@ def test_an_unreadable_file_is_one_warning_for_an_account_that_cannot_read_it(
             assert library.count() == 3
 
     assert as_user(accounts["ndalice"], update) == 0
+
+
+def test_another_account_cannot_replace_delete_forge_or_redirect_annotations(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    corpus, state = shared / "corpus", shared / "state"
+    outside = shared / "bob-elsewhere"
+
+    def alice_first() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            library.update()
+            library.annotate_quote("report-0.txt", "Diplomats met", tags=["alice-tag"], note="mine")
+            (state / "alice-export.yaml").write_text(library.export_annotations("yaml"))
+
+    def bob_attacks() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            article_id = library.article("report-0.txt").id
+            folder = state / "annotations" / article_id
+            mine = folder / "ndalice.yaml"
+            forged = folder / "ndbob.yaml"
+            for attempt in (lambda: mine.unlink(), lambda: mine.write_text("annotations: []\n")):
+                try:
+                    attempt()
+                except PermissionError:
+                    pass
+                else:
+                    raise AssertionError("bob changed alice's file")
+            text = mine.read_text()  # readable: the group shares annotations
+            forged.write_text(text)  # bob's own file, claiming to be alice's annotation
+            try:
+                os.rename(forged, mine)
+            except PermissionError:
+                pass
+            else:
+                raise AssertionError("bob replaced alice's file")
+            # bob's import of alice's export: new ids (alice's are present), owned by bob
+            exported = (state / "alice-export.yaml").read_text().replace("alice-tag", "bob-imported")
+            forged.unlink()
+            # a folder for another article, planted as a link to bob's own folder
+            outside.mkdir()
+            other_id = library.article("report-1.txt").id
+            (state / "annotations" / other_id).symlink_to(outside)
+            (state / "bob-import.yaml").write_text(exported.replace(text.split("id: ")[1].split("\n")[0], "x" * 8))
+            library.import_annotations((state / "bob-import.yaml").read_text(), "bob-import.yaml")
+            (folder / "ndbob.yaml").write_text((folder / "ndbob.yaml").read_text().replace(
+                "author: ndbob", "author: ndalice"))
+
+    def alice_checks() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            found = library.annotations_of("report-0.txt")
+            by_tag = {p.annotation.tags[0]: p.annotation for p in found.placed}
+            assert by_tag["alice-tag"].author == "ndalice" and not by_tag["alice-tag"].claimed_author
+            imported = by_tag["bob-imported"]
+            # the file says ndalice; the file system says ndbob wrote it: flagged, never believed
+            assert imported.author == "ndbob" and imported.claimed_author == "ndalice"
+            assert imported.imported_from == "ndalice"
+            try:
+                library.annotate_quote("report-1.txt", "Diplomats met", tags=["redirected?"])
+            except AnnotationError as exc:
+                assert "symbolic link" in str(exc) and "\n" not in str(exc)
+            else:
+                raise AssertionError("alice saved through bob's symlink")
+            assert list(outside.iterdir()) == []
+
+    assert as_user(accounts["ndalice"], alice_first) == 0
+    assert as_user(accounts["ndbob"], bob_attacks) == 0
+    assert as_user(accounts["ndalice"], alice_checks) == 0

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.index import Library, UsageError
+from newsdesk.index import Annotation, Library, UsageError
 from newsdesk.index.annotations.export import FORMATS, dump_json
 from newsdesk.index.ingest.clean import sanitize
 
@@ -21,7 +21,8 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
     common(add)
     add.add_argument("ref", metavar="ID|PATH", help="the article")
     add.add_argument("--quote", required=True, help="the passage, exactly as in the text (`newsdesk show`)")
-    add.add_argument("--occurrence", type=int, default=1, metavar="N", help="the N-th occurrence (default 1)")
+    add.add_argument("--occurrence", type=int, default=None, metavar="N",
+                     help="the N-th occurrence (needed when the quote occurs more than once)")
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeat for more)")
     add.add_argument("--note", default="", help="a note")
 
@@ -86,17 +87,38 @@ def _list(args: argparse.Namespace, library: Library) -> int:
         records = []
         for annotation, how in rows:
             record = annotation.to_dict()
+            if annotation.claimed_author:
+                record["claimed_author"] = annotation.claimed_author
             if how:
                 record["anchor"] = how
             records.append(record)
         sys.stdout.write(dump_json(records))
         return 0
     for annotation, how in rows:
-        quote = " ".join(sanitize(annotation.target.exact).split())
-        quote = quote if len(quote) <= 70 else quote[:67] + "..."
-        state = " (orphan)" if how == "orphan" else ""
-        tags = sanitize(", ".join(annotation.tags))
-        print(f"{annotation.article_id}  {annotation.author:<10} [{tags}]{state}  \u201c{quote}\u201d")
-        if annotation.note:
-            print("    " + sanitize(annotation.note).replace("\n", "\n    "))
+        print(_row(annotation, how))
+        for line in note_lines(annotation.note):
+            print("    " + line)
     return 0
+
+
+def one_line(text: str) -> str:
+    """``text`` safe for one terminal line: controls dropped, every line break (U+2028 too) a space."""
+    return " ".join(sanitize(text).split())
+
+
+def note_lines(note: str) -> list[str]:
+    """A note's lines for the terminal: split on every kind of line break, each one made safe."""
+    return [" ".join(sanitize(line).split()) for line in note.splitlines()] if note.strip() else []
+
+
+def _row(annotation: Annotation, how: str) -> str:
+    quote = one_line(annotation.target.exact)
+    quote = quote if len(quote) <= 70 else quote[:67] + "..."
+    state = " (orphan)" if how == "orphan" else ""
+    tags = one_line(", ".join(annotation.tags))
+    author = annotation.author
+    if annotation.claimed_author:
+        author += f" (file claims {one_line(annotation.claimed_author)}!)"
+    if annotation.imported_from:
+        author += f" (imported from {one_line(annotation.imported_from)})"
+    return f"{annotation.article_id}  {author:<10} [{tags}]{state}  \u201c{quote}\u201d"

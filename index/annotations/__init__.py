@@ -9,12 +9,27 @@ durability rules), and places each annotation in the article's current text
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdesk.index.annotations.anchor import Anchor, anchor
-from newsdesk.index.annotations.files import AnnotationFileError, AnnotationFiles
-from newsdesk.index.annotations.model import Annotation, AnnotationError, Target, check_tag, current_user, new_id, now
+from newsdesk.index.annotations.files import (
+    AnnotationFileError,
+    AnnotationFiles,
+    OwnerOf,
+    owner_account,
+    owner_by_file_name,
+)
+from newsdesk.index.annotations.model import (
+    Annotation,
+    AnnotationError,
+    Target,
+    check_tag,
+    check_text,
+    current_user,
+    new_id,
+    now,
+)
 from newsdesk.index.article import Article
 
 
@@ -51,51 +66,63 @@ class AnnotationSummary:
 class AnnotationStore:
     """The annotations of one corpus (its state dir), as seen by one OS account."""
 
-    def __init__(self, state_dir: Path, user: str | None = None) -> None:
+    def __init__(self, state_dir: Path, user: str | None = None, owner_of: OwnerOf = owner_account) -> None:
+        """``user`` and ``owner_of`` default to the real account and file ownership (uid).
+
+        Tests simulate several users in one process with ``user=...`` and
+        ``owner_of=owner_by_file_name``; the app never does.
+        """
         self.root = state_dir / "annotations"
         self.user = user or current_user()
-        self.files = AnnotationFiles(self.root, self.user)
-        if self.root.is_dir():
+        self.files = AnnotationFiles(self.root, self.user, owner_of)
+        if self.root.is_dir() and not self.root.is_symlink():
             self.files.remove_stale_temp_files()
+
+    def _read_all(self, article_id: str | None, errors: list[str]) -> list[tuple[bool, Annotation]]:
+        """(own, annotation) from every readable file; one line in ``errors`` per problem.
+
+        Ids are unique within a file (a file repeating one is refused); an id found in a
+        second file is reported, one line each, and both annotations are kept.
+        """
+        found: list[tuple[bool, Annotation]] = []
+        first_file: dict[str, Path] = {}
+        for path in self.files.files(article_id, errors):
+            try:
+                owned = self.files.read_owned(path)
+            except AnnotationFileError as exc:
+                errors.append(str(exc))
+                continue
+            own = owned.owner == self.user
+            for annotation in owned.annotations:
+                if annotation.id in first_file:
+                    errors.append(f"{path}: id {annotation.id} is also in {first_file[annotation.id]}")
+                else:
+                    first_file[annotation.id] = path
+                found.append((own, annotation))
+        return found
 
     # -- reading ------------------------------------------------------------------
     def for_article(self, article: Article) -> ArticleAnnotations:
         """Everyone's annotations of ``article``, placed in its current text."""
         result = ArticleAnnotations()
-        for path in self.files.files(article.id):
-            try:
-                annotations = self.files.read(path)
-            except AnnotationFileError as exc:
-                result.errors.append(str(exc))
-                continue
-            own = path.stem == self.user
-            for annotation in annotations:
-                placed = PlacedAnnotation(annotation, anchor(annotation, article.text, article.content_hash), own)
-                (result.orphans if placed.anchor.orphan else result.placed).append(placed)
+        for own, annotation in self._read_all(article.id, result.errors):
+            placed = PlacedAnnotation(annotation, anchor(annotation, article.text, article.content_hash), own)
+            (result.orphans if placed.anchor.orphan else result.placed).append(placed)
         result.placed.sort(key=lambda p: (p.anchor.start, p.anchor.end, p.annotation.created))
         return result
 
     def all(self) -> tuple[list[Annotation], list[str]]:
         """Every annotation in the corpus (any user), and one line per unreadable file."""
-        found, errors = [], []
-        for path in self.files.files():
-            try:
-                found.extend(self.files.read(path))
-            except AnnotationFileError as exc:
-                errors.append(str(exc))
-        return found, errors
+        errors: list[str] = []
+        return [annotation for _, annotation in self._read_all(None, errors)], errors
 
     def summaries(self, article_ids: Iterable[str] | None = None) -> dict[str, AnnotationSummary]:
         """Tags and notes per annotated article (all, or the given ones), for the index."""
         summaries: dict[str, AnnotationSummary] = {}
         targets = [None] if article_ids is None else list(article_ids)
         for article_id in targets:
-            for path in self.files.files(article_id):
-                try:
-                    annotations = self.files.read(path)
-                except AnnotationFileError:
-                    continue  # reported where annotations are shown; the index skips the file
-                for annotation in annotations:
+            # Unreadable files are reported where annotations are shown; the index skips them.
+            for _, annotation in self._read_all(article_id, []):
                     summary = summaries.setdefault(annotation.article_id, AnnotationSummary())
                     summary.tags.update(annotation.tags)
                     if annotation.note:
@@ -120,19 +147,21 @@ class AnnotationStore:
         annotation = Annotation(
             id=new_id(), article_id=article.id, content_hash=article.content_hash,
             target=Target.from_text(article.text, start, end),
-            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=note,
+            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=check_text(note, "the note"),
             author=self.user, created=stamp, modified=stamp,
         )
         self.files.update(article.id, upserts=[annotation])
         return annotation
 
     def _own(self, article_id: str, annotation_id: str) -> Annotation:
-        for annotation in self.files.read(self.files.own_file(article_id)):
-            if annotation.id == annotation_id:
-                return annotation
-        for path in self.files.files(article_id):
-            if any(a.id == annotation_id for a in self.files.read(path)):
-                raise AnnotationError(f"annotation {annotation_id} is {path.stem}'s; only they can change it")
+        own_file = self.files.read_owned(self.files.own_file(article_id))
+        if own_file.owner == self.user:
+            for annotation in own_file.annotations:
+                if annotation.id == annotation_id:
+                    return annotation
+        for own, annotation in self._read_all(article_id, []):
+            if annotation.id == annotation_id and not own:
+                raise AnnotationError(f"annotation {annotation_id} is {annotation.author}'s; only they can change it")
         raise AnnotationError(f"no annotation {annotation_id} on article {article_id}")
 
     def edit(
@@ -145,7 +174,7 @@ class AnnotationStore:
         if tags is not None:
             changes["tags"] = tuple(dict.fromkeys(check_tag(t) for t in tags))
         if note is not None:
-            changes["note"] = note
+            changes["note"] = check_text(note, "the note")
         if span is not None:
             changes["target"] = Target.from_text(article.text, *span)
             changes["content_hash"] = article.content_hash
@@ -164,7 +193,11 @@ class AnnotationStore:
         self.files.update(annotation.article_id, upserts=[annotation])
 
     def import_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, int]:
-        """Add annotations from an export, skipping ids already present: (added, skipped)."""
+        """Add annotations from an export, skipping ids already present: (added, skipped).
+
+        Imported annotations are the importer's (their file, their name); the author
+        the export named is kept as ``imported_from``.
+        """
         existing = {a.id for a in self.all()[0]}
         by_article: dict[str, list[Annotation]] = {}
         skipped = 0
@@ -173,6 +206,8 @@ class AnnotationStore:
                 skipped += 1
                 continue
             existing.add(annotation.id)
+            origin = annotation.imported_from or (annotation.author if annotation.author != self.user else "")
+            annotation = replace(annotation, author=self.user, imported_from=origin, claimed_author="")
             by_article.setdefault(annotation.article_id, []).append(annotation)
         for article_id, batch in by_article.items():
             self.files.update(article_id, upserts=batch)
@@ -190,4 +225,6 @@ __all__ = [
     "PlacedAnnotation",
     "Target",
     "current_user",
+    "owner_account",
+    "owner_by_file_name",
 ]

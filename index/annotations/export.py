@@ -31,6 +31,8 @@ def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) ->
     records = []
     for annotation in annotations:
         record = annotation.to_dict()
+        if annotation.claimed_author:  # flagged: the file's owner wrote it, whatever it claims
+            record["claimed_author"] = annotation.claimed_author
         info = articles.get(annotation.article_id)
         record["article"] = {"title": info.title, "path": info.path} if info else None
         records.append(record)
@@ -63,12 +65,13 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "article_id", "article_title", "article_path", "start", "end", "quote", "tags", "note",
-                     "author", "created", "modified"])
+                     "author", "created", "modified", "claimed_author", "imported_from"])
     for a in annotations:
         info = articles.get(a.article_id)
         writer.writerow([a.id, a.article_id, sanitize(info.title) if info else "", info.path if info else "",
                          a.target.start, a.target.end, sanitize(a.target.exact), sanitize(";".join(a.tags)),
-                         sanitize(a.note), a.author, a.created, a.modified])
+                         sanitize(a.note), a.author, a.created, a.modified, sanitize(a.claimed_author),
+                         sanitize(a.imported_from)])
     return out.getvalue()
 
 
@@ -96,7 +99,8 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
                 lines.append("")
                 if a.note:
                     lines += [sanitize(a.note), ""]
-                lines += [f"*{a.author}, {a.modified or a.created}*", ""]
+                claim = f" (the file claims {sanitize(a.claimed_author)})" if a.claimed_author else ""
+                lines += [f"*{a.author}{claim}, {a.modified or a.created}*", ""]
     return "\n".join(lines)
 
 
@@ -158,7 +162,7 @@ def parse_export(text: str, name: str) -> list[Annotation]:
     annotations = []
     for number, item in enumerate(data, 1):
         if isinstance(item, dict):
-            item = {k: v for k, v in item.items() if k != "article"}
+            item = {k: v for k, v in item.items() if k not in ("article", "claimed_author")}
         try:
             annotations.append(Annotation.from_dict(item))
         except AnnotationError as exc:

@@ -1,28 +1,42 @@
 """Annotation files: ``<state>/annotations/<article-id>/<user>.yaml``, one per user per article.
 
 Why this layout: a user only ever writes their own files, so two analysts can
-never overwrite each other, and everyone can read everyone's (the folder is
-group-readable under a shared umask). A file stays small (one article), a diff
-stays readable, and a broken file costs one article of one user, not all.
+never overwrite each other, and everyone can read everyone's. A file stays
+small (one article), a diff stays readable, and a broken file costs one
+article of one user, not all.
 
-Every write is: take ``<user>.yaml.lock`` (never deleted, so two sessions can
-never hold locks on two different inodes), re-read the file, merge by id,
-write a temp file in the same folder with the final permissions, fsync,
-``os.replace``, fsync the folder. A killed process leaves the old file or the
-new one, plus at worst a temp file, which the next start removes.
+Trust comes from the file system, not from file content:
+
+* a file's author is the account that owns it (its uid), whatever its
+  ``author:`` lines say; a different claim is kept and flagged;
+* article folders are setgid + sticky: another account can add its own file
+  but never replace or delete yours; every file is written mode 0644 with an
+  explicit ``fchmod`` (the process umask is never changed);
+* a symlinked folder or file is refused (``O_NOFOLLOW``; every step of a save
+  works relative to one opened folder descriptor, so a folder swapped for a
+  link mid-save cannot redirect it).
+
+Every write is: lock ``<user>.yaml.lock`` (``flock``, never deleted), re-read
+the file, apply the change to the parsed model, serialise the WHOLE file from
+that model, write a temp file, fsync, rename, fsync the folder. Text is never
+appended, so a file is valid YAML by construction.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
-from filelock import FileLock, Timeout
 from newsdesk.index.annotations.model import Annotation, AnnotationError
-from newsdesk.index.atomic import write_atomic
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -31,10 +45,18 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """About 30,000 annotations; anything larger is refused unread (a YAML bomb is usually large)."""
 MAX_DEPTH = 32
 LOCK_TIMEOUT = 30.0
+FILE_MODE = 0o644
+"""Every annotation file: writable by its owner only, readable by the group sharing the corpus."""
+FOLDER_BITS = stat.S_ISGID | stat.S_ISVTX
+"""Article folders: setgid (files keep the corpus group) + sticky (nobody removes another's file)."""
 HEADER = (
     "# newsdesk annotations of article {article} by {user}.\n"
     "# Plain YAML: safe to read, diff and edit by hand; keep each id unique.\n"
 )
+_NOFOLLOW_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+OwnerOf = Callable[[Path, os.stat_result], str]
+"""Who wrote a file, given its path and ``lstat``: the owner's account name by default."""
 
 
 class AnnotationFileError(AnnotationError):
@@ -43,27 +65,89 @@ class AnnotationFileError(AnnotationError):
     exit_code = 1
 
 
+def owner_account(path: Path, info: os.stat_result) -> str:
+    """The account name of the file's owner (uid); ``uid N`` when the uid has no account."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(info.st_uid).pw_name
+    except (ImportError, KeyError):
+        return f"uid {info.st_uid}"
+
+
+def owner_by_file_name(path: Path, info: os.stat_result) -> str:
+    """Simulated accounts (tests, benchmarks): the author is the file's name. Never use in the app."""
+    return path.stem
+
+
 class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDumper):  # type: ignore[misc]
-    """Safe dumping, with multi-line notes as literal blocks."""
+    """Safe dumping, with plain multi-line notes as literal blocks."""
+
+
+# Characters YAML reads as line breaks (or folds) inside a block scalar: a value holding
+# one is written double-quoted and escaped, so it reads back exactly.
+_BLOCK_UNSAFE = re.compile("[\r\x85\u2028\u2029\ufeff]")
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    # A literal block only for text that does not end in a line break: "keep" chomping
+    # (|+) leaves the YAML document open-ended, and PyYAML then closes it with "...".
+    block = "\n" in value and not value.endswith("\n") and not _BLOCK_UNSAFE.search(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
 
 
 _Dumper.add_representer(str, _str_representer)
+# Plain "\n" + character scans: far faster than ^-anchored lookaheads on a 500-item file.
+_NOT_IN_AN_ITEM = re.compile(r"\n(?:[^ \n-]|-[^ ])")
+"""A line that neither starts an item (``- ``) nor continues one (indented or empty)."""
+_NOT_CONTINUING = re.compile(r"\n[^ \n]")
 
 
 def dump_item(annotation: Annotation) -> str:
-    """One annotation as a YAML sequence item; a file is the header plus these, concatenated."""
-    return yaml.dump(
-        [annotation.to_dict()], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
-    )
+    """One annotation as a YAML sequence item: ``- `` then lines that are all indented (or empty).
+
+    That shape is what makes a file of items valid by construction: no line of
+    an item can end the list, the mapping or the document. Should PyYAML ever
+    produce another shape, the caller serialises the whole file in one dump.
+    """
+    return yaml.dump([annotation.to_dict()], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _self_contained(item: str) -> bool:
+    return item.startswith("- ") and item.endswith("\n") and not _NOT_CONTINUING.search(item[:-1])
+
+
+def serialise(article_id: str, user: str, annotations: Iterable[Annotation],
+              items: dict[str, tuple[Annotation, str]] | None = None) -> str:
+    """A whole annotation file, built from the model: the header, then every annotation.
+
+    ``items`` memoises each annotation's item text by id (with the very object
+    it was dumped from: annotations are immutable), so a save with 500
+    annotations dumps only the new one. Every item
+    is checked to be self-contained (see :func:`dump_item`); if one is not, the
+    file is dumped whole instead.
+    """
+    annotations = list(annotations)
+    header = HEADER.format(article=article_id, user=user)
+    if not annotations:
+        return header + "annotations: []\n"
+    cache = {} if items is None else items
+    parts = []
+    for annotation in annotations:
+        entry = cache.get(annotation.id)
+        if entry is not None and entry[0] is annotation:
+            text = entry[1]
+        else:
+            text = dump_item(annotation)
+            if not _self_contained(text):
+                return header + yaml.dump({"annotations": [a.to_dict() for a in annotations]}, Dumper=_Dumper,
+                                          allow_unicode=True, sort_keys=False, width=100)
+            cache[annotation.id] = (annotation, text)
+        parts.append(text)
+    return header + "annotations:\n" + "".join(parts)
 
 
 def _load(path: Path, text: str, first_line: int = 0) -> object:
-    """Safe-load YAML text (a whole file or one item of it); errors name file and line."""
     try:
         return load_yaml(text, max_bytes=MAX_FILE_BYTES, max_depth=MAX_DEPTH, fast=True)
     except YamlError as exc:
@@ -78,24 +162,21 @@ def _annotation(path: Path, item: object, number: int) -> Annotation:
         raise AnnotationFileError(f"{path}: item {number}: {exc}") from None
 
 
-_ITEM_START = re.compile(r"(?m)^(?=- )")
-_STRAY_TOP_LEVEL = re.compile(r"(?m)^(?![ \t]|- |$)")
 
 
 def _items(text: str) -> list[tuple[int, str]] | None:
-    """(first line, text) of each item when the file has the layout newsdesk writes, else None.
+    """(first line, text) of each item when the file has the shape newsdesk writes, else None.
 
-    That layout is comment lines, ``annotations:``, then items that each start
-    with ``- `` at column 0 and have every other line indented. Anything else
-    (a hand-edited file, say) is parsed as a whole instead.
+    That shape is comment lines, ``annotations:``, then self-contained items
+    (see :func:`dump_item`). Anything else (a hand-edited file, say) is parsed whole.
     """
     head, found, body = text.partition("\nannotations:\n")
     if not found or any(line and not line.startswith("#") for line in head.splitlines()):
         return None
-    pieces = _ITEM_START.split(body)
-    if pieces[0] or any(_STRAY_TOP_LEVEL.search(piece, 1) for piece in pieces[1:]):
+    if not body.startswith("- ") or not body.endswith("\n") or _NOT_IN_AN_ITEM.search(body[:-1]):
         return None
-    line = head.count("\n") + 2
+    pieces = [""] + ["- " + piece + "\n" for piece in body[2:-1].split("\n- ")]
+    line = head.count("\n") + 3
     items = []
     for piece in pieces[1:]:
         items.append((line, piece))
@@ -103,25 +184,19 @@ def _items(text: str) -> list[tuple[int, str]] | None:
     return items
 
 
-def parse_file(
-    path: Path, text: str, known: dict[str, Annotation] | None = None
-) -> tuple[list[Annotation], dict[str, str]]:
-    """The annotations in one file's text, and each one's YAML item text by id (for rewriting).
+def parse_file(path: Path, text: str, known: dict[str, Annotation] | None = None) -> list[Annotation]:
+    """The annotations in one file's text; ``AnnotationFileError`` names the file and line of the problem.
 
     ``known`` maps item texts parsed before to their annotations: when another
-    session appended one item to a file of a thousand, only that item is parsed.
-    ``AnnotationFileError`` names the file and the line of the first problem.
+    session added one annotation to a file of 500, only that item is parsed.
     """
-    if len(text) > MAX_FILE_BYTES:
-        raise AnnotationFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
     items = _items(text)
     annotations: list[Annotation] = []
-    texts: dict[str, str] = {}
     if items is None:
         data = _load(path, text)
         if data is None:
-            return [], {}
-        if not isinstance(data, dict) or not isinstance(data.get("annotations", []), list):
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get("annotations", []), (list, type(None))):
             raise AnnotationFileError(f"{path}: expected 'annotations:' followed by a list")
         annotations = [_annotation(path, item, n) for n, item in enumerate(data.get("annotations") or [], 1)]
     else:
@@ -132,31 +207,45 @@ def parse_file(
                 if not isinstance(data, list) or len(data) != 1:
                     raise AnnotationFileError(f"{path}:{line}: item {number}: expected one annotation")
                 annotation = _annotation(path, data[0], number)
+                if known is not None:
+                    known[item_text] = annotation
             annotations.append(annotation)
-            texts[annotation.id] = item_text
     seen: set[str] = set()
     for number, annotation in enumerate(annotations, 1):
         if annotation.id in seen:
             raise AnnotationFileError(f"{path}: item {number}: id {annotation.id} appears twice")
         seen.add(annotation.id)
-    return annotations, texts
+    return annotations
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedFile:
+    """One annotation file as read: who owns it and what it holds (authors set from the owner)."""
+
+    path: Path
+    owner: str
+    annotations: list[Annotation]
 
 
 @dataclass(slots=True)
 class _Cached:
-    stamp: tuple[int, int, int]
-    annotations: list[Annotation]
-    items: dict[str, str]
+    stamp: tuple[int, int, int, int]
+    owned: OwnedFile
+    parsed: dict[str, Annotation]
+    """Item text -> annotation as in the file (before attribution), to parse only new items."""
+    dumped: dict[str, tuple[Annotation, str]]
+    """Id -> (annotation object, its item text), to dump only new or changed annotations."""
 
 
 class AnnotationFiles:
     """Reads every user's files and writes the current user's, under the state dir."""
 
-    def __init__(self, root: Path, user: str) -> None:
+    def __init__(self, root: Path, user: str, owner_of: OwnerOf = owner_account) -> None:
         if not _SAFE_NAME.match(user):
             raise AnnotationError(f"user name {user!r} cannot be used in a file name")
         self.root = root
         self.user = user
+        self.owner_of = owner_of
         self._cache: dict[Path, _Cached] = {}
 
     # -- paths ------------------------------------------------------------------
@@ -168,103 +257,217 @@ class AnnotationFiles:
     def own_file(self, article_id: str) -> Path:
         return self.folder(article_id) / f"{self.user}.yaml"
 
-    def files(self, article_id: str | None = None) -> Iterator[Path]:
-        """Every annotation file (of one article), any user."""
+    def files(self, article_id: str | None = None, errors: list[str] | None = None) -> Iterator[Path]:
+        """Every annotation file (of one article), any user; symlinks are skipped and reported in ``errors``."""
+        if self.root.is_symlink():
+            if errors is not None:
+                errors.append(f"{self.root}: is a symbolic link; annotations there are not read")
+            return
         folders = [self.folder(article_id)] if article_id else sorted(self.root.glob("*"))
         for folder in folders:
-            if folder.is_dir() and _ARTICLE_ID.match(folder.name):
-                yield from sorted(folder.glob("*.yaml"))
+            if not _ARTICLE_ID.match(folder.name):
+                continue
+            if folder.is_symlink():
+                if errors is not None:
+                    errors.append(f"{folder}: is a symbolic link; refused")
+                continue
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.yaml")):
+                if path.is_symlink():
+                    if errors is not None:
+                        errors.append(f"{path}: is a symbolic link; refused")
+                    continue
+                yield path
 
     # -- reading ----------------------------------------------------------------
     def read(self, path: Path) -> list[Annotation]:
         """One file's annotations (cached while the file is unchanged); [] when it does not exist."""
-        return self._read(path).annotations
+        return self.read_owned(path).annotations
 
-    def _read(self, path: Path) -> _Cached:
+    def read_owned(self, path: Path) -> OwnedFile:
+        """One file, its owner, and its annotations with ``author`` set to that owner."""
         try:
-            info = path.stat()
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
-            return _Cached((0, 0, 0), [], {})
+            return OwnedFile(path, self.user, [])
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise AnnotationFileError(f"{path}: is a symbolic link; refused") from None
             raise AnnotationFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        with os.fdopen(fd, "rb") as handle:
+            return self._read_open(path, handle)
+
+    def _read_open(self, path: Path, handle: object) -> OwnedFile:
+        info = os.fstat(handle.fileno())  # type: ignore[attr-defined]
+        if not stat.S_ISREG(info.st_mode):
+            raise AnnotationFileError(f"{path}: not a regular file; refused")
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_uid)
         cached = self._cache.get(path)
         if cached is not None and cached.stamp == stamp:
-            return cached
+            return cached.owned
         if info.st_size > MAX_FILE_BYTES:
             raise AnnotationFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB; not read")
         try:
-            text = path.read_text(encoding="utf-8")
+            text = handle.read(MAX_FILE_BYTES + 1).decode("utf-8")  # type: ignore[attr-defined]
         except (OSError, UnicodeDecodeError) as exc:
             raise AnnotationFileError(f"{path}: cannot read: {exc}") from None
-        known = {cached.items[a.id]: a for a in cached.annotations if a.id in cached.items} if cached else None
-        annotations, items = parse_file(path, text, known)
-        cached = _Cached(stamp, annotations, items)
-        self._cache[path] = cached
-        return cached
+        owner = self.owner_of(path, info)
+        parsed = dict(cached.parsed) if cached else {}
+        as_written = parse_file(path, text, parsed)
+        kept = {id(a) for a in as_written}
+        parsed = {item: a for item, a in parsed.items() if id(a) in kept}
+        dumped = {a.id: (a, item) for item, a in parsed.items()}
+        owned = OwnedFile(path, owner, [_attributed(a, owner) for a in as_written])
+        self._cache[path] = _Cached(stamp, owned, parsed, dumped)
+        return owned
 
     # -- writing (own files only) -----------------------------------------------
-    def _lock(self, path: Path) -> FileLock:
-        # preserve_lock_file: never fall back to a lock that deletes its file (two sessions
-        # could then hold "the" lock on two different inodes).
-        return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT, preserve_lock_file=True)
-
     def update(self, article_id: str, upserts: Iterable[Annotation] = (), deletes: Iterable[str] = ()) -> None:
-        """Merge ``upserts`` into the user's file by id and drop ``deletes``, atomically, under the lock."""
+        """Apply ``upserts`` (by id) and ``deletes`` to the user's file, atomically, under its lock."""
         path = self.own_file(article_id)
+        upserts, deletes = list(upserts), set(deletes)
+        for annotation in upserts:
+            if annotation.article_id != article_id:
+                raise AnnotationError(f"annotation {annotation.id} belongs to another article")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock(path):
-                current = self._read(path)  # a broken file raises here and is left untouched
-                merged = {a.id: a for a in current.annotations}
-                items = dict(current.items)
-                for annotation in upserts:
-                    if annotation.article_id != article_id:
-                        raise AnnotationError(f"annotation {annotation.id} belongs to another article")
-                    merged[annotation.id] = annotation
-                    items.pop(annotation.id, None)
-                for ident in deletes:
-                    merged.pop(ident, None)
-                self._write(path, article_id, merged, items)
-        except Timeout:
-            raise AnnotationFileError(f"{path}: locked by another newsdesk process for {LOCK_TIMEOUT:g} s") from None
+            folder_fd = self._open_folder(path.parent)
+            try:
+                with _locked(folder_fd, f"{path.name}.lock", path):
+                    current = self._read_in(folder_fd, path)  # a broken file raises: it is left as it is
+                    if current.owner != self.user:
+                        raise AnnotationFileError(f"{path}: owned by {current.owner}, not {self.user}; not written")
+                    cached = self._cache.get(path)
+                    dumped = dict(cached.dumped) if cached and cached.owned is current else {}
+                    merged = {a.id: a for a in current.annotations}  # the owner's: authors are theirs
+                    for annotation in upserts:
+                        merged[annotation.id] = replace(annotation, author=self.user, claimed_author="")
+                    for ident in deletes:
+                        merged.pop(ident, None)
+                    text = serialise(article_id, self.user, merged.values(), dumped)
+                    info = _replace_file(folder_fd, path.name, text.encode("utf-8"))
+                    kept = {i: dumped[i] for i in merged if i in dumped}
+                    owned = OwnedFile(path, self.user, list(merged.values()))
+                    stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_uid)
+                    self._cache[path] = _Cached(stamp, owned, {item: a for a, item in kept.values()}, kept)
+            finally:
+                os.close(folder_fd)
         except OSError as exc:
-            # Disk full, an I/O error, a failed fsync, a read-only folder: the old file is
-            # untouched (the temp file is gone), so the caller keeps the annotation to retry.
+            # Disk full, an I/O error, a read-only folder: the old file is untouched (the
+            # temp file is gone), so the caller keeps the annotation to retry.
             raise AnnotationFileError(f"{path}: not saved: {exc.strerror or exc}") from None
 
-    def _write(self, path: Path, article_id: str, merged: dict[str, Annotation], items: dict[str, str]) -> None:
-        parts = [HEADER.format(article=article_id, user=self.user), "annotations:\n"]
-        for ident, annotation in merged.items():
-            item = items.get(ident)
-            if item is None:
-                item = items[ident] = dump_item(annotation)
-            parts.append(item)
-        if not merged:
-            parts[-1] = "annotations: []\n"
-        write_atomic(path, "".join(parts))
-        info = path.stat()
-        kept = {ident: items[ident] for ident in merged}
-        self._cache[path] = _Cached((info.st_ino, info.st_mtime_ns, info.st_size), list(merged.values()), kept)
+    def _read_in(self, folder_fd: int, path: Path) -> OwnedFile:
+        try:
+            fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+        except FileNotFoundError:
+            return OwnedFile(path, self.user, [])
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise AnnotationFileError(f"{path}: is a symbolic link; refused") from None
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            return self._read_open(path, handle)
+
+    def _open_folder(self, folder: Path) -> int:
+        """The article folder, opened without following links (created setgid + sticky if missing)."""
+        for level in (self.root, folder):
+            try:
+                os.mkdir(level, 0o700)
+            except FileExistsError:
+                pass
+            else:
+                # Explicit mode (the umask is never touched): the group of the state folder
+                # may add files; setgid keeps them in its group; sticky protects each one.
+                parent_mode = stat.S_IMODE(os.stat(level.parent).st_mode)
+                os.chmod(level, 0o700 | (parent_mode & 0o077) | FOLDER_BITS)
+        for level in (self.root, folder):
+            if level.is_symlink():
+                raise AnnotationFileError(f"{level}: is a symbolic link; refused, nothing saved")
+        try:
+            return os.open(folder, _NOFOLLOW_DIR)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise AnnotationFileError(f"{folder}: is not a real folder (a symbolic link?); refused") from None
+            raise
 
     def remove_stale_temp_files(self) -> int:
         """Delete temp files a killed save left behind (own files only, each under its file's lock)."""
         removed = 0
         for temp in self.root.glob(f"*/.{self.user}.yaml.*.tmp"):
-            target = temp.parent / f"{self.user}.yaml"
+            if temp.is_symlink() or temp.parent.is_symlink():
+                continue
             try:
-                with self._lock(target).acquire(timeout=0):
-                    temp.unlink(missing_ok=True)
-                    removed += 1
-            except Timeout:
-                continue  # a save is running right now; its temp file is not stale
+                folder_fd = os.open(temp.parent, _NOFOLLOW_DIR)
             except OSError:
                 continue
+            try:
+                with _locked(folder_fd, f"{self.user}.yaml.lock", temp, timeout=0):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(temp.name, dir_fd=folder_fd)
+                        removed += 1
+            except (AnnotationFileError, OSError):
+                continue  # a save is running right now (its temp file is not stale), or not ours
+            finally:
+                os.close(folder_fd)
         return removed
+
+
+def _attributed(annotation: Annotation, owner: str) -> Annotation:
+    """``annotation`` as written by ``owner``; a different ``author:`` in the file is kept as a claim."""
+    if annotation.author == owner and not annotation.claimed_author:
+        return annotation  # the same object: the write path recognises it and reuses its text
+    claimed = annotation.author if annotation.author and annotation.author != owner else ""
+    return replace(annotation, author=owner, claimed_author=claimed)
+
+
+@contextlib.contextmanager
+def _locked(folder_fd: int, name: str, path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``name`` in the folder (created 0600, never followed, never deleted)."""
+    fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600,
+                 dir_fd=folder_fd)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise AnnotationFileError(
+                        f"{path}: locked by another newsdesk process for {timeout:g} s") from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _replace_file(folder_fd: int, name: str, payload: bytes) -> os.stat_result:
+    """Write ``name`` in the folder atomically and durably, mode 0644; its new ``fstat``."""
+    temp = f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                 0o600, dir_fd=folder_fd)
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, FILE_MODE)  # explicit: the same mode whatever the umask
+            os.fsync(fd)
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=folder_fd)
+        raise
+    with contextlib.suppress(OSError):  # some filesystems refuse fsync on a folder; the rename is done
+        os.fsync(folder_fd)
+    return info
 
 
 def iter_all(files: AnnotationFiles, article_id: str | None = None) -> Iterator[tuple[Path, list[Annotation]]]:
     """(file, annotations) for every readable file; broken files raise, so callers decide."""
     for path in files.files(article_id):
         yield path, files.read(path)
-

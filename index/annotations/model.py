@@ -21,6 +21,18 @@ class AnnotationError(UsageError):
     """An annotation is not valid (a user mistake); ``str()`` is one line."""
 
 
+class AmbiguousQuote(AnnotationError):
+    """A quote occurs more than once and no occurrence was chosen; lists where, on one line."""
+
+    def __init__(self, ref: str, places: list[tuple[int, int]]) -> None:
+        self.places = places
+        """(line from 1, character offset) of each occurrence, in text order."""
+        shown = ", ".join(f"{n}: line {line} (char {offset})" for n, (line, offset) in enumerate(places[:10], 1))
+        more = f", and {len(places) - 10} more" if len(places) > 10 else ""
+        super().__init__(f"{ref}: the quote occurs {len(places)} times ({shown}{more}); "
+                         f"choose one with --occurrence N")
+
+
 def current_user() -> str:
     """The OS account of the effective uid (not $USER, which anyone can set)."""
     try:
@@ -41,9 +53,19 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str, what: str) -> str:
+    """``value`` if it is real text; bytes that were not UTF-8 (argv surrogates) are one-line errors."""
+    if _SURROGATE.search(value):
+        raise AnnotationError(f"{what} holds bytes that are not UTF-8 text; retype it or fix the terminal's encoding")
+    return value
+
+
 def check_tag(tag: str) -> str:
     """A tag as stored: stripped, no spaces, commas or control characters, at most 64 characters."""
-    tag = tag.strip()
+    tag = check_text(tag, "a tag").strip()
     if not _TAG.match(tag):
         raise AnnotationError(f"tag {tag!r}: use 1-64 characters without spaces, commas or control characters")
     return tag
@@ -83,8 +105,17 @@ class Annotation:
     author: str = ""
     created: str = ""
     modified: str = ""
+    imported_from: str = ""
+    """For an imported annotation: the author named in the export (the importer owns it now)."""
+    claimed_author: str = field(default="", compare=False)
+    """Set when read: the ``author:`` the file claims, when it differs from the file's owner."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Keys a newer version (or a person) added; kept as they are on rewrite."""
+
+    @property
+    def author_mismatch(self) -> bool:
+        """The file claims another author than the account that owns it."""
+        return bool(self.claimed_author)
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a new modification time."""
@@ -106,6 +137,8 @@ class Annotation:
             "created": self.created,
             "modified": self.modified,
         }
+        if self.imported_from:
+            data["imported_from"] = self.imported_from
         data.update({k: v for k, v in self.extra.items() if k not in data})
         return data
 
@@ -131,7 +164,8 @@ class Annotation:
         note = data.get("note") or ""
         if not isinstance(note, str):
             raise AnnotationError(f"{where}: 'note' must be text")
-        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified"}
+        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified",
+                 "imported_from"}
         return cls(
             id=ident,
             article_id=_text(data, "article_id", where),
@@ -143,6 +177,7 @@ class Annotation:
             author=_text(data, "author", where, required=False),
             created=_text(data, "created", where, required=False),
             modified=_text(data, "modified", where, required=False),
+            imported_from=_text(data, "imported_from", where, required=False),
             extra={k: v for k, v in data.items() if k not in known},
         )
 

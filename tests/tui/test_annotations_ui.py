@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore, owner_by_file_name
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.screens.annotations import AnnotationsScreen
@@ -106,8 +108,10 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         await settle(pilot)
         library = demo_app.library
         shelling = library.article("txt/2020-10-28-barda-shelling.txt")
-        bob = AnnotationStore(library.state_dir, user="bob")
+        bob = AnnotationStore(library.state_dir, user="bob", owner_of=owner_by_file_name)
         theirs = bob.add(shelling, 0, 12, ["from-bob"], "seen by bob")
+        # Authorship is the file's owner: make bob's file another account's, as on a shared server.
+        os.chown(bob.files.own_file(shelling.id), 54321, -1)
         await pilot.press("A")
         await settle(pilot)
         assert isinstance(demo_app.screen, AnnotationsScreen)
@@ -122,3 +126,59 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         demo_app.main._refresh_annotations()
         await settle(pilot)
         assert later.id in {s.annotation_id for s in reader.annotation_spans}
+
+
+async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        main, reader = demo_app.main, demo_app.main.reader
+        await pilot.press("v", "s", "t")
+        await pilot.pause()
+        await pilot.press(*"first", "enter")
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        # t again on the same passage: its tags come up for editing, nothing is replaced silently
+        reader.set_selection(placed.anchor.start, placed.anchor.end)
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = demo_app.screen
+        assert isinstance(dialog, AnnotateDialog) and dialog.query_one(Input).value == "first"
+        await pilot.press("end", *", second", "enter")
+        await settle(pilot)
+        (retagged,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert retagged.annotation.id == placed.annotation.id and retagged.annotation.tags == ("first", "second")
+        main.query_one(TabbedContent).active = "tab-annotations"
+        notes = main.query_one(AnnotationList)
+        notes.focus()
+        await pilot.pause()
+        assert notes.highlighted == 0  # e and d work at once
+        await pilot.press("d")
+        await settle(pilot)
+        assert notes.shown.placed == [] and reader.annotation_spans == []
+        assert any("Notes tab" in n.message for n in demo_app._notifications)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [p.annotation.id for p in notes.shown.placed] == [placed.annotation.id]
+        assert [s.annotation_id for s in reader.annotation_spans] == [placed.annotation.id]
+
+
+async def test_keys_typed_in_one_burst_after_a_or_t_all_land_in_the_dialog(demo_app: NewsdeskApp) -> None:
+    from textual import events
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        await pilot.press("v", "s")
+        stack_before = len(demo_app.screen_stack)
+        for key, burst in (("a", "Hello there, a test"), ("t", "evidence")):
+            # one burst, as a slow SSH link delivers it: every key queued before any is handled
+            for char in key + burst:
+                name = {" ": "space", ",": "comma"}.get(char, char)
+                demo_app.post_message(events.Key(name, char))
+            await settle(pilot)
+            dialog = demo_app.screen
+            assert isinstance(dialog, AnnotateDialog)
+            assert len(demo_app.screen_stack) == stack_before + 1  # one dialog, not two
+            typed = dialog.query_one(TextArea).text if key == "a" else dialog.query_one(Input).value
+            assert typed == burst
+            await pilot.press("escape")
+            await settle(pilot)

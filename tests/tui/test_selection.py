@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.index import Article
-from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
 from newsdesk.tui.widgets.annotating_reader import (
     AnnotatingReader,
     next_boundary,
@@ -90,7 +90,7 @@ async def test_mouse_drag_selects(tmp_path) -> None:  # type: ignore[no-untyped-
 
 
 async def test_annotations_are_highlighted_and_jumped_to(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    store = AnnotationStore(tmp_path, user="alice")
+    store = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     a = article()
     first = store.add(a, 6, 13, ["lead"])
     second = store.add(a, TEXT.index("second"), TEXT.index("second") + 6, ["x"])

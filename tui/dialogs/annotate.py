@@ -72,6 +72,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
+        # Focus goes where the typing goes from the first frame: keys typed in one burst
+        # after `a`/`t` reach the focused widget before on_mount would move the focus.
+        self.AUTO_FOCUS = "#annotate-note" if focus_note else "#annotate-tags"
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())

@@ -77,11 +77,13 @@ class AnnotationActions(Screen):
     """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
     _goto_annotation: str | None = None
     _tags_in_use: tuple[str, ...] = ()
-    _annotation_stamp: tuple[tuple[str, str], ...] = ()
+    _annotation_stamp: tuple[tuple[str, str], ...] | None = None
+    """What the list shows now; None forces the next load to redraw (an empty stamp is a real state)."""
 
     def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
         """Apply the configured tag colours and start watching for others' changes."""
         reader.tag_styles, problems = parse_colors(tag_colors, "tag_colors", background=True)
+        reader.annotate_now = self._annotate_requested
         for problem in problems:
             self.notify(problem, severity="warning")
         self.set_interval(REFRESH_SECONDS, self._refresh_annotations)
@@ -112,6 +114,7 @@ class AnnotationActions(Screen):
         if message.tags_in_use is not None:
             self._tags_in_use = tuple(message.tags_in_use)
         stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
+        stamp += tuple(("error", e) for e in message.found.errors)
         if stamp == self._annotation_stamp and not self._goto_annotation:
             return  # nothing changed since the last look: keep the highlights (and their cache)
         self._annotation_stamp = stamp
@@ -129,6 +132,14 @@ class AnnotationActions(Screen):
         if article is None:
             return
         quote = article.text[message.start:message.end]
+        shown = self.query_one(AnnotationList).shown
+        existing = next((p.annotation for p in shown.placed if p.own
+                         and (p.anchor.start, p.anchor.end) == (message.start, message.end)), None)
+        if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
+            self._ask(PendingAnnotation(article, message.start, message.end,
+                                        AnnotationInput(list(existing.tags), existing.note), existing.id),
+                      quote, focus_note=message.focus == "note")
+            return
         self._ask(PendingAnnotation(article, message.start, message.end, AnnotationInput([], "")),
                   quote, focus_note=message.focus == "note")
 
@@ -173,13 +184,23 @@ class AnnotationActions(Screen):
         self.pending = None
         if message.deleted is not None:
             self.last_deleted = message.deleted
-            self.notify("Annotation deleted; u in the Annotations tab undoes it.", timeout=4)
+            self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
         reader = self.query_one(AnnotatingReader)
         reader.set_selection(None)
         if self.annotated_article is not None:
-            self._annotation_stamp = ()
+            if message.deleted is not None:  # at once: list and highlights, before the reload confirms
+                self._show_without(message.deleted.id)
+            self._annotation_stamp = None
             self._load_annotations(self.annotated_article)
         self._sync_index()
+
+    def _show_without(self, annotation_id: str) -> None:
+        notes = self.query_one(AnnotationList)
+        shown = notes.shown
+        kept = ArticleAnnotations([p for p in shown.placed if p.annotation.id != annotation_id],
+                                  [p for p in shown.orphans if p.annotation.id != annotation_id], shown.errors)
+        self.query_one(AnnotatingReader).set_annotations(kept.placed)
+        notes.show_annotations(kept)
 
     @on(AnnotationSaveFailed)
     def _annotation_save_failed(self, message: AnnotationSaveFailed) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -100,8 +100,10 @@ class AnnotatingReader(ReaderView):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_selection", "Select", id="reader.select"),
-        Binding("t", "annotate('tags')", "Tag selection", id="reader.tag"),
-        Binding("a", "annotate('note')", "Note on selection", id="reader.note"),
+        # priority: the App runs these before forwarding the keys typed after them, so the
+        # dialog is on screen when they arrive (type-ahead over SSH lands in the dialog).
+        Binding("t", "annotate('tags')", "Tag selection", id="reader.tag", priority=True),
+        Binding("a", "annotate('note')", "Note on selection", id="reader.note", priority=True),
         Binding("greater_than_sign", "annotation(1)", "Next annotation", id="reader.next_annotation"),
         Binding("less_than_sign", "annotation(-1)", "Prev annotation", id="reader.prev_annotation"),
         Binding("h,left", "extend('char', -1)", "Select: char left", show=False, id="select.char_left"),
@@ -145,6 +147,8 @@ class AnnotatingReader(ReaderView):
         self._current_annotation: str | None = None
         self.tag_styles: dict[str, Style] = {}
         self._dragging = False
+        self.annotate_now: Callable[[AnnotatingReader.AnnotateRequested], None] | None = None
+        """Set by the screen: opens the dialog at once (a posted message would let typed-ahead keys through)."""
 
     # -- selection --------------------------------------------------------------------
     @property
@@ -227,7 +231,11 @@ class AnnotatingReader(ReaderView):
         if selection is None:
             self.notify("Select a passage first: v, then motion keys (or s for a sentence).", timeout=3)
             return
-        self.post_message(self.AnnotateRequested(self, *selection, focus))
+        request = self.AnnotateRequested(self, *selection, focus)
+        if self.annotate_now is not None:
+            self.annotate_now(request)  # synchronously: the dialog must be up before the next key
+        else:
+            self.post_message(request)
 
     def _keep_visible(self, offset: int) -> None:
         line = self.line_of_offset(offset)

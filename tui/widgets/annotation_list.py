@@ -24,6 +24,10 @@ def annotation_option(placed: PlacedAnnotation) -> Text:
     text = Text(f"“{quote}”\n")
     text.append(f"  [{clean_line(', '.join(a.tags))}]" if a.tags else "  (no tags)", style="bold")
     text.append(f"  {clean_line(a.author)}{'' if placed.own else ' (read-only)'} · {a.modified[:16]}", style="dim")
+    if a.claimed_author:  # the file system says who wrote it; the file's claim is only shown
+        text.append(f"  ! the file claims {clean_line(a.claimed_author)}", style="bold red")
+    if a.imported_from:
+        text.append(f"  (imported from {clean_line(a.imported_from)})", style="dim")
     if a.note:
         note = " ".join(clean_line(a.note).split())
         text.append(f"\n  {note[:200]}")
@@ -73,8 +77,11 @@ class AnnotationList(OptionList):
             options.append(Option(Text("No annotations. Select a passage with v, then t (tags) or a (note).",
                                        style="dim"), disabled=True))
         self.add_options(options)
-        if highlighted is not None and highlighted < self.option_count:
+        if highlighted is not None and highlighted < self.option_count and \
+                not self.get_option_at_index(highlighted).disabled:
             self.highlighted = highlighted
+        else:  # the first row you can act on: e and d work without moving first
+            self.highlighted = next((n for n, o in enumerate(options) if not o.disabled), None)
 
     def _current_id(self) -> str | None:
         if self.highlighted is None:
