@@ -77,8 +77,8 @@ def _read_token(path: Path) -> str:
         if path.is_symlink():
             raise UsageError(f"{path}: the token file is a symlink; give the file itself") from None
         raise UsageError(f"{path}: cannot read the token file: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{path}: the token file is not a regular file")
         if info.st_mode & 0o077:
@@ -86,7 +86,9 @@ def _read_token(path: Path) -> str:
                 f"{path}: the token file can be read by others (mode {stat.S_IMODE(info.st_mode):04o}); "
                 f"run `chmod 600 {path}`"
             )
-        raw = file.read(4097)
+        raw = os.read(fd, 4097)
+    finally:
+        os.close(fd)
     token = raw.decode("ascii", "replace").strip()
     if len(raw) > 4096 or not TOKEN_PATTERN.fullmatch(token):
         raise UsageError(
