@@ -144,6 +144,33 @@ class ReaderSocket:
         elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
             self.closed = True
 
+    async def ready(self) -> None:
+        """Wait until the reader has indexed, then focus it as a click on the page does and
+        wait for its screen to settle (no output for 0.5 s)."""
+        await self.wait_for("indexed")
+        await self.websocket.send_str(json.dumps(["focus"]))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            before = len(self.received)
+            await self._pump(0.5)
+            if len(self.received) == before:
+                return
+
+    async def press_until(self, key: str, text: str, tries: int = 5) -> str:
+        """Press ``key`` until ``text`` is drawn. Textual starts a web app blurred and
+        settles the focus when the first focus or key arrives; a key in that instant
+        can be lost, so it is pressed again, as a person would."""
+        for _ in range(tries - 1):
+            self.expect_new()
+            await self.type(key)
+            try:
+                return await self.wait_for(text, timeout=5)
+            except AssertionError:
+                continue
+        self.expect_new()
+        await self.type(key)
+        return await self.wait_for(text)
+
     async def wait_for(self, text: str, timeout: float = 60) -> str:
         """Wait until ``text`` has been drawn since the last :meth:`expect_new` call."""
         deadline = time.monotonic() + timeout
@@ -178,9 +205,7 @@ async def open_reader(session: aiohttp.ClientSession, served: Served, *, width: 
         f"ws://127.0.0.1:{served.port}/ws?width={width}&height={height}",
         headers={"Origin": served.origin, "Cookie": served.cookie_header},
     )
-    reader = ReaderSocket(websocket)
-    await websocket.send_str(json.dumps(["focus"]))
-    return reader
+    return ReaderSocket(websocket)
 
 
 def run(coroutine: object) -> object:

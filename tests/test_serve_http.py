@@ -135,7 +135,7 @@ def test_a_websocket_with_the_cookie_and_the_served_origin_runs_a_reader(served:
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             reader = await open_reader(session, served)
-            await reader.wait_for("indexed")
+            await reader.ready()
             await reader.type("/", *"Geneva")
             shown = await reader.wait_for("Ceasefire talks resume in Geneva")
             assert "1 result" in shown or "Ceasefire" in shown
@@ -154,8 +154,8 @@ def test_more_tabs_than_max_sessions_get_a_message_not_a_reader(served: Served) 
             third = await open_reader(session, served)
             await third.wait_for("2 sessions are open, the most it runs at once")
             await third.wait_closed()
-            await first.wait_for("indexed")
-            await second.wait_for("indexed")
+            await first.ready()
+            await second.ready()
             assert len(served.readers()) == 2
             for reader in (first, second):
                 await reader.websocket.close()
@@ -192,7 +192,7 @@ def test_malformed_websocket_messages_are_ignored(served: Served) -> None:
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             reader: ReaderSocket = await open_reader(session, served)
-            await reader.wait_for("indexed")
+            await reader.ready()
             for junk in ("not json", "[]", "{}", '["stdin"]', '["stdin", 5]', '["resize", "x"]',
                          '["resize", {"width": 99999999, "height": -5}]', '["stdin", "\\ud800"]', "[null]"):
                 await reader.websocket.send_str(junk)

@@ -41,6 +41,7 @@ class ReaderSession(AppService):
         )
         self.argv = list(argv)
         self.websocket = websocket
+        self._stopping: asyncio.Future[None] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -67,11 +68,20 @@ class ReaderSession(AppService):
             await self.websocket.close()
 
     async def stop(self) -> None:
-        """End the reader as a dropped connection would: SIGHUP, then SIGKILL if it lingers."""
+        """End the reader as a dropped connection would: SIGHUP, then SIGKILL if it lingers.
+
+        Runs once however often it is called, and runs to the end even if the caller is
+        cancelled (a server shutting down must not leave a reader behind).
+        """
+        if self._process is None:
+            return  # still starting: SessionRegistry.run stops it once it has started
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._hang_up())
+        await asyncio.shield(self._stopping)
+
+    async def _hang_up(self) -> None:
         task, process = self._task, self._process
-        if task is None or process is None:
-            return
-        self._task = None
+        assert process is not None
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -83,6 +93,8 @@ class ReaderSession(AppService):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)  # its session: any helper it started too
                 await process.wait()
+        if task is None:
+            return
         try:
             # The relay ends at the reader's end of output; a helper that inherited the
             # pipe and outlives the reader must not hold the shutdown.
@@ -98,6 +110,7 @@ class SessionRegistry:
     limit: int
     sessions: set[ReaderSession] = field(default_factory=set)
     closing: bool = False
+    _done: dict[ReaderSession, asyncio.Event] = field(default_factory=dict)
 
     def full(self) -> bool:
         """Whether a new session must be refused (at the cap, or shutting down)."""
@@ -107,20 +120,30 @@ class SessionRegistry:
                   relay: Callable[[ReaderSession], Awaitable[None]]) -> None:
         """Start ``session``, relay browser messages with ``relay`` until the tab goes, stop it."""
         self.sessions.add(session)
+        done = self._done[session] = asyncio.Event()
         try:
             await session.start(width, height)
             log.info("reader pid %s started (%d running)", session.pid, len(self.sessions))
-            await relay(session)
+            if not self.closing:  # a shutdown that began while the reader started: no relay
+                await relay(session)
         finally:
             await session.stop()
             self.sessions.discard(session)
+            del self._done[session]
+            done.set()
             log.info("reader pid %s ended (%d running)", session.pid, len(self.sessions))
 
     async def stop_all(self) -> None:
-        """Refuse new sessions, then end every reader at once (SIGHUP, each saving its work)."""
+        """Refuse new sessions, end every reader at once (SIGHUP: each saves its work), and
+        wait for every session, even one still starting, to be over."""
         self.closing = True
-        await asyncio.gather(*(session.stop() for session in list(self.sessions)), return_exceptions=True)
+        sessions, waits = list(self.sessions), [event.wait() for event in self._done.values()]
+        await asyncio.gather(*(session.stop() for session in sessions), return_exceptions=True)
         await asyncio.gather(
-            *(session.websocket.close(code=1001, message=b"server shutting down") for session in list(self.sessions)),
+            *(session.websocket.close(code=1001, message=b"server shutting down") for session in sessions),
             return_exceptions=True,
         )
+        try:
+            await asyncio.wait_for(asyncio.gather(*waits), HANGUP_GRACE + 2)
+        except TimeoutError:
+            log.warning("some sessions had not ended %.0f s after the stop", HANGUP_GRACE + 2)
