@@ -85,13 +85,17 @@ def build_parser() -> _Parser:
     entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
     annotations_cli.add_parser(sub, _common)
 
-    serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (no authentication: see README)")
+    serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (at a URL with a secret token)")
     serve_cmd.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
     serve_cmd.add_argument("--corpus", type=Path, metavar="DIR", dest="corpus_option", help="same as DIR")
     serve_cmd.add_argument("--config", type=Path, metavar="FILE")
     serve_cmd.add_argument("--state-dir", type=Path, metavar="DIR")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--token-file", type=Path, metavar="FILE",
+                           help="keep the token in FILE (read it, or create it mode 0600), not a new one per start")
+    serve_cmd.add_argument("--max-sessions", type=int, default=8, metavar="N",
+                           help="browser tabs served at once, one reader process each (default: 8)")
     return parser
 
 
@@ -263,7 +267,8 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from newsdesk.tui.serve import serve  # aiohttp loads only for serving
 
-    return serve(args.corpus or args.corpus_option, args.config, args.state_dir, args.host, args.port)
+    return serve(args.corpus or args.corpus_option, args.config, args.state_dir, args.host, args.port,
+                 token_file=args.token_file, max_sessions=args.max_sessions)
 
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:

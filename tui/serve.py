@@ -1,47 +1,79 @@
-"""``newsdesk serve``: the reader in a web browser, through textual-serve.
+"""``newsdesk serve``: the reader in a web browser, one reader process per tab.
 
-textual-serve runs one ``newsdesk`` process per browser tab and relays its
-screen over a websocket. It has no authentication: whoever can reach the port
-gets a reader running as the user who started the server. So it binds to
-loopback unless told otherwise, and says so loudly when told otherwise.
+The server (:mod:`newsdesk.tui.web`) answers only requests carrying a token it
+prints at start (Jupyter-style), only under the address it is bound to, and takes
+websockets only from its own page; SIGTERM or SIGINT end every reader as a dropped
+SSH connection would (what is being typed is saved) and then the server.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import shlex
+import socket
 import sys
 from pathlib import Path
 
-from newsdesk.index import UsageError
+from newsdesk.index import Library, UsageError, load_config
+from newsdesk.index.config import with_overrides
+from newsdesk.tui.web.access import AccessGuard, is_loopback, is_wildcard, load_or_create_token, new_token
+
+DEFAULT_MAX_SESSIONS = 8
+"""Readers running at once; each is a process of its own (see docs/performance.md for its memory)."""
+
+__all__ = ["DEFAULT_MAX_SESSIONS", "is_loopback", "reader_command", "serve", "served_url"]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host: str, port: int) -> int:
-    """Serve the reader on ``host:port`` until interrupted."""
-    if not 0 < port < 65536:
-        raise UsageError(f"--port must be 1-65535, got {port}")
+def reader_command(corpus: Path | None, config: Path | None, state_dir: Path | None) -> list[str]:
+    """The command each browser tab runs: the reader, with absolute paths (the server's cwd may differ)."""
     command = [sys.executable, "-m", "newsdesk"]
     if corpus is not None:
         command.append(str(corpus.expanduser().resolve()))
     for flag, value in (("--config", config), ("--state-dir", state_dir)):
         if value is not None:
             command += [flag, str(value.expanduser().resolve())]
-    if not _is_loopback(host):
-        print(
-            f"newsdesk: warning: serving on {host}:{port} WITHOUT AUTHENTICATION - anyone who can reach it "
-            "reads and annotates as you. Put it behind an authenticating proxy or use --host 127.0.0.1.",
-            file=sys.stderr,
-        )
-    from textual_serve.server import Server
+    return command
 
-    Server(shlex.join(command), host=host, port=port, title="newsdesk").serve()
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser should open (no token): this machine's name for a wildcard bind."""
+    if is_wildcard(host):
+        host = socket.getfqdn()
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _printable(text: str) -> str:
+    """``text`` safe to print to a terminal: controls and bidi overrides as escapes."""
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+
+
+def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host: str, port: int, *,
+          token_file: Path | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS) -> int:
+    """Serve the reader on ``host:port`` until SIGTERM or SIGINT; every request needs the token."""
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be 1-65535, got {port}")
+    if max_sessions < 1:
+        raise UsageError(f"--max-sessions must be 1 or more, got {max_sessions}")
+    token = load_or_create_token(token_file) if token_file is not None else new_token()
+    settings = load_config(config)
+    if corpus is not None:
+        settings = with_overrides(settings, corpus=corpus)
+    with Library.open(state_dir=state_dir, config=settings) as library:  # a bad corpus: one line now, not per tab
+        corpus_name = library.name
+    from newsdesk.tui.web.server import NewsdeskServer  # aiohttp loads only for serving
+
+    url = served_url(host, port)
+    shown_token = token if token_file is None else f"...  (the token is in {_printable(str(token_file))})"
+
+    def announce() -> None:
+        print(f"newsdesk serve: the reader on {_printable(corpus_name)}; open\n    {url}?token={shown_token}\n"
+              "Stop it with Ctrl+C or SIGTERM.", flush=True)
+        if not is_loopback(host):
+            print(f"newsdesk: warning: serving on {_printable(host)}:{port}, beyond this machine. Anyone who can "
+                  "reach it and has the token reads and annotates as you, over plain HTTP: prefer --host 127.0.0.1 "
+                  "and `ssh -L`.", file=sys.stderr, flush=True)
+
+    server = NewsdeskServer(
+        reader_command(corpus, config, state_dir), host=host, port=port, corpus_name=corpus_name,
+        guard=AccessGuard(token, host, port), max_sessions=max_sessions, on_listening=announce,
+    )
+    server.serve()
     return 0

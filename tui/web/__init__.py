@@ -1,0 +1,1 @@
+"""The web server behind ``newsdesk serve``: access checks, reader sessions, the page and its assets."""

@@ -1,0 +1,228 @@
+"""Who may use ``newsdesk serve``: a secret token, the bound Host, the served Origin.
+
+Binding to loopback does not protect the reader from the user's own browser: any
+page it visits can open a websocket to 127.0.0.1, and a DNS-rebinding name can
+make the browser treat the server as that page's own origin. So, as Jupyter does:
+
+- every request needs the token, given once in the URL (``/?token=T``) and then
+  carried by an HttpOnly, SameSite=Strict cookie, so it leaves the address bar
+  (and every later ``Referer``) at once;
+- every request must name the bound address in its ``Host`` header (a rebinding
+  name never does);
+- a websocket upgrade must come from the served origin itself.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import re
+import secrets
+import socket
+import stat
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import hdrs, web
+from newsdesk.index import UsageError
+from yarl import URL
+
+TOKEN_BYTES = 16
+"""128 random bits, as Jupyter's tokens."""
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{32,}")
+"""What a token file may hold: long enough to guess no better than 128 random bits
+would allow in practice, and safe to paste into a URL as it is."""
+
+REFUSED = (
+    "403: newsdesk serve refused this request. Open the URL that `newsdesk serve` printed "
+    "(it ends in ?token=...), on the address it printed."
+)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def new_token() -> str:
+    """A fresh random token: 128 bits from :mod:`secrets`, as 32 hex digits."""
+    return secrets.token_hex(TOKEN_BYTES)
+
+
+def load_or_create_token(path: Path) -> str:
+    """The token kept in ``path``: read it if the file exists, else create it (mode 0600).
+
+    Raises :class:`UsageError` (one line) when the file is a symlink, is not a regular
+    file, can be read by its group or others, or does not hold a usable token.
+    """
+    path = path.expanduser()
+    try:
+        # O_NOFOLLOW + O_EXCL: never write through a link planted where the file will be.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return _read_token(path)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the token file: {exc.strerror or exc}") from None
+    token = new_token()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(token + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return token
+
+
+def _read_token(path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if path.is_symlink():
+            raise UsageError(f"{path}: the token file is a symlink; give the file itself") from None
+        raise UsageError(f"{path}: cannot read the token file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path}: the token file is not a regular file")
+        if info.st_mode & 0o077:
+            raise UsageError(
+                f"{path}: the token file can be read by others (mode {stat.S_IMODE(info.st_mode):04o}); "
+                f"run `chmod 600 {path}`"
+            )
+        raw = os.read(fd, 4097)
+    finally:
+        os.close(fd)
+    token = raw.decode("ascii", "replace").strip()
+    if len(raw) > 4096 or not TOKEN_PATTERN.fullmatch(token):
+        raise UsageError(
+            f"{path}: the token file must hold one token of 32 or more letters, digits, '-', '_', '.' or '~'"
+        )
+    return token
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) only ever reaches this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether ``host`` means every address of this machine (0.0.0.0, ::)."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host == ""
+
+
+def host_header(host: str, port: int) -> str:
+    """``host:port`` as a browser writes it in a Host header (IPv6 in brackets, lower case)."""
+    host = host.lower()
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+class AccessGuard:
+    """The aiohttp middleware that lets a request through only with the token, the bound
+    Host and, for a websocket, the served Origin; everything else gets 403.
+    """
+
+    def __init__(self, token: str, host: str, port: int) -> None:
+        self._token = token.encode()
+        self.port = port
+        self.cookie_name = f"newsdesk-token-{port}"  # cookies ignore ports: one name per server
+        self._wildcard = is_wildcard(host)
+        names = {host} | ({"localhost", socket.gethostname(), socket.getfqdn()} if self._wildcard else set())
+        self._hosts = {host_header(name, port) for name in names if name}
+        if port == 80:  # browsers leave the default port out
+            self._hosts |= {header.rsplit(":", 1)[0] for header in self._hosts}
+
+    def token_matches(self, offered: str | None) -> bool:
+        """Whether ``offered`` is the token (compared in constant time)."""
+        if offered is None:
+            return False
+        return hmac.compare_digest(offered.encode("utf-8", "surrogatepass"), self._token)
+
+    def host_allowed(self, header: str | None) -> bool:
+        """Whether a Host header names the address this server is bound to.
+
+        A DNS-rebinding page reaches the server under a name of its own, so any name
+        but the bound one is refused. Bound to every address (0.0.0.0), the server
+        accepts this machine's own names and any IP literal: rebinding needs a name.
+        """
+        if not header:
+            return False
+        header = header.lower()
+        if header in self._hosts:
+            return True
+        if not self._wildcard:
+            return False
+        name, _, port = header.rpartition(":")
+        if port != str(self.port):
+            return False
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+        except ValueError:
+            return False
+        return True
+
+    def origin_allowed(self, request: web.Request) -> bool:
+        """Whether a websocket upgrade comes from the page this server served."""
+        origin = request.headers.get(hdrs.ORIGIN)
+        return origin is not None and origin.lower() == f"http://{request.host.lower()}"
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Refuse, redirect (dropping the token from the URL) or pass ``request`` on."""
+        if not self.host_allowed(request.headers.get(hdrs.HOST)):
+            return refused()
+        is_websocket = request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
+        if is_websocket and not self.origin_allowed(request):
+            return refused()
+        if "token" in request.query:
+            if not self.token_matches(request.query.get("token")):
+                return refused()
+            if not is_websocket:
+                return self._redirect_without_token(request)
+        elif not self.token_matches(request.cookies.get(self.cookie_name)):
+            return refused()
+        return await handler(request)
+
+    def _redirect_without_token(self, request: web.Request) -> web.StreamResponse:
+        """Set the cookie and send the browser to the page without the token in its URL.
+
+        Always to ``/`` (keeping other parameters such as ``fontsize``): a path taken from
+        the request could be ``//elsewhere``, which a browser reads as another host.
+        """
+        query = request.rel_url.query.copy()
+        query.popall("token")
+        response = web.HTTPSeeOther(location=str(URL("/").with_query(query)))
+        response.set_cookie(self.cookie_name, self._token.decode(), path="/", httponly=True, samesite="Strict")
+        return response
+
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "connect-src 'self'",  # the reader's websocket: same host and port
+    "style-src 'self' 'unsafe-inline'",  # xterm.js positions its layers with inline styles
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "script-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+))
+
+
+async def secure_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Headers every response carries (an ``on_response_prepare`` signal handler): nothing
+    leaves the page, nothing frames it, nothing is cached."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Cache-Control", "no-store")
+
+
+def refused() -> web.Response:
+    """The one answer to every request without the token, the bound Host or the served Origin."""
+    return web.Response(status=403, text=REFUSED)

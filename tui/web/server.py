@@ -1,0 +1,161 @@
+"""The web server behind ``newsdesk serve``: textual-serve's, guarded and self-contained.
+
+:class:`NewsdeskServer` keeps textual-serve's protocol (its ``textual.js`` page
+client, its websocket messages, its download route) and changes what textual-serve
+leaves open: every request passes :class:`AccessGuard`; the page is our own template
+that loads nothing from another host; each reader is a :class:`ReaderSession` ended
+with SIGHUP; SIGTERM and SIGINT end every reader (each saving what is being typed)
+and then the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import jinja2
+import textual_serve
+from aiohttp import WSMsgType, web
+from newsdesk.index import UsageError
+from newsdesk.tui.web.access import AccessGuard, secure_headers
+from newsdesk.tui.web.sessions import ReaderSession, SessionRegistry
+from textual_serve.server import Server, to_int
+
+log = logging.getLogger("newsdesk.serve")
+
+HERE = Path(__file__).resolve().parent
+VENDOR_STATIC = Path(textual_serve.__file__).resolve().parent / "static"
+"""textual-serve's own assets: textual.js, xterm.css, the Roboto Mono fonts, the background."""
+
+MAX_TERMINAL_CELLS = 1000
+"""Columns or rows a browser may ask for: a larger terminal only costs the reader memory."""
+
+FULL_MESSAGE = "newsdesk serve: {limit} sessions are open, the most it runs at once. Close a tab and reload.\r\n"
+
+
+class NewsdeskServer(Server):
+    """textual-serve's Server with token auth, Host and Origin checks, local assets and a clean stop."""
+
+    def __init__(self, reader_argv: Sequence[str], *, host: str, port: int, corpus_name: str,
+                 guard: AccessGuard, max_sessions: int, on_listening: Callable[[], None] = lambda: None) -> None:
+        super().__init__(" ".join(reader_argv), host=host, port=port, title=f"newsdesk — {corpus_name}")
+        self.reader_argv = list(reader_argv)
+        self.corpus_name = corpus_name
+        self.guard = guard
+        self.registry = SessionRegistry(limit=max_sessions)
+        self.on_listening = on_listening
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+
+    def initialize_logging(self) -> None:
+        """One plain line per event on stderr (textual-serve's default logs every request, token included)."""
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("newsdesk serve: %(message)s"))
+        for name in ("newsdesk.serve", "textual-serve"):
+            logger = logging.getLogger(name)
+            logger.handlers[:] = [handler]
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+
+    async def _make_app(self) -> web.Application:
+        app = web.Application(middlewares=[self.guard.middleware])
+        app.on_response_prepare.append(secure_headers)
+        app.add_routes([
+            web.get("/", self.handle_index, name="index"),
+            web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/download/{key}", self.handle_download, name="download"),
+            # aiohttp's static routes resolve each path and refuse any outside the folder.
+            web.static("/static", VENDOR_STATIC, name="static"),
+            web.static("/newsdesk-static", HERE / "static", name="newsdesk-static"),
+        ])
+        return app
+
+    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+        """The page: textual-serve's client, every asset from this server, titled with the corpus."""
+        font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 64)
+        page = self.templates.get_template("index.html").render(
+            corpus_name=self.corpus_name,
+            vendor_url="/static/",
+            own_url="/newsdesk-static/",
+            # The guard has checked that Host is the bound address: the websocket goes back to it.
+            websocket_url=f"ws://{request.host}/ws",
+            font_size=font_size,
+        )
+        return web.Response(text=page, content_type="text/html")
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One reader per websocket, while fewer than ``max_sessions`` run."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        if self.registry.full():
+            if not self.registry.closing:
+                await websocket.send_bytes(FULL_MESSAGE.format(limit=self.registry.limit).encode())
+            await websocket.close(code=1013, message=b"too many sessions")
+            return websocket
+        width = min(max(to_int(request.query.get("width", "80"), 80), 1), MAX_TERMINAL_CELLS)
+        height = min(max(to_int(request.query.get("height", "24"), 24), 1), MAX_TERMINAL_CELLS)
+        session = ReaderSession(self.reader_argv, websocket, self.download_manager)
+        try:
+            await self.registry.run(session, width, height, self._relay)
+        except (ConnectionError, OSError) as exc:
+            log.warning("session ended: %s", exc)
+        return websocket
+
+    async def _relay(self, session: ReaderSession) -> None:
+        """Pass the browser's keys and resizes to the reader; ignore anything malformed."""
+        async for message in session.websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            except (ValueError, TypeError, KeyError, IndexError):
+                continue
+            if kind == "stdin" and isinstance(data, str):
+                # "replace": a lone surrogate would stop the reader's input decoder for good.
+                await session.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize" and isinstance(data, dict):
+                width = min(max(to_int(str(data.get("width", 80)), 80), 1), MAX_TERMINAL_CELLS)
+                height = min(max(to_int(str(data.get("height", 24)), 24), 1), MAX_TERMINAL_CELLS)
+                await session.set_terminal_size(width, height)
+            elif kind == "ping":
+                await session.websocket.send_json(["pong", data])
+            elif kind == "blur":
+                await session.blur()
+            elif kind == "focus":
+                await session.focus()
+
+    def serve(self, debug: bool = False) -> None:
+        """Serve until SIGTERM or SIGINT, then end every reader (each saving its work) and return."""
+        self.initialize_logging()
+        asyncio.run(self.run())
+
+    async def run(self) -> None:
+        """Listen, wait for SIGTERM/SIGINT, stop the readers, close."""
+        runner = web.AppRunner(await self._make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise UsageError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        self.on_listening()
+        try:
+            await stop.wait()
+            log.info("stopping: ending %d reader(s), each saving what is being typed", len(self.registry.sessions))
+            await self.registry.stop_all()
+        finally:
+            await runner.cleanup()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+        log.info("stopped")

@@ -1,0 +1,149 @@
+"""One reader process per browser tab, and how each one ends.
+
+textual-serve's :class:`AppService` starts the reader through a shell and ends it
+with a "quit" message, which drops whatever annotation is being typed. Here each
+reader is started directly, in a session of its own (the terminal's Ctrl+C must
+reach the server only), and is always ended with SIGHUP: the reader treats it as a
+dropped connection and saves what is being typed first (see ``NewsdeskApp.hang_up``).
+A reader that has not gone after :data:`HANGUP_GRACE` seconds is killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
+
+log = logging.getLogger("newsdesk.serve")
+
+HANGUP_GRACE = 3.0
+"""Seconds a reader has to save and exit after SIGHUP; within the 5 s a service
+manager is promised for a whole shutdown."""
+
+
+class ReaderSession(AppService):
+    """One reader process, relayed over one browser websocket."""
+
+    def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
+                 download_manager: DownloadManager) -> None:
+        super().__init__(
+            " ".join(argv),  # only shown in textual-serve's own log lines
+            write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
+            download_manager=download_manager,
+        )
+        self.argv = list(argv)
+        self.websocket = websocket
+        self._stopping: asyncio.Future[None] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The reader's process id, once started."""
+        return self._process.pid if self._process is not None else None
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        # Overrides AppService's: exec the reader itself (no shell between us and the
+        # process we signal), in a session of its own.
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height), start_new_session=True,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def run(self) -> None:
+        """Relay the reader's screen until it ends, then close the browser's websocket
+        (a reader that fails or is killed sends no "exit" of its own)."""
+        await super().run()
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.websocket.close()
+
+    async def stop(self) -> None:
+        """End the reader as a dropped connection would: SIGHUP, then SIGKILL if it lingers.
+
+        Runs once however often it is called, and runs to the end even if the caller is
+        cancelled (a server shutting down must not leave a reader behind).
+        """
+        if self._process is None:
+            return  # still starting: SessionRegistry.run stops it once it has started
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._hang_up())
+        await asyncio.shield(self._stopping)
+
+    async def _hang_up(self) -> None:
+        task, process = self._task, self._process
+        assert process is not None
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGHUP)
+            try:
+                await asyncio.wait_for(process.wait(), HANGUP_GRACE)
+            except TimeoutError:
+                log.warning("reader %s did not exit %.0f s after SIGHUP; killed", process.pid, HANGUP_GRACE)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)  # its session: any helper it started too
+                await process.wait()
+        if task is None:
+            return
+        try:
+            # The relay ends at the reader's end of output; a helper that inherited the
+            # pipe and outlives the reader must not hold the shutdown.
+            await asyncio.wait_for(task, 1.0)
+        except TimeoutError:
+            log.warning("reader %s exited but its output stayed open; stopped relaying it", process.pid)
+
+
+@dataclass
+class SessionRegistry:
+    """The running sessions, a cap on their number, and stopping them all at shutdown."""
+
+    limit: int
+    sessions: set[ReaderSession] = field(default_factory=set)
+    closing: bool = False
+    _done: dict[ReaderSession, asyncio.Event] = field(default_factory=dict)
+
+    def full(self) -> bool:
+        """Whether a new session must be refused (at the cap, or shutting down)."""
+        return self.closing or len(self.sessions) >= self.limit
+
+    async def run(self, session: ReaderSession, width: int, height: int,
+                  relay: Callable[[ReaderSession], Awaitable[None]]) -> None:
+        """Start ``session``, relay browser messages with ``relay`` until the tab goes, stop it."""
+        self.sessions.add(session)
+        done = self._done[session] = asyncio.Event()
+        try:
+            await session.start(width, height)
+            log.info("reader pid %s started (%d running)", session.pid, len(self.sessions))
+            if not self.closing:  # a shutdown that began while the reader started: no relay
+                await relay(session)
+        finally:
+            await session.stop()
+            self.sessions.discard(session)
+            del self._done[session]
+            done.set()
+            log.info("reader pid %s ended (%d running)", session.pid, len(self.sessions))
+
+    async def stop_all(self) -> None:
+        """Refuse new sessions, end every reader at once (SIGHUP: each saves its work), and
+        wait for every session, even one still starting, to be over."""
+        self.closing = True
+        sessions, waits = list(self.sessions), [event.wait() for event in self._done.values()]
+        await asyncio.gather(*(session.stop() for session in sessions), return_exceptions=True)
+        await asyncio.gather(
+            *(session.websocket.close(code=1001, message=b"server shutting down") for session in sessions),
+            return_exceptions=True,
+        )
+        try:
+            await asyncio.wait_for(asyncio.gather(*waits), HANGUP_GRACE + 2)
+        except TimeoutError:
+            log.warning("some sessions had not ended %.0f s after the stop", HANGUP_GRACE + 2)
