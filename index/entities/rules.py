@@ -22,8 +22,10 @@ from newsdesk.index.entities.lexicon import (
     AGENCIES,
     CONNECTORS,
     DATE_WORDS,
+    FOREIGN_ARTICLES,
     FUNCTION_WORDS,
     GENERIC_SUBJECTS,
+    KNOWN_ORGS,
     LOWER_PLACE_TAILS,
     NOT_NAMES,
     ORG_ACRONYM_BLOCK,
@@ -35,18 +37,19 @@ from newsdesk.index.entities.lexicon import (
     ROLE_TITLES,
     SPEECH_VERBS,
 )
+from newsdesk.index.entities.names import fold_key
 from newsdesk.index.entities.lists import EntityLists
 from newsdesk.index.entities.model import EntityMention, EntityType
 
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
-_WORD = rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*|(?:[A-Z]\.){{2,}})"
+_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}][\w'’]*(?:-[\w'’]+)*)"  # "U.S." before "U"
 _CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"(?:[ \t]|\r?\n(?![ \t]*\r?\n))"  # a space, or a line break inside a paragraph (hard-wrapped text)
 _SPAN = re.compile(rf"(?<![\w\-]){_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _PUNCTUATION = "\"'“”‘’()[],;:"
-_ORG_OF = frozenset({"of", "for"})
+_ORG_OF = frozenset({"of", "for", "on"})
 _TOKEN = re.compile(r"[^\s]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
@@ -55,6 +58,11 @@ _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
 _SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
 _POSSESSIVE = ("'s", "’s")
 _HEADLINE_MIN_SHARE = 0.6
+_LINE = re.compile(r"[^\n]+")
+_CAPS_WORD = re.compile(r"[^\W\d_]{2}")
+_SHOUT_TOKEN = re.compile(r"(?<![\w.])[^\W\d_](?:[\w'’&]|\.(?=\w)|\.(?<=\b\w\.)|-(?=\w))*")
+_LOOSE_CONNECTORS = frozenset({"on", "in", "at", "the"})
+_ROLE_SUFFIXES = ("er", "ers", "or", "ors", "man", "men", "ist", "ists", "ant", "ants", "ent", "ents")
 MAX_NAME_TOKENS = 4
 _MAX_WORD_FACTS = 200_000
 
@@ -101,7 +109,75 @@ class RuleExtractor:
         return title_mentions, body
 
     def extract(self, text: str) -> list[EntityMention]:
-        """Every mention in ``text``, in order; ``text[m.start:m.end] == m.text`` always."""
+        """Every mention in ``text``, in order; ``text[m.start:m.end] == m.text`` always.
+
+        Shouted lines (headlines, datelines: "LONDON 1996-08-30") are read after the rest, for
+        names the rest of the text, the gazetteer and the known organisations give.
+        """
+        shouted = _shouted_lines(text)
+        if not shouted:
+            return self._extract_prose(text)
+        prose = list(text)
+        for start, end in shouted:
+            prose[start:end] = " " * (end - start)  # same offsets, no capitals
+        mentions = self._extract_prose("".join(prose))
+        mentions = [EntityMention(text[m.start:m.end], m.canonical, m.type, m.start, m.end) for m in mentions]
+        mentions.extend(self._shouted_names(text, shouted, mentions))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _shouted_names(
+        self, text: str, regions: list[tuple[int, int]], prose: list[EntityMention]
+    ) -> list[EntityMention]:
+        """Names in shouted lines: known from the prose (any case), places, known organisations."""
+        known: dict[str, tuple[EntityType, str]] = {}
+        for m in prose:
+            known.setdefault(_SPACES.sub(" ", m.text).upper(), (m.type, m.canonical))
+            known.setdefault(m.canonical.upper(), (m.type, m.canonical))
+            if m.type == "PERSON" and " " in m.canonical:
+                known.setdefault(m.canonical.rsplit(" ", 1)[1].upper(), (m.type, m.canonical))
+        found: list[EntityMention] = []
+        for region_start, region_end in regions:
+            tokens = [t.span() for t in _SHOUT_TOKEN.finditer(text, region_start, region_end)]
+            index = 0
+            while index < len(tokens):
+                taken = 1
+                for size in range(min(MAX_NAME_TOKENS, len(tokens) - index), 0, -1):
+                    group = tokens[index:index + size]
+                    if any(text[a[1]:b[0]] not in (" ", "-") for a, b in zip(group, group[1:])):
+                        continue
+                    start, end = group[0][0], group[-1][1]
+                    name = text[start:end]
+                    if name.endswith(_POSSESSIVE):
+                        name, end = name[:-2], end - 2
+                    decided = self._shouted_name(name, known, first=start == region_start or size > 1)
+                    if decided is not None:
+                        listed = self.lists.decide(decided[0], decided[1], name)
+                        if listed is not None:
+                            found.append(EntityMention(name, listed[1], listed[0], start, end))
+                        taken = size
+                        break
+                index += taken
+        return found
+
+    def _shouted_name(
+        self, name: str, known: dict[str, tuple[EntityType, str]], first: bool
+    ) -> tuple[EntityType, str] | None:
+        if name in known:
+            return known[name]
+        titled = name.title()
+        if titled in DATE_WORDS or titled in FUNCTION_WORDS or name in ORG_ACRONYM_BLOCK:
+            return None
+        organisation = AGENCIES.get(name) or KNOWN_ORGS.get(name) or AGENCIES.get(titled) or KNOWN_ORGS.get(titled)
+        if organisation is not None:
+            return "ORG", organisation
+        for form in (name, titled):
+            place = self.gazetteer.lookup(form)
+            if place is not None and (place[1] or first):  # a minor place only where a dateline is
+                return "PLACE", place[0]
+        return None
+
+    def _extract_prose(self, text: str) -> list[EntityMention]:
         found: list[_Candidate] = []
         claimed = self._watchlist_mentions(text, found)
         lower_words = set(_LOWER_WORD.findall(text))
@@ -201,10 +277,12 @@ class RuleExtractor:
 
     def _classify(self, text: str, tokens: list[tuple[int, int]], lower: set[str], found: list[_Candidate]) -> None:
         words = [text[s:e] for s, e in tokens]
-        # Leading function words and sentence-initial common words are not names.
+        # Leading function words and sentence-initial common words are not names, nor a sentence-initial
+        # description ("Defender Hassan Abbas", "Twenty-eight-year-old Mohammed Afroz").
         while words and (
             words[0] in FUNCTION_WORDS or words[0][0].islower()
             or (words[0].lower() in lower and _sentence_initial(text, tokens[0][0]))
+            or (len(words) >= 3 and _describes(words[0]) and _sentence_initial(text, tokens[0][0]))
         ):
             words.pop(0)
             tokens = tokens[1:]
@@ -218,10 +296,23 @@ class RuleExtractor:
             found.append(_Candidate(start, end, None, None))
             return
         full = _SPACES.sub(" ", text[start:end])
-        if sum(1 for w in words if w.isupper() and len(w) > 1) >= 2:
+        capitals = [w.isupper() and len(w) > 1 for w in words]
+        if any(a and b for a, b in zip(capitals, capitals[1:])):
             return  # an all-caps run: a photo credit or a shouted headline, not prose
-        if full in AGENCIES:
-            found.append(_Candidate(start, end, "ORG", AGENCIES[full]))
+        if any(a and b for a, b in zip(capitals, capitals[2:])) and any(w in CONNECTORS for w in words):
+            self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
+            return
+        cut = next((i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS
+                    and words[i - 1] not in ORG_HEADS and words[i - 1] not in ORG_TAILS
+                    and words[i - 1] not in CONNECTORS), None)
+        if cut is not None:  # "Shares on the New York Stock Exchange": not "Council on Foreign Relations"
+            self._split_at(text, tokens, words, frozenset({words[cut]}), lower, found)
+            return
+        if full in AGENCIES or full in KNOWN_ORGS:
+            found.append(_Candidate(start, end, "ORG", AGENCIES.get(full) or KNOWN_ORGS[full]))
+            return
+        if words[0] in FOREIGN_ARTICLES and words[1][:1].isupper():  # "El Mundo", "Le Monde"
+            found.append(_Candidate(start, end, "ORG", full))
             return
         place = self.gazetteer.lookup(full)
         if place is not None:
@@ -233,18 +324,11 @@ class RuleExtractor:
         if organisation_of or (words[-1] in ORG_TAILS and "and" not in words):
             found.append(_Candidate(start, end, "ORG", full))
             return
-        if words[-1] in PLACE_TAILS:
+        if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
             found.append(_Candidate(start, end, "PLACE", full))
             return
         if any(w in CONNECTORS for w in words):
-            piece: list[tuple[int, int]] = []
-            for token, word in zip(tokens, words, strict=True):
-                if word in CONNECTORS:
-                    self._classify(text, piece, lower, found)
-                    piece = []
-                else:
-                    piece.append(token)
-            self._classify(text, piece, lower, found)
+            self._split_at(text, tokens, words, CONNECTORS, lower, found)
             return
         for i in range(len(words) - 2, 0, -1):
             # "Russian Foreign Ministry Maria Zakharova": an organisation, then its person
@@ -270,6 +354,21 @@ class RuleExtractor:
         if len(words) <= MAX_NAME_TOKENS and all(_person_word(w) and not self._major_place(w) for w in words):
             self._person(text, tokens, found)
 
+    def _split_at(
+        self, text: str, tokens: list[tuple[int, int]], words: list[str], at: frozenset[str], lower: set[str],
+        found: list[_Candidate],
+    ) -> None:
+        piece: list[tuple[int, int]] = []
+        for token, word in zip(tokens, words, strict=True):
+            if word in at:
+                if piece:
+                    self._classify(text, piece, lower, found)
+                piece = []
+            else:
+                piece.append(token)
+        if piece:
+            self._classify(text, piece, lower, found)
+
     def _major_place(self, word: str) -> bool:
         place = self.gazetteer.lookup(word)
         return place is not None and place[1]
@@ -292,8 +391,9 @@ class RuleExtractor:
         for c in found:
             if c.canonical is None:
                 surface = text[c.start:c.end]
-                if c.type == "PERSON" or (surface in surnames and not self._major_place(surface)):
-                    c.type, c.canonical = "PERSON", surnames.get(surface, surface)
+                surname = surnames.get(surface) or surnames.get(fold_key(surface))
+                if c.type == "PERSON" or (surname is not None and not self._major_place(surface)):
+                    c.type, c.canonical = "PERSON", surname or surface
                 else:
                     decided = self._single(text, c, surface, aliases, lower)
                     if decided is not None:
@@ -331,7 +431,9 @@ class RuleExtractor:
         surface = text[c.start:c.end]
         assert c.canonical is not None
         if c.type == "PERSON" and " " in c.canonical:
-            surnames.setdefault(c.canonical.rsplit(" ", 1)[1], c.canonical)
+            surname = c.canonical.rsplit(" ", 1)[1]
+            surnames.setdefault(surname, c.canonical)
+            surnames.setdefault(fold_key(surname), c.canonical)  # "Aliev" after "Ilham Aliyev"
         elif c.type == "ORG":
             acronym = _ACRONYM_AFTER.match(text, c.end)
             if acronym:
@@ -380,10 +482,13 @@ class RuleExtractor:
             return "ORG", word
         if next_word in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the Aras river", "the Lachin corridor"
+        alternate = self.gazetteer.alternates.get(word)  # "Stepanakert": GeoNames' "Khankendi"
+        if not initial and previous in PLACE_PREPOSITIONS:
+            return "PLACE", alternate or word
+        if alternate is not None and previous not in ROLE_CUES_LOWER:
+            return "PLACE", alternate
         if next_word in SPEECH_VERBS:
             return "PERSON", word
-        if not initial and previous in PLACE_PREPOSITIONS:
-            return "PLACE", word
         if not initial and previous == "of" and second in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
         if not initial and previous in ROLE_CUES_LOWER:
@@ -398,13 +503,20 @@ class RuleExtractor:
         """
         letters = word.replace(".", "")
         acronym = None
+        place = self.gazetteer.lookup(word)
         if letters.isupper() and letters.isalpha():
             acronym = 2 <= len(letters) <= 6 and letters not in ORG_ACRONYM_BLOCK
+            titled = word.title()
+            if place is None and len(letters) >= 4:
+                major = self.gazetteer.lookup(titled)
+                place = major if major and major[1] else None  # a dateline: "ROME", "VIENNA"
+            if place is not None or titled in DATE_WORDS or titled in FUNCTION_WORDS:
+                acronym = None  # "FRIDAY", "THE": shouted words, not acronyms
         never = (
-            word in ROLE_TITLES or word in GENERIC_SUBJECTS or not _person_word(word)
+            _is_role(word) or word in GENERIC_SUBJECTS or not _person_word(word)
             or word in self.gazetteer.demonyms  # "Armenian", "Azerbaijani": adjectives
         )
-        return AGENCIES.get(word), self.gazetteer.lookup(word), acronym, never
+        return AGENCIES.get(word) or KNOWN_ORGS.get(word), place, acronym, never
 
     def _known_names(self, title: str, body: list[EntityMention]) -> list[EntityMention]:
         known: dict[str, tuple[EntityType, str]] = {}
@@ -495,9 +607,37 @@ def _person_word(word: str) -> bool:
 
 
 def _is_role(word: str) -> bool:
-    """A title before a name: "President", "Gen.", "Attorney-General"."""
+    """A title before a name: "President", "Gen.", "Attorney-General", "Co-Chairs"."""
     word = word.rstrip(".")
-    return word in ROLE_TITLES or ("-" in word and any(part in ROLE_TITLES for part in word.split("-")))
+    if word in ROLE_TITLES or ("-" in word and any(part in ROLE_TITLES for part in word.split("-"))):
+        return True
+    singular = word[:-1] if word.endswith("s") else ""
+    return bool(singular) and (
+        singular in ROLE_TITLES or ("-" in singular and any(part in ROLE_TITLES for part in singular.split("-")))
+    )
+
+
+def _describes(word: str) -> bool:
+    """A word that describes the person after it at the start of a sentence.
+
+    A title ("Defender"), an age ("Twenty-eight-year-old"), or a word with an agent-noun ending
+    ("Businessmen", "Striker"): a sentence does not start with three names in a row.
+    """
+    if _is_role(word) or word in NOT_NAMES:
+        return True
+    if "-" in word and any(part.islower() for part in word.split("-")[1:]):
+        return True
+    return word.lower().endswith(_ROLE_SUFFIXES) and len(word) > 5
+
+
+def _shouted_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line written in capitals: headlines and datelines ("LONDON 1996-08-30")."""
+    if text == text.lower():
+        return []
+    return [
+        line.span() for line in _LINE.finditer(text)
+        if line.group() == line.group().upper() and _CAPS_WORD.search(line.group())
+    ]
 
 
 def _is_headline(title: str) -> bool:
