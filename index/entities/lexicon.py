@@ -41,6 +41,9 @@ DATE_WORDS = _words("""
 """)
 """Words that end a name: "Geneva on Monday", "Baku in October"."""
 
+NAME_PARTICLES = _words("bin ibn al el van von de da di du del der dos das le la")
+"""Lower-case particles inside people's names ("Osama bin Laden", "Ludwig van Beethoven")."""
+
 CONNECTORS = _words("of for and the de del der da di du van von bin al la le y on in at")
 """Lower-case words that may sit inside a name ("Bank of England", "Ministry of Foreign Affairs")."""
 
@@ -145,7 +148,8 @@ NOT_NAMES = _words("""
     Islamic Christian Muslim Jewish Catholic Orthodox Soviet Communist Western Eastern Northern Southern
     Christmas Easter Eve Year Ramadan Eid Thanksgiving Halloween Mass Anglican Catholic
     Receipt Receipts Index Shares Stock Stocks Bond Bonds Notes Futures Rate Rates Dividend Earnings Profit
-    Revenue Sales Bill Budget Report Review Survey Tax Tariff Deal Offer Ground Grounds Trophy Series Open
+    Government Governments Opposition Revenue Sales Bill Budget Report Review Survey Tax Tariff Deal Offer
+    Ground Grounds Trophy Series Open
 """)
 """Words that make a capitalised run something other than a person ("World War One", "Paris Agreement")."""
 
@@ -170,7 +174,8 @@ KNOWN_ORGS = {
     "Taliban": "Taliban", "Hamas": "Hamas", "Hezbollah": "Hezbollah", "Kremlin": "Kremlin",
     "Pentagon": "Pentagon", "Nasdaq": "Nasdaq", "NASDAQ": "Nasdaq", "Bundesbank": "Bundesbank",
     "Bundestag": "Bundestag", "Duma": "Duma", "Knesset": "Knesset", "Politburo": "Politburo",
-    "Labor": "Labor", "Labour": "Labour", "Likud": "Likud", "Fatah": "Fatah", "Sinn Fein": "Sinn Fein",
+    "Islamic Jihad": "Islamic Jihad", "Labor": "Labor", "Labour": "Labour", "Likud": "Likud", "Fatah": "Fatah",
+    "Sinn Fein": "Sinn Fein",
 }
 """Organisations that are named with no cue around them, with their canonical names: the big international
 bodies, exchanges, parliaments known by one word, and the best-known parties and armed groups."""

@@ -13,6 +13,7 @@ Co-operation in Europe (OSCE)" that organisation, "Karabakh" after
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from newsdesk.index.entities.lexicon import (
     GENERIC_SUBJECTS,
     KNOWN_ORGS,
     LOWER_PLACE_TAILS,
+    NAME_PARTICLES,
     NOT_NAMES,
     ORG_ACRONYM_BLOCK,
     ORG_HEADS,
@@ -37,9 +39,9 @@ from newsdesk.index.entities.lexicon import (
     ROLE_TITLES,
     SPEECH_VERBS,
 )
-from newsdesk.index.entities.names import fold_key
 from newsdesk.index.entities.lists import EntityLists
 from newsdesk.index.entities.model import EntityMention, EntityType
+from newsdesk.index.entities.names import fold_key
 
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
 _WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}][\w'’]*(?:-[\w'’]+)*)"  # "U.S." before "U"
@@ -144,7 +146,7 @@ class RuleExtractor:
                 taken = 1
                 for size in range(min(MAX_NAME_TOKENS, len(tokens) - index), 0, -1):
                     group = tokens[index:index + size]
-                    if any(text[a[1]:b[0]] not in (" ", "-") for a, b in zip(group, group[1:])):
+                    if any(text[a[1]:b[0]] not in (" ", "-") for a, b in itertools.pairwise(group)):
                         continue
                     start, end = group[0][0], group[-1][1]
                     name = text[start:end]
@@ -248,6 +250,10 @@ class RuleExtractor:
         for token in _TOKEN.finditer(text, start, end):
             token_start, token_end = token.span()
             word = token.group()
+            if "-" in word and sum(1 for part in word.split("-") if part[:1].islower()) >= 2:
+                pieces.append([])  # "Twenty-eight-year-old", "Kalashnikov-style-armed": a description
+                possessive.append(False)
+                continue
             if "-" in word:
                 head, _, tail = word.rpartition("-")
                 if head and tail[:1].islower():  # "US-led", "Moscow-based": the name is the head
@@ -297,9 +303,9 @@ class RuleExtractor:
             return
         full = _SPACES.sub(" ", text[start:end])
         capitals = [w.isupper() and len(w) > 1 for w in words]
-        if any(a and b for a, b in zip(capitals, capitals[1:])):
+        if any(a and b for a, b in itertools.pairwise(capitals)):
             return  # an all-caps run: a photo credit or a shouted headline, not prose
-        if any(a and b for a, b in zip(capitals, capitals[2:])) and any(w in CONNECTORS for w in words):
+        if any(a and b for a, b in zip(capitals, capitals[2:], strict=False)) and any(w in CONNECTORS for w in words):
             self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
             return
         cut = next((i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS
@@ -321,13 +327,24 @@ class RuleExtractor:
         organisation_of = any(
             (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
         )
-        if organisation_of or (words[-1] in ORG_TAILS and "and" not in words):
+        if organisation_of or (words[-1] in ORG_TAILS and not self._lists_places(words)):
             found.append(_Candidate(start, end, "ORG", full))
             return
         if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
             found.append(_Candidate(start, end, "PLACE", full))
             return
-        if any(w in CONNECTORS for w in words):
+        if len(words) == 2 and self._major_place(words[1]) and _person_word(words[0]) and not self._is_place_word(
+            words[0]
+        ):
+            found.append(_Candidate(start, end, "ORG", full))  # "Soccer Australia", "Nutrition Australia"
+            return
+        connectors = [w for w in words if w in CONNECTORS]
+        if connectors and all(w in NAME_PARTICLES for w in connectors) and len(words) <= MAX_NAME_TOKENS + 1 and all(
+            _person_word(w) for w in words if w not in CONNECTORS
+        ) and words[-1] not in CONNECTORS:
+            found.append(_Candidate(start, end, "PERSON", full))  # "Osama bin Laden", "Ludwig van Beethoven"
+            return
+        if connectors:
             self._split_at(text, tokens, words, CONNECTORS, lower, found)
             return
         for i in range(len(words) - 2, 0, -1):
@@ -343,6 +360,9 @@ class RuleExtractor:
         ):
             roles += 1
         if roles:
+            place = self.gazetteer.lookup(words[0])
+            if place is not None and place[1]:  # "US President George W Bush": the country, then the person
+                found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", place[0]))
             if tokens[roles:]:
                 self._person(text, tokens[roles:], found)
             return
@@ -368,6 +388,16 @@ class RuleExtractor:
                 piece.append(token)
         if piece:
             self._classify(text, piece, lower, found)
+
+    def _is_place_word(self, word: str) -> bool:
+        return word in self.gazetteer.demonyms or self.gazetteer.lookup(word) is not None
+
+    def _lists_places(self, words: list[str]) -> bool:
+        """ "Armenian and Azerbaijani Defence Ministries": two places' bodies, not one body's name."""
+        return any(
+            w == "and" and 0 < i < len(words) - 1 and self._is_place_word(words[i - 1])
+            and self._is_place_word(words[i + 1]) for i, w in enumerate(words)
+        )
 
     def _major_place(self, word: str) -> bool:
         place = self.gazetteer.lookup(word)
@@ -488,7 +518,9 @@ class RuleExtractor:
         if alternate is not None and previous not in ROLE_CUES_LOWER:
             return "PLACE", alternate
         if next_word in SPEECH_VERBS:
-            return "PERSON", word
+            # Not introduced by a full name or a title anywhere in the article (both were tried
+            # before this): in news that is a company, a party or a body ("Qantas says").
+            return "ORG", word
         if not initial and previous == "of" and second in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
         if not initial and previous in ROLE_CUES_LOWER:
