@@ -63,6 +63,11 @@ _HEADLINE_MIN_SHARE = 0.6
 _LINE = re.compile(r"[^\n]+")
 _CAPS_WORD = re.compile(r"[^\W\d_]{2}")
 _SHOUT_TOKEN = re.compile(r"(?<![\w.])[^\W\d_](?:[\w'’&]|\.(?=\w)|\.(?<=\b\w\.)|-(?=\w))*")
+_SURNAME_ENDINGS = (
+    "yan", "ian", "ov", "ova", "ev", "eva", "in", "ina", "enko", "sky", "ski", "ska", "ic", "ich", "vic",
+    "escu", "idze", "dze", "shvili", "ovic", "son", "sen", "zadeh", "oglu", "ez", "es", "ini", "elli", "ides",
+    "opoulos", "akis", "stein", "berg", "mann", "man", "er", "ey", "ley", "ton", "ford", "well", "wood",
+)
 _LOOSE_CONNECTORS = frozenset({"on", "in", "at", "the"})
 _ROLE_SUFFIXES = ("er", "ers", "or", "ors", "man", "men", "ist", "ists", "ant", "ants", "ent", "ents")
 MAX_NAME_TOKENS = 4
@@ -327,7 +332,9 @@ class RuleExtractor:
         organisation_of = any(
             (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
         )
-        if organisation_of or (words[-1] in ORG_TAILS and not self._lists_places(words)):
+        if organisation_of or (words[-1] in ORG_TAILS and (
+            "and" not in words or (CONNECTORS.intersection(words) == {"and"} and not self._lists_places(words))
+        )):  # "Australian Manufacturing and Workers Union", not "Armenian and Azerbaijani ... Ministries"
             found.append(_Candidate(start, end, "ORG", full))
             return
         if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
@@ -519,8 +526,9 @@ class RuleExtractor:
             return "PLACE", alternate
         if next_word in SPEECH_VERBS:
             # Not introduced by a full name or a title anywhere in the article (both were tried
-            # before this): in news that is a company, a party or a body ("Qantas says").
-            return "ORG", word
+            # before this): in news that is a company, a party or a body ("Qantas says"), unless the
+            # word is built like a family name ("Grigoryan said", "Petrov said").
+            return ("PERSON", word) if word.lower().endswith(_SURNAME_ENDINGS) else ("ORG", word)
         if not initial and previous == "of" and second in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
         if not initial and previous in ROLE_CUES_LOWER:
