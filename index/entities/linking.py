@@ -118,4 +118,20 @@ def link_corpus(tx: sqlite3.Connection) -> set[str]:
             tx.execute("INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
                        (article_id, kind, new, mentions, MULTI_VALUE_SEPARATOR.join(sorted(forms))))
             changed.add(article_id)
+    # Every article naming the entity answers to all of its names: person:"Sergey Lavrov" finds the
+    # article that wrote "Sergei Lavrov" too.
+    members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (kind, old), new in links.items():
+        members[(kind, new)].add(old)
+    for (kind, new), names in members.items():
+        for article_id, aliases in tx.execute(
+            "SELECT article_id, aliases FROM article_entities WHERE type = ? AND canonical = ?", (kind, new)
+        ).fetchall():
+            forms = {a for a in aliases.split(MULTI_VALUE_SEPARATOR) if a}
+            if not names <= forms:
+                tx.execute(
+                    "UPDATE article_entities SET aliases = ? WHERE article_id = ? AND type = ? AND canonical = ?",
+                    (MULTI_VALUE_SEPARATOR.join(sorted(forms | names)), article_id, kind, new),
+                )
+                changed.add(article_id)
     return changed

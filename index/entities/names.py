@@ -32,12 +32,17 @@ _STEPS = (
     (re.compile(r"(.)\1+"), r"\1"),
 )
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
+_UNDECOMPOSED = str.maketrans({
+    "Ə": "A", "ə": "a", "ı": "i", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss",
+    "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "ʻ": "", "ʼ": "",
+})
+"""Latin letters with no decomposition to ASCII (Azerbaijani ə, Turkish ı, Polish ł)."""
 
 
 @functools.lru_cache(maxsize=65_536)
 def fold_key(name: str) -> str:
     """The comparison key of ``name``: equal for spellings that differ only by transliteration."""
-    ascii_form = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_form = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode("ascii").lower()
     key = " ".join(_NOT_LETTERS.sub("", ascii_form.replace("-", " ")).split())
     for pattern, replacement in _STEPS:
         key = pattern.sub(replacement, key)
