@@ -42,7 +42,8 @@ _UNDECOMPOSED = str.maketrans({
 @functools.lru_cache(maxsize=65_536)
 def fold_key(name: str) -> str:
     """The comparison key of ``name``: equal for spellings that differ only by transliteration."""
-    ascii_form = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED)).encode("ascii", "ignore").decode("ascii").lower()
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    ascii_form = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     key = " ".join(_NOT_LETTERS.sub("", ascii_form.replace("-", " ")).split())
     for pattern, replacement in _STEPS:
         key = pattern.sub(replacement, key)

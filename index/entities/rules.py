@@ -71,6 +71,7 @@ _SURNAME_ENDINGS = (
 _LOOSE_CONNECTORS = frozenset({"on", "in", "at", "the"})
 _ROLE_SUFFIXES = ("er", "ers", "or", "ors", "man", "men", "ist", "ists", "ant", "ants", "ent", "ents")
 MAX_NAME_TOKENS = 4
+_MAX_RUN_WORDS = 12
 _MAX_WORD_FACTS = 200_000
 
 
@@ -92,6 +93,9 @@ class RuleExtractor:
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
+        self._shouted_phrases = frozenset(
+            name.upper() for name in (*self.gazetteer.major, *KNOWN_ORGS, *AGENCIES) if " " in name or "-" in name
+        )
         self._span_memo: dict[tuple[str, bool], tuple[tuple[int, int, EntityType | None, str | None], ...]] = {}
 
     # -- public ---------------------------------------------------------------
@@ -150,11 +154,10 @@ class RuleExtractor:
             while index < len(tokens):
                 taken = 1
                 for size in range(min(MAX_NAME_TOKENS, len(tokens) - index), 0, -1):
-                    group = tokens[index:index + size]
-                    if any(text[a[1]:b[0]] not in (" ", "-") for a, b in itertools.pairwise(group)):
-                        continue
-                    start, end = group[0][0], group[-1][1]
+                    start, end = tokens[index][0], tokens[index + size - 1][1]
                     name = text[start:end]
+                    if size > 1 and name not in known and name not in self._shouted_phrases:
+                        continue  # only names known to have several words are tried as several
                     if name.endswith(_POSSESSIVE):
                         name, end = name[:-2], end - 2
                     decided = self._shouted_name(name, known, first=start == region_start or size > 1)
@@ -303,6 +306,11 @@ class RuleExtractor:
         if not words:
             return
         start, end = tokens[0][0], tokens[-1][1]
+        if len(words) > _MAX_RUN_WORDS:
+            # A run this long is a title-cased line or junk, not one name: each word is decided alone.
+            found.extend(_Candidate(s, e, None, None) for (s, e), w in zip(tokens, words, strict=True)
+                         if w not in CONNECTORS and w not in FUNCTION_WORDS)
+            return
         if len(words) == 1:
             found.append(_Candidate(start, end, None, None))
             return
