@@ -142,3 +142,22 @@ def test_surnames_within_an_article_follow_transliteration() -> None:
     text = "Azerbaijani President Ilham Aliyev spoke. Later Aliev said the war was over."
     mentions = RuleExtractor(EntityLists()).extract(text)
     assert ("Aliev", "Ilham Aliyev") in {(m.text, m.canonical) for m in mentions}
+
+
+def test_demo_corpus_exact_span_quality(demo: Library) -> None:
+    """The development set at mention level (docs/entities.md): a drop means a rule change broke something."""
+    from bench.entities.mentions import gold_mentions, score_mentions
+    from bench.entities.score import load_gold
+
+    gold = load_gold(Path(__file__).parent / "fixtures" / "entities" / "demo_gold.yaml")
+    extractor = RuleExtractor(EntityLists())
+    gold_spans, predicted = {}, {}
+    for summary in demo.list_articles(0, 1000):
+        article = demo.article(summary.id)
+        key = f"{article.path}#{article.item}" if article.path.endswith((".jsonl", ".rss")) else article.path
+        _, body = extractor.extract_article(article.title, article.text)
+        gold_spans[key] = gold_mentions(article.text, gold[key])
+        predicted[key] = {(m.start, m.end, m.type) for m in body}
+    result = score_mentions(gold_spans, predicted)
+    assert result["overall"]["f1"] >= 0.93, result["per_type"]
+    assert result["per_type"]["ORG"]["f1"] >= 0.85, result["per_type"]
