@@ -138,3 +138,12 @@ def test_offsets_hold_on_shouted_and_mixed_text(text: str) -> None:
     for source in (text, text.upper(), text.title()):
         for m in extractor.extract(source):
             assert source[m.start:m.end] == m.text and m.text and m.type in ("PERSON", "ORG", "PLACE")
+
+
+def test_watched_names_count_in_shouted_lines_and_the_stoplist_too() -> None:
+    from newsdesk.index.entities import WatchEntry
+
+    lists = EntityLists([WatchEntry("Minsk Group", "ORG", ("MG",))], stop=frozenset({"london"}))
+    extractor = RuleExtractor(lists)
+    text = "MG TALKS FAIL IN LONDON AND PARIS\nTalks failed on Monday."
+    assert spans(extractor, text) == {("ORG", "MG"), ("PLACE", "PARIS")}

@@ -173,6 +173,9 @@ class RuleExtractor:
     def _shouted_name(
         self, name: str, known: dict[str, tuple[EntityType, str]], first: bool
     ) -> tuple[EntityType, str] | None:
+        watched = self.lists.watched.get(name)
+        if watched is not None:
+            return watched.type, watched.name
         if name in known:
             return known[name]
         titled = name.title()
