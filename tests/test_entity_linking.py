@@ -161,3 +161,16 @@ def test_demo_corpus_exact_span_quality(demo: Library) -> None:
     result = score_mentions(gold_spans, predicted)
     assert result["overall"]["f1"] >= 0.93, result["per_type"]
     assert result["per_type"]["ORG"]["f1"] >= 0.85, result["per_type"]
+
+
+def test_a_link_stays_when_a_namesake_arrives(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    write(root, "a.txt", "Early\n\nPutin said the talks failed.\n")
+    write(root, "b.txt", "Later\n\nPresident Vladimir Putin spoke in Moscow.\n")
+    with Library.open(root, state_dir=tmp_path / "state", config=Config()) as lib:
+        lib.update()
+        assert _ids(lib, 'person:"Vladimir Putin"') == {"a.txt", "b.txt"}
+        write(root, "c.txt", "Sport\n\nThe skater Alexander Putin won in Oslo.\n")
+        lib.update()
+        assert _ids(lib, 'person:"Vladimir Putin"') == {"a.txt", "b.txt"}
+        assert _ids(lib, 'person:"Alexander Putin"') == {"c.txt"}
