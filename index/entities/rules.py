@@ -42,6 +42,7 @@ from newsdesk.index.entities.lexicon import (
 from newsdesk.index.entities.lists import EntityLists
 from newsdesk.index.entities.model import EntityMention, EntityType
 from newsdesk.index.entities.names import fold_key
+from newsdesk.index.entities.shouted import ShoutedLines, shouted_lines
 
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
 _WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}][\w'’]*(?:-[\w'’]+)*)"  # "U.S." before "U"
@@ -60,9 +61,6 @@ _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
 _SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
 _POSSESSIVE = ("'s", "’s")
 _HEADLINE_MIN_SHARE = 0.6
-_LINE = re.compile(r"[^\n]+")
-_CAPS_WORD = re.compile(r"[^\W\d_]{2}")
-_SHOUT_TOKEN = re.compile(r"(?<![\w.])[^\W\d_](?:[\w'’&]|\.(?=\w)|\.(?<=\b\w\.)|-(?=\w))*")
 _SURNAME_ENDINGS = (
     "yan", "ian", "ov", "ova", "ev", "eva", "in", "ina", "enko", "sky", "ski", "ska", "ic", "ich", "vic",
     "escu", "idze", "dze", "shvili", "ovic", "son", "sen", "zadeh", "oglu", "ez", "es", "ini", "elli", "ides",
@@ -93,9 +91,7 @@ class RuleExtractor:
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
-        self._shouted_phrases = frozenset(
-            name.upper() for name in (*self.gazetteer.major, *KNOWN_ORGS, *AGENCIES) if " " in name or "-" in name
-        )
+        self._shouted = ShoutedLines(self.gazetteer, self.lists)
         self._span_memo: dict[tuple[str, bool], tuple[tuple[int, int, EntityType | None, str | None], ...]] = {}
 
     # -- public ---------------------------------------------------------------
@@ -125,7 +121,7 @@ class RuleExtractor:
         Shouted lines (headlines, datelines: "LONDON 1996-08-30") are read after the rest, for
         names the rest of the text, the gazetteer and the known organisations give.
         """
-        shouted = _shouted_lines(text)
+        shouted = shouted_lines(text)
         if not shouted:
             return self._extract_prose(text)
         prose = list(text)
@@ -133,62 +129,9 @@ class RuleExtractor:
             prose[start:end] = " " * (end - start)  # same offsets, no capitals
         mentions = self._extract_prose("".join(prose))
         mentions = [EntityMention(text[m.start:m.end], m.canonical, m.type, m.start, m.end) for m in mentions]
-        mentions.extend(self._shouted_names(text, shouted, mentions))
+        mentions.extend(self._shouted.names(text, shouted, mentions))
         mentions.sort(key=lambda m: m.start)
         return mentions
-
-    def _shouted_names(
-        self, text: str, regions: list[tuple[int, int]], prose: list[EntityMention]
-    ) -> list[EntityMention]:
-        """Names in shouted lines: known from the prose (any case), places, known organisations."""
-        known: dict[str, tuple[EntityType, str]] = {}
-        for m in prose:
-            known.setdefault(_SPACES.sub(" ", m.text).upper(), (m.type, m.canonical))
-            known.setdefault(m.canonical.upper(), (m.type, m.canonical))
-            if m.type == "PERSON" and " " in m.canonical:
-                known.setdefault(m.canonical.rsplit(" ", 1)[1].upper(), (m.type, m.canonical))
-        found: list[EntityMention] = []
-        for region_start, region_end in regions:
-            tokens = [t.span() for t in _SHOUT_TOKEN.finditer(text, region_start, region_end)]
-            index = 0
-            while index < len(tokens):
-                taken = 1
-                for size in range(min(MAX_NAME_TOKENS, len(tokens) - index), 0, -1):
-                    start, end = tokens[index][0], tokens[index + size - 1][1]
-                    name = text[start:end]
-                    if size > 1 and name not in known and name not in self._shouted_phrases:
-                        continue  # only names known to have several words are tried as several
-                    if name.endswith(_POSSESSIVE):
-                        name, end = name[:-2], end - 2
-                    decided = self._shouted_name(name, known, first=start == region_start or size > 1)
-                    if decided is not None:
-                        listed = self.lists.decide(decided[0], decided[1], name)
-                        if listed is not None:
-                            found.append(EntityMention(name, listed[1], listed[0], start, end))
-                        taken = size
-                        break
-                index += taken
-        return found
-
-    def _shouted_name(
-        self, name: str, known: dict[str, tuple[EntityType, str]], first: bool
-    ) -> tuple[EntityType, str] | None:
-        watched = self.lists.watched.get(name)
-        if watched is not None:
-            return watched.type, watched.name
-        if name in known:
-            return known[name]
-        titled = name.title()
-        if titled in DATE_WORDS or titled in FUNCTION_WORDS or name in ORG_ACRONYM_BLOCK:
-            return None
-        organisation = AGENCIES.get(name) or KNOWN_ORGS.get(name) or AGENCIES.get(titled) or KNOWN_ORGS.get(titled)
-        if organisation is not None:
-            return "ORG", organisation
-        for form in (name, titled):
-            place = self.gazetteer.lookup(form)
-            if place is not None and (place[1] or first):  # a minor place only where a dateline is
-                return "PLACE", place[0]
-        return None
 
     def _extract_prose(self, text: str) -> list[EntityMention]:
         found: list[_Candidate] = []
@@ -680,15 +623,6 @@ def _describes(word: str) -> bool:
         return True
     return word.lower().endswith(_ROLE_SUFFIXES) and len(word) > 5
 
-
-def _shouted_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line written in capitals: headlines and datelines ("LONDON 1996-08-30")."""
-    if text == text.lower():
-        return []
-    return [
-        line.span() for line in _LINE.finditer(text)
-        if line.group() == line.group().upper() and _CAPS_WORD.search(line.group())
-    ]
 
 
 def _is_headline(title: str) -> bool:
