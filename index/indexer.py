@@ -248,7 +248,8 @@ class Indexer:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
         annotation_states = self.annotations.file_states()
-        annotated = self._changed_annotations(annotation_states)
+        # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
+        annotated = self._changed_annotations(annotation_states) | entities.relinked
         if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
             self._full_build(progress)
             stats.rebuilt_index = True

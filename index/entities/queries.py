@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.index.article import Article
+from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.entities.model import ENTITY_TYPES, EntityContext, EntityCount, EntityMention
 from newsdesk.index.entities.stage import ExtractorSpec, decode, encode
 from newsdesk.index.errors import UsageError
@@ -23,7 +23,23 @@ def article_mentions(store: ArticleStore, spec: ExtractorSpec, article: Article)
         (article.content_hash, spec.key),
     ).fetchone()
     column = row[0] if row else encode(spec.build().extract_article(article.title, article.text))[0]
-    return decode(article.text, column)
+    linked = _linked_names(store, article.id)
+    return [
+        EntityMention(m.text, linked.get((m.type, m.canonical), m.canonical), m.type, m.start, m.end)
+        for m in decode(article.text, column)
+    ]
+
+
+def _linked_names(store: ArticleStore, article_id: str) -> dict[tuple[str, str], str]:
+    """(type, name the extractor gave) -> the corpus-wide canonical name, for one article (linking.py)."""
+    linked: dict[tuple[str, str], str] = {}
+    for kind, canonical, aliases in store.db.execute(
+        "SELECT type, canonical, aliases FROM article_entities WHERE article_id = ?", (article_id,)
+    ):
+        for alias in aliases.split(MULTI_VALUE_SEPARATOR):
+            if alias:
+                linked.setdefault((kind, alias), canonical)
+    return linked
 
 
 def _check_type(kind: str | None) -> None:

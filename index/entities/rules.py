@@ -13,6 +13,7 @@ Co-operation in Europe (OSCE)" that organisation, "Karabakh" after
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,9 +23,12 @@ from newsdesk.index.entities.lexicon import (
     AGENCIES,
     CONNECTORS,
     DATE_WORDS,
+    FOREIGN_ARTICLES,
     FUNCTION_WORDS,
     GENERIC_SUBJECTS,
+    KNOWN_ORGS,
     LOWER_PLACE_TAILS,
+    NAME_PARTICLES,
     NOT_NAMES,
     ORG_ACRONYM_BLOCK,
     ORG_HEADS,
@@ -37,16 +41,18 @@ from newsdesk.index.entities.lexicon import (
 )
 from newsdesk.index.entities.lists import EntityLists
 from newsdesk.index.entities.model import EntityMention, EntityType
+from newsdesk.index.entities.names import fold_key
+from newsdesk.index.entities.shouted import ShoutedLines, shouted_lines
 
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
-_WORD = rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*|(?:[A-Z]\.){{2,}})"
+_WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}][\w'’]*(?:-[\w'’]+)*)"  # "U.S." before "U"
 _CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"(?:[ \t]|\r?\n(?![ \t]*\r?\n))"  # a space, or a line break inside a paragraph (hard-wrapped text)
 _SPAN = re.compile(rf"(?<![\w\-]){_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _PUNCTUATION = "\"'“”‘’()[],;:"
-_ORG_OF = frozenset({"of", "for"})
+_ORG_OF = frozenset({"of", "for", "on"})
 _TOKEN = re.compile(r"[^\s]+")
 _LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
@@ -55,7 +61,15 @@ _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
 _SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
 _POSSESSIVE = ("'s", "’s")
 _HEADLINE_MIN_SHARE = 0.6
+_SURNAME_ENDINGS = (
+    "yan", "ian", "ov", "ova", "ev", "eva", "in", "ina", "enko", "sky", "ski", "ska", "ic", "ich", "vic",
+    "escu", "idze", "dze", "shvili", "ovic", "son", "sen", "zadeh", "oglu", "ez", "es", "ini", "elli", "ides",
+    "opoulos", "akis", "stein", "berg", "mann", "man", "er", "ey", "ley", "ton", "ford", "well", "wood",
+)
+_LOOSE_CONNECTORS = frozenset({"on", "in", "at", "the"})
+_ROLE_SUFFIXES = ("er", "ers", "or", "ors", "man", "men", "ist", "ists", "ant", "ants", "ent", "ents")
 MAX_NAME_TOKENS = 4
+_MAX_RUN_WORDS = 12
 _MAX_WORD_FACTS = 200_000
 
 
@@ -77,6 +91,7 @@ class RuleExtractor:
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
+        self._shouted = ShoutedLines(self.gazetteer, self.lists)
         self._span_memo: dict[tuple[str, bool], tuple[tuple[int, int, EntityType | None, str | None], ...]] = {}
 
     # -- public ---------------------------------------------------------------
@@ -101,7 +116,24 @@ class RuleExtractor:
         return title_mentions, body
 
     def extract(self, text: str) -> list[EntityMention]:
-        """Every mention in ``text``, in order; ``text[m.start:m.end] == m.text`` always."""
+        """Every mention in ``text``, in order; ``text[m.start:m.end] == m.text`` always.
+
+        Shouted lines (headlines, datelines: "LONDON 1996-08-30") are read after the rest, for
+        names the rest of the text, the gazetteer and the known organisations give.
+        """
+        shouted = shouted_lines(text)
+        if not shouted:
+            return self._extract_prose(text)
+        prose = list(text)
+        for start, end in shouted:
+            prose[start:end] = " " * (end - start)  # same offsets, no capitals
+        mentions = self._extract_prose("".join(prose))
+        mentions = [EntityMention(text[m.start:m.end], m.canonical, m.type, m.start, m.end) for m in mentions]
+        mentions.extend(self._shouted.names(text, shouted, mentions))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _extract_prose(self, text: str) -> list[EntityMention]:
         found: list[_Candidate] = []
         claimed = self._watchlist_mentions(text, found)
         lower_words = set(_LOWER_WORD.findall(text))
@@ -172,6 +204,10 @@ class RuleExtractor:
         for token in _TOKEN.finditer(text, start, end):
             token_start, token_end = token.span()
             word = token.group()
+            if "-" in word and sum(1 for part in word.split("-") if part[:1].islower()) >= 2:
+                pieces.append([])  # "Twenty-eight-year-old", "Kalashnikov-style-armed": a description
+                possessive.append(False)
+                continue
             if "-" in word:
                 head, _, tail = word.rpartition("-")
                 if head and tail[:1].islower():  # "US-led", "Moscow-based": the name is the head
@@ -201,10 +237,12 @@ class RuleExtractor:
 
     def _classify(self, text: str, tokens: list[tuple[int, int]], lower: set[str], found: list[_Candidate]) -> None:
         words = [text[s:e] for s, e in tokens]
-        # Leading function words and sentence-initial common words are not names.
+        # Leading function words and sentence-initial common words are not names, nor a sentence-initial
+        # description ("Defender Hassan Abbas", "Twenty-eight-year-old Mohammed Afroz").
         while words and (
             words[0] in FUNCTION_WORDS or words[0][0].islower()
             or (words[0].lower() in lower and _sentence_initial(text, tokens[0][0]))
+            or (len(words) >= 3 and _describes(words[0]) and _sentence_initial(text, tokens[0][0]))
         ):
             words.pop(0)
             tokens = tokens[1:]
@@ -214,14 +252,32 @@ class RuleExtractor:
         if not words:
             return
         start, end = tokens[0][0], tokens[-1][1]
+        if len(words) > _MAX_RUN_WORDS:
+            # A run this long is a title-cased line or junk, not one name: each word is decided alone.
+            found.extend(_Candidate(s, e, None, None) for (s, e), w in zip(tokens, words, strict=True)
+                         if w not in CONNECTORS and w not in FUNCTION_WORDS)
+            return
         if len(words) == 1:
             found.append(_Candidate(start, end, None, None))
             return
         full = _SPACES.sub(" ", text[start:end])
-        if sum(1 for w in words if w.isupper() and len(w) > 1) >= 2:
+        capitals = [w.isupper() and len(w) > 1 for w in words]
+        if any(a and b for a, b in itertools.pairwise(capitals)):
             return  # an all-caps run: a photo credit or a shouted headline, not prose
-        if full in AGENCIES:
-            found.append(_Candidate(start, end, "ORG", AGENCIES[full]))
+        if any(a and b for a, b in zip(capitals, capitals[2:], strict=False)) and any(w in CONNECTORS for w in words):
+            self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
+            return
+        cut = next((i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS
+                    and words[i - 1] not in ORG_HEADS and words[i - 1] not in ORG_TAILS
+                    and words[i - 1] not in CONNECTORS), None)
+        if cut is not None:  # "Shares on the New York Stock Exchange": not "Council on Foreign Relations"
+            self._split_at(text, tokens, words, frozenset({words[cut]}), lower, found)
+            return
+        if full in AGENCIES or full in KNOWN_ORGS:
+            found.append(_Candidate(start, end, "ORG", AGENCIES.get(full) or KNOWN_ORGS[full]))
+            return
+        if words[0] in FOREIGN_ARTICLES and words[1][:1].isupper():  # "El Mundo", "Le Monde"
+            found.append(_Candidate(start, end, "ORG", full))
             return
         place = self.gazetteer.lookup(full)
         if place is not None:
@@ -230,21 +286,27 @@ class RuleExtractor:
         organisation_of = any(
             (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
         )
-        if organisation_of or (words[-1] in ORG_TAILS and "and" not in words):
+        if organisation_of or (words[-1] in ORG_TAILS and (
+            "and" not in words or (CONNECTORS.intersection(words) == {"and"} and not self._lists_places(words))
+        )):  # "Australian Manufacturing and Workers Union", not "Armenian and Azerbaijani ... Ministries"
             found.append(_Candidate(start, end, "ORG", full))
             return
-        if words[-1] in PLACE_TAILS:
+        if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
             found.append(_Candidate(start, end, "PLACE", full))
             return
-        if any(w in CONNECTORS for w in words):
-            piece: list[tuple[int, int]] = []
-            for token, word in zip(tokens, words, strict=True):
-                if word in CONNECTORS:
-                    self._classify(text, piece, lower, found)
-                    piece = []
-                else:
-                    piece.append(token)
-            self._classify(text, piece, lower, found)
+        if len(words) == 2 and self._major_place(words[1]) and _person_word(words[0]) and not self._is_place_word(
+            words[0]
+        ):
+            found.append(_Candidate(start, end, "ORG", full))  # "Soccer Australia", "Nutrition Australia"
+            return
+        connectors = [w for w in words if w in CONNECTORS]
+        if connectors and all(w in NAME_PARTICLES for w in connectors) and len(words) <= MAX_NAME_TOKENS + 1 and all(
+            _person_word(w) for w in words if w not in CONNECTORS
+        ) and words[-1] not in CONNECTORS:
+            found.append(_Candidate(start, end, "PERSON", full))  # "Osama bin Laden", "Ludwig van Beethoven"
+            return
+        if connectors:
+            self._split_at(text, tokens, words, CONNECTORS, lower, found)
             return
         for i in range(len(words) - 2, 0, -1):
             # "Russian Foreign Ministry Maria Zakharova": an organisation, then its person
@@ -259,6 +321,9 @@ class RuleExtractor:
         ):
             roles += 1
         if roles:
+            place = self.gazetteer.lookup(words[0])
+            if place is not None and place[1]:  # "US President George W Bush": the country, then the person
+                found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", place[0]))
             if tokens[roles:]:
                 self._person(text, tokens[roles:], found)
             return
@@ -269,6 +334,31 @@ class RuleExtractor:
             return
         if len(words) <= MAX_NAME_TOKENS and all(_person_word(w) and not self._major_place(w) for w in words):
             self._person(text, tokens, found)
+
+    def _split_at(
+        self, text: str, tokens: list[tuple[int, int]], words: list[str], at: frozenset[str], lower: set[str],
+        found: list[_Candidate],
+    ) -> None:
+        piece: list[tuple[int, int]] = []
+        for token, word in zip(tokens, words, strict=True):
+            if word in at:
+                if piece:
+                    self._classify(text, piece, lower, found)
+                piece = []
+            else:
+                piece.append(token)
+        if piece:
+            self._classify(text, piece, lower, found)
+
+    def _is_place_word(self, word: str) -> bool:
+        return word in self.gazetteer.demonyms or self.gazetteer.lookup(word) is not None
+
+    def _lists_places(self, words: list[str]) -> bool:
+        """ "Armenian and Azerbaijani Defence Ministries": two places' bodies, not one body's name."""
+        return any(
+            w == "and" and 0 < i < len(words) - 1 and self._is_place_word(words[i - 1])
+            and self._is_place_word(words[i + 1]) for i, w in enumerate(words)
+        )
 
     def _major_place(self, word: str) -> bool:
         place = self.gazetteer.lookup(word)
@@ -292,8 +382,9 @@ class RuleExtractor:
         for c in found:
             if c.canonical is None:
                 surface = text[c.start:c.end]
-                if c.type == "PERSON" or (surface in surnames and not self._major_place(surface)):
-                    c.type, c.canonical = "PERSON", surnames.get(surface, surface)
+                surname = surnames.get(surface) or surnames.get(fold_key(surface))
+                if c.type == "PERSON" or (surname is not None and not self._major_place(surface)):
+                    c.type, c.canonical = "PERSON", surname or surface
                 else:
                     decided = self._single(text, c, surface, aliases, lower)
                     if decided is not None:
@@ -331,7 +422,9 @@ class RuleExtractor:
         surface = text[c.start:c.end]
         assert c.canonical is not None
         if c.type == "PERSON" and " " in c.canonical:
-            surnames.setdefault(c.canonical.rsplit(" ", 1)[1], c.canonical)
+            surname = c.canonical.rsplit(" ", 1)[1]
+            surnames.setdefault(surname, c.canonical)
+            surnames.setdefault(fold_key(surname), c.canonical)  # "Aliev" after "Ilham Aliyev"
         elif c.type == "ORG":
             acronym = _ACRONYM_AFTER.match(text, c.end)
             if acronym:
@@ -380,10 +473,16 @@ class RuleExtractor:
             return "ORG", word
         if next_word in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the Aras river", "the Lachin corridor"
-        if next_word in SPEECH_VERBS:
-            return "PERSON", word
+        alternate = self.gazetteer.alternate(word)  # "Stepanakert": GeoNames' "Khankendi"
         if not initial and previous in PLACE_PREPOSITIONS:
-            return "PLACE", word
+            return "PLACE", alternate or word
+        if alternate is not None and previous not in ROLE_CUES_LOWER:
+            return "PLACE", alternate
+        if next_word in SPEECH_VERBS:
+            # Not introduced by a full name or a title anywhere in the article (both were tried
+            # before this): in news that is a company, a party or a body ("Qantas says"), unless the
+            # word is built like a family name ("Grigoryan said", "Petrov said").
+            return ("PERSON", word) if word.lower().endswith(_SURNAME_ENDINGS) else ("ORG", word)
         if not initial and previous == "of" and second in LOWER_PLACE_TAILS:
             return "PLACE", word  # "the town of Hadrut", "districts of Kalbajar"
         if not initial and previous in ROLE_CUES_LOWER:
@@ -398,13 +497,20 @@ class RuleExtractor:
         """
         letters = word.replace(".", "")
         acronym = None
+        place = self.gazetteer.lookup(word)
         if letters.isupper() and letters.isalpha():
             acronym = 2 <= len(letters) <= 6 and letters not in ORG_ACRONYM_BLOCK
+            titled = word.title()
+            if place is None and len(letters) >= 4:
+                major = self.gazetteer.lookup(titled)
+                place = major if major and major[1] else None  # a dateline: "ROME", "VIENNA"
+            if place is not None or titled in DATE_WORDS or titled in FUNCTION_WORDS:
+                acronym = None  # "FRIDAY", "THE": shouted words, not acronyms
         never = (
-            word in ROLE_TITLES or word in GENERIC_SUBJECTS or not _person_word(word)
+            _is_role(word) or word in GENERIC_SUBJECTS or not _person_word(word)
             or word in self.gazetteer.demonyms  # "Armenian", "Azerbaijani": adjectives
         )
-        return AGENCIES.get(word), self.gazetteer.lookup(word), acronym, never
+        return AGENCIES.get(word) or KNOWN_ORGS.get(word), place, acronym, never
 
     def _known_names(self, title: str, body: list[EntityMention]) -> list[EntityMention]:
         known: dict[str, tuple[EntityType, str]] = {}
@@ -495,9 +601,28 @@ def _person_word(word: str) -> bool:
 
 
 def _is_role(word: str) -> bool:
-    """A title before a name: "President", "Gen.", "Attorney-General"."""
+    """A title before a name: "President", "Gen.", "Attorney-General", "Co-Chairs"."""
     word = word.rstrip(".")
-    return word in ROLE_TITLES or ("-" in word and any(part in ROLE_TITLES for part in word.split("-")))
+    if word in ROLE_TITLES or ("-" in word and any(part in ROLE_TITLES for part in word.split("-"))):
+        return True
+    singular = word[:-1] if word.endswith("s") else ""
+    return bool(singular) and (
+        singular in ROLE_TITLES or ("-" in singular and any(part in ROLE_TITLES for part in singular.split("-")))
+    )
+
+
+def _describes(word: str) -> bool:
+    """A word that describes the person after it at the start of a sentence.
+
+    A title ("Defender"), an age ("Twenty-eight-year-old"), or a word with an agent-noun ending
+    ("Businessmen", "Striker"): a sentence does not start with three names in a row.
+    """
+    if _is_role(word) or word in NOT_NAMES:
+        return True
+    if "-" in word and any(part.islower() for part in word.split("-")[1:]):
+        return True
+    return word.lower().endswith(_ROLE_SUFFIXES) and len(word) > 5
+
 
 
 def _is_headline(title: str) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.entities import EntityLists, EntityMention, Extractor, extractor_key, load_lists, make_extractor
+from newsdesk.index.entities.linking import link_corpus
 from newsdesk.index.orphans import exit_with_parent
 from newsdesk.index.store import ArticleStore
 
@@ -118,6 +119,9 @@ class EntityStage:
         self._cache_rows: list[tuple[str, str, str, str]] = []
         self._entity_rows: list[tuple[str, str, str, int, str]] = []
         self._state_rows: list[tuple[str, str]] = []
+        self._wrote = False
+        self.relinked: set[str] = set()
+        """Ids of articles whose entity names the corpus-wide linking changed in :meth:`run` (to re-index)."""
 
     def key_changed(self) -> bool:
         """True when every article's entities must be redone (and the whole index rebuilt)."""
@@ -153,6 +157,8 @@ class EntityStage:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
         with self.store.transaction() as tx:
+            if pending or self._wrote:
+                self.relinked = link_corpus(tx)
             ArticleStore.set_meta(tx, META_ENTITY_KEY, self.key)
         return pending
 
@@ -220,6 +226,7 @@ class EntityStage:
         tx.executemany("DELETE FROM article_entities WHERE article_id = ?", [(a,) for a, _ in self._state_rows])
         tx.executemany("INSERT OR REPLACE INTO article_entities VALUES (?, ?, ?, ?, ?)", self._entity_rows)
         tx.executemany("INSERT OR REPLACE INTO article_entity_state VALUES (?, ?)", self._state_rows)
+        self._wrote = self._wrote or bool(self._state_rows)
         self._cache_rows, self._entity_rows, self._state_rows = [], [], []
 
     def _save(
@@ -251,12 +258,27 @@ def summarize(title: list[EntityMention], body: list[EntityMention]) -> list[Ent
     for mention in (*title, *body):
         key = (mention.type, mention.canonical)
         counts[key] += 1
+        forms = surfaces.setdefault(key, set())
         if mention.text != mention.canonical:
-            surfaces.setdefault(key, set()).add(_SPACES.sub(" ", mention.text))
+            forms.add(_SPACES.sub(" ", mention.text))
+        forms.update(_search_forms(mention.type, mention.canonical))
     return [
         (kind, canonical, n, MULTI_VALUE_SEPARATOR.join(sorted(surfaces.get((kind, canonical), set()) - {canonical})))
         for (kind, canonical), n in counts.items()
     ]
+
+
+def _search_forms(kind: str, canonical: str) -> list[str]:
+    """Shorter names an analyst searches by: a person's surname (``person:Putin`` finds "Vladimir Putin"),
+    the acronyms inside an organisation's name (``org:OSCE`` finds "OSCE Minsk Group")."""
+    words = canonical.split()
+    if len(words) < 2:
+        return []
+    if kind == "PERSON":
+        return [words[-1]]
+    if kind == "ORG":
+        return [w for w in words if len(w) >= 2 and w.isupper() and w.isalpha()]
+    return []
 
 
 def prepare(extracted: Extracted) -> Prepared:
