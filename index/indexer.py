@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
+from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -49,6 +50,8 @@ META_SYNCED = "whoosh_synced"
 META_SCHEMA = "whoosh_schema"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
+_STORE_BATCH_SECONDS = 0.5
+"""A batch of read files is written at least this often, so no write transaction stays open long."""
 
 
 @dataclass(slots=True)
@@ -120,7 +123,7 @@ def document_fields(
     tags = list(dict.fromkeys([*article.tags, *sorted(annotations.tags if annotations else ())]))
     doc: dict[str, object] = {
         "id": article.id,
-        "path": article.path,
+        "path": path_index_key(article.path),
         "title": article.title,
         "body": article.text,
         "language": article.language or "",
@@ -202,9 +205,12 @@ class Indexer:
         ingest = self.config.ingest
         found = discover(self.corpus, ingest.extensions, skip=[self.state_dir])
         stats.warnings.extend(found.warnings)
-        known = {} if rebuild else self.store.file_states()
+        stored = self.store.file_states()
+        # A rebuild reads every file again, replacing each file's articles as it
+        # goes, so the store stays searchable all along.
+        known = {} if rebuild else stored
         present = {entry.relpath for entry in found.files}
-        removed_paths = sorted(set(known) - present)
+        removed_paths = sorted(set(stored) - present)
         to_read = []
         for entry in found.files:
             state = known.get(entry.relpath)
@@ -226,24 +232,36 @@ class Indexer:
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
+        # Short write transactions, never one through the reading phase: searches
+        # and other sessions' reads go on meanwhile (WAL), and annotating sessions
+        # wait at most one batch. A crash between batches loses nothing: the files
+        # not yet recorded are simply read again by the next update.
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_SYNCED, "0")
-            if rebuild:
-                for table in ("files", "articles", "article_entities", "article_entity_state"):
-                    db.execute(f"DELETE FROM {table}")
             for path in removed_paths:
                 stats.removed += len(self.store.by_path(path))
                 ArticleStore.remove_file(db, path)
-            for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
-                if progress and (done % 100 == 0 or done == len(to_read)):
-                    progress("reading", done, len(to_read))
-                self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
-                if result.entities is not None and not result.skipped:
-                    for article, prepared in zip(result.articles, result.entities, strict=True):
-                        entities.store_extracted(article, prepared)
-                    if done % _STORE_BATCH == 0:
-                        entities.flush(db)
-            entities.flush(db)
+        pending: list[FileResult] = []
+        flushed = time.monotonic()
+
+        def write_batch() -> None:
+            with self.store.transaction() as db:
+                for result in pending:
+                    self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
+                entities.flush(db)
+            pending.clear()
+
+        for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
+            if progress and (done % 100 == 0 or done == len(to_read)):
+                progress("reading", done, len(to_read))
+            pending.append(result)
+            if result.entities is not None and not result.skipped:
+                for article, prepared in zip(result.articles, result.entities, strict=True):
+                    entities.store_extracted(article, prepared)
+            if len(pending) >= _STORE_BATCH or time.monotonic() - flushed > _STORE_BATCH_SECONDS:
+                write_batch()
+                flushed = time.monotonic()
+        write_batch()
         if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
@@ -273,10 +291,10 @@ class Indexer:
             stats.unchanged += 1  # touched, not changed
             return
         for warning in result.warnings:
-            stats.warnings.append(f"{entry.relpath}: {warning}")
+            stats.warnings.append(f"{display_path(entry.relpath)}: {warning}")
         if result.skipped:
             stats.skipped += 1
-            stats.warnings.append(f"{entry.relpath}: skipped: {result.skipped}")
+            stats.warnings.append(f"{display_path(entry.relpath)}: skipped: {result.skipped}")
         ArticleStore.replace_articles(db, entry.relpath, result.articles)
         if old is None or old.skipped:
             stats.added += len(result.articles)
@@ -329,7 +347,7 @@ class Indexer:
         writer = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
         try:
             for path in changed_paths:
-                writer.delete_by_term("path", path)
+                writer.delete_by_term("path", path_index_key(path))
             for article in readd:
                 writer.delete_by_term("id", article.id)
             ids = [a.id for a in articles]

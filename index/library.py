@@ -13,6 +13,7 @@ from newsdesk.index.annotations.anchor import occurrences
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
+from newsdesk.index.display import display_path
 from newsdesk.index.entities import (
     EntityContext,
     EntityCount,
@@ -225,7 +226,8 @@ class Library:
         if tag is not None:
             annotations = [a for a in annotations if tag in a.tags]
         articles = self.store.get_many(sorted({a.article_id for a in annotations}))
-        info = {i: ArticleInfo(a.title, a.path + (f"#{a.item}" if a.item else ""), a.url) for i, a in articles.items()}
+        info = {i: ArticleInfo(a.title, display_path(a.path) + (f"#{a.item}" if a.item else ""), a.url)
+                for i, a in articles.items()}
         return export(annotations, info, fmt)
 
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from typing import Any
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
+from newsdesk.index.display import display_path
 from newsdesk.index.docsets import DocSets
 from newsdesk.index.errors import CorpusError, QueryError
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
@@ -85,7 +86,7 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "hits": [
-                {"id": h.id, "path": h.path, "title": h.title, "score": round(h.score, 4),
+                {"id": h.id, "path": display_path(h.path), "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
                  "source": h.source, "date": h.date, "matches": h.matches}
                 for h in self.hits
@@ -126,18 +127,17 @@ class ArticleSearcher:
         if directory is None:
             raise CorpusError("the corpus has no index yet; run `newsdesk index`")
         searcher = self._searcher
-        if searcher is not None and directory == self._searcher_dir:
-            if searcher.up_to_date():
-                return searcher
-            fresh = searcher.refresh()
-        else:
-            if searcher is not None:
-                searcher.close()
-            # Plain reads instead of mmap: a mapped index counts fully against
-            # the process' resident memory once a few broad queries touch it.
-            ix = FileStorage(str(directory), supports_mmap=False).open_index()
-            fresh = ix.searcher()
-            self._parser = make_parser(ix.schema, self._config.title_boost)
+        if searcher is not None and directory == self._searcher_dir and searcher.up_to_date():
+            return searcher
+        if searcher is not None:
+            searcher.close()
+        # A fresh reader, never Searcher.refresh(): refresh reuses the reader of a
+        # segment whose only change is deletions, so deleted articles stayed found.
+        # Plain reads instead of mmap: a mapped index counts fully against
+        # the process' resident memory once a few broad queries touch it.
+        ix = FileStorage(str(directory), supports_mmap=False).open_index()
+        fresh = ix.searcher()
+        self._parser = make_parser(ix.schema, self._config.title_boost)
         self._searcher, self._searcher_dir = fresh, directory
         self._facet_cache = {}
         return fresh

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, load_config
+from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, display_path, load_config
 from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli
 
@@ -180,11 +180,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         _ensure_indexed(library)
         article = library.article(args.ref)
         if args.json:
-            print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+            print(json.dumps({**asdict(article), "path": display_path(article.path)}, ensure_ascii=False, indent=2))
             return 0
         print(article.title)
         meta = [
-            ("id", article.id), ("path", article.path + (f"#{article.item}" if article.item else "")),
+            ("id", article.id), ("path", display_path(article.path) + (f"#{article.item}" if article.item else "")),
             ("source", article.source), ("date", article.date), ("author", article.author),
             ("url", article.url), ("language", article.language),
             ("tags", ", ".join(article.tags) or None), ("words", str(article.word_count)),
