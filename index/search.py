@@ -8,6 +8,7 @@ threads, and the reader app runs each search in a fresh worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -22,8 +23,10 @@ from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
 from newsdesk.index.display import display_path
 from newsdesk.index.docsets import DocSets
-from newsdesk.index.errors import CorpusError, QueryError
+from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError
+from newsdesk.index.healing import READ_ERRORS
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
+from newsdesk.index.query_limits import QUERY_SECONDS, Deadline
 from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
 from newsdesk.index.snippets import Span, highlight_spans, make_snippet
@@ -102,9 +105,11 @@ class ArticleSearcher:
     """Searches one corpus' index; safe to call from any thread."""
 
     def __init__(
-        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig
+        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig,
+        on_damaged: Callable[[], None] = lambda: None,
     ) -> None:
         self._index_dir = index_dir
+        self._on_damaged = on_damaged
         self._store = store
         self._config = config
         self._lock = threading.Lock()
@@ -114,6 +119,12 @@ class ArticleSearcher:
         self._facet_cache: dict[str, list[str]] = {}
         self._docsets_cache: DocSets | None = None
         self._ranker: Ranker | None = None
+        self.query_seconds: float | None = QUERY_SECONDS
+        """Time budget of one search (None: unbounded); past it :class:`QueryTooCostly` says to narrow the query."""
+
+    def use_store(self, store: ArticleStore) -> None:
+        """Read articles from ``store`` from now on (a damaged one was replaced)."""
+        self._store = store
 
     def close(self) -> None:
         """Release the open index files."""
@@ -157,17 +168,29 @@ class ArticleSearcher:
         if page < 1 or limit < 1:
             raise QueryError("page and limit must be 1 or more")
         with self._lock:
-            searcher = self._current()
-            parsed = parse_query(self._parser, text)
-            docsets = self._docsets(searcher)
-            matched = docsets.match(parsed, exact=facets)
-            unverified = docsets.unverified
-            total = len(matched) + unverified
-            ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
-            hit_ids = ranked[(page - 1) * limit:]
-            terms = self._matched_terms(searcher, parsed)
-            facet_counts = self._facets(searcher, matched) if facets and total else {}
-            suggestion = self._suggest(searcher, text) if not total else None
+            deadline = Deadline(self.query_seconds)
+            try:
+                searcher = self._current()
+                parsed = parse_query(self._parser, text)
+                docsets = self._docsets(searcher)
+                matched = docsets.match(parsed, exact=facets, deadline=deadline)
+                unverified = docsets.unverified
+                total = len(matched) + unverified
+                ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+                deadline.check()
+                hit_ids = ranked[(page - 1) * limit:]
+                terms = self._matched_terms(searcher, parsed)
+                facet_counts = self._facets(searcher, matched) if facets and total else {}
+                # "Did you mean" is an extra: skipped when the query already used half its time.
+                suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
+            except READ_ERRORS as exc:
+                # A garbled index file (the cheap check on open sees only sizes and the TOC).
+                self._drop_searcher()
+                self._on_damaged()
+                raise IndexDamagedError(
+                    f"the search index is damaged ({type(exc).__name__}); "
+                    "the next `newsdesk index` (or search) rebuilds it from the store"
+                ) from None
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
         for article_id, score in hit_ids:
@@ -188,6 +211,15 @@ class ArticleSearcher:
             page=page, page_size=limit, hits=hits, facets=facet_counts,
             suggestion=suggestion, terms=frozenset(terms),
         )
+
+    def _drop_searcher(self) -> None:
+        """Forget the open searcher (the caller holds the lock)."""
+        if self._searcher is not None:
+            with contextlib.suppress(*READ_ERRORS):
+                self._searcher.close()
+        self._searcher = self._searcher_dir = None
+        self._docsets_cache = None
+        self._ranker = None
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:

@@ -124,7 +124,7 @@ class ArticleStore:
         running update's write transaction.
         """
         present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if _TABLES <= present:
+        if present >= _TABLES:
             self._check_version()
             return
         if self.read_only:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config, Library, display_path
+from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import read_regular_file
-from newsdesk.index.errors import IngestError
 from newsdesk.tui.cli import main
 
 BODY = b"A title line\n\nThe talks in Geneva went on through the night.\n"
@@ -67,7 +67,7 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_not_waited_on(tmp_path: Pat
 HOSTILE_NAMES = [
     b"caf\xe9-latin1.txt",                      # not UTF-8
     b"\xff\xfe\xfd.txt",
-    "red-\x1b[31m-title-\x1b]0;pwned\x07-bell.txt".encode(),
+    b"red-\x1b[31m-title-\x1b]0;pwned\x07-bell.txt",
     "rtl-\u202etxt.exe-line\nbreak.txt".encode(),
     "zero\u200bwidth.txt".encode(),
 ]
@@ -128,7 +128,7 @@ def test_the_same_name_in_two_forms_stays_two_files(tmp_path: Path) -> None:
 @given(st.text())
 def test_display_path_never_lets_a_control_through(name: str) -> None:
     shown = display_path(name)
-    assert not any(c in shown for c in RAW_CONTROLS + ("\n", "\x00", "\u2028", "\u2029", "\u0085"))
+    assert not any(c in shown for c in (*RAW_CONTROLS, "\n", "\x00", "\u2028", "\u2029", "\x85"))
     assert all(not 0xDC80 <= ord(c) <= 0xDCFF for c in shown)
     shown.encode("utf-8")  # always printable on a UTF-8 terminal
 

@@ -15,7 +15,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, display_path, load_config
+from newsdesk.index import (
+    CorpusError,
+    IndexDamagedError,
+    Library,
+    NewsdeskError,
+    SearchResults,
+    UsageError,
+    display_path,
+    load_config,
+)
 from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli
 
@@ -89,8 +98,29 @@ def _open(args: argparse.Namespace) -> Library:
 
 
 def _ensure_indexed(library: Library) -> None:
-    if not library.status().in_sync:
-        library.update()
+    """Bring the index up to date first, unless that would mean waiting on another session.
+
+    Readers never wait on a writer: with an index to search, a busy, full or
+    read-only state folder is one warning line and the search goes on.
+    """
+    status = library.status()
+    if status.in_sync:
+        _warn(library.repairs)
+        return
+    try:
+        stats = library.update(wait=0 if status.indexed else -1)
+    except CorpusError as exc:
+        _warn(library.repairs)
+        if not library.status().indexed:
+            raise
+        _warn([f"{exc} (searching the index as it is)"])
+        return
+    _warn(stats.repairs)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"newsdesk: warning: {line}", file=sys.stderr)
 
 
 def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
@@ -126,6 +156,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             stats = library.update(rebuild=args.rebuild, progress=progress)
         finally:
             stop()
+        _warn(stats.repairs)
         if not args.quiet:
             for warning in stats.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
@@ -135,9 +166,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _print_results(results: SearchResults) -> None:
     about = "" if results.total_exact else "about "
-    print(f"{about}{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
+    hits = "hit" if results.total == 1 else "hits"
+    print(f"{about}{results.total} {hits} for {results.query!r} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
+    if results.total and not results.hits:
+        pages = -(-results.total // results.page_size)
+        print(f"page {results.page} is past the last page ({pages}); try --page {pages}")
     for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         print(f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else ""))
@@ -167,7 +202,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                     result = {"query": line, "error": str(exc)}
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             return 1 if failures else 0
-        results = library.search(args.query, limit=args.limit, page=args.page)
+        try:
+            results = library.search(args.query, limit=args.limit, page=args.page)
+        except IndexDamagedError as exc:
+            _warn([str(exc)])  # heal now rather than at the next command
+            _ensure_indexed(library)
+            results = library.search(args.query, limit=args.limit, page=args.page)
         if args.json:
             print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -223,7 +263,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(json.dumps([asdict(entity) for entity in top], ensure_ascii=False, indent=2))
             else:
                 for entity in top:
-                    counts = f"{entity.articles:>6} articles {entity.mentions:>7} mentions"
+                    articles = "article " if entity.articles == 1 else "articles"
+                    mentions = "mention " if entity.mentions == 1 else "mentions"
+                    counts = f"{entity.articles:>6} {articles} {entity.mentions:>7} {mentions}"
                     print(f"{counts}  {entity.type:<6}  {entity.canonical}")
             return 0
         mentions = library.entities(args.ref)

@@ -32,6 +32,10 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+# Zero-width space, word joiner and Mongolian vowel separator: invisible, yet they
+# split words for search and make equal-looking titles differ. (ZWJ and ZWNJ stay:
+# emoji sequences and Persian or Indic spelling need them.)
+_ZERO_WIDTH = re.compile("[\u200b\u2060\u180e]")
 UNSAFE_CHARS = _CONTROL_CHARS
 """Characters that must never reach a terminal raw (controls, escapes' introducers, bidi overrides)."""
 
@@ -51,6 +55,7 @@ def sanitize(text: str) -> str:
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = text.replace("\t", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL_CHARS.sub("", text)
+    text = _ZERO_WIDTH.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
