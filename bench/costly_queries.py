@@ -76,6 +76,7 @@ def main() -> None:
 
 def _generated(library: Library, count: int) -> list[dict[str, object]]:
     from hypothesis import HealthCheck, given, settings
+
     from tests.query_strategies import queries
 
     found: list[dict[str, object]] = []

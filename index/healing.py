@@ -24,13 +24,15 @@ from pathlib import Path
 
 from newsdesk.index.display import display_path
 from newsdesk.index.errors import DiskFullError
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.index import IndexError as WhooshIndexError
 
 WRITE_LOCK = "MAIN_WRITELOCK"
 DAMAGED_PREFIX = "damaged-"
 
 READ_ERRORS: tuple[type[BaseException], ...] = (
     EOFError, OSError, ValueError, IndexError, KeyError, TypeError, AttributeError,
-    struct.error, pickle.UnpicklingError, zlib.error,
+    struct.error, pickle.UnpicklingError, zlib.error, FileFormatError, WhooshIndexError,
 )
 """What reading a garbled or truncated Whoosh file raises (Whoosh has no error class of its own for it)."""
 

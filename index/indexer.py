@@ -34,6 +34,7 @@ from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.healing import (
+    DAMAGED_PREFIX,
     READ_ERRORS,
     disk_full,
     index_manifest,
@@ -224,6 +225,9 @@ class Indexer:
             return
         path = self.state_dir / name
         if path.exists():
+            for older in self.state_dir.glob(f"{DAMAGED_PREFIX}whoosh-*"):  # one kept for a post-mortem
+                if older.is_dir() and not older.is_symlink():
+                    shutil.rmtree(older, ignore_errors=True)
             aside = set_aside(path)
             where = f"set aside as {display_path(aside.name)}" if aside else "left in place"
             stats.repairs.append(f"the search index {display_path(name)} was damaged: {where}; rebuilt from the store")
@@ -244,6 +248,12 @@ class Indexer:
     @contextlib.contextmanager
     def _locked(self, wait: float) -> Iterator[None]:
         """Hold the update lock; one line when it is busy or cannot be taken at all."""
+        if self.store.read_only:  # opened so because it could not be written
+            if is_disk_full(OSError(), self.state_dir):
+                raise disk_full(self.state_dir)
+            raise CorpusError(
+                f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
+            )
         try:
             self.lock.acquire(timeout=wait)
         except Timeout:

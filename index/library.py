@@ -71,8 +71,14 @@ class Library:
         self.state_dir = state_dir
         self.config = config
         self.repairs: list[str] = []
-        """One line per piece of damaged state set aside since opening (the CLI prints them as warnings)."""
+        """One line per piece of damaged state found (and set aside) since opening; the CLI prints them."""
         self.store = self._open_store()
+        annotations_dir = state_dir / "annotations"
+        if annotations_dir.exists() and not annotations_dir.is_dir():
+            self.repairs.append(
+                f"{display_path(str(annotations_dir))} is not a folder: annotations cannot be read or saved "
+                "until it is moved away"
+            )
         self.annotations = AnnotationStore(state_dir)
         self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
         self._searcher = ArticleSearcher(
@@ -94,8 +100,11 @@ class Library:
         try:
             with FileLock(str(self.state_dir / "update.lock")).acquire(timeout=30):
                 try:
-                    ArticleStore(path).close()
-                    return  # another session healed it meanwhile
+                    check = ArticleStore(path)
+                    intact = check.is_intact()
+                    check.close()
+                    if intact:
+                        return  # another session healed it meanwhile
                 except StoreDamagedError:
                     pass
                 self._move_store_aside(path, why)

@@ -21,6 +21,7 @@ from newsdesk.index import (
     Library,
     NewsdeskError,
     SearchResults,
+    StoreDamagedError,
     UsageError,
     display_path,
     load_config,
@@ -103,12 +104,15 @@ def _ensure_indexed(library: Library) -> None:
     Readers never wait on a writer: with an index to search, a busy, full or
     read-only state folder is one warning line and the search goes on.
     """
-    status = library.status()
-    if status.in_sync:
+    try:
+        status = library.status()
+    except StoreDamagedError:
+        status = None  # the update below sets the store aside and rebuilds it
+    if status is not None and status.in_sync:
         _warn(library.repairs)
         return
     try:
-        stats = library.update(wait=0 if status.indexed else -1)
+        stats = library.update(wait=0 if status is not None and status.indexed else -1)
     except CorpusError as exc:
         _warn(library.repairs)
         if not library.status().indexed:
@@ -204,9 +208,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             return 1 if failures else 0
         try:
             results = library.search(args.query, limit=args.limit, page=args.page)
-        except IndexDamagedError as exc:
-            _warn([str(exc)])  # heal now rather than at the next command
-            _ensure_indexed(library)
+        except IndexDamagedError:
+            _ensure_indexed(library)  # heal now (its one warning line says so), then answer
             results = library.search(args.query, limit=args.limit, page=args.page)
         if args.json:
             print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))

@@ -36,6 +36,8 @@ _CONTROL_CHARS = re.compile(
 # split words for search and make equal-looking titles differ. (ZWJ and ZWNJ stay:
 # emoji sequences and Persian or Indic spelling need them.)
 _ZERO_WIDTH = re.compile("[\u200b\u2060\u180e]")
+# Lone surrogates (JSON can spell them: "\ud800") are not text and cannot be stored.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 UNSAFE_CHARS = _CONTROL_CHARS
 """Characters that must never reach a terminal raw (controls, escapes' introducers, bidi overrides)."""
 
@@ -56,6 +58,7 @@ def sanitize(text: str) -> str:
     text = text.replace("\t", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL_CHARS.sub("", text)
     text = _ZERO_WIDTH.sub("", text)
+    text = _SURROGATES.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 
