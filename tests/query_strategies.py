@@ -46,7 +46,8 @@ def leaf(draw: st.DrawFn) -> str:
     if kind == "boost":
         return f"{base}^{draw(st.sampled_from(['2', '0', '-1', '1.5', '.5', '1e9', 'x', '']))}"
     if kind == "compare":
-        return f"{draw(st.sampled_from(['date', 'title', 'body']))}:{draw(st.sampled_from(['<', '>', '>=', '<=']))}{base}"
+        field, operator = draw(st.sampled_from(["date", "title", "body"])), draw(st.sampled_from(["<", ">", ">="]))
+        return f"{field}:{operator}{base}"
     if kind == "odd":
         return draw(word)
     return base

@@ -111,7 +111,7 @@ def test_annotations_replaced_by_a_file_is_one_line(capsys: pytest.CaptureFixtur
     shutil.copytree(clean_state, state)
     shutil.rmtree(state / "annotations")
     (state / "annotations").write_text("oops")
-    code, out, err = run(capsys, "annotations", "list", "--corpus", str(corpus), "--state-dir", str(state))
+    _, _, err = run(capsys, "annotations", "list", "--corpus", str(corpus), "--state-dir", str(state))
     assert err.count("\n") == 1 and "annotations is not a folder" in err, err
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -329,6 +330,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.OperationalError as exc:
+        # The store turns damage and full disks into NewsdeskErrors; what is left is a
+        # session holding the store longer than the busy timeout: one line, never a traceback.
+        print(f"newsdesk: error: the article store is busy or unreadable ({exc}); try again", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return 130
