@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import generate, queries
 from newsdesk.index import Config, Library
+
+from bench.corpus import generate, queries
 
 REBUILD = (
     "import sys; from newsdesk.tui.cli import main;"
