@@ -73,5 +73,6 @@ def test_generated_bytes_in_every_format_give_articles_or_one_warning(tmp_path: 
 
 @pytest.mark.parametrize("suffix", sorted(SUPPORTED_EXTENSIONS))
 def test_lone_surrogates_spelled_in_json_or_entities_are_storable(tmp_path: Path, suffix: str) -> None:
-    body = '{"title": "T\\ud800", "text": "Body \\udfff text here."}' if "json" in suffix else "T\n\nBody &#xd800; text."
+    json_body = '{"title": "T\\ud800", "text": "Body \\udfff text here."}'
+    body = json_body if "json" in suffix else "T\n\nBody &#xd800; text."
     _read(tmp_path, suffix, body.encode())
