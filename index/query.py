@@ -94,4 +94,5 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
             check_fuzzy(leaf.text, leaf.maxdist)
         elif isinstance(leaf, query.Wildcard):
             check_wildcard(leaf.text)
+
     return parsed

@@ -33,6 +33,7 @@ _WORD_SPLIT = re.compile(r'[\s()"]+')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "to"}
 _COMPARISON = re.compile(r"[<>]=?")
 _BOOST = re.compile(r"\^(\S*)")
+_NEGATIVE_DISTANCE = re.compile(r"~(-\S*)")
 _DATE_VALUE = re.compile(r"(?<!\w)date:([\[{][^\]}]*[\]}]?|[<>]=?\S*|[^\s)]*)", re.IGNORECASE)
 _DATE = re.compile(
     r"(?P<y>\d{4})(?:[-/.]?(?P<m>\d{2})(?:[-/.]?(?P<d>\d{2})"
@@ -63,6 +64,8 @@ def check_values(bare: str) -> None:
         before, after = bare[:match.start()], bare[match.end():]
         if not before.endswith(":") or not after[:1] or after[:1].isspace() or after[:1] in "<>)":
             raise QueryError(f"'{match.group()}' compares a field with a value, as in date:>2020-10-01")
+    for match in _NEGATIVE_DISTANCE.finditer(bare):
+        raise QueryError(f"'~{match.group(1)}': a distance is a whole number of 1 or more, as in \"a b\"~3 or word~2")
     for match in _BOOST.finditer(bare):
         value = match.group(1)
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", value) or float(value) <= 0:

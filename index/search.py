@@ -23,7 +23,7 @@ from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
 from newsdesk.index.display import display_path
 from newsdesk.index.docsets import DocSets
-from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError
+from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly
 from newsdesk.index.healing import READ_ERRORS
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
 from newsdesk.index.query_limits import QUERY_SECONDS, Deadline
@@ -238,16 +238,20 @@ class ArticleSearcher:
         best = self._ranker.top(parsed, matched, phrase_counts, self._column(searcher, "date"), count)
         return [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
 
-    @staticmethod
-    def _matched_terms(searcher: Searcher, parsed: wq.Query) -> set[str]:
+    def _matched_terms(self, searcher: Searcher, parsed: wq.Query) -> set[str]:
         # Query.existing_terms() would do, but it drops the leaves after the
         # first field it sees (its loop variable shadows its ``fieldname`` filter).
         reader = searcher.reader()
+        docsets = self._docsets(searcher)
         terms = set()
         for leaf in parsed.leaves():
             if leaf.field() not in DEFAULT_FIELDS:
                 continue
-            for _, text in leaf.expanded_terms(reader, phrases=True):
+            if isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.Variations):
+                texts: Any = docsets.expand(leaf)  # bounded, and no Levenshtein automaton built in Python
+            else:
+                texts = (text for _, text in leaf.expanded_terms(reader, phrases=True))
+            for text in texts:
                 terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return terms
 
@@ -285,7 +289,15 @@ class ArticleSearcher:
 
     # -- did you mean -------------------------------------------------------------
     def _suggest(self, searcher: Searcher, text: str) -> str | None:
+        """"Did you mean" for the words the index does not know; None when out of time (it is an extra)."""
+        try:
+            return self._suggest_within_deadline(searcher, text)
+        except QueryTooCostly:
+            return None
+
+    def _suggest_within_deadline(self, searcher: Searcher, text: str) -> str | None:
         reader = searcher.reader()
+        docsets = self._docsets(searcher)
         changed = False
 
         def replace(match: re.Match[str]) -> str:
@@ -296,12 +308,14 @@ class ArticleSearcher:
             term = term_for(word)
             if any(reader.frequency(f, term) for f in DEFAULT_FIELDS):
                 return word
-            # prefix=1: the first letter is kept, as spell checkers usually do;
-            # without it the edit-distance walk over 100k articles' terms takes ~1 s.
-            candidates = searcher.suggest("body", term, limit=1, maxdist=2, prefix=1)
-            if not candidates:
+            # The first letter is kept, as spell checkers usually do; nearest first,
+            # then the most common. (Whoosh's suggest() builds a Levenshtein automaton
+            # in Python per word: seconds for a long one.)
+            near = list(docsets.near_words("body", term, 2))
+            if not near:
                 return word
-            surface = self._surface_form(searcher, candidates[0])
+            best, _ = min(near, key=lambda found: (found[1], -reader.doc_frequency("body", found[0]), found[0]))
+            surface = self._surface_form(searcher, best.decode("utf-8"))
             if surface is None:
                 return word
             changed = True

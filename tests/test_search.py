@@ -126,6 +126,8 @@ def test_suggestion_when_nothing_matches(library: Library) -> None:
         ("date:[2020-01 to 2020-13]", "'2020-13' is not a date"),
         ("the^-1", "a boost is a positive number"),
         ("Geneva^0", "a boost is a positive number"),
+        ('"launch pad"~-1', "a distance is a whole number of 1 or more"),
+        ("Geneva~-2", "a distance is a whole number of 1 or more"),
         # issue 11, item 5: costly queries are refused at once, saying how to narrow them
         ("stepanakert~9", "at most 2 edits"),
         ("x" * 100_000, "at most 100"),
