@@ -35,9 +35,10 @@ _COMPARISON = re.compile(r"[<>]=?")
 _BOOST = re.compile(r"\^(\S*)")
 _NEGATIVE_DISTANCE = re.compile(r"~(-\S*)")
 _DATE_VALUE = re.compile(r"(?<!\w)date:([\[{][^\]}]*[\]}]?|[<>]=?\S*|[^\s)]*)", re.IGNORECASE)
-_DATE = re.compile(
+_DATE = re.compile(  # ASCII digits only: int() would take any script's digits
     r"(?P<y>\d{4})(?:[-/.]?(?P<m>\d{2})(?:[-/.]?(?P<d>\d{2})"
-    r"(?:[T ]?(?P<H>\d{2})(?::?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?)?)?)?"
+    r"(?:[T ]?(?P<H>\d{2})(?::?(?P<M>\d{2})(?::?(?P<S>\d{2}))?)?)?)?)?",
+    re.ASCII,
 )
 _LEADING_WILDCARD = re.compile(r"^[*?]")
 
