@@ -16,10 +16,11 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
-import time
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from newsdesk.index.display import display_path
@@ -54,6 +55,10 @@ def index_matches(folder: Path, manifest: str) -> bool:
     """True when every file the manifest names is there with its size, and every TOC unchanged."""
     try:
         expected = json.loads(manifest)
+        if _generation(os.listdir(folder)) > _generation(expected["tocs"]):
+            # A writer has committed a newer generation and not yet recorded its
+            # manifest: the folder is changing, not damaged (Whoosh reads the new TOC).
+            return True
         for name, size in expected["files"].items():
             if (folder / name).stat().st_size != size:
                 return False
@@ -63,6 +68,14 @@ def index_matches(folder: Path, manifest: str) -> bool:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     return True
+
+
+_TOC = re.compile(r"_MAIN_(\d+)\.toc$")
+
+
+def _generation(names: Iterable[str]) -> int:
+    """The newest index generation among file names (-1 if none)."""
+    return max((int(found.group(1)) for found in map(_TOC.match, names) if found), default=-1)
 
 
 def set_aside(path: Path) -> Path | None:
@@ -113,7 +126,3 @@ def disk_full(folder: Path) -> DiskFullError:
     """The one-line error for a full disk under ``folder``."""
     return DiskFullError(f"no space left on device: {display_path(str(folder))}")
 
-
-def timestamp() -> str:
-    """A sortable name part for set-aside state."""
-    return time.strftime("%Y%m%dT%H%M%S")

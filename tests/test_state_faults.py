@@ -188,3 +188,28 @@ def test_a_read_only_state_folder_still_lets_people_search(
     finally:
         if os.geteuid() == 0:
             subprocess.run(["umount", str(view)], check=False)
+
+
+def test_searches_during_an_incremental_update_never_see_a_damaged_index(
+    pristine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between Whoosh's commit and the manifest being recorded, the folder is newer, not damaged."""
+    import newsdesk.index.indexer as indexer_module
+
+    corpus, clean_state = pristine
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(clean_state, tmp_path / "state")
+    seen: list[int] = []
+    with Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as lib, \
+            Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as reader:
+        real_mark = indexer_module.Indexer._mark_synced
+
+        def search_then_mark(self: object, dir_name: str) -> None:
+            seen.append(reader.search("mercenary").total)  # committed, manifest not yet recorded
+            real_mark(self, dir_name)
+
+        monkeypatch.setattr(indexer_module.Indexer, "_mark_synced", search_then_mark)
+        (tmp_path / "corpus" / "reports" / "more.txt").write_text("More\n\nAnother mercenary was seen.\n")
+        stats = lib.update()
+        assert not stats.rebuilt_index and stats.repairs == []
+    assert seen == [3]
