@@ -248,6 +248,8 @@ class DocSets:
 
 def _shown(q: wq.MultiTerm) -> str:
     """A multi-term query as the user wrote it (near enough for a message)."""
+    if isinstance(q, wq.TermRange):
+        return f"{q.fieldname}:[{q.start or ''} to {q.end or ''}]"
     text = q.text.decode("utf-8", "replace") if isinstance(q.text, bytes) else str(q.text)
     if isinstance(q, wq.Prefix):
         return f"{text}*"

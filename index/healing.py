@@ -38,6 +38,29 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
 """What reading a garbled or truncated Whoosh file raises (Whoosh has no error class of its own for it)."""
 
 
+_DECODING_MODULES = ("blockreads.py", "columns.py", "schema.py")
+_DECODING_FUNCTIONS = frozenset({"_positions", "_blocks", "_segment_lengths"})
+
+
+def from_index_files(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while decoding index files (Whoosh, or newsdesk's raw readers).
+
+    Only then is it damage: the same exception types raised by newsdesk's own
+    logic are bugs, and must not send a healthy index to be rebuilt.
+    """
+    frame = None
+    trace = exc.__traceback__
+    while trace is not None:
+        frame, trace = trace.tb_frame, trace.tb_next
+    if frame is None:
+        return False
+    filename = frame.f_code.co_filename
+    return (
+        f"{os.sep}whoosh{os.sep}" in filename or filename.endswith(_DECODING_MODULES)
+        or frame.f_code.co_name in _DECODING_FUNCTIONS
+    )
+
+
 def index_manifest(folder: Path) -> str:
     """The manifest of an index folder as JSON: file -> size, and each TOC's hash."""
     files: dict[str, int] = {}

@@ -24,7 +24,7 @@ from newsdesk.index.config import SearchConfig
 from newsdesk.index.display import display_path
 from newsdesk.index.docsets import DocSets
 from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly
-from newsdesk.index.healing import READ_ERRORS
+from newsdesk.index.healing import READ_ERRORS, from_index_files
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
 from newsdesk.index.query_limits import QUERY_SECONDS, Deadline
 from newsdesk.index.ranking import Ranker
@@ -184,6 +184,8 @@ class ArticleSearcher:
                 # "Did you mean" is an extra: skipped when the query already used half its time.
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
             except READ_ERRORS as exc:
+                if not from_index_files(exc):
+                    raise
                 # A garbled index file (the cheap check on open sees only sizes and the TOC).
                 self._drop_searcher()
                 self._on_damaged()
