@@ -201,3 +201,23 @@ def test_a_query_past_its_time_budget_asks_to_narrow_it(library: Library) -> Non
 def test_the_index_lock_file_is_not_executable(library: Library) -> None:
     locks = list(library.state_dir.glob("whoosh-*/MAIN_WRITELOCK"))
     assert locks and all(lock.stat().st_mode & 0o111 == 0 for lock in locks)
+
+
+def test_term_ranges_answer(library: Library) -> None:
+    assert ids_for(library, "title:[shelling to shelling]") == {"reports/shelling.txt"}
+    assert len(ids_for(library, "body:[a to z]")) == 3
+
+
+def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only errors from decoding index files send the index to be rebuilt (a query once did it by mistake)."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AttributeError("a bug, not damage")
+
+    monkeypatch.setattr("newsdesk.index.ranking.Ranker.top", broken)
+    with pytest.raises(AttributeError):
+        library.search("mercenary")
+    monkeypatch.undo()
+    assert library.status().in_sync
+    assert library.search("mercenary").total == 2
