@@ -153,7 +153,9 @@ class ArticleStore:
         a group sharing the corpus (umask 002) could then never write it; its -wal
         and -shm files copy the database's mode. O_EXCL: exactly one creator.
         """
-        with contextlib.suppress(FileExistsError, PermissionError, OSError):
+        # Already there (FileExistsError), or a read-only folder or full disk: opening
+        # then reads what exists, or says in one line why it cannot.
+        with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
     @property
@@ -165,7 +167,6 @@ class ArticleStore:
                 connection = self._connect()
             except sqlite3.Error as exc:
                 raise store_error(self.path, exc) from None
-            connection.store_path = self.path  # type: ignore[attr-defined]
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
