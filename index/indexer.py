@@ -47,7 +47,8 @@ from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from newsdesk.index.orphans import exit_with_parent
 from newsdesk.index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
-from newsdesk.index.store import ArticleStore, FileState, store_error
+from newsdesk.index.store import ArticleStore, FileState
+from newsdesk.index.store_errors import store_error
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, _run_subwriter

@@ -17,13 +17,12 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from newsdesk.index.article import Article
 from newsdesk.index.display import display_path, path_from_db, path_to_db
 from newsdesk.index.entities.model import INDEX_FIELDS
-from newsdesk.index.errors import CorpusError, DiskFullError, StoreDamagedError
-from newsdesk.index.healing import disk_full, is_disk_full
+from newsdesk.index.errors import CorpusError
+from newsdesk.index.store_errors import CheckedConnection, cannot_write, store_error
 
 SCHEMA_VERSION = "1"
 
@@ -181,7 +180,7 @@ class ArticleStore:
                 return connection
             except (sqlite3.OperationalError, CorpusError) as exc:
                 connection.close()
-                if not _cannot_write(exc):
+                if not cannot_write(exc):
                     raise
             self.read_only = True
         # A read-only state folder or a full disk: read the store as it is. WAL
@@ -199,7 +198,7 @@ class ArticleStore:
         # check_same_thread=False: each thread still uses only its own connection, but
         # close() may close them all from whichever thread shuts the library down.
         connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False,
-                                     uri=target.startswith("file:"), factory=_CheckedConnection)
+                                     uri=target.startswith("file:"), factory=CheckedConnection)
         connection.store_path = self.path  # type: ignore[attr-defined]
         return connection
 
@@ -344,59 +343,6 @@ class ArticleStore:
             (limit, offset),
         ).fetchall()
         return [(*row[:4], path_from_db(row[4])) for row in rows]
-
-
-_DAMAGED_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
-
-
-def store_error(path: Path, exc: sqlite3.Error) -> CorpusError:
-    """One line for an SQLite failure: damaged, full, busy or otherwise."""
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    shown = display_path(str(path))
-    if code in _DAMAGED_CODES:
-        return StoreDamagedError(f"{shown}: the article store is damaged ({exc})")
-    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and is_disk_full(exc, path.parent)):
-        return disk_full(path.parent)  # a WAL that cannot grow is an I/O error to SQLite
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return CorpusError(f"{shown}: another newsdesk process is writing the store; try again in a moment")
-    return CorpusError(f"{shown}: cannot use the article store: {exc}")
-
-
-def _cannot_write(exc: BaseException) -> bool:
-    """True for the errors of a store that can be read but not written (read-only folder, full disk)."""
-    if isinstance(exc, DiskFullError):
-        return True
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    return code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL)
-
-
-class _CheckedConnection(sqlite3.Connection):
-    """A connection whose statements turn a damaged or full database into one-line errors.
-
-    Every other SQLite error passes through unchanged (callers retry "locked").
-    """
-
-    def execute(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        try:
-            return super().execute(*args)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise _checked(self, exc) from None
-
-    def executemany(self, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
-        try:
-            return super().executemany(*args)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-            raise _checked(self, exc) from None
-
-
-def _checked(connection: sqlite3.Connection, exc: sqlite3.DatabaseError | UnicodeDecodeError) -> BaseException:
-    path = getattr(connection, "store_path", Path("articles.db"))
-    if isinstance(exc, UnicodeDecodeError):  # newsdesk only writes valid UTF-8 text: garbled bytes
-        return StoreDamagedError(f"{display_path(str(path))}: the article store is damaged (text is not UTF-8)")
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    if code not in _DAMAGED_CODES and code not in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        return exc
-    return store_error(path, exc)
 
 
 def _use_wal(connection: sqlite3.Connection, patience: float = 30.0) -> None:
