@@ -13,14 +13,19 @@ from newsdesk.index.annotations import (
 )
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config, load_config
+from newsdesk.index.display import display_path
 from newsdesk.index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
 from newsdesk.index.errors import (
     ArticleNotFound,
     ConfigError,
     CorpusError,
+    DiskFullError,
+    IndexDamagedError,
     IngestError,
     NewsdeskError,
     QueryError,
+    QueryTooCostly,
+    StoreDamagedError,
     UsageError,
 )
 from newsdesk.index.fingerprint import corpus_fingerprint
@@ -40,11 +45,13 @@ __all__ = [
     "Config",
     "ConfigError",
     "CorpusError",
+    "DiskFullError",
     "EntityContext",
     "EntityCount",
     "EntityMention",
     "FacetValue",
     "Hit",
+    "IndexDamagedError",
     "IngestError",
     "Library",
     "LibraryStatus",
@@ -52,11 +59,14 @@ __all__ = [
     "PlacedAnnotation",
     "QueryError",
     "QueryMatcher",
+    "QueryTooCostly",
     "SearchResults",
+    "StoreDamagedError",
     "UpdateStats",
     "UsageError",
     "WatchEntry",
     "corpus_fingerprint",
+    "display_path",
     "load_config",
     "match_spans",
 ]

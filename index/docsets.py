@@ -28,6 +28,8 @@ from itertools import repeat
 from operator import sub
 from typing import Any
 
+from newsdesk.index.query_limits import MAX_EXPANSION, Deadline, too_many_words
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -59,8 +61,9 @@ class DocSets:
         self.unverified = 0
         """Estimated matches left unverified by the last bounded evaluation."""
         self._bounded = False
+        self.deadline = Deadline(None)
 
-    def match(self, q: wq.Query, exact: bool = True) -> set[int]:
+    def match(self, q: wq.Query, exact: bool = True, deadline: Deadline | None = None) -> set[int]:
         """Evaluate ``q`` afresh (resetting :attr:`phrase_counts` and :attr:`unverified`).
 
         With ``exact=False``, a query made only of phrases verifies at most
@@ -68,7 +71,9 @@ class DocSets:
         and a fixed random sample) and estimates how many of the rest match:
         the returned set holds the verified matches, :attr:`unverified` the
         estimated remainder. Boolean combinations are always exact.
+        ``deadline`` bounds the evaluation: past it, :class:`QueryTooCostly` is raised.
         """
+        self.deadline = deadline or Deadline(None)
         self.phrase_counts = {}
         self.unverified = 0
         self._bounded = not exact and _phrases_only(q)
@@ -104,6 +109,7 @@ class DocSets:
         found: dict[int, bytes] = {}
         for matcher, offset in self._leaf_matchers(fieldname, text):
             for ids, values in _blocks(matcher):
+                self.deadline.check()
                 if offset:
                     ids = [d + offset for d in ids]
                 found.update(zip(ids, values, strict=True))
@@ -122,14 +128,14 @@ class DocSets:
     # -- the query tree -------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> set[int]:
         """The exact set of live documents matching ``q``."""
+        self.deadline.check()
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
             return self._phrase(q)
-        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.Variations)):
-            reader = self.searcher.reader()
+        if isinstance(q, wq.MultiTerm):  # prefix, wildcard, fuzzy, regex, variations, term range
             found: set[int] = set()
-            for text in q._btexts(reader):
+            for text in self.expand(q):
                 found.update(self.postings(q.fieldname, text).keys())
             return found - self.deleted if self.deleted else found
         if isinstance(q, wq.And):
@@ -152,6 +158,40 @@ class DocSets:
         if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
             return set()
         return set(self.searcher.docs_for_query(q)) - self.deleted
+
+    def expand(self, q: wq.MultiTerm) -> list[bytes]:
+        """The index words a prefix, wildcard or fuzzy term stands for; at most :data:`MAX_EXPANSION`."""
+        texts = []
+        found = self._fuzzy_btexts(q) if isinstance(q, wq.FuzzyTerm) else q._btexts(self.searcher.reader())
+        for text in found:
+            texts.append(text)
+            if len(texts) > MAX_EXPANSION:
+                raise too_many_words(_shown(q))
+            if len(texts) % 256 == 0:
+                self.deadline.check()
+        return texts
+
+    def _fuzzy_btexts(self, q: wq.FuzzyTerm) -> Iterator[bytes]:
+        """Words within ``q.maxdist`` edits that share the first letter(s), compared in C.
+
+        Whoosh builds a Levenshtein automaton in Python for this (seconds for
+        ``stepanakert~2`` at 10k articles). At least the first letter must match,
+        as spell checkers assume: that bounds the scan to one letter's words.
+        """
+        for btext, _ in self.near_words(q.fieldname, q.text, q.maxdist, max(q.prefixlength, 1)):
+            yield btext
+
+    def near_words(self, fieldname: str, text: str, maxdist: int, prefix: int = 1) -> Iterator[tuple[bytes, int]]:
+        """(index word, edit distance) of the words within ``maxdist`` edits of ``text`` sharing its first letters."""
+        field = self.schema[fieldname]
+        for scanned, btext in enumerate(self.searcher.reader().expand_prefix(fieldname, text[:prefix])):
+            if scanned % 1024 == 0:
+                self.deadline.check()
+            word = field.from_bytes(btext)
+            if abs(len(word) - len(text)) <= maxdist:
+                found = OSA.distance(word, text, score_cutoff=maxdist)
+                if found <= maxdist:
+                    yield btext, found
 
     def _and(self, children: Iterable[wq.Query]) -> set[int]:
         children = list(children)
@@ -192,7 +232,9 @@ class DocSets:
             candidates, sample, rest = _split_candidates(candidates, per_word)
         matched = set()
         counts = self.phrase_counts
-        for docnum in candidates | sample:
+        for checked, docnum in enumerate(candidates | sample):
+            if checked % 256 == 0:
+                self.deadline.check()
             positions = [_positions(values[docnum]) for values in per_word]
             occurrences = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
             if occurrences:
@@ -202,6 +244,18 @@ class DocSets:
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched
+
+
+def _shown(q: wq.MultiTerm) -> str:
+    """A multi-term query as the user wrote it (near enough for a message)."""
+    if isinstance(q, wq.TermRange):
+        return f"{q.fieldname}:[{q.start or ''} to {q.end or ''}]"
+    text = q.text.decode("utf-8", "replace") if isinstance(q.text, bytes) else str(q.text)
+    if isinstance(q, wq.Prefix):
+        return f"{text}*"
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{text}~{q.maxdist}"
+    return text
 
 
 PHRASE_VERIFY_LIMIT = 4000

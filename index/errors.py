@@ -38,3 +38,20 @@ class ArticleNotFound(NewsdeskError):
 
 class IngestError(NewsdeskError):
     """One file could not be turned into articles; the run goes on without it."""
+
+
+class QueryTooCostly(QueryError):
+    """A query would take unbounded time (huge fuzzy distance, a wildcard matching too many words,
+    a search past its time budget); the message says how to narrow it."""
+
+
+class DiskFullError(CorpusError):
+    """The state folder's disk is full: ``no space left on device: PATH``. Nothing half-written is left."""
+
+
+class StoreDamagedError(CorpusError):
+    """``articles.db`` cannot be read (corrupt, not a database); it is set aside and rebuilt from the corpus."""
+
+
+class IndexDamagedError(CorpusError):
+    """The search index folder cannot be read; it is set aside and rebuilt from the store."""

@@ -15,11 +15,12 @@ time and readers are never blocked:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,17 +29,30 @@ from filelock import FileLock, Timeout
 from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
+from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.healing import (
+    DAMAGED_PREFIX,
+    READ_ERRORS,
+    disk_full,
+    index_manifest,
+    index_matches,
+    is_disk_full,
+    prepare_write_lock,
+    set_aside,
+)
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from newsdesk.index.orphans import exit_with_parent
 from newsdesk.index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.store import ArticleStore, FileState
+from newsdesk.index.store_errors import store_error
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.multiproc import MpWriter, _run_subwriter
+from whoosh.writing import IndexingError
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``: phase "reading", "entities", "indexing" or "writing"
@@ -47,8 +61,11 @@ ProgressCallback = Callable[[str, int, int], None]
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
 META_SCHEMA = "whoosh_schema"
+META_MANIFEST = "whoosh_manifest"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
+_STORE_BATCH_SECONDS = 0.5
+"""A batch of read files is written at least this often, so no write transaction stays open long."""
 
 
 @dataclass(slots=True)
@@ -60,6 +77,8 @@ class UpdateStats:
     removed: int = 0
     skipped: int = 0
     unchanged: int = 0
+    repairs: list[str] = field(default_factory=list)
+    """One line per piece of damaged state that was set aside and rebuilt."""
     articles: int = 0
     """Articles in the store after the update."""
     seconds: float = 0.0
@@ -74,9 +93,10 @@ class UpdateStats:
 
     def summary(self) -> str:
         """The one-line summary printed after ``newsdesk index``."""
+        articles = "article" if self.articles == 1 else "articles"
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.skipped} skipped, {self.unchanged} unchanged; {self.articles} articles "
+            f"{self.skipped} skipped, {self.unchanged} unchanged; {self.articles} {articles} "
             f"in {self.seconds:.1f} s ({self.docs_per_second:.0f} docs/s)"
         )
 
@@ -120,7 +140,7 @@ def document_fields(
     tags = list(dict.fromkeys([*article.tags, *sorted(annotations.tags if annotations else ())]))
     doc: dict[str, object] = {
         "id": article.id,
-        "path": article.path,
+        "path": path_index_key(article.path),
         "title": article.title,
         "body": article.text,
         "language": article.language or "",
@@ -171,12 +191,18 @@ class Indexer:
 
     # -- the index folder -------------------------------------------------------
     def index_dir(self) -> Path | None:
-        """The current Whoosh folder, if the store names one that exists."""
+        """The current Whoosh folder, if the store names one and it is as it was committed."""
         name = self.store.get_meta(META_INDEX_DIR)
         if not name:
             return None
         path = self.state_dir / name
-        return path if whoosh_index.exists_in(str(path)) else None
+        manifest = self.store.get_meta(META_MANIFEST)
+        if manifest is not None:
+            return path if index_matches(path, manifest) else None
+        try:  # a store from before manifests: Whoosh's own check
+            return path if whoosh_index.exists_in(str(path)) else None
+        except READ_ERRORS:
+            return None
 
     def index_in_sync(self) -> bool:
         """True when the Whoosh index reflects the store exactly."""
@@ -185,26 +211,79 @@ class Indexer:
             and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
         )
 
+    def mark_damaged(self) -> None:
+        """Note that reading the index failed, so the next update rebuilds it (if the store can be written)."""
+        try:
+            with self.store.transaction() as db:
+                ArticleStore.set_meta(db, META_SYNCED, "0")
+                ArticleStore.set_meta(db, META_MANIFEST, "{}")
+        except (sqlite3.Error, CorpusError):
+            pass  # a read-only or busy store: the searcher's error line already told the user
+
+    def _set_aside_damaged_index(self, stats: UpdateStats) -> None:
+        name = self.store.get_meta(META_INDEX_DIR)
+        if not name or self.index_dir() is not None:
+            return
+        path = self.state_dir / name
+        if path.exists():
+            for older in self.state_dir.glob(f"{DAMAGED_PREFIX}whoosh-*"):  # one kept for a post-mortem
+                if older.is_dir() and not older.is_symlink():
+                    shutil.rmtree(older, ignore_errors=True)
+            aside = set_aside(path)
+            where = f"set aside as {display_path(aside.name)}" if aside else "left in place"
+            stats.repairs.append(f"the search index {display_path(name)} was damaged: {where}; rebuilt from the store")
+        else:
+            stats.repairs.append(f"the search index {display_path(name)} was missing: rebuilt from the store")
+
     # -- update -------------------------------------------------------------------
     def update(
         self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
     ) -> UpdateStats:
         """Bring store and index up to date; waits ``wait`` s for another update (-1: forever)."""
         try:
-            with self.lock.acquire(timeout=wait):
+            with self._locked(wait):
                 return self._update_locked(rebuild, progress)
+        except sqlite3.Error as exc:
+            raise store_error(self.store.path, exc) from None
+
+    @contextlib.contextmanager
+    def _locked(self, wait: float) -> Iterator[None]:
+        """Hold the update lock; one line when it is busy or cannot be taken at all."""
+        if self.store.read_only:  # opened so because it could not be written
+            if is_disk_full(OSError(), self.state_dir):
+                raise disk_full(self.state_dir)
+            raise CorpusError(
+                f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
+            )
+        try:
+            self.lock.acquire(timeout=wait)
         except Timeout:
             raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
+        except OSError as exc:
+            if is_disk_full(exc, self.state_dir):
+                raise disk_full(self.state_dir) from None
+            raise CorpusError(
+                f"{display_path(str(self.state_dir))}: cannot update the index here ({exc.strerror or exc}); "
+                "searching still works"
+            ) from None
+        try:
+            yield
+        finally:
+            self.lock.release()
 
     def _update_locked(self, rebuild: bool, progress: ProgressCallback | None) -> UpdateStats:
         started = time.perf_counter()
         stats = UpdateStats()
+        self._set_aside_damaged_index(stats)
         ingest = self.config.ingest
         found = discover(self.corpus, ingest.extensions, skip=[self.state_dir])
         stats.warnings.extend(found.warnings)
-        known = {} if rebuild else self.store.file_states()
+        stored = self.store.file_states()
+        # A rebuild reads every file again, replacing each file's articles as it
+        # goes, so the store stays searchable all along.
+        known = {} if rebuild else stored
         present = {entry.relpath for entry in found.files}
-        removed_paths = sorted(set(known) - present)
+        removed_paths = sorted(set(stored) - present)
         to_read = []
         for entry in found.files:
             state = known.get(entry.relpath)
@@ -226,24 +305,36 @@ class Indexer:
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
+        # Short write transactions, never one through the reading phase: searches
+        # and other sessions' reads go on meanwhile (WAL), and annotating sessions
+        # wait at most one batch. A crash between batches loses nothing: the files
+        # not yet recorded are simply read again by the next update.
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_SYNCED, "0")
-            if rebuild:
-                for table in ("files", "articles", "article_entities", "article_entity_state"):
-                    db.execute(f"DELETE FROM {table}")
             for path in removed_paths:
                 stats.removed += len(self.store.by_path(path))
                 ArticleStore.remove_file(db, path)
-            for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
-                if progress and (done % 100 == 0 or done == len(to_read)):
-                    progress("reading", done, len(to_read))
-                self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
-                if result.entities is not None and not result.skipped:
-                    for article, prepared in zip(result.articles, result.entities, strict=True):
-                        entities.store_extracted(article, prepared)
-                    if done % _STORE_BATCH == 0:
-                        entities.flush(db)
-            entities.flush(db)
+        pending: list[FileResult] = []
+        flushed = time.monotonic()
+
+        def write_batch() -> None:
+            with self.store.transaction() as db:
+                for result in pending:
+                    self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
+                entities.flush(db)
+            pending.clear()
+
+        for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
+            if progress and (done % 100 == 0 or done == len(to_read)):
+                progress("reading", done, len(to_read))
+            pending.append(result)
+            if result.entities is not None and not result.skipped:
+                for article, prepared in zip(result.articles, result.entities, strict=True):
+                    entities.store_extracted(article, prepared)
+            if len(pending) >= _STORE_BATCH or time.monotonic() - flushed > _STORE_BATCH_SECONDS:
+                write_batch()
+                flushed = time.monotonic()
+        write_batch()
         if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
@@ -274,10 +365,10 @@ class Indexer:
             stats.unchanged += 1  # touched, not changed
             return
         for warning in result.warnings:
-            stats.warnings.append(f"{entry.relpath}: {warning}")
+            stats.warnings.append(f"{display_path(entry.relpath)}: {warning}")
         if result.skipped:
             stats.skipped += 1
-            stats.warnings.append(f"{entry.relpath}: skipped: {result.skipped}")
+            stats.warnings.append(f"{display_path(entry.relpath)}: skipped: {result.skipped}")
         ArticleStore.replace_articles(db, entry.relpath, result.articles)
         if old is None or old.skipped:
             stats.added += len(result.articles)
@@ -289,18 +380,15 @@ class Indexer:
 
     def sync_annotations(self, wait: float = -1) -> int:
         """Re-index the articles whose annotation files changed; returns how many."""
-        try:
-            with self.lock.acquire(timeout=wait):
-                if not self.index_in_sync():
-                    return 0  # the next update indexes annotations with everything else
-                states = self.annotations.file_states()
-                changed = self._changed_annotations(states)
-                if changed:
-                    self._apply_changes([], [], None, changed)
-                self.store.set_annotation_file_states(states)
-                return len(changed)
-        except Timeout:
-            raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
+        with self._locked(wait):
+            if not self.index_in_sync():
+                return 0  # the next update indexes annotations with everything else
+            states = self.annotations.file_states()
+            changed = self._changed_annotations(states)
+            if changed:
+                self._apply_changes([], [], None, changed)
+            self.store.set_annotation_file_states(states)
+            return len(changed)
 
     def _changed_annotations(self, states: dict[str, tuple[int, int]]) -> set[str]:
         """Ids of articles whose annotation files appeared, changed or went since the index saw them."""
@@ -309,7 +397,9 @@ class Indexer:
         return {path.split("/", 1)[0] for path in changed}
 
     def _mark_synced(self, dir_name: str) -> None:
+        manifest = index_manifest(self.state_dir / dir_name) if dir_name else "{}"
         with self.store.transaction() as db:
+            ArticleStore.set_meta(db, META_MANIFEST, manifest)
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
             ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
@@ -327,10 +417,11 @@ class Indexer:
                  if a.path not in changed_paths]
         articles = [*articles, *readd]
         ix = whoosh_index.open_dir(str(index_dir))
+        prepare_write_lock(index_dir)
         writer = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
         try:
             for path in changed_paths:
-                writer.delete_by_term("path", path)
+                writer.delete_by_term("path", path_index_key(path))
             for article in readd:
                 writer.delete_by_term("id", article.id)
             ids = [a.id for a in articles]
@@ -341,8 +432,10 @@ class Indexer:
                 if progress and done % 100 == 0:
                     progress("indexing", done, len(articles))
             writer.commit()
-        except BaseException:
+        except BaseException as exc:
             writer.cancel()
+            if isinstance(exc, Exception) and is_disk_full(exc, self.state_dir):
+                raise disk_full(self.state_dir) from None
             raise
         finally:
             ix.close()
@@ -351,9 +444,16 @@ class Indexer:
     def _full_build(self, progress: ProgressCallback | None) -> None:
         name = f"whoosh-{time.time_ns()}"
         target = self.state_dir / name
-        target.mkdir()
+        try:
+            target.mkdir()
+            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
+        except OSError as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            if is_disk_full(exc, self.state_dir):
+                raise disk_full(self.state_dir) from None
+            raise CorpusError(f"{display_path(str(target))}: cannot write the index: {exc.strerror or exc}") from None
+        prepare_write_lock(target)
         total = self.store.count()
-        ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
@@ -376,18 +476,25 @@ class Indexer:
             if progress:
                 progress("writing", 0, 0)  # total 0: no count to show while writers finish
             writer.commit()
-        except BaseException:
-            writer.cancel()
+        except BaseException as exc:
+            with contextlib.suppress(IndexingError, OSError):  # a writer broken by a full disk may fail to cancel
+                writer.cancel()
             ix.close()
-            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(target, ignore_errors=True)  # never a half-built folder
+            if isinstance(exc, Exception) and is_disk_full(exc, self.state_dir):
+                raise disk_full(self.state_dir) from None
             raise
         ix.close()
-        self._mark_synced(name)
+        try:
+            self._mark_synced(name)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
         self._remove_stale_index_dirs(keep=name)
 
     def _remove_stale_index_dirs(self, keep: str) -> None:
         # Searchers still open on an old folder keep reading their open files
         # (POSIX unlink semantics), so removing it under them is safe.
         for path in self.state_dir.glob("whoosh-*"):
-            if path.name != keep and path.is_dir():
+            if path.name != keep and path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
-from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
+from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
+from newsdesk.index.display import display_path
 from newsdesk.index.entities import (
     EntityContext,
     EntityCount,
@@ -25,8 +27,9 @@ from newsdesk.index.entities import (
 )
 from newsdesk.index.entities.queries import article_mentions, entity_contexts, top_entities
 from newsdesk.index.entities.stage import extractor_spec, list_paths
-from newsdesk.index.errors import ArticleNotFound, CorpusError, UsageError
+from newsdesk.index.errors import ArticleNotFound, CorpusError, StoreDamagedError, UsageError
 from newsdesk.index.fingerprint import corpus_fingerprint
+from newsdesk.index.healing import set_aside
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
@@ -70,10 +73,68 @@ class Library:
         self.root = corpus_root(corpus)
         self.state_dir = state_dir
         self.config = config
-        self.store = ArticleStore(state_dir / "articles.db")
+        self.repairs: list[str] = []
+        """One line per piece of damaged state found (and set aside) since opening; the CLI prints them."""
+        self.store = self._open_store()
+        annotations_dir = state_dir / "annotations"
+        if annotations_dir.exists() and not annotations_dir.is_dir():
+            self.repairs.append(
+                f"{display_path(str(annotations_dir))} is not a folder: annotations cannot be read or saved "
+                "until it is moved away"
+            )
         self.annotations = AnnotationStore(state_dir)
         self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
-        self._searcher = ArticleSearcher(self._indexer.index_dir, self.store, config.search)
+        self._searcher = ArticleSearcher(
+            self._indexer.index_dir, self.store, config.search, on_damaged=lambda: self._indexer.mark_damaged()
+        )
+
+    def _open_store(self) -> ArticleStore:
+        """The article store; a damaged one is set aside and a fresh one made (the next update fills it)."""
+        path = self.state_dir / "articles.db"
+        try:
+            return ArticleStore(path)
+        except StoreDamagedError as exc:
+            self._set_aside_store(path, str(exc))
+            return ArticleStore(path)
+
+    def _set_aside_store(self, path: Path, why: str) -> None:
+        # Under the update lock, and only if still damaged then: two sessions finding
+        # the damage at once must not set aside each other's fresh store.
+        try:
+            with FileLock(str(self.state_dir / "update.lock")).acquire(timeout=30):
+                try:
+                    check = ArticleStore(path)
+                    intact = check.is_intact()
+                    check.close()
+                    if intact:
+                        return  # another session healed it meanwhile
+                except StoreDamagedError:
+                    pass
+                self._move_store_aside(path, why)
+        except Timeout:
+            raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
+        except OSError as exc:
+            raise StoreDamagedError(f"{why}; it cannot be moved aside ({exc.strerror or exc})") from None
+
+    def _move_store_aside(self, path: Path, why: str) -> None:
+        # The store and its WAL files go together: a WAL replayed into a fresh store would corrupt it.
+        aside = set_aside(path)
+        if aside is None:
+            raise StoreDamagedError(f"{why}; it cannot be moved aside (read-only state folder?)") from None
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                set_aside(companion)
+        self.repairs.append(f"{why}: set aside as {display_path(aside.name)}; rebuilt from the corpus")
+
+    def _replace_damaged_store(self, why: str) -> None:
+        """Set the damaged store aside and point every part at a fresh one."""
+        self._searcher.close()
+        self.store.close()
+        self._set_aside_store(self.store.path, why)
+        self.store = ArticleStore(self.store.path)
+        self._indexer.store = self.store
+        self._searcher.use_store(self.store)
 
     @classmethod
     def open(
@@ -113,8 +174,19 @@ class Library:
     def update(
         self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
     ) -> UpdateStats:
-        """Read added and changed files, drop deleted ones, update the index."""
-        return self._indexer.update(rebuild=rebuild, progress=progress, wait=wait)
+        """Read added and changed files, drop deleted ones, update the index.
+
+        Damaged state heals here: a damaged index folder is rebuilt from the
+        store, a damaged store from the corpus; ``repairs`` on the result says so.
+        """
+        try:
+            stats = self._indexer.update(rebuild=rebuild, progress=progress, wait=wait)
+        except StoreDamagedError as exc:
+            self._replace_damaged_store(str(exc))
+            stats = self._indexer.update(rebuild=True, progress=progress, wait=wait)
+        stats.repairs[:0] = self.repairs
+        self.repairs = []
+        return stats
 
     def fingerprint(self, cancelled: Callable[[], bool] | None = None) -> int | None:
         """A number that changes when files :meth:`update` would read are added, changed or removed.
@@ -243,7 +315,8 @@ class Library:
         if tag is not None:
             annotations = [a for a in annotations if tag in a.tags]
         articles = self.store.get_many(sorted({a.article_id for a in annotations}))
-        info = {i: ArticleInfo(a.title, a.path + (f"#{a.item}" if a.item else ""), a.url) for i, a in articles.items()}
+        info = {i: ArticleInfo(a.title, display_path(a.path) + (f"#{a.item}" if a.item else ""), a.url)
+                for i, a in articles.items()}
         return export(annotations, info, fmt)
 
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:

@@ -15,7 +15,7 @@ index found: word positions are the same on both sides.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,22 +109,32 @@ def _merged(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def query_matcher(parsed: wq.Query, reader: Any) -> QueryMatcher:
-    """The matcher for a parsed query; ``reader`` (the index's) expands wildcards, prefixes and fuzzy terms."""
+Expander = Callable[[wq.MultiTerm], Iterable[str | bytes]]
+
+
+def query_matcher(parsed: wq.Query, reader: Any, expand: Expander | None = None) -> QueryMatcher:
+    """The matcher for a parsed query; ``reader`` (the index's) expands wildcards, prefixes and fuzzy terms.
+
+    ``expand``, when given, expands those instead: the searcher passes its bounded
+    expansion (capped word count, fuzzy compared in C) so that highlighting costs
+    no more than matching did.
+    """
     words: dict[str, set[str]] = {}
     phrases: dict[str, list[Phrase]] = {}
-    _collect(parsed, reader, words, phrases)
+    _collect(parsed, reader, words, phrases, expand)
     return QueryMatcher(
         words={name: frozenset(terms) for name, terms in words.items()},
         phrases={name: tuple(dict.fromkeys(found)) for name, found in phrases.items()},
     )
 
 
-def _collect(q: wq.Query, reader: Any, words: dict[str, set[str]], phrases: dict[str, list[Phrase]]) -> None:
+def _collect(
+    q: wq.Query, reader: Any, words: dict[str, set[str]], phrases: dict[str, list[Phrase]], expand: Expander | None
+) -> None:
     if isinstance(q, wq.Not):
         return  # what the query excludes is not a match
     if isinstance(q, wq.AndNot):
-        _collect(q.a, reader, words, phrases)
+        _collect(q.a, reader, words, phrases, expand)
         return
     if isinstance(q, wq.Phrase):
         if q.fieldname in TEXT_FIELDS and q.words:
@@ -137,10 +147,14 @@ def _collect(q: wq.Query, reader: Any, words: dict[str, set[str]], phrases: dict
     if q.is_leaf():
         name = q.field()
         if name in TEXT_FIELDS:
-            words.setdefault(name, set()).update(_text(t) for _, t in q.expanded_terms(reader))
+            if expand is not None and isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Variations):
+                found: Iterable[str | bytes] = expand(q)
+            else:
+                found = (t for _, t in q.expanded_terms(reader))
+            words.setdefault(name, set()).update(_text(t) for t in found)
         return
     for child in q.children():
-        _collect(child, reader, words, phrases)
+        _collect(child, reader, words, phrases, expand)
 
 
 def _text(term: str | bytes) -> str:

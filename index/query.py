@@ -11,6 +11,7 @@ import itertools
 import re
 
 from newsdesk.index.errors import QueryError
+from newsdesk.index.query_limits import check_costs, check_fuzzy, check_values, check_wildcard, check_word_lengths
 from whoosh import qparser, query
 from whoosh.fields import Schema
 
@@ -48,6 +49,7 @@ def check_syntax(text: str, fields: list[str]) -> None:
     if text.count('"') % 2:
         raise QueryError('unclosed quote: add the closing " to the phrase')
     bare = _outside_quotes(text)
+    check_costs(bare)
     depth = 0
     for char in bare:
         depth += char == "("
@@ -72,12 +74,14 @@ def check_syntax(text: str, fields: list[str]) -> None:
     for left, right in itertools.pairwise(words):
         if _OPERATOR.match(left) and _OPERATOR.match(right) and right != "NOT":
             raise QueryError(f"'{left} {right}': two operators in a row")
+    check_values(bare)
 
 
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     """Parse ``text``; :class:`QueryError` with a one-line reason when it is malformed."""
     if not text.strip():
         raise QueryError("empty query")
+    check_word_lengths(text)  # first: everything after costs time with the word's length
     check_syntax(text, searchable_fields(parser.schema))
     try:
         parsed = parser.parse(text)
@@ -85,4 +89,10 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         raise QueryError(f"cannot parse query: {exc}") from None
     if parsed is query.NullQuery or isinstance(parsed, query.qcore._NullQuery):
         raise QueryError("the query has no terms to search for")
+    for leaf in parsed.leaves():
+        if isinstance(leaf, query.FuzzyTerm):
+            check_fuzzy(leaf.text, leaf.maxdist)
+        elif isinstance(leaf, query.Wildcard):
+            check_wildcard(leaf.text)
+
     return parsed

@@ -72,6 +72,7 @@ class Ranker:
         documents = max(self.docsets.doc_count_all, 1)
         schema = self.docsets.schema
         for fieldname, text, boost in set(scoring_terms(q)):
+            self.docsets.deadline.check()  # the query's time budget covers ranking too
             field = schema[fieldname]
             if not field.scorable:
                 continue

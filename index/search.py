@@ -8,6 +8,7 @@ threads, and the reader app runs each search in a fresh worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -20,10 +21,13 @@ from typing import Any
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
+from newsdesk.index.display import display_path
 from newsdesk.index.docsets import DocSets
-from newsdesk.index.errors import CorpusError, QueryError
+from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly
+from newsdesk.index.healing import READ_ERRORS, from_index_files
 from newsdesk.index.matches import QueryMatcher, query_matcher
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
+from newsdesk.index.query_limits import QUERY_SECONDS, Deadline
 from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
 from newsdesk.index.snippets import Span, make_snippet
@@ -89,7 +93,7 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "hits": [
-                {"id": h.id, "path": h.path, "title": h.title, "score": round(h.score, 4),
+                {"id": h.id, "path": display_path(h.path), "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
                  "source": h.source, "date": h.date, "matches": h.matches}
                 for h in self.hits
@@ -105,9 +109,11 @@ class ArticleSearcher:
     """Searches one corpus' index; safe to call from any thread."""
 
     def __init__(
-        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig
+        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig,
+        on_damaged: Callable[[], None] = lambda: None,
     ) -> None:
         self._index_dir = index_dir
+        self._on_damaged = on_damaged
         self._store = store
         self._config = config
         self._lock = threading.Lock()
@@ -117,6 +123,12 @@ class ArticleSearcher:
         self._facet_cache: dict[str, list[str]] = {}
         self._docsets_cache: DocSets | None = None
         self._ranker: Ranker | None = None
+        self.query_seconds: float | None = QUERY_SECONDS
+        """Time budget of one search (None: unbounded); past it :class:`QueryTooCostly` says to narrow the query."""
+
+    def use_store(self, store: ArticleStore) -> None:
+        """Read articles from ``store`` from now on (a damaged one was replaced)."""
+        self._store = store
 
     def close(self) -> None:
         """Release the open index files."""
@@ -134,7 +146,8 @@ class ArticleSearcher:
             return searcher
         # Never Searcher.refresh(): whoosh3's reader reuse appends the old segments to the
         # new ones, so a document re-added by a commit (an annotation change) was listed
-        # twice ("ghost rows"). A fresh searcher after each commit costs a few ms.
+        # twice ("ghost rows"), and it reuses the reader of a segment whose only change is
+        # deletions, so deleted articles stayed found. A fresh searcher costs a few ms.
         if searcher is not None:
             searcher.close()
         # Plain reads instead of mmap: a mapped index counts fully against
@@ -161,17 +174,31 @@ class ArticleSearcher:
         if page < 1 or limit < 1:
             raise QueryError("page and limit must be 1 or more")
         with self._lock:
-            searcher = self._current()
-            parsed = parse_query(self._parser, text)
-            docsets = self._docsets(searcher)
-            matched = docsets.match(parsed, exact=facets)
-            unverified = docsets.unverified
-            total = len(matched) + unverified
-            ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
-            hit_ids = ranked[(page - 1) * limit:]
-            matcher = query_matcher(parsed, searcher.reader())
-            facet_counts = self._facets(searcher, matched) if facets and total else {}
-            suggestion = self._suggest(searcher, text) if not total else None
+            deadline = Deadline(self.query_seconds)
+            try:
+                searcher = self._current()
+                parsed = parse_query(self._parser, text)
+                docsets = self._docsets(searcher)
+                matched = docsets.match(parsed, exact=facets, deadline=deadline)
+                unverified = docsets.unverified
+                total = len(matched) + unverified
+                ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+                deadline.check()
+                hit_ids = ranked[(page - 1) * limit:]
+                matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+                facet_counts = self._facets(searcher, matched) if facets and total else {}
+                # "Did you mean" is an extra: skipped when the query already used half its time.
+                suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
+            except READ_ERRORS as exc:
+                if not from_index_files(exc):
+                    raise
+                # A garbled index file (the cheap check on open sees only sizes and the TOC).
+                self._drop_searcher()
+                self._on_damaged()
+                raise IndexDamagedError(
+                    f"the search index is damaged ({type(exc).__name__}); "
+                    "the next `newsdesk index` (or search) rebuilds it from the store"
+                ) from None
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
         for article_id, score in hit_ids:
@@ -192,6 +219,15 @@ class ArticleSearcher:
             page=page, page_size=limit, hits=hits, facets=facet_counts,
             suggestion=suggestion, terms=matcher.terms, matcher=matcher,
         )
+
+    def _drop_searcher(self) -> None:
+        """Forget the open searcher (the caller holds the lock)."""
+        if self._searcher is not None:
+            with contextlib.suppress(*READ_ERRORS):
+                self._searcher.close()
+        self._searcher = self._searcher_dir = None
+        self._docsets_cache = None
+        self._ranker = None
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:
@@ -244,7 +280,15 @@ class ArticleSearcher:
 
     # -- did you mean -------------------------------------------------------------
     def _suggest(self, searcher: Searcher, text: str) -> str | None:
+        """"Did you mean" for the words the index does not know; None when out of time (it is an extra)."""
+        try:
+            return self._suggest_within_deadline(searcher, text)
+        except QueryTooCostly:
+            return None
+
+    def _suggest_within_deadline(self, searcher: Searcher, text: str) -> str | None:
         reader = searcher.reader()
+        docsets = self._docsets(searcher)
         changed = False
 
         def replace(match: re.Match[str]) -> str:
@@ -255,12 +299,14 @@ class ArticleSearcher:
             term = term_for(word)
             if any(reader.frequency(f, term) for f in DEFAULT_FIELDS):
                 return word
-            # prefix=1: the first letter is kept, as spell checkers usually do;
-            # without it the edit-distance walk over 100k articles' terms takes ~1 s.
-            candidates = searcher.suggest("body", term, limit=1, maxdist=2, prefix=1)
-            if not candidates:
+            # The first letter is kept, as spell checkers usually do; nearest first,
+            # then the most common. (Whoosh's suggest() builds a Levenshtein automaton
+            # in Python per word: seconds for a long one.)
+            near = list(docsets.near_words("body", term, 2))
+            if not near:
                 return word
-            surface = self._surface_form(searcher, candidates[0])
+            best, _ = min(near, key=lambda found: (found[1], -reader.doc_frequency("body", found[0]), found[0]))
+            surface = self._surface_form(searcher, best.decode("utf-8"))
             if surface is None:
                 return word
             changed = True

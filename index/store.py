@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.index.article import Article
+from newsdesk.index.display import display_path, path_from_db, path_to_db
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.store_errors import CheckedConnection, cannot_write, store_error
 
 SCHEMA_VERSION = "1"
 
@@ -68,6 +71,10 @@ CREATE TABLE IF NOT EXISTS article_entity_state (article_id TEXT PRIMARY KEY, ex
 CREATE TABLE IF NOT EXISTS annotation_files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
 """
 
+_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+BUSY_TIMEOUT = 10.0
+"""Seconds a write waits for another session's write (readers never wait: WAL)."""
+
 _ARTICLE_COLUMNS = (
     "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text"
 )
@@ -87,7 +94,7 @@ class FileState:
 def _article_from_row(row: tuple) -> Article:
     (id_, path, item, title, source, date, url, author, language, tags, words, chash, text) = row
     return Article(
-        id=id_, path=path, item=item, title=title, text=text, source=source, date=date,
+        id=id_, path=path_from_db(path), item=item, title=title, text=text, source=source, date=date,
         url=url, author=author, language=language, tags=json.loads(tags),
         word_count=words, content_hash=chash,
     )
@@ -98,20 +105,44 @@ class ArticleStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._create_shared(path)
+        self.read_only = False
+        """True when the state folder cannot be written: searching works, updating does not."""
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        # executescript commits on its own, so it runs outside a transaction.
-        self.db.executescript(_SCHEMA)
-        with self.transaction() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise CorpusError(
-                    f"{path}: made by another newsdesk version; run `newsdesk index --rebuild`"
-                )
+        self._create_shared(path)
+        try:
+            self._prepare_schema()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise store_error(path, exc) from None
+
+    def _prepare_schema(self) -> None:
+        """Create what is missing, writing only then.
+
+        Opening an existing store only reads: a write here (even a no-op
+        ``CREATE TABLE IF NOT EXISTS``) would queue every reader behind a
+        running update's write transaction.
+        """
+        present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if present >= _TABLES:
+            self._check_version()
+            return
+        if self.read_only:
+            raise CorpusError(f"{display_path(str(self.path))}: the store is incomplete and its folder is read-only")
+        # executescript commits on its own, so the script carries its own transaction.
+        self.db.executescript(
+            f"BEGIN IMMEDIATE;{_SCHEMA}"
+            f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
+        )
+        self._check_version()
+
+    def _check_version(self) -> None:
+        if self.get_meta("schema_version") != SCHEMA_VERSION:
+            raise CorpusError(
+                f"{display_path(str(self.path))}: made by another newsdesk version; "
+                "run `newsdesk index --rebuild`"
+            )
 
     @staticmethod
     def _create_shared(path: Path) -> None:
@@ -121,7 +152,9 @@ class ArticleStore:
         a group sharing the corpus (umask 002) could then never write it; its -wal
         and -shm files copy the database's mode. O_EXCL: exactly one creator.
         """
-        with contextlib.suppress(FileExistsError):
+        # Already there (FileExistsError), or a read-only folder or full disk: opening
+        # then reads what exists, or says in one line why it cannot.
+        with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
     @property
@@ -130,17 +163,51 @@ class ArticleStore:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             try:
-                # check_same_thread=False: each thread still uses only its own connection, but
-                # close() may close them all from whichever thread shuts the library down.
-                connection = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-                _use_wal(connection)
-                connection.execute("PRAGMA synchronous=NORMAL")
+                connection = self._connect()
             except sqlite3.Error as exc:
-                raise CorpusError(f"{self.path}: cannot open the article store: {exc}") from None
+                raise store_error(self.path, exc) from None
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
         return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            connection = self._sqlite(str(self.path))
+            try:
+                _use_wal(connection)
+                connection.execute("PRAGMA synchronous=NORMAL")
+                return connection
+            except (sqlite3.OperationalError, CorpusError) as exc:
+                connection.close()
+                if not cannot_write(exc):
+                    raise
+            self.read_only = True
+        # A read-only state folder or a full disk: read the store as it is. WAL
+        # readers need a -shm file; where none exists and none can be made, read it immutable.
+        uri = self.path.resolve().as_uri()
+        connection = self._sqlite(f"{uri}?mode=ro")
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return connection
+        except (sqlite3.OperationalError, CorpusError):
+            connection.close()
+        return self._sqlite(f"{uri}?mode=ro&immutable=1")
+
+    def _sqlite(self, target: str) -> sqlite3.Connection:
+        # check_same_thread=False: each thread still uses only its own connection, but
+        # close() may close them all from whichever thread shuts the library down.
+        connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False,
+                                     uri=target.startswith("file:"), factory=CheckedConnection)
+        connection.store_path = self.path  # type: ignore[attr-defined]
+        return connection
+
+    def is_intact(self) -> bool:
+        """SQLite's own check of every page (reads the whole file: only before rebuilding)."""
+        try:
+            return self.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        except (sqlite3.Error, CorpusError):
+            return False
 
     def transaction(self) -> _Transaction:
         """``with store.transaction() as db:`` - one atomic write."""
@@ -169,27 +236,29 @@ class ArticleStore:
     def file_states(self) -> dict[str, FileState]:
         """Every known corpus file by relative path."""
         rows = self.db.execute("SELECT path, size, mtime_ns, hash, skipped FROM files")
-        return {row[0]: FileState(*row) for row in rows}
+        states = (FileState(path_from_db(row[0]), *row[1:]) for row in rows)
+        return {state.path: state for state in states}
 
     @staticmethod
     def put_file(db: sqlite3.Connection, state: FileState) -> None:
         """Record a file's state inside an open transaction."""
         db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (state.path, state.size, state.mtime_ns, state.hash, state.skipped),
+            (path_to_db(state.path), state.size, state.mtime_ns, state.hash, state.skipped),
         )
 
     @staticmethod
     def remove_file(db: sqlite3.Connection, path: str) -> None:
         """Forget a file and its articles inside an open transaction."""
-        db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("DELETE FROM files WHERE path = ?", (path_to_db(path),))
         ArticleStore._forget_articles(db, path)
 
     @staticmethod
     def _forget_articles(db: sqlite3.Connection, path: str) -> None:
+        key = path_to_db(path)
         for table in ("article_entities", "article_entity_state"):
-            db.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE path = ?)", (path,))
-        db.execute("DELETE FROM articles WHERE path = ?", (path,))
+            db.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE path = ?)", (key,))
+        db.execute("DELETE FROM articles WHERE path = ?", (key,))
 
     # -- articles -------------------------------------------------------------
     @staticmethod
@@ -199,7 +268,7 @@ class ArticleStore:
         db.executemany(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
             [
-                (a.id, a.path, a.item, a.title, a.source, a.date, a.url, a.author, a.language,
+                (a.id, path_to_db(a.path), a.item, a.title, a.source, a.date, a.url, a.author, a.language,
                  json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text)
                 for a in articles
             ],
@@ -223,7 +292,7 @@ class ArticleStore:
     def by_path(self, path: str) -> list[Article]:
         """The articles of one corpus file, in file order."""
         rows = self.db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY item", (path,)
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY item", (path_to_db(path),)
         )
         return [_article_from_row(row) for row in rows]
 
@@ -268,11 +337,12 @@ class ArticleStore:
 
     def list_summaries(self, offset: int = 0, limit: int = 100) -> list[tuple[str, str, str | None, str | None, str]]:
         """(id, title, source, date, path) for a page of articles, newest first."""
-        return self.db.execute(
+        rows = self.db.execute(
             "SELECT id, title, source, date, path FROM articles "
             "ORDER BY date IS NULL, date DESC, path, item LIMIT ? OFFSET ?",
             (limit, offset),
         ).fetchall()
+        return [(*row[:4], path_from_db(row[4])) for row in rows]
 
 
 def _use_wal(connection: sqlite3.Connection, patience: float = 30.0) -> None:

@@ -119,3 +119,13 @@ def test_metadata_and_hash() -> None:
 )
 def test_dates(raw: str | None, expected: str | None) -> None:
     assert normalise_date(raw) == expected
+
+
+def test_zero_width_spaces_do_not_survive_in_titles_or_text() -> None:
+    """Issue 11, item 9: a title with U+200B looked equal to another and split words for search."""
+    article = clean_txt("Cease\u200bfire talks\u2060 resume\n\nIn Gen\u200beva on Friday.")
+    assert article.title == "Ceasefire talks resume"
+    assert article.text == "In Geneva on Friday."
+    assert sanitize("emoji \U0001f469\u200d\U0001f4bb and \u0645\u06cc\u200c\u062e\u0648\u0627\u0645") == (
+        "emoji \U0001f469\u200d\U0001f4bb and \u0645\u06cc\u200c\u062e\u0648\u0627\u0645"
+    )  # joiners that spelling needs stay

@@ -94,3 +94,22 @@ def test_console_script_runs(corpus: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 1
+
+
+def test_a_page_past_the_last_says_so(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
+    """Issue 11, item 9: `--page 99` printed the count and nothing else."""
+    code, out, _ = run(capsys, "search", "mercenary", "--page", "99", "--corpus", str(corpus))
+    assert code == 0 and out.splitlines() == [
+        out.splitlines()[0], "page 99 is past the last page (1); try --page 1"
+    ] and out.startswith("2 hits")
+
+
+def test_one_hit_and_one_article_are_singular(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Talks\n\nGeneva talks went on.\n")
+    common = ["--corpus", str(corpus), "--state-dir", str(tmp_path / "s")]
+    code, out, _ = run(capsys, "index", *common)
+    assert code == 0 and "; 1 article in" in out
+    code, out, _ = run(capsys, "search", "geneva", *common)
+    assert code == 0 and out.startswith("1 hit for 'geneva'")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsdesk.index import Library, QueryError
+from newsdesk.index import Library, QueryError, QueryTooCostly
 
 
 def ids_for(library: Library, query: str) -> set[str]:
@@ -115,8 +115,25 @@ def test_suggestion_when_nothing_matches(library: Library) -> None:
         ("Geneva AND", "needs a term after it"),
         ("OR Geneva", "needs a term before it"),
         ("Geneva AND OR Lachin", "two operators"),
-        ("date:[yesterday to tomorrow]", "cannot parse query"),
+        ("date:[yesterday to tomorrow]", "'yesterday' is not a date"),
         ("   ", "empty query"),
+        # issue 11, item 9: each used to be a wrong message or a silent empty answer
+        ("<>", "'<' compares a field with a value"),
+        ("Geneva >", "'>' compares a field with a value"),
+        ("date:2020-02-30", "'2020-02-30' is not a date"),
+        ("date:2020-13", "'2020-13' is not a date"),
+        ("Geneva date:2020-13", "'2020-13' is not a date"),
+        ("date:[2020-01 to 2020-13]", "'2020-13' is not a date"),
+        ("the^-1", "a boost is a positive number"),
+        ("Geneva^0", "a boost is a positive number"),
+        ('"launch pad"~-1', "a distance is a whole number of 1 or more"),
+        ("Geneva~-2", "a distance is a whole number of 1 or more"),
+        # issue 11, item 5: costly queries are refused at once, saying how to narrow them
+        ("stepanakert~9", "at most 2 edits"),
+        ("x" * 100_000, "at most 100"),
+        ("?????*", "'?????*' matches too many words; add letters"),
+        ("*a*", "'*a*' matches too many words; add letters"),
+        (" OR ".join(f"w{n}" for n in range(500)), "at most 200"),
     ],
 )
 def test_bad_queries_get_one_line_messages(library: Library, query: str, message: str) -> None:
@@ -158,3 +175,52 @@ def test_each_hit_counts_its_matches(library: Library) -> None:
     assert hits["reports/shelling.txt"] == 2
     assert len(found["reports/shelling.txt"].title_highlights) == 1
     assert hits["reports/ceasefire.txt"] == 1  # "Mercenaries"
+
+
+def test_valid_dates_boosts_and_comparisons_still_work(library: Library) -> None:
+    assert ids_for(library, "date:2020-11-10") == {"analysis/outlook.md"}
+    assert ids_for(library, "date:2020-11") == {"analysis/outlook.md"}
+    assert ids_for(library, "date:>=2020-11-01") == {"analysis/outlook.md"}
+    assert ids_for(library, "date:[2020-11 to]") == {"analysis/outlook.md"}
+    assert ids_for(library, "truce^2.5 OR Geneva^.5") == {"analysis/outlook.md", "reports/ceasefire.txt"}
+    assert ids_for(library, "Stepanakrt~2") == {"reports/shelling.txt"}
+
+
+def test_a_prefix_matching_too_many_words_says_so(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("newsdesk.index.docsets.MAX_EXPANSION", 3)
+    with pytest.raises(QueryTooCostly, match="'s\\*' matches too many words; add letters"):
+        library.search("s*")
+    assert ids_for(library, "Stepan*") == {"reports/shelling.txt"}
+
+
+def test_a_query_past_its_time_budget_asks_to_narrow_it(library: Library) -> None:
+    library._searcher.query_seconds = 0.0  # every check after the start is past the budget
+    with pytest.raises(QueryTooCostly, match="narrow it"):
+        library.search("mercenary OR Geneva")
+    library._searcher.query_seconds = 2.0
+    assert library.search("mercenary OR Geneva").total == 2
+
+
+def test_the_index_lock_file_is_not_executable(library: Library) -> None:
+    locks = list(library.state_dir.glob("whoosh-*/MAIN_WRITELOCK"))
+    assert locks and all(lock.stat().st_mode & 0o111 == 0 for lock in locks)
+
+
+def test_term_ranges_answer(library: Library) -> None:
+    assert ids_for(library, "title:[shelling to shelling]") == {"reports/shelling.txt"}
+    assert len(ids_for(library, "body:[a to z]")) == 3
+
+
+def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only errors from decoding index files send the index to be rebuilt (a query once did it by mistake)."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AttributeError("a bug, not damage")
+
+    monkeypatch.setattr("newsdesk.index.ranking.Ranker.top", broken)
+    with pytest.raises(AttributeError):
+        library.search("mercenary")
+    monkeypatch.undo()
+    assert library.status().in_sync
+    assert library.search("mercenary").total == 2

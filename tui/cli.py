@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,7 +17,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, load_config
+from newsdesk.index import (
+    CorpusError,
+    IndexDamagedError,
+    Library,
+    NewsdeskError,
+    SearchResults,
+    StoreDamagedError,
+    UsageError,
+    display_path,
+    load_config,
+)
 from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli
 from newsdesk.tui.about import closest_command, version_report
@@ -107,8 +118,32 @@ def _open(args: argparse.Namespace) -> Library:
 
 
 def _ensure_indexed(library: Library) -> None:
-    if not library.status().in_sync:
-        library.update()
+    """Bring the index up to date first, unless that would mean waiting on another session.
+
+    Readers never wait on a writer: with an index to search, a busy, full or
+    read-only state folder is one warning line and the search goes on.
+    """
+    try:
+        status = library.status()
+    except StoreDamagedError:
+        status = None  # the update below sets the store aside and rebuilds it
+    if status is not None and status.in_sync:
+        _warn(library.repairs)
+        return
+    try:
+        stats = library.update(wait=0 if status is not None and status.indexed else -1)
+    except CorpusError as exc:
+        _warn(library.repairs)
+        if not library.status().indexed:
+            raise
+        _warn([f"{exc} (searching the index as it is)"])
+        return
+    _warn(stats.repairs)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"newsdesk: warning: {line}", file=sys.stderr)
 
 
 def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
@@ -144,6 +179,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             stats = library.update(rebuild=args.rebuild, progress=progress)
         finally:
             stop()
+        _warn(stats.repairs)
         if not args.quiet:
             for warning in stats.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
@@ -153,9 +189,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _print_results(results: SearchResults) -> None:
     about = "" if results.total_exact else "about "
-    print(f"{about}{results.total} hits for {results.query!r} ({results.took_ms:.0f} ms)")
+    hits = "hit" if results.total == 1 else "hits"
+    print(f"{about}{results.total} {hits} for {results.query!r} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
+    if results.total and not results.hits:
+        pages = -(-results.total // results.page_size)
+        print(f"page {results.page} is past the last page ({pages}); try --page {pages}")
     for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
         print(f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else ""))
@@ -185,7 +225,11 @@ def cmd_search(args: argparse.Namespace) -> int:
                     result = {"query": line, "error": str(exc)}
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             return 1 if failures else 0
-        results = library.search(args.query, limit=args.limit, page=args.page)
+        try:
+            results = library.search(args.query, limit=args.limit, page=args.page)
+        except IndexDamagedError:
+            _ensure_indexed(library)  # heal now (its one warning line says so), then answer
+            results = library.search(args.query, limit=args.limit, page=args.page)
         if args.json:
             print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -198,11 +242,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         _ensure_indexed(library)
         article = library.article(args.ref)
         if args.json:
-            print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+            print(json.dumps({**asdict(article), "path": display_path(article.path)}, ensure_ascii=False, indent=2))
             return 0
         print(article.title)
         meta = [
-            ("id", article.id), ("path", article.path + (f"#{article.item}" if article.item else "")),
+            ("id", article.id), ("path", display_path(article.path) + (f"#{article.item}" if article.item else "")),
             ("source", article.source), ("date", article.date), ("author", article.author),
             ("url", article.url), ("language", article.language),
             ("tags", ", ".join(article.tags) or None), ("words", str(article.word_count)),
@@ -241,7 +285,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(json.dumps([asdict(entity) for entity in top], ensure_ascii=False, indent=2))
             else:
                 for entity in top:
-                    counts = f"{entity.articles:>6} articles {entity.mentions:>7} mentions"
+                    articles = "article " if entity.articles == 1 else "articles"
+                    mentions = "mention " if entity.mentions == 1 else "mentions"
+                    counts = f"{entity.articles:>6} {articles} {entity.mentions:>7} {mentions}"
                     print(f"{counts}  {entity.type:<6}  {entity.canonical}")
             return 0
         mentions = library.entities(args.ref)
@@ -345,6 +391,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.OperationalError as exc:
+        # The store turns damage and full disks into NewsdeskErrors; what is left is a
+        # session holding the store longer than the busy timeout: one line, never a traceback.
+        print(f"newsdesk: error: the article store is busy or unreadable ({exc}); try again", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return 130

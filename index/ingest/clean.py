@@ -32,6 +32,12 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+# Zero-width space, word joiner and Mongolian vowel separator: invisible, yet they
+# split words for search and make equal-looking titles differ. (ZWJ and ZWNJ stay:
+# emoji sequences and Persian or Indic spelling need them.)
+_ZERO_WIDTH = re.compile("[\u200b\u2060\u180e]")
+# Lone surrogates (JSON can spell them: "\ud800") are not text and cannot be stored.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 UNSAFE_CHARS = _CONTROL_CHARS
 """Characters that must never reach a terminal raw (controls, escapes' introducers, bidi overrides)."""
 
@@ -51,6 +57,8 @@ def sanitize(text: str) -> str:
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = text.replace("\t", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROL_CHARS.sub("", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SURROGATES.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 

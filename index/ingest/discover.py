@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk.index.display import display_path
 from newsdesk.index.locations import STATE_DIR_NAME
 
 
@@ -69,7 +71,7 @@ def discover(
         try:
             entries = sorted(os.scandir(real_dir), key=lambda e: e.name, reverse=True)
         except OSError as exc:
-            result.warnings.append(f"{rel_dir or '.'}: cannot list folder: {exc.strerror or exc}")
+            result.warnings.append(f"{display_path(rel_dir or '.')}: cannot list folder: {exc.strerror or exc}")
             continue
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
@@ -79,7 +81,7 @@ def discover(
                 is_link = entry.is_symlink()
                 target = os.path.realpath(entry.path) if is_link else entry.path
                 if is_link and not _inside(target, str(root)):
-                    result.warnings.append(f"{rel}: symlink leaves the corpus, not followed")
+                    result.warnings.append(f"{display_path(rel)}: symlink leaves the corpus, not followed")
                     continue
                 # entry.is_dir() is free (the folder listing says); a link's target needs a stat.
                 if os.path.isdir(target) if is_link else entry.is_dir():
@@ -87,7 +89,7 @@ def discover(
                 elif os.path.splitext(entry.name)[1].lower() in wanted:
                     _add_file(result, root, target, rel)
             except OSError as exc:
-                result.warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
+                result.warnings.append(f"{display_path(rel)}: cannot read: {exc.strerror or exc}")
     return result
 
 
@@ -95,10 +97,26 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)", "a socket", ...), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
 def _add_file(result: Discovery, root: Path, path: Path | str, rel: str) -> None:
+    # stat never blocks, whatever the file is; opening a FIFO would wait for a writer forever.
     try:
-        stat = os.stat(path)
+        found = os.stat(path)
     except OSError as exc:
-        result.warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
+        result.warnings.append(f"{display_path(rel)}: cannot read: {exc.strerror or exc}")
         return
-    result.files.append(FileEntry(rel.replace(os.sep, "/"), str(path), stat.st_size, stat.st_mtime_ns))
+    kind = special_file_kind(found.st_mode)
+    if kind is not None:
+        result.warnings.append(f"{display_path(rel)}: {kind}, not a regular file: skipped")
+        return
+    result.files.append(FileEntry(rel.replace(os.sep, "/"), str(path), found.st_size, found.st_mtime_ns))

@@ -22,7 +22,7 @@ from newsdesk.index.config import IngestConfig
 from newsdesk.index.entities.stage import ExtractorSpec, Prepared, prepare
 from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.clean import Cleaner
-from newsdesk.index.ingest.discover import FileEntry
+from newsdesk.index.ingest.discover import FileEntry, special_file_kind
 from newsdesk.index.ingest.formats import ParseOptions, parse_file
 from newsdesk.index.orphans import exit_with_parent
 
@@ -79,6 +79,27 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def read_regular_file(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, which must still be a regular file.
+
+    The file may have been swapped for a FIFO, a device or a symlink since the
+    folder was scanned: O_NONBLOCK keeps the open from waiting for a FIFO's
+    writer, O_NOFOLLOW refuses a planted link, and fstat checks what was
+    actually opened before a single byte is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    try:
+        kind = special_file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise IngestError(f"{kind}, not a regular file")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
     """Read, parse and clean one file."""
     result = FileResult(entry)
@@ -86,10 +107,12 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
         result.skipped = f"larger than {settings.max_bytes / 1024 / 1024:g} MB"
         return result
     try:
-        with open(entry.abspath, "rb") as handle:
-            data = handle.read(settings.max_bytes + 1)
+        data = read_regular_file(entry.abspath, settings.max_bytes + 1)
     except OSError as exc:
         result.skipped = f"cannot read: {exc.strerror or exc}"
+        return result
+    except IngestError as exc:
+        result.skipped = str(exc)
         return result
     if len(data) > settings.max_bytes:
         result.skipped = f"larger than {settings.max_bytes / 1024 / 1024:g} MB"
