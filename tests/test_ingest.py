@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -163,13 +162,11 @@ def test_large_update_uses_the_parallel_path(tmp_path: Path) -> None:
     corpus = tmp_path / "many"
     for i in range(2100):
         write(corpus, f"d{i // 500}/a{i}.txt", f"Headline {i}\n\nBody of article {i} about topic{i % 7}.\n")
-    started = time.perf_counter()
     with Library.open(corpus, state_dir=tmp_path / "s") as lib:
         stats = lib.update()
         assert stats.added == 2100 and stats.rebuilt_index
         assert lib.search("topic3").total == 300
         assert lib.search('"article 1999"').total == 1
-    assert time.perf_counter() - started < 120
 
 
 def test_a_second_updater_waits_and_then_gives_a_clear_error(library: Library, tmp_path: Path) -> None:
