@@ -10,8 +10,8 @@ from pathlib import Path
 from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
-from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
+from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
 from newsdesk.index.entities import (

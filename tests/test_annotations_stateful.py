@@ -73,7 +73,7 @@ class AnnotationMachine(RuleBasedStateMachine):
     def _write(self, name: str) -> None:
         (self.corpus / f"{name}.txt").write_text(f"Title {name}\n\n{sentences(self.model.letters[name])}\n")
 
-    def _article(self, name: str):  # noqa: ANN202
+    def _article(self, name: str):
         return self.library.article(f"{name}.txt")
 
     # -- rules --------------------------------------------------------------------------
@@ -120,7 +120,7 @@ class AnnotationMachine(RuleBasedStateMachine):
         if other:  # never someone else's
             try:
                 store.delete(article_id, ident)
-            except Exception as exc:  # noqa: BLE001 - the assertion names what was raised
+            except Exception as exc:
                 assert "only they can change it" in str(exc)
             else:
                 raise AssertionError("deleted another user's annotation")
@@ -200,7 +200,7 @@ class AnnotationMachine(RuleBasedStateMachine):
         def hits(query: str) -> set[str]:
             return {Path(h.path).stem for h in self.library.search(query, limit=10).hits}
 
-        def articles(predicate) -> set[str]:  # noqa: ANN001
+        def articles(predicate) -> set[str]:
             return {e.article for e in self.model.annotations.values() if predicate(e)}
 
         for tag in TAGS:
