@@ -69,7 +69,8 @@ def main() -> None:
             times.append(clock.wall)
             cpu.append(clock.cpu)
         results["warm"] = _summary(times, cpu)
-        other = AnnotationStore(Path(state), user="alice", owner_of=owner_by_file_name)  # a second session of the same user
+        # a second session of the same user
+        other = AnnotationStore(Path(state), user="alice", owner_of=owner_by_file_name)
         times, cpu = [], []
         for n in range(args.saves):
             other.add(article, n, n + 25, ["other"], "")

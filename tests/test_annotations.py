@@ -49,7 +49,8 @@ def test_add_saves_everything_and_reads_back(store: AnnotationStore, tmp_path: P
     }
     assert item["tags"] == ["evidence", "talks"] and item["author"] == "alice"
     assert "note: |-\n    line one\n    line two\n" in path.read_text()  # block style: readable, diffable
-    assert AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name).for_article(article()).placed[0].annotation == added
+    bob = AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name)
+    assert bob.for_article(article()).placed[0].annotation == added
     assert (path.parent / "alice.yaml.lock").exists()
 
 
@@ -192,7 +193,8 @@ def test_notes_and_tags_round_trip_exactly(tmp_path_factory: pytest.TempPathFact
     root = tmp_path_factory.mktemp("rt")
     note = note * 200 if long else note
     saved = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, tags, note)
-    (read,) = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).files.read(root / "annotations" / saved.article_id / "alice.yaml")
+    again = AnnotationStore(root, user="alice", owner_of=owner_by_file_name)
+    (read,) = again.files.read(root / "annotations" / saved.article_id / "alice.yaml")
     assert read == saved and read.note == note and list(read.tags) == tags
 
 

@@ -1,4 +1,4 @@
-"""Every save yields a valid file that reads back exactly: generated text at the edges, through the store and the CLI."""
+"""Every save yields a valid file that reads back exactly: generated text at the edges, store and CLI."""
 
 from __future__ import annotations
 

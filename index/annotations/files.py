@@ -403,9 +403,8 @@ class AnnotationFiles:
                 continue
             try:
                 with _locked(folder_fd, f"{self.user}.yaml.lock", temp, timeout=0):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(temp.name, dir_fd=folder_fd)
-                        removed += 1
+                    os.unlink(temp.name, dir_fd=folder_fd)
+                    removed += 1
             except (AnnotationFileError, OSError):
                 continue  # a save is running right now (its temp file is not stale), or not ours
             finally:

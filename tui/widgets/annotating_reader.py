@@ -20,8 +20,10 @@ from newsdesk.tui.widgets.layout import SpanIndex, StyledSpan
 from newsdesk.tui.widgets.reader import BODY, ReaderView
 from rich.style import Style
 from textual import events
+from textual.actions import parse as _parse_action
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.screen import Screen
 
 _WORD = re.compile(r"\w[\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
@@ -100,10 +102,9 @@ class AnnotatingReader(ReaderView):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_selection", "Select", id="reader.select"),
-        # priority: the App runs these before forwarding the keys typed after them, so the
-        # dialog is on screen when they arrive (type-ahead over SSH lands in the dialog).
-        Binding("t", "annotate('tags')", "Tag selection", id="reader.tag", priority=True),
-        Binding("a", "annotate('note')", "Note on selection", id="reader.note", priority=True),
+        # Run from on_key, in the order keys arrive (see _forward_typeahead).
+        Binding("t", "annotate('tags')", "Tag selection", id="reader.tag"),
+        Binding("a", "annotate('note')", "Note on selection", id="reader.note"),
         Binding("greater_than_sign", "annotation(1)", "Next annotation", id="reader.next_annotation"),
         Binding("less_than_sign", "annotation(-1)", "Prev annotation", id="reader.prev_annotation"),
         Binding("h,left", "extend('char', -1)", "Select: char left", show=False, id="select.char_left"),
@@ -149,6 +150,8 @@ class AnnotatingReader(ReaderView):
         self._dragging = False
         self.annotate_now: Callable[[AnnotatingReader.AnnotateRequested], None] | None = None
         """Set by the screen: opens the dialog at once (a posted message would let typed-ahead keys through)."""
+        self._typeahead_to: Screen[object] | None = None
+        """The dialog `a`/`t` opened: keys already queued here when it opened belong to it."""
 
     # -- selection --------------------------------------------------------------------
     @property
@@ -225,6 +228,36 @@ class AnnotatingReader(ReaderView):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a selection, h, l, w and escape do what they do elsewhere.
         return self.selecting or action not in ("extend", "cancel_selection")
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run this reader's own key bindings in arrival order; after `a`/`t`, keys go to the dialog.
+
+        The App forwards every key of a burst (a slow SSH link delivers many at once)
+        to this widget before handling the first, and runs a binding only when its key
+        bubbles back up, after the whole burst. So `v s a Hello` used to run `a` before
+        `v s` had selected anything, and `Hello` as reader commands. Here each binding
+        runs as its key arrives, and the keys queued behind `a`/`t` are handed to the
+        dialog's focused input.
+        """
+        dialog = self._typeahead_to
+        if dialog is not None:
+            if dialog.is_attached and dialog in self.app.screen_stack:
+                event.stop()
+                event.prevent_default()
+                (dialog.focused or dialog).post_message(events.Key(event.key, event.character))
+                return
+            self._typeahead_to = None
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            _, name, arguments = _parse_action(binding.action)
+            if not self.check_action(name, arguments):
+                continue  # not for the reader now (h, l, w, escape without a selection): bubble
+            event.stop()
+            event.prevent_default()
+            screen = self.app.screen
+            await self.run_action(binding.action)
+            if name == "annotate" and self.app.screen is not screen:
+                self._typeahead_to = self.app.screen
+            return
 
     def action_annotate(self, focus: str) -> None:
         selection = self.selection
