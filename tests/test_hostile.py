@@ -109,6 +109,8 @@ PYTHON_TAG = "a: !!python/object/apply:os.system ['touch /tmp/newsdesk-pwned']\n
 @pytest.mark.parametrize("content", [BOMB, DEEP, PYTHON_TAG, "x: " + "y" * (20 * 1024 * 1024) + "\n"],
                          ids=["billion-laughs", "deep", "python-tag", "huge"])
 def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, content: str) -> None:
+    """Each refusal costs under 1 s of this thread's CPU: an expanded bomb or a parsed
+    20 MB value would cost many seconds, while a loaded machine adds wall time, not CPU."""
     config = tmp_path / "config.yaml"
     watchlist = tmp_path / "watchlist.yaml"
     annotations = tmp_path / "state" / "annotations" / "0123456789abcdef" / "alice.yaml"
@@ -123,19 +125,19 @@ def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, c
         (lambda: load_lists(watchlist, tmp_path / "none.yaml"), ConfigError),
     ]
     for load, error in checks:
-        started = time.perf_counter()
+        started = time.thread_time()
         with pytest.raises(error) as raised:
             load()
-        assert time.perf_counter() - started < 1.0
+        assert time.thread_time() - started < 1.0  # CPU time: other processes' load doesn't count
         assert "\n" not in str(raised.value)
-    started = time.perf_counter()
+    started = time.thread_time()
     found = AnnotationStore(tmp_path / "state", user="alice", owner_of=owner_by_file_name).for_article(article)
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0  # CPU time: other processes' load doesn't count
     assert found.placed == [] and len(found.errors) == 1 and str(annotations) in found.errors[0]
-    started = time.perf_counter()
+    started = time.thread_time()
     with pytest.raises(IngestError, match="front matter"):  # the reader skips the file with this reason
         parse_file(article_md, article_md.read_bytes(), ParseOptions())
-    assert time.perf_counter() - started < 1.0
+    assert time.thread_time() - started < 1.0  # CPU time: other processes' load doesn't count
     assert not Path("/tmp/newsdesk-pwned").exists()
 
 

@@ -13,6 +13,8 @@ from newsdesk.index.safeyaml import YamlError, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_OPENING_FENCE = re.compile(r"---[ \t]*\n")
+_CLOSING_FENCE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 # A closing run of #s only counts when a space separates it from the text ("C#" keeps its #).
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -75,8 +77,15 @@ def plain_text(markdown: str) -> str:
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    match = _FRONT_MATTER.match(text)
+    # Look for the closing fence only where an allowed front matter can end: the lazy
+    # match over a whole 20 MB file costs seconds of CPU before the size check.
+    window = MAX_FRONT_MATTER + 16  # characters; 64 KB of UTF-8 is at most that many
+    match = _FRONT_MATTER.match(text[:window])
+    if match and match.end() == window < len(text):
+        match = None  # its closing fence only looked closed because the window cut the line
     if not match:
+        if len(text) > window and _OPENING_FENCE.match(text) and _CLOSING_FENCE.search(text, window - 8):
+            raise IngestError(f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")
         return {}, text
     source = match.group(1) or ""
     if len(source.encode("utf-8")) > MAX_FRONT_MATTER:
