@@ -21,11 +21,15 @@ from newsdesk.index.errors import (
     IngestError,
     NewsdeskError,
     QueryError,
+    SavedSearchError,
+    SavedSearchFileError,
     UsageError,
 )
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
+from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
 from newsdesk.index.search import FacetValue, Hit, SearchResults
+from newsdesk.index.timeline import Timeline, TimelineBucket
 
 __all__ = [
     "Annotation",
@@ -49,7 +53,15 @@ __all__ = [
     "NewsdeskError",
     "PlacedAnnotation",
     "QueryError",
+    "SavedOverview",
+    "SavedSearch",
+    "SavedSearchError",
+    "SavedSearchFileError",
+    "SavedSearchStatus",
+    "SavedSearches",
     "SearchResults",
+    "Timeline",
+    "TimelineBucket",
     "UpdateStats",
     "UsageError",
     "WatchEntry",

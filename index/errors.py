@@ -38,3 +38,11 @@ class ArticleNotFound(NewsdeskError):
 
 class IngestError(NewsdeskError):
     """One file could not be turned into articles; the run goes on without it."""
+
+
+class SavedSearchError(UsageError):
+    """A saved search's name or query is not valid, or no search has that name."""
+
+
+class SavedSearchFileError(NewsdeskError):
+    """The saved searches file cannot be read or written; ``str()`` names the file (and line)."""

@@ -31,6 +31,7 @@ from newsdesk.index.config import Config
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.first_indexed import mark_indexed
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from newsdesk.index.orphans import exit_with_parent
@@ -312,6 +313,7 @@ class Indexer:
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
             ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
+            mark_indexed(db)
 
     def _apply_changes(
         self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None,

@@ -27,6 +27,7 @@ from newsdesk.index.errors import ArticleNotFound, CorpusError, UsageError
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
+from newsdesk.index.saved import SavedSearches
 from newsdesk.index.search import ArticleSearcher, SearchResults
 from newsdesk.index.store import ArticleStore
 
@@ -71,6 +72,8 @@ class Library:
         self.annotations = AnnotationStore(state_dir)
         self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
         self._searcher = ArticleSearcher(self._indexer.index_dir, self.store, config.search)
+        self.saved = SavedSearches(state_dir, self.store, self._searcher, self.annotations.user)
+        """The current user's saved searches (``saved.overview()`` counts what is new)."""
 
     @classmethod
     def open(

@@ -27,6 +27,7 @@ from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
 from newsdesk.index.snippets import Span, highlight_spans, make_snippet
 from newsdesk.index.store import ArticleStore
+from newsdesk.index.timeline import Timeline, build_timeline
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
@@ -75,6 +76,8 @@ class SearchResults:
     suggestion: str | None = None
     terms: frozenset[str] = frozenset()
     """Index terms the query matched, for highlighting inside an opened article."""
+    timeline: Timeline | None = None
+    """Matches per period (searches with facets only, whose total is exact)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``newsdesk search --json`` prints."""
@@ -94,6 +97,7 @@ class SearchResults:
                 name: [asdict(v) for v in values] for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "timeline": self.timeline.to_json() if self.timeline is not None else None,
         }
 
 
@@ -168,6 +172,7 @@ class ArticleSearcher:
             terms = self._matched_terms(searcher, parsed)
             facet_counts = self._facets(searcher, matched) if facets and total else {}
             suggestion = self._suggest(searcher, text) if not total else None
+            timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
         for article_id, score in hit_ids:
@@ -186,8 +191,20 @@ class ArticleSearcher:
             query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=hits, facets=facet_counts,
-            suggestion=suggestion, terms=frozenset(terms),
+            suggestion=suggestion, terms=frozenset(terms), timeline=timeline,
         )
+
+    def match_ids(self, text: str, ids: list[str]) -> tuple[int, set[str]]:
+        """How many articles match ``text`` (exactly), and which of ``ids`` are among them."""
+        with self._lock:
+            searcher = self._current()
+            matched = self._docsets(searcher).match(parse_query(self._parser, text), exact=True)
+            found = set()
+            for article_id in ids:
+                docnum = searcher.document_number(id=article_id)
+                if docnum is not None and docnum in matched:
+                    found.add(article_id)
+        return len(matched), found
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:

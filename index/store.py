@@ -20,6 +20,7 @@ from pathlib import Path
 from newsdesk.index.article import Article
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.first_indexed import FIRST_INDEXED_SCHEMA, record_first_indexed
 
 SCHEMA_VERSION = "1"
 
@@ -103,7 +104,7 @@ class ArticleStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         # executescript commits on its own, so it runs outside a transaction.
-        self.db.executescript(_SCHEMA)
+        self.db.executescript(_SCHEMA + FIRST_INDEXED_SCHEMA)
         with self.transaction() as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
@@ -195,6 +196,7 @@ class ArticleStore:
     @staticmethod
     def replace_articles(db: sqlite3.Connection, path: str, articles: Iterable[Article]) -> None:
         """Replace all articles of one file inside an open transaction."""
+        articles = list(articles)
         ArticleStore._forget_articles(db, path)
         db.executemany(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
@@ -204,6 +206,7 @@ class ArticleStore:
                 for a in articles
             ],
         )
+        record_first_indexed(db, [a.id for a in articles])
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, or None."""

@@ -17,9 +17,9 @@ from typing import NoReturn
 
 from newsdesk.index import Library, NewsdeskError, SearchResults, UsageError, load_config
 from newsdesk.index.config import with_overrides
-from newsdesk.tui import annotations_cli
+from newsdesk.tui import annotations_cli, story_cli
 
-SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve")
+SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve", *story_cli.SUBCOMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +70,7 @@ def build_parser() -> _Parser:
     entities_cmd.add_argument("--alias", action="append", default=[], metavar="TEXT", help="an alias for --watch")
     entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
     annotations_cli.add_parser(sub, _common)
+    story_cli.add_parsers(sub, _common)
 
     serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (no authentication: see README)")
     serve_cmd.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
@@ -273,6 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             commands = {
                 "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
                 "annotations": cmd_annotations, "serve": cmd_serve,
+                **story_cli.commands(_open, _ensure_indexed),
             }
             return commands[args.command](args)
         opener = _Parser(prog="newsdesk", description="Open the reader on a corpus.")
