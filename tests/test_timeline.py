@@ -34,7 +34,8 @@ def test_buckets_and_undated_add_up_to_every_match(values: list[str | None]) -> 
     for index, bucket in enumerate(timeline.buckets):
         # each dated value falls in exactly the bucket whose period holds it
         end = date.fromisoformat(timeline.bucket_end(index))
-        held = [v for v in values if v and len(v) >= 10 and _day(v) and date.fromisoformat(bucket.start) <= _day(v) <= end]
+        first = date.fromisoformat(bucket.start)
+        held = [v for v in values if v and len(v) >= 10 and (day := _day(v)) and first <= day <= end]
         assert len(held) == bucket.count
 
 
