@@ -28,6 +28,7 @@ from newsdesk.index.errors import (
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
+from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.search import FacetValue, Hit, SearchResults
 from newsdesk.index.timeline import Timeline, TimelineBucket
 
@@ -65,5 +66,6 @@ __all__ = [
     "UpdateStats",
     "UsageError",
     "WatchEntry",
+    "check_saved_name",
     "load_config",
 ]
