@@ -39,7 +39,8 @@ class StoryActions(LibraryJobs):
     """Saved searches and the timeline, mixed into the main screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save_search", "Save search", id="saved.save"),
+        # priority: checked before the focused search box takes the keys typed after it (see test_story_tmux)
+        Binding("ctrl+s", "save_search", "Save search", id="saved.save", priority=True),
         Binding("z", "timeline", "Timeline", id="timeline.focus"),
         Binding("S", "saved_tab", "Saved searches", show=False, id="saved.tab"),
     ]
@@ -120,17 +121,20 @@ class StoryActions(LibraryJobs):
         self.change_saved("remove", message.name)
 
     def action_save_search(self) -> None:
-        query = self.query_one("#search", Input).value.strip()
-        if not query:
-            self.notify("Type a query first: ctrl+s saves the current search.", timeout=3)
-            return
-        names = [s.name for s in self.saved_overview.searches] if self.saved_overview else []
+        # The dialog opens at once so the keys typed after ctrl+s go to it; it reads the query
+        # when the name is entered, after the search box has taken the keys typed before.
+        search_box = self.query_one("#search", Input)
 
-        def saved(name: str | None) -> None:
-            if name is not None:
+        def saved(entered: tuple[str, str] | None) -> None:
+            if entered is None:
+                return
+            name, query = entered
+            if query:
                 self.change_saved("add", name, query)
+            else:
+                self.notify("Type a query first: ctrl+s saves the current search.", timeout=3)
 
-        self.app.push_screen(SaveSearchDialog(query, names), saved)
+        self.app.push_screen(SaveSearchDialog(lambda: search_box.value), saved)
 
     def action_saved_tab(self) -> None:
         self.show_side_tab("tab-saved", SavedList)
@@ -171,3 +175,4 @@ class StoryActions(LibraryJobs):
         current = search_box.value.strip()
         search_box.value = f"({current}) {message.clause}" if current else message.clause
         self.query_one("#list").focus()
+
