@@ -189,3 +189,33 @@ def test_cli_saved_commands(capsys: pytest.CaptureFixture[str], corpus: Path, tm
     assert main(["saved", "list", *common]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsdesk: ") and err.count("\n") == 1
+
+
+def test_a_failed_write_leaves_the_old_file(library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    before = saved.file.path.read_bytes()
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    with pytest.raises(SavedSearchFileError, match="No space left"):
+        saved.add("other", "ceasefire")
+    assert saved.file.path.read_bytes() == before
+    assert sorted(p.name for p in saved.file.path.parent.iterdir()) == ["analyst.yaml", "analyst.yaml.lock"]
+
+
+def test_two_processes_adding_at_once_keep_both(library: Library, tmp_path: Path) -> None:
+    """Sessions that save at the same moment both land (the lock serialises read-change-write)."""
+    import threading
+
+    folder = str(tmp_path / "s")
+    sessions = [_saved(library, folder) for _ in range(4)]
+    threads = [threading.Thread(target=lambda s=s, i=i: [s.add(f"n{i}-{k}", "truce") for k in range(5)])
+               for i, s in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(s.name for s in sessions[0].names()) == sorted(f"n{i}-{k}" for i in range(4) for k in range(5))

@@ -110,3 +110,15 @@ async def test_timeline_draws_the_query_and_narrows_to_a_period(corpus_app: tupl
         assert app.main.article_list.total == timeline.buckets[picked].count
         rendered = chart.render().plain
         assert "⏎ narrow" in rendered
+
+
+async def test_help_and_palette_list_the_story_keys(corpus_app: tuple[NewsdeskApp, Path]) -> None:
+    app, _ = corpus_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ids = {b.id for _, bindings in app.key_sections() for b, _ in bindings}
+        assert {"saved.save", "saved.run", "saved.remove", "saved.tab", "timeline.focus", "timeline.narrow"} <= ids
+        titles = [command.title for command in app.get_system_commands(app.main)]
+        assert any(t.startswith("Save search") for t in titles)
+        assert any(t.startswith("Narrow to period") for t in titles)
+        assert any(t.startswith("Run saved search") for t in titles)
