@@ -200,6 +200,9 @@ class SavedSearchFile:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with lock:
+                # Under the lock no save of this user is running: any temp file is a killed save's.
+                for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                    stale.unlink(missing_ok=True)
                 changed = edit(self.read())  # a broken file raises here and is left untouched
                 write_atomic(self.path, dump_saved(self.user, changed))
                 return changed

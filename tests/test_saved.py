@@ -219,3 +219,13 @@ def test_two_processes_adding_at_once_keep_both(library: Library, tmp_path: Path
     for thread in threads:
         thread.join()
     assert sorted(s.name for s in sessions[0].names()) == sorted(f"n{i}-{k}" for i in range(4) for k in range(5))
+
+
+def test_a_killed_saves_temp_file_is_removed_by_the_next_save(library: Library, tmp_path: Path) -> None:
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    stale = saved.file.path.parent / ".analyst.yaml.k1ll3d.tmp"
+    stale.write_text("saved: [half", encoding="utf-8")
+    saved.add("other", "ceasefire")
+    assert not stale.exists()
+    assert [s.name for s in saved.names()] == ["truce", "other"]

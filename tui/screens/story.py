@@ -138,6 +138,7 @@ class StoryActions(LibraryJobs):
 
     def action_saved_tab(self) -> None:
         self.show_side_tab("tab-saved", SavedList)
+        self.load_saved()  # another session may have changed them
 
     def show_side_tab(self, tab: str, widget: type) -> None:
         """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
