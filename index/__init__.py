@@ -30,6 +30,7 @@ from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
 from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.search import FacetValue, Hit, SearchResults
+from newsdesk.index.similar import SimilarArticle
 from newsdesk.index.timeline import Timeline, TimelineBucket
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "SavedSearchStatus",
     "SavedSearches",
     "SearchResults",
+    "SimilarArticle",
     "Timeline",
     "TimelineBucket",
     "UpdateStats",

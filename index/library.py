@@ -29,6 +29,7 @@ from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
 from newsdesk.index.saved import SavedSearches
 from newsdesk.index.search import ArticleSearcher, SearchResults
+from newsdesk.index.similar import SimilarArticle, similar_articles
 from newsdesk.index.store import ArticleStore
 
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -129,6 +130,12 @@ class Library:
     ) -> SearchResults:
         """Search the corpus with the Whoosh query language."""
         return self._searcher.search(query, limit=limit, page=page, facets=facets)
+
+    def similar(self, ref: str, limit: int = 10) -> list[SimilarArticle]:
+        """Articles like the one ``ref`` names: reprints first, then related articles."""
+        if limit < 1:
+            raise UsageError("--limit must be 1 or more")
+        return similar_articles(self.article(ref), self.store, self._searcher, limit)
 
     def count(self) -> int:
         """How many articles the corpus holds."""

@@ -206,6 +206,16 @@ class ArticleSearcher:
                     found.add(article_id)
         return len(matched), found
 
+    def more_like(self, article_id: str, text: str, top: int) -> list[tuple[str, float]]:
+        """(id, score) of up to ``top`` articles sharing the key terms of ``text`` (the article's own)."""
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return []
+            hits = searcher.more_like(docnum, "body", text=text, top=top + 1, numterms=25)
+            return [(hit["id"], hit.score) for hit in hits if hit.docnum != docnum][:top]
+
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:
             self._docsets_cache = DocSets(searcher)
