@@ -140,7 +140,7 @@ class NewsdeskApp(App[None]):
             ("Entities panel", [(b, main.query_one(EntityList)) for b in EntityList.BINDINGS]),
             ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),
             ("Side panel", [(b, main.query_one(SidePanel)) for b in SidePanel.BINDINGS]),
-            ("Saved searches and timeline", [(b, main) for b in StoryActions.BINDINGS]),
+            ("Saved searches, timeline, similar articles", [(b, main) for b in StoryActions.BINDINGS]),
             ("Saved panel", [(b, main.query_one(SavedList)) for b in SavedList.BINDINGS]),
             ("Timeline", [(b, main.query_one(TimelineChart)) for b in TimelineChart.BINDINGS]),
         ]

@@ -122,3 +122,29 @@ async def test_help_and_palette_list_the_story_keys(corpus_app: tuple[NewsdeskAp
         assert any(t.startswith("Save search") for t in titles)
         assert any(t.startswith("Narrow to period") for t in titles)
         assert any(t.startswith("Run saved search") for t in titles)
+
+
+async def test_m_lists_similar_articles_and_opens_one(corpus_app: tuple[NewsdeskApp, Path]) -> None:
+    from newsdesk.tui.dialogs.similar import SimilarDialog
+
+    app, corpus = corpus_app
+    original = (corpus / "txt").iterdir().__next__()
+    reprint = corpus / "txt" / "zz-reprint.txt"
+    lines = original.read_text(encoding="utf-8").splitlines()
+    reprint.write_text("A new headline\n" + "\n".join(lines[1:]) + "\n\nCopyright Example Wire.\n", encoding="utf-8")
+    app.library.update()
+    source_id = app.library.article(str(original.relative_to(corpus))).id
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # nothing open yet: a hint, no dialog
+        assert not isinstance(app.screen, SimilarDialog)
+        app.main.open_article(source_id)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, SimilarDialog)
+        first = app.screen.found[0]
+        assert first.reprint and first.path == "txt/zz-reprint.txt"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.reader.article.path == "txt/zz-reprint.txt"

@@ -1,12 +1,13 @@
-"""The main screen's story features: saved searches (Saved tab, ctrl+s) and the timeline (z)."""
+"""The main screen's story features: saved searches (Saved tab, ctrl+s), the timeline (z), similar articles (m)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import NewsdeskError, SavedOverview, Timeline
+from newsdesk.index import NewsdeskError, SavedOverview, SimilarArticle, Timeline
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
+from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.screens.jobs import FacetsDone, IndexDone, LibraryJobs, SearchDone
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
@@ -35,6 +36,15 @@ class SavedChanged(Message):
     error: str | None = None
 
 
+@dataclass
+class SimilarLoaded(Message):
+    """Articles like the open one (or why they could not be found)."""
+
+    title: str
+    found: list[SimilarArticle]
+    error: str | None = None
+
+
 class StoryActions(LibraryJobs):
     """Saved searches and the timeline, mixed into the main screen."""
 
@@ -43,6 +53,7 @@ class StoryActions(LibraryJobs):
         Binding("ctrl+s", "save_search", "Save search", id="saved.save", priority=True),
         Binding("z", "timeline", "Timeline", id="timeline.focus"),
         Binding("S", "saved_tab", "Saved searches", show=False, id="saved.tab"),
+        Binding("m", "similar", "Similar articles", show=False, id="similar.open"),
     ]
 
     saved_overview: SavedOverview | None = None
@@ -146,6 +157,39 @@ class StoryActions(LibraryJobs):
             self.run_action("toggle_panel")
         self.query_one("#side-tabs", TabbedContent).active = tab
         self.query_one(widget).focus()
+
+    # -- similar articles ------------------------------------------------------------------
+    def action_similar(self) -> None:
+        article = self.query_one("#reader").article  # type: ignore[attr-defined]
+        if article is None:
+            self.notify("Open an article first: m lists the articles like it.", timeout=3)
+            return
+        self.find_similar(article.id, article.title)
+
+    @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
+    def find_similar(self, article_id: str, title: str) -> None:
+        """Articles like ``article_id``: reprints first."""
+        try:
+            found = self.library.similar(article_id, limit=30)
+        except NewsdeskError as exc:
+            self.post_message(SimilarLoaded(title, [], str(exc)))
+            return
+        self.post_message(SimilarLoaded(title, found))
+
+    @on(SimilarLoaded)
+    def _similar_loaded(self, message: SimilarLoaded) -> None:
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+            return
+
+        def picked(article_id: str | None) -> None:
+            if article_id is not None:
+                self.open_article(article_id)
+
+        self.app.push_screen(SimilarDialog(message.title, message.found), picked)
+
+    def open_article(self, article_id: str) -> None:
+        raise NotImplementedError
 
     # -- timeline -------------------------------------------------------------------------
     def action_timeline(self) -> None:
