@@ -149,7 +149,9 @@ def test_a_broken_file_is_one_line_and_left_untouched(library: Library, tmp_path
     saved.add("truce", "truce")
     path = saved.file.path
     for broken in ["saved: [\n", "saved:\n- name: a\n  query: [1, 2]\n", "- just a list\n",
-                   "saved:\n- name: x\n  query: truce\n  seen: -1\n", "a: &x [1]\nb: *x\n", "\ufffd\x00"]:
+                   "saved:\n- name: x\n  query: truce\n  seen: -1\n", "a: &x [1]\nb: *x\n", "\ufffd\x00",
+                   "a: " + "[" * 10_000 + "]" * 10_000 + "\n", "x: " + "y" * (2 * 1024 * 1024) + "\n",
+                   "saved:\n- name: x\n  query: !!python/object/apply:os.system ['true']\n"]:
         path.write_text(broken, encoding="utf-8")
         with pytest.raises(SavedSearchFileError) as caught:
             saved.overview()
