@@ -25,6 +25,8 @@ from newsdesk.index.errors import (
     NewsdeskError,
     QueryError,
     QueryTooCostly,
+    SavedSearchError,
+    SavedSearchFileError,
     StoreDamagedError,
     UsageError,
 )
@@ -32,7 +34,11 @@ from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.matches import QueryMatcher, match_spans
+from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
+from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.search import FacetValue, Hit, SearchResults
+from newsdesk.index.similar import SimilarArticle
+from newsdesk.index.timeline import Timeline, TimelineBucket
 
 __all__ = [
     "Annotation",
@@ -60,11 +66,21 @@ __all__ = [
     "QueryError",
     "QueryMatcher",
     "QueryTooCostly",
+    "SavedOverview",
+    "SavedSearch",
+    "SavedSearchError",
+    "SavedSearchFileError",
+    "SavedSearchStatus",
+    "SavedSearches",
     "SearchResults",
+    "SimilarArticle",
     "StoreDamagedError",
+    "Timeline",
+    "TimelineBucket",
     "UpdateStats",
     "UsageError",
     "WatchEntry",
+    "check_saved_name",
     "corpus_fingerprint",
     "display_path",
     "load_config",

@@ -33,6 +33,7 @@ from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.first_indexed import mark_indexed
 from newsdesk.index.healing import (
     DAMAGED_PREFIX,
     READ_ERRORS,
@@ -403,6 +404,7 @@ class Indexer:
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
             ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
+            mark_indexed(db)
 
     def _apply_changes(
         self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None,

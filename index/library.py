@@ -33,7 +33,9 @@ from newsdesk.index.healing import set_aside
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
+from newsdesk.index.saved import SavedSearches
 from newsdesk.index.search import ArticleSearcher, SearchResults
+from newsdesk.index.similar import SimilarArticle, similar_articles
 from newsdesk.index.store import ArticleStore
 
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -87,6 +89,8 @@ class Library:
         self._searcher = ArticleSearcher(
             self._indexer.index_dir, self.store, config.search, on_damaged=lambda: self._indexer.mark_damaged()
         )
+        self.saved = SavedSearches(state_dir, self.store, self._searcher, self.annotations.user)
+        """The current user's saved searches (``saved.overview()`` counts what is new)."""
 
     def _open_store(self) -> ArticleStore:
         """The article store; a damaged one is set aside and a fresh one made (the next update fills it)."""
@@ -209,6 +213,12 @@ class Library:
     ) -> SearchResults:
         """Search the corpus with the Whoosh query language."""
         return self._searcher.search(query, limit=limit, page=page, facets=facets)
+
+    def similar(self, ref: str, limit: int = 10) -> list[SimilarArticle]:
+        """Articles like the one ``ref`` names: reprints first, then related articles."""
+        if limit < 1:
+            raise UsageError("--limit must be 1 or more")
+        return similar_articles(self.article(ref), self.store, self._searcher, limit)
 
     def count(self) -> int:
         """How many articles the corpus holds."""

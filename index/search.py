@@ -32,6 +32,7 @@ from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
 from newsdesk.index.snippets import Span, make_snippet
 from newsdesk.index.store import ArticleStore
+from newsdesk.index.timeline import Timeline, build_timeline
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
@@ -83,6 +84,8 @@ class SearchResults:
     """Index terms the query matched."""
     matcher: QueryMatcher = field(default_factory=QueryMatcher)
     """Finds the query's matches inside an article (``matcher.spans(article.text)``), as the hits counted them."""
+    timeline: Timeline | None = None
+    """Matches per period (searches with facets only, whose total is exact)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``newsdesk search --json`` prints."""
@@ -102,6 +105,7 @@ class SearchResults:
                 name: [asdict(v) for v in values] for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "timeline": self.timeline.to_json() if self.timeline is not None else None,
         }
 
 
@@ -187,6 +191,7 @@ class ArticleSearcher:
                 hit_ids = ranked[(page - 1) * limit:]
                 matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
                 facet_counts = self._facets(searcher, matched) if facets and total else {}
+                timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
                 # "Did you mean" is an extra: skipped when the query already used half its time.
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
             except READ_ERRORS as exc:
@@ -217,7 +222,7 @@ class ArticleSearcher:
             query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=hits, facets=facet_counts,
-            suggestion=suggestion, terms=matcher.terms, matcher=matcher,
+            suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
         )
 
     def _drop_searcher(self) -> None:
@@ -228,6 +233,28 @@ class ArticleSearcher:
         self._searcher = self._searcher_dir = None
         self._docsets_cache = None
         self._ranker = None
+
+    def match_ids(self, text: str, ids: list[str]) -> tuple[int, set[str]]:
+        """How many articles match ``text`` (exactly), and which of ``ids`` are among them."""
+        with self._lock:
+            searcher = self._current()
+            matched = self._docsets(searcher).match(parse_query(self._parser, text), exact=True)
+            found = set()
+            for article_id in ids:
+                docnum = searcher.document_number(id=article_id)
+                if docnum is not None and docnum in matched:
+                    found.add(article_id)
+        return len(matched), found
+
+    def more_like(self, article_id: str, text: str, top: int) -> list[tuple[str, float]]:
+        """(id, score) of up to ``top`` articles sharing the key terms of ``text`` (the article's own)."""
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return []
+            hits = searcher.more_like(docnum, "body", text=text, top=top + 1, numterms=25)
+            return [(hit["id"], hit.score) for hit in hits if hit.docnum != docnum][:top]
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:

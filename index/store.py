@@ -22,6 +22,7 @@ from newsdesk.index.article import Article
 from newsdesk.index.display import display_path, path_from_db, path_to_db
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
+from newsdesk.index.first_indexed import FIRST_INDEXED_SCHEMA, record_first_indexed
 from newsdesk.index.store_errors import CheckedConnection, cannot_write, store_error
 
 SCHEMA_VERSION = "1"
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS article_entity_state (article_id TEXT PRIMARY KEY, ex
 CREATE TABLE IF NOT EXISTS annotation_files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
 """
 
-_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA + FIRST_INDEXED_SCHEMA))
 BUSY_TIMEOUT = 10.0
 """Seconds a write waits for another session's write (readers never wait: WAL)."""
 
@@ -132,7 +133,7 @@ class ArticleStore:
             raise CorpusError(f"{display_path(str(self.path))}: the store is incomplete and its folder is read-only")
         # executescript commits on its own, so the script carries its own transaction.
         self.db.executescript(
-            f"BEGIN IMMEDIATE;{_SCHEMA}"
+            f"BEGIN IMMEDIATE;{_SCHEMA}{FIRST_INDEXED_SCHEMA}"
             f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
         )
         self._check_version()
@@ -264,6 +265,7 @@ class ArticleStore:
     @staticmethod
     def replace_articles(db: sqlite3.Connection, path: str, articles: Iterable[Article]) -> None:
         """Replace all articles of one file inside an open transaction."""
+        articles = list(articles)
         ArticleStore._forget_articles(db, path)
         db.executemany(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
@@ -273,6 +275,7 @@ class ArticleStore:
                 for a in articles
             ],
         )
+        record_first_indexed(db, [a.id for a in articles])
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, or None."""

@@ -21,13 +21,16 @@ from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.entities import EntityActions
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
+from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState, UIStateStore
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
+from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -137,6 +140,9 @@ class NewsdeskApp(App[None]):
             ("Entities panel", [(b, main.query_one(EntityList)) for b in EntityList.BINDINGS]),
             ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),
             ("Side panel", [(b, main.query_one(SidePanel)) for b in SidePanel.BINDINGS]),
+            ("Saved searches, timeline, similar articles", [(b, main) for b in StoryActions.BINDINGS]),
+            ("Saved panel", [(b, main.query_one(SavedList)) for b in SavedList.BINDINGS]),
+            ("Timeline", [(b, main.query_one(TimelineChart)) for b in TimelineChart.BINDINGS]),
         ]
 
     def keys_for(self, binding: Binding) -> str:

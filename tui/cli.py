@@ -29,10 +29,10 @@ from newsdesk.index import (
     load_config,
 )
 from newsdesk.index.config import with_overrides
-from newsdesk.tui import annotations_cli
+from newsdesk.tui import annotations_cli, story_cli
 from newsdesk.tui.about import closest_command, version_report
 
-SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve")
+SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve", *story_cli.SUBCOMMANDS)
 
 USAGE = """newsdesk [DIR] [--config FILE] [--state-dir DIR]
        newsdesk COMMAND ...   (newsdesk COMMAND --help for its options)
@@ -95,6 +95,7 @@ def build_parser() -> _Parser:
     entities_cmd.add_argument("--alias", action="append", default=[], metavar="TEXT", help="an alias for --watch")
     entities_cmd.add_argument("--stop", metavar="NAME", help="add NAME to the stoplist")
     annotations_cli.add_parser(sub, _common)
+    story_cli.add_parsers(sub, _common)
 
     serve_cmd = sub.add_parser("serve", help="serve the reader to a web browser (at a URL with a secret token)")
     serve_cmd.add_argument("corpus", nargs="?", type=Path, metavar="DIR")
@@ -384,6 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             commands = {
                 "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
                 "annotations": cmd_annotations, "serve": cmd_serve,
+                **story_cli.commands(_open, _ensure_indexed),
             }
             return commands[args.command](args)
         args, unknown = _reader_parser().parse_known_args(argv)

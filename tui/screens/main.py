@@ -15,6 +15,7 @@ from newsdesk.tui.screens.jobs import (
     SearchFailed,
     hits_to_rows,
 )
+from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.article_list import ArticleList, Row
@@ -39,7 +40,7 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(AnnotationActions, IndexingActions):
+class MainScreen(AnnotationActions, IndexingActions, StoryActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,6 +120,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         elif not status.in_sync:
             self._index_note = "index out of date"
         self._update_status()
+        self.load_saved()
         if restore.article and restore.query:
             self._reopen = restore  # once the query's results (and terms to highlight) are in
         elif restore.article:
@@ -182,6 +184,8 @@ class MainScreen(AnnotationActions, IndexingActions):
             text.append(f" · {self._hit_note}", style="bold")
         if self.entity_note():
             text.append(f" · {self.entity_note()}")
+        if self.saved_note():
+            text.append(f" · {self.saved_note()}", style="bold")
         self.query_one("#status", Static).update(text)
 
     def _set_list_status(self, text: str) -> None:

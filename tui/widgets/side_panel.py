@@ -8,6 +8,8 @@ from typing import ClassVar
 from newsdesk.index import EntityMention, FacetValue
 from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.layout import clean_line
+from newsdesk.tui.widgets.saved_list import SavedList
+from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -162,12 +164,12 @@ class SidePanel(Vertical):
         Binding("h,left", "switch_tab(-1)", "Prev tab", show=False, id="panel.prev_tab"),
         Binding("l,right", "switch_tab(1)", "Next tab", show=False, id="panel.next_tab"),
     ]
-    TABS = ("tab-entities", "tab-facets", "tab-annotations")
+    TABS = ("tab-entities", "tab-facets", "tab-annotations", "tab-saved")
 
     def active_list(self) -> OptionList:
         """The list in the tab that is showing."""
         active = self.query_one(TabbedContent).active
-        kinds = {"tab-facets": FacetList, "tab-annotations": AnnotationList}
+        kinds = {"tab-facets": FacetList, "tab-annotations": AnnotationList, "tab-saved": SavedList}
         return self.query_one(kinds.get(active, EntityList))
 
     def action_switch_tab(self, direction: int) -> None:
@@ -182,11 +184,15 @@ class SidePanel(Vertical):
                 yield EntityList(id="entities")
                 yield Static(Text("⏎ next mention · c in corpus"), classes="panel-hint")
             with TabPane("Facets", id="tab-facets"):
+                yield TimelineChart(id="timeline")
                 yield FacetList(id="facets")
                 yield Static(Text("⏎ filter · x exclude"), classes="panel-hint")
             with TabPane("Notes", id="tab-annotations"):
                 yield AnnotationList(id="annotations")
                 yield Static(Text("⏎ go to · e edit · d delete · u undo · A all"), classes="panel-hint")
+            with TabPane("Saved", id="tab-saved"):
+                yield SavedList(id="saved")
+                yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """Show the open article's entities."""

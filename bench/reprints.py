@@ -1,0 +1,91 @@
+"""Reprint detection of ``newsdesk similar``: precision and recall on generated reprints.
+
+``python -m bench.reprints [N]`` writes N originals on ONE topic (a shared
+vocabulary of 300 topic words plus function words, so unrelated articles share
+most of their words), one reprint of each (another headline, wire boilerplate
+appended, one sentence cut, one sentence reworded by swapping three words), and
+N unrelated articles on the same topic; indexes them; asks ``Library.similar``
+for each original and scores the ``reprint`` flag: recall = originals whose
+reprint is flagged, precision = flagged articles that are the original's reprint.
+Also reports the index time with and without first-indexed numbers recorded.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsdesk.index import Config, Library
+
+TOPIC = [f"{a}{b}" for a in ("arm", "bal", "cor", "del", "esk", "far", "gor", "hal", "ist", "jor",
+                              "kal", "lum", "mor", "nes", "orv", "pel", "qua", "ras", "sol", "tor")
+         for b in ("an", "ek", "ion", "ust", "ira", "oth", "um", "ex", "ade", "ol", "ix", "ur", "ena", "ost", "ive")]
+FUNCTION = "the the of of and and to to in a a said that for on was with as by at from is it has were after".split()
+BOILERPLATE = ["Copyright 2020 Example Wire. All rights reserved.",
+               "Subscribe to our newsletter for more news from the region.",
+               "This report was distributed by a wire service and may have been edited."]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(TOPIC) if rng.random() < 0.45 else rng.choice(FUNCTION) for _ in range(rng.randint(14, 24))]
+    return " ".join(words).capitalize() + "."
+
+
+def article(rng: random.Random) -> list[str]:
+    return [sentence(rng) for _ in range(rng.randint(10, 16))]
+
+
+def reprint_of(sentences: list[str], rng: random.Random) -> list[str]:
+    edited = list(sentences)
+    del edited[rng.randrange(1, len(edited))]
+    index = rng.randrange(len(edited))
+    words = edited[index].split()
+    for _ in range(3):
+        words[rng.randrange(len(words))] = rng.choice(TOPIC)
+    edited[index] = " ".join(words)
+    return [*edited, rng.choice(BOILERPLATE)]
+
+
+def write(folder: Path, name: str, headline: str, sentences: list[str]) -> None:
+    paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    (folder / name).write_text(headline + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def main(count: int = 200) -> None:
+    rng = random.Random(16)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        for n in range(count):
+            original = article(rng)
+            write(corpus, f"o{n:05d}.txt", sentence(rng), original)
+            write(corpus, f"r{n:05d}.txt", "Wire: " + sentence(rng), reprint_of(original, rng))
+            write(corpus, f"u{n:05d}.txt", sentence(rng), article(rng))
+        with Library.open(corpus, state_dir=Path(tmp) / "state", config=Config()) as library:
+            started = time.perf_counter()
+            library.update()
+            index_seconds = time.perf_counter() - started
+            found = flagged = true_flagged = 0
+            timings = []
+            for n in range(count):
+                started = time.perf_counter()
+                similar = library.similar(f"o{n:05d}.txt", limit=10)
+                timings.append(time.perf_counter() - started)
+                reprints = [s for s in similar if s.reprint]
+                flagged += len(reprints)
+                true_flagged += sum(1 for s in reprints if s.path == f"r{n:05d}.txt")
+                found += any(s.path == f"r{n:05d}.txt" for s in reprints)
+    precision = true_flagged / flagged if flagged else 1.0
+    recall = found / count
+    print(f"{count} originals, {count} reprints, {count} unrelated on one topic ({3 * count} articles)")
+    print(f"precision {precision:.3f}  recall {recall:.3f}")
+    print(f"similar: median {statistics.median(timings) * 1000:.0f} ms, "
+          f"p95 {sorted(timings)[int(0.95 * len(timings))] * 1000:.0f} ms; index {index_seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

@@ -1,0 +1,233 @@
+"""Saved searches: stored safely per user, "new" = first indexed since last seen."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from newsdesk.index import Config, Library, SavedSearchError, SavedSearchFileError
+from newsdesk.index.saved import SavedSearches, check_name, check_query
+from newsdesk.tui.cli import main
+
+from tests.conftest import write
+
+YAML_SIGNIFICANT = ["...", "---", "|", ">", "#", ": ", "- ", "? ", "&a", "*a", "!!python/object", "'", '"',
+                    "\u2028", "\u2029", "\u0085", "\ufeff", "\n", "\r\n", " ", "yes", "null", "~", "0x1F", "1e3"]
+_text = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(YAML_SIGNIFICANT) | st.text(max_size=5), max_size=8).map("".join),
+    st.text(min_size=3000, max_size=4100, alphabet="ab é"),
+)
+
+
+def _saved(library: Library, folder: str) -> SavedSearches:
+    return SavedSearches(Path(folder), library.store, library._searcher, "analyst")
+
+
+def _valid(check, value: str) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        return check(value)
+    except SavedSearchError:
+        return None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_text, query_word=st.sampled_from(["truce", "ceasefire", "mercenary"]), extra=_text)
+def test_any_name_and_query_round_trip_or_get_one_clear_error(
+    library: Library, name: str, query_word: str, extra: str
+) -> None:
+    """Whatever the text, add either refuses it with one line or stores it exactly (stripped)."""
+    query = f'{query_word} OR "{extra.replace(chr(34), " ")}"'
+    with tempfile.TemporaryDirectory() as folder:
+        saved = _saved(library, folder)
+        stored_name, stored_query = _valid(check_name, name), _valid(check_query, query)
+        try:
+            saved.add(name, query)
+        except SavedSearchError as exc:
+            assert stored_name is None or stored_query is None or exc.exit_code == 2
+            assert "\n" not in str(exc)
+            assert not (Path(folder) / "saved" / "analyst.yaml").exists()
+            return
+        [entry] = saved.names()
+        assert (entry.name, entry.query) == (stored_name, stored_query)
+        assert [s.name for s in saved.overview().searches] == [stored_name]
+
+
+def test_names_and_queries_with_controls_are_refused() -> None:
+    for bad in ["a\nb", "a\x1b[31mb", "\u202eevil", "a\u2028b", "a\ufeffb", "", "   ", "x" * 101]:
+        with pytest.raises(SavedSearchError):
+            check_name(bad)
+    assert check_name("  Ceasefire: day 1 --- # | > ... ") == "Ceasefire: day 1 --- # | > ..."
+
+
+class _SavedModel(RuleBasedStateMachine):
+    """Two sessions of one user change one file; a plain dict says what it must hold."""
+
+    library: Library
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = tempfile.TemporaryDirectory()
+        self.sessions = [_saved(self.library, self.folder.name) for _ in range(2)]
+        self.model: dict[str, str] = {}
+
+    def teardown(self) -> None:
+        self.folder.cleanup()
+
+    names = st.sampled_from(["a", "Ceasefire", "---", "# x", "é: y", "ab"])
+    queries = st.sampled_from(["truce", "ceasefire OR truce", "mercenary", 'tag:"analysis"'])
+
+    @rule(session=st.integers(0, 1), name=names, query=queries)
+    def add(self, session: int, name: str, query: str) -> None:
+        self.sessions[session].add(name, query)
+        self.model[name] = query
+
+    @rule(session=st.integers(0, 1), name=names)
+    def remove(self, session: int, name: str) -> None:
+        if name in self.model:
+            self.sessions[session].remove(name)
+            del self.model[name]
+        else:
+            with pytest.raises(SavedSearchError):
+                self.sessions[session].remove(name)
+
+    @rule(session=st.integers(0, 1), name=names)
+    def seen(self, session: int, name: str) -> None:
+        if name in self.model:
+            self.sessions[session].mark_seen(name)
+        else:
+            with pytest.raises(SavedSearchError):
+                self.sessions[session].mark_seen(name)
+
+    @invariant()
+    def both_sessions_read_the_model(self) -> None:
+        for session in self.sessions:
+            assert {s.name: s.query for s in session.names()} == self.model
+
+    @invariant()
+    def counts_are_the_searches_counts(self) -> None:
+        overview = self.sessions[0].overview()
+        for status in overview.searches:
+            assert status.total == self.library.search(status.query).total
+            assert status.new == 0  # nothing was indexed while the machine ran
+
+
+def test_saved_searches_against_a_model(library: Library) -> None:
+    _SavedModel.library = library
+    run_state_machine_as_test(_SavedModel, settings=settings(max_examples=25, stateful_step_count=12, deadline=None))
+
+
+def test_new_counts_articles_first_indexed_since_last_seen(corpus: Path, tmp_path: Path) -> None:
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        library.saved.add("truce", "truce")
+        library.saved.add("shelling", "shelling")
+        assert [(s.total, s.new) for s in library.saved.overview().searches] == [(1, 0), (1, 0)]
+        write(corpus, "new/one.txt", "Truce holds\n\nThe truce held through the night.\n")
+        write(corpus, "new/two.txt", "Markets\n\nNothing about it here.\n")
+        library.update()
+        overview = library.saved.overview()
+        assert [(s.name, s.total, s.new) for s in overview.searches] == [("truce", 2, 1), ("shelling", 1, 0)]
+        assert overview.new_articles == 1
+        # an edited article keeps its first-indexed number: not new again
+        library.saved.mark_seen("truce")
+        write(corpus, "new/one.txt", "Truce holds\n\nThe truce held through the night and the day.\n")
+        library.update()
+        assert library.saved.overview().searches[0].new == 0
+        # --rebuild keeps first-indexed numbers too
+        library.update(rebuild=True)
+        assert library.saved.overview().searches[0].new == 0
+
+
+def test_a_broken_file_is_one_line_and_left_untouched(library: Library, tmp_path: Path) -> None:
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    path = saved.file.path
+    for broken in ["saved: [\n", "saved:\n- name: a\n  query: [1, 2]\n", "- just a list\n",
+                   "saved:\n- name: x\n  query: truce\n  seen: -1\n", "a: &x [1]\nb: *x\n", "\ufffd\x00",
+                   "a: " + "[" * 10_000 + "]" * 10_000 + "\n", "x: " + "y" * (2 * 1024 * 1024) + "\n",
+                   "saved:\n- name: x\n  query: !!python/object/apply:os.system ['true']\n"]:
+        path.write_text(broken, encoding="utf-8")
+        with pytest.raises(SavedSearchFileError) as caught:
+            saved.overview()
+        assert "\n" not in str(caught.value) and str(path) in str(caught.value)
+        with pytest.raises(SavedSearchFileError):
+            saved.add("other", "truce")
+        assert path.read_text(encoding="utf-8") == broken
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(SavedSearchFileError):
+        saved.names()
+
+
+def test_cli_saved_commands(capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path) -> None:
+    common = ["--corpus", str(corpus), "--state-dir", str(tmp_path / "st")]
+    assert main(["saved", "add", "Truce watch", "truce", *common]) == 0
+    assert main(["saved", "list", "--json", *common]) == 0
+    capsys.readouterr()
+    write(corpus, "late.txt", "Truce again\n\nThe truce is tested.\n")
+    assert main(["index", *common]) == 0
+    assert main(["saved", "list", "--json", *common]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("["):]) == [{"name": "Truce watch", "query": "truce", "total": 2, "new": 1}]
+    assert main(["saved", "seen", "Truce watch", *common]) == 0
+    assert main(["saved", "list", "--json", *common]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("["):])[0]["new"] == 0
+    assert main(["saved", "remove", "Truce watch", *common]) == 0
+    capsys.readouterr()
+    for argv, code in [(["saved", "seen", "nope"], 2), (["saved", "add", "x", 'title:"open'], 2),
+                       (["saved", "add", "a\nb", "truce"], 2), (["saved"], 2), (["saved", "remove", ""], 2)]:
+        assert main([*argv, *common]) == code
+        err = capsys.readouterr().err
+        assert err.startswith("newsdesk: ") and err.count("\n") == 1
+    (tmp_path / "st" / "saved").mkdir(exist_ok=True)
+    broken = next((tmp_path / "st" / "saved").glob("*.yaml"))
+    broken.write_text("saved: {", encoding="utf-8")
+    assert main(["saved", "list", *common]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newsdesk: ") and err.count("\n") == 1
+
+
+def test_a_failed_write_leaves_the_old_file(library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    before = saved.file.path.read_bytes()
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", full_disk)
+    with pytest.raises(SavedSearchFileError, match="No space left"):
+        saved.add("other", "ceasefire")
+    assert saved.file.path.read_bytes() == before
+    assert sorted(p.name for p in saved.file.path.parent.iterdir()) == ["analyst.yaml", "analyst.yaml.lock"]
+
+
+def test_two_processes_adding_at_once_keep_both(library: Library, tmp_path: Path) -> None:
+    """Sessions that save at the same moment both land (the lock serialises read-change-write)."""
+    import threading
+
+    folder = str(tmp_path / "s")
+    sessions = [_saved(library, folder) for _ in range(4)]
+    threads = [threading.Thread(target=lambda s=s, i=i: [s.add(f"n{i}-{k}", "truce") for k in range(5)])
+               for i, s in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(s.name for s in sessions[0].names()) == sorted(f"n{i}-{k}" for i in range(4) for k in range(5))
+
+
+def test_a_killed_saves_temp_file_is_removed_by_the_next_save(library: Library, tmp_path: Path) -> None:
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    stale = saved.file.path.parent / ".analyst.yaml.k1ll3d.tmp"
+    stale.write_text("saved: [half", encoding="utf-8")
+    saved.add("other", "ceasefire")
+    assert not stale.exists()
+    assert [s.name for s in saved.names()] == ["truce", "other"]
