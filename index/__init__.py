@@ -21,11 +21,13 @@ from newsdesk.index.errors import (
     IngestError,
     NewsdeskError,
     QueryError,
+    SearchCancelled,
     UsageError,
 )
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.search import FacetValue, Hit, SearchResults
+from newsdesk.index.typeahead import as_you_type
 
 __all__ = [
     "Annotation",
@@ -49,9 +51,11 @@ __all__ = [
     "NewsdeskError",
     "PlacedAnnotation",
     "QueryError",
+    "SearchCancelled",
     "SearchResults",
     "UpdateStats",
     "UsageError",
     "WatchEntry",
+    "as_you_type",
     "load_config",
 ]

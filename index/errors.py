@@ -38,3 +38,7 @@ class ArticleNotFound(NewsdeskError):
 
 class IngestError(NewsdeskError):
     """One file could not be turned into articles; the run goes on without it."""
+
+
+class SearchCancelled(NewsdeskError):
+    """A search was abandoned because the caller no longer wants its answer (a newer one superseded it)."""

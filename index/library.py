@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from newsdesk.index.errors import ArticleNotFound, CorpusError, UsageError
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
-from newsdesk.index.search import ArticleSearcher, SearchResults
+from newsdesk.index.search import ArticleSearcher, Cancelled, SearchResults
 from newsdesk.index.store import ArticleStore
 
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -126,6 +127,16 @@ class Library:
     ) -> SearchResults:
         """Search the corpus with the Whoosh query language."""
         return self._searcher.search(query, limit=limit, page=page, facets=facets)
+
+    def search_in_stages(
+        self, query: str, limit: int | None = None, cancelled: Cancelled | None = None
+    ) -> Iterator[SearchResults]:
+        """The first page of hits as soon as known, then the exact total, facets and suggestion.
+
+        ``cancelled`` is asked between stages; when it returns True the search
+        stops with :class:`~newsdesk.index.errors.SearchCancelled`.
+        """
+        return self._searcher.search_in_stages(query, limit=limit, cancelled=cancelled)
 
     def count(self) -> int:
         """How many articles the corpus holds."""

@@ -12,16 +12,16 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
-from newsdesk.index.docsets import DocSets
-from newsdesk.index.errors import CorpusError, QueryError
+from newsdesk.index.docsets import DocSets, _phrases_only
+from newsdesk.index.errors import CorpusError, QueryError, SearchCancelled
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
 from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
@@ -32,6 +32,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 _PLAIN_WORD = re.compile(r'(?<![\w:*~"])([^\W\d_][\w\']*)(?![\w:*~"])')
+
+Cancelled = Callable[[], bool]
+"""Asked between the stages of a search: True means the caller no longer wants the answer."""
+
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise SearchCancelled("search cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,63 @@ class ArticleSearcher:
             terms = self._matched_terms(searcher, parsed)
             facet_counts = self._facets(searcher, matched) if facets and total else {}
             suggestion = self._suggest(searcher, text) if not total else None
+        return SearchResults(
+            query=text, total=total, total_exact=not unverified,
+            took_ms=(time.perf_counter() - started) * 1000,
+            page=page, page_size=limit, hits=self._hits(hit_ids, terms), facets=facet_counts,
+            suggestion=suggestion, terms=frozenset(terms),
+        )
+
+    def search_in_stages(
+        self, text: str, limit: int | None = None, cancelled: Cancelled | None = None
+    ) -> Iterator[SearchResults]:
+        """Yield the first page of hits as soon as they are known, then the complete answer.
+
+        The first answer has no facets and no suggestion, and its total may be
+        an estimate (``total_exact`` False); the second has the same hits with
+        the exact total, the facets and the "did you mean". ``cancelled`` is
+        asked before and between the stages (and between facets): once it
+        says True, :class:`SearchCancelled` is raised and the searcher is free
+        for the next query. Stop iterating after the first answer to skip the
+        counting altogether.
+        """
+        started = time.perf_counter()
+        limit = limit or self._config.page_size
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        with self._lock:
+            _check(cancelled)
+            searcher = self._current()
+            parsed = parse_query(self._parser, text)
+            docsets = self._docsets(searcher)
+            matched = docsets.match(parsed, exact=False)
+            unverified = docsets.unverified
+            _check(cancelled)
+            ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, limit)
+            terms = self._matched_terms(searcher, parsed)
+        first = SearchResults(
+            query=text, total=len(matched) + unverified, total_exact=not unverified,
+            took_ms=(time.perf_counter() - started) * 1000, page=1, page_size=limit,
+            hits=self._hits(ranked, terms), terms=frozenset(terms),
+        )
+        yield first
+        with self._lock:
+            _check(cancelled)
+            current = self._current()
+            if current is not searcher or _phrases_only(parsed):
+                # Only phrases are ever verified in part, and an update may have moved the documents.
+                matched = self._docsets(current).match(parsed, exact=True)
+            total = len(matched)
+            facet_counts = self._facets(current, matched, cancelled) if total else {}
+            _check(cancelled)
+            suggestion = self._suggest(current, text) if not total else None
+        yield replace(
+            first, total=total, total_exact=True, facets=facet_counts, suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _hits(self, hit_ids: list[tuple[str, float]], terms: set[str]) -> list[Hit]:
+        """Hits with snippets for ``(id, score)`` pairs, read from the store (no lock needed)."""
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
         for article_id, score in hit_ids:
@@ -182,12 +247,7 @@ class ArticleSearcher:
                 snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
                 source=article.source, date=article.date, matches=len(in_text) + len(in_title),
             ))
-        return SearchResults(
-            query=text, total=total, total_exact=not unverified,
-            took_ms=(time.perf_counter() - started) * 1000,
-            page=page, page_size=limit, hits=hits, facets=facet_counts,
-            suggestion=suggestion, terms=frozenset(terms),
-        )
+        return hits
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:
@@ -230,9 +290,12 @@ class ArticleSearcher:
             self._facet_cache[facet] = values
         return values
 
-    def _facets(self, searcher: Searcher, docnums: set[int]) -> dict[str, list[FacetValue]]:
+    def _facets(
+        self, searcher: Searcher, docnums: set[int], cancelled: Cancelled | None = None
+    ) -> dict[str, list[FacetValue]]:
         result = {}
         for facet in self._config.facets:
+            _check(cancelled)
             values = self._column(searcher, facet)
             counts: Counter[str] = Counter()
             picked = [values[d] for d in docnums]
