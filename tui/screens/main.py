@@ -30,7 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
@@ -44,7 +44,9 @@ class MainScreen(AnnotationActions, IndexingActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="app.search"),
+        # Priority, so "/" focuses the box before the keys typed right after it arrive (a burst
+        # over SSH); check_action lets it through as a character while a text box has focus.
+        Binding("slash", "focus_search", "Search", id="app.search", priority=True),
         Binding("escape", "back", "Back", show=False, id="app.back"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.prev_pane"),
@@ -360,6 +362,11 @@ class MainScreen(AnnotationActions, IndexingActions):
         self._update_status()
 
     # -- actions ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search" and isinstance(self.focused, Input):
+            return False
+        return True
+
     def action_focus_search(self) -> None:
         # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
         self.set_focus(self.search_box)
