@@ -66,7 +66,7 @@ def make_slow_app(state: Path) -> tuple[NewsdeskApp, SlowLibrary]:
 
 
 def status(app: NewsdeskApp) -> str:
-    return str(app.main.query_one("#list-status", Static).render())
+    return str(app.main.query_one("#list-status").render())
 
 
 def list_lines(app: NewsdeskApp) -> str:

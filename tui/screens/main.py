@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from newsdesk.index import Config, Library, as_you_type
+from newsdesk.index import Config, FacetValue, Library, as_you_type
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.indexing import IndexingActions
 from newsdesk.tui.screens.jobs import (
@@ -74,6 +74,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         self._search_query: str | None = None
         """The query text last run (after the as-you-type rewrite); None while browsing."""
         self._search_typing = False
+        self._facets_shown = False
         self._article_seq = 0
         self._terms: frozenset[str] = frozenset()
         self._open_index: int | None = None
@@ -216,7 +217,11 @@ class MainScreen(AnnotationActions, IndexingActions):
         self._search_query = None
         self._show_stale(False)
         self.search_status.browsing(total, self._indexing)
-        self.query_one(SidePanel).show_facets({})
+        self._show_facets({})
+
+    def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
+        self._facets_shown = bool(facets)
+        self.query_one(SidePanel).show_facets(facets)
 
     @on(SearchBox.Query)
     def _query_changed(self, message: SearchBox.Query) -> None:
@@ -278,7 +283,8 @@ class MainScreen(AnnotationActions, IndexingActions):
         self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
         opened = self.reader.article
         self._open_index = self.article_list.index_of(opened.id) if opened else None
-        self.query_one(SidePanel).show_facets({})  # the older query's facets; this one's are being counted
+        if self._facets_shown:  # the older query's facets; this one's are being counted
+            self._show_facets({})
         self.search_status.hits(results.query, results.total, results.total_exact, counting=not message.final,
                                 typed=self.search_box.value, suggestion=results.suggestion)
         if self._reopen is not None:
@@ -291,7 +297,7 @@ class MainScreen(AnnotationActions, IndexingActions):
         results = message.results
         self.complete_search_seq = message.seq
         self.article_list.set_total(results.total)
-        self.query_one(SidePanel).show_facets(results.facets)
+        self._show_facets(results.facets)
         self.search_status.hits(results.query, results.total, results.total_exact, counting=False,
                                 typed=self.search_box.value, suggestion=results.suggestion)
 
@@ -363,9 +369,7 @@ class MainScreen(AnnotationActions, IndexingActions):
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_search" and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action == "focus_search" and isinstance(self.focused, Input))
 
     def action_focus_search(self) -> None:
         # At once, not after the queued keys: "/pak" typed in one burst must land in the box.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 QUERY_SHOWN_CHARS = 24
 """An older query named in the line is cut to this many characters."""
@@ -26,7 +26,7 @@ def _results(total: int, exact: bool) -> str:
     return f"{'' if exact else 'about '}{total:,} result{'s' if total != 1 else ''}"
 
 
-class SearchStatus(Static):
+class SearchStatus(Widget):
     """Says what the list shows: all articles, a query's hits (maybe still counting), or an older answer."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -66,7 +66,12 @@ class SearchStatus(Static):
             return " · list: all articles"
         return f" · list still shows {_quoted(self.shown_query)}"
 
+    def render(self) -> Text:
+        return Text(self._note, no_wrap=True, overflow="ellipsis")
+
     def _show(self, text: str, *, stale: bool, busy: bool) -> None:
         self.set_class(stale, "-stale")
         self.set_class(busy, "-busy")
-        self.update(Text(text))
+        if text != self._note:  # every key of a burst says "searching…": redraw once
+            self._note = text
+            self.refresh()  # one line of fixed height: no layout pass (a Static's update does one)
