@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +13,7 @@ from newsdesk.index import Library, QueryError, SearchCancelled, as_you_type
 from newsdesk.index.query import make_parser, parse_query
 from newsdesk.index.schema import build_schema
 from newsdesk.index.typeahead import MIN_PREFIX
+from newsdesk.tui.cli import main
 
 PARSER = make_parser(build_schema(), 2.0)
 
@@ -117,3 +120,12 @@ def test_stages_never_raise_anything_but_a_query_error(library: Library, text: s
     except QueryError:
         return
     assert len(results) == 2 and results[1].total_exact
+
+
+def test_the_cli_runs_the_query_as_written(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
+    assert main(["index", "--corpus", str(corpus)]) == 0
+    capsys.readouterr()
+    assert main(["search", "Stepan", "--corpus", str(corpus), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 0
+    assert main(["search", "Stepan*", "--corpus", str(corpus), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 1
