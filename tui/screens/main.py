@@ -394,13 +394,14 @@ class MainScreen(AnnotationActions, IndexingActions):
         panes[(index + direction) % len(panes)].focus()
 
     def action_back(self) -> None:
+        # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
         pane = self._pane_of(self.focused)
         if pane in ("reader", "side"):
-            self.article_list.focus()
+            self.set_focus(self.article_list)
         elif self.focused is self.article_list:
-            self.search_box.focus()
+            self.set_focus(self.search_box)
         else:
-            self.article_list.focus()
+            self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:
         article_list = self.article_list
