@@ -107,5 +107,5 @@ def test_a_partial_word_typed_in_one_burst_finds_its_hits(terminal: Terminal) ->
     shown = terminal.wait_for("for Stepanak*")
     assert "Stepanakert" in shown
     assert "searching" not in terminal.wait_for("results for Stepanak*")
-    terminal.press("Escape", "Escape", "q")
+    terminal.press("Escape", "q")  # search box -> list, then quit
     terminal.wait_for("newsdesk-exited-0", timeout=10)

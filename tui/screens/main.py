@@ -254,13 +254,16 @@ class MainScreen(AnnotationActions, IndexingActions):
     @on(SearchBox.Submitted, "#search")
     def _query_submitted(self, message: SearchBox.Submitted) -> None:
         # Enter: the query means what it says, without the as-you-type prefix.
-        if message.value.strip() and (self._search_typing or self._search_query is None):
-            self.search(message.value, typing=False)
-        self.article_list.focus()
+        text = message.value
+        if text.strip() and self._search_typing:
+            if as_you_type(text) != text:
+                self.search(text, typing=False)
+            self._search_typing = False
+        self.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
 
     @on(SearchBox.ToResults)
     def _to_results(self) -> None:
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
