@@ -1,6 +1,7 @@
 """Measure the reader app headless (``App.run_test``): start-up, keystrokes, opening, scrolling.
 
     python -m bench.tui --big DIR --big-state DIR --mid DIR --mid-state DIR [--out FILE]
+    python -m bench.tui --typeahead DIR --typeahead-state DIR [--repeats N] [--out FILE]
 
 ``--big`` is a ~100k-article corpus and ``--mid`` a ~10k one, both already
 indexed (``python -m bench.corpus DIR N`` then ``newsdesk index --corpus DIR
@@ -16,6 +17,13 @@ indexed (``python -m bench.corpus DIR N`` then ``newsdesk index --corpus DIR
   showing it with every highlight;
 - scroll: a key (j, space, G) to the next frame, in that article and in the
   big corpus' article list.
+
+``--typeahead`` measures search as you type alone: each query of a fixed list
+(single words of every frequency, two words, phrases with common words,
+partial last words) is typed into the search box in one burst, no pauses,
+from an empty box; the clock starts at the last key and stops at the first
+frame showing that query's hits, then at the first frame showing its exact
+total and facets.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
-from newsdesk.index import Config, Library
+from newsdesk.index import Config, Library, as_you_type
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from textual import events
 
@@ -139,6 +148,75 @@ async def measure_keystrokes(corpus: Path, state: Path, words: list[str]) -> lis
     return times
 
 
+def typeahead_queries() -> list[tuple[str, str]]:
+    """(kind, text) typed in the typeahead measurement; words by frequency rank in ``bench.corpus``."""
+    vocabulary = Generator(seed=7).vocabulary
+
+    def partial(rank: int) -> str:
+        word = next(w for w in vocabulary[rank:] if len(w) >= 6)
+        return word[: len(word) - 2]
+
+    queries = [("word", vocabulary[rank]) for rank in (0, 2, 10, 40, 150, 600, 2500, 10_000, 25_000)]
+    queries += [("two words", f"{vocabulary[a]} {vocabulary[b]}") for a, b in ((0, 1), (3, 90), (20, 1500))]
+    queries += [("AND", f"{vocabulary[a]} AND {vocabulary[b]}") for a, b in ((1, 5), (60, 4000))]
+    phrases = [f'"will {vocabulary[0]}"', f'"the {vocabulary[1]}"', f'"{vocabulary[0]} {vocabulary[3]}"',
+               '"the Middle East"', '"peace talks"']
+    queries += [("phrase", text) for text in phrases]
+    queries += [("partial", partial(rank)) for rank in (5, 50, 400, 3000)]
+    queries += [("partial", f"{vocabulary[4]} {partial(200)}"), ("partial", f"{vocabulary[30]} {partial(20)}")]
+    return queries
+
+
+async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str, Any]:
+    """Burst-type each query; seconds from the last key to its hits, then to its total and facets."""
+    first_hits: list[float] = []
+    complete: list[float] = []
+    per_query: list[dict[str, Any]] = []
+    hits_cpus: list[float] = []
+    complete_cpus: list[float] = []
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        main = app.main
+        frames = Frames(app)
+        await pilot.press("slash")
+        for kind, text in typeahead_queries() * repeats:
+            await pilot.press("ctrl+u")
+            await until(pilot, lambda: main.search_status.shown_query is None and not main.search_box.value)
+            await asyncio.sleep(0.2)
+            for char in text[:-1]:
+                send_key(app, {" ": "space"}.get(char, char))
+            started = send_key(app, text[-1])
+            cpu_started = time.process_time()
+            runs = as_you_type(text)
+
+            def showing(runs: str = runs, text: str = text) -> bool:
+                return (main.search_box.value == text and main.search_status.shown_query == runs
+                        and main.shown_search_seq == main._search_seq)
+
+            await until(pilot, showing)
+            ready = time.perf_counter()
+            await until(pilot, lambda ready=ready: frames.last >= ready)
+            hits_at = frames.last
+            hits_cpu = time.process_time() - cpu_started
+            await until(pilot, lambda: showing() and main.complete_search_seq == main._search_seq)
+            ready = time.perf_counter()
+            await until(pilot, lambda ready=ready: frames.last >= ready)
+            first_hits.append(hits_at - started)
+            complete.append(frames.last - started)
+            # CPU seconds of the whole process (UI and search threads): the work done, whatever the machine's load.
+            hits_cpus.append(hits_cpu)
+            complete_cpus.append(time.process_time() - cpu_started)
+            per_query.append({"kind": kind, "typed": text, "ran": runs, "total": main.article_list.total,
+                              "hits_ms": round(first_hits[-1] * 1000, 1), "complete_ms": round(complete[-1] * 1000, 1),
+                              "hits_cpu_ms": round(hits_cpu * 1000, 1)})
+            print(per_query[-1], file=sys.stderr)
+    close_library(app.library)
+    return {"first_hits": summary(first_hits), "total_and_facets": summary(complete),
+            "first_hits_cpu": summary(hits_cpus), "total_and_facets_cpu": summary(complete_cpus),
+            "load_average": os.getloadavg(), "queries": per_query}
+
+
 def write_big_article(folder: Path) -> Path:
     """A ~200 KB article with thousands of named people, places and organisations."""
     gen = Generator(seed=11)
@@ -221,6 +299,10 @@ def query_words(count: int) -> list[str]:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    if args.typeahead:
+        results["typeahead"] = await measure_typeahead(args.typeahead, args.typeahead_state, args.repeats)
+        results["articles"] = Library.open(args.typeahead, state_dir=args.typeahead_state, config=Config()).count()
+        return results
     with tempfile.TemporaryDirectory() as temp:
         workdir = Path(temp)
         results["start_big"] = summary(await measure_start(args.big, args.big_state, args.runs))
@@ -237,14 +319,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--big", type=Path, required=True)
-    parser.add_argument("--big-state", type=Path, required=True)
-    parser.add_argument("--mid", type=Path, required=True)
-    parser.add_argument("--mid-state", type=Path, required=True)
+    parser.add_argument("--big", type=Path)
+    parser.add_argument("--big-state", type=Path)
+    parser.add_argument("--mid", type=Path)
+    parser.add_argument("--mid-state", type=Path)
+    parser.add_argument("--typeahead", type=Path, help="an indexed corpus: measure search as you type only")
+    parser.add_argument("--typeahead-state", type=Path)
+    parser.add_argument("--repeats", type=int, default=2, help="times the typeahead list is typed")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--words", type=int, default=25)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if not args.typeahead and not (args.big and args.big_state and args.mid and args.mid_state):
+        parser.error("give --big, --big-state, --mid and --mid-state, or --typeahead and --typeahead-state")
     results = asyncio.run(run(args))
     text = json.dumps(results, indent=2)
     print(text)

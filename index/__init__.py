@@ -27,6 +27,7 @@ from newsdesk.index.errors import (
     QueryTooCostly,
     SavedSearchError,
     SavedSearchFileError,
+    SearchCancelled,
     StoreDamagedError,
     UsageError,
 )
@@ -39,6 +40,7 @@ from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.search import FacetValue, Hit, SearchResults
 from newsdesk.index.similar import SimilarArticle
 from newsdesk.index.timeline import Timeline, TimelineBucket
+from newsdesk.index.typeahead import as_you_type
 
 __all__ = [
     "Annotation",
@@ -72,6 +74,7 @@ __all__ = [
     "SavedSearchFileError",
     "SavedSearchStatus",
     "SavedSearches",
+    "SearchCancelled",
     "SearchResults",
     "SimilarArticle",
     "StoreDamagedError",
@@ -80,6 +83,7 @@ __all__ = [
     "UpdateStats",
     "UsageError",
     "WatchEntry",
+    "as_you_type",
     "check_saved_name",
     "corpus_fingerprint",
     "display_path",

@@ -55,9 +55,14 @@ class StoreDamagedError(CorpusError):
 
 class IndexDamagedError(CorpusError):
     """The search index folder cannot be read; it is set aside and rebuilt from the store."""
+
+
 class SavedSearchError(UsageError):
     """A saved search's name or query is not valid, or no search has that name."""
 
 
 class SavedSearchFileError(NewsdeskError):
     """The saved searches file cannot be read or written; ``str()`` names the file (and line)."""
+
+class SearchCancelled(NewsdeskError):
+    """A search was abandoned because the caller no longer wants its answer (a newer one superseded it)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
 from newsdesk.index.saved import SavedSearches
-from newsdesk.index.search import ArticleSearcher, SearchResults
+from newsdesk.index.search import ArticleSearcher, Cancelled, SearchResults
 from newsdesk.index.similar import SimilarArticle, similar_articles
 from newsdesk.index.store import ArticleStore
 
@@ -219,6 +219,16 @@ class Library:
         if limit < 1:
             raise UsageError("--limit must be 1 or more")
         return similar_articles(self.article(ref), self.store, self._searcher, limit)
+
+    def search_in_stages(
+        self, query: str, limit: int | None = None, cancelled: Cancelled | None = None
+    ) -> Iterator[SearchResults]:
+        """The first page of hits as soon as known, then the exact total, facets and suggestion.
+
+        ``cancelled`` is asked between stages; when it returns True the search
+        stops with :class:`~newsdesk.index.errors.SearchCancelled`.
+        """
+        return self._searcher.search_in_stages(query, limit=limit, cancelled=cancelled)
 
     def count(self) -> int:
         """How many articles the corpus holds."""

@@ -13,8 +13,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
 from newsdesk.index.display import display_path
-from newsdesk.index.docsets import DocSets
-from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly
+from newsdesk.index.docsets import DocSets, _phrases_only
+from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly, SearchCancelled
 from newsdesk.index.healing import READ_ERRORS, from_index_files
 from newsdesk.index.matches import QueryMatcher, query_matcher
 from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
@@ -38,6 +38,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 _PLAIN_WORD = re.compile(r'(?<![\w:*~"])([^\W\d_][\w\']*)(?![\w:*~"])')
+
+Cancelled = Callable[[], bool]
+"""Asked between the stages of a search: True means the caller no longer wants the answer."""
+
+
+def _check(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise SearchCancelled("search cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +187,7 @@ class ArticleSearcher:
             raise QueryError("page and limit must be 1 or more")
         with self._lock:
             deadline = Deadline(self.query_seconds)
-            try:
+            with self._damage_guard():
                 searcher = self._current()
                 parsed = parse_query(self._parser, text)
                 docsets = self._docsets(searcher)
@@ -194,16 +202,84 @@ class ArticleSearcher:
                 timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
                 # "Did you mean" is an extra: skipped when the query already used half its time.
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
-            except READ_ERRORS as exc:
-                if not from_index_files(exc):
-                    raise
-                # A garbled index file (the cheap check on open sees only sizes and the TOC).
-                self._drop_searcher()
-                self._on_damaged()
-                raise IndexDamagedError(
-                    f"the search index is damaged ({type(exc).__name__}); "
-                    "the next `newsdesk index` (or search) rebuilds it from the store"
-                ) from None
+        return SearchResults(
+            query=text, total=total, total_exact=not unverified,
+            took_ms=(time.perf_counter() - started) * 1000,
+            page=page, page_size=limit, hits=self._hits(hit_ids, matcher), facets=facet_counts,
+            suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
+        )
+
+    def search_in_stages(
+        self, text: str, limit: int | None = None, cancelled: Cancelled | None = None
+    ) -> Iterator[SearchResults]:
+        """Yield the first page of hits as soon as they are known, then the complete answer.
+
+        The first answer has no facets, timeline or suggestion, and its total may be
+        an estimate (``total_exact`` False); the second has the same hits with
+        the exact total, the facets, the timeline and the "did you mean". ``cancelled``
+        is asked before and between the stages (and between facets): once it
+        says True, :class:`SearchCancelled` is raised and the searcher is free
+        for the next query. Stop iterating after the first answer to skip the
+        counting altogether. Each stage has the per-query time budget.
+        """
+        started = time.perf_counter()
+        limit = limit or self._config.page_size
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        with self._lock:
+            _check(cancelled)
+            deadline = Deadline(self.query_seconds)
+            with self._damage_guard():
+                searcher = self._current()
+                parsed = parse_query(self._parser, text)
+                docsets = self._docsets(searcher)
+                matched = docsets.match(parsed, exact=False, deadline=deadline)
+                unverified = docsets.unverified
+                _check(cancelled)
+                ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, limit)
+                matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+        first = SearchResults(
+            query=text, total=len(matched) + unverified, total_exact=not unverified,
+            took_ms=(time.perf_counter() - started) * 1000, page=1, page_size=limit,
+            hits=self._hits(ranked, matcher), terms=matcher.terms, matcher=matcher,
+        )
+        yield first
+        with self._lock:
+            _check(cancelled)
+            deadline = Deadline(self.query_seconds)
+            with self._damage_guard():
+                current = self._current()
+                if current is not searcher or _phrases_only(parsed):
+                    # Only phrases are ever verified in part, and an update may have moved the documents.
+                    matched = self._docsets(current).match(parsed, exact=True, deadline=deadline)
+                total = len(matched)
+                facet_counts = self._facets(current, matched, cancelled) if total else {}
+                timeline = build_timeline(self._column(current, "date")[d] for d in matched)
+                _check(cancelled)
+                suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
+        yield replace(
+            first, total=total, total_exact=True, facets=facet_counts, suggestion=suggestion, timeline=timeline,
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    @contextlib.contextmanager
+    def _damage_guard(self) -> Iterator[None]:
+        """Turn a read error from the index files into :class:`IndexDamagedError` (the caller holds the lock)."""
+        try:
+            yield
+        except READ_ERRORS as exc:
+            if not from_index_files(exc):
+                raise
+            # A garbled index file (the cheap check on open sees only sizes and the TOC).
+            self._drop_searcher()
+            self._on_damaged()
+            raise IndexDamagedError(
+                f"the search index is damaged ({type(exc).__name__}); "
+                "the next `newsdesk index` (or search) rebuilds it from the store"
+            ) from None
+
+    def _hits(self, hit_ids: list[tuple[str, float]], matcher: QueryMatcher) -> list[Hit]:
+        """Hits with snippets for ``(id, score)`` pairs, read from the store (no lock needed)."""
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
         for article_id, score in hit_ids:
@@ -218,12 +294,7 @@ class ArticleSearcher:
                 snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
                 source=article.source, date=article.date, matches=len(in_text),
             ))
-        return SearchResults(
-            query=text, total=total, total_exact=not unverified,
-            took_ms=(time.perf_counter() - started) * 1000,
-            page=page, page_size=limit, hits=hits, facets=facet_counts,
-            suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
-        )
+        return hits
 
     def _drop_searcher(self) -> None:
         """Forget the open searcher (the caller holds the lock)."""
@@ -284,9 +355,12 @@ class ArticleSearcher:
             self._facet_cache[facet] = values
         return values
 
-    def _facets(self, searcher: Searcher, docnums: set[int]) -> dict[str, list[FacetValue]]:
+    def _facets(
+        self, searcher: Searcher, docnums: set[int], cancelled: Cancelled | None = None
+    ) -> dict[str, list[FacetValue]]:
         result = {}
         for facet in self._config.facets:
+            _check(cancelled)
             values = self._column(searcher, facet)
             counts: Counter[str] = Counter()
             picked = [values[d] for d in docnums]

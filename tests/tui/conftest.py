@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import shutil
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 from newsdesk.index import Config, Library
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
+from textual.worker import WorkerCancelled
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -61,5 +63,6 @@ def demo_app(demo_state: Path) -> Iterator[NewsdeskApp]:
 async def settle(pilot, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
     """Let workers finish and their messages be handled."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a superseded search is cancelled: expected
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()

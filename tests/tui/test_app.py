@@ -18,7 +18,7 @@ from tests.tui.conftest import settle
 
 
 def status_text(app: NewsdeskApp, selector: str) -> str:
-    return str(app.main.query_one(selector, Static).render())
+    return str(app.main.query_one(selector).render())
 
 
 def reader_lines(app: NewsdeskApp) -> list[str]:

@@ -98,3 +98,14 @@ def test_search_and_open_in_a_real_terminal(terminal: Terminal) -> None:
     time.sleep(0.3)
     terminal.press("q")
     terminal.wait_for("newsdesk-exited", timeout=10)
+
+
+def test_a_partial_word_typed_in_one_burst_finds_its_hits(terminal: Terminal) -> None:
+    terminal.wait_for("21 articles")
+    terminal.wait_for("indexed")
+    terminal.type("/Stepanak")  # one burst: "/" and the partial word, no pauses
+    shown = terminal.wait_for("for Stepanak*")
+    assert "Stepanakert" in shown
+    assert "searching" not in terminal.wait_for("results for Stepanak*")
+    terminal.press("Escape", "q")  # search box -> list, then quit
+    terminal.wait_for("newsdesk-exited-0", timeout=10)

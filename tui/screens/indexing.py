@@ -19,6 +19,7 @@ class IndexingActions(EntityActions):
     _index_note: str
     _fingerprint: int | None
     _article_count: int
+    _search_typing: bool
 
     @property
     def search_box(self) -> Input:
@@ -31,7 +32,7 @@ class IndexingActions(EntityActions):
     def _update_status(self) -> None:
         raise NotImplementedError
 
-    def search(self, text: str) -> None:
+    def search(self, text: str, typing: bool = False) -> None:
         raise NotImplementedError
 
     def show_browse(self, cursor: int = 0) -> None:
@@ -82,7 +83,7 @@ class IndexingActions(EntityActions):
         """Show the current query's results (or the article list) again, keeping the cursor."""
         text = self.search_box.value
         if text.strip():
-            self.search(text)
+            self.search(text, typing=self._search_typing)
         else:
             self.show_browse(cursor=self.article_list.cursor)
 

@@ -3,13 +3,16 @@
 Every call into :mod:`newsdesk.index` that can take time runs in a thread worker and
 reports back with a message; nothing here touches a widget. Each search and
 each article load carries a sequence number, and a result whose number is not
-the latest is dropped, so a slow old search never overwrites a newer one.
+the latest is dropped, so a slow old search never overwrites a newer one. A
+search runs in stages (hits first, then the exact total and facets) in an
+exclusive worker: a newer search cancels it, and the core stops at the next
+stage once its worker is cancelled.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsdesk.index import (
@@ -21,6 +24,7 @@ from newsdesk.index import (
     NewsdeskError,
     QueryError,
     QueryMatcher,
+    SearchCancelled,
     SearchResults,
     UpdateStats,
 )
@@ -30,8 +34,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-FACETS_AFTER_SECONDS = 0.25
-"""Facets are counted only once typing pauses this long: counting holds the searcher."""
+FACETS_AFTER_SECONDS = 0.1
+"""The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
 
 
 class IndexingStopped(Exception):
@@ -40,8 +44,12 @@ class IndexingStopped(Exception):
 
 @dataclass
 class SearchDone(Message):
+    """The first page of hits of search ``seq`` (its total may be an estimate)."""
+
     seq: int
     results: SearchResults
+    final: bool = False
+    """True when nothing more will come for this search (no counting stage)."""
 
 
 @dataclass
@@ -52,6 +60,8 @@ class SearchFailed(Message):
 
 @dataclass
 class FacetsDone(Message):
+    """The complete answer of search ``seq``: exact total, facets, suggestion."""
+
     seq: int
     results: SearchResults
 
@@ -112,33 +122,43 @@ class LibraryJobs(Screen):
     stopping: bool = False
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, seq: int, limit: int) -> None:
-        """Search; post the hits, then (after a pause in typing) the facets."""
+    def run_search(self, query: str, seq: int, limit: int, fallback: str | None = None) -> None:
+        """Search in stages: post the hits, then (after a pause in typing) the exact total and facets.
+
+        ``fallback`` is the query as typed, run instead if the as-you-type
+        rewrite ``query`` is refused (e.g. a prefix matching too many words).
+        """
         worker = get_current_worker()
         try:
-            results = self.library.search(text, limit=limit, facets=False)
-        except QueryError as exc:
-            self.post_message(SearchFailed(seq, str(exc)))
+            try:
+                self._search_stages(query, seq, limit, lambda: worker.is_cancelled)
+            except QueryError:
+                if fallback is None or fallback == query:
+                    raise
+                self._search_stages(fallback, seq, limit, lambda: worker.is_cancelled)
+        except SearchCancelled:
             return
         except NewsdeskError as exc:
-            self.post_message(SearchFailed(seq, str(exc)))
+            if not worker.is_cancelled:
+                self.post_message(SearchFailed(seq, str(exc)))
+
+    def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+        stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
+        first = next(stages)
+        counting = self.facets_wanted or not first.total_exact or not first.total
+        if cancelled():
             return
-        if worker.is_cancelled:
-            return
-        self.post_message(SearchDone(seq, results))
-        if not self.facets_wanted or not results.total:
+        self.post_message(SearchDone(seq, first, final=not counting))
+        if not counting:
             return
         deadline = time.monotonic() + FACETS_AFTER_SECONDS
         while time.monotonic() < deadline:
-            if worker.is_cancelled:
+            if cancelled():
                 return
-            time.sleep(0.02)
-        try:
-            with_facets = self.library.search(text, limit=1, facets=True)
-        except NewsdeskError:
-            return
-        if not worker.is_cancelled:
-            self.post_message(FacetsDone(seq, with_facets))
+            time.sleep(0.01)
+        complete = next(stages)
+        if not cancelled():
+            self.post_message(FacetsDone(seq, complete))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def load_article(self, article_id: str, matcher: QueryMatcher, seq: int, scroll: int | None,

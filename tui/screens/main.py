@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from newsdesk.index import Config, Library, QueryMatcher
+from newsdesk.index import Config, FacetValue, Library, QueryMatcher, as_you_type
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.indexing import IndexingActions
 from newsdesk.tui.screens.jobs import (
@@ -22,6 +22,7 @@ from newsdesk.tui.widgets.article_list import ArticleList, Row
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.search_status import SearchStatus
 from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 from rich.text import Text
 from textual import on
@@ -44,7 +45,9 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", id="app.search"),
+        # Priority, so "/" focuses the box before the keys typed right after it arrive (a burst
+        # over SSH); check_action lets it through as a character while a text box has focus.
+        Binding("slash", "focus_search", "Search", id="app.search", priority=True),
         Binding("escape", "back", "Back", show=False, id="app.back"),
         Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.prev_pane"),
@@ -67,6 +70,12 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._search_seq = 0
         self.shown_search_seq = 0
         """The search whose results (or error) the list shows now."""
+        self.complete_search_seq = 0
+        """The search whose exact total (and facets) are shown."""
+        self._search_query: str | None = None
+        """The query text last run (after the as-you-type rewrite); None while browsing."""
+        self._search_typing = False
+        self._facets_shown = False
         self._article_seq = 0
         self._matcher = QueryMatcher()
         self._open_index: int | None = None
@@ -86,15 +95,19 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             with Vertical(id="left"):
                 yield SearchBox(placeholder="Search  ( / )", id="search")
                 yield Static(id="query-error")
-                yield Static(id="list-status")
+                yield SearchStatus(id="list-status")
                 yield ArticleList(id="list")
             yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
             yield SidePanel(id="side")
         yield Footer()
 
     @property
-    def search_box(self) -> Input:
-        return self.query_one("#search", Input)
+    def search_box(self) -> SearchBox:
+        return self.query_one("#search", SearchBox)
+
+    @property
+    def search_status(self) -> SearchStatus:
+        return self.query_one(SearchStatus)
 
     @property
     def article_list(self) -> ArticleList:
@@ -110,7 +123,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.setup_annotations(self.reader, self.config.ui.tag_colors)
         restore = self.restore
         if restore.query:
-            self.search_box.value = restore.query  # the Changed event runs the search
+            self.search_box.set_query(restore.query)  # its Query message runs the search
         else:
             self.show_browse()
         self._article_count = self.library.count()
@@ -188,9 +201,6 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             text.append(f" · {self.saved_note()}", style="bold")
         self.query_one("#status", Static).update(text)
 
-    def _set_list_status(self, text: str) -> None:
-        self.query_one("#list-status", Static).update(Text(text))
-
     def _set_query_error(self, error: str | None) -> None:
         box = self.query_one("#query-error", Static)
         box.update(Text(error or ""))
@@ -208,27 +218,56 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._matcher = QueryMatcher()
         self.article_list.show(total, fetch, cursor=cursor)
         self._open_index = None
-        self._set_list_status(f"{total:,} articles" if total or not self._indexing else "indexing…")
-        self.query_one(SidePanel).show_facets({})
+        self._search_query = None
+        self._show_stale(False)
+        self.search_status.browsing(total, self._indexing)
+        self._show_facets({})
 
-    @on(Input.Changed, "#search")
-    def _query_changed(self, event: Input.Changed) -> None:
-        self.search(event.value)
+    def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
+        self._facets_shown = bool(facets)
+        self.query_one(SidePanel).show_facets(facets)
 
-    def search(self, text: str) -> None:
-        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones."""
+    @on(SearchBox.Query)
+    def _query_changed(self, message: SearchBox.Query) -> None:
+        self.search(message.text, typing=message.typing)
+
+    def search(self, text: str, typing: bool = False) -> None:
+        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones.
+
+        While ``typing``, the last word counts as a prefix (``pak`` finds ``pake``).
+        Until the new answer arrives the list is dimmed and the status line says so.
+        """
         self._search_seq += 1
+        self._search_typing = typing
         if not text.strip():
             self.workers.cancel_group(self, "search")
             self._set_query_error(None)
             self.show_browse()
-            self.shown_search_seq = self._search_seq
+            self.shown_search_seq = self.complete_search_seq = self._search_seq
             return
-        self.run_search(text, self._search_seq, HITS_PAGE)
+        query = as_you_type(text) if typing else text
+        self._show_stale(True)
+        self.search_status.searching()
+        self.run_search(query, self._search_seq, HITS_PAGE, fallback=text)
 
-    @on(Input.Submitted, "#search")
-    def _query_submitted(self) -> None:
-        self.article_list.focus()
+    def _show_stale(self, stale: bool) -> None:
+        """Dim the list (and facets) while they hold an older query's answer."""
+        self.article_list.set_class(stale, "-stale")
+        self.query_one(FacetList).set_class(stale, "-stale")
+
+    @on(SearchBox.Submitted, "#search")
+    def _query_submitted(self, message: SearchBox.Submitted) -> None:
+        # Enter: the query means what it says, without the as-you-type prefix.
+        text = message.value
+        if text.strip() and self._search_typing:
+            if as_you_type(text) != text:
+                self.search(text, typing=False)
+            self._search_typing = False
+        self.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
+
+    @on(SearchBox.ToResults)
+    def _to_results(self) -> None:
+        self.set_focus(self.article_list)
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
@@ -236,7 +275,11 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             return
         results = message.results
         self.shown_search_seq = message.seq
+        if message.final:
+            self.complete_search_seq = message.seq
         self._set_query_error(None)
+        self._show_stale(False)
+        self._search_query = results.query
         self._matcher = results.matcher
         library, text = self.library, results.query
 
@@ -247,30 +290,30 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
         opened = self.reader.article
         self._open_index = self.article_list.index_of(opened.id) if opened else None
-        self._show_total(results.total, results.total_exact, results.suggestion)
+        if self._facets_shown:  # the older query's facets; this one's are being counted
+            self._show_facets({})
+        self.search_status.hits(results.query, results.total, results.total_exact, counting=not message.final,
+                                typed=self.search_box.value, suggestion=results.suggestion)
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
-    def _show_total(self, total: int, exact: bool, suggestion: str | None) -> None:
-        about = "" if exact else "about "
-        status = f"{about}{total:,} result{'s' if total != 1 else ''}"
-        if suggestion:
-            status += f" · did you mean: {suggestion}"
-        self._set_list_status(status)
-
     @on(FacetsDone)
     def _facets_done(self, message: FacetsDone) -> None:
-        if message.seq != self._search_seq:
+        if message.seq != self._search_seq or message.seq != self.shown_search_seq:
             return
         results = message.results
-        self.query_one(SidePanel).show_facets(results.facets)
-        self._show_total(results.total, results.total_exact, results.suggestion)
+        self.complete_search_seq = message.seq
+        self.article_list.set_total(results.total)
+        self._show_facets(results.facets)
+        self.search_status.hits(results.query, results.total, results.total_exact, counting=False,
+                                typed=self.search_box.value, suggestion=results.suggestion)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
         if message.seq == self._search_seq:
-            self.shown_search_seq = message.seq
+            self.shown_search_seq = self.complete_search_seq = message.seq
             self._set_query_error(message.error)
+            self.search_status.failed()
             if self._reopen is not None:
                 self._reopen_article(self._reopen)
 
@@ -278,7 +321,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
     def _facet_chosen(self, message: FacetList.Chosen) -> None:
         clause = facet_clause(message.facet, message.value, message.exclude)
         current = self.search_box.value.strip()
-        self.search_box.value = f"{current} {clause}" if current else clause
+        self.search_box.set_query(f"{current} {clause}" if current else clause)
 
     # -- opening articles -------------------------------------------------------------
     @on(ArticleList.Selected)
@@ -332,8 +375,12 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._update_status()
 
     # -- actions ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "focus_search" and isinstance(self.focused, Input))
+
     def action_focus_search(self) -> None:
-        self.search_box.focus()
+        # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
+        self.set_focus(self.search_box)
 
     def _panes(self) -> list[Widget]:
         panes: list[Widget] = [self.search_box, self.article_list, self.reader]
@@ -354,13 +401,14 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         panes[(index + direction) % len(panes)].focus()
 
     def action_back(self) -> None:
+        # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
         pane = self._pane_of(self.focused)
         if pane in ("reader", "side"):
-            self.article_list.focus()
+            self.set_focus(self.article_list)
         elif self.focused is self.article_list:
-            self.search_box.focus()
+            self.set_focus(self.search_box)
         else:
-            self.article_list.focus()
+            self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:
         article_list = self.article_list
@@ -375,6 +423,6 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         if shown:
             self.query_one(SidePanel).active_list().focus()
             if self.search_box.value.strip():
-                self.search(self.search_box.value)  # for its facets
+                self.search(self.search_box.value, typing=self._search_typing)  # for its facets
         if not shown and self._pane_of(self.focused) == "side":
             self.reader.focus()

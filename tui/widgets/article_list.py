@@ -139,6 +139,15 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_visible()
         self.refresh()
 
+    def set_total(self, total: int) -> None:
+        """Change how many items the list holds, keeping its rows (an estimated total made exact)."""
+        if total != self._state.total:
+            self._state.total = total
+            self.virtual_size = Size(self.size.width, total * self._state.item_height)
+            self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, total - 1)))
+            self._cache.clear()
+            self.refresh()
+
     def row(self, index: int) -> Row | None:
         """The row at ``index`` if its page is loaded (starts loading it otherwise)."""
         if not 0 <= index < self._state.total:

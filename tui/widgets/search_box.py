@@ -1,20 +1,74 @@
-"""The search box: an Input whose footer hints say how to get to the results."""
+"""The search box: an Input that says whether its text is being typed or was set whole."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events, on
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Input
 
 
 class SearchBox(Input):
-    """Typing searches as you go; Enter or Down goes to the results."""
+    """Typing searches as you go (the last word as a prefix); Enter runs the query as written."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Results", id="search.submit"),
         Binding("down", "results", "Results", show=False, id="search.results"),
     ]
 
+    @dataclass
+    class Query(Message):
+        """The query text changed. ``typing`` while a person types it; False when it was set whole."""
+
+        box: SearchBox
+        text: str
+        typing: bool
+
+        def can_replace(self, message: Message) -> bool:
+            # Only the newest text matters; older ones queued behind it need no search.
+            return isinstance(message, SearchBox.Query) and message.box is self.box
+
+    @dataclass
+    class ToResults(Message):
+        """The user asked to go to the results (Down) without changing the query."""
+
+        box: SearchBox
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._set_whole: str | None = None
+
+    def set_query(self, text: str) -> None:
+        """Replace the text as a finished query (a restored session, a facet filter): no prefix."""
+        if text == self.value:
+            self.post_message(self.Query(self, text, typing=False))
+            return
+        self._set_whole = text
+        self.value = text
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input is not self:
+            return
+        typing = event.value != self._set_whole
+        self._set_whole = None
+        self.post_message(self.Query(self, event.value, typing))
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable:
+            await super()._on_key(event)
+            return
+        # A bound key (Backspace, ctrl+u, arrows, Enter, Esc, Tab…) is left by Textual to bubble up
+        # to the app through several queues, while the characters typed after it are inserted at
+        # once: in a burst (a slow SSH link) "abc<BS>d" became "abc" and "pak<Esc>q" typed the "q".
+        # Running its binding here keeps keys in the order they were typed. (App._check_bindings
+        # is what the app runs for the key later; textual is pinned to an exact version.)
+        event.stop()
+        event.prevent_default()
+        await self.app._check_bindings(event.key)
+
     def action_results(self) -> None:
-        self.post_message(self.Submitted(self, self.value))
+        self.post_message(self.ToResults(self))

@@ -1,0 +1,193 @@
+"""Search as you type in the reader, against a slow search backend the test holds and releases.
+
+The fake library is the real one with gated searches: each query's search waits
+until the test releases it, so a test can keep an older search running while a
+newer one is typed, and check what the person sees meanwhile (the list's rows
+and the line above it), never the screen's private state.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from newsdesk.index import Config, Library, SearchCancelled, SearchResults
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
+from textual import events
+from textual.widgets import Static
+
+
+class SlowLibrary:
+    """The real library, but every staged search waits at each stage until the test releases it."""
+
+    def __init__(self, real: Library) -> None:
+        self._real = real
+        self._released: dict[tuple[str, int], threading.Event] = {}
+        self.started: list[str] = []
+        self.cancelled: list[str] = []
+        self.free = False
+        """When True, searches no longer wait."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def release(self, query: str, stage: int = 1) -> None:
+        """Let ``query``'s search go on to give its stage ``stage`` (1: hits, 2: total and facets)."""
+        self._gate(query, stage).set()
+
+    def _gate(self, query: str, stage: int) -> threading.Event:
+        return self._released.setdefault((query, stage), threading.Event())
+
+    def _wait(self, query: str, stage: int, cancelled: Callable[[], bool] | None) -> None:
+        while not (self.free or self._gate(query, stage).wait(0.01)):
+            if cancelled is not None and cancelled():
+                self.cancelled.append(query)
+                raise SearchCancelled("cancelled")
+
+    def search_in_stages(
+        self, query: str, limit: int | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> Iterator[SearchResults]:
+        self.started.append(query)
+        real = self._real.search_in_stages(query, limit=limit, cancelled=cancelled)
+        for stage in (1, 2):
+            self._wait(query, stage, cancelled)
+            yield next(real)
+
+
+def make_slow_app(state: Path) -> tuple[NewsdeskApp, SlowLibrary]:
+    app = make_app(demo_corpus(), Config(), state, index_on_start=False, watch=False)
+    slow = SlowLibrary(app.library)
+    app.library = slow  # type: ignore[assignment]  # the screen searches through this object
+    return app, slow
+
+
+def status(app: NewsdeskApp) -> str:
+    return str(app.main.query_one("#list-status").render())
+
+
+def list_lines(app: NewsdeskApp) -> str:
+    """The article list as drawn on screen."""
+    article_list = app.main.article_list
+    return "\n".join(article_list.render_line(y).text for y in range(article_list.scrollable_content_region.height))
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.02)
+
+
+async def test_a_newer_query_never_shows_an_older_answer_as_current(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        slow.release("ceasefire*")
+        slow.release("ceasefire*", 2)
+        await pilot.press("slash", *"ceasefire")
+        await wait_until(pilot, lambda: status(app).startswith("10 results for ceasefire*"))
+        assert "counting" not in status(app)
+        before = list_lines(app)
+        assert "Ceasefire" in before or "ceasefire" in before.lower()
+
+        # Type more; the new searches are held. The list still shows the ceasefire hits,
+        # dimmed, and the line says a search runs and which query the list belongs to.
+        expected = slow._real.search("ceasefire Genev*", limit=50)
+        assert 0 < expected.total < 10
+        await pilot.press(*" Genev")
+        await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)
+        assert status(app) == "searching… · list still shows “ceasefire*”"
+        assert app.main.article_list.has_class("-stale")
+        assert list_lines(app) == before
+
+        # The superseded searches were cancelled: releasing them shows nothing.
+        for query in ("ceasefire ", "ceasefire G", "ceasefire Ge", "ceasefire Gen*", "ceasefire Gene*"):
+            slow.release(query)
+            slow.release(query, 2)
+        await pilot.pause(0.3)
+        assert status(app) == "searching… · list still shows “ceasefire*”"
+        assert list_lines(app) == before
+        assert set(slow.started) - {"ceasefire*", "ceasefire Genev*"} <= set(slow.cancelled)
+
+        # The newest answer arrives: hits first, still counting, then the exact total and facets.
+        slow.release("ceasefire Genev*")
+        await wait_until(pilot, lambda: "counting" in status(app))
+        assert status(app) == f"{expected.total} results for Genev* · counting…"
+        assert not app.main.article_list.has_class("-stale")
+        assert expected.hits[0].title[:30] in list_lines(app)
+        assert list_lines(app) != before
+        slow.release("ceasefire Genev*", 2)
+        await wait_until(pilot, lambda: "counting" not in status(app))
+        assert status(app) == f"{expected.total} results for Genev*"
+    close_library(app.library)
+
+
+async def test_enter_runs_the_query_as_written(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    slow.free = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"Genev")
+        await wait_until(pilot, lambda: status(app) == "7 results for Genev*")
+        assert "Geneva" in list_lines(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: status(app).startswith("0 results ·"))
+        assert status(app) == "0 results · did you mean: geneva"
+        assert slow.started[-1] == "Genev"
+        assert app.focused is app.main.article_list
+        assert list_lines(app).strip() == ""
+    close_library(app.library)
+
+
+async def test_a_trailing_space_and_a_phrase_are_not_prefixes(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    slow.free = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"Genev ")
+        await wait_until(pilot, lambda: status(app).startswith("0 results"))
+        assert slow.started[-1] == "Genev "
+        await pilot.press("ctrl+u", *'"launch pad"')
+        await wait_until(pilot, lambda: status(app) == "2 results")
+    close_library(app.library)
+
+
+async def test_a_query_error_keeps_the_older_answer_marked_as_older(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    slow.free = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"ceasefire ")
+        await wait_until(pilot, lambda: status(app) == "10 results")
+        before = list_lines(app)
+        await pilot.press(*'"launch')
+        error = app.main.query_one("#query-error", Static)
+        await wait_until(pilot, lambda: error.has_class("shown"))
+        assert "unclosed quote" in str(error.render())
+        assert status(app) == "list still shows “ceasefire”"
+        assert app.main.article_list.has_class("-stale")
+        # The same rows (the error line above the list takes some of its height).
+        assert list_lines(app).splitlines()[:8] == before.splitlines()[:8]
+        await pilot.press("ctrl+u")
+        await wait_until(pilot, lambda: status(app) == "21 articles")
+        assert not app.main.article_list.has_class("-stale")
+    close_library(app.library)
+
+
+async def test_a_burst_of_keys_lands_in_the_box(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    slow.free = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # Keys queued together, as over a slow link: "/" must focus the box before "launc" is handled.
+        for key, character in (("slash", "/"), *((c, c) for c in "launc")):
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: status(app) == "4 results for launc*")
+        assert app.main.search_box.value == "launc"
+        await pilot.press("slash")  # typed in the box, "/" is a character
+        assert app.main.search_box.value == "launc/"
+    close_library(app.library)

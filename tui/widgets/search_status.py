@@ -1,0 +1,77 @@
+"""The line above the article list: what the list holds, and whether it is still the answer.
+
+The list is never left looking current while a newer query is being searched
+or has failed: the line says "searching…" or names the older query the list
+still shows, and the screen dims the list meanwhile.
+"""
+
+from __future__ import annotations
+
+from newsdesk.tui.widgets.layout import clean_line
+from rich.text import Text
+from textual.widget import Widget
+
+QUERY_SHOWN_CHARS = 24
+"""An older query named in the line is cut to this many characters."""
+
+
+def _quoted(query: str) -> str:
+    query = clean_line(query)
+    if len(query) > QUERY_SHOWN_CHARS:
+        query = query[: QUERY_SHOWN_CHARS - 1] + "…"
+    return f"“{query}”"
+
+
+def _results(total: int, exact: bool) -> str:
+    return f"{'' if exact else 'about '}{total:,} result{'s' if total != 1 else ''}"
+
+
+class SearchStatus(Widget):
+    """Says what the list shows: all articles, a query's hits (maybe still counting), or an older answer."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown_query: str | None = None
+        """The query whose answer the list shows (None: all articles)."""
+        self._note = ""
+
+    def browsing(self, total: int, indexing: bool) -> None:
+        """The list shows every article."""
+        self.shown_query = None
+        self._show(f"{total:,} articles" if total or not indexing else "indexing…", stale=False, busy=False)
+
+    def searching(self) -> None:
+        """A newer query is running; the list still shows the older answer."""
+        self._show("searching…" + self._older(), stale=True, busy=True)
+
+    def failed(self) -> None:
+        """The newest query could not run (its error is shown elsewhere); the list shows an older answer."""
+        self._show(self._older().removeprefix(" · ") or "", stale=True, busy=False)
+
+    def hits(self, query: str, total: int, exact: bool, *, counting: bool, typed: str,
+             suggestion: str | None = None) -> None:
+        """The list shows ``query``'s hits; ``counting`` while the exact total and facets are on their way."""
+        self.shown_query = query
+        text = _results(total, exact)
+        if query != typed:  # the last word ran as a prefix
+            text += f" for {clean_line(query.split()[-1])[-QUERY_SHOWN_CHARS:]}"
+        if counting:
+            text += " · counting…"
+        elif suggestion:
+            text += f" · did you mean: {clean_line(suggestion)}"
+        self._show(text, stale=False, busy=counting)
+
+    def _older(self) -> str:
+        if self.shown_query is None:
+            return " · list: all articles"
+        return f" · list still shows {_quoted(self.shown_query)}"
+
+    def render(self) -> Text:
+        return Text(self._note, no_wrap=True, overflow="ellipsis")
+
+    def _show(self, text: str, *, stale: bool, busy: bool) -> None:
+        self.set_class(stale, "-stale")
+        self.set_class(busy, "-busy")
+        if text != self._note:  # every key of a burst says "searching…": redraw once
+            self._note = text
+            self.refresh()  # one line of fixed height: no layout pass (a Static's update does one)
