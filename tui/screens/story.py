@@ -10,6 +10,7 @@ from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.screens.jobs import FacetsDone, IndexDone, LibraryJobs, SearchDone
 from newsdesk.tui.widgets.saved_list import SavedList
+from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -122,9 +123,8 @@ class StoryActions(LibraryJobs):
 
     @on(SavedList.Run)
     def _run_saved(self, message: SavedList.Run) -> None:
-        search_box = self.query_one("#search", Input)
-        if search_box.value != message.query:
-            search_box.value = message.query  # the Changed event runs the search
+        # A saved query means what it says: set_query runs it as written, never as a prefix.
+        self.query_one("#search", SearchBox).set_query(message.query)
         self.change_saved("seen", message.name)
 
     @on(SavedList.Remove)
@@ -216,8 +216,8 @@ class StoryActions(LibraryJobs):
 
     @on(TimelineChart.Narrow)
     def _narrow_to_period(self, message: TimelineChart.Narrow) -> None:
-        search_box = self.query_one("#search", Input)
+        search_box = self.query_one("#search", SearchBox)
         current = search_box.value.strip()
-        search_box.value = f"({current}) {message.clause}" if current else message.clause
+        search_box.set_query(f"({current}) {message.clause}" if current else message.clause)
         self.query_one("#list").focus()
 
