@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,6 +27,16 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+def _ignores_sighup(pid: int) -> bool:
+    """Whether ``pid`` has set SIGHUP to be ignored (bit 1 of SigIgn in /proc/PID/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = re.search(r"^SigIgn:\s*([0-9a-f]+)", status, re.MULTILINE)
+    return bool(mask and int(mask.group(1), 16) & (1 << (signal.SIGHUP - 1)))
 
 
 def _wait_gone(pid: int, timeout: float = 30) -> None:
@@ -103,7 +114,6 @@ def test_closing_the_tab_saves_what_it_was_typing(tmp_path: Path) -> None:
 STUBBORN_READER = textwrap.dedent("""
     import signal, sys, time
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a reader that ignores SIGHUP
-    open(sys.argv[0] + ".ready", "w").close()
     sys.stdout.write("__GANGLION__\\n")
     sys.stdout.flush()
     time.sleep(600)
@@ -135,14 +145,15 @@ def test_a_reader_that_ignores_sighup_is_killed_and_the_server_still_exits(tmp_p
 
         async def scenario() -> int:
             async with aiohttp.ClientSession() as session:
-                await open_reader(session, served)
+                tab = await open_reader(session, served)  # kept open (a dropped one ends its reader)
                 deadline = time.monotonic() + 30
-                while not (tmp_path / "stubborn_reader.py.ready").exists():  # SIGHUP is ignored from here on
-                    assert time.monotonic() < deadline
+                while not any(_ignores_sighup(pid) for pid in served.readers()):
+                    assert time.monotonic() < deadline, "the stubborn reader never started"
                     await asyncio.sleep(0.05)
                 (reader,) = served.readers()
                 process.send_signal(signal.SIGTERM)
                 await asyncio.get_running_loop().run_in_executor(None, process.wait, 30)
+                await tab.websocket.close()
                 return reader
 
         reader = asyncio.run(scenario())
