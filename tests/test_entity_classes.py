@@ -147,3 +147,9 @@ def test_watched_names_count_in_shouted_lines_and_the_stoplist_too() -> None:
     extractor = RuleExtractor(lists)
     text = "MG TALKS FAIL IN LONDON AND PARIS\nTalks failed on Monday."
     assert spans(extractor, text) == {("ORG", "MG"), ("PLACE", "PARIS")}
+
+
+def test_first_names_with_agent_endings_stay_whole(rules: RuleExtractor) -> None:
+    text = "The match was close. Christopher John Smith scored. Alexander Van Persie missed."
+    result = spans(rules, text)
+    assert ("PERSON", "Christopher John Smith") in result

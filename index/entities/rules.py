@@ -67,7 +67,7 @@ _SURNAME_ENDINGS = (
     "opoulos", "akis", "stein", "berg", "mann", "man", "er", "ey", "ley", "ton", "ford", "well", "wood",
 )
 _LOOSE_CONNECTORS = frozenset({"on", "in", "at", "the"})
-_ROLE_SUFFIXES = ("er", "ers", "or", "ors", "man", "men", "ist", "ists", "ant", "ants", "ent", "ents")
+_ROLE_SUFFIXES = ("ers", "ors", "man", "men", "ist", "ists", "ants", "ents")  # not "-er": Christopher
 MAX_NAME_TOKENS = 4
 _MAX_RUN_WORDS = 12
 _MAX_WORD_FACTS = 200_000
