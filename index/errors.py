@@ -38,3 +38,7 @@ class ArticleNotFound(NewsdeskError):
 
 class IngestError(NewsdeskError):
     """One file could not be turned into articles; the run goes on without it."""
+
+
+class ExpansionLimitError(IngestError):
+    """A compressed document (PDF stream, .docx zip, web archive) would expand past the configured bounds."""

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.index.article import Article
+from newsdesk.index.article import Article, Page
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
 
@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT NOT NULL,     -- JSON list
     word_count INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    pages TEXT NOT NULL DEFAULT '[]',   -- JSON [[number, start, end], ...] for paged documents
+    extra TEXT NOT NULL DEFAULT '{}'    -- JSON object of format-specific metadata
 );
 CREATE INDEX IF NOT EXISTS articles_by_path ON articles (path, item);
 -- Entities, cached by the text's hash and what extracted them (extractor key),
@@ -69,8 +71,10 @@ CREATE TABLE IF NOT EXISTS annotation_files (path TEXT PRIMARY KEY, mtime_ns INT
 """
 
 _ARTICLE_COLUMNS = (
-    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text"
+    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text, pages, extra"
 )
+# Columns added after schema version 1 shipped: added in place to an older store (no rebuild needed).
+_ADDED_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "extra": "TEXT NOT NULL DEFAULT '{}'"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +89,12 @@ class FileState:
 
 
 def _article_from_row(row: tuple) -> Article:
-    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text) = row
+    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text, pages, extra) = row
     return Article(
         id=id_, path=path, item=item, title=title, text=text, source=source, date=date,
         url=url, author=author, language=language, tags=json.loads(tags),
         word_count=words, content_hash=chash,
+        pages=[Page(*page) for page in json.loads(pages)], extra=json.loads(extra),
     )
 
 
@@ -112,6 +117,10 @@ class ArticleStore:
                 raise CorpusError(
                     f"{path}: made by another newsdesk version; run `newsdesk index --rebuild`"
                 )
+            present = {column[1] for column in db.execute("PRAGMA table_info(articles)")}
+            for column, declaration in _ADDED_COLUMNS.items():
+                if column not in present:
+                    db.execute(f"ALTER TABLE articles ADD COLUMN {column} {declaration}")
 
     @staticmethod
     def _create_shared(path: Path) -> None:
@@ -197,10 +206,12 @@ class ArticleStore:
         """Replace all articles of one file inside an open transaction."""
         ArticleStore._forget_articles(db, path)
         db.executemany(
-            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
             [
                 (a.id, a.path, a.item, a.title, a.source, a.date, a.url, a.author, a.language,
-                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text)
+                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text,
+                 json.dumps([[p.number, p.start, p.end] for p in a.pages]),
+                 json.dumps(a.extra, ensure_ascii=False))
                 for a in articles
             ],
         )

@@ -43,7 +43,7 @@ def discover(corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = ())
     each real folder is walked once, so link loops end.
     """
     result = Discovery()
-    wanted = {e.lower() for e in extensions}
+    wanted = tuple({e.lower() for e in extensions if e.startswith(".")})
     root = corpus_root(corpus)
     if corpus.resolve().is_file():
         _add_file(result, root, corpus.resolve(), corpus.name)
@@ -73,7 +73,7 @@ def discover(corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = ())
                     continue
                 if os.path.isdir(target):
                     stack.append((target, rel))
-                elif os.path.splitext(entry.name)[1].lower() in wanted:
+                elif entry.name.lower().endswith(wanted):  # endswith: ".warc.gz" is one extension
                     _add_file(result, root, Path(target), rel)
             except OSError as exc:
                 result.warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
