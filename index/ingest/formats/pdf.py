@@ -62,7 +62,8 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
 def _open_error(message: str) -> str:
     if "password" in message.lower() or "security" in message.lower():
         return "encrypted PDF (needs a password): not read"
-    return f"broken PDF: {message.split(':')[-1].strip() or message}"
+    reason = message.rpartition("PDFium:")[2].strip(" ).") or message
+    return f"broken PDF: {reason.lower()}"
 
 
 def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArticle:
