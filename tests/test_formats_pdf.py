@@ -21,6 +21,9 @@ from newsdesk.tui.cli import main
 from tests.documents import PARAGRAPHS, PdfSpec, make_pdf, make_scanned_pdf
 
 SETTINGS = ReaderSettings.from_config(IngestConfig())
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)"
+)
 HYPHENATED = ["timetable", "crossings", "islands", "additional"]
 
 
@@ -96,7 +99,8 @@ def test_dehyphenate(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("D:20210304093000+01'00'", "2021-03-04"), ("D:2021", "2021-01-01"), ("D:20211399", None), ("", None), (None, None)],
+    [("D:20210304093000+01'00'", "2021-03-04"), ("D:2021", "2021-01-01"), ("D:20211399", None), ("", None),
+     (None, None)],
 )
 def test_pdf_date(value: str | None, expected: str | None) -> None:
     assert pdf_date(value) == expected
@@ -224,7 +228,7 @@ def test_ocr_off_is_said(tmp_path: Path) -> None:
     assert result.articles == [] and result.skipped == "no text in the PDF"
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)")
+@needs_tesseract
 def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(PARAGRAPHS[:2]))
@@ -236,7 +240,7 @@ def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
     assert [p.number for p in article.pages] == [1]
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)")
+@needs_tesseract
 def test_missing_ocr_language_is_one_warning(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1]))

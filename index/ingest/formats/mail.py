@@ -112,6 +112,9 @@ def _message_articles(data: bytes, where: str, options: ParseOptions, warnings: 
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
+        if not any(message.get(name) for name in ("From", "Subject", "Date", "Message-ID")):
+            warnings.append(f"{where}: not a mail message (no From, Subject or Date header), skipped")
+            return []
         article = _article(message)
         attachments = list(_attachments(message, where, options, warnings))
     except _BROKEN_MESSAGE as exc:

@@ -54,8 +54,8 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
     try:
         iterator = QuietIterator(handle, no_record_parse=False, check_digests=False)
         for record in iterator:
-            records += 1
             page = _page(record, path, options, guard, handle)
+            records += 1  # read whole
             if page is None:
                 continue
             if not page[1].body:
@@ -73,10 +73,12 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
     # damaged headers with whatever the missing value causes, AttributeError included.)
     except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
             OSError, IndexError, TypeError, UnicodeDecodeError, AttributeError, KeyError) as exc:
-        if records == 0:
+        if records == 0 and not isinstance(exc, EOFError):
             raise IngestError(f"not a web archive ({type(exc).__name__})") from None
         if not by_url:
-            raise IngestError(f"damaged or truncated web archive: no complete HTML page in {records} records") from None
+            raise IngestError(
+                f"damaged or truncated web archive: no HTML page with text in the {records} whole records"
+            ) from None
         warnings.append(f"damaged or truncated after record {records}: the {len(by_url)} pages before it kept")
     if without_text:
         warnings.append(f"{without_text} HTML pages without article text skipped")
