@@ -76,7 +76,8 @@ class IngestConfig:
     workers: int = 0
     """Processes that parse files; 0 means one per core."""
     # -- documents and archives (PDF, Word, e-mail, web archives) --
-    ocr: Literal["auto", "off"] = "auto"
+    # YAML reads an unquoted off as false, so false means off too.
+    ocr: Literal["auto", "off", False] = "auto"
     """auto: PDF pages without a text layer are read with Tesseract when it is installed; off: never."""
     ocr_languages: list[str] = field(default_factory=lambda: ["eng"])
     """Tesseract language packs for OCR (e.g. [eng, deu]); each must be installed."""
