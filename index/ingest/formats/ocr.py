@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 from functools import cache
@@ -14,6 +15,11 @@ from newsdesk.index.ingest.formats import ParseOptions
 # pixels: a page declared a metre wide must not become a multi-gigabyte bitmap.
 RENDER_DPI = 300
 MAX_PIXELS = 40_000_000
+
+
+# One thread per Tesseract: its OpenMP threads fight the ingest workers (one per core) and,
+# on a shared server, everyone else; single-threaded it is faster in total.
+_TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
 class OcrUnavailable(Exception):
@@ -36,7 +42,8 @@ def ocr_page(page: Any, options: ParseOptions) -> list[str]:
         return []
     command = [program, "stdin", "stdout", "-l", "+".join(options.ocr_languages), "--psm", "3"]
     try:
-        done = subprocess.run(command, input=image, capture_output=True, timeout=options.ocr_timeout, check=False)
+        done = subprocess.run(command, input=image, capture_output=True, timeout=options.ocr_timeout, check=False,
+                              env=_TESSERACT_ENV)
     except subprocess.TimeoutExpired:
         return []
     except OSError as exc:
