@@ -158,3 +158,46 @@ def _articles_or_one_line(name: str, blob: bytes) -> None:
         assert str(exc) and "\n" not in str(exc)
         return
     assert articles and all("\n" not in w for w in warnings)
+
+
+def test_unknown_charset_keeps_the_message() -> None:
+    raw = b"Subject: hi\nContent-Type: text/plain; charset=x-unknown\n\nbody \xe9 text\n"
+    [article], warnings = parse_file(Path("x.eml"), raw, ParseOptions())
+    assert article.title == "hi" and article.body.startswith("body ") and warnings == []
+
+
+def test_legacy_charsets_in_headers_and_body() -> None:
+    raw = (b"Subject: =?iso-2022-jp?b?GyRCJEYkOSRIGyhC?=\nFrom: =?iso-8859-1?q?Ren=E9?= <r@example.org>\n"
+           b"Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n")
+    [article], _ = parse_file(Path("x.eml"), raw, ParseOptions())
+    assert (article.title, article.author, article.body.strip()) == ("てすと", "René", "café")
+
+
+@pytest.mark.parametrize("header", [b"Subject: " + b'"' * 100_000, b"From: " + b"<a@b>, " * 20_000])
+def test_huge_headers_are_cut_before_parsing(header: bytes) -> None:
+    raw = header + b"\nDate: Thu, 04 Mar 2021 09:30:00 +0000\n\nBody text.\n"
+    [article], _ = parse_file(Path("x.eml"), raw, ParseOptions())
+    assert article.body.strip() == "Body text."
+    assert len(article.title or "") <= 2000 and len(article.author or "") <= 2000
+
+
+def test_escapes_in_an_attachment_name_never_reach_a_warning(tmp_path: Path) -> None:
+    raw = (b"Subject: x\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/plain\n\nbody\n"
+           b"--z\nContent-Type: application/pdf\n"
+           b"Content-Disposition: attachment; filename=\"\x1b]0;pwn\x07\x1b[31mr.pdf\"\n\n"
+           b"not a pdf\n--z--\n")
+    path = tmp_path / "x.eml"
+    path.write_bytes(raw)
+    result = read(path)
+    [warning] = result.warnings
+    assert "\x1b" not in warning and "\x07" not in warning and "r.pdf: not a PDF" in warning
+
+
+def test_deeply_nested_multipart_is_one_warning() -> None:
+    raw = b"Subject: x\nContent-Type: multipart/mixed; boundary=b0\n\n" + b"".join(
+        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i, i + 1) for i in range(3000))
+    with pytest.raises(IngestError, match="no text in the message"):
+        parse_file(Path("x.eml"), raw, ParseOptions())
+    articles, warnings = parse_file(Path("x.mbox"), make_mbox([raw, make_email(subject="After")]), ParseOptions())
+    assert [a.title for a in articles] == ["After"]
+    assert warnings == ["message 1: malformed message (RecursionError), skipped"]

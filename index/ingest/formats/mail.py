@@ -17,15 +17,19 @@ import email.policy
 import email.utils
 from collections.abc import Iterator
 from contextvars import ContextVar
-from email.message import EmailMessage
+from email.header import decode_header, make_header
+from email.message import Message
 from pathlib import Path
 from typing import BinaryIO
 
 from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.clean import sanitize
 from newsdesk.index.ingest.formats import SUPPORTED_EXTENSIONS, ParseOptions, format_suffix
 from newsdesk.index.ingest.model import RawArticle
 
 MAX_ATTACHMENTS = 100
+MAX_HEADERS = 200
+MAX_HEADER_CHARS = 2000
 # Attachments inside attachments (a forwarded message carrying a PDF) are read this deep.
 MAX_NESTING = 3
 _LINE_CHUNK = 64 * 1024
@@ -110,8 +114,8 @@ def _split_mbox(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | Non
 def _message_articles(data: bytes, where: str, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
     """The message's article and its attachments' (attachments link to index 0); [] with a warning if unreadable."""
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+        _bound_headers(message)
         if not any(message.get(name) for name in ("From", "Subject", "Date", "Message-ID")):
             warnings.append(f"{where}: not a mail message (no From, Subject or Date header), skipped")
             return []
@@ -131,13 +135,29 @@ def _message_articles(data: bytes, where: str, options: ParseOptions, warnings: 
     return found
 
 
-def _article(message: EmailMessage) -> RawArticle | None:
+def _bound_headers(message: Message) -> None:
+    """Cut every header to MAX_HEADER_CHARS and each part to MAX_HEADERS headers, before any is parsed.
+
+    The messages are parsed with the compat32 policy, which stores header values
+    raw; the email package's structured header parsing takes quadratic time on
+    a long header (seconds for 20 KB of quotes), so nothing longer reaches it.
+    """
+    for part in message.walk():
+        items = part.items()
+        if len(items) <= MAX_HEADERS and all(len(value) <= MAX_HEADER_CHARS for _, value in items):
+            continue
+        for name in {name for name, _ in items}:
+            del part[name]
+        for name, value in items[:MAX_HEADERS]:
+            part[name] = value[:MAX_HEADER_CHARS]
+
+
+def _article(message: Message) -> RawArticle | None:
     subject = _header(message, "Subject")
-    body_part = message.get_body(preferencelist=("plain", "html"))
     body = ""
+    body_part = _body_part(message, "plain") or _body_part(message, "html")
     if body_part is not None:
-        content = body_part.get_content()
-        body = content if isinstance(content, str) else ""
+        body = _decoded(body_part)
         if body_part.get_content_subtype() == "html" and body.strip():
             from newsdesk.index.ingest.formats.html import fragment_text
 
@@ -150,13 +170,49 @@ def _article(message: EmailMessage) -> RawArticle | None:
     )
 
 
-def _header(message: EmailMessage, name: str) -> str | None:
+def _body_part(message: Message, subtype: str) -> Message | None:
+    """The first text/SUBTYPE part that is not an attachment (not inside a forwarded message)."""
+    stack = [message]
+    while stack:
+        part = stack.pop(0)
+        if part.is_multipart():
+            stack[:0] = [p for p in part.get_payload() if isinstance(p, Message)]
+            continue
+        if part.get_content_type() == f"text/{subtype}" and not _is_attachment(part):
+            return part
+    return None
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    return disposition == "attachment" or bool(part.get_filename())
+
+
+def _decoded(part: Message) -> str:
+    """A text part's content as str, in its declared charset (undecodable bytes replaced)."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("utf-8", errors="replace")
+
+
+def _header(message: Message, name: str) -> str | None:
     value = message.get(name)
-    text = " ".join(str(value).split()) if value is not None else ""
+    if value is None:
+        return None
+    try:
+        text = str(make_header(decode_header(str(value))))
+    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+        text = str(value)
+    text = " ".join(text.split())
     return text or None
 
 
-def _sender(message: EmailMessage) -> str | None:
+def _sender(message: Message) -> str | None:
     """The From header's display name, else its address."""
     value = _header(message, "From")
     if value is None:
@@ -166,19 +222,21 @@ def _sender(message: EmailMessage) -> str | None:
 
 
 def _attachments(
-    message: EmailMessage, where: str, options: ParseOptions, warnings: list[str]
+    message: Message, where: str, options: ParseOptions, warnings: list[str]
 ) -> Iterator[list[RawArticle]]:
     """The articles of each readable attachment, in message order."""
     from newsdesk.index.ingest.formats import parse_file
 
     depth = _nesting.get()
-    for count, part in enumerate(message.iter_attachments()):
+    for count, part in enumerate(_attachment_parts(message)):
         if count >= MAX_ATTACHMENTS:
             warnings.append(f"{where}: more than {MAX_ATTACHMENTS} attachments, the rest not read")
             return
-        name, data = _attachment_data(part)
-        suffix = format_suffix(name) if name else ""
-        if data is None or suffix not in SUPPORTED_EXTENSIONS:
+        name = _attachment_name(part)
+        if format_suffix(name) not in SUPPORTED_EXTENSIONS:
+            continue  # not decoded at all: a video attachment costs nothing
+        data = _attachment_data(part)
+        if data is None:
             continue
         label = f"{where}: attachment {name}"
         if depth >= MAX_NESTING:
@@ -201,13 +259,40 @@ def _attachments(
         yield raws
 
 
-def _attachment_data(part: EmailMessage) -> tuple[str, bytes | None]:
-    """The attachment's file name and decoded bytes (a forwarded message counts as an .eml)."""
+def _attachment_parts(message: Message) -> Iterator[Message]:
+    """Attachments and forwarded messages, in order, without descending into forwarded messages."""
+    stack = [message]
+    while stack:
+        part = stack.pop(0)
+        if part is not message and part.get_content_type() == "message/rfc822":
+            yield part
+        elif part.is_multipart():
+            stack[:0] = [p for p in part.get_payload() if isinstance(p, Message)]
+        elif part is not message and _is_attachment(part):
+            yield part
+
+
+def _attachment_name(part: Message) -> str:
+    """The attachment's file name, safe to show (a forwarded message is named after its subject, as .eml)."""
     if part.get_content_type() == "message/rfc822":
-        inner = part.get_content()
-        subject = _header(inner, "Subject") if isinstance(inner, EmailMessage) else None
-        name = f"{subject or 'forwarded message'}.eml".replace("/", "_")
-        return name, inner.as_bytes() if isinstance(inner, EmailMessage) else None
-    name = part.get_filename() or ""
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else None
+        subject = _header(inner, "Subject") if isinstance(inner, Message) else None
+        name = f"{subject or 'forwarded message'}.eml"
+    else:
+        raw = part.get_filename() or ""
+        try:
+            name = str(make_header(decode_header(raw)))
+        except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+            name = raw
+    return " ".join(sanitize(name).replace("/", "_").split())[:200]
+
+
+def _attachment_data(part: Message) -> bytes | None:
+    """The attachment's decoded bytes (a forwarded message's as an .eml file)."""
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else None
+        return inner.as_bytes() if isinstance(inner, Message) else None
     payload = part.get_payload(decode=True)
-    return name.replace("/", "_"), payload if isinstance(payload, bytes) else None
+    return payload if isinstance(payload, bytes) else None
