@@ -149,6 +149,7 @@ def make_docx(title: str = "Briefing on ferry services", author: str = "Ines Var
     document.core_properties.author = author
     document.core_properties.created = datetime(2021, 3, 4, 9, 30)
     document.core_properties.keywords = "ferry; council"
+    document.core_properties.language = "en-GB"
     document.add_heading("Background", level=1)
     document.add_paragraph(PARAGRAPHS[0])
     document.add_paragraph(PARAGRAPHS[1])

@@ -31,7 +31,7 @@ def test_paragraphs_headings_tables_and_core_properties(tmp_path: Path) -> None:
     path.write_bytes(VALID)
     [article] = read(path).articles
     assert (article.title, article.author, article.date) == ("Briefing on ferry services", "Ines Varga", "2021-03-04")
-    assert article.tags == ["council", "ferry"]
+    assert article.tags == ["council", "ferry"] and article.language == "en-GB"
     text = article.text
     order = ["Background", PARAGRAPHS[0], "Timetable", "Crossing | Time", "First | 06:10", PARAGRAPHS[2]]
     positions = [text.index(part) for part in order]

@@ -76,6 +76,7 @@ def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArtic
     started = time.monotonic()
     pages: list[list[_Line]] = []
     without_text: list[int] = []
+    unreadable: list[int] = []
     ocr_problem: str | None = None
     for index in range(count):
         if time.monotonic() - started > TIME_BUDGET_SECONDS:
@@ -84,7 +85,7 @@ def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArtic
         try:
             page = document[index]
         except pypdfium2.PdfiumError:
-            warnings.append(f"page {index + 1}: cannot be read, left out")
+            unreadable.append(index + 1)
             pages.append([])
             continue
         try:
@@ -99,6 +100,8 @@ def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArtic
         finally:
             page.close()
         pages.append(lines)
+    if unreadable:
+        warnings.append(f"{_page_list(unreadable)} cannot be read, left out")
     if without_text and (ocr_problem or not options.ocr):
         reason = ocr_problem or "OCR is off (ingest.ocr)"
         warnings.append(f"{_page_list(without_text)} without a text layer not read: {reason}")
