@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import zlib
@@ -23,6 +24,9 @@ from tests.documents import PARAGRAPHS, PdfSpec, make_pdf, make_scanned_pdf
 SETTINGS = ReaderSettings.from_config(IngestConfig())
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)"
+)
+NO_TESSERACT = dataclasses.replace(
+    SETTINGS, parse_options=dataclasses.replace(SETTINGS.parse_options, ocr_program=None)
 )
 HYPHENATED = ["timetable", "crossings", "islands", "additional"]
 
@@ -191,19 +195,17 @@ def test_expansion_bound_by_size(tmp_path: Path) -> None:
     assert "expands past 1 MB (ingest.max_expanded_mb)" in (result.skipped or "")
 
 
-def test_scanned_pdf_without_tesseract_is_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("newsdesk.index.ingest.formats.ocr.tesseract_path", lambda: None)
+def test_scanned_pdf_without_tesseract_is_one_warning(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1], pages=2))
-    result = read(path)
+    result = read(path, NO_TESSERACT)
     assert result.articles == []
     assert result.skipped == (
         "no text in the PDF (Tesseract is not installed (install tesseract-ocr, or set ingest.ocr: off))"
     )
 
 
-def test_mixed_pdf_without_tesseract_warns_once_and_keeps_the_text(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("newsdesk.index.ingest.formats.ocr.tesseract_path", lambda: None)
+def test_mixed_pdf_without_tesseract_warns_once_and_keeps_the_text(tmp_path: Path) -> None:
     text_pdf = make_pdf(PdfSpec(pages=[PARAGRAPHS[:2]]))
     scan = make_scanned_pdf(PARAGRAPHS[:1], pages=2)
     import pypdfium2
@@ -212,7 +214,7 @@ def test_mixed_pdf_without_tesseract_warns_once_and_keeps_the_text(tmp_path: Pat
     merged.import_pages(pypdfium2.PdfDocument(scan))
     path = tmp_path / "mixed.pdf"
     merged.save(str(path))
-    result = read(path)
+    result = read(path, NO_TESSERACT)
     [article] = result.articles
     assert "harbour council" in article.text
     assert result.warnings == [
@@ -278,3 +280,22 @@ def _article_or_one_line(blob: bytes) -> None:
         return
     assert len(articles) == 1 and articles[0].pages is not None
     assert all("\n" not in w for w in warnings)
+
+
+def test_a_pdf_that_keeps_pdfium_busy_is_given_up_and_the_child_ended() -> None:
+    from newsdesk.index.errors import IngestError
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
+
+    # Tens of thousands of objects with one number and no cross-reference table:
+    # PDFium rebuilds the table for minutes.
+    blob = b"%PDF-1.4\n" + b"1 0 obj<<>>stream\nxx\nendstream\n" * 60_000
+    with pytest.raises(IngestError, match=r"PDF reader stuck on opening it for over 1 s: given up"):
+        parse_isolated(blob, ParseOptions(ocr=False), [], step_timeout=1)
+
+
+def test_pdf_child_reports_pages_and_warnings() -> None:
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
+
+    warnings: list[str] = []
+    [raw] = parse_isolated(VALID, ParseOptions(ocr=False), warnings)
+    assert raw.title == "Ferry timetable report" and len(raw.pages or []) == 2 and warnings == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +63,8 @@ class ParseOptions:
     json_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSON_FIELDS))
     ocr: bool = True
     """Read PDF pages without a text layer with Tesseract, when it is installed."""
+    ocr_program: str | None = field(default_factory=lambda: shutil.which("tesseract"))
+    """The Tesseract program (found on PATH where the run starts), or None when it is not installed."""
     ocr_languages: tuple[str, ...] = ("eng",)
     """Tesseract language packs to use, tried together."""
     ocr_timeout: float = 120.0

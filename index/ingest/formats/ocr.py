@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import subprocess
-from functools import cache
 from typing import Any
 
 from newsdesk.index.ingest.formats import ParseOptions
@@ -26,15 +24,9 @@ class OcrUnavailable(Exception):
     """OCR cannot run at all (no Tesseract, a missing language): said once per file."""
 
 
-@cache
-def tesseract_path() -> str | None:
-    """The tesseract program, if installed."""
-    return shutil.which("tesseract")
-
-
 def ocr_page(page: Any, options: ParseOptions) -> list[str]:
     """The text lines Tesseract reads on ``page`` (a pypdfium2 page); blank lines between paragraphs."""
-    program = tesseract_path()
+    program = options.ocr_program
     if program is None:
         raise OcrUnavailable("Tesseract is not installed (install tesseract-ocr, or set ingest.ocr: off)")
     image = _render_pgm(page)

@@ -15,6 +15,7 @@ import itertools
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,28 @@ class _Line:
 
 
 def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
-    """The document as one article with one entry per page."""
-    import pypdfium2
+    """The document as one article with one entry per page, read in a child process (:mod:`.pdfchild`)."""
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
 
     if not data.lstrip().startswith(b"%PDF"):
         raise IngestError("not a PDF (no %PDF header)")
     scan_streams(data, options)
+    return parse_isolated(data, options, warnings)
+
+
+def parse_here(
+    data: bytes, options: ParseOptions, warnings: list[str], progress: Callable[[int], None] = lambda page: None
+) -> list[RawArticle]:
+    """:func:`parse` in this process; ``progress(n)`` is called as page ``n`` is done (0: opened)."""
+    import pypdfium2
+
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise IngestError(_open_error(str(exc))) from None
+    progress(0)
     try:
-        return [_read(document, options, warnings)]
+        return [_read(document, options, warnings, progress)]
     finally:
         document.close()
 
@@ -66,7 +77,7 @@ def _open_error(message: str) -> str:
     return f"broken PDF: {reason.lower()}"
 
 
-def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArticle:
+def _read(document: Any, options: ParseOptions, warnings: list[str], progress: Callable[[int], None]) -> RawArticle:
     import pypdfium2
 
     count = len(document)
@@ -100,6 +111,7 @@ def _read(document: Any, options: ParseOptions, warnings: list[str]) -> RawArtic
         finally:
             page.close()
         pages.append(lines)
+        progress(index + 1)
     if unreadable:
         warnings.append(f"{_page_list(unreadable)} cannot be read, left out")
     if without_text and (ocr_problem or not options.ocr):

@@ -34,25 +34,29 @@ def scan_streams(data: bytes, options: ParseOptions) -> None:
         if match is None:
             return
         start = match.end()
-        head = _dictionary_before(data, match.start())
+        # The stream's dictionary lies between the previous stream's end and this keyword.
+        head = _dictionary_before(data, position, match.start())
         length = re.search(_NUMBER_KEY % b"Length" + rb"(?!\s+\d+\s+R)", head)
+        last = False
         if length and start + int(length.group(1)) <= len(data):
             end = position = start + int(length.group(1))
         else:
             end_match = _ENDSTREAM.search(data, start)
-            end = end_match.start() if end_match else len(data)
-            position = end_match.end() if end_match else len(data)
+            # No endstream anywhere after: this stream runs to the end, and nothing follows it.
+            end, position, last = (end_match.start(), end_match.end(), False) if end_match else (len(data), 0, True)
         if b"/Image" in head:
             _check_image(head)
-            continue
-        filters = _FILTERS.search(head)
-        names = re.findall(rb"/([A-Za-z0-9]+)", filters.group(1)) if filters else []
-        expanded += _inflated_size(data[start:end], names, options.max_expanded_bytes - expanded + 1)
-        check_expansion(expanded, len(data), options, "PDF streams")
+        else:
+            filters = _FILTERS.search(head)
+            names = re.findall(rb"/([A-Za-z0-9]+)", filters.group(1)) if filters else []
+            expanded += _inflated_size(data[start:end], names, options.max_expanded_bytes - expanded + 1)
+            check_expansion(expanded, len(data), options, "PDF streams")
+        if last:
+            return
 
 
-def _dictionary_before(data: bytes, stream_at: int) -> bytes:
-    window = data[max(0, stream_at - 4096): stream_at]
+def _dictionary_before(data: bytes, earliest: int, stream_at: int) -> bytes:
+    window = data[max(earliest, stream_at - 4096): stream_at]
     heads = list(_DICT_HEAD.finditer(window))
     return window[heads[-1].end():] if heads else window
 
