@@ -29,7 +29,8 @@ MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 @cache
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsdesk.index.ingest.formats.pdf", "pypdfium2"])
+    # "__main__" too: otherwise every child re-imports the main module, as a spawned process would.
+    context.set_forkserver_preload(["__main__", "newsdesk.index.ingest.formats.pdf", "pypdfium2"])
     return context
 
 
