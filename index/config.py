@@ -55,6 +55,7 @@ class IngestConfig:
         default_factory=lambda: [
             ".txt", ".md", ".markdown", ".html", ".htm",
             ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml",
+            ".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz",
         ]
     )
     """File extensions read as articles; other files are ignored silently."""
@@ -74,6 +75,20 @@ class IngestConfig:
     """For .json/.jsonl: candidate keys per article field, tried in order."""
     workers: int = 0
     """Processes that parse files; 0 means one per core."""
+    # -- documents and archives (PDF, Word, e-mail, web archives) --
+    # YAML reads an unquoted off as false, so false means off too.
+    ocr: Literal["auto", "off", False] = "auto"
+    """auto: PDF pages without a text layer are read with Tesseract when it is installed; off: never."""
+    ocr_languages: list[str] = field(default_factory=lambda: ["eng"])
+    """Tesseract language packs for OCR (e.g. [eng, deu]); each must be installed."""
+    ocr_timeout_seconds: float = 120.0
+    """Seconds Tesseract may spend on one page before the page is given up with a warning."""
+    max_archive_mb: float = 4096.0
+    """.mbox and .warc(.gz) files are streamed, so they may be this large (max_file_mb bounds each item)."""
+    max_expanded_mb: float = 256.0
+    """Most a compressed document (PDF streams, .docx) or archive may expand to; past it, a warning."""
+    max_expansion_ratio: float = 200.0
+    """Most it may expand relative to its compressed size (checked once past 16 MB expanded)."""
 
 
 @dataclass(slots=True)
@@ -228,9 +243,16 @@ def _check_values(config: Config, where: str) -> None:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"{where}: ingest boilerplate pattern {pattern!r}: {exc}") from None
+    for language in config.ingest.ocr_languages:
+        if not re.fullmatch(r"[A-Za-z0-9_]+", language):
+            raise ConfigError(f"{where}: ingest.ocr_languages: {language!r} is not a Tesseract language name")
     positive = {
         "ingest.max_file_mb": config.ingest.max_file_mb,
         "ingest.title_max_chars": config.ingest.title_max_chars,
+        "ingest.ocr_timeout_seconds": config.ingest.ocr_timeout_seconds,
+        "ingest.max_archive_mb": config.ingest.max_archive_mb,
+        "ingest.max_expanded_mb": config.ingest.max_expanded_mb,
+        "ingest.max_expansion_ratio": config.ingest.max_expansion_ratio,
         "index.writer_memory_mb": config.index.writer_memory_mb,
         "index.batch_size": config.index.batch_size,
         "search.page_size": config.search.page_size,

@@ -66,3 +66,7 @@ class SavedSearchFileError(NewsdeskError):
 
 class SearchCancelled(NewsdeskError):
     """A search was abandoned because the caller no longer wants its answer (a newer one superseded it)."""
+
+
+class ExpansionLimitError(IngestError):
+    """A compressed document (PDF stream, .docx zip, web archive) would expand past the configured bounds."""

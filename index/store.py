@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.index.article import Article
+from newsdesk.index.article import Article, Page
 from newsdesk.index.display import display_path, path_from_db, path_to_db
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT NOT NULL,     -- JSON list
     word_count INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    pages TEXT NOT NULL DEFAULT '[]',   -- JSON [[number, start, end], ...] for paged documents
+    extra TEXT NOT NULL DEFAULT '{}'    -- JSON object of format-specific metadata
 );
 CREATE INDEX IF NOT EXISTS articles_by_path ON articles (path, item);
 -- Entities, cached by the text's hash and what extracted them (extractor key),
@@ -77,8 +79,10 @@ BUSY_TIMEOUT = 10.0
 """Seconds a write waits for another session's write (readers never wait: WAL)."""
 
 _ARTICLE_COLUMNS = (
-    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text"
+    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text, pages, extra"
 )
+# Columns added after schema version 1 shipped: added in place to an older store (no rebuild needed).
+_ADDED_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "extra": "TEXT NOT NULL DEFAULT '{}'"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +97,12 @@ class FileState:
 
 
 def _article_from_row(row: tuple) -> Article:
-    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text) = row
+    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text, pages, extra) = row
     return Article(
         id=id_, path=path_from_db(path), item=item, title=title, text=text, source=source, date=date,
         url=url, author=author, language=language, tags=json.loads(tags),
         word_count=words, content_hash=chash,
+        pages=[Page(*page) for page in json.loads(pages)], extra=json.loads(extra),
     )
 
 
@@ -126,7 +131,7 @@ class ArticleStore:
         running update's write transaction.
         """
         present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if present >= _TABLES:
+        if present >= _TABLES and not self._missing_columns():
             self._check_version()
             return
         if self.read_only:
@@ -136,7 +141,15 @@ class ArticleStore:
             f"BEGIN IMMEDIATE;{_SCHEMA}{FIRST_INDEXED_SCHEMA}"
             f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
         )
+        with self.transaction() as db:  # columns a newer version added, given to an older store once
+            for column, declaration in self._missing_columns().items():
+                db.execute(f"ALTER TABLE articles ADD COLUMN {column} {declaration}")
         self._check_version()
+
+    def _missing_columns(self) -> dict[str, str]:
+        """Columns of :data:`_ADDED_COLUMNS` an existing articles table lacks."""
+        present = {column[1] for column in self.db.execute("PRAGMA table_info(articles)")}
+        return {name: kind for name, kind in _ADDED_COLUMNS.items() if present and name not in present}
 
     def _check_version(self) -> None:
         if self.get_meta("schema_version") != SCHEMA_VERSION:
@@ -268,10 +281,12 @@ class ArticleStore:
         articles = list(articles)
         ArticleStore._forget_articles(db, path)
         db.executemany(
-            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
             [
                 (a.id, path_to_db(a.path), a.item, a.title, a.source, a.date, a.url, a.author, a.language,
-                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text)
+                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text,
+                 json.dumps([[p.number, p.start, p.end] for p in a.pages]),
+                 json.dumps(a.extra, ensure_ascii=False))
                 for a in articles
             ],
         )

@@ -158,7 +158,7 @@ def test_decode_text() -> None:
 
 def test_unknown_extension_is_an_ingest_error() -> None:
     with pytest.raises(IngestError, match="unsupported file type"):
-        parse_file(Path("x.pdf"), b"%PDF", ParseOptions())
+        parse_file(Path("x.odt"), b"PK", ParseOptions())
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def test_bad_files_are_skipped_with_one_line_warnings(corpus: Path, tmp_path: Pa
     (corpus / "empty.txt").write_text("")
     (corpus / "latin1.txt").write_bytes("Caf\xe9 talks\n\nThe caf\xe9 reopened.".encode("latin-1"))
     (corpus / "big.txt").write_text("word " * 300_000)
-    (corpus / "ignored.pdf").write_bytes(b"%PDF")
+    (corpus / "ignored.odt").write_bytes(b"%PDF")
     config = Config(ingest=IngestConfig(max_file_mb=1.0))
     with Library.open(corpus, state_dir=tmp_path / "s", config=config) as lib:
         stats = lib.update()
@@ -84,7 +84,7 @@ def test_bad_files_are_skipped_with_one_line_warnings(corpus: Path, tmp_path: Pa
         assert "empty.txt: skipped: empty file" in warnings
         assert "big.txt: skipped: larger than 1 MB" in warnings
         assert "latin1.txt:" in warnings and "UTF-8" in warnings
-        assert "ignored.pdf" not in warnings
+        assert "ignored.odt" not in warnings
         assert all("\n" not in w for w in stats.warnings)
         assert stats.skipped == 3
         assert lib.count() == 4

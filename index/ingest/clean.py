@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from newsdesk.index.article import Article, article_id
+from newsdesk.index.article import Article, Page, article_id
 from newsdesk.index.ingest.model import RawArticle
 
 # ANSI/VT escape sequences (CSI, OSC, and two-byte escapes) are removed whole, not
@@ -96,19 +96,20 @@ class Cleaner:
 
     def article(self, raw: RawArticle, relpath: str, item: int) -> Article | None:
         """The cleaned article, or None when nothing but boilerplate is left."""
-        lines = self.clean_lines(raw.body)
+        page_lines = [self.clean_lines(page) for page in raw.pages] if raw.pages is not None else None
+        lines = self.clean_lines(raw.body) if page_lines is None else next((p for p in page_lines if p), [])
         title = " ".join(sanitize(raw.title).split()) if raw.title else ""
         if not title and raw.title_from_first_line and lines:
             first = lines[0]
             rest = lines[1:]
             if len(first) <= self.title_max_chars and any(rest):
                 title = first
-                lines = rest[1:] if rest and not rest[0] else rest
-        text = "\n".join(lines)
+                lines[:] = rest[1:] if rest and not rest[0] else rest
+        text, pages = ("\n".join(lines), []) if page_lines is None else _join_pages(page_lines)
         if not text.strip():
             if not title:
                 return None
-            text = title
+            text, pages = title, []
         if not title:
             title = first_sentence(text, self.title_max_chars)
         return Article(
@@ -125,7 +126,39 @@ class Cleaner:
             tags=sorted({t for t in (_clean_field(t) for t in raw.tags) if t}),
             word_count=len(_WORD.findall(text)),
             content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+            pages=pages,
+            extra=_clean_extra(raw, relpath),
         )
+
+
+def _join_pages(page_lines: list[list[str]]) -> tuple[str, list[Page]]:
+    """Cleaned pages joined by one blank line, and where each page landed (empty pages: an empty span)."""
+    parts: list[str] = []
+    pages: list[Page] = []
+    position = 0
+    pending: list[int] = []  # numbers of empty pages waiting for the next page's start
+    for number, lines in enumerate(page_lines, 1):
+        page = "\n".join(lines)
+        if not page:
+            pending.append(number)
+            continue
+        if parts:
+            position += 2  # the blank line between pages
+        pages.extend(Page(n, position, position) for n in pending)
+        pending.clear()
+        pages.append(Page(number, position, position + len(page)))
+        parts.append(page)
+        position += len(page)
+    pages.extend(Page(n, position, position) for n in pending)
+    pages.sort(key=lambda page: page.number)
+    return "\n\n".join(parts), pages
+
+
+def _clean_extra(raw: RawArticle, relpath: str) -> dict[str, str]:
+    extra = {key: value for key, value in ((k, _clean_field(v)) for k, v in raw.extra.items()) if value}
+    if raw.attached_to_item is not None:
+        extra["attached_to"] = f"{relpath}#{raw.attached_to_item}"
+    return extra
 
 
 def _clean_field(value: str | None) -> str | None:

@@ -52,7 +52,7 @@ def discover(
     (:func:`newsdesk.index.fingerprint.corpus_fingerprint`) both use it.
     """
     result = Discovery()
-    wanted = {e.lower() for e in extensions}
+    wanted = tuple({e.lower() for e in extensions if e.startswith(".")})
     root = corpus_root(corpus)
     if corpus.resolve().is_file():
         _add_file(result, root, corpus.resolve(), corpus.name)
@@ -86,7 +86,7 @@ def discover(
                 # entry.is_dir() is free (the folder listing says); a link's target needs a stat.
                 if os.path.isdir(target) if is_link else entry.is_dir():
                     stack.append((target, rel))
-                elif os.path.splitext(entry.name)[1].lower() in wanted:
+                elif entry.name.lower().endswith(wanted):  # endswith: ".warc.gz" is one extension
                     _add_file(result, root, target, rel)
             except OSError as exc:
                 result.warnings.append(f"{display_path(rel)}: cannot read: {exc.strerror or exc}")

@@ -24,3 +24,9 @@ class RawArticle:
     tags: list[str] = field(default_factory=list)
     #: Set by the txt parser: the first line may be a title line (decided by length).
     title_from_first_line: bool = False
+    #: Set by paged formats (PDF): the text of each page, in order; ``body`` is then ignored.
+    pages: list[str] | None = None
+    #: Index (in the parser's list) of the item this one belongs to: a message, for its attachment.
+    attached_to_item: int | None = None
+    #: Format-specific metadata kept as is (see :attr:`newsdesk.index.article.Article.extra`).
+    extra: dict[str, str] = field(default_factory=dict)

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -23,7 +23,15 @@ from newsdesk.index.entities.stage import ExtractorSpec, Prepared, prepare
 from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.clean import Cleaner
 from newsdesk.index.ingest.discover import FileEntry, special_file_kind
-from newsdesk.index.ingest.formats import ParseOptions, parse_file
+from newsdesk.index.ingest.formats import (
+    BINARY_EXTENSIONS,
+    STREAMED_EXTENSIONS,
+    ParseOptions,
+    format_suffix,
+    parse_file,
+)
+from newsdesk.index.ingest.formats.archive import StreamedArchive
+from newsdesk.index.ingest.model import RawArticle
 from newsdesk.index.orphans import exit_with_parent
 
 # Below this many files a process pool costs more to start than it saves.
@@ -52,6 +60,8 @@ class ReaderSettings:
     parse_options: ParseOptions
     entities: ExtractorSpec | None = None
     """Extract entities while reading (cheap backends only: the text is at hand, the workers are warm)."""
+    max_archive_bytes: int = 4096 * 1024 * 1024
+    """Size limit of streamed archives (.mbox, .warc), which are never read whole into memory."""
 
     @classmethod
     def from_config(cls, config: IngestConfig, entities: ExtractorSpec | None = None) -> ReaderSettings:
@@ -61,8 +71,17 @@ class ReaderSettings:
             config.title_max_chars,
             config.default_language,
         )
-        options = ParseOptions(json_fields={k: tuple(v) for k, v in config.json_fields.items()})
-        return cls(int(config.max_file_mb * 1024 * 1024), cleaner, options, entities)
+        options = ParseOptions(
+            json_fields={k: tuple(v) for k, v in config.json_fields.items()},
+            ocr=config.ocr == "auto",
+            ocr_languages=tuple(config.ocr_languages),
+            ocr_timeout=config.ocr_timeout_seconds,
+            max_item_bytes=int(config.max_file_mb * 1024 * 1024),
+            max_expanded_bytes=int(config.max_expanded_mb * 1024 * 1024),
+            max_expansion_ratio=config.max_expansion_ratio,
+        )
+        max_bytes = int(config.max_file_mb * 1024 * 1024)
+        return cls(max_bytes, cleaner, options, entities, int(config.max_archive_mb * 1024 * 1024))
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -103,6 +122,11 @@ def read_regular_file(path: str, limit: int) -> bytes:
 def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
     """Read, parse and clean one file."""
     result = FileResult(entry)
+    if format_suffix(entry.abspath) in STREAMED_EXTENSIONS:
+        archive = StreamedArchive(entry.abspath, entry.size, settings.max_archive_bytes, settings.parse_options)
+        _clean_into(result, archive.parse, entry, settings)
+        result.hash = archive.hash
+        return result
     if entry.size > settings.max_bytes:
         result.skipped = f"larger than {settings.max_bytes / 1024 / 1024:g} MB"
         return result
@@ -122,11 +146,20 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
         result.skipped = "empty file"
         return result
     head = data[:8192]
-    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    binary_format = format_suffix(entry.abspath) in BINARY_EXTENSIONS
+    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not binary_format:
         result.skipped = "binary file"
         return result
+    return _clean_into(result, lambda: parse_file(Path(entry.abspath), data, settings.parse_options), entry, settings)
+
+
+def _clean_into(
+    result: FileResult, parse: Callable[[], tuple[list[RawArticle], list[str]]], entry: FileEntry,
+    settings: ReaderSettings,
+) -> FileResult:
+    """Run ``parse`` and clean what it found into ``result``."""
     try:
-        raws, warnings = parse_file(Path(entry.abspath), data, settings.parse_options)
+        raws, warnings = parse()
     except IngestError as exc:
         result.skipped = str(exc)
         return result

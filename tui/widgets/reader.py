@@ -37,6 +37,13 @@ TITLE, META, BODY, BLANK = range(4)
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 
 
+def page_separator(number: int, width: int) -> str:
+    """The line drawn where page ``number`` of a paged document begins: ``──── page 2 ────``."""
+    label = f" page {number} "
+    side = max(2, (width - len(label)) // 2)
+    return "─" * side + label + "─" * max(2, width - side - len(label))
+
+
 class ReaderView(ScrollView, can_focus=True):
     """Shows one article; ``n``/``N`` move between the query's matches in it."""
 
@@ -46,6 +53,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--hit",
         "reader--hit-current",
         "reader--placeholder",
+        "reader--page",
         "reader--entity-person",
         "reader--entity-org",
         "reader--entity-place",
@@ -91,6 +99,8 @@ class ReaderView(ScrollView, can_focus=True):
         self._layout_width = -1
         self._column = 0
         self._cache: dict[int, Strip] = {}
+        self._page_breaks: dict[int, int] = {}
+        """Offset of the blank line before each page (after the first) -> that page's number."""
 
     # -- contents -------------------------------------------------------------------
     def show_article(self, article: Article, hits: Sequence[tuple[int, int]] = (),
@@ -105,6 +115,7 @@ class ReaderView(ScrollView, can_focus=True):
         tags = ", ".join(clean_line(t) for t in article.tags)
         parts = (clean_line(article.source), clean_line(article.date), author, words, tags and f"tags: {tags}")
         self._meta = " · ".join(p for p in parts if p)
+        self._page_breaks = {page.start - 1: page.number for page in article.pages[1:] if page.end > page.start > 0}
         self._hits = list(hits)
         self._hit_index = SpanIndex([StyledSpan(s, e, Style(), 1) for s, e in self._hits])
         self._current_hit = None
@@ -124,6 +135,7 @@ class ReaderView(ScrollView, can_focus=True):
     def clear(self, placeholder: str) -> None:
         """Show no article, just ``placeholder``."""
         self.article = None
+        self._page_breaks = {}
         self._text = self._title = self._meta = ""
         self._placeholder = placeholder
         self._hits = []
@@ -246,6 +258,9 @@ class ReaderView(ScrollView, can_focus=True):
                 "reader--placeholder" if self._meta_override else "reader--meta", partial=True)
             text = self._meta_override or self._meta[start:end]
             segments = [Segment(text, style)]
+        elif kind == BODY and start == end and start in self._page_breaks:
+            segments = [Segment(page_separator(self._page_breaks[start], self._column),
+                                base + self.get_component_rich_style("reader--page", partial=True))]
         elif kind == BODY:
             segments = styled_segments(self._text, start, end, self._spans(start, end), base)
         else:

@@ -10,19 +10,28 @@ file extension and decodes the bytes first.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.model import RawArticle
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml"}
+    {
+        ".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml",
+        ".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz",
+    }
 )
+BINARY_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz"})
+"""Formats parsed from bytes, not decoded text (NUL bytes in them are normal)."""
+STREAMED_EXTENSIONS: frozenset[str] = frozenset({".mbox", ".warc", ".warc.gz"})
+"""Archives read as a stream, never whole in memory, under ``ingest.max_archive_mb``."""
 
 DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
@@ -52,6 +61,20 @@ class ParseOptions:
     """
 
     json_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_JSON_FIELDS))
+    ocr: bool = True
+    """Read PDF pages without a text layer with Tesseract, when it is installed."""
+    ocr_program: str | None = field(default_factory=lambda: shutil.which("tesseract"))
+    """The Tesseract program (found on PATH where the run starts), or None when it is not installed."""
+    ocr_languages: tuple[str, ...] = ("eng",)
+    """Tesseract language packs to use, tried together."""
+    ocr_timeout: float = 120.0
+    """Seconds Tesseract may spend on one page."""
+    max_item_bytes: int = 20 * 1024 * 1024
+    """Largest single item inside an archive or document (a message, an attachment, a web page)."""
+    max_expanded_bytes: int = 256 * 1024 * 1024
+    """Most bytes a compressed document may expand to (PDF streams, .docx members, archive records)."""
+    max_expansion_ratio: float = 200.0
+    """Most a compressed document may expand relative to its compressed size (above 16 MB expanded)."""
 
     def json_keys(self, name: str) -> tuple[str, ...]:
         """The candidate JSON keys for article field ``name``."""
@@ -59,6 +82,44 @@ class ParseOptions:
 
 
 Parser = Callable[[str, Path, ParseOptions, list[str]], list[RawArticle]]
+BytesParser = Callable[[bytes, Path, ParseOptions, list[str]], list[RawArticle]]
+StreamParser = Callable[[BinaryIO, Path, ParseOptions, list[str]], list[RawArticle]]
+
+
+def format_suffix(name: str | Path) -> str:
+    """The extension that picks a file's parser, lower-cased: ``.warc.gz`` counts as one."""
+    lowered = str(name).lower()
+    if lowered.endswith(".warc.gz"):
+        return ".warc.gz"
+    return Path(lowered).suffix
+
+
+def _bytes_parser_for(suffix: str) -> BytesParser:
+    if suffix == ".pdf":
+        from newsdesk.index.ingest.formats import pdf
+
+        return pdf.parse
+    if suffix == ".docx":
+        from newsdesk.index.ingest.formats import docx
+
+        return docx.parse
+    if suffix == ".eml":
+        from newsdesk.index.ingest.formats import mail
+
+        return mail.parse_eml
+    raise IngestError(f"unsupported file type {suffix or '(none)'}")
+
+
+def _stream_parser_for(suffix: str) -> StreamParser:
+    if suffix == ".mbox":
+        from newsdesk.index.ingest.formats import mail
+
+        return mail.parse_mbox
+    if suffix in (".warc", ".warc.gz"):
+        from newsdesk.index.ingest.formats import warc
+
+        return warc.parse
+    raise IngestError(f"unsupported file type {suffix or '(none)'}")
 
 
 def _parser_for(suffix: str) -> Parser:
@@ -153,16 +214,39 @@ def _decode_declared(data: bytes) -> str | None:
         return None
 
 
-def parse_file(path: Path, data: bytes, options: ParseOptions) -> tuple[list[RawArticle], list[str]]:
-    """The articles in one file, and one-line warnings about it."""
-    suffix = path.suffix.lower()
-    parser = _parser_for(suffix)
+def decode_markup(data: bytes, charset: str | None = None) -> tuple[str, bool]:
+    """HTML or XML bytes as text: ``charset`` (say, from an HTTP header) if it works, else UTF-8 or a
+    BOM, else the encoding the document declares; True when bytes had to be replaced."""
+    if charset:
+        try:
+            return data.decode(codecs.lookup(charset).name), False
+        except (LookupError, UnicodeDecodeError):
+            pass
     text, replaced = decode_text(data)
-    if replaced and suffix in _SELF_DECLARING:
-        # Older feeds and pages are often Latin-1 or cp1252 and say so.
+    if replaced:
         declared = _decode_declared(data)
         if declared is not None:
-            text, replaced = declared, False
-    warnings = [INVALID_UTF8_WARNING] if replaced else []
-    articles = parser(text, path, options, warnings)
-    return articles, warnings
+            return declared, False
+    return text, replaced
+
+
+def parse_file(path: Path, data: bytes, options: ParseOptions) -> tuple[list[RawArticle], list[str]]:
+    """The articles in one file, and one-line warnings about it."""
+    suffix = format_suffix(path)
+    if suffix in STREAMED_EXTENSIONS:
+        return parse_stream(path, io.BytesIO(data), options)
+    if suffix in BINARY_EXTENSIONS:
+        warnings: list[str] = []
+        return _bytes_parser_for(suffix)(data, path, options, warnings), warnings
+    parser = _parser_for(suffix)
+    # Older feeds and pages are often Latin-1 or cp1252 and say so.
+    text, replaced = decode_markup(data) if suffix in _SELF_DECLARING else decode_text(data)
+    text_warnings = [INVALID_UTF8_WARNING] if replaced else []
+    articles = parser(text, path, options, text_warnings)
+    return articles, text_warnings
+
+
+def parse_stream(path: Path, handle: BinaryIO, options: ParseOptions) -> tuple[list[RawArticle], list[str]]:
+    """The articles in an archive (.mbox, .warc, .warc.gz) read from ``handle`` as a stream."""
+    warnings: list[str] = []
+    return _stream_parser_for(format_suffix(path))(handle, path, options, warnings), warnings

@@ -1,0 +1,81 @@
+"""Word documents (.docx) by python-docx: paragraphs, headings and tables in document order.
+
+A .docx is a zip; its members' declared sizes are checked against the
+expansion bounds before python-docx opens it (zipfile never inflates a member
+past its declared size), so a zip bomb is one warning.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions, as_tags, as_text
+from newsdesk.index.ingest.formats.archive import check_expansion
+from newsdesk.index.ingest.model import RawArticle
+
+MAX_MEMBERS = 10_000
+_HEADING_STYLES = ("heading", "title", "subtitle")
+
+
+def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
+    """The document as one article; its core properties as metadata."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    check_zip(data, options)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        paragraphs = list(_blocks(document))
+        properties = document.core_properties
+        title, author = properties.title, properties.author
+        date = properties.created or properties.modified
+        keywords, language = properties.keywords, properties.language
+    # python-docx reports a damaged package with whatever its zip and XML access hit.
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError,
+            ValueError, TypeError, AttributeError, IndexError, NotImplementedError, EOFError,
+            RecursionError) as exc:
+        raise IngestError(f"not a readable Word document: {type(exc).__name__}") from None
+    body = "\n\n".join(p for p in paragraphs if p.strip())
+    if not body.strip():
+        raise IngestError("no text in the Word document")
+    return [
+        RawArticle(
+            body=body, title=as_text(title), author=as_text(author), date=as_text(date),
+            language=as_text(language), tags=as_tags(keywords), title_from_first_line=not title,
+        )
+    ]
+
+
+def check_zip(data: bytes, options: ParseOptions) -> None:
+    """IngestError for a damaged zip; ExpansionLimitError when its members would expand past the bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise IngestError(f"not a Word document (damaged zip: {exc})") from None
+    if len(members) > MAX_MEMBERS:
+        raise IngestError(f"not a Word document ({len(members)} zip members)")
+    check_expansion(sum(member.file_size for member in members), len(data), options, "Word document")
+
+
+def _blocks(document: Any) -> list[str]:
+    """Paragraph and table texts in document order; a table row is its cells joined by " | "."""
+    from docx.table import Table
+
+    blocks: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = list(dict.fromkeys(" ".join(cell.text.split()) for cell in row.cells))  # merged cells repeat
+                line = " | ".join(cell for cell in cells if cell)
+                if line:
+                    blocks.append(line)
+        else:
+            blocks.append(block.text)
+    return blocks

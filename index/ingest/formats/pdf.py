@@ -1,0 +1,239 @@
+"""PDF documents: text per page by pypdfium2 (PDFium), OCR by Tesseract for pages without a text layer.
+
+One article per file, its pages kept (``RawArticle.pages``) so the stored text
+knows where each page starts. Per page: lines from PDFium's text runs in its
+reading order, words broken at a line end joined again, paragraphs where the
+line spacing opens up; across pages: lines repeated at the top or bottom of
+most pages (running headers, "page N" footers) removed. Before PDFium sees the
+file its streams are measured (:mod:`.pdfscan`), so a decompression bomb is a
+warning, not an exhausted machine. Why PDFium: bench/pdf_libraries.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsdesk.index.errors import IngestError
+from newsdesk.index.ingest.formats import ParseOptions
+from newsdesk.index.ingest.formats.ocr import OcrUnavailable, ocr_page
+from newsdesk.index.ingest.formats.pdfscan import scan_streams
+from newsdesk.index.ingest.model import RawArticle
+
+MAX_PAGES = 5000
+# A document whose pages keep PDFium (or Tesseract) busy longer than this is cut short with a warning.
+TIME_BUDGET_SECONDS = 600.0
+_FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
+_DIGITS = re.compile(r"\d+")
+# PDFium marks a hyphen it found at a line end with U+0002 (and drops the line break after it).
+_SOFT_HYPHEN_MARK = "\x02"
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    left: float
+
+
+def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
+    """The document as one article with one entry per page, read in a child process (:mod:`.pdfchild`)."""
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise IngestError("not a PDF (no %PDF header)")
+    scan_streams(data, options)
+    return parse_isolated(data, options, warnings)
+
+
+def parse_here(
+    data: bytes, options: ParseOptions, warnings: list[str], progress: Callable[[int], None] = lambda page: None
+) -> list[RawArticle]:
+    """:func:`parse` in this process; ``progress(n)`` is called as page ``n`` is done (0: opened)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise IngestError(_open_error(str(exc))) from None
+    progress(0)
+    try:
+        return [_read(document, options, warnings, progress)]
+    finally:
+        document.close()
+
+
+def _open_error(message: str) -> str:
+    if "password" in message.lower() or "security" in message.lower():
+        return "encrypted PDF (needs a password): not read"
+    reason = message.rpartition("PDFium:")[2].strip(" ).") or message
+    return f"broken PDF: {reason.lower()}"
+
+
+def _read(document: Any, options: ParseOptions, warnings: list[str], progress: Callable[[int], None]) -> RawArticle:
+    import pypdfium2
+
+    count = len(document)
+    if count > MAX_PAGES:
+        warnings.append(f"{count} pages: only the first {MAX_PAGES} are read")
+        count = MAX_PAGES
+    started = time.monotonic()
+    pages: list[list[_Line]] = []
+    without_text: list[int] = []
+    unreadable: list[int] = []
+    ocr_problem: str | None = None
+    for index in range(count):
+        if time.monotonic() - started > TIME_BUDGET_SECONDS:
+            warnings.append(f"stopped after page {index}: reading took over {TIME_BUDGET_SECONDS:g} s")
+            break
+        try:
+            page = document[index]
+        except pypdfium2.PdfiumError:
+            unreadable.append(index + 1)
+            pages.append([])
+            continue
+        try:
+            lines = _page_lines(page)
+            if not lines:
+                without_text.append(index + 1)
+                if options.ocr and ocr_problem is None:
+                    try:
+                        lines = [_Line(line, 0, 0, 0) for line in ocr_page(page, options)]
+                    except OcrUnavailable as exc:
+                        ocr_problem = str(exc)
+        finally:
+            page.close()
+        pages.append(lines)
+        progress(index + 1)
+    if unreadable:
+        warnings.append(f"{_page_list(unreadable)} cannot be read, left out")
+    if without_text and (ocr_problem or not options.ocr):
+        reason = ocr_problem or "OCR is off (ingest.ocr)"
+        warnings.append(f"{_page_list(without_text)} without a text layer not read: {reason}")
+    texts = _page_texts(pages)
+    metadata = _metadata(document)
+    if not any(t.strip() for t in texts):
+        raise IngestError("no text in the PDF" + (f" ({ocr_problem})" if ocr_problem else ""))
+    return RawArticle(
+        body="", pages=texts, title=metadata.get("Title") or None, author=metadata.get("Author") or None,
+        date=pdf_date(metadata.get("CreationDate") or metadata.get("ModDate")),
+        tags=[t.strip() for t in re.split(r"[,;]", metadata.get("Keywords") or "") if t.strip()],
+        title_from_first_line=not metadata.get("Title"),
+    )
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
+    return f"page {shown}" if len(numbers) == 1 else f"{len(numbers)} pages ({shown})"
+
+
+def _metadata(document: Any) -> dict[str, str]:
+    import pypdfium2
+
+    try:
+        return {k: v.strip() for k, v in document.get_metadata_dict(skip_empty=True).items()}
+    except (pypdfium2.PdfiumError, UnicodeDecodeError, ValueError):
+        return {}
+
+
+def _page_lines(page: Any) -> list[_Line]:
+    """The page's text lines, in PDFium's order, with their vertical extent."""
+    textpage = page.get_textpage()
+    try:
+        lines: list[_Line] = []
+        for index in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(index)
+            text = textpage.get_text_bounded(left, bottom, right, top)
+            text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+            if not text.strip():
+                continue
+            previous = lines[-1] if lines else None
+            # Runs on one baseline (a word in bold, a second font) make one line.
+            if previous is not None and min(top, previous.top) - max(bottom, previous.bottom) > 0.5 * (top - bottom):
+                gap = " " if not previous.text.endswith((" ", _SOFT_HYPHEN_MARK)) else ""
+                previous.text += gap + text.lstrip()
+                continue
+            lines.append(_Line(text.strip(" "), top, bottom, left))
+        return lines
+    finally:
+        textpage.close()
+
+
+def _furniture(pages: list[list[_Line]]) -> set[str]:
+    """Keys of lines found at the top or bottom of most pages (digits ignored: "page 3 of 9")."""
+    with_text = [p for p in pages if p]
+    if len(with_text) < 2:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in with_text:
+        edge = lines[:_FURNITURE_LINES] + lines[-_FURNITURE_LINES:]
+        seen.update({_key(line.text) for line in edge})
+    needed = max(2, (len(with_text) * 6 + 9) // 10)
+    return {key for key, count in seen.items() if count >= needed and key}
+
+
+def _key(text: str) -> str:
+    return " ".join(_DIGITS.sub("#", text.lower()).split())
+
+
+def _page_texts(pages: list[list[_Line]]) -> list[str]:
+    furniture = _furniture(pages)
+    texts = []
+    for lines in pages:
+        edge = {id(line) for line in lines[:_FURNITURE_LINES] + lines[-_FURNITURE_LINES:]}
+        kept = [line for line in lines if not (id(line) in edge and _key(line.text) in furniture)]
+        texts.append(_paragraphs(kept))
+    return texts
+
+
+def _paragraphs(lines: list[_Line]) -> str:
+    """Lines joined into paragraphs (blank line between) where the spacing opens up or a column restarts."""
+    if not lines:
+        return ""
+    gaps = [a.bottom - b.top for a, b in itertools.pairwise(lines) if a.bottom > b.top]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    heights = sorted(line.top - line.bottom for line in lines)
+    height = heights[len(heights) // 2]
+    out = [lines[0].text]
+    for previous, line in itertools.pairwise(lines):
+        gap = previous.bottom - line.top
+        new_paragraph = height > 0 and (gap > usual + 0.5 * height or line.top > previous.top + height)
+        out.append("\n\n" if new_paragraph else "\n")
+        out.append(line.text)
+    return dehyphenate("".join(out))
+
+
+_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\x02]\n(?=(\w))")
+
+
+def dehyphenate(text: str) -> str:
+    """Undo line-end hyphenation: ``time-\\ntable`` -> ``timetable``; ``Nagorno-\\nKarabakh`` keeps its hyphen."""
+    def join(match: re.Match[str]) -> str:
+        following = match.group(2)
+        return match.group(1) if following.islower() else f"{match.group(1)}-"
+
+    text = _LINE_END_HYPHEN.sub(join, text)
+    # PDFium already joined the line around its mark; the same rule decides.
+    text = re.sub(r"(\w)\x02(?=(\w))", lambda m: m.group(1) if m.group(2).islower() else f"{m.group(1)}-", text)
+    return text.replace(_SOFT_HYPHEN_MARK, "-")
+
+
+_PDF_DATE = re.compile(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+
+
+def pdf_date(value: str | None) -> str | None:
+    """A PDF date string (``D:20210304093000+01'00'``) as an ISO date, or None."""
+    match = _PDF_DATE.match((value or "").strip())
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    if not ("01" <= month <= "12" and "01" <= day <= "31"):
+        return None
+    return f"{year}-{month}-{day}"

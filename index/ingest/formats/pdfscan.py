@@ -1,0 +1,107 @@
+"""Measure a PDF's compressed streams before PDFium decodes them: the decompression-bomb guard.
+
+Every ``stream ... endstream`` body in the file is found by a byte scan (streams
+never live inside object streams) and its Flate layers inflated with a cap, so
+the total never passes ``ingest.max_expanded_mb`` or the expansion ratio.
+Images are decoded only to render a page for OCR; for them the declared pixel
+count is bounded instead.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from newsdesk.index.errors import ExpansionLimitError
+from newsdesk.index.ingest.formats import ParseOptions
+from newsdesk.index.ingest.formats.archive import check_expansion
+
+MAX_IMAGE_PIXELS = 400_000_000
+_STREAM = re.compile(rb"stream\r?\n")
+_ENDSTREAM = re.compile(rb"\r?\n?endstream")
+_DICT_HEAD = re.compile(rb"obj\b")
+_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_NUMBER_KEY = rb"/%s\s+(\d+)"
+_CHUNK = 256 * 1024
+
+
+def scan_streams(data: bytes, options: ParseOptions) -> None:
+    """Raise ExpansionLimitError when the PDF's streams expand past the configured bounds."""
+    expanded = 0
+    position = 0
+    while True:
+        match = _STREAM.search(data, position)
+        if match is None:
+            return
+        start = match.end()
+        # The stream's dictionary lies between the previous stream's end and this keyword.
+        head = _dictionary_before(data, position, match.start())
+        length = re.search(_NUMBER_KEY % b"Length" + rb"(?!\s+\d+\s+R)", head)
+        last = False
+        if length and start + int(length.group(1)) <= len(data):
+            end = position = start + int(length.group(1))
+        else:
+            end_match = _ENDSTREAM.search(data, start)
+            # No endstream anywhere after: this stream runs to the end, and nothing follows it.
+            end, position, last = (end_match.start(), end_match.end(), False) if end_match else (len(data), 0, True)
+        if b"/Image" in head:
+            _check_image(head)
+        else:
+            filters = _FILTERS.search(head)
+            names = re.findall(rb"/([A-Za-z0-9]+)", filters.group(1)) if filters else []
+            expanded += _inflated_size(data[start:end], names, options.max_expanded_bytes - expanded + 1)
+            check_expansion(expanded, len(data), options, "PDF streams")
+        if last:
+            return
+
+
+def _dictionary_before(data: bytes, earliest: int, stream_at: int) -> bytes:
+    window = data[max(earliest, stream_at - 4096): stream_at]
+    heads = list(_DICT_HEAD.finditer(window))
+    return window[heads[-1].end():] if heads else window
+
+
+def _check_image(head: bytes) -> None:
+    width = re.search(_NUMBER_KEY % b"Width", head)
+    height = re.search(_NUMBER_KEY % b"Height", head)
+    if width and height and int(width.group(1)) * int(height.group(1)) > MAX_IMAGE_PIXELS:
+        raise ExpansionLimitError(
+            f"PDF image of {int(width.group(1))}x{int(height.group(1))} pixels: too large to decode"
+        )
+
+
+def _inflated_size(body: bytes, filters: list[bytes], cap: int) -> int:
+    """Bytes the stream expands to through its leading Flate layers (at most ``cap``); others count as is."""
+    size = len(body)
+    layer = body
+    flate_layers = 0
+    for name in filters:
+        if name not in (b"FlateDecode", b"Fl"):
+            break
+        flate_layers += 1
+    for layer_number in range(flate_layers):
+        inflated, size = _inflate(layer, cap, keep=layer_number + 1 < flate_layers)
+        if inflated is None:
+            break  # the last layer, damaged, encrypted or past the cap: PDFium decides, at its own size
+        layer = inflated
+    return size
+
+
+def _inflate(body: bytes, cap: int, keep: bool) -> tuple[bytes | None, int]:
+    """The inflated bytes (when ``keep``: another layer follows) and their size, stopping past ``cap``."""
+    decompressor = zlib.decompressobj()
+    parts: list[bytes] = []
+    size = 0
+    try:
+        data = body
+        while data and size <= cap:
+            out = decompressor.decompress(data, _CHUNK)
+            size += len(out)
+            if keep:
+                parts.append(out)
+            data = decompressor.unconsumed_tail
+    except zlib.error:
+        return None, len(body)
+    if size > cap or not keep:
+        return None, size
+    return b"".join(parts), size

@@ -1,0 +1,301 @@
+"""PDF: text per page, hyphenation, running headers, metadata, page offsets, OCR, hostile files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from newsdesk.index.article import Page, page_at
+from newsdesk.index.config import IngestConfig
+from newsdesk.index.ingest.discover import FileEntry
+from newsdesk.index.ingest.formats import ParseOptions, parse_file
+from newsdesk.index.ingest.formats.pdf import dehyphenate, pdf_date
+from newsdesk.index.ingest.reader import ReaderSettings, read_entry
+from newsdesk.tui.cli import main
+
+from tests.documents import PARAGRAPHS, PdfSpec, make_pdf, make_scanned_pdf
+
+SETTINGS = ReaderSettings.from_config(IngestConfig())
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)"
+)
+NO_TESSERACT = dataclasses.replace(
+    SETTINGS, parse_options=dataclasses.replace(SETTINGS.parse_options, ocr_program=None)
+)
+HYPHENATED = ["timetable", "crossings", "islands", "additional"]
+
+
+def read(path: Path, settings: ReaderSettings = SETTINGS):
+    stat = path.stat()
+    return read_entry(FileEntry(path.name, str(path), stat.st_size, stat.st_mtime_ns), settings)
+
+
+def report(tmp_path: Path, **changes: object) -> Path:
+    spec = PdfSpec(pages=[PARAGRAPHS[:2], PARAGRAPHS[2:4], PARAGRAPHS[4:]], hyphenate=HYPHENATED)
+    for key, value in changes.items():
+        setattr(spec, key, value)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf(spec))
+    return path
+
+
+def test_text_per_page_with_metadata_and_offsets(tmp_path: Path) -> None:
+    result = read(report(tmp_path))
+    assert result.skipped is None and result.warnings == []
+    [article] = result.articles
+    assert (article.title, article.author, article.date) == ("Ferry timetable report", "Ines Varga", "2021-03-04")
+    assert [p.number for p in article.pages] == [1, 2, 3]
+    for page, paragraphs in zip(article.pages, (PARAGRAPHS[:2], PARAGRAPHS[2:4], PARAGRAPHS[4:]), strict=True):
+        page_text = " ".join(article.text[page.start:page.end].split())
+        assert page_text == " ".join(paragraphs)
+    assert article.text[article.pages[0].end:article.pages[1].start] == "\n\n"
+    offset = article.text.index("The operator said")
+    assert article.page_at(offset) == 2 and article.page_at(0) == 1
+
+
+def test_hyphens_at_line_ends_undone_and_furniture_removed(tmp_path: Path) -> None:
+    [article] = read(report(tmp_path)).articles
+    for word in HYPHENATED:
+        assert word in article.text
+    assert "Lakeside Gazette" not in article.text and "Confidential" not in article.text
+
+
+def test_furniture_kept_when_it_is_not_repeated(tmp_path: Path) -> None:
+    [article] = read(report(tmp_path, pages=[PARAGRAPHS[:2]])).articles
+    assert "Lakeside Gazette" in article.text
+
+
+def test_paragraphs_are_separated(tmp_path: Path) -> None:
+    [article] = read(report(tmp_path, header=None, footer=None)).articles
+    first_page = article.text[article.pages[0].start:article.pages[0].end]
+    assert first_page.count("\n\n") == 1  # two paragraphs, lines within them joined by single newlines
+
+
+def test_title_from_first_line_without_metadata(tmp_path: Path) -> None:
+    path = report(tmp_path, title=None, header=None, footer=None,
+                  pages=[["Ferry report", *PARAGRAPHS[:2]], PARAGRAPHS[2:]])
+    [article] = read(path).articles
+    assert article.title == "Ferry report"
+    assert not article.text.startswith("Ferry report")
+    assert article.text[article.pages[0].start:].startswith("The harbour council")
+    assert article.text[article.pages[1].start:].startswith("Residents")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("time-\ntable", "timetable"),
+        ("Nagorno-\nKarabakh", "Nagorno-Karabakh"),
+        ("time\x02table", "timetable"),
+        ("2020-\n2021", "2020-2021"),
+        ("end -\nnext", "end -\nnext"),
+    ],
+)
+def test_dehyphenate(text: str, expected: str) -> None:
+    assert dehyphenate(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("D:20210304093000+01'00'", "2021-03-04"), ("D:2021", "2021-01-01"), ("D:20211399", None), ("", None),
+     (None, None)],
+)
+def test_pdf_date(value: str | None, expected: str | None) -> None:
+    assert pdf_date(value) == expected
+
+
+def test_page_at_with_empty_pages() -> None:
+    pages = [Page(1, 0, 10), Page(2, 12, 12), Page(3, 12, 20), Page(4, 20, 20)]
+    assert [page_at(pages, o) for o in (0, 9, 10, 11, 12, 19, 20, -1)] == [1, 1, 1, 1, 3, 3, None, None]
+    assert page_at([], 3) is None
+
+
+def test_show_json_gives_page_offsets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    report(corpus)
+    assert main(["index", "--corpus", str(corpus)]) == 0
+    capsys.readouterr()
+    assert main(["show", "report.pdf", "--corpus", str(corpus), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [p["number"] for p in shown["pages"]] == [1, 2, 3]
+    assert shown["pages"][0]["start"] == 0 and shown["pages"][-1]["end"] == len(shown["text"])
+    assert shown["text"][shown["pages"][1]["start"]:].startswith("Residents")
+
+
+def test_encrypted_pdf_is_one_line(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 10, "Secret report")
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    result = read(path)
+    assert result.articles == [] and result.skipped == "encrypted PDF (needs a password): not read"
+
+
+@pytest.mark.parametrize("cut", [10, 200, 600])
+def test_truncated_pdf_is_one_line(tmp_path: Path, cut: int) -> None:
+    data = report(tmp_path).read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[:cut])
+    result = read(path)
+    assert result.articles == [] or result.articles[0].text
+    assert result.skipped is None or "\n" not in result.skipped
+
+
+def _bomb_pdf(expanded: int, layers: int = 1) -> bytes:
+    """A one-page PDF whose content stream inflates to ``expanded`` bytes of spaces."""
+    body = b" " * expanded
+    for _ in range(layers):
+        body = zlib.compress(body, 9)
+    filters = " ".join(["/FlateDecode"] * layers)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(body), filters.encode()) + body + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_decompression_bomb_in_a_stream_is_one_line(tmp_path: Path, layers: int) -> None:
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_bomb_pdf(64 * 1024 * 1024, layers))
+    assert path.stat().st_size < 200_000
+    result = read(path)
+    assert result.articles == []
+    assert "expands more than 200 times (ingest.max_expansion_ratio)" in (result.skipped or "")
+
+
+def test_expansion_bound_by_size(tmp_path: Path) -> None:
+    config = IngestConfig(max_expanded_mb=1)
+    path = tmp_path / "big.pdf"
+    path.write_bytes(_bomb_pdf(2 * 1024 * 1024))
+    result = read(path, ReaderSettings.from_config(config))
+    assert "expands past 1 MB (ingest.max_expanded_mb)" in (result.skipped or "")
+
+
+def test_scanned_pdf_without_tesseract_is_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1], pages=2))
+    result = read(path, NO_TESSERACT)
+    assert result.articles == []
+    assert result.skipped == (
+        "no text in the PDF (Tesseract is not installed (install tesseract-ocr, or set ingest.ocr: off))"
+    )
+
+
+def test_mixed_pdf_without_tesseract_warns_once_and_keeps_the_text(tmp_path: Path) -> None:
+    text_pdf = make_pdf(PdfSpec(pages=[PARAGRAPHS[:2]]))
+    scan = make_scanned_pdf(PARAGRAPHS[:1], pages=2)
+    import pypdfium2
+
+    merged = pypdfium2.PdfDocument(text_pdf)
+    merged.import_pages(pypdfium2.PdfDocument(scan))
+    path = tmp_path / "mixed.pdf"
+    merged.save(str(path))
+    result = read(path, NO_TESSERACT)
+    [article] = result.articles
+    assert "harbour council" in article.text
+    assert result.warnings == [
+        "2 pages (2, 3) without a text layer not read: Tesseract is not installed "
+        "(install tesseract-ocr, or set ingest.ocr: off)"
+    ]
+
+
+def test_ocr_off_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1]))
+    result = read(path, ReaderSettings.from_config(IngestConfig(ocr="off")))
+    assert result.articles == [] and result.skipped == "no text in the PDF"
+
+
+@needs_tesseract
+def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scanned_pdf(PARAGRAPHS[:2]))
+    result = read(path)
+    [article] = result.articles
+    words = " ".join(f"{article.title} {article.text}".split()).lower()  # no metadata: line one is the title
+    assert "harbour council met on tuesday" in words
+    assert "weekday crossings" in words
+    assert [p.number for p in article.pages] == [1]
+
+
+@needs_tesseract
+def test_missing_ocr_language_is_one_warning(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1]))
+    result = read(path, ReaderSettings.from_config(IngestConfig(ocr_languages=["xyz"])))
+    assert result.articles == []
+    assert "Failed loading language" in (result.skipped or "") and "\n" not in (result.skipped or "")
+
+
+VALID = make_pdf(PdfSpec(pages=[PARAGRAPHS[:2], PARAGRAPHS[2:]], hyphenate=HYPHENATED))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_pdfs_give_an_article_or_one_line(data: st.DataObject) -> None:
+    blob = bytearray(VALID)
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(blob) - 1))
+        blob[at:at + data.draw(st.integers(0, 16))] = data.draw(st.binary(max_size=16))
+    _article_or_one_line(bytes(blob))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=2048).map(lambda b: b"%PDF-1.4\n" + b))
+def test_generated_bytes_give_an_article_or_one_line(blob: bytes) -> None:
+    _article_or_one_line(blob)
+
+
+def _article_or_one_line(blob: bytes) -> None:
+    from newsdesk.index.errors import IngestError
+
+    try:
+        articles, warnings = parse_file(Path("x.pdf"), blob, ParseOptions(ocr=False))
+    except IngestError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert len(articles) == 1 and articles[0].pages is not None
+    assert all("\n" not in w for w in warnings)
+
+
+def test_a_pdf_that_keeps_pdfium_busy_is_given_up_and_the_child_ended() -> None:
+    from newsdesk.index.errors import IngestError
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
+
+    # Tens of thousands of objects with one number and no cross-reference table:
+    # PDFium rebuilds the table for minutes.
+    blob = b"%PDF-1.4\n" + b"1 0 obj<<>>stream\nxx\nendstream\n" * 60_000
+    with pytest.raises(IngestError, match=r"PDF reader stuck on opening it for over 1 s: given up"):
+        parse_isolated(blob, ParseOptions(ocr=False), [], step_timeout=1)
+
+
+def test_pdf_child_reports_pages_and_warnings() -> None:
+    from newsdesk.index.ingest.formats.pdfchild import parse_isolated
+
+    warnings: list[str] = []
+    [raw] = parse_isolated(VALID, ParseOptions(ocr=False), warnings)
+    assert raw.title == "Ferry timetable report" and len(raw.pages or []) == 2 and warnings == []
