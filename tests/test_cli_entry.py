@@ -134,3 +134,45 @@ def test_any_words_open_a_path_or_give_one_line(
     if code == 2:
         assert err.startswith("newsdesk: error: ") and err.count("\n") == 1 and opened == []
     assert "Traceback" not in err
+
+
+def test_after_a_double_dash_version_and_help_are_folder_names(
+    capsys: pytest.CaptureFixture[str], opened: list[Path | None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--` ends the options, as everywhere: `newsdesk -- --version` opens a folder named --version."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "--version").mkdir()
+    (tmp_path / "--help").mkdir()
+    assert run(capsys, "--", "--version") == (0, "", "")
+    assert run(capsys, "--", "--help") == (0, "", "")
+    assert opened == [Path("--version"), Path("--help")]
+
+
+def test_two_folders_are_not_called_an_unknown_command(
+    capsys: pytest.CaptureFixture[str], opened: list[Path | None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsdesk corpus other` (or a shell glob) names an existing folder: say one DIR is taken."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "other").mkdir()
+    for argv in (["corpus", "other"], ["corpus", "search"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert "unknown command" not in err and "one DIR" in err
+    assert opened == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["--\x1b]0;owned\x07"],
+    ["--\nnext"],
+    ["search", "x", "--\x1b[2J\u202e"],
+    ["index", "--limit\x9b"],
+])
+def test_usage_errors_never_echo_control_characters(capsys: pytest.CaptureFixture[str],
+                                                    opened: list[Path | None], argv: list[str]) -> None:
+    """Unknown options are echoed escaped: an ESC, BEL, CSI or newline in argv (a planted file name
+    expanded by a glob) reaches the terminal as text, on one line."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("newsdesk: error: ") and err.count("\n") == 1
+    assert not any(char in err[:-1] for char in "\x1b\x07\x9b\n\u202e"), err

@@ -105,3 +105,60 @@ def test_killed_indexer_takes_its_workers_along(tmp_path: Path) -> None:
     # Killed by the kernel when the parent died, not by the watchdog's exit(1) a polling interval later.
     assert {worker["signal"] for worker in report["ended"]} == {9}, report
     assert max(worker["seconds"] for worker in report["ended"]) < 10  # generous: the machine may be loaded
+
+
+SLOW_STARTER = """
+import newsdesk  # a spawned worker's first import: from here on it must die with its parent
+import os, sys, time
+from pathlib import Path
+
+if __name__ == "__mp_main__":  # the worker re-importing this script, as spawn does: slow imports
+    Path(sys.argv[1], f"started-{os.getpid()}").touch()
+    time.sleep(600)
+elif __name__ == "__main__":
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(abs, range(8)))
+"""
+
+STARTING_HARNESS = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+from pathlib import Path
+
+assert ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+script, marks = sys.argv[1], Path(sys.argv[2])
+parent = subprocess.Popen([sys.executable, script, str(marks)])
+deadline = time.monotonic() + 120
+while len(list(marks.iterdir())) < 2:
+    assert time.monotonic() < deadline and parent.poll() is None, "workers never started"
+    time.sleep(0.05)
+workers = [int(mark.name.split("-")[1]) for mark in marks.iterdir()]
+os.kill(parent.pid, signal.SIGKILL)
+parent.wait()
+killed = time.monotonic()
+ended = {}
+while len(ended) < len(workers) and time.monotonic() - killed < 20:
+    for pid in workers:
+        if pid not in ended and os.waitpid(pid, os.WNOHANG)[0]:
+            ended[pid] = time.monotonic() - killed
+    time.sleep(0.01)
+for pid in set(workers) - set(ended):
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+print(json.dumps({"workers": len(workers), "ended": len(ended)}))
+"""
+
+
+def test_a_worker_still_starting_dies_with_its_killed_parent(tmp_path: Path) -> None:
+    """Killed while its spawned workers were still importing (before any initializer ran), the parent
+    takes them along: they are armed by their first import of newsdesk, not seconds later."""
+    script = tmp_path / "starter.py"
+    script.write_text(SLOW_STARTER)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    proc = subprocess.run([sys.executable, "-c", STARTING_HARNESS, str(script), str(marks)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report == {"workers": 2, "ended": 2}, "a starting worker outlived its killed parent"

@@ -48,7 +48,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line, not a usage block."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+        # The message echoes argv, which a shell glob may fill with planted names: escape what a terminal runs.
+        raise UsageError(f"{display_path(message)} (see `{self.prog} --help`)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -346,8 +347,12 @@ def _reader_corpus(words: list[str], unknown: list[str]) -> Path | None:
         raise UsageError("DIR is empty: give a folder or file, or nothing for the default corpus")
     if first is None or (os.path.lexists(first) and len(words) == 1):
         if unknown:
-            raise UsageError(f"unrecognized arguments: {' '.join(unknown)} (see `newsdesk --help`)")
+            shown = display_path(" ".join(unknown))
+            raise UsageError(f"unrecognized arguments: {shown} (see `newsdesk --help`)")
         return Path(first) if first is not None else None  # a folder named like a command still opens
+    if os.path.lexists(first):  # several paths (a shell glob), or a folder then a command
+        raise UsageError(f"newsdesk opens one DIR at a time, not {len(words)} words ({first!r}, {words[1]!r}, ...);"
+                         " a command goes first: newsdesk COMMAND ...")
     if first in SUBCOMMANDS:
         raise UsageError(f"options go after the command: newsdesk {first} [ARGS] --config FILE")
     guess = closest_command(first, SUBCOMMANDS)
@@ -373,11 +378,13 @@ def _print_version(argv: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsdesk`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # After `--` every word is a DIR, even one named --version or --help.
+    options = argv[:argv.index("--")] if "--" in argv else argv
     try:
-        if "--version" in argv and argv[0] not in SUBCOMMANDS:
+        if "--version" in options and argv[0] not in SUBCOMMANDS:
             return _print_version(argv)
         is_command = bool(argv) and argv[0] in SUBCOMMANDS
-        if not is_command and any(a in ("-h", "--help") for a in argv):
+        if not is_command and any(a in ("-h", "--help") for a in options):
             build_parser().print_help()
             return 0
         if is_command:
