@@ -47,3 +47,4 @@ def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: P
         assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
