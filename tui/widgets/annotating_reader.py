@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import PlacedAnnotation
+from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.widgets.layout import SpanIndex, StyledSpan
 from newsdesk.tui.widgets.reader import BODY, ReaderView
 from rich.style import Style
@@ -23,7 +24,6 @@ from textual import events
 from textual.actions import parse as _parse_action
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 
 _WORD = re.compile(r"\w[\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
@@ -150,7 +150,7 @@ class AnnotatingReader(ReaderView):
         self._dragging = False
         self.annotate_now: Callable[[AnnotatingReader.AnnotateRequested], None] | None = None
         """Set by the screen: opens the dialog at once (a posted message would let typed-ahead keys through)."""
-        self._typeahead_to: Screen[object] | None = None
+        self._typeahead_to: AnnotateDialog | None = None
         """The dialog `a`/`t` opened: keys already queued here when it opened belong to it."""
 
     # -- selection --------------------------------------------------------------------
@@ -236,27 +236,23 @@ class AnnotatingReader(ReaderView):
         to this widget before handling the first, and runs a binding only when its key
         bubbles back up, after the whole burst. So `v s a Hello` used to run `a` before
         `v s` had selected anything, and `Hello` as reader commands. Here each binding
-        runs as its key arrives, and the keys queued behind `a`/`t` are handed to the
-        dialog's focused input.
+        runs as its key arrives, and the keys queued here behind `a`/`t` are handed to
+        the dialog, which replays them in typing order (AnnotateDialog.take_typeahead).
         """
         dialog = self._typeahead_to
         if dialog is not None:
+            event.stop()
+            event.prevent_default()
             if dialog.is_attached and dialog in self.app.screen_stack:
-                event.stop()
-                event.prevent_default()
-                (dialog.focused or dialog).post_message(events.Key(event.key, event.character))
-                return
-            self._typeahead_to = None
+                dialog.take_typeahead(event)
+            return
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             _, name, arguments = _parse_action(binding.action)
             if not self.check_action(name, arguments):
                 continue  # not for the reader now (h, l, w, escape without a selection): bubble
             event.stop()
             event.prevent_default()
-            screen = self.app.screen
             await self.run_action(binding.action)
-            if name == "annotate" and self.app.screen is not screen:
-                self._typeahead_to = self.app.screen
             return
 
     def action_annotate(self, focus: str) -> None:
@@ -265,10 +261,23 @@ class AnnotatingReader(ReaderView):
             self.notify("Select a passage first: v, then motion keys (or s for a sentence).", timeout=3)
             return
         request = self.AnnotateRequested(self, *selection, focus)
-        if self.annotate_now is not None:
-            self.annotate_now(request)  # synchronously: the dialog must be up before the next key
-        else:
+        if self.annotate_now is None:
             self.post_message(request)
+            return
+        screen = self.app.screen
+        self.annotate_now(request)  # synchronously: the dialog is pushed before the next key is handled
+        dialog = self.app.screen
+        if dialog is not screen and isinstance(dialog, AnnotateDialog):
+            # Keys already queued here were typed after `a`/`t`: they are the dialog's. The
+            # callback lands in this queue behind them, so it runs once all are handed over.
+            self._typeahead_to = dialog
+            dialog.expect_typeahead()
+            self.call_later(self._typeahead_drained, dialog)
+
+    def _typeahead_drained(self, dialog: AnnotateDialog) -> None:
+        if self._typeahead_to is dialog:
+            self._typeahead_to = None
+        dialog.opener_drained()
 
     def _keep_visible(self, offset: int) -> None:
         line = self.line_of_offset(offset)

@@ -1,0 +1,50 @@
+"""Annotating in the real app in tmux: keys in one burst, as a slow SSH link delivers them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from tests.tui.test_e2e_tmux import NEWSDESK, Terminal, newsdesk_in_tmux
+
+
+def _annotations(tmp_path: Path) -> list[dict[str, object]]:
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state-home"),
+           "XDG_DATA_HOME": str(tmp_path / "data-home"), "XDG_CONFIG_HOME": str(tmp_path / "config-home")}
+    done = subprocess.run([str(NEWSDESK), "annotations", "list", "--json", "--state-dir", str(tmp_path / "index")],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    return json.loads(done.stdout)
+
+
+def _burst(terminal: Terminal, literal: str, *named: str) -> None:
+    """``literal`` then the named keys, in ONE tmux command: no pause between any two keys."""
+    command = ["tmux", "send-keys", "-t", terminal.session, "-l", literal]
+    for key in named:
+        command += [";", "send-keys", "-t", terminal.session, key]
+    subprocess.run(command, check=True)
+
+
+def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
+        terminal.wait_for("indexed", timeout=180)
+        terminal.press("/")
+        terminal.type("launch pad")
+        terminal.wait_for("2 results", timeout=60)
+        terminal.press("Enter", "Enter")
+        terminal.wait_for("match 1/", timeout=60)
+        # select a sentence, ask for a note, type it and save it: all in one burst
+        _burst(terminal, "vsaHello there, quick note", "C-s")
+        deadline = time.monotonic() + 30
+        while not (records := _annotations(tmp_path)) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert [record.get("note") for record in records] == ["Hello there, quick note"]
+        time.sleep(0.5)  # give a stray second dialog (from the `t` of "there") time to show
+        shown = terminal.screen()
+        assert "separated by commas" not in shown  # no dialog left open: none was stacked
+        assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
+        terminal.press("q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)
+
