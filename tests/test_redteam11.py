@@ -1,0 +1,35 @@
+"""Red-team regressions for issue 11 (hostile names and state): every line the CLI prints is safe for a terminal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from newsdesk.tui.cli import main
+
+HOSTILE = "evil\x1b]52;c;aGVsbG8=\x07\x1b[2J\u202eevil\nsecond line"
+
+
+def _assert_terminal_safe_one_line(text: str) -> None:
+    assert text.endswith("\n") and text.count("\n") == 1, text
+    assert not any(ord(c) < 0x20 and c != "\n" for c in text), repr(text)
+    assert "\u202e" not in text and not any(0xDC80 <= ord(c) <= 0xDCFF for c in text), repr(text)
+
+
+@pytest.mark.parametrize("name", [HOSTILE, os.fsdecode(b"bad\xff\x1bname")])
+def test_corpus_not_found_line_escapes_the_name(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                 name: str) -> None:
+    code = main(["search", "x", "--corpus", str(tmp_path / name), "--state-dir", str(tmp_path / "state")])
+    err = capsys.readouterr().err
+    assert code == 2 and "corpus not found" in err
+    _assert_terminal_safe_one_line(err)
+
+
+def test_a_fifo_given_as_corpus_is_one_escaped_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    fifo = tmp_path / HOSTILE
+    os.mkfifo(fifo)
+    code = main(["index", "--corpus", str(fifo), "--state-dir", str(tmp_path / "state")])
+    err = capsys.readouterr().err
+    assert code == 2 and "not a folder or a file" in err
+    _assert_terminal_safe_one_line(err)
