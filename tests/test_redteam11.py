@@ -33,3 +33,25 @@ def test_a_fifo_given_as_corpus_is_one_escaped_line(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert code == 2 and "not a folder or a file" in err
     _assert_terminal_safe_one_line(err)
+
+
+def test_a_garbled_segment_of_the_same_size_is_healed_not_a_traceback(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Garbage written inside a segment keeps its size, so the manifest check passes; the read must still heal."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(3):
+        (corpus / f"a{number}.txt").write_text(f"Kalo title {number}\n\nkalo body words {number}\n", encoding="utf-8")
+    state = tmp_path / "state"
+    assert main(["index", "--corpus", str(corpus), "--state-dir", str(state)]) == 0
+    segment = next(state.glob("whoosh-*/*.seg"))
+    size = segment.stat().st_size
+    with segment.open("r+b") as handle:
+        handle.seek(50)
+        handle.write(b"GARBAGE" * 200)
+    os.truncate(segment, size)
+    capsys.readouterr()
+    code = main(["search", "kalo", "--corpus", str(corpus), "--state-dir", str(state)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "3 hits" in out and "damaged" in err and "Traceback" not in err
