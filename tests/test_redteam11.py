@@ -55,3 +55,16 @@ def test_a_garbled_segment_of_the_same_size_is_healed_not_a_traceback(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "3 hits" in out and "damaged" in err and "Traceback" not in err
+
+
+def test_a_thousand_levels_of_parentheses_say_what_to_change(tmp_path: Path) -> None:
+    """Whoosh's parser hits Python's recursion limit; the message must name the nesting, not the interpreter."""
+    from newsdesk.index import Config, Library, QueryTooCostly
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kalo\n\nkalo words\n", encoding="utf-8")
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        with pytest.raises(QueryTooCostly, match="nested too deeply"):
+            library.search("(" * 1000 + "kalo" + ")" * 1000)
