@@ -27,6 +27,7 @@ from newsdesk.index.display import display_path
 from newsdesk.index.errors import DiskFullError
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
+from whoosh.reading import CorruptIndexError
 
 WRITE_LOCK = "MAIN_WRITELOCK"
 DAMAGED_PREFIX = "damaged-"
@@ -34,6 +35,7 @@ DAMAGED_PREFIX = "damaged-"
 READ_ERRORS: tuple[type[BaseException], ...] = (
     EOFError, OSError, ValueError, IndexError, KeyError, TypeError, AttributeError,
     struct.error, pickle.UnpicklingError, zlib.error, FileFormatError, WhooshIndexError,
+    CorruptIndexError,  # a postings block with a bad tag: garbage written inside a segment, same size
 )
 """What reading a garbled or truncated Whoosh file raises (Whoosh has no error class of its own for it)."""
 

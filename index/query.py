@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from newsdesk.index.errors import QueryError
+from newsdesk.index.errors import QueryError, QueryTooCostly
 from newsdesk.index.query_limits import check_costs, check_fuzzy, check_values, check_wildcard, check_word_lengths
 from whoosh import qparser, query
 from whoosh.fields import Schema
@@ -85,6 +85,8 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     check_syntax(text, searchable_fields(parser.schema))
     try:
         parsed = parser.parse(text)
+    except RecursionError:  # Whoosh's parser recurses once per level of parentheses
+        raise QueryTooCostly("the parentheses are nested too deeply; remove some levels") from None
     except Exception as exc:  # Whoosh raises bare Exception for e.g. unparseable dates
         raise QueryError(f"cannot parse query: {exc}") from None
     if parsed is query.NullQuery or isinstance(parsed, query.qcore._NullQuery):

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.index import Annotation, Library, UsageError
+from newsdesk.index import Annotation, Library, UsageError, display_path
 from newsdesk.index.annotations.export import FORMATS, dump_json
 from newsdesk.index.ingest.clean import sanitize
 
@@ -82,7 +82,7 @@ def _list(args: argparse.Namespace, library: Library) -> int:
         annotations, errors = library.annotations.all()
         rows = [(a, "") for a in annotations]
     for error in errors:
-        print(f"newsdesk: warning: {error}", file=sys.stderr)
+        print(f"newsdesk: warning: {display_path(str(error))}", file=sys.stderr)
     if args.json:
         records = []
         for annotation, how in rows:

@@ -145,7 +145,7 @@ def _ensure_indexed(library: Library) -> None:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        print(f"newsdesk: warning: {line}", file=sys.stderr)
+        print(f"newsdesk: warning: {display_path(line)}", file=sys.stderr)
 
 
 def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
@@ -184,7 +184,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         _warn(stats.repairs)
         if not args.quiet:
             for warning in stats.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+                print(f"warning: {display_path(warning)}", file=sys.stderr)
         print(stats.summary())
     return 0
 
@@ -398,12 +398,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, unknown = _reader_parser().parse_known_args(argv)
         return cmd_open(_reader_corpus(args.words, unknown), args)
     except NewsdeskError as exc:
-        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        # Messages quote paths, ids and queries a user may have pasted from a shared
+        # folder: escaped here, once, so no message can move the cursor or set the clipboard.
+        print(f"newsdesk: error: {display_path(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except sqlite3.OperationalError as exc:
         # The store turns damage and full disks into NewsdeskErrors; what is left is a
         # session holding the store longer than the busy timeout: one line, never a traceback.
-        print(f"newsdesk: error: the article store is busy or unreadable ({exc}); try again", file=sys.stderr)
+        print(f"newsdesk: error: the article store is busy or unreadable ({display_path(str(exc))}); try again",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
