@@ -27,6 +27,7 @@ from pathlib import Path
 
 from newsdesk.index import Library
 from newsdesk.index.entities import EntityLists, Extractor, make_extractor
+from newsdesk.index.errors import ConfigError
 from newsdesk.index.locations import demo_corpus
 
 from bench.entities.mentions import Span, errors, gold_mentions, score_mentions
@@ -131,7 +132,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="passes for --speed (the median is reported)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
-    extractor = make_extractor(args.backend, EntityLists(), args.spacy_model)
+    try:
+        extractor = make_extractor(args.backend, EntityLists(), args.spacy_model)
+    except ConfigError as error:  # spaCy or the model missing: the one line that says what to install
+        parser.exit(2, f"evaluate: {error}\n")
     print(f"backend: {args.backend}" + (f" ({args.spacy_model})" if args.backend == "spacy" else ""))
     figures: dict[str, object] = {}
     figures["demo"] = evaluate("demo corpus (dev)", HERE.parents[1] / "tests/fixtures/entities/demo_gold.yaml",
