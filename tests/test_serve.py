@@ -70,13 +70,18 @@ class Served:
         except OSError:
             return []
 
-    def wait_idle(self, timeout: float = 30) -> None:
-        """Wait until no reader process runs (those of earlier sessions have ended)."""
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Wait until no reader process runs and the server has forgotten every session
+        (its log's last count of running readers is 0)."""
         deadline = time.monotonic() + timeout
-        while self.readers():
+        while self.readers() or self.running_sessions():
             assert time.monotonic() < deadline, f"readers still running: {self.readers()}"
-            time.sleep(0.1)
-        time.sleep(0.2)  # the server forgets a session just after its reader exits
+            time.sleep(0.05)
+
+    def running_sessions(self) -> int:
+        """How many sessions the server last said were running (0 before the first)."""
+        counts = re.findall(r"\((\d+) running\)", self.stderr())
+        return int(counts[-1]) if counts else 0
 
 
 @contextmanager
@@ -145,31 +150,10 @@ class ReaderSocket:
             self.closed = True
 
     async def ready(self) -> None:
-        """Wait until the reader has indexed, then focus it as a click on the page does and
-        wait for its screen to settle (no output for 0.5 s)."""
+        """Wait until the reader has indexed, then focus it as a click on the page does.
+        Keys may follow at once: the server holds them until the reader can take them."""
         await self.wait_for("indexed")
         await self.websocket.send_str(json.dumps(["focus"]))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            before = len(self.received)
-            await self._pump(0.5)
-            if len(self.received) == before:
-                return
-
-    async def press_until(self, key: str, text: str, tries: int = 5) -> str:
-        """Press ``key`` until ``text`` is drawn. Textual starts a web app blurred and
-        settles the focus when the first focus or key arrives; a key in that instant
-        can be lost, so it is pressed again, as a person would."""
-        for _ in range(tries - 1):
-            self.expect_new()
-            await self.type(key)
-            try:
-                return await self.wait_for(text, timeout=5)
-            except AssertionError:
-                continue
-        self.expect_new()
-        await self.type(key)
-        return await self.wait_for(text)
 
     async def wait_for(self, text: str, timeout: float = 60) -> str:
         """Wait until ``text`` has been drawn since the last :meth:`expect_new` call."""
