@@ -292,11 +292,25 @@ def test_only_the_bound_address_passes_the_host_check(header: str) -> None:
     assert guard.host_allowed(header) is (header.lower() == "127.0.0.1:8000")
 
 
+@pytest.mark.parametrize(("bound", "allowed", "refused"), [
+    ("::1", ["[::1]:8000", "[::1]:8000".upper()], ["::1:8000", "[::1]", "[0:0:0:0:0:0:0:1]:8000", "127.0.0.1:8000",
+                                                   "localhost:8000", "[::1]:8000@evil"]),
+    ("localhost", ["localhost:8000", "LocalHost:8000"], ["127.0.0.1:8000", "localhost.evil.com:8000",
+                                                          "localhost:8000@evil", "localhost.:8000"]),
+])
+def test_ipv6_and_name_binds_accept_only_their_own_host(bound: str, allowed: list[str], refused: list[str]) -> None:
+    guard = AccessGuard(TOKEN, bound, 8000)
+    assert all(guard.host_allowed(header) for header in allowed)
+    assert not any(guard.host_allowed(header) for header in refused)
+
+
 def test_bound_to_every_address_names_are_refused_but_ip_literals_pass() -> None:
     guard = AccessGuard(TOKEN, "0.0.0.0", 8000)
     assert guard.host_allowed("10.1.2.3:8000") and guard.host_allowed("[fe80::1]:8000")
     assert guard.host_allowed(f"{socket.gethostname()}:8000")
     assert not guard.host_allowed("attacker.example:8000")  # a DNS-rebinding name
+    assert not guard.host_allowed("127.0.0.1.evil.com:8000") and not guard.host_allowed("localhost:8000@evil")
+    assert not guard.host_allowed("2130706433:8000") and not guard.host_allowed("[::1]:8000@evil")
     assert not guard.host_allowed("10.1.2.3:8001")
 
 
