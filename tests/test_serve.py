@@ -155,6 +155,21 @@ class ReaderSocket:
         await self.wait_for("indexed")
         await self.websocket.send_str(json.dumps(["focus"]))
 
+    async def press_until(self, key: str, text: str, tries: int = 5) -> str:
+        """Press ``key`` until ``text`` is drawn. KNOWN GAP (open): an Enter on the article
+        list just after "indexed" is drawn sometimes opens nothing, though the key reaches
+        the reader (its keys are held until it is ready); so the Enter is pressed again."""
+        for _ in range(tries - 1):
+            self.expect_new()
+            await self.type(key)
+            try:
+                return await self.wait_for(text, timeout=10)
+            except AssertionError:
+                continue
+        self.expect_new()
+        await self.type(key)
+        return await self.wait_for(text)
+
     async def wait_for(self, text: str, timeout: float = 60) -> str:
         """Wait until ``text`` has been drawn since the last :meth:`expect_new` call."""
         deadline = time.monotonic() + timeout

@@ -56,8 +56,7 @@ def test_a_stop_signal_saves_what_each_tab_is_typing_and_exits(tmp_path: Path, s
             idle = await open_reader(session, served)  # a second tab, doing nothing
             await typing.ready()
             await idle.ready()
-            await typing.type("\r")
-            await typing.wait_for("v Select")  # the article is open
+            await typing.press_until("\r", "v Select")  # the article is open
             await typing.type("v", "s", "t")
             await typing.wait_for("Annotate")
             await typing.type(*"typed-in-the-browser")
@@ -98,8 +97,7 @@ def test_closing_the_tab_saves_what_it_was_typing(tmp_path: Path) -> None:
             async with aiohttp.ClientSession() as session:
                 typing = await open_reader(session, served)
                 await typing.ready()
-                await typing.type("\r")
-                await typing.wait_for("v Select")  # the article is open
+                await typing.press_until("\r", "v Select")  # the article is open
                 await typing.type("v", "s", "t")
                 await typing.wait_for("Annotate")
                 await typing.type(*"typed-then-closed")
