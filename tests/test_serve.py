@@ -70,13 +70,18 @@ class Served:
         except OSError:
             return []
 
-    def wait_idle(self, timeout: float = 30) -> None:
-        """Wait until no reader process runs (those of earlier sessions have ended)."""
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Wait until no reader process runs and the server has forgotten every session
+        (its log's last count of running readers is 0)."""
         deadline = time.monotonic() + timeout
-        while self.readers():
+        while self.readers() or self.running_sessions():
             assert time.monotonic() < deadline, f"readers still running: {self.readers()}"
-            time.sleep(0.1)
-        time.sleep(0.2)  # the server forgets a session just after its reader exits
+            time.sleep(0.05)
+
+    def running_sessions(self) -> int:
+        """How many sessions the server last said were running (0 before the first)."""
+        counts = re.findall(r"\((\d+) running\)", self.stderr())
+        return int(counts[-1]) if counts else 0
 
 
 @contextmanager
@@ -145,26 +150,20 @@ class ReaderSocket:
             self.closed = True
 
     async def ready(self) -> None:
-        """Wait until the reader has indexed, then focus it as a click on the page does and
-        wait for its screen to settle (no output for 0.5 s)."""
+        """Wait until the reader has indexed, then focus it as a click on the page does.
+        Keys may follow at once: the server holds them until the reader can take them."""
         await self.wait_for("indexed")
         await self.websocket.send_str(json.dumps(["focus"]))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            before = len(self.received)
-            await self._pump(0.5)
-            if len(self.received) == before:
-                return
 
     async def press_until(self, key: str, text: str, tries: int = 5) -> str:
-        """Press ``key`` until ``text`` is drawn. Textual starts a web app blurred and
-        settles the focus when the first focus or key arrives; a key in that instant
-        can be lost, so it is pressed again, as a person would."""
+        """Press ``key`` until ``text`` is drawn. KNOWN GAP (open): an Enter on the article
+        list just after "indexed" is drawn sometimes opens nothing, though the key reaches
+        the reader (its keys are held until it is ready); so the Enter is pressed again."""
         for _ in range(tries - 1):
             self.expect_new()
             await self.type(key)
             try:
-                return await self.wait_for(text, timeout=5)
+                return await self.wait_for(text, timeout=10)
             except AssertionError:
                 continue
         self.expect_new()
@@ -308,11 +307,25 @@ def test_only_the_bound_address_passes_the_host_check(header: str) -> None:
     assert guard.host_allowed(header) is (header.lower() == "127.0.0.1:8000")
 
 
+@pytest.mark.parametrize(("bound", "allowed", "refused"), [
+    ("::1", ["[::1]:8000", "[::1]:8000".upper()], ["::1:8000", "[::1]", "[0:0:0:0:0:0:0:1]:8000", "127.0.0.1:8000",
+                                                   "localhost:8000", "[::1]:8000@evil"]),
+    ("localhost", ["localhost:8000", "LocalHost:8000"], ["127.0.0.1:8000", "localhost.evil.com:8000",
+                                                          "localhost:8000@evil", "localhost.:8000"]),
+])
+def test_ipv6_and_name_binds_accept_only_their_own_host(bound: str, allowed: list[str], refused: list[str]) -> None:
+    guard = AccessGuard(TOKEN, bound, 8000)
+    assert all(guard.host_allowed(header) for header in allowed)
+    assert not any(guard.host_allowed(header) for header in refused)
+
+
 def test_bound_to_every_address_names_are_refused_but_ip_literals_pass() -> None:
     guard = AccessGuard(TOKEN, "0.0.0.0", 8000)
     assert guard.host_allowed("10.1.2.3:8000") and guard.host_allowed("[fe80::1]:8000")
     assert guard.host_allowed(f"{socket.gethostname()}:8000")
     assert not guard.host_allowed("attacker.example:8000")  # a DNS-rebinding name
+    assert not guard.host_allowed("127.0.0.1.evil.com:8000") and not guard.host_allowed("localhost:8000@evil")
+    assert not guard.host_allowed("2130706433:8000") and not guard.host_allowed("[::1]:8000@evil")
     assert not guard.host_allowed("10.1.2.3:8001")
 
 

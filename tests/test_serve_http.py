@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -102,7 +103,10 @@ def test_with_the_cookie_the_page_and_its_assets_load_from_this_server_only(serv
 
 
 @pytest.mark.parametrize("host", ["evil.example:{port}", "localhost:{port}", "127.0.0.1.nip.io:{port}",
-                                  "127.0.0.1:{other}", "127.0.0.1", ""])
+                                  "127.0.0.1:{other}", "127.0.0.1", "", "127.0.0.1.evil.com:{port}",
+                                  "localhost:{port}@evil", "127.0.0.1:{port}@evil.com", "user@127.0.0.1:{port}",
+                                  "[::1]:{port}", "127.0.0.1.:{port}", "127.000.0.1:{port}", "127.0.0.1:0{port}",
+                                  "LOCALHOST:{port}", "0x7f000001:{port}", "2130706433:{port}"])
 def test_another_host_header_is_refused_even_with_the_token(served: Served, host: str) -> None:
     """DNS rebinding: the attacker's name resolves to 127.0.0.1, so Host is the only tell."""
     host = host.format(port=served.port, other=served.port + 1)
@@ -174,11 +178,48 @@ def test_many_refused_connections_start_no_reader(served: Served) -> None:
 
 @pytest.mark.parametrize("path", ["/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
                                   "/newsdesk-static/../web/access.py", "/newsdesk-static/%2e%2e/access.py",
-                                  "/static/..%2f..%2fserver.py", "/static/", "/newsdesk-static/"])
+                                  "/static/..%2f..%2fserver.py", "/static/", "/newsdesk-static/",
+                                  "/static/%252e%252e/%252e%252e/server.py", "/static/..\\..\\server.py",
+                                  "/newsdesk-static/%2E%2E/server.py", "/newsdesk-static/..%5cserver.py",
+                                  "/static/fonts/../../../web/server.py", "/static//etc/passwd", "/static/%00",
+                                  "/static/js/textual.js%00.html", "/download/..%2f..%2fetc%2fpasswd"])
 def test_static_files_stay_in_their_folders(served: Served, path: str) -> None:
     response = get(served, path, {"Cookie": f"newsdesk-token-{served.port}={served.token}"})
     assert response.status in (403, 404)
     assert b"root:" not in response.body and b"import" not in response.body
+
+
+def _raw_status(served: Served, request: str) -> int:
+    """The status of a request written byte for byte (headers http.client would not send twice)."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as sock:
+        sock.sendall(request.encode())
+        return int(sock.recv(4096).split(b" ", 2)[1])
+
+
+def test_a_second_host_or_origin_header_does_not_smuggle_a_request_in(served: Served) -> None:
+    port, cookie = served.port, f"newsdesk-token-{served.port}={served.token}"
+    for first, second in ((f"127.0.0.1:{port}", "evil.example"), ("evil.example", f"127.0.0.1:{port}")):
+        assert _raw_status(served, f"GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\n"
+                                   f"Cookie: {cookie}\r\n\r\n") in (400, 403)
+    upgrade_headers = ("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
+    for first, second in (("http://evil.example", served.origin), (served.origin, "http://evil.example")):
+        assert _raw_status(served, f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {first}\r\n"
+                                   f"Origin: {second}\r\n{upgrade_headers}Cookie: {cookie}\r\n\r\n") in (400, 403)
+    # HTTP/1.0 without a Host header names no address at all.
+    assert _raw_status(served, f"GET / HTTP/1.0\r\nCookie: {cookie}\r\n\r\n") == 403
+    assert "Traceback" not in served.stderr()  # anyone can send these: one log line each
+
+
+def test_a_token_in_the_url_and_a_different_cookie_the_url_decides(served: Served) -> None:
+    wrong = "0" * 32
+    right_cookie, wrong_cookie = (f"newsdesk-token-{served.port}={token}" for token in (served.token, wrong))
+    # The right token in the URL replaces a stale cookie; a wrong one is refused whatever the cookie says.
+    response = get(served, f"/?token={served.token}", {"Cookie": wrong_cookie})
+    assert response.status == 303 and response.headers["Set-Cookie"].startswith(right_cookie + ";")
+    assert get(served, f"/?token={wrong}", {"Cookie": right_cookie}).status == 403
+    assert get(served, f"/?token={wrong}&token={served.token}").status == 403  # the first one counts
+    assert upgrade(served, f"/ws?token={wrong}", Origin=served.origin, Cookie=right_cookie) == 403
 
 
 def test_the_token_never_reaches_the_server_log(served: Served) -> None:
@@ -197,6 +238,8 @@ def test_malformed_websocket_messages_are_ignored(served: Served) -> None:
                          '["resize", {"width": 99999999, "height": -5}]', '["stdin", "\\ud800"]', "[null]"):
                 await reader.websocket.send_str(junk)
             await reader.websocket.send_bytes(b"\x00\xff")
+            # The junk resize left a terminal one row high: back to a usable size, as a page would.
+            await reader.websocket.send_str('["resize", {"width": 120, "height": 35}]')
             reader.expect_new()
             await reader.type("/", *"Geneva")
             await reader.wait_for("Ceasefire talks resume in Geneva")

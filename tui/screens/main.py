@@ -17,6 +17,7 @@ from newsdesk.tui.screens.jobs import (
 )
 from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState
+from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.article_list import ArticleList, Row
 from newsdesk.tui.widgets.layout import clean_line
@@ -139,6 +140,8 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         elif restore.article:
             self._reopen_article(restore)
         self.article_list.focus()
+        # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
+        self.call_after_refresh(announce_ready, self.app)
         if self.index_on_start:
             # Let the first screen draw before the update's walk over the corpus competes for the GIL.
             self.start_update(delay=UPDATE_DELAY)

@@ -166,14 +166,16 @@ class AccessGuard:
         return True
 
     def origin_allowed(self, request: web.Request) -> bool:
-        """Whether a websocket upgrade comes from the page this server served."""
-        origin = request.headers.get(hdrs.ORIGIN)
-        return origin is not None and origin.lower() == f"http://{request.host.lower()}"
+        """Whether a websocket upgrade comes from the page this server served (one Origin
+        header, naming it: a browser never sends two, so a second one is a smuggling try)."""
+        origins = request.headers.getall(hdrs.ORIGIN, [])
+        return len(origins) == 1 and origins[0].lower() == f"http://{request.host.lower()}"
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Refuse, redirect (dropping the token from the URL) or pass ``request`` on."""
-        if not self.host_allowed(request.headers.get(hdrs.HOST)):
+        hosts = request.headers.getall(hdrs.HOST, [])
+        if len(hosts) != 1 or not self.host_allowed(hosts[0]):
             return refused()
         is_websocket = request.headers.get(hdrs.UPGRADE, "").lower() == "websocket"
         if is_websocket and not self.origin_allowed(request):

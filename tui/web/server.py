@@ -38,6 +38,18 @@ MAX_TERMINAL_CELLS = 1000
 FULL_MESSAGE = "newsdesk serve: {limit} sessions are open, the most it runs at once. Close a tab and reload.\r\n"
 
 
+def one_line(record: logging.LogRecord) -> bool:
+    """A logging filter that turns a record's traceback into ``: ExceptionType: first line``."""
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        record.msg = f"{record.getMessage()}: {type(error).__name__}: {first}".replace("%", "%%")
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 class NewsdeskServer(Server):
     """textual-serve's Server with token auth, Host and Origin checks, local assets and a clean stop."""
 
@@ -57,11 +69,13 @@ class NewsdeskServer(Server):
         """One plain line per event on stderr (textual-serve's default logs every request, token included)."""
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("newsdesk serve: %(message)s"))
-        for name in ("newsdesk.serve", "textual-serve"):
+        for name in ("newsdesk.serve", "textual-serve", "aiohttp.server"):
             logger = logging.getLogger(name)
             logger.handlers[:] = [handler]
             logger.setLevel(logging.INFO)
             logger.propagate = False
+        # A malformed request (two Host headers, say) is anyone's to send: one line, no traceback.
+        logging.getLogger("aiohttp.server").addFilter(one_line)
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.guard.middleware])

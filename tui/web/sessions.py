@@ -6,12 +6,18 @@ reader is started directly, in a session of its own (the terminal's Ctrl+C must
 reach the server only), and is always ended with SIGHUP: the reader treats it as a
 dropped connection and saves what is being typed first (see ``NewsdeskApp.hang_up``).
 A reader that has not gone after :data:`HANGUP_GRACE` seconds is killed.
+
+A tab's keys and resizes are held until the reader says it can take them (the
+``newsdesk-ready`` meta packet, :mod:`newsdesk.tui.web.ready`), then replayed in
+order: a key that reached the reader before its screen existed was lost, or
+crashed it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -19,6 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from newsdesk.tui.web.ready import READY_META
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
@@ -27,6 +34,10 @@ log = logging.getLogger("newsdesk.serve")
 HANGUP_GRACE = 3.0
 """Seconds a reader has to save and exit after SIGHUP; within the 5 s a service
 manager is promised for a whole shutdown."""
+
+MAX_HELD_BYTES = 1 << 20
+"""Input held for a reader still starting; beyond it (a paste of a megabyte before the
+screen drew), further input is dropped with a log line rather than kept without bound."""
 
 
 class ReaderSession(AppService):
@@ -42,6 +53,10 @@ class ReaderSession(AppService):
         self.argv = list(argv)
         self.websocket = websocket
         self._stopping: asyncio.Future[None] | None = None
+        self.ready = False
+        """Whether the reader has said it takes keys; until then input is held."""
+        self._held: list[bytes] = []
+        self._held_bytes = 0
 
     @property
     def pid(self) -> int | None:
@@ -59,6 +74,53 @@ class ReaderSession(AppService):
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
+
+    async def send_bytes(self, data: bytes) -> bool:
+        """Send the tab's keys to the reader, or hold them until it is ready."""
+        return await self._send_packet(self.encode_packet(b"D", data))
+
+    async def send_meta(self, data: dict[str, str | int | bool | None]) -> bool:
+        """Send a resize, focus or blur to the reader, or hold it until it is ready."""
+        return await self._send_packet(self.encode_packet(b"M", json.dumps(data).encode("utf-8")))
+
+    async def _send_packet(self, packet: bytes) -> bool:
+        if not self.ready:
+            if self._held_bytes + len(packet) > MAX_HELD_BYTES:
+                log.warning("reader %s is still starting; %d bytes of input dropped", self.pid, len(packet))
+                return False
+            self._held.append(packet)
+            self._held_bytes += len(packet)
+            return True
+        return await self._write(packet)
+
+    async def _write(self, packet: bytes) -> bool:
+        if self._stdin is None:
+            return False
+        try:
+            self._stdin.write(packet)
+        except RuntimeError:
+            return False
+        try:
+            await self._stdin.drain()
+        except (ConnectionError, RuntimeError):  # the reader has gone
+            return False
+        return True
+
+    async def on_meta(self, data: bytes) -> None:
+        """The reader's meta packets: "ready" releases the held input, in order; others as textual-serve."""
+        try:
+            kind = json.loads(data).get("type")
+        except (ValueError, AttributeError):
+            return
+        if kind != READY_META:
+            await super().on_meta(data)
+            return
+        if self.ready:
+            return
+        held, self._held, self._held_bytes = b"".join(self._held), [], 0
+        self.ready = True  # set before the first await: input arriving meanwhile queues behind it
+        if held:
+            await self._write(held)
 
     async def run(self) -> None:
         """Relay the reader's screen until it ends, then close the browser's websocket
