@@ -218,3 +218,10 @@ def test_an_unquoted_from_line_inside_a_body_paragraph_stays_in_its_message() ->
     articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
     assert [a.title for a in articles] == ["one", "two"] and warnings == []
     assert "From here on we talk\nand more" in articles[0].body
+
+
+def test_a_separator_line_without_an_empty_line_before_it_still_splits() -> None:
+    raw = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst\n"
+           b"From c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n")
+    articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
+    assert [a.title for a in articles] == ["one", "two"] and warnings == []
