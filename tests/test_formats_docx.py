@@ -111,3 +111,23 @@ def _article_or_one_line(blob: bytes) -> None:
         assert str(exc) and "\n" not in str(exc)
         return
     assert len(articles) == 1 and all("\n" not in w for w in warnings)
+
+
+def _encrypted(docx: bytes) -> bytes:
+    """``docx`` with every central-directory entry flagged encrypted (the data stays readable)."""
+    data = bytearray(docx)
+    end = data.rfind(b"PK\x05\x06")
+    entries = int.from_bytes(data[end + 10:end + 12], "little")
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    for _ in range(entries):
+        data[offset + 8] |= 0x1
+        lengths = [int.from_bytes(data[offset + at:offset + at + 2], "little") for at in (28, 30, 32)]
+        offset += 46 + sum(lengths)
+    return bytes(data)
+
+
+def test_encrypted_docx_is_one_line(tmp_path: Path) -> None:
+    # Red team: zipfile raised a bare RuntimeError from inside python-docx and `newsdesk index` died with a traceback.
+    path = tmp_path / "locked.docx"
+    path.write_bytes(_encrypted(VALID))
+    assert read(path).skipped == "an encrypted (password-protected) Word document"

@@ -201,3 +201,27 @@ def test_deeply_nested_multipart_is_one_warning() -> None:
     articles, warnings = parse_file(Path("x.mbox"), make_mbox([raw, make_email(subject="After")]), ParseOptions())
     assert [a.title for a in articles] == ["After"]
     assert warnings == ["message 1: malformed message (RecursionError), skipped"]
+
+
+@pytest.mark.parametrize("charset", [b"idna", b"base64", b"utf-7"])
+def test_a_charset_whose_codec_refuses_replace_keeps_the_message(charset: bytes) -> None:
+    # Red team: charset=idna made bytes.decode(errors="replace") raise UnicodeError and the whole message was lost.
+    raw = b"From: a@b\nSubject: hello\nContent-Type: text/plain; charset=" + charset + b"\n\nbody text \xff here\n"
+    [article], warnings = parse_file(Path("x.eml"), raw, ParseOptions())
+    assert article.title == "hello" and article.body.startswith("body text") and warnings == []
+
+
+def test_an_unquoted_from_line_inside_a_body_paragraph_stays_in_its_message() -> None:
+    # Red team: an mboxo writer leaves "From " unquoted; mid-paragraph it is not a separator (RFC 4155).
+    raw = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst line\nFrom here on we talk\n"
+           b"and more\n\nFrom c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n")
+    articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
+    assert [a.title for a in articles] == ["one", "two"] and warnings == []
+    assert "From here on we talk\nand more" in articles[0].body
+
+
+def test_a_separator_line_without_an_empty_line_before_it_still_splits() -> None:
+    raw = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst\n"
+           b"From c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n")
+    articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
+    assert [a.title for a in articles] == ["one", "two"] and warnings == []

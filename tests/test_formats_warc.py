@@ -127,3 +127,19 @@ def _articles_or_one_line(name: str, blob: bytes) -> None:
         assert str(exc) and "\n" not in str(exc)
         return
     assert articles and all("\n" not in w for w in warnings)
+
+
+def test_capture_dates_with_and_without_a_zone_compare_as_utc(tmp_path: Path) -> None:
+    # Red team: a WARC-Date without "Z" beside one with it raised TypeError, read as damage: later pages were lost.
+    records = [
+        ("https://example.org/ferry", "2021-03-04T09:00:00Z",
+         html_page("Ferry old", PARAGRAPHS[:2]).encode(), "text/html"),
+        ("https://example.org/ferry", "2021-03-05T09:00:00",
+         html_page("Ferry new", PARAGRAPHS[1:3]).encode(), "text/html"),
+        ("https://example.org/library", "2021-03-04T09:00:00Z",
+         html_page("Library reopens", PARAGRAPHS[2:]).encode(), "text/html"),
+    ]
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(make_warc(records, gzip=False))
+    result = read(path)
+    assert [a.title for a in result.articles] == ["Ferry new", "Library reopens"] and result.warnings == []

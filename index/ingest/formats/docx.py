@@ -61,6 +61,9 @@ def check_zip(data: bytes, options: ParseOptions) -> None:
         raise IngestError(f"not a Word document (damaged zip: {exc})") from None
     if len(members) > MAX_MEMBERS:
         raise IngestError(f"not a Word document ({len(members)} zip members)")
+    # zipfile raises a bare RuntimeError on an encrypted member, far inside python-docx.
+    if any(member.flag_bits & 0x1 for member in members):
+        raise IngestError("an encrypted (password-protected) Word document")
     check_expansion(sum(member.file_size for member in members), len(data), options, "Word document")
 
 

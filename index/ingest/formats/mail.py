@@ -15,6 +15,7 @@ import email
 import email.errors
 import email.policy
 import email.utils
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from email.header import decode_header, make_header
@@ -33,6 +34,8 @@ MAX_HEADER_CHARS = 2000
 # Attachments inside attachments (a forwarded message carrying a PDF) are read this deep.
 MAX_NESTING = 3
 _LINE_CHUNK = 64 * 1024
+# "From sender@example.org Thu Mar  4 09:30:00 2021": the mbox separator's own shape.
+_FROM_LINE = re.compile(rb"From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}")
 _nesting: ContextVar[int] = ContextVar("mail_nesting", default=0)
 # The email package raises these on the malformed headers and parts it meets.
 _BROKEN_MESSAGE = (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError,
@@ -77,19 +80,26 @@ def _append(articles: list[RawArticle], found: list[RawArticle]) -> None:
 def _split_mbox(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
     """(number, bytes) of each message, None for one over ``limit`` bytes; streamed line by line.
 
-    Like the standard library's ``mailbox.mbox``, every line starting ``From ``
-    starts a message; ``>From `` lines (mboxrd quoting) lose one ``>``.
+    A line starting ``From `` starts a message when it opens the file, follows
+    an empty line (RFC 4155) or reads like a real separator (``From addr`` and an
+    asctime date: some writers leave out the empty line); an unquoted ``From ``
+    inside a paragraph of a body (mboxo writers leave them) stays in its message. ``>From `` lines (mboxrd
+    quoting) lose one ``>``.
     """
     current = bytearray()
     too_big = False
     number = 0
     at_line_start = True
+    after_blank = True
     while True:
         line = handle.readline(_LINE_CHUNK)
         if not line:
             break
         starts_line, at_line_start = at_line_start, line.endswith(b"\n")
-        if starts_line and line.startswith(b"From "):
+        separator_allowed = starts_line and (after_blank or _FROM_LINE.match(line) is not None)
+        if starts_line:
+            after_blank = not line.strip(b"\r\n")
+        if separator_allowed and line.startswith(b"From "):
             if number:
                 yield number, None if too_big else bytes(current)
             number += 1
@@ -196,7 +206,9 @@ def _decoded(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, errors="replace")
-    except LookupError:  # a charset Python does not know
+    # LookupError: a charset Python does not know (or not a text codec, like base64);
+    # UnicodeError: a codec that refuses errors="replace" (idna).
+    except (LookupError, UnicodeError):
         return payload.decode("utf-8", errors="replace")
 
 

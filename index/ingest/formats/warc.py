@@ -10,7 +10,7 @@ A damaged or truncated archive keeps every page read before the damage.
 from __future__ import annotations
 
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -138,7 +138,12 @@ def _position(handle: BinaryIO) -> int:
 
 
 def _capture_time(value: str) -> datetime | None:
+    """The capture time, always timezone-aware: WARC dates are UTC, so one written without a zone is UTC too.
+
+    (A naive and an aware datetime cannot be compared; the TypeError read as a damaged archive.)
+    """
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        captured = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return captured if captured.tzinfo is not None else captured.replace(tzinfo=UTC)
