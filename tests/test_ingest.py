@@ -211,3 +211,27 @@ def test_updates_from_a_script_on_stdin(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-500:]
     assert proc.stdout.split() == ["2100", "2100"]
     assert "Traceback" not in proc.stderr
+
+
+def test_a_parser_failing_unexpectedly_skips_that_file_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in one format's parser (here a RuntimeError) costs that file, not the whole update."""
+    from newsdesk.index.ingest import reader
+
+    real = reader.parse_file
+
+    def parse(path: Path, data: bytes, options: object) -> object:
+        if path.name == "broken.txt":
+            raise RuntimeError("File 'x' is encrypted,\npassword required")
+        return real(path, data, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader, "parse_file", parse)
+    corpus = tmp_path / "c"
+    write(corpus, "good.txt", "Good news\n\nGeneva talks resumed.\n")
+    write(corpus, "broken.txt", "Broken\n\nNever read.\n")
+    with Library.open(corpus, state_dir=tmp_path / "s") as lib:
+        stats = lib.update()
+        assert stats.added == 1 and lib.search("Geneva").total == 1
+    skipped = [w for w in stats.warnings if "broken.txt" in w]
+    assert len(skipped) == 1 and "RuntimeError" in skipped[0] and "\n" not in skipped[0]

@@ -163,6 +163,10 @@ def _clean_into(
     except IngestError as exc:
         result.skipped = str(exc)
         return result
+    except Exception as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+        result.skipped = f"could not be read ({type(exc).__name__}{': ' + reason if reason else ''})"
+        return result
     result.warnings.extend(warnings)
     for item, raw in enumerate(raws):
         if raw.date is None:
