@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from tests.tui.test_e2e_tmux import newsdesk_in_tmux
@@ -33,5 +34,9 @@ def test_the_reader_indexes_past_a_fifo_and_answers_costly_queries(tmp_path: Pat
         title = subprocess.run(["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_title}"],
                                capture_output=True, text=True, check=True).stdout
         assert "pwned" not in title
-        terminal.press("Escape", "Escape", "q")
-        terminal.wait_for("newsdesk-exited-0", timeout=15)
+        # Esc (search box -> list), then q once the box has let go: `Esc q` in one burst can still
+        # type the q into the box (a known type-ahead gap, issues 13 and 17); not this test's subject.
+        terminal.press("Escape")
+        time.sleep(1)
+        terminal.press("q")
+        terminal.wait_for("newsdesk-exited-0", timeout=60)
