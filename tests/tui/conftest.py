@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from newsdesk.index import Config, Library
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
+from textual.css.query import NoMatches
 from textual.worker import WorkerCancelled
 
 
@@ -60,9 +62,28 @@ def demo_app(demo_state: Path) -> Iterator[NewsdeskApp]:
     close_library(app.library)
 
 
-async def settle(pilot, rounds: int = 3) -> None:  # type: ignore[no-untyped-def]
-    """Let workers finish and their messages be handled."""
-    for _ in range(rounds):
+def _still_working(app) -> bool:  # type: ignore[no-untyped-def]
+    """True while a worker runs or the list's status line says a search is still under way ("…")."""
+    if any(not worker.is_finished for worker in app.workers):
+        return True
+    try:
+        line = str(app.screen.query_one("#list-status").render())
+    except NoMatches:  # not on the main screen (a dialog, the help): nothing to wait for
+        return False
+    return line.endswith("…")
+
+
+async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish and their messages be handled: until nothing runs and the status line is final.
+
+    A staged search posts its hits, then its count, from a worker thread; on a loaded machine
+    the count can arrive several rounds after the worker ended, so a fixed number of rounds
+    made snapshots catch "counting…" now and then.
+    """
+    deadline = time.monotonic() + timeout
+    quiet_rounds = 0
+    while quiet_rounds < rounds:
         with contextlib.suppress(WorkerCancelled):  # a superseded search is cancelled: expected
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        quiet_rounds = 0 if _still_working(pilot.app) and time.monotonic() < deadline else quiet_rounds + 1

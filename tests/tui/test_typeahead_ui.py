@@ -89,8 +89,8 @@ async def test_a_newer_query_never_shows_an_older_answer_as_current(demo_state: 
         slow.release("ceasefire*")
         slow.release("ceasefire*", 2)
         await pilot.press("slash", *"ceasefire")
-        await wait_until(pilot, lambda: status(app).startswith("10 results for ceasefire*"))
-        assert "counting" not in status(app)
+        # Both stages are released: the hits come first, then the count replaces "counting…".
+        await wait_until(pilot, lambda: status(app) == "10 results for ceasefire*")
         before = list_lines(app)
         assert "Ceasefire" in before or "ceasefire" in before.lower()
 
@@ -137,7 +137,8 @@ async def test_enter_runs_the_query_as_written(demo_state: Path) -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: status(app).startswith("0 results ·"))
         assert status(app) == "0 results · did you mean: geneva"
-        assert slow.started[-1] == "Genev"
+        # Worker threads start in any order, so a superseded "Genev*" may register after it.
+        assert "Genev" in slow.started
         assert app.focused is app.main.article_list
         assert list_lines(app).strip() == ""
     close_library(app.library)
