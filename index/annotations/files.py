@@ -35,34 +35,28 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
 from newsdesk.index.annotations.model import Annotation, AnnotationError
-from newsdesk.index.safeyaml import YamlError, load_yaml
+from newsdesk.index.annotations.yaml_shape import (
+    MAX_FILE_BYTES,
+    AnnotationFileError,
+    item_run,
+    items_of,
+    parse_file,
+    parse_items,
+    serialise,
+)
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""About 30,000 annotations; anything larger is refused unread (a YAML bomb is usually large)."""
-MAX_DEPTH = 32
 LOCK_TIMEOUT = 30.0
 FILE_MODE = 0o644
 """Every annotation file: writable by its owner only, readable by the group sharing the corpus."""
 FOLDER_BITS = stat.S_ISGID | stat.S_ISVTX
 """Article folders: setgid (files keep the corpus group) + sticky (nobody removes another's file)."""
-HEADER = (
-    "# newsdesk annotations of article {article} by {user}.\n"
-    "# Plain YAML: safe to read, diff and edit by hand; keep each id unique.\n"
-)
 _NOFOLLOW_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 OwnerOf = Callable[[Path, os.stat_result], str]
 """Who wrote a file, given its path and ``lstat``: the owner's account name by default."""
-
-
-class AnnotationFileError(AnnotationError):
-    """An annotation file cannot be read or written; ``str()`` names the file (and line)."""
-
-    exit_code = 1
 
 
 def owner_account(path: Path, info: os.stat_result) -> str:
@@ -78,144 +72,6 @@ def owner_account(path: Path, info: os.stat_result) -> str:
 def owner_by_file_name(path: Path, info: os.stat_result) -> str:
     """Simulated accounts (tests, benchmarks): the author is the file's name. Never use in the app."""
     return path.stem
-
-
-class _Dumper(yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") else yaml.SafeDumper):  # type: ignore[misc]
-    """Safe dumping, with plain multi-line notes as literal blocks."""
-
-
-# Characters YAML reads as line breaks (or folds) inside a block scalar: a value holding
-# one is written double-quoted and escaped, so it reads back exactly.
-_BLOCK_UNSAFE = re.compile("[\r\x85\u2028\u2029\ufeff]")
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # A literal block only for text that does not end in a line break: "keep" chomping
-    # (|+) leaves the YAML document open-ended, and PyYAML then closes it with "...".
-    block = "\n" in value and not value.endswith("\n") and not _BLOCK_UNSAFE.search(value)
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
-
-
-_Dumper.add_representer(str, _str_representer)
-# Plain "\n" + character scans: far faster than ^-anchored lookaheads on a 500-item file.
-_NOT_IN_AN_ITEM = re.compile(r"\n(?:[^ \n-]|-[^ ])")
-"""A line that neither starts an item (``- ``) nor continues one (indented or empty)."""
-_NOT_CONTINUING = re.compile(r"\n[^ \n]")
-
-
-def dump_item(annotation: Annotation) -> str:
-    """One annotation as a YAML sequence item: ``- `` then lines that are all indented (or empty).
-
-    That shape is what makes a file of items valid by construction: no line of
-    an item can end the list, the mapping or the document. Should PyYAML ever
-    produce another shape, the caller serialises the whole file in one dump.
-    """
-    return yaml.dump([annotation.to_dict()], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _self_contained(item: str) -> bool:
-    return item.startswith("- ") and item.endswith("\n") and not _NOT_CONTINUING.search(item[:-1])
-
-
-def serialise(article_id: str, user: str, annotations: Iterable[Annotation],
-              items: dict[str, tuple[Annotation, str]] | None = None) -> str:
-    """A whole annotation file, built from the model: the header, then every annotation.
-
-    ``items`` memoises each annotation's item text by id (with the very object
-    it was dumped from: annotations are immutable), so a save with 500
-    annotations dumps only the new one. Every item
-    is checked to be self-contained (see :func:`dump_item`); if one is not, the
-    file is dumped whole instead.
-    """
-    annotations = list(annotations)
-    header = HEADER.format(article=article_id, user=user)
-    if not annotations:
-        return header + "annotations: []\n"
-    cache = {} if items is None else items
-    parts = []
-    for annotation in annotations:
-        entry = cache.get(annotation.id)
-        if entry is not None and entry[0] is annotation:
-            text = entry[1]
-        else:
-            text = dump_item(annotation)
-            if not _self_contained(text):
-                return header + yaml.dump({"annotations": [a.to_dict() for a in annotations]}, Dumper=_Dumper,
-                                          allow_unicode=True, sort_keys=False, width=100)
-            cache[annotation.id] = (annotation, text)
-        parts.append(text)
-    return header + "annotations:\n" + "".join(parts)
-
-
-def _load(path: Path, text: str, first_line: int = 0) -> object:
-    try:
-        return load_yaml(text, max_bytes=MAX_FILE_BYTES, max_depth=MAX_DEPTH, fast=True)
-    except YamlError as exc:
-        line = f":{first_line + exc.line}" if exc.line else ""
-        raise AnnotationFileError(f"{path}{line}: {exc.reason}") from None
-
-
-def _annotation(path: Path, item: object, number: int) -> Annotation:
-    try:
-        return Annotation.from_dict(item)
-    except AnnotationError as exc:
-        raise AnnotationFileError(f"{path}: item {number}: {exc}") from None
-
-
-
-
-def _items(text: str) -> list[tuple[int, str]] | None:
-    """(first line, text) of each item when the file has the shape newsdesk writes, else None.
-
-    That shape is comment lines, ``annotations:``, then self-contained items
-    (see :func:`dump_item`). Anything else (a hand-edited file, say) is parsed whole.
-    """
-    head, found, body = text.partition("\nannotations:\n")
-    if not found or any(line and not line.startswith("#") for line in head.splitlines()):
-        return None
-    if not body.startswith("- ") or not body.endswith("\n") or _NOT_IN_AN_ITEM.search(body[:-1]):
-        return None
-    pieces = [""] + ["- " + piece + "\n" for piece in body[2:-1].split("\n- ")]
-    line = head.count("\n") + 3
-    items = []
-    for piece in pieces[1:]:
-        items.append((line, piece))
-        line += piece.count("\n")
-    return items
-
-
-def parse_file(path: Path, text: str, known: dict[str, Annotation] | None = None) -> list[Annotation]:
-    """The annotations in one file's text; ``AnnotationFileError`` names the file and line of the problem.
-
-    ``known`` maps item texts parsed before to their annotations: when another
-    session added one annotation to a file of 500, only that item is parsed.
-    """
-    items = _items(text)
-    annotations: list[Annotation] = []
-    if items is None:
-        data = _load(path, text)
-        if data is None:
-            return []
-        if not isinstance(data, dict) or not isinstance(data.get("annotations", []), (list, type(None))):
-            raise AnnotationFileError(f"{path}: expected 'annotations:' followed by a list")
-        annotations = [_annotation(path, item, n) for n, item in enumerate(data.get("annotations") or [], 1)]
-    else:
-        for number, (line, item_text) in enumerate(items, 1):
-            annotation = (known or {}).get(item_text)
-            if annotation is None:
-                data = _load(path, item_text, line - 1)
-                if not isinstance(data, list) or len(data) != 1:
-                    raise AnnotationFileError(f"{path}:{line}: item {number}: expected one annotation")
-                annotation = _annotation(path, data[0], number)
-                if known is not None:
-                    known[item_text] = annotation
-            annotations.append(annotation)
-    seen: set[str] = set()
-    for number, annotation in enumerate(annotations, 1):
-        if annotation.id in seen:
-            raise AnnotationFileError(f"{path}: item {number}: id {annotation.id} appears twice")
-        seen.add(annotation.id)
-    return annotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +91,11 @@ class _Cached:
     """Item text -> annotation as in the file (before attribution), to parse only new items."""
     dumped: dict[str, tuple[Annotation, str]]
     """Id -> (annotation object, its item text), to dump only new or changed annotations."""
+    text: str = ""
+    """The file's text when it has the item shape, else "": another session's save that only
+    appended items is recognised by this prefix, and only the new items are read."""
+    as_written: tuple[Annotation, ...] = ()
+    """The annotations as parsed, before attribution (kept with ``text``)."""
 
 
 class AnnotationFiles:
@@ -313,14 +174,48 @@ class AnnotationFiles:
         except (OSError, UnicodeDecodeError) as exc:
             raise AnnotationFileError(f"{path}: cannot read: {exc}") from None
         owner = self.owner_of(path, info)
+        appended = self._appended(path, cached, stamp, text, owner) if cached is not None else None
+        if appended is not None:
+            self._cache[path] = appended
+            return appended.owned
         parsed = dict(cached.parsed) if cached else {}
         as_written = parse_file(path, text, parsed)
         kept = {id(a) for a in as_written}
         parsed = {item: a for item, a in parsed.items() if id(a) in kept}
         dumped = {a.id: (a, item) for item, a in parsed.items()}
         owned = OwnedFile(path, owner, [_attributed(a, owner) for a in as_written])
-        self._cache[path] = _Cached(stamp, owned, parsed, dumped)
+        shaped = items_of(text) is not None and len(parsed) == len(as_written)
+        self._cache[path] = _Cached(stamp, owned, parsed, dumped, text if shaped else "", tuple(as_written))
         return owned
+
+    def _appended(self, path: Path, cached: _Cached, stamp: tuple[int, int, int, int], text: str,
+                  owner: str) -> _Cached | None:
+        """The cache entry for ``text`` when it is the cached text plus new items, else None.
+
+        The common change by another session is one annotation added at the end; a
+        file of 500 then costs one item's parse instead of a split of the whole file.
+        A file with the item shape plus items of that shape has the item shape
+        itself (items never end the list), so the answer equals a full parse.
+        """
+        old = cached.text
+        if not old or owner != cached.owned.owner or len(text) <= len(old) or not text.startswith(old):
+            return None
+        tail = item_run(text[len(old):], old.count("\n") + 1)
+        if tail is None:
+            return None
+        parsed = dict(cached.parsed)
+        new = parse_items(path, tail, parsed, first_number=len(cached.as_written) + 1)
+        seen = {a.id for a in cached.as_written}
+        for number, annotation in enumerate(new, len(cached.as_written) + 1):
+            if annotation.id in seen:
+                raise AnnotationFileError(f"{path}: item {number}: id {annotation.id} appears twice")
+            seen.add(annotation.id)
+        if len(parsed) != len(seen):  # two items with the same text: let the full parse keep its rules
+            return None
+        dumped = dict(cached.dumped)
+        dumped.update((a.id, (a, item)) for (_, item), a in zip(tail, new, strict=True))
+        owned = OwnedFile(path, owner, [*cached.owned.annotations, *(_attributed(a, owner) for a in new)])
+        return _Cached(stamp, owned, parsed, dumped, text, (*cached.as_written, *new))
 
     # -- writing (own files only) -----------------------------------------------
     def update(self, article_id: str, upserts: Iterable[Annotation] = (), deletes: Iterable[str] = ()) -> None:
@@ -344,12 +239,15 @@ class AnnotationFiles:
                         merged[annotation.id] = replace(annotation, author=self.user, claimed_author="")
                     for ident in deletes:
                         merged.pop(ident, None)
-                    text = serialise(article_id, self.user, merged.values(), dumped)
+                    text, shaped = serialise(article_id, self.user, merged.values(), dumped)
                     info = _replace_file(folder_fd, path.name, text.encode("utf-8"))
                     kept = {i: dumped[i] for i in merged if i in dumped}
                     owned = OwnedFile(path, self.user, list(merged.values()))
                     stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_uid)
-                    self._cache[path] = _Cached(stamp, owned, {item: a for a, item in kept.values()}, kept)
+                    parsed = {item: a for a, item in kept.values()}
+                    shaped = shaped and len(parsed) == len(merged)
+                    self._cache[path] = _Cached(stamp, owned, parsed, kept, text if shaped else "",
+                                                tuple(merged.values()))
             finally:
                 os.close(folder_fd)
         except OSError as exc:
