@@ -318,7 +318,7 @@ class Library:
             raise UsageError(f"{ref}: the quote does not occur in the article's text")
         if occurrence is None and len(positions) > 1:
             raise AmbiguousQuote(ref, [(article.text.count("\n", 0, p) + 1, p) for p in positions])
-        occurrence = occurrence or 1
+        occurrence = 1 if occurrence is None else occurrence  # 0 is a mistake, not "the first"
         if not 1 <= occurrence <= len(positions):
             count = len(positions)
             raise UsageError(f"{ref}: the quote occurs {count} time(s); --occurrence must be 1-{count}")

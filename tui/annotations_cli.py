@@ -121,4 +121,4 @@ def _row(annotation: Annotation, how: str) -> str:
         author += f" (file claims {one_line(annotation.claimed_author)}!)"
     if annotation.imported_from:
         author += f" (imported from {one_line(annotation.imported_from)})"
-    return f"{annotation.article_id}  {author:<10} [{tags}]{state}  \u201c{quote}\u201d"
+    return f"{one_line(annotation.article_id)}  {author:<10} [{tags}]{state}  \u201c{quote}\u201d"

@@ -94,11 +94,15 @@ class AnnotationStore:
                 continue
             own = owned.owner == self.user
             for annotation in owned.annotations:
-                if annotation.id in first_file:
+                if annotation.article_id != path.parent.name:  # hand-moved: it would tag another article
+                    errors.append(f"{path}: annotation {annotation.id} names article {annotation.article_id}, "
+                                  f"not its folder's; not used")
+                elif annotation.id in first_file:
                     errors.append(f"{path}: id {annotation.id} is also in {first_file[annotation.id]}")
+                    found.append((own, annotation))
                 else:
                     first_file[annotation.id] = path
-                found.append((own, annotation))
+                    found.append((own, annotation))
         return found
 
     # -- reading ------------------------------------------------------------------
@@ -198,6 +202,9 @@ class AnnotationStore:
         Imported annotations are the importer's (their file, their name); the author
         the export named is kept as ``imported_from``.
         """
+        annotations = list(annotations)
+        for annotation in annotations:  # every article id checked before anything is written
+            self.files.folder(annotation.article_id)
         existing = {a.id for a in self.all()[0]}
         by_article: dict[str, list[Annotation]] = {}
         skipped = 0

@@ -68,10 +68,11 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
                      "author", "created", "modified", "claimed_author", "imported_from"])
     for a in annotations:
         info = articles.get(a.article_id)
-        writer.writerow([a.id, a.article_id, sanitize(info.title) if info else "", info.path if info else "",
-                         a.target.start, a.target.end, sanitize(a.target.exact), sanitize(";".join(a.tags)),
-                         sanitize(a.note), a.author, a.created, a.modified, sanitize(a.claimed_author),
-                         sanitize(a.imported_from)])
+        # Ids, article ids and times come from files or imports, so they are text like any other.
+        writer.writerow([sanitize(a.id), sanitize(a.article_id), sanitize(info.title) if info else "",
+                         info.path if info else "", a.target.start, a.target.end, sanitize(a.target.exact),
+                         sanitize(";".join(a.tags)), sanitize(a.note), sanitize(a.author), sanitize(a.created),
+                         sanitize(a.modified), sanitize(a.claimed_author), sanitize(a.imported_from)])
     return out.getvalue()
 
 
@@ -90,7 +91,7 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
         lines += [f"## {sanitize(tag)}", ""]
         for article_id in dict.fromkeys(a.article_id for a in by_tag[tag]):
             info = articles.get(article_id)
-            heading = f"{sanitize(info.title)} ({info.path})" if info else f"article {article_id}"
+            heading = f"{sanitize(info.title)} ({info.path})" if info else f"article {sanitize(article_id)}"
             lines += [f"### {heading}", ""]
             for a in by_tag[tag]:
                 if a.article_id != article_id:
@@ -100,7 +101,7 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
                 if a.note:
                     lines += [sanitize(a.note), ""]
                 claim = f" (the file claims {sanitize(a.claimed_author)})" if a.claimed_author else ""
-                lines += [f"*{a.author}{claim}, {a.modified or a.created}*", ""]
+                lines += [f"*{sanitize(a.author)}{claim}, {sanitize(a.modified or a.created)}*", ""]
     return "\n".join(lines)
 
 

@@ -240,7 +240,12 @@ class AnnotationFiles:
                     for ident in deletes:
                         merged.pop(ident, None)
                     text, shaped = serialise(article_id, self.user, merged.values(), dumped)
-                    info = _replace_file(folder_fd, path.name, text.encode("utf-8"))
+                    payload = text.encode("utf-8")
+                    if len(payload) > MAX_FILE_BYTES:  # a file no reader would open again: keep the old one
+                        raise AnnotationFileError(
+                            f"{path}: would grow past {MAX_FILE_BYTES // 1024 // 1024} MB, the most newsdesk reads; "
+                            f"not saved (shorten the notes, or annotate in fewer passages)")
+                    info = _replace_file(folder_fd, path.name, payload)
                     kept = {i: dumped[i] for i in merged if i in dumped}
                     owned = OwnedFile(path, self.user, list(merged.values()))
                     stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_uid)

@@ -156,7 +156,8 @@ class Annotation:
         if not isinstance(position, dict) or not isinstance(quote, dict):
             raise AnnotationError(f"{where}: 'target' needs 'position' and 'quote' mappings")
         start, end = position.get("start"), position.get("end")
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or not 0 <= start < end:
+        if (not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool)
+                or not 0 <= start < end):
             raise AnnotationError(f"{where}: target position needs whole numbers 0 <= start < end")
         tags = data.get("tags") or []
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -164,6 +165,7 @@ class Annotation:
         note = data.get("note") or ""
         if not isinstance(note, str):
             raise AnnotationError(f"{where}: 'note' must be text")
+        check_text(note, f"{where}: the note")  # a "\ud800" escape: no file could be written with it
         known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified",
                  "imported_from"}
         return cls(
@@ -178,7 +180,7 @@ class Annotation:
             created=_text(data, "created", where, required=False),
             modified=_text(data, "modified", where, required=False),
             imported_from=_text(data, "imported_from", where, required=False),
-            extra={k: v for k, v in data.items() if k not in known},
+            extra=_checked_extra({k: v for k, v in data.items() if k not in known}, where),
         )
 
 
@@ -190,4 +192,18 @@ def _text(data: dict[str, Any], key: str, where: str = "annotation", required: b
         return value.isoformat()
     if not isinstance(value, str) or (required and not value):
         raise AnnotationError(f"{where}: '{key}' must be {'non-empty ' if required else ''}text")
-    return value
+    return check_text(value, f"{where}: '{key}'")
+
+
+def _checked_extra(extra: dict[Any, Any], where: str) -> dict[Any, Any]:
+    """``extra`` if no text in it holds a lone surrogate (no file could be written with one)."""
+    pending: list[Any] = [extra]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            check_text(value, f"{where}: a key or value")
+        elif isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            pending += list(value)
+    return extra
