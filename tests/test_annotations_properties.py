@@ -121,8 +121,9 @@ def test_list_layout_holds_whatever_the_note(
     root = tmp_path_factory.mktemp("news")
     write(root, "barda.txt", PARAGRAPHS)
     args = ["--corpus", str(root)]
+    # --note=...: argparse reads a separate word starting with "-" (note="-") as an option
     assert run(capsys, "annotations", "add", "barda.txt", "--quote", "First paragraph", "--tag", "x",
-               "--note", note + "\u2028after", *args)[0] == 0
+               f"--note={note}\u2028after", *args)[0] == 0
     code, out, _ = run(capsys, "annotations", "list", "barda.txt", *args)
     lines = out.splitlines()  # str.splitlines also splits on U+2028, \x85...: what a terminal might do
     assert code == 0 and len(lines[0]) > 18 and lines[0][16:18] == "  " and int(lines[0][:16], 16) >= 0

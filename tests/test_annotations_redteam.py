@@ -7,6 +7,7 @@ and times, a wrong article id), a file grown past what newsdesk reads, and
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -132,3 +133,30 @@ def test_a_boolean_position_is_refused() -> None:
 
 def test_the_target_of_a_valid_record_still_reads() -> None:
     assert Annotation.from_dict(_record()).target == Target(0, 5, "Talks")
+
+
+def test_a_long_quote_in_a_changed_repetitive_text_is_placed_with_bounded_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 4,000-character quote took minutes: every pair of word edges was scored, the whole quote aligned."""
+    anchoring = importlib.import_module("newsdesk.index.annotations.anchor")  # the package exports anchor()
+
+    text = ("Diplomats met in Geneva on Friday. " * 120)[:4000]
+    quote = text[:3999]
+    annotation = Annotation(id="x", article_id=ARTICLE, content_hash="h1", target=Target(0, 3999, quote))
+    ratio, align = anchoring.fuzz.ratio, anchoring.fuzz.partial_ratio_alignment
+    calls = {"ratio": 0}
+
+    def counted_ratio(*args: object, **kwargs: object) -> float:
+        calls["ratio"] += 1
+        assert calls["ratio"] <= 200, "re-anchoring scores too many spans"
+        return ratio(*args, **kwargs)
+
+    def short_needles_only(needle: str, *args: object, **kwargs: object) -> object:
+        assert len(needle) <= 1_000, "a long quote is aligned whole"
+        return align(needle, *args, **kwargs)
+
+    monkeypatch.setattr(anchoring.fuzz, "ratio", counted_ratio)
+    monkeypatch.setattr(anchoring.fuzz, "partial_ratio_alignment", short_needles_only)
+    placed = anchoring.anchor(annotation, text.replace("Geneva", "Genf"), "h2")
+    assert placed.how == "fuzzy" and placed.start == 0 and placed.end > 3500

@@ -6,8 +6,10 @@ In order, first that applies:
 2. the quote is still at the stored offsets;
 3. the quote occurs elsewhere exactly: the occurrence nearest the old
    position (ties broken by how well the context before and after matches);
-4. a fuzzy match (rapidfuzz's best partial alignment of the quote), scored on
-   the quote and its context, above a threshold: that span, fitted to word edges;
+4. a fuzzy match (rapidfuzz's best partial alignment of the quote; of its first
+   and last 64 characters for a quote over 1,000 characters), scored on the
+   quote and its context, above a threshold: that span, fitted to word edges
+   (a quote over 20,000 characters is only found exactly);
 5. otherwise the annotation is an orphan: kept, listed, never deleted.
 """
 
@@ -63,6 +65,12 @@ def occurrences(text: str, quote: str) -> list[int]:
 
 
 _WORD_EDGE = re.compile(r"\b")
+_EDGE_CANDIDATES = 8
+LONG_QUOTE = 1_000
+"""Quotes longer than this are re-anchored by aligning their ends, not the whole quote."""
+MAX_FUZZY_QUOTE = 20_000
+"""Quotes longer than this are only found exactly (scoring one would take seconds)."""
+_END_CHARS = 64
 
 
 def _best_span(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
@@ -72,6 +80,11 @@ def _best_span(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
     edges = [lo + m.start() for m in _WORD_EDGE.finditer(text[lo:hi])] or [start, end]
     starts = [e for e in edges if abs(e - start) <= slack and (e == 0 or not text[e].isspace())]
     ends = [e for e in edges if abs(e - end) <= slack and e > 0 and not text[e - 1].isspace()]
+    # The word edges nearest the alignment only: every pair within a long quote's slack
+    # is hundreds of thousands of comparisons (minutes for a 4,000-character quote).
+    keep = _EDGE_CANDIDATES if len(quote) <= LONG_QUOTE else 2
+    starts = sorted(starts, key=lambda e: abs(e - start))[:keep]
+    ends = sorted(ends, key=lambda e: abs(e - end))[:keep]
     best, best_score = (start, end), -1.0
     for s in starts or [start]:
         for e in ends or [end]:
@@ -80,6 +93,30 @@ def _best_span(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
                 if score > best_score:
                     best, best_score = (s, e), score
     return best
+
+
+def _short_quote_span(quote: str, text: str) -> tuple[int, int] | None:
+    alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_MIN_SCORE)
+    return None if alignment is None else (alignment.dest_start, alignment.dest_end)
+
+
+def _long_quote_span(quote: str, text: str) -> tuple[int, int] | None:
+    """Where a long quote's first and last words sit now, if they are about a quote apart.
+
+    Aligning a whole long quote costs seconds to minutes (a 4,000-character quote in
+    a repetitive text took over a minute), so only its ends are aligned; the caller
+    still scores the whole span.
+    """
+    if len(quote) > MAX_FUZZY_QUOTE:
+        return None  # a passage this long is only found exactly (an orphan otherwise, kept)
+    head = fuzz.partial_ratio_alignment(quote[:_END_CHARS], text, score_cutoff=FUZZY_MIN_SCORE)
+    if head is None:
+        return None
+    low, high = head.dest_start + len(quote) * 3 // 4, head.dest_start + len(quote) * 5 // 4
+    tail = fuzz.partial_ratio_alignment(quote[-_END_CHARS:], text[low:high], score_cutoff=FUZZY_MIN_SCORE)
+    if tail is None:
+        return None
+    return head.dest_start, low + tail.dest_end
 
 
 def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
@@ -100,10 +137,10 @@ def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
 
         best = min(found, key=distance)
         return Anchor(best, best + len(quote), "moved")
-    alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_MIN_SCORE)
-    if alignment is None:
+    span = _long_quote_span(quote, text) if len(quote) > LONG_QUOTE else _short_quote_span(quote, text)
+    if span is None:
         return ORPHAN
-    start, end = _best_span(text, quote, alignment.dest_start, alignment.dest_end)
+    start, end = _best_span(text, quote, *span)
     quote_score = fuzz.ratio(quote, text[start:end])
     combined = 0.7 * quote_score + 0.3 * _context_score(text, start, end, target.prefix, target.suffix)
     if combined < FUZZY_MIN_SCORE or end <= start:
