@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from newsdesk.index.annotations import AnnotationError, AnnotationFileError, AnnotationStore, owner_by_file_name
 from newsdesk.index.annotations import files as annotation_files
 from newsdesk.index.annotations.model import Annotation, Target
@@ -160,3 +161,18 @@ def test_a_long_quote_in_a_changed_repetitive_text_is_placed_with_bounded_work(
     monkeypatch.setattr(anchoring.fuzz, "partial_ratio_alignment", short_needles_only)
     placed = anchoring.anchor(annotation, text.replace("Geneva", "Genf"), "h2")
     assert placed.how == "fuzzy" and placed.start == 0 and placed.end > 3500
+
+
+def test_a_hand_edited_quoted_note_continuing_on_a_dash_line_reads_as_yaml_does(tmp_path: Path) -> None:
+    store = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
+    store.add(article(), 0, 9, ["x"])
+    path = store.files.own_file(ARTICLE)
+    store.files.read(path)  # cached, as a running reader holds it
+    edited = path.read_text().replace("note: ''", 'note: "first\n- not an item"')
+    path.write_text(edited)
+    expected = yaml.safe_load(edited)["annotations"][0]["note"]
+    for reader in (store, AnnotationStore(tmp_path, user="bob", owner_of=owner_by_file_name)):
+        annotations, errors = reader.all()
+        assert errors == [] and [a.note for a in annotations] == [expected] == ["first - not an item"]
+    store.add(article(), 0, 9, ["y"])  # and the owner's next save keeps it
+    assert [a.note for a in store.files.read(path)] == [expected, ""]

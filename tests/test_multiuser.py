@@ -251,3 +251,46 @@ def test_another_account_cannot_replace_delete_forge_or_redirect_annotations(
     assert as_user(accounts["ndalice"], alice_first) == 0
     assert as_user(accounts["ndbob"], bob_attacks) == 0
     assert as_user(accounts["ndalice"], alice_checks) == 0
+
+
+def test_the_owner_of_an_article_folder_can_replace_anothers_file_and_it_shows(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    """The known gap of docs/reliability.md: a sticky folder's owner may remove any file in it.
+
+    What it puts in place is attributed to it (the file's owner), flagged, and the
+    victim's next save there is one line naming the owner: nothing is believed.
+    """
+    corpus, state = shared / "corpus", shared / "state"
+
+    def annotate(tag: str) -> Callable[[], None]:
+        def work() -> None:
+            with Library.open(corpus, state_dir=state, config=Config()) as library:
+                library.update()
+                library.annotate_quote("report-0.txt", "Diplomats met", tags=[tag])
+        return work
+
+    def alice_replaces_bobs_file() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            folder = state / "annotations" / library.article("report-0.txt").id
+            bobs = folder / "ndbob.yaml"
+            forged = folder / "forged.tmp"
+            forged.write_text(bobs.read_text().replace("bob-tag", "forged-tag"))
+            os.rename(forged, bobs)  # allowed: alice owns the sticky folder
+
+    def bob_checks() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            found = library.annotations_of("report-0.txt")
+            forged = next(p.annotation for p in found.placed if p.annotation.tags == ("forged-tag",))
+            assert forged.author == "ndalice" and forged.claimed_author == "ndbob"
+            try:
+                library.annotate_quote("report-0.txt", "Diplomats met", tags=["again"])
+            except AnnotationError as exc:
+                assert "owned by ndalice" in str(exc) and "\n" not in str(exc)
+            else:
+                raise AssertionError("bob saved into a file alice owns")
+
+    assert as_user(accounts["ndalice"], annotate("alice-tag")) == 0
+    assert as_user(accounts["ndbob"], annotate("bob-tag")) == 0
+    assert as_user(accounts["ndalice"], alice_replaces_bobs_file) == 0
+    assert as_user(accounts["ndbob"], bob_checks) == 0

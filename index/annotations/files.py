@@ -204,7 +204,10 @@ class AnnotationFiles:
         if tail is None:
             return None
         parsed = dict(cached.parsed)
-        new = parse_items(path, tail, parsed, first_number=len(cached.as_written) + 1)
+        try:
+            new = parse_items(path, tail, parsed, first_number=len(cached.as_written) + 1)
+        except AnnotationFileError:
+            return None  # the full parse names the problem (or reads a shape the split misread)
         seen = {a.id for a in cached.as_written}
         for number, annotation in enumerate(new, len(cached.as_written) + 1):
             if annotation.id in seen:

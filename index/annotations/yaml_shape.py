@@ -148,6 +148,13 @@ def parse_file(path: Path, text: str, known: dict[str, Annotation] | None = None
     """
     items = items_of(text)
     annotations: list[Annotation] = []
+    if items is not None:
+        try:
+            annotations = parse_items(path, items, known)
+        except AnnotationFileError:
+            # A hand-edited quoted value can continue on a line that looks like an item
+            # ("- ..."): valid YAML that the split misreads. The whole file decides.
+            items = None
     if items is None:
         data = _load(path, text)
         if data is None:
@@ -155,8 +162,6 @@ def parse_file(path: Path, text: str, known: dict[str, Annotation] | None = None
         if not isinstance(data, dict) or not isinstance(data.get("annotations", []), (list, type(None))):
             raise AnnotationFileError(f"{path}: expected 'annotations:' followed by a list")
         annotations = [_annotation(path, item, n) for n, item in enumerate(data.get("annotations") or [], 1)]
-    else:
-        annotations = parse_items(path, items, known)
     _check_unique(path, annotations)
     return annotations
 
