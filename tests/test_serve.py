@@ -161,11 +161,11 @@ class ReaderSocket:
             self.closed = True
             self._arrived.set()
 
-    async def ready(self) -> None:
+    async def ready(self, timeout: float = 120) -> None:
         """Wait until the reader lists the indexed corpus, then focus it as a click on the page
         does. ("articles · indexed", not "indexed": "not indexed yet" contains that, and
         its list is still empty.) Keys may follow at once."""
-        await self.wait_for("articles · indexed")
+        await self.wait_for("articles · indexed", timeout)
         await self.websocket.send_str(json.dumps(["focus"]))
 
     async def press(self, key: str, text: str) -> str:

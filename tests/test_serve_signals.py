@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
+from newsdesk.index import Library
 
 from tests.test_serve import Served, free_port, newsdesk_serve, open_reader
 
@@ -49,6 +50,11 @@ def _wait_gone(pid: int, timeout: float = 30) -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_saves_what_each_tab_is_typing_and_exits(tmp_path: Path, signum: int) -> None:
     state = tmp_path / "state"
+    # Indexed beforehand: this test is about stopping. (Two tabs building the index at once
+    # is tests/tui/test_other_session_indexes.py's; on a loaded machine a first build
+    # alone can take most of a minute.)
+    with Library.open(state_dir=state) as library:
+        library.update()
     with newsdesk_serve(tmp_path, "--state-dir", str(state)) as served:
 
         async def start_typing(session: aiohttp.ClientSession) -> list[int]:
