@@ -1,5 +1,6 @@
 """A tab that goes away, or stops reading, while its reader is drawing: the reader still
-gets to save what is being typed when it is hung up, and the server still stops.
+gets to save what is being typed when it is hung up, and the server still stops. And a
+tab that types more than the server holds for a reader still starting loses nothing.
 
 The reader writes its screen to a pipe the server reads. If the server stopped reading
 it (the tab closed mid-output, or a tab's connection stalled when the server was
@@ -59,10 +60,34 @@ SERVER = textwrap.dedent("""
 """)
 
 
-def _start_server(tmp_path: Path) -> tuple[subprocess.Popen[str], Served, Path]:
+SLOW_STARTING_READER = textwrap.dedent("""
+    import json, os, sys, time
+
+    def write_all(data):
+        while data:
+            data = data[os.write(1, data):]
+
+    write_all(b"__GANGLION__\\n")
+    time.sleep(2)  # starting: keys typed meanwhile are held by the server
+    ready = json.dumps({"type": "newsdesk-ready"}).encode()
+    write_all(b"M" + len(ready).to_bytes(4, "big") + ready)
+    received, pending = 0, b""
+    while chunk := os.read(0, 65536):
+        pending += chunk
+        while len(pending) >= 5 and len(pending) >= 5 + int.from_bytes(pending[1:5], "big"):
+            size = int.from_bytes(pending[1:5], "big")
+            if pending[:1] == b"D":
+                received += size
+                report = f"received={received};".encode()
+                write_all(b"D" + len(report).to_bytes(4, "big") + report)
+            pending = pending[5 + size:]
+""")
+
+
+def _start_server(tmp_path: Path, reader: str = DRAWING_READER) -> tuple[subprocess.Popen[str], Served, Path]:
     port = free_port()
     (tmp_path / "server.py").write_text(SERVER)
-    (tmp_path / "reader.py").write_text(DRAWING_READER)
+    (tmp_path / "reader.py").write_text(reader)
     saved = tmp_path / "saved"
     stderr_path = tmp_path / "server.err"
     with stderr_path.open("w") as stderr:
@@ -130,5 +155,24 @@ def test_a_stop_signal_with_a_stalled_tab_lets_its_reader_save_and_the_server_ex
         assert saved.exists(), served.stderr()
         assert "killed" not in served.stderr()
         assert "had not ended" not in served.stderr()  # the stalled connection was cut, not waited on
+    finally:
+        _stop(process)
+
+
+def test_more_input_than_is_held_for_a_starting_reader_all_reaches_it(tmp_path: Path) -> None:
+    """Past the 1 MiB the server holds for a reader still starting, the rest of a paste used
+    to be dropped; now the server stops reading the tab until the reader is ready."""
+    process, served, _saved = _start_server(tmp_path, SLOW_STARTING_READER)
+    key, times = "k" * 10_000, 150  # 1.5 MB typed the moment the tab opens
+    try:
+        async def scenario() -> None:
+            async with aiohttp.ClientSession() as session:
+                tab = await open_reader(session, served)
+                await tab.type(*[key] * times)
+                await tab.wait_for(f"received={len(key) * times};", timeout=120)
+                await tab.websocket.close()
+
+        asyncio.run(scenario())
+        assert "dropped" not in served.stderr()
     finally:
         _stop(process)

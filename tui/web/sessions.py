@@ -46,7 +46,8 @@ connection never does)."""
 
 MAX_HELD_BYTES = 1 << 20
 """Input held for a reader still starting; beyond it (a paste of a megabyte before the
-screen drew), further input is dropped with a log line rather than kept without bound."""
+screen drew) the relay stops reading the tab until the reader is ready: the browser
+keeps the rest, so nothing typed is dropped and nothing grows without bound."""
 
 
 class ReaderSession(AppService):
@@ -71,6 +72,8 @@ class ReaderSession(AppService):
         """Whether the reader has said it takes keys; until then input is held."""
         self._held: list[bytes] = []
         self._held_bytes = 0
+        self._ready_or_gone = asyncio.Event()
+        """Set when the reader is ready for keys, or has ended without ever being ready."""
 
     @property
     def pid(self) -> int | None:
@@ -98,10 +101,11 @@ class ReaderSession(AppService):
         return await self._send_packet(self.encode_packet(b"M", json.dumps(data).encode("utf-8")))
 
     async def _send_packet(self, packet: bytes) -> bool:
+        if not self.ready and self._held_bytes + len(packet) > MAX_HELD_BYTES:
+            await self._ready_or_gone.wait()  # back-pressure: the tab's further input waits in the browser
         if not self.ready:
-            if self._held_bytes + len(packet) > MAX_HELD_BYTES:
-                log.warning("reader %s is still starting; %d bytes of input dropped", self.pid, len(packet))
-                return False
+            if self._ready_or_gone.is_set():
+                return False  # the reader ended before it could take keys
             self._held.append(packet)
             self._held_bytes += len(packet)
             return True
@@ -160,13 +164,17 @@ class ReaderSession(AppService):
             return
         held, self._held, self._held_bytes = b"".join(self._held), [], 0
         self.ready = True  # set before the first await: input arriving meanwhile queues behind it
+        self._ready_or_gone.set()  # waiters write after the held input (written before any await)
         if held:
             await self._write(held)
 
     async def run(self) -> None:
         """Relay the reader's screen until it ends, then close the browser's websocket
         (a reader that fails or is killed sends no "exit" of its own)."""
-        await super().run()
+        try:
+            await super().run()
+        finally:
+            self._ready_or_gone.set()  # input waiting for a reader that has ended: let it go
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.websocket.close()
 
