@@ -7,6 +7,7 @@ process, and a websocket client that speaks textual-serve's protocol as the page
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import os
@@ -131,41 +132,44 @@ def screen_text(data: bytes) -> str:
 
 
 class ReaderSocket:
-    """One browser tab's websocket, as textual-serve's ``textual.js`` drives it."""
+    """One browser tab's websocket, as textual-serve's ``textual.js`` drives it.
+
+    Like a browser, it reads everything the server sends as it comes, whatever the test
+    is waiting on (a tab nobody reads stops answering the server's heartbeat pings, and
+    the server rightly ends its reader).
+    """
 
     def __init__(self, websocket: aiohttp.ClientWebSocketResponse) -> None:
         self.websocket = websocket
         self.received = bytearray()
         self.mark = 0
         self.closed = False
+        self._arrived = asyncio.Event()
+        self._reading = asyncio.ensure_future(self._read_everything())
 
-    async def _pump(self, timeout: float) -> None:
+    async def _read_everything(self) -> None:
         try:
-            message = await self.websocket.receive(timeout=timeout)
-        except TimeoutError:
-            return
-        if message.type == aiohttp.WSMsgType.BINARY:
-            self.received += message.data
-        elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+            while True:
+                message = await self.websocket.receive()
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    self.received += message.data
+                elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
+                                      aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.ERROR):
+                    return
+                self._arrived.set()
+        finally:
             self.closed = True
+            self._arrived.set()
 
-    async def ready(self) -> None:
-        """Wait until the reader has indexed, then focus it as a click on the page does.
-        Keys may follow at once: the server holds them until the reader can take them."""
-        await self.wait_for("indexed")
+    async def ready(self, timeout: float = 120) -> None:
+        """Wait until the reader lists the indexed corpus, then focus it as a click on the page
+        does. ("articles · indexed", not "indexed": "not indexed yet" contains that, and
+        its list is still empty.) Keys may follow at once."""
+        await self.wait_for("articles · indexed", timeout)
         await self.websocket.send_str(json.dumps(["focus"]))
 
-    async def press_until(self, key: str, text: str, tries: int = 5) -> str:
-        """Press ``key`` until ``text`` is drawn. KNOWN GAP (open): an Enter on the article
-        list just after "indexed" is drawn sometimes opens nothing, though the key reaches
-        the reader (its keys are held until it is ready); so the Enter is pressed again."""
-        for _ in range(tries - 1):
-            self.expect_new()
-            await self.type(key)
-            try:
-                return await self.wait_for(text, timeout=10)
-            except AssertionError:
-                continue
+    async def press(self, key: str, text: str) -> str:
+        """Press ``key`` once and wait until ``text`` is drawn after it."""
         self.expect_new()
         await self.type(key)
         return await self.wait_for(text)
@@ -174,12 +178,14 @@ class ReaderSocket:
         """Wait until ``text`` has been drawn since the last :meth:`expect_new` call."""
         deadline = time.monotonic() + timeout
         while True:
+            self._arrived.clear()
             shown = screen_text(bytes(self.received[self.mark:]))
             if text in shown:
                 return shown
             if self.closed or time.monotonic() > deadline:
                 raise AssertionError(f"{text!r} never shown; last output: {shown[-800:]!r}")
-            await self._pump(0.5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), 0.5)
 
     def expect_new(self) -> None:
         """Look only at what is drawn from now on."""
@@ -191,9 +197,8 @@ class ReaderSocket:
             await self.websocket.send_str(json.dumps(["stdin", key]))
 
     async def wait_closed(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.closed and time.monotonic() < deadline:
-            await self._pump(0.5)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._reading), timeout)
         assert self.closed, "the websocket stayed open"
 
 

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from newsdesk.index import Library, UsageError, load_config
 from newsdesk.index.config import with_overrides
-from newsdesk.tui.web.access import AccessGuard, is_loopback, is_wildcard, load_or_create_token, new_token
+from newsdesk.tui.web.access import (
+    AccessGuard,
+    canonical_host,
+    is_loopback,
+    is_wildcard,
+    load_or_create_token,
+    new_token,
+)
 
 DEFAULT_MAX_SESSIONS = 8
 """Readers running at once; each is a process of its own (see docs/performance.md for its memory)."""
@@ -48,6 +55,7 @@ def _printable(text: str) -> str:
 def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host: str, port: int, *,
           token_file: Path | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS) -> int:
     """Serve the reader on ``host:port`` until SIGTERM or SIGINT; every request needs the token."""
+    host = canonical_host(host)  # the form the browser will send back in Host and Origin
     if not 0 < port < 65536:
         raise UsageError(f"--port must be 1-65535, got {port}")
     if max_sessions < 1:

@@ -20,6 +20,7 @@ class IndexingActions(EntityActions):
     _fingerprint: int | None
     _article_count: int
     _search_typing: bool
+    _corpus_changed: bool
 
     @property
     def search_box(self) -> Input:
@@ -62,6 +63,8 @@ class IndexingActions(EntityActions):
     @on(IndexDone)
     def _index_done(self, message: IndexDone) -> None:
         self._indexing = False
+        listed_count, corpus_changed = self._article_count, self._corpus_changed
+        self._corpus_changed = False
         if message.error:
             self._index_note = f"index not updated: {message.error}"
         else:
@@ -72,10 +75,17 @@ class IndexingActions(EntityActions):
             self._article_count = message.stats.articles
         self._update_status()
         stats = message.stats
-        if stats is not None and (stats.added or stats.updated or stats.removed):
-            self.notify(f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.",
-                        timeout=3)
-            self.refresh_results()
+        if stats is not None:
+            changed_here = bool(stats.added or stats.updated or stats.removed)
+            if changed_here:
+                self.notify(f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.",
+                            timeout=3)
+            # Another session sharing this state folder may have indexed the change while this
+            # update waited for the lock (or just before it ran): this update then finds nothing
+            # to do, yet the list was fetched before that change and would stay stale (empty,
+            # for a reader opened while another one built the index).
+            if changed_here or corpus_changed or stats.articles != listed_count:
+                self.refresh_results()
         if self.watching:
             self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
 
@@ -92,6 +102,7 @@ class IndexingActions(EntityActions):
         changed = self._fingerprint is not None and message.fingerprint != self._fingerprint
         self._fingerprint = message.fingerprint
         if changed:
+            self._corpus_changed = True  # whoever indexes it, what is listed predates it
             self.start_update()
             return
         # A scan that took long (a huge corpus) makes the next one wait longer.

@@ -83,6 +83,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._indexing = False
         self._index_note = ""
         self._fingerprint: int | None = None
+        self._corpus_changed = False
         self._panel_forced: bool | None = None
         self._first_hit_on_open = True
         self._article_count = 0

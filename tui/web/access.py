@@ -97,6 +97,31 @@ def _read_token(path: Path) -> str:
     return token
 
 
+_IPV4_SHORTHAND = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
+
+
+def canonical_host(host: str) -> str:
+    """``--host`` as a browser writes it in ``Host`` and ``Origin``: an address in its one
+    standard form, a name in lower case.
+
+    A browser rewrites ``http://[0:0:0:0:0:0:0:1]:8000/`` to ``[::1]`` and
+    ``http://127.1:8000/`` to ``127.0.0.1`` before sending a request, so a server that
+    compared against the address as typed would refuse its own page. Brackets around
+    an IPv6 address are accepted too.
+    """
+    name = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        pass
+    if _IPV4_SHORTHAND.fullmatch(name):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(name))  # 127.1, 0x7f.0.0.1: as browsers read them
+        except OSError:
+            pass
+    return name.lower()
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` (a name or an address) only ever reaches this machine."""
     if host == "localhost":

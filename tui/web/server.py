@@ -114,7 +114,7 @@ class NewsdeskServer(Server):
             return websocket
         width = min(max(to_int(request.query.get("width", "80"), 80), 1), MAX_TERMINAL_CELLS)
         height = min(max(to_int(request.query.get("height", "24"), 24), 1), MAX_TERMINAL_CELLS)
-        session = ReaderSession(self.reader_argv, websocket, self.download_manager)
+        session = ReaderSession(self.reader_argv, websocket, self.download_manager, connection=request.transport)
         try:
             await self.registry.run(session, width, height, self._relay)
         except (ConnectionError, OSError) as exc:

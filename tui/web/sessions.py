@@ -11,6 +11,11 @@ A tab's keys and resizes are held until the reader says it can take them (the
 ``newsdesk-ready`` meta packet, :mod:`newsdesk.tui.web.ready`), then replayed in
 order: a key that reached the reader before its screen existed was lost, or
 crashed it.
+
+The reader's output is read until it exits, even once its tab has gone or is being
+hung up: then it is dropped. A reader writing its screen to a pipe nobody reads
+blocks, cannot act on SIGHUP, and would be killed with its typing unsaved (a tab
+closed mid-output, or a stalled connection when the server is stopped).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from newsdesk.tui.web.ready import READY_META
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
@@ -35,28 +40,40 @@ HANGUP_GRACE = 3.0
 """Seconds a reader has to save and exit after SIGHUP; within the 5 s a service
 manager is promised for a whole shutdown."""
 
+CLOSE_GRACE = 1.0
+"""Seconds a tab has to answer the server's closing handshake at shutdown (a stalled
+connection never does)."""
+
 MAX_HELD_BYTES = 1 << 20
 """Input held for a reader still starting; beyond it (a paste of a megabyte before the
-screen drew), further input is dropped with a log line rather than kept without bound."""
+screen drew) the relay stops reading the tab until the reader is ready: the browser
+keeps the rest, so nothing typed is dropped and nothing grows without bound."""
 
 
 class ReaderSession(AppService):
     """One reader process, relayed over one browser websocket."""
 
     def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
-                 download_manager: DownloadManager) -> None:
+                 download_manager: DownloadManager, connection: asyncio.BaseTransport | None = None) -> None:
         super().__init__(
             " ".join(argv),  # only shown in textual-serve's own log lines
-            write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
+            write_bytes=self._to_tab, write_str=self._to_tab, close=websocket.close,
             download_manager=download_manager,
         )
         self.argv = list(argv)
         self.websocket = websocket
+        self.connection = connection
+        """The tab's TCP connection, cut at shutdown if the tab does not answer."""
+        self._tab_gone = False
+        """Set once the tab has gone or the reader is being hung up: its output is dropped."""
+        self._sending: asyncio.Future[None] | None = None
         self._stopping: asyncio.Future[None] | None = None
         self.ready = False
         """Whether the reader has said it takes keys; until then input is held."""
         self._held: list[bytes] = []
         self._held_bytes = 0
+        self._ready_or_gone = asyncio.Event()
+        """Set when the reader is ready for keys, or has ended without ever being ready."""
 
     @property
     def pid(self) -> int | None:
@@ -84,10 +101,11 @@ class ReaderSession(AppService):
         return await self._send_packet(self.encode_packet(b"M", json.dumps(data).encode("utf-8")))
 
     async def _send_packet(self, packet: bytes) -> bool:
+        if not self.ready and self._held_bytes + len(packet) > MAX_HELD_BYTES:
+            await self._ready_or_gone.wait()  # back-pressure: the tab's further input waits in the browser
         if not self.ready:
-            if self._held_bytes + len(packet) > MAX_HELD_BYTES:
-                log.warning("reader %s is still starting; %d bytes of input dropped", self.pid, len(packet))
-                return False
+            if self._ready_or_gone.is_set():
+                return False  # the reader ended before it could take keys
             self._held.append(packet)
             self._held_bytes += len(packet)
             return True
@@ -106,6 +124,33 @@ class ReaderSession(AppService):
             return False
         return True
 
+    async def _to_tab(self, message: bytes | str) -> None:
+        """Send the reader's output to the tab, or drop it once the tab is gone (never raise:
+        the relay must go on reading the reader's output until the reader ends)."""
+        if self._tab_gone or self.websocket.closed:
+            return
+        send = self.websocket.send_bytes(message) if isinstance(message, bytes) else self.websocket.send_str(message)
+        self._sending = sending = asyncio.ensure_future(send)
+        try:
+            await asyncio.wait({sending})  # returns, not raises, when _hang_up cancels the send
+        finally:
+            self._sending = None
+            if not sending.done():  # the relay itself was cancelled
+                sending.cancel()
+        if sending.cancelled():
+            return
+        error = sending.exception()
+        if isinstance(error, (ConnectionError, RuntimeError)):
+            self._tab_gone = True  # closed under us; the next output is dropped at once
+        elif error is not None:
+            raise error
+
+    def _drop_output(self) -> None:
+        """From now on drop the reader's output, and give up a send the tab is not taking."""
+        self._tab_gone = True
+        if self._sending is not None:
+            self._sending.cancel()
+
     async def on_meta(self, data: bytes) -> None:
         """The reader's meta packets: "ready" releases the held input, in order; others as textual-serve."""
         try:
@@ -119,13 +164,17 @@ class ReaderSession(AppService):
             return
         held, self._held, self._held_bytes = b"".join(self._held), [], 0
         self.ready = True  # set before the first await: input arriving meanwhile queues behind it
+        self._ready_or_gone.set()  # waiters write after the held input (written before any await)
         if held:
             await self._write(held)
 
     async def run(self) -> None:
         """Relay the reader's screen until it ends, then close the browser's websocket
         (a reader that fails or is killed sends no "exit" of its own)."""
-        await super().run()
+        try:
+            await super().run()
+        finally:
+            self._ready_or_gone.set()  # input waiting for a reader that has ended: let it go
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.websocket.close()
 
@@ -144,6 +193,7 @@ class ReaderSession(AppService):
     async def _hang_up(self) -> None:
         task, process = self._task, self._process
         assert process is not None
+        self._drop_output()  # the reader must not be left blocked writing to a stalled tab
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -157,12 +207,16 @@ class ReaderSession(AppService):
                 await process.wait()
         if task is None:
             return
-        try:
-            # The relay ends at the reader's end of output; a helper that inherited the
-            # pipe and outlives the reader must not hold the shutdown.
-            await asyncio.wait_for(task, 1.0)
-        except TimeoutError:
+        # The relay ends at the reader's end of output; a helper that inherited the pipe
+        # and outlives the reader must not hold the shutdown. asyncio.wait, not wait_for:
+        # how the relay ended (aiohttp ends a close on a cut connection with
+        # CancelledError) is not this stop's own outcome.
+        done, _pending = await asyncio.wait({task}, timeout=1.0)
+        if not done:
             log.warning("reader %s exited but its output stayed open; stopped relaying it", process.pid)
+            task.cancel()
+        elif not task.cancelled() and task.exception() is not None:
+            log.warning("reader %s: relaying its output failed: %s", process.pid, task.exception())
 
 
 @dataclass
@@ -201,11 +255,20 @@ class SessionRegistry:
         self.closing = True
         sessions, waits = list(self.sessions), [event.wait() for event in self._done.values()]
         await asyncio.gather(*(session.stop() for session in sessions), return_exceptions=True)
-        await asyncio.gather(
-            *(session.websocket.close(code=1001, message=b"server shutting down") for session in sessions),
-            return_exceptions=True,
-        )
+        await asyncio.gather(*(_close_tab(session) for session in sessions), return_exceptions=True)
         try:
             await asyncio.wait_for(asyncio.gather(*waits), HANGUP_GRACE + 2)
         except TimeoutError:
             log.warning("some sessions had not ended %.0f s after the stop", HANGUP_GRACE + 2)
+
+
+async def _close_tab(session: ReaderSession) -> None:
+    """Tell a tab the server is going. A tab that does not answer within :data:`CLOSE_GRACE`
+    (a stalled connection) has its connection cut: a plain close would wait for the unsent
+    output to drain first, for ever, and its relay with it."""
+    websocket = session.websocket
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(websocket.close(code=1001, message=b"server shutting down"), CLOSE_GRACE)
+    if websocket.close_code in (None, WSCloseCode.ABNORMAL_CLOSURE) and session.connection is not None:
+        log.warning("reader %s: its tab did not answer the close; connection cut", session.pid)
+        session.connection.abort()
