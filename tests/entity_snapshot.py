@@ -121,7 +121,8 @@ def snapshot(extractor: RuleExtractor) -> dict[str, object]:
     generated = []
     for text in generated_texts():
         title_mentions, body = extractor.extract_article(text[:60], text)
-        generated.append({"title": as_rows(title_mentions), "text": as_rows(body), "plain": as_rows(extractor.extract(text))})
+        plain = as_rows(extractor.extract(text))
+        generated.append({"title": as_rows(title_mentions), "text": as_rows(body), "plain": plain})
     held_out = {}
     for key, text in held_out_texts():
         held_out[key] = {"input": digest(text), "output": digest(as_rows(extractor.extract_article("", text)[1]))}
