@@ -178,6 +178,8 @@ class RuleExtractor:
             if len(self._span_memo) > _MAX_WORD_FACTS:
                 self._span_memo.clear()
             self._span_memo[key] = cut
+            found.extend(pieces)  # fresh candidates already: no need to rebuild them from the memo
+            return
         found.extend(_Candidate(start + s, start + e, kind, canonical) for s, e, kind, canonical in cut)
 
     # -- cutting runs of capitalised words into names --------------------------
@@ -269,13 +271,16 @@ class RuleExtractor:
         if len(words) == 1:
             found.append(_Candidate(start, end, None, None))
             return
-        full = _SPACES.sub(" ", text[start:end])
+        full = " ".join(text[start:end].split())  # = _SPACES.sub(" ", ...): the piece has no outer spaces
         capitals = [w.isupper() and len(w) > 1 for w in words]
-        if any(a and b for a, b in itertools.pairwise(capitals)):
-            return  # an all-caps run: a photo credit or a shouted headline, not prose
-        if any(a and b for a, b in zip(capitals, capitals[2:], strict=False)) and any(w in CONNECTORS for w in words):
-            self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
-            return
+        if capitals.count(True) >= 2:  # two capital words, side by side or around a connector
+            if any(a and b for a, b in itertools.pairwise(capitals)):
+                return  # an all-caps run: a photo credit or a shouted headline, not prose
+            if any(a and b for a, b in zip(capitals, capitals[2:], strict=False)) and any(
+                w in CONNECTORS for w in words
+            ):
+                self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
+                return
         cut = next((i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS
                     and words[i - 1] not in ORG_HEADS and words[i - 1] not in ORG_TAILS
                     and words[i - 1] not in CONNECTORS), None)
@@ -388,22 +393,25 @@ class RuleExtractor:
         for c in found:
             if c.canonical is not None:
                 self._learn_aliases(text, c, surnames, aliases)
+        decided_now = []
         for c in found:
             if c.canonical is None:
                 surface = text[c.start:c.end]
                 surname = surnames.get(surface) or surnames.get(fold_key(surface))
                 if c.type == "PERSON" or (surname is not None and not self._major_place(surface)):
                     c.type, c.canonical = "PERSON", surname or surface
+                    decided_now.append(c)
                 else:
                     decided = self._single(text, c, surface, aliases, lower)
                     if decided is not None:
                         c.type, c.canonical = decided
+                        decided_now.append(c)
         # What one mention settled holds for the whole article ("in Stepanakert" ...
         # "overlooks Stepanakert"), and a list shares the type of its known members
-        # ("the districts of Kalbajar, Aghdam and Lachin").
-        for c in found:
-            if c.canonical is not None:
-                self._learn_aliases(text, c, surnames, aliases)
+        # ("the districts of Kalbajar, Aghdam and Lachin"). Mentions settled before the loop above
+        # taught their aliases already (first come, first kept), so only the new ones are asked.
+        for c in decided_now:
+            self._learn_aliases(text, c, surnames, aliases)
         settled = {text[c.start:c.end]: (c.type, c.canonical) for c in found if c.canonical is not None}
         settled.update(aliases)
         found.sort(key=lambda c: c.start)
@@ -414,6 +422,9 @@ class RuleExtractor:
                     c.type, c.canonical = settled[surface]
                 elif _listed_with_place(text, found, index):
                     c.type, c.canonical = "PLACE", surface
+        if self.lists.is_empty:  # nothing to stop or rename: the common case, and the benchmark's
+            return [EntityMention(text[c.start:c.end], c.canonical, c.type, c.start, c.end)
+                    for c in found if c.canonical is not None and c.type is not None]
         mentions = []
         for c in found:
             if c.canonical is None or c.type is None:
@@ -460,15 +471,14 @@ class RuleExtractor:
         agency, place, acronym, never_a_name = facts
         if agency is not None:
             return "ORG", agency
-        initial = _sentence_initial(text, c.start)
-        common = word.lower() in lower
-        if place is not None and (place[1] or not (initial and common)):
+        if place is not None and (place[1] or not (_sentence_initial(text, c.start) and word.lower() in lower)):
             return "PLACE", place[0]
         if acronym is not None:
             # a shouted word ("UPDATED") is no acronym
             return ("ORG", word) if acronym and word.replace(".", "").lower() not in lower else None
-        if common or never_a_name:
+        if never_a_name or word.lower() in lower:  # a common word, or never a name
             return None
+        initial = _sentence_initial(text, c.start)
         after = _NEXT_WORD.match(text, c.end)
         next_word = after.group(1) if after else ""
         # The two words before (a plain split: a regex anchored at the end backtracks badly).
