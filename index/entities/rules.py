@@ -95,6 +95,7 @@ class RuleExtractor:
         self.lists = lists or EntityLists()
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
+        self._person_words: dict[str, bool] = {}
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
         self._shouted = ShoutedLines(self.gazetteer, self.lists)
         self._span_memo: dict[tuple[str, bool], tuple[tuple[int, int, EntityType | None, str | None], ...]] = {}
@@ -281,9 +282,9 @@ class RuleExtractor:
             ):
                 self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
                 return
-        cut = next((i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS
-                    and words[i - 1] not in ORG_HEADS and words[i - 1] not in ORG_TAILS
-                    and words[i - 1] not in CONNECTORS), None)
+        cut = None if _LOOSE_CONNECTORS.isdisjoint(words) else next(
+            (i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS and words[i - 1] not in ORG_HEADS
+             and words[i - 1] not in ORG_TAILS and words[i - 1] not in CONNECTORS), None)
         if cut is not None:  # "Shares on the New York Stock Exchange": not "Council on Foreign Relations"
             self._split_at(text, tokens, words, frozenset({words[cut]}), lower, found)
             return
@@ -297,7 +298,7 @@ class RuleExtractor:
         if place is not None:
             found.append(_Candidate(start, end, "PLACE", place[0]))
             return
-        organisation_of = any(
+        organisation_of = not _ORG_OF.isdisjoint(words) and any(
             (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
         )
         if organisation_of or (words[-1] in ORG_TAILS and (
@@ -308,14 +309,14 @@ class RuleExtractor:
         if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
             found.append(_Candidate(start, end, "PLACE", full))
             return
-        if len(words) == 2 and self._major_place(words[1]) and _person_word(words[0]) and not self._is_place_word(
+        if len(words) == 2 and self._major_place(words[1]) and self._person_word(words[0]) and not self._is_place_word(
             words[0]
         ):
             found.append(_Candidate(start, end, "ORG", full))  # "Soccer Australia", "Nutrition Australia"
             return
-        connectors = [w for w in words if w in CONNECTORS]
+        connectors = [] if CONNECTORS.isdisjoint(words) else [w for w in words if w in CONNECTORS]
         if connectors and all(w in NAME_PARTICLES for w in connectors) and len(words) <= MAX_NAME_TOKENS + 1 and all(
-            _person_word(w) for w in words if w not in CONNECTORS
+            self._person_word(w) for w in words if w not in CONNECTORS
         ) and words[-1] not in CONNECTORS:
             found.append(_Candidate(start, end, "PERSON", full))  # "Osama bin Laden", "Ludwig van Beethoven"
             return
@@ -324,7 +325,7 @@ class RuleExtractor:
             return
         for i in range(len(words) - 2, 0, -1):
             # "Russian Foreign Ministry Maria Zakharova": an organisation, then its person
-            if (words[i] in ORG_TAILS or _is_role(words[i])) and all(_person_word(w) for w in words[i + 1:]):
+            if (words[i] in ORG_TAILS or _is_role(words[i])) and all(self._person_word(w) for w in words[i + 1:]):
                 self._classify(text, tokens[: i + 1], lower, found)
                 self._person(text, tokens[i + 1:], found)
                 return
@@ -346,7 +347,7 @@ class RuleExtractor:
             found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", first[0]))
             self._classify(text, tokens[1:], lower, found)
             return
-        if len(words) <= MAX_NAME_TOKENS and all(_person_word(w) and not self._major_place(w) for w in words):
+        if len(words) <= MAX_NAME_TOKENS and all(self._person_word(w) and not self._major_place(w) for w in words):
             self._person(text, tokens, found)
 
     def _split_at(
@@ -363,6 +364,15 @@ class RuleExtractor:
                 piece.append(token)
         if piece:
             self._classify(text, piece, lower, found)
+
+    def _person_word(self, word: str) -> bool:
+        """:func:`_person_word`, remembered per extractor (the same name words recur in every article)."""
+        known = self._person_words.get(word)
+        if known is None:
+            if len(self._person_words) > _MAX_WORD_FACTS:
+                self._person_words.clear()
+            known = self._person_words[word] = _person_word(word)
+        return known
 
     def _is_place_word(self, word: str) -> bool:
         return word in self.gazetteer.demonyms or self.gazetteer.lookup(word) is not None
@@ -384,7 +394,7 @@ class RuleExtractor:
         if len(tokens) == 1:
             found.append(_Candidate(start, end, "PERSON", None))  # canonical from the full name, if any
         elif len(tokens) <= MAX_NAME_TOKENS:
-            found.append(_Candidate(start, end, "PERSON", _SPACES.sub(" ", text[start:end])))
+            found.append(_Candidate(start, end, "PERSON", " ".join(text[start:end].split())))
 
     # -- deciding single words with the whole article known -------------------
     def _resolve(self, text: str, found: list[_Candidate], lower: LowerCaseWords) -> list[EntityMention]:
