@@ -95,6 +95,8 @@ class RuleExtractor:
         self.lists = lists or EntityLists()
         self.gazetteer = gazetteer or load_gazetteer()
         self._watch = self.lists.alias_pattern()
+        self._place = self.gazetteer.places.get  # = Gazetteer.lookup, without a Python call per word
+        self._major = self.gazetteer.major
         self._person_words: dict[str, bool] = {}
         self._word_facts: dict[str, tuple[str | None, tuple[str, bool] | None, bool | None, bool]] = {}
         self._shouted = ShoutedLines(self.gazetteer, self.lists)
@@ -294,7 +296,7 @@ class RuleExtractor:
         if words[0] in FOREIGN_ARTICLES and words[1][:1].isupper():  # "El Mundo", "Le Monde"
             found.append(_Candidate(start, end, "ORG", full))
             return
-        place = self.gazetteer.lookup(full)
+        place = self._place(full)
         if place is not None:
             found.append(_Candidate(start, end, "PLACE", place[0]))
             return
@@ -309,7 +311,7 @@ class RuleExtractor:
         if words[-1] in PLACE_TAILS and not _is_role(words[0]):  # not "Secretary of State"
             found.append(_Candidate(start, end, "PLACE", full))
             return
-        if len(words) == 2 and self._major_place(words[1]) and self._person_word(words[0]) and not self._is_place_word(
+        if len(words) == 2 and words[1] in self._major and self._person_word(words[0]) and not self._is_place_word(
             words[0]
         ):
             found.append(_Candidate(start, end, "ORG", full))  # "Soccer Australia", "Nutrition Australia"
@@ -336,18 +338,18 @@ class RuleExtractor:
         ):
             roles += 1
         if roles:
-            place = self.gazetteer.lookup(words[0])
+            place = self._place(words[0])
             if place is not None and place[1]:  # "US President George W Bush": the country, then the person
                 found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", place[0]))
             if tokens[roles:]:
                 self._person(text, tokens[roles:], found)
             return
-        first = self.gazetteer.lookup(words[0])
+        first = self._place(words[0])
         if first is not None and first[1]:  # "Armenia Nikol Pashinyan"
             found.append(_Candidate(tokens[0][0], tokens[0][1], "PLACE", first[0]))
             self._classify(text, tokens[1:], lower, found)
             return
-        if len(words) <= MAX_NAME_TOKENS and all(self._person_word(w) and not self._major_place(w) for w in words):
+        if len(words) <= MAX_NAME_TOKENS and all(self._person_word(w) and w not in self._major for w in words):
             self._person(text, tokens, found)
 
     def _split_at(
@@ -375,7 +377,7 @@ class RuleExtractor:
         return known
 
     def _is_place_word(self, word: str) -> bool:
-        return word in self.gazetteer.demonyms or self.gazetteer.lookup(word) is not None
+        return word in self.gazetteer.demonyms or word in self.gazetteer.places
 
     def _lists_places(self, words: list[str]) -> bool:
         """ "Armenian and Azerbaijani Defence Ministries": two places' bodies, not one body's name."""
@@ -385,8 +387,7 @@ class RuleExtractor:
         )
 
     def _major_place(self, word: str) -> bool:
-        place = self.gazetteer.lookup(word)
-        return place is not None and place[1]
+        return word in self._major  # Gazetteer.lookup(word) gives (name, True) exactly for these
 
     @staticmethod
     def _person(text: str, tokens: list[tuple[int, int]], found: list[_Candidate]) -> None:
@@ -526,12 +527,12 @@ class RuleExtractor:
         """
         letters = word.replace(".", "")
         acronym = None
-        place = self.gazetteer.lookup(word)
+        place = self._place(word)
         if letters.isupper() and letters.isalpha():
             acronym = 2 <= len(letters) <= 6 and letters not in ORG_ACRONYM_BLOCK
             titled = word.title()
             if place is None and len(letters) >= 4:
-                major = self.gazetteer.lookup(titled)
+                major = self._place(titled)
                 place = major if major and major[1] else None  # a dateline: "ROME", "VIENNA"
             if place is not None or titled in DATE_WORDS or titled in FUNCTION_WORDS:
                 acronym = None  # "FRIDAY", "THE": shouted words, not acronyms
@@ -559,7 +560,7 @@ class RuleExtractor:
         for span in _SPAN.finditer(title):
             for match in _TOKEN.finditer(title, span.start(), span.end()):
                 word = match.group().removesuffix("'s").removesuffix("’s")
-                place = self.gazetteer.lookup(word)
+                place = self._place(word)
                 start = match.start()
                 if place and place[1] and not any(s < start + len(word) and start < e for s, e in taken):
                     decided = self.lists.decide("PLACE", place[0], word)
