@@ -114,8 +114,7 @@ class RuleExtractor:
         Only the span's first word depends on its context (a common word
         starting a sentence is dropped), so that is part of the key.
         """
-        first = span.split(None, 1)[0]
-        key = (span, sentence_initial(text, start) and first.lower() in lower)
+        key = (span, sentence_initial(text, start) and span.split(None, 1)[0].lower() in lower)
         cut = self._span_memo.get(key)
         if cut is None:
             pieces: list[Candidate] = []
