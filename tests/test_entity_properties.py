@@ -18,6 +18,7 @@ from newsdesk.index.entities.rules import RuleExtractor
 
 _SPECIAL = st.sampled_from([
     "\n", "\r\n", "\n\n", "\u2028", "\u2029", "\u0085", "\ufeff", "\t", " ", "...", "---", "|", ">", "#", ": ",
+    "\u200b", "\u200d", "\u202e", "\x1b[31m", "\x1b]8;;x\x07", "\x00",
     "'s", "’s", "-", ".", ",", "(", ")", "“", "”", "U.S.", "U.N.", "UAE", "NZ", "OSCE", "(OSCE)", "LONDON",
     "Vladimir Putin", "Putin", "President", "Foreign Minister", "Ministry of Defence", "Minsk Group", "said",
     "the", "The", "in", "of", "and", "Moscow's", "US-led", "Nagorno-Karabakh", "Stepanakert", "Geneva", "Ağdam",
