@@ -13,9 +13,7 @@ from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
-from newsdesk.index import Config, Library, NewsdeskError, load_config
-from newsdesk.index.config import with_overrides
-from newsdesk.index.orphans import QUIET_WORKERS_ENV
+from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog

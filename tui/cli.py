@@ -27,8 +27,8 @@ from newsdesk.index import (
     UsageError,
     display_path,
     load_config,
+    with_overrides,
 )
-from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli, story_cli
 from newsdesk.tui.about import closest_command, version_report
 

@@ -12,8 +12,7 @@ import socket
 import sys
 from pathlib import Path
 
-from newsdesk.index import Library, UsageError, load_config
-from newsdesk.index.config import with_overrides
+from newsdesk.index import Library, UsageError, load_config, with_overrides
 from newsdesk.tui.keymap import check_keymap, config_name
 from newsdesk.tui.web.access import AccessGuard, is_loopback, is_wildcard, load_or_create_token, new_token
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from newsdesk.index.atomic import write_atomic
-from newsdesk.index.locations import APP_NAME
+from newsdesk.index import APP_NAME, write_atomic
 
 STATE_FILE_NAME = "ui-state.json"
 

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import AnnotationError
-from newsdesk.index.annotations.model import check_tag
+from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import events, on
@@ -44,7 +43,7 @@ class TagSuggester(Suggester):
 
 def parse_tags(value: str) -> list[str]:
     """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
-    return list(dict.fromkeys(check_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
+    return list(dict.fromkeys(check_annotation_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +151,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         for tag in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
             with contextlib.suppress(AnnotationError):
                 if tag.strip():
-                    tags.append(check_tag(tag))
+                    tags.append(check_annotation_tag(tag))
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
     def action_save(self) -> None:
