@@ -328,7 +328,7 @@ def _convert(tp: Any, raw: Any, where: str, key_path: str) -> Any:
         if raw not in args:
             fail("one of " + ", ".join(repr(a) for a in args))
         return raw
-    if is_dataclass(tp):
+    if isinstance(tp, type) and is_dataclass(tp):
         return _build(tp, raw, where, key_path + ".")
     if origin is list:
         if not isinstance(raw, list):

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, library: Library) -> int:
 def _list(args: argparse.Namespace, library: Library) -> int:
     if args.ref is not None:
         found = library.annotations_of(args.ref)
-        rows = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
+        rows: list[tuple[Annotation, str]] = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
         errors = found.errors
     else:
         annotations, errors = library.all_annotations()

@@ -40,6 +40,9 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+CONFIG_WARNING_SECONDS = 15.0
+"""How long a warning about config.yaml (unknown theme or binding id) stays on screen."""
+
 
 class NewsdeskApp(App[None]):
     """Search, list and read one corpus."""
@@ -78,13 +81,15 @@ class NewsdeskApp(App[None]):
             # The SSH connection dropped (or the terminal closed): save, restore, leave.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         if self._unknown_theme:
-            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
+            # Config mistakes stay up longer than a status note: they are read once, at start.
+            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning",
+                        timeout=CONFIG_WARNING_SECONDS, markup=False)
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
         unknown = unknown_binding_ids(self.config.ui.keymap, binding_ids())
         if unknown:
             names = ", ".join(repr(binding_id) for binding_id in unknown)
             self.notify(f"ui.keymap: unknown binding id {names} (? lists the ids)", severity="warning",
-                        markup=False)
+                        timeout=CONFIG_WARNING_SECONDS, markup=False)
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:

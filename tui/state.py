@@ -62,7 +62,7 @@ class UIStateStore:
         if not isinstance(raw, dict):
             return CorpusState()
         known = {f.name: f for f in fields(CorpusState)}
-        values = {}
+        values: dict[str, Any] = {}
         for name, value in raw.items():
             if name in known and isinstance(value, (str, int, type(None))):
                 values[name] = value

@@ -61,6 +61,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
         Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
     ]
+    # Nothing has focus until keys typed ahead are replayed (see _release_typeahead):
+    # a key reaching the focused input first would overtake the ones typed before it.
+    AUTO_FOCUS = ""
 
     def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
                  focus_note: bool = False, title: str = "Annotate") -> None:
@@ -71,9 +74,6 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
-        # Nothing has focus until keys typed ahead are replayed (see _release_typeahead):
-        # a key reaching the focused input first would overtake the ones typed before it.
-        self.AUTO_FOCUS = ""
         self._typeahead_from_opener: list[events.Key] = []
         self._typeahead_direct: list[events.Key] = []
         self._opener_drained = True

@@ -45,9 +45,12 @@ class ReaderSession(AppService):
 
     def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
                  download_manager: DownloadManager) -> None:
+        async def close_websocket() -> None:  # AppService wants a coroutine returning None
+            await websocket.close()
+
         super().__init__(
             " ".join(argv),  # only shown in textual-serve's own log lines
-            write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
+            write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=close_websocket,
             download_manager=download_manager,
         )
         self.argv = list(argv)
