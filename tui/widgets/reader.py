@@ -300,6 +300,11 @@ class ReaderView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.HitMoved(self, self._current_hit, len(self._hits)))
 
+    @property
+    def marked(self) -> tuple[int, int] | None:
+        """The passage shown marked (an entity mention jumped to), as text offsets; None when none is."""
+        return self._marked
+
     def goto_span(self, start: int, end: int) -> None:
         """Mark ``text[start:end]`` (an entity mention) and scroll it into view."""
         self._marked = (start, end)
