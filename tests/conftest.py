@@ -81,3 +81,30 @@ def library(corpus: Path, tmp_path: Path) -> Iterator[Library]:
     lib.update()
     yield lib
     lib.close()
+
+
+# -- the inner loop: pytest -m "not slow" ------------------------------------------------------
+SLOW_MODULES = {
+    # a real terminal (tmux), an SSH session or a browser
+    "test_e2e_tmux", "test_annotations_tmux", "test_story_tmux", "test_shared_folder_tmux", "test_hangup",
+    "test_hostile_terminal", "test_match_counts", "test_page_boundaries", "test_ssh", "test_serve_browser",
+    # fuzzing, stateful machines, several processes at once, the type checker, the snapshots
+    "test_fuzz_ingest", "test_fuzz_queries", "test_annotations_stateful", "test_multiuser", "test_recovery",
+    "test_readers_never_wait", "test_serve_signals", "test_typecheck", "test_snapshots",
+}
+"""Test files that take minutes, not seconds: marked slow as a whole."""
+
+SLOW_TESTS: set[str] = set()
+"""Single tests measured at several seconds each (pytest --durations under CI-like load)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests: whole files above, Hypothesis tests (many examples each), the listed ones.
+
+    CI runs everything; ``pytest -m "not slow"`` is the quick loop while working.
+    """
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        hypothesis_test = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if module in SLOW_MODULES or hypothesis_test or item.nodeid in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
