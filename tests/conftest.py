@@ -91,7 +91,7 @@ SLOW_MODULES = {
     # fuzzing, stateful machines, several processes at once, the type checker, the snapshots
     "test_fuzz_ingest", "test_fuzz_queries", "test_annotations_stateful", "test_multiuser", "test_recovery",
     "test_readers_never_wait", "test_serve_signals", "test_typecheck", "test_snapshots",
-    "test_annotations_durability",
+    "test_annotations_durability", "test_side_tabs_tmux",
 }
 """Test files that take minutes, not seconds: marked slow as a whole."""
 
