@@ -11,8 +11,13 @@ from newsdesk.index.annotations import (
     ArticleAnnotations,
     PlacedAnnotation,
 )
+from newsdesk.index.annotations.entries import AnnotationEntry
+from newsdesk.index.annotations.export import FORMATS as ANNOTATION_EXPORT_FORMATS
+from newsdesk.index.annotations.export import dump_json
+from newsdesk.index.annotations.model import check_tag as check_annotation_tag
 from newsdesk.index.article import Article
-from newsdesk.index.config import Config, load_config
+from newsdesk.index.atomic import write_atomic
+from newsdesk.index.config import Config, load_config, with_overrides
 from newsdesk.index.display import display_path
 from newsdesk.index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
 from newsdesk.index.errors import (
@@ -33,8 +38,11 @@ from newsdesk.index.errors import (
 )
 from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import UpdateStats
+from newsdesk.index.ingest.clean import sanitize
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
+from newsdesk.index.locations import APP_NAME
 from newsdesk.index.matches import QueryMatcher, match_spans
+from newsdesk.index.orphans import QUIET_WORKERS_ENV
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
 from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.search import FacetValue, Hit, SearchResults
@@ -43,7 +51,11 @@ from newsdesk.index.timeline import Timeline, TimelineBucket
 from newsdesk.index.typeahead import as_you_type
 
 __all__ = [
+    "ANNOTATION_EXPORT_FORMATS",
+    "APP_NAME",
+    "QUIET_WORKERS_ENV",
     "Annotation",
+    "AnnotationEntry",
     "AnnotationError",
     "AnnotationFileError",
     "Article",
@@ -84,9 +96,14 @@ __all__ = [
     "UsageError",
     "WatchEntry",
     "as_you_type",
+    "check_annotation_tag",
     "check_saved_name",
     "corpus_fingerprint",
     "display_path",
+    "dump_json",
     "load_config",
     "match_spans",
+    "sanitize",
+    "with_overrides",
+    "write_atomic",
 ]

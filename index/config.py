@@ -290,13 +290,19 @@ def _build(cls: type, data: Any, where: str, prefix: str) -> Any:
     known = {f.name: f for f in fields(cls) if f.name != "source"}
     values: dict[str, Any] = {}
     for key, raw in data.items():
-        key_path = f"{prefix}{key}"
+        key_path = f"{prefix}{_key_label(key)}"
         if key not in known:
             raise ConfigError(
                 f"{where}: unknown key '{key_path}' (known here: {', '.join(sorted(known))})"
             )
         values[key] = _convert(hints[key], raw, where, key_path)
     return cls(**values)
+
+
+def _key_label(key: Any) -> str:
+    """A mapping key as an error message shows it: as written when plain, else quoted, so it stays one line."""
+    text = str(key)
+    return text if text and text.isprintable() and text.strip() == text else repr(text)
 
 
 def _type_name(tp: Any) -> str:
@@ -322,7 +328,7 @@ def _convert(tp: Any, raw: Any, where: str, key_path: str) -> Any:
         if raw not in args:
             fail("one of " + ", ".join(repr(a) for a in args))
         return raw
-    if is_dataclass(tp):
+    if isinstance(tp, type) and is_dataclass(tp):
         return _build(tp, raw, where, key_path + ".")
     if origin is list:
         if not isinstance(raw, list):
@@ -332,7 +338,7 @@ def _convert(tp: Any, raw: Any, where: str, key_path: str) -> Any:
         if not isinstance(raw, dict):
             fail("a mapping")
         return {
-            _convert(args[0], k, where, key_path): _convert(args[1], v, where, f"{key_path}.{k}")
+            _convert(args[0], k, where, key_path): _convert(args[1], v, where, f"{key_path}.{_key_label(k)}")
             for k, v in raw.items()
         }
     if tp is bool:

@@ -24,7 +24,7 @@ import random
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from operator import sub
 from typing import Any
@@ -108,6 +108,7 @@ class DocSets:
             self._cache.move_to_end(key)
             return cached
         found: dict[int, bytes] = {}
+        ids: Sequence[int]  # a block's ids, shifted into a list when the segment has an offset
         for matcher, offset in self._leaf_matchers(fieldname, text):
             for ids, values in _blocks(matcher):
                 self.deadline.check()

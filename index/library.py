@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from filelock import FileLock, Timeout
 from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
+from newsdesk.index.annotations.entries import AnnotationEntry, annotation_entries
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
 from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
@@ -295,6 +296,39 @@ class Library:
     def annotations_of(self, ref: str) -> ArticleAnnotations:
         """Everyone's annotations of an article, placed in its current text (orphans apart)."""
         return self.annotations.for_article(self.article(ref))
+
+    def article_annotations(self, article: Article) -> ArticleAnnotations:
+        """Everyone's annotations of an article already read, placed in its text (any thread)."""
+        return self.annotations.for_article(article)
+
+    def all_annotations(self) -> tuple[list[Annotation], list[str]]:
+        """Every annotation in the corpus, and one line per annotation file that could not be read."""
+        return self.annotations.all()
+
+    def annotation_entries(self) -> tuple[list[AnnotationEntry], list[str]]:
+        """Every annotation with its article's title and anchoring, newest change first; and unreadable files."""
+        annotations, errors = self.annotations.all()
+        return annotation_entries(annotations, self.store.get_many), errors
+
+    def add_annotation(
+        self, article: Article, start: int, end: int, tags: Iterable[str] = (), note: str = ""
+    ) -> Annotation:
+        """Annotate ``article.text[start:end]`` as the current OS user; durable on return."""
+        return self.annotations.add(article, start, end, tags, note)
+
+    def edit_annotation(
+        self, article: Article, annotation_id: str, *, tags: Iterable[str] | None = None, note: str | None = None
+    ) -> Annotation:
+        """Change the tags or note of one of the current user's annotations; durable on return."""
+        return self.annotations.edit(article, annotation_id, tags=tags, note=note)
+
+    def delete_annotation(self, article_id: str, annotation_id: str) -> Annotation:
+        """Delete one of the current user's annotations and return it (for :meth:`restore_annotation`)."""
+        return self.annotations.delete(article_id, annotation_id)
+
+    def restore_annotation(self, annotation: Annotation) -> None:
+        """Put back an annotation :meth:`delete_annotation` returned (undo)."""
+        self.annotations.restore(annotation)
 
     def annotate(
         self, ref: str, start: int, end: int, tags: list[str] | None = None, note: str = ""

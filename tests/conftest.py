@@ -81,3 +81,43 @@ def library(corpus: Path, tmp_path: Path) -> Iterator[Library]:
     lib.update()
     yield lib
     lib.close()
+
+
+# -- the inner loop: pytest -m "not slow" ------------------------------------------------------
+SLOW_MODULES = {
+    # a real terminal (tmux), an SSH session or a browser
+    "test_e2e_tmux", "test_annotations_tmux", "test_story_tmux", "test_shared_folder_tmux", "test_hangup",
+    "test_hostile_terminal", "test_match_counts", "test_page_boundaries", "test_ssh", "test_serve_browser",
+    # fuzzing, stateful machines, several processes at once, the type checker, the snapshots
+    "test_fuzz_ingest", "test_fuzz_queries", "test_annotations_stateful", "test_multiuser", "test_recovery",
+    "test_readers_never_wait", "test_serve_signals", "test_typecheck", "test_snapshots",
+    "test_annotations_durability", "test_side_tabs_tmux",
+}
+"""Test files that take minutes, not seconds: marked slow as a whole."""
+
+SLOW_TESTS = {
+    "tests/test_architecture.py::test_using_the_core_loads_no_textual",
+    "tests/test_cli.py::test_console_script_runs",
+    "tests/test_entities.py::test_gazetteer_cache_is_rebuilt_when_damaged",
+    "tests/test_annotations.py::test_annotations_are_searchable_and_tags_feed_the_facets",
+    "tests/test_formats_warc.py::test_archive_over_max_file_mb_is_still_read",
+    "tests/test_formats_warc.py::test_gzip_bomb_record_is_stopped",
+    "tests/test_formats_mail.py::test_deeply_nested_multipart_is_one_warning",
+    "tests/test_formats_docx.py::test_zip_bomb_is_one_line_before_anything_is_inflated",
+    "tests/test_formats_pdf.py::test_scanned_pdf_is_read_by_ocr",
+    "tests/test_hostile.py::test_hostile_corpus_indexes_the_rest_and_no_escape_reaches_the_terminal",
+    "tests/test_docsets.py::test_a_phrase_with_slop_in_a_long_article_is_not_refused",
+}
+"""Single tests measured at 4 s or more each (pytest --durations, 2 cores under the load of ~7 sessions)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests: whole files above, Hypothesis tests (many examples each), the listed ones.
+
+    CI runs everything; ``pytest -m "not slow"`` is the quick loop while working.
+    """
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        hypothesis_test = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if module in SLOW_MODULES or hypothesis_test or item.nodeid in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

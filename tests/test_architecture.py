@@ -35,3 +35,53 @@ def test_using_the_core_loads_no_textual(tmp_path: Path) -> None:
         " 'textual loaded'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+TUI = INDEX.parent / "tui"
+CORE_INTERNALS = {"store", "annotations"}
+"""Library attributes that are the core's own parts; the reader goes through Library's methods."""
+
+
+def _tui_modules() -> list[tuple[Path, ast.Module]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in sorted(TUI.rglob("*.py"))]
+
+
+def test_the_reader_imports_only_the_core_package_itself() -> None:
+    """tui/ uses newsdesk.index's public API: what its __init__ exports, never a submodule."""
+    offenders = []
+    for path, tree in _tui_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.level == 0 else []
+            else:
+                continue
+            offenders += [f"{path.relative_to(TUI)}: {n}" for n in names if n.startswith("newsdesk.index.")]
+    assert offenders == []
+
+
+def test_every_name_the_reader_imports_from_the_core_is_exported() -> None:
+    import newsdesk.index
+
+    missing = []
+    for path, tree in _tui_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "newsdesk.index":
+                missing += [f"{path.relative_to(TUI)}: {a.name}" for a in node.names
+                            if a.name not in newsdesk.index.__all__]
+    assert missing == []
+
+
+def test_the_reader_does_not_reach_into_the_librarys_parts() -> None:
+    """No ``library.store`` or ``library.annotations``: Library's methods are the API."""
+    offenders = []
+    for path, tree in _tui_modules():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and node.attr in CORE_INTERNALS):
+                continue
+            owner = node.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if owner_name == "library":
+                offenders.append(f"{path.relative_to(TUI)}:{node.lineno}: library.{node.attr}")
+    assert offenders == []

@@ -7,9 +7,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.index import Annotation, Library, UsageError, display_path
-from newsdesk.index.annotations.export import FORMATS, dump_json
-from newsdesk.index.ingest.clean import sanitize
+from newsdesk.index import (
+    ANNOTATION_EXPORT_FORMATS,
+    Annotation,
+    Library,
+    UsageError,
+    display_path,
+    dump_json,
+    sanitize,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -33,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
 
     out = actions.add_parser("export", help="every annotation as yaml, json, csv, md (a report) or w3c")
     common(out)
-    out.add_argument("--format", required=True, choices=FORMATS)
+    out.add_argument("--format", required=True, choices=ANNOTATION_EXPORT_FORMATS)
     out.add_argument("--tag", metavar="TAG", help="only annotations with this tag")
     out.add_argument("--output", type=Path, metavar="FILE", help="write here instead of standard output")
 
@@ -76,10 +82,10 @@ def run(args: argparse.Namespace, library: Library) -> int:
 def _list(args: argparse.Namespace, library: Library) -> int:
     if args.ref is not None:
         found = library.annotations_of(args.ref)
-        rows = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
+        rows: list[tuple[Annotation, str]] = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
         errors = found.errors
     else:
-        annotations, errors = library.annotations.all()
+        annotations, errors = library.all_annotations()
         rows = [(a, "") for a in annotations]
     for error in errors:
         print(f"newsdesk: warning: {display_path(str(error))}", file=sys.stderr)

@@ -6,18 +6,21 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
-from newsdesk.index import Config, Library, NewsdeskError, load_config
-from newsdesk.index.config import with_overrides
-from newsdesk.index.orphans import QUIET_WORKERS_ENV
+from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.dialogs.mentions import MentionsDialog
+from newsdesk.tui.dialogs.save_search import SaveSearchDialog
+from newsdesk.tui.dialogs.similar import SimilarDialog
+from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
 from newsdesk.tui.screens.annotating import AnnotationActions
+from newsdesk.tui.screens.annotations import AnnotationsScreen
 from newsdesk.tui.screens.entities import EntityActions
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
@@ -37,12 +40,8 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-
-def binding_ids() -> set[str]:
-    """Every binding id the keymap may name."""
-    classes = (NewsdeskApp, MainScreen, EntityActions, SearchBox, ArticleList, ReaderView, EntityList, FacetList,
-               SidePanel)
-    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+CONFIG_WARNING_SECONDS = 15.0
+"""How long a warning about config.yaml (unknown theme or binding id) stays on screen."""
 
 
 class NewsdeskApp(App[None]):
@@ -82,11 +81,15 @@ class NewsdeskApp(App[None]):
             # The SSH connection dropped (or the terminal closed): save, restore, leave.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         if self._unknown_theme:
-            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning")
+            # Config mistakes stay up longer than a status note: they are read once, at start.
+            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning",
+                        timeout=CONFIG_WARNING_SECONDS, markup=False)
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
-        unknown = sorted(set(self.config.ui.keymap) - binding_ids())
+        unknown = unknown_binding_ids(self.config.ui.keymap, binding_ids())
         if unknown:
-            self.notify(f"ui.keymap: unknown binding id {', '.join(unknown)} (? lists the ids)", severity="warning")
+            names = ", ".join(repr(binding_id) for binding_id in unknown)
+            self.notify(f"ui.keymap: unknown binding id {names} (? lists the ids)", severity="warning",
+                        timeout=CONFIG_WARNING_SECONDS, markup=False)
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:
@@ -124,26 +127,15 @@ class NewsdeskApp(App[None]):
         self.exit(return_code=129)
 
     # -- help and command palette ---------------------------------------------------------
-    def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode]]]]:
-        """Every binding, by pane, with the node its action runs on."""
-        main = self.main
-        return [
-            ("Everywhere", [(b, main) for b in MainScreen.BINDINGS]
-             + [(b, self) for b in NewsdeskApp.BINDINGS if isinstance(b, Binding)]),
-            ("Search box", [(b, main.search_box) for b in SearchBox.BINDINGS]),
-            ("Article list", [(b, main.article_list) for b in ArticleList.BINDINGS]),
-            ("Reader", [(b, main.reader) for b in ReaderView.BINDINGS]),
-            ("Selecting and annotating", [(b, main.reader) for b in AnnotatingReader.BINDINGS]),
-            ("Annotations", [(b, main) for b in AnnotationActions.BINDINGS]),
-            ("Notes panel", [(b, main.query_one(AnnotationList)) for b in AnnotationList.BINDINGS]),
-            ("Entities", [(b, main) for b in EntityActions.BINDINGS]),
-            ("Entities panel", [(b, main.query_one(EntityList)) for b in EntityList.BINDINGS]),
-            ("Facets panel", [(b, main.query_one(FacetList)) for b in FacetList.BINDINGS]),
-            ("Side panel", [(b, main.query_one(SidePanel)) for b in SidePanel.BINDINGS]),
-            ("Saved searches, timeline, similar articles", [(b, main) for b in StoryActions.BINDINGS]),
-            ("Saved panel", [(b, main.query_one(SavedList)) for b in SavedList.BINDINGS]),
-            ("Timeline", [(b, main.query_one(TimelineChart)) for b in TimelineChart.BINDINGS]),
-        ]
+    def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode | None]]]]:
+        """Every binding, by pane, with the node its action runs on (None: inside a dialog)."""
+        sections: dict[str, list[tuple[Binding, DOMNode | None]]] = {}
+        for row in KEY_TABLE:
+            node = row.node(self) if row.node is not None else None
+            sections.setdefault(row.title, []).extend(
+                (b, node) for b in row.bindings if isinstance(b, Binding)
+            )
+        return list(sections.items())
 
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to now (after the keymap), as shown to the user."""
@@ -163,10 +155,53 @@ class NewsdeskApp(App[None]):
             return
         for title, bindings in self.key_sections():
             for binding, node in bindings:
-                if binding.action and binding.id != "app.palette":
+                if node is not None and binding.action and binding.id != "app.palette":
                     yield SystemCommand(f"{binding.description} ({title.lower()})",
                                         f"keys: {self.keys_for(binding)}",
                                         partial(self.run_action, binding.action, node))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTableRow:
+    """One class's bindings as the help lists them: under which title, run on which node."""
+
+    title: str
+    bindings: Sequence[BindingType]
+    """The class's own ``BINDINGS`` (a mixin's too, which is why this is not the class)."""
+    node: Callable[[NewsdeskApp], DOMNode] | None
+    """The node the bindings' actions run on from the command palette; None for a dialog's own keys."""
+
+
+KEY_TABLE: tuple[KeyTableRow, ...] = (
+    KeyTableRow("Everywhere", MainScreen.BINDINGS, lambda app: app.main),
+    KeyTableRow("Everywhere", NewsdeskApp.BINDINGS, lambda app: app),
+    KeyTableRow("Search box", SearchBox.BINDINGS, lambda app: app.main.search_box),
+    KeyTableRow("Article list", ArticleList.BINDINGS, lambda app: app.main.article_list),
+    KeyTableRow("Reader", ReaderView.BINDINGS, lambda app: app.main.reader),
+    KeyTableRow("Selecting and annotating", AnnotatingReader.BINDINGS, lambda app: app.main.reader),
+    KeyTableRow("Annotations", AnnotationActions.BINDINGS, lambda app: app.main),
+    KeyTableRow("Notes panel", AnnotationList.BINDINGS, lambda app: app.main.query_one(AnnotationList)),
+    KeyTableRow("Entities", EntityActions.BINDINGS, lambda app: app.main),
+    KeyTableRow("Entities panel", EntityList.BINDINGS, lambda app: app.main.query_one(EntityList)),
+    KeyTableRow("Facets panel", FacetList.BINDINGS, lambda app: app.main.query_one(FacetList)),
+    KeyTableRow("Side panel", SidePanel.BINDINGS, lambda app: app.main.query_one(SidePanel)),
+    KeyTableRow("Saved searches, timeline, similar articles", StoryActions.BINDINGS, lambda app: app.main),
+    KeyTableRow("Saved panel", SavedList.BINDINGS, lambda app: app.main.query_one(SavedList)),
+    KeyTableRow("Timeline", TimelineChart.BINDINGS, lambda app: app.main.query_one(TimelineChart)),
+    KeyTableRow("Annotation dialog", AnnotateDialog.BINDINGS, None),
+    KeyTableRow("All annotations list", AnnotationsScreen.BINDINGS, None),
+    KeyTableRow("Mentions dialog", MentionsDialog.BINDINGS, None),
+    KeyTableRow("Save search dialog", SaveSearchDialog.BINDINGS, None),
+    KeyTableRow("Similar articles dialog", SimilarDialog.BINDINGS, None),
+    KeyTableRow("This help", HelpScreen.BINDINGS, None),
+)
+"""Every binding the app has, in the order ? lists them. The help, the command palette and
+the keymap check all read this one table, so a binding ? shows can always be remapped."""
+
+
+def binding_ids() -> set[str]:
+    """Every binding id the keymap may name: exactly the ids ? shows."""
+    return {b.id for row in KEY_TABLE for b in row.bindings if isinstance(b, Binding) and b.id}
 
 
 def close_library(library: Library) -> None:
@@ -196,6 +231,7 @@ def make_app(corpus: Path | None = None, config: Config | None = None, state_dir
     config = config if config is not None else load_config()
     if corpus is not None:
         config = with_overrides(config, corpus=corpus)
+    check_keymap(config.ui.keymap, config_name(config))  # before anything is opened: nothing to close
     library = Library.open(state_dir=state_dir, config=config)
     start_resource_tracker()
     return NewsdeskApp(library, config, UIStateStore(state_file), index_on_start=index_on_start, watch=watch)

@@ -27,8 +27,8 @@ from newsdesk.index import (
     UsageError,
     display_path,
     load_config,
+    with_overrides,
 )
-from newsdesk.index.config import with_overrides
 from newsdesk.tui import annotations_cli, story_cli
 from newsdesk.tui.about import closest_command, version_report
 
@@ -152,13 +152,13 @@ def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, 
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     bar = Progress(
         TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=Console(stderr=True), transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(phase: str, done: int, total: int) -> None:
         if phase not in tasks:
@@ -287,9 +287,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(json.dumps([asdict(entity) for entity in top], ensure_ascii=False, indent=2))
             else:
                 for entity in top:
-                    articles = "article " if entity.articles == 1 else "articles"
-                    mentions = "mention " if entity.mentions == 1 else "mentions"
-                    counts = f"{entity.articles:>6} {articles} {entity.mentions:>7} {mentions}"
+                    article_word = "article " if entity.articles == 1 else "articles"
+                    mention_word = "mention " if entity.mentions == 1 else "mentions"
+                    counts = f"{entity.articles:>6} {article_word} {entity.mentions:>7} {mention_word}"
                     print(f"{counts}  {entity.type:<6}  {entity.canonical}")
             return 0
         mentions = library.entities(args.ref)
@@ -298,8 +298,8 @@ def cmd_entities(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([asdict(m) for m in mentions], ensure_ascii=False, indent=2))
         else:
-            counts = Counter((m.type, m.canonical) for m in mentions)
-            for (kind, canonical), count in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+            per_name = Counter((m.type, m.canonical) for m in mentions)
+            for (kind, canonical), count in sorted(per_name.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
                 print(f"{kind:<6}  {count:>3}  {canonical}")
     return 0
 

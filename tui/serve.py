@@ -12,8 +12,8 @@ import socket
 import sys
 from pathlib import Path
 
-from newsdesk.index import Library, UsageError, load_config
-from newsdesk.index.config import with_overrides
+from newsdesk.index import Library, UsageError, load_config, with_overrides
+from newsdesk.tui.keymap import check_keymap, config_name
 from newsdesk.tui.web.access import (
     AccessGuard,
     canonical_host,
@@ -64,6 +64,7 @@ def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host
     settings = load_config(config)
     if corpus is not None:
         settings = with_overrides(settings, corpus=corpus)
+    check_keymap(settings.ui.keymap, config_name(settings))  # a bad key: one line now, not per tab
     with Library.open(state_dir=state_dir, config=settings) as library:  # a bad corpus: one line now, not per tab
         corpus_name = library.name
     from newsdesk.tui.web.server import NewsdeskServer  # aiohttp loads only for serving

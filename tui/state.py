@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from newsdesk.index.atomic import write_atomic
-from newsdesk.index.locations import APP_NAME
+from newsdesk.index import APP_NAME, write_atomic
 
 STATE_FILE_NAME = "ui-state.json"
 
@@ -63,7 +62,7 @@ class UIStateStore:
         if not isinstance(raw, dict):
             return CorpusState()
         known = {f.name: f for f in fields(CorpusState)}
-        values = {}
+        values: dict[str, Any] = {}
         for name, value in raw.items():
             if name in known and isinstance(value, (str, int, type(None))):
                 values[name] = value

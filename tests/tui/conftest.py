@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import inspect
 import shutil
 import time
 from collections.abc import Iterator
@@ -16,16 +14,6 @@ from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from textual.css.query import NoMatches
 from textual.worker import WorkerCancelled
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests in a fresh event loop (no pytest-asyncio needed)."""
-    if not inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    asyncio.run(pyfuncitem.obj(**arguments))
-    return True
 
 
 @pytest.fixture(scope="session")

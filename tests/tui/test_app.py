@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from newsdesk.index import Config
@@ -88,7 +89,7 @@ async def test_stale_search_results_are_dropped(demo_app: NewsdeskApp) -> None:
         main.search_box.value = "ceasefire"
         await settle(pilot)
         old = demo_app.library.search("Geneva", limit=30, facets=False)
-        main.post_message(SearchDone(main._search_seq - 1, old))
+        main.post_message(SearchDone(main.shown_search_seq - 1, old))  # an earlier search's late answer
         await settle(pilot)
         assert main.article_list.total == 10  # still the ceasefire results
 
@@ -282,12 +283,38 @@ async def test_keymap_from_config_remaps_bindings(demo_state: Path) -> None:
     close_library(app.library)
 
 
+WINDOW_BUTTONS = {"#ff5f57", "#febc2e", "#28c840"}
+"""The screenshot's drawn window frame (close, minimise, zoom), not the app's."""
+
+
+def screen_colours(app: NewsdeskApp) -> set[str]:
+    """Every colour the app drew (the screenshot's fills), as #rrggbb."""
+    return set(re.findall(r'fill="(#[0-9a-f]{6})"', app.export_screenshot())) - WINDOW_BUTTONS
+
+
+def chromatic(colour: str) -> bool:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return max(red, green, blue) - min(red, green, blue) > 8
+
+
+async def reading_a_hit_with_entities(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("slash", *"Putin", "enter", "enter")  # search hits and entity highlights on screen
+    await settle(pilot)
+    assert app.main.reader.hit_count > 0 and app.main.reader.highlighted_entities > 0
+
+
 async def test_no_color_is_honoured(demo_state: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    coloured = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with coloured.run_test(size=(80, 24)) as pilot:
+        await reading_a_hit_with_entities(coloured, pilot)
+        assert any(chromatic(c) for c in screen_colours(coloured))  # the check below can see colour
+    close_library(coloured.library)
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert app.no_color
+        await reading_a_hit_with_entities(app, pilot)
+        assert not [c for c in screen_colours(app) if chromatic(c)]
     close_library(app.library)
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.widgets.side_panel import EntityList
 from textual.widgets import TabbedContent
 
 from tests.tui.conftest import settle
+
+
+def reader_shows(reader, offset: int) -> bool:  # type: ignore[no-untyped-def]
+    """True when the line holding text ``offset`` is on screen (the reader scrolled to it)."""
+    line = reader.line_of_offset(offset)
+    return reader.scroll_y <= line < reader.scroll_y + reader.scrollable_content_region.height
 
 
 async def open_putin_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -49,12 +57,24 @@ async def test_entities_tab_groups_by_type_and_enter_jumps(demo_app: NewsdeskApp
         index = next(i for i, p in enumerate(prompts) if "Vladimir Putin" in p)
         entity_list.focus()
         entity_list.highlighted = index
+        text = main.reader.article.text
         await pilot.press("enter")
-        marked = main.reader._marked
-        assert marked is not None
-        assert main.reader.article.text[marked[0]:marked[1]].endswith("Putin")
+        first = main.reader.marked
+        assert first is not None and text[first[0]:first[1]].endswith("Putin")
+        assert reader_shows(main.reader, first[0])
+        # An entity mentioned more than once (entries are indented under their type's heading):
+        # each Enter marks its next mention, wrapping to the first after the last.
+        counts = {i: re.fullmatch(r"  (.+?)\s+(\d+)", p) for i, p in enumerate(prompts)}
+        index = next(i for i, found in counts.items() if found and int(found.group(2)) >= 2)
+        entity_list.focus()
+        entity_list.highlighted = index
         await pilot.press("enter")
-        assert main.reader._marked != marked or prompts[index].endswith(" 1")
+        first = main.reader.marked
+        await pilot.press("enter")
+        second = main.reader.marked
+        assert first is not None and second is not None and second != first
+        assert text[first[0]:first[1]].strip() and text[second[0]:second[1]].strip()
+        assert reader_shows(main.reader, second[0])
 
 
 async def test_in_corpus_lists_mentions_and_opens_one(demo_app: NewsdeskApp) -> None:
@@ -75,4 +95,5 @@ async def test_in_corpus_lists_mentions_and_opens_one(demo_app: NewsdeskApp) -> 
         await settle(pilot)
         assert not isinstance(demo_app.screen, MentionsDialog)
         assert main.reader.article.id == target.article_id
-        assert main.reader._marked == (target.start, target.end)
+        assert main.reader.marked == (target.start, target.end)
+        assert reader_shows(main.reader, target.start)

@@ -15,6 +15,7 @@ from newsdesk.index import Config
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, make_app
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.tui.conftest import settle
 
@@ -30,8 +31,16 @@ def app_factory(demo_state: Path, isolated_ui_state: Path) -> Callable[[], Newsd
     return factory
 
 
+def _steady_cursor(pilot: Pilot) -> None:
+    """A text box's cursor blinks every 0.5 s, headless too: hold it on so the picture does not
+    depend on when it is taken (test_search_results failed under load on the blink)."""
+    for text_box in pilot.app.screen.query(Input):
+        text_box.cursor_blink = False
+
+
 async def _settled(pilot: Pilot) -> None:
     await settle(pilot)
+    _steady_cursor(pilot)
 
 
 def _typing(*keys: str) -> Callable[[Pilot], object]:
@@ -39,6 +48,7 @@ def _typing(*keys: str) -> Callable[[Pilot], object]:
         await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot, rounds=4)
+        _steady_cursor(pilot)
 
     return run
 

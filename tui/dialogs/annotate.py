@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import AnnotationError
-from newsdesk.index.annotations.model import check_tag
+from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import events, on
@@ -44,7 +43,7 @@ class TagSuggester(Suggester):
 
 def parse_tags(value: str) -> list[str]:
     """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
-    return list(dict.fromkeys(check_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
+    return list(dict.fromkeys(check_annotation_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +61,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
         Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
     ]
+    # Nothing has focus until keys typed ahead are replayed (see _release_typeahead):
+    # a key reaching the focused input first would overtake the ones typed before it.
+    AUTO_FOCUS = ""
 
     def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
                  focus_note: bool = False, title: str = "Annotate") -> None:
@@ -72,9 +74,6 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
-        # Nothing has focus until keys typed ahead are replayed (see _release_typeahead):
-        # a key reaching the focused input first would overtake the ones typed before it.
-        self.AUTO_FOCUS = ""
         self._typeahead_from_opener: list[events.Key] = []
         self._typeahead_direct: list[events.Key] = []
         self._opener_drained = True
@@ -152,7 +151,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         for tag in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
             with contextlib.suppress(AnnotationError):
                 if tag.strip():
-                    tags.append(check_tag(tag))
+                    tags.append(check_annotation_tag(tag))
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
     def action_save(self) -> None:

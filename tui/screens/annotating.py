@@ -96,10 +96,10 @@ class AnnotationActions(Screen):
 
     @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
     def _load_annotations(self, article: Article, with_tags: bool = True) -> None:
-        found = self.library.annotations.for_article(article)
+        found = self.library.article_annotations(article)
         tags = None
         if with_tags:  # every file in the corpus: on opening an article, not on each refresh
-            tags = sorted({t for a in self.library.annotations.all()[0] for t in a.tags}, key=str.casefold)
+            tags = sorted({t for a in self.library.all_annotations()[0] for t in a.tags}, key=str.casefold)
         if not get_current_worker().is_cancelled:
             self.post_message(AnnotationsLoaded(article.id, found, tags))
 
@@ -172,12 +172,11 @@ class AnnotationActions(Screen):
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
-        store = self.library.annotations
         if pending.annotation_id is None:
-            return store.add(pending.article, pending.start, pending.end, pending.entered.tags,
-                             pending.entered.note)
-        return store.edit(pending.article, pending.annotation_id, tags=pending.entered.tags,
-                          note=pending.entered.note)
+            return self.library.add_annotation(pending.article, pending.start, pending.end, pending.entered.tags,
+                                               pending.entered.note)
+        return self.library.edit_annotation(pending.article, pending.annotation_id, tags=pending.entered.tags,
+                                            note=pending.entered.note)
 
     @on(AnnotationSaved)
     def _annotation_saved(self, message: AnnotationSaved) -> None:
@@ -249,7 +248,7 @@ class AnnotationActions(Screen):
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _delete(self, article_id: str, annotation_id: str) -> None:
         try:
-            deleted = self.library.annotations.delete(article_id, annotation_id)
+            deleted = self.library.delete_annotation(article_id, annotation_id)
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None))
             return
@@ -266,7 +265,7 @@ class AnnotationActions(Screen):
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _restore(self, annotation: Annotation) -> None:
         try:
-            self.library.annotations.restore(annotation)
+            self.library.restore_annotation(annotation)
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None))
             return

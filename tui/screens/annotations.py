@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import Annotation, Library
-from newsdesk.index.annotations.anchor import anchor
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on, work
@@ -63,13 +62,9 @@ class AnnotationRow:
 
 def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
     """Every annotation with its article's title and whether it still anchors (runs in a worker)."""
-    annotations, errors = library.annotations.all()
-    articles = library.store.get_many(sorted({a.article_id for a in annotations}))
-    rows = []
-    for annotation in sorted(annotations, key=lambda a: a.modified or a.created, reverse=True):
-        article = articles.get(annotation.article_id)
-        orphan = article is None or anchor(annotation, article.text, article.content_hash).orphan
-        rows.append(AnnotationRow(annotation, article.title if article else "(article gone)", orphan))
+    entries, errors = library.annotation_entries()
+    rows = [AnnotationRow(e.annotation, e.title if e.title is not None else "(article gone)", e.orphan)
+            for e in entries]
     return rows, errors
 
 

@@ -15,6 +15,7 @@ from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, TabbedContent
 
 
@@ -147,14 +148,14 @@ class StoryActions(LibraryJobs):
 
         self.app.push_screen(SaveSearchDialog(lambda: search_box.value), saved)
 
-    def action_saved_tab(self) -> None:
-        self.show_side_tab("tab-saved", SavedList)
+    async def action_saved_tab(self) -> None:
+        await self.show_side_tab("tab-saved", SavedList)
         self.load_saved()  # another session may have changed them
 
-    def show_side_tab(self, tab: str, widget: type) -> None:
+    async def show_side_tab(self, tab: str, widget: type[Widget]) -> None:
         """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
         if self.has_class("panel-hidden"):
-            self.run_action("toggle_panel")
+            await self.run_action("toggle_panel")  # awaited: unawaited, the panel stayed hidden
         self.query_one("#side-tabs", TabbedContent).active = tab
         self.query_one(widget).focus()
 
@@ -192,8 +193,8 @@ class StoryActions(LibraryJobs):
         raise NotImplementedError
 
     # -- timeline -------------------------------------------------------------------------
-    def action_timeline(self) -> None:
-        self.show_side_tab("tab-facets", TimelineChart)
+    async def action_timeline(self) -> None:
+        await self.show_side_tab("tab-facets", TimelineChart)
 
     @on(SearchDone)
     def _timeline_pending(self, message: SearchDone) -> None:

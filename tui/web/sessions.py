@@ -55,9 +55,12 @@ class ReaderSession(AppService):
 
     def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
                  download_manager: DownloadManager, connection: asyncio.BaseTransport | None = None) -> None:
+        async def close_websocket() -> None:  # AppService wants a coroutine returning None
+            await websocket.close()
+
         super().__init__(
             " ".join(argv),  # only shown in textual-serve's own log lines
-            write_bytes=self._to_tab, write_str=self._to_tab, close=websocket.close,
+            write_bytes=self._to_tab, write_str=self._to_tab, close=close_websocket,
             download_manager=download_manager,
         )
         self.argv = list(argv)

@@ -238,7 +238,7 @@ class ArticleList(ScrollView, can_focus=True):
     def action_open(self) -> None:
         self.open(self.cursor)
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_y)) // self._state.item_height
         if 0 <= index < self._state.total:
             self.focus()

@@ -86,7 +86,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._meta = ""
         self._placeholder = "Open an article from the list (Enter)."
         self._hits: list[tuple[int, int]] = []
-        self._hit_index = SpanIndex([])
+        self._hit_index: SpanIndex[StyledSpan] = SpanIndex([])
         self._current_hit: int | None = None
         self._marked: tuple[int, int] | None = None
         self._entity_index: SpanIndex[EntityMention] = SpanIndex([])
@@ -195,7 +195,7 @@ class ReaderView(ScrollView, can_focus=True):
         lines: list[tuple[int, int, int]] = []
         if self.article is None:
             lines = [(BLANK, 0, 0), (META, 0, 0)]
-            self._meta_override = self._placeholder
+            self._meta_override: str | None = self._placeholder
         else:
             self._meta_override = None
             lines += [(TITLE, s, e) for s, e in wrap_offsets(self._title, column)]
@@ -241,11 +241,11 @@ class ReaderView(ScrollView, can_focus=True):
         line = y + int(self.scroll_y)
         strip = self._cache.get(line)
         if strip is None:
-            strip = self._render(line, width)
+            strip = self._render_strip(line, width)
             self._cache[line] = strip
         return strip
 
-    def _render(self, line: int, width: int) -> Strip:
+    def _render_strip(self, line: int, width: int) -> Strip:
         base = self.rich_style
         if line >= len(self._lines):
             return Strip.blank(width, base)
@@ -299,6 +299,11 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         self.post_message(self.HitMoved(self, self._current_hit, len(self._hits)))
+
+    @property
+    def marked(self) -> tuple[int, int] | None:
+        """The passage shown marked (an entity mention jumped to), as text offsets; None when none is."""
+        return self._marked
 
     def goto_span(self, start: int, end: int) -> None:
         """Mark ``text[start:end]`` (an entity mention) and scroll it into view."""

@@ -169,7 +169,9 @@ class SidePanel(Vertical):
     def active_list(self) -> OptionList:
         """The list in the tab that is showing."""
         active = self.query_one(TabbedContent).active
-        kinds = {"tab-facets": FacetList, "tab-annotations": AnnotationList, "tab-saved": SavedList}
+        kinds: dict[str, type[OptionList]] = {
+            "tab-facets": FacetList, "tab-annotations": AnnotationList, "tab-saved": SavedList,
+        }
         return self.query_one(kinds.get(active, EntityList))
 
     def action_switch_tab(self, direction: int) -> None:
