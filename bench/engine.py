@@ -1,6 +1,6 @@
 """One engine's measurements, run in a process of its own so its peak memory is its own.
 
-``python -m bench.engine newsdesk|fts5 CORPUS WORKDIR QUERIES.json`` prints one
+``python -m bench.engine newsdesk|fts5|tantivy CORPUS WORKDIR QUERIES.json`` prints one
 JSON object: index build time and size, cold open, and per-query latencies of
 two passes over the queries (the first as a user's first searches, the second
 warm). Every search returns the total and the top 20 with highlighted snippets.
@@ -90,8 +90,37 @@ def run_fts5(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dic
     return result
 
 
+def run_tantivy(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+    import shutil
+
+    from bench import tantivy_ref
+
+    index_dir = workdir / "tantivy"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    built = tantivy_ref.build(corpus, index_dir)
+    result: dict[str, Any] = {
+        "docs": built["docs"], "index_seconds": built["seconds"], "docs_per_s": built["docs_per_s"],
+        "size_bytes": built["size_bytes"],
+    }
+    opened = time.perf_counter()
+    searcher = tantivy_ref.Searcher(index_dir)
+    searcher.search(queries[0][1])
+    result["cold_open_first_query_ms"] = (time.perf_counter() - opened) * 1000
+    passes = []
+    for _ in range(2):
+        timings = []
+        for kind, query in queries:
+            t = time.perf_counter()
+            total, _hits = searcher.search(query)
+            timings.append((kind, (time.perf_counter() - t) * 1000, total))
+        passes.append(timings)
+    result["passes"] = passes
+    result["rss"] = _peak_rss_mb()
+    return result
+
+
 if __name__ == "__main__":
     engine, corpus_dir, work_dir, queries_file = sys.argv[1:5]
     loaded = [tuple(q) for q in json.loads(Path(queries_file).read_text())]
-    runner = {"newsdesk": run_newsdesk, "fts5": run_fts5}[engine]
+    runner = {"newsdesk": run_newsdesk, "fts5": run_fts5, "tantivy": run_tantivy}[engine]
     print(json.dumps(runner(Path(corpus_dir), Path(work_dir), loaded)))
