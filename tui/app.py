@@ -17,6 +17,7 @@ from newsdesk.index import Config, Library, NewsdeskError, load_config
 from newsdesk.index.config import with_overrides
 from newsdesk.index.orphans import QUIET_WORKERS_ENV
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.entities import EntityActions
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
@@ -31,6 +32,7 @@ from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -67,6 +69,14 @@ class NewsdeskApp(App[None]):
         if self._unknown_theme is None:
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
+        self.key_order = KeyOrder(self, super().on_event)
+        """Keys of a burst are handled one after another, each where focus is by then."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_order.key_arrived(event)
+        else:
+            await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library, self.config, self.state_store.corpus(self.corpus_key),
