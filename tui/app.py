@@ -69,6 +69,7 @@ class NewsdeskApp(App[None]):
         if self._unknown_theme is None:
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
+        self._hung_up = False
         self.key_order = KeyOrder(self, super().on_event)
         """Keys of a burst are handled one after another, each where focus is by then."""
 
@@ -121,6 +122,9 @@ class NewsdeskApp(App[None]):
         The save runs here, synchronously (a few ms): there is no user left to
         wait for, and a worker might not finish before the process ends.
         """
+        if self._hung_up:
+            return  # a second SIGHUP (tmux and the kernel may both send one): saved already
+        self._hung_up = True
         main = self.main
         main.stopping = True
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None

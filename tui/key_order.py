@@ -15,6 +15,11 @@ handler it reaches (the focused widget, each ancestor it bubbles to, the app's
 bindings). A key that pushes a screen is followed by the next key only once that
 screen is mounted and has set its focus. So every key goes where focus is when it
 is its turn, which is where focus was going when it was typed.
+
+Characters typed into a text box cannot move focus, so while one has focus they
+are passed on without waiting for each other (a box that searches as you type
+would otherwise run one search per key); the next key that is not such a
+character waits until they are all through.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from textual import events
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.timer import Timer
+from textual.widgets import Input, TextArea
 
 STUCK_SECONDS = 1.0
 """A key not through its handlers by then (its widget was removed meanwhile) stops holding the others."""
 
 
 class KeyOrder:
-    """Delivers an App's keys one at a time; see the module docstring.
+    """Delivers an App's keys in order, each once focus has settled; see the module docstring.
 
     ``deliver`` is what the App does with one key (Textual's own handling: priority
     bindings, then forwarding to the focused widget or the screen).
@@ -42,15 +48,18 @@ class KeyOrder:
         self._app = app
         self._deliver = deliver
         self._waiting: deque[events.Key] = deque()
-        self._in_flight: int | None = None
-        """The number of the key being handled now; None when no key is."""
-        self._number = 0
+        self._outstanding = 0
+        """Keys delivered and not yet through every handler they reach."""
+        self._held = False
+        """True while a key that may move focus (or open a screen) is outstanding: every later key waits."""
+        self._epoch = 0
+        """Bumped when waiting is given up (STUCK_SECONDS): callbacks of an older epoch are ignored."""
         self._stuck_timer: Timer | None = None
 
     @property
     def idle(self) -> bool:
         """No key is being handled or waits."""
-        return self._in_flight is None and not self._waiting
+        return self._outstanding == 0 and not self._waiting
 
     async def key_arrived(self, key: events.Key) -> None:
         """A key from the terminal (or a test): handle it now, or after the keys before it."""
@@ -75,43 +84,67 @@ class KeyOrder:
         return [events.Key("escape", "\x1b"), events.Key(rest, character)]
 
     async def _next(self) -> None:
-        while self._waiting and self._in_flight is None:
+        while self._waiting and not self._held:
             screen = self._app.screen
-            self._number += 1
-            number = self._in_flight = self._number
             if not screen.is_mounted:
                 # A key before this one pushed the screen; it sets its focus when mounted.
                 # A callback posted now runs after its mount.
-                self._after(number, [screen])
+                self._hold([screen])
                 return
-            key = self._waiting.popleft()
+            key = self._waiting[0]
+            typed = key.is_printable and isinstance(self._app.focused, (Input, TextArea))
+            if not typed and self._outstanding:
+                return  # after the characters typed before it (each one's callback calls _next)
+            self._waiting.popleft()
             target: MessagePump = self._app.focused or screen
             await self._deliver(key)
             if not key.is_forwarded:  # handled by a priority binding (or dropped) in the app itself
-                self._in_flight = None
                 continue
             # The key bubbles from its target up to the app, one queue after another; a
             # callback queued behind it at each of them runs once it has been handled there.
-            self._after(number, [*target.ancestors_with_self])
+            pumps: list[MessagePump] = [*target.ancestors_with_self]
+            if typed:
+                self._outstanding += 1
+                self._restart_stuck_timer()
+                self._follow(self._epoch, pumps)
+            else:
+                self._hold(pumps)
+                return
 
-    def _after(self, number: int, pumps: list[MessagePump]) -> None:
+    def _hold(self, pumps: list[MessagePump]) -> None:
+        self._held = True
+        self._outstanding += 1
+        self._restart_stuck_timer()
+        self._follow(self._epoch, pumps)
+
+    def _restart_stuck_timer(self) -> None:
         if self._stuck_timer is not None:
             self._stuck_timer.stop()
-        self._stuck_timer = self._app.set_timer(STUCK_SECONDS, lambda: self._settled(number))
-        self._follow(number, pumps)
+        self._stuck_timer = self._app.set_timer(STUCK_SECONDS, self._give_up)
 
-    def _follow(self, number: int, pumps: list[MessagePump]) -> None:
+    async def _give_up(self) -> None:
+        # A key's widget went away before the key reached it: stop waiting for it.
+        self._epoch += 1
+        self._outstanding = 0
+        self._held = False
+        await self._next()
+
+    def _follow(self, epoch: int, pumps: list[MessagePump]) -> None:
         while pumps:
             pump, rest = pumps[0], pumps[1:]
-            if pump.call_later(self._follow, number, rest):
+            if pump.call_later(self._follow, epoch, rest):
                 return
             pumps = rest  # that pump is closing: the key goes no further there
-        self._app.call_later(self._settled, number)
+        self._app.call_later(self._settled, epoch)
 
-    async def _settled(self, number: int) -> None:
-        if self._in_flight != number:
+    async def _settled(self, epoch: int) -> None:
+        if epoch != self._epoch:
             return  # a late callback for a key already given up on
-        self._in_flight = None
+        self._outstanding -= 1
+        if self._outstanding:
+            self._restart_stuck_timer()
+            return
+        self._held = False
         if self._stuck_timer is not None:
             self._stuck_timer.stop()
             self._stuck_timer = None
