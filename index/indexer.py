@@ -205,6 +205,10 @@ class Indexer:
         except READ_ERRORS:
             return None
 
+    def index_version(self) -> str:
+        """A value that changes whenever the search index is committed, by this process or another (one read)."""
+        return f"{self.store.get_meta(META_INDEX_DIR)}\x00{self.store.get_meta(META_MANIFEST)}"
+
     def index_in_sync(self) -> bool:
         """True when the Whoosh index reflects the store exactly."""
         return (

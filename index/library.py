@@ -209,6 +209,13 @@ class Library:
             in_sync=self._indexer.index_in_sync(),
         )
 
+    def index_version(self) -> str:
+        """A value that changes whenever the search index changes (an update, anyone's annotation sync).
+
+        For a reader to notice that its results may be out of date; cheap enough to poll.
+        """
+        return self._indexer.index_version()
+
     def search(
         self, query: str, limit: int | None = None, page: int = 1, facets: bool = True
     ) -> SearchResults:

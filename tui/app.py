@@ -18,6 +18,7 @@ from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
+from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.annotations import AnnotationsScreen
@@ -34,6 +35,7 @@ from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -66,6 +68,15 @@ class NewsdeskApp(App[None]):
         if self._unknown_theme is None:
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
+        self._hung_up = False
+        self.key_order = KeyOrder(self, super().on_event)
+        """Keys of a burst are handled one after another, each where focus is by then."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_order.key_arrived(event)
+        else:
+            await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library, self.config, self.state_store.corpus(self.corpus_key),
@@ -114,6 +125,9 @@ class NewsdeskApp(App[None]):
         The save runs here, synchronously (a few ms): there is no user left to
         wait for, and a worker might not finish before the process ends.
         """
+        if self._hung_up:
+            return  # a second SIGHUP (tmux and the kernel may both send one): saved already
+        self._hung_up = True
         main = self.main
         main.stopping = True
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None

@@ -8,8 +8,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.tui.test_e2e_tmux import NEWSDESK, Terminal, newsdesk_in_tmux
 
 
@@ -29,11 +27,6 @@ def _burst(terminal: Terminal, literal: str, *named: str) -> None:
     subprocess.run(command, check=True)
 
 
-@pytest.mark.xfail(
-    reason="known gap, issue 10 open: passed on its branch, fails on the merged reader (the note is not saved); "
-    "type-ahead after `a` in a real terminal needs the reader-wide key handling of issues 13/17",
-    strict=False,
-)
 def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: Path) -> None:
     with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
         terminal.wait_for("indexed", timeout=180)

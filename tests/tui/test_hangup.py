@@ -20,7 +20,7 @@ def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
         pytest.skip("pgrep (procps) is needed to find the app's process")
     state = tmp_path / "index"
     with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 35)) as terminal:
-        terminal.wait_for("indexed")
+        terminal.wait_for("indexed", timeout=180)  # a loaded machine indexes slowly
         terminal.press("Enter")
         time.sleep(0.5)
         terminal.press("v", "s", "t")
@@ -37,3 +37,18 @@ def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
     (saved,) = list(state.glob("annotations/*/*.yaml"))
     (annotation,) = yaml.safe_load(saved.read_text())["annotations"]
     assert annotation["tags"] == ["typed-before-hangup"]
+
+
+async def test_a_second_sighup_does_not_save_the_annotation_twice(demo_app) -> None:  # type: ignore[no-untyped-def]
+    from tests.tui.conftest import settle
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article_id = demo_app.main.reader.article.id
+        await pilot.press("v", "s", "a", *"once")
+        await pilot.pause()
+        demo_app.hang_up()
+        demo_app.hang_up()  # tmux and the kernel can both send SIGHUP when a client drops
+    assert [p.annotation.note for p in demo_app.library.annotations_of(article_id).placed] == ["once"]

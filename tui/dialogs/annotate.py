@@ -10,7 +10,7 @@ from typing import ClassVar
 from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -61,9 +61,6 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
         Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
     ]
-    # Nothing has focus until keys typed ahead are replayed (see _release_typeahead):
-    # a key reaching the focused input first would overtake the ones typed before it.
-    AUTO_FOCUS = ""
 
     def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
                  focus_note: bool = False, title: str = "Annotate") -> None:
@@ -74,12 +71,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
-        self._typeahead_from_opener: list[events.Key] = []
-        self._typeahead_direct: list[events.Key] = []
-        self._opener_drained = True
-        self._mounted = False
-        self._typeahead_released = False
-        self._save_after_typeahead = False
+        # Focus is set on mount, and the keys typed right after `a`/`t` wait for it
+        # (newsdesk.tui.key_order); auto-focus would first focus the tags box for a moment.
+        self.AUTO_FOCUS = ""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())
@@ -94,52 +88,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             yield Static("", id="annotate-error")
             yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
 
-    # -- keys typed ahead -------------------------------------------------------------
-    # Over a slow link the keys after `a`/`t` arrive while this screen is being pushed and
-    # mounted. Some were already queued at the reader (it hands them over with
-    # take_typeahead, then says opener_drained); the later ones reach this screen directly
-    # because nothing here has focus yet. Once both are in and the inputs are mounted, they
-    # are replayed to the input in the order they were typed, then focus goes to it.
-
-    def expect_typeahead(self) -> None:
-        """The opener still has keys queued for this dialog: hold the others until it is drained."""
-        self._opener_drained = False
-
-    def take_typeahead(self, key: events.Key) -> None:
-        """A key the opener had queued behind `a`/`t` (typed before any that reach us directly)."""
-        if self._typeahead_released:
-            target = self.focused or self
-            target.post_message(events.Key(key.key, key.character))
-        else:
-            self._typeahead_from_opener.append(events.Key(key.key, key.character))
-
-    def opener_drained(self) -> None:
-        """The opener has handed over every key it had queued."""
-        self._opener_drained = True
-        self._release_typeahead()
-
-    def on_key(self, event: events.Key) -> None:
-        if not self._typeahead_released:
-            event.stop()
-            event.prevent_default()
-            self._typeahead_direct.append(events.Key(event.key, event.character))
-
     def on_mount(self) -> None:
-        self._mounted = True
-        self._release_typeahead()
-
-    def _release_typeahead(self) -> None:
-        if self._typeahead_released or not (self._mounted and self._opener_drained):
-            return
-        self._typeahead_released = True
         target = self.query_one("#annotate-note") if self.focus_note else self.query_one("#annotate-tags")
-        self.set_focus(target, scroll_visible=False)  # now, so no later key can overtake these
-        for key in [*self._typeahead_from_opener, *self._typeahead_direct]:
-            target.post_message(key)
-        self._typeahead_from_opener.clear()
-        self._typeahead_direct.clear()
-        if self._save_after_typeahead:
-            target.call_later(self.action_save)  # after the keys typed before ctrl+s
+        self.set_focus(target, scroll_visible=False)
 
     @on(Input.Submitted, "#annotate-tags")
     def _tags_entered(self) -> None:
@@ -155,9 +106,6 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
     def action_save(self) -> None:
-        if not self._typeahead_released:  # ctrl+s (a priority key) overtook the text typed before it
-            self._save_after_typeahead = True
-            return
         try:
             tags = parse_tags(self.query_one("#annotate-tags", Input).value)
         except AnnotationError as exc:

@@ -10,6 +10,8 @@ about annotations in the background afterwards (``tag:``, ``note:``,
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,6 +37,13 @@ class AnnotationsLoaded(Message):
     found: ArticleAnnotations
     tags_in_use: list[str] | None
     """None when not looked up this time."""
+
+
+@dataclass
+class IndexVersion(Message):
+    """The search index's version now (Library.index_version), read in a worker."""
+
+    version: str
 
 
 @dataclass
@@ -79,6 +88,10 @@ class AnnotationActions(Screen):
     _tags_in_use: tuple[str, ...] = ()
     _annotation_stamp: tuple[tuple[str, str], ...] | None = None
     """What the list shows now; None forces the next load to redraw (an empty stamp is a real state)."""
+    _index_version: str | None = None
+    """The index version the shown results were searched in (as far as this screen knows)."""
+    _indexing: bool
+    refresh_results: Callable[[], None]
 
     def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
         """Apply the configured tag colours and start watching for others' changes."""
@@ -87,6 +100,7 @@ class AnnotationActions(Screen):
         for problem in problems:
             self.notify(problem, severity="warning")
         self.set_interval(REFRESH_SECONDS, self._refresh_annotations)
+        self._check_index()
 
     # -- loading ------------------------------------------------------------------------
     def load_annotations(self, article: Article) -> None:
@@ -106,6 +120,26 @@ class AnnotationActions(Screen):
     def _refresh_annotations(self) -> None:
         if self.annotated_article is not None and self.app.screen is self:
             self._load_annotations(self.annotated_article, with_tags=False)
+        self._check_index()
+
+    # -- others' changes to the index -----------------------------------------------------
+    # Another session's `annotations add` (or the reader's own save) re-indexes the article:
+    # its tags and notes are searchable, so the list, the counts and the facets of the
+    # current search may change. The index's version says so; the search runs again.
+
+    @work(thread=True, exclusive=True, group="index-version", exit_on_error=False)
+    def _check_index(self) -> None:
+        try:
+            version = self.library.index_version()
+        except (NewsdeskError, OSError, sqlite3.Error):
+            return  # a busy or damaged store: the next look (or the search itself) says more
+        self.post_message(IndexVersion(version))
+
+    @on(IndexVersion)
+    def _index_version_read(self, message: IndexVersion) -> None:
+        seen, self._index_version = self._index_version, message.version
+        if seen is not None and seen != message.version and not self._indexing:
+            self.refresh_results()  # after an update, IndexDone refreshes them itself
 
     @on(AnnotationsLoaded)
     def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
@@ -214,6 +248,11 @@ class AnnotationActions(Screen):
         # If an update holds the index it reads the annotation files itself: nothing is lost.
         with contextlib.suppress(NewsdeskError):
             self.library.sync_annotations(wait=0)
+        self._check_index_now()
+
+    def _check_index_now(self) -> None:
+        with contextlib.suppress(NewsdeskError, OSError, sqlite3.Error):
+            self.post_message(IndexVersion(self.library.index_version()))
 
     # -- the Annotations tab ----------------------------------------------------------------
     def _find(self, annotation_id: str) -> tuple[Annotation, bool] | None:

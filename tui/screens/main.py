@@ -283,6 +283,8 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             self.complete_search_seq = message.seq
         self._set_query_error(None)
         self._show_stale(False)
+        # The same query again (the index changed): stay on the article the cursor was on.
+        kept = self.article_list.row(self.article_list.cursor) if results.query == self._search_query else None
         self._search_query = results.query
         self._matcher = results.matcher
         library, text = self.library, results.query
@@ -292,6 +294,8 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             return hits_to_rows(page.hits)
 
         self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
+        if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
+            self.article_list.move_cursor(index)
         opened = self.reader.article
         self._open_index = self.article_list.index_of(opened.id) if opened else None
         if self._facets_shown:  # the older query's facets; this one's are being counted

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import PlacedAnnotation
-from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.widgets.layout import SpanIndex, StyledSpan
 from newsdesk.tui.widgets.reader import BODY, ReaderView
 from rich.style import Style
 from textual import events
-from textual.actions import parse as _parse_action
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -102,7 +100,6 @@ class AnnotatingReader(ReaderView):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_selection", "Select", id="reader.select"),
-        # Run from on_key, in the order keys arrive (see _forward_typeahead).
         Binding("t", "annotate('tags')", "Tag selection", id="reader.tag"),
         Binding("a", "annotate('note')", "Note on selection", id="reader.note"),
         Binding("greater_than_sign", "annotation(1)", "Next annotation", id="reader.next_annotation"),
@@ -152,8 +149,6 @@ class AnnotatingReader(ReaderView):
         self._dragging = False
         self.annotate_now: Callable[[AnnotatingReader.AnnotateRequested], None] | None = None
         """Set by the screen: opens the dialog at once (a posted message would let typed-ahead keys through)."""
-        self._typeahead_to: AnnotateDialog | None = None
-        """The dialog `a`/`t` opened: keys already queued here when it opened belong to it."""
 
     # -- selection --------------------------------------------------------------------
     @property
@@ -231,32 +226,6 @@ class AnnotatingReader(ReaderView):
         # Without a selection, h, l, w and escape do what they do elsewhere.
         return self.selecting or action not in ("extend", "cancel_selection")
 
-    async def on_key(self, event: events.Key) -> None:
-        """Run this reader's own key bindings in arrival order; after `a`/`t`, keys go to the dialog.
-
-        The App forwards every key of a burst (a slow SSH link delivers many at once)
-        to this widget before handling the first, and runs a binding only when its key
-        bubbles back up, after the whole burst. So `v s a Hello` used to run `a` before
-        `v s` had selected anything, and `Hello` as reader commands. Here each binding
-        runs as its key arrives, and the keys queued here behind `a`/`t` are handed to
-        the dialog, which replays them in typing order (AnnotateDialog.take_typeahead).
-        """
-        dialog = self._typeahead_to
-        if dialog is not None:
-            event.stop()
-            event.prevent_default()
-            if dialog.is_attached and dialog in self.app.screen_stack:
-                dialog.take_typeahead(event)
-            return
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            _, name, arguments = _parse_action(binding.action)
-            if not self.check_action(name, arguments):
-                continue  # not for the reader now (h, l, w, escape without a selection): bubble
-            event.stop()
-            event.prevent_default()
-            await self.run_action(binding.action)
-            return
-
     def action_annotate(self, focus: str) -> None:
         selection = self.selection
         if selection is None:
@@ -266,20 +235,9 @@ class AnnotatingReader(ReaderView):
         if self.annotate_now is None:
             self.post_message(request)
             return
-        screen = self.app.screen
-        self.annotate_now(request)  # synchronously: the dialog is pushed before the next key is handled
-        dialog = self.app.screen
-        if dialog is not screen and isinstance(dialog, AnnotateDialog):
-            # Keys already queued here were typed after `a`/`t`: they are the dialog's. The
-            # callback lands in this queue behind them, so it runs once all are handed over.
-            self._typeahead_to = dialog
-            dialog.expect_typeahead()
-            self.call_later(self._typeahead_drained, dialog)
-
-    def _typeahead_drained(self, dialog: AnnotateDialog) -> None:
-        if self._typeahead_to is dialog:
-            self._typeahead_to = None
-        dialog.opener_drained()
+        # Synchronously: the next key of a burst is delivered once this one is handled
+        # (newsdesk.tui.key_order), and by then the dialog must be the screen it goes to.
+        self.annotate_now(request)
 
     def _keep_visible(self, offset: int) -> None:
         line = self.line_of_offset(offset)

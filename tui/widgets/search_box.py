@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -56,19 +56,6 @@ class SearchBox(Input):
         typing = event.value != self._set_whole
         self._set_whole = None
         self.post_message(self.Query(self, event.value, typing))
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.is_printable:
-            await super()._on_key(event)
-            return
-        # A bound key (Backspace, ctrl+u, arrows, Enter, Esc, Tab…) is left by Textual to bubble up
-        # to the app through several queues, while the characters typed after it are inserted at
-        # once: in a burst (a slow SSH link) "abc<BS>d" became "abc" and "pak<Esc>q" typed the "q".
-        # Running its binding here keeps keys in the order they were typed. (App._check_bindings
-        # is what the app runs for the key later; textual is pinned to an exact version.)
-        event.stop()
-        event.prevent_default()
-        await self.app._check_bindings(event.key)
 
     def action_results(self) -> None:
         self.post_message(self.ToResults(self))
