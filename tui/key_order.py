@@ -26,9 +26,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
@@ -44,7 +46,7 @@ class KeyOrder:
     bindings, then forwarding to the focused widget or the screen).
     """
 
-    def __init__(self, app: App[object], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
         self._app = app
         self._deliver = deliver
         self._waiting: deque[events.Key] = deque()
@@ -102,7 +104,7 @@ class KeyOrder:
                 continue
             # The key bubbles from its target up to the app, one queue after another; a
             # callback queued behind it at each of them runs once it has been handled there.
-            pumps: list[MessagePump] = [*target.ancestors_with_self]
+            pumps: list[MessagePump] = [*target.ancestors_with_self] if isinstance(target, DOMNode) else [target]
             if typed:
                 self._outstanding += 1
                 self._restart_stuck_timer()

@@ -61,6 +61,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
         Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
     ]
+    # Focus is set on mount, and the keys typed right after `a`/`t` wait for it
+    # (newsdesk.tui.key_order); auto-focus would first focus the tags box for a moment.
+    AUTO_FOCUS = ""
 
     def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
                  focus_note: bool = False, title: str = "Annotate") -> None:
@@ -71,9 +74,6 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
-        # Focus is set on mount, and the keys typed right after `a`/`t` wait for it
-        # (newsdesk.tui.key_order); auto-focus would first focus the tags box for a moment.
-        self.AUTO_FOCUS = ""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())

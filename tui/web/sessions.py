@@ -54,7 +54,7 @@ class ReaderSession(AppService):
     """One reader process, relayed over one browser websocket."""
 
     def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
-                 download_manager: DownloadManager, connection: asyncio.BaseTransport | None = None) -> None:
+                 download_manager: DownloadManager, connection: asyncio.Transport | None = None) -> None:
         async def close_websocket() -> None:  # AppService wants a coroutine returning None
             await websocket.close()
 
