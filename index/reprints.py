@@ -1,0 +1,326 @@
+"""Reprints grouped at index time: the same story with small edits is one group.
+
+Every article's text is cut into shingles (runs of :data:`SHINGLE_WORDS`
+words, lower-cased) hashed to 64 bits. Two articles are *reprints* of each other
+when
+
+* they share at least one LSH band (below), and
+* their resemblance, the shingles they share over the shingles of the LARGER
+  set, is at least :data:`RESEMBLANCE` (0.6).
+
+Dividing by the larger set (not the smaller, as ``newsdesk similar`` does) means
+a short excerpt of a long article is not its reprint, and, with a threshold
+above one half, that any two reprints of one article share shingles with each
+other: they both hold more than half of its shingles.
+
+Each article's *group* is named by its leader: the earliest indexed article
+(first-indexed number, then id) among itself and its reprints. Every member of
+a group is therefore a reprint of one article, so a chain of edits (A edited
+into B edited into C) never joins two different stories, and an article never
+lands in a group with one it shares no text with. The leader depends only on
+the article and its reprints, which is what lets one update re-examine only the
+articles it can touch (see :func:`sync_reprints`).
+
+Candidates are found by locality-sensitive hashing: one-permutation MinHash
+(:data:`BINS` bins of one hash each, the smallest hash per bin) cut into bands of
+:data:`BAND_ROWS` bins; two articles whose shingle sets are 75 % alike share a
+band with probability above 0.999, two unrelated ones almost never. An extra
+band holds the hash of the whole set, so short identical texts (too short to
+fill the bins) still meet. Everything lives in the article store, next to the
+articles, so an update changes groups in the same place it changes articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+SHINGLE_WORDS = 4
+RESEMBLANCE = 0.6
+"""Shared shingles over the larger article's shingles from which two articles are reprints."""
+BINS = 32
+BAND_ROWS = 2
+WHOLE_BAND = BINS // BAND_ROWS
+"""Number of the extra band: the hash of the whole shingle set."""
+_PAGE = 32
+_BATCH = 300
+"""Articles sketched per write transaction: other sessions' writes wait at most one batch."""
+_WORD = re.compile(r"\w+")
+_MASK = (1 << 64) - 1
+
+REPRINTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reprint_sketch (
+    article_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,       -- first-indexed number: earlier articles lead their group
+    content_hash TEXT NOT NULL, -- of the text sketched, to skip unchanged articles
+    shingles BLOB NOT NULL,     -- sorted 64-bit shingle hashes
+    bands BLOB NOT NULL,        -- this article's band keys
+    leader TEXT NOT NULL        -- id of the article naming its group
+);
+CREATE INDEX IF NOT EXISTS reprint_sketch_by_leader ON reprint_sketch (leader);
+CREATE TABLE IF NOT EXISTS reprint_bands (
+    band INTEGER NOT NULL, seq INTEGER NOT NULL, article_id TEXT NOT NULL,
+    PRIMARY KEY (band, seq, article_id)
+) WITHOUT ROWID;
+"""
+META_DIRTY = "reprints_dirty"
+"""Set while an update changes groups over several transactions; found set, every leader is recomputed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What grouping keeps of one article's text."""
+
+    shingles: frozenset[int]
+    bands: tuple[int, ...]
+
+
+def shingle_hashes(text: str) -> frozenset[int]:
+    """64-bit hashes of every run of :data:`SHINGLE_WORDS` words (the whole text when shorter; none when empty)."""
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return frozenset()
+    runs = range(max(1, len(words) - SHINGLE_WORDS + 1))
+    return frozenset(_hash(" ".join(words[i:i + SHINGLE_WORDS])) for i in runs)
+
+
+def _hash(value: str) -> int:
+    data = value.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def sketch(text: str) -> Sketch:
+    """The shingles and LSH band keys of ``text``."""
+    shingles = shingle_hashes(text)
+    if not shingles:
+        return Sketch(shingles, ())
+    minima: list[int | None] = [None] * BINS
+    for value in shingles:
+        slot, rest = value % BINS, value // BINS
+        current = minima[slot]
+        if current is None or rest < current:
+            minima[slot] = rest
+    bands = []
+    for band in range(WHOLE_BAND):
+        rows = minima[band * BAND_ROWS:(band + 1) * BAND_ROWS]
+        if None not in rows:  # an empty bin matches nothing: short texts fill fewer bands
+            bands.append(_band_key(f"{band}:{rows[0]}:{rows[1]}"))
+    bands.append(_band_key(f"{WHOLE_BAND}:" + ",".join(map(str, sorted(shingles)))))
+    return Sketch(shingles, tuple(bands))
+
+
+def _band_key(value: str) -> int:
+    """A band's key as a signed 64-bit SQLite integer."""
+    key = _hash(value)
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
+    """Shared shingles over the larger set's (0 when either is empty)."""
+    if not first or not second:
+        return 0.0
+    return len(first & second) / max(len(first), len(second))
+
+
+def are_reprints(first: Sketch, second: Sketch) -> bool:
+    """True when the two sketched articles are reprints of each other."""
+    return bool(set(first.bands) & set(second.bands)) and resemblance(first.shingles, second.shingles) >= RESEMBLANCE
+
+
+# -- storage -----------------------------------------------------------------------------
+def _pack(values: Iterable[int], code: str) -> bytes:
+    return array(code, sorted(values)).tobytes()
+
+
+def _unpack(blob: bytes, code: str) -> tuple[int, ...]:
+    values = array(code)
+    values.frombytes(blob)
+    return tuple(values)
+
+
+def _stored_sketch(db: sqlite3.Connection, article_id: str) -> tuple[tuple[int, str], Sketch] | None:
+    row = db.execute("SELECT seq, shingles, bands FROM reprint_sketch WHERE article_id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    return (row[0], article_id), Sketch(frozenset(_unpack(row[1], "Q")), _unpack(row[2], "q"))
+
+
+def prepare(db: sqlite3.Connection) -> None:
+    """Create the grouping tables if missing (inside the caller's write transaction)."""
+    for statement in REPRINTS_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def has_groups(db: sqlite3.Connection) -> bool:
+    """True when this store has the grouping tables (an older or never-updated store has not)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'reprint_sketch'").fetchone() is not None
+
+
+# -- one update ----------------------------------------------------------------------------
+def sync_reprints(store: object) -> int:
+    """Bring the groups up to date with the store's articles; returns how many articles were re-examined.
+
+    ``store`` is the :class:`~newsdesk.index.store.ArticleStore` (its ``db`` and
+    ``transaction()``). Only the articles that were added, changed or removed since
+    the last sync are sketched, and only the articles whose leader they can change are
+    re-examined: those led by a changed or removed article, the changed articles
+    themselves, and later articles that are reprints of a changed one. Work is done
+    in short transactions; an interrupted sync leaves :data:`META_DIRTY` set and
+    the next one recomputes every leader from the stored sketches.
+    """
+    db = store.db  # type: ignore[attr-defined]
+    with store.transaction() as tx:  # type: ignore[attr-defined]
+        prepare(tx)
+        dirty = tx.execute("SELECT value FROM meta WHERE key = ?", (META_DIRTY,)).fetchone() is not None
+        gone = [row[0] for row in tx.execute(
+            "SELECT article_id FROM reprint_sketch WHERE article_id NOT IN (SELECT id FROM articles)")]
+        changed = [row[0] for row in tx.execute(
+            "SELECT a.id FROM articles a LEFT JOIN reprint_sketch s ON s.article_id = a.id "
+            "WHERE s.content_hash IS NOT a.content_hash")]
+        if not gone and not changed and not dirty:
+            return 0
+        tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_DIRTY, "1"))
+    affected: set[str] = set()
+    for offset in range(0, len(gone), _BATCH):
+        with store.transaction() as tx:  # type: ignore[attr-defined]
+            for article_id in gone[offset:offset + _BATCH]:
+                affected.update(_led_by(tx, article_id))
+                _forget(tx, article_id)
+    for offset in range(0, len(changed), _BATCH):
+        with store.transaction() as tx:  # type: ignore[attr-defined]
+            for article_id in changed[offset:offset + _BATCH]:
+                affected.update(_led_by(tx, article_id))
+                _forget(tx, article_id)
+                _remember(tx, article_id)
+    # Later articles that are now reprints of a changed one may now be led by it.
+    for article_id in changed:
+        affected.update(_later_reprints(db, article_id))
+    affected.update(changed)
+    affected.difference_update(gone)
+    if dirty:
+        affected = {row[0] for row in db.execute("SELECT article_id FROM reprint_sketch")}
+    ordered = sorted(affected)
+    for offset in range(0, len(ordered), _BATCH):
+        with store.transaction() as tx:  # type: ignore[attr-defined]
+            for article_id in ordered[offset:offset + _BATCH]:
+                tx.execute("UPDATE reprint_sketch SET leader = ? WHERE article_id = ?",
+                           (_earliest_reprint(tx, article_id), article_id))
+    with store.transaction() as tx:  # type: ignore[attr-defined]
+        tx.execute("DELETE FROM meta WHERE key = ?", (META_DIRTY,))
+    return len(ordered)
+
+
+def _led_by(db: sqlite3.Connection, leader: str) -> list[str]:
+    return [row[0] for row in db.execute(
+        "SELECT article_id FROM reprint_sketch WHERE leader = ? AND article_id != ?", (leader, leader))]
+
+
+def _forget(db: sqlite3.Connection, article_id: str) -> None:
+    found = _stored_sketch(db, article_id)
+    if found is None:
+        return
+    (seq, _), stored = found
+    db.executemany("DELETE FROM reprint_bands WHERE band = ? AND seq = ? AND article_id = ?",
+                   [(band, seq, article_id) for band in stored.bands])
+    db.execute("DELETE FROM reprint_sketch WHERE article_id = ?", (article_id,))
+
+
+def _remember(db: sqlite3.Connection, article_id: str) -> None:
+    row = db.execute(
+        "SELECT a.text, a.content_hash, coalesce(f.seq, 0) FROM articles a "
+        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id = ?", (article_id,)).fetchone()
+    if row is None:
+        return
+    text, content_hash, seq = row
+    made = sketch(text)
+    db.execute("INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)",
+               (article_id, seq, content_hash, _pack(made.shingles, "Q"), _pack(made.bands, "q"), article_id))
+    db.executemany("INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)",
+                   [(band, seq, article_id) for band in made.bands])
+
+
+def _band_members(db: sqlite3.Connection, band: int, key: tuple[int, str], before: bool) -> Iterator[tuple[int, str]]:
+    """(seq, id) of the articles in ``band`` before (or after) ``key``, nearest to the start first, paged."""
+    if before:
+        last: tuple[int, str] = (-(1 << 63), "")
+        where = "(seq, article_id) > (?, ?) AND (seq, article_id) < (?, ?)"
+        bound: tuple[object, ...] = key
+    else:
+        last = key
+        where = "(seq, article_id) > (?, ?)"
+        bound = ()
+    while True:
+        rows = db.execute(
+            f"SELECT seq, article_id FROM reprint_bands WHERE band = ? AND {where} "
+            "ORDER BY seq, article_id LIMIT ?", (band, *last, *bound, _PAGE)).fetchall()
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        last = rows[-1]
+
+
+def _candidates(db: sqlite3.Connection, key: tuple[int, str], own: Sketch, before: bool) -> Iterator[tuple[int, str]]:
+    """Articles sharing a band with ``own``, in (seq, id) order, each once."""
+    previous = None
+    for found in heapq.merge(*(_band_members(db, band, key, before) for band in own.bands)):
+        if found != previous:
+            yield found
+        previous = found
+
+
+def _earliest_reprint(db: sqlite3.Connection, article_id: str) -> str:
+    """The id of the earliest article among ``article_id`` and its reprints: its group's leader."""
+    found = _stored_sketch(db, article_id)
+    if found is None:
+        return article_id
+    key, own = found
+    for _, candidate in _candidates(db, key, own, before=True):
+        other = _stored_sketch(db, candidate)
+        if other is not None and are_reprints(own, other[1]):
+            return candidate
+    return article_id
+
+
+def _later_reprints(db: sqlite3.Connection, article_id: str) -> list[str]:
+    found = _stored_sketch(db, article_id)
+    if found is None:
+        return []
+    key, own = found
+    later = []
+    for _, candidate in _candidates(db, key, own, before=False):
+        other = _stored_sketch(db, candidate)
+        if other is not None and are_reprints(own, other[1]):
+            later.append(candidate)
+    return later
+
+
+# -- reading groups --------------------------------------------------------------------------
+def grouped_articles(db: sqlite3.Connection) -> dict[str, str]:
+    """Article id -> leader, for every article in a group of two or more."""
+    if not has_groups(db):
+        return {}
+    rows = db.execute(
+        "SELECT article_id, leader FROM reprint_sketch WHERE leader IN "
+        "(SELECT leader FROM reprint_sketch GROUP BY leader HAVING count(*) > 1) ORDER BY seq, article_id")
+    return dict(rows.fetchall())
+
+
+def leaders(db: sqlite3.Connection) -> dict[str, str]:
+    """Article id -> leader, for every sketched article (tests and benchmarks)."""
+    if not has_groups(db):
+        return {}
+    return dict(db.execute("SELECT article_id, leader FROM reprint_sketch").fetchall())
+
+
+def forget_reprints(store: object) -> None:
+    """Drop every group (grouping turned off): each article is its own story until it is turned on again."""
+    with store.transaction() as tx:  # type: ignore[attr-defined]
+        tx.execute("DROP TABLE IF EXISTS reprint_bands")
+        tx.execute("DROP TABLE IF EXISTS reprint_sketch")
+        tx.execute("DELETE FROM meta WHERE key = ?", (META_DIRTY,))
