@@ -299,7 +299,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         if self._facets_shown:  # the older query's facets; this one's are being counted
             self._show_facets({})
         self.search_status.hits(results.query, results.total, results.total_exact, counting=not message.final,
-                                typed=self.search_box.value, suggestion=results.suggestion)
+                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
@@ -312,7 +312,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.article_list.set_total(results.total if results.stories is None else results.stories)
         self._show_facets(results.facets)
         self.search_status.hits(results.query, results.total, results.total_exact, counting=False,
-                                typed=self.search_box.value, suggestion=results.suggestion)
+                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
