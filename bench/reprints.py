@@ -15,7 +15,10 @@ recall over pairs (a pair is predicted when both articles share a group; the
 true pairs are each original with its reprint), the time of grouping alone
 (``sync_reprints`` on the indexed store, median of RUNS), and the whole
 ``newsdesk index`` time with grouping on and off (fresh state each run,
-alternating on/off, median of RUNS), with the machine's load average.
+alternating on/off, median of RUNS), with the machine's load average. Each time
+is given as wall-clock seconds and as CPU seconds (this process plus its reader
+and writer processes): on a shared, loaded machine the CPU figure is the one
+that does not depend on what the other users run.
 """
 
 from __future__ import annotations
@@ -104,13 +107,20 @@ def main(count: int = 200) -> None:
           f"p95 {sorted(timings)[int(0.95 * len(timings))] * 1000:.0f} ms; index {index_seconds:.1f} s")
 
 
-def _index_seconds(corpus: Path, state: Path, grouping: bool) -> float:
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the reader and writer processes)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _index_seconds(corpus: Path, state: Path, grouping: bool) -> tuple[float, float]:
+    """(wall, CPU) seconds of one first ``newsdesk index`` of ``corpus``."""
     config = Config()
     config.index.group_reprints = grouping
     with Library.open(corpus, state_dir=state, config=config) as library:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         library.update()
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _cpu_seconds() - cpu
 
 
 def groups(count: int = 300, runs: int = 5) -> dict[str, object]:
@@ -127,22 +137,29 @@ def groups(count: int = 300, runs: int = 5) -> dict[str, object]:
                 members.setdefault(leader, []).append(paths[article_id])
             predicted = {frozenset(pair) for group in members.values() for pair in itertools.combinations(group, 2)}
             truth = {frozenset((f"o{n:05d}.txt", f"r{n:05d}.txt")) for n in range(count)}
-            grouping_alone = []
+            grouping_alone, grouping_cpu = [], []
             for _ in range(runs):
                 forget_reprints(library.store)
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 sync_reprints(library.store)
                 grouping_alone.append(time.perf_counter() - started)
-        on, off = [], []
+                grouping_cpu.append(time.process_time() - cpu)
+        on, off, on_cpu, off_cpu = [], [], [], []
         for run in range(runs):
             for grouping in (run % 2 == 0, run % 2 == 1):  # alternate which goes first
-                seconds = _index_seconds(corpus, Path(tmp) / f"state-{run}-{grouping}", grouping)
-                (on if grouping else off).append(seconds)
+                wall, cpu = _index_seconds(corpus, Path(tmp) / f"state-{run}-{grouping}", grouping)
+                (on if grouping else off).append(wall)
+                (on_cpu if grouping else off_cpu).append(cpu)
     result = {
         "articles": 3 * count,
         "precision": round(len(predicted & truth) / len(predicted), 4) if predicted else 1.0,
         "recall": round(len(predicted & truth) / len(truth), 4),
         "grouping_alone_median_s": round(statistics.median(grouping_alone), 3),
+        "grouping_alone_cpu_median_s": round(statistics.median(grouping_cpu), 3),
+        "index_on_cpu_median_s": round(statistics.median(on_cpu), 3),
+        "index_off_cpu_median_s": round(statistics.median(off_cpu), 3),
+        "overhead_cpu": round(statistics.median(on_cpu) / statistics.median(off_cpu) - 1, 4),
+        "grouping_cpu_share_of_index_cpu": round(statistics.median(grouping_cpu) / statistics.median(off_cpu), 4),
         "index_on_median_s": round(statistics.median(on), 3),
         "index_off_median_s": round(statistics.median(off), 3),
         "index_on_s": [round(x, 3) for x in on],
