@@ -209,12 +209,13 @@ class ArticleSearcher:
                 timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
                 # "Did you mean" is an extra: skipped when the query already used half its time.
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
+                stories = None if unverified else self._story_index(searcher).count(matched)
         return SearchResults(
             query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
             page=page, page_size=limit, hits=self._hits(hit_ids, matcher, copies), facets=facet_counts,
             suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
-            stories=None if unverified else self._story_index(searcher).count(matched),
+            stories=stories,
         )
 
     def search_in_stages(

@@ -19,37 +19,50 @@ from newsdesk.index.reprints import grouped_articles
 
 @dataclass(slots=True)
 class StoryIndex:
-    """The groups of one opened index: who leads whom, by id and by Whoosh document number."""
+    """The groups of one opened index: who leads whom, and (looked up when first needed) their documents."""
 
+    document_number: Callable[[str], int | None]
+    """The opened index's document number for an article id (None: not in it)."""
     leader_of: dict[str, str] = field(default_factory=dict)
     """Article id -> its group's leader, for articles in a group of two or more."""
-    members: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    """Leader -> (document number, id) of every member in the index, earliest first."""
+    members: dict[str, list[str]] = field(default_factory=dict)
+    """Leader -> ids of every member, earliest first."""
+    _documents: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, db: object, document_number: Callable[[str], int | None]) -> StoryIndex:
         """Read the groups from the store (``db``, a connection) for an index opened with ``document_number``."""
-        stories = cls()
+        stories = cls(document_number)
         for article_id, leader in grouped_articles(db).items():  # type: ignore[arg-type]
-            docnum = document_number(article_id)
-            if docnum is None:  # not in this index yet (an update is under way)
-                continue
             stories.leader_of[article_id] = leader
-            stories.members.setdefault(leader, []).append((docnum, article_id))
+            stories.members.setdefault(leader, []).append(article_id)
         return stories
+
+    def _members_in_index(self, leader: str) -> list[tuple[int, str]]:
+        """(document number, id) of a group's members in this index, looked up once per group.
+
+        A lookup costs about 0.1 ms, so a page of hits looks up only its own groups, and
+        only counting stories (:meth:`count`) looks up every grouped article.
+        """
+        found = self._documents.get(leader)
+        if found is None:
+            numbered = ((self.document_number(i), i) for i in self.members[leader])
+            found = self._documents[leader] = [(d, i) for d, i in numbered if d is not None]
+        return found
 
     def copies(self, article_id: str, matched: Collection[int]) -> tuple[str, ...]:
         """The other members of ``article_id``'s group among the ``matched`` documents."""
         leader = self.leader_of.get(article_id)
         if leader is None:
             return ()
-        return tuple(other for docnum, other in self.members[leader] if other != article_id and docnum in matched)
+        return tuple(other for docnum, other in self._members_in_index(leader)
+                     if other != article_id and docnum in matched)
 
     def count(self, matched: Collection[int]) -> int:
         """How many distinct stories the ``matched`` documents hold."""
         folded = 0
-        for members in self.members.values():
-            present = sum(1 for docnum, _ in members if docnum in matched)
+        for leader in self.members:
+            present = sum(1 for docnum, _ in self._members_in_index(leader) if docnum in matched)
             folded += max(0, present - 1)
         return len(matched) - folded
 
