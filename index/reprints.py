@@ -28,8 +28,9 @@ articles it can touch (see :func:`sync_reprints`).
 
 Candidates are found by locality-sensitive hashing: one-permutation MinHash
 (:data:`BINS` bins of one hash each, the smallest hash per bin) cut into bands of
-:data:`BAND_ROWS` bins; two articles whose shingle sets are 75 % alike share a
-band with probability above 0.999, two unrelated ones almost never. An extra
+:data:`BAND_ROWS` bins (8 bands); two articles whose shingle sets are 75 % alike
+(Jaccard) share a band with probability 0.998, 60 % alike 0.97, two unrelated
+ones (2 %) 0.3 %, and those are then told apart by the exact comparison. An extra
 band holds the hash of the whole set, so short identical texts (too short to
 fill the bins) still meet. Everything lives in the article store, next to the
 articles, so an update changes groups in the same place it changes articles.
@@ -51,7 +52,7 @@ from dataclasses import dataclass
 SHINGLE_WORDS = 4
 RESEMBLANCE = 0.6
 """Shared shingles over the larger article's shingles from which two articles are reprints."""
-BINS = 32
+BINS = 16
 BAND_ROWS = 2
 WHOLE_BAND = BINS // BAND_ROWS
 """Number of the extra band: the hash of the whole shingle set."""
@@ -59,11 +60,11 @@ _PAGE = 32
 _BATCH = 300
 """Articles sketched per write transaction: other sessions' writes wait at most one batch."""
 _WORD = re.compile(r"\w+")
-_BIN_BITS = 59
-"""A shingle hash's bin is its top 5 bits (32 bins)."""
+_BIN_BITS = 64 - (BINS.bit_length() - 1)
+"""A shingle hash's bin is its top bits (4 of them for 16 bins)."""
 _OFFSET = 1 << 63
 """Added to a (signed 64-bit) shingle hash before taking its top bits."""
-SKETCH_VERSION = f"1 {sys.hash_info.width} {sys.hash_info.algorithm} {sys.version_info[0]}.{sys.version_info[1]}"
+SKETCH_VERSION = f"2 {sys.hash_info.width} {sys.hash_info.algorithm} {sys.version_info[0]}.{sys.version_info[1]}"
 META_SKETCH = "reprints_sketch"
 
 REPRINTS_SCHEMA = """
@@ -265,35 +266,47 @@ def _remember(db: sqlite3.Connection, article_id: str) -> None:
                    [(band, seq, article_id) for band in made.bands])
 
 
-def _band_members(db: sqlite3.Connection, band: int, key: tuple[int, str], before: bool) -> Iterator[tuple[int, str]]:
-    """(seq, id) of the articles in ``band`` before (or after) ``key``, earliest first, a page at a time.
+_FIRST_PAGE = 4
+"""Candidates read per band at first: the earliest is usually the one."""
+
+
+def _band_pages(
+    db: sqlite3.Connection, band: int, first: list[tuple[int, str]], key: tuple[int, str], before: bool
+) -> Iterator[tuple[int, str]]:
+    """(seq, id) of the articles in ``band`` before (or after) ``key``, earliest first: ``first``, then by pages.
 
     One band per query: each is a range of the (band, seq, article_id) key, so a page costs
     its rows however many articles share the band (1,000 copies of one story share them all).
     """
-    if before:
-        last: tuple[int, str] = (-(1 << 63), "")
-        where = "(seq, article_id) > (?, ?) AND (seq, article_id) < (?, ?)"
-        bound: tuple[object, ...] = key
-    else:
-        last = key
-        where = "(seq, article_id) > (?, ?)"
-        bound = ()
-    page = 4  # the earliest candidate is usually the one: a small first page, larger ones after
-    while True:
+    yield from first
+    rows, page = first, _FIRST_PAGE
+    while len(rows) == page:
+        where = "(seq, article_id) > (?, ?)" + (" AND (seq, article_id) < (?, ?)" if before else "")
         rows = db.execute(
-            f"SELECT seq, article_id FROM reprint_bands WHERE band = ? AND {where} "
-            "ORDER BY seq, article_id LIMIT ?", (band, *last, *bound, page)).fetchall()
+            f"SELECT seq, article_id FROM reprint_bands WHERE band = ? AND {where} ORDER BY seq, article_id LIMIT ?",
+            (band, *rows[-1], *(key if before else ()), _PAGE)).fetchall()
+        page = _PAGE
         yield from rows
-        if len(rows) < page:
-            return
-        last, page = rows[-1], _PAGE
 
 
 def _candidates(db: sqlite3.Connection, key: tuple[int, str], own: Sketch, before: bool) -> Iterator[tuple[int, str]]:
-    """Articles sharing a band with ``own`` before (or after) ``key``, earliest first, each once."""
+    """Articles sharing a band with ``own`` before (or after) ``key``, earliest first, each once.
+
+    The first page of every band comes from one statement (a UNION of per-band ranges).
+    """
+    if not own.bands:
+        return
+    where = "(seq, article_id) < (?, ?)" if before else "(seq, article_id) > (?, ?)"
+    part = f"SELECT * FROM (SELECT band, seq, article_id FROM reprint_bands WHERE band = ? AND {where} " \
+           f"ORDER BY seq, article_id LIMIT {_FIRST_PAGE})"
+    first: dict[int, list[tuple[int, str]]] = {band: [] for band in own.bands}
+    sql = " UNION ALL ".join([part] * len(own.bands))
+    values = [value for each in own.bands for value in (each, *key)]
+    for band, seq, article_id in db.execute(sql, values):
+        first[band].append((seq, article_id))
     previous = None
-    for found in heapq.merge(*(_band_members(db, band, key, before) for band in own.bands)):
+    pages = (_band_pages(db, band, sorted(rows), key, before) for band, rows in first.items())
+    for found in heapq.merge(*pages):
         if found != previous:
             yield found
         previous = found
