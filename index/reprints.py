@@ -144,10 +144,11 @@ def _pack(values: Iterable[int], code: str) -> bytes:
     return array(code, sorted(values)).tobytes()
 
 
-def _unpack(blob: bytes, code: str) -> tuple[int, ...]:
+def _unpack(blob: object, code: str) -> tuple[int, ...]:
     values = array(code)
-    values.frombytes(blob)
-    return tuple(values)
+    if isinstance(blob, bytes) and len(blob) % values.itemsize == 0:
+        values.frombytes(blob)
+    return tuple(values)  # a garbled value reads as no shingles: that article is simply grouped with none
 
 
 def _stored_sketch(db: sqlite3.Connection, article_id: str) -> tuple[tuple[int, str], Sketch] | None:

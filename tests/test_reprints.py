@@ -156,3 +156,12 @@ def test_cli_search_shows_copies(capsys: pytest.CaptureFixture[str], stories: Li
     out = capsys.readouterr().out
     assert out.startswith("4 hits in 2 stories for 'geneva'")
     assert out.count("+2 copies") == 1
+
+
+def test_a_garbled_sketch_groups_nothing_and_breaks_nothing(stories: Library) -> None:
+    with stories as library:
+        with library.store.transaction() as db:
+            db.execute("UPDATE reprint_sketch SET shingles = x'0102', bands = 'text'")
+        write(library.corpus, "f-new.txt", ORIGINAL.replace("Ceasefire collapses", "Truce ends"))
+        library.update()  # the new article meets no garbled one
+        assert library.search("geneva").total == 5
