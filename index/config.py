@@ -101,6 +101,8 @@ class IndexConfig:
     """Index writer processes for large batches; 0 means one per core."""
     batch_size: int = 200
     """Articles handed to a writer process at a time."""
+    group_reprints: bool = True
+    """Group reprints (the same story, lightly edited) while indexing; off: every article is its own story."""
 
 
 @dataclass(slots=True)

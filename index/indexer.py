@@ -47,6 +47,7 @@ from newsdesk.index.healing import (
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from newsdesk.index.orphans import exit_with_parent
+from newsdesk.index.reprints import forget_reprints, sync_reprints
 from newsdesk.index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
@@ -343,6 +344,11 @@ class Indexer:
         if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
+        # Reprint groups live in the store beside the articles (index.reprints), not in Whoosh.
+        if self.config.index.group_reprints:
+            sync_reprints(self.store)
+        else:
+            forget_reprints(self.store)
         annotation_states = self.annotations.file_states()
         # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
         annotated = self._changed_annotations(annotation_states) | entities.relinked

@@ -32,6 +32,7 @@ from newsdesk.index.ranking import Ranker
 from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
 from newsdesk.index.snippets import Span, make_snippet
 from newsdesk.index.store import ArticleStore
+from newsdesk.index.stories import StoryIndex
 from newsdesk.index.timeline import Timeline, build_timeline
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
@@ -64,6 +65,8 @@ class Hit:
     matches: int = 0
     """How many matches of the query the article's text holds, a phrase counting once: what the
     list shows, and what the reader steps through with n/N (:class:`QueryMatcher`)."""
+    copies: tuple[str, ...] = ()
+    """Ids of the other matching articles of this hit's reprint group, folded into it (:mod:`.stories`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ class SearchResults:
     """Finds the query's matches inside an article (``matcher.spans(article.text)``), as the hits counted them."""
     timeline: Timeline | None = None
     """Matches per period (searches with facets only, whose total is exact)."""
+    stories: int | None = None
+    """Distinct stories (reprint groups) among the matches; None when ``total`` is an estimate."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``newsdesk search --json`` prints."""
@@ -106,7 +111,7 @@ class SearchResults:
             "hits": [
                 {"id": h.id, "path": display_path(h.path), "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
-                 "source": h.source, "date": h.date, "matches": h.matches}
+                 "source": h.source, "date": h.date, "matches": h.matches, "copies": list(h.copies)}
                 for h in self.hits
             ],
             "facets": {
@@ -114,6 +119,7 @@ class SearchResults:
             },
             "suggestion": self.suggestion,
             "timeline": self.timeline.to_json() if self.timeline is not None else None,
+            "stories": self.stories,
         }
 
 
@@ -135,6 +141,7 @@ class ArticleSearcher:
         self._facet_cache: dict[str, list[str]] = {}
         self._docsets_cache: DocSets | None = None
         self._ranker: Ranker | None = None
+        self._stories: tuple[Searcher, StoryIndex] | None = None
         self.query_seconds: float | None = QUERY_SECONDS
         """Time budget of one search (None: unbounded); past it :class:`QueryTooCostly` says to narrow the query."""
 
@@ -194,7 +201,7 @@ class ArticleSearcher:
                 matched = docsets.match(parsed, exact=facets, deadline=deadline)
                 unverified = docsets.unverified
                 total = len(matched) + unverified
-                ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+                ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
                 deadline.check()
                 hit_ids = ranked[(page - 1) * limit:]
                 matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
@@ -202,11 +209,13 @@ class ArticleSearcher:
                 timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
                 # "Did you mean" is an extra: skipped when the query already used half its time.
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
+                stories = None if unverified else self._story_index(searcher).count(matched)
         return SearchResults(
             query=text, total=total, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
-            page=page, page_size=limit, hits=self._hits(hit_ids, matcher), facets=facet_counts,
+            page=page, page_size=limit, hits=self._hits(hit_ids, matcher, copies), facets=facet_counts,
             suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
+            stories=stories,
         )
 
     def search_in_stages(
@@ -236,12 +245,13 @@ class ArticleSearcher:
                 matched = docsets.match(parsed, exact=False, deadline=deadline)
                 unverified = docsets.unverified
                 _check(cancelled)
-                ranked = self._rank(searcher, parsed, matched, docsets.phrase_counts, limit)
+                ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, limit)
                 matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+                stories = None if unverified else self._story_index(searcher).count(matched)
         first = SearchResults(
             query=text, total=len(matched) + unverified, total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000, page=1, page_size=limit,
-            hits=self._hits(ranked, matcher), terms=matcher.terms, matcher=matcher,
+            hits=self._hits(ranked, matcher, copies), terms=matcher.terms, matcher=matcher, stories=stories,
         )
         yield first
         with self._lock:
@@ -253,12 +263,14 @@ class ArticleSearcher:
                     # Only phrases are ever verified in part, and an update may have moved the documents.
                     matched = self._docsets(current).match(parsed, exact=True, deadline=deadline)
                 total = len(matched)
+                stories = self._story_index(current).count(matched)
                 facet_counts = self._facets(current, matched, cancelled) if total else {}
                 timeline = build_timeline(self._column(current, "date")[d] for d in matched)
                 _check(cancelled)
                 suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
         yield replace(
             first, total=total, total_exact=True, facets=facet_counts, suggestion=suggestion, timeline=timeline,
+            stories=stories,
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
@@ -278,7 +290,9 @@ class ArticleSearcher:
                 "the next `newsdesk index` (or search) rebuilds it from the store"
             ) from None
 
-    def _hits(self, hit_ids: list[tuple[str, float]], matcher: QueryMatcher) -> list[Hit]:
+    def _hits(
+        self, hit_ids: list[tuple[str, float]], matcher: QueryMatcher, copies: dict[str, tuple[str, ...]] | None = None
+    ) -> list[Hit]:
         """Hits with snippets for ``(id, score)`` pairs, read from the store (no lock needed)."""
         articles = self._store.get_many([article_id for article_id, _ in hit_ids])
         hits = []
@@ -293,6 +307,7 @@ class ArticleSearcher:
                 id=article.id, path=article.path, title=article.title, score=score,
                 snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
                 source=article.source, date=article.date, matches=len(in_text),
+                copies=(copies or {}).get(article.id, ()),
             ))
         return hits
 
@@ -304,6 +319,7 @@ class ArticleSearcher:
         self._searcher = self._searcher_dir = None
         self._docsets_cache = None
         self._ranker = None
+        self._stories = None
 
     def match_ids(self, text: str, ids: list[str]) -> tuple[int, set[str]]:
         """How many articles match ``text`` (exactly), and which of ``ids`` are among them."""
@@ -326,6 +342,20 @@ class ArticleSearcher:
                 return []
             hits = searcher.more_like(docnum, "body", text=text, top=top + 1, numterms=25)
             return [(hit["id"], hit.score) for hit in hits if hit.docnum != docnum][:top]
+
+    def _story_index(self, searcher: Searcher) -> StoryIndex:
+        """The reprint groups as this searcher's documents (read once per opened index)."""
+        if self._stories is None or self._stories[0] is not searcher:
+            self._stories = (searcher, StoryIndex.load(self._store.db, lambda i: searcher.document_number(id=i)))
+        return self._stories[1]
+
+    def _rank_stories(
+        self, searcher: Searcher, parsed: wq.Query, matched: set[int], phrase_counts: dict[int, int], count: int
+    ) -> tuple[list[tuple[str, float]], dict[str, tuple[str, ...]]]:
+        """The best ``count`` stories (a reprint group once, at its best-ranked member) and their copies."""
+        def rank(wanted: int) -> list[tuple[str, float]]:
+            return self._rank(searcher, parsed, matched, phrase_counts, wanted)
+        return self._story_index(searcher).fold(rank, count, matched)
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:

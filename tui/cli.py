@@ -192,15 +192,19 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _print_results(results: SearchResults) -> None:
     about = "" if results.total_exact else "about "
     hits = "hit" if results.total == 1 else "hits"
-    print(f"{about}{results.total} {hits} for {results.query!r} ({results.took_ms:.0f} ms)")
+    stories = results.stories
+    folded = stories is not None and stories < results.total
+    in_stories = f" in {stories} {'story' if stories == 1 else 'stories'}" if folded else ""
+    print(f"{about}{results.total} {hits}{in_stories} for {results.query!r} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         print(f"did you mean: {results.suggestion}")
     if results.total and not results.hits:
-        pages = -(-results.total // results.page_size)
+        pages = -(-(results.stories or results.total) // results.page_size)
         print(f"page {results.page} is past the last page ({pages}); try --page {pages}")
     for number, hit in enumerate(results.hits, (results.page - 1) * results.page_size + 1):
         meta = " · ".join(x for x in (hit.source, hit.date) if x)
-        print(f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else ""))
+        copies = f"  +{len(hit.copies)} {'copy' if len(hit.copies) == 1 else 'copies'}" if hit.copies else ""
+        print(f"{number:>3}. {hit.title}" + (f"  ({meta})" if meta else "") + copies)
         print(f"     {hit.snippet}")
 
 

@@ -225,6 +225,6 @@ def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
     """Search hits as article-list rows."""
     return [
         Row(h.id, h.title, h.source, h.date, h.snippet, tuple(h.snippet_highlights), tuple(h.title_highlights),
-            h.matches)
+            h.matches, h.copies)
         for h in hits
     ]

@@ -19,7 +19,7 @@ from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.article_list import ArticleList, Row
+from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.search_box import SearchBox
@@ -293,7 +293,10 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             page = library.search(text, limit=HITS_PAGE, page=offset // HITS_PAGE + 1, facets=False)
             return hits_to_rows(page.hits)
 
-        self.article_list.show(results.total, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE)
+        # A reprint group is one item ("+N copies"; r lists them): the list counts stories.
+        shown = results.total if results.stories is None else results.stories
+        self.article_list.show(shown, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE,
+                               fetch_copies=lambda ids: copies_to_rows(library, ids))
         if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
             self.article_list.move_cursor(index)
         opened = self.reader.article
@@ -301,7 +304,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         if self._facets_shown:  # the older query's facets; this one's are being counted
             self._show_facets({})
         self.search_status.hits(results.query, results.total, results.total_exact, counting=not message.final,
-                                typed=self.search_box.value, suggestion=results.suggestion)
+                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
@@ -311,10 +314,10 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             return
         results = message.results
         self.complete_search_seq = message.seq
-        self.article_list.set_total(results.total)
+        self.article_list.set_total(results.total if results.stories is None else results.stories)
         self._show_facets(results.facets)
         self.search_status.hits(results.query, results.total, results.total_exact, counting=False,
-                                typed=self.search_box.value, suggestion=results.suggestion)
+                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:

@@ -10,10 +10,10 @@ theme changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from newsdesk.index import NewsdeskError
+from newsdesk.index import ArticleNotFound, Library, NewsdeskError
 from newsdesk.tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -42,10 +42,23 @@ class Row:
     title_spans: Sequence[tuple[int, int]] = ()
     matches: int | None = None
     """Query matches in the article (search hits only)."""
+    copies: tuple[str, ...] = ()
+    """Ids of the reprints folded into this hit (shown as "+N copies"; ``r`` lists them under it)."""
+    copy: bool = False
+    """This row is one of the copies listed under an expanded hit."""
 
 
 RowFetcher = Callable[[int, int], list[Row]]
 """``fetch(offset, limit)``: rows for a page; called in a worker thread."""
+CopiesFetcher = Callable[[Sequence[str]], list[Row]]
+"""``fetch_copies(ids)``: rows for a hit's copies; called in a worker thread."""
+
+
+@dataclass
+class _CopiesLoaded(Message):
+    generation: int
+    index: int
+    rows: list[Row] | None
 
 
 @dataclass
@@ -75,6 +88,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("g,home", "edge(0)", "Top", show=False, id="list.top"),
         Binding("G,end", "edge(1)", "Bottom", show=False, id="list.bottom"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("r", "toggle_copies", "Show/hide copies", id="list.copies"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -103,6 +117,9 @@ class ArticleList(ScrollView, can_focus=True):
         pages: dict[int, list[Row]] = field(default_factory=dict)
         pending: set[int] = field(default_factory=set)
         failed: set[int] = field(default_factory=set)
+        fetch_copies: CopiesFetcher | None = None
+        expanded: dict[int, list[Row]] = field(default_factory=dict)
+        """Base index of an expanded hit -> its copies' rows, listed under it."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -116,8 +133,8 @@ class ArticleList(ScrollView, can_focus=True):
     # -- contents -----------------------------------------------------------------
     @property
     def total(self) -> int:
-        """How many items the list holds."""
-        return self._state.total
+        """How many items the list shows (hits plus the copies listed under expanded ones)."""
+        return self._state.total + sum(len(rows) for rows in self._state.expanded.values())
 
     @property
     def item_height(self) -> int:
@@ -125,16 +142,20 @@ class ArticleList(ScrollView, can_focus=True):
         return self._state.item_height
 
     def show(self, total: int, fetch: RowFetcher, first: list[Row] | None = None, *, hits: bool = False,
-             cursor: int = 0, page_size: int = PAGE_SIZE) -> None:
-        """Replace the contents: ``total`` items, fetched ``page_size`` at a time; ``first`` is page 0."""
+             cursor: int = 0, page_size: int = PAGE_SIZE, fetch_copies: CopiesFetcher | None = None) -> None:
+        """Replace the contents: ``total`` items, fetched ``page_size`` at a time; ``first`` is page 0.
+
+        ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them.
+        """
         self._generation += 1
-        self._state = self._State(total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size)
+        self._state = self._State(total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size,
+                                  fetch_copies=fetch_copies)
         if first is not None:
             self._state.pages[0] = list(first)
         self._open_when_loaded = None
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, total * self._state.item_height)
-        self.set_reactive(ArticleList.cursor, max(0, min(cursor, total - 1)))
+        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_cursor_visible()
         self.refresh()
@@ -143,15 +164,36 @@ class ArticleList(ScrollView, can_focus=True):
         """Change how many items the list holds, keeping its rows (an estimated total made exact)."""
         if total != self._state.total:
             self._state.total = total
-            self.virtual_size = Size(self.size.width, total * self._state.item_height)
-            self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, total - 1)))
+            self._state.expanded = {i: rows for i, rows in self._state.expanded.items() if i < total}
+            self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+            self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, self.total - 1)))
             self._cache.clear()
             self.refresh()
 
+    def _locate(self, index: int) -> tuple[int, int]:
+        """(base index, copy number) of the item shown at ``index``; copy -1 is the hit itself."""
+        extra = 0
+        for base in sorted(self._state.expanded):
+            head = base + extra
+            if index <= head:
+                break
+            copies = len(self._state.expanded[base])
+            if index <= head + copies:
+                return base, index - head - 1
+            extra += copies
+        return index - extra, -1
+
+    def _shown_at(self, base: int) -> int:
+        """The index at which the hit at ``base`` is shown (after the copies listed above it)."""
+        return base + sum(len(rows) for i, rows in self._state.expanded.items() if i < base)
+
     def row(self, index: int) -> Row | None:
         """The row at ``index`` if its page is loaded (starts loading it otherwise)."""
-        if not 0 <= index < self._state.total:
+        if not 0 <= index < self.total:
             return None
+        index, copy = self._locate(index)
+        if copy >= 0:
+            return self._state.expanded[index][copy]
         page, offset = divmod(index, self._state.page_size)
         rows = self._state.pages.get(page)
         if rows is None:
@@ -164,7 +206,11 @@ class ArticleList(ScrollView, can_focus=True):
         for page, rows in self._state.pages.items():
             for offset, row in enumerate(rows):
                 if row.id == article_id:
-                    return page * self._state.page_size + offset
+                    return self._shown_at(page * self._state.page_size + offset)
+        for base, copies in self._state.expanded.items():
+            for number, row in enumerate(copies, 1):
+                if row.id == article_id:
+                    return self._shown_at(base) + number
         return None
 
     def _request(self, page: int) -> None:
@@ -198,6 +244,46 @@ class ArticleList(ScrollView, can_focus=True):
             index, self._open_when_loaded = self._open_when_loaded, None
             self.open(index)
 
+    # -- copies of a hit ---------------------------------------------------------------
+    def action_toggle_copies(self) -> None:
+        """List the copies of the hit under the cursor below it, or hide them again."""
+        base, copy = self._locate(self.cursor)
+        if base in self._state.expanded:
+            del self._state.expanded[base]
+            self._contents_changed(self._shown_at(base))
+            return
+        row = self.row(self.cursor) if copy < 0 else None
+        if row is None or not row.copies or self._state.fetch_copies is None:
+            self.notify("No copies: this article has no reprints among the matches.", timeout=3)
+            return
+        self._load_copies(self._generation, base, row.copies, self._state.fetch_copies)
+
+    @work(thread=True, group="list-copies")
+    def _load_copies(self, generation: int, index: int, ids: tuple[str, ...], fetch: CopiesFetcher) -> None:
+        try:
+            rows: list[Row] | None = fetch(ids)
+        except NewsdeskError:
+            rows = None
+        self.post_message(_CopiesLoaded(generation, index, rows))
+
+    @on(_CopiesLoaded)
+    def _copies_loaded(self, message: _CopiesLoaded) -> None:
+        message.stop()
+        if message.generation != self._generation or message.index in self._state.expanded:
+            return
+        if not message.rows:
+            self.notify("Could not load the copies (deleted since the search?).", severity="warning", timeout=3)
+            return
+        self._state.expanded[message.index] = [replace(row, copy=True) for row in message.rows]
+        self._contents_changed(self._shown_at(message.index))
+
+    def _contents_changed(self, cursor: int) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
+        self._scroll_cursor_visible()
+        self.refresh()
+
     # -- cursor and actions ----------------------------------------------------------
     def watch_cursor(self) -> None:
         self._scroll_cursor_visible()
@@ -210,12 +296,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on ``index`` (clamped)."""
-        if self._state.total:
-            self.cursor = max(0, min(index, self._state.total - 1))
+        if self.total:
+            self.cursor = max(0, min(index, self.total - 1))
 
     def open(self, index: int) -> bool:
         """Move to ``index`` and open it; waits for the row's page if needed. False when out of range."""
-        if not 0 <= index < self._state.total:
+        if not 0 <= index < self.total:
             return False
         self.move_cursor(index)
         row = self.row(index)
@@ -233,14 +319,14 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_cursor(self.cursor + direction * visible)
 
     def action_edge(self, bottom: int) -> None:
-        self.move_cursor(self._state.total - 1 if bottom else 0)
+        self.move_cursor(self.total - 1 if bottom else 0)
 
     def action_open(self) -> None:
         self.open(self.cursor)
 
     async def _on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_y)) // self._state.item_height
-        if 0 <= index < self._state.total:
+        if 0 <= index < self.total:
             self.focus()
             self.open(index)
 
@@ -251,13 +337,13 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self.virtual_size = Size(event.size.width, self._state.total * self._state.item_height)
+        self.virtual_size = Size(event.size.width, self.total * self._state.item_height)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + int(self.scroll_y)
         index, sub = divmod(line, self._state.item_height)
-        if index >= self._state.total:
+        if index >= self.total:
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         row = self.row(index)
@@ -277,7 +363,7 @@ class ArticleList(ScrollView, can_focus=True):
             base = base + self.get_component_rich_style("article-list--cursor", partial=True)
         height = self._state.item_height
         if row is None:
-            page = index // self._state.page_size
+            page = self._locate(index)[0] // self._state.page_size
             label = "  (could not load)" if page in self._state.failed else "  …"
             pending = base + self.get_component_rich_style("article-list--pending", partial=True)
             lines = [[Segment(label, pending)]] + [[] for _ in range(height - 1)]
@@ -295,9 +381,13 @@ class ArticleList(ScrollView, can_focus=True):
         meta_style = base + self.get_component_rich_style("article-list--meta", partial=True)
         title = clean_line(row.title) or "(untitled)"
         title_spans = _spans(row.title_spans, match) if title == row.title else []
+        if row.copy:  # listed under its hit: marked, and the spans shifted past the mark
+            title = f"↳ {title}"
+            title_spans = [replace(span, start=span.start + 2, end=span.end + 2) for span in title_spans]
         lines = [_truncated(title, width, title_spans, title_style)]
         hits = f"{row.matches} match{'es' if row.matches != 1 else ''}" if row.matches else None
-        meta = " · ".join(clean_line(x) for x in (row.source, row.date, hits) if x)
+        copies = f"+{len(row.copies)} {'copy' if len(row.copies) == 1 else 'copies'}" if row.copies else None
+        meta = " · ".join(clean_line(x) for x in (row.source, row.date, hits, copies) if x)
         lines.append(_truncated(meta, width, [], meta_style))
         if self._state.item_height > 2:
             snippet = clean_line(row.snippet)
@@ -315,6 +405,18 @@ class ArticleList(ScrollView, can_focus=True):
                     segments.append(Segment("…", snippet_style))
                 lines.append(segments)
         return lines
+
+
+def copies_to_rows(library: Library, ids: Sequence[str]) -> list[Row]:
+    """Rows for the copies of a hit (those deleted since the search are left out); call in a worker."""
+    rows = []
+    for article_id in ids:
+        try:
+            article = library.article(article_id)
+        except ArticleNotFound:
+            continue
+        rows.append(Row(article.id, article.title, article.source, article.date, article.text[:400]))
+    return rows
 
 
 def _spans(spans: Sequence[tuple[int, int]], style: Style) -> list[StyledSpan]:

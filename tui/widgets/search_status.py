@@ -49,10 +49,15 @@ class SearchStatus(Widget):
         self._show(self._older().removeprefix(" · ") or "", stale=True, busy=False)
 
     def hits(self, query: str, total: int, exact: bool, *, counting: bool, typed: str,
-             suggestion: str | None = None) -> None:
-        """The list shows ``query``'s hits; ``counting`` while the exact total and facets are on their way."""
+             suggestion: str | None = None, stories: int | None = None) -> None:
+        """The list shows ``query``'s hits; ``counting`` while the exact total and facets are on their way.
+
+        ``stories``: how many items the list holds when reprints are folded into one (fewer than ``total``).
+        """
         self.shown_query = query
         text = _results(total, exact)
+        if stories is not None and stories < total:
+            text += f" in {stories:,} {'story' if stories == 1 else 'stories'}"
         if query != typed:  # the last word ran as a prefix
             text += f" for {clean_line(query.split()[-1])[-QUERY_SHOWN_CHARS:]}"
         if counting:
