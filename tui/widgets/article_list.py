@@ -88,7 +88,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("g,home", "edge(0)", "Top", show=False, id="list.top"),
         Binding("G,end", "edge(1)", "Bottom", show=False, id="list.bottom"),
         Binding("enter", "open", "Open", id="list.open"),
-        Binding("r", "toggle_copies", "Show/hide copies", id="list.copies"),
+        Binding("r", "toggle_copies", "Show/hide copies", id="list.copies", show=False),  # footer keeps ? and q
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
