@@ -90,8 +90,10 @@ def main() -> None:
         total = len(alice.for_article(article).placed)
     print(f"{args.existing} annotations to start, {total} at the end; {args.saves} saves per case")
     for case, figures in results.items():
-        print(f"  {case:<5} median {figures['median_ms']:6.2f} ms   p95 {figures['p95_ms']:6.2f} ms"
-              f"   (CPU p95 {figures['cpu_p95_ms']:6.2f} ms)")
+        print(
+            f"  {case:<5} median {figures['median_ms']:6.2f} ms   p95 {figures['p95_ms']:6.2f} ms"
+            f"   (CPU p95 {figures['cpu_p95_ms']:6.2f} ms)"
+        )
     if args.json:
         args.json.write_text(json.dumps({"existing": args.existing, "saves": args.saves, **results}, indent=2))
 

@@ -23,9 +23,20 @@ FUNCTION_WORDS = (
     "is it he she they has have were will would after over about into".split()
 )
 NAMES = [
-    "Arman Delvoy", "Sera Kintova", "Olek Marrin", "Ilsa Brandt", "Tomas Orlo",
-    "the Orvell Ministry", "Kestral Agency", "the Vantor Council", "Pellan Group",
-    "Varnesk", "Tolmira", "Ostrava Bay", "the Dunmar Valley", "Keldra",
+    "Arman Delvoy",
+    "Sera Kintova",
+    "Olek Marrin",
+    "Ilsa Brandt",
+    "Tomas Orlo",
+    "the Orvell Ministry",
+    "Kestral Agency",
+    "the Vantor Council",
+    "Pellan Group",
+    "Varnesk",
+    "Tolmira",
+    "Ostrava Bay",
+    "the Dunmar Valley",
+    "Keldra",
 ]
 PHRASES = ["launch pad", "the Middle East", "peace talks", "foreign minister", "prime minister"]
 VOCABULARY_SIZE = 30_000

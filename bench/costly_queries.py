@@ -22,9 +22,23 @@ from newsdesk.index import Config, Library, NewsdeskError
 from bench.corpus import generate
 
 COSTLY = [
-    "stepanakert~9", "stepanakert~2", "kalo~2", "x" * 100_000, "?????*", "*a*", "a*", "k*", "ka*",
-    " OR ".join(f"w{n}" for n in range(500)), " OR ".join(["the", "of", "and", "said"] * 50),
-    '"the of and"', "the AND of AND and", "NOT the", "(" * 50 + "the" + ")" * 50, "<>", "date:2020-13",
+    "stepanakert~9",
+    "stepanakert~2",
+    "kalo~2",
+    "x" * 100_000,
+    "?????*",
+    "*a*",
+    "a*",
+    "k*",
+    "ka*",
+    " OR ".join(f"w{n}" for n in range(500)),
+    " OR ".join(["the", "of", "and", "said"] * 50),
+    '"the of and"',
+    "the AND of AND and",
+    "NOT the",
+    "(" * 50 + "the" + ")" * 50,
+    "<>",
+    "date:2020-13",
 ]
 
 
@@ -61,10 +75,14 @@ def main() -> None:
     worst = max((r["seconds"] for r in rows + generated), default=0.0)
     slowest = sorted(generated, key=lambda g: -g["seconds"])
     summary = {
-        "articles": args.n, "costly": rows,
-        "generated": {"count": len(generated), "max_seconds": slowest[0]["seconds"] if slowest else 0,
-                      "refused": sum(g["outcome"].startswith("refused") for g in generated),
-                      "slowest": slowest[:5]},
+        "articles": args.n,
+        "costly": rows,
+        "generated": {
+            "count": len(generated),
+            "max_seconds": slowest[0]["seconds"] if slowest else 0,
+            "refused": sum(g["outcome"].startswith("refused") for g in generated),
+            "slowest": slowest[:5],
+        },
         "worst_seconds": round(worst, 3),
     }
     print(json.dumps(summary["generated"], indent=1))

@@ -36,8 +36,10 @@ def run_newsdesk(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) ->
         stats = library.update(rebuild=True)
     build_seconds = time.perf_counter() - started
     result: dict[str, Any] = {
-        "docs": stats.articles, "index_seconds": build_seconds,
-        "docs_per_s": stats.articles / build_seconds, "size_bytes": _tree_size(state),
+        "docs": stats.articles,
+        "index_seconds": build_seconds,
+        "docs_per_s": stats.articles / build_seconds,
+        "size_bytes": _tree_size(state),
     }
     opened = time.perf_counter()
     library = Library.open(corpus, state_dir=state)
@@ -70,7 +72,9 @@ def run_fts5(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dic
     db_path.unlink(missing_ok=True)
     built = fts5.build(corpus, db_path)
     result: dict[str, Any] = {
-        "docs": built["docs"], "index_seconds": built["seconds"], "docs_per_s": built["docs_per_s"],
+        "docs": built["docs"],
+        "index_seconds": built["seconds"],
+        "docs_per_s": built["docs_per_s"],
         "size_bytes": built["size_bytes"],
     }
     opened = time.perf_counter()
@@ -99,7 +103,9 @@ def run_tantivy(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> 
     shutil.rmtree(index_dir, ignore_errors=True)
     built = tantivy_ref.build(corpus, index_dir)
     result: dict[str, Any] = {
-        "docs": built["docs"], "index_seconds": built["seconds"], "docs_per_s": built["docs_per_s"],
+        "docs": built["docs"],
+        "index_seconds": built["seconds"],
+        "docs_per_s": built["docs_per_s"],
         "size_bytes": built["size_bytes"],
     }
     opened = time.perf_counter()

@@ -59,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         pdf = root / "report.pdf"
-        pages = [PARAGRAPHS[i % 5:] + PARAGRAPHS[: i % 5] for i in range(args.pdf_pages)]
+        pages = [PARAGRAPHS[i % 5 :] + PARAGRAPHS[: i % 5] for i in range(args.pdf_pages)]
         pdf.write_bytes(make_pdf(PdfSpec(pages=pages, hyphenate=["timetable", "crossings"])))
         seconds, _ = timed(pdf, settings, args.repeat)
         print(f"PDF text layer: {args.pdf_pages / seconds:8.0f} pages/s ({args.pdf_pages} pages, {seconds:.2f} s)")
@@ -71,16 +71,22 @@ def main() -> None:
         else:
             print("PDF OCR:        not measured (tesseract is not installed)")
         records = [
-            (f"https://example.org/story/{n}", "2021-03-04T09:00:00Z",
-             html_page(f"Story number {n}", PARAGRAPHS[n % 5:] + PARAGRAPHS).encode(), "text/html")
+            (
+                f"https://example.org/story/{n}",
+                "2021-03-04T09:00:00Z",
+                html_page(f"Story number {n}", PARAGRAPHS[n % 5 :] + PARAGRAPHS).encode(),
+                "text/html",
+            )
             for n in range(args.warc_records)
         ]
         warc = root / "crawl.warc.gz"
         warc.write_bytes(make_warc(records))
         seconds, articles = timed(warc, settings, args.repeat)
         assert articles == args.warc_records
-        print(f"WARC (gzip):    {args.warc_records / seconds:8.0f} records/s ({args.warc_records} HTML records, "
-              f"{warc.stat().st_size / 1024:.0f} KB, {seconds:.2f} s)")
+        print(
+            f"WARC (gzip):    {args.warc_records / seconds:8.0f} records/s ({args.warc_records} HTML records, "
+            f"{warc.stat().st_size / 1024:.0f} KB, {seconds:.2f} s)"
+        )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

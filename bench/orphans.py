@@ -133,14 +133,19 @@ def main() -> None:
         if count:
             workers.append(last_worker)
         everything.append(last_any)
-        print(f"kill {number + 1:>2}: {count:>2} workers, last gone after {last_worker * 1000:6.0f} ms; "
-              f"with the resource tracker {last_any * 1000:6.0f} ms", flush=True)
+        print(
+            f"kill {number + 1:>2}: {count:>2} workers, last gone after {last_worker * 1000:6.0f} ms; "
+            f"with the resource tracker {last_any * 1000:6.0f} ms",
+            flush=True,
+        )
     for name, results in (("workers", workers), ("all descendants", everything)):
         if results:
             ordered = sorted(results)
             p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-            print(f"{name}: median {statistics.median(results) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
-                  f"max {max(results) * 1000:.0f} ms over {len(results)} kills")
+            print(
+                f"{name}: median {statistics.median(results) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
+                f"max {max(results) * 1000:.0f} ms over {len(results)} kills"
+            )
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
 
 

@@ -50,7 +50,9 @@ def with_pypdfium2(data: bytes) -> list[str]:
 
 
 LIBRARIES: dict[str, Callable[[bytes], list[str]]] = {
-    "pypdf": with_pypdf, "pdfminer.six": with_pdfminer, "pypdfium2": with_pypdfium2,
+    "pypdf": with_pypdf,
+    "pdfminer.six": with_pdfminer,
+    "pypdfium2": with_pypdfium2,
 }
 
 
@@ -66,7 +68,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    report = [PARAGRAPHS[i % 5: i % 5 + 3] for i in range(args.pages)]
+    report = [PARAGRAPHS[i % 5 : i % 5 + 3] for i in range(args.pages)]
     plain = make_pdf(PdfSpec(pages=report, footer=None, header=None))
     columns_pages = [PARAGRAPHS * 2 for _ in range(4)]
     columns = make_pdf(PdfSpec(pages=columns_pages, footer=None, header=None, two_columns_interleaved=True))

@@ -48,13 +48,18 @@ def measure(library: Library, texts: list[str], corpus: Path, state: Path, cli_r
     cli = []
     for text in texts[:cli_runs]:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", SEARCH, str(corpus), str(state), text], capture_output=True,
-                              text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", SEARCH, str(corpus), str(state), text], capture_output=True, text=True
+        )
         cli.append(time.perf_counter() - started)
         if done.returncode != 0 or "locked" in done.stderr:
             raise SystemExit(f"search failed: {done.stderr}")
-    return {"median_ms": statistics.median(times) * 1000, "p95_ms": p95(times) * 1000,
-            "cli_median_ms": statistics.median(cli) * 1000, "cli_p95_ms": p95(cli) * 1000}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": p95(times) * 1000,
+        "cli_median_ms": statistics.median(cli) * 1000,
+        "cli_p95_ms": p95(cli) * 1000,
+    }
 
 
 def main() -> None:
@@ -75,16 +80,26 @@ def main() -> None:
         library.update()
         library.search(texts[0])
         idle = measure(library, texts, corpus, state, args.cli)
-        workers = [subprocess.Popen([sys.executable, "-c", REBUILD, str(corpus), str(state)],
-                                    stderr=subprocess.PIPE, text=True) for _ in range(args.rebuilds)]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", REBUILD, str(corpus), str(state)], stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(args.rebuilds)
+        ]
         time.sleep(1.0)  # let the rebuilds get into their reading phase
         busy = measure(library, texts, corpus, state, args.cli)
         still_running = sum(w.poll() is None for w in workers)
         for worker in workers:
             worker.wait()
-    result = {"articles": args.n, "rebuilds": args.rebuilds, "idle": idle, "during_rebuild": busy,
-              "rebuilds_still_running_at_end": still_running,
-              "p95_ratio": busy["p95_ms"] / idle["p95_ms"], "cli_p95_ratio": busy["cli_p95_ms"] / idle["cli_p95_ms"]}
+    result = {
+        "articles": args.n,
+        "rebuilds": args.rebuilds,
+        "idle": idle,
+        "during_rebuild": busy,
+        "rebuilds_still_running_at_end": still_running,
+        "p95_ratio": busy["p95_ms"] / idle["p95_ms"],
+        "cli_p95_ratio": busy["cli_p95_ms"] / idle["cli_p95_ms"],
+    }
     print(json.dumps(result, indent=1))
     if args.out:
         args.out.write_text(json.dumps(result, indent=1) + "\n")

@@ -36,13 +36,38 @@ from pathlib import Path
 from newsdesk.index import Config, Library
 from newsdesk.index.reprints import forget_reprints, leaders, sync_reprints
 
-TOPIC = [f"{a}{b}" for a in ("arm", "bal", "cor", "del", "esk", "far", "gor", "hal", "ist", "jor",
-                              "kal", "lum", "mor", "nes", "orv", "pel", "qua", "ras", "sol", "tor")
-         for b in ("an", "ek", "ion", "ust", "ira", "oth", "um", "ex", "ade", "ol", "ix", "ur", "ena", "ost", "ive")]
+TOPIC = [
+    f"{a}{b}"
+    for a in (
+        "arm",
+        "bal",
+        "cor",
+        "del",
+        "esk",
+        "far",
+        "gor",
+        "hal",
+        "ist",
+        "jor",
+        "kal",
+        "lum",
+        "mor",
+        "nes",
+        "orv",
+        "pel",
+        "qua",
+        "ras",
+        "sol",
+        "tor",
+    )
+    for b in ("an", "ek", "ion", "ust", "ira", "oth", "um", "ex", "ade", "ol", "ix", "ur", "ena", "ost", "ive")
+]
 FUNCTION = "the the of of and and to to in a a said that for on was with as by at from is it has were after".split()
-BOILERPLATE = ["Copyright 2020 Example Wire. All rights reserved.",
-               "Subscribe to our newsletter for more news from the region.",
-               "This report was distributed by a wire service and may have been edited."]
+BOILERPLATE = [
+    "Copyright 2020 Example Wire. All rights reserved.",
+    "Subscribe to our newsletter for more news from the region.",
+    "This report was distributed by a wire service and may have been edited.",
+]
 
 
 def sentence(rng: random.Random) -> str:
@@ -66,7 +91,7 @@ def reprint_of(sentences: list[str], rng: random.Random) -> list[str]:
 
 
 def write(folder: Path, name: str, headline: str, sentences: list[str]) -> None:
-    paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+    paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
     (folder / name).write_text(headline + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
@@ -103,8 +128,10 @@ def main(count: int = 200) -> None:
     recall = found / count
     print(f"{count} originals, {count} reprints, {count} unrelated on one topic ({3 * count} articles)")
     print(f"precision {precision:.3f}  recall {recall:.3f}")
-    print(f"similar: median {statistics.median(timings) * 1000:.0f} ms, "
-          f"p95 {sorted(timings)[int(0.95 * len(timings))] * 1000:.0f} ms; index {index_seconds:.1f} s")
+    print(
+        f"similar: median {statistics.median(timings) * 1000:.0f} ms, "
+        f"p95 {sorted(timings)[int(0.95 * len(timings))] * 1000:.0f} ms; index {index_seconds:.1f} s"
+    )
 
 
 def _cpu_seconds() -> float:

@@ -23,8 +23,14 @@ from typing import Any
 
 from bench import corpus as synthetic
 
-TARGETS = {"docs_per_s": 1000, "p95_ms": 100, "p95_vs_fts5": 1.2, "prefix_p95_ms": 50, "phrase_p95_ms": 150,
-           "rss_mb": 500}
+TARGETS = {
+    "docs_per_s": 1000,
+    "p95_ms": 100,
+    "p95_vs_fts5": 1.2,
+    "prefix_p95_ms": 50,
+    "phrase_p95_ms": 150,
+    "rss_mb": 500,
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -47,7 +53,9 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
 def run_engine(engine: str, corpus: Path, workdir: Path, queries_file: Path) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.engine", engine, str(corpus), str(workdir), str(queries_file)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         sys.exit(f"{engine} failed:\n{proc.stderr}")
@@ -65,8 +73,10 @@ def table(results: dict[str, dict[str, Any]], summaries: dict[str, dict[str, Any
         ("index docs/s", lambda e: f"{results[e]['docs_per_s']:.0f}"),
         ("index time", lambda e: f"{results[e]['index_seconds']:.0f} s"),
         ("index size", lambda e: f"{results[e]['size_bytes'] / 1e6:.0f} MB"),
-        ("peak RSS (main / largest child)",
-         lambda e: f"{results[e]['rss']['main_mb']:.0f} / {results[e]['rss']['largest_child_mb']:.0f} MB"),
+        (
+            "peak RSS (main / largest child)",
+            lambda e: f"{results[e]['rss']['main_mb']:.0f} / {results[e]['rss']['largest_child_mb']:.0f} MB",
+        ),
         ("open + first query", lambda e: f"{results[e]['cold_open_first_query_ms']:.0f} ms"),
         ("load average (start / end)", lambda e: " / ".join(f"{v:.1f}" for v in results[e].get("load_average", []))),
         ("search p50 (first pass)", lambda e: f"{summaries[e]['first']['p50']:.1f} ms"),
@@ -74,8 +84,12 @@ def table(results: dict[str, dict[str, Any]], summaries: dict[str, dict[str, Any
         ("search p95 (second pass)", lambda e: f"{summaries[e]['second']['p95']:.1f} ms"),
     ]
     for kind in ("term", "and", "phrase", "prefix"):
-        rows.append((f"  {kind} p50 / p95", lambda e, k=kind: (
-            f"{summaries[e]['first'][k]['p50']:.0f} / {summaries[e]['first'][k]['p95']:.0f} ms")))
+        rows.append(
+            (
+                f"  {kind} p50 / p95",
+                lambda e, k=kind: f"{summaries[e]['first'][k]['p50']:.0f} / {summaries[e]['first'][k]['p95']:.0f} ms",
+            )
+        )
     lines = ["| | " + " | ".join(engines) + " |", "|---" * (len(engines) + 1) + "|"]
     lines += [f"| {label} | " + " | ".join(fn(e) for e in engines) + " |" for label, fn in rows]
     return "\n".join(lines)
@@ -113,14 +127,22 @@ def main() -> None:
             ("index >= 1,000 docs/s", nd["docs_per_s"] >= TARGETS["docs_per_s"], f"{nd['docs_per_s']:.0f}"),
             ("search p95 <= 100 ms", first["p95"] <= TARGETS["p95_ms"], f"{first['p95']:.0f} ms"),
             ("p95 within 1.2x of FTS5", ratio <= TARGETS["p95_vs_fts5"], f"{ratio:.2f}x"),
-            ("prefix p95 <= 50 ms", first["prefix"]["p95"] <= TARGETS["prefix_p95_ms"],
-             f"{first['prefix']['p95']:.0f} ms"),
-            ("phrase p95 <= 150 ms", first["phrase"]["p95"] <= TARGETS["phrase_p95_ms"],
-             f"{first['phrase']['p95']:.0f} ms"),
+            (
+                "prefix p95 <= 50 ms",
+                first["prefix"]["p95"] <= TARGETS["prefix_p95_ms"],
+                f"{first['prefix']['p95']:.0f} ms",
+            ),
+            (
+                "phrase p95 <= 150 ms",
+                first["phrase"]["p95"] <= TARGETS["phrase_p95_ms"],
+                f"{first['phrase']['p95']:.0f} ms",
+            ),
             ("peak RSS <= 500 MB", rss <= TARGETS["rss_mb"], f"{rss:.0f} MB (main + largest child)"),
         ]
-        print(f"\nratios newsdesk/FTS5: p95 {ratio:.1f}x, docs/s {nd['docs_per_s'] / fts['docs_per_s']:.2f}x, "
-              f"size {nd['size_bytes'] / fts['size_bytes']:.1f}x\n")
+        print(
+            f"\nratios newsdesk/FTS5: p95 {ratio:.1f}x, docs/s {nd['docs_per_s'] / fts['docs_per_s']:.2f}x, "
+            f"size {nd['size_bytes'] / fts['size_bytes']:.1f}x\n"
+        )
         for label, ok, value in checks:
             print(f"- {'PASS' if ok else 'FAIL'} {label}: {value}")
     out = args.out or Path("bench/results") / f"{datetime.date.today()}-n{args.n}.json"

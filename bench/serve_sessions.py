@@ -53,8 +53,11 @@ def main() -> None:
             server_rss = rss_mb(served.process.pid)
             sizes = asyncio.run(measure())
     print(f"server RSS before tabs: {server_rss:.0f} MB")
-    print(f"reader RSS per tab ({len(sizes)} tabs): " + ", ".join(f"{size:.0f}" for size in sizes)
-          + f" MB; median {statistics.median(sizes):.0f} MB, total {sum(sizes):.0f} MB")
+    print(
+        f"reader RSS per tab ({len(sizes)} tabs): "
+        + ", ".join(f"{size:.0f}" for size in sizes)
+        + f" MB; median {statistics.median(sizes):.0f} MB, total {sum(sizes):.0f} MB"
+    )
 
 
 if __name__ == "__main__":

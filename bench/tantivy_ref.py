@@ -65,11 +65,15 @@ class Searcher:
         prefix = _PREFIX.match(query)
         if prefix:
             pattern = re.escape(prefix.group(1).lower()) + ".*"
-            return tantivy.Query.boolean_query([
-                (tantivy.Occur.Should, tantivy.Query.const_score_query(
-                    tantivy.Query.regex_query(self.schema, field, pattern), 1.0))
-                for field in ("title", "body")
-            ])
+            return tantivy.Query.boolean_query(
+                [
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.const_score_query(tantivy.Query.regex_query(self.schema, field, pattern), 1.0),
+                    )
+                    for field in ("title", "body")
+                ]
+            )
         return self.index.parse_query(query, ["title", "body"], field_boosts={"title": 2.0})
 
     def search(self, query: str, limit: int = 20) -> tuple[int, list[tuple[str, str]]]:

@@ -59,8 +59,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "median_ms": statistics.median(values) * 1000,
-            "p95_ms": percentile(values, 0.95) * 1000, "max_ms": max(values) * 1000}
+    return {
+        "n": len(values),
+        "median_ms": statistics.median(values) * 1000,
+        "p95_ms": percentile(values, 0.95) * 1000,
+        "max_ms": max(values) * 1000,
+    }
 
 
 async def until(pilot: Any, condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -159,8 +163,13 @@ def typeahead_queries() -> list[tuple[str, str]]:
     queries = [("word", vocabulary[rank]) for rank in (0, 2, 10, 40, 150, 600, 2500, 10_000, 25_000)]
     queries += [("two words", f"{vocabulary[a]} {vocabulary[b]}") for a, b in ((0, 1), (3, 90), (20, 1500))]
     queries += [("AND", f"{vocabulary[a]} AND {vocabulary[b]}") for a, b in ((1, 5), (60, 4000))]
-    phrases = [f'"will {vocabulary[0]}"', f'"the {vocabulary[1]}"', f'"{vocabulary[0]} {vocabulary[3]}"',
-               '"the Middle East"', '"peace talks"']
+    phrases = [
+        f'"will {vocabulary[0]}"',
+        f'"the {vocabulary[1]}"',
+        f'"{vocabulary[0]} {vocabulary[3]}"',
+        '"the Middle East"',
+        '"peace talks"',
+    ]
     queries += [("phrase", text) for text in phrases]
     queries += [("partial", partial(rank)) for rank in (5, 50, 400, 3000)]
     queries += [("partial", f"{vocabulary[4]} {partial(200)}"), ("partial", f"{vocabulary[30]} {partial(20)}")]
@@ -191,8 +200,11 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
             runs = as_you_type(text)
 
             def showing(runs: str = runs, text: str = text) -> bool:
-                return (main.search_box.value == text and main.search_status.shown_query == runs
-                        and main.shown_search_seq == main._search_seq)
+                return (
+                    main.search_box.value == text
+                    and main.search_status.shown_query == runs
+                    and main.shown_search_seq == main._search_seq
+                )
 
             await until(pilot, showing)
             ready = time.perf_counter()
@@ -207,14 +219,27 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
             # CPU seconds of the whole process (UI and search threads): the work done, whatever the machine's load.
             hits_cpus.append(hits_cpu)
             complete_cpus.append(time.process_time() - cpu_started)
-            per_query.append({"kind": kind, "typed": text, "ran": runs, "total": main.article_list.total,
-                              "hits_ms": round(first_hits[-1] * 1000, 1), "complete_ms": round(complete[-1] * 1000, 1),
-                              "hits_cpu_ms": round(hits_cpu * 1000, 1)})
+            per_query.append(
+                {
+                    "kind": kind,
+                    "typed": text,
+                    "ran": runs,
+                    "total": main.article_list.total,
+                    "hits_ms": round(first_hits[-1] * 1000, 1),
+                    "complete_ms": round(complete[-1] * 1000, 1),
+                    "hits_cpu_ms": round(hits_cpu * 1000, 1),
+                }
+            )
             print(per_query[-1], file=sys.stderr)
     close_library(app.library)
-    return {"first_hits": summary(first_hits), "total_and_facets": summary(complete),
-            "first_hits_cpu": summary(hits_cpus), "total_and_facets_cpu": summary(complete_cpus),
-            "load_average": os.getloadavg(), "queries": per_query}
+    return {
+        "first_hits": summary(first_hits),
+        "total_and_facets": summary(complete),
+        "first_hits_cpu": summary(hits_cpus),
+        "total_and_facets_cpu": summary(complete_cpus),
+        "load_average": os.getloadavg(),
+        "queries": per_query,
+    }
 
 
 def write_big_article(folder: Path) -> Path:
@@ -225,12 +250,14 @@ def write_big_article(folder: Path) -> Path:
     i = 0
     while size < 200_000:
         words = " ".join(gen.word() for _ in range(6))
-        sentence = (f"{NAMES[i % len(NAMES)]} met officials of {ORGS[i % len(ORGS)]} in "
-                    f"{PLACES[i % len(PLACES)]} and said {words}.")
+        sentence = (
+            f"{NAMES[i % len(NAMES)]} met officials of {ORGS[i % len(ORGS)]} in "
+            f"{PLACES[i % len(PLACES)]} and said {words}."
+        )
         sentences.append(sentence)
         size += len(sentence) + 1
         i += 1
-    paragraphs = [" ".join(sentences[j:j + 6]) for j in range(0, len(sentences), 6)]
+    paragraphs = [" ".join(sentences[j : j + 6]) for j in range(0, len(sentences), 6)]
     path = folder / "big.txt"
     path.write_text("A very long dispatch\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return path
@@ -266,8 +293,14 @@ async def measure_open_and_scroll(workdir: Path, runs: int) -> dict[str, Any]:
                 bucket.append(await timed_key(app, frames, key))
                 await asyncio.sleep(0.02)
     close_library(app.library)
-    return {"article_bytes": size, "entity_mentions": mentions, "highlighted": highlighted,
-            "open": summary(opens), "reader_j": summary(lines), "reader_space": summary(pages)}
+    return {
+        "article_bytes": size,
+        "entity_mentions": mentions,
+        "highlighted": highlighted,
+        "open": summary(opens),
+        "reader_j": summary(lines),
+        "reader_space": summary(pages),
+    }
 
 
 async def measure_list_scroll(corpus: Path, state: Path) -> dict[str, Any]:
@@ -341,4 +374,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-

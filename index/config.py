@@ -53,9 +53,23 @@ class IngestConfig:
 
     extensions: list[str] = field(
         default_factory=lambda: [
-            ".txt", ".md", ".markdown", ".html", ".htm",
-            ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml",
-            ".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz",
+            ".txt",
+            ".md",
+            ".markdown",
+            ".html",
+            ".htm",
+            ".json",
+            ".jsonl",
+            ".ndjson",
+            ".rss",
+            ".atom",
+            ".xml",
+            ".pdf",
+            ".docx",
+            ".eml",
+            ".mbox",
+            ".warc",
+            ".warc.gz",
         ]
     )
     """File extensions read as articles; other files are ignored silently."""
@@ -274,8 +288,7 @@ def _check_values(config: Config, where: str) -> None:
     for name in config.ui.entity_colors:
         if name not in DEFAULT_ENTITY_COLORS:
             raise ConfigError(
-                f"{where}: ui.entity_colors: unknown entity type {name!r} "
-                f"(known: {', '.join(DEFAULT_ENTITY_COLORS)})"
+                f"{where}: ui.entity_colors: unknown entity type {name!r} (known: {', '.join(DEFAULT_ENTITY_COLORS)})"
             )
     known_facets = {"source", "date", "tags", "author", "language", "person", "org", "place"}
     for name in config.search.facets:
@@ -294,9 +307,7 @@ def _build(cls: type, data: Any, where: str, prefix: str) -> Any:
     for key, raw in data.items():
         key_path = f"{prefix}{_key_label(key)}"
         if key not in known:
-            raise ConfigError(
-                f"{where}: unknown key '{key_path}' (known here: {', '.join(sorted(known))})"
-            )
+            raise ConfigError(f"{where}: unknown key '{key_path}' (known here: {', '.join(sorted(known))})")
         values[key] = _convert(hints[key], raw, where, key_path)
     return cls(**values)
 
@@ -308,8 +319,15 @@ def _key_label(key: Any) -> str:
 
 
 def _type_name(tp: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             Path: "a path", list: "a list", dict: "a mapping"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        Path: "a path",
+        list: "a list",
+        dict: "a mapping",
+    }
     origin = typing.get_origin(tp) or tp
     return names.get(origin, getattr(origin, "__name__", str(tp)))
 

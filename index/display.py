@@ -16,9 +16,7 @@ import re
 # DEL (ESC, BEL, newline, tab), lone surrogates (undecodable bytes of the file
 # name), bidi embeddings/overrides/isolates and marks, line and paragraph
 # separators, zero-width characters and the BOM.
-_UNSAFE_IN_NAMES = re.compile(
-    "[\x00-\x1f\x7f-\x9f\udc80-\udcff\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
+_UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -333,4 +333,3 @@ def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
-

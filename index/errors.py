@@ -64,6 +64,7 @@ class SavedSearchError(UsageError):
 class SavedSearchFileError(NewsdeskError):
     """The saved searches file cannot be read or written; ``str()`` names the file (and line)."""
 
+
 class SearchCancelled(NewsdeskError):
     """A search was abandoned because the caller no longer wants its answer (a newer one superseded it)."""
 

@@ -17,7 +17,9 @@ from newsdesk.index.ingest.discover import discover
 
 
 def corpus_fingerprint(
-    corpus: Path, extensions: Iterable[str], skip: Iterable[Path] = (),
+    corpus: Path,
+    extensions: Iterable[str],
+    skip: Iterable[Path] = (),
     cancelled: Callable[[], bool] | None = None,
 ) -> int | None:
     """A number that changes when an article file under ``corpus`` is added, removed or modified.

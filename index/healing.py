@@ -33,8 +33,18 @@ WRITE_LOCK = "MAIN_WRITELOCK"
 DAMAGED_PREFIX = "damaged-"
 
 READ_ERRORS: tuple[type[BaseException], ...] = (
-    EOFError, OSError, ValueError, IndexError, KeyError, TypeError, AttributeError,
-    struct.error, pickle.UnpicklingError, zlib.error, FileFormatError, WhooshIndexError,
+    EOFError,
+    OSError,
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+    FileFormatError,
+    WhooshIndexError,
     CorruptIndexError,  # a postings block with a bad tag: garbage written inside a segment, same size
 )
 """What reading a garbled or truncated Whoosh file raises (Whoosh has no error class of its own for it)."""
@@ -58,7 +68,8 @@ def from_index_files(exc: BaseException) -> bool:
         return False
     filename = frame.f_code.co_filename
     return (
-        f"{os.sep}whoosh{os.sep}" in filename or filename.endswith(_DECODING_MODULES)
+        f"{os.sep}whoosh{os.sep}" in filename
+        or filename.endswith(_DECODING_MODULES)
         or frame.f_code.co_name in _DECODING_FUNCTIONS
     )
 
@@ -150,4 +161,3 @@ def is_disk_full(exc: BaseException, folder: Path) -> bool:
 def disk_full(folder: Path) -> DiskFullError:
     """The one-line error for a full disk under ``folder``."""
     return DiskFullError(f"no space left on device: {display_path(str(folder))}")
-

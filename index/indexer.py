@@ -213,7 +213,8 @@ class Indexer:
     def index_in_sync(self) -> bool:
         """True when the Whoosh index reflects the store exactly."""
         return (
-            self.index_dir() is not None and self.store.get_meta(META_SYNCED) == "1"
+            self.index_dir() is not None
+            and self.store.get_meta(META_SYNCED) == "1"
             and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
         )
 
@@ -242,9 +243,7 @@ class Indexer:
             stats.repairs.append(f"the search index {display_path(name)} was missing: rebuilt from the store")
 
     # -- update -------------------------------------------------------------------
-    def update(
-        self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
-    ) -> UpdateStats:
+    def update(self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1) -> UpdateStats:
         """Bring store and index up to date; waits ``wait`` s for another update (-1: forever)."""
         try:
             with self._locked(wait):
@@ -365,8 +364,14 @@ class Indexer:
         return stats
 
     def _record(
-        self, db: sqlite3.Connection, result: FileResult, known: dict[str, FileState], stats: UpdateStats,
-        changed_paths: list[str], new_articles: list[Article], keep: bool,
+        self,
+        db: sqlite3.Connection,
+        result: FileResult,
+        known: dict[str, FileState],
+        stats: UpdateStats,
+        changed_paths: list[str],
+        new_articles: list[Article],
+        keep: bool,
     ) -> None:
         entry = result.entry
         old = known.get(entry.relpath)
@@ -417,7 +422,10 @@ class Indexer:
             mark_indexed(db)
 
     def _apply_changes(
-        self, changed_paths: Iterable[str], articles: list[Article], progress: ProgressCallback | None,
+        self,
+        changed_paths: Iterable[str],
+        articles: list[Article],
+        progress: ProgressCallback | None,
         annotated: set[str] | None = None,
     ) -> None:
         index_dir = self.index_dir()
@@ -425,8 +433,9 @@ class Indexer:
         changed_paths = list(changed_paths)
         # Articles whose annotations changed are re-added too (unless their file changed anyway).
         fresh = {a.id for a in articles}
-        readd = [a for a in self.store.get_many(sorted((annotated or set()) - fresh)).values()
-                 if a.path not in changed_paths]
+        readd = [
+            a for a in self.store.get_many(sorted((annotated or set()) - fresh)).values() if a.path not in changed_paths
+        ]
         articles = [*articles, *readd]
         ix = whoosh_index.open_dir(str(index_dir))
         prepare_write_lock(index_dir)
@@ -470,8 +479,13 @@ class Indexer:
         limitmb = self.config.index.writer_memory_mb
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
             writer = _MpWriter(
-                ix, procs=procs, batchsize=self.config.index.batch_size, multisegment=True,
-                limitmb=limitmb, codec=_codec(), start_method="spawn",
+                ix,
+                procs=procs,
+                batchsize=self.config.index.batch_size,
+                multisegment=True,
+                limitmb=limitmb,
+                codec=_codec(),
+                start_method="spawn",
             )
         else:
             writer = ix.writer(limitmb=limitmb, codec=_codec())

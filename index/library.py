@@ -142,9 +142,7 @@ class Library:
         self._searcher.use_store(self.store)
 
     @classmethod
-    def open(
-        cls, corpus: Path | None = None, state_dir: Path | None = None, config: Config | None = None
-    ) -> Library:
+    def open(cls, corpus: Path | None = None, state_dir: Path | None = None, config: Config | None = None) -> Library:
         """Open ``corpus`` (else the config's, else the bundled demo corpus)."""
         config = config or Config()
         corpus = corpus or config.corpus or locations.demo_corpus()
@@ -176,9 +174,7 @@ class Library:
         """A short name for the corpus (its folder name)."""
         return self.corpus.resolve().name
 
-    def update(
-        self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1
-    ) -> UpdateStats:
+    def update(self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1) -> UpdateStats:
         """Read added and changed files, drop deleted ones, update the index.
 
         Damaged state heals here: a damaged index folder is rebuilt from the
@@ -216,9 +212,7 @@ class Library:
         """
         return self._indexer.index_version()
 
-    def search(
-        self, query: str, limit: int | None = None, page: int = 1, facets: bool = True
-    ) -> SearchResults:
+    def search(self, query: str, limit: int | None = None, page: int = 1, facets: bool = True) -> SearchResults:
         """Search the corpus with the Whoosh query language."""
         return self._searcher.search(query, limit=limit, page=page, facets=facets)
 
@@ -337,9 +331,7 @@ class Library:
         """Put back an annotation :meth:`delete_annotation` returned (undo)."""
         self.annotations.restore(annotation)
 
-    def annotate(
-        self, ref: str, start: int, end: int, tags: list[str] | None = None, note: str = ""
-    ) -> Annotation:
+    def annotate(self, ref: str, start: int, end: int, tags: list[str] | None = None, note: str = "") -> Annotation:
         """Annotate ``text[start:end]`` of an article as the current OS user; durable on return."""
         return self.annotations.add(self.article(ref), start, end, tags or [], note)
 
@@ -376,8 +368,10 @@ class Library:
         if tag is not None:
             annotations = [a for a in annotations if tag in a.tags]
         articles = self.store.get_many(sorted({a.article_id for a in annotations}))
-        info = {i: ArticleInfo(a.title, display_path(a.path) + (f"#{a.item}" if a.item else ""), a.url)
-                for i, a in articles.items()}
+        info = {
+            i: ArticleInfo(a.title, display_path(a.path) + (f"#{a.item}" if a.item else ""), a.url)
+            for i, a in articles.items()
+        }
         return export(annotations, info, fmt)
 
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:

@@ -30,9 +30,7 @@ def searchable_fields(schema: Schema) -> list[str]:
 
 def make_parser(schema: Schema, title_boost: float) -> qparser.QueryParser:
     """The parser for the search box and the CLI."""
-    parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema, fieldboosts={"title": title_boost}
-    )
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts={"title": title_boost})
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.GtLtPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
@@ -63,7 +61,7 @@ def check_syntax(text: str, fields: list[str]) -> None:
         name = match.group(1)
         if name not in known:
             raise QueryError(f"unknown field '{name}:' (fields: {', '.join(fields)})")
-        rest = text[match.end():]
+        rest = text[match.end() :]
         if not rest or rest[0].isspace() or rest[0] == ")":
             raise QueryError(f"'{name}:' needs a value right after the colon")
     words = bare.replace("(", " ").replace(")", " ").split()

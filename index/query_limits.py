@@ -62,7 +62,7 @@ def check_word_lengths(text: str) -> None:
 def check_values(bare: str) -> None:
     """Comparisons, boosts and dates that Whoosh would drop or misread without a word."""
     for match in _COMPARISON.finditer(bare):
-        before, after = bare[:match.start()], bare[match.end():]
+        before, after = bare[: match.start()], bare[match.end() :]
         if not before.endswith(":") or not after[:1] or after[:1].isspace() or after[:1] in "<>)":
             raise QueryError(f"'{match.group()}' compares a field with a value, as in date:>2020-10-01")
     for match in _NEGATIVE_DISTANCE.finditer(bare):
@@ -88,8 +88,9 @@ def _is_date(text: str) -> bool:
         return False
     parts = {k: int(v) for k, v in found.groupdict().items() if v is not None}
     try:
-        datetime(parts["y"], parts.get("m", 1), parts.get("d", 1), parts.get("H", 0), parts.get("M", 0),
-                 parts.get("S", 0))
+        datetime(
+            parts["y"], parts.get("m", 1), parts.get("d", 1), parts.get("H", 0), parts.get("M", 0), parts.get("S", 0)
+        )
     except ValueError:
         return False
     return True

@@ -120,7 +120,7 @@ def sketch(text: str) -> Sketch:
         minima.append(ordered[at] if inside else None)
     bands = []
     for band in range(WHOLE_BAND):
-        rows = minima[band * BAND_ROWS:(band + 1) * BAND_ROWS]
+        rows = minima[band * BAND_ROWS : (band + 1) * BAND_ROWS]
         if None not in rows:  # an empty bin matches nothing: short texts fill fewer bands
             bands.append(hash((band, *rows)))
     bands.append(hash((WHOLE_BAND, *ordered)))
@@ -190,11 +190,19 @@ def sync_reprints(store: object) -> int:
         prepare(tx)
         tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_SKETCH, SKETCH_VERSION))
         dirty = tx.execute("SELECT value FROM meta WHERE key = ?", (META_DIRTY,)).fetchone() is not None
-        gone = [row[0] for row in tx.execute(
-            "SELECT article_id FROM reprint_sketch WHERE article_id NOT IN (SELECT id FROM articles)")]
-        changed = [row[0] for row in tx.execute(
-            "SELECT a.id FROM articles a LEFT JOIN reprint_sketch s ON s.article_id = a.id "
-            "WHERE s.content_hash IS NOT a.content_hash")]
+        gone = [
+            row[0]
+            for row in tx.execute(
+                "SELECT article_id FROM reprint_sketch WHERE article_id NOT IN (SELECT id FROM articles)"
+            )
+        ]
+        changed = [
+            row[0]
+            for row in tx.execute(
+                "SELECT a.id FROM articles a LEFT JOIN reprint_sketch s ON s.article_id = a.id "
+                "WHERE s.content_hash IS NOT a.content_hash"
+            )
+        ]
         if not gone and not changed and not dirty:
             return 0
         tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_DIRTY, "1"))
@@ -202,19 +210,21 @@ def sync_reprints(store: object) -> int:
     changed_set = set(changed)
     for offset in range(0, len(gone), _BATCH):
         with store.transaction() as tx:  # type: ignore[attr-defined]
-            for article_id in gone[offset:offset + _BATCH]:
+            for article_id in gone[offset : offset + _BATCH]:
                 affected.update(_led_by(tx, article_id))
                 _forget(tx, article_id)
     for offset in range(0, len(changed), _BATCH):
         with store.transaction() as tx:  # type: ignore[attr-defined]
-            for article_id in changed[offset:offset + _BATCH]:
+            for article_id in changed[offset : offset + _BATCH]:
                 affected.update(_led_by(tx, article_id))
                 _forget(tx, article_id)
                 _remember(tx, article_id)
     # Later articles that are now reprints of a changed one may now be led by it. Changed ones
     # are re-examined anyway, so only articles later than the latest unchanged one need no look.
-    latest_kept = db.execute("SELECT max(seq) FROM reprint_sketch WHERE article_id NOT IN "
-                             "(SELECT value FROM json_each(?))", (json.dumps(changed),)).fetchone()[0]
+    latest_kept = db.execute(
+        "SELECT max(seq) FROM reprint_sketch WHERE article_id NOT IN (SELECT value FROM json_each(?))",
+        (json.dumps(changed),),
+    ).fetchone()[0]
     for article_id in changed:
         if latest_kept is not None and _seq(db, article_id) <= latest_kept:
             affected.update(a for a in _later_reprints(db, article_id) if a not in changed_set)
@@ -225,9 +235,11 @@ def sync_reprints(store: object) -> int:
     ordered = sorted(affected)
     for offset in range(0, len(ordered), _BATCH):
         with store.transaction() as tx:  # type: ignore[attr-defined]
-            for article_id in ordered[offset:offset + _BATCH]:
-                tx.execute("UPDATE reprint_sketch SET leader = ? WHERE article_id = ?",
-                           (_earliest_reprint(tx, article_id), article_id))
+            for article_id in ordered[offset : offset + _BATCH]:
+                tx.execute(
+                    "UPDATE reprint_sketch SET leader = ? WHERE article_id = ?",
+                    (_earliest_reprint(tx, article_id), article_id),
+                )
     with store.transaction() as tx:  # type: ignore[attr-defined]
         tx.execute("DELETE FROM meta WHERE key = ?", (META_DIRTY,))
     return len(ordered)
@@ -239,8 +251,12 @@ def _seq(db: sqlite3.Connection, article_id: str) -> int:
 
 
 def _led_by(db: sqlite3.Connection, leader: str) -> list[str]:
-    return [row[0] for row in db.execute(
-        "SELECT article_id FROM reprint_sketch WHERE leader = ? AND article_id != ?", (leader, leader))]
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT article_id FROM reprint_sketch WHERE leader = ? AND article_id != ?", (leader, leader)
+        )
+    ]
 
 
 def _forget(db: sqlite3.Connection, article_id: str) -> None:
@@ -248,23 +264,30 @@ def _forget(db: sqlite3.Connection, article_id: str) -> None:
     if found is None:
         return
     (seq, _), stored = found
-    db.executemany("DELETE FROM reprint_bands WHERE band = ? AND seq = ? AND article_id = ?",
-                   [(band, seq, article_id) for band in stored.bands])
+    db.executemany(
+        "DELETE FROM reprint_bands WHERE band = ? AND seq = ? AND article_id = ?",
+        [(band, seq, article_id) for band in stored.bands],
+    )
     db.execute("DELETE FROM reprint_sketch WHERE article_id = ?", (article_id,))
 
 
 def _remember(db: sqlite3.Connection, article_id: str) -> None:
     row = db.execute(
         "SELECT a.text, a.content_hash, coalesce(f.seq, 0) FROM articles a "
-        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id = ?", (article_id,)).fetchone()
+        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
     if row is None:
         return
     text, content_hash, seq = row
     made = sketch(text)
-    db.execute("INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)",
-               (article_id, seq, content_hash, _pack(made.shingles, "q"), _pack(made.bands, "q"), article_id))
-    db.executemany("INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)",
-                   [(band, seq, article_id) for band in made.bands])
+    db.execute(
+        "INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)",
+        (article_id, seq, content_hash, _pack(made.shingles, "q"), _pack(made.bands, "q"), article_id),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)", [(band, seq, article_id) for band in made.bands]
+    )
 
 
 _FIRST_PAGE = 4
@@ -285,7 +308,8 @@ def _band_pages(
         where = "(seq, article_id) > (?, ?)" + (" AND (seq, article_id) < (?, ?)" if before else "")
         rows = db.execute(
             f"SELECT seq, article_id FROM reprint_bands WHERE band = ? AND {where} ORDER BY seq, article_id LIMIT ?",
-            (band, *rows[-1], *(key if before else ()), _PAGE)).fetchall()
+            (band, *rows[-1], *(key if before else ()), _PAGE),
+        ).fetchall()
         page = _PAGE
         yield from rows
 
@@ -298,8 +322,10 @@ def _candidates(db: sqlite3.Connection, key: tuple[int, str], own: Sketch, befor
     if not own.bands:
         return
     where = "(seq, article_id) < (?, ?)" if before else "(seq, article_id) > (?, ?)"
-    part = f"SELECT * FROM (SELECT band, seq, article_id FROM reprint_bands WHERE band = ? AND {where} " \
-           f"ORDER BY seq, article_id LIMIT {_FIRST_PAGE})"
+    part = (
+        f"SELECT * FROM (SELECT band, seq, article_id FROM reprint_bands WHERE band = ? AND {where} "
+        f"ORDER BY seq, article_id LIMIT {_FIRST_PAGE})"
+    )
     first: dict[int, list[tuple[int, str]]] = {band: [] for band in own.bands}
     sql = " UNION ALL ".join([part] * len(own.bands))
     values = [value for each in own.bands for value in (each, *key)]
@@ -346,7 +372,8 @@ def grouped_articles(db: sqlite3.Connection) -> dict[str, str]:
         return {}
     rows = db.execute(
         "SELECT article_id, leader FROM reprint_sketch WHERE leader IN "
-        "(SELECT leader FROM reprint_sketch GROUP BY leader HAVING count(*) > 1) ORDER BY seq, article_id")
+        "(SELECT leader FROM reprint_sketch GROUP BY leader HAVING count(*) > 1) ORDER BY seq, article_id"
+    )
     return dict(rows.fetchall())
 
 

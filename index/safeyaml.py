@@ -46,9 +46,7 @@ def load_yaml(text: str, max_bytes: int = MAX_YAML_BYTES, max_depth: int = MAX_D
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
-                raise YamlError(
-                    "aliases (*name) are not allowed", _line_of(event.start_mark)
-                )
+                raise YamlError("aliases (*name) are not allowed", _line_of(event.start_mark))
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > max_depth:

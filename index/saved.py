@@ -94,8 +94,7 @@ class SavedSearch:
     """When it was last seen (ISO 8601, UTC), for people reading the file."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "query": self.query, "seen": self.seen, "epoch": self.epoch,
-                "seen_at": self.seen_at}
+        return {"name": self.name, "query": self.query, "seen": self.seen, "epoch": self.epoch, "seen_at": self.seen_at}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +165,10 @@ def parse_saved(path: Path, text: str) -> list[SavedSearch]:
 def dump_saved(user: str, searches: list[SavedSearch]) -> str:
     """A whole file's text for ``searches``."""
     body = yaml.safe_dump(
-        {"saved": [s.to_dict() for s in searches]}, allow_unicode=True, sort_keys=False, width=1_000_000,
+        {"saved": [s.to_dict() for s in searches]},
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
     )
     return HEADER.format(user=user) + body
 
@@ -195,8 +197,9 @@ class SavedSearchFile:
 
     def change(self, edit: Any) -> list[SavedSearch]:
         """Apply ``edit(searches) -> searches`` under the lock and write the result; returns it."""
-        lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT,
-                        preserve_lock_file=True)
+        lock = FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT, preserve_lock_file=True
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with lock:
@@ -217,8 +220,9 @@ class SavedSearchFile:
 class SavedSearches:
     """The current user's saved searches on one corpus, with their counts."""
 
-    def __init__(self, state_dir: Path, store: ArticleStore, searcher: ArticleSearcher,
-                 user: str | None = None) -> None:
+    def __init__(
+        self, state_dir: Path, store: ArticleStore, searcher: ArticleSearcher, user: str | None = None
+    ) -> None:
         self.file = SavedSearchFile(state_dir, user)
         self._store = store
         self._searcher = searcher
@@ -259,7 +263,7 @@ class SavedSearches:
             for index, search in enumerate(searches):
                 if search.name == name:
                     found.append(self._seen_now(search))
-                    return [*searches[:index], found[0], *searches[index + 1:]]
+                    return [*searches[:index], found[0], *searches[index + 1 :]]
             raise SavedSearchError(f"no saved search named {name!r}")
 
         self.file.change(edit)

@@ -109,14 +109,21 @@ class SearchResults:
             "took_ms": round(self.took_ms, 2),
             "page": self.page,
             "hits": [
-                {"id": h.id, "path": display_path(h.path), "title": h.title, "score": round(h.score, 4),
-                 "snippet": h.snippet, "highlights": [list(s) for s in h.snippet_highlights],
-                 "source": h.source, "date": h.date, "matches": h.matches, "copies": list(h.copies)}
+                {
+                    "id": h.id,
+                    "path": display_path(h.path),
+                    "title": h.title,
+                    "score": round(h.score, 4),
+                    "snippet": h.snippet,
+                    "highlights": [list(s) for s in h.snippet_highlights],
+                    "source": h.source,
+                    "date": h.date,
+                    "matches": h.matches,
+                    "copies": list(h.copies),
+                }
                 for h in self.hits
             ],
-            "facets": {
-                name: [asdict(v) for v in values] for name, values in self.facets.items()
-            },
+            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
             "suggestion": self.suggestion,
             "timeline": self.timeline.to_json() if self.timeline is not None else None,
             "stories": self.stories,
@@ -127,7 +134,10 @@ class ArticleSearcher:
     """Searches one corpus' index; safe to call from any thread."""
 
     def __init__(
-        self, index_dir: Callable[[], Path | None], store: ArticleStore, config: SearchConfig,
+        self,
+        index_dir: Callable[[], Path | None],
+        store: ArticleStore,
+        config: SearchConfig,
         on_damaged: Callable[[], None] = lambda: None,
     ) -> None:
         self._index_dir = index_dir
@@ -178,9 +188,7 @@ class ArticleSearcher:
         self._facet_cache = {}
         return fresh
 
-    def search(
-        self, text: str, limit: int | None = None, page: int = 1, facets: bool = True
-    ) -> SearchResults:
+    def search(self, text: str, limit: int | None = None, page: int = 1, facets: bool = True) -> SearchResults:
         """Run ``text``; ``limit`` hits per page (default from config), 1-based ``page``.
 
         With ``facets`` the total and facet counts are exact. Without, a very
@@ -203,7 +211,7 @@ class ArticleSearcher:
                 total = len(matched) + unverified
                 ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
                 deadline.check()
-                hit_ids = ranked[(page - 1) * limit:]
+                hit_ids = ranked[(page - 1) * limit :]
                 matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
                 facet_counts = self._facets(searcher, matched) if facets and total else {}
                 timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
@@ -211,10 +219,18 @@ class ArticleSearcher:
                 suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
                 stories = None if unverified else self._story_index(searcher).count(matched)
         return SearchResults(
-            query=text, total=total, total_exact=not unverified,
+            query=text,
+            total=total,
+            total_exact=not unverified,
             took_ms=(time.perf_counter() - started) * 1000,
-            page=page, page_size=limit, hits=self._hits(hit_ids, matcher, copies), facets=facet_counts,
-            suggestion=suggestion, terms=matcher.terms, matcher=matcher, timeline=timeline,
+            page=page,
+            page_size=limit,
+            hits=self._hits(hit_ids, matcher, copies),
+            facets=facet_counts,
+            suggestion=suggestion,
+            terms=matcher.terms,
+            matcher=matcher,
+            timeline=timeline,
             stories=stories,
         )
 
@@ -249,9 +265,16 @@ class ArticleSearcher:
                 matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
                 stories = None if unverified else self._story_index(searcher).count(matched)
         first = SearchResults(
-            query=text, total=len(matched) + unverified, total_exact=not unverified,
-            took_ms=(time.perf_counter() - started) * 1000, page=1, page_size=limit,
-            hits=self._hits(ranked, matcher, copies), terms=matcher.terms, matcher=matcher, stories=stories,
+            query=text,
+            total=len(matched) + unverified,
+            total_exact=not unverified,
+            took_ms=(time.perf_counter() - started) * 1000,
+            page=1,
+            page_size=limit,
+            hits=self._hits(ranked, matcher, copies),
+            terms=matcher.terms,
+            matcher=matcher,
+            stories=stories,
         )
         yield first
         with self._lock:
@@ -269,7 +292,12 @@ class ArticleSearcher:
                 _check(cancelled)
                 suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
         yield replace(
-            first, total=total, total_exact=True, facets=facet_counts, suggestion=suggestion, timeline=timeline,
+            first,
+            total=total,
+            total_exact=True,
+            facets=facet_counts,
+            suggestion=suggestion,
+            timeline=timeline,
             stories=stories,
             took_ms=(time.perf_counter() - started) * 1000,
         )
@@ -303,12 +331,21 @@ class ArticleSearcher:
             in_text = matcher.spans(article.text, "body")
             in_title = matcher.spans(article.title, "title")
             snippet, spans = make_snippet(article.text, (), self._config.snippet_chars, in_text)
-            hits.append(Hit(
-                id=article.id, path=article.path, title=article.title, score=score,
-                snippet=snippet, snippet_highlights=spans, title_highlights=in_title,
-                source=article.source, date=article.date, matches=len(in_text),
-                copies=(copies or {}).get(article.id, ()),
-            ))
+            hits.append(
+                Hit(
+                    id=article.id,
+                    path=article.path,
+                    title=article.title,
+                    score=score,
+                    snippet=snippet,
+                    snippet_highlights=spans,
+                    title_highlights=in_title,
+                    source=article.source,
+                    date=article.date,
+                    matches=len(in_text),
+                    copies=(copies or {}).get(article.id, ()),
+                )
+            )
         return hits
 
     def _drop_searcher(self) -> None:
@@ -353,8 +390,10 @@ class ArticleSearcher:
         self, searcher: Searcher, parsed: wq.Query, matched: set[int], phrase_counts: dict[int, int], count: int
     ) -> tuple[list[tuple[str, float]], dict[str, tuple[str, ...]]]:
         """The best ``count`` stories (a reprint group once, at its best-ranked member) and their copies."""
+
         def rank(wanted: int) -> list[tuple[str, float]]:
             return self._rank(searcher, parsed, matched, phrase_counts, wanted)
+
         return self._story_index(searcher).fold(rank, count, matched)
 
     def _docsets(self, searcher: Searcher) -> DocSets:
@@ -363,8 +402,12 @@ class ArticleSearcher:
         return self._docsets_cache
 
     def _rank(
-        self, searcher: Searcher, parsed: wq.Query, matched: set[int],
-        phrase_counts: dict[int, int], count: int,
+        self,
+        searcher: Searcher,
+        parsed: wq.Query,
+        matched: set[int],
+        phrase_counts: dict[int, int],
+        count: int,
     ) -> list[tuple[str, float]]:
         """(id, score) of the best ``count`` matches (see :mod:`newsdesk.index.ranking`)."""
         if not matched:
@@ -411,7 +454,7 @@ class ArticleSearcher:
 
     # -- did you mean -------------------------------------------------------------
     def _suggest(self, searcher: Searcher, text: str) -> str | None:
-        """"Did you mean" for the words the index does not know; None when out of time (it is an extra)."""
+        """ "Did you mean" for the words the index does not know; None when out of time (it is an extra)."""
         try:
             return self._suggest_within_deadline(searcher, text)
         except QueryTooCostly:
@@ -457,4 +500,3 @@ class ArticleSearcher:
                     return article.text[start:end].lower()
             break
         return None
-

@@ -48,7 +48,7 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
     terms = [term for term, _, _ in iter_terms(text)]
     if len(terms) <= size:
         return {hash(tuple(terms))} if terms else set()
-    return {hash(tuple(terms[i:i + size])) for i in range(len(terms) - size + 1)}
+    return {hash(tuple(terms[i : i + size])) for i in range(len(terms) - size + 1)}
 
 
 def overlap(first: set[int], second: set[int]) -> float:
@@ -71,7 +71,17 @@ def similar_articles(
         if other is None:
             continue
         share = overlap(own, shingles(other.text))
-        similar.append(SimilarArticle(other.id, other.path, other.title, other.source, other.date,
-                                      round(share, 4), share >= REPRINT_OVERLAP, score))
+        similar.append(
+            SimilarArticle(
+                other.id,
+                other.path,
+                other.title,
+                other.source,
+                other.date,
+                round(share, 4),
+                share >= REPRINT_OVERLAP,
+                score,
+            )
+        )
     similar.sort(key=lambda s: (not s.reprint, -s.overlap if s.reprint else -s.score))
     return similar[:limit]

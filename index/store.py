@@ -99,10 +99,21 @@ class FileState:
 def _article_from_row(row: tuple) -> Article:
     (id_, path, item, title, source, date, url, author, language, tags, words, chash, text, pages, extra) = row
     return Article(
-        id=id_, path=path_from_db(path), item=item, title=title, text=text, source=source, date=date,
-        url=url, author=author, language=language, tags=json.loads(tags),
-        word_count=words, content_hash=chash,
-        pages=[Page(*page) for page in json.loads(pages)], extra=json.loads(extra),
+        id=id_,
+        path=path_from_db(path),
+        item=item,
+        title=title,
+        text=text,
+        source=source,
+        date=date,
+        url=url,
+        author=author,
+        language=language,
+        tags=json.loads(tags),
+        word_count=words,
+        content_hash=chash,
+        pages=[Page(*page) for page in json.loads(pages)],
+        extra=json.loads(extra),
     )
 
 
@@ -154,8 +165,7 @@ class ArticleStore:
     def _check_version(self) -> None:
         if self.get_meta("schema_version") != SCHEMA_VERSION:
             raise CorpusError(
-                f"{display_path(str(self.path))}: made by another newsdesk version; "
-                "run `newsdesk index --rebuild`"
+                f"{display_path(str(self.path))}: made by another newsdesk version; run `newsdesk index --rebuild`"
             )
 
     @staticmethod
@@ -211,8 +221,14 @@ class ArticleStore:
     def _sqlite(self, target: str) -> sqlite3.Connection:
         # check_same_thread=False: each thread still uses only its own connection, but
         # close() may close them all from whichever thread shuts the library down.
-        connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False,
-                                     uri=target.startswith("file:"), factory=CheckedConnection)
+        connection = sqlite3.connect(
+            target,
+            timeout=BUSY_TIMEOUT,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=target.startswith("file:"),
+            factory=CheckedConnection,
+        )
         connection.store_path = self.path  # type: ignore[attr-defined]
         return connection
 
@@ -283,10 +299,23 @@ class ArticleStore:
         db.executemany(
             f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
             [
-                (a.id, path_to_db(a.path), a.item, a.title, a.source, a.date, a.url, a.author, a.language,
-                 json.dumps(a.tags, ensure_ascii=False), a.word_count, a.content_hash, a.text,
-                 json.dumps([[p.number, p.start, p.end] for p in a.pages]),
-                 json.dumps(a.extra, ensure_ascii=False))
+                (
+                    a.id,
+                    path_to_db(a.path),
+                    a.item,
+                    a.title,
+                    a.source,
+                    a.date,
+                    a.url,
+                    a.author,
+                    a.language,
+                    json.dumps(a.tags, ensure_ascii=False),
+                    a.word_count,
+                    a.content_hash,
+                    a.text,
+                    json.dumps([[p.number, p.start, p.end] for p in a.pages]),
+                    json.dumps(a.extra, ensure_ascii=False),
+                )
                 for a in articles
             ],
         )
@@ -294,9 +323,7 @@ class ArticleStore:
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, or None."""
-        row = self.db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article_from_row(row) if row else None
 
     def get_many(self, ids: list[str]) -> dict[str, Article]:
@@ -339,7 +366,7 @@ class ArticleStore:
         """For each article id: index field (person, org, place) -> [(canonical, aliases)]."""
         fields: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for offset in range(0, len(ids), 900):  # SQLite's limit on parameters
-            chunk = ids[offset:offset + 900]
+            chunk = ids[offset : offset + 900]
             rows = self.db.execute(
                 "SELECT article_id, type, canonical, aliases FROM article_entities "
                 f"WHERE article_id IN ({', '.join('?' * len(chunk))}) ORDER BY mentions DESC, canonical",

@@ -55,8 +55,9 @@ class StoryIndex:
         leader = self.leader_of.get(article_id)
         if leader is None:
             return ()
-        return tuple(other for docnum, other in self._members_in_index(leader)
-                     if other != article_id and docnum in matched)
+        return tuple(
+            other for docnum, other in self._members_in_index(leader) if other != article_id and docnum in matched
+        )
 
     def count(self, matched: Collection[int]) -> int:
         """How many distinct stories the ``matched`` documents hold."""

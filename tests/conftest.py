@@ -86,12 +86,28 @@ def library(corpus: Path, tmp_path: Path) -> Iterator[Library]:
 # -- the inner loop: pytest -m "not slow" ------------------------------------------------------
 SLOW_MODULES = {
     # a real terminal (tmux), an SSH session or a browser
-    "test_e2e_tmux", "test_annotations_tmux", "test_story_tmux", "test_shared_folder_tmux", "test_hangup",
-    "test_hostile_terminal", "test_match_counts", "test_page_boundaries", "test_ssh", "test_serve_browser",
+    "test_e2e_tmux",
+    "test_annotations_tmux",
+    "test_story_tmux",
+    "test_shared_folder_tmux",
+    "test_hangup",
+    "test_hostile_terminal",
+    "test_match_counts",
+    "test_page_boundaries",
+    "test_ssh",
+    "test_serve_browser",
     # fuzzing, stateful machines, several processes at once, the type checker, the snapshots
-    "test_fuzz_ingest", "test_fuzz_queries", "test_annotations_stateful", "test_multiuser", "test_recovery",
-    "test_readers_never_wait", "test_serve_signals", "test_typecheck", "test_snapshots",
-    "test_annotations_durability", "test_side_tabs_tmux",
+    "test_fuzz_ingest",
+    "test_fuzz_queries",
+    "test_annotations_stateful",
+    "test_multiuser",
+    "test_recovery",
+    "test_readers_never_wait",
+    "test_serve_signals",
+    "test_typecheck",
+    "test_snapshots",
+    "test_annotations_durability",
+    "test_side_tabs_tmux",
 }
 """Test files that take minutes, not seconds: marked slow as a whole."""
 

@@ -221,7 +221,10 @@ def make_warc(records: Sequence[tuple[str, str, bytes, str]], gzip: bool = True)
     for url, date, body, content_type in records:
         headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
         record = writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=headers,
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=headers,
             warc_headers_dict={"WARC-Date": date},
         )
         writer.write_record(record)

@@ -9,24 +9,80 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 # Words the synthetic corpora (tests' and bench.corpus') contain, function words, and a few costly shapes.
-WORDS = ["the", "of", "and", "said", "kalo", "mine", "rato", "stepanakert", "geneva", "talks", "minister",
-         "launch", "pad", "varnesk", "tolmira", "a", "x", "ka", "ven", "zzzz"]
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "said",
+    "kalo",
+    "mine",
+    "rato",
+    "stepanakert",
+    "geneva",
+    "talks",
+    "minister",
+    "launch",
+    "pad",
+    "varnesk",
+    "tolmira",
+    "a",
+    "x",
+    "ka",
+    "ven",
+    "zzzz",
+]
 FIELDS = ["title", "body", "source", "tag", "author", "by", "person", "org", "place", "language", "note", "annotated"]
-SPECIALS = ['"', "(", ")", "*", "?", "~", "^", ":", "<", ">", "[", "]", "{", "}", "\\", "-", "+", "/", "=",
-            " AND ", " OR ", " NOT ", " TO ", "\n", "\t", "\u2028", "\u200b", "\ufeff", "\x1b[31m", "...", "---",
-            "|", "#", ": "]
+SPECIALS = [
+    '"',
+    "(",
+    ")",
+    "*",
+    "?",
+    "~",
+    "^",
+    ":",
+    "<",
+    ">",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\\",
+    "-",
+    "+",
+    "/",
+    "=",
+    " AND ",
+    " OR ",
+    " NOT ",
+    " TO ",
+    "\n",
+    "\t",
+    "\u2028",
+    "\u200b",
+    "\ufeff",
+    "\x1b[31m",
+    "...",
+    "---",
+    "|",
+    "#",
+    ": ",
+]
 
-word = st.sampled_from(WORDS) | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
-                                        max_size=12).filter(lambda w: w.strip() != "")
+word = st.sampled_from(WORDS) | st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12
+).filter(lambda w: w.strip() != "")
 
 
 @st.composite
 def leaf(draw: st.DrawFn) -> str:
     """One leaf of the query language, in any of its shapes."""
     base = draw(st.sampled_from(WORDS))
-    kind = draw(st.sampled_from(
-        ["word", "prefix", "wildcard", "fuzzy", "phrase", "field", "date", "range", "boost", "compare", "odd"]
-    ))
+    kind = draw(
+        st.sampled_from(
+            ["word", "prefix", "wildcard", "fuzzy", "phrase", "field", "date", "range", "boost", "compare", "odd"]
+        )
+    )
     if kind == "prefix":
         return base[: draw(st.integers(0, len(base)))] + "*"
     if kind == "wildcard":
@@ -56,8 +112,9 @@ def leaf(draw: st.DrawFn) -> str:
 def tree(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """Boolean combinations of ``children``."""
     return st.one_of(
-        st.tuples(children, st.sampled_from([" AND ", " OR ", " ", " NOT ", " ANDNOT ", " ANDMAYBE "]), children)
-        .map("".join),
+        st.tuples(children, st.sampled_from([" AND ", " OR ", " ", " NOT ", " ANDNOT ", " ANDMAYBE "]), children).map(
+            "".join
+        ),
         children.map(lambda c: f"({c})"),
         children.map(lambda c: f"NOT {c}"),
         st.lists(children, min_size=2, max_size=30).map(" OR ".join),
@@ -70,7 +127,7 @@ query_trees = st.recursive(leaf(), tree, max_leaves=40)
 raw_strings = st.one_of(
     st.text(max_size=200),
     st.lists(st.one_of(st.sampled_from(SPECIALS), word, leaf()), max_size=25).map("".join),
-    st.builds(lambda w, n: w * n, st.sampled_from(["a", "(", "\"", "*", "?", "x "]), st.integers(100, 3000)),
+    st.builds(lambda w, n: w * n, st.sampled_from(["a", "(", '"', "*", "?", "x "]), st.integers(100, 3000)),
 )
 """Anything a person (or a paste) could put in the search box."""
 

@@ -45,7 +45,7 @@ def test_add_saves_everything_and_reads_back(store: AnnotationStore, tmp_path: P
     (item,) = data["annotations"]
     assert item["target"] == {
         "position": {"start": start, "end": start + len(PASSAGE)},
-        "quote": {"exact": PASSAGE, "prefix": TEXT[start - 32:start], "suffix": TEXT[start + len(PASSAGE):][:32]},
+        "quote": {"exact": PASSAGE, "prefix": TEXT[start - 32 : start], "suffix": TEXT[start + len(PASSAGE) :][:32]},
     }
     assert item["tags"] == ["evidence", "talks"] and item["author"] == "alice"
     assert "note: |-\n    line one\n    line two\n" in path.read_text()  # block style: readable, diffable
@@ -75,9 +75,7 @@ def test_other_users_annotations_are_read_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o002, 0o022, 0o077])
-def test_files_are_owner_writable_only_and_folders_setgid_sticky_whatever_the_umask(
-    tmp_path: Path, umask: int
-) -> None:
+def test_files_are_owner_writable_only_and_folders_setgid_sticky_whatever_the_umask(tmp_path: Path, umask: int) -> None:
     tmp_path.chmod(0o2775)  # a group-shared state folder
     old = os.umask(umask)
     try:
@@ -156,7 +154,7 @@ def _annotation() -> Annotation:
 def test_reanchoring(new_text: str, how: str, expected: str | None) -> None:
     placed = anchor(_annotation(), new_text, "h1" if new_text == TEXT else "h2")
     assert placed.how == how
-    assert (new_text[placed.start:placed.end] if expected else None) == expected
+    assert (new_text[placed.start : placed.end] if expected else None) == expected
 
 
 def test_reanchoring_a_quote_that_occurs_twice_picks_the_nearest() -> None:
@@ -177,19 +175,56 @@ def test_orphans_are_kept_and_listed(store: AnnotationStore) -> None:
 
 # -- round trip ------------------------------------------------------------------
 _PIECES = st.sampled_from(
-    ["\x00", "\x07", "\x1b[31m", "\u202e", "\u2028", "\x85", "[TODO]", "[b]x[/b]", "🙂", "\r\n", ": ", "- ", "#",
-     "\n", "  ", "'", '"', "\\", "|", ">", "&a", "*a", "!!python/object", "\ufeff", "\t"]
+    [
+        "\x00",
+        "\x07",
+        "\x1b[31m",
+        "\u202e",
+        "\u2028",
+        "\x85",
+        "[TODO]",
+        "[b]x[/b]",
+        "🙂",
+        "\r\n",
+        ": ",
+        "- ",
+        "#",
+        "\n",
+        "  ",
+        "'",
+        '"',
+        "\\",
+        "|",
+        ">",
+        "&a",
+        "*a",
+        "!!python/object",
+        "\ufeff",
+        "\t",
+    ]
 )
-_NASTY = st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8) | _PIECES,
-                  max_size=40).map("".join)
+_NASTY = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8) | _PIECES, max_size=40
+).map("".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(note=_NASTY, tags=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Z", "C"),
-                                                                  exclude_characters=","), min_size=1, max_size=20),
-                                  max_size=5, unique=True), long=st.booleans())
-def test_notes_and_tags_round_trip_exactly(tmp_path_factory: pytest.TempPathFactory, note: str, tags: list[str],
-                                           long: bool) -> None:
+@given(
+    note=_NASTY,
+    tags=st.lists(
+        st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Z", "C"), exclude_characters=","),
+            min_size=1,
+            max_size=20,
+        ),
+        max_size=5,
+        unique=True,
+    ),
+    long=st.booleans(),
+)
+def test_notes_and_tags_round_trip_exactly(
+    tmp_path_factory: pytest.TempPathFactory, note: str, tags: list[str], long: bool
+) -> None:
     root = tmp_path_factory.mktemp("rt")
     note = note * 200 if long else note
     saved = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, tags, note)
@@ -231,8 +266,19 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_cli_add_list_export_import(capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path) -> None:
     corpus = ["--corpus", str(news)]
-    code, out, _ = run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--tag", "evidence",
-                       "--note", "two\nlines", *corpus)
+    code, out, _ = run(
+        capsys,
+        "annotations",
+        "add",
+        "talks.txt",
+        "--quote",
+        "the talks",
+        "--tag",
+        "evidence",
+        "--note",
+        "two\nlines",
+        *corpus,
+    )
     assert code == 0 and out.startswith("annotated ")
     code, out, _ = run(capsys, "annotations", "list", "talks.txt", "--json", *corpus)
     (listed,) = json.loads(out)
@@ -305,7 +351,8 @@ def test_no_ghost_rows_searching_again_after_annotation_changes(news: Path, tmp_
                 assert [h.id for h in again.hits] == [h.id for h in expected.hits], query
                 assert again.total == expected.total
                 assert {k: [(f.value, f.count) for f in v] for k, v in again.facets.items()} == {
-                    k: [(f.value, f.count) for f in v] for k, v in expected.facets.items()}
+                    k: [(f.value, f.count) for f in v] for k, v in expected.facets.items()
+                }
 
 
 def test_symlinked_annotation_file_or_folder_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -340,8 +387,10 @@ def test_a_forged_author_is_flagged_in_list_exports_and_the_notes_tab(
     mine.write_text(mine.read_text().replace("  author: ", "  author: someone-else\n  x_was: "))
     code, out, _ = run(capsys, "annotations", "list", *corpus)
     assert code == 0 and "file claims someone-else" in out
-    assert "someone-else" in json.loads(run(capsys, "annotations", "export", "--format", "json", *corpus)[1])[0][
-        "claimed_author"]
+    assert (
+        "someone-else"
+        in json.loads(run(capsys, "annotations", "export", "--format", "json", *corpus)[1])[0]["claimed_author"]
+    )
     assert "claims someone-else" in run(capsys, "annotations", "export", "--format", "md", *corpus)[1]
     with Library.open(news, config=Config()) as lib:
         (placed,) = lib.annotations_of("talks.txt").placed

@@ -23,8 +23,16 @@ ARTICLE = "0123456789abcdef"
 
 
 def _annotation(n: int, note: str = "a note", tags: tuple[str, ...] = ("evidence",)) -> Annotation:
-    return Annotation(id=f"id{n:04d}", article_id=ARTICLE, content_hash="h", target=Target(n, n + 5, "quote"),
-                      tags=tags, note=note, author="alice", created="2026-12-01T00:00:00Z")
+    return Annotation(
+        id=f"id{n:04d}",
+        article_id=ARTICLE,
+        content_hash="h",
+        target=Target(n, n + 5, "quote"),
+        tags=tags,
+        note=note,
+        author="alice",
+        created="2026-12-01T00:00:00Z",
+    )
 
 
 def _read(files: AnnotationFiles, path: Path) -> tuple[str, object]:
@@ -67,6 +75,7 @@ def test_many_appends_by_another_session_are_each_read_once(tmp_path: Path) -> N
     other = AnnotationFiles(tmp_path, "alice", owner_of=owner_by_file_name)
     for n in range(30):
         (other if n % 3 else mine).update(ARTICLE, [_annotation(n, note=f"note {n}\n")])
-        assert _read(mine, mine.own_file(ARTICLE)) == _read(AnnotationFiles(tmp_path, "alice", owner_by_file_name),
-                                                             mine.own_file(ARTICLE))
+        assert _read(mine, mine.own_file(ARTICLE)) == _read(
+            AnnotationFiles(tmp_path, "alice", owner_by_file_name), mine.own_file(ARTICLE)
+        )
     assert [a.id for a in mine.read(mine.own_file(ARTICLE))] == [f"id{n:04d}" for n in range(30)]

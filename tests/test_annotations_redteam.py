@@ -24,9 +24,15 @@ ARTICLE = "0123456789abcdef"
 
 def _record(ident: str = "crafted", article_id: str = ARTICLE, **changes: object) -> dict[str, object]:
     record: dict[str, object] = {
-        "id": ident, "article_id": article_id, "content_hash": "",
+        "id": ident,
+        "article_id": article_id,
+        "content_hash": "",
         "target": {"position": {"start": 0, "end": 5}, "quote": {"exact": "Talks"}},
-        "tags": ["crafted"], "note": "n", "author": "mallory", "created": "2026-01-01", "modified": "2026-01-01",
+        "tags": ["crafted"],
+        "note": "n",
+        "author": "mallory",
+        "created": "2026-01-01",
+        "modified": "2026-01-01",
     }
     record.update(changes)
     return record
@@ -51,15 +57,30 @@ def test_a_save_that_would_grow_the_file_past_the_read_limit_is_refused_and_the_
 
 
 def test_occurrence_zero_is_a_usage_error_not_the_first(capsys: pytest.CaptureFixture[str], news: Path) -> None:  # noqa: F811
-    code, out, err = run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--occurrence", "0",
-                         "--tag", "x", "--corpus", str(news))
+    code, out, err = run(
+        capsys,
+        "annotations",
+        "add",
+        "talks.txt",
+        "--quote",
+        "the talks",
+        "--occurrence",
+        "0",
+        "--tag",
+        "x",
+        "--corpus",
+        str(news),
+    )
     assert code == 2 and out == "" and err.count("\n") == 1 and "--occurrence must be 1-" in err
     assert not list(news.rglob("*.yaml"))
 
 
 @pytest.mark.parametrize("where", ["note", "exact", "id", "created", "extra"])
 def test_a_lone_surrogate_in_an_import_is_one_line_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path, where: str  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    news: Path,  # noqa: F811 (a fixture)
+    tmp_path: Path,
+    where: str,
 ) -> None:
     record = _record()
     if where == "exact":
@@ -96,14 +117,19 @@ def test_an_import_with_one_bad_article_id_writes_nothing(tmp_path: Path) -> Non
 
 
 def test_no_escape_sequence_from_an_imported_id_or_time_reaches_the_terminal(
-    capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    news: Path,  # noqa: F811 (a fixture)
+    tmp_path: Path,
 ) -> None:
     args = ["--corpus", str(news)]
     assert run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--tag", "x", *args)[0] == 0
     article_id = json.loads(run(capsys, "annotations", "list", "--json", *args)[1])[0]["article_id"]
     crafted = tmp_path / "crafted.json"
-    crafted.write_text(json.dumps([_record("\x1b]0;PWNED\x07", article_id, created="\x1b[31mred\x1b[0m",
-                                           modified="\x1b]52;c;aGVsbG8=\x07")]))
+    crafted.write_text(
+        json.dumps(
+            [_record("\x1b]0;PWNED\x07", article_id, created="\x1b[31mred\x1b[0m", modified="\x1b]52;c;aGVsbG8=\x07")]
+        )
+    )
     assert run(capsys, "annotations", "import", str(crafted), *args)[:2] == (0, "1 imported, 0 already present\n")
     for argv in (["export", "--format", "csv"], ["export", "--format", "md"], ["list"]):
         code, out, err = run(capsys, "annotations", *argv, *args)

@@ -24,8 +24,9 @@ USERS = ("alice", "bob")
 TAGS = ("evidence", "lead", "money")
 WORDS = ("alpha", "bravo", "charlie")
 LETTERS = "abcdefghjkmnpqrstuvwxyz"
-NOTE = st.tuples(st.sampled_from(WORDS), st.sampled_from(["", "\n", "...\n", "\n---\n|+ x", ": #", "\u2028"]),
-                 st.booleans()).map(lambda t: (t[1] + t[0] + t[1]) if t[2] else t[0] + t[1])
+NOTE = st.tuples(
+    st.sampled_from(WORDS), st.sampled_from(["", "\n", "...\n", "\n---\n|+ x", ": #", "\u2028"]), st.booleans()
+).map(lambda t: (t[1] + t[0] + t[1]) if t[2] else t[0] + t[1])
 
 
 def sentences(letters: str) -> str:
@@ -78,9 +79,15 @@ class AnnotationMachine(RuleBasedStateMachine):
         return self.library.article(f"{name}.txt")
 
     # -- rules --------------------------------------------------------------------------
-    @rule(target=annotation_ids, user=st.sampled_from(USERS), name=st.sampled_from(["one", "two"]),
-          pick=st.integers(0, 100), whole=st.booleans(), tags=st.lists(st.sampled_from(TAGS), max_size=2),
-          note=NOTE)
+    @rule(
+        target=annotation_ids,
+        user=st.sampled_from(USERS),
+        name=st.sampled_from(["one", "two"]),
+        pick=st.integers(0, 100),
+        whole=st.booleans(),
+        tags=st.lists(st.sampled_from(TAGS), max_size=2),
+        note=NOTE,
+    )
     def add(self, user: str, name: str, pick: int, whole: bool, tags: list[str], note: str) -> str:
         letters = self.model.letters[name]
         letter = letters[pick % len(letters)]
@@ -140,8 +147,12 @@ class AnnotationMachine(RuleBasedStateMachine):
         self.model.annotations[ident] = self.model.deleted.pop(ident)  # type: ignore[attr-defined]
         self.model.last_deleted[user] = None
 
-    @rule(user=st.sampled_from(USERS), name=st.sampled_from(["one", "two"]), tag=st.sampled_from(TAGS),
-          twice=st.booleans())
+    @rule(
+        user=st.sampled_from(USERS),
+        name=st.sampled_from(["one", "two"]),
+        tag=st.sampled_from(TAGS),
+        twice=st.booleans(),
+    )
     def import_from_elsewhere(self, user: str, name: str, tag: str, twice: bool) -> None:
         """Carol annotated a copy of the corpus elsewhere and exported; ``user`` imports it."""
         article = self._article(name)
@@ -189,10 +200,11 @@ class AnnotationMachine(RuleBasedStateMachine):
                 if placed.anchor.orphan:
                     orphans.add(a.id)
                 else:
-                    assert article.text[placed.anchor.start:placed.anchor.end] == a.target.exact
+                    assert article.text[placed.anchor.start : placed.anchor.end] == a.target.exact
         assert seen == self.model.annotations
-        assert orphans == {i for i, e in self.model.annotations.items()
-                           if e.quote[0] not in self.model.letters[e.article]}
+        assert orphans == {
+            i for i, e in self.model.annotations.items() if e.quote[0] not in self.model.letters[e.article]
+        }
 
     @invariant()
     def searches_equal_the_model(self) -> None:

@@ -68,8 +68,9 @@ def test_every_name_the_reader_imports_from_the_core_is_exported() -> None:
     for path, tree in _tui_modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "newsdesk.index":
-                missing += [f"{path.relative_to(TUI)}: {a.name}" for a in node.names
-                            if a.name not in newsdesk.index.__all__]
+                missing += [
+                    f"{path.relative_to(TUI)}: {a.name}" for a in node.names if a.name not in newsdesk.index.__all__
+                ]
     assert missing == []
 
 

@@ -90,7 +90,9 @@ def test_bad_config_exits_2(capsys: pytest.CaptureFixture[str], corpus: Path, tm
 def test_console_script_runs(corpus: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "newsdesk", "search", "Stepanakert", "--corpus", str(corpus), "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 1
@@ -99,9 +101,11 @@ def test_console_script_runs(corpus: Path) -> None:
 def test_a_page_past_the_last_says_so(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
     """Issue 11, item 9: `--page 99` printed the count and nothing else."""
     code, out, _ = run(capsys, "search", "mercenary", "--page", "99", "--corpus", str(corpus))
-    assert code == 0 and out.splitlines() == [
-        out.splitlines()[0], "page 99 is past the last page (1); try --page 1"
-    ] and out.startswith("2 hits")
+    assert (
+        code == 0
+        and out.splitlines() == [out.splitlines()[0], "page 99 is past the last page (1); try --page 1"]
+        and out.startswith("2 hits")
+    )
 
 
 def test_one_hit_and_one_article_are_singular(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

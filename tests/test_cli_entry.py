@@ -65,8 +65,7 @@ def test_version_with_anything_else_is_a_usage_error(capsys: pytest.CaptureFixtu
 
 
 def test_console_script_prints_its_version() -> None:
-    proc = subprocess.run([sys.executable, "-m", "newsdesk", "--version"], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "newsdesk", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == f"newsdesk {newsdesk.__version__}"
 
 
@@ -87,16 +86,19 @@ def test_help_after_a_folder_is_the_same_help(capsys: pytest.CaptureFixture[str]
     assert run(capsys, "-h") == (0, full, "")
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["serch", "x"], "unknown command 'serch' (did you mean 'search'?)"),
-    (["serch"], "unknown command 'serch' (did you mean 'search'?)"),
-    (["indx", "--rebuild"], "unknown command 'indx' (did you mean 'index'?)"),
-    (["Annotation", "list"], "unknown command 'Annotation' (did you mean 'annotations'?)"),
-    (["frobnicate", "x"], "unknown command 'frobnicate' (commands: index, search, show, entities, annotations"),
-    (["--config", "c.yaml", "search", "x"], "options go after the command: newsdesk search"),
-    ([""], "DIR is empty"),
-    ([" "], "DIR is empty"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serch", "x"], "unknown command 'serch' (did you mean 'search'?)"),
+        (["serch"], "unknown command 'serch' (did you mean 'search'?)"),
+        (["indx", "--rebuild"], "unknown command 'indx' (did you mean 'index'?)"),
+        (["Annotation", "list"], "unknown command 'Annotation' (did you mean 'annotations'?)"),
+        (["frobnicate", "x"], "unknown command 'frobnicate' (commands: index, search, show, entities, annotations"),
+        (["--config", "c.yaml", "search", "x"], "options go after the command: newsdesk search"),
+        ([""], "DIR is empty"),
+        ([" "], "DIR is empty"),
+    ],
+)
 def test_misspelt_command_is_named_with_a_suggestion(
     capsys: pytest.CaptureFixture[str], opened: list[Path | None], argv: list[str], message: str
 ) -> None:
@@ -162,14 +164,18 @@ def test_two_folders_are_not_called_an_unknown_command(
     assert opened == []
 
 
-@pytest.mark.parametrize("argv", [
-    ["--\x1b]0;owned\x07"],
-    ["--\nnext"],
-    ["search", "x", "--\x1b[2J\u202e"],
-    ["index", "--limit\x9b"],
-])
-def test_usage_errors_never_echo_control_characters(capsys: pytest.CaptureFixture[str],
-                                                    opened: list[Path | None], argv: list[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--\x1b]0;owned\x07"],
+        ["--\nnext"],
+        ["search", "x", "--\x1b[2J\u202e"],
+        ["index", "--limit\x9b"],
+    ],
+)
+def test_usage_errors_never_echo_control_characters(
+    capsys: pytest.CaptureFixture[str], opened: list[Path | None], argv: list[str]
+) -> None:
     """Unknown options are echoed escaped: an ESC, BEL, CSI or newline in argv (a planted file name
     expanded by a glob) reaches the terminal as text, on one line."""
     code, out, err = run(capsys, *argv)

@@ -89,9 +89,10 @@ def _naive_within_slop(positions: list[list[int]], slop: int) -> int:
 
 
 @settings(max_examples=150, deadline=None)
-@given(positions=st.lists(st.lists(st.integers(0, 60), max_size=20).map(lambda p: sorted(set(p))),
-                          min_size=2, max_size=4),
-       slop=st.integers(1, 8))
+@given(
+    positions=st.lists(st.lists(st.integers(0, 60), max_size=20).map(lambda p: sorted(set(p))), min_size=2, max_size=4),
+    slop=st.integers(1, 8),
+)
 def test_phrase_slop_count_is_the_rule_it_documents(positions: list[list[int]], slop: int) -> None:
     from array import array
 

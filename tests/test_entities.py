@@ -34,14 +34,15 @@ def found(extractor: RuleExtractor, text: str) -> set[tuple[str, str, str]]:
     """(type, canonical, surface) of every mention, after checking each offset."""
     mentions = extractor.extract(text)
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     return {(m.type, m.canonical, m.text) for m in mentions}
 
 
 def test_titles_are_not_part_of_a_name_and_surnames_link_to_the_full_name(rules: RuleExtractor) -> None:
     text = "Russian President Vladimir Putin spoke to reporters. Later, Putin said talks would go on."
     assert found(rules, text) == {
-        ("PERSON", "Vladimir Putin", "Vladimir Putin"), ("PERSON", "Vladimir Putin", "Putin"),
+        ("PERSON", "Vladimir Putin", "Vladimir Putin"),
+        ("PERSON", "Vladimir Putin", "Putin"),
     }
 
 
@@ -103,7 +104,7 @@ def test_sentence_initial_capitals_and_demonyms_are_not_entities(rules: RuleExtr
 
 def test_all_caps_credits_and_quotes_produce_no_junk(rules: RuleExtractor) -> None:
     text = (
-        'A soldier at a position, in a handout photo. EPA-EFE/AZERBAIJAN DEFENCE MINISTRY\n'
+        "A soldier at a position, in a handout photo. EPA-EFE/AZERBAIJAN DEFENCE MINISTRY\n"
         '"We will not stop," Aliyev said. "Never," he added. UPDATED at noon.'
     )
     assert found(rules, text) == {("PERSON", "Aliyev", "Aliyev")}
@@ -114,10 +115,11 @@ def test_headline_case_titles_only_yield_known_names(rules: RuleExtractor) -> No
     text = "Russian Foreign Minister Sergei Lavrov urged restraint."
     title_mentions, body = rules.extract_article(title, text)
     assert {(m.type, m.canonical, m.text) for m in title_mentions} == {
-        ("PERSON", "Sergei Lavrov", "Lavrov"), ("PLACE", "Moscow", "Moscow"),
+        ("PERSON", "Sergei Lavrov", "Lavrov"),
+        ("PLACE", "Moscow", "Moscow"),
     }
     for m in title_mentions:
-        assert title[m.start:m.end] == m.text
+        assert title[m.start : m.end] == m.text
     assert [m.canonical for m in body] == ["Sergei Lavrov"]
 
 
@@ -128,16 +130,20 @@ def test_hard_wrapped_names_are_one_mention(rules: RuleExtractor) -> None:
 
 
 def test_watchlist_always_wins_and_maps_aliases() -> None:
-    lists = EntityLists([
-        WatchEntry("Vladimir Putin", "PERSON", ("Russian President", "Putin")),
-        WatchEntry("Minsk Group", "ORG", ()),
-        WatchEntry("Barda", "ORG", ()),  # the user's type beats the gazetteer's
-    ])
+    lists = EntityLists(
+        [
+            WatchEntry("Vladimir Putin", "PERSON", ("Russian President", "Putin")),
+            WatchEntry("Minsk Group", "ORG", ()),
+            WatchEntry("Barda", "ORG", ()),  # the user's type beats the gazetteer's
+        ]
+    )
     extractor = RuleExtractor(lists)
     text = "The Russian President met the Minsk Group. Shelling hit Barda. Putin left."
     assert found(extractor, text) == {
-        ("PERSON", "Vladimir Putin", "Russian President"), ("ORG", "Minsk Group", "Minsk Group"),
-        ("ORG", "Barda", "Barda"), ("PERSON", "Vladimir Putin", "Putin"),
+        ("PERSON", "Vladimir Putin", "Russian President"),
+        ("ORG", "Minsk Group", "Minsk Group"),
+        ("ORG", "Barda", "Barda"),
+        ("PERSON", "Vladimir Putin", "Putin"),
     }
 
 
@@ -181,11 +187,41 @@ def test_broken_watchlist_is_one_clear_error_and_left_untouched(tmp_path: Path, 
     assert watch.read_text() == content
 
 
-_WORDS = st.sampled_from([
-    "Putin", "Vladimir", "President", "the", "The", "Ministry", "of", "Defence", "OSCE", "Moscow's", "in",
-    "Geneva", "said", "and", "Nagorno-Karabakh", "EPA-EFE/AZERBAIJAN", "DEFENCE", "“Quoted”", "Ağdam",
-    "Co-operation", "US-led", "\n", "\n\n", ".", ",", "(OSCE)", "Mr.", "D'Arcy", "’s", "Ü", "ﬁ",
-])
+_WORDS = st.sampled_from(
+    [
+        "Putin",
+        "Vladimir",
+        "President",
+        "the",
+        "The",
+        "Ministry",
+        "of",
+        "Defence",
+        "OSCE",
+        "Moscow's",
+        "in",
+        "Geneva",
+        "said",
+        "and",
+        "Nagorno-Karabakh",
+        "EPA-EFE/AZERBAIJAN",
+        "DEFENCE",
+        "“Quoted”",
+        "Ağdam",
+        "Co-operation",
+        "US-led",
+        "\n",
+        "\n\n",
+        ".",
+        ",",
+        "(OSCE)",
+        "Mr.",
+        "D'Arcy",
+        "’s",
+        "Ü",
+        "ﬁ",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -193,12 +229,12 @@ _WORDS = st.sampled_from([
 def test_offsets_always_match_the_text(text: str) -> None:
     extractor = _shared_extractor()
     for m in extractor.extract(text):
-        assert text[m.start:m.end] == m.text and m.text.strip() == m.text and m.text
+        assert text[m.start : m.end] == m.text and m.text.strip() == m.text and m.text
     title_mentions, body = extractor.extract_article(text[:40], text)
     for m in title_mentions:
-        assert text[:40][m.start:m.end] == m.text
+        assert text[:40][m.start : m.end] == m.text
     for m in body:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
 
 
 _EXTRACTOR: list[RuleExtractor] = []
@@ -289,17 +325,26 @@ class _FakeNlp:
 def test_spacy_backend_maps_labels_trims_names_and_obeys_the_lists() -> None:
     from newsdesk.index.entities.spacy_backend import SpacyExtractor
 
-    nlp = _FakeNlp([
-        ("the Kremlin", "ORG"), ("Moscow's", "GPE"), ("Armenian", "NORP"), ("Lachin corridor", "LOC"),
-        ("Putin", "PERSON"), ("Monday", "DATE"), ("Reuters", "ORG"),
-    ])
+    nlp = _FakeNlp(
+        [
+            ("the Kremlin", "ORG"),
+            ("Moscow's", "GPE"),
+            ("Armenian", "NORP"),
+            ("Lachin corridor", "LOC"),
+            ("Putin", "PERSON"),
+            ("Monday", "DATE"),
+            ("Reuters", "ORG"),
+        ]
+    )
     lists = EntityLists([WatchEntry("Vladimir Putin", "PERSON", ("Putin",))], frozenset({"reuters"}))
     text = "On Monday the Kremlin said Moscow's Armenian partners hold the Lachin corridor; Putin agreed, Reuters said."
     extractor = SpacyExtractor(lists, nlp=nlp)
     result = {(m.type, m.canonical, m.text) for m in extractor.extract(text)}
     assert result == {
-        ("ORG", "Kremlin", "Kremlin"), ("PLACE", "Moscow", "Moscow"),
-        ("PLACE", "Lachin corridor", "Lachin corridor"), ("PERSON", "Vladimir Putin", "Putin"),
+        ("ORG", "Kremlin", "Kremlin"),
+        ("PLACE", "Moscow", "Moscow"),
+        ("PLACE", "Lachin corridor", "Lachin corridor"),
+        ("PERSON", "Vladimir Putin", "Putin"),
     }
     for m in extractor.extract(text):
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text

@@ -18,7 +18,7 @@ def spans(extractor: RuleExtractor, text: str) -> set[tuple[str, str]]:
     """(type, surface) of every mention, after checking each offset."""
     mentions = extractor.extract(text)
     for m in mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     return {(m.type, m.text) for m in mentions}
 
 
@@ -30,8 +30,13 @@ def test_all_caps_datelines_and_headlines_are_places_not_acronyms(rules: RuleExt
         "ROME (Reuters) - VIENNA and Vienna were calm. KAMO SAID THE TEAM WAS TIRED.\n"
     )
     result = spans(rules, text)
-    assert {("PLACE", "JAPAN"), ("PLACE", "SYRIA"), ("PLACE", "LONDON"), ("PLACE", "ROME"),
-            ("PLACE", "VIENNA")} <= result
+    assert {
+        ("PLACE", "JAPAN"),
+        ("PLACE", "SYRIA"),
+        ("PLACE", "LONDON"),
+        ("PLACE", "ROME"),
+        ("PLACE", "VIENNA"),
+    } <= result
     assert ("PERSON", "Shu Kamo") in result
     assert not {surface for kind, surface in result if kind == "ORG"} & {"LONDON", "SOCCER", "FRIDAY", "SAID"}
     assert all(not surface.isupper() or kind != "ORG" for kind, surface in result)
@@ -57,21 +62,32 @@ def test_abbreviations_of_countries_and_bodies(rules: RuleExtractor) -> None:
     assert canonical["U.S."] == "United States" and canonical["U.N."] == "United Nations"
 
 
-@pytest.mark.parametrize("name", [
-    "United Nations", "New York Stock Exchange", "House of Representatives", "El Mundo", "Le Monde",
-    "Council on Foreign Relations", "Australian Manufacturing and Workers Union",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "United Nations",
+        "New York Stock Exchange",
+        "House of Representatives",
+        "El Mundo",
+        "Le Monde",
+        "Council on Foreign Relations",
+        "Australian Manufacturing and Workers Union",
+    ],
+)
 def test_multi_word_organisations_are_not_people(rules: RuleExtractor, name: str) -> None:
     text = f"Shares fell on Monday, and a statement from the {name} was read out. Analysts were surprised."
     assert ("ORG", name) in spans(rules, text)
 
 
-@pytest.mark.parametrize(("sentence", "person"), [
-    ("Defender Hassan Abbas scored twice.", "Hassan Abbas"),
-    ("Twenty-eight-year-old Mohammed Afroz was charged.", "Mohammed Afroz"),
-    ("Businessmen Solomon Lew and others met.", "Solomon Lew"),
-    ("Striker Alan Shearer missed a penalty.", "Alan Shearer"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "person"),
+    [
+        ("Defender Hassan Abbas scored twice.", "Hassan Abbas"),
+        ("Twenty-eight-year-old Mohammed Afroz was charged.", "Mohammed Afroz"),
+        ("Businessmen Solomon Lew and others met.", "Solomon Lew"),
+        ("Striker Alan Shearer missed a penalty.", "Alan Shearer"),
+    ],
+)
 def test_titles_and_descriptions_are_not_part_of_the_name(rules: RuleExtractor, sentence: str, person: str) -> None:
     text = f"The match was close. {sentence} The crowd cheered."
     result = spans(rules, text)
@@ -124,11 +140,46 @@ def test_gazetteer_alternate_names_make_a_place(rules: RuleExtractor) -> None:
     assert {(m.type, m.canonical) for m in mentions} == {("PLACE", "Khankendi")}
 
 
-_NASTY = st.sampled_from([
-    "LONDON", "U.S.", "U.N.", "NEW YORK", "Stock", "Exchange", "El", "Mundo", "Defender", "bin", "Laden",
-    "\n", "\n\n", "-", "Twenty-eight-year-old", "West", "Indies", "of", "State", "Secretary", "'s", "SAID",
-    "\u2028", "\u0085", "\ufeff", "ǅ", "İ", "ß", "ﬁ", "...", "---", "|", "#", ": ", "A.B.C.D.E.F.", "QANTAS",
-])
+_NASTY = st.sampled_from(
+    [
+        "LONDON",
+        "U.S.",
+        "U.N.",
+        "NEW YORK",
+        "Stock",
+        "Exchange",
+        "El",
+        "Mundo",
+        "Defender",
+        "bin",
+        "Laden",
+        "\n",
+        "\n\n",
+        "-",
+        "Twenty-eight-year-old",
+        "West",
+        "Indies",
+        "of",
+        "State",
+        "Secretary",
+        "'s",
+        "SAID",
+        "\u2028",
+        "\u0085",
+        "\ufeff",
+        "ǅ",
+        "İ",
+        "ß",
+        "ﬁ",
+        "...",
+        "---",
+        "|",
+        "#",
+        ": ",
+        "A.B.C.D.E.F.",
+        "QANTAS",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -137,7 +188,7 @@ def test_offsets_hold_on_shouted_and_mixed_text(text: str) -> None:
     extractor = RuleExtractor(EntityLists())
     for source in (text, text.upper(), text.title()):
         for m in extractor.extract(source):
-            assert source[m.start:m.end] == m.text and m.text and m.type in ("PERSON", "ORG", "PLACE")
+            assert source[m.start : m.end] == m.text and m.text and m.type in ("PERSON", "ORG", "PLACE")
 
 
 def test_watched_names_count_in_shouted_lines_and_the_stoplist_too() -> None:

@@ -56,7 +56,7 @@ def test_entity_fields_are_searchable_and_faceted(lib: Library) -> None:
 def test_entities_of_an_article_have_offsets_into_its_text(lib: Library) -> None:
     article = lib.article("wire.txt")
     mentions = lib.entities("wire.txt")
-    assert mentions and all(article.text[m.start:m.end] == m.text for m in mentions)
+    assert mentions and all(article.text[m.start : m.end] == m.text for m in mentions)
     assert [m.text for m in mentions if m.canonical == "Vladimir Putin"] == ["Vladimir Putin", "Putin"]
 
 
@@ -115,7 +115,7 @@ def test_cli_entities_json(capsys: pytest.CaptureFixture[str], news: Path) -> No
     mentions = json.loads(out)
     assert set(mentions[0]) == {"text", "canonical", "type", "start", "end"}
     text = json.loads(run(capsys, "show", "wire.txt", "--corpus", str(news), "--json")[1])["text"]
-    assert all(text[m["start"]:m["end"]] == m["text"] for m in mentions)
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
     code, out, _ = run(capsys, "entities", "--top", "2", "--type", "PERSON", "--corpus", str(news), "--json")
     assert json.loads(out)[0] == {"canonical": "Vladimir Putin", "type": "PERSON", "articles": 2, "mentions": 3}
 

@@ -17,10 +17,18 @@ from newsdesk.index.locations import demo_corpus
 from tests.conftest import write
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("Sergey Lavrov", "Sergei Lavrov"), ("Aliyev", "Aliev"), ("Pashinyan", "Pashinian"),
-    ("Zakharowa", "Zakharova"), ("Khankendi", "Xankendi"), ("Əliyev", "Aliyev"), ("Yerevan", "Jerevan"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Sergey Lavrov", "Sergei Lavrov"),
+        ("Aliyev", "Aliev"),
+        ("Pashinyan", "Pashinian"),
+        ("Zakharowa", "Zakharova"),
+        ("Khankendi", "Xankendi"),
+        ("Əliyev", "Aliyev"),
+        ("Yerevan", "Jerevan"),
+    ],
+)
 def test_transliteration_variants_share_a_key(one: str, other: str) -> None:
     assert fold_key(one) == fold_key(other)
 
@@ -38,12 +46,24 @@ def test_fold_key_takes_any_text(name: str) -> None:
 
 
 def test_corpus_links_merge_spellings_surnames_and_parent_acronyms() -> None:
-    links = corpus_links({
-        "PERSON": {"Sergei Lavrov": 5, "Sergey Lavrov": 2, "Lavrov": 3, "Vladimir Putin": 4, "Putin": 2,
-                   "Ilham Aliyev": 3, "Aliev": 1, "Smith": 1, "John Smith": 1, "Anna Smith": 1},
-        "ORG": {"OSCE Minsk Group": 4, "Minsk Group": 2, "Defence Ministry": 1, "Russian Defence Ministry": 1},
-        "PLACE": {"Khankendi": 3},
-    })
+    links = corpus_links(
+        {
+            "PERSON": {
+                "Sergei Lavrov": 5,
+                "Sergey Lavrov": 2,
+                "Lavrov": 3,
+                "Vladimir Putin": 4,
+                "Putin": 2,
+                "Ilham Aliyev": 3,
+                "Aliev": 1,
+                "Smith": 1,
+                "John Smith": 1,
+                "Anna Smith": 1,
+            },
+            "ORG": {"OSCE Minsk Group": 4, "Minsk Group": 2, "Defence Ministry": 1, "Russian Defence Ministry": 1},
+            "PLACE": {"Khankendi": 3},
+        }
+    )
     assert links[("PERSON", "Sergey Lavrov")] == "Sergei Lavrov"
     assert links[("PERSON", "Lavrov")] == "Sergei Lavrov"
     assert links[("PERSON", "Putin")] == "Vladimir Putin"
@@ -55,8 +75,12 @@ def test_corpus_links_merge_spellings_surnames_and_parent_acronyms() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(st.sampled_from(["PERSON", "ORG", "PLACE"]),
-                       st.dictionaries(st.text(min_size=1, max_size=30), st.integers(1, 50), max_size=20)))
+@given(
+    st.dictionaries(
+        st.sampled_from(["PERSON", "ORG", "PLACE"]),
+        st.dictionaries(st.text(min_size=1, max_size=30), st.integers(1, 50), max_size=20),
+    )
+)
 def test_links_only_point_to_names_of_the_same_type_that_exist(names: dict[str, dict[str, int]]) -> None:
     for (kind, old), new in corpus_links(names).items():
         assert new in names[kind] and new != old
@@ -64,9 +88,9 @@ def test_links_only_point_to_names_of_the_same_type_that_exist(names: dict[str, 
 
 ARTICLES = {
     "full.txt": "Talks in Moscow\n\nRussian President Vladimir Putin met Foreign Minister Sergei Lavrov. "
-                "The OSCE Minsk Group co-chairs attended.\n",
+    "The OSCE Minsk Group co-chairs attended.\n",
     "surname.txt": "Kremlin statement\n\nPutin said the talks went well. Sergey Lavrov agreed. "
-                   "The Minsk Group will meet again.\n",
+    "The Minsk Group will meet again.\n",
     "other.txt": "Weather\n\nRain fell in Geneva on Monday.\n",
 }
 
@@ -89,8 +113,11 @@ def _ids(lib: Library, query: str) -> set[str]:
 def test_person_org_and_place_queries_find_every_form(library: Library) -> None:
     assert _ids(library, "person:Putin") == {"full.txt", "surname.txt"}
     assert _ids(library, 'person:"Vladimir Putin"') == {"full.txt", "surname.txt"}
-    assert _ids(library, 'person:"Sergey Lavrov"') == _ids(library, 'person:"Sergei Lavrov"') == {
-        "full.txt", "surname.txt"}
+    assert (
+        _ids(library, 'person:"Sergey Lavrov"')
+        == _ids(library, 'person:"Sergei Lavrov"')
+        == {"full.txt", "surname.txt"}
+    )
     assert _ids(library, "org:OSCE") == {"full.txt"}
     assert _ids(library, 'org:"OSCE Minsk Group"') == {"full.txt", "surname.txt"}
     assert _ids(library, "place:Geneva") == {"other.txt"}
@@ -123,11 +150,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Library:
     library.close()
 
 
-@pytest.mark.parametrize(("query", "plain"), [
-    ("person:Putin", "Putin"), ('person:"Vladimir Putin"', "Putin"), ("org:OSCE", "OSCE"),
-    ("person:Lavrov", "Lavrov"), ("person:Aliyev", "Aliyev"), ("person:Pashinyan", "Pashinyan"),
-    ("place:Stepanakert", "Stepanakert"), ('org:"OSCE Minsk Group"', '"Minsk Group"'),
-])
+@pytest.mark.parametrize(
+    ("query", "plain"),
+    [
+        ("person:Putin", "Putin"),
+        ('person:"Vladimir Putin"', "Putin"),
+        ("org:OSCE", "OSCE"),
+        ("person:Lavrov", "Lavrov"),
+        ("person:Aliyev", "Aliyev"),
+        ("person:Pashinyan", "Pashinyan"),
+        ("place:Stepanakert", "Stepanakert"),
+        ('org:"OSCE Minsk Group"', '"Minsk Group"'),
+    ],
+)
 def test_demo_corpus_entity_queries_find_what_plain_search_finds(demo: Library, query: str, plain: str) -> None:
     assert _ids(demo, query) == _ids(demo, plain)
 

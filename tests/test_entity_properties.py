@@ -16,17 +16,81 @@ from newsdesk.index.entities.lower_words import LOWER_WORD, LowerCaseWords
 from newsdesk.index.entities.model import EntityMention
 from newsdesk.index.entities.rules import RuleExtractor
 
-_SPECIAL = st.sampled_from([
-    "\n", "\r\n", "\n\n", "\u2028", "\u2029", "\u0085", "\ufeff", "\t", " ", "...", "---", "|", ">", "#", ": ",
-    "\u200b", "\u200d", "\u202e", "\x1b[31m", "\x1b]8;;x\x07", "\x00",
-    "'s", "’s", "-", ".", ",", "(", ")", "“", "”", "U.S.", "U.N.", "UAE", "NZ", "OSCE", "(OSCE)", "LONDON",
-    "Vladimir Putin", "Putin", "President", "Foreign Minister", "Ministry of Defence", "Minsk Group", "said",
-    "the", "The", "in", "of", "and", "Moscow's", "US-led", "Nagorno-Karabakh", "Stepanakert", "Geneva", "Ağdam",
-    "İstanbul", "ǅ", "ß", "ﬁ", "Σ", "Ω", "Ⅻ", "١٢", "𝔄", "fighting", "Fighting", "the Aras river",
-])
+_SPECIAL = st.sampled_from(
+    [
+        "\n",
+        "\r\n",
+        "\n\n",
+        "\u2028",
+        "\u2029",
+        "\u0085",
+        "\ufeff",
+        "\t",
+        " ",
+        "...",
+        "---",
+        "|",
+        ">",
+        "#",
+        ": ",
+        "\u200b",
+        "\u200d",
+        "\u202e",
+        "\x1b[31m",
+        "\x1b]8;;x\x07",
+        "\x00",
+        "'s",
+        "’s",
+        "-",
+        ".",
+        ",",
+        "(",
+        ")",
+        "“",
+        "”",
+        "U.S.",
+        "U.N.",
+        "UAE",
+        "NZ",
+        "OSCE",
+        "(OSCE)",
+        "LONDON",
+        "Vladimir Putin",
+        "Putin",
+        "President",
+        "Foreign Minister",
+        "Ministry of Defence",
+        "Minsk Group",
+        "said",
+        "the",
+        "The",
+        "in",
+        "of",
+        "and",
+        "Moscow's",
+        "US-led",
+        "Nagorno-Karabakh",
+        "Stepanakert",
+        "Geneva",
+        "Ağdam",
+        "İstanbul",
+        "ǅ",
+        "ß",
+        "ﬁ",
+        "Σ",
+        "Ω",
+        "Ⅻ",
+        "١٢",
+        "𝔄",
+        "fighting",
+        "Fighting",
+        "the Aras river",
+    ]
+)
 _ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 TEXTS = st.lists(st.one_of(_SPECIAL, _ANY_TEXT), max_size=40).map(" ".join) | st.lists(
-    st.one_of(_SPECIAL, _ANY_TEXT), max_size=40).map("".join)
+    st.one_of(_SPECIAL, _ANY_TEXT), max_size=40
+).map("".join)
 
 _EXTRACTORS: dict[str, RuleExtractor] = {}
 
@@ -35,8 +99,11 @@ def _extractor(watched: bool = False) -> RuleExtractor:
     """One extractor per kind for the whole module (building the gazetteer is the slow part)."""
     key = "watched" if watched else "plain"
     if key not in _EXTRACTORS:
-        lists = EntityLists([WatchEntry("Vladimir Putin", "PERSON", ("Putin", "Russian President"))],
-                            frozenset({"geneva"})) if watched else EntityLists()
+        lists = (
+            EntityLists([WatchEntry("Vladimir Putin", "PERSON", ("Putin", "Russian President"))], frozenset({"geneva"}))
+            if watched
+            else EntityLists()
+        )
         _EXTRACTORS[key] = RuleExtractor(lists)
     return _EXTRACTORS[key]
 
@@ -44,7 +111,7 @@ def _extractor(watched: bool = False) -> RuleExtractor:
 def _check(text: str, mentions: list[EntityMention]) -> None:
     for m in mentions:
         assert 0 <= m.start < m.end <= len(text), m
-        assert text[m.start:m.end] == m.text, m
+        assert text[m.start : m.end] == m.text, m
         assert m.canonical and m.type in ("PERSON", "ORG", "PLACE"), m
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
 

@@ -28,8 +28,11 @@ def _imported_modules(name: str, seen: set[str]) -> set[str]:
     """Every module of the entities package that ``name`` imports, directly or through another."""
     tree = ast.parse((PACKAGE / name).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
-            [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+        modules = (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else ([alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+        )
         for module in modules:
             if module.startswith(PREFIX):
                 file = module.removeprefix(PREFIX).split(".")[0] + ".py"

@@ -81,10 +81,14 @@ def test_wrong_type_is_a_false_positive_and_a_false_negative() -> None:
 
 
 def test_each_prediction_credits_at_most_one_entity() -> None:
-    gold = {"b": {"PLACE": [
-        {"name": "Lachin corridor", "aliases": ["Lachin"]},
-        {"name": "Lachin", "aliases": []},
-    ]}}
+    gold = {
+        "b": {
+            "PLACE": [
+                {"name": "Lachin corridor", "aliases": ["Lachin"]},
+                {"name": "Lachin", "aliases": []},
+            ]
+        }
+    }
     only_short = score(gold, {"b": {"PLACE": ["Lachin"]}})["per_type"]["PLACE"]
     assert (only_short["tp"], only_short["fp"], only_short["fn"]) == (1, 0, 1)
     both = score(gold, {"b": {"PLACE": ["Lachin", "Lachin corridor"]}})["per_type"]["PLACE"]
@@ -127,11 +131,17 @@ def test_gold_mentions_take_every_whole_word_occurrence_longest_first() -> None:
     from bench.entities.mentions import gold_mentions, score_mentions
 
     text = "Jacques Kallis batted. Kallis's bat; Kallisto is no name. South Africa and Africa."
-    article = {"PERSON": [{"name": "Jacques Kallis", "aliases": ["Kallis"]}],
-               "PLACE": [{"name": "South Africa", "aliases": []}, {"name": "Africa", "aliases": []}]}
+    article = {
+        "PERSON": [{"name": "Jacques Kallis", "aliases": ["Kallis"]}],
+        "PLACE": [{"name": "South Africa", "aliases": []}, {"name": "Africa", "aliases": []}],
+    }
     spans = gold_mentions(text, article)
     assert {(text[s:e], kind) for s, e, kind in spans} == {
-        ("Jacques Kallis", "PERSON"), ("Kallis", "PERSON"), ("South Africa", "PLACE"), ("Africa", "PLACE")}
+        ("Jacques Kallis", "PERSON"),
+        ("Kallis", "PERSON"),
+        ("South Africa", "PLACE"),
+        ("Africa", "PLACE"),
+    }
     assert len(spans) == 4
     kallis = text.index("Kallis's")
     predicted = {(0, 14, "PERSON"), (kallis, kallis + 6, "ORG"), (kallis, kallis + 8, "PERSON")}

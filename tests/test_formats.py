@@ -100,7 +100,8 @@ def test_html_without_text_is_skipped(tmp_path: Path) -> None:
 def test_jsonl_items_bad_lines_warned_and_skipped() -> None:
     result = read(FIXTURES / "wire.jsonl")
     assert [a.title for a in result.articles] == [
-        "Bridge inspection finds minor cracks", "Market moves to the square",
+        "Bridge inspection finds minor cracks",
+        "Market moves to the square",
     ]
     first, second = result.articles
     assert (first.source, first.date, first.author) == ("Valley Wire", "2021-06-01", "Ana Ruiz")
@@ -177,6 +178,7 @@ def test_date_from_the_file_path(relpath: str, expected: str | None) -> None:
 
 
 # Parser level: parse_file alone, before the cleaner touches anything.
+
 
 def parse(name: str, data: bytes | str, options: ParseOptions | None = None) -> tuple[list[RawArticle], list[str]]:
     if isinstance(data, str):
@@ -356,7 +358,10 @@ def test_atom_feed() -> None:
     [article], warnings = fixture("council.atom")
     assert article.title == "Lighthouse to open for visitors"
     assert article.body.split("\n\n") == [
-        "Weekend tours", "The old lighthouse opens for guided tours on weekends.", "Saturday at ten", "Sunday at two",
+        "Weekend tours",
+        "The old lighthouse opens for guided tours on weekends.",
+        "Saturday at ten",
+        "Sunday at two",
     ]
     assert article.date == "2021-10-04T16:15:00+00:00"
     assert (article.source, article.language, article.author) == ("Harbour Herald", "en-GB", "Mira Olsen")

@@ -94,7 +94,7 @@ def test_mutated_docx_gives_an_article_or_one_line(data: st.DataObject) -> None:
     blob = bytearray(VALID)
     for _ in range(data.draw(st.integers(1, 6))):
         at = data.draw(st.integers(0, len(blob) - 1))
-        blob[at:at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
+        blob[at : at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
     _article_or_one_line(bytes(blob))
 
 
@@ -117,11 +117,11 @@ def _encrypted(docx: bytes) -> bytes:
     """``docx`` with every central-directory entry flagged encrypted (the data stays readable)."""
     data = bytearray(docx)
     end = data.rfind(b"PK\x05\x06")
-    entries = int.from_bytes(data[end + 10:end + 12], "little")
-    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    entries = int.from_bytes(data[end + 10 : end + 12], "little")
+    offset = int.from_bytes(data[end + 16 : end + 20], "little")
     for _ in range(entries):
         data[offset + 8] |= 0x1
-        lengths = [int.from_bytes(data[offset + at:offset + at + 2], "little") for at in (28, 30, 32)]
+        lengths = [int.from_bytes(data[offset + at : offset + at + 2], "little") for at in (28, 30, 32)]
         offset += 46 + sum(lengths)
     return bytes(data)
 

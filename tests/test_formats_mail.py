@@ -37,8 +37,7 @@ def test_eml_fields_and_plain_body(tmp_path: Path) -> None:
 def test_html_only_body_is_cleaned(tmp_path: Path) -> None:
     path = tmp_path / "newsletter.eml"
     html = (
-        "<html><body><nav>Menu</nav><p>First <b>news</b> item.</p>"
-        "<script>alert(1)</script><p>Second.</p></body></html>"
+        "<html><body><nav>Menu</nav><p>First <b>news</b> item.</p><script>alert(1)</script><p>Second.</p></body></html>"
     )
     path.write_bytes(make_email(html=html).as_bytes())
     [article] = read(path).articles
@@ -140,7 +139,7 @@ def test_mutated_mail_gives_articles_or_one_line(name: str, data: st.DataObject)
     blob = bytearray(VALID_EML if name == "x.eml" else VALID_MBOX)
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(blob) - 1))
-        blob[at:at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
+        blob[at : at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
     _articles_or_one_line(name, bytes(blob))
 
 
@@ -167,8 +166,10 @@ def test_unknown_charset_keeps_the_message() -> None:
 
 
 def test_legacy_charsets_in_headers_and_body() -> None:
-    raw = (b"Subject: =?iso-2022-jp?b?GyRCJEYkOSRIGyhC?=\nFrom: =?iso-8859-1?q?Ren=E9?= <r@example.org>\n"
-           b"Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n")
+    raw = (
+        b"Subject: =?iso-2022-jp?b?GyRCJEYkOSRIGyhC?=\nFrom: =?iso-8859-1?q?Ren=E9?= <r@example.org>\n"
+        b"Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n"
+    )
     [article], _ = parse_file(Path("x.eml"), raw, ParseOptions())
     assert (article.title, article.author, article.body.strip()) == ("てすと", "René", "café")
 
@@ -182,10 +183,12 @@ def test_huge_headers_are_cut_before_parsing(header: bytes) -> None:
 
 
 def test_escapes_in_an_attachment_name_never_reach_a_warning(tmp_path: Path) -> None:
-    raw = (b"Subject: x\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/plain\n\nbody\n"
-           b"--z\nContent-Type: application/pdf\n"
-           b"Content-Disposition: attachment; filename=\"\x1b]0;pwn\x07\x1b[31mr.pdf\"\n\n"
-           b"not a pdf\n--z--\n")
+    raw = (
+        b"Subject: x\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/plain\n\nbody\n"
+        b"--z\nContent-Type: application/pdf\n"
+        b'Content-Disposition: attachment; filename="\x1b]0;pwn\x07\x1b[31mr.pdf"\n\n'
+        b"not a pdf\n--z--\n"
+    )
     path = tmp_path / "x.eml"
     path.write_bytes(raw)
     result = read(path)
@@ -195,7 +198,8 @@ def test_escapes_in_an_attachment_name_never_reach_a_warning(tmp_path: Path) -> 
 
 def test_deeply_nested_multipart_is_one_warning() -> None:
     raw = b"Subject: x\nContent-Type: multipart/mixed; boundary=b0\n\n" + b"".join(
-        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i, i + 1) for i in range(3000))
+        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i, i + 1) for i in range(3000)
+    )
     with pytest.raises(IngestError, match="no text in the message"):
         parse_file(Path("x.eml"), raw, ParseOptions())
     articles, warnings = parse_file(Path("x.mbox"), make_mbox([raw, make_email(subject="After")]), ParseOptions())
@@ -213,15 +217,19 @@ def test_a_charset_whose_codec_refuses_replace_keeps_the_message(charset: bytes)
 
 def test_an_unquoted_from_line_inside_a_body_paragraph_stays_in_its_message() -> None:
     # Red team: an mboxo writer leaves "From " unquoted; mid-paragraph it is not a separator (RFC 4155).
-    raw = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst line\nFrom here on we talk\n"
-           b"and more\n\nFrom c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n")
+    raw = (
+        b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst line\nFrom here on we talk\n"
+        b"and more\n\nFrom c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n"
+    )
     articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
     assert [a.title for a in articles] == ["one", "two"] and warnings == []
     assert "From here on we talk\nand more" in articles[0].body
 
 
 def test_a_separator_line_without_an_empty_line_before_it_still_splits() -> None:
-    raw = (b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst\n"
-           b"From c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n")
+    raw = (
+        b"From a@b Mon Jan  1 00:00:00 2024\nFrom: a@b\nSubject: one\n\nfirst\n"
+        b"From c@d Mon Jan  1 00:00:00 2024\nFrom: c@d\nSubject: two\n\nsecond\n"
+    )
     articles, warnings = parse_file(Path("x.mbox"), raw, ParseOptions())
     assert [a.title for a in articles] == ["one", "two"] and warnings == []

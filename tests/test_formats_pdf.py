@@ -52,9 +52,9 @@ def test_text_per_page_with_metadata_and_offsets(tmp_path: Path) -> None:
     assert (article.title, article.author, article.date) == ("Ferry timetable report", "Ines Varga", "2021-03-04")
     assert [p.number for p in article.pages] == [1, 2, 3]
     for page, paragraphs in zip(article.pages, (PARAGRAPHS[:2], PARAGRAPHS[2:4], PARAGRAPHS[4:]), strict=True):
-        page_text = " ".join(article.text[page.start:page.end].split())
+        page_text = " ".join(article.text[page.start : page.end].split())
         assert page_text == " ".join(paragraphs)
-    assert article.text[article.pages[0].end:article.pages[1].start] == "\n\n"
+    assert article.text[article.pages[0].end : article.pages[1].start] == "\n\n"
     offset = article.text.index("The operator said")
     assert article.page_at(offset) == 2 and article.page_at(0) == 1
 
@@ -73,18 +73,19 @@ def test_furniture_kept_when_it_is_not_repeated(tmp_path: Path) -> None:
 
 def test_paragraphs_are_separated(tmp_path: Path) -> None:
     [article] = read(report(tmp_path, header=None, footer=None)).articles
-    first_page = article.text[article.pages[0].start:article.pages[0].end]
+    first_page = article.text[article.pages[0].start : article.pages[0].end]
     assert first_page.count("\n\n") == 1  # two paragraphs, lines within them joined by single newlines
 
 
 def test_title_from_first_line_without_metadata(tmp_path: Path) -> None:
-    path = report(tmp_path, title=None, header=None, footer=None,
-                  pages=[["Ferry report", *PARAGRAPHS[:2]], PARAGRAPHS[2:]])
+    path = report(
+        tmp_path, title=None, header=None, footer=None, pages=[["Ferry report", *PARAGRAPHS[:2]], PARAGRAPHS[2:]]
+    )
     [article] = read(path).articles
     assert article.title == "Ferry report"
     assert not article.text.startswith("Ferry report")
-    assert article.text[article.pages[0].start:].startswith("The harbour council")
-    assert article.text[article.pages[1].start:].startswith("Residents")
+    assert article.text[article.pages[0].start :].startswith("The harbour council")
+    assert article.text[article.pages[1].start :].startswith("Residents")
 
 
 @pytest.mark.parametrize(
@@ -103,8 +104,13 @@ def test_dehyphenate(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("D:20210304093000+01'00'", "2021-03-04"), ("D:2021", "2021-01-01"), ("D:20211399", None), ("", None),
-     (None, None)],
+    [
+        ("D:20210304093000+01'00'", "2021-03-04"),
+        ("D:2021", "2021-01-01"),
+        ("D:20211399", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_pdf_date(value: str | None, expected: str | None) -> None:
     assert pdf_date(value) == expected
@@ -126,7 +132,7 @@ def test_show_json_gives_page_offsets(tmp_path: Path, capsys: pytest.CaptureFixt
     shown = json.loads(capsys.readouterr().out)
     assert [p["number"] for p in shown["pages"]] == [1, 2, 3]
     assert shown["pages"][0]["start"] == 0 and shown["pages"][-1]["end"] == len(shown["text"])
-    assert shown["text"][shown["pages"][1]["start"]:].startswith("Residents")
+    assert shown["text"][shown["pages"][1]["start"] :].startswith("Residents")
 
 
 def test_encrypted_pdf_is_one_line(tmp_path: Path) -> None:
@@ -260,7 +266,7 @@ def test_mutated_pdfs_give_an_article_or_one_line(data: st.DataObject) -> None:
     blob = bytearray(VALID)
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(blob) - 1))
-        blob[at:at + data.draw(st.integers(0, 16))] = data.draw(st.binary(max_size=16))
+        blob[at : at + data.draw(st.integers(0, 16))] = data.draw(st.binary(max_size=16))
     _article_or_one_line(bytes(blob))
 
 

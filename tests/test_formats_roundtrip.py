@@ -18,11 +18,16 @@ from tests.documents import make_email, make_mbox
 CLEANER = ReaderSettings.from_config(IngestConfig()).cleaner
 # Text a person could type: no controls, no surrogates, no private use; YAML-significant
 # runs and the Unicode line breaks that the cleaner turns into newlines are included.
-typed = st.lists(
-    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=12)
-    | st.sampled_from(["...", "---", "|", ">", "#", ": ", "\n", "\u2028", "\ufeff"]),
-    min_size=1, max_size=8,
-).map("".join).filter(lambda s: any(c.isalnum() for c in s))
+typed = (
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=12)
+        | st.sampled_from(["...", "---", "|", ">", "#", ": ", "\n", "\u2028", "\ufeff"]),
+        min_size=1,
+        max_size=8,
+    )
+    .map("".join)
+    .filter(lambda s: any(c.isalnum() for c in s))
+)
 
 
 def words(text: str) -> list[str]:
@@ -73,7 +78,8 @@ def test_growing_mbox_reads_the_messages_present_when_found(tmp_path: Path) -> N
     stat = path.stat()
     with path.open("ab") as handle:  # a message arrives between discovery and reading
         handle.write(make_mbox([make_email(subject="Two")]))
-    result = read_entry(FileEntry("inbox.mbox", str(path), stat.st_size, stat.st_mtime_ns),
-                        ReaderSettings.from_config(IngestConfig()))
+    result = read_entry(
+        FileEntry("inbox.mbox", str(path), stat.st_size, stat.st_mtime_ns), ReaderSettings.from_config(IngestConfig())
+    )
     assert [a.title for a in result.articles] == ["One"]
     assert result.hash == content_hash(first)

@@ -22,8 +22,15 @@ INSERT INTO articles VALUES ('0123456789abcdef', 'a.txt', 0, 'Old', NULL, NULL, 
 
 def test_pages_and_extra_round_trip(tmp_path: Path) -> None:
     store = ArticleStore(tmp_path / "articles.db")
-    article = Article(id="fedcba9876543210", path="r.pdf", item=0, title="T", text="one\n\ntwo",
-                      pages=[Page(1, 0, 3), Page(2, 5, 8)], extra={"attached_to": "m.eml#0", "captured": "2021"})
+    article = Article(
+        id="fedcba9876543210",
+        path="r.pdf",
+        item=0,
+        title="T",
+        text="one\n\ntwo",
+        pages=[Page(1, 0, 3), Page(2, 5, 8)],
+        extra={"attached_to": "m.eml#0", "captured": "2021"},
+    )
     with store.transaction() as db:
         ArticleStore.replace_articles(db, "r.pdf", [article])
     assert store.get(article.id) == article

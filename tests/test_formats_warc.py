@@ -18,15 +18,31 @@ from tests.documents import PARAGRAPHS, html_page, make_warc
 
 SETTINGS = ReaderSettings.from_config(IngestConfig())
 RECORDS = [
-    ("https://example.org/ferry", "2021-03-04T09:00:00Z", html_page("Ferry fares rise", PARAGRAPHS[:3]).encode(),
-     "text/html; charset=utf-8"),
+    (
+        "https://example.org/ferry",
+        "2021-03-04T09:00:00Z",
+        html_page("Ferry fares rise", PARAGRAPHS[:3]).encode(),
+        "text/html; charset=utf-8",
+    ),
     ("https://example.org/style.css", "2021-03-04T09:00:01Z", b"body { color: red }", "text/css"),
-    ("https://example.org/library", "2021-03-04T09:00:02Z",
-     html_page("Library reopens", PARAGRAPHS[2:]).encode("cp1252"), "text/html; charset=windows-1252"),
-    ("https://example.org/ferry", "2021-03-06T09:00:00Z",
-     html_page("Ferry fares rise again", PARAGRAPHS[1:4]).encode(), "text/html"),
-    ("https://example.org/ferry", "2021-03-05T09:00:00Z",
-     html_page("Ferry stale", PARAGRAPHS[:2]).encode(), "text/html"),
+    (
+        "https://example.org/library",
+        "2021-03-04T09:00:02Z",
+        html_page("Library reopens", PARAGRAPHS[2:]).encode("cp1252"),
+        "text/html; charset=windows-1252",
+    ),
+    (
+        "https://example.org/ferry",
+        "2021-03-06T09:00:00Z",
+        html_page("Ferry fares rise again", PARAGRAPHS[1:4]).encode(),
+        "text/html",
+    ),
+    (
+        "https://example.org/ferry",
+        "2021-03-05T09:00:00Z",
+        html_page("Ferry stale", PARAGRAPHS[:2]).encode(),
+        "text/html",
+    ),
 ]
 
 
@@ -43,7 +59,10 @@ def test_html_records_latest_capture_per_url(tmp_path: Path, compressed: bool) -
     assert result.warnings == []
     ferry, library = result.articles
     assert (ferry.title, ferry.url, ferry.extra["captured"]) == (
-        "Ferry fares rise again", "https://example.org/ferry", "2021-03-06T09:00:00Z")
+        "Ferry fares rise again",
+        "https://example.org/ferry",
+        "2021-03-06T09:00:00Z",
+    )
     assert ferry.date == "2021-03-06"
     assert (library.title, library.url) == ("Library reopens", "https://example.org/library")
     assert "Home | World" not in ferry.text and PARAGRAPHS[1] in ferry.text
@@ -74,7 +93,9 @@ def test_gzip_bomb_record_is_stopped(tmp_path: Path) -> None:
     raw = gzip.compress(
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://example.org/bomb\r\n"
         b"WARC-Date: 2021-03-04T09:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
-        b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n", 9)
+        b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n",
+        9,
+    )
     path = tmp_path / "bomb.warc.gz"
     path.write_bytes(bomb + raw)
     assert path.stat().st_size < 1_000_000
@@ -86,8 +107,15 @@ def test_gzip_bomb_record_is_stopped(tmp_path: Path) -> None:
 
 
 def test_archive_over_max_file_mb_is_still_read(tmp_path: Path) -> None:
-    pages = [(f"https://example.org/{n}", "2021-03-04T09:00:00Z", html_page(f"Page {n}", PARAGRAPHS * 40).encode(),
-              "text/html") for n in range(60)]
+    pages = [
+        (
+            f"https://example.org/{n}",
+            "2021-03-04T09:00:00Z",
+            html_page(f"Page {n}", PARAGRAPHS * 40).encode(),
+            "text/html",
+        )
+        for n in range(60)
+    ]
     path = tmp_path / "crawl.warc"
     path.write_bytes(make_warc(pages, gzip=False))
     assert path.stat().st_size > 1024 * 1024
@@ -110,7 +138,7 @@ def test_mutated_archives_give_articles_or_one_line(compressed: bool, data: st.D
     blob = bytearray(VALID if compressed else VALID_PLAIN)
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(blob) - 1))
-        blob[at:at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
+        blob[at : at + data.draw(st.integers(0, 8))] = data.draw(st.binary(max_size=8))
     _articles_or_one_line("x.warc.gz" if compressed else "x.warc", bytes(blob))
 
 
@@ -132,12 +160,24 @@ def _articles_or_one_line(name: str, blob: bytes) -> None:
 def test_capture_dates_with_and_without_a_zone_compare_as_utc(tmp_path: Path) -> None:
     # Red team: a WARC-Date without "Z" beside one with it raised TypeError, read as damage: later pages were lost.
     records = [
-        ("https://example.org/ferry", "2021-03-04T09:00:00Z",
-         html_page("Ferry old", PARAGRAPHS[:2]).encode(), "text/html"),
-        ("https://example.org/ferry", "2021-03-05T09:00:00",
-         html_page("Ferry new", PARAGRAPHS[1:3]).encode(), "text/html"),
-        ("https://example.org/library", "2021-03-04T09:00:00Z",
-         html_page("Library reopens", PARAGRAPHS[2:]).encode(), "text/html"),
+        (
+            "https://example.org/ferry",
+            "2021-03-04T09:00:00Z",
+            html_page("Ferry old", PARAGRAPHS[:2]).encode(),
+            "text/html",
+        ),
+        (
+            "https://example.org/ferry",
+            "2021-03-05T09:00:00",
+            html_page("Ferry new", PARAGRAPHS[1:3]).encode(),
+            "text/html",
+        ),
+        (
+            "https://example.org/library",
+            "2021-03-04T09:00:00Z",
+            html_page("Library reopens", PARAGRAPHS[2:]).encode(),
+            "text/html",
+        ),
     ]
     path = tmp_path / "mixed.warc"
     path.write_bytes(make_warc(records, gzip=False))

@@ -17,9 +17,37 @@ FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 VALID = {path.suffix: path.read_bytes() for path in sorted(FIXTURES.iterdir()) if path.is_file()}
 SETTINGS = ReaderSettings.from_config(IngestConfig())
 # Text that has broken parsers before: markup, YAML and JSON structure, escapes, odd Unicode.
-NASTY = [b"<", b">", b"</", b"<![CDATA[", b"&", b"&#0;", b"&amp;", b"{", b"}", b"[", b"]", b'"', b"\\", b"---\n",
-         b"...\n", b": ", b"|", b"#", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xe2\x80\xa8", b"\xc2\x85",
-         b"\x1b[31m", b"\x1b]0;t\x07", b"\n" * 3, b"\r\n", b"&lt;script&gt;", b"<!DOCTYPE x [<!ENTITY a 'b'>]>"]
+NASTY = [
+    b"<",
+    b">",
+    b"</",
+    b"<![CDATA[",
+    b"&",
+    b"&#0;",
+    b"&amp;",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b'"',
+    b"\\",
+    b"---\n",
+    b"...\n",
+    b": ",
+    b"|",
+    b"#",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80\xa8",
+    b"\xc2\x85",
+    b"\x1b[31m",
+    b"\x1b]0;t\x07",
+    b"\n" * 3,
+    b"\r\n",
+    b"&lt;script&gt;",
+    b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
+]
 
 
 def _read(tmp_path: Path, suffix: str, data: bytes) -> None:
@@ -47,11 +75,11 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
         if kind == "flip" and data:
             data[at] ^= draw(st.integers(1, 255))
         elif kind == "cut":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         elif kind == "insert":
             data[at:at] = draw(st.sampled_from(NASTY) | st.binary(max_size=16))
         elif kind == "duplicate":
-            data[at:at] = data[at:at + draw(st.integers(1, 200))] * draw(st.integers(1, 20))
+            data[at:at] = data[at : at + draw(st.integers(1, 200))] * draw(st.integers(1, 20))
         else:
             del data[at:]
     return suffix, bytes(data)
@@ -64,10 +92,11 @@ def test_mutations_of_valid_files_give_articles_or_one_warning(tmp_path: Path, c
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(suffix=st.sampled_from(sorted(SUPPORTED_EXTENSIONS)),
-       data=st.binary(max_size=2000) | st.text().map(lambda t: t.encode("utf-8", "surrogatepass")))
-def test_generated_bytes_in_every_format_give_articles_or_one_warning(tmp_path: Path, suffix: str,
-                                                                       data: bytes) -> None:
+@given(
+    suffix=st.sampled_from(sorted(SUPPORTED_EXTENSIONS)),
+    data=st.binary(max_size=2000) | st.text().map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+def test_generated_bytes_in_every_format_give_articles_or_one_warning(tmp_path: Path, suffix: str, data: bytes) -> None:
     _read(tmp_path, suffix, data)
 
 

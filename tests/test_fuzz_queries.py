@@ -50,24 +50,36 @@ def _answer_or_one_line(library: Library, query: str) -> None:
     assert time.monotonic() - started < HANG_SECONDS, query
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(query=query_trees)
 def test_generated_query_trees_answer_or_say_why(generated_library: Library, query: str) -> None:
     _answer_or_one_line(generated_library, query)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(query=raw_strings)
 def test_arbitrary_strings_answer_or_say_why(generated_library: Library, query: str) -> None:
     _answer_or_one_line(generated_library, query)
 
 
-@pytest.mark.parametrize("query", [
-    "stepanakert~9", "x" * 100_000, "?????*", "*a*", " OR ".join(f"w{n}" for n in range(500)),
-    "(" * 200 + "kalo" + ")" * 200, "a*", "k*", "the AND of AND and AND said",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "stepanakert~9",
+        "x" * 100_000,
+        "?????*",
+        "*a*",
+        " OR ".join(f"w{n}" for n in range(500)),
+        "(" * 200 + "kalo" + ")" * 200,
+        "a*",
+        "k*",
+        "the AND of AND and AND said",
+    ],
+)
 def test_the_issues_costly_queries_answer_or_say_why(generated_library: Library, query: str) -> None:
     _answer_or_one_line(generated_library, query)
 

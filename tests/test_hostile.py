@@ -65,14 +65,29 @@ def test_hostile_corpus_indexes_the_rest_and_no_escape_reaches_the_terminal(
     assert "3 added" in out  # markup.txt, latin1.txt, one-paragraph.txt
     outputs = [out, err]
     for argv in (
-        ["search", "markup"], ["search", "markup", "--json"], ["show", "markup.txt"], ["show", "markup.txt", "--json"],
-        ["entities", "markup.txt"], ["entities", "--top", "5"],
+        ["search", "markup"],
+        ["search", "markup", "--json"],
+        ["show", "markup.txt"],
+        ["show", "markup.txt", "--json"],
+        ["entities", "markup.txt"],
+        ["entities", "--top", "5"],
     ):
         code, out, err = run(capsys, *argv, *common)
         assert code == 0, (argv, err)
         outputs += [out, err]
-    run(capsys, "annotations", "add", "markup.txt", "--quote", "[TODO]", "--tag", "odd",
-        "--note", "note with \x1b[31m escape and [b]markup[/b]", *common)
+    run(
+        capsys,
+        "annotations",
+        "add",
+        "markup.txt",
+        "--quote",
+        "[TODO]",
+        "--tag",
+        "odd",
+        "--note",
+        "note with \x1b[31m escape and [b]markup[/b]",
+        *common,
+    )
     for fmt in ("md", "csv", "yaml"):
         outputs.append(run(capsys, "annotations", "export", "--format", fmt, *common)[1])
     outputs.append(run(capsys, "annotations", "list", *common)[1])
@@ -89,7 +104,9 @@ def test_path_tricks_in_ids_are_refused_by_every_command(
 ) -> None:
     common = ["--corpus", str(corpus), "--state-dir", str(tmp_path / "state")]
     for argv in (
-        ["show", ref], ["entities", ref], ["annotations", "list", ref],
+        ["show", ref],
+        ["entities", ref],
+        ["annotations", "list", ref],
         ["annotations", "add", ref, "--quote", "Geneva", "--tag", "x"],
     ):
         code, out, err = run(capsys, *argv, *common)
@@ -106,8 +123,11 @@ DEEP = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
 PYTHON_TAG = "a: !!python/object/apply:os.system ['touch /tmp/newsdesk-pwned']\n"
 
 
-@pytest.mark.parametrize("content", [BOMB, DEEP, PYTHON_TAG, "x: " + "y" * (20 * 1024 * 1024) + "\n"],
-                         ids=["billion-laughs", "deep", "python-tag", "huge"])
+@pytest.mark.parametrize(
+    "content",
+    [BOMB, DEEP, PYTHON_TAG, "x: " + "y" * (20 * 1024 * 1024) + "\n"],
+    ids=["billion-laughs", "deep", "python-tag", "huge"],
+)
 def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, content: str) -> None:
     """Each refusal costs under 1 s of this thread's CPU: an expanded bomb or a parsed
     20 MB value would cost many seconds, while a loaded machine adds wall time, not CPU."""
@@ -142,8 +162,9 @@ def test_yaml_attacks_are_refused_fast_everywhere_yaml_is_read(tmp_path: Path, c
 
 
 @pytest.mark.parametrize("failing", ["fsync", "replace", "write"])
-def test_a_failing_disk_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   failing: str) -> None:
+def test_a_failing_disk_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
     article = Article(id="0123456789abcdef", path="a.md", item=0, title="t", text="Body text", content_hash="h")
     store = AnnotationStore(tmp_path, user="alice", owner_of=owner_by_file_name)
     store.add(article, 0, 4, ["kept"])
@@ -183,8 +204,9 @@ def test_library_survives_a_deleted_index(corpus: Path, tmp_path: Path) -> None:
         assert lib.search("tag:kept").total == 1
 
 
-def test_files_that_vanish_or_change_while_indexing(corpus: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_that_vanish_or_change_while_indexing(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Between the folder scan and the read, one file is deleted and one rewritten."""
     import newsdesk.index.indexer as indexer
 
@@ -200,8 +222,9 @@ def test_files_that_vanish_or_change_while_indexing(corpus: Path, tmp_path: Path
         monkeypatch.setattr(indexer, "discover", discover_then_meddle)
         stats = lib.update()
         monkeypatch.undo()
-        assert [w for w in stats.warnings if "shelling.txt" in w] == ["reports/shelling.txt: skipped: cannot read: "
-                                                                     "No such file or directory"]
+        assert [w for w in stats.warnings if "shelling.txt" in w] == [
+            "reports/shelling.txt: skipped: cannot read: No such file or directory"
+        ]
         assert lib.search("Baku").total == 1  # the new text, read whole
         stats = lib.update()  # the next update settles both
         assert stats.removed == 0 and lib.count() == 2

@@ -18,8 +18,7 @@ def _assert_terminal_safe_one_line(text: str) -> None:
 
 
 @pytest.mark.parametrize("name", [HOSTILE, os.fsdecode(b"bad\xff\x1bname")])
-def test_corpus_not_found_line_escapes_the_name(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                 name: str) -> None:
+def test_corpus_not_found_line_escapes_the_name(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
     code = main(["search", "x", "--corpus", str(tmp_path / name), "--state-dir", str(tmp_path / "state")])
     err = capsys.readouterr().err
     assert code == 2 and "corpus not found" in err
@@ -36,7 +35,8 @@ def test_a_fifo_given_as_corpus_is_one_escaped_line(capsys: pytest.CaptureFixtur
 
 
 def test_a_garbled_segment_of_the_same_size_is_healed_not_a_traceback(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """Garbage written inside a segment keeps its size, so the manifest check passes; the read must still heal."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -176,11 +176,15 @@ def test_a_second_updater_waits_and_then_gives_a_clear_error(library: Library, t
     from newsdesk.index import CorpusError
 
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from filelock import FileLock;"
-         f"lock = FileLock({str(library.state_dir / 'update.lock')!r}); lock.acquire();"
-         "print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock;"
+            f"lock = FileLock({str(library.state_dir / 'update.lock')!r}); lock.acquire();"
+            "print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

@@ -20,12 +20,16 @@ VOCABULARY = ["the", "Middle", "East", "middle", "east", "talks", "Geneva", "fig
 def test_a_phrase_found_once_counts_once(tmp_path: Path) -> None:
     """The issue's example: the phrase once, its words (and "the") many more times."""
     corpus = tmp_path / "corpus"
-    write(corpus, "one.txt", """
+    write(
+        corpus,
+        "one.txt",
+        """
         The Middle East in the news
 
         Fighters from the Middle East arrived. The east of the country and the middle of the
         town were quiet; the talks went on in the east, in the middle of the night.
-        """)
+        """,
+    )
     with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
         library.update()
         results = library.search('"the Middle East"')
@@ -55,7 +59,7 @@ def _naive_phrase_count(text: str, phrase: list[str]) -> int:
     """Occurrences of a phrase of distinct words, by comparing term windows (no overlaps possible)."""
     terms = [term for term, _, _ in iter_terms(text)]
     wanted = [term for word in phrase for term, _, _ in iter_terms(word)]
-    return sum(terms[i:i + len(wanted)] == wanted for i in range(len(terms) - len(wanted) + 1))
+    return sum(terms[i : i + len(wanted)] == wanted for i in range(len(terms) - len(wanted) + 1))
 
 
 SEPARATORS = st.sampled_from([" ", "  ", "\n", "\n\n", ", ", ". ", " — ", "\u2028", "\u00a0", " ... ", " # ", ": "])
@@ -85,8 +89,12 @@ def test_match_spans_count_a_phrase_once_per_occurrence(text: str, phrase: list[
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=article_texts(), words=st.sets(st.sampled_from(["the", "middl", "east", "talk"])), phrase=PHRASES,
-       slop=st.integers(1, 4))
+@given(
+    text=article_texts(),
+    words=st.sets(st.sampled_from(["the", "middl", "east", "talk"])),
+    phrase=PHRASES,
+    slop=st.integers(1, 4),
+)
 def test_match_spans_are_sorted_disjoint_and_on_word_boundaries(
     text: str, words: set[str], phrase: list[str], slop: int
 ) -> None:
@@ -111,8 +119,11 @@ QUERY_SHAPES = st.one_of(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=st.lists(article_texts(), min_size=1, max_size=4), titles=st.lists(article_texts(), min_size=4,
-       max_size=4), query=QUERY_SHAPES)
+@given(
+    texts=st.lists(article_texts(), min_size=1, max_size=4),
+    titles=st.lists(article_texts(), min_size=4, max_size=4),
+    query=QUERY_SHAPES,
+)
 def test_the_list_count_is_what_the_reader_highlights(texts: list[str], titles: list[str], query: str) -> None:
     """For every hit: its count equals the matches found in its text by the matcher the reader is given,
     and an article is a hit exactly when the matcher finds something in its title or text."""

@@ -81,7 +81,7 @@ def shared() -> Iterator[Path]:
     os.chown(root / "state", 0, gid)
     os.chmod(root / "state", 0o2775)
     yield root
-    if not os.environ.get('KEEP_SHARED'):
+    if not os.environ.get("KEEP_SHARED"):
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -228,8 +228,9 @@ def test_another_account_cannot_replace_delete_forge_or_redirect_annotations(
             (state / "annotations" / other_id).symlink_to(outside)
             (state / "bob-import.yaml").write_text(exported.replace(text.split("id: ")[1].split("\n")[0], "x" * 8))
             library.import_annotations((state / "bob-import.yaml").read_text(), "bob-import.yaml")
-            (folder / "ndbob.yaml").write_text((folder / "ndbob.yaml").read_text().replace(
-                "author: ndbob", "author: ndalice"))
+            (folder / "ndbob.yaml").write_text(
+                (folder / "ndbob.yaml").read_text().replace("author: ndbob", "author: ndalice")
+            )
 
     def alice_checks() -> None:
         with Library.open(corpus, state_dir=state, config=Config()) as library:
@@ -268,6 +269,7 @@ def test_the_owner_of_an_article_folder_can_replace_anothers_file_and_it_shows(
             with Library.open(corpus, state_dir=state, config=Config()) as library:
                 library.update()
                 library.annotate_quote("report-0.txt", "Diplomats met", tags=[tag])
+
         return work
 
     def alice_replaces_bobs_file() -> None:

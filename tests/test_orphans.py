@@ -96,7 +96,9 @@ def test_killed_indexer_takes_its_workers_along(tmp_path: Path) -> None:
         (corpus / f"a{number:03}.txt").write_text(f"Report {number}\n\nTalks in Geneva, round {number}.\n")
     proc = subprocess.run(
         [sys.executable, "-c", HARNESS, INDEXER, str(corpus), str(tmp_path / "state")],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.splitlines()[-1])
@@ -157,8 +159,9 @@ def test_a_worker_still_starting_dies_with_its_killed_parent(tmp_path: Path) -> 
     script.write_text(SLOW_STARTER)
     marks = tmp_path / "marks"
     marks.mkdir()
-    proc = subprocess.run([sys.executable, "-c", STARTING_HARNESS, str(script), str(marks)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", STARTING_HARNESS, str(script), str(marks)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.splitlines()[-1])
     assert report == {"workers": 2, "ended": 2}, "a starting worker outlived its killed parent"

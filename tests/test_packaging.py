@@ -33,7 +33,10 @@ def test_no_bare_top_level_name_is_installed() -> None:
 
 def test_python_dash_m_newsdesk_runs_the_cli(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "search", "--help"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "newsdesk", "search", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         cwd=tmp_path,
     )
     assert result.returncode == 0 and "usage: newsdesk search" in result.stdout

@@ -28,8 +28,7 @@ def make_corpus(root: Path, files: int) -> Path:
     return root
 
 
-def test_opening_and_searching_never_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           library: Library) -> None:
+def test_opening_and_searching_never_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: Library) -> None:
     """With another session holding the write lock, a new session opens, searches and shows at once."""
     library.close()
     writer = sqlite3.connect(library.state_dir / "articles.db", isolation_level=None)
@@ -45,8 +44,7 @@ def test_opening_and_searching_never_write(tmp_path: Path, monkeypatch: pytest.M
         writer.close()
 
 
-def test_the_indexer_holds_no_write_transaction_while_it_reads(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_indexer_holds_no_write_transaction_while_it_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = make_corpus(tmp_path / "corpus", 40)
     state = tmp_path / "state"
     real_read_entries = indexer_module.read_entries
@@ -92,8 +90,9 @@ def test_searches_side_by_side_with_rebuilds_always_answer(tmp_path: Path) -> No
 
     def rebuild_loop() -> None:
         while time.monotonic() < stop:
-            done = subprocess.run([sys.executable, "-c", REBUILD, str(corpus), str(state)],
-                                  capture_output=True, text=True, timeout=300)
+            done = subprocess.run(
+                [sys.executable, "-c", REBUILD, str(corpus), str(state)], capture_output=True, text=True, timeout=300
+            )
             busy = "another newsdesk process is updating" in done.stderr
             if (done.returncode != 0 and not busy) or "Traceback" in done.stderr or "locked" in done.stderr:
                 failures.append(f"rebuild: {done.returncode} {done.stderr}")
@@ -114,11 +113,17 @@ def test_searches_side_by_side_with_rebuilds_always_answer(tmp_path: Path) -> No
         thread.start()
     searches = 0
     while time.monotonic() < stop:
-        done = subprocess.run([sys.executable, "-c", SEARCH, str(corpus), str(state)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", SEARCH, str(corpus), str(state)], capture_output=True, text=True, timeout=120
+        )
         searches += 1
-        if done.returncode != 0 or not done.stdout.startswith("300 hits") or "locked" in done.stderr \
-                or "Traceback" in done.stderr or done.stderr.count("\n") > 1:
+        if (
+            done.returncode != 0
+            or not done.stdout.startswith("300 hits")
+            or "locked" in done.stderr
+            or "Traceback" in done.stderr
+            or done.stderr.count("\n") > 1
+        ):
             failures.append(f"search: {done.returncode} {done.stdout[:80]!r} {done.stderr!r}")
     for thread in threads:
         thread.join()

@@ -103,8 +103,9 @@ def test_two_sessions_updating_at_once_both_succeed(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "corpus", 200)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    sessions = [context.Process(target=_update_once, args=(str(corpus), str(tmp_path / "state"), queue))
-                for _ in range(2)]
+    sessions = [
+        context.Process(target=_update_once, args=(str(corpus), str(tmp_path / "state"), queue)) for _ in range(2)
+    ]
     for session in sessions:
         session.start()
     results = [queue.get(timeout=120) for _ in sessions]

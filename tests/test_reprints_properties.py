@@ -51,8 +51,12 @@ def _put(store: ArticleStore, article_id: str, text: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(originals=st.lists(texts, min_size=1, max_size=6), edits=st.lists(st.tuples(st.integers(0, 99),
-       st.integers(0, 5), st.lists(st.sampled_from(WORDS), max_size=3)), max_size=6))
+@given(
+    originals=st.lists(texts, min_size=1, max_size=6),
+    edits=st.lists(
+        st.tuples(st.integers(0, 99), st.integers(0, 5), st.lists(st.sampled_from(WORDS), max_size=3)), max_size=6
+    ),
+)
 def test_grouping_never_crashes_and_never_joins_articles_sharing_no_text(
     originals: list[str], edits: list[tuple[int, int, list[str]]]
 ) -> None:
@@ -104,8 +108,12 @@ class ReprintGroups(RuleBasedStateMachine):
         self._set(f"a{name:02d}", text)
 
     @precondition(lambda self: self.texts)
-    @rule(data=st.data(), name=st.integers(0, 7), where=st.integers(0, 99),
-          words=st.lists(st.sampled_from(WORDS), max_size=3))
+    @rule(
+        data=st.data(),
+        name=st.integers(0, 7),
+        where=st.integers(0, 99),
+        words=st.lists(st.sampled_from(WORDS), max_size=3),
+    )
     def reprint(self, data: st.DataObject, name: int, where: int, words: list[str]) -> None:
         source = data.draw(st.sampled_from(sorted(self.texts)))
         self._set(f"a{name:02d}", edited(self.texts[source], where, words))
@@ -138,8 +146,9 @@ class ReprintGroups(RuleBasedStateMachine):
 
         groups = {}
         for article_id, own in sketches.items():
-            earlier = [other for other in sketches if key(other) < key(article_id)
-                       and are_reprints(own, sketches[other])]
+            earlier = [
+                other for other in sketches if key(other) < key(article_id) and are_reprints(own, sketches[other])
+            ]
             groups[article_id] = min(earlier, key=key) if earlier else article_id
         return groups
 
@@ -151,5 +160,6 @@ class ReprintGroups(RuleBasedStateMachine):
 
 
 TestReprintGroups = ReprintGroups.TestCase
-TestReprintGroups.settings = settings(max_examples=40, stateful_step_count=25, deadline=None,
-                                      suppress_health_check=[HealthCheck.too_slow])
+TestReprintGroups.settings = settings(
+    max_examples=40, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)

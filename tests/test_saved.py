@@ -16,8 +16,33 @@ from newsdesk.tui.cli import main
 
 from tests.conftest import write
 
-YAML_SIGNIFICANT = ["...", "---", "|", ">", "#", ": ", "- ", "? ", "&a", "*a", "!!python/object", "'", '"',
-                    "\u2028", "\u2029", "\u0085", "\ufeff", "\n", "\r\n", " ", "yes", "null", "~", "0x1F", "1e3"]
+YAML_SIGNIFICANT = [
+    "...",
+    "---",
+    "|",
+    ">",
+    "#",
+    ": ",
+    "- ",
+    "? ",
+    "&a",
+    "*a",
+    "!!python/object",
+    "'",
+    '"',
+    "\u2028",
+    "\u2029",
+    "\u0085",
+    "\ufeff",
+    "\n",
+    "\r\n",
+    " ",
+    "yes",
+    "null",
+    "~",
+    "0x1F",
+    "1e3",
+]
 _text = st.one_of(
     st.text(max_size=60),
     st.lists(st.sampled_from(YAML_SIGNIFICANT) | st.text(max_size=5), max_size=8).map("".join),
@@ -148,10 +173,17 @@ def test_a_broken_file_is_one_line_and_left_untouched(library: Library, tmp_path
     saved = _saved(library, str(tmp_path / "s"))
     saved.add("truce", "truce")
     path = saved.file.path
-    for broken in ["saved: [\n", "saved:\n- name: a\n  query: [1, 2]\n", "- just a list\n",
-                   "saved:\n- name: x\n  query: truce\n  seen: -1\n", "a: &x [1]\nb: *x\n", "\ufffd\x00",
-                   "a: " + "[" * 10_000 + "]" * 10_000 + "\n", "x: " + "y" * (2 * 1024 * 1024) + "\n",
-                   "saved:\n- name: x\n  query: !!python/object/apply:os.system ['true']\n"]:
+    for broken in [
+        "saved: [\n",
+        "saved:\n- name: a\n  query: [1, 2]\n",
+        "- just a list\n",
+        "saved:\n- name: x\n  query: truce\n  seen: -1\n",
+        "a: &x [1]\nb: *x\n",
+        "\ufffd\x00",
+        "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "x: " + "y" * (2 * 1024 * 1024) + "\n",
+        "saved:\n- name: x\n  query: !!python/object/apply:os.system ['true']\n",
+    ]:
         path.write_text(broken, encoding="utf-8")
         with pytest.raises(SavedSearchFileError) as caught:
             saved.overview()
@@ -173,15 +205,20 @@ def test_cli_saved_commands(capsys: pytest.CaptureFixture[str], corpus: Path, tm
     assert main(["index", *common]) == 0
     assert main(["saved", "list", "--json", *common]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out[out.index("["):]) == [{"name": "Truce watch", "query": "truce", "total": 2, "new": 1}]
+    assert json.loads(out[out.index("[") :]) == [{"name": "Truce watch", "query": "truce", "total": 2, "new": 1}]
     assert main(["saved", "seen", "Truce watch", *common]) == 0
     assert main(["saved", "list", "--json", *common]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out[out.index("["):])[0]["new"] == 0
+    assert json.loads(out[out.index("[") :])[0]["new"] == 0
     assert main(["saved", "remove", "Truce watch", *common]) == 0
     capsys.readouterr()
-    for argv, code in [(["saved", "seen", "nope"], 2), (["saved", "add", "x", 'title:"open'], 2),
-                       (["saved", "add", "a\nb", "truce"], 2), (["saved"], 2), (["saved", "remove", ""], 2)]:
+    for argv, code in [
+        (["saved", "seen", "nope"], 2),
+        (["saved", "add", "x", 'title:"open'], 2),
+        (["saved", "add", "a\nb", "truce"], 2),
+        (["saved"], 2),
+        (["saved", "remove", ""], 2),
+    ]:
         assert main([*argv, *common]) == code
         err = capsys.readouterr().err
         assert err.startswith("newsdesk: ") and err.count("\n") == 1
@@ -214,8 +251,10 @@ def test_two_processes_adding_at_once_keep_both(library: Library, tmp_path: Path
 
     folder = str(tmp_path / "s")
     sessions = [_saved(library, folder) for _ in range(4)]
-    threads = [threading.Thread(target=lambda s=s, i=i: [s.add(f"n{i}-{k}", "truce") for k in range(5)])
-               for i, s in enumerate(sessions)]
+    threads = [
+        threading.Thread(target=lambda s=s, i=i: [s.add(f"n{i}-{k}", "truce") for k in range(5)])
+        for i, s in enumerate(sessions)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

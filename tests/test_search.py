@@ -211,8 +211,7 @@ def test_term_ranges_answer(library: Library) -> None:
     assert len(ids_for(library, "body:[a to z]")) == 3
 
 
-def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only errors from decoding index files send the index to be rebuilt (a query once did it by mistake)."""
 
     def broken(*args: object, **kwargs: object) -> None:

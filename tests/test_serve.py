@@ -90,12 +90,20 @@ def newsdesk_serve(tmp_path: Path, *args: str, port: int | None = None) -> Itera
     """``newsdesk serve ARGS`` on a free loopback port; ended with SIGTERM (then SIGKILL) afterwards."""
     port = port or free_port()
     stderr_path = tmp_path / f"serve-{port}.err"
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "xdg-state"), "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
-           "XDG_CONFIG_HOME": str(tmp_path / "xdg-config")}
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+    }
     with stderr_path.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "newsdesk", "serve", "--port", str(port), *args],
-            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=tmp_path,
+            env=env,
         )
     try:
         token = _read_token(process)
@@ -153,8 +161,12 @@ class ReaderSocket:
                 message = await self.websocket.receive()
                 if message.type == aiohttp.WSMsgType.BINARY:
                     self.received += message.data
-                elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                                      aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.ERROR):
+                elif message.type in (
+                    aiohttp.WSMsgType.CLOSE,
+                    aiohttp.WSMsgType.CLOSED,
+                    aiohttp.WSMsgType.CLOSING,
+                    aiohttp.WSMsgType.ERROR,
+                ):
                     return
                 self._arrived.set()
         finally:
@@ -179,7 +191,7 @@ class ReaderSocket:
         deadline = time.monotonic() + timeout
         while True:
             self._arrived.clear()
-            shown = screen_text(bytes(self.received[self.mark:]))
+            shown = screen_text(bytes(self.received[self.mark :]))
             if text in shown:
                 return shown
             if self.closed or time.monotonic() > deadline:
@@ -202,8 +214,9 @@ class ReaderSocket:
         assert self.closed, "the websocket stayed open"
 
 
-async def open_reader(session: aiohttp.ClientSession, served: Served, *, width: int = 120,
-                      height: int = 35) -> ReaderSocket:
+async def open_reader(
+    session: aiohttp.ClientSession, served: Served, *, width: int = 120, height: int = 35
+) -> ReaderSocket:
     """A tab's websocket with the cookie and the served Origin, as a browser opens it."""
     websocket = await session.ws_connect(
         f"ws://127.0.0.1:{served.port}/ws?width={width}&height={height}",
@@ -218,8 +231,17 @@ def run(coroutine: object) -> object:
 
 
 # -- what counts as this machine ------------------------------------------------------
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
-                                                 ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("example.org", False),
+    ],
+)
 def test_only_loopback_counts_as_private(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -276,8 +298,11 @@ def test_a_token_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(max_size=300) | st.text(max_size=100).map(str.encode)
-       | st.from_regex(r"[A-Za-z0-9._~-]{30,40}", fullmatch=True).map(lambda t: f"\n{t}\n".encode()))
+@given(
+    content=st.binary(max_size=300)
+    | st.text(max_size=100).map(str.encode)
+    | st.from_regex(r"[A-Za-z0-9._~-]{30,40}", fullmatch=True).map(lambda t: f"\n{t}\n".encode())
+)
 def test_any_token_file_content_is_used_exactly_or_refused_in_one_line(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "token"
     path.unlink(missing_ok=True)
@@ -305,19 +330,40 @@ def test_only_the_token_itself_matches(offered: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(header=st.text() | st.sampled_from(["localhost:8000", "127.0.0.1", "127.0.0.1:80", "127.0.0.1:8000.",
-                                            "evil.example:8000", "127.0.0.1.nip.io:8000", "[::1]:8000"]))
+@given(
+    header=st.text()
+    | st.sampled_from(
+        [
+            "localhost:8000",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "127.0.0.1:8000.",
+            "evil.example:8000",
+            "127.0.0.1.nip.io:8000",
+            "[::1]:8000",
+        ]
+    )
+)
 def test_only_the_bound_address_passes_the_host_check(header: str) -> None:
     guard = AccessGuard(TOKEN, "127.0.0.1", 8000)
     assert guard.host_allowed(header) is (header.lower() == "127.0.0.1:8000")
 
 
-@pytest.mark.parametrize(("bound", "allowed", "refused"), [
-    ("::1", ["[::1]:8000", "[::1]:8000".upper()], ["::1:8000", "[::1]", "[0:0:0:0:0:0:0:1]:8000", "127.0.0.1:8000",
-                                                   "localhost:8000", "[::1]:8000@evil"]),
-    ("localhost", ["localhost:8000", "LocalHost:8000"], ["127.0.0.1:8000", "localhost.evil.com:8000",
-                                                          "localhost:8000@evil", "localhost.:8000"]),
-])
+@pytest.mark.parametrize(
+    ("bound", "allowed", "refused"),
+    [
+        (
+            "::1",
+            ["[::1]:8000", "[::1]:8000".upper()],
+            ["::1:8000", "[::1]", "[0:0:0:0:0:0:0:1]:8000", "127.0.0.1:8000", "localhost:8000", "[::1]:8000@evil"],
+        ),
+        (
+            "localhost",
+            ["localhost:8000", "LocalHost:8000"],
+            ["127.0.0.1:8000", "localhost.evil.com:8000", "localhost:8000@evil", "localhost.:8000"],
+        ),
+    ],
+)
 def test_ipv6_and_name_binds_accept_only_their_own_host(bound: str, allowed: list[str], refused: list[str]) -> None:
     guard = AccessGuard(TOKEN, bound, 8000)
     assert all(guard.host_allowed(header) for header in allowed)
@@ -339,8 +385,12 @@ def test_bad_serve_arguments_are_one_line(tmp_path: Path, capsys: pytest.Capture
     readable = tmp_path / "token"
     readable.write_text("a" * 32)
     readable.chmod(0o644)
-    for argv in (["serve", "--port", "0"], ["serve", "--max-sessions", "0"],
-                 ["serve", "--token-file", str(readable)], ["serve", str(tmp_path / "missing")]):
+    for argv in (
+        ["serve", "--port", "0"],
+        ["serve", "--max-sessions", "0"],
+        ["serve", "--token-file", str(readable)],
+        ["serve", str(tmp_path / "missing")],
+    ):
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.startswith("newsdesk: ") and err.count("\n") == 1, err
@@ -382,13 +432,21 @@ def test_with_a_token_file_the_token_is_not_printed(
 
 # -- the page -------------------------------------------------------------------------------
 @settings(max_examples=100, deadline=None)
-@given(name=st.text(min_size=1, max_size=60).filter(lambda n: "/" not in n and "\x00" not in n)
-       | st.sampled_from(["<script>alert(1)</script>", "a&b", '"quoted"', "{{ 7*7 }}", "</title><h1>x"]))
+@given(
+    name=st.text(min_size=1, max_size=60).filter(lambda n: "/" not in n and "\x00" not in n)
+    | st.sampled_from(["<script>alert(1)</script>", "a&b", '"quoted"', "{{ 7*7 }}", "</title><h1>x"])
+)
 def test_the_page_title_is_the_corpus_name_escaped(name: str) -> None:
     from newsdesk.tui.web.server import NewsdeskServer
 
-    server = NewsdeskServer(["true"], host="127.0.0.1", port=8000, corpus_name=name,
-                            guard=AccessGuard(TOKEN, "127.0.0.1", 8000), max_sessions=1)
+    server = NewsdeskServer(
+        ["true"],
+        host="127.0.0.1",
+        port=8000,
+        corpus_name=name,
+        guard=AccessGuard(TOKEN, "127.0.0.1", 8000),
+        max_sessions=1,
+    )
     request = make_mocked_request("GET", "/", headers={"Host": "127.0.0.1:8000"})
     page = run(server.handle_index(request)).text
     (title,) = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)

@@ -64,11 +64,21 @@ def _is_loopback_url(url: str) -> bool:
 
 def test_a_browser_opens_the_tokened_url_and_finds_an_article(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
-    with newsdesk_serve(tmp_path, "--state-dir", str(tmp_path / "state")) as served, \
-            sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+    with (
+        newsdesk_serve(tmp_path, "--state-dir", str(tmp_path / "state")) as served,
+        sync_api.sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
             requested: list[str] = []
@@ -92,7 +102,8 @@ def test_a_browser_opens_the_tokened_url_and_finds_an_article(tmp_path: Path) ->
             assert page.evaluate(SEND_WHILE_CONNECTING, f"ws://127.0.0.1:{served.port}/ws") == ["pong", "early"]
             cookies = page.context.cookies()
             assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [
-                (f"newsdesk-token-{served.port}", True, "Strict")]
+                (f"newsdesk-token-{served.port}", True, "Strict")
+            ]
         finally:
             browser.close()
     assert requested, "the browser made no request"

@@ -20,12 +20,26 @@ from newsdesk.tui.web.access import AccessGuard, canonical_host, is_loopback
 from tests.test_serve import newsdesk_serve
 
 
-@pytest.mark.parametrize(("typed", "sent"), [
-    ("0:0:0:0:0:0:0:1", "::1"), ("[::1]", "::1"), ("::1", "::1"), ("::FFFF:127.0.0.1", "::ffff:7f00:1"),
-    ("127.1", "127.0.0.1"), ("0x7f.0.0.1", "127.0.0.1"), ("127.000.0.1", "127.0.0.1"), ("127.0.0.1", "127.0.0.1"),
-    ("LocalHost", "localhost"), ("Example.ORG", "example.org"), ("0.0.0.0", "0.0.0.0"), ("::", "::"), ("", ""),
-    ("08", "08"), ("1.2.3.4.5", "1.2.3.4.5"),
-])
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("0:0:0:0:0:0:0:1", "::1"),
+        ("[::1]", "::1"),
+        ("::1", "::1"),
+        ("::FFFF:127.0.0.1", "::ffff:7f00:1"),
+        ("127.1", "127.0.0.1"),
+        ("0x7f.0.0.1", "127.0.0.1"),
+        ("127.000.0.1", "127.0.0.1"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("LocalHost", "localhost"),
+        ("Example.ORG", "example.org"),
+        ("0.0.0.0", "0.0.0.0"),
+        ("::", "::"),
+        ("", ""),
+        ("08", "08"),
+        ("1.2.3.4.5", "1.2.3.4.5"),
+    ],
+)
 def test_an_address_is_put_in_the_form_a_browser_sends(typed: str, sent: str) -> None:
     assert canonical_host(typed) == sent
 
@@ -59,8 +73,9 @@ def test_serving_on_a_long_form_ipv6_loopback_prints_and_accepts_the_browser_for
     with socket.socket(socket.AF_INET6) as sock:
         sock.bind(("::1", 0))
         port = sock.getsockname()[1]
-    with newsdesk_serve(tmp_path, "--host", "0:0:0:0:0:0:0:1", "--state-dir", str(tmp_path / "state"),
-                        port=port) as served:
+    with newsdesk_serve(
+        tmp_path, "--host", "0:0:0:0:0:0:0:1", "--state-dir", str(tmp_path / "state"), port=port
+    ) as served:
         connection = http.client.HTTPConnection("::1", port, timeout=30)
         connection.request("GET", f"/?token={served.token}", headers={"Host": f"[::1]:{port}"})
         response = connection.getresponse()

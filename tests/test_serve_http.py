@@ -49,8 +49,17 @@ def get(served: Served, path: str, headers: dict[str, str] | None = None) -> htt
 
 def upgrade(served: Served, path: str = "/ws", **headers: str) -> int:
     """The status of a websocket upgrade request with ``headers``."""
-    return get(served, path, {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-                              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", **headers}).status
+    return get(
+        served,
+        path,
+        {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            **headers,
+        },
+    ).status
 
 
 PATHS = ["/", "/ws", "/static/js/textual.js", "/newsdesk-static/newsdesk.js", "/download/x", "/nothing-here"]
@@ -102,11 +111,28 @@ def test_with_the_cookie_the_page_and_its_assets_load_from_this_server_only(serv
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("host", ["evil.example:{port}", "localhost:{port}", "127.0.0.1.nip.io:{port}",
-                                  "127.0.0.1:{other}", "127.0.0.1", "", "127.0.0.1.evil.com:{port}",
-                                  "localhost:{port}@evil", "127.0.0.1:{port}@evil.com", "user@127.0.0.1:{port}",
-                                  "[::1]:{port}", "127.0.0.1.:{port}", "127.000.0.1:{port}", "127.0.0.1:0{port}",
-                                  "LOCALHOST:{port}", "0x7f000001:{port}", "2130706433:{port}"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:{port}",
+        "localhost:{port}",
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1:{other}",
+        "127.0.0.1",
+        "",
+        "127.0.0.1.evil.com:{port}",
+        "localhost:{port}@evil",
+        "127.0.0.1:{port}@evil.com",
+        "user@127.0.0.1:{port}",
+        "[::1]:{port}",
+        "127.0.0.1.:{port}",
+        "127.000.0.1:{port}",
+        "127.0.0.1:0{port}",
+        "LOCALHOST:{port}",
+        "0x7f000001:{port}",
+        "2130706433:{port}",
+    ],
+)
 def test_another_host_header_is_refused_even_with_the_token(served: Served, host: str) -> None:
     """DNS rebinding: the attacker's name resolves to 127.0.0.1, so Host is the only tell."""
     host = host.format(port=served.port, other=served.port + 1)
@@ -116,8 +142,17 @@ def test_another_host_header_is_refused_even_with_the_token(served: Served, host
     assert upgrade(served, Host=host, Origin=f"http://{host}", Cookie=cookie) == 403
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "http://127.0.0.1:{other}", "https://127.0.0.1:{port}",
-                                    "null", "http://localhost:{port}", None])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "http://127.0.0.1:{other}",
+        "https://127.0.0.1:{port}",
+        "null",
+        "http://localhost:{port}",
+        None,
+    ],
+)
 def test_a_websocket_from_another_origin_is_refused(served: Served, origin: str | None) -> None:
     cookie = f"newsdesk-token-{served.port}={served.token}"
     headers = {"Cookie": cookie}
@@ -136,6 +171,7 @@ def test_a_websocket_without_or_with_a_wrong_token_is_refused(served: Served) ->
 
 def test_a_websocket_with_the_cookie_and_the_served_origin_runs_a_reader(served: Served) -> None:
     served.wait_idle()  # --max-sessions 2: earlier tests' readers must have ended
+
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             reader = await open_reader(session, served)
@@ -151,6 +187,7 @@ def test_a_websocket_with_the_cookie_and_the_served_origin_runs_a_reader(served:
 
 def test_more_tabs_than_max_sessions_get_a_message_not_a_reader(served: Served) -> None:
     served.wait_idle()  # the readers of earlier tests have ended
+
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             first = await open_reader(session, served)
@@ -176,13 +213,27 @@ def test_many_refused_connections_start_no_reader(served: Served) -> None:
     assert served.readers() == before == []
 
 
-@pytest.mark.parametrize("path", ["/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-                                  "/newsdesk-static/../web/access.py", "/newsdesk-static/%2e%2e/access.py",
-                                  "/static/..%2f..%2fserver.py", "/static/", "/newsdesk-static/",
-                                  "/static/%252e%252e/%252e%252e/server.py", "/static/..\\..\\server.py",
-                                  "/newsdesk-static/%2E%2E/server.py", "/newsdesk-static/..%5cserver.py",
-                                  "/static/fonts/../../../web/server.py", "/static//etc/passwd", "/static/%00",
-                                  "/static/js/textual.js%00.html", "/download/..%2f..%2fetc%2fpasswd"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/newsdesk-static/../web/access.py",
+        "/newsdesk-static/%2e%2e/access.py",
+        "/static/..%2f..%2fserver.py",
+        "/static/",
+        "/newsdesk-static/",
+        "/static/%252e%252e/%252e%252e/server.py",
+        "/static/..\\..\\server.py",
+        "/newsdesk-static/%2E%2E/server.py",
+        "/newsdesk-static/..%5cserver.py",
+        "/static/fonts/../../../web/server.py",
+        "/static//etc/passwd",
+        "/static/%00",
+        "/static/js/textual.js%00.html",
+        "/download/..%2f..%2fetc%2fpasswd",
+    ],
+)
 def test_static_files_stay_in_their_folders(served: Served, path: str) -> None:
     response = get(served, path, {"Cookie": f"newsdesk-token-{served.port}={served.token}"})
     assert response.status in (403, 404)
@@ -199,13 +250,19 @@ def _raw_status(served: Served, request: str) -> int:
 def test_a_second_host_or_origin_header_does_not_smuggle_a_request_in(served: Served) -> None:
     port, cookie = served.port, f"newsdesk-token-{served.port}={served.token}"
     for first, second in ((f"127.0.0.1:{port}", "evil.example"), ("evil.example", f"127.0.0.1:{port}")):
-        assert _raw_status(served, f"GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\n"
-                                   f"Cookie: {cookie}\r\n\r\n") in (400, 403)
-    upgrade_headers = ("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
+        assert _raw_status(
+            served, f"GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\nCookie: {cookie}\r\n\r\n"
+        ) in (400, 403)
+    upgrade_headers = (
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    )
     for first, second in (("http://evil.example", served.origin), (served.origin, "http://evil.example")):
-        assert _raw_status(served, f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {first}\r\n"
-                                   f"Origin: {second}\r\n{upgrade_headers}Cookie: {cookie}\r\n\r\n") in (400, 403)
+        assert _raw_status(
+            served,
+            f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {first}\r\n"
+            f"Origin: {second}\r\n{upgrade_headers}Cookie: {cookie}\r\n\r\n",
+        ) in (400, 403)
     # HTTP/1.0 without a Host header names no address at all.
     assert _raw_status(served, f"GET / HTTP/1.0\r\nCookie: {cookie}\r\n\r\n") == 403
     assert "Traceback" not in served.stderr()  # anyone can send these: one log line each
@@ -230,12 +287,22 @@ def test_the_token_never_reaches_the_server_log(served: Served) -> None:
 
 def test_malformed_websocket_messages_are_ignored(served: Served) -> None:
     served.wait_idle()  # --max-sessions 2: earlier tests' readers must have ended
+
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             reader: ReaderSocket = await open_reader(session, served)
             await reader.ready()
-            for junk in ("not json", "[]", "{}", '["stdin"]', '["stdin", 5]', '["resize", "x"]',
-                         '["resize", {"width": 99999999, "height": -5}]', '["stdin", "\\ud800"]', "[null]"):
+            for junk in (
+                "not json",
+                "[]",
+                "{}",
+                '["stdin"]',
+                '["stdin", 5]',
+                '["resize", "x"]',
+                '["resize", {"width": 99999999, "height": -5}]',
+                '["stdin", "\\ud800"]',
+                "[null]",
+            ):
                 await reader.websocket.send_str(junk)
             await reader.websocket.send_bytes(b"\x00\xff")
             # The junk resize left a terminal one row high: back to a usable size, as a page would.

@@ -142,9 +142,12 @@ def test_a_reader_that_ignores_sighup_is_killed_and_the_server_still_exits(tmp_p
     script = tmp_path / "stubborn_server.py"
     script.write_text(STUBBORN_SERVER)
     (tmp_path / "stubborn_reader.py").write_text(STUBBORN_READER)
-    process = subprocess.Popen([sys.executable, str(script), str(tmp_path / "stubborn_reader.py"), str(port)],
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "stubborn_reader.py"), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None and process.stdout.readline() == "listening\n"
         served = Served(process, port, "a" * 32, tmp_path / "unused")  # type: ignore[arg-type]

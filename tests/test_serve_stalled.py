@@ -91,8 +91,12 @@ def _start_server(tmp_path: Path, reader: str = DRAWING_READER) -> tuple[subproc
     saved = tmp_path / "saved"
     stderr_path = tmp_path / "server.err"
     with stderr_path.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, str(tmp_path / "server.py"), str(tmp_path / "reader.py"),
-                                    str(saved), str(port)], stdout=subprocess.PIPE, stderr=stderr, text=True)
+        process = subprocess.Popen(
+            [sys.executable, str(tmp_path / "server.py"), str(tmp_path / "reader.py"), str(saved), str(port)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
     assert process.stdout is not None and process.stdout.readline() == "listening\n"
     return process, Served(process, port, "a" * 32, stderr_path), saved  # type: ignore[arg-type]
 
@@ -108,6 +112,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
 def test_a_tab_closed_while_its_reader_draws_lets_the_reader_save_and_exit(tmp_path: Path) -> None:
     process, served, saved = _start_server(tmp_path)
     try:
+
         async def scenario() -> int:
             async with aiohttp.ClientSession() as session:
                 tab = await open_reader(session, served)
@@ -133,6 +138,7 @@ def test_a_stop_signal_with_a_stalled_tab_lets_its_reader_save_and_the_server_ex
     as SIGHUP does, and the server."""
     process, served, saved = _start_server(tmp_path)
     try:
+
         async def scenario() -> None:
             async with aiohttp.ClientSession() as session:
                 stalled = await session.ws_connect(  # never read from
@@ -165,6 +171,7 @@ def test_more_input_than_is_held_for_a_starting_reader_all_reaches_it(tmp_path: 
     process, served, _saved = _start_server(tmp_path, SLOW_STARTING_READER)
     key, times = "k" * 10_000, 150  # 1.5 MB typed the moment the tab opens
     try:
+
         async def scenario() -> None:
             async with aiohttp.ClientSession() as session:
                 tab = await open_reader(session, served)

@@ -65,7 +65,7 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_not_waited_on(tmp_path: Pat
 
 
 HOSTILE_NAMES = [
-    b"caf\xe9-latin1.txt",                      # not UTF-8
+    b"caf\xe9-latin1.txt",  # not UTF-8
     b"\xff\xfe\xfd.txt",
     b"red-\x1b[31m-title-\x1b]0;pwned\x07-bell.txt",
     "rtl-\u202etxt.exe-line\nbreak.txt".encode(),

@@ -70,8 +70,12 @@ def test_cli_similar(capsys: pytest.CaptureFixture[str], reprint_library: Librar
     assert set(data[0]) == {"id", "path", "title", "source", "date", "overlap", "reprint", "score"}
     assert main(["similar", "original.txt", *common]) == 0
     assert capsys.readouterr().out.startswith("reprint")
-    for argv, code in [(["similar", "nope.txt"], 1), (["similar", "original.txt", "--limit", "0"], 2),
-                       (["similar"], 2), (["similar", "a\x1b[31m"], 2)]:
+    for argv, code in [
+        (["similar", "nope.txt"], 1),
+        (["similar", "original.txt", "--limit", "0"], 2),
+        (["similar"], 2),
+        (["similar", "a\x1b[31m"], 2),
+    ]:
         assert main([*argv, *common]) == code
         err = capsys.readouterr().err
         assert err.startswith("newsdesk: ") and err.count("\n") == 1

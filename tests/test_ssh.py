@@ -73,9 +73,22 @@ def test_search_over_ssh(sshd: tuple[int, Path], tmp_path: Path) -> None:
         f"TERM=xterm-256color {NEWSDESK} --state-dir {tmp_path / 'index'}"
     )
     ssh = [
-        "ssh", "-tt", "-i", str(key), "-p", str(port), "-o", "StrictHostKeyChecking=no",
-        "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-        "root@127.0.0.1", remote,
+        "ssh",
+        "-tt",
+        "-i",
+        str(key),
+        "-p",
+        str(port),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "BatchMode=yes",
+        "root@127.0.0.1",
+        remote,
     ]
     name = f"newsdesk-ssh-{uuid.uuid4().hex[:8]}"
     command = shlex.join(ssh) + "; echo ssh-exited; sleep 5"

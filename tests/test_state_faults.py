@@ -63,8 +63,12 @@ def _inject(path: Path, fault: str, seed: int) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fault=st.sampled_from(FAULTS), pick=st.integers(0, 10_000), seed=st.integers(1, 10_000))
 def test_any_fault_in_the_state_folder_is_one_line_then_heals(
-    capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory, pristine: tuple[Path, Path],
-    fault: str, pick: int, seed: int,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path_factory: pytest.TempPathFactory,
+    pristine: tuple[Path, Path],
+    fault: str,
+    pick: int,
+    seed: int,
 ) -> None:
     corpus, clean_state = pristine
     state = tmp_path_factory.mktemp("faulty") / "state"
@@ -89,8 +93,9 @@ def test_any_fault_in_the_state_folder_is_one_line_then_heals(
     assert len(list(state.glob("whoosh-*"))) == 1
 
 
-def test_a_damaged_store_is_rebuilt_by_rebuild_too(capsys: pytest.CaptureFixture[str], pristine: tuple[Path, Path],
-                                                   tmp_path: Path) -> None:
+def test_a_damaged_store_is_rebuilt_by_rebuild_too(
+    capsys: pytest.CaptureFixture[str], pristine: tuple[Path, Path], tmp_path: Path
+) -> None:
     """Issue 11, item 8: `--rebuild` failed the same way as everything else, with no hint."""
     corpus, clean_state = pristine
     state = tmp_path / "state"
@@ -104,8 +109,9 @@ def test_a_damaged_store_is_rebuilt_by_rebuild_too(capsys: pytest.CaptureFixture
         assert lib.search("tag:kept").total == 1  # annotations are files: untouched
 
 
-def test_annotations_replaced_by_a_file_is_one_line(capsys: pytest.CaptureFixture[str],
-                                                    pristine: tuple[Path, Path], tmp_path: Path) -> None:
+def test_annotations_replaced_by_a_file_is_one_line(
+    capsys: pytest.CaptureFixture[str], pristine: tuple[Path, Path], tmp_path: Path
+) -> None:
     corpus, clean_state = pristine
     state = tmp_path / "state"
     shutil.copytree(clean_state, state)
@@ -169,8 +175,10 @@ def test_a_read_only_state_folder_still_lets_people_search(
     view = tmp_path / "read-only"
     view.mkdir()
     if os.geteuid() == 0:
-        if subprocess.run(["mount", "--bind", str(state), str(view)]).returncode or subprocess.run(
-                ["mount", "-o", "remount,bind,ro", str(view)]).returncode:
+        if (
+            subprocess.run(["mount", "--bind", str(state), str(view)]).returncode
+            or subprocess.run(["mount", "-o", "remount,bind,ro", str(view)]).returncode
+        ):
             pytest.skip("cannot make a read-only bind mount here")
     else:
         view.rmdir()
@@ -200,8 +208,10 @@ def test_searches_during_an_incremental_update_never_see_a_damaged_index(
     shutil.copytree(corpus, tmp_path / "corpus")
     shutil.copytree(clean_state, tmp_path / "state")
     seen: list[int] = []
-    with Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as lib, \
-            Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as reader:
+    with (
+        Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as lib,
+        Library.open(tmp_path / "corpus", state_dir=tmp_path / "state", config=Config()) as reader,
+    ):
         real_mark = indexer_module.Indexer._mark_synced
 
         def search_then_mark(self: object, dir_name: str) -> None:

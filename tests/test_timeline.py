@@ -18,7 +18,9 @@ from tests.conftest import write
 _dates = st.one_of(
     st.dates().map(date.isoformat),
     st.dates(min_value=date(2019, 1, 1), max_value=date(2021, 1, 1)).map(date.isoformat),
-    st.none(), st.just(""), st.text(max_size=12),
+    st.none(),
+    st.just(""),
+    st.text(max_size=12),
 )
 
 

@@ -18,41 +18,85 @@ from newsdesk.tui.cli import main
 PARSER = make_parser(build_schema(), 2.0)
 
 
-@pytest.mark.parametrize(("typed", "runs"), [
-    ("pak", "pak*"),
-    ("launch pad", "launch pad*"),
-    ("title:gen", "title:gen*"),
-    ("tag:evi", "tag:evi*"),
-    ("ceasefire AND Genev", "ceasefire AND Genev*"),
-    ("NOT mercen", "NOT mercen*"),
-    ("U.S", "U.S*"),
-    ("pak ", "pak "),                      # a trailing space: the word is complete
-    ("pak\u2028", "pak\u2028"),            # any whitespace counts
-    ("pa", "pa"),                          # too short to be a useful prefix
-    ('"launch pa', '"launch pa'),          # inside an open phrase
-    ('"launch pad"', '"launch pad"'),      # a closed phrase
-    ('source:"Meridian Wire"', 'source:"Meridian Wire"'),
-    ("ceasefire AND", "ceasefire AND"),    # an operator
-    ("ceasefire NOT", "ceasefire NOT"),
-    ("pak*", "pak*"),                      # already a prefix
-    ("Stepanakrt~", "Stepanakrt~"),        # fuzzy
-    ("Stepanakrt~2", "Stepanakrt~2"),
-    ("truce^2", "truce^2"),                # boosted
-    ("(truce OR peace)", "(truce OR peace)"),
-    ("date:2020", "date:2020"),            # dates are not words
-    ("date:[2020-11-01 to 2020-11", "date:[2020-11-01 to 2020-11"),  # inside a range
-    ("title:", "title:"),
-    ("nosuchfield:abc", "nosuchfield:abc"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "runs"),
+    [
+        ("pak", "pak*"),
+        ("launch pad", "launch pad*"),
+        ("title:gen", "title:gen*"),
+        ("tag:evi", "tag:evi*"),
+        ("ceasefire AND Genev", "ceasefire AND Genev*"),
+        ("NOT mercen", "NOT mercen*"),
+        ("U.S", "U.S*"),
+        ("pak ", "pak "),  # a trailing space: the word is complete
+        ("pak\u2028", "pak\u2028"),  # any whitespace counts
+        ("pa", "pa"),  # too short to be a useful prefix
+        ('"launch pa', '"launch pa'),  # inside an open phrase
+        ('"launch pad"', '"launch pad"'),  # a closed phrase
+        ('source:"Meridian Wire"', 'source:"Meridian Wire"'),
+        ("ceasefire AND", "ceasefire AND"),  # an operator
+        ("ceasefire NOT", "ceasefire NOT"),
+        ("pak*", "pak*"),  # already a prefix
+        ("Stepanakrt~", "Stepanakrt~"),  # fuzzy
+        ("Stepanakrt~2", "Stepanakrt~2"),
+        ("truce^2", "truce^2"),  # boosted
+        ("(truce OR peace)", "(truce OR peace)"),
+        ("date:2020", "date:2020"),  # dates are not words
+        ("date:[2020-11-01 to 2020-11", "date:[2020-11-01 to 2020-11"),  # inside a range
+        ("title:", "title:"),
+        ("nosuchfield:abc", "nosuchfield:abc"),
+        ("", ""),
+    ],
+)
 def test_the_last_word_becomes_a_prefix_only_where_it_is_a_word(typed: str, runs: str) -> None:
     assert as_you_type(typed) == runs
 
 
 query_alphabet = st.sampled_from(
-    ['"', "(", ")", "*", "~", "^", ":", "[", "]", "{", "}", " ", "\n", "\u2028", "\u0085", "\ufeff",
-     "AND", "OR", "NOT", "TO", "to", "title:", "tag:", "date:", "source:", "pak", "é", "Stepan",
-     "a", "launch", "1", "'", ".", "\\", "-", "...", "---", "|", ">", "#", ": ", "\u200b"]
+    [
+        '"',
+        "(",
+        ")",
+        "*",
+        "~",
+        "^",
+        ":",
+        "[",
+        "]",
+        "{",
+        "}",
+        " ",
+        "\n",
+        "\u2028",
+        "\u0085",
+        "\ufeff",
+        "AND",
+        "OR",
+        "NOT",
+        "TO",
+        "to",
+        "title:",
+        "tag:",
+        "date:",
+        "source:",
+        "pak",
+        "é",
+        "Stepan",
+        "a",
+        "launch",
+        "1",
+        "'",
+        ".",
+        "\\",
+        "-",
+        "...",
+        "---",
+        "|",
+        ">",
+        "#",
+        ": ",
+        "\u200b",
+    ]
 )
 queries = st.one_of(st.text(), st.lists(st.one_of(query_alphabet, st.text(max_size=3)), max_size=12).map("".join))
 
@@ -95,7 +139,11 @@ def test_stages_give_hits_then_the_same_hits_with_exact_counts(library: Library)
         assert first.facets == {} and first.suggestion is None
         assert [h.id for h in first.hits] == [h.id for h in complete.hits] == [h.id for h in full.hits]
         assert (complete.total, complete.total_exact, complete.facets, complete.suggestion) == (
-            full.total, True, full.facets, full.suggestion)
+            full.total,
+            True,
+            full.facets,
+            full.suggestion,
+        )
 
 
 def test_a_cancelled_search_stops_between_stages_and_frees_the_searcher(library: Library) -> None:

@@ -31,8 +31,22 @@ def link_tree(target: Path) -> Path:
 def test_mypy_is_clean_on_index_and_tui(tmp_path: Path) -> None:
     tree = link_tree(tmp_path / "tree")
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
-         "--cache-dir", str(tmp_path / "cache"), "-p", "newsdesk.index", "-p", "newsdesk.tui"],
-        cwd=tree, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "-p",
+            "newsdesk.index",
+            "-p",
+            "newsdesk.tui",
+        ],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -27,8 +27,13 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
     common(add)
     add.add_argument("ref", metavar="ID|PATH", help="the article")
     add.add_argument("--quote", required=True, help="the passage, exactly as in the text (`newsdesk show`)")
-    add.add_argument("--occurrence", type=int, default=None, metavar="N",
-                     help="the N-th occurrence (needed when the quote occurs more than once)")
+    add.add_argument(
+        "--occurrence",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the N-th occurrence (needed when the quote occurs more than once)",
+    )
     add.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeat for more)")
     add.add_argument("--note", default="", help="a note")
 

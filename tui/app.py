@@ -55,8 +55,9 @@ class NewsdeskApp(App[None]):
         Binding("ctrl+p", "command_palette", "Command palette", show=False, priority=True, id="app.palette"),
     ]
 
-    def __init__(self, library: Library, config: Config, state: UIStateStore, *,
-                 index_on_start: bool = True, watch: bool = True) -> None:
+    def __init__(
+        self, library: Library, config: Config, state: UIStateStore, *, index_on_start: bool = True, watch: bool = True
+    ) -> None:
         super().__init__()
         self.library = library
         self.config = config
@@ -79,8 +80,7 @@ class NewsdeskApp(App[None]):
             await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.library, self.config, self.state_store.corpus(self.corpus_key),
-                          **self._main_options)
+        return MainScreen(self.library, self.config, self.state_store.corpus(self.corpus_key), **self._main_options)
 
     @property
     def main(self) -> MainScreen:
@@ -93,14 +93,22 @@ class NewsdeskApp(App[None]):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         if self._unknown_theme:
             # Config mistakes stay up longer than a status note: they are read once, at start.
-            self.notify(f"Unknown theme {self._unknown_theme!r}; using {self.theme}.", severity="warning",
-                        timeout=CONFIG_WARNING_SECONDS, markup=False)
+            self.notify(
+                f"Unknown theme {self._unknown_theme!r}; using {self.theme}.",
+                severity="warning",
+                timeout=CONFIG_WARNING_SECONDS,
+                markup=False,
+            )
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
         unknown = unknown_binding_ids(self.config.ui.keymap, binding_ids())
         if unknown:
             names = ", ".join(repr(binding_id) for binding_id in unknown)
-            self.notify(f"ui.keymap: unknown binding id {names} (? lists the ids)", severity="warning",
-                        timeout=CONFIG_WARNING_SECONDS, markup=False)
+            self.notify(
+                f"ui.keymap: unknown binding id {names} (? lists the ids)",
+                severity="warning",
+                timeout=CONFIG_WARNING_SECONDS,
+                markup=False,
+            )
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:
@@ -146,9 +154,7 @@ class NewsdeskApp(App[None]):
         sections: dict[str, list[tuple[Binding, DOMNode | None]]] = {}
         for row in KEY_TABLE:
             node = row.node(self) if row.node is not None else None
-            sections.setdefault(row.title, []).extend(
-                (b, node) for b in row.bindings if isinstance(b, Binding)
-            )
+            sections.setdefault(row.title, []).extend((b, node) for b in row.bindings if isinstance(b, Binding))
         return list(sections.items())
 
     def keys_for(self, binding: Binding) -> str:
@@ -170,9 +176,11 @@ class NewsdeskApp(App[None]):
         for title, bindings in self.key_sections():
             for binding, node in bindings:
                 if node is not None and binding.action and binding.id != "app.palette":
-                    yield SystemCommand(f"{binding.description} ({title.lower()})",
-                                        f"keys: {self.keys_for(binding)}",
-                                        partial(self.run_action, binding.action, node))
+                    yield SystemCommand(
+                        f"{binding.description} ({title.lower()})",
+                        f"keys: {self.keys_for(binding)}",
+                        partial(self.run_action, binding.action, node),
+                    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +242,15 @@ def start_resource_tracker() -> None:
     resource_tracker.ensure_running()
 
 
-def make_app(corpus: Path | None = None, config: Config | None = None, state_dir: Path | None = None, *,
-             state_file: Path | None = None, index_on_start: bool = True, watch: bool = True) -> NewsdeskApp:
+def make_app(
+    corpus: Path | None = None,
+    config: Config | None = None,
+    state_dir: Path | None = None,
+    *,
+    state_file: Path | None = None,
+    index_on_start: bool = True,
+    watch: bool = True,
+) -> NewsdeskApp:
     """The reader on ``corpus`` (else the config's corpus, else the bundled demo corpus).
 
     Raises :class:`newsdesk.index.NewsdeskError` (one-line message) when the corpus or

@@ -60,11 +60,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> _Parser:
     """The argument parser for every subcommand."""
-    parser = _Parser(prog="newsdesk", usage=USAGE, description=DESCRIPTION,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="newsdesk", usage=USAGE, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="store_true", help="print the version (--json: with its libraries')")
-    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog="newsdesk",
-                               parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", title="commands", metavar="COMMAND", prog="newsdesk", parser_class=_Parser
+    )
 
     index_cmd = sub.add_parser("index", help="index added and changed files")
     _common(index_cmd)
@@ -105,10 +107,19 @@ def build_parser() -> _Parser:
     serve_cmd.add_argument("--state-dir", type=Path, metavar="DIR")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--token-file", type=Path, metavar="FILE",
-                           help="keep the token in FILE (read it, or create it mode 0600), not a new one per start")
-    serve_cmd.add_argument("--max-sessions", type=int, default=8, metavar="N",
-                           help="browser tabs served at once, one reader process each (default: 8)")
+    serve_cmd.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="keep the token in FILE (read it, or create it mode 0600), not a new one per start",
+    )
+    serve_cmd.add_argument(
+        "--max-sessions",
+        type=int,
+        default=8,
+        metavar="N",
+        help="browser tabs served at once, one reader process each (default: 8)",
+    )
     return parser
 
 
@@ -155,8 +166,12 @@ def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     bar = Progress(
-        TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     tasks: dict[str, TaskID] = {}
 
@@ -252,10 +267,15 @@ def cmd_show(args: argparse.Namespace) -> int:
             return 0
         print(article.title)
         meta = [
-            ("id", article.id), ("path", display_path(article.path) + (f"#{article.item}" if article.item else "")),
-            ("source", article.source), ("date", article.date), ("author", article.author),
-            ("url", article.url), ("language", article.language),
-            ("tags", ", ".join(article.tags) or None), ("words", str(article.word_count)),
+            ("id", article.id),
+            ("path", display_path(article.path) + (f"#{article.item}" if article.item else "")),
+            ("source", article.source),
+            ("date", article.date),
+            ("author", article.author),
+            ("url", article.url),
+            ("language", article.language),
+            ("tags", ", ".join(article.tags) or None),
+            ("words", str(article.word_count)),
         ]
         for key, value in meta:
             if value:
@@ -319,8 +339,15 @@ def cmd_annotations(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from newsdesk.tui.serve import serve  # aiohttp loads only for serving
 
-    return serve(args.corpus or args.corpus_option, args.config, args.state_dir, args.host, args.port,
-                 token_file=args.token_file, max_sessions=args.max_sessions)
+    return serve(
+        args.corpus or args.corpus_option,
+        args.config,
+        args.state_dir,
+        args.host,
+        args.port,
+        token_file=args.token_file,
+        max_sessions=args.max_sessions,
+    )
 
 
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
@@ -355,8 +382,10 @@ def _reader_corpus(words: list[str], unknown: list[str]) -> Path | None:
             raise UsageError(f"unrecognized arguments: {shown} (see `newsdesk --help`)")
         return Path(first) if first is not None else None  # a folder named like a command still opens
     if os.path.lexists(first):  # several paths (a shell glob), or a folder then a command
-        raise UsageError(f"newsdesk opens one DIR at a time, not {len(words)} words ({first!r}, {words[1]!r}, ...);"
-                         " a command goes first: newsdesk COMMAND ...")
+        raise UsageError(
+            f"newsdesk opens one DIR at a time, not {len(words)} words ({first!r}, {words[1]!r}, ...);"
+            " a command goes first: newsdesk COMMAND ..."
+        )
     if first in SUBCOMMANDS:
         raise UsageError(f"options go after the command: newsdesk {first} [ARGS] --config FILE")
     guess = closest_command(first, SUBCOMMANDS)
@@ -383,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsdesk`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # After `--` every word is a DIR, even one named --version or --help.
-    options = argv[:argv.index("--")] if "--" in argv else argv
+    options = argv[: argv.index("--")] if "--" in argv else argv
     try:
         if "--version" in options and argv[0] not in SUBCOMMANDS:
             return _print_version(argv)
@@ -394,8 +423,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if is_command:
             args = build_parser().parse_args(argv)
             commands = {
-                "index": cmd_index, "search": cmd_search, "show": cmd_show, "entities": cmd_entities,
-                "annotations": cmd_annotations, "serve": cmd_serve,
+                "index": cmd_index,
+                "search": cmd_search,
+                "show": cmd_show,
+                "entities": cmd_entities,
+                "annotations": cmd_annotations,
+                "serve": cmd_serve,
                 **story_cli.commands(_open, _ensure_indexed),
             }
             return commands[args.command](args)
@@ -409,8 +442,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         # The store turns damage and full disks into NewsdeskErrors; what is left is a
         # session holding the store longer than the busy timeout: one line, never a traceback.
-        print(f"newsdesk: error: the article store is busy or unreadable ({display_path(str(exc))}); try again",
-              file=sys.stderr)
+        print(
+            f"newsdesk: error: the article store is busy or unreadable ({display_path(str(exc))}); try again",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)

@@ -52,8 +52,16 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
 
 
-def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host: str, port: int, *,
-          token_file: Path | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS) -> int:
+def serve(
+    corpus: Path | None,
+    config: Path | None,
+    state_dir: Path | None,
+    host: str,
+    port: int,
+    *,
+    token_file: Path | None = None,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
+) -> int:
     """Serve the reader on ``host:port`` until SIGTERM or SIGINT; every request needs the token."""
     host = canonical_host(host)  # the form the browser will send back in Host and Origin
     if not 0 < port < 65536:
@@ -73,16 +81,28 @@ def serve(corpus: Path | None, config: Path | None, state_dir: Path | None, host
     shown_token = token if token_file is None else f"...  (the token is in {_printable(str(token_file))})"
 
     def announce() -> None:
-        print(f"newsdesk serve: the reader on {_printable(corpus_name)}; open\n    {url}?token={shown_token}\n"
-              "Stop it with Ctrl+C or SIGTERM.", flush=True)
+        print(
+            f"newsdesk serve: the reader on {_printable(corpus_name)}; open\n    {url}?token={shown_token}\n"
+            "Stop it with Ctrl+C or SIGTERM.",
+            flush=True,
+        )
         if not is_loopback(host):
-            print(f"newsdesk: warning: serving on {_printable(host)}:{port}, beyond this machine. Anyone who can "
-                  "reach it and has the token reads and annotates as you, over plain HTTP: prefer --host 127.0.0.1 "
-                  "and `ssh -L`.", file=sys.stderr, flush=True)
+            print(
+                f"newsdesk: warning: serving on {_printable(host)}:{port}, beyond this machine. Anyone who can "
+                "reach it and has the token reads and annotates as you, over plain HTTP: prefer --host 127.0.0.1 "
+                "and `ssh -L`.",
+                file=sys.stderr,
+                flush=True,
+            )
 
     server = NewsdeskServer(
-        reader_command(corpus, config, state_dir), host=host, port=port, corpus_name=corpus_name,
-        guard=AccessGuard(token, host, port), max_sessions=max_sessions, on_listening=announce,
+        reader_command(corpus, config, state_dir),
+        host=host,
+        port=port,
+        corpus_name=corpus_name,
+        guard=AccessGuard(token, host, port),
+        max_sessions=max_sessions,
+        on_listening=announce,
     )
     server.serve()
     return 0

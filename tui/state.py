@@ -81,4 +81,3 @@ class UIStateStore:
             self._data["theme"] = theme
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, json.dumps(self._data, ensure_ascii=False, indent=1))
-

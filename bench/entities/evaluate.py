@@ -77,8 +77,9 @@ def _lee_articles(path: Path, gold_keys: list[str]) -> dict[str, tuple[str, str]
     return {key: ("", lines[int(key.split("-")[1])]) for key in gold_keys}
 
 
-def evaluate(name: str, gold_path: Path, articles: dict[str, tuple[str, str]], extractor: Extractor,
-             show_errors: bool = False) -> dict:
+def evaluate(
+    name: str, gold_path: Path, articles: dict[str, tuple[str, str]], extractor: Extractor, show_errors: bool = False
+) -> dict:
     """Print and return both measures of ``extractor`` on one gold set."""
     gold = load_gold(gold_path)
     names, spans, gold_spans = {}, {}, {}
@@ -88,7 +89,8 @@ def evaluate(name: str, gold_path: Path, articles: dict[str, tuple[str, str]], e
         names[key], spans[key] = _predict(extractor, title, text)
         offset = len(title) + len(SEPARATOR)
         gold_spans[key] = gold_mentions(title, gold[key]) | {
-            (s + offset, e + offset, kind) for s, e, kind in gold_mentions(text, gold[key])}
+            (s + offset, e + offset, kind) for s, e, kind in gold_mentions(text, gold[key])
+        }
         if show_errors:
             for line in errors(title + SEPARATOR + text, gold_spans[key], spans[key]):
                 print(f"{key}: {line}")
@@ -98,8 +100,10 @@ def evaluate(name: str, gold_path: Path, articles: dict[str, tuple[str, str]], e
     print(f"\n## {name} ({len(names)} articles, {words:,} words, {sum(map(len, gold_spans.values()))} gold mentions)")
     print("\nmention level, exact span:\n" + format_table(mentions))
     print("\nset level per article:\n" + format_table(sets))
-    return {"mentions": {k: mentions[k] for k in ("per_type", "overall")},
-            "sets": {k: sets[k] for k in ("per_type", "overall")}}
+    return {
+        "mentions": {k: mentions[k] for k in ("per_type", "overall")},
+        "sets": {k: sets[k] for k in ("per_type", "overall")},
+    }
 
 
 def speed(texts: list[str], repeats: int = 5, backend: str = "rules", spacy_model: str = "en_core_web_sm") -> float:
@@ -126,8 +130,12 @@ def main() -> None:
     parser.add_argument("--test", action="store_true", help="also score the held-out Lee test split")
     parser.add_argument("--errors", action="store_true", help="print every error on the development sets")
     parser.add_argument("--speed", action="store_true", help="also measure words per second on the Lee corpus")
-    parser.add_argument("--backend", choices=("rules", "spacy"), default="rules",
-                        help="which extractor, through newsdesk's own backend (and its label mapping)")
+    parser.add_argument(
+        "--backend",
+        choices=("rules", "spacy"),
+        default="rules",
+        help="which extractor, through newsdesk's own backend (and its label mapping)",
+    )
     parser.add_argument("--spacy-model", default="en_core_web_sm", help="the spaCy pipeline for --backend spacy")
     parser.add_argument("--repeats", type=int, default=5, help="passes for --speed (the median is reported)")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -138,27 +146,35 @@ def main() -> None:
         parser.exit(2, f"evaluate: {error}\n")
     print(f"backend: {args.backend}" + (f" ({args.spacy_model})" if args.backend == "spacy" else ""))
     figures: dict[str, object] = {}
-    figures["demo"] = evaluate("demo corpus (dev)", HERE.parents[1] / "tests/fixtures/entities/demo_gold.yaml",
-                               _corpus_articles(demo_corpus()), extractor, args.errors)
+    figures["demo"] = evaluate(
+        "demo corpus (dev)",
+        HERE.parents[1] / "tests/fixtures/entities/demo_gold.yaml",
+        _corpus_articles(demo_corpus()),
+        extractor,
+        args.errors,
+    )
     if SEEDS.is_dir():
-        figures["seeds"] = evaluate("seeds", HERE / "seeds_gold.yaml", _corpus_articles(SEEDS), extractor,
-                                    args.errors)
+        figures["seeds"] = evaluate("seeds", HERE / "seeds_gold.yaml", _corpus_articles(SEEDS), extractor, args.errors)
     if args.lee is None:
         print("\nno Lee corpus: pip install gensim, or give --lee PATH")
     else:
         dev = list(load_gold(HERE / "lee_gold.yaml"))
-        figures["lee_dev"] = evaluate("Lee dev split", HERE / "lee_gold.yaml", _lee_articles(args.lee, dev),
-                                      extractor, args.errors)
+        figures["lee_dev"] = evaluate(
+            "Lee dev split", HERE / "lee_gold.yaml", _lee_articles(args.lee, dev), extractor, args.errors
+        )
         if args.test:
             test = list(load_gold(HERE / "lee_test_gold.yaml"))
-            figures["lee_test"] = evaluate("Lee TEST split (held out)", HERE / "lee_test_gold.yaml",
-                                           _lee_articles(args.lee, test), extractor)
+            figures["lee_test"] = evaluate(
+                "Lee TEST split (held out)", HERE / "lee_test_gold.yaml", _lee_articles(args.lee, test), extractor
+            )
         if args.speed:
             texts = args.lee.read_text(encoding="utf-8").splitlines()
             rate = speed(texts, args.repeats, args.backend, args.spacy_model)
             figures["words_per_second"] = rate
-            print(f"\nspeed: {rate:,.0f} words/s (median of {args.repeats} passes over {len(texts)} Lee articles, "
-                  "CPU time of one process)")
+            print(
+                f"\nspeed: {rate:,.0f} words/s (median of {args.repeats} passes over {len(texts)} Lee articles, "
+                "CPU time of one process)"
+            )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

@@ -65,11 +65,16 @@ def measure(extractor_texts: dict[str, Callable[[int], str]], size: int = MEGABY
             times.append(time.process_time() - started)
         words = len(build(size).split())
         figures[name] = {
-            "words": words, "seconds": round(times[1], 3), "quarter_seconds": round(times[0], 3),
-            "ratio": round(times[1] / max(times[0], 1e-6), 2), "words_per_second": round(words / max(times[1], 1e-6)),
+            "words": words,
+            "seconds": round(times[1], 3),
+            "quarter_seconds": round(times[0], 3),
+            "ratio": round(times[1] / max(times[0], 1e-6), 2),
+            "words_per_second": round(words / max(times[1], 1e-6)),
         }
-        print(f"{name:34s} {words:>9,} words  {times[1]:6.2f} s  {figures[name]['words_per_second']:>10,} words/s"
-              f"  x{figures[name]['ratio']:.1f} for 4x the text")
+        print(
+            f"{name:34s} {words:>9,} words  {times[1]:6.2f} s  {figures[name]['words_per_second']:>10,} words/s"
+            f"  x{figures[name]['ratio']:.1f} for 4x the text"
+        )
     return figures
 
 

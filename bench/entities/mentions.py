@@ -28,8 +28,12 @@ def _whole_word(text: str, start: int, end: int) -> bool:
 def gold_mentions(text: str, article: Mapping[str, list[dict[str, Any]]]) -> set[Span]:
     """Every occurrence of every gold form in ``text`` as a mention of its entity's type."""
     forms = sorted(
-        {(form, kind) for kind in TYPES for entity in article.get(kind) or []
-         for form in (entity["name"], *(entity.get("aliases") or []))},
+        {
+            (form, kind)
+            for kind in TYPES
+            for entity in article.get(kind) or []
+            for form in (entity["name"], *(entity.get("aliases") or []))
+        },
         key=lambda item: (-len(item[0]), item[0], item[1]),
     )
     taken: list[tuple[int, int]] = []
@@ -57,8 +61,12 @@ def score_mentions(gold: Mapping[str, set[Span]], predicted: Mapping[str, Iterab
             totals[kind][1] += len(p - g)
             totals[kind][2] += len(g - p)
     overall = [sum(totals[kind][i] for kind in TYPES) for i in range(3)]
-    return {"per_type": {kind: _counts(*totals[kind]) for kind in TYPES}, "overall": _counts(*overall),
-            "missing_articles": [], "extra_articles": []}
+    return {
+        "per_type": {kind: _counts(*totals[kind]) for kind in TYPES},
+        "overall": _counts(*overall),
+        "missing_articles": [],
+        "extra_articles": [],
+    }
 
 
 def errors(text: str, gold_spans: set[Span], predicted: Iterable[Span]) -> list[str]:

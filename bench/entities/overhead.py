@@ -70,8 +70,10 @@ def main() -> None:
                 times[backend].append(index_seconds(corpus, backend))
     medians = {backend: statistics.median(values) for backend, values in times.items()}
     overhead = medians["rules"] / medians["none"] - 1
-    print(f"{articles} articles; index time median of {args.runs}: none {medians['none']:.1f} s, "
-          f"rules {medians['rules']:.1f} s -> entities add {overhead:.0%}")
+    print(
+        f"{articles} articles; index time median of {args.runs}: none {medians['none']:.1f} s, "
+        f"rules {medians['rules']:.1f} s -> entities add {overhead:.0%}"
+    )
     if args.json:
         args.json.write_text(json.dumps({"articles": articles, "times": times, "overhead": overhead}, indent=2))
 

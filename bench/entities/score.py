@@ -126,8 +126,9 @@ def match(entities: list[dict[str, Any]], names: Iterable[str]) -> tuple[int, in
     return tp, fp, len(entities) - tp
 
 
-def score(gold: Mapping[str, Mapping[str, list[dict[str, Any]]]],
-          predicted: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, Any]:
+def score(
+    gold: Mapping[str, Mapping[str, list[dict[str, Any]]]], predicted: Mapping[str, Mapping[str, Iterable[str]]]
+) -> dict[str, Any]:
     """Set-level scores of ``predicted`` ({article: {TYPE: names}}) against ``gold`` (as from load_gold).
 
     Returns ``{"per_article": {article: {TYPE: counts}}, "per_type": {TYPE: counts}, "overall": counts,
@@ -164,8 +165,10 @@ def format_table(result: dict[str, Any], per_article: bool = False) -> str:
     header = f"{'':<{width}} {'TP':>5} {'FP':>5} {'FN':>5} {'P':>6} {'R':>6} {'F1':>6}"
 
     def row(label: str, c: dict[str, Any]) -> str:
-        return (f"{label:<{width}} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5} "
-                f"{c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f}")
+        return (
+            f"{label:<{width}} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5} "
+            f"{c['precision']:>6.3f} {c['recall']:>6.3f} {c['f1']:>6.3f}"
+        )
 
     lines = [header]
     if per_article:
@@ -177,8 +180,9 @@ def format_table(result: dict[str, Any], per_article: bool = False) -> str:
         lines.append(row(etype, result["per_type"][etype]))
     lines.append(row("overall (micro)", result["overall"]))
     if result["missing_articles"]:
-        lines.append(f"no predictions for {len(result['missing_articles'])} article(s): "
-                     + ", ".join(result["missing_articles"]))
+        lines.append(
+            f"no predictions for {len(result['missing_articles'])} article(s): " + ", ".join(result["missing_articles"])
+        )
     if result["extra_articles"]:
         lines.append(f"not in gold, ignored: {len(result['extra_articles'])} article(s)")
     return "\n".join(lines)

@@ -95,8 +95,10 @@ class AnnotationStore:
             own = owned.owner == self.user
             for annotation in owned.annotations:
                 if annotation.article_id != path.parent.name:  # hand-moved: it would tag another article
-                    errors.append(f"{path}: annotation {annotation.id} names article {annotation.article_id}, "
-                                  f"not its folder's; not used")
+                    errors.append(
+                        f"{path}: annotation {annotation.id} names article {annotation.article_id}, "
+                        f"not its folder's; not used"
+                    )
                 elif annotation.id in first_file:
                     errors.append(f"{path}: id {annotation.id} is also in {first_file[annotation.id]}")
                     found.append((own, annotation))
@@ -127,10 +129,10 @@ class AnnotationStore:
         for article_id in targets:
             # Unreadable files are reported where annotations are shown; the index skips them.
             for _, annotation in self._read_all(article_id, []):
-                    summary = summaries.setdefault(annotation.article_id, AnnotationSummary())
-                    summary.tags.update(annotation.tags)
-                    if annotation.note:
-                        summary.notes.append(annotation.note)
+                summary = summaries.setdefault(annotation.article_id, AnnotationSummary())
+                summary.tags.update(annotation.tags)
+                if annotation.note:
+                    summary.notes.append(annotation.note)
         return summaries
 
     def file_states(self) -> dict[str, tuple[int, int]]:
@@ -149,10 +151,15 @@ class AnnotationStore:
         """Annotate ``article.text[start:end]``; saved before this returns."""
         stamp = now()
         annotation = Annotation(
-            id=new_id(), article_id=article.id, content_hash=article.content_hash,
+            id=new_id(),
+            article_id=article.id,
+            content_hash=article.content_hash,
             target=Target.from_text(article.text, start, end),
-            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)), note=check_text(note, "the note"),
-            author=self.user, created=stamp, modified=stamp,
+            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)),
+            note=check_text(note, "the note"),
+            author=self.user,
+            created=stamp,
+            modified=stamp,
         )
         self.files.update(article.id, upserts=[annotation])
         return annotation
@@ -169,7 +176,11 @@ class AnnotationStore:
         raise AnnotationError(f"no annotation {annotation_id} on article {article_id}")
 
     def edit(
-        self, article: Article, annotation_id: str, tags: Iterable[str] | None = None, note: str | None = None,
+        self,
+        article: Article,
+        annotation_id: str,
+        tags: Iterable[str] | None = None,
+        note: str | None = None,
         span: tuple[int, int] | None = None,
     ) -> Annotation:
         """Change tags, note or passage of one of the user's annotations."""

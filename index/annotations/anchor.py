@@ -44,8 +44,8 @@ ORPHAN = Anchor(-1, -1, "orphan")
 
 
 def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    before = text[max(0, start - CONTEXT_CHARS):start]
-    after = text[end:end + CONTEXT_CHARS]
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    after = text[end : end + CONTEXT_CHARS]
     score = 0.0
     if prefix:
         score += fuzz.ratio(prefix, before)
@@ -127,10 +127,11 @@ def anchor(annotation: Annotation, text: str, content_hash: str) -> Anchor:
         return ORPHAN
     if annotation.content_hash == content_hash and target.end <= len(text):
         return Anchor(target.start, target.end, "unchanged")
-    if text[target.start:target.end] == quote:
+    if text[target.start : target.end] == quote:
         return Anchor(target.start, target.end, "in place")
     found = occurrences(text, quote)
     if found:
+
         def distance(start: int) -> tuple[int, float]:
             context = _context_score(text, start, start + len(quote), target.prefix, target.suffix)
             return abs(start - target.start), -context

@@ -64,15 +64,45 @@ def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> st
 def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "article_id", "article_title", "article_path", "start", "end", "quote", "tags", "note",
-                     "author", "created", "modified", "claimed_author", "imported_from"])
+    writer.writerow(
+        [
+            "id",
+            "article_id",
+            "article_title",
+            "article_path",
+            "start",
+            "end",
+            "quote",
+            "tags",
+            "note",
+            "author",
+            "created",
+            "modified",
+            "claimed_author",
+            "imported_from",
+        ]
+    )
     for a in annotations:
         info = articles.get(a.article_id)
         # Ids, article ids and times come from files or imports, so they are text like any other.
-        writer.writerow([sanitize(a.id), sanitize(a.article_id), sanitize(info.title) if info else "",
-                         info.path if info else "", a.target.start, a.target.end, sanitize(a.target.exact),
-                         sanitize(";".join(a.tags)), sanitize(a.note), sanitize(a.author), sanitize(a.created),
-                         sanitize(a.modified), sanitize(a.claimed_author), sanitize(a.imported_from)])
+        writer.writerow(
+            [
+                sanitize(a.id),
+                sanitize(a.article_id),
+                sanitize(info.title) if info else "",
+                info.path if info else "",
+                a.target.start,
+                a.target.end,
+                sanitize(a.target.exact),
+                sanitize(";".join(a.tags)),
+                sanitize(a.note),
+                sanitize(a.author),
+                sanitize(a.created),
+                sanitize(a.modified),
+                sanitize(a.claimed_author),
+                sanitize(a.imported_from),
+            ]
+        )
     return out.getvalue()
 
 
@@ -113,32 +143,44 @@ def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
         body: list[dict[str, Any]] = [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in a.tags]
         if a.note:
             body.insert(0, {"type": "TextualBody", "value": a.note, "format": "text/plain", "purpose": "commenting"})
-        items.append({
-            "@context": W3C_CONTEXT,
-            "id": f"urn:uuid:{a.id}",
-            "type": "Annotation",
-            "created": a.created,
-            "modified": a.modified,
-            "creator": {"type": "Person", "nickname": a.author},
-            "body": body,
-            "target": {
-                "source": (info.url if info and info.url else f"urn:newsdesk:article:{a.article_id}"),
-                "selector": [
-                    {"type": "TextQuoteSelector", "exact": a.target.exact, "prefix": a.target.prefix,
-                     "suffix": a.target.suffix},
-                    {"type": "TextPositionSelector", "start": a.target.start, "end": a.target.end},
-                ],
-            },
-        })
+        items.append(
+            {
+                "@context": W3C_CONTEXT,
+                "id": f"urn:uuid:{a.id}",
+                "type": "Annotation",
+                "created": a.created,
+                "modified": a.modified,
+                "creator": {"type": "Person", "nickname": a.author},
+                "body": body,
+                "target": {
+                    "source": (info.url if info and info.url else f"urn:newsdesk:article:{a.article_id}"),
+                    "selector": [
+                        {
+                            "type": "TextQuoteSelector",
+                            "exact": a.target.exact,
+                            "prefix": a.target.prefix,
+                            "suffix": a.target.suffix,
+                        },
+                        {"type": "TextPositionSelector", "start": a.target.start, "end": a.target.end},
+                    ],
+                },
+            }
+        )
     collection = {
-        "@context": W3C_CONTEXT, "type": "AnnotationCollection", "total": len(items),
+        "@context": W3C_CONTEXT,
+        "type": "AnnotationCollection",
+        "total": len(items),
         "first": {"type": "AnnotationPage", "items": items},
     }
     return dump_json(collection)
 
 
 WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo]], str]] = {
-    "yaml": _yaml, "json": _json, "csv": _csv, "md": _markdown, "w3c": _w3c,
+    "yaml": _yaml,
+    "json": _json,
+    "csv": _csv,
+    "md": _markdown,
+    "w3c": _w3c,
 }
 
 

@@ -188,8 +188,9 @@ class AnnotationFiles:
         self._cache[path] = _Cached(stamp, owned, parsed, dumped, text if shaped else "", tuple(as_written))
         return owned
 
-    def _appended(self, path: Path, cached: _Cached, stamp: tuple[int, int, int, int], text: str,
-                  owner: str) -> _Cached | None:
+    def _appended(
+        self, path: Path, cached: _Cached, stamp: tuple[int, int, int, int], text: str, owner: str
+    ) -> _Cached | None:
         """The cache entry for ``text`` when it is the cached text plus new items, else None.
 
         The common change by another session is one annotation added at the end; a
@@ -200,7 +201,7 @@ class AnnotationFiles:
         old = cached.text
         if not old or owner != cached.owned.owner or len(text) <= len(old) or not text.startswith(old):
             return None
-        tail = item_run(text[len(old):], old.count("\n") + 1)
+        tail = item_run(text[len(old) :], old.count("\n") + 1)
         if tail is None:
             return None
         parsed = dict(cached.parsed)
@@ -247,15 +248,17 @@ class AnnotationFiles:
                     if len(payload) > MAX_FILE_BYTES:  # a file no reader would open again: keep the old one
                         raise AnnotationFileError(
                             f"{path}: would grow past {MAX_FILE_BYTES // 1024 // 1024} MB, the most newsdesk reads; "
-                            f"not saved (shorten the notes, or annotate in fewer passages)")
+                            f"not saved (shorten the notes, or annotate in fewer passages)"
+                        )
                     info = _replace_file(folder_fd, path.name, payload)
                     kept = {i: dumped[i] for i in merged if i in dumped}
                     owned = OwnedFile(path, self.user, list(merged.values()))
                     stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_uid)
                     parsed = {item: a for a, item in kept.values()}
                     shaped = shaped and len(parsed) == len(merged)
-                    self._cache[path] = _Cached(stamp, owned, parsed, kept, text if shaped else "",
-                                                tuple(merged.values()))
+                    self._cache[path] = _Cached(
+                        stamp, owned, parsed, kept, text if shaped else "", tuple(merged.values())
+                    )
             finally:
                 os.close(folder_fd)
         except OSError as exc:
@@ -329,8 +332,7 @@ def _attributed(annotation: Annotation, owner: str) -> Annotation:
 @contextlib.contextmanager
 def _locked(folder_fd: int, name: str, path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``name`` in the folder (created 0600, never followed, never deleted)."""
-    fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600,
-                 dir_fd=folder_fd)
+    fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=folder_fd)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -339,8 +341,7 @@ def _locked(folder_fd: int, name: str, path: Path, timeout: float = LOCK_TIMEOUT
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise AnnotationFileError(
-                        f"{path}: locked by another newsdesk process for {timeout:g} s") from None
+                    raise AnnotationFileError(f"{path}: locked by another newsdesk process for {timeout:g} s") from None
                 time.sleep(0.005)
         yield
     finally:
@@ -350,13 +351,17 @@ def _locked(folder_fd: int, name: str, path: Path, timeout: float = LOCK_TIMEOUT
 def _replace_file(folder_fd: int, name: str, payload: bytes) -> os.stat_result:
     """Write ``name`` in the folder atomically and durably, mode 0644; its new ``fstat``."""
     temp = f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
-                 0o600, dir_fd=folder_fd)
+    fd = os.open(
+        temp,
+        os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+        0o600,
+        dir_fd=folder_fd,
+    )
     try:
         try:
             view = memoryview(payload)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fchmod(fd, FILE_MODE)  # explicit: the same mode whatever the umask
             os.fsync(fd)
             info = os.fstat(fd)

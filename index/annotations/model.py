@@ -29,8 +29,7 @@ class AmbiguousQuote(AnnotationError):
         """(line from 1, character offset) of each occurrence, in text order."""
         shown = ", ".join(f"{n}: line {line} (char {offset})" for n, (line, offset) in enumerate(places[:10], 1))
         more = f", and {len(places) - 10} more" if len(places) > 10 else ""
-        super().__init__(f"{ref}: the quote occurs {len(places)} times ({shown}{more}); "
-                         f"choose one with --occurrence N")
+        super().__init__(f"{ref}: the quote occurs {len(places)} times ({shown}{more}); choose one with --occurrence N")
 
 
 def current_user() -> str:
@@ -87,8 +86,11 @@ class Target:
         if not 0 <= start < end <= len(text):
             raise AnnotationError(f"passage {start}-{end} is outside the text (0-{len(text)}) or empty")
         return cls(
-            start, end, text[start:end],
-            text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS],
+            start,
+            end,
+            text[start:end],
+            text[max(0, start - CONTEXT_CHARS) : start],
+            text[end : end + CONTEXT_CHARS],
         )
 
 
@@ -156,8 +158,12 @@ class Annotation:
         if not isinstance(position, dict) or not isinstance(quote, dict):
             raise AnnotationError(f"{where}: 'target' needs 'position' and 'quote' mappings")
         start, end = position.get("start"), position.get("end")
-        if (not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool)
-                or not 0 <= start < end):
+        if (
+            not (isinstance(start, int) and isinstance(end, int))
+            or isinstance(start, bool)
+            or isinstance(end, bool)
+            or not 0 <= start < end
+        ):
             raise AnnotationError(f"{where}: target position needs whole numbers 0 <= start < end")
         tags = data.get("tags") or []
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -166,14 +172,29 @@ class Annotation:
         if not isinstance(note, str):
             raise AnnotationError(f"{where}: 'note' must be text")
         check_text(note, f"{where}: the note")  # a "\ud800" escape: no file could be written with it
-        known = {"id", "article_id", "content_hash", "target", "tags", "note", "author", "created", "modified",
-                 "imported_from"}
+        known = {
+            "id",
+            "article_id",
+            "content_hash",
+            "target",
+            "tags",
+            "note",
+            "author",
+            "created",
+            "modified",
+            "imported_from",
+        }
         return cls(
             id=ident,
             article_id=_text(data, "article_id", where),
             content_hash=_text(data, "content_hash", where, required=False),
-            target=Target(start, end, _text(quote, "exact", where), _text(quote, "prefix", where, False),
-                          _text(quote, "suffix", where, False)),
+            target=Target(
+                start,
+                end,
+                _text(quote, "exact", where),
+                _text(quote, "prefix", where, False),
+                _text(quote, "suffix", where, False),
+            ),
             tags=tuple(dict.fromkeys(check_tag(t) for t in tags)),
             note=note,
             author=_text(data, "author", where, required=False),

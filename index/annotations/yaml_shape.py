@@ -68,8 +68,12 @@ def _self_contained(item: str) -> bool:
     return item.startswith("- ") and item.endswith("\n") and not _NOT_CONTINUING.search(item[:-1])
 
 
-def serialise(article_id: str, user: str, annotations: Iterable[Annotation],
-              items: dict[str, tuple[Annotation, str]] | None = None) -> tuple[str, bool]:
+def serialise(
+    article_id: str,
+    user: str,
+    annotations: Iterable[Annotation],
+    items: dict[str, tuple[Annotation, str]] | None = None,
+) -> tuple[str, bool]:
     """A whole annotation file, and whether it has the item shape :func:`items_of` splits.
 
     ``items`` memoises each annotation's item text by id (with the very object
@@ -91,8 +95,13 @@ def serialise(article_id: str, user: str, annotations: Iterable[Annotation],
         else:
             text = dump_item(annotation)
             if not _self_contained(text):
-                return header + yaml.dump({"annotations": [a.to_dict() for a in annotations]}, Dumper=_Dumper,
-                                          allow_unicode=True, sort_keys=False, width=100), False
+                return header + yaml.dump(
+                    {"annotations": [a.to_dict() for a in annotations]},
+                    Dumper=_Dumper,
+                    allow_unicode=True,
+                    sort_keys=False,
+                    width=100,
+                ), False
             cache[annotation.id] = (annotation, text)
         parts.append(text)
     return header + "annotations:\n" + "".join(parts), True
@@ -111,8 +120,6 @@ def _annotation(path: Path, item: object, number: int) -> Annotation:
         return Annotation.from_dict(item)
     except AnnotationError as exc:
         raise AnnotationFileError(f"{path}: item {number}: {exc}") from None
-
-
 
 
 def items_of(text: str) -> list[tuple[int, str]] | None:
@@ -166,8 +173,9 @@ def parse_file(path: Path, text: str, known: dict[str, Annotation] | None = None
     return annotations
 
 
-def parse_items(path: Path, items: list[tuple[int, str]], known: dict[str, Annotation] | None,
-                 first_number: int = 1) -> list[Annotation]:
+def parse_items(
+    path: Path, items: list[tuple[int, str]], known: dict[str, Annotation] | None, first_number: int = 1
+) -> list[Annotation]:
     annotations = []
     for number, (line, item_text) in enumerate(items, first_number):
         annotation = (known or {}).get(item_text)

@@ -25,8 +25,17 @@ from newsdesk.index.entities.model import (
 )
 
 RULE_MODULES = (
-    "rules.py", "capitalised_runs.py", "single_words.py", "word_shapes.py", "lower_words.py", "shouted.py",
-    "lexicon.py", "gazetteer.py", "lists.py", "names.py", "model.py",
+    "rules.py",
+    "capitalised_runs.py",
+    "single_words.py",
+    "word_shapes.py",
+    "lower_words.py",
+    "shouted.py",
+    "lexicon.py",
+    "gazetteer.py",
+    "lists.py",
+    "names.py",
+    "model.py",
 )
 """The files the rule extractor is made of (tests/test_entity_rules_version.py checks that every module it
 imports is here)."""

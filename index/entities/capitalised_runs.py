@@ -108,7 +108,7 @@ class RunCutter:
             following = pieces[index + 1] if index + 1 < len(pieces) else []
             if possessive[index] and len(piece) == 1 and following and text[slice(*following[-1])] in ORG_TAILS:
                 # "Azerbaijan's Defence Ministry": the country's ministry, and the country
-                found.append(Candidate(piece[0][0], following[-1][1], "ORG", text[piece[0][0]:following[-1][1]]))
+                found.append(Candidate(piece[0][0], following[-1][1], "ORG", text[piece[0][0] : following[-1][1]]))
                 skip = True
             self._classify(text, piece, lower, found)
 
@@ -119,7 +119,8 @@ class RunCutter:
         # Leading function words and sentence-initial common words are not names, nor a sentence-initial
         # description ("Defender Hassan Abbas", "Twenty-eight-year-old Mohammed Afroz").
         while words and (
-            words[0] in FUNCTION_WORDS or words[0][0].islower()
+            words[0] in FUNCTION_WORDS
+            or words[0][0].islower()
             or (sentence_initial(text, tokens[0][0]) and words[0].lower() in lower)
             or (len(words) >= 3 and describes(words[0]) and sentence_initial(text, tokens[0][0]))
         ):
@@ -133,8 +134,11 @@ class RunCutter:
         start, end = tokens[0][0], tokens[-1][1]
         if len(words) > _MAX_RUN_WORDS:
             # A run this long is a title-cased line or junk, not one name: each word is decided alone.
-            found.extend(Candidate(s, e, None, None) for (s, e), w in zip(tokens, words, strict=True)
-                         if w not in CONNECTORS and w not in FUNCTION_WORDS)
+            found.extend(
+                Candidate(s, e, None, None)
+                for (s, e), w in zip(tokens, words, strict=True)
+                if w not in CONNECTORS and w not in FUNCTION_WORDS
+            )
             return
         if len(words) == 1:
             found.append(Candidate(start, end, None, None))
@@ -149,9 +153,21 @@ class RunCutter:
             ):
                 self._split_at(text, tokens, words, CONNECTORS, lower, found)  # "U.S. and the U.N."
                 return
-        cut = None if _LOOSE_CONNECTORS.isdisjoint(words) else next(
-            (i for i, w in enumerate(words[1:-1], 1) if w in _LOOSE_CONNECTORS and words[i - 1] not in ORG_HEADS
-             and words[i - 1] not in ORG_TAILS and words[i - 1] not in CONNECTORS), None)
+        cut = (
+            None
+            if _LOOSE_CONNECTORS.isdisjoint(words)
+            else next(
+                (
+                    i
+                    for i, w in enumerate(words[1:-1], 1)
+                    if w in _LOOSE_CONNECTORS
+                    and words[i - 1] not in ORG_HEADS
+                    and words[i - 1] not in ORG_TAILS
+                    and words[i - 1] not in CONNECTORS
+                ),
+                None,
+            )
+        )
         if cut is not None:  # "Shares on the New York Stock Exchange": not "Council on Foreign Relations"
             self._split_at(text, tokens, words, frozenset({words[cut]}), lower, found)
             return
@@ -168,23 +184,31 @@ class RunCutter:
         organisation_of = not _ORG_OF.isdisjoint(words) and any(
             (w in ORG_HEADS or w in ORG_TAILS) and words[i + 1] in _ORG_OF for i, w in enumerate(words[:-1])
         )
-        if organisation_of or (words[-1] in ORG_TAILS and (
-            "and" not in words or (CONNECTORS.intersection(words) == {"and"} and not self._lists_places(words))
-        )):  # "Australian Manufacturing and Workers Union", not "Armenian and Azerbaijani ... Ministries"
+        if organisation_of or (
+            words[-1] in ORG_TAILS
+            and ("and" not in words or (CONNECTORS.intersection(words) == {"and"} and not self._lists_places(words)))
+        ):  # "Australian Manufacturing and Workers Union", not "Armenian and Azerbaijani ... Ministries"
             found.append(Candidate(start, end, "ORG", full))
             return
         if words[-1] in PLACE_TAILS and not is_role(words[0]):  # not "Secretary of State"
             found.append(Candidate(start, end, "PLACE", full))
             return
-        if len(words) == 2 and words[1] in self._major and self._person_word(words[0]) and not self._is_place_word(
-            words[0]
+        if (
+            len(words) == 2
+            and words[1] in self._major
+            and self._person_word(words[0])
+            and not self._is_place_word(words[0])
         ):
             found.append(Candidate(start, end, "ORG", full))  # "Soccer Australia", "Nutrition Australia"
             return
         connectors = [] if CONNECTORS.isdisjoint(words) else [w for w in words if w in CONNECTORS]
-        if connectors and all(w in NAME_PARTICLES for w in connectors) and len(words) <= MAX_NAME_TOKENS + 1 and all(
-            self._person_word(w) for w in words if w not in CONNECTORS
-        ) and words[-1] not in CONNECTORS:
+        if (
+            connectors
+            and all(w in NAME_PARTICLES for w in connectors)
+            and len(words) <= MAX_NAME_TOKENS + 1
+            and all(self._person_word(w) for w in words if w not in CONNECTORS)
+            and words[-1] not in CONNECTORS
+        ):
             found.append(Candidate(start, end, "PERSON", full))  # "Osama bin Laden", "Ludwig van Beethoven"
             return
         if connectors:
@@ -192,9 +216,9 @@ class RunCutter:
             return
         for i in range(len(words) - 2, 0, -1):
             # "Russian Foreign Ministry Maria Zakharova": an organisation, then its person
-            if (words[i] in ORG_TAILS or is_role(words[i])) and all(self._person_word(w) for w in words[i + 1:]):
+            if (words[i] in ORG_TAILS or is_role(words[i])) and all(self._person_word(w) for w in words[i + 1 :]):
                 self._classify(text, tokens[: i + 1], lower, found)
-                self._person(text, tokens[i + 1:], found)
+                self._person(text, tokens[i + 1 :], found)
                 return
         roles = 0
         while roles < len(words) and (
@@ -218,7 +242,12 @@ class RunCutter:
             self._person(text, tokens, found)
 
     def _split_at(
-        self, text: str, tokens: list[tuple[int, int]], words: list[str], at: frozenset[str], lower: LowerCaseWords,
+        self,
+        text: str,
+        tokens: list[tuple[int, int]],
+        words: list[str],
+        at: frozenset[str],
+        lower: LowerCaseWords,
         found: list[Candidate],
     ) -> None:
         piece: list[tuple[int, int]] = []
@@ -247,10 +276,12 @@ class RunCutter:
     def _lists_places(self, words: list[str]) -> bool:
         """ "Armenian and Azerbaijani Defence Ministries": two places' bodies, not one body's name."""
         return any(
-            w == "and" and 0 < i < len(words) - 1 and self._is_place_word(words[i - 1])
-            and self._is_place_word(words[i + 1]) for i, w in enumerate(words)
+            w == "and"
+            and 0 < i < len(words) - 1
+            and self._is_place_word(words[i - 1])
+            and self._is_place_word(words[i + 1])
+            for i, w in enumerate(words)
         )
-
 
     @staticmethod
     def _person(text: str, tokens: list[tuple[int, int]], found: list[Candidate]) -> None:

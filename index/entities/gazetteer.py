@@ -28,46 +28,143 @@ MAJOR_CITY_POPULATION = 1_000_000
 MINOR_CITY_POPULATION = 15_000
 ALTERNATE_NAME_POPULATION = 1_000
 ALTERNATE_NAME_MIN_LENGTH = 6
-COMPASS_WORDS = frozenset({
-    "North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western", "Centre",
-    "Northeast", "Northwest", "Southeast", "Southwest", "Upper", "Lower", "Middle", "Inner", "Outer",
-})
+COMPASS_WORDS = frozenset(
+    {
+        "North",
+        "South",
+        "East",
+        "West",
+        "Central",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Centre",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Upper",
+        "Lower",
+        "Middle",
+        "Inner",
+        "Outer",
+    }
+)
 """Region names in some countries' subdivision lists ("West" in Cameroon), but almost always the start of
 another name ("West Indies", "East Timor"): never a place on their own."""
-MAJOR_SUBDIVISION_TYPES = frozenset({
-    "State", "Province", "Region", "Territory", "Autonomous region", "Autonomous republic", "Republic",
-    "Governorate", "Prefecture", "Oblast", "Autonomous province", "Federal district", "Capital territory",
-    "Country", "Nation", "Emirate", "Union territory", "Autonomous community", "Canton", "Land",
-})
+MAJOR_SUBDIVISION_TYPES = frozenset(
+    {
+        "State",
+        "Province",
+        "Region",
+        "Territory",
+        "Autonomous region",
+        "Autonomous republic",
+        "Republic",
+        "Governorate",
+        "Prefecture",
+        "Oblast",
+        "Autonomous province",
+        "Federal district",
+        "Capital territory",
+        "Country",
+        "Nation",
+        "Emirate",
+        "Union territory",
+        "Autonomous community",
+        "Canton",
+        "Land",
+    }
+)
 
 COUNTRY_ALIASES = {
-    "US": "United States", "U.S.": "United States", "USA": "United States", "U.S.A.": "United States",
-    "America": "United States", "United States of America": "United States",
-    "UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom",
-    "Great Britain": "United Kingdom", "England": "England", "Scotland": "Scotland", "Wales": "Wales",
-    "Northern Ireland": "Northern Ireland", "Russian Federation": "Russia", "UAE": "United Arab Emirates",
-    "Czech Republic": "Czechia", "Holland": "Netherlands", "Burma": "Myanmar", "Türkiye": "Turkey",
-    "Ivory Coast": "Ivory Coast", "DRC": "Democratic Republic of the Congo", "Vatican": "Vatican",
-    "Republic of Korea": "South Korea", "DPRK": "North Korea", "PRC": "China", "Mainland China": "China",
-    "Kiev": "Kyiv", "NZ": "New Zealand", "N.Z.": "New Zealand", "East Timor": "Timor Leste",
-    "Timor-Leste": "Timor Leste", "Palestine": "Palestine", "S. Africa": "South Africa",
+    "US": "United States",
+    "U.S.": "United States",
+    "USA": "United States",
+    "U.S.A.": "United States",
+    "America": "United States",
+    "United States of America": "United States",
+    "UK": "United Kingdom",
+    "U.K.": "United Kingdom",
+    "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom",
+    "England": "England",
+    "Scotland": "Scotland",
+    "Wales": "Wales",
+    "Northern Ireland": "Northern Ireland",
+    "Russian Federation": "Russia",
+    "UAE": "United Arab Emirates",
+    "Czech Republic": "Czechia",
+    "Holland": "Netherlands",
+    "Burma": "Myanmar",
+    "Türkiye": "Turkey",
+    "Ivory Coast": "Ivory Coast",
+    "DRC": "Democratic Republic of the Congo",
+    "Vatican": "Vatican",
+    "Republic of Korea": "South Korea",
+    "DPRK": "North Korea",
+    "PRC": "China",
+    "Mainland China": "China",
+    "Kiev": "Kyiv",
+    "NZ": "New Zealand",
+    "N.Z.": "New Zealand",
+    "East Timor": "Timor Leste",
+    "Timor-Leste": "Timor Leste",
+    "Palestine": "Palestine",
+    "S. Africa": "South Africa",
 }
 """Common short and older names of countries that GeoNames lists under another name."""
 
-REGIONS = [*"""
+REGIONS = [
+    *"""
     Africa Asia Europe Antarctica Oceania Eurasia Scandinavia Siberia Caucasus Balkans Sahel Maghreb
     Levant Arctic Patagonia Kurdistan Tibet Xinjiang Chechnya Dagestan Abkhazia Crimea Donbas Donbass
     Kashmir Gaza Transnistria Nakhchivan Nagorno-Karabakh Artsakh Darfur Catalonia Flanders Wallonia
     Bavaria Sicily Sardinia Corsica Anatolia Kurdistan Punjab Bengal Balochistan Mindanao Borneo Sumatra
     Java Bali Hokkaido Okinawa Taiwan Macau Greenland Alaska Hawaii Texas California Quebec
 """.split(),
-    "Middle East", "Near East", "Far East", "South Caucasus", "North Caucasus", "Central Asia",
-    "South Asia", "Southeast Asia", "East Asia", "Latin America", "South America", "North America",
-    "Central America", "West Africa", "East Africa", "North Africa", "Southern Africa", "Western Europe",
-    "Eastern Europe", "Central Europe", "Persian Gulf", "Gaza Strip", "West Bank", "Golan Heights",
-    "South Ossetia", "Hong Kong", "Horn of Africa", "Black Sea", "Caspian Sea", "Mediterranean",
-    "Red Sea", "Baltic", "Baltic Sea", "Indian Ocean", "Pacific", "Atlantic", "Balkan Peninsula",
-    "West Indies", "Caribbean", "Gulf", "Persian Gulf",
+    "Middle East",
+    "Near East",
+    "Far East",
+    "South Caucasus",
+    "North Caucasus",
+    "Central Asia",
+    "South Asia",
+    "Southeast Asia",
+    "East Asia",
+    "Latin America",
+    "South America",
+    "North America",
+    "Central America",
+    "West Africa",
+    "East Africa",
+    "North Africa",
+    "Southern Africa",
+    "Western Europe",
+    "Eastern Europe",
+    "Central Europe",
+    "Persian Gulf",
+    "Gaza Strip",
+    "West Bank",
+    "Golan Heights",
+    "South Ossetia",
+    "Hong Kong",
+    "Horn of Africa",
+    "Black Sea",
+    "Caspian Sea",
+    "Mediterranean",
+    "Red Sea",
+    "Baltic",
+    "Baltic Sea",
+    "Indian Ocean",
+    "Pacific",
+    "Atlantic",
+    "Balkan Peninsula",
+    "West Indies",
+    "Caribbean",
+    "Gulf",
+    "Persian Gulf",
 ]
 """Well-known regions GeoNames' city and country lists leave out."""
 
@@ -119,8 +216,13 @@ def _add_subdivisions(major: dict[str, str], minor: dict[str, str]) -> None:
 def _usable_minor(name: str) -> bool:
     # Short names ("Of", "Man", "Bar") and cue words are far more often words than towns.
     return (
-        len(name) > 3 and name[0].isupper() and not name.isupper() and name not in COMPASS_WORDS
-        and name not in FUNCTION_WORDS and name not in ORG_TAILS and name not in ROLE_TITLES
+        len(name) > 3
+        and name[0].isupper()
+        and not name.isupper()
+        and name not in COMPASS_WORDS
+        and name not in FUNCTION_WORDS
+        and name not in ORG_TAILS
+        and name not in ROLE_TITLES
         and name not in PLACE_TAILS
     )
 
@@ -151,8 +253,9 @@ def load_gazetteer() -> Gazetteer:
     gazetteer = _build_gazetteer()
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps(
-            [gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms), gazetteer.alternates]))
+        write_atomic(
+            cache, json.dumps([gazetteer.major, gazetteer.minor, sorted(gazetteer.demonyms), gazetteer.alternates])
+        )
     except OSError:
         pass  # a read-only home only costs the build time on every start
     return gazetteer
@@ -210,8 +313,12 @@ def _alternate_names(major: dict[str, str], minor: dict[str, str]) -> dict[str, 
         canonical = major.get(name) or minor.get(name) or name
         for alternate in (name, *city["alternatenames"]):
             if (
-                len(alternate) >= ALTERNATE_NAME_MIN_LENGTH and alternate.isascii() and alternate.isalpha()
-                and alternate not in major and alternate not in minor and _usable_minor(alternate)
+                len(alternate) >= ALTERNATE_NAME_MIN_LENGTH
+                and alternate.isascii()
+                and alternate.isalpha()
+                and alternate not in major
+                and alternate not in minor
+                and _usable_minor(alternate)
             ):
                 alternates.setdefault(fold_key(alternate), canonical)
     return alternates

@@ -113,10 +113,14 @@ def link_corpus(tx: sqlite3.Connection) -> set[str]:
                 mentions += existing[0]
                 forms |= {a for a in existing[1].split(MULTI_VALUE_SEPARATOR) if a}
             forms.discard(new)
-            tx.execute("DELETE FROM article_entities WHERE article_id = ? AND type = ? AND canonical IN (?, ?)",
-                       (article_id, kind, old, new))
-            tx.execute("INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
-                       (article_id, kind, new, mentions, MULTI_VALUE_SEPARATOR.join(sorted(forms))))
+            tx.execute(
+                "DELETE FROM article_entities WHERE article_id = ? AND type = ? AND canonical IN (?, ?)",
+                (article_id, kind, old, new),
+            )
+            tx.execute(
+                "INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
+                (article_id, kind, new, mentions, MULTI_VALUE_SEPARATOR.join(sorted(forms))),
+            )
             changed.add(article_id)
     # Every article naming the entity answers to all of its names: person:"Sergey Lavrov" finds the
     # article that wrote "Sergei Lavrov" too.

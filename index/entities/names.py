@@ -32,10 +32,28 @@ _STEPS = (
     (re.compile(r"(.)\1+"), r"\1"),
 )
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
-_UNDECOMPOSED = str.maketrans({
-    "Ə": "A", "ə": "a", "ı": "i", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss",
-    "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "ʻ": "", "ʼ": "",
-})
+_UNDECOMPOSED = str.maketrans(
+    {
+        "Ə": "A",
+        "ə": "a",
+        "ı": "i",
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "ß": "ss",
+        "Æ": "Ae",
+        "æ": "ae",
+        "Œ": "Oe",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+        "ʻ": "",
+        "ʼ": "",
+    }
+)
 """Latin letters with no decomposition to ASCII (Azerbaijani ə, Turkish ı, Polish ł)."""
 
 

@@ -78,12 +78,21 @@ def entity_contexts(
         for mention in article_mentions(store, spec, article):
             if mention.type != kind or mention.canonical != canonical:
                 continue
-            left = article.text[max(0, mention.start - CONTEXT_CHARS):mention.start]
-            right = article.text[mention.end:mention.end + CONTEXT_CHARS]
-            contexts.append(EntityContext(
-                article.id, article.title, article.date, article.source, mention.start, mention.end,
-                _WHITESPACE.sub(" ", left), mention.text, _WHITESPACE.sub(" ", right),
-            ))
+            left = article.text[max(0, mention.start - CONTEXT_CHARS) : mention.start]
+            right = article.text[mention.end : mention.end + CONTEXT_CHARS]
+            contexts.append(
+                EntityContext(
+                    article.id,
+                    article.title,
+                    article.date,
+                    article.source,
+                    mention.start,
+                    mention.end,
+                    _WHITESPACE.sub(" ", left),
+                    mention.text,
+                    _WHITESPACE.sub(" ", right),
+                )
+            )
             if len(contexts) >= limit:
                 return contexts
     return contexts

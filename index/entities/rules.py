@@ -64,7 +64,8 @@ class RuleExtractor:
         title_mentions = [m for m in both if m.end <= len(title)]
         body = [
             EntityMention(m.text, m.canonical, m.type, m.start - offset, m.end - offset)
-            for m in both if m.start >= offset
+            for m in both
+            if m.start >= offset
         ]
         return title_mentions, body
 
@@ -81,7 +82,7 @@ class RuleExtractor:
         for start, end in shouted:
             prose[start:end] = " " * (end - start)  # same offsets, no capitals
         mentions = self._extract_prose("".join(prose))
-        mentions = [EntityMention(text[m.start:m.end], m.canonical, m.type, m.start, m.end) for m in mentions]
+        mentions = [EntityMention(text[m.start : m.end], m.canonical, m.type, m.start, m.end) for m in mentions]
         mentions.extend(self._shouted.names(text, shouted, mentions))
         mentions.sort(key=lambda m: m.start)
         return mentions
@@ -138,7 +139,12 @@ class RuleExtractor:
         return claimed
 
     def _outside_claimed(
-        self, text: str, start: int, end: int, claimed: list[tuple[int, int]], lower: LowerCaseWords,
+        self,
+        text: str,
+        start: int,
+        end: int,
+        claimed: list[tuple[int, int]],
+        lower: LowerCaseWords,
         found: list[Candidate],
     ) -> None:
         position = start
@@ -186,4 +192,3 @@ class RuleExtractor:
             entry = self.lists.watched[match.group()]
             out.append(EntityMention(match.group(), entry.name, entry.type, match.start(), match.end()))
         return out
-

@@ -28,7 +28,8 @@ def shouted_lines(text: str) -> list[tuple[int, int]]:
     if (not _ASCII_CAPITAL.search(text)) if text.isascii() else text == text.lower():
         return []  # no capitals at all (for ASCII text, a search that stops at the first capital)
     return [
-        line.span() for line in _LINE.finditer(text)
+        line.span()
+        for line in _LINE.finditer(text)
         if line.group() == line.group().upper() and _CAPS_WORD.search(line.group())
     ]
 
@@ -43,9 +44,7 @@ class ShoutedLines:
             name.upper() for name in (*gazetteer.major, *KNOWN_ORGS, *AGENCIES) if " " in name or "-" in name
         )
 
-    def names(
-        self, text: str, regions: list[tuple[int, int]], prose: list[EntityMention]
-    ) -> list[EntityMention]:
+    def names(self, text: str, regions: list[tuple[int, int]], prose: list[EntityMention]) -> list[EntityMention]:
         """The mentions in shouted ``regions`` of ``text``, given the mentions of its ``prose``."""
         known: dict[str, tuple[EntityType, str]] = {}
         for m in prose:
@@ -76,9 +75,7 @@ class ShoutedLines:
                 index += taken
         return found
 
-    def _name(
-        self, name: str, known: dict[str, tuple[EntityType, str]], first: bool
-    ) -> tuple[EntityType, str] | None:
+    def _name(self, name: str, known: dict[str, tuple[EntityType, str]], first: bool) -> tuple[EntityType, str] | None:
         watched = self.lists.watched.get(name)
         if watched is not None:
             return watched.type, watched.name

@@ -36,9 +36,48 @@ _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or"})
 _ACRONYM_AFTER = re.compile(r" \(((?:[A-Z]\.?){2,8})\)")
 _SURNAME_ENDINGS = (
-    "yan", "ian", "ov", "ova", "ev", "eva", "in", "ina", "enko", "sky", "ski", "ska", "ic", "ich", "vic",
-    "escu", "idze", "dze", "shvili", "ovic", "son", "sen", "zadeh", "oglu", "ez", "es", "ini", "elli", "ides",
-    "opoulos", "akis", "stein", "berg", "mann", "man", "er", "ey", "ley", "ton", "ford", "well", "wood",
+    "yan",
+    "ian",
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "in",
+    "ina",
+    "enko",
+    "sky",
+    "ski",
+    "ska",
+    "ic",
+    "ich",
+    "vic",
+    "escu",
+    "idze",
+    "dze",
+    "shvili",
+    "ovic",
+    "son",
+    "sen",
+    "zadeh",
+    "oglu",
+    "ez",
+    "es",
+    "ini",
+    "elli",
+    "ides",
+    "opoulos",
+    "akis",
+    "stein",
+    "berg",
+    "mann",
+    "man",
+    "er",
+    "ey",
+    "ley",
+    "ton",
+    "ford",
+    "well",
+    "wood",
 )
 _MAX_WORD_FACTS = 200_000
 
@@ -68,7 +107,7 @@ class SingleWordResolver:
         decided_now = []
         for c in found:
             if c.canonical is None:
-                surface = text[c.start:c.end]
+                surface = text[c.start : c.end]
                 surname = surnames.get(surface) or surnames.get(fold_key(surface))
                 if c.type == "PERSON" or (surname is not None and not self._major_place(surface)):
                     c.type, c.canonical = "PERSON", surname or surface
@@ -84,24 +123,27 @@ class SingleWordResolver:
         # taught their aliases already (first come, first kept), so only the new ones are asked.
         for c in decided_now:
             self._learn_aliases(text, c, surnames, aliases)
-        settled = {text[c.start:c.end]: (c.type, c.canonical) for c in found if c.canonical is not None}
+        settled = {text[c.start : c.end]: (c.type, c.canonical) for c in found if c.canonical is not None}
         settled.update(aliases)
         found.sort(key=lambda c: c.start)
         for index, c in enumerate(found):
             if c.canonical is None:
-                surface = text[c.start:c.end]
+                surface = text[c.start : c.end]
                 if surface in settled:
                     c.type, c.canonical = settled[surface]
                 elif listed_with_place(text, found, index):
                     c.type, c.canonical = "PLACE", surface
         if self.lists.is_empty:  # nothing to stop or rename: the common case, and the benchmark's
-            return [EntityMention(text[c.start:c.end], c.canonical, c.type, c.start, c.end)
-                    for c in found if c.canonical is not None and c.type is not None]
+            return [
+                EntityMention(text[c.start : c.end], c.canonical, c.type, c.start, c.end)
+                for c in found
+                if c.canonical is not None and c.type is not None
+            ]
         mentions = []
         for c in found:
             if c.canonical is None or c.type is None:
                 continue
-            surface = text[c.start:c.end]
+            surface = text[c.start : c.end]
             decided = self.lists.decide(c.type, c.canonical, surface)
             if decided is not None:
                 mentions.append(EntityMention(surface, decided[1], decided[0], c.start, c.end))
@@ -111,7 +153,7 @@ class SingleWordResolver:
     def _learn_aliases(
         text: str, c: Candidate, surnames: dict[str, str], aliases: dict[str, tuple[EntityType, str]]
     ) -> None:
-        surface = text[c.start:c.end]
+        surface = text[c.start : c.end]
         assert c.canonical is not None
         if c.type == "PERSON" and " " in c.canonical:
             surname = c.canonical.rsplit(" ", 1)[1]
@@ -130,7 +172,12 @@ class SingleWordResolver:
                     aliases.setdefault(part, ("PLACE", c.canonical))
 
     def _single(
-        self, text: str, c: Candidate, word: str, aliases: dict[str, tuple[EntityType, str]], lower: LowerCaseWords,
+        self,
+        text: str,
+        c: Candidate,
+        word: str,
+        aliases: dict[str, tuple[EntityType, str]],
+        lower: LowerCaseWords,
     ) -> tuple[EntityType, str] | None:
         known = aliases.get(word)
         if known is not None:
@@ -154,7 +201,7 @@ class SingleWordResolver:
         after = _NEXT_WORD.match(text, c.end)
         next_word = after.group(1) if after else ""
         # The two words before (a plain split: a regex anchored at the end backtracks badly).
-        before = [w.strip(_PUNCTUATION) for w in text[max(0, c.start - 40):c.start].split()[-2:]]
+        before = [w.strip(_PUNCTUATION) for w in text[max(0, c.start - 40) : c.start].split()[-2:]]
         previous = before[-1].lower() if before else ""
         second = before[0].lower() if len(before) == 2 else ""
         if previous == "the":
@@ -198,7 +245,9 @@ class SingleWordResolver:
             if place is not None or titled in DATE_WORDS or titled in FUNCTION_WORDS:
                 acronym = None  # "FRIDAY", "THE": shouted words, not acronyms
         never = (
-            is_role(word) or word in GENERIC_SUBJECTS or not person_word(word)
+            is_role(word)
+            or word in GENERIC_SUBJECTS
+            or not person_word(word)
             or word in self.gazetteer.demonyms  # "Armenian", "Azerbaijani": adjectives
         )
         return AGENCIES.get(word) or KNOWN_ORGS.get(word), place, acronym, never
@@ -214,8 +263,7 @@ def listed_with_place(text: str, found: list[Candidate], index: int) -> bool:
         if not 0 <= neighbour < len(found) or found[neighbour].type != "PLACE":
             continue
         other = found[neighbour]
-        gap = text[other.end:c.start] if neighbour < index else text[c.end:other.start]
+        gap = text[other.end : c.start] if neighbour < index else text[c.end : other.start]
         if gap.strip() in _LIST_GAPS:
             return True
     return False
-

@@ -138,7 +138,8 @@ class EntityStage:
             return 0
         pending = db.execute(
             "SELECT count(*) FROM articles a LEFT JOIN article_entity_state s ON s.article_id = a.id "
-            "WHERE s.extractor IS NULL OR s.extractor != ?", (self.key,)
+            "WHERE s.extractor IS NULL OR s.extractor != ?",
+            (self.key,),
         ).fetchone()[0]
         done = 0
         try:
@@ -170,8 +171,10 @@ class EntityStage:
 
         try:
             return ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.spec, os.getpid()),
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.spec, os.getpid()),
             )
         except OSError:
             return None
@@ -179,7 +182,7 @@ class EntityStage:
     def _extract(self, misses: list[tuple[str, str]]) -> list[Prepared]:
         if self._pool is not None and misses:
             chunk = max(1, len(misses) // (self.workers * 4))
-            batches = [misses[i:i + chunk] for i in range(0, len(misses), chunk)]
+            batches = [misses[i : i + chunk] for i in range(0, len(misses), chunk)]
             try:
                 return [row for rows in self._pool.map(_extract_batch, batches) for row in rows]
             except (BrokenProcessPool, OSError):
@@ -192,12 +195,16 @@ class EntityStage:
 
     def _pending_windows(self) -> Iterator[list[tuple[str, str, str, str]]]:
         # Read ids first: the windows below write to the tables this query reads.
-        ids = [row[0] for row in self.store.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN article_entity_state s ON s.article_id = a.id "
-            "WHERE s.extractor IS NULL OR s.extractor != ? ORDER BY a.id", (self.key,)
-        )]
+        ids = [
+            row[0]
+            for row in self.store.db.execute(
+                "SELECT a.id FROM articles a LEFT JOIN article_entity_state s ON s.article_id = a.id "
+                "WHERE s.extractor IS NULL OR s.extractor != ? ORDER BY a.id",
+                (self.key,),
+            )
+        ]
         for offset in range(0, len(ids), _WINDOW):
-            chunk = ids[offset:offset + _WINDOW]
+            chunk = ids[offset : offset + _WINDOW]
             marks = ", ".join("?" * len(chunk))
             yield self.store.db.execute(
                 f"SELECT id, title, text, content_hash FROM articles WHERE id IN ({marks})", chunk
@@ -230,7 +237,10 @@ class EntityStage:
         self._cache_rows, self._entity_rows, self._state_rows = [], [], []
 
     def _save(
-        self, window: list[tuple[str, str, str, str]], misses: list[tuple[str, str]], fresh: list[Prepared],
+        self,
+        window: list[tuple[str, str, str, str]],
+        misses: list[tuple[str, str]],
+        fresh: list[Prepared],
         cached: dict[str, tuple[str, str] | None],
     ) -> None:
         computed = dict(zip(misses, fresh, strict=True))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from newsdesk.index.entities.lexicon import FUNCTION_WORDS, NOT_NAMES, ORG_TAILS, PLACE_TAILS, ROLE_TITLES
 
-SENTENCE_END = frozenset('.!?:;"“”‘’\'([—–-')
+SENTENCE_END = frozenset(".!?:;\"“”‘’'([—–-")
 """Characters after which a capitalised word opens a sentence (or a quotation, or a parenthesis)."""
 _ROLE_SUFFIXES = ("ers", "ors", "man", "men", "ist", "ists", "ants", "ents")  # not "-er": Christopher
 _HEADLINE_MIN_SHARE = 0.6

@@ -21,17 +21,15 @@ from newsdesk.index.ingest.model import RawArticle
 # ANSI/VT escape sequences (CSI, OSC, and two-byte escapes) are removed whole, not
 # just their ESC byte, so "\x1b[31m" leaves nothing behind.
 _ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC ... ST
-    r"|\x1b[@-Z\\-_]"                     # two-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"            # 8-bit CSI
+    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 # C0 and C1 controls except tab and newline, DEL, and the bidi embedding/override/
 # isolate characters that can make displayed text lie about its order.
-_CONTROL_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 # Zero-width space, word joiner and Mongolian vowel separator: invisible, yet they
 # split words for search and make equal-looking titles differ. (ZWJ and ZWNJ stay:
 # emoji sequences and Persian or Indic spelling need them.)
@@ -71,9 +69,7 @@ class Cleaner:
     default_language: str
 
     @classmethod
-    def from_patterns(
-        cls, patterns: Iterable[str], title_max_chars: int, default_language: str
-    ) -> Cleaner:
+    def from_patterns(cls, patterns: Iterable[str], title_max_chars: int, default_language: str) -> Cleaner:
         """Compile ``patterns``, each matched case-insensitively against a whole stripped line."""
         compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
         return cls(compiled, title_max_chars, default_language)
@@ -183,8 +179,16 @@ def first_sentence(text: str, max_chars: int) -> str:
 
 
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
-    "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y%m%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y%m%d",
 )
 
 

@@ -154,7 +154,9 @@ def read_entry(entry: FileEntry, settings: ReaderSettings) -> FileResult:
 
 
 def _clean_into(
-    result: FileResult, parse: Callable[[], tuple[list[RawArticle], list[str]]], entry: FileEntry,
+    result: FileResult,
+    parse: Callable[[], tuple[list[RawArticle], list[str]]],
+    entry: FileEntry,
     settings: ReaderSettings,
 ) -> FileResult:
     """Run ``parse`` and clean what it found into ``result``."""

@@ -12,10 +12,20 @@ from tests.tui.test_e2e_tmux import NEWSDESK, Terminal, newsdesk_in_tmux
 
 
 def _annotations(tmp_path: Path) -> list[dict[str, object]]:
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state-home"),
-           "XDG_DATA_HOME": str(tmp_path / "data-home"), "XDG_CONFIG_HOME": str(tmp_path / "config-home")}
-    done = subprocess.run([str(NEWSDESK), "annotations", "list", "--json", "--state-dir", str(tmp_path / "index")],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state-home"),
+        "XDG_DATA_HOME": str(tmp_path / "data-home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config-home"),
+    }
+    done = subprocess.run(
+        [str(NEWSDESK), "annotations", "list", "--json", "--state-dir", str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -47,4 +57,3 @@ def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: P
         assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
-

@@ -293,7 +293,7 @@ def screen_colours(app: NewsdeskApp) -> set[str]:
 
 
 def chromatic(colour: str) -> bool:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return max(red, green, blue) - min(red, green, blue) > 8
 
 

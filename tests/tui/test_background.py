@@ -70,11 +70,15 @@ async def test_new_files_are_picked_up_while_running(corpus: Path, tmp_path: Pat
         await wait_until(pilot, lambda: app.main._fingerprint is not None)
         await settle(pilot)
         assert app.main.article_list.total == 3
-        write(corpus, "reports/new.txt", """
+        write(
+            corpus,
+            "reports/new.txt",
+            """
             Late report from Geneva
 
             Negotiators returned to Geneva for another round.
-            """)
+            """,
+        )
         await wait_until(pilot, lambda: app.main.article_list.total == 4)
         (corpus / "reports" / "shelling.txt").unlink()
         await wait_until(pilot, lambda: app.main.article_list.total == 3)
@@ -83,7 +87,10 @@ async def test_new_files_are_picked_up_while_running(corpus: Path, tmp_path: Pat
 
 async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    write(corpus, "markup.md", """
+    write(
+        corpus,
+        "markup.md",
+        """
         ---
         title: "[bold]Not bold[/bold] [TODO] \\x1b[31mred"
         source: "[link=https://x]src[/link]"
@@ -91,7 +98,8 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
         Checklist [TODO] items and [red]colour[/red] tags stay as typed, [/] too.
 
         A line with escape \x1b[2J codes and a bell \x07 here.
-        """)
+        """,
+    )
     app = make_app(corpus, Config(), tmp_path / "state", watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.main.article_list.total == 1 and not indexing_shown(app))
@@ -118,8 +126,11 @@ async def test_indexing_with_worker_processes_inside_the_app(tmp_path: Path) -> 
         write(corpus, f"a/{number:03}.txt", f"Report {number}\n\nTalks in Geneva, round {number}.\n")
     app = make_app(corpus, Config(), tmp_path / "state", watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: "failed" in status(app) or (
-            app.main.article_list.total == 80 and not indexing_shown(app)), timeout=120)
+        await wait_until(
+            pilot,
+            lambda: "failed" in status(app) or (app.main.article_list.total == 80 and not indexing_shown(app)),
+            timeout=120,
+        )
         await settle(pilot)
         assert "failed" not in status(app)
         assert app.main.article_list.total == 80

@@ -38,8 +38,9 @@ class Terminal:
         time.sleep(0.15)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.session], check=True, capture_output=True, text=True
+        ).stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
@@ -67,8 +68,12 @@ def newsdesk_in_tmux(tmp_path: Path, *args: str, size: tuple[int, int] = (100, 3
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
     command = f"{shlex.join([str(NEWSDESK), *args])}; echo newsdesk-exited-$?; sleep 5"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), *env_args,
-                    command], check=True, cwd=tmp_path, env={**os.environ, **env})
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), *env_args, command],
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+    )
     try:
         yield Terminal(name)
     finally:

@@ -60,7 +60,7 @@ async def test_entities_tab_groups_by_type_and_enter_jumps(demo_app: NewsdeskApp
         text = main.reader.article.text
         await pilot.press("enter")
         first = main.reader.marked
-        assert first is not None and text[first[0]:first[1]].endswith("Putin")
+        assert first is not None and text[first[0] : first[1]].endswith("Putin")
         assert reader_shows(main.reader, first[0])
         # An entity mentioned more than once (entries are indented under their type's heading):
         # each Enter marks its next mention, wrapping to the first after the last.
@@ -73,7 +73,7 @@ async def test_entities_tab_groups_by_type_and_enter_jumps(demo_app: NewsdeskApp
         await pilot.press("enter")
         second = main.reader.marked
         assert first is not None and second is not None and second != first
-        assert text[first[0]:first[1]].strip() and text[second[0]:second[1]].strip()
+        assert text[first[0] : first[1]].strip() and text[second[0] : second[1]].strip()
         assert reader_shows(main.reader, second[0])
 
 

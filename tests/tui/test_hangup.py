@@ -27,8 +27,12 @@ def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
         terminal.wait_for("Annotate")
         terminal.type("typed-before-hangup")
         time.sleep(0.3)
-        shell = subprocess.run(["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_pid}"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        shell = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         child = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0]
         os.kill(int(child), signal.SIGHUP)
         shown = terminal.wait_for("newsdesk-exited", timeout=10)

@@ -19,11 +19,16 @@ def test_hostile_text_in_tmux(tmp_path: Path) -> None:
         terminal.press("Enter")
         shown = terminal.wait_for("stay literal")
         assert "[bold red]Markup[/]" in shown and "[TODO]" in shown and "[b]Odd title[/b]" in shown
-        raw = subprocess.run(["tmux", "capture-pane", "-p", "-e", "-t", terminal.session], capture_output=True,
-                             text=True, check=True).stdout
+        raw = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-e", "-t", terminal.session], capture_output=True, text=True, check=True
+        ).stdout
         assert "]52;" not in raw and "]8;;https://evil" not in raw and "]0;pwned" not in raw
-        title = subprocess.run(["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_title}"],
-                               capture_output=True, text=True, check=True).stdout
+        title = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_title}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert "pwned" not in title
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=10)

@@ -75,16 +75,49 @@ def test_every_binding_with_an_id_is_in_the_table() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("keys", ["ctrl+zz", "zz", "", "x,,y", " ", "ctrl+", "F5", "latin_small_letter_q",
-                                  "ctrl+ctrl+x", "\x1b", "\u2028", "question mark"])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "ctrl+zz",
+        "zz",
+        "",
+        "x,,y",
+        " ",
+        "ctrl+",
+        "F5",
+        "latin_small_letter_q",
+        "ctrl+ctrl+x",
+        "\x1b",
+        "\u2028",
+        "question mark",
+    ],
+)
 def test_a_key_that_is_no_key_is_refused(keys: str) -> None:
     with pytest.raises(ConfigError) as refused:
         check_keymap({"app.quit": keys}, "config.yaml")
     assert "\n" not in str(refused.value) and "app.quit" in str(refused.value)
 
 
-@pytest.mark.parametrize("key", ["x", "Q", "é", "?", "question_mark", "ctrl+s", "shift+tab", "f5", "escape",
-                                 "left_square_bracket", "full_stop", "slash", "pageup", "space", "alt+ctrl+x"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x",
+        "Q",
+        "é",
+        "?",
+        "question_mark",
+        "ctrl+s",
+        "shift+tab",
+        "f5",
+        "escape",
+        "left_square_bracket",
+        "full_stop",
+        "slash",
+        "pageup",
+        "space",
+        "alt+ctrl+x",
+    ],
+)
 def test_real_keys_are_accepted(key: str) -> None:
     assert is_key_name(key)
     check_keymap({"app.quit": f"{key}, q"}, "config.yaml")
@@ -115,8 +148,30 @@ async def test_a_remapped_quit_quits_and_q_no_longer_does(demo_state: Path) -> N
     close_library(app.library)
 
 
-YAML_SIGNIFICANT = st.sampled_from(["...", "---", "|", ">", "#", ": ", "- ", "\u2028", "\u2029", "\x85",
-                                    "\ufeff", "\n", "\r\n", "'", '"', "{", "[", "&a", "*a", "!!python/object"])
+YAML_SIGNIFICANT = st.sampled_from(
+    [
+        "...",
+        "---",
+        "|",
+        ">",
+        "#",
+        ": ",
+        "- ",
+        "\u2028",
+        "\u2029",
+        "\x85",
+        "\ufeff",
+        "\n",
+        "\r\n",
+        "'",
+        '"',
+        "{",
+        "[",
+        "&a",
+        "*a",
+        "!!python/object",
+    ]
+)
 TEXT = st.one_of(
     st.text(),
     st.lists(YAML_SIGNIFICANT | st.text(max_size=3), max_size=8).map("".join),

@@ -54,11 +54,15 @@ async def test_a_change_another_session_indexed_first_still_reaches_the_list(cor
             assert app.main.article_list.total == 0
             # Edited in place (the article count stays 3) and indexed by the other session
             # before this reader's event loop runs again: its own update finds it done.
-            write(corpus, "reports/shelling.txt", """
+            write(
+                corpus,
+                "reports/shelling.txt",
+                """
                 Shelling resumes
 
                 Shelling resumed overnight; envoys flew to Zanzibar.
-                """)
+                """,
+            )
             with Library.open(corpus, state_dir=state, config=Config()) as other_session:
                 assert other_session.update().updated == 1
             await wait_until(pilot, lambda: app.main.article_list.total == 1)

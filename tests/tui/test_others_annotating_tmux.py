@@ -27,10 +27,20 @@ FACETS_COMPARED = {"SOURCE": "source", "DATE": "date", "TAG": "tags"}
 
 
 def _cli(tmp_path: Path, *args: str) -> str:
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state-home"),
-           "XDG_DATA_HOME": str(tmp_path / "data-home"), "XDG_CONFIG_HOME": str(tmp_path / "config-home")}
-    done = subprocess.run([str(NEWSDESK), *args, "--state-dir", str(tmp_path / "index")], capture_output=True,
-                          text=True, env=env, cwd=tmp_path, check=True)
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state-home"),
+        "XDG_DATA_HOME": str(tmp_path / "data-home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config-home"),
+    }
+    done = subprocess.run(
+        [str(NEWSDESK), *args, "--state-dir", str(tmp_path / "index")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=True,
+    )
     return done.stdout
 
 
@@ -56,8 +66,11 @@ def _seen(shown: str) -> dict[str, Any]:
     lines = shown.splitlines()
     left = [line.split("▏", 1)[0].replace("▌", " ").strip() for line in lines]
     count = left[LIST_TOP - 1]
-    titles = [left[i].rstrip("…") for i in range(LIST_TOP, len(lines) - 1, ROW_LINES)
-              if i + ROW_LINES <= len(lines) - 1 and left[i]]
+    titles = [
+        left[i].rstrip("…")
+        for i in range(LIST_TOP, len(lines) - 1, ROW_LINES)
+        if i + ROW_LINES <= len(lines) - 1 and left[i]
+    ]
     facets: dict[str, list[tuple[str, int]]] = {}
     current: list[tuple[str, int]] | None = None
     for line in lines:
@@ -76,15 +89,21 @@ def _expected(found: dict[str, Any], rows_in_view: int) -> dict[str, Any]:
     return {
         "count": f"{total} result{'s' if total != 1 else ''}",
         "titles": [hit["title"] for hit in found["hits"][:rows_in_view]],
-        "facets": {name: [(v["value"], v["count"]) for v in found["facets"].get(name, [])]
-                   for name in FACETS_COMPARED.values() if found["facets"].get(name)},
+        "facets": {
+            name: [(v["value"], v["count"]) for v in found["facets"].get(name, [])]
+            for name in FACETS_COMPARED.values()
+            if found["facets"].get(name)
+        },
     }
 
 
 def _matches(seen: dict[str, Any], expected: dict[str, Any]) -> bool:
-    return (seen["count"] == expected["count"] and seen["facets"] == expected["facets"]
-            and len(seen["titles"]) == len(expected["titles"])
-            and all(full.startswith(shown) for shown, full in zip(seen["titles"], expected["titles"], strict=True)))
+    return (
+        seen["count"] == expected["count"]
+        and seen["facets"] == expected["facets"]
+        and len(seen["titles"]) == len(expected["titles"])
+        and all(full.startswith(shown) for shown, full in zip(seen["titles"], expected["titles"], strict=True))
+    )
 
 
 def _wait_equal(terminal: Terminal, tmp_path: Path, what: str, timeout: float = 60.0) -> dict[str, Any]:
@@ -96,8 +115,9 @@ def _wait_equal(terminal: Terminal, tmp_path: Path, what: str, timeout: float = 
         if _matches(seen, expected):
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: the reader shows\n{seen}\nbut a fresh CLI search says\n{expected}\n"
-                                 f"{terminal.screen()}")
+            raise AssertionError(
+                f"{what}: the reader shows\n{seen}\nbut a fresh CLI search says\n{expected}\n{terminal.screen()}"
+            )
         time.sleep(0.3)
 
 

@@ -19,7 +19,12 @@ def test_wrap_keeps_offsets_into_the_text() -> None:
     text = "The truce signed overnight ends six weeks of fighting.\n\nPeacekeepers will patrol."
     lines = wrap_offsets(text, 20)
     assert [text[s:e] for s, e in lines] == [
-        "The truce signed", "overnight ends six", "weeks of fighting.", "", "Peacekeepers will", "patrol.",
+        "The truce signed",
+        "overnight ends six",
+        "weeks of fighting.",
+        "",
+        "Peacekeepers will",
+        "patrol.",
     ]
     assert all(len(text[s:e]) <= 20 for s, e in lines)
 

@@ -31,8 +31,12 @@ def test_the_reader_indexes_past_a_fifo_and_answers_costly_queries(tmp_path: Pat
         subprocess.run(["tmux", "send-keys", "-t", terminal.session, "C-u"], check=True)
         subprocess.run(["tmux", "send-keys", "-t", terminal.session, "-l", "stepanakert"], check=True)
         terminal.wait_for("3 results")
-        title = subprocess.run(["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_title}"],
-                               capture_output=True, text=True, check=True).stdout
+        title = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_title}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert "pwned" not in title
         # Esc (search box -> list), then q once the box has let go: `Esc q` in one burst can still
         # type the q into the box (a known type-ahead gap, issues 13 and 17); not this test's subject.

@@ -25,8 +25,14 @@ SIZES = [(80, 24), (120, 40)]
 @pytest.fixture
 def app_factory(demo_state: Path, isolated_ui_state: Path) -> Callable[[], NewsdeskApp]:
     def factory() -> NewsdeskApp:
-        return make_app(demo_corpus(), Config(), demo_state, state_file=isolated_ui_state / "ui.json",
-                        index_on_start=False, watch=False)
+        return make_app(
+            demo_corpus(),
+            Config(),
+            demo_state,
+            state_file=isolated_ui_state / "ui.json",
+            index_on_start=False,
+            watch=False,
+        )
 
     return factory
 

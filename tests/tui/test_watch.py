@@ -15,16 +15,24 @@ from tests.tui.test_background import indexing_shown, wait_until
 async def test_a_change_inside_a_symlinked_folder_is_noticed(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     archive = corpus / ".archive" / "2020"  # reached only through the link below
-    write(archive, "talks.txt", """
+    write(
+        archive,
+        "talks.txt",
+        """
         Talks in Geneva
 
         Negotiators met in Geneva.
-        """)
-    write(corpus, "plain.txt", """
+        """,
+    )
+    write(
+        corpus,
+        "plain.txt",
+        """
         Plain report
 
         Nothing about the talks.
-        """)
+        """,
+    )
     (corpus / "2020").symlink_to(archive, target_is_directory=True)
     config = Config()
     config.ui.watch_seconds = 0.2
@@ -38,16 +46,24 @@ async def test_a_change_inside_a_symlinked_folder_is_noticed(tmp_path: Path) -> 
         await pilot.press("slash", *"Zanzibar")
         await settle(pilot)
         assert app.main.article_list.total == 0
-        write(archive, "talks.txt", """
+        write(
+            archive,
+            "talks.txt",
+            """
             Talks in Geneva
 
             Negotiators met in Geneva and then flew to Zanzibar.
-            """)
+            """,
+        )
         await wait_until(pilot, lambda: app.main.article_list.total == 1)
-        write(archive, "later.txt", """
+        write(
+            archive,
+            "later.txt",
+            """
             Later talks
 
             A second round, also in Zanzibar.
-            """)
+            """,
+        )
         await wait_until(pilot, lambda: app.main.article_list.total == 2)
     close_library(app.library)

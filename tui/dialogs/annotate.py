@@ -65,8 +65,15 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
     # (newsdesk.tui.key_order); auto-focus would first focus the tags box for a moment.
     AUTO_FOCUS = ""
 
-    def __init__(self, quote: str, tags_in_use: list[str], tags: tuple[str, ...] = (), note: str = "",
-                 focus_note: bool = False, title: str = "Annotate") -> None:
+    def __init__(
+        self,
+        quote: str,
+        tags_in_use: list[str],
+        tags: tuple[str, ...] = (),
+        note: str = "",
+        focus_note: bool = False,
+        title: str = "Annotate",
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.tags_in_use = tags_in_use
@@ -82,8 +89,12 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         with Vertical(id="annotate-body"):
             yield Static(Text(self.title_text, style="bold"), id="annotate-title")
             yield Static(Text(f"“{quote}”", style="italic"), id="annotate-quote")
-            yield Input(", ".join(self.initial_tags), placeholder="tags, separated by commas (tab completes)",
-                        suggester=TagSuggester(self.tags_in_use), id="annotate-tags")
+            yield Input(
+                ", ".join(self.initial_tags),
+                placeholder="tags, separated by commas (tab completes)",
+                suggester=TagSuggester(self.tags_in_use),
+                id="annotate-tags",
+            )
             yield TextArea(self.initial_note, id="annotate-note", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="annotate-error")
             yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))

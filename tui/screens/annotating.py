@@ -165,32 +165,56 @@ class AnnotationActions(Screen):
         article = message.reader.article
         if article is None:
             return
-        quote = article.text[message.start:message.end]
+        quote = article.text[message.start : message.end]
         shown = self.query_one(AnnotationList).shown
-        existing = next((p.annotation for p in shown.placed if p.own
-                         and (p.anchor.start, p.anchor.end) == (message.start, message.end)), None)
+        existing = next(
+            (
+                p.annotation
+                for p in shown.placed
+                if p.own and (p.anchor.start, p.anchor.end) == (message.start, message.end)
+            ),
+            None,
+        )
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
-            self._ask(PendingAnnotation(article, message.start, message.end,
-                                        AnnotationInput(list(existing.tags), existing.note), existing.id),
-                      quote, focus_note=message.focus == "note")
+            self._ask(
+                PendingAnnotation(
+                    article,
+                    message.start,
+                    message.end,
+                    AnnotationInput(list(existing.tags), existing.note),
+                    existing.id,
+                ),
+                quote,
+                focus_note=message.focus == "note",
+            )
             return
-        self._ask(PendingAnnotation(article, message.start, message.end, AnnotationInput([], "")),
-                  quote, focus_note=message.focus == "note")
+        self._ask(
+            PendingAnnotation(article, message.start, message.end, AnnotationInput([], "")),
+            quote,
+            focus_note=message.focus == "note",
+        )
 
     def _ask(self, pending: PendingAnnotation, quote: str, focus_note: bool = False, error: str = "") -> None:
         self.pending = pending
         title = "Edit annotation" if pending.annotation_id else "Annotate"
         if error:
             title += f" (not saved: {error})"
-        dialog = AnnotateDialog(quote, list(self._tags_in_use), tuple(pending.entered.tags), pending.entered.note,
-                                focus_note=focus_note, title=title)
+        dialog = AnnotateDialog(
+            quote,
+            list(self._tags_in_use),
+            tuple(pending.entered.tags),
+            pending.entered.note,
+            focus_note=focus_note,
+            title=title,
+        )
 
         def answered(entered: AnnotationInput | None) -> None:
             if entered is None:
                 self.pending = None
                 return
-            self.pending = PendingAnnotation(pending.article, pending.start, pending.end, entered,
-                                             pending.annotation_id)
+            self.pending = PendingAnnotation(
+                pending.article, pending.start, pending.end, entered, pending.annotation_id
+            )
             self._save(self.pending)
 
         self.app.push_screen(dialog, answered)
@@ -207,10 +231,12 @@ class AnnotationActions(Screen):
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
         if pending.annotation_id is None:
-            return self.library.add_annotation(pending.article, pending.start, pending.end, pending.entered.tags,
-                                               pending.entered.note)
-        return self.library.edit_annotation(pending.article, pending.annotation_id, tags=pending.entered.tags,
-                                            note=pending.entered.note)
+            return self.library.add_annotation(
+                pending.article, pending.start, pending.end, pending.entered.tags, pending.entered.note
+            )
+        return self.library.edit_annotation(
+            pending.article, pending.annotation_id, tags=pending.entered.tags, note=pending.entered.note
+        )
 
     @on(AnnotationSaved)
     def _annotation_saved(self, message: AnnotationSaved) -> None:
@@ -230,8 +256,11 @@ class AnnotationActions(Screen):
     def _show_without(self, annotation_id: str) -> None:
         notes = self.query_one(AnnotationList)
         shown = notes.shown
-        kept = ArticleAnnotations([p for p in shown.placed if p.annotation.id != annotation_id],
-                                  [p for p in shown.orphans if p.annotation.id != annotation_id], shown.errors)
+        kept = ArticleAnnotations(
+            [p for p in shown.placed if p.annotation.id != annotation_id],
+            [p for p in shown.orphans if p.annotation.id != annotation_id],
+            shown.errors,
+        )
         self.query_one(AnnotatingReader).set_annotations(kept.placed)
         notes.show_annotations(kept)
 
@@ -240,7 +269,7 @@ class AnnotationActions(Screen):
         self.notify(message.error, severity="error", timeout=8, markup=False)
         if message.retry is not None:
             pending = message.retry
-            quote = pending.article.text[pending.start:pending.end]
+            quote = pending.article.text[pending.start : pending.end]
             self._ask(pending, quote, error=message.error)
 
     @work(thread=True, exclusive=True, group="annotation-index", exit_on_error=False)
@@ -278,8 +307,13 @@ class AnnotationActions(Screen):
             self.notify(f"This annotation is {annotation.author}'s; only they can change it.", timeout=4)
             return
         if message.action == "edit":
-            pending = PendingAnnotation(article, annotation.target.start, annotation.target.end,
-                                        AnnotationInput(list(annotation.tags), annotation.note), annotation.id)
+            pending = PendingAnnotation(
+                article,
+                annotation.target.start,
+                annotation.target.end,
+                AnnotationInput(list(annotation.tags), annotation.note),
+                annotation.id,
+            )
             self._ask(pending, annotation.target.exact, focus_note=True)
         elif message.action == "delete":
             self._delete(article.id, annotation.id)

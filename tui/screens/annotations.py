@@ -63,8 +63,9 @@ class AnnotationRow:
 def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
     """Every annotation with its article's title and whether it still anchors (runs in a worker)."""
     entries, errors = library.annotation_entries()
-    rows = [AnnotationRow(e.annotation, e.title if e.title is not None else "(article gone)", e.orphan)
-            for e in entries]
+    rows = [
+        AnnotationRow(e.annotation, e.title if e.title is not None else "(article gone)", e.orphan) for e in entries
+    ]
     return rows, errors
 
 

@@ -40,15 +40,21 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("newsdesk keys", style="bold"), id="help-title")
             for title, keys in self.sections:
-                table = Table(title=Text(title, style="bold"), title_justify="left", box=None,
-                              show_header=False, padding=(0, 2, 0, 0), expand=True)
+                table = Table(
+                    title=Text(title, style="bold"),
+                    title_justify="left",
+                    box=None,
+                    show_header=False,
+                    padding=(0, 2, 0, 0),
+                    expand=True,
+                )
                 table.add_column("keys", no_wrap=True, min_width=14)
                 table.add_column("what", ratio=1)
                 table.add_column("id", style="dim", no_wrap=True)
                 for item in keys:
                     table.add_row(Text(item.keys), Text(item.description), Text(item.binding_id))
                 yield Static(table, classes="help-section")
-            yield Static(Text("Remap keys in config.yaml under ui.keymap: {binding id: \"keys\"}.", style="dim"))
+            yield Static(Text('Remap keys in config.yaml under ui.keymap: {binding id: "keys"}.', style="dim"))
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)

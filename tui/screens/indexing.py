@@ -78,8 +78,9 @@ class IndexingActions(EntityActions):
         if stats is not None:
             changed_here = bool(stats.added or stats.updated or stats.removed)
             if changed_here:
-                self.notify(f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.",
-                            timeout=3)
+                self.notify(
+                    f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.", timeout=3
+                )
             # Another session sharing this state folder may have indexed the change while this
             # update waited for the lock (or just before it ran): this update then finds nothing
             # to do, yet the list was fetched before that change and would stay stale (empty,
@@ -118,4 +119,3 @@ class IndexingActions(EntityActions):
             self._index_note = f"indexing failed: {error}"
             self._update_status()
         self.notify(f"{event.worker.group} failed: {error}", severity="error")
-

@@ -161,8 +161,9 @@ class LibraryJobs(Screen):
             self.post_message(FacetsDone(seq, complete))
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def load_article(self, article_id: str, matcher: QueryMatcher, seq: int, scroll: int | None,
-                     mark: tuple[int, int] | None = None) -> None:
+    def load_article(
+        self, article_id: str, matcher: QueryMatcher, seq: int, scroll: int | None, mark: tuple[int, int] | None = None
+    ) -> None:
         """Read an article, its entity mentions and the query's matches in it."""
         try:
             article = self.library.article(article_id)
@@ -224,7 +225,16 @@ class LibraryJobs(Screen):
 def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
     """Search hits as article-list rows."""
     return [
-        Row(h.id, h.title, h.source, h.date, h.snippet, tuple(h.snippet_highlights), tuple(h.title_highlights),
-            h.matches, h.copies)
+        Row(
+            h.id,
+            h.title,
+            h.source,
+            h.date,
+            h.snippet,
+            tuple(h.snippet_highlights),
+            tuple(h.title_highlights),
+            h.matches,
+            h.copies,
+        )
         for h in hits
     ]

@@ -60,8 +60,9 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, library: Library, config: Config, restore: CorpusState, *,
-                 index_on_start: bool = True, watch: bool = True) -> None:
+    def __init__(
+        self, library: Library, config: Config, restore: CorpusState, *, index_on_start: bool = True, watch: bool = True
+    ) -> None:
         super().__init__()
         self.library = library
         self.config = config
@@ -295,16 +296,29 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
 
         # A reprint group is one item ("+N copies"; r lists them): the list counts stories.
         shown = results.total if results.stories is None else results.stories
-        self.article_list.show(shown, fetch, hits_to_rows(results.hits), hits=True, page_size=HITS_PAGE,
-                               fetch_copies=lambda ids: copies_to_rows(library, ids))
+        self.article_list.show(
+            shown,
+            fetch,
+            hits_to_rows(results.hits),
+            hits=True,
+            page_size=HITS_PAGE,
+            fetch_copies=lambda ids: copies_to_rows(library, ids),
+        )
         if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
             self.article_list.move_cursor(index)
         opened = self.reader.article
         self._open_index = self.article_list.index_of(opened.id) if opened else None
         if self._facets_shown:  # the older query's facets; this one's are being counted
             self._show_facets({})
-        self.search_status.hits(results.query, results.total, results.total_exact, counting=not message.final,
-                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
+        self.search_status.hits(
+            results.query,
+            results.total,
+            results.total_exact,
+            counting=not message.final,
+            typed=self.search_box.value,
+            suggestion=results.suggestion,
+            stories=results.stories,
+        )
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
@@ -316,8 +330,15 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.complete_search_seq = message.seq
         self.article_list.set_total(results.total if results.stories is None else results.stories)
         self._show_facets(results.facets)
-        self.search_status.hits(results.query, results.total, results.total_exact, counting=False,
-                                typed=self.search_box.value, suggestion=results.suggestion, stories=results.stories)
+        self.search_status.hits(
+            results.query,
+            results.total,
+            results.total_exact,
+            counting=False,
+            typed=self.search_box.value,
+            suggestion=results.suggestion,
+            stories=results.stories,
+        )
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
@@ -341,8 +362,9 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._first_hit_on_open = True
         self.open_article(message.row.id, focus=True)
 
-    def open_article(self, article_id: str, *, scroll: int | None = None, focus: bool = True,
-                     mark: tuple[int, int] | None = None) -> None:
+    def open_article(
+        self, article_id: str, *, scroll: int | None = None, focus: bool = True, mark: tuple[int, int] | None = None
+    ) -> None:
         """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
         self._article_seq += 1
         self._focus_reader_on_load = focus
@@ -360,8 +382,9 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         if message.seq != self._article_seq:
             return
         reader = self.reader
-        reader.show_article(message.article, message.hits, message.mentions, scroll=message.scroll,
-                            first_hit=self._first_hit_on_open)
+        reader.show_article(
+            message.article, message.hits, message.mentions, scroll=message.scroll, first_hit=self._first_hit_on_open
+        )
         if message.mark is not None:
             reader.call_after_refresh(reader.goto_span, *message.mark)
         self.query_one(SidePanel).show_entities(message.mentions)

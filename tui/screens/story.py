@@ -221,4 +221,3 @@ class StoryActions(LibraryJobs):
         current = search_box.value.strip()
         search_box.set_query(f"({current}) {message.clause}" if current else message.clause)
         self.query_one("#list").focus()
-

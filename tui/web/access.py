@@ -227,17 +227,19 @@ class AccessGuard:
         return response
 
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "connect-src 'self'",  # the reader's websocket: same host and port
-    "style-src 'self' 'unsafe-inline'",  # xterm.js positions its layers with inline styles
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "script-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "connect-src 'self'",  # the reader's websocket: same host and port
+        "style-src 'self' 'unsafe-inline'",  # xterm.js positions its layers with inline styles
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
+)
 
 
 async def secure_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -53,8 +53,17 @@ def one_line(record: logging.LogRecord) -> bool:
 class NewsdeskServer(Server):
     """textual-serve's Server with token auth, Host and Origin checks, local assets and a clean stop."""
 
-    def __init__(self, reader_argv: Sequence[str], *, host: str, port: int, corpus_name: str,
-                 guard: AccessGuard, max_sessions: int, on_listening: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        reader_argv: Sequence[str],
+        *,
+        host: str,
+        port: int,
+        corpus_name: str,
+        guard: AccessGuard,
+        max_sessions: int,
+        on_listening: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(" ".join(reader_argv), host=host, port=port, title=f"newsdesk — {corpus_name}")
         self.reader_argv = list(reader_argv)
         self.corpus_name = corpus_name
@@ -80,14 +89,16 @@ class NewsdeskServer(Server):
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.guard.middleware])
         app.on_response_prepare.append(secure_headers)
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            # aiohttp's static routes resolve each path and refuse any outside the folder.
-            web.static("/static", VENDOR_STATIC, name="static"),
-            web.static("/newsdesk-static", HERE / "static", name="newsdesk-static"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                # aiohttp's static routes resolve each path and refuse any outside the folder.
+                web.static("/static", VENDOR_STATIC, name="static"),
+                web.static("/newsdesk-static", HERE / "static", name="newsdesk-static"),
+            ]
+        )
         return app
 
     async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]

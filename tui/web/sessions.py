@@ -53,14 +53,21 @@ keeps the rest, so nothing typed is dropped and nothing grows without bound."""
 class ReaderSession(AppService):
     """One reader process, relayed over one browser websocket."""
 
-    def __init__(self, argv: Sequence[str], websocket: web.WebSocketResponse,
-                 download_manager: DownloadManager, connection: asyncio.Transport | None = None) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        websocket: web.WebSocketResponse,
+        download_manager: DownloadManager,
+        connection: asyncio.Transport | None = None,
+    ) -> None:
         async def close_websocket() -> None:  # AppService wants a coroutine returning None
             await websocket.close()
 
         super().__init__(
             " ".join(argv),  # only shown in textual-serve's own log lines
-            write_bytes=self._to_tab, write_str=self._to_tab, close=close_websocket,
+            write_bytes=self._to_tab,
+            write_str=self._to_tab,
+            close=close_websocket,
             download_manager=download_manager,
         )
         self.argv = list(argv)
@@ -88,8 +95,11 @@ class ReaderSession(AppService):
         # process we signal), in a session of its own.
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env=self._build_environment(width=width, height=height), start_new_session=True,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,
         )
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -235,8 +245,9 @@ class SessionRegistry:
         """Whether a new session must be refused (at the cap, or shutting down)."""
         return self.closing or len(self.sessions) >= self.limit
 
-    async def run(self, session: ReaderSession, width: int, height: int,
-                  relay: Callable[[ReaderSession], Awaitable[None]]) -> None:
+    async def run(
+        self, session: ReaderSession, width: int, height: int, relay: Callable[[ReaderSession], Awaitable[None]]
+    ) -> None:
         """Start ``session``, relay browser messages with ``relay`` until the tab goes, stop it."""
         self.sessions.add(session)
         done = self._done[session] = asyncio.Event()

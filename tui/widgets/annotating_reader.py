@@ -96,7 +96,10 @@ class AnnotatingReader(ReaderView):
     """:class:`ReaderView` plus selection and annotation highlights."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = ReaderView.COMPONENT_CLASSES | {
-        "reader--selection", "reader--cursor", "reader--annotation", "reader--annotation-current",
+        "reader--selection",
+        "reader--cursor",
+        "reader--annotation",
+        "reader--annotation-current",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_selection", "Select", id="reader.select"),
@@ -108,14 +111,34 @@ class AnnotatingReader(ReaderView):
         Binding("l,right", "extend('char', 1)", "Select: char right", show=False, id="select.char_right"),
         Binding("w", "extend('word', 1)", "Select: next word", show=False, id="select.word_right"),
         Binding("b", "word_back_or_page", "Select: previous word", show=False, id="select.word_left"),
-        Binding("right_parenthesis", "extend('sentence', 1)", "Select: next sentence", show=False,
-                id="select.sentence_right"),
-        Binding("left_parenthesis", "extend('sentence', -1)", "Select: previous sentence", show=False,
-                id="select.sentence_left"),
-        Binding("right_curly_bracket", "extend('paragraph', 1)", "Select: next paragraph", show=False,
-                id="select.paragraph_right"),
-        Binding("left_curly_bracket", "extend('paragraph', -1)", "Select: previous paragraph", show=False,
-                id="select.paragraph_left"),
+        Binding(
+            "right_parenthesis",
+            "extend('sentence', 1)",
+            "Select: next sentence",
+            show=False,
+            id="select.sentence_right",
+        ),
+        Binding(
+            "left_parenthesis",
+            "extend('sentence', -1)",
+            "Select: previous sentence",
+            show=False,
+            id="select.sentence_left",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "extend('paragraph', 1)",
+            "Select: next paragraph",
+            show=False,
+            id="select.paragraph_right",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "extend('paragraph', -1)",
+            "Select: previous paragraph",
+            show=False,
+            id="select.paragraph_left",
+        ),
         Binding("s", "select_unit('sentence')", "Select sentence", show=False, id="select.sentence"),
         Binding("S", "select_unit('paragraph')", "Select paragraph", show=False, id="select.paragraph"),
         Binding("escape", "cancel_selection", "Cancel selection", show=False, id="select.cancel"),
@@ -284,8 +307,9 @@ class AnnotatingReader(ReaderView):
             if p.anchor.orphan:
                 continue
             tag_style = next((self.tag_styles[t] for t in p.annotation.tags if t in self.tag_styles), None)
-            spans.append(AnnotationSpan(p.anchor.start, p.anchor.end, p.annotation.id,
-                                        base + tag_style if tag_style else base))
+            spans.append(
+                AnnotationSpan(p.anchor.start, p.anchor.end, p.annotation.id, base + tag_style if tag_style else base)
+            )
         self._annotations = SpanIndex(spans)
         self._cache.clear()
         self.refresh()

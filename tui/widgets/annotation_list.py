@@ -68,17 +68,28 @@ class AnnotationList(OptionList):
         self.clear_options()
         options: list[Option] = [Option(annotation_option(p), id=p.annotation.id) for p in found.placed]
         if found.orphans:
-            options.append(Option(Text(f"ORPHANS ({len(found.orphans)}): passages no longer in the text",
-                                       style="bold red"), disabled=True))
+            options.append(
+                Option(
+                    Text(f"ORPHANS ({len(found.orphans)}): passages no longer in the text", style="bold red"),
+                    disabled=True,
+                )
+            )
             options += [Option(annotation_option(p), id=p.annotation.id) for p in found.orphans]
         for error in found.errors:
             options.append(Option(Text(clean_line(error), style="red"), disabled=True))
         if not options:
-            options.append(Option(Text("No annotations. Select a passage with v, then t (tags) or a (note).",
-                                       style="dim"), disabled=True))
+            options.append(
+                Option(
+                    Text("No annotations. Select a passage with v, then t (tags) or a (note).", style="dim"),
+                    disabled=True,
+                )
+            )
         self.add_options(options)
-        if highlighted is not None and highlighted < self.option_count and \
-                not self.get_option_at_index(highlighted).disabled:
+        if (
+            highlighted is not None
+            and highlighted < self.option_count
+            and not self.get_option_at_index(highlighted).disabled
+        ):
             self.highlighted = highlighted
         else:  # the first row you can act on: e and d work without moving first
             self.highlighted = next((n for n, o in enumerate(options) if not o.disabled), None)

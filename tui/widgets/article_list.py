@@ -141,15 +141,25 @@ class ArticleList(ScrollView, can_focus=True):
         """Lines per item."""
         return self._state.item_height
 
-    def show(self, total: int, fetch: RowFetcher, first: list[Row] | None = None, *, hits: bool = False,
-             cursor: int = 0, page_size: int = PAGE_SIZE, fetch_copies: CopiesFetcher | None = None) -> None:
+    def show(
+        self,
+        total: int,
+        fetch: RowFetcher,
+        first: list[Row] | None = None,
+        *,
+        hits: bool = False,
+        cursor: int = 0,
+        page_size: int = PAGE_SIZE,
+        fetch_copies: CopiesFetcher | None = None,
+    ) -> None:
         """Replace the contents: ``total`` items, fetched ``page_size`` at a time; ``first`` is page 0.
 
         ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them.
         """
         self._generation += 1
-        self._state = self._State(total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size,
-                                  fetch_copies=fetch_copies)
+        self._state = self._State(
+            total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size, fetch_copies=fetch_copies
+        )
         if first is not None:
             self._state.pages[0] = list(first)
         self._open_when_loaded = None
@@ -372,8 +382,7 @@ class ArticleList(ScrollView, can_focus=True):
         is_open = row is not None and row.id == self.open_id
         open_style = base + self.get_component_rich_style("article-list--open", partial=True)
         marker = Segment("▌" if is_open else " ", open_style)
-        return [Strip([marker, *segments]).extend_cell_length(width, base).crop(0, width)
-                for segments in lines]
+        return [Strip([marker, *segments]).extend_cell_length(width, base).crop(0, width) for segments in lines]
 
     def _item_lines(self, row: Row, width: int, base: Style) -> list[list[Segment]]:
         match = self.get_component_rich_style("article-list--match", partial=True)
@@ -399,8 +408,9 @@ class ArticleList(ScrollView, can_focus=True):
                     lines.append([])
                     continue
                 start, end = wrapped[line_no]
-                segments = styled_segments(snippet, start, end, [s for s in spans if s.end > start and s.start < end],
-                                           snippet_style)
+                segments = styled_segments(
+                    snippet, start, end, [s for s in spans if s.end > start and s.start < end], snippet_style
+                )
                 if line_no == self._state.item_height - 3 and line_no < len(wrapped) - 1:
                     segments.append(Segment("…", snippet_style))
                 lines.append(segments)

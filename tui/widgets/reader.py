@@ -103,9 +103,15 @@ class ReaderView(ScrollView, can_focus=True):
         """Offset of the blank line before each page (after the first) -> that page's number."""
 
     # -- contents -------------------------------------------------------------------
-    def show_article(self, article: Article, hits: Sequence[tuple[int, int]] = (),
-                     entities: Sequence[EntityMention] = (), *, scroll: int | None = None,
-                     first_hit: bool = True) -> None:
+    def show_article(
+        self,
+        article: Article,
+        hits: Sequence[tuple[int, int]] = (),
+        entities: Sequence[EntityMention] = (),
+        *,
+        scroll: int | None = None,
+        first_hit: bool = True,
+    ) -> None:
         """Show ``article`` with query matches ``hits``; land on the first match unless ``scroll`` is given."""
         self.article = article
         self._text = reflow(clean_text(article.text))
@@ -255,12 +261,17 @@ class ReaderView(ScrollView, can_focus=True):
             segments = [Segment(self._title[start:end], style)]
         elif kind == META:
             style = base + self.get_component_rich_style(
-                "reader--placeholder" if self._meta_override else "reader--meta", partial=True)
+                "reader--placeholder" if self._meta_override else "reader--meta", partial=True
+            )
             text = self._meta_override or self._meta[start:end]
             segments = [Segment(text, style)]
         elif kind == BODY and start == end and start in self._page_breaks:
-            segments = [Segment(page_separator(self._page_breaks[start], self._column),
-                                base + self.get_component_rich_style("reader--page", partial=True))]
+            segments = [
+                Segment(
+                    page_separator(self._page_breaks[start], self._column),
+                    base + self.get_component_rich_style("reader--page", partial=True),
+                )
+            ]
         elif kind == BODY:
             segments = styled_segments(self._text, start, end, self._spans(start, end), base)
         else:
@@ -270,10 +281,15 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _spans(self, start: int, end: int) -> list[StyledSpan]:
         styles = self._entity_styles
-        spans = [
-            StyledSpan(m.start, m.end, styles[m.type], 0)
-            for m in self._entity_index.overlapping(start, end) if m.type in styles
-        ] if self._entity_index else []
+        spans = (
+            [
+                StyledSpan(m.start, m.end, styles[m.type], 0)
+                for m in self._entity_index.overlapping(start, end)
+                if m.type in styles
+            ]
+            if self._entity_index
+            else []
+        )
         if self._marked and self._marked[0] < end and self._marked[1] > start:
             marked_style = self.get_component_rich_style("reader--hit-current", partial=True)
             spans.append(StyledSpan(*self._marked, marked_style, 2))

@@ -51,8 +51,9 @@ class SavedList(OptionList):
             self.add_option(Option(Text(clean_line(error), style="bold red"), disabled=True))
             return
         if not self.searches:
-            self.add_option(Option(Text("No saved searches: ctrl+s saves the current query.", style="dim"),
-                                   disabled=True))
+            self.add_option(
+                Option(Text("No saved searches: ctrl+s saves the current query.", style="dim"), disabled=True)
+            )
             return
         options = []
         for index, status in enumerate(self.searches):

@@ -48,8 +48,17 @@ class SearchStatus(Widget):
         """The newest query could not run (its error is shown elsewhere); the list shows an older answer."""
         self._show(self._older().removeprefix(" · ") or "", stale=True, busy=False)
 
-    def hits(self, query: str, total: int, exact: bool, *, counting: bool, typed: str,
-             suggestion: str | None = None, stories: int | None = None) -> None:
+    def hits(
+        self,
+        query: str,
+        total: int,
+        exact: bool,
+        *,
+        counting: bool,
+        typed: str,
+        suggestion: str | None = None,
+        stories: int | None = None,
+    ) -> None:
         """The list shows ``query``'s hits; ``counting`` while the exact total and facets are on their way.
 
         ``stories``: how many items the list holds when reprints are folded into one (fewer than ``total``).

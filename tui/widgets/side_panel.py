@@ -20,8 +20,14 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 FACET_FIELDS = {
-    "source": "source", "date": "date", "tags": "tag", "author": "author",
-    "language": "language", "person": "person", "org": "org", "place": "place",
+    "source": "source",
+    "date": "date",
+    "tags": "tag",
+    "author": "author",
+    "language": "language",
+    "person": "person",
+    "org": "org",
+    "place": "place",
 }
 """Facet name -> the query field that filters on it."""
 FACET_LABELS = {"tags": "tag", "org": "organisation"}
@@ -170,7 +176,9 @@ class SidePanel(Vertical):
         """The list in the tab that is showing."""
         active = self.query_one(TabbedContent).active
         kinds: dict[str, type[OptionList]] = {
-            "tab-facets": FacetList, "tab-annotations": AnnotationList, "tab-saved": SavedList,
+            "tab-facets": FacetList,
+            "tab-annotations": AnnotationList,
+            "tab-saved": SavedList,
         }
         return self.query_one(kinds.get(active, EntityList))
 

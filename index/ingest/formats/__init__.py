@@ -24,8 +24,23 @@ from newsdesk.index.ingest.model import RawArticle
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {
-        ".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml",
-        ".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz",
+        ".txt",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".json",
+        ".jsonl",
+        ".ndjson",
+        ".rss",
+        ".atom",
+        ".xml",
+        ".pdf",
+        ".docx",
+        ".eml",
+        ".mbox",
+        ".warc",
+        ".warc.gz",
     }
 )
 BINARY_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz"})
@@ -184,8 +199,10 @@ def decode_text(data: bytes) -> tuple[str, bool]:
     """Decode ``data`` as UTF-8 (or UTF-16/32 with a BOM); True when bytes had to be replaced."""
     # UTF-32-LE's BOM begins with UTF-16-LE's, so it is tested first.
     for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
             try:
@@ -193,7 +210,7 @@ def decode_text(data: bytes) -> tuple[str, bool]:
             except UnicodeDecodeError:
                 return data.decode(encoding, errors="replace"), True
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:

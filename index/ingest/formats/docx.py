@@ -37,17 +37,33 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
         date = properties.created or properties.modified
         keywords, language = properties.keywords, properties.language
     # python-docx reports a damaged package with whatever its zip and XML access hit.
-    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, KeyError,
-            ValueError, TypeError, AttributeError, IndexError, NotImplementedError, EOFError,
-            RecursionError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        etree.XMLSyntaxError,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        NotImplementedError,
+        EOFError,
+        RecursionError,
+    ) as exc:
         raise IngestError(f"not a readable Word document: {type(exc).__name__}") from None
     body = "\n\n".join(p for p in paragraphs if p.strip())
     if not body.strip():
         raise IngestError("no text in the Word document")
     return [
         RawArticle(
-            body=body, title=as_text(title), author=as_text(author), date=as_text(date),
-            language=as_text(language), tags=as_tags(keywords), title_from_first_line=not title,
+            body=body,
+            title=as_text(title),
+            author=as_text(author),
+            date=as_text(date),
+            language=as_text(language),
+            tags=as_tags(keywords),
+            title_from_first_line=not title,
         )
     ]
 

@@ -15,8 +15,31 @@ from newsdesk.index.ingest.formats import ParseOptions, as_tags
 from newsdesk.index.ingest.model import RawArticle
 
 _BLOCK_TAGS = (
-    "p", "div", "section", "article", "main", "blockquote", "li", "ul", "ol", "dl", "dt", "dd",
-    "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "br", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "figure",
+    "figcaption",
+    "br",
+    "hr",
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe")
 # lxml refuses a str that carries an encoding declaration; the text is already decoded.
@@ -58,9 +81,7 @@ def _trafilatura() -> Any:
 
 def _main_text(text: str) -> tuple[dict[str, Any], str]:
     """trafilatura's metadata, and its main text with one paragraph per line made blank-line separated."""
-    document = _trafilatura().bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=True
-    )
+    document = _trafilatura().bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True)
     extracted: dict[str, Any] = document.as_dict() if document is not None else {}
     lines = [line.strip() for line in (extracted.get("text") or "").split("\n")]
     return extracted, "\n\n".join(line for line in lines if line)

@@ -38,8 +38,17 @@ _LINE_CHUNK = 64 * 1024
 _FROM_LINE = re.compile(rb"From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}")
 _nesting: ContextVar[int] = ContextVar("mail_nesting", default=0)
 # The email package raises these on the malformed headers and parts it meets.
-_BROKEN_MESSAGE = (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError,
-                   AttributeError, RecursionError, UnicodeError, AssertionError)
+_BROKEN_MESSAGE = (
+    email.errors.MessageError,
+    ValueError,
+    TypeError,
+    IndexError,
+    LookupError,
+    AttributeError,
+    RecursionError,
+    UnicodeError,
+    AssertionError,
+)
 
 
 def parse_eml(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
@@ -176,7 +185,11 @@ def _article(message: Message) -> RawArticle | None:
         return None
     extra = {"message_id": message_id} if (message_id := _header(message, "Message-ID")) else {}
     return RawArticle(
-        body=body, title=subject, author=_sender(message), date=_header(message, "Date"), extra=extra,
+        body=body,
+        title=subject,
+        author=_sender(message),
+        date=_header(message, "Date"),
+        extra=extra,
     )
 
 

@@ -97,7 +97,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         raise IngestError(f"front matter: {line}{exc.reason}") from None
     if loaded is not None and not isinstance(loaded, dict):
         raise IngestError(f"front matter is not a mapping (it is a {type(loaded).__name__})")
-    return loaded or {}, text[match.end():]
+    return loaded or {}, text[match.end() :]
 
 
 def _leading_title(body: str) -> tuple[str | None, str]:

@@ -34,8 +34,9 @@ def ocr_page(page: Any, options: ParseOptions) -> list[str]:
         return []
     command = [program, "stdin", "stdout", "-l", "+".join(options.ocr_languages), "--psm", "3"]
     try:
-        done = subprocess.run(command, input=image, capture_output=True, timeout=options.ocr_timeout, check=False,
-                              env=_TESSERACT_ENV)
+        done = subprocess.run(
+            command, input=image, capture_output=True, timeout=options.ocr_timeout, check=False, env=_TESSERACT_ENV
+        )
     except subprocess.TimeoutExpired:
         return []
     except OSError as exc:
@@ -64,9 +65,9 @@ def _render_pgm(page: Any) -> bytes | None:
         channels = stride // columns if columns else 1
         header = f"P5\n{columns} {rows}\n255\n".encode("ascii")
         if channels == 1:
-            pixels = b"".join(buffer[r * stride: r * stride + columns] for r in range(rows))
+            pixels = b"".join(buffer[r * stride : r * stride + columns] for r in range(rows))
         else:  # PDFium gave BGR(x) despite grayscale: keep one channel (all equal for grey)
-            pixels = b"".join(buffer[r * stride: r * stride + columns * channels: channels] for r in range(rows))
+            pixels = b"".join(buffer[r * stride : r * stride + columns * channels : channels] for r in range(rows))
         return header + pixels
     finally:
         bitmap.close()

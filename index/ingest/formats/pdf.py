@@ -122,7 +122,10 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
     if not any(t.strip() for t in texts):
         raise IngestError("no text in the PDF" + (f" ({ocr_problem})" if ocr_problem else ""))
     return RawArticle(
-        body="", pages=texts, title=metadata.get("Title") or None, author=metadata.get("Author") or None,
+        body="",
+        pages=texts,
+        title=metadata.get("Title") or None,
+        author=metadata.get("Author") or None,
         date=pdf_date(metadata.get("CreationDate") or metadata.get("ModDate")),
         tags=[t.strip() for t in re.split(r"[,;]", metadata.get("Keywords") or "") if t.strip()],
         title_from_first_line=not metadata.get("Title"),
@@ -215,6 +218,7 @@ _LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\x02]\n(?=(\w))")
 
 def dehyphenate(text: str) -> str:
     """Undo line-end hyphenation: ``time-\\ntable`` -> ``timetable``; ``Nagorno-\\nKarabakh`` keeps its hyphen."""
+
     def join(match: re.Match[str]) -> str:
         following = match.group(2)
         return match.group(1) if following.islower() else f"{match.group(1)}-"

@@ -56,9 +56,9 @@ def scan_streams(data: bytes, options: ParseOptions) -> None:
 
 
 def _dictionary_before(data: bytes, earliest: int, stream_at: int) -> bytes:
-    window = data[max(earliest, stream_at - 4096): stream_at]
+    window = data[max(earliest, stream_at - 4096) : stream_at]
     heads = list(_DICT_HEAD.finditer(window))
-    return window[heads[-1].end():] if heads else window
+    return window[heads[-1].end() :] if heads else window
 
 
 def _check_image(head: bytes) -> None:

@@ -71,8 +71,19 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
         warnings.append(f"{exc} ({len(by_url)} pages kept)")
     # A cut-off or damaged archive: keep what came before the damage. (warcio meets
     # damaged headers with whatever the missing value causes, AttributeError included.)
-    except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
-            OSError, IndexError, TypeError, UnicodeDecodeError, AttributeError, KeyError) as exc:
+    except (
+        ArchiveLoadFailed,
+        StatusAndHeadersParserException,
+        zlib.error,
+        EOFError,
+        ValueError,
+        OSError,
+        IndexError,
+        TypeError,
+        UnicodeDecodeError,
+        AttributeError,
+        KeyError,
+    ) as exc:
         if records == 0 and not isinstance(exc, EOFError):
             raise IngestError(f"not a web archive ({type(exc).__name__})") from None
         if not by_url:
