@@ -370,9 +370,13 @@ def grouped_articles(db: sqlite3.Connection) -> dict[str, str]:
     """Article id -> leader, for every article in a group of two or more."""
     if not has_groups(db):
         return {}
+    # Only a leader that is itself a sketched article leading itself makes a group: a hand-edited
+    # or garbled leader column (one value for all, a number) must not fold unrelated articles together.
     rows = db.execute(
-        "SELECT article_id, leader FROM reprint_sketch WHERE leader IN "
-        "(SELECT leader FROM reprint_sketch GROUP BY leader HAVING count(*) > 1) ORDER BY seq, article_id"
+        "SELECT s.article_id, s.leader FROM reprint_sketch s "
+        "JOIN reprint_sketch l ON l.article_id = s.leader AND l.leader = l.article_id "
+        "WHERE s.leader IN (SELECT leader FROM reprint_sketch GROUP BY leader HAVING count(*) > 1) "
+        "ORDER BY s.seq, s.article_id"
     )
     return dict(rows.fetchall())
 

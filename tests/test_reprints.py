@@ -165,3 +165,13 @@ def test_a_garbled_sketch_groups_nothing_and_breaks_nothing(stories: Library) ->
         write(library.corpus, "f-new.txt", ORIGINAL.replace("Ceasefire collapses", "Truce ends"))
         library.update()  # the new article meets no garbled one
         assert library.search("geneva").total == 5
+
+
+def test_a_hand_edited_leader_column_folds_no_unrelated_articles(stories: Library) -> None:
+    with stories as library, library.store.transaction() as db:
+        db.execute("UPDATE reprint_sketch SET leader = 'no-such-article'")
+    reopened = Library.open(stories.corpus, state_dir=stories.state_dir, config=Config())
+    with reopened as library:
+        results = library.search("geneva OR tokyo", limit=10)
+        assert len(results.hits) == results.total == 5
+        assert all(hit.copies == () for hit in results.hits)
