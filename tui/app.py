@@ -76,6 +76,8 @@ class NewsdeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             await self.key_order.key_arrived(event)
+        elif isinstance(event, events.Paste) and not event.is_forwarded:
+            await self.key_order.paste_arrived(event)
         else:
             await super().on_event(event)
 

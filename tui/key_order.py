@@ -49,7 +49,7 @@ class KeyOrder:
     def __init__(self, app: App[Any], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
         self._app = app
         self._deliver = deliver
-        self._waiting: deque[events.Key] = deque()
+        self._waiting: deque[events.Key | events.Paste] = deque()
         self._outstanding = 0
         """Keys delivered and not yet through every handler they reach."""
         self._held = False
@@ -66,6 +66,11 @@ class KeyOrder:
     async def key_arrived(self, key: events.Key) -> None:
         """A key from the terminal (or a test): handle it now, or after the keys before it."""
         self._waiting.extend(self._escape_then_key(key))
+        await self._next()
+
+    async def paste_arrived(self, paste: events.Paste) -> None:
+        """A bracketed paste: typed text like keys, so it waits its turn (``a`` then a paste fills the note)."""
+        self._waiting.append(paste)
         await self._next()
 
     def _escape_then_key(self, key: events.Key) -> list[events.Key]:
@@ -94,7 +99,9 @@ class KeyOrder:
                 self._hold([screen])
                 return
             key = self._waiting[0]
-            typed = key.is_printable and isinstance(self._app.focused, (Input, TextArea))
+            typed = (isinstance(key, events.Paste) or key.is_printable) and isinstance(
+                self._app.focused, (Input, TextArea)
+            )
             if not typed and self._outstanding:
                 return  # after the characters typed before it (each one's callback calls _next)
             self._waiting.popleft()

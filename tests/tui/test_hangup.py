@@ -56,3 +56,22 @@ async def test_a_second_sighup_does_not_save_the_annotation_twice(demo_app) -> N
         demo_app.hang_up()
         demo_app.hang_up()  # tmux and the kernel can both send SIGHUP when a client drops
     assert [p.annotation.note for p in demo_app.library.annotations_of(article_id).placed] == ["once"]
+
+
+async def test_sighup_while_the_dialog_is_still_opening_exits_cleanly(demo_app) -> None:  # type: ignore[no-untyped-def]
+    # The hang-up can arrive between `a` pushing the dialog and the dialog composing its boxes.
+    from newsdesk.tui.dialogs.annotate import AnnotationInput
+    from newsdesk.tui.screens.annotating import PendingAnnotation
+
+    from tests.tui.conftest import settle
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article = demo_app.main.reader.article
+        demo_app.main._ask(PendingAnnotation(article, 0, 10, AnnotationInput(["kept"], "")), "quote")
+        demo_app.hang_up()  # before the dialog is mounted: nothing to read from its boxes yet
+        await pilot.pause()
+    assert demo_app.return_code == 129
+    assert [list(p.annotation.tags) for p in demo_app.library.annotations_of(article.id).placed] == [["kept"]]

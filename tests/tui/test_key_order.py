@@ -142,3 +142,17 @@ async def test_a_burst_typed_while_the_dialog_opens_goes_to_the_focused_box(demo
         assert isinstance(dialog, AnnotateDialog)
         assert dialog.query_one(Input).value == "lead"
         assert dialog.query_one(TextArea).text == "why"
+
+
+async def test_a_paste_right_after_a_lands_in_the_note_in_order(demo_app: NewsdeskApp) -> None:
+    # A paste (bracketed paste) arriving in the same burst as `a` waits for the dialog like a key.
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        reader = demo_app.main.reader
+        burst(demo_app, "vsa", "x")
+        demo_app.post_message(events.Paste("pasted\nline two"))
+        burst(demo_app, "y", ("ctrl+s", None))
+        await wait_until(pilot, lambda: bool(demo_app.library.annotations_of(reader.article.id).placed))
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert placed.annotation.note == "xpasted\nline twoy"

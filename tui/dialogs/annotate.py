@@ -100,15 +100,21 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
 
     def on_mount(self) -> None:
-        target = self.query_one("#annotate-note") if self.focus_note else self.query_one("#annotate-tags")
-        self.set_focus(target, scroll_visible=False)
+        # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
+        for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
+            self.set_focus(target, scroll_visible=False)
 
     @on(Input.Submitted, "#annotate-tags")
     def _tags_entered(self) -> None:
         self.action_save()
 
     def current_input(self) -> AnnotationInput:
-        """What is typed now (bad tags dropped): for saving on a hang-up, without asking."""
+        """What is typed now (bad tags dropped): for saving on a hang-up, without asking.
+
+        Before the dialog has composed its boxes (a hang-up right after `a`), what it was opened with.
+        """
+        if not self.query("#annotate-tags") or not self.query("#annotate-note"):
+            return AnnotationInput(list(self.initial_tags), self.initial_note)
         tags = []
         for tag in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
             with contextlib.suppress(AnnotationError):
