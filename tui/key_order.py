@@ -46,7 +46,7 @@ class KeyOrder:
     bindings, then forwarding to the focused widget or the screen).
     """
 
-    def __init__(self, app: App[Any], deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
         self._app = app
         self._deliver = deliver
         self._waiting: deque[events.Key | events.Paste] = deque()
