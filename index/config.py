@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from newsdesk.index import locations
 from newsdesk.index.errors import ConfigError
+from newsdesk.index.ingest.formats import READABLE_EXTENSIONS
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
 CONFIG_ENV_VAR = "NEWSDESK_CONFIG"
@@ -51,27 +52,7 @@ DEFAULT_JSON_FIELDS = {
 class IngestConfig:
     """How files become articles."""
 
-    extensions: list[str] = field(
-        default_factory=lambda: [
-            ".txt",
-            ".md",
-            ".markdown",
-            ".html",
-            ".htm",
-            ".json",
-            ".jsonl",
-            ".ndjson",
-            ".rss",
-            ".atom",
-            ".xml",
-            ".pdf",
-            ".docx",
-            ".eml",
-            ".mbox",
-            ".warc",
-            ".warc.gz",
-        ]
-    )
+    extensions: list[str] = field(default_factory=lambda: list(READABLE_EXTENSIONS))
     """File extensions read as articles; other files are ignored silently."""
     max_file_mb: float = 20.0
     """Files larger than this are skipped with a warning."""

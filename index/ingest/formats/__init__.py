@@ -22,27 +22,27 @@ from typing import Any, BinaryIO
 from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.model import RawArticle
 
-SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        ".txt",
-        ".md",
-        ".markdown",
-        ".html",
-        ".htm",
-        ".json",
-        ".jsonl",
-        ".ndjson",
-        ".rss",
-        ".atom",
-        ".xml",
-        ".pdf",
-        ".docx",
-        ".eml",
-        ".mbox",
-        ".warc",
-        ".warc.gz",
-    }
+READABLE_EXTENSIONS: tuple[str, ...] = (
+    ".txt",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".rss",
+    ".atom",
+    ".xml",
+    ".pdf",
+    ".docx",
+    ".eml",
+    ".mbox",
+    ".warc",
+    ".warc.gz",
 )
+"""Every suffix a parser here reads, in the order the config lists them by default."""
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(READABLE_EXTENSIONS)
 BINARY_EXTENSIONS: frozenset[str] = frozenset({".pdf", ".docx", ".eml", ".mbox", ".warc", ".warc.gz"})
 """Formats parsed from bytes, not decoded text (NUL bytes in them are normal)."""
 STREAMED_EXTENSIONS: frozenset[str] = frozenset({".mbox", ".warc", ".warc.gz"})
