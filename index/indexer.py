@@ -193,22 +193,43 @@ class Indexer:
 
     # -- the index folder -------------------------------------------------------
     def index_dir(self) -> Path | None:
-        """The current Whoosh folder, if the store names one and it is as it was committed."""
-        name = self.store.get_meta(META_INDEX_DIR)
-        if not name:
-            return None
-        path = self.state_dir / name
-        manifest = self.store.get_meta(META_MANIFEST)
+        """The current Whoosh folder, if the store names one and it is as it was committed.
+
+        Name and manifest are read in one statement (one snapshot), and a folder that fails
+        its check is looked up again when the store meanwhile names another: a rebuild in
+        another process commits a new folder and removes the old one, which is not damage.
+        """
+        named = self._named_index()
+        for _ in range(3):
+            name, manifest = named
+            if not name:
+                return None
+            path = self.state_dir / name
+            if self._folder_is_whole(path, manifest):
+                return path
+            again = self._named_index()
+            if again == named:
+                return None
+            named = again
+        return None
+
+    def _named_index(self) -> tuple[str | None, str | None]:
+        values = self.store.get_metas(META_INDEX_DIR, META_MANIFEST)
+        return values.get(META_INDEX_DIR), values.get(META_MANIFEST)
+
+    @staticmethod
+    def _folder_is_whole(path: Path, manifest: str | None) -> bool:
         if manifest is not None:
-            return path if index_matches(path, manifest) else None
+            return index_matches(path, manifest)
         try:  # a store from before manifests: Whoosh's own check
-            return path if whoosh_index.exists_in(str(path)) else None
+            return bool(whoosh_index.exists_in(str(path)))
         except READ_ERRORS:
-            return None
+            return False
 
     def index_version(self) -> str:
         """A value that changes whenever the search index is committed, by this process or another (one read)."""
-        return f"{self.store.get_meta(META_INDEX_DIR)}\x00{self.store.get_meta(META_MANIFEST)}"
+        name, manifest = self._named_index()
+        return f"{name}\x00{manifest}"
 
     def index_in_sync(self) -> bool:
         """True when the Whoosh index reflects the store exactly."""

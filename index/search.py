@@ -177,8 +177,7 @@ class ArticleSearcher:
         # new ones, so a document re-added by a commit (an annotation change) was listed
         # twice ("ghost rows"), and it reuses the reader of a segment whose only change is
         # deletions, so deleted articles stayed found. A fresh searcher costs a few ms.
-        if searcher is not None:
-            searcher.close()
+        self._drop_searcher()  # first: if opening the new folder fails, nothing closed stays referenced
         # Plain reads instead of mmap: a mapped index counts fully against
         # the process' resident memory once a few broad queries touch it.
         ix = FileStorage(str(directory), supports_mmap=False).open_index()
@@ -202,22 +201,23 @@ class ArticleSearcher:
             raise QueryError("page and limit must be 1 or more")
         with self._lock:
             deadline = Deadline(self.query_seconds)
-            with self._damage_guard():
-                searcher = self._current()
-                parsed = parse_query(self._parser, text)
-                docsets = self._docsets(searcher)
-                matched = docsets.match(parsed, exact=facets, deadline=deadline)
-                unverified = docsets.unverified
-                total = len(matched) + unverified
-                ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
-                deadline.check()
-                hit_ids = ranked[(page - 1) * limit :]
-                matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
-                facet_counts = self._facets(searcher, matched) if facets and total else {}
-                timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
-                # "Did you mean" is an extra: skipped when the query already used half its time.
-                suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
-                stories = None if unverified else self._story_index(searcher).count(matched)
+            for attempt in self._attempts():
+                with attempt:
+                    searcher = self._current()
+                    parsed = parse_query(self._parser, text)
+                    docsets = self._docsets(searcher)
+                    matched = docsets.match(parsed, exact=facets, deadline=deadline)
+                    unverified = docsets.unverified
+                    total = len(matched) + unverified
+                    ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+                    deadline.check()
+                    hit_ids = ranked[(page - 1) * limit :]
+                    matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+                    facet_counts = self._facets(searcher, matched) if facets and total else {}
+                    timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
+                    # "Did you mean" is an extra: skipped when the query already used half its time.
+                    suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
+                    stories = None if unverified else self._story_index(searcher).count(matched)
         return SearchResults(
             query=text,
             total=total,
@@ -254,16 +254,17 @@ class ArticleSearcher:
         with self._lock:
             _check(cancelled)
             deadline = Deadline(self.query_seconds)
-            with self._damage_guard():
-                searcher = self._current()
-                parsed = parse_query(self._parser, text)
-                docsets = self._docsets(searcher)
-                matched = docsets.match(parsed, exact=False, deadline=deadline)
-                unverified = docsets.unverified
-                _check(cancelled)
-                ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, limit)
-                matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
-                stories = None if unverified else self._story_index(searcher).count(matched)
+            for attempt in self._attempts():
+                with attempt:
+                    searcher = self._current()
+                    parsed = parse_query(self._parser, text)
+                    docsets = self._docsets(searcher)
+                    matched = docsets.match(parsed, exact=False, deadline=deadline)
+                    unverified = docsets.unverified
+                    _check(cancelled)
+                    ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, limit)
+                    matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+                    stories = None if unverified else self._story_index(searcher).count(matched)
         first = SearchResults(
             query=text,
             total=len(matched) + unverified,
@@ -280,17 +281,18 @@ class ArticleSearcher:
         with self._lock:
             _check(cancelled)
             deadline = Deadline(self.query_seconds)
-            with self._damage_guard():
-                current = self._current()
-                if current is not searcher or _phrases_only(parsed):
-                    # Only phrases are ever verified in part, and an update may have moved the documents.
-                    matched = self._docsets(current).match(parsed, exact=True, deadline=deadline)
-                total = len(matched)
-                stories = self._story_index(current).count(matched)
-                facet_counts = self._facets(current, matched, cancelled) if total else {}
-                timeline = build_timeline(self._column(current, "date")[d] for d in matched)
-                _check(cancelled)
-                suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
+            for attempt in self._attempts():
+                with attempt:
+                    current = self._current()
+                    if current is not searcher or _phrases_only(parsed):
+                        # Only phrases are ever verified in part, and an update may have moved the documents.
+                        matched = self._docsets(current).match(parsed, exact=True, deadline=deadline)
+                    total = len(matched)
+                    stories = self._story_index(current).count(matched)
+                    facet_counts = self._facets(current, matched, cancelled) if total else {}
+                    timeline = build_timeline(self._column(current, "date")[d] for d in matched)
+                    _check(cancelled)
+                    suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
         yield replace(
             first,
             total=total,
@@ -302,21 +304,34 @@ class ArticleSearcher:
             took_ms=(time.perf_counter() - started) * 1000,
         )
 
-    @contextlib.contextmanager
-    def _damage_guard(self) -> Iterator[None]:
-        """Turn a read error from the index files into :class:`IndexDamagedError` (the caller holds the lock)."""
-        try:
-            yield
-        except READ_ERRORS as exc:
-            if not from_index_files(exc):
-                raise
-            # A garbled index file (the cheap check on open sees only sizes and the TOC).
-            self._drop_searcher()
-            self._on_damaged()
-            raise IndexDamagedError(
-                f"the search index is damaged ({type(exc).__name__}); "
-                "the next `newsdesk index` (or search) rebuilds it from the store"
-            ) from None
+    def _attempts(self) -> Iterator[_Attempt]:
+        """Run a block until it reads the index without a read error, at most three times.
+
+        ``for attempt in self._attempts(): with attempt: ...`` (the caller holds the lock).
+        A read error from the index files while the store names another folder than the
+        one read means a rebuild replaced it meanwhile: the block runs again on the new
+        one. The same error on the folder still named is damage (:class:`IndexDamagedError`).
+        """
+        for number in range(3):
+            attempt = _Attempt(self, last=number == 2)
+            yield attempt
+            if attempt.done:
+                return
+
+    def _read_failed(self, exc: BaseException, last: bool) -> bool:
+        """True to try again (the index moved); raises when the index is damaged."""
+        if not isinstance(exc, READ_ERRORS) or not from_index_files(exc):
+            return False
+        read = self._searcher_dir
+        self._drop_searcher()
+        if not last and (read is None or self._index_dir() != read):
+            return True
+        # A garbled index file (the cheap check on open sees only sizes and the TOC).
+        self._on_damaged()
+        raise IndexDamagedError(
+            f"the search index is damaged ({type(exc).__name__}); "
+            "the next `newsdesk index` (or search) rebuilds it from the store"
+        ) from None
 
     def _hits(
         self, hit_ids: list[tuple[str, float]], matcher: QueryMatcher, copies: dict[str, tuple[str, ...]] | None = None
@@ -361,24 +376,29 @@ class ArticleSearcher:
     def match_ids(self, text: str, ids: list[str]) -> tuple[int, set[str]]:
         """How many articles match ``text`` (exactly), and which of ``ids`` are among them."""
         with self._lock:
-            searcher = self._current()
-            matched = self._docsets(searcher).match(parse_query(self._parser, text), exact=True)
-            found = set()
-            for article_id in ids:
-                docnum = searcher.document_number(id=article_id)
-                if docnum is not None and docnum in matched:
-                    found.add(article_id)
+            for attempt in self._attempts():
+                with attempt:
+                    searcher = self._current()
+                    matched = self._docsets(searcher).match(parse_query(self._parser, text), exact=True)
+                    found = set()
+                    for article_id in ids:
+                        docnum = searcher.document_number(id=article_id)
+                        if docnum is not None and docnum in matched:
+                            found.add(article_id)
         return len(matched), found
 
     def more_like(self, article_id: str, text: str, top: int) -> list[tuple[str, float]]:
         """(id, score) of up to ``top`` articles sharing the key terms of ``text`` (the article's own)."""
         with self._lock:
-            searcher = self._current()
-            docnum = searcher.document_number(id=article_id)
-            if docnum is None:
-                return []
-            hits = searcher.more_like(docnum, "body", text=text, top=top + 1, numterms=25)
-            return [(hit["id"], hit.score) for hit in hits if hit.docnum != docnum][:top]
+            for attempt in self._attempts():
+                with attempt:
+                    searcher = self._current()
+                    docnum = searcher.document_number(id=article_id)
+                    if docnum is None:
+                        return []
+                    hits = searcher.more_like(docnum, "body", text=text, top=top + 1, numterms=25)
+                    similar = [(hit["id"], hit.score) for hit in hits if hit.docnum != docnum][:top]
+        return similar
 
     def _story_index(self, searcher: Searcher) -> StoryIndex:
         """The reprint groups as this searcher's documents (read once per opened index)."""
@@ -500,3 +520,21 @@ class ArticleSearcher:
                     return article.text[start:end].lower()
             break
         return None
+
+
+class _Attempt:
+    """One run of a block that reads the index (see :meth:`ArticleSearcher._attempts`)."""
+
+    def __init__(self, searcher: ArticleSearcher, last: bool) -> None:
+        self._searcher = searcher
+        self._last = last
+        self.done = False
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, trace: object) -> bool:
+        if exc is None:
+            self.done = True
+            return False
+        return self._searcher._read_failed(exc, self._last)

@@ -257,6 +257,11 @@ class ArticleStore:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def get_metas(self, *keys: str) -> dict[str, str]:
+        """Several meta values read in one statement, so from one snapshot (absent keys left out)."""
+        marks = ", ".join("?" * len(keys))
+        return dict(self.db.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys).fetchall())
+
     @staticmethod
     def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
         """Set a meta value inside an open transaction."""

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import newsdesk.index.indexer as indexer_module
+import newsdesk.index.search as search_module
 import newsdesk.index.store as store_module
 import pytest
 from newsdesk.index import Config, Library
@@ -129,3 +130,61 @@ def test_searches_side_by_side_with_rebuilds_always_answer(tmp_path: Path) -> No
         thread.join()
     assert failures == []
     assert searches >= 1  # (a loaded machine starts few Python processes in 25 s; each must answer)
+
+
+def rebuild_elsewhere(corpus: Path, state: Path) -> None:
+    """What another session's `newsdesk index --rebuild` does: a new index folder, the old one removed."""
+    with Library.open(corpus, state_dir=state, config=Config()) as other:
+        other.update(rebuild=True)
+
+
+def test_a_rebuild_between_reading_the_name_and_checking_the_folder_is_not_a_missing_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = make_corpus(tmp_path / "corpus", 30)
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as reader:
+        reader.update()
+        real_check = indexer_module.index_matches
+        rebuilt: list[bool] = []
+
+        def rebuild_then_check(folder: Path, manifest: str) -> bool:
+            if not rebuilt:
+                rebuilt.append(True)
+                rebuild_elsewhere(corpus, state)  # the folder just named is gone now
+            return real_check(folder, manifest)
+
+        monkeypatch.setattr(indexer_module, "index_matches", rebuild_then_check)
+        assert reader.search("stepanakert").total == 30
+        assert rebuilt == [True]
+        assert reader.status().in_sync
+
+
+@pytest.mark.parametrize("searched_before", [False, True])
+def test_a_rebuild_between_finding_the_folder_and_opening_it_is_not_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, searched_before: bool
+) -> None:
+    """The searcher retries on the new folder and marks nothing damaged (which would cost everyone a rebuild).
+
+    With a searcher already open on the old folder, the failed open must not leave it closed but referenced.
+    """
+    corpus = make_corpus(tmp_path / "corpus", 30)
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as reader:
+        reader.update()
+        if searched_before:
+            assert reader.search("stepanakert").total == 30
+            rebuild_elsewhere(corpus, state)
+        real_storage = search_module.FileStorage
+        opened: list[str] = []
+
+        def storage_after_a_rebuild(path: str, **options: object) -> object:
+            if not opened:
+                rebuild_elsewhere(corpus, state)  # removes `path` under the reader
+            opened.append(Path(path).name)
+            return real_storage(path, **options)
+
+        monkeypatch.setattr(search_module, "FileStorage", storage_after_a_rebuild)
+        assert reader.search("stepanakert").total == 30
+        assert len(opened) == 2 and opened[0] != opened[1]
+        assert reader.status().in_sync

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from newsdesk.index import Config, Library, SavedSearchError, SavedSearchFileError
+from newsdesk.index import Config, Library, QueryError, SavedSearchError, SavedSearchFileError
 from newsdesk.index.saved import SavedSearches, check_name, check_query
 from newsdesk.tui.cli import main
 
@@ -66,14 +66,17 @@ def _valid(check, value: str) -> str | None:  # type: ignore[no-untyped-def]
 def test_any_name_and_query_round_trip_or_get_one_clear_error(
     library: Library, name: str, query_word: str, extra: str
 ) -> None:
-    """Whatever the text, add either refuses it with one line or stores it exactly (stripped)."""
+    """Whatever the text, add either refuses it with one line or stores it exactly (stripped).
+
+    A query the index refuses (a word too long to search, say) is a QueryError, not saved either.
+    """
     query = f'{query_word} OR "{extra.replace(chr(34), " ")}"'
     with tempfile.TemporaryDirectory() as folder:
         saved = _saved(library, folder)
         stored_name, stored_query = _valid(check_name, name), _valid(check_query, query)
         try:
             saved.add(name, query)
-        except SavedSearchError as exc:
+        except (SavedSearchError, QueryError) as exc:
             assert stored_name is None or stored_query is None or exc.exit_code == 2
             assert "\n" not in str(exc)
             assert not (Path(folder) / "saved" / "analyst.yaml").exists()
