@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdesk.tui.serve import served_url
 from newsdesk.tui.web.access import AccessGuard, canonical_host, is_loopback
+from newsdesk.tui.web.server import keys_from_browser
 
 from tests.test_serve import newsdesk_serve
 
@@ -82,3 +83,20 @@ def test_serving_on_a_long_form_ipv6_loopback_prints_and_accepts_the_browser_for
         assert response.status == 303  # to the page, with the cookie: not 403
         connection.close()
         assert "beyond this machine" not in served.stderr()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=())))  # surrogates included
+def test_text_from_the_page_types_itself_and_nothing_else(data: str) -> None:
+    """Whatever text a page sends as stdin, the reader gets it as valid UTF-8, lone surrogates dropped.
+
+    A lone surrogate once became "?" and opened the help screen mid-typing.
+    """
+    typed = keys_from_browser(data)
+    assert typed.decode("utf-8") == "".join(c for c in data if not 0xD800 <= ord(c) <= 0xDFFF)
+
+
+def test_a_lone_surrogate_types_nothing() -> None:
+    assert keys_from_browser("a\ud800b") == b"ab"
+    assert keys_from_browser("\ud83d\ude00") == b""  # two lone halves as Python sees them after a bad decode
+    assert keys_from_browser("\U0001f600") == "\U0001f600".encode()

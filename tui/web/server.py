@@ -50,6 +50,16 @@ def one_line(record: logging.LogRecord) -> bool:
     return True
 
 
+def keys_from_browser(data: str) -> bytes:
+    """The bytes a browser's ``stdin`` text types into the reader.
+
+    A lone surrogate (malformed input; JSON can carry one) is dropped: passed on it would
+    stop the reader's input decoder for good, and replaced it became a "?" keystroke that
+    opened the help screen in the middle of whatever the page was typing.
+    """
+    return data.encode("utf-8", "ignore")
+
+
 class NewsdeskServer(Server):
     """textual-serve's Server with token auth, Host and Origin checks, local assets and a clean stop."""
 
@@ -143,8 +153,7 @@ class NewsdeskServer(Server):
             except (ValueError, TypeError, KeyError, IndexError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                # "replace": a lone surrogate would stop the reader's input decoder for good.
-                await session.send_bytes(data.encode("utf-8", "replace"))
+                await session.send_bytes(keys_from_browser(data))
             elif kind == "resize" and isinstance(data, dict):
                 width = min(max(to_int(str(data.get("width", 80)), 80), 1), MAX_TERMINAL_CELLS)
                 height = min(max(to_int(str(data.get("height", 24)), 24), 1), MAX_TERMINAL_CELLS)
