@@ -7,7 +7,7 @@ index counts against resident memory), so a prefix query touching 1,000
 terms spent a third of its time there. This reads a chunk once, unpickles it
 from memory and leaves the file where pickle would have.
 
-Swapped in at import time, like :mod:`newsdesk.index.writerpool`; whoosh3 is pinned to
+Swapped in at import time, like :mod:`newsdesk.index.engine.writerpool`; whoosh3 is pinned to
 the exact version this was written against.
 """
 

@@ -9,7 +9,7 @@ same memory (bench/, docs/performance.md).
 
 Whoosh creates its pool by name inside ``SegmentWriter``, including in the
 writer processes of a parallel build, so the class is swapped in at import
-time of this module; :mod:`newsdesk.index.schema` imports it, and every writer process
+time of this module; :mod:`newsdesk.index.engine.schema` imports it, and every writer process
 imports the schema before it writes. whoosh3 is pinned to the exact version
 this was written against.
 """
