@@ -19,6 +19,8 @@ from newsdesk.index.article import Article
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.config import Config, load_config, with_overrides
 from newsdesk.index.display import display_path
+from newsdesk.index.engine.matches import QueryMatcher, match_spans
+from newsdesk.index.engine.search import FacetValue, Hit, SearchResults
 from newsdesk.index.entities import EntityContext, EntityCount, EntityMention, WatchEntry
 from newsdesk.index.errors import (
     ArticleNotFound,
@@ -41,11 +43,9 @@ from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.ingest.clean import sanitize
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.locations import APP_NAME
-from newsdesk.index.matches import QueryMatcher, match_spans
 from newsdesk.index.orphans import QUIET_WORKERS_ENV
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
 from newsdesk.index.saved import check_name as check_saved_name
-from newsdesk.index.search import FacetValue, Hit, SearchResults
 from newsdesk.index.similar import SimilarArticle
 from newsdesk.index.timeline import Timeline, TimelineBucket
 from newsdesk.index.typeahead import as_you_type

@@ -30,6 +30,7 @@ from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
+from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -48,7 +49,6 @@ from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
 from newsdesk.index.orphans import exit_with_parent
 from newsdesk.index.reprints import forget_reprints, sync_reprints
-from newsdesk.index.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
 from whoosh import index as whoosh_index

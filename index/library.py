@@ -18,6 +18,7 @@ from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path
+from newsdesk.index.engine.search import ArticleSearcher, Cancelled, SearchResults
 from newsdesk.index.entities import (
     EntityContext,
     EntityCount,
@@ -35,7 +36,6 @@ from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
 from newsdesk.index.saved import SavedSearches
-from newsdesk.index.search import ArticleSearcher, Cancelled, SearchResults
 from newsdesk.index.similar import SimilarArticle, similar_articles
 from newsdesk.index.store import ArticleStore
 

@@ -29,7 +29,7 @@ from newsdesk.index.first_indexed import indexed_after, indexed_seq
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
 if TYPE_CHECKING:
-    from newsdesk.index.search import ArticleSearcher
+    from newsdesk.index.engine.search import ArticleSearcher
     from newsdesk.index.store import ArticleStore
 
 MAX_NAME = 100

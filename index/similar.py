@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk.index.schema import iter_terms
+from newsdesk.index.engine.schema import iter_terms
 
 if TYPE_CHECKING:
     from newsdesk.index.article import Article
-    from newsdesk.index.search import ArticleSearcher
+    from newsdesk.index.engine.search import ArticleSearcher
     from newsdesk.index.store import ArticleStore
 
 SHINGLE_WORDS = 4

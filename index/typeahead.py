@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.index.query import FIELD_ALIASES
+from newsdesk.index.engine.query import FIELD_ALIASES
 
 MIN_PREFIX = 3
 """Shorter last words are matched whole: ``a*`` or ``pa*`` expands to thousands of index terms."""

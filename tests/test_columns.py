@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from newsdesk.index import Library
-from newsdesk.index.columns import column_values, read_all
-from newsdesk.index.schema import FACET_COLUMNS
+from newsdesk.index.engine.columns import column_values, read_all
+from newsdesk.index.engine.schema import FACET_COLUMNS
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
-from newsdesk.index.docsets import DocSets
-from newsdesk.index.query import parse_query
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.query import parse_query
 
 from .conftest import write
 
@@ -96,7 +96,7 @@ def _naive_within_slop(positions: list[list[int]], slop: int) -> int:
 def test_phrase_slop_count_is_the_rule_it_documents(positions: list[list[int]], slop: int) -> None:
     from array import array
 
-    from newsdesk.index.docsets import _within_slop
+    from newsdesk.index.engine.docsets import _within_slop
 
     assert _within_slop([array("i", p) for p in positions], slop) == _naive_within_slop(positions, slop)
 

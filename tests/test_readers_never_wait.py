@@ -10,8 +10,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import newsdesk.index.engine.search as search_module
 import newsdesk.index.indexer as indexer_module
-import newsdesk.index.search as search_module
 import newsdesk.index.store as store_module
 import pytest
 from newsdesk.index import Config, Library

@@ -144,7 +144,7 @@ def test_bad_queries_get_one_line_messages(library: Library, query: str, message
 
 
 def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch) -> None:
-    from newsdesk.index import docsets
+    from newsdesk.index.engine import docsets
 
     from tests.conftest import write
 
@@ -187,7 +187,7 @@ def test_valid_dates_boosts_and_comparisons_still_work(library: Library) -> None
 
 
 def test_a_prefix_matching_too_many_words_says_so(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("newsdesk.index.docsets.MAX_EXPANSION", 3)
+    monkeypatch.setattr("newsdesk.index.engine.docsets.MAX_EXPANSION", 3)
     with pytest.raises(QueryTooCostly, match="'s\\*' matches too many words; add letters"):
         library.search("s*")
     assert ids_for(library, "Stepan*") == {"reports/shelling.txt"}
@@ -217,7 +217,7 @@ def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library, mo
     def broken(*args: object, **kwargs: object) -> None:
         raise AttributeError("a bug, not damage")
 
-    monkeypatch.setattr("newsdesk.index.ranking.Ranker.top", broken)
+    monkeypatch.setattr("newsdesk.index.engine.ranking.Ranker.top", broken)
     with pytest.raises(AttributeError):
         library.search("mercenary")
     monkeypatch.undo()

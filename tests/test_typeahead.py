@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library, QueryError, SearchCancelled, as_you_type
-from newsdesk.index.query import make_parser, parse_query
-from newsdesk.index.schema import build_schema
+from newsdesk.index.engine.query import make_parser, parse_query
+from newsdesk.index.engine.schema import build_schema
 from newsdesk.index.typeahead import MIN_PREFIX
 from newsdesk.tui.cli import main
 

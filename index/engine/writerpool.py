@@ -8,10 +8,10 @@ thousand postings per pickle call, which measured 1.5x faster overall at the
 same memory (bench/, docs/performance.md).
 
 Whoosh creates its pool by name inside ``SegmentWriter``, including in the
-writer processes of a parallel build, so the class is swapped in at import
-time of this module; :mod:`newsdesk.index.schema` imports it, and every writer process
-imports the schema before it writes. whoosh3 is pinned to the exact version
-this was written against.
+writer processes of a parallel build, so the class has to replace
+``whoosh.writing.PostingPool``: :func:`newsdesk.index.engine.whoosh_patches.apply`
+does that, in every process that uses the engine. whoosh3 is pinned to the exact
+version this was written against (tests/test_whoosh_pin.py).
 """
 
 from __future__ import annotations
@@ -51,6 +51,3 @@ class ChunkedPostingPool(writing.PostingPool):
         finally:
             f.close()
             self._remove_run(path)
-
-
-writing.PostingPool = ChunkedPostingPool  # type: ignore[misc]

@@ -9,7 +9,7 @@ phrases are verified with set intersections of position arrays, on candidate
 documents only.
 
 The result is the exact match set: it gives the total, the facet counts and
-the documents :mod:`newsdesk.index.ranking` scores, from the postings decoded here.
+the documents :mod:`newsdesk.index.engine.ranking` scores, from the postings decoded here.
 Query types this module does not know fall back to Whoosh's own matching, so
 results are always correct, only slower.
 
@@ -29,7 +29,7 @@ from itertools import repeat
 from operator import sub
 from typing import Any
 
-from newsdesk.index.query_limits import MAX_EXPANSION, Deadline, too_many_words
+from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -286,7 +286,7 @@ def _split_candidates(candidates: set[int], per_word: list[dict[int, bytes]]) ->
 
 
 def _positions(value: bytes) -> array[int]:
-    """Decode a :class:`newsdesk.index.schema.FastPositions` posting value (type byte + machine array)."""
+    """Decode a :class:`newsdesk.index.engine.schema.FastPositions` posting value (type byte + machine array)."""
     positions = array(chr(value[0]))
     positions.frombytes(value[1:])
     return positions

@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR
-from newsdesk.index.columns import column_values
 from newsdesk.index.config import SearchConfig
 from newsdesk.index.display import display_path
-from newsdesk.index.docsets import DocSets, _phrases_only
+from newsdesk.index.engine.columns import column_values
+from newsdesk.index.engine.docsets import DocSets, _phrases_only
+from newsdesk.index.engine.matches import QueryMatcher, query_matcher
+from newsdesk.index.engine.query import DEFAULT_FIELDS, make_parser, parse_query
+from newsdesk.index.engine.query_limits import QUERY_SECONDS, Deadline
+from newsdesk.index.engine.ranking import Ranker
+from newsdesk.index.engine.schema import FACET_COLUMNS, iter_terms, term_for
+from newsdesk.index.engine.snippets import Span, make_snippet
 from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly, SearchCancelled
 from newsdesk.index.healing import READ_ERRORS, from_index_files
-from newsdesk.index.matches import QueryMatcher, query_matcher
-from newsdesk.index.query import DEFAULT_FIELDS, make_parser, parse_query
-from newsdesk.index.query_limits import QUERY_SECONDS, Deadline
-from newsdesk.index.ranking import Ranker
-from newsdesk.index.schema import FACET_COLUMNS, iter_terms, term_for
-from newsdesk.index.snippets import Span, make_snippet
 from newsdesk.index.store import ArticleStore
 from newsdesk.index.stories import StoryIndex
 from newsdesk.index.timeline import Timeline, build_timeline
@@ -429,7 +429,7 @@ class ArticleSearcher:
         phrase_counts: dict[int, int],
         count: int,
     ) -> list[tuple[str, float]]:
-        """(id, score) of the best ``count`` matches (see :mod:`newsdesk.index.ranking`)."""
+        """(id, score) of the best ``count`` matches (see :mod:`newsdesk.index.engine.ranking`)."""
         if not matched:
             return []
         if self._ranker is None or self._ranker.docsets is not self._docsets_cache:

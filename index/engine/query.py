@@ -10,8 +10,14 @@ from __future__ import annotations
 import itertools
 import re
 
+from newsdesk.index.engine.query_limits import (
+    check_costs,
+    check_fuzzy,
+    check_values,
+    check_wildcard,
+    check_word_lengths,
+)
 from newsdesk.index.errors import QueryError, QueryTooCostly
-from newsdesk.index.query_limits import check_costs, check_fuzzy, check_values, check_wildcard, check_word_lengths
 from whoosh import qparser, query
 from whoosh.fields import Schema
 

@@ -7,8 +7,11 @@ index counts against resident memory), so a prefix query touching 1,000
 terms spent a third of its time there. This reads a chunk once, unpickles it
 from memory and leaves the file where pickle would have.
 
-Swapped in at import time, like :mod:`newsdesk.index.writerpool`; whoosh3 is pinned to
-the exact version this was written against.
+:func:`newsdesk.index.engine.whoosh_patches.apply` puts it in place of
+``StructFile.read_pickle``; whoosh3 is pinned to the exact version this was
+written against (tests/test_whoosh_pin.py). The file name matters:
+:func:`newsdesk.index.healing.from_index_files` counts an error raised here as
+damage to the index files.
 """
 
 from __future__ import annotations
@@ -39,6 +42,3 @@ def read_pickle(self: StructFile) -> Any:
             continue
         self.file.seek(start + buffer.tell())
         return value
-
-
-StructFile.read_pickle = read_pickle  # type: ignore[method-assign]

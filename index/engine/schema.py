@@ -19,8 +19,6 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
-import newsdesk.index.blockreads
-import newsdesk.index.writerpool  # noqa: F401  (swaps in the faster posting pool for every writer)
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer

@@ -1,7 +1,7 @@
 """BM25 ranking over the exact match set, from postings already decoded.
 
 Whoosh's own ranking pass re-reads every posting through its matcher objects
-(several Python calls a posting) even when :mod:`newsdesk.index.docsets` has just
+(several Python calls a posting) even when :mod:`newsdesk.index.engine.docsets` has just
 decoded the same postings to count the matches. Scoring straight from those
 decoded postings gives the same BM25 formula (Whoosh's BM25F defaults: B=0.75,
 K1=1.2, field boosts) at a fraction of the cost.
@@ -19,8 +19,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from newsdesk.index.columns import read_all
-from newsdesk.index.docsets import DocSets
+from newsdesk.index.engine.columns import read_all
+from newsdesk.index.engine.docsets import DocSets
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
