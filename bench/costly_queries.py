@@ -1,6 +1,6 @@
 """Time the costly queries of issue 11 and a run of generated ones on a synthetic corpus.
 
-``python -m bench.costly_queries --n 10000 [--corpus DIR] [--generated 300]``
+``python -m bench.costly_queries --n 10000 [--corpus DIR] [--state DIR] [--generated 300]``
 
 Every query must answer within 2 s or say in one line why not (QueryTooCostly).
 Prints one line per query: seconds, outcome, and the query (shortened); the
@@ -56,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, help="reuse or create the synthetic corpus here")
+    parser.add_argument("--state", type=Path, help="the corpus' state folder (default: state-NAME beside it)")
     parser.add_argument("--generated", type=int, default=300, help="generated queries to time")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
@@ -63,7 +64,8 @@ def main() -> None:
     corpus = args.corpus or work / "corpus"
     if not corpus.exists():
         generate(corpus, args.n)
-    with Library.open(corpus, state_dir=corpus.parent / f"state-{corpus.name}", config=Config()) as library:
+    state = args.state or corpus.parent / f"state-{corpus.name}"
+    with Library.open(corpus, state_dir=state, config=Config()) as library:
         library.update()
         library.search("warm up the searcher")
         rows = []
@@ -89,7 +91,7 @@ def main() -> None:
     print(f"worst: {worst:.3f} s")
     if args.out:
         args.out.write_text(json.dumps(summary, indent=1) + "\n")
-    sys.exit(0 if worst <= 2.5 else 1)
+    sys.exit(0 if worst <= 2.0 else 1)  # the promise: every query answers within 2 s or says why not
 
 
 def _generated(library: Library, count: int) -> list[dict[str, object]]:

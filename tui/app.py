@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -20,6 +21,7 @@ from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
+from newsdesk.tui.leave import HANG_UP_EXIT_CODE
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.annotations import AnnotationsScreen
 from newsdesk.tui.screens.entities import EntityActions
@@ -70,6 +72,8 @@ class NewsdeskApp(App[None]):
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
         self._hung_up = False
+        self.hung_up = threading.Event()
+        """Set once SIGHUP has saved everything (the CLI then ends the process if shutdown stalls)."""
         self.key_order = KeyOrder(self, super().on_event)
         """Keys of a burst are handled one after another, each where focus is by then."""
 
@@ -148,7 +152,8 @@ class NewsdeskApp(App[None]):
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the file is untouched on failure
                     main.save_pending(replace(pending, entered=entered))
         self.save_state()
-        self.exit(return_code=129)
+        self.hung_up.set()
+        self.exit(return_code=HANG_UP_EXIT_CODE)
 
     # -- help and command palette ---------------------------------------------------------
     def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode | None]]]]:

@@ -353,12 +353,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_open(corpus: Path | None, args: argparse.Namespace) -> int:
     """Open the reader app on ``corpus`` (default: the config's, else the bundled demo corpus)."""
     from newsdesk.tui.app import close_library, make_app  # Textual loads only for the app, not for index/search/show
+    from newsdesk.tui.leave import LeaveAfterHangUp
 
     app = make_app(corpus, load_config(args.config), args.state_dir)
+    guard = LeaveAfterHangUp(app.hung_up)
     try:
         app.run()
     finally:
         close_library(app.library)
+        guard.done()
     return app.return_code or 0
 
 

@@ -54,9 +54,12 @@ class Terminal:
 
 
 @contextmanager
-def newsdesk_in_tmux(tmp_path: Path, *args: str, size: tuple[int, int] = (100, 30)) -> Iterator[Terminal]:
+def newsdesk_in_tmux(
+    tmp_path: Path, *args: str, size: tuple[int, int] = (100, 30), program: Path | None = None
+) -> Iterator[Terminal]:
     """``newsdesk ARGS`` in a detached tmux session with private XDG folders; prints
-    ``newsdesk-exited-<code>`` when it ends."""
+    ``newsdesk-exited-<code>`` when it ends. ``program``: a Python script run instead
+    of the console script (with the same arguments), for fault injection."""
     if not NEWSDESK.exists():
         pytest.skip(f"{NEWSDESK} not installed (pip install -e .)")
     name = f"newsdesk-test-{uuid.uuid4().hex[:8]}"
@@ -67,7 +70,8 @@ def newsdesk_in_tmux(tmp_path: Path, *args: str, size: tuple[int, int] = (100, 3
         "TERM": "xterm-256color",
     }
     env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    command = f"{shlex.join([str(NEWSDESK), *args])}; echo newsdesk-exited-$?; sleep 5"
+    start = [sys.executable, str(program)] if program is not None else [str(NEWSDESK)]
+    command = f"{shlex.join([*start, *args])}; echo newsdesk-exited-$?; sleep 5"
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), *env_args, command],
         check=True,

@@ -75,3 +75,50 @@ async def test_sighup_while_the_dialog_is_still_opening_exits_cleanly(demo_app) 
         await pilot.pause()
     assert demo_app.return_code == 129
     assert [list(p.annotation.tags) for p in demo_app.library.annotations_of(article.id).placed] == [["kept"]]
+
+
+STUCK_SHUTDOWN = """
+import sys, threading
+from textual.drivers.linux_driver import LinuxDriver
+
+def never_returns(self):  # what CI saw: the output thread's queue full, its writer gone
+    threading.Event().wait()
+
+LinuxDriver.close = never_returns
+from newsdesk.tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_hung_up_reader_leaves_even_when_shutdown_stalls(tmp_path: Path) -> None:
+    """A reader left behind after its terminal went away is a hang: past a short grace the process ends.
+
+    The terminal library's shutdown is made to block for good (as it once did in CI); the
+    annotation being typed is still saved and the process still ends, with 129.
+    """
+    if shutil.which("pgrep") is None:
+        pytest.skip("pgrep (procps) is needed to find the app's process")
+    script = tmp_path / "stuck_reader.py"
+    script.write_text(STUCK_SHUTDOWN)
+    state = tmp_path / "index"
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 35), program=script) as terminal:
+        terminal.wait_for("indexed", timeout=180)
+        terminal.press("Enter")
+        time.sleep(0.5)
+        terminal.press("v", "s", "t")
+        terminal.wait_for("Annotate")
+        terminal.type("typed-before-hangup")
+        time.sleep(0.3)
+        shell = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        child = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0]
+        os.kill(int(child), signal.SIGHUP)
+        shown = terminal.wait_for("newsdesk-exited", timeout=15)
+        assert "newsdesk-exited-129" in shown
+    (saved,) = list(state.glob("annotations/*/*.yaml"))
+    (annotation,) = yaml.safe_load(saved.read_text())["annotations"]
+    assert annotation["tags"] == ["typed-before-hangup"]
