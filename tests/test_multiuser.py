@@ -141,7 +141,7 @@ def test_two_accounts_share_the_index_and_see_each_others_annotations(
         assert pwd.getpwuid(info.st_uid).pw_name == user
         # writable by its owner only, even under umask 002; the group can read it
         assert stat.S_IMODE(info.st_mode) == 0o644 and grp.getgrgid(info.st_gid).gr_name == GROUP
-    for level in (folder.parent, folder):  # others add their own file, never replace or delete yours
+    for level in (folder.parent, folder):  # others add their own file; only the folder's owner may remove yours
         assert level.stat().st_mode & (stat.S_ISGID | stat.S_ISVTX) == stat.S_ISGID | stat.S_ISVTX
     for path in state.rglob("*"):  # everything else the two wrote stays usable by the group
         mode = stat.S_IMODE(path.stat().st_mode)
