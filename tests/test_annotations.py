@@ -397,3 +397,28 @@ def test_a_forged_author_is_flagged_in_list_exports_and_the_notes_tab(
     assert placed.annotation.claimed_author == "someone-else"
     shown = annotation_option(PlacedAnnotation(placed.annotation, Anchor(0, 1, "unchanged"), True)).plain
     assert "the file claims someone-else" in shown
+
+
+def test_an_id_in_two_users_files_is_one_line_per_id_and_nothing_is_lost(
+    capsys: pytest.CaptureFixture[str], news: Path, tmp_path: Path
+) -> None:
+    """A file copied under another user's name repeats its ids: each is reported once, both copies kept."""
+    corpus = ["--corpus", str(news)]
+    for quote in ("the talks", "a launch pad"):
+        assert run(capsys, "annotations", "add", "talks.txt", "--quote", quote, "--tag", "x", *corpus)[0] == 0
+    (mine,) = tmp_path.rglob("annotations/*/*.yaml")
+    shutil.copy(mine, mine.with_name("zed.yaml"))  # sorts after the original: the copy is the one named
+    with Library.open(news, config=Config()) as lib:
+        everything, errors = lib.all_annotations()
+        found = lib.annotations_of("talks.txt")
+    ids = sorted({a.id for a in everything})
+    assert len(ids) == 2 and len(everything) == 4 and len(found.placed) == 4  # nothing dropped
+    for lines in (errors, found.errors):
+        assert len(lines) == 2 and all("zed.yaml: id " in line and line.endswith(mine.name) for line in lines)
+        assert sorted(line.split(" id ")[1].split()[0] for line in lines) == ids
+    for argv in (["annotations", "list"], ["annotations", "list", "talks.txt"]):
+        code, out, err = run(capsys, *argv, *corpus)
+        assert code == 0 and len(out.splitlines()) == 4, out
+        warnings = err.splitlines()
+        assert len(warnings) == 2 and all(w.startswith("newsdesk: warning: ") for w in warnings), err
+        assert sorted(w.split(" id ")[1].split()[0] for w in warnings) == ids

@@ -141,7 +141,7 @@ def test_two_accounts_share_the_index_and_see_each_others_annotations(
         assert pwd.getpwuid(info.st_uid).pw_name == user
         # writable by its owner only, even under umask 002; the group can read it
         assert stat.S_IMODE(info.st_mode) == 0o644 and grp.getgrgid(info.st_gid).gr_name == GROUP
-    for level in (folder.parent, folder):  # others add their own file, never replace or delete yours
+    for level in (folder.parent, folder):  # others add their own file; only the folder's owner may remove yours
         assert level.stat().st_mode & (stat.S_ISGID | stat.S_ISVTX) == stat.S_ISGID | stat.S_ISVTX
     for path in state.rglob("*"):  # everything else the two wrote stays usable by the group
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -296,3 +296,113 @@ def test_the_owner_of_an_article_folder_can_replace_anothers_file_and_it_shows(
     assert as_user(accounts["ndbob"], annotate("bob-tag")) == 0
     assert as_user(accounts["ndalice"], alice_replaces_bobs_file) == 0
     assert as_user(accounts["ndbob"], bob_checks) == 0
+
+
+def test_only_the_article_folders_owner_can_delete_anothers_file(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    """The sticky folder's limit, pinned: its owner (the article's first annotator) may unlink your file; no one else.
+
+    docs/reliability.md says so in "Many users"; index/annotations/files.py says so too.
+    """
+    corpus, state = shared / "corpus", shared / "state"
+
+    def annotate(tag: str) -> Callable[[], None]:
+        def work() -> None:
+            with Library.open(corpus, state_dir=state, config=Config()) as library:
+                library.update()
+                library.annotate_quote("report-0.txt", "Diplomats met", tags=[tag])
+
+        return work
+
+    def folder_of(library: Library) -> Path:
+        return state / "annotations" / library.article("report-0.txt").id
+
+    def bob_cannot_delete_alices_file() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            folder = folder_of(library)
+            for attempt in (
+                lambda: (folder / "ndalice.yaml").unlink(),
+                lambda: os.rename(folder / "ndalice.yaml", folder / "gone.yaml"),
+            ):
+                try:
+                    attempt()
+                except PermissionError:
+                    pass
+                else:
+                    raise AssertionError("bob, who does not own the folder, removed alice's file")
+
+    def alice_deletes_bobs_file() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            (folder_of(library) / "ndbob.yaml").unlink()  # allowed: alice owns the sticky folder
+
+    def bob_finds_his_annotation_gone_and_saves_again() -> None:
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            found = library.annotations_of("report-0.txt")
+            assert [p.annotation.tags for p in found.placed] == [("alice-tag",)] and found.errors == []  # no warning
+            library.annotate_quote("report-0.txt", "in Geneva", tags=["bob-again"])  # his own file, new
+            assert {p.annotation.author for p in library.annotations_of("report-0.txt").placed} == set(USERS)
+
+    assert as_user(accounts["ndalice"], annotate("alice-tag")) == 0
+    assert as_user(accounts["ndbob"], annotate("bob-tag")) == 0
+    (folder,) = (state / "annotations").iterdir()
+    assert folder.stat().st_uid == accounts["ndalice"][0]  # the first to annotate the article owns its folder
+    assert as_user(accounts["ndbob"], bob_cannot_delete_alices_file) == 0
+    assert (folder / "ndalice.yaml").exists()
+    assert as_user(accounts["ndalice"], alice_deletes_bobs_file) == 0
+    assert not (folder / "ndbob.yaml").exists()
+    assert as_user(accounts["ndbob"], bob_finds_his_annotation_gone_and_saves_again) == 0
+
+
+def test_folders_above_a_file_can_be_renamed_out_of_view_by_their_owners_and_the_group(
+    accounts: dict[str, tuple[int, int]], shared: Path
+) -> None:
+    """What sticky folders cannot stop (docs/reliability.md, "Many users"): renaming whole folders.
+
+    The files survive, renamed; the reader no longer finds them. An article folder yields to its
+    own owner and to the owner of ``annotations/``; ``annotations/`` to any member of the group,
+    because the shared state folder has to stay group-writable (and not sticky) for the index.
+    """
+    corpus, state = shared / "corpus", shared / "state"
+
+    def annotate(ref: str, tag: str) -> Callable[[], None]:
+        def work() -> None:
+            with Library.open(corpus, state_dir=state, config=Config()) as library:
+                library.update()
+                library.annotate_quote(ref, "Diplomats met", tags=[tag])
+
+        return work
+
+    def alice_moves_bobs_folder() -> None:  # alice annotated first: she owns annotations/
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            folder = state / "annotations" / library.article("report-1.txt").id
+            os.rename(folder, folder.with_name("moved"))
+
+    def bob_moves_his_folder_back() -> None:  # he owns that article's folder, not annotations/
+        with Library.open(corpus, state_dir=state, config=Config()) as library:
+            os.rename(state / "annotations" / "moved", state / "annotations" / library.article("report-1.txt").id)
+
+    def bob_moves_annotations() -> None:
+        os.rename(state / "annotations", state / "annotations-moved")
+
+    def bob_sees(expected: dict[str, int]) -> Callable[[], None]:
+        def work() -> None:
+            with Library.open(corpus, state_dir=state, config=Config()) as library:
+                found = {ref: library.annotations_of(ref) for ref in expected}
+                assert {ref: len(f.placed) for ref, f in found.items()} == expected, found
+                assert all(f.errors == [] for f in found.values()) and library.all_annotations()[1] == []  # no warning
+
+        return work
+
+    assert as_user(accounts["ndalice"], annotate("report-0.txt", "alice-tag")) == 0
+    assert as_user(accounts["ndbob"], annotate("report-1.txt", "bob-tag")) == 0
+    assert (state / "annotations").stat().st_uid == accounts["ndalice"][0]
+    assert as_user(accounts["ndbob"], bob_sees({"report-0.txt": 1, "report-1.txt": 1})) == 0
+    assert as_user(accounts["ndalice"], alice_moves_bobs_folder) == 0
+    assert as_user(accounts["ndbob"], bob_sees({"report-0.txt": 1, "report-1.txt": 0})) == 0
+    assert (state / "annotations" / "moved" / "ndbob.yaml").exists()  # out of view, not deleted
+    assert as_user(accounts["ndbob"], bob_moves_his_folder_back) == 0
+    assert as_user(accounts["ndbob"], bob_sees({"report-0.txt": 1, "report-1.txt": 1})) == 0
+    assert as_user(accounts["ndbob"], bob_moves_annotations) == 0
+    assert as_user(accounts["ndbob"], bob_sees({"report-0.txt": 0, "report-1.txt": 0})) == 0
+    assert len(list((state / "annotations-moved").glob("*/ndbob.yaml"))) == 1

@@ -10,8 +10,15 @@ Trust comes from the file system, not from file content:
 * a file's author is the account that owns it (its uid), whatever its
   ``author:`` lines say; a different claim is kept and flagged;
 * article folders are setgid + sticky: another account can add its own file
-  but never replace or delete yours; every file is written mode 0644 with an
-  explicit ``fchmod`` (the process umask is never changed);
+  but cannot replace or delete yours, except the folder's owner (the account
+  that first annotated that article: the kernel lets a sticky folder's owner
+  remove or replace any file in it) and root. Whole folders can be renamed out
+  of view, files intact: an article folder by its owner or by the owner of
+  ``annotations/`` (the corpus' first annotator), and ``annotations/`` by any
+  group member when the state folder is group-writable. Closing that needs a
+  layout where no one else owns a folder above your file (see
+  docs/reliability.md). Every file is written mode 0644 with an explicit
+  ``fchmod`` (the process umask is never changed);
 * a symlinked folder or file is refused (``O_NOFOLLOW``; every step of a save
   works relative to one opened folder descriptor, so a folder swapped for a
   link mid-save cannot redirect it).
@@ -52,7 +59,8 @@ LOCK_TIMEOUT = 30.0
 FILE_MODE = 0o644
 """Every annotation file: writable by its owner only, readable by the group sharing the corpus."""
 FOLDER_BITS = stat.S_ISGID | stat.S_ISVTX
-"""Article folders: setgid (files keep the corpus group) + sticky (nobody removes another's file)."""
+"""Article folders: setgid (files keep the corpus group) + sticky (only a file's owner, the folder's
+owner and root may remove or replace it: the folder's owner is the article's first annotator)."""
 _NOFOLLOW_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 OwnerOf = Callable[[Path, os.stat_result], str]
@@ -287,7 +295,8 @@ class AnnotationFiles:
                 pass
             else:
                 # Explicit mode (the umask is never touched): the group of the state folder
-                # may add files; setgid keeps them in its group; sticky protects each one.
+                # may add files; setgid keeps them in its group; sticky protects each one from all but
+                # its owner, this folder's owner (us) and root.
                 parent_mode = stat.S_IMODE(os.stat(level.parent).st_mode)
                 os.chmod(level, 0o700 | (parent_mode & 0o077) | FOLDER_BITS)
         for level in (self.root, folder):

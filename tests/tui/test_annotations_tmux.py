@@ -57,3 +57,27 @@ def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: P
         assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_tags_typed_in_one_burst_after_t_land_whole_in_the_dialog(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
+        terminal.wait_for("indexed", timeout=180)
+        terminal.press("/")
+        terminal.type("launch pad")
+        terminal.wait_for("2 results", timeout=60)
+        terminal.press("Enter", "Enter")
+        terminal.wait_for("match 1/", timeout=60)
+        # select a sentence, ask for tags, type and save them: one burst. Each tag's letters are
+        # reader keys too (q quits, t asks for tags again, v selects), so a key that missed the
+        # dialog shows.
+        _burst(terminal, "vstquick, test-tag, vital", "Enter")
+        deadline = time.monotonic() + 30
+        while not (records := _annotations(tmp_path)) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert [record.get("tags") for record in records] == [["quick", "test-tag", "vital"]]
+        time.sleep(0.5)  # give a stray second dialog (from a `t` in the tags) time to show
+        shown = terminal.screen()
+        assert "separated by commas" not in shown  # no dialog left open: none was stacked
+        assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
+        terminal.press("q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)

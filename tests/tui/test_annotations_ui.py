@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
+from newsdesk.index import Config, Library
 from newsdesk.index.annotations import AnnotationFileError, AnnotationStore, owner_by_file_name
+from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.cli import main
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.screens.annotations import AnnotationsScreen
+from newsdesk.tui.screens.main import HITS_PAGE
+from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.search_status import SearchStatus
+from newsdesk.tui.widgets.side_panel import FacetList
 from textual.widgets import Input, TabbedContent, TextArea
 
 from tests.tui.conftest import settle
@@ -181,3 +191,80 @@ async def test_keys_typed_in_one_burst_after_a_or_t_all_land_in_the_dialog(demo_
             assert typed == burst
             await pilot.press("escape")
             await settle(pilot)
+
+
+def _shown(app: NewsdeskApp) -> dict[str, object]:
+    """What the reader shows, read from its widgets: the status line, the list's rows, the facets."""
+    listed = app.screen.query_one(ArticleList)
+    facets = app.screen.query_one(FacetList)
+    options = [facets.get_option_at_index(i) for i in range(facets.option_count)]
+    return {
+        "status": str(app.screen.query_one(SearchStatus).render()),
+        "rows": [row.id if (row := listed.row(i)) else None for i in range(min(listed.total, HITS_PAGE))],
+        "total": listed.total,
+        "facets": sorted((o.id, str(o.prompt).rsplit("  ", 1)[-1]) for o in options if o.id),
+    }
+
+
+def _fresh(state: Path, query: str) -> dict[str, object]:
+    """The same search in a library opened afresh on the same corpus and state (as the CLI would)."""
+    with Library.open(demo_corpus(), state_dir=state, config=Config()) as fresh:
+        found = fresh.search(query, limit=HITS_PAGE)
+    total = found.total
+    return {
+        "status": f"{total:,} result{'s' if total != 1 else ''}",
+        "rows": [hit.id for hit in found.hits],
+        "total": total if found.stories is None else found.stories,
+        "facets": sorted(
+            (f"{name}\x00{value.value}", f"{value.count:,}")
+            for name, values in found.facets.items()
+            for value in values
+        ),
+    }
+
+
+async def _until_equal(app: NewsdeskApp, pilot, state: Path, query: str, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 30
+    while True:
+        await settle(pilot)
+        shown, expected = _shown(app), _fresh(state, query)
+        status = shown["status"]
+        if isinstance(status, str) and status.split(" · ")[0].split(" in ")[0] == expected["status"]:
+            shown["status"] = expected["status"]
+        if shown == expected:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: the reader shows\n{shown}\nbut a fresh search says\n{expected}")
+        await pilot.pause(0.3)
+
+
+async def test_after_any_annotation_change_the_list_count_and_facets_equal_a_fresh_search(
+    demo_app: NewsdeskApp, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ghost rows: the open article re-indexed must replace its row, not add a second one."""
+    query = "Barda OR tag:evidence"
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        state = demo_app.library.state_dir
+        await pilot.press("slash", *query, "enter")
+        await _until_equal(demo_app, pilot, state, query, "before any change")
+        before = _fresh(state, query)
+        await pilot.press("enter")  # open the top hit
+        await settle(pilot)
+        article = demo_app.screen.query_one(AnnotatingReader).article
+        assert article is not None and article.id == before["rows"][0]  # type: ignore[index]
+        # (a) our own save in the reader: the open article gains a tag
+        await pilot.press("v", "s", "t")
+        await pilot.pause()
+        await pilot.press(*"evidence", "enter")
+        await _until_equal(demo_app, pilot, state, query, "after our own save")
+        assert ("tags\x00evidence", "1") in _shown(demo_app)["facets"]  # type: ignore[operator]
+        # (b) another session's `annotations add` on the open article (the CLI, its own library)
+        quote = " ".join(article.text.split("\n\n")[-1].split()[:3])
+        argv = ["annotations", "add", article.id, "--quote", quote, "--occurrence", "1", "--tag", "evidence"]
+        assert main([*argv, "--tag", "lead", "--corpus", str(demo_corpus()), "--state-dir", str(state)]) == 0
+        capsys.readouterr()
+        await _until_equal(demo_app, pilot, state, query, "after another session's annotations add")
+        shown = _shown(demo_app)
+        assert ("tags\x00lead", "1") in shown["facets"]  # type: ignore[operator]
+        assert shown["rows"].count(article.id) == 1 and shown["total"] == before["total"]  # type: ignore[union-attr]
