@@ -192,3 +192,28 @@ def test_only_whoosh_patches_assigns_to_whoosh_and_only_the_engine_package_appli
                 callers.append(str(path.relative_to(INDEX)))
     assert {a.split(":")[0] for a in assigners} == {"engine/whoosh_patches.py"}, assigners
     assert callers == ["engine/__init__.py"]
+
+
+def test_an_index_written_before_the_engine_moved_opens_as_it_is(tmp_path: Path) -> None:
+    """Its TOC pickles the schema's classes as newsdesk.index.schema.*: it must open, not crash or rebuild."""
+    from newsdesk.index import Config, Library
+    from newsdesk.index.engine import schema as engine_schema
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Talks in Geneva\n\nThe ceasefire talks went on in Geneva.\n", encoding="utf-8")
+    moved = [engine_schema.NewsAnalyzer, engine_schema.FastPositions]
+    for cls in moved:  # write the index as the code before the move did
+        cls.__module__ = "newsdesk.index.schema"
+    try:
+        with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+            library.update()
+    finally:
+        for cls in moved:
+            cls.__module__ = engine_schema.__name__
+    (toc,) = (tmp_path / "state").glob("whoosh-*/_MAIN_*.toc")
+    assert b"newsdesk.index.schema" in toc.read_bytes()
+    assert b"newsdesk.index.engine.schema" not in toc.read_bytes()
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+        assert library.search("ceasefire").total == 1
+        assert library.status().in_sync

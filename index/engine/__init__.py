@@ -13,3 +13,13 @@ from newsdesk.index.engine import whoosh_patches
 # (they import newsdesk.index.indexer and unpickle the schema from engine/schema.py),
 # so no process can write or read the index with stock Whoosh by accident.
 whoosh_patches.apply()
+
+# Indexes written before the engine had its own package carry their schema pickled
+# (in each TOC, unpickled by Whoosh on every open) with classes named from
+# newsdesk.index.schema. That name stays an alias of the module so those indexes open
+# as they are, with no traceback and no rebuild (tests/test_whoosh_pin.py writes one).
+import sys  # noqa: E402  (after apply(): the alias must name the patched module)
+
+from newsdesk.index.engine import schema as _schema  # noqa: E402
+
+sys.modules.setdefault("newsdesk.index.schema", _schema)
