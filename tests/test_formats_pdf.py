@@ -159,18 +159,25 @@ def test_truncated_pdf_is_one_line(tmp_path: Path, cut: int) -> None:
     assert result.skipped is None or "\n" not in result.skipped
 
 
-def _bomb_pdf(expanded: int, layers: int = 1) -> bytes:
-    """A one-page PDF whose content stream inflates to ``expanded`` bytes of spaces."""
+def _bomb_pdf(expanded: int, layers: int = 1, filter_ref: tuple[bytes, bytes] | None = None) -> bytes:
+    """A one-page PDF whose content stream inflates to ``expanded`` bytes of spaces.
+
+    ``filter_ref``: the stream's /Filter value and object 5's value (where it points), for indirect filters.
+    """
     body = b" " * expanded
     for _ in range(layers):
         body = zlib.compress(body, 9)
-    filters = " ".join(["/FlateDecode"] * layers)
+    filters = b"[%s]" % " ".join(["/FlateDecode"] * layers).encode()
+    if filter_ref is not None:
+        filters = filter_ref[0]
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(body), filters.encode()) + body + b"\nendstream",
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(body), filters) + body + b"\nendstream",
     ]
+    if filter_ref is not None:
+        objects.append(filter_ref[1])
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -199,6 +206,24 @@ def test_expansion_bound_by_size(tmp_path: Path) -> None:
     path.write_bytes(_bomb_pdf(2 * 1024 * 1024))
     result = read(path, ReaderSettings.from_config(config))
     assert "expands past 1 MB (ingest.max_expanded_mb)" in (result.skipped or "")
+
+
+@pytest.mark.parametrize(
+    "filter_ref",
+    [
+        (b"5 0 R", b"/FlateDecode"),
+        (b"5 0 R", b"[/FlateDecode]"),
+        (b"[5 0 R]", b"/FlateDecode"),
+        (b"9 0 R", b"null"),  # points nowhere the scan can see (an object stream, say): treated as compressed
+    ],
+)
+def test_indirect_filter_is_bounded_too(tmp_path: Path, filter_ref: tuple[bytes, bytes]) -> None:
+    config = IngestConfig(max_expanded_mb=1)
+    path = tmp_path / "indirect.pdf"
+    path.write_bytes(_bomb_pdf(2 * 1024 * 1024, filter_ref=filter_ref))
+    result = read(path, ReaderSettings.from_config(config))
+    assert result.articles == []
+    assert result.skipped == "PDF streams expands past 1 MB (ingest.max_expanded_mb): not read further"
 
 
 def test_scanned_pdf_without_tesseract_is_one_warning(tmp_path: Path) -> None:
