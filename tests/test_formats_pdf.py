@@ -258,7 +258,11 @@ def test_ocr_off_is_said(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1]))
     result = read(path, ReaderSettings.from_config(IngestConfig(ocr="off")))
-    assert result.articles == [] and result.skipped == "no text in the PDF"
+    assert result.articles == []
+    assert result.skipped == (
+        "no text in the PDF: page 1 without a text layer, "
+        "and OCR is off (ingest.ocr: auto reads such pages when Tesseract is installed)"
+    )
 
 
 @needs_tesseract

@@ -29,6 +29,7 @@ from newsdesk.index.ingest.model import RawArticle
 MAX_PAGES = 5000
 # A document whose pages keep PDFium (or Tesseract) busy longer than this is cut short with a warning.
 TIME_BUDGET_SECONDS = 600.0
+OCR_OFF = "OCR is off (ingest.ocr: auto reads such pages when Tesseract is installed)"
 _FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 _DIGITS = re.compile(r"\d+")
 # PDFium marks a hyphen it found at a line end with U+0002 (and drops the line break after it).
@@ -115,11 +116,14 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
     if unreadable:
         warnings.append(f"{_page_list(unreadable)} cannot be read, left out")
     if without_text and (ocr_problem or not options.ocr):
-        reason = ocr_problem or "OCR is off (ingest.ocr)"
+        reason = ocr_problem or OCR_OFF
         warnings.append(f"{_page_list(without_text)} without a text layer not read: {reason}")
     texts = _page_texts(pages)
     metadata = _metadata(document)
     if not any(t.strip() for t in texts):
+        # A scan with OCR off is not an empty PDF: say why nothing was read, and how to read it.
+        if without_text and not ocr_problem and not options.ocr:
+            raise IngestError(f"no text in the PDF: {_page_list(without_text)} without a text layer, and {OCR_OFF}")
         raise IngestError("no text in the PDF" + (f" ({ocr_problem})" if ocr_problem else ""))
     return RawArticle(
         body="",
