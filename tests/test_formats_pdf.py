@@ -15,7 +15,7 @@ from newsdesk.index.article import Page, page_at
 from newsdesk.index.config import IngestConfig
 from newsdesk.index.ingest.discover import FileEntry
 from newsdesk.index.ingest.formats import ParseOptions, parse_file
-from newsdesk.index.ingest.formats.pdf import dehyphenate, pdf_date
+from newsdesk.index.ingest.formats.pdf import dehyphenate, hyphenated_words, pdf_date
 from newsdesk.index.ingest.reader import ReaderSettings, read_entry
 from newsdesk.tui.cli import main
 
@@ -100,6 +100,33 @@ def test_title_from_first_line_without_metadata(tmp_path: Path) -> None:
 )
 def test_dehyphenate(text: str, expected: str) -> None:
     assert dehyphenate(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("well-\nknown", "well-known"),
+        ("Well\x02known", "Well-known"),
+        ("well\u00ad\nknown", "wellknown"),  # a soft hyphen is only ever a break
+        ("time-\ntable", "timetable"),
+    ],
+)
+def test_dehyphenate_keeps_compounds_the_document_hyphenates(text: str, expected: str) -> None:
+    assert dehyphenate(text, hyphenated_words(["a well-known crossing", "state-of-the-art"])) == expected
+
+
+def test_hyphenated_words_weighs_both_spellings() -> None:
+    assert hyphenated_words(["state-of-the-art", "an e-mail"]) == {"state-of", "of-the", "the-art", "e-mail"}
+    assert hyphenated_words(["an e-mail, an email, one more email"]) == set()
+
+
+def test_compound_broken_at_a_line_end_keeps_its_hyphen(tmp_path: Path) -> None:
+    sentence = "The well-known ferry and the well-known harbour council met the well-known operator again."
+    path = tmp_path / "compound.pdf"
+    path.write_bytes(make_pdf(PdfSpec(pages=[[" ".join([sentence] * 6)]], hyphenate=["well-known"])))
+    [article] = read(path).articles
+    assert "wellknown" not in article.text
+    assert " ".join(article.text.split()).count("well-known") == 18
 
 
 @pytest.mark.parametrize(
