@@ -12,7 +12,7 @@ from filelock import FileLock, Timeout
 from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
-from newsdesk.index.annotations.entries import AnnotationEntry, annotation_entries
+from newsdesk.index.annotations.entries import AnnotationEntry, annotation_entries, annotation_pages
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
 from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
@@ -372,7 +372,12 @@ class Library:
             i: ArticleInfo(a.title, display_path(a.path) + (f"#{a.item}" if a.item else ""), a.url)
             for i, a in articles.items()
         }
-        return export(annotations, info, fmt)
+        return export(annotations, info, fmt, annotation_pages(annotations, articles))
+
+    def annotation_pages(self, annotations: Iterable[Annotation]) -> dict[str, int]:
+        """Annotation id -> the page of a PDF its passage begins on (only annotations of paged articles)."""
+        annotations = list(annotations)
+        return annotation_pages(annotations, self.store.get_many(sorted({a.article_id for a in annotations})))
 
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:
         """Add annotations from a newsdesk YAML/JSON export; ids already present are skipped."""

@@ -87,9 +87,9 @@ def _lines(pdf: object, paragraph: str, width_mm: float, hyphenate: Sequence[str
             current = candidate
             continue
         if word.strip(".,") in hyphenate:
-            half = len(word) // 2
-            lines.append(f"{current} {word[:half]}-")
-            current = word[half:]
+            cut = word.find("-") + 1 or len(word) // 2  # a compound breaks after its own hyphen: "well-" / "known"
+            lines.append(f"{current} {word[:cut]}" + ("" if word[cut - 1] == "-" else "-"))
+            current = word[cut:]
             continue
         lines.append(current)
         current = word

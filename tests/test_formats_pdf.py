@@ -15,7 +15,7 @@ from newsdesk.index.article import Page, page_at
 from newsdesk.index.config import IngestConfig
 from newsdesk.index.ingest.discover import FileEntry
 from newsdesk.index.ingest.formats import ParseOptions, parse_file
-from newsdesk.index.ingest.formats.pdf import dehyphenate, pdf_date
+from newsdesk.index.ingest.formats.pdf import dehyphenate, hyphenated_words, pdf_date
 from newsdesk.index.ingest.reader import ReaderSettings, read_entry
 from newsdesk.tui.cli import main
 
@@ -103,6 +103,33 @@ def test_dehyphenate(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("well-\nknown", "well-known"),
+        ("Well\x02known", "Well-known"),
+        ("well\u00ad\nknown", "wellknown"),  # a soft hyphen is only ever a break
+        ("time-\ntable", "timetable"),
+    ],
+)
+def test_dehyphenate_keeps_compounds_the_document_hyphenates(text: str, expected: str) -> None:
+    assert dehyphenate(text, hyphenated_words(["a well-known crossing", "state-of-the-art"])) == expected
+
+
+def test_hyphenated_words_weighs_both_spellings() -> None:
+    assert hyphenated_words(["state-of-the-art", "an e-mail"]) == {"state-of", "of-the", "the-art", "e-mail"}
+    assert hyphenated_words(["an e-mail, an email, one more email"]) == set()
+
+
+def test_compound_broken_at_a_line_end_keeps_its_hyphen(tmp_path: Path) -> None:
+    sentence = "The well-known ferry and the well-known harbour council met the well-known operator again."
+    path = tmp_path / "compound.pdf"
+    path.write_bytes(make_pdf(PdfSpec(pages=[[" ".join([sentence] * 6)]], hyphenate=["well-known"])))
+    [article] = read(path).articles
+    assert "wellknown" not in article.text
+    assert " ".join(article.text.split()).count("well-known") == 18
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("D:20210304093000+01'00'", "2021-03-04"),
@@ -159,18 +186,25 @@ def test_truncated_pdf_is_one_line(tmp_path: Path, cut: int) -> None:
     assert result.skipped is None or "\n" not in result.skipped
 
 
-def _bomb_pdf(expanded: int, layers: int = 1) -> bytes:
-    """A one-page PDF whose content stream inflates to ``expanded`` bytes of spaces."""
+def _bomb_pdf(expanded: int, layers: int = 1, filter_ref: tuple[bytes, bytes] | None = None) -> bytes:
+    """A one-page PDF whose content stream inflates to ``expanded`` bytes of spaces.
+
+    ``filter_ref``: the stream's /Filter value and object 5's value (where it points), for indirect filters.
+    """
     body = b" " * expanded
     for _ in range(layers):
         body = zlib.compress(body, 9)
-    filters = " ".join(["/FlateDecode"] * layers)
+    filters = b"[%s]" % " ".join(["/FlateDecode"] * layers).encode()
+    if filter_ref is not None:
+        filters = filter_ref[0]
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter [%s] >>\nstream\n" % (len(body), filters.encode()) + body + b"\nendstream",
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(body), filters) + body + b"\nendstream",
     ]
+    if filter_ref is not None:
+        objects.append(filter_ref[1])
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, obj in enumerate(objects, 1):
@@ -199,6 +233,24 @@ def test_expansion_bound_by_size(tmp_path: Path) -> None:
     path.write_bytes(_bomb_pdf(2 * 1024 * 1024))
     result = read(path, ReaderSettings.from_config(config))
     assert "expands past 1 MB (ingest.max_expanded_mb)" in (result.skipped or "")
+
+
+@pytest.mark.parametrize(
+    "filter_ref",
+    [
+        (b"5 0 R", b"/FlateDecode"),
+        (b"5 0 R", b"[/FlateDecode]"),
+        (b"[5 0 R]", b"/FlateDecode"),
+        (b"9 0 R", b"null"),  # points nowhere the scan can see (an object stream, say): treated as compressed
+    ],
+)
+def test_indirect_filter_is_bounded_too(tmp_path: Path, filter_ref: tuple[bytes, bytes]) -> None:
+    config = IngestConfig(max_expanded_mb=1)
+    path = tmp_path / "indirect.pdf"
+    path.write_bytes(_bomb_pdf(2 * 1024 * 1024, filter_ref=filter_ref))
+    result = read(path, ReaderSettings.from_config(config))
+    assert result.articles == []
+    assert result.skipped == "PDF streams expands past 1 MB (ingest.max_expanded_mb): not read further"
 
 
 def test_scanned_pdf_without_tesseract_is_one_warning(tmp_path: Path) -> None:
@@ -233,7 +285,11 @@ def test_ocr_off_is_said(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(PARAGRAPHS[:1]))
     result = read(path, ReaderSettings.from_config(IngestConfig(ocr="off")))
-    assert result.articles == [] and result.skipped == "no text in the PDF"
+    assert result.articles == []
+    assert result.skipped == (
+        "no text in the PDF: page 1 without a text layer, "
+        "and OCR is off (ingest.ocr: auto reads such pages when Tesseract is installed)"
+    )
 
 
 @needs_tesseract

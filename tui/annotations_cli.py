@@ -88,10 +88,12 @@ def _list(args: argparse.Namespace, library: Library) -> int:
     if args.ref is not None:
         found = library.annotations_of(args.ref)
         rows: list[tuple[Annotation, str]] = [(p.annotation, p.anchor.how) for p in found.placed + found.orphans]
+        pages = {p.annotation.id: p.page for p in found.placed if p.page is not None}
         errors = found.errors
     else:
         annotations, errors = library.all_annotations()
         rows = [(a, "") for a in annotations]
+        pages = library.annotation_pages(annotations)
     for error in errors:
         print(f"newsdesk: warning: {display_path(str(error))}", file=sys.stderr)
     if args.json:
@@ -102,11 +104,13 @@ def _list(args: argparse.Namespace, library: Library) -> int:
                 record["claimed_author"] = annotation.claimed_author
             if how:
                 record["anchor"] = how
+            if annotation.id in pages:  # only annotations of paged articles (PDF) have a page
+                record["page"] = pages[annotation.id]
             records.append(record)
         sys.stdout.write(dump_json(records))
         return 0
     for annotation, how in rows:
-        print(_row(annotation, how))
+        print(_row(annotation, how, pages.get(annotation.id)))
         for line in note_lines(annotation.note):
             print("    " + line)
     return 0
@@ -122,10 +126,11 @@ def note_lines(note: str) -> list[str]:
     return [" ".join(sanitize(line).split()) for line in note.splitlines()] if note.strip() else []
 
 
-def _row(annotation: Annotation, how: str) -> str:
+def _row(annotation: Annotation, how: str, page: int | None = None) -> str:
     quote = one_line(annotation.target.exact)
     quote = quote if len(quote) <= 70 else quote[:67] + "..."
     state = " (orphan)" if how == "orphan" else ""
+    state += f" p. {page}" if page is not None else ""
     tags = one_line(", ".join(annotation.tags))
     author = annotation.author
     if annotation.claimed_author:

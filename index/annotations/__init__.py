@@ -41,6 +41,8 @@ class PlacedAnnotation:
     anchor: Anchor
     own: bool
     """Written by the current user (others' annotations are read-only here)."""
+    page: int | None = None
+    """The page (of a paged document, PDF) the passage begins on; None for unpaged text and orphans."""
 
 
 @dataclass(slots=True)
@@ -112,7 +114,9 @@ class AnnotationStore:
         """Everyone's annotations of ``article``, placed in its current text."""
         result = ArticleAnnotations()
         for own, annotation in self._read_all(article.id, result.errors):
-            placed = PlacedAnnotation(annotation, anchor(annotation, article.text, article.content_hash), own)
+            where = anchor(annotation, article.text, article.content_hash)
+            page = None if where.orphan else article.page_at(where.start)
+            placed = PlacedAnnotation(annotation, where, own, page)
             (result.orphans if placed.anchor.orphan else result.placed).append(placed)
         result.placed.sort(key=lambda p: (p.anchor.start, p.anchor.end, p.annotation.created))
         return result

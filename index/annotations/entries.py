@@ -33,3 +33,16 @@ def annotation_entries(
         orphan = article is None or anchor(annotation, article.text, article.content_hash).orphan
         entries.append(AnnotationEntry(annotation, article.title if article else None, orphan))
     return entries
+
+
+def annotation_pages(annotations: Iterable[Annotation], articles: dict[str, Article]) -> dict[str, int]:
+    """Annotation id -> the page its passage begins on, where it still anchors in a paged article (PDF)."""
+    pages = {}
+    for annotation in annotations:
+        article = articles.get(annotation.article_id)
+        if article is None or not article.pages:
+            continue
+        where = anchor(annotation, article.text, article.content_hash)
+        if not where.orphan and (page := article.page_at(where.start)) is not None:
+            pages[annotation.id] = page
+    return pages

@@ -27,7 +27,11 @@ class ArticleInfo:
     url: str | None = None
 
 
-def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> list[dict[str, Any]]:
+Pages = dict[str, int]
+"""Annotation id -> the page of a paged article (PDF) its passage begins on."""
+
+
+def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> list[dict[str, Any]]:
     records = []
     for annotation in annotations:
         record = annotation.to_dict()
@@ -35,6 +39,8 @@ def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) ->
             record["claimed_author"] = annotation.claimed_author
         info = articles.get(annotation.article_id)
         record["article"] = {"title": info.title, "path": info.path} if info else None
+        if annotation.id in pages:
+            record["page"] = pages[annotation.id]
         records.append(record)
     return records
 
@@ -44,8 +50,8 @@ def _records(annotations: list[Annotation], articles: dict[str, ArticleInfo]) ->
 # back to its escaped form, and the human formats (CSV, Markdown) drop them.
 
 
-def _yaml(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
-    data = {"annotations": _records(annotations, articles)}
+def _yaml(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
+    data = {"annotations": _records(annotations, articles, pages)}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     if UNSAFE_CHARS.search(text):
         text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False)
@@ -57,11 +63,11 @@ def dump_json(data: object) -> str:
     return escape_unsafe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
-    return dump_json(_records(annotations, articles))
+def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
+    return dump_json(_records(annotations, articles, pages))
 
 
-def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -72,6 +78,7 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
             "article_path",
             "start",
             "end",
+            "page",
             "quote",
             "tags",
             "note",
@@ -93,6 +100,7 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
                 info.path if info else "",
                 a.target.start,
                 a.target.end,
+                pages.get(a.id, ""),
                 sanitize(a.target.exact),
                 sanitize(";".join(a.tags)),
                 sanitize(a.note),
@@ -110,7 +118,7 @@ def _md_quote(text: str) -> str:
     return "> " + " ".join(sanitize(text).split())
 
 
-def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
     """A report grouped by tag, then article: quotes, notes, who and when."""
     by_tag: dict[str, list[Annotation]] = {}
     for a in annotations:
@@ -131,11 +139,12 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -
                 if a.note:
                     lines += [sanitize(a.note), ""]
                 claim = f" (the file claims {sanitize(a.claimed_author)})" if a.claimed_author else ""
-                lines += [f"*{sanitize(a.author)}{claim}, {sanitize(a.modified or a.created)}*", ""]
+                page = f", page {pages[a.id]}" if a.id in pages else ""
+                lines += [f"*{sanitize(a.author)}{claim}, {sanitize(a.modified or a.created)}{page}*", ""]
     return "\n".join(lines)
 
 
-def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str:
+def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
     """A W3C Web Annotation collection (JSON-LD), with quote and position selectors."""
     items = []
     for a in annotations:
@@ -175,7 +184,7 @@ def _w3c(annotations: list[Annotation], articles: dict[str, ArticleInfo]) -> str
     return dump_json(collection)
 
 
-WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo]], str]] = {
+WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo], Pages], str]] = {
     "yaml": _yaml,
     "json": _json,
     "csv": _csv,
@@ -184,12 +193,14 @@ WRITERS: dict[str, Callable[[list[Annotation], dict[str, ArticleInfo]], str]] = 
 }
 
 
-def export(annotations: list[Annotation], articles: dict[str, ArticleInfo], fmt: str) -> str:
-    """``annotations`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def export(
+    annotations: list[Annotation], articles: dict[str, ArticleInfo], fmt: str, pages: Pages | None = None
+) -> str:
+    """``annotations`` in format ``fmt`` (one of :data:`FORMATS`); ``pages`` give annotations of PDFs their page."""
     if fmt not in WRITERS:
         raise AnnotationError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     ordered = sorted(annotations, key=lambda a: (a.article_id, a.target.start, a.created, a.id))
-    return WRITERS[fmt](ordered, articles)
+    return WRITERS[fmt](ordered, articles, pages or {})
 
 
 def parse_export(text: str, name: str) -> list[Annotation]:
@@ -205,7 +216,7 @@ def parse_export(text: str, name: str) -> list[Annotation]:
     annotations = []
     for number, item in enumerate(data, 1):
         if isinstance(item, dict):
-            item = {k: v for k, v in item.items() if k not in ("article", "claimed_author")}
+            item = {k: v for k, v in item.items() if k not in ("article", "claimed_author", "page")}
         try:
             annotations.append(Annotation.from_dict(item))
         except AnnotationError as exc:

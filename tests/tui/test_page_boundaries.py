@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from newsdesk.index import Config, Library
 from newsdesk.tui.app import close_library, make_app
+from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.reader import page_separator
+from textual.widgets import TabbedContent
 
 from tests.documents import PARAGRAPHS, PdfSpec, make_pdf
 from tests.tui.conftest import settle
@@ -44,6 +46,27 @@ async def test_reader_shows_page_boundaries_where_pages_begin(tmp_path: Path) ->
             assert [lines[i].strip("─ ") for i in separators] == ["page 2", "page 3"]
             assert lines[separators[0] + 1].startswith("Residents of the outer islands")
             assert lines[separators[1] + 1].startswith("A final decision on fares")
+    finally:
+        close_library(app.library)
+
+
+async def test_notes_tab_row_says_the_page(tmp_path: Path) -> None:
+    corpus = pdf_corpus(tmp_path)
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as library:
+        library.update()
+        library.annotate_quote("report.pdf", "Residents of the outer islands", tags=["ferries"])
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            app.main.query_one(TabbedContent).active = "tab-annotations"
+            await settle(pilot)
+            notes = app.main.query_one(AnnotationList)
+            lines = [notes.render_line(y).text for y in range(notes.scrollable_content_region.height)]
+            assert any("p. 2" in line and "Residents of the outer" in line for line in lines), lines
     finally:
         close_library(app.library)
 

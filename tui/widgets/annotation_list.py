@@ -21,7 +21,8 @@ def annotation_option(placed: PlacedAnnotation) -> Text:
     a = placed.annotation
     quote = " ".join(clean_line(a.target.exact).split())
     quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
-    text = Text(f"“{quote}”\n")
+    text = Text(f"p. {placed.page}  ", style="bold") if placed.page is not None else Text()
+    text.append(f"“{quote}”\n")
     text.append(f"  [{clean_line(', '.join(a.tags))}]" if a.tags else "  (no tags)", style="bold")
     text.append(f"  {clean_line(a.author)}{'' if placed.own else ' (read-only)'} · {a.modified[:16]}", style="dim")
     if a.claimed_author:  # the file system says who wrote it; the file's claim is only shown

@@ -29,6 +29,7 @@ from newsdesk.index.ingest.model import RawArticle
 MAX_PAGES = 5000
 # A document whose pages keep PDFium (or Tesseract) busy longer than this is cut short with a warning.
 TIME_BUDGET_SECONDS = 600.0
+OCR_OFF = "OCR is off (ingest.ocr: auto reads such pages when Tesseract is installed)"
 _FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 _DIGITS = re.compile(r"\d+")
 # PDFium marks a hyphen it found at a line end with U+0002 (and drops the line break after it).
@@ -115,11 +116,14 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
     if unreadable:
         warnings.append(f"{_page_list(unreadable)} cannot be read, left out")
     if without_text and (ocr_problem or not options.ocr):
-        reason = ocr_problem or "OCR is off (ingest.ocr)"
+        reason = ocr_problem or OCR_OFF
         warnings.append(f"{_page_list(without_text)} without a text layer not read: {reason}")
     texts = _page_texts(pages)
     metadata = _metadata(document)
     if not any(t.strip() for t in texts):
+        # A scan with OCR off is not an empty PDF: say why nothing was read, and how to read it.
+        if without_text and not ocr_problem and not options.ocr:
+            raise IngestError(f"no text in the PDF: {_page_list(without_text)} without a text layer, and {OCR_OFF}")
         raise IngestError("no text in the PDF" + (f" ({ocr_problem})" if ocr_problem else ""))
     return RawArticle(
         body="",
@@ -188,15 +192,16 @@ def _key(text: str) -> str:
 
 def _page_texts(pages: list[list[_Line]]) -> list[str]:
     furniture = _furniture(pages)
+    hyphenated = hyphenated_words([line.text for lines in pages for line in lines])
     texts = []
     for lines in pages:
         edge = {id(line) for line in lines[:_FURNITURE_LINES] + lines[-_FURNITURE_LINES:]}
         kept = [line for line in lines if not (id(line) in edge and _key(line.text) in furniture)]
-        texts.append(_paragraphs(kept))
+        texts.append(_paragraphs(kept, hyphenated))
     return texts
 
 
-def _paragraphs(lines: list[_Line]) -> str:
+def _paragraphs(lines: list[_Line], hyphenated: set[str]) -> str:
     """Lines joined into paragraphs (blank line between) where the spacing opens up or a column restarts."""
     if not lines:
         return ""
@@ -210,22 +215,42 @@ def _paragraphs(lines: list[_Line]) -> str:
         new_paragraph = height > 0 and (gap > usual + 0.5 * height or line.top > previous.top + height)
         out.append("\n\n" if new_paragraph else "\n")
         out.append(line.text)
-    return dehyphenate("".join(out))
+    return dehyphenate("".join(out), hyphenated)
 
 
-_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\x02]\n(?=(\w))")
+_LINE_END_HYPHEN = re.compile(r"\b(\w+)([-\u00ad\x02])\n(?=(\w+))")
+_JOINED_HYPHEN = re.compile(r"\b(\w+)(\x02)(?=(\w+))")  # PDFium already joined the line around its mark
+_COMPOUND = re.compile(r"\b(?=(\w+-\w+))")  # overlapping: state-of, of-the, the-art
+_WORD = re.compile(r"\w+")
 
 
-def dehyphenate(text: str) -> str:
-    """Undo line-end hyphenation: ``time-\\ntable`` -> ``timetable``; ``Nagorno-\\nKarabakh`` keeps its hyphen."""
+def hyphenated_words(lines: list[str]) -> set[str]:
+    """Compounds the document writes with a hyphen inside a line (casefolded) more often than as one word.
+
+    The evidence for keeping a line-end hyphen: "well-known" written so elsewhere.
+    """
+    compounds: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    for line in lines:
+        compounds.update(m.group(1).casefold() for m in _COMPOUND.finditer(line))
+        words.update(w.casefold() for w in _WORD.findall(line))
+    return {c for c, n in compounds.items() if n >= words[c.replace("-", "")]}
+
+
+def dehyphenate(text: str, hyphenated: set[str] | frozenset[str] = frozenset()) -> str:
+    """Undo line-end hyphenation: ``time-\\ntable`` -> ``timetable``; ``Nagorno-\\nKarabakh`` keeps its hyphen.
+
+    So does a compound in ``hyphenated`` (:func:`hyphenated_words`: "well-\\nknown" when
+    the document writes "well-known" elsewhere); a soft hyphen (U+00AD) never stays.
+    """
 
     def join(match: re.Match[str]) -> str:
-        following = match.group(2)
-        return match.group(1) if following.islower() else f"{match.group(1)}-"
+        before, mark, after = match.groups()
+        keep = not after[0].islower() or (mark != "\u00ad" and f"{before}-{after}".casefold() in hyphenated)
+        return f"{before}-" if keep else before
 
     text = _LINE_END_HYPHEN.sub(join, text)
-    # PDFium already joined the line around its mark; the same rule decides.
-    text = re.sub(r"(\w)\x02(?=(\w))", lambda m: m.group(1) if m.group(2).islower() else f"{m.group(1)}-", text)
+    text = _JOINED_HYPHEN.sub(join, text)
     return text.replace(_SOFT_HYPHEN_MARK, "-")
 
 

@@ -3,6 +3,9 @@
 Every ``stream ... endstream`` body in the file is found by a byte scan (streams
 never live inside object streams) and its Flate layers inflated with a cap, so
 the total never passes ``ingest.max_expanded_mb`` or the expansion ratio.
+A /Filter given by reference (``/Filter 5 0 R``) is followed to its object; one
+the scan cannot see (inside an object stream) is tried as Flate, so moving the
+filter out of the dictionary never hides a bomb.
 Images are decoded only to render a page for OCR; for them the declared pixel
 count is bounded instead.
 """
@@ -20,7 +23,13 @@ MAX_IMAGE_PIXELS = 400_000_000
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = re.compile(rb"\r?\n?endstream")
 _DICT_HEAD = re.compile(rb"obj\b")
-_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+|\d+\s+\d+\s+R)")
+_REFERENCE = re.compile(rb"\d+\s+\d+\s+R")
+_FILTER_ITEM = re.compile(rb"/([A-Za-z0-9]+)|(\d+)\s+(\d+)\s+R")
+_SMALL_OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+(\d+)\s+obj\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_UNKNOWN = [b"FlateDecode"]
+"""What an indirect filter that cannot be found stands for: tried as Flate (a body that
+is not zlib data counts at its own size), so hiding the filter never hides a bomb."""
 _NUMBER_KEY = rb"/%s\s+(\d+)"
 _CHUNK = 256 * 1024
 
@@ -29,6 +38,7 @@ def scan_streams(data: bytes, options: ParseOptions) -> None:
     """Raise ExpansionLimitError when the PDF's streams expand past the configured bounds."""
     expanded = 0
     position = 0
+    objects: dict[tuple[int, int], bytes] | None = None  # built on the first indirect /Filter
     while True:
         match = _STREAM.search(data, position)
         if match is None:
@@ -48,11 +58,37 @@ def scan_streams(data: bytes, options: ParseOptions) -> None:
             _check_image(head)
         else:
             filters = _FILTERS.search(head)
-            names = re.findall(rb"/([A-Za-z0-9]+)", filters.group(1)) if filters else []
+            value = filters.group(1) if filters else b""
+            if objects is None and _REFERENCE.search(value):
+                objects = _small_objects(data)
+            names = _filter_names(value, objects or {})
             expanded += _inflated_size(data[start:end], names, options.max_expanded_bytes - expanded + 1)
             check_expansion(expanded, len(data), options, "PDF streams")
         if last:
             return
+
+
+def _small_objects(data: bytes) -> dict[tuple[int, int], bytes]:
+    """Every ``N G obj`` whose value is a name or an array: where an indirect /Filter points.
+
+    One pass over the file; a later definition (an incremental update) wins.
+    """
+    return {(int(m.group(1)), int(m.group(2))): m.group(3) for m in _SMALL_OBJECT.finditer(data)}
+
+
+def _filter_names(value: bytes, objects: dict[tuple[int, int], bytes], depth: int = 0) -> list[bytes]:
+    """The filter names of a /Filter value, with ``N G R`` references (to a name or an array) followed."""
+    names: list[bytes] = []
+    for item in _FILTER_ITEM.finditer(value):
+        if item.group(1):
+            names.append(item.group(1))
+            continue
+        target = objects.get((int(item.group(2)), int(item.group(3))))
+        if target is None or depth >= 2:  # in an object stream, missing, or a chain of references
+            names += _UNKNOWN
+        else:
+            names += _filter_names(target, objects, depth + 1) or _UNKNOWN
+    return names
 
 
 def _dictionary_before(data: bytes, earliest: int, stream_at: int) -> bytes:
