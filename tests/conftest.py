@@ -108,6 +108,10 @@ SLOW_MODULES = {
     "test_snapshots",
     "test_annotations_durability",
     "test_side_tabs_tmux",
+    # real servers and readers in subprocesses, one after another
+    "test_serve_sessions",
+    "test_serve_stalled",
+    "test_orphans",
 }
 """Test files that take minutes, not seconds: marked slow as a whole."""
 
@@ -123,6 +127,9 @@ SLOW_TESTS = {
     "tests/test_formats_pdf.py::test_scanned_pdf_is_read_by_ocr",
     "tests/test_hostile.py::test_hostile_corpus_indexes_the_rest_and_no_escape_reaches_the_terminal",
     "tests/test_docsets.py::test_a_phrase_with_slop_in_a_long_article_is_not_refused",
+    "tests/test_ingest.py::test_large_update_uses_the_parallel_path",
+    "tests/test_ingest.py::test_updates_from_a_script_on_stdin",
+    "tests/test_shared_folder.py::test_a_fifo_named_txt_is_one_warning_and_never_opened",
 }
 """Single tests measured at 4 s or more each (pytest --durations, 2 cores under the load of ~7 sessions)."""
 
