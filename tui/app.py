@@ -125,7 +125,7 @@ class NewsdeskApp(App[None]):
             self.log.warning(f"could not save the UI state: {exc}")
 
     async def action_quit(self) -> None:
-        self.main.stopping = True
+        self.main.stop_background()
         self.save_state()
         self.exit()
 
@@ -139,7 +139,7 @@ class NewsdeskApp(App[None]):
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
         main = self.main
-        main.stopping = True
+        main.stop_background()
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
         pending = main.pending
         if pending is not None:

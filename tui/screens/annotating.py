@@ -21,6 +21,7 @@ from newsdesk.tui.screens.annotations import AnnotationsScreen
 from newsdesk.tui.screens.entities import parse_colors
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -90,7 +91,6 @@ class AnnotationActions(Screen):
     """What the list shows now; None forces the next load to redraw (an empty stamp is a real state)."""
     _index_version: str | None = None
     """The index version the shown results were searched in (as far as this screen knows)."""
-    _indexing: bool
     refresh_results: Callable[[], None]
 
     def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
@@ -138,7 +138,7 @@ class AnnotationActions(Screen):
     @on(IndexVersion)
     def _index_version_read(self, message: IndexVersion) -> None:
         seen, self._index_version = self._index_version, message.version
-        if seen is not None and seen != message.version and not self._indexing:
+        if seen is not None and seen != message.version and not self.query_one(CorpusWatcher).indexing:
             self.refresh_results()  # after an update, IndexDone refreshes them itself
 
     @on(AnnotationsLoaded)

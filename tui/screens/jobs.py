@@ -1,4 +1,4 @@
-"""The main screen's background work: searching, opening, indexing and watching the corpus.
+"""The main screen's background work: searching and opening articles.
 
 Every call into :mod:`newsdesk.index` that can take time runs in a thread worker and
 reports back with a message; nothing here touches a widget. Each search and
@@ -26,7 +26,6 @@ from newsdesk.index import (
     QueryMatcher,
     SearchCancelled,
     SearchResults,
-    UpdateStats,
 )
 from newsdesk.tui.widgets.article_list import Row
 from textual import work
@@ -36,10 +35,6 @@ from textual.worker import get_current_worker
 
 FACETS_AFTER_SECONDS = 0.1
 """The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
-
-
-class IndexingStopped(Exception):
-    """Raised from the progress callback to end an update early when the app quits."""
 
 
 @dataclass
@@ -90,36 +85,11 @@ class MentionsLoaded(Message):
     error: str | None = None
 
 
-@dataclass
-class IndexProgress(Message):
-    phase: str
-    done: int
-    total: int
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, IndexProgress)
-
-
-@dataclass
-class IndexDone(Message):
-    stats: UpdateStats | None
-    error: str | None
-    fingerprint: int | None
-
-
-@dataclass
-class CorpusScanned(Message):
-    fingerprint: int | None
-    seconds: float
-
-
 class LibraryJobs(Screen):
     """Thread workers over one :class:`~newsdesk.index.Library`; results come back as messages."""
 
     library: Library
-    watching: bool = False
     facets_wanted: bool = True
-    stopping: bool = False
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str, seq: int, limit: int, fallback: str | None = None) -> None:
@@ -184,42 +154,6 @@ class LibraryJobs(Screen):
             self.post_message(MentionsLoaded(canonical, entity_type, None, str(exc)))
             return
         self.post_message(MentionsLoaded(canonical, entity_type, contexts))
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def run_update(self) -> None:
-        """Bring the index up to date with the corpus, reporting progress."""
-        fingerprint = self._scan_fingerprint() if self.watching else None
-        last = 0.0
-
-        def progress(phase: str, done: int, total: int) -> None:
-            nonlocal last
-            if self.stopping:
-                raise IndexingStopped()
-            now = time.monotonic()
-            if now - last >= 0.1 or done == total:
-                last = now
-                self.post_message(IndexProgress(phase, done, total))
-
-        try:
-            stats = self.library.update(progress=progress)
-        except IndexingStopped:
-            return
-        except NewsdeskError as exc:
-            self.post_message(IndexDone(None, str(exc), fingerprint))
-            return
-        self.post_message(IndexDone(stats, None, fingerprint))
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def scan_corpus(self) -> None:
-        """Fingerprint the corpus (the walk indexing uses: one stat per file)."""
-        started = time.monotonic()
-        fingerprint = self._scan_fingerprint()
-        if fingerprint is not None:
-            self.post_message(CorpusScanned(fingerprint, time.monotonic() - started))
-
-    def _scan_fingerprint(self) -> int | None:
-        worker = get_current_worker()
-        return self.library.fingerprint(cancelled=lambda: worker.is_cancelled or self.stopping)
 
 
 def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from functools import partial
 from typing import ClassVar
 
 from newsdesk.index import Config, FacetValue, Library, QueryMatcher, as_you_type
+from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
 from newsdesk.tui.screens.annotating import AnnotationActions
-from newsdesk.tui.screens.indexing import IndexingActions
+from newsdesk.tui.screens.entities import EntityActions
 from newsdesk.tui.screens.jobs import (
     ArticleFailed,
     ArticleLoaded,
@@ -20,19 +23,22 @@ from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
-from newsdesk.tui.widgets.layout import clean_line
+from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.search_status import SearchStatus
 from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
+from newsdesk.tui.widgets.status_bar import StatusBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
@@ -42,7 +48,7 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(AnnotationActions, IndexingActions, StoryActions):
+class MainScreen(AnnotationActions, EntityActions, StoryActions):
     """The reader's one working screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,19 +87,13 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self._article_seq = 0
         self._matcher = QueryMatcher()
         self._open_index: int | None = None
-        self._indexing = False
-        self._index_note = ""
-        self._fingerprint: int | None = None
-        self._corpus_changed = False
         self._panel_forced: bool | None = None
         self._first_hit_on_open = True
-        self._article_count = 0
-        self._hit_note = ""
         self._reopen: CorpusState | None = None
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
+        yield StatusBar(id="status")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield SearchBox(placeholder="Search  ( / )", id="search")
@@ -103,6 +103,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
             yield SidePanel(id="side")
         yield Footer()
+        yield CorpusWatcher(self.library, watch_seconds=self.config.ui.watch_seconds, watching=self.watching)
 
     @property
     def search_box(self) -> SearchBox:
@@ -120,8 +121,17 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
     def reader(self) -> AnnotatingReader:
         return self.query_one(AnnotatingReader)
 
+    @property
+    def watcher(self) -> CorpusWatcher:
+        return self.query_one(CorpusWatcher)
+
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
+        status, watcher = self.query_one(StatusBar), self.watcher
+        status.corpus_name = self.library.name
+        self.watch(watcher, "article_count", partial(setattr, status, "article_count"))
+        self.watch(watcher, "note", partial(setattr, status, "index_note"))
+        self.watch(watcher, "indexing", partial(setattr, status, "indexing"))
         self.setup_entities(self.reader, self.config.ui.entity_colors)
         self.setup_annotations(self.reader, self.config.ui.tag_colors)
         restore = self.restore
@@ -129,12 +139,6 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             self.search_box.set_query(restore.query)  # its Query message runs the search
         else:
             self.show_browse()
-        self._article_count = self.library.count()
-        status = self.library.status()
-        if not status.indexed:
-            self._index_note = "not indexed yet"
-        elif not status.in_sync:
-            self._index_note = "index out of date"
         self._update_status()
         self.load_saved()
         if restore.article and restore.query:
@@ -144,11 +148,8 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.article_list.focus()
         # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
         self.call_after_refresh(announce_ready, self.app)
-        if self.index_on_start:
-            # Let the first screen draw before the update's walk over the corpus competes for the GIL.
-            self.start_update(delay=UPDATE_DELAY)
-        elif self.watching:
-            self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
+        # Let the first screen draw before the update's walk over the corpus competes for the GIL.
+        watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -192,19 +193,36 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
 
     # -- status line ------------------------------------------------------------------
     def _update_status(self) -> None:
-        text = Text()
-        text.append(" newsdesk ", style="bold")
-        text.append(f" {clean_line(self.library.name)} ")
-        text.append(f" · {self._article_count:,} articles")
-        note = self._index_note or "indexed"
-        text.append(f" · {note}", style="italic" if self._indexing else "")
-        if self._hit_note:
-            text.append(f" · {self._hit_note}", style="bold")
-        if self.entity_note():
-            text.append(f" · {self.entity_note()}")
-        if self.saved_note():
-            text.append(f" · {self.saved_note()}", style="bold")
-        self.query_one("#status", Static).update(text)
+        status = self.query_one(StatusBar)
+        status.entity_note = self.entity_note()
+        status.saved_note = self.saved_note()
+
+    def stop_background(self) -> None:
+        """The app is leaving: a running update or corpus poll ends at its next check."""
+        with contextlib.suppress(NoMatches):  # never mounted: nothing runs
+            self.watcher.stopping = True
+
+    @on(CorpusWatcher.Indexed)
+    def _indexed(self, message: CorpusWatcher.Indexed) -> None:
+        if message.list_stale:
+            self.refresh_results()
+        self.load_saved()
+
+    def refresh_results(self) -> None:
+        """Show the current query's results (or the article list) again, keeping the cursor."""
+        text = self.search_box.value
+        if text.strip():
+            self.search(text, typing=self._search_typing)
+        else:
+            self.show_browse(cursor=self.article_list.cursor)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        """The one place worker failures end up: shown, never a crash."""
+        self.notify(f"{message.group} failed: {message.error}", severity="error")
 
     def _set_query_error(self, error: str | None) -> None:
         box = self.query_one("#query-error", Static)
@@ -219,13 +237,13 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         def fetch(offset: int, limit: int) -> list[Row]:
             return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
 
-        total = self._article_count = library.count()
+        total = self.watcher.article_count = library.count()
         self._matcher = QueryMatcher()
         self.article_list.show(total, fetch, cursor=cursor)
         self._open_index = None
         self._search_query = None
         self._show_stale(False)
-        self.search_status.browsing(total, self._indexing)
+        self.search_status.browsing(total, self.watcher.indexing)
         self._show_facets({})
 
     def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
@@ -403,10 +421,9 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
     def _hit_moved(self, message: ReaderView.HitMoved) -> None:
         if message.count:
             position = "" if message.current is None else f"{message.current + 1}/"
-            self._hit_note = f"match {position}{message.count} (n/N)"
+            self.query_one(StatusBar).hit_note = f"match {position}{message.count} (n/N)"
         else:
-            self._hit_note = ""
-        self._update_status()
+            self.query_one(StatusBar).hit_note = ""
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

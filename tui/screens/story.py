@@ -8,7 +8,7 @@ from typing import ClassVar
 from newsdesk.index import NewsdeskError, SavedOverview, SimilarArticle, Timeline
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
-from newsdesk.tui.screens.jobs import FacetsDone, IndexDone, LibraryJobs, SearchDone
+from newsdesk.tui.screens.jobs import FacetsDone, LibraryJobs, SearchDone
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
@@ -116,10 +116,6 @@ class StoryActions(LibraryJobs):
             self.notify(message.error, severity="error", markup=False)
         elif message.done:
             self.notify(message.done, timeout=3, markup=False)
-        self.load_saved()
-
-    @on(IndexDone)
-    def _recount_saved(self, message: IndexDone) -> None:
         self.load_saved()
 
     @on(SavedList.Run)
