@@ -6,46 +6,36 @@ import contextlib
 from functools import partial
 from typing import ClassVar
 
-from newsdesk.index import Config, FacetValue, Library, QueryMatcher, as_you_type
+from newsdesk.index import Config, Library
 from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
 from newsdesk.tui.screens.annotating import AnnotationActions
 from newsdesk.tui.screens.entities import EntityActions
-from newsdesk.tui.screens.jobs import (
-    ArticleFailed,
-    ArticleLoaded,
-    FacetsDone,
-    SearchDone,
-    SearchFailed,
-    hits_to_rows,
-)
+from newsdesk.tui.screens.jobs import ArticleFailed, ArticleLoaded
 from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
+from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.search_box import SearchBox
-from newsdesk.tui.widgets.search_status import SearchStatus
 from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
 from newsdesk.tui.widgets.status_bar import StatusBar
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import Worker
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
 UPDATE_DELAY = 0.3
 """Seconds after start before the background update begins."""
-HITS_PAGE = 30
-"""Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
 class MainScreen(AnnotationActions, EntityActions, StoryActions):
@@ -75,18 +65,7 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         self.restore = restore
         self.index_on_start = index_on_start
         self.watching = watch and config.ui.watch_seconds > 0
-        self._search_seq = 0
-        self.shown_search_seq = 0
-        """The search whose results (or error) the list shows now."""
-        self.complete_search_seq = 0
-        """The search whose exact total (and facets) are shown."""
-        self._search_query: str | None = None
-        """The query text last run (after the as-you-type rewrite); None while browsing."""
-        self._search_typing = False
-        self._facets_shown = False
         self._article_seq = 0
-        self._matcher = QueryMatcher()
-        self._open_index: int | None = None
         self._panel_forced: bool | None = None
         self._first_hit_on_open = True
         self._reopen: CorpusState | None = None
@@ -95,23 +74,19 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Horizontal(id="body"):
-            with Vertical(id="left"):
-                yield SearchBox(placeholder="Search  ( / )", id="search")
-                yield Static(id="query-error")
-                yield SearchStatus(id="list-status")
-                yield ArticleList(id="list")
+            yield ResultsPane(self.library, id="left")
             yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
             yield SidePanel(id="side")
         yield Footer()
         yield CorpusWatcher(self.library, watch_seconds=self.config.ui.watch_seconds, watching=self.watching)
 
     @property
-    def search_box(self) -> SearchBox:
-        return self.query_one("#search", SearchBox)
+    def results(self) -> ResultsPane:
+        return self.query_one(ResultsPane)
 
     @property
-    def search_status(self) -> SearchStatus:
-        return self.query_one(SearchStatus)
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
 
     @property
     def article_list(self) -> ArticleList:
@@ -132,13 +107,14 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         self.watch(watcher, "article_count", partial(setattr, status, "article_count"))
         self.watch(watcher, "note", partial(setattr, status, "index_note"))
         self.watch(watcher, "indexing", partial(setattr, status, "indexing"))
+        self.watch(watcher, "indexing", partial(setattr, self.results, "indexing"))
         self.setup_entities(self.reader, self.config.ui.entity_colors)
         self.setup_annotations(self.reader, self.config.ui.tag_colors)
         restore = self.restore
         if restore.query:
             self.search_box.set_query(restore.query)  # its Query message runs the search
         else:
-            self.show_browse()
+            self.results.show_browse()
         self._update_status()
         self.load_saved()
         if restore.article and restore.query:
@@ -161,7 +137,7 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         roomy = width >= self.config.ui.side_panel_min_columns
         shown = roomy if self._panel_forced is None else self._panel_forced
         self.set_class(not shown, "panel-hidden")
-        self.facets_wanted = shown
+        self.results.facets_wanted = shown
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # Only a narrow screen looks different while reading, and a class change on the
@@ -210,11 +186,7 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
 
     def refresh_results(self) -> None:
         """Show the current query's results (or the article list) again, keeping the cursor."""
-        text = self.search_box.value
-        if text.strip():
-            self.search(text, typing=self._search_typing)
-        else:
-            self.show_browse(cursor=self.article_list.cursor)
+        self.results.refresh_results()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         forward_worker_failure(self, event)
@@ -224,159 +196,31 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         """The one place worker failures end up: shown, never a crash."""
         self.notify(f"{message.group} failed: {message.error}", severity="error")
 
-    def _set_query_error(self, error: str | None) -> None:
-        box = self.query_one("#query-error", Static)
-        box.update(Text(error or ""))
-        box.set_class(bool(error), "shown")
+    # -- the results pane's news for the rest of the screen ------------------------------
+    @on(ResultsPane.Counted)
+    def _counted(self, message: ResultsPane.Counted) -> None:
+        self.watcher.article_count = message.total
 
-    # -- browsing and searching -------------------------------------------------------
-    def show_browse(self, cursor: int = 0) -> None:
-        """List every article, newest first, fetched page by page."""
-        library = self.library
+    @on(ResultsPane.Stale)
+    def _results_stale(self, message: ResultsPane.Stale) -> None:
+        self.query_one(FacetList).set_class(message.stale, "-stale")
 
-        def fetch(offset: int, limit: int) -> list[Row]:
-            return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
+    @on(ResultsPane.Facets)
+    def _facets(self, message: ResultsPane.Facets) -> None:
+        self.query_one(SidePanel).show_facets(message.facets)
 
-        total = self.watcher.article_count = library.count()
-        self._matcher = QueryMatcher()
-        self.article_list.show(total, fetch, cursor=cursor)
-        self._open_index = None
-        self._search_query = None
-        self._show_stale(False)
-        self.search_status.browsing(total, self.watcher.indexing)
-        self._show_facets({})
-
-    def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
-        self._facets_shown = bool(facets)
-        self.query_one(SidePanel).show_facets(facets)
-
-    @on(SearchBox.Query)
-    def _query_changed(self, message: SearchBox.Query) -> None:
-        self.search(message.text, typing=message.typing)
-
-    def search(self, text: str, typing: bool = False) -> None:
-        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones.
-
-        While ``typing``, the last word counts as a prefix (``pak`` finds ``pake``).
-        Until the new answer arrives the list is dimmed and the status line says so.
-        """
-        self._search_seq += 1
-        self._search_typing = typing
-        if not text.strip():
-            self.workers.cancel_group(self, "search")
-            self._set_query_error(None)
-            self.show_browse()
-            self.shown_search_seq = self.complete_search_seq = self._search_seq
-            return
-        query = as_you_type(text) if typing else text
-        self._show_stale(True)
-        self.search_status.searching()
-        self.run_search(query, self._search_seq, HITS_PAGE, fallback=text)
-
-    def _show_stale(self, stale: bool) -> None:
-        """Dim the list (and facets) while they hold an older query's answer."""
-        self.article_list.set_class(stale, "-stale")
-        self.query_one(FacetList).set_class(stale, "-stale")
-
-    @on(SearchBox.Submitted, "#search")
-    def _query_submitted(self, message: SearchBox.Submitted) -> None:
-        # Enter: the query means what it says, without the as-you-type prefix.
-        text = message.value
-        if text.strip() and self._search_typing:
-            if as_you_type(text) != text:
-                self.search(text, typing=False)
-            self._search_typing = False
-        self.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
-
-    @on(SearchBox.ToResults)
-    def _to_results(self) -> None:
-        self.set_focus(self.article_list)
-
-    @on(SearchDone)
-    def _search_done(self, message: SearchDone) -> None:
-        if message.seq != self._search_seq:
-            return
-        results = message.results
-        self.shown_search_seq = message.seq
-        if message.final:
-            self.complete_search_seq = message.seq
-        self._set_query_error(None)
-        self._show_stale(False)
-        # The same query again (the index changed): stay on the article the cursor was on.
-        kept = self.article_list.row(self.article_list.cursor) if results.query == self._search_query else None
-        self._search_query = results.query
-        self._matcher = results.matcher
-        library, text = self.library, results.query
-
-        def fetch(offset: int, limit: int) -> list[Row]:
-            page = library.search(text, limit=HITS_PAGE, page=offset // HITS_PAGE + 1, facets=False)
-            return hits_to_rows(page.hits)
-
-        # A reprint group is one item ("+N copies"; r lists them): the list counts stories.
-        shown = results.total if results.stories is None else results.stories
-        self.article_list.show(
-            shown,
-            fetch,
-            hits_to_rows(results.hits),
-            hits=True,
-            page_size=HITS_PAGE,
-            fetch_copies=lambda ids: copies_to_rows(library, ids),
-        )
-        if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
-            self.article_list.move_cursor(index)
-        opened = self.reader.article
-        self._open_index = self.article_list.index_of(opened.id) if opened else None
-        if self._facets_shown:  # the older query's facets; this one's are being counted
-            self._show_facets({})
-        self.search_status.hits(
-            results.query,
-            results.total,
-            results.total_exact,
-            counting=not message.final,
-            typed=self.search_box.value,
-            suggestion=results.suggestion,
-            stories=results.stories,
-        )
+    @on(ResultsPane.Answered)
+    def _answered(self) -> None:
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
-    @on(FacetsDone)
-    def _facets_done(self, message: FacetsDone) -> None:
-        if message.seq != self._search_seq or message.seq != self.shown_search_seq:
-            return
-        results = message.results
-        self.complete_search_seq = message.seq
-        self.article_list.set_total(results.total if results.stories is None else results.stories)
-        self._show_facets(results.facets)
-        self.search_status.hits(
-            results.query,
-            results.total,
-            results.total_exact,
-            counting=False,
-            typed=self.search_box.value,
-            suggestion=results.suggestion,
-            stories=results.stories,
-        )
-
-    @on(SearchFailed)
-    def _search_failed(self, message: SearchFailed) -> None:
-        if message.seq == self._search_seq:
-            self.shown_search_seq = self.complete_search_seq = message.seq
-            self._set_query_error(message.error)
-            self.search_status.failed()
-            if self._reopen is not None:
-                self._reopen_article(self._reopen)
-
     @on(FacetList.Chosen)
     def _facet_chosen(self, message: FacetList.Chosen) -> None:
-        clause = facet_clause(message.facet, message.value, message.exclude)
-        current = self.search_box.value.strip()
-        self.search_box.set_query(f"{current} {clause}" if current else clause)
+        self.results.narrow(facet_clause(message.facet, message.value, message.exclude))
 
     # -- opening articles -------------------------------------------------------------
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
-        self._open_index = message.index
         self._first_hit_on_open = True
         self.open_article(message.row.id, focus=True)
 
@@ -386,7 +230,7 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
         self._article_seq += 1
         self._focus_reader_on_load = focus
-        self.load_article(article_id, self._matcher, self._article_seq, scroll, mark)
+        self.load_article(article_id, self.results.matcher, self._article_seq, scroll, mark)
 
     def open_mention(self, article_id: str, start: int, end: int) -> None:
         self._first_hit_on_open = False
@@ -462,9 +306,7 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
             self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:
-        article_list = self.article_list
-        start = self._open_index if self._open_index is not None else article_list.cursor - delta
-        if not article_list.open(start + delta):
+        if not self.results.open_neighbour(delta):
             self.notify("No more articles in the list.", timeout=2)
 
     def action_toggle_panel(self) -> None:
@@ -474,6 +316,6 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         if shown:
             self.query_one(SidePanel).active_list().focus()
             if self.search_box.value.strip():
-                self.search(self.search_box.value, typing=self._search_typing)  # for its facets
+                self.results.refresh_results()  # for its facets
         if not shown and self._pane_of(self.focused) == "side":
             self.reader.focus()

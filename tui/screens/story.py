@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import NewsdeskError, SavedOverview, SimilarArticle, Timeline
+from newsdesk.index import NewsdeskError, SavedOverview, SimilarArticle
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
-from newsdesk.tui.screens.jobs import FacetsDone, LibraryJobs, SearchDone
+from newsdesk.tui.screens.jobs import LibraryJobs
+from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
@@ -59,7 +60,6 @@ class StoryActions(LibraryJobs):
     ]
 
     saved_overview: SavedOverview | None = None
-    _search_seq: int
 
     # -- status line ----------------------------------------------------------------
     def saved_note(self) -> str:
@@ -192,19 +192,9 @@ class StoryActions(LibraryJobs):
     async def action_timeline(self) -> None:
         await self.show_side_tab("tab-facets", TimelineChart)
 
-    @on(SearchDone)
-    def _timeline_pending(self, message: SearchDone) -> None:
-        if message.seq == self._search_seq:
-            chart = self.query_one(TimelineChart)
-            if message.results.total:
-                chart.show_timeline(None, pending=True)  # the counts come with the facets
-            else:
-                chart.show_timeline(Timeline("day"))
-
-    @on(FacetsDone)
-    def _timeline_done(self, message: FacetsDone) -> None:
-        if message.seq == self._search_seq:
-            self.query_one(TimelineChart).show_timeline(message.results.timeline)
+    @on(ResultsPane.TimelineChanged)
+    def _timeline_changed(self, message: ResultsPane.TimelineChanged) -> None:
+        self.query_one(TimelineChart).show_timeline(message.timeline, pending=message.pending)
 
     @on(Input.Changed, "#search")
     def _timeline_cleared(self, event: Input.Changed) -> None:
@@ -213,7 +203,5 @@ class StoryActions(LibraryJobs):
 
     @on(TimelineChart.Narrow)
     def _narrow_to_period(self, message: TimelineChart.Narrow) -> None:
-        search_box = self.query_one("#search", SearchBox)
-        current = search_box.value.strip()
-        search_box.set_query(f"({current}) {message.clause}" if current else message.clause)
+        self.query_one(ResultsPane).narrow(message.clause, group=True)
         self.query_one("#list").focus()
