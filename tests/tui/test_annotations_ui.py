@@ -123,7 +123,7 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         notes = demo_app.main.query_one(AnnotationList)
         assert [p.own for p in notes.shown.placed] == [False]
         later = bob.add(shelling, 20, 30, ["later"])  # bob keeps working; the reader refreshes by itself
-        demo_app.main._refresh_annotations()
+        demo_app.main.editor.refresh_annotations()
         await settle(pilot)
         assert later.id in {s.annotation_id for s in reader.annotation_spans}
 

@@ -53,7 +53,7 @@ async def test_save_a_search_see_what_is_new_and_run_it(corpus_app: tuple[Newsde
         assert "new in saved" not in status(app)
         (corpus / "txt" / "late-ceasefire.txt").write_text("Ceasefire holds\n\nThe ceasefire held overnight.\n")
         app.library.update()
-        app.main.load_saved()
+        app.main.query_one(SavedList).reload()
         await settle(pilot)
         assert saved_lines(app) == ["Truce: day 1 # ---  11  1 new"]
         line = app.main.query_one(SavedList).get_option_at_index(0).prompt

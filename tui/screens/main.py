@@ -1,4 +1,11 @@
-"""The main screen: search and list on the left, the reader in the centre, the side panel on the right."""
+"""The main screen: search and list on the left, the reader in the centre, the side panel on the right.
+
+The screen composes the panes and routes between them: each widget owns its
+state and its workers (see ARCHITECTURE.md), reports up with messages, and the
+handlers here pass the news on to the widget that shows it. The screen's own
+state is the layout (narrow, reading, panel shown) and the article to reopen
+once the restored query's results are in.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +14,31 @@ from functools import partial
 from typing import ClassVar
 
 from newsdesk.index import Config, Library
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
 from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
-from newsdesk.tui.screens.annotating import AnnotationActions
-from newsdesk.tui.screens.entities import EntityActions
-from newsdesk.tui.screens.jobs import ArticleFailed, ArticleLoaded
-from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
+from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
+from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
-from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.results_pane import ResultsPane
+from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
-from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
+from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel, facet_clause
 from newsdesk.tui.widgets.status_bar import StatusBar
+from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, TabbedContent
 from textual.worker import Worker
 
 SINGLE_PANE_BELOW = 90
@@ -38,23 +47,11 @@ UPDATE_DELAY = 0.3
 """Seconds after start before the background update begins."""
 
 
-class MainScreen(AnnotationActions, EntityActions, StoryActions):
+class MainScreen(Screen):
     """The reader's one working screen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority, so "/" focuses the box before the keys typed right after it arrive (a burst
-        # over SSH); check_action lets it through as a character while a text box has focus.
-        Binding("slash", "focus_search", "Search", id="app.search", priority=True),
-        Binding("escape", "back", "Back", show=False, id="app.back"),
-        Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.prev_pane"),
-        Binding("left_square_bracket", "neighbour(-1)", "Prev article", show=False, id="app.prev_article"),
-        Binding("right_square_bracket", "neighbour(1)", "Next article", show=False, id="app.next_article"),
-        Binding("p", "toggle_panel", "Panel", id="app.toggle_panel"),
-        Binding("T", "app.change_theme", "Theme", show=False, id="app.theme"),
-        Binding("question_mark", "app.help", "Help", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-    ]
+    # Feature keys first: the footer lists the bindings in this order (as before the screen was split).
+    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *PANE_KEYS]
 
     def __init__(
         self, library: Library, config: Config, restore: CorpusState, *, index_on_start: bool = True, watch: bool = True
@@ -65,20 +62,24 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         self.restore = restore
         self.index_on_start = index_on_start
         self.watching = watch and config.ui.watch_seconds > 0
-        self._article_seq = 0
         self._panel_forced: bool | None = None
-        self._first_hit_on_open = True
         self._reopen: CorpusState | None = None
 
-    # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        ui = self.config.ui
         yield StatusBar(id="status")
         with Horizontal(id="body"):
             yield ResultsPane(self.library, id="left")
-            yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
-            yield SidePanel(id="side")
+            yield ArticleView(
+                self.library,
+                reader_width=ui.reader_width,
+                entity_colors=ui.entity_colors,
+                tag_colors=ui.tag_colors,
+                id="reader",
+            )
+            yield SidePanel(self.library.saved, id="side")
         yield Footer()
-        yield CorpusWatcher(self.library, watch_seconds=self.config.ui.watch_seconds, watching=self.watching)
+        yield CorpusWatcher(self.library, watch_seconds=ui.watch_seconds, watching=self.watching)
 
     @property
     def results(self) -> ResultsPane:
@@ -93,8 +94,16 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         return self.query_one(ArticleList)
 
     @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
     def reader(self) -> AnnotatingReader:
         return self.query_one(AnnotatingReader)
+
+    @property
+    def editor(self) -> AnnotationEditor:
+        return self.query_one(AnnotationEditor)
 
     @property
     def watcher(self) -> CorpusWatcher:
@@ -108,15 +117,13 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         self.watch(watcher, "note", partial(setattr, status, "index_note"))
         self.watch(watcher, "indexing", partial(setattr, status, "indexing"))
         self.watch(watcher, "indexing", partial(setattr, self.results, "indexing"))
-        self.setup_entities(self.reader, self.config.ui.entity_colors)
-        self.setup_annotations(self.reader, self.config.ui.tag_colors)
+        self.watch(self.query_one(SavedList), "new_articles", partial(setattr, status, "saved_new"))
         restore = self.restore
         if restore.query:
             self.search_box.set_query(restore.query)  # its Query message runs the search
         else:
             self.results.show_browse()
-        self._update_status()
-        self.load_saved()
+        self.query_one(SavedList).reload()
         if restore.article and restore.query:
             self._reopen = restore  # once the query's results (and terms to highlight) are in
         elif restore.article:
@@ -127,6 +134,21 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
         # Let the first screen draw before the update's walk over the corpus competes for the GIL.
         watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
 
+    def current_state(self) -> CorpusState:
+        """What to restore next time."""
+        reader = self.reader
+        return CorpusState(
+            query=self.search_box.value,
+            article=reader.article.id if reader.article else None,
+            scroll=int(reader.scroll_y),
+        )
+
+    def stop_background(self) -> None:
+        """The app is leaving: a running update or corpus poll ends at its next check."""
+        with contextlib.suppress(NoMatches):  # never mounted: nothing runs
+            self.watcher.stopping = True
+
+    # -- layout -----------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
@@ -152,51 +174,52 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
                 return node.id
         return None
 
-    def _reopen_article(self, restore: CorpusState) -> None:
-        self._reopen = None
-        self._first_hit_on_open = False
-        if restore.article:
-            self.open_article(restore.article, scroll=restore.scroll, focus=False)
+    async def show_side_tab(self, tab: str, widget: type[Widget]) -> None:
+        """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
+        if self.has_class("panel-hidden"):
+            await self.run_action("toggle_panel")  # awaited: unawaited, the panel stayed hidden
+        self.query_one("#side-tabs", TabbedContent).active = tab
+        self.query_one(widget).focus()
 
-    def current_state(self) -> CorpusState:
-        """What to restore next time."""
-        reader = self.reader
-        return CorpusState(
-            query=self.search_box.value,
-            article=reader.article.id if reader.article else None,
-            scroll=int(reader.scroll_y),
+    # -- opening articles -------------------------------------------------------------
+    def open_article(
+        self,
+        article_id: str,
+        *,
+        scroll: int | None = None,
+        focus: bool = True,
+        mark: tuple[int, int] | None = None,
+        first_hit: bool | None = None,
+    ) -> None:
+        """Load an article into the reader with the shown query's matches; focus the reader if ``focus``."""
+        self.article_view.open(
+            article_id, self.results.matcher, scroll=scroll, focus=focus, mark=mark, first_hit=first_hit
         )
 
-    # -- status line ------------------------------------------------------------------
-    def _update_status(self) -> None:
-        status = self.query_one(StatusBar)
-        status.entity_note = self.entity_note()
-        status.saved_note = self.saved_note()
+    def _reopen_article(self, restore: CorpusState) -> None:
+        self._reopen = None
+        if restore.article:
+            self.open_article(restore.article, scroll=restore.scroll, focus=False, first_hit=False)
 
-    def stop_background(self) -> None:
-        """The app is leaving: a running update or corpus poll ends at its next check."""
-        with contextlib.suppress(NoMatches):  # never mounted: nothing runs
-            self.watcher.stopping = True
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.row.id, focus=True, first_hit=True)
 
-    @on(CorpusWatcher.Indexed)
-    def _indexed(self, message: CorpusWatcher.Indexed) -> None:
-        if message.list_stale:
-            self.refresh_results()
-        self.load_saved()
+    @on(ArticleView.OpenRequested)
+    def _open_requested(self, message: ArticleView.OpenRequested) -> None:
+        self.open_article(message.article_id, mark=message.mark, first_hit=False if message.mark else None)
 
-    def refresh_results(self) -> None:
-        """Show the current query's results (or the article list) again, keeping the cursor."""
-        self.results.refresh_results()
+    @on(AnnotationEditor.OpenAt)
+    def _open_at(self, message: AnnotationEditor.OpenAt) -> None:
+        self.open_article(message.article_id)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+    @on(ArticleView.Opened)
+    def _opened(self, message: ArticleView.Opened) -> None:
+        self.query_one(SidePanel).show_entities(message.mentions)
+        self.article_list.open_id = message.article.id
+        self.article_list.refresh()
 
-    @on(WorkerFailed)
-    def _worker_failed(self, message: WorkerFailed) -> None:
-        """The one place worker failures end up: shown, never a crash."""
-        self.notify(f"{message.group} failed: {message.error}", severity="error")
-
-    # -- the results pane's news for the rest of the screen ------------------------------
+    # -- news from one pane for another ------------------------------------------------
     @on(ResultsPane.Counted)
     def _counted(self, message: ResultsPane.Counted) -> None:
         self.watcher.article_count = message.total
@@ -209,6 +232,10 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
     def _facets(self, message: ResultsPane.Facets) -> None:
         self.query_one(SidePanel).show_facets(message.facets)
 
+    @on(ResultsPane.TimelineChanged)
+    def _timeline_changed(self, message: ResultsPane.TimelineChanged) -> None:
+        self.query_one(TimelineChart).show_timeline(message.timeline, pending=message.pending)
+
     @on(ResultsPane.Answered)
     def _answered(self) -> None:
         if self._reopen is not None:
@@ -218,56 +245,66 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
     def _facet_chosen(self, message: FacetList.Chosen) -> None:
         self.results.narrow(facet_clause(message.facet, message.value, message.exclude))
 
-    # -- opening articles -------------------------------------------------------------
-    @on(ArticleList.Selected)
-    def _selected(self, message: ArticleList.Selected) -> None:
-        self._first_hit_on_open = True
-        self.open_article(message.row.id, focus=True)
+    @on(TimelineChart.Narrow)
+    def _narrow_to_period(self, message: TimelineChart.Narrow) -> None:
+        self.results.narrow(message.clause, group=True)
+        self.article_list.focus()
 
-    def open_article(
-        self, article_id: str, *, scroll: int | None = None, focus: bool = True, mark: tuple[int, int] | None = None
-    ) -> None:
-        """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
-        self._article_seq += 1
-        self._focus_reader_on_load = focus
-        self.load_article(article_id, self.results.matcher, self._article_seq, scroll, mark)
+    @on(SavedList.Run)
+    def _run_saved(self, message: SavedList.Run) -> None:
+        # A saved query means what it says: set_query runs it as written, never as a prefix.
+        self.search_box.set_query(message.query)
 
-    def open_mention(self, article_id: str, start: int, end: int) -> None:
-        self._first_hit_on_open = False
-        self.open_article(article_id, mark=(start, end))
+    @on(EntityList.Jump)
+    def _jump(self, message: EntityList.Jump) -> None:
+        self.reader.next_mention(message.canonical, message.type)
 
-    def entities_changed(self) -> None:
-        self._update_status()
+    @on(EntityList.InCorpus)
+    def _in_corpus(self, message: EntityList.InCorpus) -> None:
+        self.article_view.show_mentions(message.canonical, message.type)
 
-    @on(ArticleLoaded)
-    def _article_loaded(self, message: ArticleLoaded) -> None:
-        if message.seq != self._article_seq:
-            return
-        reader = self.reader
-        reader.show_article(
-            message.article, message.hits, message.mentions, scroll=message.scroll, first_hit=self._first_hit_on_open
-        )
-        if message.mark is not None:
-            reader.call_after_refresh(reader.goto_span, *message.mark)
-        self.query_one(SidePanel).show_entities(message.mentions)
-        self.load_annotations(message.article)
-        self.article_list.open_id = message.article.id
-        self.article_list.refresh()
-        if self._focus_reader_on_load:
-            reader.focus()
+    @on(ArticleView.EntitiesShown)
+    def _entities_shown(self, message: ArticleView.EntitiesShown) -> None:
+        self.query_one(StatusBar).entity_note = message.note
 
-    @on(ArticleFailed)
-    def _article_failed(self, message: ArticleFailed) -> None:
-        if message.seq == self._article_seq:
-            self.reader.clear(message.error)
+    @on(ArticleView.HitMoved)
+    def _hit_moved(self, message: ArticleView.HitMoved) -> None:
+        position = "" if message.current is None else f"{message.current + 1}/"
+        self.query_one(StatusBar).hit_note = f"match {position}{message.count} (n/N)" if message.count else ""
 
-    @on(ReaderView.HitMoved)
-    def _hit_moved(self, message: ReaderView.HitMoved) -> None:
-        if message.count:
-            position = "" if message.current is None else f"{message.current + 1}/"
-            self.query_one(StatusBar).hit_note = f"match {position}{message.count} (n/N)"
-        else:
-            self.query_one(StatusBar).hit_note = ""
+    @on(AnnotationEditor.Shown)
+    def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
+        self.query_one(AnnotationList).show_annotations(message.found)
+
+    @on(AnnotationEditor.Indexed)
+    def _annotations_indexed(self) -> None:
+        self.watcher.check_index()
+
+    @on(AnnotationList.Picked)
+    def _annotation_picked(self, message: AnnotationList.Picked) -> None:
+        self.editor.picked(message, self.reader)
+
+    @on(AnnotationList.UndoRequested)
+    def _undo_annotation(self) -> None:
+        self.editor.undo()
+
+    @on(CorpusWatcher.Indexed)
+    def _indexed(self, message: CorpusWatcher.Indexed) -> None:
+        if message.list_stale:
+            self.results.refresh_results()
+        self.query_one(SavedList).reload()
+
+    @on(CorpusWatcher.IndexChanged)
+    def _index_changed(self) -> None:
+        self.results.refresh_results()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        """The one place worker failures end up: shown, never a crash."""
+        self.notify(f"{message.group} failed: {message.error}", severity="error")
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -319,3 +356,26 @@ class MainScreen(AnnotationActions, EntityActions, StoryActions):
                 self.results.refresh_results()  # for its facets
         if not shown and self._pane_of(self.focused) == "side":
             self.reader.focus()
+
+    def action_annotations_view(self) -> None:
+        self.editor.show_all()
+
+    def action_toggle_entities(self) -> None:
+        self.article_view.toggle_entities()
+
+    def action_toggle_entity_type(self, entity_type: str) -> None:
+        self.article_view.toggle_entity_type(entity_type)
+
+    def action_save_search(self) -> None:
+        search_box = self.search_box
+        self.query_one(SavedList).ask_to_save(lambda: search_box.value)
+
+    async def action_saved_tab(self) -> None:
+        await self.show_side_tab("tab-saved", SavedList)
+        self.query_one(SavedList).reload()  # another session may have changed them
+
+    async def action_timeline(self) -> None:
+        await self.show_side_tab("tab-facets", TimelineChart)
+
+    def action_similar(self) -> None:
+        self.article_view.show_similar()

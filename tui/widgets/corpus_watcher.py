@@ -1,14 +1,20 @@
-"""Keeping the index up to date while the reader runs: the start-up update and the corpus poll.
+"""Keeping the index up to date while the reader runs: the start-up update, the corpus poll, others' changes.
 
 A widget with no look of its own (``display: none``): it owns the indexing
 state and its workers, and tells the screen through messages when what the
 list shows predates the corpus. Updating and polling are slow (a walk over
 the corpus, parsing, index writing), so both run in thread workers that post
 their progress and results back here; nothing here touches another widget.
+
+Another session's ``annotations add`` (or the reader's own save) re-indexes an
+article: its tags and notes are searchable, so the list, the counts and the
+facets of the current search may change. The index's version, read every
+``INDEX_CHECK_SECONDS``, says so, and the screen runs the search again.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -19,6 +25,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
+
+INDEX_CHECK_SECONDS = 2.0
+"""How often the search index's version is read for others' changes (one small query)."""
 
 
 class IndexingStopped(Exception):
@@ -48,6 +57,13 @@ class CorpusScanned(Message):
     seconds: float
 
 
+@dataclass
+class IndexVersion(Message):
+    """The search index's version now (Library.index_version), read in a worker."""
+
+    version: str
+
+
 class CorpusWatcher(Widget):
     """Runs index updates and polls the corpus every ``watch_seconds`` (when ``watching``)."""
 
@@ -67,6 +83,9 @@ class CorpusWatcher(Widget):
         stats: UpdateStats | None
         list_stale: bool
 
+    class IndexChanged(Message):
+        """Another session (or this reader's annotation save) changed the index: search again."""
+
     def __init__(self, library: Library, *, watch_seconds: float, watching: bool) -> None:
         super().__init__()
         self.library = library
@@ -77,6 +96,8 @@ class CorpusWatcher(Widget):
         self.stopping = False
         """Set when the app quits: a running update or poll ends at its next check."""
         self._corpus_changed = False
+        self._index_version: str | None = None
+        """The index version the shown results were searched in (as far as this reader knows)."""
 
     def start(self, *, index_now: bool, delay: float) -> None:
         """Count the library and say how current its index is; then update it (or just poll)."""
@@ -86,6 +107,8 @@ class CorpusWatcher(Widget):
             self.note = "not indexed yet"
         elif not status.in_sync:
             self.note = "index out of date"
+        self.check_index()
+        self.set_interval(INDEX_CHECK_SECONDS, self.check_index)
         if index_now:
             self.start_update(delay=delay)
         elif self.watching:
@@ -183,6 +206,21 @@ class CorpusWatcher(Widget):
             return
         # A scan that took long (a huge corpus) makes the next one wait longer.
         self.set_timer(max(self.watch_seconds, 20 * message.seconds), self.scan_corpus)
+
+    @work(thread=True, exclusive=True, group="index-version", exit_on_error=False)
+    def check_index(self) -> None:
+        """Read the index's version; a change made elsewhere posts :class:`IndexChanged`."""
+        try:
+            version = self.library.index_version()
+        except (NewsdeskError, OSError, sqlite3.Error):
+            return  # a busy or damaged store: the next look (or the search itself) says more
+        self.post_message(IndexVersion(version))
+
+    @on(IndexVersion)
+    def _index_version_read(self, message: IndexVersion) -> None:
+        seen, self._index_version = self._index_version, message.version
+        if seen is not None and seen != message.version and not self.indexing:
+            self.post_message(self.IndexChanged())  # after an update, Indexed says so itself
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if forward_worker_failure(self, event) and event.worker.group == "index":

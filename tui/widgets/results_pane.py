@@ -36,7 +36,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
 HITS_PAGE = 30
@@ -244,6 +244,11 @@ class ResultsPane(Vertical):
                 self.search(text, typing=False)
             self._typing = False
         self.screen.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
+
+    @on(Input.Changed, "#search")
+    def _box_changed(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self.post_message(self.TimelineChanged(None))
 
     @on(SearchBox.ToResults)
     def _to_results(self) -> None:

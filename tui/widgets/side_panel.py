@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import EntityMention, FacetValue
+from newsdesk.index import EntityMention, FacetValue, SavedSearches
 from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.saved_list import SavedList
@@ -188,6 +188,10 @@ class SidePanel(Vertical):
         tabs.active = self.TABS[(index + direction) % len(self.TABS)]
         self.active_list().focus()
 
+    def __init__(self, saved: SavedSearches, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._saved = saved
+
     def compose(self) -> ComposeResult:
         with TabbedContent(id="side-tabs"):
             with TabPane("Entities", id="tab-entities"):
@@ -201,7 +205,7 @@ class SidePanel(Vertical):
                 yield AnnotationList(id="annotations")
                 yield Static(Text("⏎ go to · e edit · d delete · u undo · A all"), classes="panel-hint")
             with TabPane("Saved", id="tab-saved"):
-                yield SavedList(id="saved")
+                yield SavedList(self._saved, id="saved")
                 yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
     def show_entities(self, mentions: list[EntityMention]) -> None:

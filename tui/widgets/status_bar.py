@@ -26,7 +26,7 @@ class StatusBar(Widget):
     """Where the reader is among the query's matches ("match 2/5 (n/N)")."""
     entity_note: reactive[str] = reactive("")
     """Which entity types are highlighted, when not all are."""
-    saved_note: reactive[str] = reactive("")
+    saved_new: reactive[int] = reactive(0)
     """New articles waiting across saved searches."""
 
     def render(self) -> Text:
@@ -39,6 +39,6 @@ class StatusBar(Widget):
             text.append(f" · {self.hit_note}", style="bold")
         if self.entity_note:
             text.append(f" · {self.entity_note}")
-        if self.saved_note:
-            text.append(f" · {self.saved_note}", style="bold")
+        if self.saved_new:
+            text.append(f" · {self.saved_new:,} new in saved searches", style="bold")
         return text
