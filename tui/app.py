@@ -21,16 +21,16 @@ from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
-from newsdesk.tui.screens.annotations import AnnotationsScreen
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
 from newsdesk.tui.state import CorpusState, UIStateStore
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import events
@@ -204,9 +204,9 @@ KEY_TABLE: tuple[KeyTableRow, ...] = (
     KeyTableRow("Search box", SearchBox.BINDINGS, lambda app: app.main.search_box),
     KeyTableRow("Article list", ArticleList.BINDINGS, lambda app: app.main.article_list),
     KeyTableRow("Reader", ReaderView.BINDINGS, lambda app: app.main.reader),
-    KeyTableRow("Selecting and annotating", AnnotatingReader.BINDINGS, lambda app: app.main.reader),
+    KeyTableRow("Selecting and annotating", SelectableReader.BINDINGS, lambda app: app.main.reader),
     KeyTableRow("Annotations", ANNOTATION_KEYS, lambda app: app.main),
-    KeyTableRow("Notes panel", AnnotationList.BINDINGS, lambda app: app.main.query_one(AnnotationList)),
+    KeyTableRow("Notes panel", NotesList.BINDINGS, lambda app: app.main.query_one(NotesList)),
     KeyTableRow("Entities", ENTITY_KEYS, lambda app: app.main),
     KeyTableRow("Entities panel", EntityList.BINDINGS, lambda app: app.main.query_one(EntityList)),
     KeyTableRow("Facets panel", FacetList.BINDINGS, lambda app: app.main.query_one(FacetList)),
@@ -215,7 +215,7 @@ KEY_TABLE: tuple[KeyTableRow, ...] = (
     KeyTableRow("Saved panel", SavedList.BINDINGS, lambda app: app.main.query_one(SavedList)),
     KeyTableRow("Timeline", TimelineChart.BINDINGS, lambda app: app.main.query_one(TimelineChart)),
     KeyTableRow("Annotation dialog", AnnotateDialog.BINDINGS, None),
-    KeyTableRow("All annotations list", AnnotationsScreen.BINDINGS, None),
+    KeyTableRow("All annotations list", AllAnnotationsScreen.BINDINGS, None),
     KeyTableRow("Mentions dialog", MentionsDialog.BINDINGS, None),
     KeyTableRow("Save search dialog", SaveSearchDialog.BINDINGS, None),
     KeyTableRow("Similar articles dialog", SimilarDialog.BINDINGS, None),

@@ -18,15 +18,15 @@ from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEY
 from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
-from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel, facet_clause
 from newsdesk.tui.widgets.status_bar import StatusBar
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
@@ -98,8 +98,8 @@ class MainScreen(Screen):
         return self.query_one(ArticleView)
 
     @property
-    def reader(self) -> AnnotatingReader:
-        return self.query_one(AnnotatingReader)
+    def reader(self) -> SelectableReader:
+        return self.query_one(SelectableReader)
 
     @property
     def editor(self) -> AnnotationEditor:
@@ -274,17 +274,17 @@ class MainScreen(Screen):
 
     @on(AnnotationEditor.Shown)
     def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
-        self.query_one(AnnotationList).show_annotations(message.found)
+        self.query_one(NotesList).show_annotations(message.found)
 
     @on(AnnotationEditor.Indexed)
     def _annotations_indexed(self) -> None:
         self.watcher.check_index()
 
-    @on(AnnotationList.Picked)
-    def _annotation_picked(self, message: AnnotationList.Picked) -> None:
+    @on(NotesList.Picked)
+    def _annotation_picked(self, message: NotesList.Picked) -> None:
         self.editor.picked(message, self.reader)
 
-    @on(AnnotationList.UndoRequested)
+    @on(NotesList.UndoRequested)
     def _undo_annotation(self) -> None:
         self.editor.undo()
 

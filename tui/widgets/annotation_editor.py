@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.messages import forward_worker_failure
-from newsdesk.tui.screens.annotations import AnnotationsScreen
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
+from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
@@ -145,7 +145,7 @@ class AnnotationEditor(Widget):
         self.post_message(self.Shown(found, goto))
 
     # -- adding and editing ---------------------------------------------------------------
-    def annotate(self, request: AnnotatingReader.AnnotateRequested) -> None:
+    def annotate(self, request: SelectableReader.AnnotateRequested) -> None:
         """Ask for the tags and note of the selected passage (its own, if it has them already)."""
         article = request.reader.article
         if article is None:
@@ -257,7 +257,7 @@ class AnnotationEditor(Widget):
                 return placed.annotation, placed.own
         return None
 
-    def picked(self, message: AnnotationList.Picked, reader: AnnotatingReader) -> None:
+    def picked(self, message: NotesList.Picked, reader: SelectableReader) -> None:
         """Go to, edit or delete the annotation picked in the Notes tab."""
         article = reader.article
         found = self._find(message.annotation_id)
@@ -319,7 +319,7 @@ class AnnotationEditor(Widget):
                 self._goto = annotation_id
                 self.post_message(self.OpenAt(article_id))
 
-        self.app.push_screen(AnnotationsScreen(self.library), picked)
+        self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         forward_worker_failure(self, event)

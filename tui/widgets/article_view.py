@@ -24,9 +24,9 @@ from newsdesk.index import (
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.messages import forward_worker_failure
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.reader import ENTITY_TYPES, ReaderView
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from rich.color import ColorParseError
 from rich.style import Style
 from textual import on, work
@@ -135,12 +135,12 @@ class ArticleView(Container):
         self._first_hit = True
 
     def compose(self) -> ComposeResult:
-        yield AnnotatingReader(max_width=self._reader_width)
+        yield SelectableReader(max_width=self._reader_width)
         yield AnnotationEditor(self.library)
 
     @property
-    def reader(self) -> AnnotatingReader:
-        return self.query_one(AnnotatingReader)
+    def reader(self) -> SelectableReader:
+        return self.query_one(SelectableReader)
 
     @property
     def editor(self) -> AnnotationEditor:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import EntityMention, FacetValue, SavedSearches
-from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.layout import clean_line
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from rich.text import Text
@@ -177,7 +177,7 @@ class SidePanel(Vertical):
         active = self.query_one(TabbedContent).active
         kinds: dict[str, type[OptionList]] = {
             "tab-facets": FacetList,
-            "tab-annotations": AnnotationList,
+            "tab-annotations": NotesList,
             "tab-saved": SavedList,
         }
         return self.query_one(kinds.get(active, EntityList))
@@ -202,7 +202,7 @@ class SidePanel(Vertical):
                 yield FacetList(id="facets")
                 yield Static(Text("⏎ filter · x exclude"), classes="panel-hint")
             with TabPane("Notes", id="tab-annotations"):
-                yield AnnotationList(id="annotations")
+                yield NotesList(id="annotations")
                 yield Static(Text("⏎ go to · e edit · d delete · u undo · A all"), classes="panel-hint")
             with TabPane("Saved", id="tab-saved"):
                 yield SavedList(self._saved, id="saved")
