@@ -379,7 +379,7 @@ def test_a_forged_author_is_flagged_in_list_exports_and_the_notes_tab(
 ) -> None:
     from newsdesk.index import PlacedAnnotation
     from newsdesk.index.annotations.anchor import Anchor
-    from newsdesk.tui.widgets.annotation_list import annotation_option
+    from newsdesk.tui.widgets.notes_list import annotation_option
 
     corpus = ["--corpus", str(news)]
     assert run(capsys, "annotations", "add", "talks.txt", "--quote", "the talks", "--tag", "x", *corpus)[0] == 0

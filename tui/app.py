@@ -21,20 +21,18 @@ from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
 from newsdesk.tui.leave import HANG_UP_EXIT_CODE
-from newsdesk.tui.screens.annotating import AnnotationActions
-from newsdesk.tui.screens.annotations import AnnotationsScreen
-from newsdesk.tui.screens.entities import EntityActions
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
-from newsdesk.tui.screens.story import StoryActions
 from newsdesk.tui.state import CorpusState, UIStateStore
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.annotation_list import AnnotationList
 from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import events
@@ -129,7 +127,7 @@ class NewsdeskApp(App[None]):
             self.log.warning(f"could not save the UI state: {exc}")
 
     async def action_quit(self) -> None:
-        self.main.stopping = True
+        self.main.stop_background()
         self.save_state()
         self.exit()
 
@@ -143,14 +141,18 @@ class NewsdeskApp(App[None]):
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
         main = self.main
-        main.stopping = True
+        main.stop_background()
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
-        pending = main.pending
-        if pending is not None:
+        try:
+            editor = main.editor
+        except NoMatches:  # the screen never mounted: nothing is being typed
+            editor = None
+        pending = editor.pending if editor is not None else None
+        if editor is not None and pending is not None:
             entered = dialog.current_input() if dialog is not None else pending.entered
             if entered.tags or entered.note.strip():
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the file is untouched on failure
-                    main.save_pending(replace(pending, entered=entered))
+                    editor.save_pending(replace(pending, entered=entered))
         self.save_state()
         self.hung_up.set()
         self.exit(return_code=HANG_UP_EXIT_CODE)
@@ -196,29 +198,29 @@ class KeyTableRow:
 
     title: str
     bindings: Sequence[BindingType]
-    """The class's own ``BINDINGS`` (a mixin's too, which is why this is not the class)."""
+    """A class's own ``BINDINGS``, or one group of the main screen's (it lists them by feature)."""
     node: Callable[[NewsdeskApp], DOMNode] | None
     """The node the bindings' actions run on from the command palette; None for a dialog's own keys."""
 
 
 KEY_TABLE: tuple[KeyTableRow, ...] = (
-    KeyTableRow("Everywhere", MainScreen.BINDINGS, lambda app: app.main),
+    KeyTableRow("Everywhere", PANE_KEYS, lambda app: app.main),
     KeyTableRow("Everywhere", NewsdeskApp.BINDINGS, lambda app: app),
     KeyTableRow("Search box", SearchBox.BINDINGS, lambda app: app.main.search_box),
     KeyTableRow("Article list", ArticleList.BINDINGS, lambda app: app.main.article_list),
     KeyTableRow("Reader", ReaderView.BINDINGS, lambda app: app.main.reader),
-    KeyTableRow("Selecting and annotating", AnnotatingReader.BINDINGS, lambda app: app.main.reader),
-    KeyTableRow("Annotations", AnnotationActions.BINDINGS, lambda app: app.main),
-    KeyTableRow("Notes panel", AnnotationList.BINDINGS, lambda app: app.main.query_one(AnnotationList)),
-    KeyTableRow("Entities", EntityActions.BINDINGS, lambda app: app.main),
+    KeyTableRow("Selecting and annotating", SelectableReader.BINDINGS, lambda app: app.main.reader),
+    KeyTableRow("Annotations", ANNOTATION_KEYS, lambda app: app.main),
+    KeyTableRow("Notes panel", NotesList.BINDINGS, lambda app: app.main.query_one(NotesList)),
+    KeyTableRow("Entities", ENTITY_KEYS, lambda app: app.main),
     KeyTableRow("Entities panel", EntityList.BINDINGS, lambda app: app.main.query_one(EntityList)),
     KeyTableRow("Facets panel", FacetList.BINDINGS, lambda app: app.main.query_one(FacetList)),
     KeyTableRow("Side panel", SidePanel.BINDINGS, lambda app: app.main.query_one(SidePanel)),
-    KeyTableRow("Saved searches, timeline, similar articles", StoryActions.BINDINGS, lambda app: app.main),
+    KeyTableRow("Saved searches, timeline, similar articles", STORY_KEYS, lambda app: app.main),
     KeyTableRow("Saved panel", SavedList.BINDINGS, lambda app: app.main.query_one(SavedList)),
     KeyTableRow("Timeline", TimelineChart.BINDINGS, lambda app: app.main.query_one(TimelineChart)),
     KeyTableRow("Annotation dialog", AnnotateDialog.BINDINGS, None),
-    KeyTableRow("All annotations list", AnnotationsScreen.BINDINGS, None),
+    KeyTableRow("All annotations list", AllAnnotationsScreen.BINDINGS, None),
     KeyTableRow("Mentions dialog", MentionsDialog.BINDINGS, None),
     KeyTableRow("Save search dialog", SaveSearchDialog.BINDINGS, None),
     KeyTableRow("Similar articles dialog", SimilarDialog.BINDINGS, None),

@@ -9,7 +9,7 @@ from newsdesk.index import AnnotationError, Config, Library
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import close_library
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput, TagSuggester, parse_tags
-from newsdesk.tui.screens.annotations import AnnotationsScreen
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -78,7 +78,7 @@ async def test_annotations_screen_filters_and_opens(tmp_path: Path, demo_state: 
     library.annotate(shelling.id, 30, 50, ["lead"])
     app = Host()
     async with app.run_test(size=(120, 30)) as pilot:
-        app.push_screen(AnnotationsScreen(library), app.record)
+        app.push_screen(AllAnnotationsScreen(library), app.record)
         await settle(pilot)
         options = app.screen.query_one(OptionList)
         assert options.option_count == 2

@@ -77,7 +77,7 @@ async def test_drawn_annotation_and_match_differ_and_read_well_in_every_theme_an
         article = reader.article
         start = article.text.index(ANNOTATED)
         demo_app.library.annotations.add(article, start, start + len(ANNOTATED), ["evidence"], "")
-        main.load_annotations(article)
+        main.editor.load(article)
         await settle(pilot)
         assert reader.annotation_spans
         for theme in sorted(demo_app.available_themes):

@@ -13,12 +13,12 @@ from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.cli import main
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
-from newsdesk.tui.screens.annotations import AnnotationsScreen
-from newsdesk.tui.screens.main import HITS_PAGE
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.results_pane import HITS_PAGE
 from newsdesk.tui.widgets.search_status import SearchStatus
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import FacetList
 from textual.widgets import Input, TabbedContent, TextArea
 
@@ -49,7 +49,7 @@ async def test_select_a_sentence_tag_it_and_find_it(demo_app: NewsdeskApp) -> No
         assert (placed.anchor.start, placed.anchor.end) == (start, end)
         assert [s.annotation_id for s in reader.annotation_spans] == [placed.annotation.id]
         assert reader.selection is None
-        notes = main.query_one(AnnotationList)
+        notes = main.query_one(NotesList)
         assert notes.shown.placed[0].annotation.id == placed.annotation.id
         assert demo_app.library.search("tag:evidence").total == 1  # the index caught up in the background
 
@@ -66,7 +66,7 @@ async def test_note_edit_delete_and_undo(demo_app: NewsdeskApp) -> None:
         (placed,) = demo_app.library.annotations_of(reader.article.id).placed
         assert placed.annotation.note == "first line\nsecond line"
         main.query_one(TabbedContent).active = "tab-annotations"
-        notes = main.query_one(AnnotationList)
+        notes = main.query_one(NotesList)
         notes.focus()
         notes.highlighted = 0
         await pilot.press("e")
@@ -124,16 +124,16 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         os.chown(bob.files.own_file(shelling.id), 54321, -1)
         await pilot.press("A")
         await settle(pilot)
-        assert isinstance(demo_app.screen, AnnotationsScreen)
+        assert isinstance(demo_app.screen, AllAnnotationsScreen)
         await pilot.press(*"tag:from-bob", "enter", "enter")
         await settle(pilot, rounds=5)
         reader = demo_app.main.reader
         assert reader.article.id == shelling.id
         assert reader._current_annotation == theirs.id
-        notes = demo_app.main.query_one(AnnotationList)
+        notes = demo_app.main.query_one(NotesList)
         assert [p.own for p in notes.shown.placed] == [False]
         later = bob.add(shelling, 20, 30, ["later"])  # bob keeps working; the reader refreshes by itself
-        demo_app.main._refresh_annotations()
+        demo_app.main.editor.refresh_annotations()
         await settle(pilot)
         assert later.id in {s.annotation_id for s in reader.annotation_spans}
 
@@ -158,7 +158,7 @@ async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_
         (retagged,) = demo_app.library.annotations_of(reader.article.id).placed
         assert retagged.annotation.id == placed.annotation.id and retagged.annotation.tags == ("first", "second")
         main.query_one(TabbedContent).active = "tab-annotations"
-        notes = main.query_one(AnnotationList)
+        notes = main.query_one(NotesList)
         notes.focus()
         await pilot.pause()
         assert notes.highlighted == 0  # e and d work at once
@@ -251,7 +251,7 @@ async def test_after_any_annotation_change_the_list_count_and_facets_equal_a_fre
         before = _fresh(state, query)
         await pilot.press("enter")  # open the top hit
         await settle(pilot)
-        article = demo_app.screen.query_one(AnnotatingReader).article
+        article = demo_app.screen.query_one(SelectableReader).article
         assert article is not None and article.id == before["rows"][0]  # type: ignore[index]
         # (a) our own save in the reader: the open article gains a tag
         await pilot.press("v", "s", "t")

@@ -9,9 +9,9 @@ from newsdesk.index import Config
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from newsdesk.tui.screens.help import HelpScreen
-from newsdesk.tui.screens.jobs import SearchDone
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.results_pane import SearchDone
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from textual.widgets import Input, Static, TabbedContent
 
@@ -89,7 +89,7 @@ async def test_stale_search_results_are_dropped(demo_app: NewsdeskApp) -> None:
         main.search_box.value = "ceasefire"
         await settle(pilot)
         old = demo_app.library.search("Geneva", limit=30, facets=False)
-        main.post_message(SearchDone(main.shown_search_seq - 1, old))  # an earlier search's late answer
+        main.results.post_message(SearchDone(main.results.shown_search_seq - 1, old))  # an earlier search's late answer
         await settle(pilot)
         assert main.article_list.total == 10  # still the ceasefire results
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from filelock import FileLock
 from newsdesk.index import Config
 from newsdesk.tui.app import close_library, make_app
+from newsdesk.tui.widgets.status_bar import StatusBar
 from textual.widgets import Static
 
 from tests.conftest import write
@@ -15,7 +16,7 @@ from tests.tui.conftest import settle
 
 
 def status(app) -> str:  # type: ignore[no-untyped-def]
-    return str(app.main.query_one("#status", Static).render())
+    return str(app.main.query_one(StatusBar).render())
 
 
 def indexing_shown(app) -> bool:  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ async def test_new_files_are_picked_up_while_running(corpus: Path, tmp_path: Pat
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.main.article_list.total == 3 and not indexing_shown(app))
         # The watcher's baseline: a file written before it is taken would count as already seen.
-        await wait_until(pilot, lambda: app.main._fingerprint is not None)
+        await wait_until(pilot, lambda: app.main.watcher.fingerprint is not None)
         await settle(pilot)
         assert app.main.article_list.total == 3
         write(

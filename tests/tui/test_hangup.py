@@ -61,7 +61,7 @@ async def test_a_second_sighup_does_not_save_the_annotation_twice(demo_app) -> N
 async def test_sighup_while_the_dialog_is_still_opening_exits_cleanly(demo_app) -> None:  # type: ignore[no-untyped-def]
     # The hang-up can arrive between `a` pushing the dialog and the dialog composing its boxes.
     from newsdesk.tui.dialogs.annotate import AnnotationInput
-    from newsdesk.tui.screens.annotating import PendingAnnotation
+    from newsdesk.tui.widgets.annotation_editor import PendingAnnotation
 
     from tests.tui.conftest import settle
 
@@ -70,7 +70,7 @@ async def test_sighup_while_the_dialog_is_still_opening_exits_cleanly(demo_app) 
         await pilot.press("enter")
         await settle(pilot)
         article = demo_app.main.reader.article
-        demo_app.main._ask(PendingAnnotation(article, 0, 10, AnnotationInput(["kept"], "")), "quote")
+        demo_app.main.editor.ask(PendingAnnotation(article, 0, 10, AnnotationInput(["kept"], "")), "quote")
         demo_app.hang_up()  # before the dialog is mounted: nothing to read from its boxes yet
         await pilot.pause()
     assert demo_app.return_code == 129

@@ -29,8 +29,8 @@ async def test_a_reader_opened_while_another_session_builds_the_index_lists_the_
             assert app.main.article_list.total == 0  # listed before anything was indexed
             with Library.open(corpus, state_dir=state, config=Config()) as other_session:
                 assert other_session.update().added == 3
-            app.main.start_update()  # the reader's own start-up update: nothing left to do
-            await wait_until(pilot, lambda: not app.main._indexing)
+            app.main.watcher.start_update()  # the reader's own start-up update: nothing left to do
+            await wait_until(pilot, lambda: not app.main.watcher.indexing)
             await settle(pilot)
             assert "3 articles" in status(app)
             assert app.main.article_list.total == 3
@@ -48,7 +48,7 @@ async def test_a_change_another_session_indexed_first_still_reaches_the_list(cor
     app = make_app(corpus, config, state)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: not app.main._indexing and app.main._fingerprint is not None)
+            await wait_until(pilot, lambda: not app.main.watcher.indexing and app.main.watcher.fingerprint is not None)
             await pilot.press("slash", *"Zanzibar")
             await settle(pilot)
             assert app.main.article_list.total == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from newsdesk.index import Config, Library
 from newsdesk.tui.app import close_library, make_app
-from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import page_separator
 from textual.widgets import TabbedContent
 
@@ -64,7 +64,7 @@ async def test_notes_tab_row_says_the_page(tmp_path: Path) -> None:
             await settle(pilot)
             app.main.query_one(TabbedContent).active = "tab-annotations"
             await settle(pilot)
-            notes = app.main.query_one(AnnotationList)
+            notes = app.main.query_one(NotesList)
             lines = [notes.render_line(y).text for y in range(notes.scrollable_content_region.height)]
             assert any("p. 2" in line and "Residents of the outer" in line for line in lines), lines
     finally:

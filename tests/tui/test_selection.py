@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from newsdesk.index import Article
 from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
-from newsdesk.tui.widgets.annotating_reader import (
-    AnnotatingReader,
+from newsdesk.tui.widgets.selectable_reader import (
+    SelectableReader,
     next_boundary,
     paragraph_bounds,
     sentence_bounds,
@@ -35,12 +35,12 @@ def test_units() -> None:
 class ReaderApp(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.requests: list[AnnotatingReader.AnnotateRequested] = []
+        self.requests: list[SelectableReader.AnnotateRequested] = []
 
     def compose(self) -> ComposeResult:
-        yield AnnotatingReader()
+        yield SelectableReader()
 
-    def on_annotating_reader_annotate_requested(self, message: AnnotatingReader.AnnotateRequested) -> None:
+    def on_selectable_reader_annotate_requested(self, message: SelectableReader.AnnotateRequested) -> None:
         self.requests.append(message)
 
 
@@ -51,7 +51,7 @@ def article(text: str = TEXT) -> Article:
 async def test_keyboard_selection_and_annotate_request() -> None:
     app = ReaderApp()
     async with app.run_test(size=(100, 20)) as pilot:
-        reader = app.query_one(AnnotatingReader)
+        reader = app.query_one(SelectableReader)
         reader.show_article(article())
         reader.focus()
         await pilot.pause()
@@ -78,7 +78,7 @@ async def test_keyboard_selection_and_annotate_request() -> None:
 async def test_mouse_drag_selects(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = ReaderApp()
     async with app.run_test(size=(100, 20)) as pilot:
-        reader = app.query_one(AnnotatingReader)
+        reader = app.query_one(SelectableReader)
         reader.show_article(article())
         await pilot.pause()
         line = reader.line_of_offset(0) - int(reader.scroll_y)
@@ -96,7 +96,7 @@ async def test_annotations_are_highlighted_and_jumped_to(tmp_path) -> None:  # t
     second = store.add(a, TEXT.index("second"), TEXT.index("second") + 6, ["x"])
     app = ReaderApp()
     async with app.run_test(size=(100, 20)) as pilot:
-        reader = app.query_one(AnnotatingReader)
+        reader = app.query_one(SelectableReader)
         reader.show_article(a)
         reader.set_annotations(store.for_article(a).placed)
         reader.focus()

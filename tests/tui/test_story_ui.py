@@ -12,8 +12,9 @@ from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.widgets.saved_list import SavedList
+from newsdesk.tui.widgets.status_bar import StatusBar
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
-from textual.widgets import Static, TabbedContent
+from textual.widgets import TabbedContent
 
 from tests.tui.conftest import settle
 
@@ -30,7 +31,7 @@ def corpus_app(demo_state: Path, tmp_path: Path) -> Iterator[tuple[NewsdeskApp, 
 
 
 def status(app: NewsdeskApp) -> str:
-    return str(app.main.query_one("#status", Static).render())
+    return str(app.main.query_one(StatusBar).render())
 
 
 def saved_lines(app: NewsdeskApp) -> list[str]:
@@ -52,7 +53,7 @@ async def test_save_a_search_see_what_is_new_and_run_it(corpus_app: tuple[Newsde
         assert "new in saved" not in status(app)
         (corpus / "txt" / "late-ceasefire.txt").write_text("Ceasefire holds\n\nThe ceasefire held overnight.\n")
         app.library.update()
-        app.main.load_saved()
+        app.main.query_one(SavedList).reload()
         await settle(pilot)
         assert saved_lines(app) == ["Truce: day 1 # ---  11  1 new"]
         line = app.main.query_one(SavedList).get_option_at_index(0).prompt

@@ -40,7 +40,7 @@ async def test_a_change_inside_a_symlinked_folder_is_noticed(tmp_path: Path) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.main.article_list.total == 2 and not indexing_shown(app))
         # The watcher's baseline: a file written before it is taken would count as already seen.
-        await wait_until(pilot, lambda: app.main._fingerprint is not None)
+        await wait_until(pilot, lambda: app.main.watcher.fingerprint is not None)
         await settle(pilot)
         assert app.main.article_list.total == 2
         await pilot.press("slash", *"Zanzibar")

@@ -1,64 +1,57 @@
-"""The main screen: search and list on the left, the reader in the centre, the side panel on the right."""
+"""The main screen: search and list on the left, the reader in the centre, the side panel on the right.
+
+The screen composes the panes and routes between them: each widget owns its
+state and its workers (see ARCHITECTURE.md), reports up with messages, and the
+handlers here pass the news on to the widget that shows it. The screen's own
+state is the layout (narrow, reading, panel shown) and the article to reopen
+once the restored query's results are in.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from functools import partial
 from typing import ClassVar
 
-from newsdesk.index import Config, FacetValue, Library, QueryMatcher, as_you_type
-from newsdesk.tui.screens.annotating import AnnotationActions
-from newsdesk.tui.screens.indexing import IndexingActions
-from newsdesk.tui.screens.jobs import (
-    ArticleFailed,
-    ArticleLoaded,
-    FacetsDone,
-    SearchDone,
-    SearchFailed,
-    hits_to_rows,
-)
-from newsdesk.tui.screens.story import StoryActions
+from newsdesk.index import Config, Library
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
+from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
-from newsdesk.tui.widgets.layout import clean_line
-from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.article_view import ArticleView
+from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
+from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.results_pane import ResultsPane
+from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
-from newsdesk.tui.widgets.search_status import SearchStatus
-from newsdesk.tui.widgets.side_panel import FacetList, SidePanel, facet_clause
-from rich.text import Text
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
+from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel, facet_clause
+from newsdesk.tui.widgets.status_bar import StatusBar
+from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, TabbedContent
+from textual.worker import Worker
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
 UPDATE_DELAY = 0.3
 """Seconds after start before the background update begins."""
-HITS_PAGE = 30
-"""Hits fetched per page: each needs a snippet, so the first page is kept small."""
 
 
-class MainScreen(AnnotationActions, IndexingActions, StoryActions):
+class MainScreen(Screen):
     """The reader's one working screen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority, so "/" focuses the box before the keys typed right after it arrive (a burst
-        # over SSH); check_action lets it through as a character while a text box has focus.
-        Binding("slash", "focus_search", "Search", id="app.search", priority=True),
-        Binding("escape", "back", "Back", show=False, id="app.back"),
-        Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.prev_pane"),
-        Binding("left_square_bracket", "neighbour(-1)", "Prev article", show=False, id="app.prev_article"),
-        Binding("right_square_bracket", "neighbour(1)", "Next article", show=False, id="app.next_article"),
-        Binding("p", "toggle_panel", "Panel", id="app.toggle_panel"),
-        Binding("T", "app.change_theme", "Theme", show=False, id="app.theme"),
-        Binding("question_mark", "app.help", "Help", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
-    ]
+    # Feature keys first: the footer lists the bindings in this order (as before the screen was split).
+    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *PANE_KEYS]
 
     def __init__(
         self, library: Library, config: Config, restore: CorpusState, *, index_on_start: bool = True, watch: bool = True
@@ -69,74 +62,68 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.restore = restore
         self.index_on_start = index_on_start
         self.watching = watch and config.ui.watch_seconds > 0
-        self._search_seq = 0
-        self.shown_search_seq = 0
-        """The search whose results (or error) the list shows now."""
-        self.complete_search_seq = 0
-        """The search whose exact total (and facets) are shown."""
-        self._search_query: str | None = None
-        """The query text last run (after the as-you-type rewrite); None while browsing."""
-        self._search_typing = False
-        self._facets_shown = False
-        self._article_seq = 0
-        self._matcher = QueryMatcher()
-        self._open_index: int | None = None
-        self._indexing = False
-        self._index_note = ""
-        self._fingerprint: int | None = None
-        self._corpus_changed = False
         self._panel_forced: bool | None = None
-        self._first_hit_on_open = True
-        self._article_count = 0
-        self._hit_note = ""
         self._reopen: CorpusState | None = None
 
-    # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
+        ui = self.config.ui
+        yield StatusBar(id="status")
         with Horizontal(id="body"):
-            with Vertical(id="left"):
-                yield SearchBox(placeholder="Search  ( / )", id="search")
-                yield Static(id="query-error")
-                yield SearchStatus(id="list-status")
-                yield ArticleList(id="list")
-            yield AnnotatingReader(id="reader", max_width=self.config.ui.reader_width)
-            yield SidePanel(id="side")
+            yield ResultsPane(self.library, id="left")
+            yield ArticleView(
+                self.library,
+                reader_width=ui.reader_width,
+                entity_colors=ui.entity_colors,
+                tag_colors=ui.tag_colors,
+                id="reader",
+            )
+            yield SidePanel(self.library.saved, id="side")
         yield Footer()
+        yield CorpusWatcher(self.library, watch_seconds=ui.watch_seconds, watching=self.watching)
+
+    @property
+    def results(self) -> ResultsPane:
+        return self.query_one(ResultsPane)
 
     @property
     def search_box(self) -> SearchBox:
-        return self.query_one("#search", SearchBox)
-
-    @property
-    def search_status(self) -> SearchStatus:
-        return self.query_one(SearchStatus)
+        return self.query_one(SearchBox)
 
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
 
     @property
-    def reader(self) -> AnnotatingReader:
-        return self.query_one(AnnotatingReader)
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def reader(self) -> SelectableReader:
+        return self.query_one(SelectableReader)
+
+    @property
+    def editor(self) -> AnnotationEditor:
+        return self.query_one(AnnotationEditor)
+
+    @property
+    def watcher(self) -> CorpusWatcher:
+        return self.query_one(CorpusWatcher)
 
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
-        self.setup_entities(self.reader, self.config.ui.entity_colors)
-        self.setup_annotations(self.reader, self.config.ui.tag_colors)
+        status, watcher = self.query_one(StatusBar), self.watcher
+        status.corpus_name = self.library.name
+        self.watch(watcher, "article_count", partial(setattr, status, "article_count"))
+        self.watch(watcher, "note", partial(setattr, status, "index_note"))
+        self.watch(watcher, "indexing", partial(setattr, status, "indexing"))
+        self.watch(watcher, "indexing", partial(setattr, self.results, "indexing"))
+        self.watch(self.query_one(SavedList), "new_articles", partial(setattr, status, "saved_new"))
         restore = self.restore
         if restore.query:
             self.search_box.set_query(restore.query)  # its Query message runs the search
         else:
-            self.show_browse()
-        self._article_count = self.library.count()
-        status = self.library.status()
-        if not status.indexed:
-            self._index_note = "not indexed yet"
-        elif not status.in_sync:
-            self._index_note = "index out of date"
-        self._update_status()
-        self.load_saved()
+            self.results.show_browse()
+        self.query_one(SavedList).reload()
         if restore.article and restore.query:
             self._reopen = restore  # once the query's results (and terms to highlight) are in
         elif restore.article:
@@ -144,12 +131,24 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         self.article_list.focus()
         # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
         self.call_after_refresh(announce_ready, self.app)
-        if self.index_on_start:
-            # Let the first screen draw before the update's walk over the corpus competes for the GIL.
-            self.start_update(delay=UPDATE_DELAY)
-        elif self.watching:
-            self.set_timer(self.config.ui.watch_seconds, self.scan_corpus)
+        # Let the first screen draw before the update's walk over the corpus competes for the GIL.
+        watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
 
+    def current_state(self) -> CorpusState:
+        """What to restore next time."""
+        reader = self.reader
+        return CorpusState(
+            query=self.search_box.value,
+            article=reader.article.id if reader.article else None,
+            scroll=int(reader.scroll_y),
+        )
+
+    def stop_background(self) -> None:
+        """The app is leaving: a running update or corpus poll ends at its next check."""
+        with contextlib.suppress(NoMatches):  # never mounted: nothing runs
+            self.watcher.stopping = True
+
+    # -- layout -----------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
@@ -160,7 +159,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         roomy = width >= self.config.ui.side_panel_min_columns
         shown = roomy if self._panel_forced is None else self._panel_forced
         self.set_class(not shown, "panel-hidden")
-        self.facets_wanted = shown
+        self.results.facets_wanted = shown
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # Only a narrow screen looks different while reading, and a class change on the
@@ -175,238 +174,137 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
                 return node.id
         return None
 
+    async def show_side_tab(self, tab: str, widget: type[Widget]) -> None:
+        """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
+        if self.has_class("panel-hidden"):
+            await self.run_action("toggle_panel")  # awaited: unawaited, the panel stayed hidden
+        self.query_one("#side-tabs", TabbedContent).active = tab
+        self.query_one(widget).focus()
+
+    # -- opening articles -------------------------------------------------------------
+    def open_article(
+        self,
+        article_id: str,
+        *,
+        scroll: int | None = None,
+        focus: bool = True,
+        mark: tuple[int, int] | None = None,
+        first_hit: bool | None = None,
+    ) -> None:
+        """Load an article into the reader with the shown query's matches; focus the reader if ``focus``."""
+        self.article_view.open(
+            article_id, self.results.matcher, scroll=scroll, focus=focus, mark=mark, first_hit=first_hit
+        )
+
     def _reopen_article(self, restore: CorpusState) -> None:
         self._reopen = None
-        self._first_hit_on_open = False
         if restore.article:
-            self.open_article(restore.article, scroll=restore.scroll, focus=False)
+            self.open_article(restore.article, scroll=restore.scroll, focus=False, first_hit=False)
 
-    def current_state(self) -> CorpusState:
-        """What to restore next time."""
-        reader = self.reader
-        return CorpusState(
-            query=self.search_box.value,
-            article=reader.article.id if reader.article else None,
-            scroll=int(reader.scroll_y),
-        )
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.row.id, focus=True, first_hit=True)
 
-    # -- status line ------------------------------------------------------------------
-    def _update_status(self) -> None:
-        text = Text()
-        text.append(" newsdesk ", style="bold")
-        text.append(f" {clean_line(self.library.name)} ")
-        text.append(f" · {self._article_count:,} articles")
-        note = self._index_note or "indexed"
-        text.append(f" · {note}", style="italic" if self._indexing else "")
-        if self._hit_note:
-            text.append(f" · {self._hit_note}", style="bold")
-        if self.entity_note():
-            text.append(f" · {self.entity_note()}")
-        if self.saved_note():
-            text.append(f" · {self.saved_note()}", style="bold")
-        self.query_one("#status", Static).update(text)
+    @on(ArticleView.OpenRequested)
+    def _open_requested(self, message: ArticleView.OpenRequested) -> None:
+        self.open_article(message.article_id, mark=message.mark, first_hit=False if message.mark else None)
 
-    def _set_query_error(self, error: str | None) -> None:
-        box = self.query_one("#query-error", Static)
-        box.update(Text(error or ""))
-        box.set_class(bool(error), "shown")
+    @on(AnnotationEditor.OpenAt)
+    def _open_at(self, message: AnnotationEditor.OpenAt) -> None:
+        self.open_article(message.article_id)
 
-    # -- browsing and searching -------------------------------------------------------
-    def show_browse(self, cursor: int = 0) -> None:
-        """List every article, newest first, fetched page by page."""
-        library = self.library
+    @on(ArticleView.Opened)
+    def _opened(self, message: ArticleView.Opened) -> None:
+        self.query_one(SidePanel).show_entities(message.mentions)
+        self.article_list.open_id = message.article.id
+        self.article_list.refresh()
 
-        def fetch(offset: int, limit: int) -> list[Row]:
-            return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
+    # -- news from one pane for another ------------------------------------------------
+    @on(ResultsPane.Counted)
+    def _counted(self, message: ResultsPane.Counted) -> None:
+        self.watcher.article_count = message.total
 
-        total = self._article_count = library.count()
-        self._matcher = QueryMatcher()
-        self.article_list.show(total, fetch, cursor=cursor)
-        self._open_index = None
-        self._search_query = None
-        self._show_stale(False)
-        self.search_status.browsing(total, self._indexing)
-        self._show_facets({})
+    @on(ResultsPane.Stale)
+    def _results_stale(self, message: ResultsPane.Stale) -> None:
+        self.query_one(FacetList).set_class(message.stale, "-stale")
 
-    def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
-        self._facets_shown = bool(facets)
-        self.query_one(SidePanel).show_facets(facets)
+    @on(ResultsPane.Facets)
+    def _facets(self, message: ResultsPane.Facets) -> None:
+        self.query_one(SidePanel).show_facets(message.facets)
 
-    @on(SearchBox.Query)
-    def _query_changed(self, message: SearchBox.Query) -> None:
-        self.search(message.text, typing=message.typing)
+    @on(ResultsPane.TimelineChanged)
+    def _timeline_changed(self, message: ResultsPane.TimelineChanged) -> None:
+        self.query_one(TimelineChart).show_timeline(message.timeline, pending=message.pending)
 
-    def search(self, text: str, typing: bool = False) -> None:
-        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones.
-
-        While ``typing``, the last word counts as a prefix (``pak`` finds ``pake``).
-        Until the new answer arrives the list is dimmed and the status line says so.
-        """
-        self._search_seq += 1
-        self._search_typing = typing
-        if not text.strip():
-            self.workers.cancel_group(self, "search")
-            self._set_query_error(None)
-            self.show_browse()
-            self.shown_search_seq = self.complete_search_seq = self._search_seq
-            return
-        query = as_you_type(text) if typing else text
-        self._show_stale(True)
-        self.search_status.searching()
-        self.run_search(query, self._search_seq, HITS_PAGE, fallback=text)
-
-    def _show_stale(self, stale: bool) -> None:
-        """Dim the list (and facets) while they hold an older query's answer."""
-        self.article_list.set_class(stale, "-stale")
-        self.query_one(FacetList).set_class(stale, "-stale")
-
-    @on(SearchBox.Submitted, "#search")
-    def _query_submitted(self, message: SearchBox.Submitted) -> None:
-        # Enter: the query means what it says, without the as-you-type prefix.
-        text = message.value
-        if text.strip() and self._search_typing:
-            if as_you_type(text) != text:
-                self.search(text, typing=False)
-            self._search_typing = False
-        self.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
-
-    @on(SearchBox.ToResults)
-    def _to_results(self) -> None:
-        self.set_focus(self.article_list)
-
-    @on(SearchDone)
-    def _search_done(self, message: SearchDone) -> None:
-        if message.seq != self._search_seq:
-            return
-        results = message.results
-        self.shown_search_seq = message.seq
-        if message.final:
-            self.complete_search_seq = message.seq
-        self._set_query_error(None)
-        self._show_stale(False)
-        # The same query again (the index changed): stay on the article the cursor was on.
-        kept = self.article_list.row(self.article_list.cursor) if results.query == self._search_query else None
-        self._search_query = results.query
-        self._matcher = results.matcher
-        library, text = self.library, results.query
-
-        def fetch(offset: int, limit: int) -> list[Row]:
-            page = library.search(text, limit=HITS_PAGE, page=offset // HITS_PAGE + 1, facets=False)
-            return hits_to_rows(page.hits)
-
-        # A reprint group is one item ("+N copies"; r lists them): the list counts stories.
-        shown = results.total if results.stories is None else results.stories
-        self.article_list.show(
-            shown,
-            fetch,
-            hits_to_rows(results.hits),
-            hits=True,
-            page_size=HITS_PAGE,
-            fetch_copies=lambda ids: copies_to_rows(library, ids),
-        )
-        if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
-            self.article_list.move_cursor(index)
-        opened = self.reader.article
-        self._open_index = self.article_list.index_of(opened.id) if opened else None
-        if self._facets_shown:  # the older query's facets; this one's are being counted
-            self._show_facets({})
-        self.search_status.hits(
-            results.query,
-            results.total,
-            results.total_exact,
-            counting=not message.final,
-            typed=self.search_box.value,
-            suggestion=results.suggestion,
-            stories=results.stories,
-        )
+    @on(ResultsPane.Answered)
+    def _answered(self) -> None:
         if self._reopen is not None:
             self._reopen_article(self._reopen)
 
-    @on(FacetsDone)
-    def _facets_done(self, message: FacetsDone) -> None:
-        if message.seq != self._search_seq or message.seq != self.shown_search_seq:
-            return
-        results = message.results
-        self.complete_search_seq = message.seq
-        self.article_list.set_total(results.total if results.stories is None else results.stories)
-        self._show_facets(results.facets)
-        self.search_status.hits(
-            results.query,
-            results.total,
-            results.total_exact,
-            counting=False,
-            typed=self.search_box.value,
-            suggestion=results.suggestion,
-            stories=results.stories,
-        )
-
-    @on(SearchFailed)
-    def _search_failed(self, message: SearchFailed) -> None:
-        if message.seq == self._search_seq:
-            self.shown_search_seq = self.complete_search_seq = message.seq
-            self._set_query_error(message.error)
-            self.search_status.failed()
-            if self._reopen is not None:
-                self._reopen_article(self._reopen)
-
     @on(FacetList.Chosen)
     def _facet_chosen(self, message: FacetList.Chosen) -> None:
-        clause = facet_clause(message.facet, message.value, message.exclude)
-        current = self.search_box.value.strip()
-        self.search_box.set_query(f"{current} {clause}" if current else clause)
+        self.results.narrow(facet_clause(message.facet, message.value, message.exclude))
 
-    # -- opening articles -------------------------------------------------------------
-    @on(ArticleList.Selected)
-    def _selected(self, message: ArticleList.Selected) -> None:
-        self._open_index = message.index
-        self._first_hit_on_open = True
-        self.open_article(message.row.id, focus=True)
+    @on(TimelineChart.Narrow)
+    def _narrow_to_period(self, message: TimelineChart.Narrow) -> None:
+        self.results.narrow(message.clause, group=True)
+        self.article_list.focus()
 
-    def open_article(
-        self, article_id: str, *, scroll: int | None = None, focus: bool = True, mark: tuple[int, int] | None = None
-    ) -> None:
-        """Load an article into the reader (in a worker), then focus the reader if ``focus``."""
-        self._article_seq += 1
-        self._focus_reader_on_load = focus
-        self.load_article(article_id, self._matcher, self._article_seq, scroll, mark)
+    @on(SavedList.Run)
+    def _run_saved(self, message: SavedList.Run) -> None:
+        # A saved query means what it says: set_query runs it as written, never as a prefix.
+        self.search_box.set_query(message.query)
 
-    def open_mention(self, article_id: str, start: int, end: int) -> None:
-        self._first_hit_on_open = False
-        self.open_article(article_id, mark=(start, end))
+    @on(EntityList.Jump)
+    def _jump(self, message: EntityList.Jump) -> None:
+        self.reader.next_mention(message.canonical, message.type)
 
-    def entities_changed(self) -> None:
-        self._update_status()
+    @on(EntityList.InCorpus)
+    def _in_corpus(self, message: EntityList.InCorpus) -> None:
+        self.article_view.show_mentions(message.canonical, message.type)
 
-    @on(ArticleLoaded)
-    def _article_loaded(self, message: ArticleLoaded) -> None:
-        if message.seq != self._article_seq:
-            return
-        reader = self.reader
-        reader.show_article(
-            message.article, message.hits, message.mentions, scroll=message.scroll, first_hit=self._first_hit_on_open
-        )
-        if message.mark is not None:
-            reader.call_after_refresh(reader.goto_span, *message.mark)
-        self.query_one(SidePanel).show_entities(message.mentions)
-        self.load_annotations(message.article)
-        self.article_list.open_id = message.article.id
-        self.article_list.refresh()
-        if self._focus_reader_on_load:
-            reader.focus()
+    @on(ArticleView.EntitiesShown)
+    def _entities_shown(self, message: ArticleView.EntitiesShown) -> None:
+        self.query_one(StatusBar).entity_note = message.note
 
-    @on(ArticleFailed)
-    def _article_failed(self, message: ArticleFailed) -> None:
-        if message.seq == self._article_seq:
-            self.reader.clear(message.error)
+    @on(ArticleView.HitMoved)
+    def _hit_moved(self, message: ArticleView.HitMoved) -> None:
+        position = "" if message.current is None else f"{message.current + 1}/"
+        self.query_one(StatusBar).hit_note = f"match {position}{message.count} (n/N)" if message.count else ""
 
-    @on(ReaderView.HitMoved)
-    def _hit_moved(self, message: ReaderView.HitMoved) -> None:
-        if message.count:
-            position = "" if message.current is None else f"{message.current + 1}/"
-            self._hit_note = f"match {position}{message.count} (n/N)"
-        else:
-            self._hit_note = ""
-        self._update_status()
+    @on(AnnotationEditor.Shown)
+    def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
+        self.query_one(NotesList).show_annotations(message.found)
+
+    @on(AnnotationEditor.Indexed)
+    def _annotations_indexed(self) -> None:
+        self.watcher.check_index()
+
+    @on(NotesList.Picked)
+    def _annotation_picked(self, message: NotesList.Picked) -> None:
+        self.editor.picked(message, self.reader)
+
+    @on(NotesList.UndoRequested)
+    def _undo_annotation(self) -> None:
+        self.editor.undo()
+
+    @on(CorpusWatcher.Indexed)
+    def _indexed(self, message: CorpusWatcher.Indexed) -> None:
+        if message.list_stale:
+            self.results.refresh_results()
+        self.query_one(SavedList).reload()
+
+    @on(CorpusWatcher.IndexChanged)
+    def _index_changed(self) -> None:
+        self.results.refresh_results()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        """The one place worker failures end up: shown, never a crash."""
+        self.notify(f"{message.group} failed: {message.error}", severity="error")
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -445,9 +343,7 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
             self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:
-        article_list = self.article_list
-        start = self._open_index if self._open_index is not None else article_list.cursor - delta
-        if not article_list.open(start + delta):
+        if not self.results.open_neighbour(delta):
             self.notify("No more articles in the list.", timeout=2)
 
     def action_toggle_panel(self) -> None:
@@ -457,6 +353,29 @@ class MainScreen(AnnotationActions, IndexingActions, StoryActions):
         if shown:
             self.query_one(SidePanel).active_list().focus()
             if self.search_box.value.strip():
-                self.search(self.search_box.value, typing=self._search_typing)  # for its facets
+                self.results.refresh_results()  # for its facets
         if not shown and self._pane_of(self.focused) == "side":
             self.reader.focus()
+
+    def action_annotations_view(self) -> None:
+        self.editor.show_all()
+
+    def action_toggle_entities(self) -> None:
+        self.article_view.toggle_entities()
+
+    def action_toggle_entity_type(self, entity_type: str) -> None:
+        self.article_view.toggle_entity_type(entity_type)
+
+    def action_save_search(self) -> None:
+        search_box = self.search_box
+        self.query_one(SavedList).ask_to_save(lambda: search_box.value)
+
+    async def action_saved_tab(self) -> None:
+        await self.show_side_tab("tab-saved", SavedList)
+        self.query_one(SavedList).reload()  # another session may have changed them
+
+    async def action_timeline(self) -> None:
+        await self.show_side_tab("tab-facets", TimelineChart)
+
+    def action_similar(self) -> None:
+        self.article_view.show_similar()

@@ -2,7 +2,7 @@
 
 The list is never left looking current while a newer query is being searched
 or has failed: the line says "searching…" or names the older query the list
-still shows, and the screen dims the list meanwhile.
+still shows, and the results pane dims the list meanwhile.
 """
 
 from __future__ import annotations

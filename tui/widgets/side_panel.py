@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import EntityMention, FacetValue
-from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.index import EntityMention, FacetValue, SavedSearches
 from newsdesk.tui.widgets.layout import clean_line
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from rich.text import Text
@@ -177,7 +177,7 @@ class SidePanel(Vertical):
         active = self.query_one(TabbedContent).active
         kinds: dict[str, type[OptionList]] = {
             "tab-facets": FacetList,
-            "tab-annotations": AnnotationList,
+            "tab-annotations": NotesList,
             "tab-saved": SavedList,
         }
         return self.query_one(kinds.get(active, EntityList))
@@ -187,6 +187,10 @@ class SidePanel(Vertical):
         index = self.TABS.index(tabs.active) if tabs.active in self.TABS else 0
         tabs.active = self.TABS[(index + direction) % len(self.TABS)]
         self.active_list().focus()
+
+    def __init__(self, saved: SavedSearches, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._saved = saved
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="side-tabs"):
@@ -198,10 +202,10 @@ class SidePanel(Vertical):
                 yield FacetList(id="facets")
                 yield Static(Text("⏎ filter · x exclude"), classes="panel-hint")
             with TabPane("Notes", id="tab-annotations"):
-                yield AnnotationList(id="annotations")
+                yield NotesList(id="annotations")
                 yield Static(Text("⏎ go to · e edit · d delete · u undo · A all"), classes="panel-hint")
             with TabPane("Saved", id="tab-saved"):
-                yield SavedList(id="saved")
+                yield SavedList(self._saved, id="saved")
                 yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
     def show_entities(self, mentions: list[EntityMention]) -> None:

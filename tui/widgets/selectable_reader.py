@@ -92,7 +92,7 @@ class AnnotationSpan:
     style: Style
 
 
-class AnnotatingReader(ReaderView):
+class SelectableReader(ReaderView):
     """:class:`ReaderView` plus selection and annotation highlights."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = ReaderView.COMPONENT_CLASSES | {
@@ -148,7 +148,7 @@ class AnnotatingReader(ReaderView):
     class AnnotateRequested(Message):
         """The user wants to tag (``focus`` "tags") or note ("note") ``text[start:end]``."""
 
-        reader: AnnotatingReader
+        reader: SelectableReader
         start: int
         end: int
         focus: str
@@ -157,7 +157,7 @@ class AnnotatingReader(ReaderView):
     class SelectionChanged(Message):
         """The selection changed (None: no selection)."""
 
-        reader: AnnotatingReader
+        reader: SelectableReader
         selection: tuple[int, int] | None
 
     def __init__(self, *, max_width: int = 88, id: str | None = None, classes: str | None = None) -> None:
@@ -170,8 +170,8 @@ class AnnotatingReader(ReaderView):
         self._current_annotation: str | None = None
         self.tag_styles: dict[str, Style] = {}
         self._dragging = False
-        self.annotate_now: Callable[[AnnotatingReader.AnnotateRequested], None] | None = None
-        """Set by the screen: opens the dialog at once (a posted message would let typed-ahead keys through)."""
+        self.annotate_now: Callable[[SelectableReader.AnnotateRequested], None] | None = None
+        """Set by the article view: opens the dialog at once (a posted message would let typed-ahead keys through)."""
 
     # -- selection --------------------------------------------------------------------
     @property

@@ -69,7 +69,7 @@ def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
     return rows, errors
 
 
-class AnnotationsScreen(ModalScreen[tuple[str, str] | None]):
+class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
     """The corpus-wide annotations view; dismisses with (article id, annotation id) or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

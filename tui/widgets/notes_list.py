@@ -1,4 +1,4 @@
-"""The Annotations tab: this article's annotations (everyone's), then its orphans."""
+"""The Notes tab: the open article's annotations (everyone's), then its orphans."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def annotation_option(placed: PlacedAnnotation) -> Text:
     return text
 
 
-class AnnotationList(OptionList):
+class NotesList(OptionList):
     """Enter jumps to the passage; ``e`` edits, ``d`` deletes (``u`` undoes) your own annotations."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

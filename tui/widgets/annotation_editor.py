@@ -1,31 +1,30 @@
-"""The main screen's annotation features: tag and note a selection, the Annotations tab, the corpus view.
+"""The open article's annotations: loading them, asking for tags and a note, saving, deleting, undoing.
 
-Saving is quick (a few ms) but still runs in a thread worker, and a failed
-save (disk full, a broken file, a lock held too long) never loses what was
-typed: the dialog comes back with it and the error. The search index learns
-about annotations in the background afterwards (``tag:``, ``note:``,
+A widget with no look of its own, inside the article view. It holds what the
+user is typing until it is on disk, and the open article's annotations as
+last loaded (re-read every ``REFRESH_SECONDS`` for others' changes). Saving
+is quick (a few ms) but still runs in a thread worker, and a failed save
+(disk full, a broken file, a lock held too long) never loses what was typed:
+the dialog comes back with it and the error. The search index learns about
+annotations in the background afterwards (``tag:``, ``note:``,
 ``annotated:``); if an update holds the index, the next update catches up.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from newsdesk.tui.screens.annotations import AnnotationsScreen
-from newsdesk.tui.screens.entities import parse_colors
-from newsdesk.tui.widgets.annotating_reader import AnnotatingReader
-from newsdesk.tui.widgets.annotation_list import AnnotationList
+from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
+from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.widget import Widget
+from textual.worker import Worker, get_current_worker
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""
@@ -37,13 +36,6 @@ class AnnotationsLoaded(Message):
     found: ArticleAnnotations
     tags_in_use: list[str] | None
     """None when not looked up this time."""
-
-
-@dataclass
-class IndexVersion(Message):
-    """The search index's version now (Library.index_version), read in a worker."""
-
-    version: str
 
 
 @dataclass
@@ -72,44 +64,61 @@ class PendingAnnotation:
     """Set when editing an existing annotation."""
 
 
-class AnnotationActions(Screen):
-    """Annotation bindings, workers and handlers, mixed into the main screen."""
+class AnnotationEditor(Widget):
+    """Loads, adds, edits, deletes and restores the open article's annotations."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("A", "annotations_view", "All annotations", id="annotations.view"),
-    ]
+    DEFAULT_CSS = "AnnotationEditor { display: none; }"
 
-    library: Library
-    annotated_article: Article | None = None
-    last_deleted: Annotation | None = None
-    pending: PendingAnnotation | None = None
-    """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
-    _goto_annotation: str | None = None
-    _tags_in_use: tuple[str, ...] = ()
-    _annotation_stamp: tuple[tuple[str, str], ...] | None = None
-    """What the list shows now; None forces the next load to redraw (an empty stamp is a real state)."""
-    _index_version: str | None = None
-    """The index version the shown results were searched in (as far as this screen knows)."""
-    _indexing: bool
-    refresh_results: Callable[[], None]
+    @dataclass
+    class Shown(Message):
+        """The open article's annotations to show (highlights and the Notes tab); ``goto``: move to this one."""
 
-    def setup_annotations(self, reader: AnnotatingReader, tag_colors: dict[str, str]) -> None:
-        """Apply the configured tag colours and start watching for others' changes."""
-        reader.tag_styles, problems = parse_colors(tag_colors, "tag_colors", background=True)
-        reader.annotate_now = self._annotate_requested
-        for problem in problems:
-            self.notify(problem, severity="warning")
-        self.set_interval(REFRESH_SECONDS, self._refresh_annotations)
-        self._check_index()
+        found: ArticleAnnotations
+        goto: str | None = None
+
+    class Saved(Message):
+        """An annotation was saved, deleted or restored: the selection is done."""
+
+    class Indexed(Message):
+        """The index has taken in the annotation files (or an update holding it will): its version may change."""
+
+    @dataclass
+    class OpenAt(Message):
+        """Open ``article_id`` (picked in the all-annotations view); its annotations show ``annotation_id``."""
+
+        article_id: str
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.article: Article | None = None
+        """The article whose annotations are shown."""
+        self.found = ArticleAnnotations()
+        """Its annotations as last shown."""
+        self.pending: PendingAnnotation | None = None
+        """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self.last_deleted: Annotation | None = None
+        self._goto: str | None = None
+        self._tags_in_use: tuple[str, ...] = ()
+        self._stamp: tuple[tuple[str, str], ...] | None = None
+        """What is shown now; None forces the next load to redraw (an empty stamp is a real state)."""
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_SECONDS, self.refresh_annotations)
 
     # -- loading ------------------------------------------------------------------------
-    def load_annotations(self, article: Article) -> None:
+    def load(self, article: Article) -> None:
         """Show ``article``'s annotations (called when the reader opens it)."""
-        self.annotated_article = article
-        self._load_annotations(article)
+        self.article = article
+        self._load(article)
+
+    def refresh_annotations(self) -> None:
+        """Look again for others' changes to the open article's annotations (not while a dialog is up)."""
+        if self.article is not None and self.app.screen is self.screen:
+            self._load(self.article, with_tags=False)
 
     @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
-    def _load_annotations(self, article: Article, with_tags: bool = True) -> None:
+    def _load(self, article: Article, with_tags: bool = True) -> None:
         found = self.library.article_annotations(article)
         tags = None
         if with_tags:  # every file in the corpus: on opening an article, not on each refresh
@@ -117,84 +126,48 @@ class AnnotationActions(Screen):
         if not get_current_worker().is_cancelled:
             self.post_message(AnnotationsLoaded(article.id, found, tags))
 
-    def _refresh_annotations(self) -> None:
-        if self.annotated_article is not None and self.app.screen is self:
-            self._load_annotations(self.annotated_article, with_tags=False)
-        self._check_index()
-
-    # -- others' changes to the index -----------------------------------------------------
-    # Another session's `annotations add` (or the reader's own save) re-indexes the article:
-    # its tags and notes are searchable, so the list, the counts and the facets of the
-    # current search may change. The index's version says so; the search runs again.
-
-    @work(thread=True, exclusive=True, group="index-version", exit_on_error=False)
-    def _check_index(self) -> None:
-        try:
-            version = self.library.index_version()
-        except (NewsdeskError, OSError, sqlite3.Error):
-            return  # a busy or damaged store: the next look (or the search itself) says more
-        self.post_message(IndexVersion(version))
-
-    @on(IndexVersion)
-    def _index_version_read(self, message: IndexVersion) -> None:
-        seen, self._index_version = self._index_version, message.version
-        if seen is not None and seen != message.version and not self._indexing:
-            self.refresh_results()  # after an update, IndexDone refreshes them itself
-
     @on(AnnotationsLoaded)
-    def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
-        if self.annotated_article is None or message.article_id != self.annotated_article.id:
+    def _loaded(self, message: AnnotationsLoaded) -> None:
+        if self.article is None or message.article_id != self.article.id:
             return
         if message.tags_in_use is not None:
             self._tags_in_use = tuple(message.tags_in_use)
         stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
         stamp += tuple(("error", e) for e in message.found.errors)
-        if stamp == self._annotation_stamp and not self._goto_annotation:
+        if stamp == self._stamp and not self._goto:
             return  # nothing changed since the last look: keep the highlights (and their cache)
-        self._annotation_stamp = stamp
-        reader = self.query_one(AnnotatingReader)
-        reader.set_annotations(message.found.placed)
-        self.query_one(AnnotationList).show_annotations(message.found)
-        if self._goto_annotation is not None:
-            reader.goto_annotation(self._goto_annotation)
-            self._goto_annotation = None
+        self._stamp = stamp
+        self._show(message.found, self._goto)
+        self._goto = None
+
+    def _show(self, found: ArticleAnnotations, goto: str | None = None) -> None:
+        self.found = found
+        self.post_message(self.Shown(found, goto))
 
     # -- adding and editing ---------------------------------------------------------------
-    @on(AnnotatingReader.AnnotateRequested)
-    def _annotate_requested(self, message: AnnotatingReader.AnnotateRequested) -> None:
-        article = message.reader.article
+    def annotate(self, request: SelectableReader.AnnotateRequested) -> None:
+        """Ask for the tags and note of the selected passage (its own, if it has them already)."""
+        article = request.reader.article
         if article is None:
             return
-        quote = article.text[message.start : message.end]
-        shown = self.query_one(AnnotationList).shown
+        quote = article.text[request.start : request.end]
         existing = next(
             (
                 p.annotation
-                for p in shown.placed
-                if p.own and (p.anchor.start, p.anchor.end) == (message.start, message.end)
+                for p in self.found.placed
+                if p.own and (p.anchor.start, p.anchor.end) == (request.start, request.end)
             ),
             None,
         )
+        focus_note = request.focus == "note"
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
-            self._ask(
-                PendingAnnotation(
-                    article,
-                    message.start,
-                    message.end,
-                    AnnotationInput(list(existing.tags), existing.note),
-                    existing.id,
-                ),
-                quote,
-                focus_note=message.focus == "note",
-            )
+            entered = AnnotationInput(list(existing.tags), existing.note)
+            self.ask(PendingAnnotation(article, request.start, request.end, entered, existing.id), quote, focus_note)
             return
-        self._ask(
-            PendingAnnotation(article, message.start, message.end, AnnotationInput([], "")),
-            quote,
-            focus_note=message.focus == "note",
-        )
+        self.ask(PendingAnnotation(article, request.start, request.end, AnnotationInput([], "")), quote, focus_note)
 
-    def _ask(self, pending: PendingAnnotation, quote: str, focus_note: bool = False, error: str = "") -> None:
+    def ask(self, pending: PendingAnnotation, quote: str, focus_note: bool = False, error: str = "") -> None:
+        """Open the annotation dialog for ``pending``; what is entered is saved."""
         self.pending = pending
         title = "Edit annotation" if pending.annotation_id else "Annotate"
         if error:
@@ -239,61 +212,53 @@ class AnnotationActions(Screen):
         )
 
     @on(AnnotationSaved)
-    def _annotation_saved(self, message: AnnotationSaved) -> None:
+    def _saved(self, message: AnnotationSaved) -> None:
         self.pending = None
         if message.deleted is not None:
             self.last_deleted = message.deleted
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
-        reader = self.query_one(AnnotatingReader)
-        reader.set_selection(None)
-        if self.annotated_article is not None:
+        if self.article is not None:
             if message.deleted is not None:  # at once: list and highlights, before the reload confirms
                 self._show_without(message.deleted.id)
-            self._annotation_stamp = None
-            self._load_annotations(self.annotated_article)
+            self._stamp = None
+            self._load(self.article)
+        self.post_message(self.Saved())
         self._sync_index()
 
     def _show_without(self, annotation_id: str) -> None:
-        notes = self.query_one(AnnotationList)
-        shown = notes.shown
-        kept = ArticleAnnotations(
-            [p for p in shown.placed if p.annotation.id != annotation_id],
-            [p for p in shown.orphans if p.annotation.id != annotation_id],
-            shown.errors,
+        shown = self.found
+        self._show(
+            ArticleAnnotations(
+                [p for p in shown.placed if p.annotation.id != annotation_id],
+                [p for p in shown.orphans if p.annotation.id != annotation_id],
+                shown.errors,
+            )
         )
-        self.query_one(AnnotatingReader).set_annotations(kept.placed)
-        notes.show_annotations(kept)
 
     @on(AnnotationSaveFailed)
-    def _annotation_save_failed(self, message: AnnotationSaveFailed) -> None:
+    def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.notify(message.error, severity="error", timeout=8, markup=False)
         if message.retry is not None:
             pending = message.retry
             quote = pending.article.text[pending.start : pending.end]
-            self._ask(pending, quote, error=message.error)
+            self.ask(pending, quote, error=message.error)
 
     @work(thread=True, exclusive=True, group="annotation-index", exit_on_error=False)
     def _sync_index(self) -> None:
         # If an update holds the index it reads the annotation files itself: nothing is lost.
         with contextlib.suppress(NewsdeskError):
             self.library.sync_annotations(wait=0)
-        self._check_index_now()
+        self.post_message(self.Indexed())
 
-    def _check_index_now(self) -> None:
-        with contextlib.suppress(NewsdeskError, OSError, sqlite3.Error):
-            self.post_message(IndexVersion(self.library.index_version()))
-
-    # -- the Annotations tab ----------------------------------------------------------------
+    # -- the Notes tab ----------------------------------------------------------------------
     def _find(self, annotation_id: str) -> tuple[Annotation, bool] | None:
-        found = self.query_one(AnnotationList).shown
-        for placed in found.placed + found.orphans:
+        for placed in self.found.placed + self.found.orphans:
             if placed.annotation.id == annotation_id:
                 return placed.annotation, placed.own
         return None
 
-    @on(AnnotationList.Picked)
-    def _picked(self, message: AnnotationList.Picked) -> None:
-        reader = self.query_one(AnnotatingReader)
+    def picked(self, message: NotesList.Picked, reader: SelectableReader) -> None:
+        """Go to, edit or delete the annotation picked in the Notes tab."""
         article = reader.article
         found = self._find(message.annotation_id)
         if article is None or found is None:
@@ -314,7 +279,7 @@ class AnnotationActions(Screen):
                 AnnotationInput(list(annotation.tags), annotation.note),
                 annotation.id,
             )
-            self._ask(pending, annotation.target.exact, focus_note=True)
+            self.ask(pending, annotation.target.exact, focus_note=True)
         elif message.action == "delete":
             self._delete(article.id, annotation.id)
 
@@ -327,8 +292,8 @@ class AnnotationActions(Screen):
             return
         self.post_message(AnnotationSaved(article_id, None, deleted))
 
-    @on(AnnotationList.UndoRequested)
-    def _undo(self) -> None:
+    def undo(self) -> None:
+        """Bring back the annotation deleted last."""
         if self.last_deleted is None:
             self.notify("Nothing to undo.", timeout=2)
             return
@@ -345,15 +310,16 @@ class AnnotationActions(Screen):
         self.post_message(AnnotationSaved(annotation.article_id, annotation))
 
     # -- the corpus-wide view -----------------------------------------------------------------
-    def action_annotations_view(self) -> None:
+    def show_all(self) -> None:
+        """Every annotation in the corpus; the one picked opens in the reader."""
+
         def picked(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 article_id, annotation_id = choice
-                self._goto_annotation = annotation_id
-                self.open_article(article_id)
+                self._goto = annotation_id
+                self.post_message(self.OpenAt(article_id))
 
-        self.app.push_screen(AnnotationsScreen(self.library), picked)
+        self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
-    def open_article(self, article_id: str) -> None:
-        """Open an article in the reader (implemented by the main screen)."""
-        raise NotImplementedError
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)

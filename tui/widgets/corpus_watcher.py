@@ -1,0 +1,228 @@
+"""Keeping the index up to date while the reader runs: the start-up update, the corpus poll, others' changes.
+
+A widget with no look of its own (``display: none``): it owns the indexing
+state and its workers, and tells the screen through messages when what the
+list shows predates the corpus. Updating and polling are slow (a walk over
+the corpus, parsing, index writing), so both run in thread workers that post
+their progress and results back here; nothing here touches another widget.
+
+Another session's ``annotations add`` (or the reader's own save) re-indexes an
+article: its tags and notes are searchable, so the list, the counts and the
+facets of the current search may change. The index's version, read every
+``INDEX_CHECK_SECONDS``, says so, and the screen runs the search again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from newsdesk.index import Library, NewsdeskError, UpdateStats
+from newsdesk.tui.messages import forward_worker_failure
+from textual import on, work
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.worker import Worker, get_current_worker
+
+INDEX_CHECK_SECONDS = 2.0
+"""How often the search index's version is read for others' changes (one small query)."""
+
+
+class IndexingStopped(Exception):
+    """Raised from the progress callback to end an update early when the app quits."""
+
+
+@dataclass
+class IndexProgress(Message):
+    phase: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexProgress)
+
+
+@dataclass
+class IndexDone(Message):
+    stats: UpdateStats | None
+    error: str | None
+    fingerprint: int | None
+
+
+@dataclass
+class CorpusScanned(Message):
+    fingerprint: int | None
+    seconds: float
+
+
+@dataclass
+class IndexVersion(Message):
+    """The search index's version now (Library.index_version), read in a worker."""
+
+    version: str
+
+
+class CorpusWatcher(Widget):
+    """Runs index updates and polls the corpus every ``watch_seconds`` (when ``watching``)."""
+
+    DEFAULT_CSS = "CorpusWatcher { display: none; }"
+
+    indexing: reactive[bool] = reactive(False)
+    """An update is running."""
+    note: reactive[str] = reactive("")
+    """What the status line says about the index; empty when it is up to date."""
+    article_count: reactive[int] = reactive(0)
+    """Articles in the library, as last counted (by an update or by the list)."""
+
+    @dataclass
+    class Indexed(Message):
+        """An update ended; ``list_stale``: what the list shows predates the corpus, show it again."""
+
+        stats: UpdateStats | None
+        list_stale: bool
+
+    class IndexChanged(Message):
+        """Another session (or this reader's annotation save) changed the index: search again."""
+
+    def __init__(self, library: Library, *, watch_seconds: float, watching: bool) -> None:
+        super().__init__()
+        self.library = library
+        self.watch_seconds = watch_seconds
+        self.watching = watching
+        self.fingerprint: int | None = None
+        """The corpus as last seen by a poll or an update (None: not looked at yet)."""
+        self.stopping = False
+        """Set when the app quits: a running update or poll ends at its next check."""
+        self._corpus_changed = False
+        self._index_version: str | None = None
+        """The index version the shown results were searched in (as far as this reader knows)."""
+
+    def start(self, *, index_now: bool, delay: float) -> None:
+        """Count the library and say how current its index is; then update it (or just poll)."""
+        self.article_count = self.library.count()
+        status = self.library.status()
+        if not status.indexed:
+            self.note = "not indexed yet"
+        elif not status.in_sync:
+            self.note = "index out of date"
+        self.check_index()
+        self.set_interval(INDEX_CHECK_SECONDS, self.check_index)
+        if index_now:
+            self.start_update(delay=delay)
+        elif self.watching:
+            self.set_timer(self.watch_seconds, self.scan_corpus)
+
+    def start_update(self, delay: float = 0) -> None:
+        """Index new and changed files in the background (after ``delay`` seconds)."""
+        if self.indexing:
+            return
+        self.indexing = True
+        self.note = "checking for changes…"
+        if delay:
+            self.set_timer(delay, self.run_update)
+        else:
+            self.run_update()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def run_update(self) -> None:
+        """Bring the index up to date with the corpus, reporting progress."""
+        fingerprint = self._scan_fingerprint() if self.watching else None
+        last = 0.0
+
+        def progress(phase: str, done: int, total: int) -> None:
+            nonlocal last
+            if self.stopping:
+                raise IndexingStopped()
+            now = time.monotonic()
+            if now - last >= 0.1 or done == total:
+                last = now
+                self.post_message(IndexProgress(phase, done, total))
+
+        try:
+            stats = self.library.update(progress=progress)
+        except IndexingStopped:
+            return
+        except NewsdeskError as exc:
+            self.post_message(IndexDone(None, str(exc), fingerprint))
+            return
+        self.post_message(IndexDone(stats, None, fingerprint))
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def scan_corpus(self) -> None:
+        """Fingerprint the corpus (the walk indexing uses: one stat per file)."""
+        started = time.monotonic()
+        fingerprint = self._scan_fingerprint()
+        if fingerprint is not None:
+            self.post_message(CorpusScanned(fingerprint, time.monotonic() - started))
+
+    def _scan_fingerprint(self) -> int | None:
+        worker = get_current_worker()
+        return self.library.fingerprint(cancelled=lambda: worker.is_cancelled or self.stopping)
+
+    @on(IndexProgress)
+    def _index_progress(self, message: IndexProgress) -> None:
+        if message.total:
+            percent = 100 * message.done // max(1, message.total)
+            self.note = f"indexing: {message.phase} {message.done:,}/{message.total:,} ({percent}%)"
+        else:
+            self.note = f"indexing: {message.phase}…"
+
+    @on(IndexDone)
+    def _index_done(self, message: IndexDone) -> None:
+        listed_count, corpus_changed = self.article_count, self._corpus_changed
+        self._corpus_changed = False
+        self.note = f"index not updated: {message.error}" if message.error else ""
+        if message.fingerprint is not None:
+            self.fingerprint = message.fingerprint
+        stats = message.stats
+        if stats is not None:
+            self.article_count = stats.articles
+        self.indexing = False
+        stale = False
+        if stats is not None:
+            changed_here = bool(stats.added or stats.updated or stats.removed)
+            if changed_here:
+                self.notify(
+                    f"Index updated: {stats.added} added, {stats.updated} updated, {stats.removed} removed.", timeout=3
+                )
+            # Another session sharing this state folder may have indexed the change while this
+            # update waited for the lock (or just before it ran): this update then finds nothing
+            # to do, yet the list was fetched before that change and would stay stale (empty,
+            # for a reader opened while another one built the index).
+            stale = changed_here or corpus_changed or stats.articles != listed_count
+        self.post_message(self.Indexed(stats, stale))
+        if self.watching:
+            self.set_timer(self.watch_seconds, self.scan_corpus)
+
+    @on(CorpusScanned)
+    def _corpus_scanned(self, message: CorpusScanned) -> None:
+        changed = self.fingerprint is not None and message.fingerprint != self.fingerprint
+        self.fingerprint = message.fingerprint
+        if changed:
+            self._corpus_changed = True  # whoever indexes it, what is listed predates it
+            self.start_update()
+            return
+        # A scan that took long (a huge corpus) makes the next one wait longer.
+        self.set_timer(max(self.watch_seconds, 20 * message.seconds), self.scan_corpus)
+
+    @work(thread=True, exclusive=True, group="index-version", exit_on_error=False)
+    def check_index(self) -> None:
+        """Read the index's version; a change made elsewhere posts :class:`IndexChanged`."""
+        try:
+            version = self.library.index_version()
+        except (NewsdeskError, OSError, sqlite3.Error):
+            return  # a busy or damaged store: the next look (or the search itself) says more
+        self.post_message(IndexVersion(version))
+
+    @on(IndexVersion)
+    def _index_version_read(self, message: IndexVersion) -> None:
+        seen, self._index_version = self._index_version, message.version
+        if seen is not None and seen != message.version and not self.indexing:
+            self.post_message(self.IndexChanged())  # after an update, Indexed says so itself
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if forward_worker_failure(self, event) and event.worker.group == "index":
+            self.indexing = False
+            self.note = f"indexing failed: {event.worker.error}"

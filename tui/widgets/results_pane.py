@@ -1,0 +1,379 @@
+"""The left pane: the search box, the query's error, the list's status line and the article list.
+
+It owns everything about searching: the query last run, the as-you-type
+state, the search worker and the sequence numbers that drop a stale answer.
+A search runs in stages (hits first, then the exact total and facets) in an
+exclusive thread worker: a newer search cancels it, and the core stops at
+the next stage once its worker is cancelled; a result whose number is not the
+latest is dropped, so a slow old search never overwrites a newer one. What
+the side panel shows of the answer (facets, timeline) goes up as messages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from newsdesk.index import (
+    FacetValue,
+    Hit,
+    Library,
+    NewsdeskError,
+    QueryError,
+    QueryMatcher,
+    SearchCancelled,
+    SearchResults,
+    Timeline,
+    as_you_type,
+)
+from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
+from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.search_status import SearchStatus
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+from textual.worker import Worker, get_current_worker
+
+HITS_PAGE = 30
+"""Hits fetched per page: each needs a snippet, so the first page is kept small."""
+FACETS_AFTER_SECONDS = 0.1
+"""The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
+
+
+@dataclass
+class SearchDone(Message):
+    """The first page of hits of search ``seq`` (its total may be an estimate)."""
+
+    seq: int
+    results: SearchResults
+    final: bool = False
+    """True when nothing more will come for this search (no counting stage)."""
+
+
+@dataclass
+class SearchFailed(Message):
+    seq: int
+    error: str
+
+
+@dataclass
+class FacetsDone(Message):
+    """The complete answer of search ``seq``: exact total, facets, suggestion."""
+
+    seq: int
+    results: SearchResults
+
+
+def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
+    """Search hits as article-list rows."""
+    return [
+        Row(
+            h.id,
+            h.title,
+            h.source,
+            h.date,
+            h.snippet,
+            tuple(h.snippet_highlights),
+            tuple(h.title_highlights),
+            h.matches,
+            h.copies,
+        )
+        for h in hits
+    ]
+
+
+class ResultsPane(Vertical):
+    """Searches as the user types and lists the answer (or every article while the box is blank)."""
+
+    @dataclass
+    class Counted(Message):
+        """The list shows every article, ``total`` of them."""
+
+        total: int
+
+    @dataclass
+    class Stale(Message):
+        """The list (and so the facets) shows an older query's answer while a newer one runs, or not."""
+
+        stale: bool
+
+    @dataclass
+    class Facets(Message):
+        """The facets of the answer shown (empty while browsing or counting)."""
+
+        facets: dict[str, list[FacetValue]]
+
+    @dataclass
+    class TimelineChanged(Message):
+        """The current query's timeline: ``pending`` while it is counted, None when it has no hits."""
+
+        timeline: Timeline | None
+        pending: bool = False
+
+    class Answered(Message):
+        """The current query's first answer (or its error) is shown."""
+
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.search_seq = 0
+        """The newest search started; answers of older ones are dropped."""
+        self.shown_search_seq = 0
+        """The search whose results (or error) the list shows now."""
+        self.complete_search_seq = 0
+        """The search whose exact total (and facets) are shown."""
+        self.matcher = QueryMatcher()
+        """The shown answer's query, to find its matches in an opened article."""
+        self.facets_wanted = True
+        """The side panel is shown: count facets even when the total is exact already."""
+        self.indexing = False
+        """An update is running (the empty list says "indexing…", not "0 articles")."""
+        self.open_index: int | None = None
+        """Where the article open in the reader is in the list ([ and ] move from there)."""
+        self._query: str | None = None
+        """The query text last run (after the as-you-type rewrite); None while browsing."""
+        self._typing = False
+        self._facets_shown = False
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(placeholder="Search  ( / )", id="search")
+        yield Static(id="query-error")
+        yield SearchStatus(id="list-status")
+        yield ArticleList(id="list")
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def search_status(self) -> SearchStatus:
+        return self.query_one(SearchStatus)
+
+    # -- browsing and searching -------------------------------------------------------
+    def show_browse(self, cursor: int = 0) -> None:
+        """List every article, newest first, fetched page by page."""
+        library = self.library
+
+        def fetch(offset: int, limit: int) -> list[Row]:
+            return [Row(s.id, s.title, s.source, s.date) for s in library.list_articles(offset, limit)]
+
+        total = library.count()
+        self.post_message(self.Counted(total))
+        self.matcher = QueryMatcher()
+        self.article_list.show(total, fetch, cursor=cursor)
+        self.open_index = None
+        self._query = None
+        self._show_stale(False)
+        self.search_status.browsing(total, self.indexing)
+        self._show_facets({})
+
+    def refresh_results(self) -> None:
+        """Show the current query's results (or the article list) again, keeping the cursor."""
+        text = self.search_box.value
+        if text.strip():
+            self.search(text, typing=self._typing)
+        else:
+            self.show_browse(cursor=self.article_list.cursor)
+
+    def narrow(self, clause: str, *, group: bool = False) -> None:
+        """Add ``clause`` to the query (``group``: the query so far in parentheses) and run it."""
+        current = self.search_box.value.strip()
+        if not current:
+            self.search_box.set_query(clause)
+        else:
+            self.search_box.set_query(f"({current}) {clause}" if group else f"{current} {clause}")
+
+    def search(self, text: str, typing: bool = False) -> None:
+        """Run ``text`` (or list everything when it is blank); newer calls supersede older ones.
+
+        While ``typing``, the last word counts as a prefix (``pak`` finds ``pake``).
+        Until the new answer arrives the list is dimmed and the status line says so.
+        """
+        self.search_seq += 1
+        self._typing = typing
+        if not text.strip():
+            self.workers.cancel_group(self, "search")
+            self._set_query_error(None)
+            self.show_browse()
+            self.shown_search_seq = self.complete_search_seq = self.search_seq
+            return
+        query = as_you_type(text) if typing else text
+        self._show_stale(True)
+        self.search_status.searching()
+        self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
+
+    def open_neighbour(self, delta: int) -> bool:
+        """Open the article ``delta`` items from the open one (or from the cursor); False past the ends."""
+        article_list = self.article_list
+        start = self.open_index if self.open_index is not None else article_list.cursor - delta
+        return article_list.open(start + delta)
+
+    def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
+        self._facets_shown = bool(facets)
+        self.post_message(self.Facets(facets))
+
+    def _show_stale(self, stale: bool) -> None:
+        """Dim the list (and facets) while they hold an older query's answer."""
+        self.article_list.set_class(stale, "-stale")
+        self.post_message(self.Stale(stale))
+
+    def _set_query_error(self, error: str | None) -> None:
+        box = self.query_one("#query-error", Static)
+        box.update(Text(error or ""))
+        box.set_class(bool(error), "shown")
+
+    @on(SearchBox.Query)
+    def _query_changed(self, message: SearchBox.Query) -> None:
+        self.search(message.text, typing=message.typing)
+
+    @on(SearchBox.Submitted, "#search")
+    def _query_submitted(self, message: SearchBox.Submitted) -> None:
+        # Enter: the query means what it says, without the as-you-type prefix.
+        text = message.value
+        if text.strip() and self._typing:
+            if as_you_type(text) != text:
+                self.search(text, typing=False)
+            self._typing = False
+        self.screen.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
+
+    @on(Input.Changed, "#search")
+    def _box_changed(self, event: Input.Changed) -> None:
+        if not event.value.strip():
+            self.post_message(self.TimelineChanged(None))
+
+    @on(SearchBox.ToResults)
+    def _to_results(self) -> None:
+        self.screen.set_focus(self.article_list)
+
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self.open_index = message.index  # the screen opens it
+
+    # -- the search worker and its answers --------------------------------------------------
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str, seq: int, limit: int, fallback: str | None = None) -> None:
+        """Search in stages: post the hits, then (after a pause in typing) the exact total and facets.
+
+        ``fallback`` is the query as typed, run instead if the as-you-type
+        rewrite ``query`` is refused (e.g. a prefix matching too many words).
+        """
+        worker = get_current_worker()
+        try:
+            try:
+                self._search_stages(query, seq, limit, lambda: worker.is_cancelled)
+            except QueryError:
+                if fallback is None or fallback == query:
+                    raise
+                self._search_stages(fallback, seq, limit, lambda: worker.is_cancelled)
+        except SearchCancelled:
+            return
+        except NewsdeskError as exc:
+            if not worker.is_cancelled:
+                self.post_message(SearchFailed(seq, str(exc)))
+
+    def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+        stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
+        first = next(stages)
+        counting = self.facets_wanted or not first.total_exact or not first.total
+        if cancelled():
+            return
+        self.post_message(SearchDone(seq, first, final=not counting))
+        if not counting:
+            return
+        deadline = time.monotonic() + FACETS_AFTER_SECONDS
+        while time.monotonic() < deadline:
+            if cancelled():
+                return
+            time.sleep(0.01)
+        complete = next(stages)
+        if not cancelled():
+            self.post_message(FacetsDone(seq, complete))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        message.stop()
+        if message.seq != self.search_seq:
+            return
+        results = message.results
+        self.post_message(
+            self.TimelineChanged(None, pending=True) if results.total else self.TimelineChanged(Timeline("day"))
+        )
+        self.shown_search_seq = message.seq
+        if message.final:
+            self.complete_search_seq = message.seq
+        self._set_query_error(None)
+        self._show_stale(False)
+        # The same query again (the index changed): stay on the article the cursor was on.
+        kept = self.article_list.row(self.article_list.cursor) if results.query == self._query else None
+        self._query = results.query
+        self.matcher = results.matcher
+        library, text = self.library, results.query
+
+        def fetch(offset: int, limit: int) -> list[Row]:
+            page = library.search(text, limit=HITS_PAGE, page=offset // HITS_PAGE + 1, facets=False)
+            return hits_to_rows(page.hits)
+
+        # A reprint group is one item ("+N copies"; r lists them): the list counts stories.
+        shown = results.total if results.stories is None else results.stories
+        self.article_list.show(
+            shown,
+            fetch,
+            hits_to_rows(results.hits),
+            hits=True,
+            page_size=HITS_PAGE,
+            fetch_copies=lambda ids: copies_to_rows(library, ids),
+        )
+        if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
+            self.article_list.move_cursor(index)
+        opened = self.article_list.open_id
+        self.open_index = self.article_list.index_of(opened) if opened else None
+        if self._facets_shown:  # the older query's facets; this one's are being counted
+            self._show_facets({})
+        self._show_hits(results, counting=not message.final)
+        self.post_message(self.Answered())
+
+    @on(FacetsDone)
+    def _facets_done(self, message: FacetsDone) -> None:
+        message.stop()
+        if message.seq != self.search_seq:
+            return
+        self.post_message(self.TimelineChanged(message.results.timeline))
+        if message.seq != self.shown_search_seq:
+            return
+        results = message.results
+        self.complete_search_seq = message.seq
+        self.article_list.set_total(results.total if results.stories is None else results.stories)
+        self._show_facets(results.facets)
+        self._show_hits(results, counting=False)
+
+    def _show_hits(self, results: SearchResults, *, counting: bool) -> None:
+        self.search_status.hits(
+            results.query,
+            results.total,
+            results.total_exact,
+            counting=counting,
+            typed=self.search_box.value,
+            suggestion=results.suggestion,
+            stories=results.stories,
+        )
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        message.stop()
+        if message.seq == self.search_seq:
+            self.shown_search_seq = self.complete_search_seq = message.seq
+            self._set_query_error(message.error)
+            self.search_status.failed()
+            self.post_message(self.Answered())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        forward_worker_failure(self, event)
