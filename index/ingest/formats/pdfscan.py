@@ -23,14 +23,21 @@ MAX_IMAGE_PIXELS = 400_000_000
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = re.compile(rb"\r?\n?endstream")
 _DICT_HEAD = re.compile(rb"obj\b")
-_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+|\d+\s+\d+\s+R)")
-_REFERENCE = re.compile(rb"\d+\s+\d+\s+R")
-_FILTER_ITEM = re.compile(rb"/([A-Za-z0-9]+)|(\d+)\s+(\d+)\s+R")
-_SMALL_OBJECT = re.compile(rb"(?<![0-9])(\d+)\s+(\d+)\s+obj\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]{0,512}\]|/[A-Za-z0-9]+|\d{1,10}\s+\d{1,10}\s+R)")
+_REFERENCE = re.compile(rb"\d{1,10}\s+\d{1,10}\s+R")
+_FILTER_ITEM = re.compile(rb"/([A-Za-z0-9]+)|(?<![0-9])(\d{1,10})\s+(\d{1,10})\s+R")
+_SMALL_OBJECT = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,10})\s+obj\s*(\[[^\]]{0,512}\]|/[A-Za-z0-9]+)")
+# Every number is at most 10-15 digits and every array at most 512 bytes: a filter array is a
+# few names, and unbounded patterns let one hostile file cost minutes (an unclosed "[" after
+# each of 30,000 objects was scanned to the end of the file from each) or a Python error
+# (int() of a 5,000-digit object number).
+MAX_FILTERS = 8
+"""Filter names followed for one stream: real PDFs chain two or three; arrays of references
+to arrays of references would otherwise multiply (3,000 x 3,000 names from 36 KB)."""
 _UNKNOWN = [b"FlateDecode"]
 """What an indirect filter that cannot be found stands for: tried as Flate (a body that
 is not zlib data counts at its own size), so hiding the filter never hides a bomb."""
-_NUMBER_KEY = rb"/%s\s+(\d+)"
+_NUMBER_KEY = rb"/%s\s+(\d{1,15})"
 _CHUNK = 256 * 1024
 
 
@@ -80,6 +87,8 @@ def _filter_names(value: bytes, objects: dict[tuple[int, int], bytes], depth: in
     """The filter names of a /Filter value, with ``N G R`` references (to a name or an array) followed."""
     names: list[bytes] = []
     for item in _FILTER_ITEM.finditer(value):
+        if len(names) >= MAX_FILTERS:
+            break
         if item.group(1):
             names.append(item.group(1))
             continue
@@ -88,7 +97,7 @@ def _filter_names(value: bytes, objects: dict[tuple[int, int], bytes], depth: in
             names += _UNKNOWN
         else:
             names += _filter_names(target, objects, depth + 1) or _UNKNOWN
-    return names
+    return names[:MAX_FILTERS]
 
 
 def _dictionary_before(data: bytes, earliest: int, stream_at: int) -> bytes:
