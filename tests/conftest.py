@@ -91,6 +91,7 @@ SLOW_MODULES = {
     "test_story_tmux",
     "test_shared_folder_tmux",
     "test_hangup",
+    "test_hangup_during_a_save",
     "test_hostile_terminal",
     "test_match_counts",
     "test_page_boundaries",

@@ -148,7 +148,8 @@ class NewsdeskApp(App[None]):
         except NoMatches:  # the screen never mounted: nothing is being typed
             editor = None
         pending = editor.pending if editor is not None else None
-        if editor is not None and pending is not None:
+        if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
+            # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
             entered = dialog.current_input() if dialog is not None else pending.entered
             if entered.tags or entered.note.strip():
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the file is untouched on failure

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
+from newsdesk.tui.leave import SAVES
 from newsdesk.tui.messages import forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -96,6 +97,9 @@ class AnnotationEditor(Widget):
         self.found = ArticleAnnotations()
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
+        self.saving: PendingAnnotation | None = None
+        """The pending annotation a worker is writing or has written, until its AnnotationSaved is
+        handled: a hang-up must not write it a second time."""
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
         self.last_deleted: Annotation | None = None
         self._goto: str | None = None
@@ -195,8 +199,11 @@ class AnnotationEditor(Widget):
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _save(self, pending: PendingAnnotation) -> None:
         try:
-            saved = self.save_pending(pending)
+            with SAVES.saving():
+                self.saving = pending  # stays set once written, until AnnotationSaved is handled
+                saved = self.save_pending(pending)
         except NewsdeskError as exc:
+            self.saving = None
             self.post_message(AnnotationSaveFailed(str(exc), pending))
             return
         self.post_message(AnnotationSaved(pending.article.id, saved))
@@ -213,7 +220,7 @@ class AnnotationEditor(Widget):
 
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
-        self.pending = None
+        self.pending = self.saving = None
         if message.deleted is not None:
             self.last_deleted = message.deleted
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
@@ -286,7 +293,8 @@ class AnnotationEditor(Widget):
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _delete(self, article_id: str, annotation_id: str) -> None:
         try:
-            deleted = self.library.delete_annotation(article_id, annotation_id)
+            with SAVES.saving():
+                deleted = self.library.delete_annotation(article_id, annotation_id)
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None))
             return
@@ -303,7 +311,8 @@ class AnnotationEditor(Widget):
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _restore(self, annotation: Annotation) -> None:
         try:
-            self.library.restore_annotation(annotation)
+            with SAVES.saving():
+                self.library.restore_annotation(annotation)
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None))
             return

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from newsdesk.index import NewsdeskError, SavedOverview, SavedSearches, SavedSearchStatus
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
+from newsdesk.tui.leave import SAVES
 from newsdesk.tui.messages import forward_worker_failure
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
@@ -99,15 +100,16 @@ class SavedList(OptionList):
     def change(self, action: str, name: str, query: str = "") -> None:
         """Add (``"add"``), mark seen (``"seen"``) or remove (``"remove"``) one saved search, then recount."""
         try:
-            if action == "add":
-                self.saved.add(name, query)
-                done = f"Saved search {name!r}."
-            elif action == "seen":
-                self.saved.mark_seen(name)
-                done = ""
-            else:
-                self.saved.remove(name)
-                done = f"Removed saved search {name!r}."
+            with SAVES.saving():
+                if action == "add":
+                    self.saved.add(name, query)
+                    done = f"Saved search {name!r}."
+                elif action == "seen":
+                    self.saved.mark_seen(name)
+                    done = ""
+                else:
+                    self.saved.remove(name)
+                    done = f"Removed saved search {name!r}."
         except NewsdeskError as exc:
             self.post_message(SavedChanged("", str(exc)))
             return
