@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -50,14 +51,18 @@ def one_line(record: logging.LogRecord) -> bool:
     return True
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def keys_from_browser(data: str) -> bytes:
     """The bytes a browser's ``stdin`` text types into the reader.
 
-    A lone surrogate (malformed input; JSON can carry one) is dropped: passed on it would
-    stop the reader's input decoder for good, and replaced it became a "?" keystroke that
-    opened the help screen in the middle of whatever the page was typing.
+    A lone surrogate (malformed input; JSON can carry one) becomes U+FFFD, a character no
+    key is bound to. Passed on it would stop the reader's input decoder for good; encoded
+    with "replace" it became a "?" keystroke that opened the help screen mid-typing; dropped
+    it could join what was around it into another key (ESC, surrogate, "[A" made Up).
     """
-    return data.encode("utf-8", "ignore")
+    return _LONE_SURROGATE.sub("\ufffd", data).encode("utf-8")
 
 
 class NewsdeskServer(Server):
@@ -150,8 +155,8 @@ class NewsdeskServer(Server):
             try:
                 envelope = json.loads(message.data)
                 kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-            except (ValueError, TypeError, KeyError, IndexError):
-                continue
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+                continue  # (RecursionError: JSON nested 200,000 deep, found by the red team)
             if kind == "stdin" and isinstance(data, str):
                 await session.send_bytes(keys_from_browser(data))
             elif kind == "resize" and isinstance(data, dict):
