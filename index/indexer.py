@@ -213,6 +213,10 @@ class Indexer:
             named = again
         return None
 
+    def index_named(self) -> bool:
+        """True when the store names an index folder (whether or not it is whole)."""
+        return bool(self._named_index()[0])
+
     def _named_index(self) -> tuple[str | None, str | None]:
         values = self.store.get_metas(META_INDEX_DIR, META_MANIFEST)
         return values.get(META_INDEX_DIR), values.get(META_MANIFEST)

@@ -88,7 +88,11 @@ class Library:
         self.annotations = AnnotationStore(state_dir)
         self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
         self._searcher = ArticleSearcher(
-            self._indexer.index_dir, self.store, config.search, on_damaged=lambda: self._indexer.mark_damaged()
+            self._indexer.index_dir,
+            self.store,
+            config.search,
+            on_damaged=lambda: self._indexer.mark_damaged(),
+            index_named=lambda: self._indexer.index_named(),
         )
         self.saved = SavedSearches(state_dir, self.store, self._searcher, self.annotations.user)
         """The current user's saved searches (``saved.overview()`` counts what is new)."""

@@ -139,8 +139,10 @@ class ArticleSearcher:
         store: ArticleStore,
         config: SearchConfig,
         on_damaged: Callable[[], None] = lambda: None,
+        index_named: Callable[[], bool] = lambda: False,
     ) -> None:
         self._index_dir = index_dir
+        self._index_named = index_named
         self._on_damaged = on_damaged
         self._store = store
         self._config = config
@@ -169,6 +171,14 @@ class ArticleSearcher:
     def _current(self) -> Searcher:
         directory = self._index_dir()
         if directory is None:
+            if self._index_named():
+                # The store names a folder that is missing or fails its check: damage, which an
+                # update heals from the store; "no index yet" sent readers to a command they had run.
+                self._on_damaged()
+                raise IndexDamagedError(
+                    "the search index is damaged or missing; the next `newsdesk index` (or search) rebuilds it "
+                    "from the store"
+                )
             raise CorpusError("the corpus has no index yet; run `newsdesk index`")
         searcher = self._searcher
         if searcher is not None and directory == self._searcher_dir and searcher.up_to_date():

@@ -224,6 +224,10 @@ class MainScreen(Screen):
     def _counted(self, message: ResultsPane.Counted) -> None:
         self.watcher.article_count = message.total
 
+    @on(ResultsPane.IndexDamaged)
+    def _index_damaged(self) -> None:
+        self.watcher.start_update()  # heals it (rebuilt from the store); the list follows when it is done
+
     @on(ResultsPane.Stale)
     def _results_stale(self, message: ResultsPane.Stale) -> None:
         self.query_one(FacetList).set_class(message.stale, "-stale")

@@ -191,7 +191,9 @@ class CorpusWatcher(Widget):
             # update waited for the lock (or just before it ran): this update then finds nothing
             # to do, yet the list was fetched before that change and would stay stale (empty,
             # for a reader opened while another one built the index).
-            stale = changed_here or corpus_changed or stats.articles != listed_count
+            stale = changed_here or corpus_changed or stats.articles != listed_count or bool(stats.repairs)
+            for repair in stats.repairs:  # damaged state set aside and rebuilt: say so, as the CLI does
+                self.notify(f"Repaired: {repair}", severity="warning", timeout=10, markup=False)
         self.post_message(self.Indexed(stats, stale))
         if self.watching:
             self.set_timer(self.watch_seconds, self.scan_corpus)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from newsdesk.index import (
     FacetValue,
     Hit,
+    IndexDamagedError,
     Library,
     NewsdeskError,
     QueryError,
@@ -59,6 +60,8 @@ class SearchDone(Message):
 class SearchFailed(Message):
     seq: int
     error: str
+    damaged: bool = False
+    """The index was found damaged: it needs rebuilding from the store."""
 
 
 @dataclass
@@ -117,6 +120,9 @@ class ResultsPane(Vertical):
 
     class Answered(Message):
         """The current query's first answer (or its error) is shown."""
+
+    class IndexDamaged(Message):
+        """A search found the index damaged (the store is intact): it is to be rebuilt from the store."""
 
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -276,6 +282,8 @@ class ResultsPane(Vertical):
                 self._search_stages(fallback, seq, limit, lambda: worker.is_cancelled)
         except SearchCancelled:
             return
+        except IndexDamagedError as exc:
+            self.post_message(SearchFailed(seq, str(exc), damaged=True))
         except NewsdeskError as exc:
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(seq, str(exc)))
@@ -369,6 +377,8 @@ class ResultsPane(Vertical):
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
         message.stop()
+        if message.damaged:
+            self.post_message(self.IndexDamaged())
         if message.seq == self.search_seq:
             self.shown_search_seq = self.complete_search_seq = message.seq
             self._set_query_error(message.error)
