@@ -19,6 +19,7 @@ from newsdesk.index.ingest.discover import FileEntry
 from newsdesk.index.ingest.formats import SUPPORTED_EXTENSIONS
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, read_entry
 
+from tests.conftest import examples
 from tests.documents import PARAGRAPHS, PdfSpec, html_page, make_docx, make_email, make_mbox, make_pdf, make_warc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -171,7 +172,7 @@ def _mutate(draw: st.DrawFn, valid: bytes) -> bytes:
 
 # Each format its own examples: sampling the format too left a format a handful of mutations a run.
 @pytest.mark.parametrize("suffix", sorted(VALID))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutations_of_valid_files_give_articles_or_one_warning(
     tmp_path: Path, suffix: str, data: st.DataObject
@@ -179,7 +180,7 @@ def test_mutations_of_valid_files_give_articles_or_one_warning(
     _read(tmp_path, suffix, data.draw(mutated(suffix)))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     suffix=st.sampled_from(sorted(SUPPORTED_EXTENSIONS)),
     data=st.binary(max_size=2000) | st.text().map(lambda t: t.encode("utf-8", "surrogatepass")),
