@@ -1,15 +1,17 @@
 """How long index worker processes outlive a parent killed with SIGKILL (Linux: reads /proc).
 
-``python -m bench.orphans [--articles N] [--trials N] [--corpus DIR]`` writes (or reuses) a
+``python -m bench.orphans [--articles N] [--trials N] [--corpus DIR] [--out FILE]`` writes (or reuses) a
 synthetic corpus, then repeatedly starts a process that rebuilds the index in a loop, kills it
 with SIGKILL at a random moment, and times how long its descendants (reader, entity and writer
 workers, multiprocessing's resource tracker) stay alive afterwards. Prints the median, p90 and
-max, and the slowest process kind.
+max, and the slowest process kind; ``--out`` also writes them, with every kill's times, as JSON
+(the figures docs/reliability.md cites).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import signal
@@ -121,6 +123,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--corpus", type=Path, help="reuse this corpus folder")
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--out", type=Path, help="also write the results here as JSON")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-orphans-"))
     corpus = args.corpus or work / "corpus"
@@ -138,6 +141,7 @@ def main() -> None:
             f"with the resource tracker {last_any * 1000:6.0f} ms",
             flush=True,
         )
+    summary: dict[str, object] = {}
     for name, results in (("workers", workers), ("all descendants", everything)):
         if results:
             ordered = sorted(results)
@@ -146,7 +150,19 @@ def main() -> None:
                 f"{name}: median {statistics.median(results) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
                 f"max {max(results) * 1000:.0f} ms over {len(results)} kills"
             )
-    print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
+            summary[name] = {
+                "median_ms": round(statistics.median(results) * 1000, 1),
+                "p90_ms": round(p90 * 1000, 1),
+                "max_ms": round(max(results) * 1000, 1),
+                "kills": len(results),
+                "each_ms": [round(seconds * 1000, 1) for seconds in results],
+            }
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f}, {os.cpu_count()} cores")
+    if args.out:
+        summary.update(articles=args.articles, trials=args.trials, load_average=round(load, 1), cores=os.cpu_count())
+        summary["date"] = time.strftime("%Y-%m-%d")
+        args.out.write_text(json.dumps(summary, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     ValueError,
     IndexError,
+    OverflowError,  # a garbled pickle FRAME length in a segment's compound-file directory
     KeyError,
     TypeError,
     AttributeError,

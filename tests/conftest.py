@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from newsdesk.index import Config, Library
+
+# -- fuzzing: bounded in CI, longer in bench/ ---------------------------------------------------
+LONG_FACTOR = int(os.environ.get("NEWSDESK_FUZZ_FACTOR", "20"))
+"""How many times more examples the fuzz tests run under ``HYPOTHESIS_PROFILE=long`` (bench/fuzz.py)."""
+settings.register_profile("long", deadline=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile(PROFILE)
+
+
+def examples(count: int) -> int:
+    """A fuzz test's example count: ``count`` in CI, :data:`LONG_FACTOR` times that in the long profile.
+
+    The tests set max_examples themselves (a profile cannot override a test's own settings), so the
+    profile scales it here."""
+    return count * LONG_FACTOR if PROFILE == "long" else count
 
 
 @pytest.fixture(autouse=True)

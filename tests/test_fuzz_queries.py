@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from newsdesk.index import Config, Library, NewsdeskError, QueryError, QueryTooCostly
 
 from bench.corpus import generate
+from tests.conftest import examples
 from tests.query_strategies import query_trees, raw_strings
 
 HANG_SECONDS = 30.0
@@ -51,7 +52,9 @@ def _answer_or_one_line(library: Library, query: str) -> None:
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=query_trees)
 def test_generated_query_trees_answer_or_say_why(generated_library: Library, query: str) -> None:
@@ -59,7 +62,9 @@ def test_generated_query_trees_answer_or_say_why(generated_library: Library, que
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=raw_strings)
 def test_arbitrary_strings_answer_or_say_why(generated_library: Library, query: str) -> None:

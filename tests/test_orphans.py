@@ -165,3 +165,61 @@ def test_a_worker_still_starting_dies_with_its_killed_parent(tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.splitlines()[-1])
     assert report == {"workers": 2, "ended": 2}, "a starting worker outlived its killed parent"
+
+
+FALLBACK_WORKER = """
+import sys, time
+from newsdesk.index import orphans
+
+orphans._kill_me_with_parent = lambda: False  # as where PR_SET_PDEATHSIG does not exist: the watchdog alone
+orphans.exit_with_parent(int(sys.argv[1]))
+print("armed", flush=True)
+time.sleep(600)
+"""
+
+FALLBACK_PARENT = """
+import os, subprocess, sys, time
+worker = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid())], stdout=subprocess.PIPE, text=True)
+assert worker.stdout.readline().strip() == "armed"
+print(worker.pid, flush=True)
+time.sleep(600)
+"""
+
+FALLBACK_HARNESS = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+
+assert ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER: the orphan is re-parented here
+parent = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE, text=True)
+worker = int(parent.stdout.readline())
+os.kill(parent.pid, signal.SIGKILL)
+parent.wait()
+killed = time.monotonic()
+status = None
+while status is None and time.monotonic() - killed < 30:
+    done, raw = os.waitpid(worker, os.WNOHANG)
+    if done:
+        status = {"exit": os.WEXITSTATUS(raw) if os.WIFEXITED(raw) else None,
+                  "signal": os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else None,
+                  "seconds": time.monotonic() - killed}
+    time.sleep(0.01)
+if status is None:
+    os.kill(worker, signal.SIGKILL)
+    os.waitpid(worker, 0)
+print(json.dumps(status))
+"""
+
+
+def test_without_the_kernel_signal_the_watchdog_ends_a_worker_whose_parent_died() -> None:
+    """The non-Linux path (docs/reliability.md: "elsewhere a watchdog thread checks every 0.1 s"), forced on
+    Linux by taking PR_SET_PDEATHSIG away: the worker sees it was re-parented and exits by itself."""
+    proc = subprocess.run(
+        [sys.executable, "-c", FALLBACK_HARNESS, FALLBACK_PARENT, FALLBACK_WORKER],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    status = json.loads(proc.stdout.splitlines()[-1])
+    assert status is not None, "the worker outlived its killed parent by 30 s"
+    assert status["exit"] == 1 and status["signal"] is None, status  # the watchdog's exit, not the kernel's kill
+    assert status["seconds"] < 5, status  # 0.1 s polling; generous for a loaded machine

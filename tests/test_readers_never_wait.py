@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,50 @@ def test_the_indexer_holds_no_write_transaction_while_it_reads(tmp_path: Path, m
             stats = lib.update(rebuild=rebuild)
             assert stats.added == 40
     assert probes == ["free"] * 80
+
+
+def test_results_are_written_in_batches_of_at_most_500_files_or_half_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/reliability.md: "results are written in batches of at most 500 files or 0.5 s". The indexer's
+    clock is replaced by one the test moves: still, 1,200 files are written 500, 500, 200; moving 0.2 s
+    a file, every batch holds the files read in at most 0.5 s (three)."""
+    corpus = make_corpus(tmp_path / "corpus", 1200)
+    clock = [0.0]
+    step = [0.0]
+    batches: list[list[str]] = []
+    real_read_entries = indexer_module.read_entries
+    real_transaction = store_module.ArticleStore.transaction
+    real_record = indexer_module.Indexer._record
+
+    def read_and_tick(*args: object, **kwargs: object) -> Iterator[object]:
+        for result in real_read_entries(*args, **kwargs):
+            clock[0] += step[0]
+            yield result
+
+    def transaction(self: store_module.ArticleStore) -> object:
+        batches.append([])
+        return real_transaction(self)
+
+    def record(self: object, db: object, result: object, *args: object, **kwargs: object) -> None:
+        batches[-1].append(result.entry.relpath)  # type: ignore[attr-defined]
+        real_record(self, db, result, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer_module, "read_entries", read_and_tick)
+    monkeypatch.setattr(store_module.ArticleStore, "transaction", transaction)
+    monkeypatch.setattr(indexer_module.Indexer, "_record", record)
+    # The indexer's own clock only: the time module is shared with sqlite3 waits and the worker pools.
+    fake_time = types.SimpleNamespace(monotonic=lambda: clock[0], perf_counter=time.perf_counter, time_ns=time.time_ns)
+    monkeypatch.setattr(indexer_module, "time", fake_time)
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as lib:
+        assert lib.update().added == 1200
+        sizes = [len(batch) for batch in batches if batch]
+        assert sizes == [500, 500, 200], sizes
+        batches.clear()
+        step[0] = 0.2
+        assert lib.update(rebuild=True).added == 1200
+        sizes = [len(batch) for batch in batches if batch]
+        assert sum(sizes) == 1200 and max(sizes) == 3, sizes
 
 
 SEARCH = (
