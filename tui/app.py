@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
+from newsdesk.tui import unsaved
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
@@ -22,7 +23,7 @@ from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
-from newsdesk.tui.leave import HANG_UP_EXIT_CODE
+from newsdesk.tui.leave import HANG_UP_EXIT_CODE, SAVES
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
@@ -60,6 +61,8 @@ class NewsdeskApp(App[None]):
     ) -> None:
         super().__init__()
         self.library = library
+        self.unsaved_dir = unsaved.default_unsaved_dir()
+        """Where an annotation typed when the connection dropped is kept until it is saved."""
         self.config = config
         self.state_store = state
         self.corpus_key = str(library.corpus.resolve())
@@ -92,6 +95,8 @@ class NewsdeskApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        if self.unsaved_dir.is_dir():
+            self.run_worker(self._save_kept_annotations, thread=True, group="unsaved", exit_on_error=False)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             # The SSH connection dropped (or the terminal closed): save, restore, leave.
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
@@ -112,6 +117,19 @@ class NewsdeskApp(App[None]):
                 severity="warning",
                 timeout=CONFIG_WARNING_SECONDS,
                 markup=False,
+            )
+
+    def _save_kept_annotations(self) -> None:
+        """Save the annotations kept at an earlier hang-up (a worker: each save takes a file lock)."""
+        with SAVES.saving():
+            saved, failures = unsaved.save_kept(self.unsaved_dir, self.library)
+        if saved:
+            self.call_from_thread(
+                self.notify, f"Saved {saved} annotation(s) typed before a dropped connection.", markup=False
+            )
+        for failure in failures:
+            self.call_from_thread(
+                self.notify, failure, severity="warning", timeout=CONFIG_WARNING_SECONDS, markup=False
             )
 
     # -- leaving --------------------------------------------------------------------
@@ -152,8 +170,21 @@ class NewsdeskApp(App[None]):
             # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
             entered = dialog.current_input() if dialog is not None else pending.entered
             if entered.tags or entered.note.strip():
-                with contextlib.suppress(NewsdeskError):  # nobody to tell; the file is untouched on failure
+                # Kept first, with no lock to wait for: the save below may wait on another session's
+                # lock, or be killed (serve), and a kept copy is saved at the next start.
+                kept = unsaved.keep(
+                    self.unsaved_dir,
+                    self.library,
+                    pending.article.id,
+                    pending.start,
+                    pending.end,
+                    list(entered.tags),
+                    entered.note,
+                    pending.annotation_id,
+                )
+                with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                     editor.save_pending(replace(pending, entered=entered))
+                    unsaved.forget(kept)
         self.save_state()
         self.hung_up.set()
         self.exit(return_code=HANG_UP_EXIT_CODE)

@@ -122,3 +122,45 @@ def test_a_hung_up_reader_leaves_even_when_shutdown_stalls(tmp_path: Path) -> No
     (saved,) = list(state.glob("annotations/*/*.yaml"))
     (annotation,) = yaml.safe_load(saved.read_text())["annotations"]
     assert annotation["tags"] == ["typed-before-hangup"]
+
+
+async def test_an_annotation_that_cannot_be_saved_at_sighup_is_kept_and_saved_at_the_next_start(
+    demo_state: Path,
+) -> None:
+    """Found by the red team: with another session holding the article's lock, the save at SIGHUP
+    gave up after 30 s and the typed note was lost (under serve the reader was killed first)."""
+    from newsdesk.index import AnnotationFileError, Config, Library
+    from newsdesk.index.locations import demo_corpus
+    from newsdesk.tui.app import close_library, make_app
+
+    from tests.tui.conftest import settle
+
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article_id = app.main.reader.article.id
+        await pilot.press("v", "s", "a", *"kept over a hang-up")
+        await pilot.pause()
+
+        def locked_elsewhere(*args: object, **kwargs: object) -> object:
+            raise AnnotationFileError("root.yaml: locked by another newsdesk process for 30 s")
+
+        app.main.editor.save_pending = locked_elsewhere  # type: ignore[method-assign]
+        app.hang_up()
+    close_library(app.library)
+    (kept,) = app.unsaved_dir.glob("*.json")
+    assert "kept over a hang-up" in kept.read_text(encoding="utf-8")
+    with Library.open(demo_corpus(), state_dir=demo_state, config=Config()) as library:
+        assert library.annotations_of(article_id).placed == []
+
+    again = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with again.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        notes = [str(n.message) for n in again._notifications]
+    close_library(again.library)
+    assert any("typed before a dropped connection" in n for n in notes)
+    assert not list(again.unsaved_dir.glob("*.json"))
+    with Library.open(demo_corpus(), state_dir=demo_state, config=Config()) as library:
+        assert [p.annotation.note for p in library.annotations_of(article_id).placed] == ["kept over a hang-up"]
