@@ -137,17 +137,17 @@ async def measure_keystrokes(corpus: Path, state: Path, words: list[str]) -> lis
     app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        main = app.main
+        main = app.main.results  # the results pane: search box, list, status line and search sequence numbers
         frames = Frames(app)
         await pilot.press("slash")
         for word in words:
             for char in word:
-                seq = main._search_seq + 1
+                seq = main.search_seq + 1
                 elapsed = await timed_key(app, frames, char, lambda seq=seq: main.shown_search_seq >= seq)
                 times.append(elapsed)
                 await asyncio.sleep(max(0.0, KEY_INTERVAL - elapsed))
             await pilot.press(*["backspace"] * len(word))
-            await until(pilot, lambda: main.shown_search_seq >= main._search_seq)
+            await until(pilot, lambda: main.shown_search_seq >= main.search_seq)
     close_library(app.library)
     return times
 
@@ -186,7 +186,7 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
     app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        main = app.main
+        main = app.main.results  # the results pane: search box, list, status line and search sequence numbers
         frames = Frames(app)
         await pilot.press("slash")
         for kind, text in typeahead_queries() * repeats:
@@ -203,7 +203,7 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
                 return (
                     main.search_box.value == text
                     and main.search_status.shown_query == runs
-                    and main.shown_search_seq == main._search_seq
+                    and main.shown_search_seq == main.search_seq
                 )
 
             await until(pilot, showing)
@@ -211,7 +211,7 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
             await until(pilot, lambda ready=ready: frames.last >= ready)
             hits_at = frames.last
             hits_cpu = time.process_time() - cpu_started
-            await until(pilot, lambda: showing() and main.complete_search_seq == main._search_seq)
+            await until(pilot, lambda: showing() and main.complete_search_seq == main.search_seq)
             ready = time.perf_counter()
             await until(pilot, lambda ready=ready: frames.last >= ready)
             first_hits.append(hits_at - started)

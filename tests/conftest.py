@@ -126,6 +126,9 @@ SLOW_MODULES = {
     "test_snapshots",
     "test_annotations_durability",
     "test_side_tabs_tmux",
+    "test_key_order_tmux",
+    "test_reprints_tmux",
+    "test_others_annotating_tmux",
     # real servers and readers in subprocesses, one after another
     "test_serve_sessions",
     "test_serve_stalled",
@@ -160,5 +163,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
         hypothesis_test = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
-        if module in SLOW_MODULES or hypothesis_test or item.nodeid in SLOW_TESTS:
+        in_a_terminal = module.endswith("_tmux")  # every tmux file, listed or not
+        if module in SLOW_MODULES or in_a_terminal or hypothesis_test or item.nodeid in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
