@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ast
 import inspect
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from newsdesk.index import Library
 from newsdesk.index.engine.interface import IndexWriter, SearchEngine
 from newsdesk.index.engine.search import ArticleSearcher
 
@@ -77,3 +79,30 @@ def test_article_searcher_has_each_method_with_the_protocols_parameters() -> Non
     for name in members(SearchEngine):
         wanted = list(inspect.signature(getattr(SearchEngine, name)).parameters)
         assert list(inspect.signature(getattr(ArticleSearcher, name)).parameters) == wanted, name
+
+
+def test_searches_from_several_threads_of_one_library_all_answer(library: Library) -> None:
+    """docs/scaling.md: within one process searches take turns on the one searcher, and each answers right."""
+    expected = {query: library.search(query).total for query in ("mercenary", "Geneva", "Stepan*", '"cease fire"')}
+    failures: list[str] = []
+
+    def search_repeatedly(query: str) -> None:
+        for _ in range(20):
+            try:
+                if query.startswith('"'):
+                    total = list(library.search_in_stages(query))[-1].total
+                else:
+                    total = library.search(query).total
+            except Exception as exc:
+                failures.append(f"{query}: {type(exc).__name__}: {exc}")
+                return
+            if total != expected[query]:
+                failures.append(f"{query}: {total} != {expected[query]}")
+
+    threads = [threading.Thread(target=search_repeatedly, args=(query,)) for query in expected for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    assert expected["mercenary"] == 2
