@@ -30,6 +30,7 @@ from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
+from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
@@ -464,7 +465,7 @@ class Indexer:
         articles = [*articles, *readd]
         ix = whoosh_index.open_dir(str(index_dir))
         prepare_write_lock(index_dir)
-        writer = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
+        writer: IndexWriter = ix.writer(limitmb=self.config.index.writer_memory_mb, codec=_codec())
         try:
             for path in changed_paths:
                 writer.delete_by_term("path", path_index_key(path))
@@ -502,6 +503,7 @@ class Indexer:
         total = self.store.count()
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
+        writer: IndexWriter
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
             writer = _MpWriter(
                 ix,

@@ -18,6 +18,7 @@ from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path
+from newsdesk.index.engine.interface import SearchEngine
 from newsdesk.index.engine.search import ArticleSearcher, Cancelled, SearchResults
 from newsdesk.index.entities import (
     EntityContext,
@@ -87,7 +88,9 @@ class Library:
             )
         self.annotations = AnnotationStore(state_dir)
         self._indexer = Indexer(corpus, state_dir, self.store, config, self.annotations)
-        self._searcher = ArticleSearcher(
+        # Typed as the protocol: mypy checks ArticleSearcher against it, and nothing here
+        # may call a searcher method another engine would not have (docs/scaling.md).
+        self._searcher: SearchEngine = ArticleSearcher(
             self._indexer.index_dir,
             self.store,
             config.search,

@@ -29,7 +29,7 @@ from newsdesk.index.first_indexed import indexed_after, indexed_seq
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
 if TYPE_CHECKING:
-    from newsdesk.index.engine.search import ArticleSearcher
+    from newsdesk.index.engine.interface import SearchEngine
     from newsdesk.index.store import ArticleStore
 
 MAX_NAME = 100
@@ -220,9 +220,7 @@ class SavedSearchFile:
 class SavedSearches:
     """The current user's saved searches on one corpus, with their counts."""
 
-    def __init__(
-        self, state_dir: Path, store: ArticleStore, searcher: ArticleSearcher, user: str | None = None
-    ) -> None:
+    def __init__(self, state_dir: Path, store: ArticleStore, searcher: SearchEngine, user: str | None = None) -> None:
         self.file = SavedSearchFile(state_dir, user)
         self._store = store
         self._searcher = searcher

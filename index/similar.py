@@ -17,7 +17,7 @@ from newsdesk.index.engine.schema import iter_terms
 
 if TYPE_CHECKING:
     from newsdesk.index.article import Article
-    from newsdesk.index.engine.search import ArticleSearcher
+    from newsdesk.index.engine.interface import SearchEngine
     from newsdesk.index.store import ArticleStore
 
 SHINGLE_WORDS = 4
@@ -59,7 +59,7 @@ def overlap(first: set[int], second: set[int]) -> float:
 
 
 def similar_articles(
-    article: Article, store: ArticleStore, searcher: ArticleSearcher, limit: int = 10
+    article: Article, store: ArticleStore, searcher: SearchEngine, limit: int = 10
 ) -> list[SimilarArticle]:
     """Up to ``limit`` articles like ``article``: reprints first (closest first), then by key terms."""
     candidates = searcher.more_like(article.id, article.text, max(CANDIDATES, limit))
