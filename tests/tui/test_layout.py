@@ -1,0 +1,52 @@
+"""The main screen's layout at the sizes people use: who gets how many columns, and what stays visible."""
+
+from __future__ import annotations
+
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.reader import ReaderView
+from textual.widgets._footer import FooterKey
+
+from tests.tui.conftest import settle
+
+
+def _footer_hints(app: NewsdeskApp) -> list[FooterKey]:
+    return list(app.main.query(FooterKey))
+
+
+def _assert_footer_fits(app: NewsdeskApp) -> None:
+    keys = _footer_hints(app)
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    right_edge = palette[0].region.x if palette else app.size.width
+    hints = [key for key in keys if not key.has_class("-command-palette")]
+    assert hints
+    for key in hints:
+        assert key.region.width > 0, f"{key.description!r} has no room"
+        assert key.region.right <= right_edge, f"{key.description!r} is cut off"
+    descriptions = [key.description for key in hints]
+    assert "Help" in descriptions
+    assert "Quit" in descriptions
+
+
+async def test_at_120x40_the_reader_gets_a_fair_share_and_the_list_whole_words(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Nothing open yet: the list has the room (titles of 40 characters and more).
+        assert demo_app.main.query_one(ArticleList).content_region.width >= 40
+        await pilot.press("slash", *"launch pad", "enter", "enter")
+        await settle(pilot)
+        assert demo_app.main.query_one(ReaderView).region.width >= 60
+        assert demo_app.main.query_one(ArticleList).content_region.width >= 24
+
+
+async def test_the_footer_fits_and_keeps_help_and_quit_at_every_width(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        _assert_footer_fits(demo_app)
+        await pilot.press("enter")  # the reader has the most keys
+        await settle(pilot)
+        _assert_footer_fits(demo_app)
+        for size in ((80, 24), (100, 30), (160, 40)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            _assert_footer_fits(demo_app)

@@ -1,0 +1,27 @@
+"""The main screen's layout as a person sees it, in a real terminal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.tui.test_e2e_tmux import newsdesk_in_tmux
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def test_at_120x40_the_reader_has_room_and_the_footer_shows_help_and_quit(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 40)) as terminal:
+        terminal.wait_for("indexed", timeout=120)
+        terminal.press("/")
+        terminal.type("launch pad")
+        terminal.wait_for("2 results")
+        terminal.press("Enter", "Enter")
+        shown = terminal.wait_for("match 1/")
+        # 57 characters of the article on one line: the reader is about 60 columns wide, not 49.
+        assert "Russia's foreign intelligence chief said on Tuesday that" in shown
+        footer = shown.rstrip("\n").splitlines()[-1]
+        assert "? Help" in footer
+        assert "q Quit" in footer
