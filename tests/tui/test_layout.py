@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.reader import ReaderView
+from rich.cells import cell_len
 from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import settle
@@ -50,3 +51,26 @@ async def test_the_footer_fits_and_keeps_help_and_quit_at_every_width(demo_app: 
             await pilot.resize_terminal(*size)
             await settle(pilot)
             _assert_footer_fits(demo_app)
+
+
+def _list_status(app: NewsdeskApp) -> str:
+    return str(app.main.query_one("#list-status").render())
+
+
+async def test_did_you_mean_is_visible_at_120_columns_with_or_without_an_article_open(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ceasfire truce")
+        await settle(pilot)
+        line = _list_status(demo_app)
+        assert "did you mean: ceasefire truce" in line
+        assert cell_len(line) <= demo_app.main.query_one("#list-status").content_region.width
+        await pilot.press(*["backspace"] * len("ceasfire truce"), "escape", "enter")  # open one: a narrower list
+        await settle(pilot)
+        await pilot.press("slash", *"ceasfire")
+        await settle(pilot)
+        await pilot.press("enter")  # run as written: no prefix
+        await settle(pilot)
+        line = _list_status(demo_app)
+        assert "ceasefire" in line
+        assert cell_len(line) <= demo_app.main.query_one("#list-status").content_region.width

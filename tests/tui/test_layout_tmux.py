@@ -25,3 +25,11 @@ def test_at_120x40_the_reader_has_room_and_the_footer_shows_help_and_quit(tmp_pa
         footer = shown.rstrip("\n").splitlines()[-1]
         assert "? Help" in footer
         assert "q Quit" in footer
+
+
+def test_at_120_columns_did_you_mean_shows_the_suggestion(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 40)) as terminal:
+        terminal.wait_for("indexed", timeout=120)
+        terminal.press("/")
+        terminal.type("ceasfire truce")
+        terminal.wait_for("did you mean: ceasefire truce", timeout=15)
