@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.reader import ReaderView
+from newsdesk.tui.widgets.side_panel import SidePanel
 from rich.cells import cell_len
 from textual.widgets._footer import FooterKey
 
@@ -74,3 +75,21 @@ async def test_did_you_mean_is_visible_at_120_columns_with_or_without_an_article
         line = _list_status(demo_app)
         assert "ceasefire" in line
         assert cell_len(line) <= demo_app.main.query_one("#list-status").content_region.width
+
+
+async def test_at_80_columns_the_panel_shown_over_an_article_narrows_the_reader(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Geneva", "enter", "enter")
+        await settle(pilot)
+        reader = demo_app.main.query_one(ReaderView)
+        full = reader.scrollable_content_region.width
+        await pilot.press("p")
+        await settle(pilot)
+        side = demo_app.main.query_one(SidePanel)
+        assert side.region.width > 0
+        assert not reader.region.overlaps(side.region)  # the panel takes columns, it does not cover text
+        assert reader.scrollable_content_region.width < full
+        await pilot.press("p")
+        await settle(pilot)
+        assert reader.scrollable_content_region.width == full

@@ -33,3 +33,24 @@ def test_at_120_columns_did_you_mean_shows_the_suggestion(tmp_path: Path) -> Non
         terminal.press("/")
         terminal.type("ceasfire truce")
         terminal.wait_for("did you mean: ceasefire truce", timeout=15)
+
+
+def _reader_column(screen: str) -> str:
+    """The reader's text: what lies between the first two pane borders of each line, joined."""
+    parts = [line.split("▏")[1] for line in screen.splitlines() if line.count("▏") >= 2]
+    return " ".join(" ".join(parts).split())
+
+
+def test_at_80_columns_the_side_panel_rewraps_the_reader_instead_of_cutting_words(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(80, 24)) as terminal:
+        terminal.wait_for("indexed", timeout=120)
+        terminal.press("/")
+        terminal.type("Geneva")
+        terminal.press("Enter")
+        terminal.wait_for("results")
+        terminal.press("Enter")
+        terminal.wait_for("match 1/")
+        terminal.press("p")
+        shown = terminal.wait_for("Entities")
+        sentence = "The foreign ministers of Armenia and Azerbaijan met the co-chairs of the OSCE Minsk Group"
+        assert sentence in _reader_column(shown), shown
