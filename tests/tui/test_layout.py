@@ -93,3 +93,18 @@ async def test_at_80_columns_the_panel_shown_over_an_article_narrows_the_reader(
         await pilot.press("p")
         await settle(pilot)
         assert reader.scrollable_content_region.width == full
+
+
+async def test_repeated_escape_ends_on_the_list_so_q_quits(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the reader
+        await settle(pilot)
+        await pilot.press("escape", "escape", "escape")
+        assert demo_app.focused is demo_app.main.article_list
+        await pilot.press("slash", *"pad", "escape", "escape")  # from the search box too
+        assert demo_app.focused is demo_app.main.article_list
+        await pilot.press("q")
+        await pilot.pause()
+        assert demo_app.return_code == 0
+        assert demo_app.main.search_box.value == "pad"

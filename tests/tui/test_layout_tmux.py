@@ -54,3 +54,12 @@ def test_at_80_columns_the_side_panel_rewraps_the_reader_instead_of_cutting_word
         shown = terminal.wait_for("Entities")
         sentence = "The foreign ministers of Armenia and Azerbaijan met the co-chairs of the OSCE Minsk Group"
         assert sentence in _reader_column(shown), shown
+
+
+def test_escape_escape_q_quits_from_the_reader(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 40)) as terminal:
+        terminal.wait_for("indexed", timeout=120)
+        terminal.press("Enter")  # open the first article: the reader has focus
+        terminal.wait_for("words")
+        terminal.press("Escape", "Escape", "q")
+        terminal.wait_for("newsdesk-exited-0", timeout=10)

@@ -340,13 +340,11 @@ class MainScreen(Screen):
         panes[(index + direction) % len(panes)].focus()
 
     def action_back(self) -> None:
+        # Back always ends on the list, never in the search box: from the list, Esc used to
+        # go on to the box, so "Esc Esc q" typed a query "q" (restored at the next start)
+        # instead of quitting. "/" goes to the box.
         # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
-        pane = self._pane_of(self.focused)
-        if pane in ("reader", "side"):
-            self.set_focus(self.article_list)
-        elif self.focused is self.article_list:
-            self.set_focus(self.search_box)
-        else:
+        if self.focused is not self.article_list:
             self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:
