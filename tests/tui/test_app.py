@@ -104,6 +104,8 @@ async def test_escape_tab_and_slash_move_between_panes(demo_app: NewsdeskApp) ->
         await pilot.press("escape")
         assert demo_app.focused is main.article_list
         await pilot.press("escape")
+        assert demo_app.focused is main.article_list  # Esc never lands in the search box (issue 13)
+        await pilot.press("shift+tab")
         assert demo_app.focused is main.search_box
         await pilot.press("tab")
         assert demo_app.focused is main.article_list

@@ -22,6 +22,7 @@ from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
+from newsdesk.tui.widgets.footer import KeyHints
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
@@ -38,7 +39,7 @@ from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, TabbedContent
+from textual.widgets import Input, TabbedContent
 from textual.worker import Worker
 
 SINGLE_PANE_BELOW = 90
@@ -78,7 +79,7 @@ class MainScreen(Screen):
                 id="reader",
             )
             yield SidePanel(self.library.saved, id="side")
-        yield Footer()
+        yield KeyHints()
         yield CorpusWatcher(self.library, watch_seconds=ui.watch_seconds, watching=self.watching)
 
     @property
@@ -215,6 +216,8 @@ class MainScreen(Screen):
 
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
+        if not self.has_class("article-open"):  # once: a class change on the screen restyles every widget
+            self.add_class("article-open")
         self.query_one(SidePanel).show_entities(message.mentions)
         self.article_list.open_id = message.article.id
         self.article_list.refresh()
@@ -337,13 +340,11 @@ class MainScreen(Screen):
         panes[(index + direction) % len(panes)].focus()
 
     def action_back(self) -> None:
+        # Back always ends on the list, never in the search box: from the list, Esc used to
+        # go on to the box, so "Esc Esc q" typed a query "q" (restored at the next start)
+        # instead of quitting. "/" goes to the box.
         # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
-        pane = self._pane_of(self.focused)
-        if pane in ("reader", "side"):
-            self.set_focus(self.article_list)
-        elif self.focused is self.article_list:
-            self.set_focus(self.search_box)
-        else:
+        if self.focused is not self.article_list:
             self.set_focus(self.article_list)
 
     def action_neighbour(self, delta: int) -> None:

@@ -8,6 +8,7 @@ still shows, and the results pane dims the list meanwhile.
 from __future__ import annotations
 
 from newsdesk.tui.widgets.layout import clean_line
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widget import Widget
 
@@ -34,6 +35,8 @@ class SearchStatus(Widget):
         self.shown_query: str | None = None
         """The query whose answer the list shows (None: all articles)."""
         self._note = ""
+        self._shorter: tuple[str, ...] = ()
+        """Shorter forms of the note, shown in this order when it does not fit."""
 
     def browsing(self, total: int, indexing: bool) -> None:
         """The list shows every article."""
@@ -64,16 +67,20 @@ class SearchStatus(Widget):
         ``stories``: how many items the list holds when reprints are folded into one (fewer than ``total``).
         """
         self.shown_query = query
-        text = _results(total, exact)
+        count = text = _results(total, exact)
         if stories is not None and stories < total:
             text += f" in {stories:,} {'story' if stories == 1 else 'stories'}"
         if query != typed:  # the last word ran as a prefix
             text += f" for {clean_line(query.split()[-1])[-QUERY_SHOWN_CHARS:]}"
+        shorter: tuple[str, ...] = ()
         if counting:
             text += " · counting…"
         elif suggestion:
-            text += f" · did you mean: {clean_line(suggestion)}"
-        self._show(text, stale=False, busy=counting)
+            # The suggestion is what the line is for: when the line is too narrow, the rest gives way first.
+            did_you_mean = f"did you mean: {clean_line(suggestion)}"
+            text += f" · {did_you_mean}"
+            shorter = (f"{count} · {did_you_mean}", did_you_mean, f"try: {clean_line(suggestion)}")
+        self._show(text, stale=False, busy=counting, shorter=shorter)
 
     def _older(self) -> str:
         if self.shown_query is None:
@@ -81,11 +88,18 @@ class SearchStatus(Widget):
         return f" · list still shows {_quoted(self.shown_query)}"
 
     def render(self) -> Text:
-        return Text(self._note, no_wrap=True, overflow="ellipsis")
+        width = self.content_region.width
+        if width <= 0:  # hidden (a narrow screen while reading): nothing to fit
+            return Text(self._note, no_wrap=True)
+        note = next((text for text in (self._note, *self._shorter) if cell_len(text) <= width), None)
+        if note is None:  # nothing fits whole: cut the shortest at the edge, never at a word before it
+            note = self._shorter[-1] if self._shorter else self._note
+            return Text(set_cell_size(note, max(0, width - 1)) + "…", no_wrap=True)
+        return Text(note, no_wrap=True)
 
-    def _show(self, text: str, *, stale: bool, busy: bool) -> None:
+    def _show(self, text: str, *, stale: bool, busy: bool, shorter: tuple[str, ...] = ()) -> None:
         self.set_class(stale, "-stale")
         self.set_class(busy, "-busy")
-        if text != self._note:  # every key of a burst says "searching…": redraw once
-            self._note = text
+        if text != self._note or shorter != self._shorter:  # every key of a burst says "searching…": redraw once
+            self._note, self._shorter = text, shorter
             self.refresh()  # one line of fixed height: no layout pass (a Static's update does one)

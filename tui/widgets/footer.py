@@ -1,0 +1,98 @@
+"""The key hints at the bottom: as many as fit, and always Help and Quit.
+
+Textual's Footer lists every shown binding of the focused widget and its
+ancestors, focused widget first, and cuts the line at the screen's edge: in the
+reader at 120 columns that cut away everything after "< Prev annotation",
+"? Help" and "q Quit" included. This footer leaves out the hints that do not
+fit (in the footer's order, so the focused pane's own keys go first) and
+keeps room for Help, which lists them all, and Quit.
+
+It re-implements ``Footer.compose`` (ungrouped bindings only: newsdesk uses no
+binding groups) and uses Textual's private ``FooterKey``; tests/tui/test_layout.py
+fails if a Textual upgrade changes either under it.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+ALWAYS_SHOWN = ("app.help", "app.quit")
+"""Binding ids whose hint is never left out."""
+COMMAND_PALETTE_HINT = 20
+"""Columns of the "^p Command palette" hint docked at the right (with its border)."""
+
+
+def _hint_width(key_display: str, description: str) -> int:
+    # FooterKey draws " key description " (key padded both sides, description on the right).
+    return cell_len(key_display) + cell_len(description) + 3
+
+
+def fitting(hints: list[tuple[Binding, int]], width: int) -> list[Binding]:
+    """The bindings of ``hints`` (binding, its width) to show in ``width`` columns, in their order."""
+    reserved = sum(w for binding, w in hints if binding.id in ALWAYS_SHOWN)
+    shown, used = [], 0
+    for binding, hint_width in hints:
+        if binding.id in ALWAYS_SHOWN:
+            shown.append(binding)
+            used += hint_width
+            reserved -= hint_width
+        elif used + hint_width + reserved <= width:
+            shown.append(binding)
+            used += hint_width
+    return shown
+
+
+class KeyHints(Footer):
+    """A footer that fits its width (see the module docstring)."""
+
+    _composed_width: int | None = None
+    """The width the hints were last chosen for."""
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        first_of_action: dict[str, tuple[Binding, bool, str]] = {}
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.show:
+                first_of_action.setdefault(binding.action, (binding, enabled, tooltip))
+        width = self.size.width or self.app.size.width
+        if self.show_command_palette and self.app.COMMAND_PALETTE_BINDING in active:
+            width -= COMMAND_PALETTE_HINT
+        hints = [
+            (binding, _hint_width(self.app.get_key_display(binding), binding.description))
+            for binding, _enabled, _tooltip in first_of_action.values()
+        ]
+        self._composed_width = self.size.width
+        for binding in fitting(hints, width):
+            _binding, enabled, tooltip = first_of_action[binding.action]
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                _node, binding, enabled, tooltip = palette
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._composed_width:
+            self.call_after_refresh(self.recompose)
