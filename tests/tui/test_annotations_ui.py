@@ -172,6 +172,31 @@ async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_
         assert [s.annotation_id for s in reader.annotation_spans] == [placed.annotation.id]
 
 
+@pytest.mark.parametrize("burst", ["dudud", "dudu", "du", "dd", "uu"])
+async def test_delete_and_undo_in_one_burst_end_as_the_last_key_says(demo_app: NewsdeskApp, burst: str) -> None:
+    """Found by the red team: in a burst, u ran before its delete had landed (\"Nothing to undo\")
+    and later keys acted on a stale list, so the annotation ended opposite to the last key."""
+    from textual import events
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        main, reader = demo_app.main, demo_app.main.reader
+        await pilot.press("v", "s", "t")
+        await pilot.pause()
+        await pilot.press(*"kept", "enter")
+        await settle(pilot)
+        main.query_one(TabbedContent).active = "tab-annotations"
+        main.query_one(NotesList).focus()
+        await pilot.pause()
+        for key in burst:  # every key queued before any is handled
+            demo_app.post_message(events.Key(key, key))
+        await settle(pilot)
+        deletes = burst.count("d") - burst.count("u") if burst != "dd" else 1
+        present = demo_app.library.annotations_of(reader.article.id).placed
+        assert len(present) == (0 if deletes > 0 else 1)
+        assert len(main.query_one(NotesList).shown.placed) == len(present)
+
+
 async def test_keys_typed_in_one_burst_after_a_or_t_all_land_in_the_dialog(demo_app: NewsdeskApp) -> None:
     from textual import events
 

@@ -13,6 +13,8 @@ annotations in the background afterwards (``tag:``, ``note:``,
 from __future__ import annotations
 
 import contextlib
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
@@ -45,12 +47,15 @@ class AnnotationSaved(Message):
     annotation: Annotation | None
     """The saved annotation (None after a delete)."""
     deleted: Annotation | None = None
+    in_turn: bool = False
+    """A delete or an undo, which run one after another in key order."""
 
 
 @dataclass
 class AnnotationSaveFailed(Message):
     error: str
     retry: PendingAnnotation | None
+    in_turn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,9 @@ class AnnotationEditor(Widget):
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
         self.saving: PendingAnnotation | None = None
+        self._changing = False
+        """A delete or undo is being written; the next ones wait in ``_in_turn`` (in key order)."""
+        self._in_turn: deque[Callable[[], bool]] = deque()
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
@@ -231,6 +239,8 @@ class AnnotationEditor(Widget):
             self._load(self.article)
         self.post_message(self.Saved())
         self._sync_index()
+        if message.in_turn:
+            self._next_in_turn()
 
     def _show_without(self, annotation_id: str) -> None:
         shown = self.found
@@ -245,6 +255,8 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.notify(message.error, severity="error", timeout=8, markup=False)
+        if message.in_turn:
+            self._next_in_turn()
         if message.retry is not None:
             pending = message.retry
             quote = pending.article.text[pending.start : pending.end]
@@ -288,7 +300,13 @@ class AnnotationEditor(Widget):
             )
             self.ask(pending, annotation.target.exact, focus_note=True)
         elif message.action == "delete":
-            self._delete(article.id, annotation.id)
+            article_id, annotation_id = article.id, annotation.id
+
+            def delete() -> bool:
+                self._delete(article_id, annotation_id)
+                return True
+
+            self._turn(delete)
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _delete(self, article_id: str, annotation_id: str) -> None:
@@ -296,17 +314,35 @@ class AnnotationEditor(Widget):
             with SAVES.saving():
                 deleted = self.library.delete_annotation(article_id, annotation_id)
         except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None))
+            self.post_message(AnnotationSaveFailed(str(exc), None, in_turn=True))
             return
-        self.post_message(AnnotationSaved(article_id, None, deleted))
+        self.post_message(AnnotationSaved(article_id, None, deleted, in_turn=True))
 
     def undo(self) -> None:
-        """Bring back the annotation deleted last."""
+        """Bring back the annotation deleted last (after any delete or undo still being written)."""
+        self._turn(self._undo_now)
+
+    def _undo_now(self) -> bool:
         if self.last_deleted is None:
             self.notify("Nothing to undo.", timeout=2)
-            return
+            return False
         self._restore(self.last_deleted)
         self.last_deleted = None
+        return True
+
+    def _turn(self, change: Callable[[], bool]) -> None:
+        """Run a delete or undo now, or after the one being written (found by the red team: in a
+        burst `d u d u d`, each `u` ran before its delete had landed and the end state was the
+        opposite of the last key)."""
+        if self._changing:
+            self._in_turn.append(change)
+            return
+        self._changing = change()
+
+    def _next_in_turn(self) -> None:
+        self._changing = False
+        while self._in_turn and not self._changing:
+            self._changing = self._in_turn.popleft()()
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _restore(self, annotation: Annotation) -> None:
@@ -314,9 +350,9 @@ class AnnotationEditor(Widget):
             with SAVES.saving():
                 self.library.restore_annotation(annotation)
         except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None))
+            self.post_message(AnnotationSaveFailed(str(exc), None, in_turn=True))
             return
-        self.post_message(AnnotationSaved(annotation.article_id, annotation))
+        self.post_message(AnnotationSaved(annotation.article_id, annotation, in_turn=True))
 
     # -- the corpus-wide view -----------------------------------------------------------------
     def show_all(self) -> None:
