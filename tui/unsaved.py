@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ import platformdirs
 from newsdesk.index import APP_NAME, Library, NewsdeskError, write_atomic
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
+MAX_KEPT_BYTES = 4 * 1024 * 1024
+"""A kept annotation is a quote's offsets, tags and a note: anything larger is not one."""
 
 
 def default_unsaved_dir() -> Path:
@@ -64,23 +67,90 @@ def forget(path: Path | None) -> None:
 
 
 def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
-    """Save every kept annotation of ``library``'s state folder; (how many saved, one line per failure)."""
+    """Save every kept annotation of ``library``'s state folder; (how many saved, one line per failure).
+
+    Each file is claimed first (renamed to a name only this process uses), so two readers
+    starting at once never save one twice; only regular files are read (a FIFO there would
+    block the reader's exit), and a file that cannot be saved is set aside as ``*.failed``
+    with one line naming it, not retried at every start.
+    """
     saved, failures = 0, []
     mine = str(library.state_dir.resolve())
+    _reclaim_from_the_dead(folder)
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")
         try:
-            entry: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            if entry.get("state_dir") != mine:
+            if not stat.S_ISREG(path.lstat().st_mode):
+                failures.append(f"{path}: not a regular file; left alone")
                 continue
-            article = library.article(str(entry["article_id"]))
-            tags, note = [str(t) for t in entry.get("tags", [])], str(entry.get("note", ""))
-            if entry.get("annotation_id"):
-                library.edit_annotation(article, str(entry["annotation_id"]), tags=tags, note=note)
-            else:
-                library.add_annotation(article, int(entry["start"]), int(entry["end"]), tags, note)
-        except (OSError, ValueError, KeyError, TypeError, NewsdeskError) as exc:
-            failures.append(f"an annotation typed before a dropped connection is kept in {path}: {exc}")
+            path.rename(claimed)
+        except OSError:
+            continue  # another reader claimed it first, or it is gone
+        try:
+            entry = _entry(claimed)
+            if entry is None or entry["state_dir"] != mine:
+                claimed.rename(path)  # another corpus' (or not ours to read): put back as it was
+                continue
+            _save(library, entry)
+        except (OSError, NewsdeskError, ValueError) as exc:
+            failed = path.with_name(path.name + ".failed")
+            with contextlib.suppress(OSError):
+                claimed.rename(failed)
+            failures.append(
+                f"an annotation typed before a dropped connection could not be saved ({exc}); it is in {failed}"
+            )
             continue
-        forget(path)
+        forget(claimed)
         saved += 1
     return saved, failures
+
+
+def _reclaim_from_the_dead(folder: Path) -> None:
+    """Files claimed by a reader that died before saving them go back to be saved."""
+    for claimed in folder.glob("*.json.*.claimed") if folder.is_dir() else []:
+        pid = claimed.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                claimed.rename(claimed.with_name(claimed.name.rsplit(".", 2)[0]))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another account's process: alive
+    return True
+
+
+def _entry(path: Path) -> dict[str, Any] | None:
+    """The kept entry, checked field by field; ValueError names what is wrong."""
+    if path.stat().st_size > MAX_KEPT_BYTES:
+        raise ValueError(f"larger than {MAX_KEPT_BYTES:,} bytes")
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise ValueError(f"not a kept annotation: {type(exc).__name__}") from None
+    if not isinstance(entry, dict):
+        raise ValueError("not a kept annotation")
+    tags, note = entry.get("tags"), entry.get("note")
+    checks = (
+        isinstance(entry.get("state_dir"), str),
+        isinstance(entry.get("article_id"), str),
+        all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool) for k in ("start", "end")),
+        isinstance(tags, list) and all(isinstance(t, str) for t in tags),
+        isinstance(note, str),
+        entry.get("annotation_id") is None or isinstance(entry.get("annotation_id"), str),
+    )
+    if not all(checks):
+        raise ValueError("not a kept annotation")
+    return entry
+
+
+def _save(library: Library, entry: dict[str, Any]) -> None:
+    article = library.article(entry["article_id"])
+    if entry["annotation_id"]:
+        library.edit_annotation(article, entry["annotation_id"], tags=entry["tags"], note=entry["note"])
+    else:
+        library.add_annotation(article, entry["start"], entry["end"], entry["tags"], entry["note"])

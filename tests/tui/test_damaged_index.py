@@ -57,3 +57,24 @@ async def test_the_reader_rebuilds_a_damaged_index_and_shows_the_hits(demo_app: 
                 break
         assert "result" in shown and "no index yet" not in shown
         assert any("Repaired" in str(n.message) for n in demo_app._notifications)
+
+
+async def test_an_index_damaged_again_after_every_rebuild_is_not_rebuilt_forever(demo_app: NewsdeskApp) -> None:
+    """Red team: a script re-garbling each new index made the reader rebuild every 2 s at full CPU."""
+    from newsdesk.tui.widgets.corpus_watcher import HEALS_PER_WINDOW
+
+    async with demo_app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        watcher = demo_app.main.watcher
+        box = demo_app.screen.query_one("#search", Input)
+        for attempt in range(HEALS_PER_WINDOW + 1):
+            _damage(demo_app.library.state_dir, "garbled")
+            await pilot.press("slash")
+            box.value = f"truce {'x' * attempt}".strip()
+            await pilot.press("enter")
+            deadline = time.monotonic() + 60
+            await settle(pilot)
+            while watcher.indexing and time.monotonic() < deadline:
+                await settle(pilot)
+        assert "keeps getting damaged" in watcher.note
+        assert not watcher.indexing

@@ -229,7 +229,7 @@ class MainScreen(Screen):
 
     @on(ResultsPane.IndexDamaged)
     def _index_damaged(self) -> None:
-        self.watcher.start_update()  # heals it (rebuilt from the store); the list follows when it is done
+        self.watcher.heal()  # rebuilt from the store; the list follows when it is done
 
     @on(ResultsPane.Stale)
     def _results_stale(self, message: ResultsPane.Stale) -> None:

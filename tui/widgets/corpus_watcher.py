@@ -14,6 +14,7 @@ facets of the current search may change. The index's version, read every
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ class IndexingStopped(Exception):
     """Raised from the progress callback to end an update early when the app quits."""
 
 
+HEALS_PER_WINDOW = 3
+HEAL_WINDOW_SECONDS = 600.0
+"""At most HEALS_PER_WINDOW rebuilds of a damaged index in this many seconds."""
+
+
 @dataclass
 class IndexProgress(Message):
     phase: str
@@ -49,6 +55,10 @@ class IndexDone(Message):
     stats: UpdateStats | None
     error: str | None
     fingerprint: int | None
+    index_version: str | None = None
+    """The index's version once the update ended: the 2 s poll compares with it, not with the
+    version from before the update (which made every first index refresh the list a second
+    time, collapsing the copies a user had just expanded)."""
 
 
 @dataclass
@@ -97,6 +107,7 @@ class CorpusWatcher(Widget):
         """Set when the app quits: a running update or poll ends at its next check."""
         self._corpus_changed = False
         self._index_version: str | None = None
+        self._heals: list[float] = []
         """The index version the shown results were searched in (as far as this reader knows)."""
 
     def start(self, *, index_now: bool, delay: float) -> None:
@@ -113,6 +124,21 @@ class CorpusWatcher(Widget):
             self.start_update(delay=delay)
         elif self.watching:
             self.set_timer(self.watch_seconds, self.scan_corpus)
+
+    def heal(self) -> None:
+        """Rebuild a damaged index (a search found it so), unless it keeps coming back damaged.
+
+        Something that damages the index again after every rebuild (a failing disk, a stray
+        script) made the reader rebuild forever at full CPU (red team): past
+        HEALS_PER_WINDOW rebuilds in HEAL_WINDOW_SECONDS it stops and says so.
+        """
+        now = time.monotonic()
+        self._heals = [t for t in self._heals if now - t < HEAL_WINDOW_SECONDS]
+        if len(self._heals) >= HEALS_PER_WINDOW:
+            self.note = "the search index keeps getting damaged; not rebuilt again (`newsdesk index` rebuilds it)"
+            return
+        self._heals.append(now)
+        self.start_update()
 
     def start_update(self, delay: float = 0) -> None:
         """Index new and changed files in the background (after ``delay`` seconds)."""
@@ -147,7 +173,10 @@ class CorpusWatcher(Widget):
         except NewsdeskError as exc:
             self.post_message(IndexDone(None, str(exc), fingerprint))
             return
-        self.post_message(IndexDone(stats, None, fingerprint))
+        version: str | None = None
+        with contextlib.suppress(NewsdeskError, OSError, sqlite3.Error):
+            version = self.library.index_version()
+        self.post_message(IndexDone(stats, None, fingerprint, version))
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def scan_corpus(self) -> None:
@@ -176,6 +205,8 @@ class CorpusWatcher(Widget):
         self.note = f"index not updated: {message.error}" if message.error else ""
         if message.fingerprint is not None:
             self.fingerprint = message.fingerprint
+        if message.index_version is not None:
+            self._index_version = message.index_version  # this update's own change is not news
         stats = message.stats
         if stats is not None:
             self.article_count = stats.articles

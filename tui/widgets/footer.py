@@ -33,18 +33,27 @@ def _hint_width(key_display: str, description: str) -> int:
 
 
 def fitting(hints: list[tuple[Binding, int]], width: int) -> list[Binding]:
-    """The bindings of ``hints`` (binding, its width) to show in ``width`` columns, in their order."""
-    reserved = sum(w for binding, w in hints if binding.id in ALWAYS_SHOWN)
-    shown, used = [], 0
-    for binding, hint_width in hints:
-        if binding.id in ALWAYS_SHOWN:
-            shown.append(binding)
-            used += hint_width
-            reserved -= hint_width
-        elif used + hint_width + reserved <= width:
-            shown.append(binding)
-            used += hint_width
-    return shown
+    """The bindings of ``hints`` (binding, its width) to show in ``width`` columns, in their order.
+
+    The always-shown ones (Help, Quit) first claim their room; the others fill what is left.
+    Never more than ``width``: with keys remapped to long names even Help and Quit may not
+    both fit (the red team saw Quit drawn under the palette hint), and then only what fits is shown.
+    """
+    kept: set[int] = set()
+    room = width
+    for position, (binding, hint_width) in enumerate(hints):
+        if binding.id in ALWAYS_SHOWN and hint_width <= room:
+            kept.add(position)
+            room -= hint_width
+    for position, (binding, hint_width) in enumerate(hints):
+        if binding.id not in ALWAYS_SHOWN and hint_width <= room:
+            kept.add(position)
+            room -= hint_width
+    return [binding for position, (binding, _width) in enumerate(hints) if position in kept]
+
+
+def always_shown_width(hints: list[tuple[Binding, int]]) -> int:
+    return sum(hint_width for binding, hint_width in hints if binding.id in ALWAYS_SHOWN)
 
 
 class KeyHints(Footer):
@@ -62,12 +71,19 @@ class KeyHints(Footer):
             if binding.show:
                 first_of_action.setdefault(binding.action, (binding, enabled, tooltip))
         width = self.size.width or self.app.size.width
-        if self.show_command_palette and self.app.COMMAND_PALETTE_BINDING in active:
-            width -= COMMAND_PALETTE_HINT
         hints = [
             (binding, _hint_width(self.app.get_key_display(binding), binding.description))
             for binding, _enabled, _tooltip in first_of_action.values()
         ]
+        # The palette hint gives way before Help or Quit does.
+        with_palette = (
+            self.show_command_palette
+            and self.app.ENABLE_COMMAND_PALETTE
+            and self.app.COMMAND_PALETTE_BINDING in active
+            and always_shown_width(hints) + COMMAND_PALETTE_HINT <= width
+        )
+        if with_palette:
+            width -= COMMAND_PALETTE_HINT
         self._composed_width = self.size.width
         for binding in fitting(hints, width):
             _binding, enabled, tooltip = first_of_action[binding.action]
@@ -79,7 +95,7 @@ class KeyHints(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+        if with_palette:
             palette = active.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
                 _node, binding, enabled, tooltip = palette
