@@ -7,7 +7,7 @@ import tempfile
 from itertools import pairwise
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config, Library, match_spans
 from newsdesk.index.engine.schema import iter_terms
@@ -124,9 +124,16 @@ QUERY_SHAPES = st.one_of(
     titles=st.lists(article_texts(), min_size=4, max_size=4),
     query=QUERY_SHAPES,
 )
+@example(
+    texts=["the ", "the ", "the "],
+    titles=["the ", "the ", "the the the the the Middle ", "the "],
+    query="talks AND (middle OR east)",
+)
 def test_the_list_count_is_what_the_reader_highlights(texts: list[str], titles: list[str], query: str) -> None:
     """For every hit: its count equals the matches found in its text by the matcher the reader is given,
-    and an article is a hit exactly when the matcher finds something in its title or text."""
+    and an article is a hit exactly when the matcher finds something in its title or text. (With AND,
+    only one way: the matcher highlights each term, and an article holding only some of them is no
+    hit; CI drew such an article, 'Middle' without 'talks', in one run of 25 examples.)"""
     root = Path(tempfile.mkdtemp(prefix="matches-"))
     try:
         corpus = root / "corpus"
@@ -142,7 +149,9 @@ def test_the_list_count_is_what_the_reader_highlights(texts: list[str], titles: 
                 article = library.article(summary.id)
                 in_text = results.matcher.spans(article.text)
                 in_title = results.matcher.spans(article.title, "title")
-                assert (summary.id in hits) == bool(in_text or in_title), (article.title, article.text)
+                found = bool(in_text or in_title)
+                if summary.id in hits or " AND " not in query:
+                    assert (summary.id in hits) == found, (article.title, article.text)
                 if summary.id in hits:
                     assert hits[summary.id].matches == len(in_text)
                     assert hits[summary.id].title_highlights == in_title
