@@ -42,6 +42,16 @@ class Terminal:
             ["tmux", "capture-pane", "-p", "-t", self.session], check=True, capture_output=True, text=True
         ).stdout
 
+    def app_pid(self) -> int:
+        """The process id of the program the session runs (the child of the pane's shell; needs pgrep)."""
+        shell = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", self.session, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return int(subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0])
+
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while True:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -15,11 +14,12 @@ import yaml
 from tests.tui.test_e2e_tmux import newsdesk_in_tmux, pytestmark  # noqa: F401  (skips without tmux)
 
 
-def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
+def _type_an_annotation_then_hang_up(tmp_path: Path, exited_within: float, program: Path | None = None) -> str:
+    """In tmux: open an article, type a tag in the annotate dialog, SIGHUP the reader; the screen after it ends."""
     if shutil.which("pgrep") is None:
         pytest.skip("pgrep (procps) is needed to find the app's process")
     state = tmp_path / "index"
-    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 35)) as terminal:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 35), program=program) as terminal:
         terminal.wait_for("indexed", timeout=180)  # a loaded machine indexes slowly
         terminal.press("Enter")
         time.sleep(0.5)
@@ -27,20 +27,21 @@ def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
         terminal.wait_for("Annotate")
         terminal.type("typed-before-hangup")
         time.sleep(0.3)
-        shell = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_pid}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        child = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0]
-        os.kill(int(child), signal.SIGHUP)
-        shown = terminal.wait_for("newsdesk-exited", timeout=10)
-        assert "newsdesk-exited-129" in shown
-        assert "Annotate" not in shown  # the app's screen is gone: the terminal was restored
-    (saved,) = list(state.glob("annotations/*/*.yaml"))
+        os.kill(terminal.app_pid(), signal.SIGHUP)
+        return terminal.wait_for("newsdesk-exited", timeout=exited_within)
+
+
+def _the_saved_tags(tmp_path: Path) -> list[str]:
+    (saved,) = list((tmp_path / "index").glob("annotations/*/*.yaml"))
     (annotation,) = yaml.safe_load(saved.read_text())["annotations"]
-    assert annotation["tags"] == ["typed-before-hangup"]
+    return list(annotation["tags"])
+
+
+def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
+    shown = _type_an_annotation_then_hang_up(tmp_path, exited_within=10)
+    assert "newsdesk-exited-129" in shown
+    assert "Annotate" not in shown  # the app's screen is gone: the terminal was restored
+    assert _the_saved_tags(tmp_path) == ["typed-before-hangup"]
 
 
 async def test_a_second_sighup_does_not_save_the_annotation_twice(demo_app) -> None:  # type: ignore[no-untyped-def]
@@ -96,32 +97,11 @@ def test_a_hung_up_reader_leaves_even_when_shutdown_stalls(tmp_path: Path) -> No
     The terminal library's shutdown is made to block for good (as it once did in CI); the
     annotation being typed is still saved and the process still ends, with 129.
     """
-    if shutil.which("pgrep") is None:
-        pytest.skip("pgrep (procps) is needed to find the app's process")
     script = tmp_path / "stuck_reader.py"
     script.write_text(STUCK_SHUTDOWN)
-    state = tmp_path / "index"
-    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 35), program=script) as terminal:
-        terminal.wait_for("indexed", timeout=180)
-        terminal.press("Enter")
-        time.sleep(0.5)
-        terminal.press("v", "s", "t")
-        terminal.wait_for("Annotate")
-        terminal.type("typed-before-hangup")
-        time.sleep(0.3)
-        shell = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", terminal.session, "#{pane_pid}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        child = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0]
-        os.kill(int(child), signal.SIGHUP)
-        shown = terminal.wait_for("newsdesk-exited", timeout=15)
-        assert "newsdesk-exited-129" in shown
-    (saved,) = list(state.glob("annotations/*/*.yaml"))
-    (annotation,) = yaml.safe_load(saved.read_text())["annotations"]
-    assert annotation["tags"] == ["typed-before-hangup"]
+    shown = _type_an_annotation_then_hang_up(tmp_path, exited_within=15, program=script)
+    assert "newsdesk-exited-129" in shown
+    assert _the_saved_tags(tmp_path) == ["typed-before-hangup"]
 
 
 async def test_an_annotation_that_cannot_be_saved_at_sighup_is_kept_and_saved_at_the_next_start(

@@ -6,7 +6,6 @@ import fcntl
 import os
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,13 +13,6 @@ import pytest
 import yaml
 
 from tests.tui.test_e2e_tmux import newsdesk_in_tmux, pytestmark  # noqa: F401  (skips without tmux)
-
-
-def _app_pid(session: str) -> int:
-    shell = subprocess.run(
-        ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    return int(subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True, check=True).stdout.split()[0])
 
 
 def test_a_saved_search_being_written_at_hangup_is_not_lost(tmp_path: Path) -> None:
@@ -46,7 +38,7 @@ def test_a_saved_search_being_written_at_hangup_is_not_lost(tmp_path: Path) -> N
         try:
             terminal.press("Enter")
             time.sleep(0.5)
-            os.kill(_app_pid(terminal.session), signal.SIGHUP)
+            os.kill(terminal.app_pid(), signal.SIGHUP)
             time.sleep(6)
         finally:
             os.close(lock)
@@ -86,7 +78,7 @@ def test_an_annotation_being_saved_at_hangup_is_saved_once(tmp_path: Path) -> No
         try:
             terminal.press("Enter")
             time.sleep(0.5)
-            os.kill(_app_pid(terminal.session), signal.SIGHUP)
+            os.kill(terminal.app_pid(), signal.SIGHUP)
             time.sleep(1.0)
         finally:
             for fd in locks:
