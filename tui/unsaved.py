@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-from newsdesk.index import APP_NAME, Library, NewsdeskError, write_atomic
+from newsdesk.index import Library, NewsdeskError, write_atomic
+from newsdesk.tui.state import default_state_file
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
 MAX_KEPT_BYTES = 4 * 1024 * 1024
@@ -27,7 +27,8 @@ MAX_KEPT_BYTES = 4 * 1024 * 1024
 
 
 def default_unsaved_dir() -> Path:
-    return Path(platformdirs.user_state_dir(APP_NAME)) / UNSAVED_DIR_NAME
+    """Beside the reader's UI state file, in the user's own state folder."""
+    return default_state_file().parent / UNSAVED_DIR_NAME
 
 
 def keep(
