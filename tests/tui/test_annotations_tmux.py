@@ -37,19 +37,30 @@ def _burst(terminal: Terminal, literal: str, *named: str) -> None:
     subprocess.run(command, check=True)
 
 
+def _open_a_match(terminal: Terminal) -> None:
+    """Search for "launch pad" and open the first hit at its first match."""
+    terminal.wait_for("indexed", timeout=180)
+    terminal.press("/")
+    terminal.type("launch pad")
+    terminal.wait_for("2 results", timeout=60)
+    terminal.press("Enter", "Enter")
+    terminal.wait_for("match 1/", timeout=60)
+
+
+def _saved_annotations(tmp_path: Path) -> list[dict[str, object]]:
+    """The annotation records once the first one is on disk (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while not (records := _annotations(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return records
+
+
 def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: Path) -> None:
     with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
-        terminal.wait_for("indexed", timeout=180)
-        terminal.press("/")
-        terminal.type("launch pad")
-        terminal.wait_for("2 results", timeout=60)
-        terminal.press("Enter", "Enter")
-        terminal.wait_for("match 1/", timeout=60)
+        _open_a_match(terminal)
         # select a sentence, ask for a note, type it and save it: all in one burst
         _burst(terminal, "vsaHello there, quick note", "C-s")
-        deadline = time.monotonic() + 30
-        while not (records := _annotations(tmp_path)) and time.monotonic() < deadline:
-            time.sleep(0.3)
+        records = _saved_annotations(tmp_path)
         assert [record.get("note") for record in records] == ["Hello there, quick note"]
         time.sleep(0.5)  # give a stray second dialog (from the `t` of "there") time to show
         shown = terminal.screen()
@@ -61,19 +72,12 @@ def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: P
 
 def test_tags_typed_in_one_burst_after_t_land_whole_in_the_dialog(tmp_path: Path) -> None:
     with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
-        terminal.wait_for("indexed", timeout=180)
-        terminal.press("/")
-        terminal.type("launch pad")
-        terminal.wait_for("2 results", timeout=60)
-        terminal.press("Enter", "Enter")
-        terminal.wait_for("match 1/", timeout=60)
+        _open_a_match(terminal)
         # select a sentence, ask for tags, type and save them: one burst. Each tag's letters are
         # reader keys too (q quits, t asks for tags again, v selects), so a key that missed the
         # dialog shows.
         _burst(terminal, "vstquick, test-tag, vital", "Enter")
-        deadline = time.monotonic() + 30
-        while not (records := _annotations(tmp_path)) and time.monotonic() < deadline:
-            time.sleep(0.3)
+        records = _saved_annotations(tmp_path)
         assert [record.get("tags") for record in records] == [["quick", "test-tag", "vital"]]
         time.sleep(0.5)  # give a stray second dialog (from a `t` in the tags) time to show
         shown = terminal.screen()
