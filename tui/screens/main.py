@@ -281,7 +281,7 @@ class MainScreen(Screen):
 
     @on(AnnotationEditor.Shown)
     def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
-        self.query_one(NotesList).show_annotations(message.found)
+        self.query_one(NotesList).show_annotations(message.found, message.answered)
 
     @on(AnnotationEditor.Indexed)
     def _annotations_indexed(self) -> None:
@@ -292,8 +292,8 @@ class MainScreen(Screen):
         self.editor.picked(message, self.reader)
 
     @on(NotesList.UndoRequested)
-    def _undo_annotation(self) -> None:
-        self.editor.undo()
+    def _undo_annotation(self, message: NotesList.UndoRequested) -> None:
+        self.editor.undo(message.change)
 
     @on(CorpusWatcher.Indexed)
     def _indexed(self, message: CorpusWatcher.Indexed) -> None:
