@@ -185,8 +185,7 @@ class DocSets:
     def expand(self, q: wq.MultiTerm) -> list[bytes]:
         """The index words a prefix, wildcard or fuzzy term stands for; at most :data:`MAX_EXPANSION`."""
         key = (q.fieldname, q.text) if type(q) is wq.Prefix else None  # typing repeats the same prefixes
-        cached = self._expansions.get(key) if key is not None else None
-        if cached is not None:
+        if key is not None and (cached := self._expansions.get(key)) is not None:
             self._expansions.move_to_end(key)
             return cached
         texts = []

@@ -170,10 +170,10 @@ def term_prefixes(terms: Iterable[str]) -> set[str]:
     return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
 
 
-class PrefixAnalyzer(NewsAnalyzer):
+class PrefixAnalyzer(Analyzer):
     """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, **kwargs: Any) -> Iterator[Token]:
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         token = Token(False, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
         for text in sorted(term_prefixes(term for term, _, _ in iter_terms(value))):
             token.text = text
