@@ -170,6 +170,10 @@ def test_search_through_the_prefix_field_answers_as_expansion(
     typed = [data.draw(typed_prefixes(pool)) for _ in range(4)]
     with Library.open(root / "corpus", state_dir=root / "state") as library:
         library.update()
+        if data.draw(st.booleans(), label="changed since"):  # a second segment and deleted documents
+            (root / "corpus" / "a00.txt").unlink()
+            write(root / "corpus", "later.txt", f"{' '.join(pool)}\n\n{' '.join(reversed(pool))}\n")
+            library.update()
         indexed = [_answers(library, f"{t}*") for t in typed]
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(DocSets, "indexed_prefix", lambda self, q: None)
