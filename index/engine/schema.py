@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -164,7 +164,7 @@ def is_prefix_field(fieldname: str) -> bool:
     return fieldname.startswith("prefixes_")
 
 
-def term_prefixes(terms: Iterable[str]) -> set[str]:
+def term_prefixes(terms: set[str]) -> set[str]:
     """Every indexed prefix of ``terms``: each term's first 2 to 4 characters (the whole term when shorter)."""
     shortest, longest = PREFIX_CHARS
     return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
@@ -175,7 +175,7 @@ class PrefixAnalyzer(Analyzer):
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         token = Token(False, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
-        for text in sorted(term_prefixes(term for term, _, _ in iter_terms(value))):
+        for text in sorted(term_prefixes({term for term, _, _ in iter_terms(value)})):
             token.text = text
             token.boost = 1.0
             token.stopped = False
