@@ -299,3 +299,18 @@ def test_the_typeahead_figures_with_prefixes_are_the_runs() -> None:
 
 
 TYPEAHEAD_COLUMNS = ("first_hits", "total_and_facets", "first_hits_cpu", "total_and_facets_cpu")
+
+
+def test_the_search_only_prefix_ab_in_the_docs_is_the_run() -> None:
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    rounds = json.loads((ROOT / "bench" / "results" / "n100k-prefixes-search-ab.json").read_text())["rounds"]
+    engines = ("newsdesk-expand", "newsdesk", "fts5")
+    for number, found in enumerate(rounds, 1):
+        prefix = " / ".join(f"{found[e]['prefix']['p95']:.0f}" for e in engines)
+        overall = " / ".join(f"{found[e]['p95']:.0f}" for e in engines)
+        assert f"| {number} ({found['load_average']:.1f}) | {prefix} ms | {overall} ms |" in doc
+    fell = sorted(100 * (1 - r["newsdesk"]["p95"] / r["newsdesk-expand"]["p95"]) for r in rounds)
+    ratio = sorted(r["newsdesk"]["p95"] / r["fts5"]["p95"] for r in rounds)
+    assert f"Overall p95 fell by {fell[0]:.0f}-{fell[-1]:.0f} %" in doc
+    assert f"{ratio[0]:.1f}-{ratio[-1]:.1f}x FTS5's" in doc.replace("\n", " ")
+    assert all(r["newsdesk"]["prefix"]["p95"] <= 50 for r in rounds)
