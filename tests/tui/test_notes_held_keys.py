@@ -12,6 +12,7 @@ import time
 import pytest
 from newsdesk.index.annotations import AnnotationFileError
 from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.leave import SAVES
 from newsdesk.tui.widgets.notes_list import NotesList
 from textual import events
 from textual.widgets import TabbedContent
@@ -247,3 +248,31 @@ async def test_a_load_read_before_a_delete_and_answered_after_it_is_dropped(demo
         _burst(demo_app, "d")
         await settle(pilot)
         assert demo_app.library.annotations_of(article.id).placed == []
+
+
+@pytest.mark.parametrize(("keys", "kept"), [("du", True), ("dud", False), ("dudu", True), ("dd", False)])
+async def test_a_hang_up_with_keys_held_behind_a_delete_runs_them(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str, kept: bool
+) -> None:
+    """Found by the red team: ``d u`` then a dropped link while the delete was written left the
+    annotation deleted: the held ``u`` never ran. The hang-up now runs the keys held."""
+    library = demo_app.library
+    real = library.delete_annotation
+
+    def slowed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(library, "delete_annotation", slowed)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        (annotation_id,) = await _with_annotations(demo_app, pilot, 1)
+        article_id = demo_app.main.reader.article.id
+        _burst(demo_app, keys)
+        await pilot.pause(0.05)
+        assert demo_app.main.query_one(NotesList).waiting  # the delete is being written
+        demo_app.hang_up()
+        time.sleep(0.5)  # the loop is going down: the delete lands, its answer is never handled
+    SAVES.wait_idle(10)  # as the hang-up guard does before the process ends
+    present = [p.annotation.id for p in library.annotations_of(article_id).placed]
+    assert present == ([annotation_id] if kept else [])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from newsdesk.tui.leave import SAVES
+from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
 from newsdesk.tui.messages import forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -113,6 +113,9 @@ class AnnotationEditor(Widget):
         """A delete or undo, and the load started after it, whose result answers it."""
         self._changes: dict[Worker[None], int] = {}
         """The delete or undo each writing worker answers (its number in the Notes list)."""
+        self._landed: dict[int, Annotation | None] = {}
+        """Set by the writing thread: what each delete (the annotation) or undo (None) changed.
+        A hang-up reads it, since the answers it posted will not be handled."""
         self.last_deleted: Annotation | None = None
         self._goto: str | None = None
         self._tags_in_use: tuple[str, ...] = ()
@@ -245,6 +248,7 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
         self.pending = self.saving = None
+        self._landed.pop(message.change, None)
         if message.deleted is not None:
             self.last_deleted = message.deleted
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
@@ -353,6 +357,7 @@ class AnnotationEditor(Widget):
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
+        self._landed[change] = deleted
         self.post_message(AnnotationSaved(article_id, None, deleted, change))
 
     def undo(self, change: int) -> None:
@@ -372,7 +377,34 @@ class AnnotationEditor(Widget):
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
+        self._landed[change] = None
         self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
+
+    def run_held_keys_now(self, notes: NotesList) -> None:
+        """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
+        list holds behind it, here and now (red team: ``d u`` then a dropped link left the
+        annotation deleted; the held ``u`` was never run)."""
+        article = self.article
+        if article is None or not notes.holding:
+            return
+        SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
+        for change in sorted(self._landed):
+            self.last_deleted = self._landed.pop(change)
+
+        def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
+            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
+                if action == "delete" and annotation_id is not None:
+                    found = self._find(annotation_id)
+                    if found is not None and found[1]:
+                        self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
+                elif action == "undo" and self.last_deleted is not None:
+                    self.library.restore_annotation(self.last_deleted)
+                    self.last_deleted = None
+            self.found = self.library.article_annotations(article)
+            return self.found
+
+        self.found = self.library.article_annotations(article)
+        notes.run_held_now(self.found, write)
 
     # -- the corpus-wide view -----------------------------------------------------------------
     def show_all(self) -> None:
