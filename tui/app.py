@@ -189,6 +189,8 @@ class NewsdeskApp(App[None]):
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                     editor.save_pending(replace(pending, entered=entered))
                     unsaved.forget(kept)
+        if editor is not None:  # d u typed just before the link dropped: the held u is not lost
+            editor.run_held_keys_now(main.query_one(NotesList))
         self.save_state()
         self.hung_up.set()
         self.exit(return_code=HANG_UP_EXIT_CODE)

@@ -106,3 +106,37 @@ def test_delete_and_undo_typed_in_one_burst_in_the_notes_tab_end_as_the_last_key
         assert _annotations(tmp_path) == []
         terminal.press("Escape", "Escape", "q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_an_undo_held_behind_a_delete_at_hangup_still_runs(tmp_path: Path) -> None:
+    """Red team: ``d u`` in the Notes tab while another process of the same user holds the
+    article's lock, then a hang-up: the delete landed once the lock was free, the held ``u``
+    never ran, and the annotation the keys kept was gone."""
+    import fcntl
+    import shutil
+    import signal
+
+    import pytest
+
+    if shutil.which("pgrep") is None:
+        pytest.skip("pgrep (procps) is needed to find the app's process")
+    state = tmp_path / "index"
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(140, 36)) as terminal:
+        _open_a_match(terminal)
+        _burst(terminal, "vstkept", "Enter")
+        (record,) = _saved_annotations(tmp_path)
+        _burst(terminal, "", "Tab", "l", "l")
+        terminal.wait_for("u Undo delete", timeout=30)
+        user = os.environ.get("USER", "root")
+        (own_file,) = state.glob(f"annotations/*/{user}.yaml")
+        lock = os.open(own_file.parent / f"{user}.yaml.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _burst(terminal, "du")
+            time.sleep(0.5)
+            os.kill(terminal.app_pid(), signal.SIGHUP)
+            time.sleep(1.0)
+        finally:
+            os.close(lock)
+        terminal.wait_for("newsdesk-exited", timeout=30)
+    assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]

@@ -220,3 +220,79 @@ async def test_enter_on_the_list_before_the_answer_opens_the_new_queries_first_h
         await wait_until(pilot, lambda: "match 1/" in str(app.main.query_one("#status").render()))
         assert app.focused is app.main.reader
     close_library(app.library)
+
+
+async def test_a_click_after_a_remembered_enter_is_not_replaced_when_the_answer_comes(demo_state: Path) -> None:
+    """Red team: Enter, then a click on a row of the older list before the answer: the answer
+    opened its first hit over the article clicked."""
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"launch pad", "tab", "enter")
+        await wait_until(pilot, lambda: "launch pad*" in slow.started)
+        article_list = app.main.article_list
+        assert article_list.has_class("-stale")
+        await pilot.click(article_list, offset=(5, 2 * 3))  # the 4th row of the older list
+        await wait_until(pilot, lambda: app.main.reader.article is not None)
+        clicked = app.main.reader.article.id
+        slow.release("launch pad*")
+        slow.release("launch pad*", 2)
+        await wait_until(pilot, lambda: not article_list.has_class("-stale"))
+        await pilot.pause(0.3)
+        assert app.main.reader.article.id == clicked
+    close_library(app.library)
+
+
+async def test_typing_a_new_query_after_a_remembered_enter_is_not_interrupted(demo_state: Path) -> None:
+    """Red team: Enter, then ``/minsk group`` typed before the answer: the answer for ``minsk*``
+    opened an article and took the focus, and `` group`` ran as the reader's keys (p hid the panel)."""
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"launch pad", "tab", "enter")
+        await wait_until(pilot, lambda: "launch pad*" in slow.started)
+        await pilot.press("slash", *"minsk")
+        await wait_until(pilot, lambda: "minsk*" in slow.started)
+        slow.release("minsk*")
+        slow.release("minsk*", 2)
+        await wait_until(pilot, lambda: not app.main.article_list.has_class("-stale"))
+        await pilot.pause(0.3)
+        await pilot.press(*" group")
+        await pilot.pause(0.3)
+        slow.free = True
+        assert app.main.search_box.value == "minsk group"
+        assert app.focused is app.main.search_box
+        assert app.main.reader.article is None
+    close_library(app.library)
+
+
+async def test_esc_after_a_remembered_enter_ends_on_the_list(demo_state: Path) -> None:
+    """Red team: Enter, Esc before the answer ended in the reader (the next j scrolled it)."""
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"launch pad", "tab", "enter", "escape")
+        await wait_until(pilot, lambda: "launch pad*" in slow.started)
+        slow.release("launch pad*")
+        slow.release("launch pad*", 2)
+        await wait_until(pilot, lambda: not app.main.article_list.has_class("-stale"))
+        await pilot.pause(0.3)
+        assert app.focused is app.main.article_list
+    close_library(app.library)
+
+
+async def test_enter_twice_before_an_answer_with_no_hits_opens_nothing(demo_state: Path) -> None:
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zzqqxx", "tab", "enter", "enter")
+        await wait_until(pilot, lambda: "zzqqxx*" in slow.started)
+        slow.release("zzqqxx*")
+        slow.release("zzqqxx*", 2)
+        await wait_until(pilot, lambda: not app.main.article_list.has_class("-stale"))
+        await pilot.pause(0.3)
+        assert app.main.reader.article is None
+        assert app.focused is app.main.article_list
+        await pilot.press("j", "k", "enter")
+        await pilot.pause(0.2)
+    close_library(app.library)

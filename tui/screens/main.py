@@ -346,6 +346,8 @@ class MainScreen(Screen):
         # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
         if self.focused is not self.article_list:
             self.set_focus(self.article_list)
+        else:  # Esc right after Enter on the list, before the answer: it opens nothing later
+            self.article_list.forget_open()
 
     def action_neighbour(self, delta: int) -> None:
         if not self.results.open_neighbour(delta):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from newsdesk.tui.leave import SAVES
+from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
 from newsdesk.tui.messages import forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -25,7 +25,7 @@ from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""
@@ -104,13 +104,18 @@ class AnnotationEditor(Widget):
         self.found = ArticleAnnotations()
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
+        """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
         self.saving: PendingAnnotation | None = None
-        self._loads = 0
-        self._answer_on_load = (0, 0)
-        """An undo that landed, and the load started after it, whose result answers it."""
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
-        """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self._loads = 0
+        self._answer_on_load = (0, 0)
+        """A delete or undo, and the load started after it, whose result answers it."""
+        self._changes: dict[Worker[None], int] = {}
+        """The delete or undo each writing worker answers (its number in the Notes list)."""
+        self._landed: dict[int, Annotation | None] = {}
+        """Set by the writing thread: what each delete (the annotation) or undo (None) changed.
+        A hang-up reads it, since the answers it posted will not be handled."""
         self.last_deleted: Annotation | None = None
         self._goto: str | None = None
         self._tags_in_use: tuple[str, ...] = ()
@@ -147,6 +152,10 @@ class AnnotationEditor(Widget):
     @on(AnnotationsLoaded)
     def _loaded(self, message: AnnotationsLoaded) -> None:
         if self.article is None or message.article_id != self.article.id:
+            return
+        if message.load < self._loads:
+            # Superseded: read before a change a newer load will show (red team: a refresh read
+            # just before a delete landed brought the deleted annotation back, and d then failed).
             return
         if message.tags_in_use is not None:
             self._tags_in_use = tuple(message.tags_in_use)
@@ -239,6 +248,7 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
         self.pending = self.saving = None
+        self._landed.pop(message.change, None)
         if message.deleted is not None:
             self.last_deleted = message.deleted
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
@@ -249,8 +259,8 @@ class AnnotationEditor(Widget):
             self._reload(self.article)
             if message.deleted is None and message.change:  # an undo: answered by the reload that shows it
                 self._answer_on_load = (message.change, self._loads)
-        else:
-            self._answer(message.change)
+        else:  # another article's: the open one's list, read afresh, answers it
+            self._answer_with_reload(message.change)
         self.post_message(self.Saved())
         self._sync_index()
 
@@ -270,10 +280,26 @@ class AnnotationEditor(Widget):
         if change:
             self._show(self.found, answered=change)
 
+    def _answer_with_reload(self, change: int) -> None:
+        """Answer ``change`` with the open article's annotations as they are on disk now.
+
+        After a failed delete or undo, or one that landed while another article opened, the list
+        last shown may be out of date (red team: a delete of an annotation another session had
+        deleted failed, the list kept showing it, and the next ``d`` in the burst failed on it too).
+        """
+        if not change:
+            return
+        if self.article is None:
+            self._answer(change)
+            return
+        self._stamp = None
+        self._reload(self.article, with_tags=False)
+        self._answer_on_load = (change, self._loads)
+
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.notify(message.error, severity="error", timeout=8, markup=False)
-        self._answer(message.change)
+        self._answer_with_reload(message.change)
         if message.retry is not None:
             pending = message.retry
             quote = pending.article.text[pending.start : pending.end]
@@ -319,7 +345,7 @@ class AnnotationEditor(Widget):
             )
             self.ask(pending, annotation.target.exact, focus_note=True)
         elif message.action == "delete":
-            self._delete(article.id, annotation.id, message.change)
+            self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
         else:
             self._answer(message.change)
 
@@ -331,6 +357,7 @@ class AnnotationEditor(Widget):
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
+        self._landed[change] = deleted
         self.post_message(AnnotationSaved(article_id, None, deleted, change))
 
     def undo(self, change: int) -> None:
@@ -339,7 +366,7 @@ class AnnotationEditor(Widget):
             self.notify("Nothing to undo.", timeout=2)
             self._answer(change)
             return
-        self._restore(self.last_deleted, change)
+        self._changes[self._restore(self.last_deleted, change)] = change
         self.last_deleted = None
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
@@ -350,7 +377,34 @@ class AnnotationEditor(Widget):
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
+        self._landed[change] = None
         self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
+
+    def run_held_keys_now(self, notes: NotesList) -> None:
+        """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
+        list holds behind it, here and now (red team: ``d u`` then a dropped link left the
+        annotation deleted; the held ``u`` was never run)."""
+        article = self.article
+        if article is None or not notes.holding:
+            return
+        SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
+        for change in sorted(self._landed):
+            self.last_deleted = self._landed.pop(change)
+
+        def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
+            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
+                if action == "delete" and annotation_id is not None:
+                    found = self._find(annotation_id)
+                    if found is not None and found[1]:
+                        self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
+                elif action == "undo" and self.last_deleted is not None:
+                    self.library.restore_annotation(self.last_deleted)
+                    self.last_deleted = None
+            self.found = self.library.article_annotations(article)
+            return self.found
+
+        self.found = self.library.article_annotations(article)
+        notes.run_held_now(self.found, write)
 
     # -- the corpus-wide view -----------------------------------------------------------------
     def show_all(self) -> None:
@@ -365,4 +419,11 @@ class AnnotationEditor(Widget):
         self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+        failed = forward_worker_failure(self, event)
+        if event.worker in self._changes and event.worker.is_finished:
+            change = self._changes.pop(event.worker)
+            if event.state != WorkerState.SUCCESS:  # crashed (or cancelled): its answer never comes
+                self._answer_with_reload(change)
+        elif failed and event.worker.group == "annotations" and self._answer_on_load[0]:
+            change, self._answer_on_load = self._answer_on_load[0], (0, 0)
+            self._answer(change)  # the load that was to answer it crashed: the keys held go on

@@ -351,9 +351,19 @@ class ArticleList(ScrollView, can_focus=True):
             # no further than the pane (Textual stops a message at the node that sent it).
             self.call_later(self.open, self.cursor)
 
+    def forget_open(self) -> None:
+        """Drop an Enter still waiting for the answer: the user has moved on (red team: it opened an
+        article later anyway, over the one clicked meanwhile, or took the focus from a new query
+        being typed, whose next letters then ran as the reader's keys)."""
+        self._open_when_answered = False
+
+    def on_blur(self) -> None:
+        self.forget_open()
+
     async def _on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_y)) // self._state.item_height
         if 0 <= index < self.total:
+            self.forget_open()  # the row clicked is the one wanted now
             self.focus()
             self.open(index)
 

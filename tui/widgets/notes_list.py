@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -78,11 +79,18 @@ class NotesList(OptionList):
         self._answered = 0
         self._held: deque[str] = deque()
         """Actions of keys pressed while a delete or undo was being written, in key order."""
+        self._write_now: Callable[[str, str | None], ArticleAnnotations] | None = None
+        """At a hang-up: does a delete or undo at once and returns the list after it (no messages)."""
 
     @property
     def waiting(self) -> bool:
         """A delete or undo is being written; keys wait until the list shows its result."""
         return self._answered < self._asked
+
+    @property
+    def holding(self) -> bool:
+        """Keys are held behind a delete or undo being written."""
+        return bool(self._held)
 
     def show_annotations(self, found: ArticleAnnotations, answered: int = 0) -> None:
         """Replace the list (keeps the cursor where it was when it can).
@@ -131,7 +139,22 @@ class NotesList(OptionList):
         else:
             self._run(action)
 
+    def run_held_now(self, found: ArticleAnnotations, write: Callable[[str, str | None], ArticleAnnotations]) -> None:
+        """Run the held keys at once on ``found``, each delete or undo by ``write(action, id)`` (a hang-up:
+        no answer will be handled, and a held ``u`` must not be lost behind the delete it undoes)."""
+        self._write_now = write
+        self._answered = self._asked
+        self.show_annotations(found)
+
     def _run(self, action: str) -> None:
+        if self._write_now is not None:
+            if action in ("delete", "undo"):
+                ident = self._current_id() if action == "delete" else None
+                if action == "undo" or ident is not None:
+                    self.show_annotations(self._write_now(action, ident))
+                return
+            if action in ("goto", "edit"):
+                return  # nobody is left to read or type
         if action == "cursor_down":
             super().action_cursor_down()
         elif action == "cursor_up":
