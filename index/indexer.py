@@ -31,7 +31,13 @@ from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.engine.interface import IndexWriter
-from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, add_prefix_values, build_schema
+from newsdesk.index.engine.schema import (
+    FACET_COLUMNS,
+    INDEX_SCHEMA_VERSION,
+    SEARCHABLE_OLDER_SCHEMAS,
+    add_prefix_values,
+    build_schema,
+)
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -243,6 +249,17 @@ class Indexer:
             self.index_dir() is not None
             and self.store.get_meta(META_SYNCED) == "1"
             and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
+        )
+
+    def index_from_older_version(self) -> bool:
+        """True when the index reflects the store but an older newsdesk made it, one this code searches as it is.
+
+        The next update rebuilds it; a search need not wait for that (minutes for a large corpus).
+        """
+        return (
+            self.store.get_meta(META_SCHEMA) in SEARCHABLE_OLDER_SCHEMAS
+            and self.store.get_meta(META_SYNCED) == "1"
+            and self.index_dir() is not None
         )
 
     def mark_damaged(self) -> None:

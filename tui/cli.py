@@ -130,6 +130,12 @@ def _open(args: argparse.Namespace) -> Library:
     return Library.open(state_dir=args.state_dir, config=config)
 
 
+OLDER_INDEX_WARNING = (
+    "the search index was made by an older version of newsdesk: searching it as it is "
+    "(`newsdesk index` rebuilds it for this version, which makes prefix searches faster)"
+)
+
+
 def _ensure_indexed(library: Library) -> None:
     """Bring the index up to date first, unless that would mean waiting on another session.
 
@@ -142,6 +148,10 @@ def _ensure_indexed(library: Library) -> None:
         status = None  # the update below sets the store aside and rebuilds it
     if status is not None and status.in_sync:
         _warn(library.repairs)
+        return
+    if status is not None and status.older_version:
+        # Rebuilding here made the first search after an upgrade wait minutes in silence.
+        _warn([*library.repairs, OLDER_INDEX_WARNING])
         return
     try:
         stats = library.update(wait=0 if status is not None and status.indexed else -1)

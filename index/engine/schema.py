@@ -235,6 +235,8 @@ INDEX_SCHEMA_VERSION = "3"
 
 3: the prefix fields. Until the rebuild, a searcher on an older index expands prefixes as before.
 """
+SEARCHABLE_OLDER_SCHEMAS = frozenset({"2"})
+"""Older versions whose indexes this code searches as they are (only the prefix fields are missing)."""
 
 
 def build_schema(title_boost: float = 2.0) -> fields.Schema:
