@@ -13,7 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library, QueryError
-from newsdesk.index.indexer import META_INDEX_DIR, META_SCHEMA, META_SYNCED, OLDER_SCHEMA_NOTICE
+from newsdesk.index.indexer import (
+    META_INDEX_DIR,
+    META_SCHEMA,
+    META_SCHEMA_NEWEST,
+    META_SYNCED,
+    OLDER_SCHEMA_NOTICE,
+)
 from newsdesk.index.store import ArticleStore
 from newsdesk.tui.cli import OLDER_INDEX_WARNING, main
 
@@ -55,6 +61,7 @@ def _as_made_by_the_previous_version(library: Library) -> str:
     """Mark the index as made before the prefix fields; return its folder name."""
     with library.store.transaction() as db:
         ArticleStore.set_meta(db, META_SCHEMA, "2")
+        db.execute("DELETE FROM meta WHERE key = ?", (META_SCHEMA_NEWEST,))  # a key the previous version never wrote
     return library.store.get_meta(META_INDEX_DIR) or ""
 
 
@@ -94,3 +101,30 @@ def test_an_older_index_out_of_sync_with_the_store_is_still_updated_first(tmp_pa
     assert main(["search", "--corpus", str(corpus), "--state-dir", str(state), "pak*"]) == 0
     with Library.open(corpus, state_dir=state) as library:
         assert library.status().in_sync
+
+
+@pytest.mark.parametrize(
+    ("made_under", "notice"),
+    [
+        ("2", "an older newsdesk sharing this state folder rebuilt the search index for itself"),
+        ("4", "the search index was made by a newer version of newsdesk"),
+        ("x", "the search index was made by another version of newsdesk"),
+    ],
+)
+def test_the_rebuild_notice_says_why_when_another_version_shares_the_state_folder(
+    tmp_path: Path, made_under: str, notice: str
+) -> None:
+    """One session on the previous version and one on this one, on one state folder: each update
+    rebuilt the index the other had made, and this one said "made by an older version ...,
+    once" every time; an index from a newer version was called older too."""
+    corpus = tmp_path / "corpus"
+    write(corpus, "a.txt", "Pakistan talks\n\nThe pake of Zürich.\n")
+    with Library.open(corpus, state_dir=tmp_path / "state") as library:
+        library.update()  # this version made the index; then the other one rebuilt it for itself
+        with library.store.transaction() as db:
+            ArticleStore.set_meta(db, META_SCHEMA, made_under)
+        (found,) = library.update().repairs
+        assert found.startswith(notice)
+        assert "once" not in found
+        assert library.update().repairs == []
+        assert library.search("pak*").total == 1
