@@ -7,12 +7,15 @@ argv keeps them as lone surrogates) was taken for a damaged index and rebuilt it
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library, QueryError
+from newsdesk.index.engine import schema as engine_schema
+from newsdesk.index.engine.schema import prefix_field
 from newsdesk.index.indexer import (
     META_INDEX_DIR,
     META_SCHEMA,
@@ -22,6 +25,8 @@ from newsdesk.index.indexer import (
 )
 from newsdesk.index.store import ArticleStore
 from newsdesk.tui.cli import OLDER_INDEX_WARNING, main
+from whoosh import formats
+from whoosh.filedb.filestore import FileStorage
 
 from .conftest import examples, write
 
@@ -128,3 +133,30 @@ def test_the_rebuild_notice_says_why_when_another_version_shares_the_state_folde
         assert "once" not in found
         assert library.update().repairs == []
         assert library.search("pak*").total == 1
+
+
+def test_an_index_with_prefix_fields_opens_in_a_newsdesk_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The previous version has no PrefixAnalyzer or PrefixPresence: unpickling the schema of an
+    index this version made failed (AttributeError), so its reader, open beside a reader of this
+    version, called the index damaged, set it aside and rebuilt it. Those classes now unpickle
+    as their stock bases where the names are missing; the index reads as before."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    write(corpus, "a.txt", "Pakistan talks\n\nThe pake of Zürich.\n")
+    with Library.open(corpus, state_dir=state) as library:
+        library.update()
+    (folder,) = state.glob("whoosh-*")
+    with monkeypatch.context() as older:  # as the previous version's schema module
+        older.delattr(engine_schema, "PrefixAnalyzer")
+        older.delattr(engine_schema, "PrefixPresence")
+        schema = FileStorage(str(folder)).open_index().schema
+        assert type(schema[prefix_field("body")].format) is formats.Existence
+        with Library.open(corpus, state_dir=state) as library:
+            assert library.search("pak*").total == library.search("talks").total == 1
+            assert library.status().in_sync  # not marked damaged
+    schema = FileStorage(str(folder)).open_index().schema  # this version: the classes themselves
+    assert type(schema[prefix_field("body")].format) is engine_schema.PrefixPresence
+    assert type(schema[prefix_field("body")].analyzer) is engine_schema.PrefixAnalyzer
+    again = pickle.loads(pickle.dumps(engine_schema.build_schema(), 2))
+    assert type(again[prefix_field("title")].format) is engine_schema.PrefixPresence
