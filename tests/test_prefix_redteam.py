@@ -11,10 +11,12 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library, QueryError
 from newsdesk.index.engine import schema as engine_schema
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.schema import prefix_field
 from newsdesk.index.indexer import (
     META_INDEX_DIR,
@@ -29,6 +31,7 @@ from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 
 from .conftest import examples, write
+from .test_prefix_field import _Expanding, _ram_index
 
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 
@@ -160,3 +163,31 @@ def test_an_index_with_prefix_fields_opens_in_a_newsdesk_without_them(
     assert type(schema[prefix_field("body")].analyzer) is engine_schema.PrefixAnalyzer
     again = pickle.loads(pickle.dumps(engine_schema.build_schema(), 2))
     assert type(again[prefix_field("title")].format) is engine_schema.PrefixPresence
+
+
+# -- held: prefixes among operators, fields, phrases and the token pattern's punctuation --
+
+_CHARS = st.characters(exclude_categories=["Cs", "Cc"], exclude_characters='\x00*?"()[]{}:^~\\')
+_EDGES = st.sampled_from([*"'’._-ßẞﬁﬃİıŉǅΣσς", "\u0301", "\u0308", "\u00ad", "\u200d", "'s", "U.S.", "1.5"])
+_WORD = st.lists(st.one_of(_CHARS, _EDGES), min_size=1, max_size=7).map("".join)
+_FORMS = ["{}*", "NOT {}*", "{}* OR zz", "({}* AND NOT qq)", '"{}*"', "title:{}*", "body:{}* talks"]
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), pool=st.lists(_WORD, min_size=1, max_size=12, unique=True))
+def test_prefixes_inside_any_query_match_what_expansion_matches(data: st.DataObject, pool: list[str]) -> None:
+    """The generated test in test_prefix_field.py types bare ``word*`` from letters, marks and
+    digits; here the prefix sits under NOT, OR, a field or in a phrase, and words carry the
+    inner punctuation terms keep (``U.S``, ``don't``), ligatures, dotted I, final sigma."""
+    text = st.lists(st.sampled_from(pool), max_size=12).map(" ".join)
+    articles = data.draw(st.lists(st.tuples(text, text), min_size=1, max_size=6))
+    typed = data.draw(st.one_of(st.sampled_from(pool), _WORD))[: data.draw(st.integers(1, 8))]
+    typed = data.draw(st.sampled_from([typed, typed.upper(), typed.lower(), typed.casefold()]))
+    query = data.draw(st.sampled_from(_FORMS)).format(typed)
+    ix = _ram_index(articles)
+    try:
+        parsed = parse_query(make_parser(ix.schema, 2.0), query)
+    except QueryError:
+        assume(False)
+    with ix.searcher() as searcher:
+        assert DocSets(searcher).match(parsed) == _Expanding(searcher).match(parsed), (query, parsed)
