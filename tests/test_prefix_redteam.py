@@ -26,7 +26,7 @@ from newsdesk.index.indexer import (
     OLDER_SCHEMA_NOTICE,
 )
 from newsdesk.index.store import ArticleStore
-from newsdesk.tui.cli import OLDER_INDEX_WARNING, main
+from newsdesk.tui.cli import OLDER_INDEX_REBUILDING, OLDER_INDEX_WARNING, main
 from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 
@@ -191,3 +191,23 @@ def test_prefixes_inside_any_query_match_what_expansion_matches(data: st.DataObj
         assume(False)
     with ix.searcher() as searcher:
         assert DocSets(searcher).match(parsed) == _Expanding(searcher).match(parsed), (query, parsed)
+
+
+def test_an_annotation_added_on_an_older_index_is_searchable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Searching an older index as it is must not leave what writes to it behind: the
+    annotation sync re-indexes only an index of this version, so `annotations add` rebuilds
+    an older one first, and says so before the wait."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    write(corpus, "a.txt", "Pakistan talks\n\nThe pake of Zürich met pakora sellers.\n")
+    with Library.open(corpus, state_dir=state) as library:
+        library.update()
+        _as_made_by_the_previous_version(library)
+    where = ["--corpus", str(corpus), "--state-dir", str(state)]
+    assert main(["annotations", "add", "a.txt", "--quote", "pakora", "--tag", "evidence", *where]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"newsdesk: warning: {OLDER_INDEX_REBUILDING}"
+    with Library.open(corpus, state_dir=state) as library:
+        assert library.status().in_sync
+        assert library.search("tag:evidence").total == 1
