@@ -31,7 +31,13 @@ from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.engine.interface import IndexWriter
-from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, add_prefix_values, build_schema
+from newsdesk.index.engine.schema import (
+    FACET_COLUMNS,
+    INDEX_SCHEMA_VERSION,
+    SEARCHABLE_OLDER_SCHEMAS,
+    add_prefix_values,
+    build_schema,
+)
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -64,7 +70,15 @@ ProgressCallback = Callable[[str, int, int], None]
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
 META_SCHEMA = "whoosh_schema"
+META_SCHEMA_NEWEST = "whoosh_schema_newest"
+"""The newest schema version that made an index for this store (an older newsdesk leaves it as it is)."""
 OLDER_SCHEMA_NOTICE = "the search index was made by an older version of newsdesk: rebuilt from the store, once"
+SHARED_WITH_OLDER_NOTICE = (
+    "an older newsdesk sharing this state folder rebuilt the search index for itself: rebuilt again for this "
+    "version (each rebuilds it while both are in use)"
+)
+NEWER_SCHEMA_NOTICE = "the search index was made by a newer version of newsdesk: rebuilt from the store for this one"
+OTHER_SCHEMA_NOTICE = "the search index was made by another version of newsdesk: rebuilt from the store for this one"
 META_MANIFEST = "whoosh_manifest"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
@@ -245,6 +259,17 @@ class Indexer:
             and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
         )
 
+    def index_from_older_version(self) -> bool:
+        """True when the index reflects the store but an older newsdesk made it, one this code searches as it is.
+
+        The next update rebuilds it; a search need not wait for that (minutes for a large corpus).
+        """
+        return (
+            self.store.get_meta(META_SCHEMA) in SEARCHABLE_OLDER_SCHEMAS
+            and self.store.get_meta(META_SYNCED) == "1"
+            and self.index_dir() is not None
+        )
+
     def mark_damaged(self) -> None:
         """Note that reading the index failed, so the next update rebuilds it (if the store can be written)."""
         try:
@@ -339,7 +364,7 @@ class Indexer:
         full_build = rebuild or not self.index_in_sync()
         made_under = self.store.get_meta(META_SCHEMA)
         if not rebuild and made_under and made_under != INDEX_SCHEMA_VERSION and self.index_dir() is not None:
-            stats.repairs.append(OLDER_SCHEMA_NOTICE)
+            stats.repairs.append(self._schema_notice(made_under))
         # Short write transactions, never one through the reading phase: searches
         # and other sessions' reads go on meanwhile (WAL), and annotating sessions
         # wait at most one batch. A crash between batches loses nothing: the files
@@ -393,6 +418,18 @@ class Indexer:
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def _schema_notice(self, made_under: str) -> str:
+        """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""
+        current = int(INDEX_SCHEMA_VERSION)
+        if not made_under.isdigit():
+            return OTHER_SCHEMA_NOTICE
+        if int(made_under) > current:
+            return NEWER_SCHEMA_NOTICE
+        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
+        if newest.isdigit() and int(newest) >= current:  # this version made it before: an older one rebuilt it since
+            return SHARED_WITH_OLDER_NOTICE
+        return OLDER_SCHEMA_NOTICE
+
     def _record(
         self,
         db: sqlite3.Connection,
@@ -444,11 +481,14 @@ class Indexer:
 
     def _mark_synced(self, dir_name: str) -> None:
         manifest = index_manifest(self.state_dir / dir_name) if dir_name else "{}"
+        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_MANIFEST, manifest)
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
             ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
+            if not newest.isdigit() or int(newest) < int(INDEX_SCHEMA_VERSION):
+                ArticleStore.set_meta(db, META_SCHEMA_NEWEST, INDEX_SCHEMA_VERSION)
             mark_indexed(db)
 
     def _apply_changes(

@@ -62,6 +62,8 @@ class LibraryStatus:
     articles: int
     indexed: bool
     in_sync: bool
+    older_version: bool = False
+    """The index reflects the store but an older newsdesk made it: searchable as it is, rebuilt by the next update."""
 
 
 class Library:
@@ -210,6 +212,7 @@ class Library:
             articles=self.store.count(),
             indexed=self._indexer.index_dir() is not None,
             in_sync=self._indexer.index_in_sync(),
+            older_version=self._indexer.index_from_older_version(),
         )
 
     def index_version(self) -> str:

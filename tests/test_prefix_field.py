@@ -32,7 +32,7 @@ from newsdesk.index.engine.schema import (
     term_prefixes,
 )
 from newsdesk.index.errors import QueryError
-from newsdesk.index.indexer import META_SCHEMA, OLDER_SCHEMA_NOTICE
+from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
@@ -221,6 +221,7 @@ def test_an_index_from_an_older_newsdesk_is_rebuilt_once_with_a_notice(tmp_path:
         library.update()
         with library.store.transaction() as db:  # as an index made before the prefix fields
             ArticleStore.set_meta(db, META_SCHEMA, "2")
+            db.execute("DELETE FROM meta WHERE key = ?", (META_SCHEMA_NEWEST,))  # the previous version never wrote it
         stats = library.update()
         assert stats.repairs == [OLDER_SCHEMA_NOTICE]
         assert library.update().repairs == []

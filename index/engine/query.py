@@ -13,6 +13,7 @@ import re
 from newsdesk.index.engine.query_limits import (
     check_costs,
     check_fuzzy,
+    check_text,
     check_values,
     check_wildcard,
     check_word_lengths,
@@ -86,6 +87,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     """Parse ``text``; :class:`QueryError` with a one-line reason when it is malformed."""
     if not text.strip():
         raise QueryError("empty query")
+    check_text(text)
     check_word_lengths(text)  # first: everything after costs time with the word's length
     check_syntax(text, searchable_fields(parser.schema))
     try:

@@ -18,6 +18,8 @@ of every word it expands to (search as you type sends one on every key).
 
 from __future__ import annotations
 
+import copyreg
+import importlib
 import re
 import unicodedata
 from array import array
@@ -170,8 +172,49 @@ def term_prefixes(terms: set[str]) -> set[str]:
     return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
 
 
-class PrefixAnalyzer(Analyzer):
+class _Named:
+    """Pickles as the attribute ``name`` of module ``module``, looked up on load; ``fallback`` where it is missing."""
+
+    def __init__(self, module: str, name: str, fallback: type) -> None:
+        self.module, self.name, self.fallback = module, name, fallback
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return getattr, (_Module(self.module), self.name, self.fallback)
+
+
+class _Module:
+    """Pickles as the module ``name``, imported on load."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return importlib.import_module, (self.name,)
+
+
+class _UnpicklesAsBaseWhereUnknown:
+    """A schema class whose pickle (in every index's TOC) names a stock class to use where it does not exist.
+
+    An index made by this version is read by the previous one too: a reader of
+    that version open on a shared state folder while this one rebuilds, or after
+    a downgrade. Pickled by name, an unknown class failed to load there and the
+    index was taken for damaged, set aside and rebuilt. The stock class reads
+    the same postings; only writing needs the class itself (and an older version
+    never writes to an index made by a newer one: the schema version differs).
+    """
+
+    _FALLBACK: type
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        cls = type(self)
+        named = _Named(cls.__module__, cls.__qualname__, self._FALLBACK)
+        return copyreg._reconstructor, (named, object, None), dict(self.__dict__)  # type: ignore[attr-defined]
+
+
+class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
     """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
+
+    _FALLBACK = NewsAnalyzer  # never runs on a prefix field there: nothing parses a query into one
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
         token = Token(False, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
@@ -182,8 +225,10 @@ class PrefixAnalyzer(Analyzer):
             yield token
 
 
-class PrefixPresence(formats.Existence):
+class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
     """Existence postings of the term prefixes, computed without per-token objects."""
+
+    _FALLBACK = formats.Existence
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         cache_get = _term_cache.get
@@ -235,6 +280,8 @@ INDEX_SCHEMA_VERSION = "3"
 
 3: the prefix fields. Until the rebuild, a searcher on an older index expands prefixes as before.
 """
+SEARCHABLE_OLDER_SCHEMAS = frozenset({"2"})
+"""Older versions whose indexes this code searches as they are (only the prefix fields are missing)."""
 
 
 def build_schema(title_boost: float = 2.0) -> fields.Schema:
