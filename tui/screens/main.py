@@ -163,6 +163,7 @@ class MainScreen(Screen):
 
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
+        self.panes.article_opened()
         self.query_one(SidePanel).show_entities(message.mentions)
         self.results.show_open(message.article.id)
 

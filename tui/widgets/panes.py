@@ -14,11 +14,9 @@ widget under the node that changed, and nothing outside the panes depends on the
 
 from __future__ import annotations
 
-from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import SidePanel
-from textual import on
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
 from textual.widget import Widget
@@ -69,8 +67,8 @@ class Panes(Horizontal):
         if reading != self.has_class("reading"):
             self.set_class(reading, "reading")
 
-    @on(ArticleView.Opened)
-    def _article_opened(self) -> None:
+    def article_opened(self) -> None:
+        """An article is in the reader: from now on the reader takes the larger share."""
         if not self.has_class("article-open"):  # once: the class change restyles every pane
             self.add_class("article-open")
 
