@@ -264,6 +264,31 @@ async def test_state_is_restored_next_time(demo_state: Path) -> None:
     close_library(again.library)
 
 
+async def test_an_article_opened_without_a_query_is_restored_too(demo_state: Path) -> None:
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listed = app.main.article_list
+        rows = [listed.row(i) for i in range(listed.total)]
+        longest = max(range(len(rows)), key=lambda i: len(app.library.article(rows[i].id).text))  # type: ignore[union-attr]
+        listed.move_cursor(longest)
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = app.main.reader.article.id
+        await pilot.press("j", "j", "j", "j")
+        scroll = app.main.reader.scroll_y
+        await pilot.press("q")
+    close_library(app.library)
+    again = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.main.search_box.value == ""
+        assert again.main.reader.article.id == opened
+        assert again.main.reader.scroll_y == scroll > 0
+        assert again.focused is again.main.article_list  # reopened in the reader, the list keeps focus
+    close_library(again.library)
+
+
 async def test_keymap_from_config_remaps_bindings(demo_state: Path) -> None:
     config = Config()
     config.ui.keymap = {"reader.next_hit": "x", "app.search": "s"}

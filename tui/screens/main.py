@@ -122,8 +122,10 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
         self.query_one(StatusBar).corpus_name = self.library.name
-        self.results.restore(self.restore)
+        open_now = self.results.restore(self.restore)
         self.query_one(SavedList).reload()
+        if open_now is not None:
+            self._open(open_now)
         self.article_list.focus()
         # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
         self.call_after_refresh(announce_ready, self.app)

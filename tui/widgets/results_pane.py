@@ -128,20 +128,30 @@ class ResultsPane(Vertical):
         return self.query_one(SearchStatus)
 
     # -- browsing and searching -------------------------------------------------------
-    def restore(self, state: CorpusState) -> None:
-        """Show what the last run showed: its query's answer (or every article), then its article again."""
+    def restore(self, state: CorpusState) -> OpenArticle | None:
+        """Show what the last run showed: its query's answer (or every article), then its article again.
+
+        With a query, the article is asked for (:class:`OpenArticle`) once the query's answer is in,
+        for its matches; without one, the request is returned, to be handled at once: a message
+        would open it a moment later, when the reader's width can change under its scrolling.
+        """
         self._reopen = state if state.article else None
         if state.query:
             self.search_box.set_query(state.query)  # its Query message runs the search
-        else:
-            self.show_browse()
-            self._answered()  # nothing to wait for: no query's matches to highlight
+            return None
+        self.show_browse()
+        return self._reopening()
+
+    def _reopening(self) -> OpenArticle | None:
+        state, self._reopen = self._reopen, None
+        if state is None or not state.article:
+            return None
+        return OpenArticle(state.article, scroll=state.scroll, focus=False, first_hit=False)
 
     def _answered(self) -> None:
         """The current query's first answer (or its error) is shown."""
-        state, self._reopen = self._reopen, None
-        if state is not None and state.article:
-            self.post_message(OpenArticle(state.article, scroll=state.scroll, focus=False, first_hit=False))
+        if (request := self._reopening()) is not None:
+            self.post_message(request)
 
     def show_browse(self, cursor: int = 0) -> None:
         """List every article, newest first, fetched page by page."""
