@@ -163,6 +163,12 @@ class MainScreen(Screen):
             first_hit=request.first_hit,
         )
 
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        # Opened here as it arrives, not re-posted as an OpenArticle: a message later, the
+        # reader's width can change under its first scroll (as with a restored article).
+        self._open(OpenArticle(message.row.id, focus=True, first_hit=True))
+
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
         self.panes.article_opened()

@@ -256,9 +256,7 @@ class ResultsPane(Vertical):
 
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
-        message.stop()
-        self.open_index = message.index
-        self.post_message(OpenArticle(message.row.id, focus=True, first_hit=True))
+        self.open_index = message.index  # the screen opens it
 
     # -- the search worker and its answers --------------------------------------------------
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
