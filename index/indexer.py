@@ -31,7 +31,7 @@ from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.engine.interface import IndexWriter
-from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
+from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, add_prefix_values, build_schema
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -64,6 +64,7 @@ ProgressCallback = Callable[[str, int, int], None]
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
 META_SCHEMA = "whoosh_schema"
+OLDER_SCHEMA_NOTICE = "the search index was made by an older version of newsdesk: rebuilt from the store, once"
 META_MANIFEST = "whoosh_manifest"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
@@ -81,7 +82,7 @@ class UpdateStats:
     skipped: int = 0
     unchanged: int = 0
     repairs: list[str] = field(default_factory=list)
-    """One line per piece of damaged state that was set aside and rebuilt."""
+    """One line per piece of damaged state that was set aside and rebuilt (or index made by an older newsdesk)."""
     articles: int = 0
     """Articles in the store after the update."""
     seconds: float = 0.0
@@ -176,7 +177,7 @@ def document_fields(
         facet_values[name] = MULTI_VALUE_SEPARATOR.join(canonical for canonical, _ in found)
     for facet, value in facet_values.items():
         doc[FACET_COLUMNS[facet]] = value.encode("utf-8", "surrogatepass")
-    return doc
+    return add_prefix_values(doc)
 
 
 class Indexer:
@@ -336,6 +337,9 @@ class Indexer:
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
+        made_under = self.store.get_meta(META_SCHEMA)
+        if not rebuild and made_under and made_under != INDEX_SCHEMA_VERSION and self.index_dir() is not None:
+            stats.repairs.append(OLDER_SCHEMA_NOTICE)
         # Short write transactions, never one through the reading phase: searches
         # and other sessions' reads go on meanwhile (WAL), and annotating sessions
         # wait at most one batch. A crash between batches loses nothing: the files

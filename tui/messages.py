@@ -81,6 +81,8 @@ class AnnotationsShown(Message):
 
     found: ArticleAnnotations
     goto: str | None = None
+    answered: int = 0
+    """The Notes list's delete or undo whose result this is (0: none)."""
 
 
 PanelNews = FacetsShown | ResultsStale | TimelineShown | AnnotationsShown

@@ -85,3 +85,24 @@ def test_tags_typed_in_one_burst_after_t_land_whole_in_the_dialog(tmp_path: Path
         assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_delete_and_undo_typed_in_one_burst_in_the_notes_tab_end_as_the_last_key_says(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        _open_a_match(terminal)
+        _burst(terminal, "vstkept", "Enter")
+        assert [record.get("tags") for record in _saved_annotations(tmp_path)] == [["kept"]]
+        # To the side panel's Notes tab (Entities, Facets, Notes), then d u d u d in one burst.
+        _burst(terminal, "", "Tab", "l", "l")
+        terminal.wait_for("u Undo delete", timeout=30)  # the footer: the Notes list has the keys
+        _burst(terminal, "dudud")
+        deadline = time.monotonic() + 30
+        while _annotations(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _annotations(tmp_path) == []
+        shown = terminal.wait_for("No annotations.", timeout=30)
+        assert "Traceback" not in shown
+        time.sleep(1.0)  # nothing after the last key changes it back
+        assert _annotations(tmp_path) == []
+        terminal.press("Escape", "Escape", "q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)

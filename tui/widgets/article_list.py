@@ -102,6 +102,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._open_when_loaded: int | None = None
         self.open_id: str | None = None
         """Id of the article open in the reader, marked in the list."""
+        self.awaiting_answer = False
+        """The rows are an older query's answer and the new one is on its way (set by the results pane)."""
+        self._open_when_answered = False
 
     # -- contents -----------------------------------------------------------------
     @property
@@ -305,7 +308,21 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_cursor(self.total - 1 if bottom else 0)
 
     def action_open(self) -> None:
+        if self.awaiting_answer:
+            # Enter typed right behind a new query ("/pad", Tab, Enter in one burst, or faster than
+            # the search) means the new answer's row, not the older answer's row still shown.
+            self._open_when_answered = True
+            return
         self.open(self.cursor)
+
+    def answered(self, *, shown: bool) -> None:
+        """The awaited answer is in: ``shown`` in the list (an Enter typed meanwhile opens its row), or not."""
+        self.awaiting_answer = False
+        asked, self._open_when_answered = self._open_when_answered, False
+        if asked and shown:
+            # From the list's own queue: a message made while the results pane runs would bubble
+            # no further than the pane (Textual stops a message at the node that sent it).
+            self.call_later(self.open, self.cursor)
 
     async def _on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_y)) // self._state.item_height

@@ -229,7 +229,7 @@ class ArticleView(Container):
             case NotesList.Picked():
                 self.editor.picked(request, self.reader)
             case NotesList.UndoRequested():
-                self.editor.undo()
+                self.editor.undo(request.change)
 
     # -- entities -----------------------------------------------------------------------
     def toggle_entities(self) -> None:

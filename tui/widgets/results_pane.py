@@ -169,6 +169,7 @@ class ResultsPane(Vertical):
         self._show_stale(False)
         self.search_status.browsing(total, self.indexing)
         self._show_facets({})
+        self.article_list.answered(shown=True)
 
     def refresh_results(self) -> None:
         """Show the current query's results (or the article list) again, keeping the cursor."""
@@ -202,6 +203,7 @@ class ResultsPane(Vertical):
             return
         query = as_you_type(text) if typing else text
         self._show_stale(True)
+        self.article_list.awaiting_answer = True
         self.search_status.searching()
         self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
 
@@ -339,6 +341,7 @@ class ResultsPane(Vertical):
         if self._facets_shown:  # the older query's facets; this one's are being counted
             self._show_facets({})
         self._show_hits(results, counting=not message.final)
+        self.article_list.answered(shown=True)  # after the cursor is placed: an Enter meanwhile opens its row
         self._answered()
 
     @on(FacetsDone)
@@ -375,7 +378,9 @@ class ResultsPane(Vertical):
             self.shown_search_seq = self.complete_search_seq = message.seq
             self._set_query_error(message.error)
             self.search_status.failed()
+            self.article_list.answered(shown=False)  # the list keeps the older answer: nothing to open
             self._answered()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+        if forward_worker_failure(self, event) and event.worker.group == "search":
+            self.article_list.answered(shown=False)  # no answer will come: Enter opens the list's rows again

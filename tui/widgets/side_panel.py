@@ -215,4 +215,4 @@ class SidePanel(Vertical):
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():
-                self.query_one(NotesList).show_annotations(news.found)
+                self.query_one(NotesList).show_annotations(news.found, news.answered)
