@@ -102,6 +102,12 @@ class Library:
         self.saved = SavedSearches(state_dir, self.store, self._searcher, self.annotations.user)
         """The current user's saved searches (``saved.overview()`` counts what is new)."""
 
+    @property
+    def engine(self) -> SearchEngine:
+        """The search engine this library searches with: what a :class:`SavedSearches` of another
+        folder (or user) is built on."""
+        return self._searcher
+
     def _open_store(self) -> ArticleStore:
         """The article store; a damaged one is set aside and a fresh one made (the next update fills it)."""
         path = self.state_dir / "articles.db"

@@ -76,3 +76,8 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:  # type
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         quiet_rounds = 0 if _still_working(pilot.app) and time.monotonic() < deadline else quiet_rounds + 1
+
+
+def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The notifications on screen, as the user reads them (run the app with ``notifications=True``)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

@@ -22,7 +22,7 @@ from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import FacetList
 from textual.widgets import Input, TabbedContent, TextArea
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 
 
 async def _open_first_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
         await settle(pilot, rounds=5)
         reader = demo_app.main.reader
         assert reader.article.id == shelling.id
-        assert reader._current_annotation == theirs.id
+        assert reader.current_annotation == theirs.id
         notes = demo_app.main.query_one(NotesList)
         assert [p.own for p in notes.shown.placed] == [False]
         later = bob.add(shelling, 20, 30, ["later"])  # bob keeps working; the reader refreshes by itself
@@ -139,7 +139,7 @@ async def test_others_annotations_appear_and_the_corpus_view_opens_one(demo_app:
 
 
 async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_app: NewsdeskApp) -> None:
-    async with demo_app.run_test(size=(140, 40)) as pilot:
+    async with demo_app.run_test(size=(140, 40), notifications=True) as pilot:
         await _open_first_article(demo_app, pilot)
         main, reader = demo_app.main, demo_app.main.reader
         await pilot.press("v", "s", "t")
@@ -165,7 +165,7 @@ async def test_delete_undo_show_at_once_first_row_selected_and_retag_edits(demo_
         await pilot.press("d")
         await settle(pilot)
         assert notes.shown.placed == [] and reader.annotation_spans == []
-        assert any("Notes tab" in n.message for n in demo_app._notifications)
+        assert any("Notes tab" in toast for toast in toasts(demo_app))
         await pilot.press("u")
         await settle(pilot)
         assert [p.annotation.id for p in notes.shown.placed] == [placed.annotation.id]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
-from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.messages import AnnotationsShown, OpenArticle, forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
@@ -75,26 +75,11 @@ class AnnotationEditor(Widget):
 
     DEFAULT_CSS = "AnnotationEditor { display: none; }"
 
-    @dataclass
-    class Shown(Message):
-        """The open article's annotations to show (highlights and the Notes tab); ``goto``: move to this one."""
-
-        found: ArticleAnnotations
-        goto: str | None = None
-        answered: int = 0
-        """The Notes list's delete or undo whose result this is (0: none)."""
-
     class Saved(Message):
         """An annotation was saved, deleted or restored: the selection is done."""
 
     class Indexed(Message):
         """The index has taken in the annotation files (or an update holding it will): its version may change."""
-
-    @dataclass
-    class OpenAt(Message):
-        """Open ``article_id`` (picked in the all-annotations view); its annotations show ``annotation_id``."""
-
-        article_id: str
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -173,7 +158,7 @@ class AnnotationEditor(Widget):
 
     def _show(self, found: ArticleAnnotations, goto: str | None = None, answered: int = 0) -> None:
         self.found = found
-        self.post_message(self.Shown(found, goto, answered))
+        self.post_message(AnnotationsShown(found, goto, answered))  # to the reader and the Notes tab
 
     # -- adding and editing ---------------------------------------------------------------
     def annotate(self, request: SelectableReader.AnnotateRequested) -> None:
@@ -414,7 +399,7 @@ class AnnotationEditor(Widget):
             if choice is not None:
                 article_id, annotation_id = choice
                 self._goto = annotation_id
-                self.post_message(self.OpenAt(article_id))
+                self.post_message(OpenArticle(article_id))  # its annotations then show annotation_id
 
         self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
