@@ -355,8 +355,9 @@ class Indexer:
         # A changed key re-extracts everything in the entity stage; otherwise a
         # cheap backend extracts inside the readers, while the text is at hand.
         key_changed = entities.key_changed()
-        # (A rebuild re-reads every file but finds their entities in the cache.)
-        inline_ok = entities.spec.reads_inline and not rebuild
+        # (A rebuild re-reads every file but finds their entities in the cache; a rebuild of
+        # an empty store has no cache, and a separate pass would read every text twice.)
+        inline_ok = entities.spec.reads_inline and (not rebuild or self.store.count() == 0)
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()

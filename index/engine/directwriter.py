@@ -293,24 +293,24 @@ class _TermEncoder:
     """
 
     def __init__(self, fieldwriter: Any, postings: Any, fixedsize: int | None, lengths: bytearray | None) -> None:
-        self.fieldwriter = fieldwriter
         self.postfile = fieldwriter._postfile
         self.limit = postings._blocklimit
         self.compression = postings._compression
         self.fixedsize = fixedsize
         self.lengths = lengths
         self.prefix = pack_ushort(fieldwriter._fieldid)
+        self.tindex = fieldwriter._tindex
+        self.offset = self.postfile.tell()  # kept here: only this encoder writes to the file meanwhile
 
     def write(self, btext: bytes, entry: Entry) -> None:
         ids, weights, sizes, buffer = entry
-        postfile = self.postfile
         limit, fixedsize, lengths = self.limit, self.fixedsize, self.lengths
         info = W3TermInfo()
-        startoffset = postfile.tell()
-        postfile.write(WHOOSH3_HEADER_MAGIC)
+        startoffset = self.offset
+        out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call
         values = bytes(buffer)  # slices of bytes are bytes: one copy here, none per posting
-        offsets = [0, *accumulate(sizes)]
         count = len(ids)
+        offsets = [0, *accumulate(sizes)] if count > 1 else [0, len(values)]
         for start in range(0, count, limit):
             stop = min(start + limit, count)
             block_ids = ids[start:stop]
@@ -325,11 +325,14 @@ class _TermEncoder:
             if fixedsize == 0:
                 mini_values: Any = None
             else:
-                bounds = zip(offsets[start:stop], offsets[start + 1 : stop + 1], strict=True)
-                if 0 in sizes[start:stop]:  # add_posting keeps only non-empty values
-                    block_values = [values[a:b] for a, b in bounds if b > a]
+                if count == 1:
+                    block_values = [values] if values else []
                 else:
-                    block_values = [values[a:b] for a, b in bounds]
+                    bounds = zip(offsets[start:stop], offsets[start + 1 : stop + 1], strict=True)
+                    if 0 in sizes[start:stop]:  # add_posting keeps only non-empty values
+                        block_values = [values[a:b] for a, b in bounds if b > a]
+                    else:
+                        block_values = [values[a:b] for a, b in bounds]
                 mini_values = tuple(block_values) if fixedsize is None or fixedsize < 0 else b"".join(block_values)
             mini_ids = (block_ids[0], *map(sub, block_ids[1:], block_ids[:-1]))
             data = dumps((mini_ids, mini_weights, mini_values), 2)
@@ -338,6 +341,8 @@ class _TermEncoder:
                 data = zlib.compress(data, comp)
             if lengths is None:
                 minbyte = maxbyte = 0
+            elif count == 1:
+                minbyte = maxbyte = lengths[block_ids[0]]
             else:
                 found = bytes(map(lengths.__getitem__, block_ids))
                 maxbyte = max(found)
@@ -345,9 +350,7 @@ class _TermEncoder:
                 minbyte = min(present) if present else 0
             header = dumps((len(block_ids), block_ids[-1], maxweight, comp, minbyte, maxbyte), 2)
             blocklength = len(header) + len(data)
-            postfile.write(pack_int(-blocklength if stop == count else blocklength))
-            postfile.write(header)
-            postfile.write(data)
+            out += (pack_int(-blocklength if stop == count else blocklength), header, data)
             # W3TermInfo.add_block, from the same figures add_posting would have tracked
             info._weight += sum(floats)
             info._df += len(block_ids)
@@ -358,8 +361,11 @@ class _TermEncoder:
             if info._minid is None:
                 info._minid = block_ids[0]
             info._maxid = block_ids[-1]
-        info.set_extent(startoffset, postfile.tell() - startoffset)
-        self.fieldwriter._tindex.add(self.prefix + btext, info.to_bytes())
+        written = b"".join(out)
+        self.postfile.write(written)
+        self.offset += len(written)
+        info.set_extent(startoffset, len(written))
+        self.tindex.add(self.prefix + btext, info.to_bytes())
 
 
 class DirectIndexWriter:

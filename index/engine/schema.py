@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -129,15 +130,13 @@ class FastPositions(formats.Positions):
         direct segment writer (index/engine/directwriter.py), which skips the
         per-posting tuples of Whoosh's ``FieldType.index``.
         """
-        positions: dict[str, list[int]] = {}
-        cache_get = _term_cache.get
-        for pos, word in enumerate(TOKEN_PATTERN.findall(value)):
-            term = cache_get(word) or term_for(word)
-            plist = positions.get(term)
-            if plist is None:
-                positions[term] = [pos]
-            else:
-                plist.append(pos)
+        words = TOKEN_PATTERN.findall(value)
+        terms = list(map(_term_cache.get, words))  # one C-level pass for the words seen before
+        if None in terms:
+            terms = [term or term_for(word) for term, word in zip(terms, words, strict=True)]
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, term in enumerate(terms):
+            positions[term].append(pos)
         return positions
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
