@@ -47,7 +47,7 @@ _TERM_BYTES = 400
 _RUN_CHUNK = 2048
 """Terms per pickled chunk of a run file."""
 
-Entry = tuple[array, array, array, bytearray | bytes]
+Entry = tuple[array, array, array, bytearray]
 """One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
 
 
@@ -124,21 +124,26 @@ class DirectSegmentWriter:
                     if fmt is not None:  # FieldType.index over FastPositions.word_values, without its tuples
                         if not isinstance(value, str):
                             raise ValueError(f"{value!r} is not unicode or sequence")
+                        positions = fmt.term_positions(value)
+                        tokens = sum(map(len, positions.values()))
+                        if scorable:
+                            length = tokens
+                        fresh = 0
                         fmt_boost = fmt.field_boost
-                        for term, plist in fmt.term_positions(value).items():
-                            freq = len(plist)
-                            if scorable:
-                                length += freq
+                        get = terms.get
+                        for term, plist in positions.items():
                             vbytes = encode_positions(plist)
-                            entry = terms.get(term)
+                            entry = get(term)
                             if entry is None:
                                 entry = terms[term] = (array("I"), array("d"), array("I"), bytearray())
-                                buffered += _TERM_BYTES
+                                fresh += 1
                             entry[0].append(docnum)
-                            entry[1].append(freq * fmt_boost * fieldboost)
+                            # (freq * format boost) * field boost, in Whoosh's order: the same float
+                            entry[1].append(len(plist) * fmt_boost * fieldboost)
                             entry[2].append(len(vbytes))
                             entry[3].extend(vbytes)
-                            buffered += _POSTING_BYTES + len(vbytes)
+                        # a value is one type byte and 2 bytes a position while they fit in 16 bits
+                        buffered += fresh * _TERM_BYTES + len(positions) * (_POSTING_BYTES + 1) + 2 * tokens
                     else:
                         for tbytes, freq, weight, vbytes in field.index(value):
                             if scorable:
@@ -187,9 +192,9 @@ class DirectSegmentWriter:
     def _spill(self) -> None:
         name = f"{random_name()}.run"
         with self._temp.create_file(name).raw_file() as f:
-            chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytes]] = []
+            chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytearray]] = []
             for fieldname, btext, (ids, weights, sizes, values) in self._sorted_entries():
-                chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), bytes(values)))
+                chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), values))
                 if len(chunk) >= _RUN_CHUNK:
                     pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
                     chunk = []
@@ -207,7 +212,11 @@ class DirectSegmentWriter:
                 except EOFError:
                     break
                 for fieldname, btext, ids, weights, sizes, values in chunk:
-                    yield fieldname, btext, (_array("I", ids), _array("d", weights), _array("I", sizes), values)
+                    yield (
+                        fieldname,
+                        btext,
+                        (_array("I", ids), _array("d", weights), _array("I", sizes), bytearray(values)),
+                    )
         self._temp.delete_file(name)
 
     def _merged(self) -> Iterator[tuple[str, bytes, Entry]]:

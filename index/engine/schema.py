@@ -131,9 +131,10 @@ class FastPositions(formats.Positions):
         per-posting tuples of Whoosh's ``FieldType.index``.
         """
         words = TOKEN_PATTERN.findall(value)
-        terms = list(map(_term_cache.get, words))  # one C-level pass for the words seen before
-        if None in terms:
-            terms = [term or term_for(word) for term, word in zip(terms, words, strict=True)]
+        cached = list(map(_term_cache.get, words))  # one C-level pass for the words seen before
+        terms: list[str] = cached  # type: ignore[assignment]  # no None left after the next line
+        if None in cached:
+            terms = [term or term_for(word) for term, word in zip(cached, words, strict=True)]
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for pos, term in enumerate(terms):
             positions[term].append(pos)
