@@ -154,6 +154,18 @@ class _DirectMpWriter(_MpWriter):
         super().__init__(ix, **kwargs)
         self.jobqueue = self._mpctx.Queue()
 
+    def close_jobs(self) -> None:
+        """Tell the writer processes no more documents come, so they write their segments now.
+
+        Called before the reprint sync, which then overlaps their last step too (at 1M
+        articles merging their run files took minutes). ``MpWriter._commit`` later puts
+        a second end mark per process; a writer stops at the first, so it stays unread.
+        """
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+
 
 EntityFields = dict[str, list[tuple[str, str]]]
 """Per index field (person, org, place): (canonical name, other surface forms joined by U+001F)."""
@@ -561,6 +573,8 @@ class Indexer:
                     done += 1
                     if progress and (done % 200 == 0 or done == total):
                         progress("indexing", done, total)
+            if isinstance(writer, _DirectMpWriter):
+                writer.close_jobs()
             if meanwhile is not None:
                 meanwhile()
             if progress:
