@@ -45,7 +45,9 @@ _POSTING_BYTES = 24
 _TERM_BYTES = 400
 """Memory per buffered term: its dict slot, key and four growing arrays."""
 _RUN_CHUNK = 2048
-"""Terms per pickled chunk of a run file."""
+"""Most terms per pickled chunk of a run file."""
+_RUN_CHUNK_BYTES = 256 * 1024
+"""Most value bytes per chunk: merging holds one chunk of every run at once (67 runs a process at 1M)."""
 
 Entry = tuple[array, array, array, bytearray]
 """One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
@@ -193,11 +195,14 @@ class DirectSegmentWriter:
         name = f"{random_name()}.run"
         with self._temp.create_file(name).raw_file() as f:
             chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytearray]] = []
+            size = 0
             for fieldname, btext, (ids, weights, sizes, values) in self._sorted_entries():
                 chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), values))
-                if len(chunk) >= _RUN_CHUNK:
+                size += len(values) + 16 * len(ids)
+                if len(chunk) >= _RUN_CHUNK or size >= _RUN_CHUNK_BYTES:
                     pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
                     chunk = []
+                    size = 0
             if chunk:
                 pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         self._runs.append(name)
@@ -317,9 +322,8 @@ class _TermEncoder:
         info = W3TermInfo()
         startoffset = self.offset
         out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call
-        values = bytes(buffer)  # slices of bytes are bytes: one copy here, none per posting
         count = len(ids)
-        offsets = [0, *accumulate(sizes)] if count > 1 else [0, len(values)]
+        base = 0  # where the block's first value starts in buffer
         for start in range(0, count, limit):
             stop = min(start + limit, count)
             block_ids = ids[start:stop]
@@ -335,13 +339,17 @@ class _TermEncoder:
                 mini_values: Any = None
             else:
                 if count == 1:
-                    block_values = [values] if values else []
+                    block_values = [bytes(buffer)] if buffer else []
                 else:
-                    bounds = zip(offsets[start:stop], offsets[start + 1 : stop + 1], strict=True)
+                    # one copy of the block's values; slices of bytes are bytes, so none per posting
+                    ends = list(accumulate(sizes[start:stop]))
+                    values = bytes(buffer[base : base + ends[-1]])
+                    bounds = zip([0, *ends[:-1]], ends, strict=True)
                     if 0 in sizes[start:stop]:  # add_posting keeps only non-empty values
                         block_values = [values[a:b] for a, b in bounds if b > a]
                     else:
                         block_values = [values[a:b] for a, b in bounds]
+                    base += ends[-1]
                 mini_values = tuple(block_values) if fixedsize is None or fixedsize < 0 else b"".join(block_values)
             mini_ids = (block_ids[0], *map(sub, block_ids[1:], block_ids[:-1]))
             data = dumps((mini_ids, mini_weights, mini_values), 2)
