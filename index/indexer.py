@@ -30,6 +30,7 @@ from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
+from newsdesk.index.engine.directwriter import DirectIndexWriter, run_subwriter, supports
 from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.engine.schema import (
     FACET_COLUMNS,
@@ -135,15 +136,50 @@ def _run_subwriter_with_parent(parent: int, *args: object) -> None:
     _run_subwriter(*args)
 
 
+def _run_direct_subwriter_with_parent(parent: int, *args: object) -> None:
+    exit_with_parent(parent)
+    storage, indexname, jobqueue, resultqueue, kwargs, _multisegment = args
+    run_subwriter(storage, indexname, jobqueue, resultqueue, kwargs)  # type: ignore[arg-type]
+
+
 class _MpWriter(MpWriter):
     """Whoosh's multi-process writer, with sub-writers that end when this process is killed."""
 
+    target: Callable[..., None] = staticmethod(_run_subwriter_with_parent)
+
     def _new_task(self) -> object:
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
-        task = self._mpctx.Process(target=_run_subwriter_with_parent, args=(os.getpid(), *args))
+        task = self._mpctx.Process(target=self.target, args=(os.getpid(), *args))
         self.tasks.append(task)
         task.start()
         return task
+
+
+class _DirectMpWriter(_MpWriter):
+    """A parallel build whose writer processes write their segments directly (engine/directwriter.py).
+
+    The job queue has no bound: the documents of a whole build are handed over as
+    job files on disk as fast as they are made, so this process is free for the
+    rest of the update (the reprint groups) while the writers work.
+    """
+
+    target = staticmethod(_run_direct_subwriter_with_parent)
+
+    def __init__(self, ix: object, **kwargs: object) -> None:
+        super().__init__(ix, **kwargs)
+        self.jobqueue = self._mpctx.Queue()
+
+    def close_jobs(self) -> None:
+        """Tell the writer processes no more documents come, so they write their segments now.
+
+        Called before the reprint sync, which then overlaps their last step too (at 1M
+        articles merging their run files took minutes). ``MpWriter._commit`` later puts
+        a second end mark per process; a writer stops at the first, so it stays unread.
+        """
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
 
 
 EntityFields = dict[str, list[tuple[str, str]]]
@@ -357,8 +393,9 @@ class Indexer:
         # A changed key re-extracts everything in the entity stage; otherwise a
         # cheap backend extracts inside the readers, while the text is at hand.
         key_changed = entities.key_changed()
-        # (A rebuild re-reads every file but finds their entities in the cache.)
-        inline_ok = entities.spec.reads_inline and not rebuild
+        # (A rebuild re-reads every file but finds their entities in the cache; a rebuild of
+        # an empty store has no cache, and a separate pass would read every text twice.)
+        inline_ok = entities.spec.reads_inline and (not rebuild or self.store.count() == 0)
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
@@ -398,25 +435,31 @@ class Indexer:
         if key_changed:
             full_build = True  # every article's entity fields change
         entities.run(progress, can_spawn())
+        annotation_states = self.annotations.file_states()
+        # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
+        annotated = self._changed_annotations(annotation_states) | entities.relinked
+        if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
+            # The reprint groups are synced while the writer processes build the index:
+            # they need only the store, and this process would otherwise wait idle.
+            self._full_build(progress, meanwhile=self._sync_reprints)
+            stats.rebuilt_index = True
+        else:
+            self._sync_reprints()
+            if changed_paths or annotated:
+                self._apply_changes(changed_paths, new_articles, progress, annotated)
+            else:
+                self._mark_synced(self.store.get_meta(META_INDEX_DIR) or "")
+        self.store.set_annotation_file_states(annotation_states)
+        stats.articles = self.store.count()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _sync_reprints(self) -> None:
         # Reprint groups live in the store beside the articles (index.reprints), not in Whoosh.
         if self.config.index.group_reprints:
             sync_reprints(self.store)
         else:
             forget_reprints(self.store)
-        annotation_states = self.annotations.file_states()
-        # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
-        annotated = self._changed_annotations(annotation_states) | entities.relinked
-        if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
-            self._full_build(progress)
-            stats.rebuilt_index = True
-        elif changed_paths or annotated:
-            self._apply_changes(changed_paths, new_articles, progress, annotated)
-        else:
-            self._mark_synced(self.store.get_meta(META_INDEX_DIR) or "")
-        self.store.set_annotation_file_states(annotation_states)
-        stats.articles = self.store.count()
-        stats.seconds = time.perf_counter() - started
-        return stats
 
     def _schema_notice(self, made_under: str) -> str:
         """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""
@@ -532,7 +575,8 @@ class Indexer:
             ix.close()
         self._mark_synced(index_dir.name)
 
-    def _full_build(self, progress: ProgressCallback | None) -> None:
+    def _full_build(self, progress: ProgressCallback | None, meanwhile: Callable[[], None] | None = None) -> None:
+        """Write a fresh index folder from the store and switch to it; ``meanwhile`` runs while the writers work."""
         name = f"whoosh-{time.time_ns()}"
         target = self.state_dir / name
         try:
@@ -548,8 +592,9 @@ class Indexer:
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
         writer: IndexWriter
+        direct = supports(ix.schema)
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
-            writer = _MpWriter(
+            writer = (_DirectMpWriter if direct else _MpWriter)(
                 ix,
                 procs=procs,
                 batchsize=self.config.index.batch_size,
@@ -558,6 +603,8 @@ class Indexer:
                 codec=_codec(),
                 start_method="spawn",
             )
+        elif direct:
+            writer = DirectIndexWriter(ix, limitmb=limitmb, codec=_codec())
         else:
             writer = ix.writer(limitmb=limitmb, codec=_codec())
         try:
@@ -570,6 +617,10 @@ class Indexer:
                     done += 1
                     if progress and (done % 200 == 0 or done == total):
                         progress("indexing", done, total)
+            if isinstance(writer, _DirectMpWriter):
+                writer.close_jobs()
+            if meanwhile is not None:
+                meanwhile()
             if progress:
                 progress("writing", 0, 0)  # total 0: no count to show while writers finish
             writer.commit()

@@ -23,6 +23,7 @@ import importlib
 import re
 import unicodedata
 from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,6 +109,16 @@ class NewsAnalyzer(Analyzer):
             yield token
 
 
+_TYPE_H, _TYPE_I = b"H", b"I"
+
+
+def encode_positions(poslist: list[int]) -> bytes:
+    """A posting value of :class:`FastPositions`: one type byte, then the positions as a machine array."""
+    if poslist[-1] < 65536:
+        return _TYPE_H + array("H", poslist).tobytes()
+    return _TYPE_I + array("I", poslist).tobytes()
+
+
 class FastPositions(formats.Positions):
     """Positions format with a compact array encoding and a short indexing path.
 
@@ -119,24 +130,30 @@ class FastPositions(formats.Positions):
     route through :class:`NewsAnalyzer` would, without per-token objects.
     """
 
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of ``value`` with its word positions, in order of first occurrence.
+
+        The analysis behind :meth:`word_values`, also called directly by the
+        direct segment writer (index/engine/directwriter.py), which skips the
+        per-posting tuples of Whoosh's ``FieldType.index``.
+        """
+        words = TOKEN_PATTERN.findall(value)
+        cached = list(map(_term_cache.get, words))  # one C-level pass for the words seen before
+        terms: list[str] = cached  # type: ignore[assignment]  # no None left after the next line
+        if None in cached:
+            terms = [term or term_for(word) for term, word in zip(cached, words, strict=True)]
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, term in enumerate(terms):
+            positions[term].append(pos)
+        return positions
+
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
-        positions: dict[str, list[int]] = {}
-        cache_get = _term_cache.get
-        for pos, word in enumerate(TOKEN_PATTERN.findall(value)):
-            term = cache_get(word) or term_for(word)
-            plist = positions.get(term)
-            if plist is None:
-                positions[term] = [pos]
-            else:
-                plist.append(pos)
         boost = self.field_boost
-        encode = self.encode
-        for term, plist in positions.items():
-            yield term, len(plist), len(plist) * boost, encode(plist)
+        for term, plist in self.term_positions(value).items():
+            yield term, len(plist), len(plist) * boost, encode_positions(plist)
 
     def encode(self, poslist: Any) -> bytes:
-        code = "H" if poslist[-1] < 65536 else "I"
-        return code.encode("ascii") + array(code, poslist).tobytes()
+        return encode_positions(poslist)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         positions = array(chr(valuestring[0]))

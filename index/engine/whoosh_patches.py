@@ -122,6 +122,30 @@ INTERNALS = (
         ),
     ),
     WhooshDependency(
+        "direct segment writer",
+        "index/engine/directwriter.py",
+        (
+            "whoosh.writing:SegmentWriter.add_document",  # mirrored per field: boosts, lengths, stored, columns
+            "whoosh.writing:SegmentWriter._assemble_segment",  # the compound file, done the same way
+            "whoosh.codec.whoosh3:W3PostingsWriter._write_block",  # the block encoding it reproduces
+            "whoosh.codec.whoosh3:W3PostingsWriter._mini_ids",
+            "whoosh.codec.whoosh3:W3PostingsWriter._mini_weights",
+            "whoosh.codec.whoosh3:W3PostingsWriter._mini_values",
+            "whoosh.codec.whoosh3:W3PostingsWriter.add_posting",  # the statistics it tracks per block
+            "whoosh.codec.whoosh3:W3PostingsWriter.finish_postings",
+            "whoosh.codec.whoosh3:W3TermInfo.add_block",  # the term statistics it sums
+            "whoosh.codec.whoosh3:W3FieldWriter.start_field",  # sets _fieldid, the terms key prefix
+            "whoosh.codec.whoosh3:W3FieldWriter.finish_term",  # the terms-table row it writes itself
+            "whoosh.codec.whoosh3:W3PerDocWriter.add_field",
+            "whoosh.codec.whoosh3:COMPRESSION_MIN_SIZE",
+            "whoosh.codec.base:FieldWriter.add_postings",  # the per-posting lengths it reads from the columns
+            "whoosh.multiproc:SubWriterTask.run",  # the contract run_subwriter keeps (multisegment)
+            "whoosh.multiproc:SubWriterTask._process_file",  # the job file format
+            "whoosh.multiproc:MpWriter._enqueue",
+            "whoosh.multiproc:MpWriter._commit",  # collects the sub-writers' segments
+        ),
+    ),
+    WhooshDependency(
         "sub-writers that end with their parent (_MpWriter)",
         "index/indexer.py",
         (

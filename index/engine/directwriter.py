@@ -1,0 +1,463 @@
+"""Write a Whoosh segment straight through the codec, without Whoosh's posting pool.
+
+Whoosh's ``SegmentWriter`` turns every posting into a Python tuple, sorts them
+in a pool, spills them to run files past its memory limit, heap-merges the runs
+and then feeds the codec one posting at a time, reading each document's field
+length back from disk per posting. A py-spy profile of a 20k-article build put
+about two thirds of the writer processes' time there (docs/performance.md).
+
+:class:`DirectSegmentWriter` keeps, per term, the postings of the documents
+added so far in columns (ids, weights, value sizes, one value buffer), which
+arrive already in document order, so nothing is sorted but the terms, once.
+Past its memory limit it writes those columns to a run file as they are;
+closing the segment merges the runs term by term and encodes each posting list
+with whoosh3's own block writer (``W3PostingsWriter._write_block``), so the
+segment is the one Whoosh's writer would have written for the same documents
+(tests/test_direct_writer.py compares the files byte for byte). Everything else
+per document (stored fields, columns, field lengths) goes through the codec's
+per-document writer exactly as ``SegmentWriter.add_document`` does.
+
+It handles every field type and posting format; only term vectors and separate
+spelling fields (neither in newsdesk's schema) are refused by :func:`supports`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterator
+from itertools import accumulate, groupby
+from operator import itemgetter, sub
+from pickle import dumps
+from typing import Any
+
+from newsdesk.index.engine.schema import FastPositions, encode_positions
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.fields import FieldType, Schema, UnknownFieldError
+from whoosh.system import pack_int, pack_ushort
+from whoosh.util import random_name
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+_POSTING_BYTES = 24
+"""Memory per buffered posting besides its value bytes: an id (4), a weight (8), a size (4), slack."""
+_TERM_BYTES = 400
+"""Memory per buffered term: its dict slot, key and four growing arrays."""
+_RUN_CHUNK = 2048
+"""Most terms per pickled chunk of a run file."""
+_RUN_CHUNK_BYTES = 256 * 1024
+"""Most value bytes per chunk: merging holds one chunk of every run at once (67 runs a process at 1M)."""
+
+Entry = tuple[array, array, array, bytearray]
+"""One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
+
+
+def supports(schema: Schema) -> bool:
+    """True when every field can be written here (no term vectors, no separate spelling field)."""
+    return not any(field.vector or field.separate_spelling() for _, field in schema.items())
+
+
+class DirectSegmentWriter:
+    """Builds one new segment of ``ix`` from added documents; :meth:`finish` writes it.
+
+    ``limitmb`` bounds the buffered postings: past it they go to a run file in
+    the index's temporary storage, so memory stays flat however many documents
+    the segment gets.
+    """
+
+    def __init__(self, ix: Any, limitmb: int = 128, codec: Any = None, **_ignored: Any) -> None:
+        if codec is None:
+            from whoosh.codec import default_codec
+
+            codec = default_codec()
+        self.codec = codec
+        self.storage = ix.storage
+        self.indexname = ix.indexname
+        self.schema: Schema = ix._read_toc().schema
+        if not supports(self.schema):
+            raise ValueError("term vectors and separate spelling fields need Whoosh's own writer")
+        self.segment = codec.new_segment(self.storage, self.indexname)
+        self.perdoc = codec.per_document_writer(self.storage, self.segment)
+        self._temp = self.storage.temp_storage(f"{self.indexname}.tmp")
+        self._limit = limitmb * 1024 * 1024
+        self._postings: dict[str, dict[bytes, Entry]] = {}
+        self._lengths: dict[str, bytearray] = {}
+        """Per scorable field, each document's length byte (0: none), as the lengths column holds it."""
+        self._buffered = 0
+        self._fast = {name: field.format for name, field in self.schema.items() if _fast_field(field)}
+        """Fields whose terms come straight from ``format.term_positions`` (keyed by str, not bytes)."""
+        self._runs: list[str] = []
+        self.docnum = 0
+        self.fieldnames: set[str] = set()
+
+    # -- documents ------------------------------------------------------------------
+    def add_document(self, **fields: Any) -> None:
+        """Add one document: the same fields and ``_boost`` keywords as ``SegmentWriter.add_document``.
+
+        A document that raises stops the build: its caller cancels the whole segment.
+        """
+        schema = self.schema
+        perdoc = self.perdoc
+        docnum = self.docnum
+        docboost = float(fields["_boost"]) if "_boost" in fields else 1.0
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        for name in fieldnames:
+            if name not in schema:
+                raise UnknownFieldError(f"No field named {name!r} in {schema}")
+        buffered = 0
+        perdoc.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boostkw = f"_{fieldname}_boost"
+                    fieldboost = float(fields[boostkw]) if boostkw in fields else docboost
+                    terms = self._postings.get(fieldname)
+                    if terms is None:
+                        terms = self._postings[fieldname] = {}
+                        self.fieldnames.add(fieldname)
+                    scorable = field.scorable
+                    fmt = self._fast.get(fieldname)
+                    if fmt is not None:  # FieldType.index over FastPositions.word_values, without its tuples
+                        if not isinstance(value, str):
+                            raise ValueError(f"{value!r} is not unicode or sequence")
+                        positions = fmt.term_positions(value)
+                        tokens = sum(map(len, positions.values()))
+                        if scorable:
+                            length = tokens
+                        fresh = 0
+                        fmt_boost = fmt.field_boost
+                        get = terms.get
+                        for term, plist in positions.items():
+                            vbytes = encode_positions(plist)
+                            entry = get(term)
+                            if entry is None:
+                                entry = terms[term] = (array("I"), array("d"), array("I"), bytearray())
+                                fresh += 1
+                            entry[0].append(docnum)
+                            # (freq * format boost) * field boost, in Whoosh's order: the same float
+                            entry[1].append(len(plist) * fmt_boost * fieldboost)
+                            entry[2].append(len(vbytes))
+                            entry[3].extend(vbytes)
+                        # a value is one type byte and 2 bytes a position while they fit in 16 bits
+                        buffered += fresh * _TERM_BYTES + len(positions) * (_POSTING_BYTES + 1) + 2 * tokens
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if scorable:
+                                length += freq
+                            entry = terms.get(tbytes)
+                            if entry is None:
+                                entry = terms[tbytes] = (array("I"), array("d"), array("I"), bytearray())
+                                buffered += _TERM_BYTES
+                            entry[0].append(docnum)
+                            entry[1].append(weight * fieldboost)
+                            entry[2].append(len(vbytes))
+                            entry[3].extend(vbytes)
+                            buffered += _POSTING_BYTES + len(vbytes)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdoc.add_field(fieldname, field, customval if field.stored else None, length)
+                if length:
+                    lengths = self._lengths.get(fieldname)
+                    if lengths is None:
+                        lengths = self._lengths[fieldname] = bytearray()
+                    if len(lengths) <= docnum:
+                        lengths.extend(bytes(docnum + 1 - len(lengths)))
+                    lengths[docnum] = length_to_byte(length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdoc.add_column_value(fieldname, column, field.to_column_value(customval))
+        except ValueError:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self.docnum += 1
+        self._buffered += buffered
+        if self._buffered > self._limit:
+            self._spill()
+
+    def doc_count(self) -> int:
+        return self.docnum
+
+    # -- runs ---------------------------------------------------------------------------
+    def _sorted_entries(self) -> Iterator[tuple[str, bytes, Entry]]:
+        postings = self._postings
+        for fieldname in sorted(postings):
+            terms = postings[fieldname]
+            for btext in sorted(terms):
+                yield fieldname, btext, terms[btext]
+
+    def _spill(self) -> None:
+        name = f"{random_name()}.run"
+        with self._temp.create_file(name).raw_file() as f:
+            chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytearray]] = []
+            size = 0
+            for fieldname, btext, (ids, weights, sizes, values) in self._sorted_entries():
+                chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), values))
+                size += len(values) + 16 * len(ids)
+                if len(chunk) >= _RUN_CHUNK or size >= _RUN_CHUNK_BYTES:
+                    pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+                    size = 0
+            if chunk:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        self._runs.append(name)
+        self._postings = {}
+        self._buffered = 0
+
+    def _read_run(self, name: str) -> Iterator[tuple[str, bytes, Entry]]:
+        with self._temp.open_file(name).raw_file() as f:
+            while True:
+                try:
+                    chunk = pickle.load(f)
+                except EOFError:
+                    break
+                for fieldname, btext, ids, weights, sizes, values in chunk:
+                    yield (
+                        fieldname,
+                        btext,
+                        (_array("I", ids), _array("d", weights), _array("I", sizes), bytearray(values)),
+                    )
+        self._temp.delete_file(name)
+
+    def _merged(self) -> Iterator[tuple[str, bytes, Entry]]:
+        """Every term's whole posting list in (field, term) order, runs and memory merged."""
+        memory = self._sorted_entries()
+        if not self._runs:
+            yield from memory
+            return
+        sources = [self._read_run(name) for name in self._runs]
+        sources.append(memory)  # added last, so its documents come last within a term
+        # heapq.merge is stable: equal keys come out in source order, i.e. document order.
+        merged = heapq.merge(*sources, key=itemgetter(0, 1))
+        for (fieldname, btext), group in groupby(merged, key=itemgetter(0, 1)):
+            parts = [entry for _, _, entry in group]
+            if len(parts) == 1:
+                yield fieldname, btext, parts[0]
+                continue
+            ids, weights, sizes = array("I"), array("d"), array("I")
+            values = bytearray()
+            for part in parts:
+                ids.extend(part[0])
+                weights.extend(part[1])
+                sizes.extend(part[2])
+                values.extend(part[3])
+            yield fieldname, btext, (ids, weights, sizes, values)
+
+    # -- the segment ------------------------------------------------------------------------
+    def finish(self) -> Any:
+        """Write the postings and close the segment's files; returns the segment (not yet in any TOC)."""
+        self.perdoc.close()
+        fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        postings = self.codec.postings_writer(fieldwriter._postfile)
+        for fieldname, entries in groupby(self._merged(), key=itemgetter(0)):
+            field = self.schema[fieldname]
+            fieldwriter.start_field(fieldname, field)
+            lengths = self._lengths.get(fieldname)
+            if lengths is not None and len(lengths) < self.docnum:
+                lengths.extend(bytes(self.docnum - len(lengths)))
+            encoder = _TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
+            for _, term, entry in entries:
+                encoder.write(term if isinstance(term, bytes) else term.encode("utf-8"), entry)
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        self._postings = {}
+        segment = self.segment
+        segment.set_doc_count(self.docnum)
+        if segment.should_assemble():
+            segment.create_compound_file(self.storage)
+            segment.compound = True
+        return segment
+
+    def cancel(self) -> None:
+        """Drop the buffered postings and the run files (the caller removes the segment's files)."""
+        self._postings = {}
+        for name in self._runs:
+            if self._temp.file_exists(name):
+                self._temp.delete_file(name)
+        self._runs = []
+        if not self.perdoc.is_closed:
+            self.perdoc.close()
+
+
+def _array(code: str, data: bytes) -> array:
+    values = array(code)
+    values.frombytes(data)
+    return values
+
+
+def _fast_field(field: Any) -> bool:
+    """True when ``field.index`` is exactly FieldType.index over a format with ``term_positions``."""
+    return type(field).index is FieldType.index and isinstance(getattr(field, "format", None), FastPositions)
+
+
+class _TermEncoder:
+    """Encodes whole posting lists of one field as whoosh3's ``W3PostingsWriter`` would.
+
+    ``W3PostingsWriter.add_posting`` fills a block one posting at a time, checking
+    types and tracking statistics per posting; ``_write_block`` then minifies and
+    pickles it. Here each block is cut from the term's columns and encoded in
+    one go: the same minified tuple, the same compression rule, the same block
+    header and the same ``W3TermInfo`` (tests/test_direct_writer.py compares
+    the bytes with Whoosh's own writer's).
+    """
+
+    def __init__(self, fieldwriter: Any, postings: Any, fixedsize: int | None, lengths: bytearray | None) -> None:
+        self.postfile = fieldwriter._postfile
+        self.limit = postings._blocklimit
+        self.compression = postings._compression
+        self.fixedsize = fixedsize
+        self.lengths = lengths
+        self.prefix = pack_ushort(fieldwriter._fieldid)
+        self.tindex = fieldwriter._tindex
+        self.offset = self.postfile.tell()  # kept here: only this encoder writes to the file meanwhile
+
+    def write(self, btext: bytes, entry: Entry) -> None:
+        ids, weights, sizes, buffer = entry
+        limit, fixedsize, lengths = self.limit, self.fixedsize, self.lengths
+        info = W3TermInfo()
+        startoffset = self.offset
+        out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call
+        count = len(ids)
+        base = 0  # where the block's first value starts in buffer
+        for start in range(0, count, limit):
+            stop = min(start + limit, count)
+            block_ids = ids[start:stop]
+            doubles = weights[start:stop]
+            floats = array("f", doubles)
+            maxweight = max(0, max(doubles))
+            first = floats[0]
+            if floats.count(first) != len(floats):
+                mini_weights: Any = tuple(floats)
+            else:
+                mini_weights = None if first == 1.0 else first
+            if fixedsize == 0:
+                mini_values: Any = None
+            else:
+                if count == 1:
+                    block_values = [bytes(buffer)] if buffer else []
+                else:
+                    # one copy of the block's values; slices of bytes are bytes, so none per posting
+                    ends = list(accumulate(sizes[start:stop]))
+                    values = bytes(buffer[base : base + ends[-1]])
+                    bounds = zip([0, *ends[:-1]], ends, strict=True)
+                    if 0 in sizes[start:stop]:  # add_posting keeps only non-empty values
+                        block_values = [values[a:b] for a, b in bounds if b > a]
+                    else:
+                        block_values = [values[a:b] for a, b in bounds]
+                    base += ends[-1]
+                mini_values = tuple(block_values) if fixedsize is None or fixedsize < 0 else b"".join(block_values)
+            mini_ids = (block_ids[0], *map(sub, block_ids[1:], block_ids[:-1]))
+            data = dumps((mini_ids, mini_weights, mini_values), 2)
+            comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            if lengths is None:
+                minbyte = maxbyte = 0
+            elif count == 1:
+                minbyte = maxbyte = lengths[block_ids[0]]
+            else:
+                found = bytes(map(lengths.__getitem__, block_ids))
+                maxbyte = max(found)
+                present = found.replace(b"\x00", b"") if 0 in found else found
+                minbyte = min(present) if present else 0
+            header = dumps((len(block_ids), block_ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+            blocklength = len(header) + len(data)
+            out += (pack_int(-blocklength if stop == count else blocklength), header, data)
+            # W3TermInfo.add_block, from the same figures add_posting would have tracked
+            info._weight += sum(floats)
+            info._df += len(block_ids)
+            minlength = byte_to_length(minbyte) if minbyte else None
+            info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
+            info._maxlength = max(info._maxlength, byte_to_length(maxbyte) if maxbyte else 0)
+            info._maxweight = max(info._maxweight, maxweight)
+            if info._minid is None:
+                info._minid = block_ids[0]
+            info._maxid = block_ids[-1]
+        written = b"".join(out)
+        self.postfile.write(written)
+        self.offset += len(written)
+        info.set_extent(startoffset, len(written))
+        self.tindex.add(self.prefix + btext, info.to_bytes())
+
+
+class DirectIndexWriter:
+    """A one-process writer for a new index: one direct segment, committed as the index's only new one.
+
+    Has the part of Whoosh's writer interface a full build uses (``add_document``,
+    ``commit``, ``cancel``); existing segments are kept as they are.
+    """
+
+    def __init__(self, ix: Any, limitmb: int = 128, codec: Any = None) -> None:
+        self.ix = ix
+        self.lock = ix.lock("WRITELOCK")
+        if not self.lock.acquire(False):
+            from whoosh.index import LockError
+
+            raise LockError
+        try:
+            self.writer = DirectSegmentWriter(ix, limitmb=limitmb, codec=codec)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def add_document(self, **fields: Any) -> None:
+        self.writer.add_document(**fields)
+
+    def delete_by_term(self, fieldname: str, text: str) -> object:
+        raise NotImplementedError("a direct writer only adds documents to a new segment")
+
+    def commit(self) -> None:
+        from whoosh.index import TOC, clean_files
+
+        try:
+            info = self.ix._read_toc()
+            segments = list(info.segments)
+            if self.writer.docnum:
+                segments.append(self.writer.finish())
+            else:
+                self.writer.cancel()
+            toc = TOC(self.writer.schema, segments, info.generation + 1)
+            toc.write(self.ix.storage, self.ix.indexname)
+            clean_files(self.ix.storage, self.ix.indexname, info.generation + 1, segments)
+        finally:
+            self._finish()
+
+    def cancel(self) -> None:
+        try:
+            self.writer.cancel()
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.writer._temp.destroy()
+        self.lock.release()
+
+
+def run_subwriter(storage: Any, indexname: str, jobqueue: Any, resultqueue: Any, kwargs: dict[str, Any]) -> None:
+    """The loop of one writer process of a parallel build (``whoosh.multiproc.SubWriterTask.run``'s contract).
+
+    Takes job files of pickled ``(0, fields)`` documents off ``jobqueue`` until
+    ``None``, then finishes its own segment and puts ``(None, fieldnames, segment)``
+    on ``resultqueue``, as a multisegment ``SubWriterTask`` does, for
+    ``MpWriter._commit`` to add to the TOC.
+    """
+    ix = storage.open_index(indexname)
+    writer = DirectSegmentWriter(ix, **kwargs)
+    while (job := jobqueue.get()) is not None:
+        filename, count = job
+        with writer._temp.open_file(filename).raw_file() as f:
+            for _ in range(count):
+                code, fields = pickle.load(f)
+                assert code == 0
+                writer.add_document(**fields)
+        writer._temp.delete_file(filename)
+    segment = writer.finish()
+    resultqueue.put((None, sorted(writer.fieldnames), segment), timeout=5)
+
+
+__all__ = ["DirectIndexWriter", "DirectSegmentWriter", "run_subwriter", "supports"]
