@@ -154,6 +154,27 @@ class _MpWriter(MpWriter):
         task.start()
         return task
 
+    def _commit_toc(self, segments: list[object]) -> None:
+        # MpWriter._commit skips a writer process that sent no segment (killed, out of
+        # memory, its disk full): committing without it would drop its articles for good,
+        # since the index is then marked in sync with the store.
+        ended = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        if ended:
+            raise CorpusError(
+                f"a process writing the index ended early (exit code {ended[0]}); "
+                "the index is unchanged: run `newsdesk index` again"
+            )
+        super()._commit_toc(segments)
+
+    def cancel(self) -> None:
+        # Writer processes wait for more jobs or write on into the folder the caller
+        # removes next (a failed reprint sync, Ctrl-C): stop them first.
+        for task in self.tasks:
+            task.terminate()
+        for task in self.tasks:
+            task.join()
+        super().cancel()
+
 
 class _DirectMpWriter(_MpWriter):
     """A parallel build whose writer processes write their segments directly (engine/directwriter.py).

@@ -1,0 +1,54 @@
+"""Red-team attacks on full builds through the direct segment writer (index/engine/directwriter.py).
+
+Each test is an attack that once broke a build: a writer process that dies, a build
+stopped half way, inputs at the edges of the posting encoding.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from newsdesk.index import Config, Library
+from newsdesk.index import indexer as indexer_module
+from newsdesk.index.errors import CorpusError
+
+
+def make_corpus(corpus: Path, count: int, start: int = 0) -> None:
+    corpus.mkdir(exist_ok=True)
+    for n in range(start, start + count):
+        (corpus / f"a{n:04}.txt").write_text(f"Report {n}\n\nThe talks in Geneva went on, day {n}.\n")
+
+
+def parallel_config() -> Config:
+    config = Config()
+    config.index.procs = 2
+    config.index.batch_size = 5  # both writer processes get documents
+    return config
+
+
+def test_a_writer_process_killed_mid_build_loses_no_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGKILL (or the OOM killer) on one writer process: the build fails with one line, the next one has all."""
+    monkeypatch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 20)
+    close_jobs = indexer_module._DirectMpWriter.close_jobs
+
+    def kill_one(self: Any) -> None:
+        close_jobs(self)
+        os.kill(self.tasks[0].pid, signal.SIGKILL)
+        self.tasks[0].join()
+
+    with Library.open(corpus, state_dir=tmp_path / "state", config=parallel_config()) as library:
+        library.update()
+        make_corpus(corpus, 30, start=20)  # enough new articles for a full build
+        with monkeypatch.context() as patch:
+            patch.setattr(indexer_module._DirectMpWriter, "close_jobs", kill_one)
+            with pytest.raises(CorpusError, match="ended early"):
+                library.update()
+        assert not list((tmp_path / "state").glob("whoosh-*/*.tmp"))  # no run or job files left
+        library.update()
+        assert library.search("report", limit=1).total == 50
