@@ -52,3 +52,27 @@ def test_a_writer_process_killed_mid_build_loses_no_article(tmp_path: Path, monk
         assert not list((tmp_path / "state").glob("whoosh-*/*.tmp"))  # no run or job files left
         library.update()
         assert library.search("report", limit=1).total == 50
+
+
+def test_a_failed_reprint_sync_stops_the_writer_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The reprint sync runs while the writers work; when it fails they must not write on into a removed folder."""
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 40)
+
+    def fail(self: Any) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(indexer_module.Indexer, "_sync_reprints", fail)
+    with Library.open(corpus, state_dir=tmp_path / "state", config=parallel_config()) as library:
+        with pytest.raises(OSError):
+            library.update(rebuild=True)
+        assert multiprocessing.active_children() == []
+        time.sleep(1)
+        assert "Traceback" not in capfd.readouterr().err
+        assert not list((tmp_path / "state").glob("whoosh-*"))
