@@ -16,6 +16,7 @@ time and readers are never blocked:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
@@ -131,15 +132,33 @@ def _codec() -> W3Codec:
     return W3Codec(blocklimit=POSTING_BLOCK)
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _exit_quietly_on_full_disk(run: Callable[[], None]) -> None:
+    """Run a writer process's loop; a full disk ends it with the errno as its exit code.
+
+    The parent turns that code into its one-line disk-full error (_MpWriter._commit_toc);
+    the traceback a process prints when it dies of an exception would land on the
+    user's terminal, once per writer process.
+    """
+    try:
+        run()
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL:
+            raise
+        os._exit(exc.errno)
+
+
 def _run_subwriter_with_parent(parent: int, *args: object) -> None:
     exit_with_parent(parent)
-    _run_subwriter(*args)
+    _exit_quietly_on_full_disk(lambda: _run_subwriter(*args))
 
 
 def _run_direct_subwriter_with_parent(parent: int, *args: object) -> None:
     exit_with_parent(parent)
     storage, indexname, jobqueue, resultqueue, kwargs, _multisegment = args
-    run_subwriter(storage, indexname, jobqueue, resultqueue, kwargs)  # type: ignore[arg-type]
+    _exit_quietly_on_full_disk(lambda: run_subwriter(storage, indexname, jobqueue, resultqueue, kwargs))  # type: ignore[arg-type]
 
 
 class _MpWriter(MpWriter):
@@ -159,6 +178,9 @@ class _MpWriter(MpWriter):
         # memory, its disk full): committing without it would drop its articles for good,
         # since the index is then marked in sync with the store.
         ended = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        full = [code for code in ended if code in _DISK_FULL]
+        if full:
+            raise OSError(full[0], os.strerror(full[0]))
         if ended:
             raise CorpusError(
                 f"a process writing the index ended early (exit code {ended[0]}); "

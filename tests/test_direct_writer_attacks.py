@@ -76,3 +76,29 @@ def test_a_failed_reprint_sync_stops_the_writer_processes(
         time.sleep(1)
         assert "Traceback" not in capfd.readouterr().err
         assert not list((tmp_path / "state").glob("whoosh-*"))
+
+
+def test_a_writer_process_on_a_full_disk_ends_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """ENOSPC in a writer process: no traceback on the terminal, and the build reports a full disk in one line."""
+    import errno
+    import multiprocessing
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(indexer_module, "run_subwriter", full)  # a forked process sees the patch
+    task = multiprocessing.get_context("fork").Process(
+        target=indexer_module._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
+    )
+    task.start()
+    task.join()
+    assert task.exitcode == errno.ENOSPC
+    assert "Traceback" not in capfd.readouterr().err
+
+    writer = object.__new__(indexer_module._DirectMpWriter)
+    writer.tasks = [task]
+    with pytest.raises(OSError) as raised:
+        writer._commit_toc([])
+    assert raised.value.errno == errno.ENOSPC  # what Indexer._full_build turns into DiskFullError
