@@ -102,3 +102,33 @@ def test_a_writer_process_on_a_full_disk_ends_without_a_traceback(
     with pytest.raises(OSError) as raised:
         writer._commit_toc([])
     assert raised.value.errno == errno.ENOSPC  # what Indexer._full_build turns into DiskFullError
+
+
+def test_thousands_of_runs_stay_within_the_open_file_limit(tmp_path: Path) -> None:
+    """A small writer_memory_mb on a large segment makes thousands of runs: the merge must not open them all."""
+    import resource
+
+    from tests.test_direct_writer import contents, write
+
+    docs = [{"id": f"a{n}", "path": "p", "title": "t", "body": f"talks geneva w{n} " * 20} for n in range(600)]
+    old = write(tmp_path / "old", docs, direct=False)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))  # a run after every document: 600 runs
+    try:
+        new = write(tmp_path / "new", docs, direct=True, limitmb=0.002)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert contents(new) == contents(old)
+    assert not (tmp_path / "new" / "MAIN.tmp").exists()
+
+
+def test_runs_merged_in_several_passes_keep_document_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.index.engine import directwriter
+
+    from tests.test_direct_writer import contents, write
+
+    monkeypatch.setattr(directwriter, "_MAX_RUNS", 3)  # 120 runs: four passes, groups of 3 and a last one of 1
+    docs = [{"id": f"a{n}", "path": "p", "title": "t", "body": f"the talks n{n % 7} " * (n % 9)} for n in range(120)]
+    old = write(tmp_path / "old", docs, direct=False)
+    new = write(tmp_path / "new", docs, direct=True, limitmb=0.0001)
+    assert contents(new) == contents(old)

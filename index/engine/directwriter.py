@@ -27,7 +27,7 @@ import heapq
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate, groupby
 from operator import itemgetter, sub
 from pickle import dumps
@@ -48,6 +48,8 @@ _RUN_CHUNK = 2048
 """Most terms per pickled chunk of a run file."""
 _RUN_CHUNK_BYTES = 256 * 1024
 """Most value bytes per chunk: merging holds one chunk of every run at once (67 runs a process at 1M)."""
+_MAX_RUNS = 64
+"""Most run files merged at once (each one open file and one chunk in memory); more are merged in passes."""
 
 Entry = tuple[array, array, array, bytearray]
 """One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
@@ -88,6 +90,8 @@ class DirectSegmentWriter:
         self._fast = {name: field.format for name, field in self.schema.items() if _fast_field(field)}
         """Fields whose terms come straight from ``format.term_positions`` (keyed by str, not bytes)."""
         self._runs: list[str] = []
+        self._made: set[str] = set()
+        """Every run file this writer began, so :meth:`cancel` finds those a failed merge left."""
         self.docnum = 0
         self.fieldnames: set[str] = set()
 
@@ -192,11 +196,17 @@ class DirectSegmentWriter:
                 yield fieldname, btext, terms[btext]
 
     def _spill(self) -> None:
+        self._runs.append(self._write_run(self._sorted_entries()))
+        self._postings = {}
+        self._buffered = 0
+
+    def _write_run(self, entries: Iterator[tuple[str, bytes, Entry]]) -> str:
         name = f"{random_name()}.run"
+        self._made.add(name)
         with self._temp.create_file(name).raw_file() as f:
             chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytearray]] = []
             size = 0
-            for fieldname, btext, (ids, weights, sizes, values) in self._sorted_entries():
+            for fieldname, btext, (ids, weights, sizes, values) in entries:
                 chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), values))
                 size += len(values) + 16 * len(ids)
                 if len(chunk) >= _RUN_CHUNK or size >= _RUN_CHUNK_BYTES:
@@ -205,9 +215,24 @@ class DirectSegmentWriter:
                     size = 0
             if chunk:
                 pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-        self._runs.append(name)
-        self._postings = {}
-        self._buffered = 0
+        return name
+
+    def _reduce_runs(self) -> None:
+        """Merge consecutive runs into fewer until at most ``_MAX_RUNS`` are left.
+
+        The last merge reads every run at once: one open file and one chunk in
+        memory each. With a small ``limitmb`` and a large segment there are
+        thousands of runs, past the open-file limit (often 1024) and the memory
+        the limit promised. Merging neighbours keeps the documents in order.
+        """
+        while len(self._runs) > _MAX_RUNS:
+            runs = self._runs
+            done: list[str] = []
+            for start in range(0, len(runs), _MAX_RUNS):
+                group = runs[start : start + _MAX_RUNS]
+                name = group[0] if len(group) == 1 else self._write_run(self._merge(map(self._read_run, group)))
+                done.append(name)
+                self._runs = done + runs[start + _MAX_RUNS :]
 
     def _read_run(self, name: str) -> Iterator[tuple[str, bytes, Entry]]:
         with self._temp.open_file(name).raw_file() as f:
@@ -230,8 +255,13 @@ class DirectSegmentWriter:
         if not self._runs:
             yield from memory
             return
-        sources = [self._read_run(name) for name in self._runs]
-        sources.append(memory)  # added last, so its documents come last within a term
+        self._reduce_runs()
+        # memory added last, so its documents come last within a term
+        yield from self._merge([*map(self._read_run, self._runs), memory])
+
+    @staticmethod
+    def _merge(sources: Iterable[Iterator[tuple[str, bytes, Entry]]]) -> Iterator[tuple[str, bytes, Entry]]:
+        """Sources in document order merged into one, each term's parts joined in source order."""
         # heapq.merge is stable: equal keys come out in source order, i.e. document order.
         merged = heapq.merge(*sources, key=itemgetter(0, 1))
         for (fieldname, btext), group in groupby(merged, key=itemgetter(0, 1)):
@@ -276,7 +306,7 @@ class DirectSegmentWriter:
     def cancel(self) -> None:
         """Drop the buffered postings and the run files (the caller removes the segment's files)."""
         self._postings = {}
-        for name in self._runs:
+        for name in self._made:
             if self._temp.file_exists(name):
                 self._temp.delete_file(name)
         self._runs = []
@@ -424,6 +454,9 @@ class DirectIndexWriter:
             toc = TOC(self.writer.schema, segments, info.generation + 1)
             toc.write(self.ix.storage, self.ix.indexname)
             clean_files(self.ix.storage, self.ix.indexname, info.generation + 1, segments)
+        except BaseException:
+            self.writer.cancel()  # its run files: the temporary folder cannot go while they are in it
+            raise
         finally:
             self._finish()
 
