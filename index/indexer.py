@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -136,12 +137,15 @@ _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def _exit_quietly_on_full_disk(run: Callable[[], None]) -> None:
-    """Run a writer process's loop; a full disk ends it with the errno as its exit code.
+    """Run a writer process's loop, deaf to Ctrl-C; a full disk ends it with the errno as its exit code.
 
     The parent turns that code into its one-line disk-full error (_MpWriter._commit_toc);
     the traceback a process prints when it dies of an exception would land on the
     user's terminal, once per writer process.
     """
+    # Ctrl-C reaches the whole process group; the parent handles it and stops the
+    # writers (_MpWriter.cancel), so here it would only print one traceback per process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         run()
     except OSError as exc:

@@ -132,3 +132,24 @@ def test_runs_merged_in_several_passes_keep_document_order(tmp_path: Path, monke
     old = write(tmp_path / "old", docs, direct=False)
     new = write(tmp_path / "new", docs, direct=True, limitmb=0.0001)
     assert contents(new) == contents(old)
+
+
+def test_ctrl_c_prints_no_traceback_from_the_writer_processes(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C goes to the whole process group: the parent stops the build, the writers must stay quiet."""
+    import multiprocessing
+    import time
+
+    def interrupted(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+
+    monkeypatch.setattr(indexer_module, "run_subwriter", interrupted)
+    task = multiprocessing.get_context("fork").Process(
+        target=indexer_module._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
+    )
+    task.start()
+    task.join()
+    assert "Traceback" not in capfd.readouterr().err
+    assert task.exitcode == 0
