@@ -153,3 +153,36 @@ def test_ctrl_c_prints_no_traceback_from_the_writer_processes(
     task.join()
     assert "Traceback" not in capfd.readouterr().err
     assert task.exitcode == 0
+
+
+@pytest.mark.parametrize("stage", ["_spill", "finish"])
+def test_a_full_disk_in_a_one_process_build_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    """ENOSPC while a run file or the segment is written: one line, no half-built folder, the next build has all."""
+    import errno
+
+    from newsdesk.index.engine.directwriter import DirectSegmentWriter
+    from newsdesk.index.errors import DiskFullError
+
+    monkeypatch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 30)
+    config = Config()
+    config.index.procs = 1
+    config.index.writer_memory_mb = 0  # a run after every document
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=config) as library:
+        library.update()
+        before = sorted(state.glob("whoosh-*"))
+
+        def full(self: Any) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(DirectSegmentWriter, stage, full)
+            with pytest.raises(DiskFullError):
+                library.update(rebuild=True)
+        assert sorted(state.glob("whoosh-*")) == before
+        library.update()
+        assert library.search("report", limit=1).total == 30

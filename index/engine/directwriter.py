@@ -429,6 +429,7 @@ class DirectIndexWriter:
             from whoosh.index import LockError
 
             raise LockError
+        self.closed = False
         try:
             self.writer = DirectSegmentWriter(ix, limitmb=limitmb, codec=codec)
         except BaseException:
@@ -461,14 +462,19 @@ class DirectIndexWriter:
             self._finish()
 
     def cancel(self) -> None:
+        if self.closed:  # a failed commit has cleaned up already; its caller still cancels
+            return
         try:
             self.writer.cancel()
         finally:
             self._finish()
 
     def _finish(self) -> None:
-        self.writer._temp.destroy()
-        self.lock.release()
+        self.closed = True
+        try:
+            self.writer._temp.destroy()
+        finally:
+            self.lock.release()
 
 
 def run_subwriter(storage: Any, indexname: str, jobqueue: Any, resultqueue: Any, kwargs: dict[str, Any]) -> None:
