@@ -4,6 +4,10 @@
 JSON object: index build time and size, cold open, and per-query latencies of
 two passes over the queries (the first as a user's first searches, the second
 warm). Every search returns the total and the top 20 with highlighted snippets.
+A newsdesk query refused past the time budget counts with the time it took and no
+total (``refused`` counts them per pass). With ``NEWSDESK_BENCH_REUSE_STATE=1``
+newsdesk searches the index already in WORKDIR instead of building one (the
+1M run of docs/performance.md).
 """
 
 from __future__ import annotations
