@@ -1,6 +1,6 @@
 """One engine's measurements, run in a process of its own so its peak memory is its own.
 
-``python -m bench.engine newsdesk|fts5|tantivy CORPUS WORKDIR QUERIES.json`` prints one
+``python -m bench.engine newsdesk|newsdesk-expand|fts5|tantivy CORPUS WORKDIR QUERIES.json`` prints one
 JSON object: index build time and size, cold open, and per-query latencies of
 two passes over the queries (the first as a user's first searches, the second
 warm). Every search returns the total and the top 20 with highlighted snippets.
@@ -37,11 +37,13 @@ REUSE_STATE = "NEWSDESK_BENCH_REUSE_STATE"
 """Set to 1: newsdesk's figures come from the index already in WORKDIR, not a new build."""
 
 
-def run_newsdesk(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+def run_newsdesk(
+    corpus: Path, workdir: Path, queries: list[tuple[str, str]], state_name: str = "newsdesk-state"
+) -> dict[str, Any]:
     from newsdesk.index import Library
     from newsdesk.index.errors import QueryTooCostly
 
-    state = workdir / "newsdesk-state"
+    state = workdir / state_name
     result: dict[str, Any]
     if os.environ.get(REUSE_STATE) == "1" and (state / "articles.db").exists():
         # Search figures of an index already built in WORKDIR (its build timed elsewhere).
@@ -87,6 +89,19 @@ def run_newsdesk(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) ->
     result["passes"] = passes
     result["rss"] = _peak_rss_mb()
     return result
+
+
+def run_newsdesk_expand(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+    """newsdesk without the prefix fields (as before them): every prefix expands to its words.
+
+    The A side of the prefix fields' A/B: the same code, so index cost and search
+    gain are measured in one run. The writer processes get their documents and the
+    schema from this process, so clearing the list here is enough.
+    """
+    from newsdesk.index.engine import schema
+
+    schema.PREFIXED_FIELDS = ()
+    return run_newsdesk(corpus, workdir, queries, state_name="newsdesk-expand-state")
 
 
 def run_fts5(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
@@ -152,5 +167,10 @@ def run_tantivy(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> 
 if __name__ == "__main__":
     engine, corpus_dir, work_dir, queries_file = sys.argv[1:5]
     loaded = [tuple(q) for q in json.loads(Path(queries_file).read_text())]
-    runner = {"newsdesk": run_newsdesk, "fts5": run_fts5, "tantivy": run_tantivy}[engine]
+    runner = {
+        "newsdesk": run_newsdesk,
+        "newsdesk-expand": run_newsdesk_expand,
+        "fts5": run_fts5,
+        "tantivy": run_tantivy,
+    }[engine]
     print(json.dumps(runner(Path(corpus_dir), Path(work_dir), loaded)))

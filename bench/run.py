@@ -2,6 +2,9 @@
 
     python -m bench.run --n 100000 [--corpus DIR] [--out FILE] [--engines newsdesk,fts5,tantivy]
 
+``newsdesk-expand`` is newsdesk without the prefix fields (every prefix expanded to its
+words, as before them): put it beside ``newsdesk`` for their A/B in one run.
+
 Prints a Markdown table (headline: first pass over 200 mixed queries, top 20
 with snippets and a total) with the ratios and the issue's targets, and writes
 the raw numbers as JSON. tantivy needs the bench extra (``pip install -e '.[bench]'``).

@@ -120,7 +120,7 @@ async def measure_start(corpus: Path, state: Path, runs: int) -> list[float]:
             ready = time.perf_counter()
             await until(pilot, lambda ready=ready, frames=frames: frames.last >= ready)
             times.append(frames.last - started)
-            app.main.stopping = True
+            app.main.stop_background()  # the start-up update ends at its next check
         close_library(app.library)
         # The start-up update may still be walking the corpus: let it finish before the next run.
         await asyncio.to_thread(wait_for_updates, state)

@@ -32,7 +32,13 @@ from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.engine.directwriter import DirectIndexWriter, run_subwriter, supports
 from newsdesk.index.engine.interface import IndexWriter
-from newsdesk.index.engine.schema import FACET_COLUMNS, INDEX_SCHEMA_VERSION, build_schema
+from newsdesk.index.engine.schema import (
+    FACET_COLUMNS,
+    INDEX_SCHEMA_VERSION,
+    SEARCHABLE_OLDER_SCHEMAS,
+    add_prefix_values,
+    build_schema,
+)
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -65,6 +71,15 @@ ProgressCallback = Callable[[str, int, int], None]
 META_INDEX_DIR = "whoosh_dir"
 META_SYNCED = "whoosh_synced"
 META_SCHEMA = "whoosh_schema"
+META_SCHEMA_NEWEST = "whoosh_schema_newest"
+"""The newest schema version that made an index for this store (an older newsdesk leaves it as it is)."""
+OLDER_SCHEMA_NOTICE = "the search index was made by an older version of newsdesk: rebuilt from the store, once"
+SHARED_WITH_OLDER_NOTICE = (
+    "an older newsdesk sharing this state folder rebuilt the search index for itself: rebuilt again for this "
+    "version (each rebuilds it while both are in use)"
+)
+NEWER_SCHEMA_NOTICE = "the search index was made by a newer version of newsdesk: rebuilt from the store for this one"
+OTHER_SCHEMA_NOTICE = "the search index was made by another version of newsdesk: rebuilt from the store for this one"
 META_MANIFEST = "whoosh_manifest"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
@@ -82,7 +97,7 @@ class UpdateStats:
     skipped: int = 0
     unchanged: int = 0
     repairs: list[str] = field(default_factory=list)
-    """One line per piece of damaged state that was set aside and rebuilt."""
+    """One line per piece of damaged state that was set aside and rebuilt (or index made by an older newsdesk)."""
     articles: int = 0
     """Articles in the store after the update."""
     seconds: float = 0.0
@@ -212,7 +227,7 @@ def document_fields(
         facet_values[name] = MULTI_VALUE_SEPARATOR.join(canonical for canonical, _ in found)
     for facet, value in facet_values.items():
         doc[FACET_COLUMNS[facet]] = value.encode("utf-8", "surrogatepass")
-    return doc
+    return add_prefix_values(doc)
 
 
 class Indexer:
@@ -278,6 +293,17 @@ class Indexer:
             self.index_dir() is not None
             and self.store.get_meta(META_SYNCED) == "1"
             and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
+        )
+
+    def index_from_older_version(self) -> bool:
+        """True when the index reflects the store but an older newsdesk made it, one this code searches as it is.
+
+        The next update rebuilds it; a search need not wait for that (minutes for a large corpus).
+        """
+        return (
+            self.store.get_meta(META_SCHEMA) in SEARCHABLE_OLDER_SCHEMAS
+            and self.store.get_meta(META_SYNCED) == "1"
+            and self.index_dir() is not None
         )
 
     def mark_damaged(self) -> None:
@@ -373,6 +399,9 @@ class Indexer:
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
         settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
+        made_under = self.store.get_meta(META_SCHEMA)
+        if not rebuild and made_under and made_under != INDEX_SCHEMA_VERSION and self.index_dir() is not None:
+            stats.repairs.append(self._schema_notice(made_under))
         # Short write transactions, never one through the reading phase: searches
         # and other sessions' reads go on meanwhile (WAL), and annotating sessions
         # wait at most one batch. A crash between batches loses nothing: the files
@@ -432,6 +461,18 @@ class Indexer:
         else:
             forget_reprints(self.store)
 
+    def _schema_notice(self, made_under: str) -> str:
+        """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""
+        current = int(INDEX_SCHEMA_VERSION)
+        if not made_under.isdigit():
+            return OTHER_SCHEMA_NOTICE
+        if int(made_under) > current:
+            return NEWER_SCHEMA_NOTICE
+        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
+        if newest.isdigit() and int(newest) >= current:  # this version made it before: an older one rebuilt it since
+            return SHARED_WITH_OLDER_NOTICE
+        return OLDER_SCHEMA_NOTICE
+
     def _record(
         self,
         db: sqlite3.Connection,
@@ -483,11 +524,14 @@ class Indexer:
 
     def _mark_synced(self, dir_name: str) -> None:
         manifest = index_manifest(self.state_dir / dir_name) if dir_name else "{}"
+        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
         with self.store.transaction() as db:
             ArticleStore.set_meta(db, META_MANIFEST, manifest)
             ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
             ArticleStore.set_meta(db, META_SYNCED, "1")
             ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
+            if not newest.isdigit() or int(newest) < int(INDEX_SCHEMA_VERSION):
+                ArticleStore.set_meta(db, META_SCHEMA_NEWEST, INDEX_SCHEMA_VERSION)
             mark_indexed(db)
 
     def _apply_changes(

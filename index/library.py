@@ -62,6 +62,8 @@ class LibraryStatus:
     articles: int
     indexed: bool
     in_sync: bool
+    older_version: bool = False
+    """The index reflects the store but an older newsdesk made it: searchable as it is, rebuilt by the next update."""
 
 
 class Library:
@@ -99,6 +101,12 @@ class Library:
         )
         self.saved = SavedSearches(state_dir, self.store, self._searcher, self.annotations.user)
         """The current user's saved searches (``saved.overview()`` counts what is new)."""
+
+    @property
+    def engine(self) -> SearchEngine:
+        """The search engine this library searches with: what a :class:`SavedSearches` of another
+        folder (or user) is built on."""
+        return self._searcher
 
     def _open_store(self) -> ArticleStore:
         """The article store; a damaged one is set aside and a fresh one made (the next update fills it)."""
@@ -210,6 +218,7 @@ class Library:
             articles=self.store.count(),
             indexed=self._indexer.index_dir() is not None,
             in_sync=self._indexer.index_in_sync(),
+            older_version=self._indexer.index_from_older_version(),
         )
 
     def index_version(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,13 +33,20 @@ def examples(count: int) -> int:
     return count * LONG_FACTOR if PROFILE == "long" else count
 
 
+SHARED_CACHE = Path(tempfile.gettempdir()) / f"newsdesk-tests-{getattr(os, 'getuid', lambda: 0)()}" / "cache"
+"""XDG_CACHE_HOME for every test, shared across tests and runs. Only the gazetteer lives there, in a
+file named by a digest of what it is built from; building it takes seconds of CPU in every process
+that finds it missing (readers and CLI runs in subprocesses too), which a cache per test made each of
+them pay. tests/test_entities.py checks the cache's own behaviour in a folder of its own."""
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's config or writes to their data dir."""
+    """No test reads the developer's config or writes to their data or cache dir."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(SHARED_CACHE))
     monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
     monkeypatch.chdir(home)
 
@@ -137,6 +146,8 @@ SLOW_MODULES = {
     "test_serve_sessions",
     "test_serve_stalled",
     "test_orphans",
+    # a PDF corpus indexed per test (the PDF is read in a worker process)
+    "test_annotation_pages",
 }
 """Test files that take minutes, not seconds: marked slow as a whole."""
 
@@ -155,12 +166,51 @@ SLOW_TESTS = {
     "tests/test_ingest.py::test_large_update_uses_the_parallel_path",
     "tests/test_ingest.py::test_updates_from_a_script_on_stdin",
     "tests/test_shared_folder.py::test_a_fifo_named_txt_is_one_warning_and_never_opened",
+    # readers started as real processes by newsdesk serve, a PDF child kept busy until it is ended
+    "tests/test_serve_http.py::test_a_websocket_with_the_cookie_and_the_served_origin_runs_a_reader",
+    "tests/test_serve_http.py::test_more_tabs_than_max_sessions_get_a_message_not_a_reader",
+    "tests/test_serve_http.py::test_malformed_websocket_messages_are_ignored",
+    "tests/test_formats_pdf.py::test_a_pdf_that_keeps_pdfium_busy_is_given_up_and_the_child_ended",
+    # sweeps and builds: every fault in every state file, a stateful model, a 100-article index
+    "tests/test_state_faults.py::test_every_fault_in_every_state_file_is_one_line_then_heals",
+    "tests/test_saved.py::test_saved_searches_against_a_model",
+    "tests/test_docsets.py::test_deletions_are_excluded",
 }
-"""Single tests measured at 4 s or more each (pytest --durations, 2 cores under the load of ~7 sessions)."""
+"""Single tests (all their parameters) of seconds each, or that start real processes
+(pytest --durations, 2 cores under the load of ~7 sessions)."""
+
+
+READER_FIXTURES = {"demo_app", "corpus_app"}
+"""Fixtures that start the whole reader on a corpus."""
+QUICK_READER_TESTS = {
+    "tests/tui/test_app.py::test_opens_on_the_demo_corpus_with_the_list",
+    "tests/tui/test_app.py::test_search_open_lands_on_first_hit_and_n_moves",
+}
+"""The whole reader's tests the quick loop keeps: it starts, lists, searches, opens an article and moves in it."""
+
+
+def runs_the_whole_reader(item: pytest.Item) -> bool:
+    """The test starts the reader app on a corpus: a fixture above, ``make_app``/``NewsdeskApp`` in its
+    body, or an app run (``run_test``) on a copy of the demo corpus' state.
+
+    Each takes 1-3 s of CPU (the app, a library, the workers): the ~120 of them are most of a
+    quick loop's time, so they run in CI and when asked for, and the quick loop keeps a few.
+    """
+    if not item.nodeid.startswith("tests/tui/"):
+        return False
+    if READER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    try:
+        source = inspect.getsource(getattr(item, "obj", None))  # type: ignore[arg-type]
+    except (TypeError, OSError):
+        return False
+    starts_an_app = "make_app(" in source or "NewsdeskApp(" in source
+    return starts_an_app or ("run_test(" in source and "demo_state" in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow tests: whole files above, Hypothesis tests (many examples each), the listed ones.
+    """Mark the slow tests: whole files above, Hypothesis tests (many examples each), the listed ones,
+    and those that run the whole reader (but the few the quick loop keeps).
 
     CI runs everything; ``pytest -m "not slow"`` is the quick loop while working.
     """
@@ -168,5 +218,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
         hypothesis_test = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
         in_a_terminal = module.endswith("_tmux")  # every tmux file, listed or not
-        if module in SLOW_MODULES or in_a_terminal or hypothesis_test or item.nodeid in SLOW_TESTS:
+        whole_reader = runs_the_whole_reader(item) and item.nodeid not in QUICK_READER_TESTS
+        listed = item.nodeid.split("[", 1)[0] in SLOW_TESTS  # a parametrized test: all its cases
+        if module in SLOW_MODULES or in_a_terminal or hypothesis_test or whole_reader or listed:
             item.add_marker(pytest.mark.slow)

@@ -46,9 +46,11 @@ def test_a_garbled_segment_of_the_same_size_is_healed_not_a_traceback(
     assert main(["index", "--corpus", str(corpus), "--state-dir", str(state)]) == 0
     segment = next(state.glob("whoosh-*/*.seg"))
     size = segment.stat().st_size
+    # Most of the segment, not one spot: where each field's postings lie in it varies from run to
+    # run, and garbage only in the hidden prefix fields' postings is never read by this query.
     with segment.open("r+b") as handle:
         handle.seek(50)
-        handle.write(b"GARBAGE" * 200)
+        handle.write(b"GARBAGE" * ((size * 8 // 10) // 7))
     os.truncate(segment, size)
     capsys.readouterr()
     code = main(["search", "kalo", "--corpus", str(corpus), "--state-dir", str(state)])

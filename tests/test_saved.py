@@ -51,7 +51,7 @@ _text = st.one_of(
 
 
 def _saved(library: Library, folder: str) -> SavedSearches:
-    return SavedSearches(Path(folder), library.store, library._searcher, "analyst")
+    return SavedSearches(Path(folder), library.store, library.engine, "analyst")
 
 
 def _valid(check, value: str) -> str | None:  # type: ignore[no-untyped-def]

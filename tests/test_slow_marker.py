@@ -1,4 +1,4 @@
-"""pytest -m "not slow" leaves out real terminals, browsers, fuzzing and Hypothesis tests; CI runs them all."""
+"""pytest -m "not slow" leaves out terminals, browsers, fuzzing, Hypothesis and the whole reader; CI runs them all."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import pytest_collection_modifyitems
+from tests.conftest import QUICK_READER_TESTS, pytest_collection_modifyitems
 
 
 @dataclass
@@ -16,6 +16,7 @@ class FakeItem:
     nodeid: str
     obj: object = None
     markers: list[str] = field(default_factory=list)
+    fixturenames: list[str] = field(default_factory=list)
 
     def add_marker(self, marker: pytest.MarkDecorator) -> None:
         self.markers.append(marker.name)
@@ -41,3 +42,26 @@ def test_ci_runs_the_slow_tests_too() -> None:
 
     ci = (Path(__file__).resolve().parent.parent / ".ci/run").read_text(encoding="utf-8")
     assert "pytest -q" in ci and "not slow" not in ci
+
+
+async def _starts_the_reader() -> None:
+    app = make_app()  # type: ignore[name-defined] # noqa: F821 (only its source is read)
+    async with app.run_test():
+        pass
+
+
+async def _runs_one_widget(tmp_path: object) -> None:
+    app = ListApp()  # type: ignore[name-defined] # noqa: F821 (only its source is read)
+    async with app.run_test():
+        pass
+
+
+def test_tests_of_the_whole_reader_are_slow_but_the_few_the_quick_loop_keeps() -> None:
+    by_body = FakeItem("tests/tui/test_app.py::test_a", obj=_starts_the_reader)
+    by_fixture = FakeItem("tests/tui/test_side_tabs.py::test_b", fixturenames=["demo_app"])
+    kept = FakeItem(sorted(QUICK_READER_TESTS)[0], obj=_starts_the_reader, fixturenames=["demo_app"])
+    one_widget = FakeItem("tests/tui/test_parts.py::test_c", obj=_runs_one_widget)
+    core = FakeItem("tests/test_search.py::test_d", obj=_starts_the_reader)
+    pytest_collection_modifyitems([by_body, by_fixture, kept, one_widget, core])  # type: ignore[list-item]
+    assert by_body.markers == by_fixture.markers == ["slow"]
+    assert kept.markers == one_widget.markers == core.markers == []

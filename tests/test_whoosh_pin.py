@@ -220,7 +220,8 @@ def test_an_index_written_before_the_engine_moved_opens_as_it_is(tmp_path: Path)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Talks in Geneva\n\nThe ceasefire talks went on in Geneva.\n", encoding="utf-8")
-    moved = [engine_schema.NewsAnalyzer, engine_schema.FastPositions]
+    moved = [engine_schema.NewsAnalyzer, engine_schema.FastPositions, engine_schema.PrefixAnalyzer]
+    moved.append(engine_schema.PrefixPresence)  # (the prefix fields came later; moved too, as one module)
     for cls in moved:  # write the index as the code before the move did
         cls.__module__ = "newsdesk.index.schema"
     try:

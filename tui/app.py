@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
-from newsdesk.tui import unsaved
+from newsdesk.tui import textual_patches, unsaved
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
@@ -42,6 +42,10 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+# newsdesk's one change to Textual (see textual_patches): made here, at import, because every
+# process that runs the reader (the CLI, each `serve` session, the tests) imports this module first.
+textual_patches.apply()
 
 CONFIG_WARNING_SECONDS = 15.0
 """How long a warning about config.yaml (unknown theme or binding id) stays on screen."""
@@ -185,6 +189,8 @@ class NewsdeskApp(App[None]):
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                     editor.save_pending(replace(pending, entered=entered))
                     unsaved.forget(kept)
+        if editor is not None:  # d u typed just before the link dropped: the held u is not lost
+            editor.run_held_keys_now(main.query_one(NotesList))
         self.save_state()
         self.hung_up.set()
         self.exit(return_code=HANG_UP_EXIT_CODE)

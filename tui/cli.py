@@ -130,11 +130,21 @@ def _open(args: argparse.Namespace) -> Library:
     return Library.open(state_dir=args.state_dir, config=config)
 
 
-def _ensure_indexed(library: Library) -> None:
+OLDER_INDEX_REBUILDING = "the search index was made by an older version of newsdesk: rebuilding it first"
+OLDER_INDEX_WARNING = (
+    "the search index was made by an older version of newsdesk: searching it as it is "
+    "(`newsdesk index` rebuilds it for this version, which makes prefix searches faster)"
+)
+
+
+def _ensure_indexed(library: Library, older_as_is: bool = True) -> None:
     """Bring the index up to date first, unless that would mean waiting on another session.
 
     Readers never wait on a writer: with an index to search, a busy, full or
-    read-only state folder is one warning line and the search goes on.
+    read-only state folder is one warning line and the search goes on. An index
+    made by the previous version is searched as it is (``older_as_is``) by
+    commands that only read; one that writes to it (an annotation's re-index)
+    rebuilds it first, saying so before the wait.
     """
     try:
         status = library.status()
@@ -143,6 +153,12 @@ def _ensure_indexed(library: Library) -> None:
     if status is not None and status.in_sync:
         _warn(library.repairs)
         return
+    if status is not None and status.older_version:
+        # Rebuilding here made the first search after an upgrade wait minutes in silence.
+        if older_as_is:
+            _warn([*library.repairs, OLDER_INDEX_WARNING])
+            return
+        _warn([OLDER_INDEX_REBUILDING])
     try:
         stats = library.update(wait=0 if status is not None and status.indexed else -1)
     except CorpusError as exc:
@@ -332,7 +348,8 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     if args.action is None:
         raise UsageError("give an action: add, list, export or import (see `newsdesk annotations --help`)")
     with _open(args) as library:
-        _ensure_indexed(library)
+        # add and import re-index the annotated articles, which only an index of this version takes
+        _ensure_indexed(library, older_as_is=args.action not in ("add", "import"))
         return annotations_cli.run(args, library)
 
 

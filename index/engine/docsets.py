@@ -25,17 +25,20 @@ from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import sub
 from typing import Any
 
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
+from newsdesk.index.engine.schema import PREFIX_CHARS, prefix_field
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
+CACHE_EXPANSIONS = 256
+"""Prefix expansions (the index words a prefix stands for) kept between queries."""
 
 
 class DocSets:
@@ -57,6 +60,7 @@ class DocSets:
         self._all: set[int] | None = None
         self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
         self._cached_postings = 0
+        self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document, from the last evaluation."""
         self.unverified = 0
@@ -135,6 +139,8 @@ class DocSets:
             return self.term(q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
             return self._phrase(q)
+        if isinstance(q, wq.Prefix) and (indexed := self.indexed_prefix(q)) is not None:
+            return self.term(*indexed)
         if isinstance(q, wq.MultiTerm):  # prefix, wildcard, fuzzy, regex, variations, term range
             found: set[int] = set()
             for text in self.expand(q):
@@ -161,8 +167,27 @@ class DocSets:
             return set()
         return set(self.searcher.docs_for_query(q)) - self.deleted
 
+    def indexed_prefix(self, q: wq.Prefix) -> tuple[str, str] | None:
+        """(prefix field, text) holding exactly the documents ``q`` matches, or None to expand it.
+
+        The prefix fields hold each term's first 2 to 4 characters, so a prefix of
+        that length is one posting list. An index made before they existed has no
+        such field and expands, as do shorter and longer prefixes.
+        """
+        text = q.text.decode("utf-8") if isinstance(q.text, bytes) else q.text
+        shortest, longest = PREFIX_CHARS
+        name = prefix_field(q.fieldname)
+        if not shortest <= len(text) <= longest or name not in self.schema:
+            return None
+        self.expand(q)  # the same refusal as before when the prefix stands for too many words
+        return name, text
+
     def expand(self, q: wq.MultiTerm) -> list[bytes]:
         """The index words a prefix, wildcard or fuzzy term stands for; at most :data:`MAX_EXPANSION`."""
+        key = (q.fieldname, q.text) if type(q) is wq.Prefix else None  # typing repeats the same prefixes
+        if key is not None and (cached := self._expansions.get(key)) is not None:
+            self._expansions.move_to_end(key)
+            return cached
         texts = []
         found = self._fuzzy_btexts(q) if isinstance(q, wq.FuzzyTerm) else q._btexts(self.searcher.reader())
         for text in found:
@@ -171,6 +196,10 @@ class DocSets:
                 raise too_many_words(_shown(q))
             if len(texts) % 256 == 0:
                 self.deadline.check()
+        if key is not None:
+            self._expansions[key] = texts
+            if len(self._expansions) > CACHE_EXPANSIONS:
+                self._expansions.popitem(last=False)
         return texts
 
     def _fuzzy_btexts(self, q: wq.FuzzyTerm) -> Iterator[bytes]:
@@ -327,9 +356,13 @@ def _within_slop(positions: list[array[int]], slop: int) -> int:
 def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
     """(ids, values) for each block of a raw whoosh3 leaf matcher."""
     while True:
-        matcher._read_ids()
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
+            ids = tuple(accumulate(ids))
         matcher._read_values()
-        yield matcher._ids, matcher._values
+        yield ids, matcher._values
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)

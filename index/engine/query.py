@@ -13,10 +13,12 @@ import re
 from newsdesk.index.engine.query_limits import (
     check_costs,
     check_fuzzy,
+    check_text,
     check_values,
     check_wildcard,
     check_word_lengths,
 )
+from newsdesk.index.engine.schema import is_prefix_field
 from newsdesk.index.errors import QueryError, QueryTooCostly
 from whoosh import qparser, query
 from whoosh.fields import Schema
@@ -30,7 +32,7 @@ _OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 
 def searchable_fields(schema: Schema) -> list[str]:
     """Field names a user may put before a colon."""
-    names = [n for n in schema.names() if not n.startswith("f_") and n not in _HIDDEN_FIELDS]
+    names = [n for n in schema.names() if not n.startswith("f_") and n not in _HIDDEN_FIELDS and not is_prefix_field(n)]
     return sorted(names + [alias for aliases in FIELD_ALIASES.values() for alias in aliases])
 
 
@@ -85,6 +87,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     """Parse ``text``; :class:`QueryError` with a one-line reason when it is malformed."""
     if not text.strip():
         raise QueryError("empty query")
+    check_text(text)
     check_word_lengths(text)  # first: everything after costs time with the word's length
     check_syntax(text, searchable_fields(parser.schema))
     try:

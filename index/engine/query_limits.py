@@ -41,6 +41,18 @@ _DATE = re.compile(  # ASCII digits only: int() would take any script's digits
     re.ASCII,
 )
 _LEADING_WILDCARD = re.compile(r"^[*?]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(text: str) -> None:
+    """Refuse lone surrogates: bytes that were not UTF-8 (a shell's argv keeps them so).
+
+    No index word holds one, and Whoosh cannot encode one to look it up: the
+    error it raised from inside the index files was taken for a damaged index,
+    which was then set aside and rebuilt (a prefix such as ``pa\\xff*``).
+    """
+    if _SURROGATE.search(text):
+        raise QueryError("the query holds bytes that are not UTF-8 text; retype it or fix the terminal's encoding")
 
 
 def check_costs(bare: str) -> None:

@@ -54,6 +54,7 @@ class Ranker:
         self.docsets = docsets
         self._lengths: dict[str, list[int]] = {}
         self._average: dict[str, float] = {}
+        self._newest_first: tuple[list[str], list[int]] | None = None
 
     def _field_lengths(self, fieldname: str) -> tuple[list[int], float]:
         lengths = self._lengths.get(fieldname)
@@ -108,10 +109,29 @@ class Ranker:
         best = heapq.nlargest(count, scores.items(), key=lambda item: (item[1], dates[item[0]], -item[0]))
         if len(best) < count and len(scores) < len(matched):
             # Matches no scoring term reaches (prefix or range only): newest first.
-            unscored = (d for d in matched if d not in scores)
-            newest = heapq.nlargest(count - len(best), unscored, key=lambda d: (dates[d], -d))
-            best.extend((d, 0.0) for d in newest)
+            best.extend((d, 0.0) for d in self._newest(matched, scores, dates, count - len(best)))
         return best
+
+    def _newest(self, matched: set[int], scored: dict[int, float], dates: list[str], count: int) -> list[int]:
+        """The newest ``count`` documents of ``matched`` not in ``scored``, ties to the lower number.
+
+        A prefix that most articles match would put every one of them through a
+        heap keyed in Python (tens of ms at 100k); walking the documents newest
+        first stops after about ``count * documents / matches`` steps instead.
+        """
+        if len(matched) * len(matched) < count * len(dates):  # few matches: the heap is cheaper
+            unscored = (d for d in matched if d not in scored)
+            return heapq.nlargest(count, unscored, key=lambda d: (dates[d], -d))
+        if self._newest_first is None or self._newest_first[0] is not dates:
+            # Stable and reversed: equal dates keep their ascending document order, as -d does above.
+            self._newest_first = (dates, sorted(range(len(dates)), key=dates.__getitem__, reverse=True))
+        found = []
+        for docnum in self._newest_first[1]:
+            if docnum in matched and docnum not in scored:
+                found.append(docnum)
+                if len(found) == count:
+                    break
+        return found
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]

@@ -9,10 +9,17 @@ snippet highlighting, so the three can never disagree about what a term is.
 
 Stop words are kept (with positions), so phrases such as "the Middle East"
 match exactly; BM25's idf keeps them from dominating the ranking.
+
+The title and the body each have a hidden companion field holding the first
+2 to 4 characters of every term (Elasticsearch's ``index_prefixes``), so a
+prefix query such as ``zakh*`` reads one posting list instead of the postings
+of every word it expands to (search as you type sends one on every key).
 """
 
 from __future__ import annotations
 
+import copyreg
+import importlib
 import re
 import unicodedata
 from array import array
@@ -160,6 +167,106 @@ class FastPositions(formats.Positions):
         return self.decode_frequency(valuestring) * self.field_boost
 
 
+PREFIX_CHARS = (2, 4)
+"""Shortest and longest term prefix indexed in the prefix fields (characters, after folding)."""
+PREFIXED_FIELDS = ("title", "body")
+"""Fields with a prefix field: the ones a plain query searches."""
+
+
+def prefix_field(fieldname: str) -> str:
+    """The hidden field that holds the term prefixes of ``fieldname``."""
+    return f"prefixes_{fieldname}"
+
+
+def is_prefix_field(fieldname: str) -> bool:
+    """True for the hidden prefix fields (never searched by name)."""
+    return fieldname.startswith("prefixes_")
+
+
+def term_prefixes(terms: set[str]) -> set[str]:
+    """Every indexed prefix of ``terms``: each term's first 2 to 4 characters (the whole term when shorter)."""
+    shortest, longest = PREFIX_CHARS
+    return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
+
+
+class _Named:
+    """Pickles as the attribute ``name`` of module ``module``, looked up on load; ``fallback`` where it is missing."""
+
+    def __init__(self, module: str, name: str, fallback: type) -> None:
+        self.module, self.name, self.fallback = module, name, fallback
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return getattr, (_Module(self.module), self.name, self.fallback)
+
+
+class _Module:
+    """Pickles as the module ``name``, imported on load."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return importlib.import_module, (self.name,)
+
+
+class _UnpicklesAsBaseWhereUnknown:
+    """A schema class whose pickle (in every index's TOC) names a stock class to use where it does not exist.
+
+    An index made by this version is read by the previous one too: a reader of
+    that version open on a shared state folder while this one rebuilds, or after
+    a downgrade. Pickled by name, an unknown class failed to load there and the
+    index was taken for damaged, set aside and rebuilt. The stock class reads
+    the same postings; only writing needs the class itself (and an older version
+    never writes to an index made by a newer one: the schema version differs).
+    """
+
+    _FALLBACK: type
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        cls = type(self)
+        named = _Named(cls.__module__, cls.__qualname__, self._FALLBACK)
+        return copyreg._reconstructor, (named, object, None), dict(self.__dict__)  # type: ignore[attr-defined]
+
+
+class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
+    """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
+
+    _FALLBACK = NewsAnalyzer  # never runs on a prefix field there: nothing parses a query into one
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        token = Token(False, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
+        for text in sorted(term_prefixes({term for term, _, _ in iter_terms(value)})):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            yield token
+
+
+class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
+    """Existence postings of the term prefixes, computed without per-token objects."""
+
+    _FALLBACK = formats.Existence
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+        cache_get = _term_cache.get
+        terms = {cache_get(word) or term_for(word) for word in TOKEN_PATTERN.findall(value)}
+        boost = self.field_boost
+        for text in term_prefixes(terms):
+            yield text, 1, boost, b""
+
+
+def _prefix_field() -> fields.FieldType:
+    return fields.FieldType(PrefixPresence(), PrefixAnalyzer(), scorable=False, stored=False)
+
+
+def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
+    """``document`` (field -> value, for Whoosh's ``add_document``) with its prefix fields filled in."""
+    for name in PREFIXED_FIELDS:
+        if name in document:
+            document[prefix_field(name)] = document[name]
+    return document
+
+
 def _text_field(boost: float = 1.0, stored: bool = False) -> fields.TEXT:
     field = fields.TEXT(analyzer=NewsAnalyzer(), phrase=True, stored=stored, field_boost=boost)
     field.format = FastPositions(field_boost=boost)
@@ -185,8 +292,13 @@ FACET_COLUMNS = {
 }
 
 
-INDEX_SCHEMA_VERSION = "2"
-"""Bump when the schema changes: an index made under another version is rebuilt by the next update."""
+INDEX_SCHEMA_VERSION = "3"
+"""Bump when the schema changes: an index made under another version is rebuilt by the next update.
+
+3: the prefix fields. Until the rebuild, a searcher on an older index expands prefixes as before.
+"""
+SEARCHABLE_OLDER_SCHEMAS = frozenset({"2"})
+"""Older versions whose indexes this code searches as they are (only the prefix fields are missing)."""
 
 
 def build_schema(title_boost: float = 2.0) -> fields.Schema:
@@ -210,4 +322,6 @@ def build_schema(title_boost: float = 2.0) -> fields.Schema:
     )
     for column in FACET_COLUMNS.values():
         schema.add(column, _facet_column())
+    for name in PREFIXED_FIELDS:
+        schema.add(prefix_field(name), _prefix_field())
     return schema

@@ -51,14 +51,15 @@ def demo_app(demo_state: Path) -> Iterator[NewsdeskApp]:
 
 
 def _still_working(app) -> bool:  # type: ignore[no-untyped-def]
-    """True while a worker runs or the list's status line says a search is still under way ("…")."""
+    """True while a worker runs or the list's status line says a search or an index is still under way."""
     if any(not worker.is_finished for worker in app.workers):
         return True
     try:
-        line = str(app.screen.query_one("#list-status").render())
+        line = app.screen.query_one("#list-status")
     except NoMatches:  # not on the main screen (a dialog, the help): nothing to wait for
         return False
-    return line.endswith("…")
+    # "-busy": searching or counting; "searching… · list still shows …" does not end in "…".
+    return line.has_class("-busy") or str(line.render()).endswith("…")
 
 
 async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -75,3 +76,8 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:  # type
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         quiet_rounds = 0 if _still_working(pilot.app) and time.monotonic() < deadline else quiet_rounds + 1
+
+
+def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The notifications on screen, as the user reads them (run the app with ``notifications=True``)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

@@ -85,3 +85,58 @@ def test_tags_typed_in_one_burst_after_t_land_whole_in_the_dialog(tmp_path: Path
         assert "newsdesk-exited" not in shown  # the `q` of "quick" did not quit
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_delete_and_undo_typed_in_one_burst_in_the_notes_tab_end_as_the_last_key_says(tmp_path: Path) -> None:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        _open_a_match(terminal)
+        _burst(terminal, "vstkept", "Enter")
+        assert [record.get("tags") for record in _saved_annotations(tmp_path)] == [["kept"]]
+        # To the side panel's Notes tab (Entities, Facets, Notes), then d u d u d in one burst.
+        _burst(terminal, "", "Tab", "l", "l")
+        terminal.wait_for("u Undo delete", timeout=30)  # the footer: the Notes list has the keys
+        _burst(terminal, "dudud")
+        deadline = time.monotonic() + 30
+        while _annotations(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _annotations(tmp_path) == []
+        shown = terminal.wait_for("No annotations.", timeout=30)
+        assert "Traceback" not in shown
+        time.sleep(1.0)  # nothing after the last key changes it back
+        assert _annotations(tmp_path) == []
+        terminal.press("Escape", "Escape", "q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_an_undo_held_behind_a_delete_at_hangup_still_runs(tmp_path: Path) -> None:
+    """Red team: ``d u`` in the Notes tab while another process of the same user holds the
+    article's lock, then a hang-up: the delete landed once the lock was free, the held ``u``
+    never ran, and the annotation the keys kept was gone."""
+    import fcntl
+    import shutil
+    import signal
+
+    import pytest
+
+    if shutil.which("pgrep") is None:
+        pytest.skip("pgrep (procps) is needed to find the app's process")
+    state = tmp_path / "index"
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(140, 36)) as terminal:
+        _open_a_match(terminal)
+        _burst(terminal, "vstkept", "Enter")
+        (record,) = _saved_annotations(tmp_path)
+        _burst(terminal, "", "Tab", "l", "l")
+        terminal.wait_for("u Undo delete", timeout=30)
+        user = os.environ.get("USER", "root")
+        (own_file,) = state.glob(f"annotations/*/{user}.yaml")
+        lock = os.open(own_file.parent / f"{user}.yaml.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _burst(terminal, "du")
+            time.sleep(0.5)
+            os.kill(terminal.app_pid(), signal.SIGHUP)
+            time.sleep(1.0)
+        finally:
+            os.close(lock)
+        terminal.wait_for("newsdesk-exited", timeout=30)
+    assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]

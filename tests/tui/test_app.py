@@ -15,7 +15,7 @@ from newsdesk.tui.widgets.results_pane import SearchDone
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from textual.widgets import Input, Static, TabbedContent
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 
 
 def status_text(app: NewsdeskApp, selector: str) -> str:
@@ -223,19 +223,19 @@ async def test_narrow_terminal_hides_the_panel_and_shows_one_pane(demo_app: News
     async with demo_app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         main = demo_app.main
-        side = main.query_one(SidePanel)
-        assert not side.display or main.has_class("panel-hidden")
-        assert main.has_class("narrow")
+        side, left = main.query_one(SidePanel), main.query_one("#left")
+        assert side.region.width == 0  # no panel
+        assert left.region.width == 80 and main.reader.region.width == 0  # one pane: the list, at full width
         await pilot.press("enter")
         await settle(pilot)
-        assert main.has_class("reading")
-        assert main.reader.region.width >= 70
-        assert main.query_one("#left").region.width == 0
+        assert main.reader.region.width >= 70  # the reader takes its place
+        assert left.region.width == 0
         await pilot.press("p")
         await pilot.pause()
-        assert not main.has_class("panel-hidden")
+        assert side.region.width > 0
         await pilot.press("p")
-        assert main.has_class("panel-hidden")
+        await pilot.pause()
+        assert side.region.width == 0
 
 
 async def test_state_is_restored_next_time(demo_state: Path) -> None:
@@ -261,6 +261,31 @@ async def test_state_is_restored_next_time(demo_state: Path) -> None:
         assert again.main.reader.scroll_y == scroll
         assert again.main.reader.hit_count > 0  # the restored query's matches are highlighted
         assert again.theme == "nord"
+    close_library(again.library)
+
+
+async def test_an_article_opened_without_a_query_is_restored_too(demo_state: Path) -> None:
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listed = app.main.article_list
+        rows = [listed.row(i) for i in range(listed.total)]
+        longest = max(range(len(rows)), key=lambda i: len(app.library.article(rows[i].id).text))  # type: ignore[union-attr]
+        listed.move_cursor(longest)
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = app.main.reader.article.id
+        await pilot.press("j", "j", "j", "j")
+        scroll = app.main.reader.scroll_y
+        await pilot.press("q")
+    close_library(app.library)
+    again = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.main.search_box.value == ""
+        assert again.main.reader.article.id == opened
+        assert again.main.reader.scroll_y == scroll > 0
+        assert again.focused is again.main.article_list  # reopened in the reader, the list keeps focus
     close_library(again.library)
 
 
@@ -336,7 +361,7 @@ async def test_unknown_keymap_ids_and_themes_are_reported(demo_state: Path) -> N
     app = make_app(demo_corpus(), config, demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = toasts(app)
         assert any("reader.nxt_hit" in m for m in messages)
         assert any("no-such-theme" in m for m in messages)
     close_library(app.library)

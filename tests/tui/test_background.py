@@ -113,10 +113,9 @@ async def test_untrusted_text_is_shown_literally(tmp_path: Path) -> None:
         assert "[red]colour[/red]" in text
         assert "[/]" in text
         assert "\x1b" not in text and "\x07" not in text
-        row = app.main.article_list.row(0)
-        strips = app.main.article_list._render_item(0, row, 60, False)
-        assert "[bold]Not bold[/bold] [TODO]" in strips[0].text
-        assert "[link=https://x]src[/link]" in strips[1].text
+        title, meta = app.main.article_list.item_text(0, 60)
+        assert "[bold]Not bold[/bold] [TODO]" in title
+        assert "[link=https://x]src[/link]" in meta
     close_library(app.library)
 
 

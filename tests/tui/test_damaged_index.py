@@ -17,7 +17,7 @@ from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp
 from textual.widgets import Input
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 
 
 def _damage(state: Path, how: str) -> None:
@@ -42,7 +42,7 @@ def test_the_core_calls_it_damage_and_an_update_heals_it(demo_state: Path, how: 
 
 @pytest.mark.parametrize("how", ["deleted", "garbled"])
 async def test_the_reader_rebuilds_a_damaged_index_and_shows_the_hits(demo_app: NewsdeskApp, how: str) -> None:
-    async with demo_app.run_test(size=(120, 35)) as pilot:
+    async with demo_app.run_test(size=(120, 35), notifications=True) as pilot:
         await settle(pilot)
         _damage(demo_app.library.state_dir, how)
         await pilot.press("slash")
@@ -56,7 +56,7 @@ async def test_the_reader_rebuilds_a_damaged_index_and_shows_the_hits(demo_app: 
             if "result" in shown:
                 break
         assert "result" in shown and "no index yet" not in shown
-        assert any("Repaired" in str(n.message) for n in demo_app._notifications)
+        assert any("Repaired" in toast for toast in toasts(demo_app))
 
 
 async def test_an_index_damaged_again_after_every_rebuild_is_not_rebuilt_forever(demo_app: NewsdeskApp) -> None:

@@ -62,6 +62,21 @@ class Terminal:
                 raise AssertionError(f"{text!r} not on screen after {timeout} s:\n{shown}")
             time.sleep(0.2)
 
+    def wait_for_line(self, text: str, timeout: float = 30.0) -> str:
+        """Wait until a whole line of the screen (spaces around it aside) is ``text``.
+
+        For a final state whose text an earlier one contains: "7 results" is also in the
+        as-you-type answer's "7 results for Geneva*", which comes first.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in (line.strip() for line in shown.splitlines()):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no line {text!r} on screen after {timeout} s:\n{shown}")
+            time.sleep(0.2)
+
 
 @contextmanager
 def newsdesk_in_tmux(

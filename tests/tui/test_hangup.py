@@ -113,7 +113,7 @@ async def test_an_annotation_that_cannot_be_saved_at_sighup_is_kept_and_saved_at
     from newsdesk.index.locations import demo_corpus
     from newsdesk.tui.app import close_library, make_app
 
-    from tests.tui.conftest import settle
+    from tests.tui.conftest import settle, toasts
 
     app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -136,9 +136,9 @@ async def test_an_annotation_that_cannot_be_saved_at_sighup_is_kept_and_saved_at
         assert library.annotations_of(article_id).placed == []
 
     again = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
-    async with again.run_test(size=(140, 40)) as pilot:
+    async with again.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
-        notes = [str(n.message) for n in again._notifications]
+        notes = toasts(again)
     close_library(again.library)
     assert any("typed before a dropped connection" in n for n in notes)
     assert not list(again.unsaved_dir.glob("*.json"))

@@ -8,8 +8,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.tui.test_e2e_tmux import Terminal, newsdesk_in_tmux
 
 
@@ -46,15 +44,12 @@ def test_keys_after_shift_tab_land_in_the_search_box(tmp_path: Path) -> None:
         terminal.wait_for("newsdesk-exited-0", timeout=30)
 
 
-@pytest.mark.xfail(
-    reason="known gap, issue 10 open: passes alone, but in one full CI run (both cores busy) the Tab and Enter "
-    "of this burst were not handled after 60 s; root cause not found yet",
-    strict=False,
-)
 def test_keys_after_tab_leave_the_search_box(tmp_path: Path) -> None:
     with _ready(tmp_path) as terminal:
         terminal.wait_for("indexed", timeout=180)
-        # "/" to the box, a query, Tab to the list, Enter there opens the first hit.
+        # "/" to the box, a query, Tab to the list, Enter there opens the first hit. On a busy
+        # machine the search answers after Enter arrives: Enter waits for it (it opened the first
+        # row of the older list, an article without the query's matches).
         burst(terminal, "=/launch pad", "Tab", "Enter")
         terminal.wait_for("match 1/", timeout=60)
         burst(terminal, "Escape", "q")  # reader -> list, q quits

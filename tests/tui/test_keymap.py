@@ -22,7 +22,7 @@ from newsdesk.tui.screens.help import HelpScreen
 from newsdesk.tui.screens.main import MainScreen
 from textual.binding import Binding
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 
 
 def ids_in_help(screen: HelpScreen) -> set[str]:
@@ -47,7 +47,7 @@ async def test_every_id_the_help_shows_is_accepted_and_remaps(demo_state: Path) 
     app = make_app(demo_corpus(), config, demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
-        assert not [n.message for n in app._notifications if "keymap" in n.message]
+        assert not [toast for toast in toasts(app) if "keymap" in toast]
         await pilot.press("question_mark")  # remapped to f23: no help
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

@@ -7,8 +7,9 @@ import threading
 from pathlib import Path
 
 from newsdesk.tui.state import CorpusState, UIStateStore
-from newsdesk.tui.widgets.article_list import ArticleList, Row
+from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.layout import clean_line, clean_text, reflow, wrap_offsets
+from newsdesk.tui.widgets.list_rows import Row
 from newsdesk.tui.widgets.side_panel import facet_clause
 from textual.app import App, ComposeResult
 
@@ -104,7 +105,7 @@ async def test_virtual_list_fetches_only_the_pages_it_shows() -> None:
         assert article_list.cursor == 99_999
         assert app.fetched[-1] == (99_900, 100)
         assert len(app.fetched) <= 3
-        assert "Article [b]99999[/b]" in article_list._render_item(99_999, article_list.row(99_999), 60, True)[0].text
+        assert "Article [b]99999[/b]" in article_list.item_text(99_999, 60)[0]
         await pilot.press("g", "space", "space")
         await settle(pilot)
         assert article_list.cursor > 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from newsdesk.tui.app import NewsdeskApp
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 from tests.tui.test_story_ui import corpus_app  # noqa: F401 (a fixture)
 
 
@@ -35,7 +35,7 @@ async def test_a_group_is_shown_once_and_r_expands_and_collapses_it(corpus_app: 
         assert listing.total == 1  # three articles, one story
         head = listing.row(0)
         assert head is not None and len(head.copies) == 2
-        assert "+2 copies" in "".join(strip.text for strip in listing._render_item(0, head, 100, False))
+        assert "+2 copies" in "".join(listing.item_text(0, 100))
         await pilot.press("r")
         await settle(pilot)
         assert listing.total == 3
@@ -43,7 +43,7 @@ async def test_a_group_is_shown_once_and_r_expands_and_collapses_it(corpus_app: 
         assert [row.copy for row in shown] == [False, True, True]
         assert {row.id for row in shown[1:]} == set(head.copies)
         # Titles are text, never markup: the brackets are shown as typed, the escape never reaches the terminal.
-        copy_line = "".join(strip.text for strip in listing._render_item(1, shown[1], 100, False))
+        copy_line = "".join(listing.item_text(1, 100))
         assert "↳ [bold]Wire copy" in copy_line and "\x1b" not in copy_line
         await pilot.press("j", "enter")  # a copy opens like any hit
         await settle(pilot)
@@ -59,7 +59,7 @@ async def test_a_group_is_shown_once_and_r_expands_and_collapses_it(corpus_app: 
 
 async def test_r_on_a_hit_without_copies_says_so(corpus_app: tuple[NewsdeskApp, Path]) -> None:  # noqa: F811
     app, _ = corpus_app
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"ceasefire", "enter")
         await settle(pilot)
@@ -67,7 +67,7 @@ async def test_r_on_a_hit_without_copies_says_so(corpus_app: tuple[NewsdeskApp, 
         await pilot.press("r")
         await settle(pilot)
         assert app.main.article_list.total == total
-        assert any("No copies" in str(n.message) for n in app._notifications)
+        assert any("No copies" in toast for toast in toasts(app))
 
 
 async def test_help_and_palette_list_the_copies_key(corpus_app: tuple[NewsdeskApp, Path]) -> None:  # noqa: F811

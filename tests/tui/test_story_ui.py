@@ -139,7 +139,9 @@ async def test_m_lists_similar_articles_and_opens_one(corpus_app: tuple[Newsdesk
         await settle(pilot)
         await pilot.press("m")  # nothing open yet: a hint, no dialog
         assert not isinstance(app.screen, SimilarDialog)
-        app.main.open_article(source_id)
+        listed = app.main.article_list
+        index = listed.index_of(source_id)
+        assert index is not None and listed.open(index)  # as Enter on it does
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)

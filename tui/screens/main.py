@@ -2,48 +2,55 @@
 
 The screen composes the panes and routes between them: each widget owns its
 state and its workers (see ARCHITECTURE.md), reports up with messages, and the
-handlers here pass the news on to the widget that shows it. The screen's own
-state is the layout (narrow, reading, panel shown) and the article to reopen
-once the restored query's results are in.
+handlers here pass the news on to the widget that shows it. The layout (narrow,
+reading, panel shown) is the ``Panes`` container's; the screen keeps no state
+of its own beyond what it was opened with.
 """
 
 from __future__ import annotations
 
 import contextlib
-from functools import partial
 from typing import ClassVar
 
 from newsdesk.index import Config, Library
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
-from newsdesk.tui.messages import WorkerFailed, forward_worker_failure
+from newsdesk.tui.messages import (
+    AnnotationsShown,
+    FacetsShown,
+    Narrow,
+    OpenArticle,
+    PanelNews,
+    ResultsStale,
+    StatusNews,
+    TimelineShown,
+    WorkerFailed,
+    forward_worker_failure,
+)
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
-from newsdesk.tui.widgets.article_view import ArticleView
+from newsdesk.tui.widgets.article_view import ArticleView, PanelRequest
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from newsdesk.tui.widgets.footer import KeyHints
 from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.panes import Panes
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
-from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel, facet_clause
+from newsdesk.tui.widgets.side_panel import EntityList, SidePanel
 from newsdesk.tui.widgets.status_bar import StatusBar
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.events import DescendantFocus, Resize
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 from textual.worker import Worker
 
-SINGLE_PANE_BELOW = 90
-"""Narrower than this, the list and the reader take turns at full width."""
 UPDATE_DELAY = 0.3
 """Seconds after start before the background update begins."""
 
@@ -63,13 +70,11 @@ class MainScreen(Screen):
         self.restore = restore
         self.index_on_start = index_on_start
         self.watching = watch and config.ui.watch_seconds > 0
-        self._panel_forced: bool | None = None
-        self._reopen: CorpusState | None = None
 
     def compose(self) -> ComposeResult:
         ui = self.config.ui
         yield StatusBar(id="status")
-        with Horizontal(id="body"):
+        with Panes(panel_from_columns=ui.side_panel_min_columns, id="body"):
             yield ResultsPane(self.library, id="left")
             yield ArticleView(
                 self.library,
@@ -110,30 +115,22 @@ class MainScreen(Screen):
     def watcher(self) -> CorpusWatcher:
         return self.query_one(CorpusWatcher)
 
+    @property
+    def panes(self) -> Panes:
+        return self.query_one(Panes)
+
     def on_mount(self) -> None:
         self.query_one("#side").styles.width = self.config.ui.side_panel_width
-        status, watcher = self.query_one(StatusBar), self.watcher
-        status.corpus_name = self.library.name
-        self.watch(watcher, "article_count", partial(setattr, status, "article_count"))
-        self.watch(watcher, "note", partial(setattr, status, "index_note"))
-        self.watch(watcher, "indexing", partial(setattr, status, "indexing"))
-        self.watch(watcher, "indexing", partial(setattr, self.results, "indexing"))
-        self.watch(self.query_one(SavedList), "new_articles", partial(setattr, status, "saved_new"))
-        restore = self.restore
-        if restore.query:
-            self.search_box.set_query(restore.query)  # its Query message runs the search
-        else:
-            self.results.show_browse()
+        self.query_one(StatusBar).corpus_name = self.library.name
+        open_now = self.results.restore(self.restore)
         self.query_one(SavedList).reload()
-        if restore.article and restore.query:
-            self._reopen = restore  # once the query's results (and terms to highlight) are in
-        elif restore.article:
-            self._reopen_article(restore)
+        if open_now is not None:
+            self._open(open_now)
         self.article_list.focus()
         # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
         self.call_after_refresh(announce_ready, self.app)
         # Let the first screen draw before the update's walk over the corpus competes for the GIL.
-        watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
+        self.watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
 
     def current_state(self) -> CorpusState:
         """What to restore next time."""
@@ -149,80 +146,66 @@ class MainScreen(Screen):
         with contextlib.suppress(NoMatches):  # never mounted: nothing runs
             self.watcher.stopping = True
 
-    # -- layout -----------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
+        # Here, not in Panes: the screen hears of a new size before the layout is drawn for it.
+        self.panes.fit(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
-        narrow = width < SINGLE_PANE_BELOW
-        self.set_class(narrow, "narrow")
-        self.set_class(narrow and self._pane_of(self.focused) in ("reader", "side"), "reading")
-        roomy = width >= self.config.ui.side_panel_min_columns
-        shown = roomy if self._panel_forced is None else self._panel_forced
-        self.set_class(not shown, "panel-hidden")
-        self.results.facets_wanted = shown
-
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        # Only a narrow screen looks different while reading, and a class change on the
-        # screen restyles every widget (~30 ms), so leave it alone otherwise.
-        reading = self.has_class("narrow") and self._pane_of(event.widget) in ("reader", "side")
-        if reading != self.has_class("reading"):
-            self.set_class(reading, "reading")
-
-    def _pane_of(self, widget: Widget | None) -> str | None:
-        for node in widget.ancestors_with_self if widget is not None else ():
-            if node.id in ("left", "reader", "side"):
-                return node.id
-        return None
-
-    async def show_side_tab(self, tab: str, widget: type[Widget]) -> None:
-        """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
-        if self.has_class("panel-hidden"):
-            await self.run_action("toggle_panel")  # awaited: unawaited, the panel stayed hidden
-        self.query_one("#side-tabs", TabbedContent).active = tab
-        self.query_one(widget).focus()
-
-    # -- opening articles -------------------------------------------------------------
-    def open_article(
-        self,
-        article_id: str,
-        *,
-        scroll: int | None = None,
-        focus: bool = True,
-        mark: tuple[int, int] | None = None,
-        first_hit: bool | None = None,
-    ) -> None:
-        """Load an article into the reader with the shown query's matches; focus the reader if ``focus``."""
+    # -- news from one pane for another ------------------------------------------------
+    @on(OpenArticle)
+    def _open(self, request: OpenArticle) -> None:
+        # Here, since the reader highlights the matches of the query the results pane shows.
         self.article_view.open(
-            article_id, self.results.matcher, scroll=scroll, focus=focus, mark=mark, first_hit=first_hit
+            request.article_id,
+            self.results.matcher,
+            scroll=request.scroll,
+            focus=request.focus,
+            mark=request.mark,
+            first_hit=request.first_hit,
         )
-
-    def _reopen_article(self, restore: CorpusState) -> None:
-        self._reopen = None
-        if restore.article:
-            self.open_article(restore.article, scroll=restore.scroll, focus=False, first_hit=False)
 
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
-        self.open_article(message.row.id, focus=True, first_hit=True)
-
-    @on(ArticleView.OpenRequested)
-    def _open_requested(self, message: ArticleView.OpenRequested) -> None:
-        self.open_article(message.article_id, mark=message.mark, first_hit=False if message.mark else None)
-
-    @on(AnnotationEditor.OpenAt)
-    def _open_at(self, message: AnnotationEditor.OpenAt) -> None:
-        self.open_article(message.article_id)
+        # Opened here as it arrives, not re-posted as an OpenArticle: a message later, the
+        # reader's width can change under its first scroll (as with a restored article).
+        self._open(OpenArticle(message.row.id, focus=True, first_hit=True))
 
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
-        if not self.has_class("article-open"):  # once: a class change on the screen restyles every widget
-            self.add_class("article-open")
+        self.panes.article_opened()
         self.query_one(SidePanel).show_entities(message.mentions)
-        self.article_list.open_id = message.article.id
-        self.article_list.refresh()
+        self.results.show_open(message.article.id)
 
-    # -- news from one pane for another ------------------------------------------------
+    @on(StatusNews)
+    def _status_news(self, news: StatusNews) -> None:
+        self.query_one(StatusBar).show(news)
+        if news.indexing is not None:
+            self.results.indexing = news.indexing  # an empty list then says "indexing…"
+
+    @on(FacetsShown)
+    @on(ResultsStale)
+    @on(TimelineShown)
+    @on(AnnotationsShown)
+    def _panel_news(self, news: PanelNews) -> None:
+        self.query_one(SidePanel).show(news)
+
+    @on(EntityList.Jump)
+    @on(EntityList.InCorpus)
+    @on(NotesList.Picked)
+    @on(NotesList.UndoRequested)
+    def _panel_request(self, request: PanelRequest) -> None:
+        self.article_view.answer(request)
+
+    @on(Narrow)
+    def _narrow(self, request: Narrow) -> None:
+        self.results.narrow(request.clause, group=request.group)
+        if request.then_list:
+            self.article_list.focus()
+
+    @on(SavedList.Run)
+    def _run_saved(self, message: SavedList.Run) -> None:
+        # A saved query means what it says: set_query runs it as written, never as a prefix.
+        self.search_box.set_query(message.query)
+
     @on(ResultsPane.Counted)
     def _counted(self, message: ResultsPane.Counted) -> None:
         self.watcher.article_count = message.total
@@ -231,69 +214,9 @@ class MainScreen(Screen):
     def _index_damaged(self) -> None:
         self.watcher.heal()  # rebuilt from the store; the list follows when it is done
 
-    @on(ResultsPane.Stale)
-    def _results_stale(self, message: ResultsPane.Stale) -> None:
-        self.query_one(FacetList).set_class(message.stale, "-stale")
-
-    @on(ResultsPane.Facets)
-    def _facets(self, message: ResultsPane.Facets) -> None:
-        self.query_one(SidePanel).show_facets(message.facets)
-
-    @on(ResultsPane.TimelineChanged)
-    def _timeline_changed(self, message: ResultsPane.TimelineChanged) -> None:
-        self.query_one(TimelineChart).show_timeline(message.timeline, pending=message.pending)
-
-    @on(ResultsPane.Answered)
-    def _answered(self) -> None:
-        if self._reopen is not None:
-            self._reopen_article(self._reopen)
-
-    @on(FacetList.Chosen)
-    def _facet_chosen(self, message: FacetList.Chosen) -> None:
-        self.results.narrow(facet_clause(message.facet, message.value, message.exclude))
-
-    @on(TimelineChart.Narrow)
-    def _narrow_to_period(self, message: TimelineChart.Narrow) -> None:
-        self.results.narrow(message.clause, group=True)
-        self.article_list.focus()
-
-    @on(SavedList.Run)
-    def _run_saved(self, message: SavedList.Run) -> None:
-        # A saved query means what it says: set_query runs it as written, never as a prefix.
-        self.search_box.set_query(message.query)
-
-    @on(EntityList.Jump)
-    def _jump(self, message: EntityList.Jump) -> None:
-        self.reader.next_mention(message.canonical, message.type)
-
-    @on(EntityList.InCorpus)
-    def _in_corpus(self, message: EntityList.InCorpus) -> None:
-        self.article_view.show_mentions(message.canonical, message.type)
-
-    @on(ArticleView.EntitiesShown)
-    def _entities_shown(self, message: ArticleView.EntitiesShown) -> None:
-        self.query_one(StatusBar).entity_note = message.note
-
-    @on(ArticleView.HitMoved)
-    def _hit_moved(self, message: ArticleView.HitMoved) -> None:
-        position = "" if message.current is None else f"{message.current + 1}/"
-        self.query_one(StatusBar).hit_note = f"match {position}{message.count} (n/N)" if message.count else ""
-
-    @on(AnnotationEditor.Shown)
-    def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
-        self.query_one(NotesList).show_annotations(message.found)
-
     @on(AnnotationEditor.Indexed)
     def _annotations_indexed(self) -> None:
         self.watcher.check_index()
-
-    @on(NotesList.Picked)
-    def _annotation_picked(self, message: NotesList.Picked) -> None:
-        self.editor.picked(message, self.reader)
-
-    @on(NotesList.UndoRequested)
-    def _undo_annotation(self) -> None:
-        self.editor.undo()
 
     @on(CorpusWatcher.Indexed)
     def _indexed(self, message: CorpusWatcher.Indexed) -> None:
@@ -313,7 +236,7 @@ class MainScreen(Screen):
         """The one place worker failures end up: shown, never a crash."""
         self.notify(f"{message.group} failed: {message.error}", severity="error")
 
-    # -- actions ----------------------------------------------------------------------
+    # -- actions: the keys of tui/keys.py, passed on to the widget concerned --------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "focus_search" and isinstance(self.focused, Input))
 
@@ -321,23 +244,8 @@ class MainScreen(Screen):
         # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
         self.set_focus(self.search_box)
 
-    def _panes(self) -> list[Widget]:
-        panes: list[Widget] = [self.search_box, self.article_list, self.reader]
-        if not self.has_class("panel-hidden"):
-            panes.append(self.query_one(SidePanel).active_list())
-        return panes
-
     def action_cycle(self, direction: int) -> None:
-        panes = self._panes()
-        current = self._pane_of(self.focused)
-        names = [self._pane_of(p) for p in panes]
-        if self.focused in panes:
-            index = panes.index(self.focused)
-        elif current in names:
-            index = names.index(current)
-        else:
-            index = 0
-        panes[(index + direction) % len(panes)].focus()
+        self.panes.cycle(direction)
 
     def action_back(self) -> None:
         # Back always ends on the list, never in the search box: from the list, Esc used to
@@ -346,21 +254,14 @@ class MainScreen(Screen):
         # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
         if self.focused is not self.article_list:
             self.set_focus(self.article_list)
+        else:  # Esc right after Enter on the list, before the answer: it opens nothing later
+            self.article_list.forget_open()
 
     def action_neighbour(self, delta: int) -> None:
-        if not self.results.open_neighbour(delta):
-            self.notify("No more articles in the list.", timeout=2)
+        self.results.open_neighbour(delta)
 
     def action_toggle_panel(self) -> None:
-        shown = self.has_class("panel-hidden")
-        self._panel_forced = shown
-        self._apply_width(self.size.width)
-        if shown:
-            self.query_one(SidePanel).active_list().focus()
-            if self.search_box.value.strip():
-                self.results.refresh_results()  # for its facets
-        if not shown and self._pane_of(self.focused) == "side":
-            self.reader.focus()
+        self.panes.toggle_panel()
 
     def action_annotations_view(self) -> None:
         self.editor.show_all()
@@ -375,12 +276,12 @@ class MainScreen(Screen):
         search_box = self.search_box
         self.query_one(SavedList).ask_to_save(lambda: search_box.value)
 
-    async def action_saved_tab(self) -> None:
-        await self.show_side_tab("tab-saved", SavedList)
+    def action_saved_tab(self) -> None:
+        self.panes.show_tab("tab-saved", SavedList)
         self.query_one(SavedList).reload()  # another session may have changed them
 
-    async def action_timeline(self) -> None:
-        await self.show_side_tab("tab-facets", TimelineChart)
+    def action_timeline(self) -> None:
+        self.panes.show_tab("tab-facets", TimelineChart)
 
     def action_similar(self) -> None:
         self.article_view.show_similar()

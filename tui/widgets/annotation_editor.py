@@ -13,21 +13,19 @@ annotations in the background afterwards (``tag:``, ``note:``,
 from __future__ import annotations
 
 import contextlib
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from newsdesk.tui.leave import SAVES
-from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
+from newsdesk.tui.messages import AnnotationsShown, OpenArticle, forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""
@@ -39,6 +37,8 @@ class AnnotationsLoaded(Message):
     found: ArticleAnnotations
     tags_in_use: list[str] | None
     """None when not looked up this time."""
+    load: int
+    """Which load this is: an older load's answer can arrive after a newer one started."""
 
 
 @dataclass
@@ -47,15 +47,15 @@ class AnnotationSaved(Message):
     annotation: Annotation | None
     """The saved annotation (None after a delete)."""
     deleted: Annotation | None = None
-    in_turn: bool = False
-    """A delete or an undo, which run one after another in key order."""
+    change: int = 0
+    """The Notes list's number of this delete or undo (0: an add or edit), answered when shown."""
 
 
 @dataclass
 class AnnotationSaveFailed(Message):
     error: str
     retry: PendingAnnotation | None
-    in_turn: bool = False
+    change: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,24 +75,11 @@ class AnnotationEditor(Widget):
 
     DEFAULT_CSS = "AnnotationEditor { display: none; }"
 
-    @dataclass
-    class Shown(Message):
-        """The open article's annotations to show (highlights and the Notes tab); ``goto``: move to this one."""
-
-        found: ArticleAnnotations
-        goto: str | None = None
-
     class Saved(Message):
         """An annotation was saved, deleted or restored: the selection is done."""
 
     class Indexed(Message):
         """The index has taken in the annotation files (or an update holding it will): its version may change."""
-
-    @dataclass
-    class OpenAt(Message):
-        """Open ``article_id`` (picked in the all-annotations view); its annotations show ``annotation_id``."""
-
-        article_id: str
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -102,13 +89,18 @@ class AnnotationEditor(Widget):
         self.found = ArticleAnnotations()
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
+        """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
         self.saving: PendingAnnotation | None = None
-        self._changing = False
-        """A delete or undo is being written; the next ones wait in ``_in_turn`` (in key order)."""
-        self._in_turn: deque[Callable[[], bool]] = deque()
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
-        """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self._loads = 0
+        self._answer_on_load = (0, 0)
+        """A delete or undo, and the load started after it, whose result answers it."""
+        self._changes: dict[Worker[None], int] = {}
+        """The delete or undo each writing worker answers (its number in the Notes list)."""
+        self._landed: dict[int, Annotation | None] = {}
+        """Set by the writing thread: what each delete (the annotation) or undo (None) changed.
+        A hang-up reads it, since the answers it posted will not be handled."""
         self.last_deleted: Annotation | None = None
         self._goto: str | None = None
         self._tags_in_use: tuple[str, ...] = ()
@@ -122,39 +114,51 @@ class AnnotationEditor(Widget):
     def load(self, article: Article) -> None:
         """Show ``article``'s annotations (called when the reader opens it)."""
         self.article = article
-        self._load(article)
+        self._reload(article)
 
     def refresh_annotations(self) -> None:
         """Look again for others' changes to the open article's annotations (not while a dialog is up)."""
         if self.article is not None and self.app.screen is self.screen:
-            self._load(self.article, with_tags=False)
+            self._reload(self.article, with_tags=False)
+
+    def _reload(self, article: Article, with_tags: bool = True) -> None:
+        self._loads += 1
+        self._load(article, with_tags, self._loads)
 
     @work(thread=True, exclusive=True, group="annotations", exit_on_error=False)
-    def _load(self, article: Article, with_tags: bool = True) -> None:
+    def _load(self, article: Article, with_tags: bool, load: int) -> None:
         found = self.library.article_annotations(article)
         tags = None
         if with_tags:  # every file in the corpus: on opening an article, not on each refresh
             tags = sorted({t for a in self.library.all_annotations()[0] for t in a.tags}, key=str.casefold)
         if not get_current_worker().is_cancelled:
-            self.post_message(AnnotationsLoaded(article.id, found, tags))
+            self.post_message(AnnotationsLoaded(article.id, found, tags, load))
 
     @on(AnnotationsLoaded)
     def _loaded(self, message: AnnotationsLoaded) -> None:
         if self.article is None or message.article_id != self.article.id:
             return
+        if message.load < self._loads:
+            # Superseded: read before a change a newer load will show (red team: a refresh read
+            # just before a delete landed brought the deleted annotation back, and d then failed).
+            return
         if message.tags_in_use is not None:
             self._tags_in_use = tuple(message.tags_in_use)
         stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
         stamp += tuple(("error", e) for e in message.found.errors)
-        if stamp == self._stamp and not self._goto:
+        change, after_load = self._answer_on_load
+        answered = change if message.load >= after_load else 0
+        if stamp == self._stamp and not self._goto and not answered:
             return  # nothing changed since the last look: keep the highlights (and their cache)
         self._stamp = stamp
-        self._show(message.found, self._goto)
+        self._show(message.found, self._goto, answered=answered)
         self._goto = None
+        if answered:
+            self._answer_on_load = (0, 0)
 
-    def _show(self, found: ArticleAnnotations, goto: str | None = None) -> None:
+    def _show(self, found: ArticleAnnotations, goto: str | None = None, answered: int = 0) -> None:
         self.found = found
-        self.post_message(self.Shown(found, goto))
+        self.post_message(AnnotationsShown(found, goto, answered))  # to the reader and the Notes tab
 
     # -- adding and editing ---------------------------------------------------------------
     def annotate(self, request: SelectableReader.AnnotateRequested) -> None:
@@ -229,34 +233,58 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
         self.pending = self.saving = None
+        self._landed.pop(message.change, None)
         if message.deleted is not None:
             self.last_deleted = message.deleted
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
-        if self.article is not None:
+        if self.article is not None and message.article_id == self.article.id:
             if message.deleted is not None:  # at once: list and highlights, before the reload confirms
-                self._show_without(message.deleted.id)
+                self._show_without(message.deleted.id, answered=message.change)
             self._stamp = None
-            self._load(self.article)
+            self._reload(self.article)
+            if message.deleted is None and message.change:  # an undo: answered by the reload that shows it
+                self._answer_on_load = (message.change, self._loads)
+        else:  # another article's: the open one's list, read afresh, answers it
+            self._answer_with_reload(message.change)
         self.post_message(self.Saved())
         self._sync_index()
-        if message.in_turn:
-            self._next_in_turn()
 
-    def _show_without(self, annotation_id: str) -> None:
+    def _show_without(self, annotation_id: str, answered: int = 0) -> None:
         shown = self.found
         self._show(
             ArticleAnnotations(
                 [p for p in shown.placed if p.annotation.id != annotation_id],
                 [p for p in shown.orphans if p.annotation.id != annotation_id],
                 shown.errors,
-            )
+            ),
+            answered=answered,
         )
+
+    def _answer(self, change: int) -> None:
+        """The Notes list's delete or undo ``change`` did nothing (or failed): its held keys go on."""
+        if change:
+            self._show(self.found, answered=change)
+
+    def _answer_with_reload(self, change: int) -> None:
+        """Answer ``change`` with the open article's annotations as they are on disk now.
+
+        After a failed delete or undo, or one that landed while another article opened, the list
+        last shown may be out of date (red team: a delete of an annotation another session had
+        deleted failed, the list kept showing it, and the next ``d`` in the burst failed on it too).
+        """
+        if not change:
+            return
+        if self.article is None:
+            self._answer(change)
+            return
+        self._stamp = None
+        self._reload(self.article, with_tags=False)
+        self._answer_on_load = (change, self._loads)
 
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.notify(message.error, severity="error", timeout=8, markup=False)
-        if message.in_turn:
-            self._next_in_turn()
+        self._answer_with_reload(message.change)
         if message.retry is not None:
             pending = message.retry
             quote = pending.article.text[pending.start : pending.end]
@@ -281,6 +309,7 @@ class AnnotationEditor(Widget):
         article = reader.article
         found = self._find(message.annotation_id)
         if article is None or found is None:
+            self._answer(message.change)
             return
         annotation, own = found
         if message.action == "goto":
@@ -289,6 +318,7 @@ class AnnotationEditor(Widget):
             return
         if not own:
             self.notify(f"This annotation is {annotation.author}'s; only they can change it.", timeout=4)
+            self._answer(message.change)
             return
         if message.action == "edit":
             pending = PendingAnnotation(
@@ -300,59 +330,66 @@ class AnnotationEditor(Widget):
             )
             self.ask(pending, annotation.target.exact, focus_note=True)
         elif message.action == "delete":
-            article_id, annotation_id = article.id, annotation.id
-
-            def delete() -> bool:
-                self._delete(article_id, annotation_id)
-                return True
-
-            self._turn(delete)
+            self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
+        else:
+            self._answer(message.change)
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
-    def _delete(self, article_id: str, annotation_id: str) -> None:
+    def _delete(self, article_id: str, annotation_id: str, change: int) -> None:
         try:
             with SAVES.saving():
                 deleted = self.library.delete_annotation(article_id, annotation_id)
         except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None, in_turn=True))
+            self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self.post_message(AnnotationSaved(article_id, None, deleted, in_turn=True))
+        self._landed[change] = deleted
+        self.post_message(AnnotationSaved(article_id, None, deleted, change))
 
-    def undo(self) -> None:
-        """Bring back the annotation deleted last (after any delete or undo still being written)."""
-        self._turn(self._undo_now)
-
-    def _undo_now(self) -> bool:
+    def undo(self, change: int) -> None:
+        """Bring back the annotation deleted last (the Notes list sends one delete or undo at a time)."""
         if self.last_deleted is None:
             self.notify("Nothing to undo.", timeout=2)
-            return False
-        self._restore(self.last_deleted)
-        self.last_deleted = None
-        return True
-
-    def _turn(self, change: Callable[[], bool]) -> None:
-        """Run a delete or undo now, or after the one being written (found by the red team: in a
-        burst `d u d u d`, each `u` ran before its delete had landed and the end state was the
-        opposite of the last key)."""
-        if self._changing:
-            self._in_turn.append(change)
+            self._answer(change)
             return
-        self._changing = change()
-
-    def _next_in_turn(self) -> None:
-        self._changing = False
-        while self._in_turn and not self._changing:
-            self._changing = self._in_turn.popleft()()
+        self._changes[self._restore(self.last_deleted, change)] = change
+        self.last_deleted = None
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
-    def _restore(self, annotation: Annotation) -> None:
+    def _restore(self, annotation: Annotation, change: int) -> None:
         try:
             with SAVES.saving():
                 self.library.restore_annotation(annotation)
         except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None, in_turn=True))
+            self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self.post_message(AnnotationSaved(annotation.article_id, annotation, in_turn=True))
+        self._landed[change] = None
+        self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
+
+    def run_held_keys_now(self, notes: NotesList) -> None:
+        """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
+        list holds behind it, here and now (red team: ``d u`` then a dropped link left the
+        annotation deleted; the held ``u`` was never run)."""
+        article = self.article
+        if article is None or not notes.holding:
+            return
+        SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
+        for change in sorted(self._landed):
+            self.last_deleted = self._landed.pop(change)
+
+        def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
+            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
+                if action == "delete" and annotation_id is not None:
+                    found = self._find(annotation_id)
+                    if found is not None and found[1]:
+                        self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
+                elif action == "undo" and self.last_deleted is not None:
+                    self.library.restore_annotation(self.last_deleted)
+                    self.last_deleted = None
+            self.found = self.library.article_annotations(article)
+            return self.found
+
+        self.found = self.library.article_annotations(article)
+        notes.run_held_now(self.found, write)
 
     # -- the corpus-wide view -----------------------------------------------------------------
     def show_all(self) -> None:
@@ -362,9 +399,16 @@ class AnnotationEditor(Widget):
             if choice is not None:
                 article_id, annotation_id = choice
                 self._goto = annotation_id
-                self.post_message(self.OpenAt(article_id))
+                self.post_message(OpenArticle(article_id))  # its annotations then show annotation_id
 
         self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+        failed = forward_worker_failure(self, event)
+        if event.worker in self._changes and event.worker.is_finished:
+            change = self._changes.pop(event.worker)
+            if event.state != WorkerState.SUCCESS:  # crashed (or cancelled): its answer never comes
+                self._answer_with_reload(change)
+        elif failed and event.worker.group == "annotations" and self._answer_on_load[0]:
+            change, self._answer_on_load = self._answer_on_load[0], (0, 0)
+            self._answer(change)  # the load that was to answer it crashed: the keys held go on

@@ -9,13 +9,11 @@ theme changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from newsdesk.index import ArticleNotFound, Library, NewsdeskError
-from newsdesk.tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
-from rich.cells import cell_len
+from newsdesk.index import NewsdeskError
+from newsdesk.tui.widgets.list_rows import CopiesFetcher, Row, RowFetcher, RowStyles, row_lines
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
@@ -27,31 +25,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 PAGE_SIZE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """What the list shows for one article (a browsed article or a search hit)."""
-
-    id: str
-    title: str
-    source: str | None
-    date: str | None
-    snippet: str | None = None
-    snippet_spans: Sequence[tuple[int, int]] = ()
-    title_spans: Sequence[tuple[int, int]] = ()
-    matches: int | None = None
-    """Query matches in the article (search hits only)."""
-    copies: tuple[str, ...] = ()
-    """Ids of the reprints folded into this hit (shown as "+N copies"; ``r`` lists them under it)."""
-    copy: bool = False
-    """This row is one of the copies listed under an expanded hit."""
-
-
-RowFetcher = Callable[[int, int], list[Row]]
-"""``fetch(offset, limit)``: rows for a page; called in a worker thread."""
-CopiesFetcher = Callable[[Sequence[str]], list[Row]]
-"""``fetch_copies(ids)``: rows for a hit's copies; called in a worker thread."""
 
 
 @dataclass
@@ -129,6 +102,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._open_when_loaded: int | None = None
         self.open_id: str | None = None
         """Id of the article open in the reader, marked in the list."""
+        self.awaiting_answer = False
+        """The rows are an older query's answer and the new one is on its way (set by the results pane)."""
+        self._open_when_answered = False
 
     # -- contents -----------------------------------------------------------------
     @property
@@ -332,11 +308,35 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_cursor(self.total - 1 if bottom else 0)
 
     def action_open(self) -> None:
+        if self.awaiting_answer:
+            # Enter typed right behind a new query ("/pad", Tab, Enter in one burst, or faster than
+            # the search) means the new answer's row, not the older answer's row still shown.
+            self._open_when_answered = True
+            return
         self.open(self.cursor)
+
+    def answered(self, *, shown: bool) -> None:
+        """The awaited answer is in: ``shown`` in the list (an Enter typed meanwhile opens its row), or not."""
+        self.awaiting_answer = False
+        asked, self._open_when_answered = self._open_when_answered, False
+        if asked and shown:
+            # From the list's own queue: a message made while the results pane runs would bubble
+            # no further than the pane (Textual stops a message at the node that sent it).
+            self.call_later(self.open, self.cursor)
+
+    def forget_open(self) -> None:
+        """Drop an Enter still waiting for the answer: the user has moved on (red team: it opened an
+        article later anyway, over the one clicked meanwhile, or took the focus from a new query
+        being typed, whose next letters then ran as the reader's keys)."""
+        self._open_when_answered = False
+
+    def on_blur(self) -> None:
+        self.forget_open()
 
     async def _on_click(self, event: events.Click) -> None:
         index = (event.y + int(self.scroll_y)) // self._state.item_height
         if 0 <= index < self.total:
+            self.forget_open()  # the row clicked is the one wanted now
             self.focus()
             self.open(index)
 
@@ -367,6 +367,11 @@ class ArticleList(ScrollView, can_focus=True):
                 self._cache[key] = strips
         return strips[sub]
 
+    def item_text(self, index: int, width: int | None = None) -> list[str]:
+        """The lines item ``index`` shows, as plain text, ``width`` columns wide (default: the list's width)."""
+        width = self.scrollable_content_region.width if width is None else width
+        return [strip.text for strip in self._render_item(index, self.row(index), width, index == self.cursor)]
+
     def _render_item(self, index: int, row: Row | None, width: int, selected: bool) -> list[Strip]:
         base = self.rich_style
         if selected:
@@ -385,59 +390,10 @@ class ArticleList(ScrollView, can_focus=True):
         return [Strip([marker, *segments]).extend_cell_length(width, base).crop(0, width) for segments in lines]
 
     def _item_lines(self, row: Row, width: int, base: Style) -> list[list[Segment]]:
-        match = self.get_component_rich_style("article-list--match", partial=True)
-        title_style = base + self.get_component_rich_style("article-list--title", partial=True)
-        meta_style = base + self.get_component_rich_style("article-list--meta", partial=True)
-        title = clean_line(row.title) or "(untitled)"
-        title_spans = _spans(row.title_spans, match) if title == row.title else []
-        if row.copy:  # listed under its hit: marked, and the spans shifted past the mark
-            title = f"↳ {title}"
-            title_spans = [replace(span, start=span.start + 2, end=span.end + 2) for span in title_spans]
-        lines = [_truncated(title, width, title_spans, title_style)]
-        hits = f"{row.matches} match{'es' if row.matches != 1 else ''}" if row.matches else None
-        copies = f"+{len(row.copies)} {'copy' if len(row.copies) == 1 else 'copies'}" if row.copies else None
-        meta = " · ".join(clean_line(x) for x in (row.source, row.date, hits, copies) if x)
-        lines.append(_truncated(meta, width, [], meta_style))
-        if self._state.item_height > 2:
-            snippet = clean_line(row.snippet)
-            spans = _spans(row.snippet_spans, match) if snippet == row.snippet else []
-            snippet_style = base + self.get_component_rich_style("article-list--snippet", partial=True)
-            wrapped = wrap_offsets(snippet, max(1, width))
-            for line_no in range(self._state.item_height - 2):
-                if line_no >= len(wrapped):
-                    lines.append([])
-                    continue
-                start, end = wrapped[line_no]
-                segments = styled_segments(
-                    snippet, start, end, [s for s in spans if s.end > start and s.start < end], snippet_style
-                )
-                if line_no == self._state.item_height - 3 and line_no < len(wrapped) - 1:
-                    segments.append(Segment("…", snippet_style))
-                lines.append(segments)
-        return lines
-
-
-def copies_to_rows(library: Library, ids: Sequence[str]) -> list[Row]:
-    """Rows for the copies of a hit (those deleted since the search are left out); call in a worker."""
-    rows = []
-    for article_id in ids:
-        try:
-            article = library.article(article_id)
-        except ArticleNotFound:
-            continue
-        rows.append(Row(article.id, article.title, article.source, article.date, article.text[:400]))
-    return rows
-
-
-def _spans(spans: Sequence[tuple[int, int]], style: Style) -> list[StyledSpan]:
-    return [StyledSpan(start, end, style) for start, end in spans]
-
-
-def _truncated(text: str, width: int, spans: list[StyledSpan], style: Style) -> list[Segment]:
-    """One line of ``text`` fitting ``width`` cells, with "…" when it had to be cut."""
-    if cell_len(text) <= width:
-        return styled_segments(text, 0, len(text), spans, style)
-    end = max(0, width - 1)
-    while end > 0 and cell_len(text[:end]) > width - 1:
-        end -= 1
-    return [*styled_segments(text, 0, end, [s for s in spans if s.start < end], style), Segment("…", style)]
+        styles = RowStyles(
+            title=base + self.get_component_rich_style("article-list--title", partial=True),
+            meta=base + self.get_component_rich_style("article-list--meta", partial=True),
+            snippet=base + self.get_component_rich_style("article-list--snippet", partial=True),
+            match=self.get_component_rich_style("article-list--match", partial=True),
+        )
+        return row_lines(row, width, self._state.item_height, styles)

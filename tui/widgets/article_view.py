@@ -5,7 +5,11 @@ never replaces a newer one), which entity types are highlighted (the reader's
 ``entity_types_shown``, the one copy), the colours from the config, and the
 annotation editor. Lookups that end in a dialog (an entity's mentions across
 the corpus, similar articles) run here too; the article picked in them goes up
-as :class:`ArticleView.OpenRequested`, since opening needs the current query.
+as :class:`~newsdesk.tui.messages.OpenArticle`, since opening needs the current
+query. What the side panel asks about the open article (an entity's mentions,
+an annotation picked in the Notes tab) arrives at :meth:`ArticleView.answer`;
+the match position and the entity types shown go to the status line as
+:class:`~newsdesk.tui.messages.StatusNews`.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from newsdesk.index import (
 )
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
-from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.messages import AnnotationsShown, OpenArticle, StatusNews, forward_worker_failure
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
+from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ENTITY_TYPES, ReaderView
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
+from newsdesk.tui.widgets.side_panel import EntityList
 from rich.color import ColorParseError
 from rich.style import Style
 from textual import on, work
@@ -34,8 +40,6 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
-
-TYPE_NAMES = {"PERSON": "people", "ORG": "organisations", "PLACE": "places"}
 
 
 def parse_colors(
@@ -51,6 +55,10 @@ def parse_colors(
         except ColorParseError:
             problems.append(f"ui.{setting}.{name}: not a colour: {color!r}")
     return styles, problems
+
+
+PanelRequest = EntityList.Jump | EntityList.InCorpus | NotesList.Picked | NotesList.UndoRequested
+"""What the side panel asks of the article view about the open article."""
 
 
 @dataclass
@@ -95,27 +103,6 @@ class ArticleView(Container):
 
         article: Article
         mentions: list[EntityMention]
-
-    @dataclass
-    class EntitiesShown(Message):
-        """The entity types highlighted changed; ``note`` says which, for the status line."""
-
-        note: str
-
-    @dataclass
-    class HitMoved(Message):
-        """The reader's current query match changed (index into the matches, and how many)."""
-
-        current: int | None
-        count: int
-
-    @dataclass
-    class OpenRequested(Message):
-        """Open ``article_id`` (picked in a dialog), at the passage ``mark`` if given."""
-
-        article_id: str
-        mark: tuple[int, int] | None = None
-        """An entity mention to show: the reader goes there, not to the first match."""
 
     def __init__(
         self,
@@ -213,15 +200,15 @@ class ArticleView(Container):
 
     @on(ReaderView.HitMoved)
     def _hit_moved(self, message: ReaderView.HitMoved) -> None:
-        # Passed on as this view's own message: Textual stops a message at the parent that was
+        # Passed on as news of this view's own: Textual stops a message at the parent that was
         # handling a message when it was created, and the reader posts HitMoved from show_article,
         # called in _article_loaded above, so the reader's own would never reach the screen.
         message.stop()
-        self.post_message(self.HitMoved(message.current, message.count))
+        self.post_message(StatusNews(hit=(message.current, message.count)))
 
     # -- annotations --------------------------------------------------------------------
-    @on(AnnotationEditor.Shown)
-    def _annotations_shown(self, message: AnnotationEditor.Shown) -> None:
+    @on(AnnotationsShown)
+    def _annotations_shown(self, message: AnnotationsShown) -> None:
         reader = self.reader
         reader.set_annotations(message.found.placed)
         if message.goto is not None:
@@ -231,16 +218,20 @@ class ArticleView(Container):
     def _annotation_saved(self) -> None:
         self.reader.set_selection(None)
 
-    # -- entities -----------------------------------------------------------------------
-    def entity_note(self) -> str:
-        """For the status line: which entity types are highlighted, when not all are."""
-        shown = self.reader.entity_types_shown
-        if shown == set(ENTITY_TYPES):
-            return ""
-        if not shown:
-            return "entities off (e)"
-        return "entities: " + ", ".join(TYPE_NAMES[t] for t in ENTITY_TYPES if t in shown)
+    def answer(self, request: PanelRequest) -> None:
+        """Do what the side panel asked about the open article: go to an entity's next mention, list
+        its mentions in the corpus, go to, edit or delete an annotation, undo a delete."""
+        match request:
+            case EntityList.Jump():
+                self.reader.next_mention(request.canonical, request.type)
+            case EntityList.InCorpus():
+                self.show_mentions(request.canonical, request.type)
+            case NotesList.Picked():
+                self.editor.picked(request, self.reader)
+            case NotesList.UndoRequested():
+                self.editor.undo(request.change)
 
+    # -- entities -----------------------------------------------------------------------
     def toggle_entities(self) -> None:
         """Highlight no entity type if any is, else all of them."""
         self._show_entity_types(set() if self.reader.entity_types_shown else set(ENTITY_TYPES))
@@ -251,7 +242,7 @@ class ArticleView(Container):
 
     def _show_entity_types(self, types: set[str]) -> None:
         self.reader.show_entity_types(types)
-        self.post_message(self.EntitiesShown(self.entity_note()))
+        self.post_message(StatusNews(entity_types=frozenset(types)))
 
     @work(thread=True, exclusive=True, group="mentions", exit_on_error=False)
     def show_mentions(self, canonical: str, entity_type: str) -> None:
@@ -272,7 +263,7 @@ class ArticleView(Container):
         def picked(choice: tuple[str, int, int] | None) -> None:
             if choice is not None:
                 article_id, start, end = choice
-                self.post_message(self.OpenRequested(article_id, (start, end)))
+                self.post_message(OpenArticle(article_id, mark=(start, end), first_hit=False))
 
         self.app.push_screen(MentionsDialog(message.canonical, message.type, message.contexts), picked)
 
@@ -303,7 +294,7 @@ class ArticleView(Container):
 
         def picked(article_id: str | None) -> None:
             if article_id is not None:
-                self.post_message(self.OpenRequested(article_id))
+                self.post_message(OpenArticle(article_id))
 
         self.app.push_screen(SimilarDialog(message.title, message.found), picked)
 

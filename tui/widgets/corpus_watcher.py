@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 from newsdesk.index import Library, NewsdeskError, UpdateStats
-from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.messages import StatusNews, forward_worker_failure
 from textual import on, work
 from textual.message import Message
 from textual.reactive import reactive
@@ -109,6 +109,11 @@ class CorpusWatcher(Widget):
         self._index_version: str | None = None
         self._heals: list[float] = []
         """The index version the shown results were searched in (as far as this reader knows)."""
+
+    def _state_changed(self) -> None:
+        self.post_message(StatusNews(article_count=self.article_count, index_note=self.note, indexing=self.indexing))
+
+    watch_indexing = watch_note = watch_article_count = _state_changed
 
     def start(self, *, index_now: bool, delay: float) -> None:
         """Count the library and say how current its index is; then update it (or just poll)."""

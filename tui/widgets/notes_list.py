@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -36,7 +38,14 @@ def annotation_option(placed: PlacedAnnotation) -> Text:
 
 
 class NotesList(OptionList):
-    """Enter jumps to the passage; ``e`` edits, ``d`` deletes (``u`` undoes) your own annotations."""
+    """Enter jumps to the passage; ``e`` edits, ``d`` deletes (``u`` undoes) your own annotations.
+
+    Keys act on the list as it will be once the delete or undo before them has landed:
+    while one is being written, the keys after it wait here, in order, and run on the
+    list that comes back with its answer. (Found by the red team and by CI: in a burst
+    ``d u d u d`` a later ``d`` met an empty list, or ``u`` ran before its delete had
+    landed, and the annotation ended opposite to the last key.)
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="annotations_tab.down"),
@@ -53,17 +62,43 @@ class NotesList(OptionList):
 
         action: str
         annotation_id: str
+        change: int = 0
+        """For a delete: its number, which the list's answer carries back (``show_annotations``)."""
 
     @dataclass
     class UndoRequested(Message):
         """Put back the annotation deleted last."""
 
+        change: int
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.shown = ArticleAnnotations()
+        self._asked = 0
+        """Deletes and undos asked for so far; each is answered by a ``show_annotations``."""
+        self._answered = 0
+        self._held: deque[str] = deque()
+        """Actions of keys pressed while a delete or undo was being written, in key order."""
+        self._write_now: Callable[[str, str | None], ArticleAnnotations] | None = None
+        """At a hang-up: does a delete or undo at once and returns the list after it (no messages)."""
 
-    def show_annotations(self, found: ArticleAnnotations) -> None:
-        """Replace the list (keeps the cursor where it was when it can)."""
+    @property
+    def waiting(self) -> bool:
+        """A delete or undo is being written; keys wait until the list shows its result."""
+        return self._answered < self._asked
+
+    @property
+    def holding(self) -> bool:
+        """Keys are held behind a delete or undo being written."""
+        return bool(self._held)
+
+    def show_annotations(self, found: ArticleAnnotations, answered: int = 0) -> None:
+        """Replace the list (keeps the cursor where it was when it can).
+
+        ``answered``: the delete or undo whose result this list shows (0: none); the keys
+        held while it was written then run, in order.
+        """
+        self._answered = max(self._answered, answered)
         self.shown = found
         highlighted = self.highlighted
         self.clear_options()
@@ -95,6 +130,45 @@ class NotesList(OptionList):
         else:  # the first row you can act on: e and d work without moving first
             self.highlighted = next((n for n, o in enumerate(options) if not o.disabled), None)
 
+        while self._held and not self.waiting:
+            self._run(self._held.popleft())
+
+    def _act(self, action: str) -> None:
+        if self.waiting:
+            self._held.append(action)
+        else:
+            self._run(action)
+
+    def run_held_now(self, found: ArticleAnnotations, write: Callable[[str, str | None], ArticleAnnotations]) -> None:
+        """Run the held keys at once on ``found``, each delete or undo by ``write(action, id)`` (a hang-up:
+        no answer will be handled, and a held ``u`` must not be lost behind the delete it undoes)."""
+        self._write_now = write
+        self._answered = self._asked
+        self.show_annotations(found)
+
+    def _run(self, action: str) -> None:
+        if self._write_now is not None:
+            if action in ("delete", "undo"):
+                ident = self._current_id() if action == "delete" else None
+                if action == "undo" or ident is not None:
+                    self.show_annotations(self._write_now(action, ident))
+                return
+            if action in ("goto", "edit"):
+                return  # nobody is left to read or type
+        if action == "cursor_down":
+            super().action_cursor_down()
+        elif action == "cursor_up":
+            super().action_cursor_up()
+        elif action == "undo":
+            self._asked += 1
+            self.post_message(self.UndoRequested(self._asked))
+        elif ident := self._current_id():
+            if action == "delete":
+                self._asked += 1
+                self.post_message(self.Picked("delete", ident, self._asked))
+            else:
+                self.post_message(self.Picked(action, ident))
+
     def _current_id(self) -> str | None:
         if self.highlighted is None:
             return None
@@ -102,16 +176,19 @@ class NotesList(OptionList):
         return None if option.disabled else option.id
 
     def action_select(self) -> None:
-        if ident := self._current_id():
-            self.post_message(self.Picked("goto", ident))
+        self._act("goto")
 
     def action_edit(self) -> None:
-        if ident := self._current_id():
-            self.post_message(self.Picked("edit", ident))
+        self._act("edit")
 
     def action_delete(self) -> None:
-        if ident := self._current_id():
-            self.post_message(self.Picked("delete", ident))
+        self._act("delete")
 
     def action_undo(self) -> None:
-        self.post_message(self.UndoRequested())
+        self._act("undo")
+
+    def action_cursor_down(self) -> None:
+        self._act("cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._act("cursor_up")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from newsdesk.index import Article, EntityMention
 from newsdesk.tui.widgets.layout import (
@@ -101,6 +101,10 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._page_breaks: dict[int, int] = {}
         """Offset of the blank line before each page (after the first) -> that page's number."""
+        self._scroll_wanted: int | None = None
+        """A scroll position asked for with the article (a reopened one's last position), kept until
+        another scroll: the reader's width can still change as it is first drawn (the list gives it
+        room once an article is open), and the line must be the one asked for at the final width."""
 
     # -- contents -------------------------------------------------------------------
     def show_article(
@@ -131,8 +135,9 @@ class ReaderView(ScrollView, can_focus=True):
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
         # The new virtual size applies on the next refresh; scrolling before it would be clamped.
+        self._scroll_wanted = scroll
         if scroll is not None:
-            self.call_after_refresh(self.scroll_to, 0, scroll, animate=False, immediate=True)
+            self.call_after_refresh(self._scroll_to_wanted)
         elif first_hit and self._hits:
             self._current_hit = 0
             self.call_after_refresh(self.goto_hit, 0)
@@ -216,8 +221,20 @@ class ReaderView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(lines))
         self.refresh()
 
+    def _scroll_to_wanted(self) -> None:
+        if self._scroll_wanted is not None:
+            super().scroll_to(0, self._scroll_wanted, animate=False, immediate=True)
+
+    def scroll_to(self, x: float | None = None, y: float | None = None, **kwargs: Any) -> None:
+        self._scroll_wanted = None  # any other scroll: the position asked for with the article is done
+        super().scroll_to(x, y, **kwargs)
+
     def _on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._layout_width:
+            if self._scroll_wanted is not None:  # the asked-for line, at the new width, once it applies
+                self._relayout()
+                self.call_after_refresh(self._scroll_to_wanted)
+                return
             top = self._offset_at_line(int(self.scroll_y))
             self._relayout()
             if top is not None:

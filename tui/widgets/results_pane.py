@@ -12,12 +12,11 @@ the side panel shows of the answer (facets, timeline) goes up as messages.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdesk.index import (
     FacetValue,
-    Hit,
     IndexDamagedError,
     Library,
     NewsdeskError,
@@ -28,8 +27,10 @@ from newsdesk.index import (
     Timeline,
     as_you_type,
 )
-from newsdesk.tui.messages import forward_worker_failure
-from newsdesk.tui.widgets.article_list import ArticleList, Row, copies_to_rows
+from newsdesk.tui.messages import FacetsShown, OpenArticle, ResultsStale, TimelineShown, forward_worker_failure
+from newsdesk.tui.state import CorpusState
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.list_rows import Row, copies_to_rows, hits_to_rows
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.search_status import SearchStatus
 from rich.text import Text
@@ -72,24 +73,6 @@ class FacetsDone(Message):
     results: SearchResults
 
 
-def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
-    """Search hits as article-list rows."""
-    return [
-        Row(
-            h.id,
-            h.title,
-            h.source,
-            h.date,
-            h.snippet,
-            tuple(h.snippet_highlights),
-            tuple(h.title_highlights),
-            h.matches,
-            h.copies,
-        )
-        for h in hits
-    ]
-
-
 class ResultsPane(Vertical):
     """Searches as the user types and lists the answer (or every article while the box is blank)."""
 
@@ -98,28 +81,6 @@ class ResultsPane(Vertical):
         """The list shows every article, ``total`` of them."""
 
         total: int
-
-    @dataclass
-    class Stale(Message):
-        """The list (and so the facets) shows an older query's answer while a newer one runs, or not."""
-
-        stale: bool
-
-    @dataclass
-    class Facets(Message):
-        """The facets of the answer shown (empty while browsing or counting)."""
-
-        facets: dict[str, list[FacetValue]]
-
-    @dataclass
-    class TimelineChanged(Message):
-        """The current query's timeline: ``pending`` while it is counted, None when it has no hits."""
-
-        timeline: Timeline | None
-        pending: bool = False
-
-    class Answered(Message):
-        """The current query's first answer (or its error) is shown."""
 
     class IndexDamaged(Message):
         """A search found the index damaged (the store is intact): it is to be rebuilt from the store."""
@@ -145,6 +106,8 @@ class ResultsPane(Vertical):
         """The query text last run (after the as-you-type rewrite); None while browsing."""
         self._typing = False
         self._facets_shown = False
+        self._reopen: CorpusState | None = None
+        """The last run's article, reopened once the restored query's first answer is shown."""
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder="Search  ( / )", id="search")
@@ -165,6 +128,31 @@ class ResultsPane(Vertical):
         return self.query_one(SearchStatus)
 
     # -- browsing and searching -------------------------------------------------------
+    def restore(self, state: CorpusState) -> OpenArticle | None:
+        """Show what the last run showed: its query's answer (or every article), then its article again.
+
+        With a query, the article is asked for (:class:`OpenArticle`) once the query's answer is in,
+        for its matches; without one, the request is returned, to be handled at once: a message
+        would open it a moment later, when the reader's width can change under its scrolling.
+        """
+        self._reopen = state if state.article else None
+        if state.query:
+            self.search_box.set_query(state.query)  # its Query message runs the search
+            return None
+        self.show_browse()
+        return self._reopening()
+
+    def _reopening(self) -> OpenArticle | None:
+        state, self._reopen = self._reopen, None
+        if state is None or not state.article:
+            return None
+        return OpenArticle(state.article, scroll=state.scroll, focus=False, first_hit=False)
+
+    def _answered(self) -> None:
+        """The current query's first answer (or its error) is shown."""
+        if (request := self._reopening()) is not None:
+            self.post_message(request)
+
     def show_browse(self, cursor: int = 0) -> None:
         """List every article, newest first, fetched page by page."""
         library = self.library
@@ -181,6 +169,7 @@ class ResultsPane(Vertical):
         self._show_stale(False)
         self.search_status.browsing(total, self.indexing)
         self._show_facets({})
+        self.article_list.answered(shown=True)
 
     def refresh_results(self) -> None:
         """Show the current query's results (or the article list) again, keeping the cursor."""
@@ -214,23 +203,30 @@ class ResultsPane(Vertical):
             return
         query = as_you_type(text) if typing else text
         self._show_stale(True)
+        self.article_list.awaiting_answer = True
         self.search_status.searching()
         self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
 
-    def open_neighbour(self, delta: int) -> bool:
-        """Open the article ``delta`` items from the open one (or from the cursor); False past the ends."""
+    def open_neighbour(self, delta: int) -> None:
+        """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so."""
         article_list = self.article_list
         start = self.open_index if self.open_index is not None else article_list.cursor - delta
-        return article_list.open(start + delta)
+        if not article_list.open(start + delta):
+            self.notify("No more articles in the list.", timeout=2)
+
+    def show_open(self, article_id: str) -> None:
+        """Mark ``article_id`` as the article open in the reader."""
+        self.article_list.open_id = article_id
+        self.article_list.refresh()
 
     def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
         self._facets_shown = bool(facets)
-        self.post_message(self.Facets(facets))
+        self.post_message(FacetsShown(facets))
 
     def _show_stale(self, stale: bool) -> None:
         """Dim the list (and facets) while they hold an older query's answer."""
         self.article_list.set_class(stale, "-stale")
-        self.post_message(self.Stale(stale))
+        self.post_message(ResultsStale(stale))
 
     def _set_query_error(self, error: str | None) -> None:
         box = self.query_one("#query-error", Static)
@@ -254,7 +250,7 @@ class ResultsPane(Vertical):
     @on(Input.Changed, "#search")
     def _box_changed(self, event: Input.Changed) -> None:
         if not event.value.strip():
-            self.post_message(self.TimelineChanged(None))
+            self.post_message(TimelineShown(None))
 
     @on(SearchBox.ToResults)
     def _to_results(self) -> None:
@@ -312,9 +308,7 @@ class ResultsPane(Vertical):
         if message.seq != self.search_seq:
             return
         results = message.results
-        self.post_message(
-            self.TimelineChanged(None, pending=True) if results.total else self.TimelineChanged(Timeline("day"))
-        )
+        self.post_message(TimelineShown(None, pending=True) if results.total else TimelineShown(Timeline("day")))
         self.shown_search_seq = message.seq
         if message.final:
             self.complete_search_seq = message.seq
@@ -347,14 +341,15 @@ class ResultsPane(Vertical):
         if self._facets_shown:  # the older query's facets; this one's are being counted
             self._show_facets({})
         self._show_hits(results, counting=not message.final)
-        self.post_message(self.Answered())
+        self.article_list.answered(shown=True)  # after the cursor is placed: an Enter meanwhile opens its row
+        self._answered()
 
     @on(FacetsDone)
     def _facets_done(self, message: FacetsDone) -> None:
         message.stop()
         if message.seq != self.search_seq:
             return
-        self.post_message(self.TimelineChanged(message.results.timeline))
+        self.post_message(TimelineShown(message.results.timeline))
         if message.seq != self.shown_search_seq:
             return
         results = message.results
@@ -383,7 +378,9 @@ class ResultsPane(Vertical):
             self.shown_search_seq = self.complete_search_seq = message.seq
             self._set_query_error(message.error)
             self.search_status.failed()
-            self.post_message(self.Answered())
+            self.article_list.answered(shown=False)  # the list keeps the older answer: nothing to open
+            self._answered()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+        if forward_worker_failure(self, event) and event.worker.group == "search":
+            self.article_list.answered(shown=False)  # no answer will come: Enter opens the list's rows again

@@ -14,7 +14,7 @@ from typing import ClassVar
 from newsdesk.index import NewsdeskError, SavedOverview, SavedSearches, SavedSearchStatus
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.leave import SAVES
-from newsdesk.tui.messages import forward_worker_failure
+from newsdesk.tui.messages import StatusNews, forward_worker_failure
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on, work
@@ -64,6 +64,9 @@ class SavedList(OptionList):
 
         name: str
         query: str
+
+    def watch_new_articles(self, count: int) -> None:
+        self.post_message(StatusNews(saved_new=count))
 
     def ask_to_save(self, current_query: Callable[[], str]) -> None:
         """Ask for a name and save ``current_query()`` under it (ctrl+s)."""

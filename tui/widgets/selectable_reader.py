@@ -318,6 +318,11 @@ class SelectableReader(ReaderView):
     def annotation_spans(self) -> list[AnnotationSpan]:
         return list(self._annotations.spans)
 
+    @property
+    def current_annotation(self) -> str | None:
+        """The id of the annotation the reader moved to last (``>``/``<``, the Notes tab), drawn as current."""
+        return self._current_annotation
+
     def goto_annotation(self, annotation_id: str) -> bool:
         """Mark an annotation's passage and scroll to it; False if it has none here."""
         for span in self._annotations.spans:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import EntityMention, FacetValue, SavedSearches
+from newsdesk.tui.messages import AnnotationsShown, FacetsShown, Narrow, PanelNews, ResultsStale, TimelineShown
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.saved_list import SavedList
@@ -52,14 +53,6 @@ class FacetList(OptionList):
         Binding("x", "exclude", "Exclude", id="facets.exclude"),
     ]
 
-    @dataclass
-    class Chosen(Message):
-        """The user picked a facet value to filter on (or, with ``exclude``, to leave out)."""
-
-        facet: str
-        value: str
-        exclude: bool
-
     def show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
         """Replace the listed facets."""
         highlighted = self.highlighted
@@ -84,7 +77,7 @@ class FacetList(OptionList):
         if not option_id or "\x00" not in option_id:
             return
         facet, value = option_id.split("\x00", 1)
-        self.post_message(self.Chosen(facet, value, exclude))
+        self.post_message(Narrow(facet_clause(facet, value, exclude)))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -212,6 +205,14 @@ class SidePanel(Vertical):
         """Show the open article's entities."""
         self.query_one(EntityList).show_entities(mentions)
 
-    def show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
-        """Show the facets of the current search."""
-        self.query_one(FacetList).show_facets(facets)
+    def show(self, news: PanelNews) -> None:
+        """Show the other panes' news in the list it is for."""
+        match news:
+            case FacetsShown():
+                self.query_one(FacetList).show_facets(news.facets)
+            case ResultsStale():
+                self.query_one(FacetList).set_class(news.stale, "-stale")
+            case TimelineShown():
+                self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
+            case AnnotationsShown():
+                self.query_one(NotesList).show_annotations(news.found, news.answered)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import Timeline
+from newsdesk.tui.messages import Narrow
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widget import Widget
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -29,12 +28,6 @@ class TimelineChart(Widget, can_focus=True):
         Binding("G,end", "move_to(-1)", "Last period", show=False, id="timeline.last"),
         Binding("enter", "narrow", "Narrow to period", id="timeline.narrow"),
     ]
-
-    @dataclass
-    class Narrow(Message):
-        """Add ``clause`` (``date:[a to b]``) to the query."""
-
-        clause: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -98,4 +91,5 @@ class TimelineChart(Widget, can_focus=True):
 
     def action_narrow(self) -> None:
         if self.timeline is not None and self.timeline.buckets:
-            self.post_message(self.Narrow(self.timeline.period_clause(self.selected)))
+            # The query so far in parentheses, then the period (``date:[a to b]``); the list next.
+            self.post_message(Narrow(self.timeline.period_clause(self.selected), group=True, then_list=True))

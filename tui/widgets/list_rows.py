@@ -1,0 +1,129 @@
+"""What the article list shows for each article: the rows, and how a row is laid out in lines.
+
+Plain functions over a :class:`Row` and the styles to use, so the list widget
+(``article_list.py``) only decides which rows are on screen and caches their
+strips. Titles and snippets are untrusted text: they become plain segments,
+never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from newsdesk.index import ArticleNotFound, Hit, Library
+from newsdesk.tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the list shows for one article (a browsed article or a search hit)."""
+
+    id: str
+    title: str
+    source: str | None
+    date: str | None
+    snippet: str | None = None
+    snippet_spans: Sequence[tuple[int, int]] = ()
+    title_spans: Sequence[tuple[int, int]] = ()
+    matches: int | None = None
+    """Query matches in the article (search hits only)."""
+    copies: tuple[str, ...] = ()
+    """Ids of the reprints folded into this hit (shown as "+N copies"; ``r`` lists them under it)."""
+    copy: bool = False
+    """This row is one of the copies listed under an expanded hit."""
+
+
+RowFetcher = Callable[[int, int], list[Row]]
+"""``fetch(offset, limit)``: rows for a page; called in a worker thread."""
+CopiesFetcher = Callable[[Sequence[str]], list[Row]]
+"""``fetch_copies(ids)``: rows for a hit's copies; called in a worker thread."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyles:
+    """The styles of an item's parts (from the list's component classes, so themes apply)."""
+
+    title: Style
+    meta: Style
+    snippet: Style
+    match: Style
+    """Added to the query's matches in the title and the snippet."""
+
+
+def row_lines(row: Row, width: int, height: int, styles: RowStyles) -> list[list[Segment]]:
+    """``row`` as ``height`` lines of segments at most ``width`` cells wide: title, meta, then the snippet."""
+    match = styles.match
+    title = clean_line(row.title) or "(untitled)"
+    title_spans = _spans(row.title_spans, match) if title == row.title else []
+    if row.copy:  # listed under its hit: marked, and the spans shifted past the mark
+        title = f"↳ {title}"
+        title_spans = [replace(span, start=span.start + 2, end=span.end + 2) for span in title_spans]
+    lines = [_truncated(title, width, title_spans, styles.title)]
+    hits = f"{row.matches} match{'es' if row.matches != 1 else ''}" if row.matches else None
+    copies = f"+{len(row.copies)} {'copy' if len(row.copies) == 1 else 'copies'}" if row.copies else None
+    meta = " · ".join(clean_line(x) for x in (row.source, row.date, hits, copies) if x)
+    lines.append(_truncated(meta, width, [], styles.meta))
+    if height > 2:
+        snippet = clean_line(row.snippet)
+        spans = _spans(row.snippet_spans, match) if snippet == row.snippet else []
+        wrapped = wrap_offsets(snippet, max(1, width))
+        for line_no in range(height - 2):
+            if line_no >= len(wrapped):
+                lines.append([])
+                continue
+            start, end = wrapped[line_no]
+            segments = styled_segments(
+                snippet, start, end, [s for s in spans if s.end > start and s.start < end], styles.snippet
+            )
+            if line_no == height - 3 and line_no < len(wrapped) - 1:
+                segments.append(Segment("…", styles.snippet))
+            lines.append(segments)
+    return lines
+
+
+def hits_to_rows(hits: Sequence[Hit]) -> list[Row]:
+    """Search hits as article-list rows."""
+    return [
+        Row(
+            h.id,
+            h.title,
+            h.source,
+            h.date,
+            h.snippet,
+            tuple(h.snippet_highlights),
+            tuple(h.title_highlights),
+            h.matches,
+            h.copies,
+        )
+        for h in hits
+    ]
+
+
+def copies_to_rows(library: Library, ids: Sequence[str]) -> list[Row]:
+    """Rows for the copies of a hit (those deleted since the search are left out); call in a worker."""
+    rows = []
+    for article_id in ids:
+        try:
+            article = library.article(article_id)
+        except ArticleNotFound:
+            continue
+        rows.append(Row(article.id, article.title, article.source, article.date, article.text[:400]))
+    return rows
+
+
+def _spans(spans: Sequence[tuple[int, int]], style: Style) -> list[StyledSpan]:
+    return [StyledSpan(start, end, style) for start, end in spans]
+
+
+def _truncated(text: str, width: int, spans: list[StyledSpan], style: Style) -> list[Segment]:
+    """One line of ``text`` fitting ``width`` cells, with "…" when it had to be cut."""
+    if cell_len(text) <= width:
+        return styled_segments(text, 0, len(text), spans, style)
+    end = max(0, width - 1)
+    while end > 0 and cell_len(text[:end]) > width - 1:
+        end -= 1
+    return [*styled_segments(text, 0, end, [s for s in spans if s.start < end], style), Segment("…", style)]

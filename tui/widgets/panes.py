@@ -1,0 +1,110 @@
+"""The three panes side by side and how they share the width: the list, the reader, the side panel.
+
+It owns the main screen's layout, as classes on itself that tui/newsdesk.tcss
+styles: ``narrow`` (under SINGLE_PANE_BELOW columns the list and the reader
+take turns at full width), ``reading`` (narrow, with focus in the reader or the
+panel), ``panel-hidden``, and ``article-open`` (once the reader has something
+to show it takes the larger share). The panel shows from
+``ui.side_panel_min_columns`` columns unless ``p`` forced it shown or hidden.
+Tab moves focus from pane to pane.
+
+The classes sit here rather than on the screen: a class change restyles every
+widget under the node that changed, and nothing outside the panes depends on them.
+"""
+
+from __future__ import annotations
+
+from newsdesk.tui.widgets.results_pane import ResultsPane
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
+from newsdesk.tui.widgets.side_panel import SidePanel
+from textual.containers import Horizontal
+from textual.events import DescendantFocus
+from textual.widget import Widget
+from textual.widgets import TabbedContent
+
+SINGLE_PANE_BELOW = 90
+"""Narrower than this, the list and the reader take turns at full width."""
+PANES = ("left", "reader", "side")
+"""The ids of the three panes, left to right."""
+
+
+class Panes(Horizontal):
+    """The results pane, the article view and the side panel, laid out for the screen's width."""
+
+    def __init__(self, *, panel_from_columns: int, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.panel_from_columns = panel_from_columns
+        """The side panel shows by itself on screens at least this wide (``ui.side_panel_min_columns``)."""
+        self.panel_forced: bool | None = None
+        """``p`` showed (True) or hid (False) the panel whatever the width; None: the width decides."""
+
+    @property
+    def panel_shown(self) -> bool:
+        """The side panel is on screen."""
+        return not self.has_class("panel-hidden")
+
+    def pane_of(self, widget: Widget | None) -> str | None:
+        """The id of the pane ``widget`` is in ("left", "reader", "side"), or None."""
+        for node in widget.ancestors_with_self if widget is not None else ():
+            if node.id in PANES:
+                return node.id
+        return None
+
+    def fit(self, width: int) -> None:
+        """Lay the panes out for a screen ``width`` columns wide."""
+        narrow = width < SINGLE_PANE_BELOW
+        self.set_class(narrow, "narrow")
+        self.set_class(narrow and self.pane_of(self.screen.focused) in ("reader", "side"), "reading")
+        roomy = width >= self.panel_from_columns
+        shown = roomy if self.panel_forced is None else self.panel_forced
+        self.set_class(not shown, "panel-hidden")
+        self.query_one(ResultsPane).facets_wanted = shown
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # Only a narrow screen looks different while reading, and a class change restyles
+        # every pane (~30 ms), so leave it alone otherwise.
+        reading = self.has_class("narrow") and self.pane_of(event.widget) in ("reader", "side")
+        if reading != self.has_class("reading"):
+            self.set_class(reading, "reading")
+
+    def article_opened(self) -> None:
+        """An article is in the reader: from now on the reader takes the larger share."""
+        if not self.has_class("article-open"):  # once: the class change restyles every pane
+            self.add_class("article-open")
+
+    def toggle_panel(self) -> None:
+        """Show the side panel (focused, with the current search's facets) or hide it."""
+        shown = not self.panel_shown
+        self.panel_forced = shown
+        self.fit(self.screen.size.width)
+        results = self.query_one(ResultsPane)
+        if shown:
+            self.query_one(SidePanel).active_list().focus()
+            if results.search_box.value.strip():
+                results.refresh_results()  # for its facets
+        elif self.pane_of(self.screen.focused) == "side":
+            self.query_one(SelectableReader).focus()
+
+    def show_tab(self, tab: str, widget: type[Widget]) -> None:
+        """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
+        if not self.panel_shown:
+            self.toggle_panel()
+        self.query_one("#side-tabs", TabbedContent).active = tab
+        self.query_one(widget).focus()
+
+    def cycle(self, direction: int) -> None:
+        """Focus the next pane (``direction`` 1) or the previous one (-1): box, list, reader, panel."""
+        results = self.query_one(ResultsPane)
+        panes: list[Widget] = [results.search_box, results.article_list, self.query_one(SelectableReader)]
+        if self.panel_shown:
+            panes.append(self.query_one(SidePanel).active_list())
+        focused = self.screen.focused
+        current = self.pane_of(focused)
+        names = [self.pane_of(p) for p in panes]
+        if focused in panes:
+            index = panes.index(focused)
+        elif current in names:
+            index = names.index(current)
+        else:
+            index = 0
+        panes[(index + direction) % len(panes)].focus()
