@@ -639,6 +639,7 @@ class Indexer:
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
         writer: IndexWriter
+        parallel: _DirectMpWriter | None = None  # Whoosh-specific, like the choice of writer here
         direct = supports(ix.schema)
         if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
             writer = (_DirectMpWriter if direct else _MpWriter)(
@@ -650,6 +651,8 @@ class Indexer:
                 codec=_codec(),
                 start_method="spawn",
             )
+            if isinstance(writer, _DirectMpWriter):
+                parallel = writer
         elif direct:
             writer = DirectIndexWriter(ix, limitmb=limitmb, codec=_codec())
         else:
@@ -664,8 +667,8 @@ class Indexer:
                     done += 1
                     if progress and (done % 200 == 0 or done == total):
                         progress("indexing", done, total)
-            if isinstance(writer, _DirectMpWriter):
-                writer.close_jobs()
+            if parallel is not None:
+                parallel.close_jobs()
             if meanwhile is not None:
                 meanwhile()
             if progress:

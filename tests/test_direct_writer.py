@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from newsdesk.index import Config, Library
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine.directwriter import DirectIndexWriter, supports
-from newsdesk.index.engine.schema import FACET_COLUMNS, build_schema
+from newsdesk.index.engine.schema import FACET_COLUMNS, add_prefix_values, build_schema
 from newsdesk.index.indexer import _codec
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -59,7 +59,7 @@ def documents(draw: st.DrawFn, number: int) -> dict[str, Any]:
         doc["date"] = datetime.datetime(2020, 1, 1) + datetime.timedelta(days=draw(st.integers(0, 2000)))
     for column in FACET_COLUMNS.values():
         doc[column] = draw(st.sampled_from(["", "Meridian Wire", "Zürich\x1fOSCE"])).encode("utf-8")
-    return doc
+    return add_prefix_values(doc)  # the hidden prefix fields too, as document_fields adds them
 
 
 def corpus_documents(count: int) -> st.SearchStrategy[list[dict[str, Any]]]:
@@ -124,6 +124,7 @@ def test_long_lists_and_long_documents(tmp_path: Path) -> None:
         for n in range(2600)
     ]
     docs.append({"id": "long", "path": "p", "title": "long", "body": "the " * 70_000 + "talks"})
+    docs = [add_prefix_values(doc) for doc in docs]
     old = write(tmp_path / "old", docs, direct=False)
     new = write(tmp_path / "new", docs, direct=True, limitmb=0.05)
     assert contents(new) == contents(old)

@@ -107,22 +107,30 @@ class CorpusWatcher(Widget):
         """Set when the app quits: a running update or poll ends at its next check."""
         self._corpus_changed = False
         self._index_version: str | None = None
-        self._heals: list[float] = []
         """The index version the shown results were searched in (as far as this reader knows)."""
+        self._started = False
+        self._heals: list[float] = []
 
     def _state_changed(self) -> None:
+        if not self._started:
+            # Not before start() has looked: the defaults (0 articles, no note) would read
+            # "0 articles · indexed" for a moment, which a person (and `serve`'s test) took
+            # for the end of the first index and pressed Enter on an empty list.
+            return
         self.post_message(StatusNews(article_count=self.article_count, index_note=self.note, indexing=self.indexing))
 
     watch_indexing = watch_note = watch_article_count = _state_changed
 
     def start(self, *, index_now: bool, delay: float) -> None:
         """Count the library and say how current its index is; then update it (or just poll)."""
-        self.article_count = self.library.count()
         status = self.library.status()
+        self.set_reactive(CorpusWatcher.article_count, self.library.count())
         if not status.indexed:
-            self.note = "not indexed yet"
+            self.set_reactive(CorpusWatcher.note, "not indexed yet")
         elif not status.in_sync:
-            self.note = "index out of date"
+            self.set_reactive(CorpusWatcher.note, "index out of date")
+        self._started = True
+        self._state_changed()
         self.check_index()
         self.set_interval(INDEX_CHECK_SECONDS, self.check_index)
         if index_now:
@@ -213,9 +221,6 @@ class CorpusWatcher(Widget):
         if message.index_version is not None:
             self._index_version = message.index_version  # this update's own change is not news
         stats = message.stats
-        if stats is not None:
-            self.article_count = stats.articles
-        self.indexing = False
         stale = False
         if stats is not None:
             changed_here = bool(stats.added or stats.updated or stats.removed)
@@ -230,7 +235,13 @@ class CorpusWatcher(Widget):
             stale = changed_here or corpus_changed or stats.articles != listed_count or bool(stats.repairs)
             for repair in stats.repairs:  # damaged state set aside and rebuilt: say so, as the CLI does
                 self.notify(f"Repaired: {repair}", severity="warning", timeout=10, markup=False)
+        # The list is refreshed first, then the status line says "indexed": a person (or a test)
+        # pressing Enter as soon as it says so finds the rows there (CI: under `serve`, Enter
+        # landed between the two and met the empty list of a first index).
         self.post_message(self.Indexed(stats, stale))
+        if stats is not None:
+            self.article_count = stats.articles
+        self.indexing = False
         if self.watching:
             self.set_timer(self.watch_seconds, self.scan_corpus)
 

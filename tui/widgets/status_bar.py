@@ -23,8 +23,8 @@ class StatusBar(Widget):
 
     corpus_name: reactive[str] = reactive("")
     article_count: reactive[int] = reactive(0)
-    index_note: reactive[str] = reactive("")
-    """Empty when the index is up to date ("indexed")."""
+    index_note: reactive[str] = reactive("checking the index…")
+    """Empty when the index is up to date ("indexed"); never "indexed" before the watcher has looked."""
     indexing: reactive[bool] = reactive(False)
     """An update is running: the index note is shown in italics."""
     hit_count: reactive[int] = reactive(0)
