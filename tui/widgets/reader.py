@@ -103,8 +103,8 @@ class ReaderView(ScrollView, can_focus=True):
         """Offset of the blank line before each page (after the first) -> that page's number."""
         self._scroll_wanted: int | None = None
         """A scroll position asked for with the article (a reopened one's last position), kept until
-        another scroll: the reader's width can still change as it is first drawn (the list gives it
-        room once an article is open), and the line must be the one asked for at the final width."""
+        another scroll: the reader's size can still change as it is first drawn (the list gives it
+        room once an article is open), and the line must be the one asked for at the final size."""
 
     # -- contents -------------------------------------------------------------------
     def show_article(
@@ -134,9 +134,12 @@ class ReaderView(ScrollView, can_focus=True):
         self._layout_width = -1
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        # The new virtual size applies on the next refresh; scrolling before it would be clamped.
         self._scroll_wanted = scroll
         if scroll is not None:
+            # Now, with the article (the virtual size is set, so nothing clamps it): deferred to the next
+            # refresh, a loaded machine showed and saved line 0 meanwhile. Kept, and put back by every
+            # re-wrap and resize of the first draw, and once more after the next refresh.
+            self._scroll_to_wanted()
             self.call_after_refresh(self._scroll_to_wanted)
         elif first_hit and self._hits:
             self._current_hit = 0
@@ -220,21 +223,34 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(width, len(lines))
         self.refresh()
+        if self._scroll_wanted is not None:  # the asked-for line at this width (render_line re-wraps too)
+            self._scroll_to_wanted()
 
     def _scroll_to_wanted(self) -> None:
         if self._scroll_wanted is not None:
-            super().scroll_to(0, self._scroll_wanted, animate=False, immediate=True)
+            # force: Textual drops a vertical scroll while its scrollbar state says "nothing to scroll",
+            # and that state is only updated on the next layout (after a new article, still the last one's).
+            super().scroll_to(0, self._scroll_wanted, animate=False, immediate=True, force=True)
 
     def scroll_to(self, x: float | None = None, y: float | None = None, **kwargs: Any) -> None:
         self._scroll_wanted = None  # any other scroll: the position asked for with the article is done
         super().scroll_to(x, y, **kwargs)
 
+    def on_mouse_scroll_down(self) -> None:
+        self._scroll_wanted = None  # Textual scrolls for the wheel without calling scroll_to
+
+    def on_mouse_scroll_up(self) -> None:
+        self._scroll_wanted = None
+
     def _on_resize(self, event: events.Resize) -> None:
-        if self.scrollable_content_region.width != self._layout_width:
-            if self._scroll_wanted is not None:  # the asked-for line, at the new width, once it applies
+        if self._scroll_wanted is not None:
+            # A new height can have clamped the asked-for line (a new width re-wraps: _relayout puts it back).
+            if self.scrollable_content_region.width != self._layout_width:
                 self._relayout()
-                self.call_after_refresh(self._scroll_to_wanted)
-                return
+            else:
+                self._scroll_to_wanted()
+            return
+        if self.scrollable_content_region.width != self._layout_width:
             top = self._offset_at_line(int(self.scroll_y))
             self._relayout()
             if top is not None:
