@@ -32,6 +32,31 @@ async def _open_first_article(app: NewsdeskApp, pilot) -> None:  # type: ignore[
     assert app.main.reader.article is not None
 
 
+async def _tag_a_sentence_and_focus_the_notes_tab(app: NewsdeskApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """The first article open, its first sentence tagged "kept", the Notes tab's list focused."""
+    await _open_first_article(app, pilot)
+    await pilot.press("v", "s", "t")
+    await pilot.pause()
+    await pilot.press(*"kept", "enter")
+    await settle(pilot)
+    app.main.query_one(TabbedContent).active = "tab-annotations"
+    app.main.query_one(NotesList).focus()
+    await pilot.pause()
+
+
+def slow_deletes_and_undos(app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Each annotation delete and restore takes ``seconds`` longer, so it can land between two keys."""
+    library = app.library
+    for name in ("delete_annotation", "restore_annotation"):
+        real = getattr(library, name)
+
+        def slowed(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(seconds)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(library, name, slowed)
+
+
 async def test_select_a_sentence_tag_it_and_find_it(demo_app: NewsdeskApp) -> None:
     async with demo_app.run_test(size=(140, 40)) as pilot:
         await _open_first_article(demo_app, pilot)
@@ -179,15 +204,8 @@ async def test_delete_and_undo_in_one_burst_end_as_the_last_key_says(demo_app: N
     from textual import events
 
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
+        await _tag_a_sentence_and_focus_the_notes_tab(demo_app, pilot)
         main, reader = demo_app.main, demo_app.main.reader
-        await pilot.press("v", "s", "t")
-        await pilot.pause()
-        await pilot.press(*"kept", "enter")
-        await settle(pilot)
-        main.query_one(TabbedContent).active = "tab-annotations"
-        main.query_one(NotesList).focus()
-        await pilot.pause()
         for key in burst:  # every key queued before any is handled
             demo_app.post_message(events.Key(key, key))
         await settle(pilot)
@@ -217,25 +235,10 @@ async def test_delete_and_undo_landing_between_keys_end_as_the_model_says(
     ``.`` is a short pause, during which a write may land or not."""
     from textual import events
 
-    library = demo_app.library
-    for name in ("delete_annotation", "restore_annotation"):
-        real = getattr(library, name)
-
-        def slowed(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.04)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(library, name, slowed)
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.04)
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
+        await _tag_a_sentence_and_focus_the_notes_tab(demo_app, pilot)
         main, reader = demo_app.main, demo_app.main.reader
-        await pilot.press("v", "s", "t")
-        await pilot.pause()
-        await pilot.press(*"kept", "enter")
-        await settle(pilot)
-        main.query_one(TabbedContent).active = "tab-annotations"
-        main.query_one(NotesList).focus()
-        await pilot.pause()
         for key in keys:
             if key == ".":
                 await pilot.pause(0.03)

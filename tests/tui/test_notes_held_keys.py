@@ -18,7 +18,7 @@ from textual import events
 from textual.widgets import TabbedContent
 
 from tests.tui.conftest import settle
-from tests.tui.test_annotations_ui import _open_first_article
+from tests.tui.test_annotations_ui import _open_first_article, slow_deletes_and_undos
 
 
 async def _with_annotations(app: NewsdeskApp, pilot, count: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -147,15 +147,7 @@ async def test_keys_after_failed_writes_go_on_and_the_next_write_lands(
 async def test_bursts_of_50_keys_end_as_the_model_says(
     demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str
 ) -> None:
-    library = demo_app.library
-    for name in ("delete_annotation", "restore_annotation"):
-        real = getattr(library, name)
-
-        def slowed(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.01)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(library, name, slowed)
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.01)
     async with demo_app.run_test(size=(140, 40)) as pilot:
         await _open_first_article(demo_app, pilot)
         ids = await _with_annotations(demo_app, pilot, 4)
@@ -163,7 +155,7 @@ async def test_bursts_of_50_keys_end_as_the_model_says(
         _burst(demo_app, keys)
         await settle(pilot)
         expected = _model(ids, keys)
-        present = [p.annotation.id for p in library.annotations_of(article_id).placed]
+        present = [p.annotation.id for p in demo_app.library.annotations_of(article_id).placed]
         notes = demo_app.main.query_one(NotesList)
         assert (present, [p.annotation.id for p in notes.shown.placed]) == (expected, expected)
         assert sorted(s.annotation_id for s in demo_app.main.reader.annotation_spans) == sorted(expected)
