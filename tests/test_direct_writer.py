@@ -59,6 +59,8 @@ def documents(draw: st.DrawFn, number: int) -> dict[str, Any]:
         doc["date"] = datetime.datetime(2020, 1, 1) + datetime.timedelta(days=draw(st.integers(0, 2000)))
     for column in FACET_COLUMNS.values():
         doc[column] = draw(st.sampled_from(["", "Meridian Wire", "Zürich\x1fOSCE"])).encode("utf-8")
+    if draw(st.booleans()):  # a document boost: presence postings then keep a weight per document
+        doc["_boost"] = draw(st.sampled_from([1.0, 0.5, 1.3]))
     return add_prefix_values(doc)  # the hidden prefix fields too, as document_fields adds them
 
 

@@ -27,21 +27,25 @@ import heapq
 import pickle
 import zlib
 from array import array
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, groupby
-from operator import itemgetter, sub
+from operator import itemgetter, methodcaller, sub
 from pickle import dumps
 from typing import Any
 
 from newsdesk.index.engine.schema import FastPositions, encode_positions
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import FieldType, Schema, UnknownFieldError
+from whoosh.formats import Existence
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _POSTING_BYTES = 24
 """Memory per buffered posting besides its value bytes: an id (4), a weight (8), a size (4), slack."""
+_PRESENCE_BYTES = 16
+"""Memory per buffered presence-only posting: its id (4), and a weight and size while it goes to a run."""
 _TERM_BYTES = 400
 """Memory per buffered term: its dict slot, key and four growing arrays."""
 _RUN_CHUNK = 256
@@ -91,6 +95,12 @@ class DirectSegmentWriter:
         self._buffered = 0
         self._fast = {name: field.format for name, field in self.schema.items() if _fast_field(field)}
         """Fields whose terms come straight from ``format.term_positions`` (keyed by str, not bytes)."""
+        self._presence = {name: field.format for name, field in self.schema.items() if _presence_field(field)}
+        """Presence-only fields whose terms come from ``format.term_set``: only document ids are buffered."""
+        self._present: dict[str, defaultdict[str, array]] = {}
+        """Per presence field, each term's document ids (the weights and empty values are made when written)."""
+        self._doc_weights: dict[str, array] = {}
+        """Per presence field, each document's posting weight, kept once one is not 1.0 (a boost)."""
         self._runs: list[str] = []
         self._made: set[str] = set()
         """Every run file this writer began, so :meth:`cancel` finds those a failed merge left."""
@@ -123,48 +133,8 @@ class DirectSegmentWriter:
                 if field.indexed:
                     boostkw = f"_{fieldname}_boost"
                     fieldboost = float(fields[boostkw]) if boostkw in fields else docboost
-                    terms = self._postings.get(fieldname)
-                    if terms is None:
-                        terms = self._postings[fieldname] = {}
-                        self.fieldnames.add(fieldname)
-                    scorable = field.scorable
-                    fmt = self._fast.get(fieldname)
-                    if fmt is not None:  # FieldType.index over FastPositions.word_values, without its tuples
-                        if not isinstance(value, str):
-                            raise ValueError(f"{value!r} is not unicode or sequence")
-                        positions = fmt.term_positions(value)
-                        tokens = sum(map(len, positions.values()))
-                        if scorable:
-                            length = tokens
-                        fresh = 0
-                        fmt_boost = fmt.field_boost
-                        get = terms.get
-                        for term, plist in positions.items():
-                            vbytes = encode_positions(plist)
-                            entry = get(term)
-                            if entry is None:
-                                entry = terms[term] = (array("I"), array("d"), array("I"), bytearray())
-                                fresh += 1
-                            entry[0].append(docnum)
-                            # (freq * format boost) * field boost, in Whoosh's order: the same float
-                            entry[1].append(len(plist) * fmt_boost * fieldboost)
-                            entry[2].append(len(vbytes))
-                            entry[3].extend(vbytes)
-                        # a value is one type byte and 2 bytes a position while they fit in 16 bits
-                        buffered += fresh * _TERM_BYTES + len(positions) * (_POSTING_BYTES + 1) + 2 * tokens
-                    else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
-                            if scorable:
-                                length += freq
-                            entry = terms.get(tbytes)
-                            if entry is None:
-                                entry = terms[tbytes] = (array("I"), array("d"), array("I"), bytearray())
-                                buffered += _TERM_BYTES
-                            entry[0].append(docnum)
-                            entry[1].append(weight * fieldboost)
-                            entry[2].append(len(vbytes))
-                            entry[3].extend(vbytes)
-                            buffered += _POSTING_BYTES + len(vbytes)
+                    length, size = self._index_field(fieldname, field, value, docnum, fieldboost)
+                    buffered += size
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdoc.add_field(fieldname, field, customval if field.stored else None, length)
                 if length:
@@ -186,20 +156,112 @@ class DirectSegmentWriter:
         if self._buffered > self._limit:
             self._spill()
 
+    def _index_field(self, fieldname: str, field: Any, value: Any, docnum: int, fieldboost: float) -> tuple[int, int]:
+        """Buffer one field's postings of document ``docnum``; returns its length (0: not scorable) and their memory."""
+        presence = self._presence.get(fieldname)
+        if presence is not None:
+            return self._add_present(fieldname, field, presence, value, docnum, fieldboost)
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        scorable = field.scorable
+        length = buffered = 0
+        fmt = self._fast.get(fieldname)
+        if fmt is not None:  # FieldType.index over FastPositions.word_values, without its tuples
+            if not isinstance(value, str):
+                raise ValueError(f"{value!r} is not unicode or sequence")
+            positions = fmt.term_positions(value)
+            tokens = sum(map(len, positions.values()))
+            if scorable:
+                length = tokens
+            fresh = 0
+            fmt_boost = fmt.field_boost
+            get = terms.get
+            for term, plist in positions.items():
+                vbytes = encode_positions(plist)
+                entry = get(term)
+                if entry is None:
+                    entry = terms[term] = (array("I"), array("d"), array("I"), bytearray())
+                    fresh += 1
+                entry[0].append(docnum)
+                # (freq * format boost) * field boost, in Whoosh's order: the same float
+                entry[1].append(len(plist) * fmt_boost * fieldboost)
+                entry[2].append(len(vbytes))
+                entry[3].extend(vbytes)
+            # a value is one type byte and 2 bytes a position while they fit in 16 bits
+            return length, fresh * _TERM_BYTES + len(positions) * (_POSTING_BYTES + 1) + 2 * tokens
+        for tbytes, freq, weight, vbytes in field.index(value):
+            if scorable:
+                length += freq
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = (array("I"), array("d"), array("I"), bytearray())
+                buffered += _TERM_BYTES
+            entry[0].append(docnum)
+            entry[1].append(weight * fieldboost)
+            entry[2].append(len(vbytes))
+            entry[3].extend(vbytes)
+            buffered += _POSTING_BYTES + len(vbytes)
+        return length, buffered
+
+    def _add_present(
+        self, fieldname: str, field: Any, fmt: Any, value: Any, docnum: int, fieldboost: float
+    ) -> tuple[int, int]:
+        """A presence-only field (FieldType.index over ``fmt.word_values``): one id appended per term, in C.
+
+        Each posting's weight is the format's boost times the field boost (freq 1), the
+        same for every term of the document, so it is kept once per document, and only
+        once a document's is not 1.0; values are empty. :meth:`_sorted_entries` makes
+        the four columns of the other fields from these when they are written.
+        """
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not unicode or sequence")
+        terms = self._present.get(fieldname)
+        if terms is None:
+            terms = self._present[fieldname] = defaultdict(_new_ids)
+            self.fieldnames.add(fieldname)
+        found = fmt.term_set(value)
+        before = len(terms)
+        deque(map(methodcaller("append", docnum), map(terms.__getitem__, found)), 0)
+        weight = fmt.field_boost * fieldboost  # FieldType.index's weight times the field boost, in that order
+        weights = self._doc_weights.get(fieldname)
+        if weights is not None or weight != 1.0:
+            if weights is None:
+                weights = self._doc_weights[fieldname] = array("d")
+            if len(weights) < docnum:
+                weights.extend(_ONES * (docnum - len(weights)))
+            weights.append(weight)
+        length = len(found) if field.scorable else 0  # each term's freq is 1
+        return length, (len(terms) - before) * _TERM_BYTES + len(found) * _PRESENCE_BYTES
+
     def doc_count(self) -> int:
         return self.docnum
 
     # -- runs ---------------------------------------------------------------------------
     def _sorted_entries(self) -> Iterator[tuple[str, bytes, Entry]]:
-        postings = self._postings
-        for fieldname in sorted(postings):
+        postings, present = self._postings, self._present
+        for fieldname in sorted(postings.keys() | present.keys()):
+            if fieldname in present:
+                yield from self._present_entries(fieldname, present[fieldname])
+                continue
             terms = postings[fieldname]
             for btext in sorted(terms):
                 yield fieldname, btext, terms[btext]
 
+    def _present_entries(self, fieldname: str, terms: dict[str, array]) -> Iterator[tuple[str, Any, Entry]]:
+        """A presence field's terms with the columns of the other fields: weights, sizes of 0, no values."""
+        weights = self._doc_weights.get(fieldname)
+        for term in sorted(terms):
+            ids = terms[term]
+            count = len(ids)
+            made = array("d", map(weights.__getitem__, ids)) if weights is not None else _ONES * count
+            yield fieldname, term, (ids, made, _ZEROS * count, bytearray())
+
     def _spill(self) -> None:
         self._runs.append(self._write_run(self._sorted_entries()))
         self._postings = {}
+        self._present = {}
         self._buffered = 0
 
     def _write_run(self, entries: Iterator[tuple[str, bytes, Entry]]) -> str:
@@ -298,6 +360,7 @@ class DirectSegmentWriter:
             fieldwriter.finish_field()
         fieldwriter.close()
         self._postings = {}
+        self._present = {}
         segment = self.segment
         segment.set_doc_count(self.docnum)
         if segment.should_assemble():
@@ -308,6 +371,7 @@ class DirectSegmentWriter:
     def cancel(self) -> None:
         """Drop the buffered postings and the run files (the caller removes the segment's files)."""
         self._postings = {}
+        self._present = {}
         for name in self._made:
             if self._temp.file_exists(name):
                 self._temp.delete_file(name)
@@ -320,6 +384,22 @@ def _array(code: str, data: bytes) -> array:
     values = array(code)
     values.frombytes(data)
     return values
+
+
+_ONES = array("d", [1.0])
+_ZEROS = array("I", [0])
+
+
+def _new_ids() -> array:
+    return array("I")
+
+
+def _presence_field(field: Any) -> bool:
+    """True when ``field.index`` is exactly FieldType.index over a presence-only format with ``term_set``."""
+    fmt = getattr(field, "format", None)
+    return (
+        type(field).index is FieldType.index and isinstance(fmt, Existence) and callable(getattr(fmt, "term_set", None))
+    )
 
 
 def _fast_field(field: Any) -> bool:

@@ -25,6 +25,7 @@ import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -186,7 +187,14 @@ def is_prefix_field(fieldname: str) -> bool:
 def term_prefixes(terms: set[str]) -> set[str]:
     """Every indexed prefix of ``terms``: each term's first 2 to 4 characters (the whole term when shorter)."""
     shortest, longest = PREFIX_CHARS
-    return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
+    # One C-level slice per term and size (this runs for every article indexed): a term
+    # shorter than a size slices to itself, already there from a shorter size, except
+    # the terms shorter than the shortest, which are taken out again.
+    found: set[str] = set()
+    for size in range(shortest, longest + 1):
+        found.update(map(itemgetter(slice(size)), terms))
+    found.difference_update([term for term in terms if len(term) < shortest])
+    return found
 
 
 class _Named:
@@ -247,11 +255,19 @@ class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
 
     _FALLBACK = formats.Existence
 
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
+    def term_set(self, value: str) -> set[str]:
+        """The distinct terms ``value`` posts here: the analysis behind :meth:`word_values`.
+
+        The direct segment writer (index/engine/directwriter.py) calls it for any
+        presence-only format that has it, and appends document numbers without a
+        tuple per posting.
+        """
         cache_get = _term_cache.get
-        terms = {cache_get(word) or term_for(word) for word in TOKEN_PATTERN.findall(value)}
+        return term_prefixes({cache_get(word) or term_for(word) for word in TOKEN_PATTERN.findall(value)})
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
         boost = self.field_boost
-        for text in term_prefixes(terms):
+        for text in self.term_set(value):
             yield text, 1, boost, b""
 
 
