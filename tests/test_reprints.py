@@ -175,3 +175,48 @@ def test_a_hand_edited_leader_column_folds_no_unrelated_articles(stories: Librar
         results = library.search("geneva OR tokyo", limit=10)
         assert len(results.hits) == results.total == 5
         assert all(hit.copies == () for hit in results.hits)
+
+
+def test_sketches_made_by_the_readers_are_the_ones_the_sync_makes(stories: Library, tmp_path: Path) -> None:
+    """The readers sketch each article (index/reprint_sketches.py); the stored sketches and groups are the same."""
+    from newsdesk.index.reprint_sketches import PENDING_FILE
+    from newsdesk.index.reprints import forget_reprints
+
+    with stories as library:
+        db = library.store.db
+        query = "SELECT article_id, seq, content_hash, shingles, bands, leader FROM reprint_sketch ORDER BY article_id"
+        made_while_reading = db.execute(query).fetchall()
+        bands_while_reading = db.execute("SELECT * FROM reprint_bands ORDER BY 1, 2, 3").fetchall()
+        assert not (tmp_path / "state" / PENDING_FILE).exists()  # a cache of one update, removed when it ends
+        forget_reprints(library.store)
+        sync_reprints(library.store)  # no sketches at hand: made from the stored texts
+        assert db.execute(query).fetchall() == made_while_reading
+        assert db.execute("SELECT * FROM reprint_bands ORDER BY 1, 2, 3").fetchall() == bands_while_reading
+
+
+def test_a_pending_sketch_of_another_text_is_not_used(tmp_path: Path) -> None:
+    from newsdesk.index.reprint_sketches import PendingSketches, packed_sketch
+
+    pending = PendingSketches(tmp_path / "p.tmp")
+    pending.add([("a", "hash-1", *packed_sketch("one two three four five"))])
+    assert pending.get("a", "hash-1") == packed_sketch("one two three four five")
+    assert pending.get("a", "hash-2") is None
+    pending.close()
+    assert not (tmp_path / "p.tmp").exists()
+    assert pending.get("a", "hash-1") is None  # closed: nothing, no error
+
+
+def test_the_sync_sketches_no_article_a_reader_sketched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.index.reprints as reprints
+
+    corpus = tmp_path / "corpus"
+    write(corpus, "a-original.txt", ORIGINAL)
+    write(corpus, "b-reprint.txt", REPRINT)
+
+    def not_again(text: str) -> object:
+        raise AssertionError("sketched twice")
+
+    monkeypatch.setattr(reprints, "sketch", not_again)  # the readers' packed_sketch holds its own reference
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        assert len(set(leaders(library.store.db).values())) == 1
