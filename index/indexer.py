@@ -16,269 +16,62 @@ time and readers are never blocked:
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shutil
-import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from newsdesk.index.annotations import AnnotationStore, AnnotationSummary
-from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
+from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.article import Article
+from newsdesk.index.buildwriters import _codec, _DirectMpWriter, build_writer
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
-from newsdesk.index.engine.directwriter import DirectIndexWriter, run_subwriter, supports
+from newsdesk.index.documents import EntityFields, document_fields
+from newsdesk.index.engine.directwriter import supports
 from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.engine.schema import (
-    FACET_COLUMNS,
     INDEX_SCHEMA_VERSION,
-    SEARCHABLE_OLDER_SCHEMAS,
-    add_prefix_values,
     build_schema,
 )
-from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
-from newsdesk.index.first_indexed import mark_indexed
 from newsdesk.index.healing import (
-    DAMAGED_PREFIX,
-    READ_ERRORS,
     disk_full,
-    index_manifest,
-    index_matches,
     is_disk_full,
     prepare_write_lock,
-    set_aside,
+)
+from newsdesk.index.indexfolder import (
+    META_INDEX_DIR,
+    META_MANIFEST,
+    META_SCHEMA,
+    META_SCHEMA_NEWEST,
+    META_SYNCED,
+    NEWER_SCHEMA_NOTICE,
+    OLDER_SCHEMA_NOTICE,
+    OTHER_SCHEMA_NOTICE,
+    SHARED_WITH_OLDER_NOTICE,
+    IndexFolder,
 )
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
-from newsdesk.index.orphans import exit_with_parent
 from newsdesk.index.reprint_sketches import PENDING_FILE, PendingSketches
 from newsdesk.index.reprints import forget_reprints, sync_reprints
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
+from newsdesk.index.update_stats import ProgressCallback, UpdateStats
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.writing import IndexingError
 
-ProgressCallback = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)``: phase "reading", "entities", "indexing" or "writing"
-(the writer processes finishing their segments; total 0, no count to show)."""
-
-META_INDEX_DIR = "whoosh_dir"
-META_SYNCED = "whoosh_synced"
-META_SCHEMA = "whoosh_schema"
-META_SCHEMA_NEWEST = "whoosh_schema_newest"
-"""The newest schema version that made an index for this store (an older newsdesk leaves it as it is)."""
-OLDER_SCHEMA_NOTICE = "the search index was made by an older version of newsdesk: rebuilt from the store, once"
-SHARED_WITH_OLDER_NOTICE = (
-    "an older newsdesk sharing this state folder rebuilt the search index for itself: rebuilt again for this "
-    "version (each rebuilds it while both are in use)"
-)
-NEWER_SCHEMA_NOTICE = "the search index was made by a newer version of newsdesk: rebuilt from the store for this one"
-OTHER_SCHEMA_NOTICE = "the search index was made by another version of newsdesk: rebuilt from the store for this one"
-META_MANIFEST = "whoosh_manifest"
 _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
 _STORE_BATCH_SECONDS = 0.5
 """A batch of read files is written at least this often, so no write transaction stays open long."""
 
 
-@dataclass(slots=True)
-class UpdateStats:
-    """What one update did."""
-
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    skipped: int = 0
-    unchanged: int = 0
-    repairs: list[str] = field(default_factory=list)
-    """One line per piece of damaged state that was set aside and rebuilt (or index made by an older newsdesk)."""
-    articles: int = 0
-    """Articles in the store after the update."""
-    seconds: float = 0.0
-    rebuilt_index: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def docs_per_second(self) -> float:
-        """Added and updated articles per second of the whole update."""
-        changed = self.added + self.updated
-        return changed / self.seconds if self.seconds > 0 else 0.0
-
-    def summary(self) -> str:
-        """The one-line summary printed after ``newsdesk index``."""
-        articles = "article" if self.articles == 1 else "articles"
-        return (
-            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.skipped} skipped, {self.unchanged} unchanged; {self.articles} {articles} "
-            f"in {self.seconds:.1f} s ({self.docs_per_second:.0f} docs/s)"
-        )
-
-
-POSTING_BLOCK = 1024
-"""Postings per block. Whoosh's default is 128; search decodes whole posting
-lists block by block (index.docsets), and 8x larger blocks cut the per-block
-overhead: 30-40 % faster decoding of frequent terms, same indexing speed,
-a slightly smaller index (bench/, docs/performance.md)."""
-
-
-def _codec() -> W3Codec:
-    return W3Codec(blocklimit=POSTING_BLOCK)
-
-
-_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
-
-
-def _exit_quietly_on_full_disk(run: Callable[[], None]) -> None:
-    """Run a writer process's loop, deaf to Ctrl-C; a full disk ends it with the errno as its exit code.
-
-    The parent turns that code into its one-line disk-full error (_MpWriter._commit_toc);
-    the traceback a process prints when it dies of an exception would land on the
-    user's terminal, once per writer process.
-    """
-    # Ctrl-C reaches the whole process group; the parent handles it and stops the
-    # writers (_MpWriter.cancel), so here it would only print one traceback per process.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        run()
-    except OSError as exc:
-        if exc.errno not in _DISK_FULL:
-            raise
-        os._exit(exc.errno)
-
-
-def _run_subwriter_with_parent(parent: int, *args: object) -> None:
-    exit_with_parent(parent)
-    _exit_quietly_on_full_disk(lambda: _run_subwriter(*args))
-
-
-def _run_direct_subwriter_with_parent(parent: int, *args: object) -> None:
-    exit_with_parent(parent)
-    storage, indexname, jobqueue, resultqueue, kwargs, _multisegment = args
-    _exit_quietly_on_full_disk(lambda: run_subwriter(storage, indexname, jobqueue, resultqueue, kwargs))  # type: ignore[arg-type]
-
-
-class _MpWriter(MpWriter):
-    """Whoosh's multi-process writer, with sub-writers that end when this process is killed."""
-
-    target: Callable[..., None] = staticmethod(_run_subwriter_with_parent)
-
-    def _new_task(self) -> object:
-        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
-        task = self._mpctx.Process(target=self.target, args=(os.getpid(), *args))
-        self.tasks.append(task)
-        task.start()
-        return task
-
-    def _commit_toc(self, segments: list[object]) -> None:
-        # MpWriter._commit skips a writer process that sent no segment (killed, out of
-        # memory, its disk full): committing without it would drop its articles for good,
-        # since the index is then marked in sync with the store.
-        ended = [task.exitcode for task in self.tasks if task.exitcode != 0]
-        full = [code for code in ended if code in _DISK_FULL]
-        if full:
-            raise OSError(full[0], os.strerror(full[0]))
-        if ended:
-            raise CorpusError(
-                f"a process writing the index ended early (exit code {ended[0]}); "
-                "the index is unchanged: run `newsdesk index` again"
-            )
-        super()._commit_toc(segments)
-
-    def cancel(self) -> None:
-        # Writer processes wait for more jobs or write on into the folder the caller
-        # removes next (a failed reprint sync, Ctrl-C): stop them first.
-        for task in self.tasks:
-            task.terminate()
-        for task in self.tasks:
-            task.join()
-        super().cancel()
-
-
-class _DirectMpWriter(_MpWriter):
-    """A parallel build whose writer processes write their segments directly (engine/directwriter.py).
-
-    The job queue has no bound: the documents of a whole build are handed over as
-    job files on disk as fast as they are made, so this process is free for the
-    rest of the update (the reprint groups) while the writers work.
-    """
-
-    target = staticmethod(_run_direct_subwriter_with_parent)
-
-    def __init__(self, ix: object, **kwargs: object) -> None:
-        super().__init__(ix, **kwargs)
-        self.jobqueue = self._mpctx.Queue()
-
-    def close_jobs(self) -> None:
-        """Tell the writer processes no more documents come, so they write their segments now.
-
-        Called before the reprint sync, which then overlaps their last step too (at 1M
-        articles merging their run files took minutes). ``MpWriter._commit`` later puts
-        a second end mark per process; a writer stops at the first, so it stays unread.
-        """
-        if self.docbuffer:
-            self._enqueue()
-        for _ in self.tasks:
-            self.jobqueue.put(None)
-
-
-EntityFields = dict[str, list[tuple[str, str]]]
-"""Per index field (person, org, place): (canonical name, other surface forms joined by U+001F)."""
-
-
-def document_fields(
-    article: Article, entities: EntityFields | None = None, annotations: AnnotationSummary | None = None
-) -> dict[str, object]:
-    """The Whoosh document for one article, with its entities and annotations when known."""
-    # Annotation tags join the article's own: `tag:evidence` and the tags facet see both.
-    tags = list(dict.fromkeys([*article.tags, *sorted(annotations.tags if annotations else ())]))
-    doc: dict[str, object] = {
-        "id": article.id,
-        "path": path_index_key(article.path),
-        "title": article.title,
-        "body": article.text,
-        "language": article.language or "",
-        "tags": ",".join(tags),
-        "annotated": "yes" if annotations else "no",
-    }
-    if annotations and annotations.notes:
-        doc["note"] = "\n\n".join(annotations.notes)
-    if article.source:
-        doc["source"] = article.source
-    if article.author:
-        doc["author"] = article.author
-    if article.date:
-        doc["date"] = datetime.fromisoformat(article.date)
-    facet_values = {
-        "source": article.source or "",
-        "date": article.date or "",
-        "tags": MULTI_VALUE_SEPARATOR.join(tags),
-        "author": article.author or "",
-        "language": article.language or "",
-    }
-    for name in INDEX_FIELDS.values():
-        found = (entities or {}).get(name, [])
-        # Indexed under every surface form, so org:OSCE finds "Organization for
-        # Security and Co-operation in Europe (OSCE)"; counted under the canonical name.
-        forms = {canonical for canonical, _ in found}
-        forms.update(alias for _, aliases in found for alias in aliases.split(MULTI_VALUE_SEPARATOR) if alias)
-        if forms:
-            doc[name] = ",".join(sorted(form.replace(",", " ") for form in forms))
-        facet_values[name] = MULTI_VALUE_SEPARATOR.join(canonical for canonical, _ in found)
-    for facet, value in facet_values.items():
-        doc[FACET_COLUMNS[facet]] = value.encode("utf-8", "surrogatepass")
-    return add_prefix_values(doc)
-
-
-class Indexer:
+class Indexer(IndexFolder):
     """Runs updates for one corpus and state dir."""
 
     def __init__(
@@ -290,93 +83,6 @@ class Indexer:
         self.config = config
         self.annotations = annotations
         self.lock = FileLock(str(state_dir / "update.lock"))
-
-    # -- the index folder -------------------------------------------------------
-    def index_dir(self) -> Path | None:
-        """The current Whoosh folder, if the store names one and it is as it was committed.
-
-        Name and manifest are read in one statement (one snapshot), and a folder that fails
-        its check is looked up again when the store meanwhile names another: a rebuild in
-        another process commits a new folder and removes the old one, which is not damage.
-        """
-        named = self._named_index()
-        for _ in range(3):
-            name, manifest = named
-            if not name:
-                return None
-            path = self.state_dir / name
-            if self._folder_is_whole(path, manifest):
-                return path
-            again = self._named_index()
-            if again == named:
-                return None
-            named = again
-        return None
-
-    def index_named(self) -> bool:
-        """True when the store names an index folder (whether or not it is whole)."""
-        return bool(self._named_index()[0])
-
-    def _named_index(self) -> tuple[str | None, str | None]:
-        values = self.store.get_metas(META_INDEX_DIR, META_MANIFEST)
-        return values.get(META_INDEX_DIR), values.get(META_MANIFEST)
-
-    @staticmethod
-    def _folder_is_whole(path: Path, manifest: str | None) -> bool:
-        if manifest is not None:
-            return index_matches(path, manifest)
-        try:  # a store from before manifests: Whoosh's own check
-            return bool(whoosh_index.exists_in(str(path)))
-        except READ_ERRORS:
-            return False
-
-    def index_version(self) -> str:
-        """A value that changes whenever the search index is committed, by this process or another (one read)."""
-        name, manifest = self._named_index()
-        return f"{name}\x00{manifest}"
-
-    def index_in_sync(self) -> bool:
-        """True when the Whoosh index reflects the store exactly."""
-        return (
-            self.index_dir() is not None
-            and self.store.get_meta(META_SYNCED) == "1"
-            and self.store.get_meta(META_SCHEMA) == INDEX_SCHEMA_VERSION
-        )
-
-    def index_from_older_version(self) -> bool:
-        """True when the index reflects the store but an older newsdesk made it, one this code searches as it is.
-
-        The next update rebuilds it; a search need not wait for that (minutes for a large corpus).
-        """
-        return (
-            self.store.get_meta(META_SCHEMA) in SEARCHABLE_OLDER_SCHEMAS
-            and self.store.get_meta(META_SYNCED) == "1"
-            and self.index_dir() is not None
-        )
-
-    def mark_damaged(self) -> None:
-        """Note that reading the index failed, so the next update rebuilds it (if the store can be written)."""
-        try:
-            with self.store.transaction() as db:
-                ArticleStore.set_meta(db, META_SYNCED, "0")
-                ArticleStore.set_meta(db, META_MANIFEST, "{}")
-        except (sqlite3.Error, CorpusError):
-            pass  # a read-only or busy store: the searcher's error line already told the user
-
-    def _set_aside_damaged_index(self, stats: UpdateStats) -> None:
-        name = self.store.get_meta(META_INDEX_DIR)
-        if not name or self.index_dir() is not None:
-            return
-        path = self.state_dir / name
-        if path.exists():
-            for older in self.state_dir.glob(f"{DAMAGED_PREFIX}whoosh-*"):  # one kept for a post-mortem
-                if older.is_dir() and not older.is_symlink():
-                    shutil.rmtree(older, ignore_errors=True)
-            aside = set_aside(path)
-            where = f"set aside as {display_path(aside.name)}" if aside else "left in place"
-            stats.repairs.append(f"the search index {display_path(name)} was damaged: {where}; rebuilt from the store")
-        else:
-            stats.repairs.append(f"the search index {display_path(name)} was missing: rebuilt from the store")
 
     # -- update -------------------------------------------------------------------
     def update(self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1) -> UpdateStats:
@@ -527,18 +233,6 @@ class Indexer:
         else:
             forget_reprints(self.store)
 
-    def _schema_notice(self, made_under: str) -> str:
-        """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""
-        current = int(INDEX_SCHEMA_VERSION)
-        if not made_under.isdigit():
-            return OTHER_SCHEMA_NOTICE
-        if int(made_under) > current:
-            return NEWER_SCHEMA_NOTICE
-        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
-        if newest.isdigit() and int(newest) >= current:  # this version made it before: an older one rebuilt it since
-            return SHARED_WITH_OLDER_NOTICE
-        return OLDER_SCHEMA_NOTICE
-
     def _record(
         self,
         db: sqlite3.Connection,
@@ -587,18 +281,6 @@ class Indexer:
         before = self.store.annotation_file_states()
         changed = {path for path in states.keys() | before.keys() if states.get(path) != before.get(path)}
         return {path.split("/", 1)[0] for path in changed}
-
-    def _mark_synced(self, dir_name: str) -> None:
-        manifest = index_manifest(self.state_dir / dir_name) if dir_name else "{}"
-        newest = self.store.get_meta(META_SCHEMA_NEWEST) or ""
-        with self.store.transaction() as db:
-            ArticleStore.set_meta(db, META_MANIFEST, manifest)
-            ArticleStore.set_meta(db, META_INDEX_DIR, dir_name)
-            ArticleStore.set_meta(db, META_SYNCED, "1")
-            ArticleStore.set_meta(db, META_SCHEMA, INDEX_SCHEMA_VERSION)
-            if not newest.isdigit() or int(newest) < int(INDEX_SCHEMA_VERSION):
-                ArticleStore.set_meta(db, META_SCHEMA_NEWEST, INDEX_SCHEMA_VERSION)
-            mark_indexed(db)
 
     def _apply_changes(
         self,
@@ -657,25 +339,11 @@ class Indexer:
         total = self.store.count()
         procs = self.config.index.procs or os.cpu_count() or 1
         limitmb = self.config.index.writer_memory_mb
-        writer: IndexWriter
-        parallel: _DirectMpWriter | None = None  # Whoosh-specific, like the choice of writer here
-        direct = supports(ix.schema)
-        if procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn():
-            writer = (_DirectMpWriter if direct else _MpWriter)(
-                ix,
-                procs=procs,
-                batchsize=self.config.index.batch_size,
-                multisegment=True,
-                limitmb=limitmb,
-                codec=_codec(),
-                start_method="spawn",
-            )
-            if isinstance(writer, _DirectMpWriter):
-                parallel = writer
-        elif direct:
-            writer = DirectIndexWriter(ix, limitmb=limitmb, codec=_codec())
-        else:
-            writer = ix.writer(limitmb=limitmb, codec=_codec())
+        # Writer processes only where they are worth starting and can start at all.
+        many = procs > 1 and total >= _FULL_BUILD_MIN_DOCS and can_spawn()
+        writer, parallel = build_writer(
+            ix, procs if many else 1, supports(ix.schema), limitmb, self.config.index.batch_size
+        )
         try:
             done = 0
             notes = self.annotations.summaries()
@@ -709,9 +377,22 @@ class Indexer:
             raise
         self._remove_stale_index_dirs(keep=name)
 
-    def _remove_stale_index_dirs(self, keep: str) -> None:
-        # Searchers still open on an old folder keep reading their open files
-        # (POSIX unlink semantics), so removing it under them is safe.
-        for path in self.state_dir.glob("whoosh-*"):
-            if path.name != keep and path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+
+__all__ = [
+    "META_INDEX_DIR",
+    "META_MANIFEST",
+    "META_SCHEMA",
+    "META_SCHEMA_NEWEST",
+    "META_SYNCED",
+    "NEWER_SCHEMA_NOTICE",
+    "OLDER_SCHEMA_NOTICE",
+    "OTHER_SCHEMA_NOTICE",
+    "SHARED_WITH_OLDER_NOTICE",
+    "EntityFields",  # re-exported: the parts moved out of this module keep their old import path
+    "Indexer",
+    "ProgressCallback",
+    "UpdateStats",
+    "_DirectMpWriter",
+    "_codec",
+    "document_fields",
+]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsdesk.index import Config, Library
+from newsdesk.index import Config, Library, buildwriters
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.errors import CorpusError
 
@@ -88,9 +88,9 @@ def test_a_writer_process_on_a_full_disk_ends_without_a_traceback(
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(indexer_module, "run_subwriter", full)  # a forked process sees the patch
+    monkeypatch.setattr(buildwriters, "run_subwriter", full)  # a forked process sees the patch
     task = multiprocessing.get_context("fork").Process(
-        target=indexer_module._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
+        target=buildwriters._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
     )
     task.start()
     task.join()
@@ -145,9 +145,9 @@ def test_ctrl_c_prints_no_traceback_from_the_writer_processes(
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.2)
 
-    monkeypatch.setattr(indexer_module, "run_subwriter", interrupted)
+    monkeypatch.setattr(buildwriters, "run_subwriter", interrupted)
     task = multiprocessing.get_context("fork").Process(
-        target=indexer_module._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
+        target=buildwriters._run_direct_subwriter_with_parent, args=(os.getpid(), *[None] * 6)
     )
     task.start()
     task.join()

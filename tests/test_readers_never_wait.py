@@ -13,6 +13,7 @@ from pathlib import Path
 
 import newsdesk.index.engine.search as search_module
 import newsdesk.index.indexer as indexer_module
+import newsdesk.index.indexfolder as indexfolder_module
 import newsdesk.index.store as store_module
 import pytest
 from newsdesk.index import Config, Library
@@ -190,7 +191,7 @@ def test_a_rebuild_between_reading_the_name_and_checking_the_folder_is_not_a_mis
     state = tmp_path / "state"
     with Library.open(corpus, state_dir=state, config=Config()) as reader:
         reader.update()
-        real_check = indexer_module.index_matches
+        real_check = indexfolder_module.index_matches
         rebuilt: list[bool] = []
 
         def rebuild_then_check(folder: Path, manifest: str) -> bool:
@@ -199,7 +200,7 @@ def test_a_rebuild_between_reading_the_name_and_checking_the_folder_is_not_a_mis
                 rebuild_elsewhere(corpus, state)  # the folder just named is gone now
             return real_check(folder, manifest)
 
-        monkeypatch.setattr(indexer_module, "index_matches", rebuild_then_check)
+        monkeypatch.setattr(indexfolder_module, "index_matches", rebuild_then_check)
         assert reader.search("stepanakert").total == 30
         assert rebuilt == [True]
         assert reader.status().in_sync

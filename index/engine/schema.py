@@ -111,6 +111,9 @@ class NewsAnalyzer(Analyzer):
 
 
 _TYPE_H, _TYPE_I = b"H", b"I"
+_last_analysed: tuple[object, dict[str, list[int]]] = (None, {})
+"""The text :meth:`FastPositions.term_positions` analysed last and its terms: a prefix field gets the
+same string object right after its text field (add_prefix_values), so its terms are not found twice."""
 
 
 def encode_positions(poslist: list[int]) -> bytes:
@@ -146,6 +149,8 @@ class FastPositions(formats.Positions):
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for pos, term in enumerate(terms):
             positions[term].append(pos)
+        global _last_analysed
+        _last_analysed = (value, positions)
         return positions
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
@@ -262,6 +267,9 @@ class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
         presence-only format that has it, and appends document numbers without a
         tuple per posting.
         """
+        last_value, last_terms = _last_analysed
+        if value is last_value:  # the same text just analysed for its own field (body before prefixes_body)
+            return term_prefixes(set(last_terms))
         cache_get = _term_cache.get
         return term_prefixes({cache_get(word) or term_for(word) for word in TOKEN_PATTERN.findall(value)})
 
