@@ -57,7 +57,6 @@ from newsdesk.index.indexfolder import (
 )
 from newsdesk.index.ingest.discover import discover
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, read_entries
-from newsdesk.index.reprint_sketches import PENDING_FILE, PendingSketches
 from newsdesk.index.reprints import forget_reprints, sync_reprints
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
@@ -119,17 +118,6 @@ class Indexer(IndexFolder):
             self.lock.release()
 
     def _update_locked(self, rebuild: bool, progress: ProgressCallback | None) -> UpdateStats:
-        # Reprint sketches the readers make wait in a side file for the sync (index/reprint_sketches.py).
-        sketches = PendingSketches(self.state_dir / PENDING_FILE) if self.config.index.group_reprints else None
-        try:
-            return self._update_with(rebuild, progress, sketches)
-        finally:
-            if sketches is not None:
-                sketches.close()
-
-    def _update_with(
-        self, rebuild: bool, progress: ProgressCallback | None, sketches: PendingSketches | None
-    ) -> UpdateStats:
         started = time.perf_counter()
         stats = UpdateStats()
         self._set_aside_damaged_index(stats)
@@ -162,7 +150,7 @@ class Indexer(IndexFolder):
         # an empty store has no cache, and a separate pass would read every text twice.)
         inline_ok = entities.spec.reads_inline and (not rebuild or self.store.count() == 0)
         inline = entities.spec if inline_ok and (not key_changed or self.store.count() == 0) else None
-        settings = ReaderSettings.from_config(ingest, inline, sketches=sketches is not None)
+        settings = ReaderSettings.from_config(ingest, inline)
         full_build = rebuild or not self.index_in_sync()
         made_under = self.store.get_meta(META_SCHEMA)
         if not rebuild and made_under and made_under != INDEX_SCHEMA_VERSION and self.index_dir() is not None:
@@ -184,13 +172,6 @@ class Indexer(IndexFolder):
                 for result in pending:
                     self._record(db, result, known, stats, changed_paths, new_articles, keep=not full_build)
                 entities.flush(db)
-            if sketches is not None:
-                sketches.add(
-                    (article.id, article.content_hash, *packed)
-                    for result in pending
-                    if result.sketches is not None
-                    for article, packed in zip(result.articles, result.sketches, strict=True)
-                )
             pending.clear()
 
         for done, result in enumerate(read_entries(to_read, settings, ingest.workers), 1):
@@ -213,10 +194,10 @@ class Indexer(IndexFolder):
         if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
             # The reprint groups are synced while the writer processes build the index:
             # they need only the store, and this process would otherwise wait idle.
-            self._full_build(progress, meanwhile=lambda: self._sync_reprints(sketches))
+            self._full_build(progress, meanwhile=self._sync_reprints)
             stats.rebuilt_index = True
         else:
-            self._sync_reprints(sketches)
+            self._sync_reprints()
             if changed_paths or annotated:
                 self._apply_changes(changed_paths, new_articles, progress, annotated)
             else:
@@ -226,10 +207,10 @@ class Indexer(IndexFolder):
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _sync_reprints(self, sketches: PendingSketches | None = None) -> None:
+    def _sync_reprints(self) -> None:
         # Reprint groups live in the store beside the articles (index.reprints), not in Whoosh.
         if self.config.index.group_reprints:
-            sync_reprints(self.store, sketches)
+            sync_reprints(self.store)
         else:
             forget_reprints(self.store)
 

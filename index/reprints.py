@@ -48,7 +48,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 SHINGLE_WORDS = 4
 RESEMBLANCE = 0.6
@@ -172,7 +171,7 @@ def has_groups(db: sqlite3.Connection) -> bool:
 
 
 # -- one update ----------------------------------------------------------------------------
-def sync_reprints(store: object, pending: Any = None) -> int:
+def sync_reprints(store: object) -> int:
     """Bring the groups up to date with the store's articles; returns how many articles were re-examined.
 
     ``store`` is the :class:`~newsdesk.index.store.ArticleStore` (its ``db`` and
@@ -181,8 +180,7 @@ def sync_reprints(store: object, pending: Any = None) -> int:
     re-examined: those led by a changed or removed article, the changed articles
     themselves, and later articles that are reprints of a changed one. Work is done
     in short transactions; an interrupted sync leaves :data:`META_DIRTY` set and
-    the next one recomputes every leader from the stored sketches. ``pending``
-    (index/reprint_sketches.py) has sketches the readers made, used where the text is the one sketched.
+    the next one recomputes every leader from the stored sketches.
     """
     db = store.db  # type: ignore[attr-defined]
     stored_version = store.get_meta(META_SKETCH)  # type: ignore[attr-defined]
@@ -220,7 +218,7 @@ def sync_reprints(store: object, pending: Any = None) -> int:
             for article_id in changed[offset : offset + _BATCH]:
                 affected.update(_led_by(tx, article_id))
                 _forget(tx, article_id)
-                _remember(tx, article_id, pending)
+                _remember(tx, article_id)
     # Later articles that are now reprints of a changed one may now be led by it. Changed ones
     # are re-examined anyway, so only articles later than the latest unchanged one need no look.
     latest_kept = db.execute(
@@ -273,25 +271,22 @@ def _forget(db: sqlite3.Connection, article_id: str) -> None:
     db.execute("DELETE FROM reprint_sketch WHERE article_id = ?", (article_id,))
 
 
-def _remember(db: sqlite3.Connection, article_id: str, pending: Any = None) -> None:
+def _remember(db: sqlite3.Connection, article_id: str) -> None:
     row = db.execute(
-        "SELECT a.content_hash, coalesce(f.seq, 0) FROM articles a LEFT JOIN first_indexed f ON f.id = a.id "
-        "WHERE a.id = ?",
+        "SELECT a.text, a.content_hash, coalesce(f.seq, 0) FROM articles a "
+        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
         return
-    content_hash, seq = row
-    packed = pending.get(article_id, content_hash) if pending is not None else None
-    if packed is None:  # the text is read only when no reader sketched it
-        made = sketch(db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0])
-        packed = _pack(made.shingles, "q"), _pack(made.bands, "q")
+    text, content_hash, seq = row
+    made = sketch(text)
     db.execute(
-        "INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)", (article_id, seq, content_hash, *packed, article_id)
+        "INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)",
+        (article_id, seq, content_hash, _pack(made.shingles, "q"), _pack(made.bands, "q"), article_id),
     )
     db.executemany(
-        "INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)",
-        [(band, seq, article_id) for band in _unpack(packed[1], "q")],
+        "INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)", [(band, seq, article_id) for band in made.bands]
     )
 
 

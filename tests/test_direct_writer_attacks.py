@@ -65,7 +65,7 @@ def test_a_failed_reprint_sync_stops_the_writer_processes(
     corpus = tmp_path / "corpus"
     make_corpus(corpus, 40)
 
-    def fail(self: Any, *_: Any) -> None:
+    def fail(self: Any) -> None:
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(indexer_module.Indexer, "_sync_reprints", fail)

@@ -33,7 +33,6 @@ from newsdesk.index.ingest.formats import (
 from newsdesk.index.ingest.formats.archive import StreamedArchive
 from newsdesk.index.ingest.model import RawArticle
 from newsdesk.index.orphans import exit_with_parent
-from newsdesk.index.reprint_sketches import packed_sketch
 
 # Below this many files a process pool costs more to start than it saves.
 _POOL_THRESHOLD = 64
@@ -50,8 +49,6 @@ class FileResult:
     skipped: str | None = None
     entities: list[Prepared] | None = None
     """Per article, its extracted entities ready to store, when the reader extracted them."""
-    sketches: list[tuple[bytes, bytes]] | None = None
-    """Per article, its packed reprint sketch, when the reader made them (index/reprint_sketches.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +62,9 @@ class ReaderSettings:
     """Extract entities while reading (cheap backends only: the text is at hand, the workers are warm)."""
     max_archive_bytes: int = 4096 * 1024 * 1024
     """Size limit of streamed archives (.mbox, .warc), which are never read whole into memory."""
-    sketches: bool = False
-    """Make each article's reprint sketch while reading (grouping on): the text is at hand here."""
 
     @classmethod
-    def from_config(
-        cls, config: IngestConfig, entities: ExtractorSpec | None = None, sketches: bool = False
-    ) -> ReaderSettings:
+    def from_config(cls, config: IngestConfig, entities: ExtractorSpec | None = None) -> ReaderSettings:
         """Settings for ``config``."""
         cleaner = Cleaner.from_patterns(
             config.boilerplate + config.extra_boilerplate,
@@ -88,7 +81,7 @@ class ReaderSettings:
             max_expansion_ratio=config.max_expansion_ratio,
         )
         max_bytes = int(config.max_file_mb * 1024 * 1024)
-        return cls(max_bytes, cleaner, options, entities, int(config.max_archive_mb * 1024 * 1024), sketches)
+        return cls(max_bytes, cleaner, options, entities, int(config.max_archive_mb * 1024 * 1024))
 
 
 _PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -188,8 +181,6 @@ def _clean_into(
     elif settings.entities is not None:
         extractor = settings.entities.cached_build()
         result.entities = [prepare(extractor.extract_article(a.title, a.text)) for a in result.articles]
-    if result.articles and settings.sketches:
-        result.sketches = [packed_sketch(a.text) for a in result.articles]
     return result
 
 
