@@ -56,6 +56,7 @@ RECORDED = {
     "whoosh.columns:FixedBytesColumn.Reader": "712eabf6abdd192d",
     "whoosh.columns:NumericColumn.Reader": "8f8f1611b3e91434",
     "whoosh.formats:Positions": "ac79e6de51c917fe",
+    "whoosh.formats:Existence": "ec3bb45403ca62a4",
     "whoosh.fields:FieldType.index": "b3af34e2cfbc79f0",
     "whoosh.writing:SegmentWriter.add_document": "7988b3098c180467",
     "whoosh.writing:SegmentWriter._assemble_segment": "003160c790dc71b8",

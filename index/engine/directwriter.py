@@ -11,7 +11,8 @@ added so far in columns (ids, weights, value sizes, one value buffer), which
 arrive already in document order, so nothing is sorted but the terms, once.
 Past its memory limit it writes those columns to a run file as they are;
 closing the segment merges the runs term by term and encodes each posting list
-with whoosh3's own block writer (``W3PostingsWriter._write_block``), so the
+as whoosh3's own block writer does (``W3PostingsWriter._write_block``;
+index/engine/blockencoder.py), so the
 segment is the one Whoosh's writer would have written for the same documents
 (tests/test_direct_writer.py compares the files byte for byte). Everything else
 per document (stored fields, columns, field lengths) goes through the codec's
@@ -19,28 +20,28 @@ per-document writer exactly as ``SegmentWriter.add_document`` does.
 
 It handles every field type and posting format; only term vectors and separate
 spelling fields (neither in newsdesk's schema) are refused by :func:`supports`.
+Fields whose format is ``FastPositions``, or presence-only with a ``term_set``
+(the prefix fields: ~400 postings an article), skip ``FieldType.index``'s tuple per
+posting; every other field goes through it.
 """
 
 from __future__ import annotations
 
 import heapq
 import pickle
-import zlib
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
-from itertools import accumulate, groupby
-from operator import itemgetter, methodcaller, sub
-from pickle import dumps
+from itertools import groupby
+from operator import itemgetter, methodcaller
 from typing import Any
 
+from newsdesk.index.engine.blockencoder import Entry, TermEncoder
 from newsdesk.index.engine.schema import FastPositions, encode_positions
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.formats import Existence
-from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 
 _POSTING_BYTES = 24
 """Memory per buffered posting besides its value bytes: an id (4), a weight (8), a size (4), slack."""
@@ -56,9 +57,6 @@ with 2,048-term chunks a process peaked at 534 MB while merging at 1M; 20k artic
 runs peak at 154 MB with these bounds, against 725 MB with 2,048 terms a chunk."""
 _MAX_RUNS = 64
 """Most run files merged at once (each one open file and one chunk in memory); more are merged in passes."""
-
-Entry = tuple[array, array, array, bytearray]
-"""One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
 
 
 def supports(schema: Schema) -> bool:
@@ -354,7 +352,7 @@ class DirectSegmentWriter:
             lengths = self._lengths.get(fieldname)
             if lengths is not None and len(lengths) < self.docnum:
                 lengths.extend(bytes(self.docnum - len(lengths)))
-            encoder = _TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
+            encoder = TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
             for _, term, entry in entries:
                 encoder.write(term if isinstance(term, bytes) else term.encode("utf-8"), entry)
             fieldwriter.finish_field()
@@ -405,96 +403,6 @@ def _presence_field(field: Any) -> bool:
 def _fast_field(field: Any) -> bool:
     """True when ``field.index`` is exactly FieldType.index over a format with ``term_positions``."""
     return type(field).index is FieldType.index and isinstance(getattr(field, "format", None), FastPositions)
-
-
-class _TermEncoder:
-    """Encodes whole posting lists of one field as whoosh3's ``W3PostingsWriter`` would.
-
-    ``W3PostingsWriter.add_posting`` fills a block one posting at a time, checking
-    types and tracking statistics per posting; ``_write_block`` then minifies and
-    pickles it. Here each block is cut from the term's columns and encoded in
-    one go: the same minified tuple, the same compression rule, the same block
-    header and the same ``W3TermInfo`` (tests/test_direct_writer.py compares
-    the bytes with Whoosh's own writer's).
-    """
-
-    def __init__(self, fieldwriter: Any, postings: Any, fixedsize: int | None, lengths: bytearray | None) -> None:
-        self.postfile = fieldwriter._postfile
-        self.limit = postings._blocklimit
-        self.compression = postings._compression
-        self.fixedsize = fixedsize
-        self.lengths = lengths
-        self.prefix = pack_ushort(fieldwriter._fieldid)
-        self.tindex = fieldwriter._tindex
-        self.offset = self.postfile.tell()  # kept here: only this encoder writes to the file meanwhile
-
-    def write(self, btext: bytes, entry: Entry) -> None:
-        ids, weights, sizes, buffer = entry
-        limit, fixedsize, lengths = self.limit, self.fixedsize, self.lengths
-        info = W3TermInfo()
-        startoffset = self.offset
-        out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call
-        count = len(ids)
-        base = 0  # where the block's first value starts in buffer
-        for start in range(0, count, limit):
-            stop = min(start + limit, count)
-            block_ids = ids[start:stop]
-            doubles = weights[start:stop]
-            floats = array("f", doubles)
-            maxweight = max(0, max(doubles))
-            first = floats[0]
-            if floats.count(first) != len(floats):
-                mini_weights: Any = tuple(floats)
-            else:
-                mini_weights = None if first == 1.0 else first
-            if fixedsize == 0:
-                mini_values: Any = None
-            else:
-                if count == 1:
-                    block_values = [bytes(buffer)] if buffer else []
-                else:
-                    # one copy of the block's values; slices of bytes are bytes, so none per posting
-                    ends = list(accumulate(sizes[start:stop]))
-                    values = bytes(buffer[base : base + ends[-1]])
-                    bounds = zip([0, *ends[:-1]], ends, strict=True)
-                    if 0 in sizes[start:stop]:  # add_posting keeps only non-empty values
-                        block_values = [values[a:b] for a, b in bounds if b > a]
-                    else:
-                        block_values = [values[a:b] for a, b in bounds]
-                    base += ends[-1]
-                mini_values = tuple(block_values) if fixedsize is None or fixedsize < 0 else b"".join(block_values)
-            mini_ids = (block_ids[0], *map(sub, block_ids[1:], block_ids[:-1]))
-            data = dumps((mini_ids, mini_weights, mini_values), 2)
-            comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-            if comp:
-                data = zlib.compress(data, comp)
-            if lengths is None:
-                minbyte = maxbyte = 0
-            elif count == 1:
-                minbyte = maxbyte = lengths[block_ids[0]]
-            else:
-                found = bytes(map(lengths.__getitem__, block_ids))
-                maxbyte = max(found)
-                present = found.replace(b"\x00", b"") if 0 in found else found
-                minbyte = min(present) if present else 0
-            header = dumps((len(block_ids), block_ids[-1], maxweight, comp, minbyte, maxbyte), 2)
-            blocklength = len(header) + len(data)
-            out += (pack_int(-blocklength if stop == count else blocklength), header, data)
-            # W3TermInfo.add_block, from the same figures add_posting would have tracked
-            info._weight += sum(floats)
-            info._df += len(block_ids)
-            minlength = byte_to_length(minbyte) if minbyte else None
-            info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
-            info._maxlength = max(info._maxlength, byte_to_length(maxbyte) if maxbyte else 0)
-            info._maxweight = max(info._maxweight, maxweight)
-            if info._minid is None:
-                info._minid = block_ids[0]
-            info._maxid = block_ids[-1]
-        written = b"".join(out)
-        self.postfile.write(written)
-        self.offset += len(written)
-        info.set_extent(startoffset, len(written))
-        self.tindex.add(self.prefix + btext, info.to_bytes())
 
 
 class DirectIndexWriter:

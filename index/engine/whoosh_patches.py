@@ -123,9 +123,11 @@ INTERNALS = (
     ),
     WhooshDependency(
         "direct segment writer",
-        "index/engine/directwriter.py",
+        "index/engine/directwriter.py, index/engine/blockencoder.py",
         (
             "whoosh.writing:SegmentWriter.add_document",  # mirrored per field: boosts, lengths, stored, columns
+            "whoosh.fields:FieldType.index",  # mirrored for presence-only fields: a freq of 1, the format's boost
+            "whoosh.formats:Existence",  # the presence-only format whose postings it writes without tuples
             "whoosh.writing:SegmentWriter._assemble_segment",  # the compound file, done the same way
             "whoosh.codec.whoosh3:W3PostingsWriter._write_block",  # the block encoding it reproduces
             "whoosh.codec.whoosh3:W3PostingsWriter._mini_ids",
@@ -147,7 +149,7 @@ INTERNALS = (
     ),
     WhooshDependency(
         "sub-writers that end with their parent (_MpWriter)",
-        "index/indexer.py",
+        "index/buildwriters.py",
         (
             "whoosh.multiproc:MpWriter._new_task",
             "whoosh.multiproc:_run_subwriter",
