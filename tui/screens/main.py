@@ -132,14 +132,7 @@ class MainScreen(Screen):
     @on(OpenArticle)
     def _open(self, request: OpenArticle) -> None:
         # Here, since the reader highlights the matches of the query the results pane shows.
-        self.article_view.open(
-            request.article_id,
-            self.results.matcher,
-            scroll=request.scroll,
-            focus=request.focus,
-            mark=request.mark,
-            first_hit=request.first_hit,
-        )
+        self.article_view.open(request, self.results.matcher)
 
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
