@@ -54,15 +54,14 @@ class _Coded:
         picked = map(self.codes.__getitem__, docs)
         return Counter(chain.from_iterable(picked) if self.multi else picked)
 
-    def count_matched(self, matched: set[int], live: Callable[[], set[int]]) -> Counter[int]:
-        """Counts over ``matched``; through the complement when that is the smaller set."""
-        every = live()
+    def count_matched(self, matched: set[int], every: set[int], unmatched: Callable[[], set[int]]) -> Counter[int]:
+        """Counts over ``matched``; through ``unmatched()`` (the rest of ``every``) when that is smaller."""
         if len(matched) * 2 <= len(every):
             return self.count(matched)
         if self._everything is None:
             self._everything = self.count(every)
         counts = self._everything.copy()
-        counts.subtract(self.count(every - matched))
+        counts.subtract(self.count(unmatched()))
         return counts
 
 
@@ -74,6 +73,7 @@ class FacetCounter:
         self._live = live
         self._raw: dict[str, list[str]] = {}
         self._coded: dict[tuple[str, str], _Coded] = {}
+        self._complement: tuple[set[int], set[int]] | None = None
 
     def column(self, facet: str) -> list[str]:
         """Every document's value of ``facet`` as stored ("" when it has none)."""
@@ -102,13 +102,19 @@ class FacetCounter:
     def count(self, facet: str, matched: set[int], date_bucket: str = "month") -> list[tuple[str, int]]:
         """(value, count) of every value of ``facet`` among ``matched``, most common first, then by value."""
         coded = self._coded_column(facet, date_bucket)
-        counts = coded.count_matched(matched, self._live)
+        counts = coded.count_matched(matched, self._live(), lambda: self._unmatched(matched))
         labels = coded.labels
         found = [(labels[code], n) for code, n in counts.items() if code and n > 0]
         return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
+    def _unmatched(self, matched: set[int]) -> set[int]:
+        """The live documents not in ``matched``, computed once for all the facets of one match set."""
+        if self._complement is None or self._complement[0] is not matched:
+            self._complement = (matched, self._live() - matched)
+        return self._complement[1]
+
     def timeline(self, matched: set[int]) -> Timeline:
         """Matches per period (see :mod:`newsdesk.index.timeline`)."""
         coded = self._coded_column("date", "day")
-        counts = coded.count_matched(matched, self._live)
+        counts = coded.count_matched(matched, self._live(), lambda: self._unmatched(matched))
         return build_timeline_from_counts({coded.labels[code]: n for code, n in counts.items() if n > 0})

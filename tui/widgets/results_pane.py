@@ -106,6 +106,8 @@ class ResultsPane(Vertical):
         """The query text last run (after the as-you-type rewrite); None while browsing."""
         self._typing = False
         self._facets_shown = False
+        self._facets_stale = False
+        self._query_error = ""
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
 
@@ -222,15 +224,28 @@ class ResultsPane(Vertical):
     def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
         self._facets_shown = bool(facets)
         self.post_message(FacetsShown(facets))
+        if self._facets_stale:
+            self._facets_stale = False
+            self.post_message(ResultsStale(False))
 
-    def _show_stale(self, stale: bool) -> None:
-        """Dim the list (and facets) while they hold an older query's answer."""
+    def _show_stale(self, stale: bool, *, facets: bool | None = None) -> None:
+        """Dim the list (and the facets, unless ``facets`` says otherwise) while they hold an older answer.
+
+        Only changes are sent on: each one restyles the list or the side panel, and a burst of
+        keys would otherwise restyle them once a key.
+        """
         self.article_list.set_class(stale, "-stale")
-        self.post_message(ResultsStale(stale))
+        facets = stale if facets is None else facets
+        if facets != self._facets_stale:
+            self._facets_stale = facets
+            self.post_message(ResultsStale(facets))
 
     def _set_query_error(self, error: str | None) -> None:
         box = self.query_one("#query-error", Static)
-        box.update(Text(error or ""))
+        if (error or "") == self._query_error:
+            return  # a Static's update lays the whole screen out again: not once a search for nothing
+        self._query_error = error or ""
+        box.update(Text(self._query_error))
         box.set_class(bool(error), "shown")
 
     @on(SearchBox.Query)
@@ -285,6 +300,9 @@ class ResultsPane(Vertical):
                 self.post_message(SearchFailed(seq, str(exc)))
 
     def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+        # The pause in typing is counted from the last key (this search's start), not from the hits:
+        # hits that took longer than the pause need no further wait before the counting.
+        deadline = time.monotonic() + FACETS_AFTER_SECONDS
         stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
         first = next(stages)
         counting = self.facets_wanted or not first.total_exact or not first.total
@@ -293,7 +311,6 @@ class ResultsPane(Vertical):
         self.post_message(SearchDone(seq, first, final=not counting))
         if not counting:
             return
-        deadline = time.monotonic() + FACETS_AFTER_SECONDS
         while time.monotonic() < deadline:
             if cancelled():
                 return
@@ -313,7 +330,9 @@ class ResultsPane(Vertical):
         if message.final:
             self.complete_search_seq = message.seq
         self._set_query_error(None)
-        self._show_stale(False)
+        # The older query's facets stay, dimmed, until this one's are counted: clearing them and then
+        # filling the panel again rebuilt it twice a search. With no counting stage they go now.
+        self._show_stale(False, facets=not message.final and self._facets_shown)
         # The same query again (the index changed): stay on the article the cursor was on.
         kept = self.article_list.row(self.article_list.cursor) if results.query == self._query else None
         self._query = results.query
@@ -338,7 +357,7 @@ class ResultsPane(Vertical):
             self.article_list.move_cursor(index)
         opened = self.article_list.open_id
         self.open_index = self.article_list.index_of(opened) if opened else None
-        if self._facets_shown:  # the older query's facets; this one's are being counted
+        if self._facets_shown and message.final:  # the older query's facets; this one has none to count
             self._show_facets({})
         self._show_hits(results, counting=not message.final)
         self.article_list.answered(shown=True)  # after the cursor is placed: an Enter meanwhile opens its row
