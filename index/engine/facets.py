@@ -13,8 +13,9 @@ first time), so the commonest words cost the least.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import Any
 
@@ -45,7 +46,9 @@ class _Coded:
 
         self.multi = split is not None
         if split is None:
-            self.codes: list[Any] = [code(v) for v in values]
+            # An array, not a list: the garbage collector never walks it (a full collection
+            # walking every long-lived 100,000-item list lands in the middle of some search).
+            self.codes: Sequence[Any] = array("i", [code(v) for v in values])
         else:
             self.codes = [tuple(code(part) for part in split(v)) if v else () for v in values]
         self._everything: Counter[int] | None = None

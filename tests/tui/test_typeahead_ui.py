@@ -337,3 +337,15 @@ async def test_the_older_facets_stay_dimmed_until_the_new_ones_are_counted(demo_
         counted = [f"{v.value}  {v.count:,}" for values in expected.facets.values() for v in values]
         assert any(line.strip() in counted for line in shown)
     close_library(app.library)
+
+
+async def test_the_reader_keeps_its_start_up_objects_out_of_full_collections(demo_state: Path) -> None:
+    """docs/performance.md: a full garbage collection walked every object made to start, mid-search."""
+    import gc
+
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0)
+        assert app.main.results.search_box is not None
+    assert gc.get_freeze_count() == 0  # given back when the reader ends
+    close_library(app.library)
