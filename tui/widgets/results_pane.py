@@ -45,6 +45,8 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 FACETS_AFTER_SECONDS = 0.1
 """The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
+HITS_DRAWN_WAIT_SECONDS = 0.5
+"""Counting waits for the hits' frame at most this long (a hidden list may draw none)."""
 
 
 @dataclass
@@ -108,6 +110,8 @@ class ResultsPane(Vertical):
         self._facets_shown = False
         self._facets_stale = False
         self._query_error = ""
+        self._drawn_seq = 0
+        """The newest search whose hits are on screen: its counting may start (read by the worker thread)."""
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
 
@@ -311,10 +315,12 @@ class ResultsPane(Vertical):
         self.post_message(SearchDone(seq, first, final=not counting))
         if not counting:
             return
-        while time.monotonic() < deadline:
+        # Counting competes with drawing the hits for the interpreter: it starts once they are on screen.
+        give_up = time.monotonic() + HITS_DRAWN_WAIT_SECONDS
+        while time.monotonic() < deadline or (self._drawn_seq < seq and time.monotonic() < give_up):
             if cancelled():
                 return
-            time.sleep(0.01)
+            time.sleep(0.005)
         complete = next(stages)
         if not cancelled():
             self.post_message(FacetsDone(seq, complete))
@@ -362,6 +368,10 @@ class ResultsPane(Vertical):
         self._show_hits(results, counting=not message.final)
         self.article_list.answered(shown=True)  # after the cursor is placed: an Enter meanwhile opens its row
         self._answered()
+        self.call_after_refresh(self._hits_drawn, message.seq)
+
+    def _hits_drawn(self, seq: int) -> None:
+        self._drawn_seq = max(self._drawn_seq, seq)
 
     @on(FacetsDone)
     def _facets_done(self, message: FacetsDone) -> None:
