@@ -32,6 +32,7 @@ from newsdesk.tui.state import CorpusState
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.list_rows import Row, copies_to_rows, hits_to_rows
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.search_messages import FacetsDone, SearchDone, SearchFailed
 from newsdesk.tui.widgets.search_status import SearchStatus
 from rich.text import Text
 from textual import on, work
@@ -47,32 +48,6 @@ FACETS_AFTER_SECONDS = 0.1
 """The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
 HITS_DRAWN_WAIT_SECONDS = 0.5
 """Counting waits for the hits' frame at most this long (a hidden list may draw none)."""
-
-
-@dataclass
-class SearchDone(Message):
-    """The first page of hits of search ``seq`` (its total may be an estimate)."""
-
-    seq: int
-    results: SearchResults
-    final: bool = False
-    """True when nothing more will come for this search (no counting stage)."""
-
-
-@dataclass
-class SearchFailed(Message):
-    seq: int
-    error: str
-    damaged: bool = False
-    """The index was found damaged: it needs rebuilding from the store."""
-
-
-@dataclass
-class FacetsDone(Message):
-    """The complete answer of search ``seq``: exact total, facets, suggestion."""
-
-    seq: int
-    results: SearchResults
 
 
 class ResultsPane(Vertical):
