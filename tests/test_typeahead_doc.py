@@ -15,7 +15,7 @@ def _load(name: str) -> dict:
 
 def test_the_typeahead_ab_table_is_the_runs() -> None:
     doc = DOC.read_text(encoding="utf-8")
-    for number in (1, 2):
+    for number in (1, 2, 3):
         for side, label in (("old", "before"), ("new", "after")):
             run = _load(f"typeahead-100k-ab-{side}-{number}.json")["typeahead"]
 
@@ -31,7 +31,7 @@ def test_the_typeahead_ab_table_is_the_runs() -> None:
             assert row in doc
             assert run["first_hits"]["n"] == 50
     # The targets are said to be missed: true of every "after" run.
-    after = [_load(f"typeahead-100k-ab-new-{n}.json")["typeahead"] for n in (1, 2)]
+    after = [_load(f"typeahead-100k-ab-new-{n}.json")["typeahead"] for n in (1, 2, 3)]
     assert all(run["first_hits"]["p95_ms"] > 150 and run["total_and_facets"]["p95_ms"] > 500 for run in after)
     assert "The p95 targets are\nstill missed" in doc
 
@@ -52,7 +52,9 @@ def test_the_bulk_facet_figures_are_the_runs() -> None:
 
 def test_the_typeahead_ab_prose_is_the_runs() -> None:
     doc = " ".join(DOC.read_text(encoding="utf-8").split())
-    runs = {side: [_load(f"typeahead-100k-ab-{side}-{n}.json")["typeahead"] for n in (1, 2)] for side in ("old", "new")}
+    runs = {
+        side: [_load(f"typeahead-100k-ab-{side}-{n}.json")["typeahead"] for n in (1, 2, 3)] for side in ("old", "new")
+    }
 
     def span(side: str, key: str, stat: str) -> str:
         values = sorted(run[key][stat] for run in runs[side])
@@ -64,6 +66,25 @@ def test_the_typeahead_ab_prose_is_the_runs() -> None:
         f"{span('old', 'total_and_facets_cpu', 'median_ms')} to {span('new', 'total_and_facets_cpu', 'median_ms')} ms"
     ) in doc
     assert f"total and facets p95 {span('new', 'total_and_facets_cpu', 'p95_ms')} ms of CPU" in doc
+    wall = f"{span('old', 'total_and_facets', 'p95_ms')} ms before, {span('new', 'total_and_facets', 'p95_ms')} after"
+    assert wall in doc
+    assert f"first stage (p95 {span('new', 'first_hits_search_thread_cpu', 'p95_ms')} ms)" in doc
     assert f"unchanged at a CPU p95 of {span('new', 'first_hits_cpu', 'p95_ms')} ms" in doc
     interface = f"(p95 {span('old', 'first_hits_interface_cpu', 'p95_ms')} → "
     assert interface + f"{span('new', 'first_hits_interface_cpu', 'p95_ms')} ms)" in doc
+
+
+def test_the_phrase_second_stage_quoted_is_the_run() -> None:
+    doc = " ".join(DOC.read_text(encoding="utf-8").split())
+    rows = _load("typeahead-stages-100k-new.json")["queries"]
+    common = [r["second_ms"] for r in rows if r["ran"] in ('"will pake"', '"the nerabor"', '"pake su"')]
+    assert len(common) == 3
+    assert f"exact second stage takes {min(common):.0f}-{max(common):.0f} ms of CPU" in doc
+
+
+def test_the_broad_two_word_figures_are_the_runs() -> None:
+    doc = " ".join(DOC.read_text(encoding="utf-8").split())
+    broad = ("pake nerabor*", "nerabor AND liraor*")
+    runs = [_load(f"typeahead-100k-ab-new-{n}.json")["typeahead"]["queries"] for n in (1, 2, 3)]
+    cpu = [q["hits_search_cpu_ms"] for queries in runs for q in queries if q["ran"] in broad]
+    assert f"`nerabor AND liraor*`: {min(cpu):.0f}-{max(cpu):.0f} ms of the search thread's CPU" in doc
