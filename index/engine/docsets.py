@@ -6,7 +6,9 @@ for every position (about 200 µs a candidate). At 100,000 articles that makes a
 single count take seconds. Here each posting list is read a whole block at a
 time into a Python dict, boolean operators become C-level set operations, and
 phrases are verified with set intersections of position arrays, on candidate
-documents only.
+documents only. A phrase on an index with word-pair fields reads its pairs'
+posting lists instead (one list for two words; for more, the pairs' positions
+are checked on the documents holding every pair), never its words' postings.
 
 The result is the exact match set: it gives the total, the facet counts and
 the documents :mod:`newsdesk.index.engine.ranking` scores, from the postings decoded here.
@@ -25,12 +27,12 @@ from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, repeat
+from itertools import accumulate, pairwise, repeat
 from operator import sub
 from typing import Any
 
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PREFIX_CHARS, prefix_field
+from newsdesk.index.engine.schema import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -39,13 +41,17 @@ CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
+PhraseKey = tuple[str, tuple[str, ...], int]
+"""A phrase of a query: its field, its index terms in order and its slop (1: side by side)."""
 
 
 class DocSets:
     """Evaluates queries to sets of global document numbers for one searcher."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, pairs: bool = True) -> None:
         self.searcher = searcher
+        self.pairs = pairs
+        """Check phrases through the word-pair fields where the index has them (False: by word positions)."""
         reader = searcher.reader()
         self.schema = reader.schema
         if reader.is_atomic():
@@ -62,7 +68,9 @@ class DocSets:
         self._cached_postings = 0
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
-        """Phrase occurrences per matching document, from the last evaluation."""
+        """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
+        self.phrase_occurrences: dict[PhraseKey, dict[int, int]] = {}
+        """Occurrences of each phrase per document it matched, from the last evaluation (they rank it)."""
         self.unverified = 0
         """Estimated matches left unverified by the last bounded evaluation."""
         self._bounded = False
@@ -80,6 +88,7 @@ class DocSets:
         """
         self.deadline = deadline or Deadline(None)
         self.phrase_counts = {}
+        self.phrase_occurrences = {}
         self.unverified = 0
         self._bounded = not exact and _phrases_only(q)
         return self.evaluate(q)
@@ -125,6 +134,13 @@ class DocSets:
             _, evicted = self._cache.popitem(last=False)
             self._cached_postings -= len(evicted)
         return found
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many postings one term has, deleted ones included (``len(postings(...))``), without decoding them."""
+        cached = self._cache.get((fieldname, text))
+        if cached is not None:
+            return len(cached)
+        return sum(segment_reader.doc_frequency(fieldname, text) for segment_reader, _ in self.segments)
 
     def term(self, fieldname: str, text: str | bytes) -> set[int]:
         """Live documents containing one term."""
@@ -243,34 +259,59 @@ class DocSets:
             found -= self.evaluate(negative)
         return found
 
+    def pair_route(self, q: wq.Phrase) -> str | None:
+        """The word-pair field that answers phrase ``q``, or None to check its words' positions.
+
+        Pairs answer phrases of side-by-side words (slop 1); an index made before
+        the pair fields (schema 3 and older) has none.
+        """
+        name = pair_field(q.fieldname)
+        if not self.pairs or q.slop > 1 or len(q.words) < 2 or name not in self.schema:
+            return None
+        return name
+
     def _phrase(self, q: wq.Phrase) -> set[int]:
         words = q.words
         if not words:
             return set()
         if len(words) == 1:
             return self.term(q.fieldname, words[0])
-        per_word = [self.postings(q.fieldname, w) for w in words]
+        slop = max(q.slop, 1)
+        pairs = self.pair_route(q)
+        if pairs is not None:
+            # Pair i stands at the phrase's start + i, as word i does: the same check, fewer and shorter lists.
+            per_word = [self.postings(pairs, pair_term(a, b)) for a, b in pairwise(words)]
+        else:
+            per_word = [self.postings(q.fieldname, w) for w in words]
         smallest, *others = sorted(per_word, key=len)
         candidates = set(smallest.keys())
         for other in others:
             candidates &= other.keys()
         candidates -= self.deleted
+        occurrences = self.phrase_occurrences.setdefault((q.fieldname, tuple(words), slop), {})
         if not candidates:
             return candidates
-        slop = max(q.slop, 1)
+        counts = self.phrase_counts
+        if len(per_word) == 1:  # one pair: its frequency is the phrase's count, nothing to verify
+            frequency = self.schema[pairs].format.decode_frequency
+            for docnum in candidates:
+                found = frequency(smallest[docnum])
+                occurrences[docnum] = found
+                counts[docnum] = counts.get(docnum, 0) + found
+            return candidates
         sample: set[int] = set()
-        if self._bounded and len(candidates) > PHRASE_VERIFY_LIMIT:
+        if self._bounded and pairs is None and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = _split_candidates(candidates, per_word)
         matched = set()
-        counts = self.phrase_counts
         for checked, docnum in enumerate(candidates | sample):
             if checked % 256 == 0:
                 self.deadline.check()
             positions = [_positions(values[docnum]) for values in per_word]
-            occurrences = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
-            if occurrences:
+            found = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
+            if found:
                 matched.add(docnum)
-                counts[docnum] = counts.get(docnum, 0) + occurrences
+                occurrences[docnum] = found
+                counts[docnum] = counts.get(docnum, 0) + found
         if sample:
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
@@ -290,7 +331,10 @@ def _shown(q: wq.MultiTerm) -> str:
 
 
 PHRASE_VERIFY_LIMIT = 4000
-"""Candidates a phrase verifies, at most, when an estimated total will do."""
+"""Candidates a phrase verifies by word positions, at most, when an estimated total will do.
+
+Phrases answered by the pair fields are always verified in full: their lists are short.
+"""
 
 
 def _phrases_only(q: wq.Query) -> bool:

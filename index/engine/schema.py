@@ -14,6 +14,11 @@ The title and the body each have a hidden companion field holding the first
 2 to 4 characters of every term (Elasticsearch's ``index_prefixes``), so a
 prefix query such as ``zakh*`` reads one posting list instead of the postings
 of every word it expands to (search as you type sends one on every key).
+
+They also have a hidden field of adjacent word pairs, with positions
+(Elasticsearch's ``index_phrases``), so the phrase ``"will pake"`` reads the one
+posting list of the pair instead of the positions of two words that occur in
+almost every article.
 """
 
 from __future__ import annotations
@@ -259,11 +264,79 @@ def _prefix_field() -> fields.FieldType:
     return fields.FieldType(PrefixPresence(), PrefixAnalyzer(), scorable=False, stored=False)
 
 
+PAIRED_FIELDS = ("title", "body")
+"""Fields with a word-pair field: the ones a plain query searches."""
+
+
+def pair_field(fieldname: str) -> str:
+    """The hidden field that holds the adjacent word pairs of ``fieldname``."""
+    return f"pairs_{fieldname}"
+
+
+def is_pair_field(fieldname: str) -> bool:
+    """True for the hidden word-pair fields (never searched by name)."""
+    return fieldname.startswith("pairs_")
+
+
+def pair_term(first: str, second: str) -> str:
+    """The pair field's term for two adjacent index terms (a term never holds a space)."""
+    return f"{first} {second}"
+
+
+def word_pairs(terms: list[str]) -> dict[str, list[int]]:
+    """Each adjacent pair of ``terms`` (one text's index terms in order) with the positions of its first word."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
+        positions[pair].append(pos)
+    return positions
+
+
+class PairAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
+    """The pair field's analyzer: the text's adjacent term pairs, at the first word's position."""
+
+    _FALLBACK = NewsAnalyzer  # never runs on a pair field there: nothing parses a query into one
+
+    def __call__(self, value: str, positions: bool = False, **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
+        terms = [term for term, _, _ in iter_terms(value)]
+        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
+            token.text = pair
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+class PairPositions(_UnpicklesAsBaseWhereUnknown, FastPositions):
+    """Positions of adjacent term pairs: :meth:`term_positions` gives pairs instead of terms.
+
+    The direct segment writer and Whoosh's (through :meth:`FastPositions.word_values`)
+    both take their terms from :meth:`term_positions`, so both write the pairs. A
+    posting value is a :class:`FastPositions` value: the pair's count in a document
+    is its frequency, as a phrase check over the two words' positions would count it.
+    """
+
+    _FALLBACK = FastPositions  # the same posting values: an older version reads them as positions
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        words = TOKEN_PATTERN.findall(value)
+        cache_get = _term_cache.get
+        return word_pairs([cache_get(word) or term_for(word) for word in words])
+
+
+def _pair_field() -> fields.FieldType:
+    return fields.FieldType(PairPositions(), PairAnalyzer(), scorable=False, stored=False)
+
+
 def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
-    """``document`` (field -> value, for Whoosh's ``add_document``) with its prefix fields filled in."""
+    """``document`` (field -> value, for Whoosh's ``add_document``) with its hidden prefix and pair fields filled in."""
     for name in PREFIXED_FIELDS:
         if name in document:
             document[prefix_field(name)] = document[name]
+    for name in PAIRED_FIELDS:
+        if name in document:
+            document[pair_field(name)] = document[name]
     return document
 
 
@@ -292,13 +365,14 @@ FACET_COLUMNS = {
 }
 
 
-INDEX_SCHEMA_VERSION = "3"
+INDEX_SCHEMA_VERSION = "4"
 """Bump when the schema changes: an index made under another version is rebuilt by the next update.
 
 3: the prefix fields. Until the rebuild, a searcher on an older index expands prefixes as before.
+4: the word-pair fields. Until the rebuild, a searcher on an older index checks phrases by word positions.
 """
-SEARCHABLE_OLDER_SCHEMAS = frozenset({"2"})
-"""Older versions whose indexes this code searches as they are (only the prefix fields are missing)."""
+SEARCHABLE_OLDER_SCHEMAS = frozenset({"2", "3"})
+"""Older versions whose indexes this code searches as they are (only hidden prefix or pair fields are missing)."""
 
 
 def build_schema(title_boost: float = 2.0) -> fields.Schema:
@@ -324,4 +398,6 @@ def build_schema(title_boost: float = 2.0) -> fields.Schema:
         schema.add(column, _facet_column())
     for name in PREFIXED_FIELDS:
         schema.add(prefix_field(name), _prefix_field())
+    for name in PAIRED_FIELDS:
+        schema.add(pair_field(name), _pair_field())
     return schema
