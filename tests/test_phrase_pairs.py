@@ -1,0 +1,238 @@
+"""Phrases answered from the word-pair fields mean exactly what a check of word positions meant.
+
+The pair fields (:mod:`newsdesk.index.engine.schema`) hold each adjacent pair of terms
+at the first word's position, so ``"will pake"`` reads one posting list instead of the
+positions of two words in almost every article. These tests compare that route with
+the word positions over generated text (all of Unicode, punctuation, repeated and stop
+words) and phrases of 1 to 5 words, with slop too: the same documents, the same
+occurrences and scores, and through the whole search the same total, hits, snippets and
+highlights, also after incremental updates that delete documents. Indexes made before
+the pair fields (schema 3) are searched by word positions until an update rebuilds them.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from newsdesk.index import Library
+from newsdesk.index.engine import schema as engine_schema
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.query import make_parser, parse_query
+from newsdesk.index.engine.ranking import Ranker
+from newsdesk.index.engine.schema import (
+    PAIRED_FIELDS,
+    add_prefix_values,
+    build_schema,
+    iter_terms,
+    pair_field,
+)
+from newsdesk.index.errors import QueryError
+from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
+from newsdesk.index.store import ArticleStore
+from whoosh import query as wq
+from whoosh.filedb.filestore import RamStorage
+
+from .conftest import examples, write
+
+LETTERS = st.characters(categories=["L", "M", "N"], exclude_characters="\x00")
+WORD = st.text(LETTERS, min_size=1, max_size=7)
+COMMON = st.sampled_from(["the", "of", "a", "will", "is", "The", "OF", "café", "Zürich", "naïve", "ﬁne", "Moscow's"])
+GLUE = st.sampled_from([" ", " ", " ", ", ", ". ", " - ", "; ", "\n", " (", ") ", " “", "” ", "? "])
+
+
+@st.composite
+def corpora(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]]]:
+    """(word pool, articles as (title, body)): few words, so pairs repeat and phrases match."""
+    pool = draw(st.lists(st.one_of(WORD, COMMON), min_size=1, max_size=8, unique=True))
+
+    def text(size: int) -> st.SearchStrategy[str]:
+        words = st.lists(st.tuples(st.sampled_from(pool), GLUE), max_size=size)
+        return words.map(lambda pairs: "".join(word + glue for word, glue in pairs).strip())
+
+    articles = draw(st.lists(st.tuples(text(6), text(40)), min_size=1, max_size=10))
+    return pool, articles
+
+
+@st.composite
+def phrases(draw: st.DrawFn, pool: list[str], articles: list[tuple[str, str]]) -> str:
+    """A quoted phrase of 1 to 5 words: from the pool, or cut from an article (so it matches), maybe with slop."""
+    size = draw(st.integers(1, 5))
+    title, body = draw(st.sampled_from(articles))
+    words = [word for word, _, _ in _surface_words(draw(st.sampled_from([title, body])))]
+    if words and len(words) >= size and draw(st.booleans()):
+        start = draw(st.integers(0, len(words) - size))
+        chosen = words[start : start + size]
+    else:
+        chosen = draw(st.lists(st.sampled_from(pool), min_size=size, max_size=size))
+    glue = draw(st.sampled_from([" ", " ", ", ", " - "]))
+    slop = draw(st.sampled_from(["", "", "", "~2", "~3"]))
+    field = draw(st.sampled_from(["", "", "title:", "body:"]))
+    return f'{field}"{glue.join(chosen)}"{slop}'
+
+
+def _surface_words(text: str) -> list[tuple[str, int, int]]:
+    return [(text[start:end], start, end) for _, start, end in iter_terms(text)]
+
+
+def _ram_index(articles: list[tuple[str, str]], with_pairs: bool = True, deleted: tuple[int, ...] = ()) -> object:
+    schema = build_schema()
+    if not with_pairs:  # as an index made before the pair fields
+        for name in PAIRED_FIELDS:
+            schema.remove(pair_field(name))
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        for title, body in articles:
+            fields = add_prefix_values({"title": title, "body": body})
+            writer.add_document(**{k: v for k, v in fields.items() if k in schema})
+    if deleted:  # a second segment, and deleted documents in the first
+        with ix.writer() as writer:
+            for docnum in deleted:
+                writer.delete_document(docnum)
+            for title, body in articles[:2]:
+                fields = add_prefix_values({"title": body, "body": title + " " + body})
+                writer.add_document(**{k: v for k, v in fields.items() if k in schema})
+    return ix
+
+
+def _phrase_leaves(parsed: wq.Query) -> list[wq.Phrase]:
+    found = [parsed] if isinstance(parsed, wq.Phrase) else []
+    return found + [leaf for leaf in parsed.leaves() if isinstance(leaf, wq.Phrase) and leaf is not parsed]
+
+
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), corpus=corpora())
+def test_pair_fields_match_and_score_as_word_positions(data: st.DataObject, corpus) -> None:
+    pool, articles = corpus
+    text = data.draw(phrases(pool, articles))
+    deleted = tuple(data.draw(st.sets(st.integers(0, len(articles) - 1), max_size=3)))
+    ix = _ram_index(articles, deleted=deleted)
+    try:
+        parsed = parse_query(make_parser(ix.schema, 2.0), text)
+    except QueryError:
+        assume(False)  # a phrase the parser refuses (no terms) has no answer to compare
+    with ix.searcher() as searcher:
+        paired, positional = DocSets(searcher), DocSets(searcher, pairs=False)
+        matched = paired.match(parsed)
+        reader = searcher.reader()
+        whoosh = {d for d in searcher.docs_for_query(parsed) if not reader.is_deleted(d)}
+        assert matched == positional.match(parsed) == whoosh, text
+        assert paired.phrase_occurrences == positional.phrase_occurrences, text
+        assert paired.phrase_counts == positional.phrase_counts, text
+        assert Ranker(paired).scores(parsed, matched) == Ranker(positional).scores(parsed, matched), text
+        for leaf in _phrase_leaves(parsed):
+            side_by_side = len(leaf.words) > 1 and leaf.slop <= 1
+            assert (paired.pair_route(leaf) is not None) == side_by_side, leaf
+            assert positional.pair_route(leaf) is None
+        # Without facets (bounded), a phrase through the pairs is still exact.
+        assert paired.match(parsed, exact=False) == matched and paired.unverified == 0
+
+
+@given(words=st.lists(st.tuples(st.one_of(WORD, COMMON), GLUE), max_size=20))
+def test_indexed_pairs_are_the_adjacent_terms(words: list[tuple[str, str]]) -> None:
+    text = "".join(word + glue for word, glue in words)
+    field = build_schema()[pair_field("body")]
+    terms = [term for term, _, _ in iter_terms(text)]
+    expected: dict[str, list[int]] = {}
+    for position, (first, second) in enumerate(pairwise(terms)):
+        expected.setdefault(f"{first} {second}", []).append(position)
+    fast = {token.decode("utf-8"): field.format.decode_positions(value) for token, _, _, value in field.index(text)}
+    analysed: dict[str, list[int]] = {}
+    for token in field.analyzer(text, positions=True):
+        analysed.setdefault(token.text, []).append(token.pos)
+    assert fast == analysed == expected
+
+
+def test_pair_fields_cannot_be_searched_by_name() -> None:
+    parser = make_parser(build_schema(), 2.0)
+    with pytest.raises(QueryError, match="unknown field 'pairs_body:'"):
+        parse_query(parser, 'pairs_body:"will pake"')
+
+
+def test_an_index_without_pair_fields_checks_positions() -> None:
+    articles = [("Will pake", "the will pake, will the pake of will pake"), ("other", "pake will the")]
+    old, new = _ram_index(articles, with_pairs=False), _ram_index(articles)
+    for text in ('"will pake"', '"the will pake"', '"pake will the"', '"will pake"~2', '"will"'):
+        answers = []
+        for ix in (old, new):
+            parsed = parse_query(make_parser(ix.schema, 2.0), text)
+            with ix.searcher() as searcher:
+                docsets = DocSets(searcher)
+                answers.append((docsets.match(parsed), docsets.phrase_occurrences))
+        assert answers[0] == answers[1], text
+    with old.searcher() as searcher:
+        assert DocSets(searcher).pair_route(wq.Phrase("body", ["will", "pake"])) is None
+
+
+# -- the whole search: total, hits, snippets, highlights --------------------------------
+
+
+def _answers(library: Library, text: str, facets: bool = True) -> list[object]:
+    try:
+        results = library.search(text, limit=50, facets=facets)
+    except QueryError as exc:
+        return [type(exc).__name__, str(exc)]
+    hits = [(h.id, h.score, h.snippet, h.snippet_highlights, h.title_highlights, h.matches) for h in results.hits]
+    return [results.total, results.total_exact, hits, sorted(results.terms)]
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), corpus=corpora())
+def test_search_through_the_pair_fields_answers_as_positions(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, corpus
+) -> None:
+    pool, articles = corpus
+    root = tmp_path_factory.mktemp("pair-search")
+    for number, (title, body) in enumerate(articles):
+        write(root / "corpus", f"a{number:02d}.txt", f"{title or 'untitled'}\n\n{body or 'empty'}\n")
+    texts = [data.draw(phrases(pool, articles)) for _ in range(4)]
+    with Library.open(root / "corpus", state_dir=root / "state") as library:
+        library.update()
+        for round_ in range(data.draw(st.integers(0, 2), label="incremental updates")):
+            (root / "corpus" / f"a{round_:02d}.txt").unlink(missing_ok=True)  # deleted documents
+            write(root / "corpus", f"later{round_}.txt", f"{' '.join(pool)}\n\n{' . '.join(reversed(pool))}\n")
+            library.update()
+        paired = [_answers(library, t) for t in texts]
+        unfaceted = [_answers(library, t, facets=False) for t in texts]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(DocSets, "pair_route", lambda self, q: None)
+            library._searcher._docsets_cache = None  # a fresh DocSets: nothing cached from the route above
+            positional = [_answers(library, t) for t in texts]
+    assert paired == positional, texts
+    # Without facets, side-by-side phrases are as exact as with them (slop phrases may be estimated).
+    for text, with_facets, without in zip(texts, paired, unfaceted, strict=True):
+        if "~" not in text:
+            assert with_facets == without, text
+
+
+def _schema(library: Library) -> object:
+    with library._searcher._lock:
+        return library._searcher._current().schema
+
+
+def test_an_index_from_before_the_pair_fields_is_searched_then_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich, will pake again.\n")
+    write(corpus, "b.txt", "Other\n\npake will, not the phrase.\n")
+    with monkeypatch.context() as patch:  # made by schema 3: no pair fields
+        patch.setattr(engine_schema, "PAIRED_FIELDS", ())
+        with Library.open(corpus, state_dir=state) as library:
+            library.update()
+            with library.store.transaction() as db:
+                ArticleStore.set_meta(db, META_SCHEMA, "3")
+                db.execute("DELETE FROM meta WHERE key = ?", (META_SCHEMA_NEWEST,))  # schema 3 wrote "3" there
+    with Library.open(corpus, state_dir=state) as library:
+        status = library.status()
+        assert status.older_version and not status.in_sync
+        old = _answers(library, '"will pake"')
+        assert old[0] == 1
+        assert pair_field("body") not in _schema(library)
+        assert library.update().repairs == [OLDER_SCHEMA_NOTICE]
+        assert library.status().in_sync and not library.status().older_version
+        assert pair_field("body") in _schema(library)
+        assert _answers(library, '"will pake"') == old
