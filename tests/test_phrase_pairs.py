@@ -34,7 +34,7 @@ from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore
 from whoosh import query as wq
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from .conftest import examples, write
 
@@ -236,3 +236,28 @@ def test_an_index_from_before_the_pair_fields_is_searched_then_rebuilt(
         assert library.status().in_sync and not library.status().older_version
         assert pair_field("body") in _schema(library)
         assert _answers(library, '"will pake"') == old
+
+
+def test_an_index_with_pair_fields_opens_in_a_newsdesk_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader of the previous version (no PairAnalyzer, no PairPositions) open on a state folder
+    this version rebuilt must read the index, not call it damaged: the classes unpickle as their
+    stock bases there, whose posting values are the same."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich.\n")
+    with Library.open(corpus, state_dir=state) as library:
+        library.update()
+    (folder,) = state.glob("whoosh-*")
+    with monkeypatch.context() as older:  # as the previous version's schema module
+        older.delattr(engine_schema, "PairAnalyzer")
+        older.delattr(engine_schema, "PairPositions")
+        schema = FileStorage(str(folder)).open_index().schema
+        assert type(schema[pair_field("body")].format) is engine_schema.FastPositions
+        assert type(schema[pair_field("body")].analyzer) is engine_schema.NewsAnalyzer
+        with Library.open(corpus, state_dir=state) as library:
+            assert library.search('"will pake"').total == library.search("talks OR pake").total == 1
+            assert library.status().in_sync  # not marked damaged
+    schema = FileStorage(str(folder)).open_index().schema  # this version: the classes themselves
+    assert type(schema[pair_field("body")].format) is engine_schema.PairPositions
+    assert type(schema[pair_field("title")].analyzer) is engine_schema.PairAnalyzer
