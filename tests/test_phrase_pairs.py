@@ -78,8 +78,13 @@ def _surface_words(text: str) -> list[tuple[str, int, int]]:
     return [(text[start:end], start, end) for _, start, end in iter_terms(text)]
 
 
-def _ram_index(articles: list[tuple[str, str]], with_pairs: bool = True, deleted: tuple[int, ...] = ()) -> object:
-    schema = build_schema()
+def _ram_index(
+    articles: list[tuple[str, str]],
+    with_pairs: bool = True,
+    deleted: tuple[int, ...] = (),
+    common: frozenset[str] | None = None,
+) -> object:
+    schema = build_schema(common=common)
     if not with_pairs:  # as an index made before the pair fields
         for name in PAIRED_FIELDS:
             schema.remove(pair_field(name))
@@ -109,7 +114,9 @@ def test_pair_fields_match_and_score_as_word_positions(data: st.DataObject, corp
     pool, articles = corpus
     text = data.draw(phrases(pool, articles))
     deleted = tuple(data.draw(st.sets(st.integers(0, len(articles) - 1), max_size=3)))
-    ix = _ram_index(articles, deleted=deleted)
+    terms = sorted({term for title, body in articles for term, _, _ in iter_terms(f"{title} {body}")})
+    common = data.draw(st.none() | st.sets(st.sampled_from(terms)).map(frozenset) if terms else st.none())
+    ix = _ram_index(articles, deleted=deleted, common=common)
     try:
         parsed = parse_query(make_parser(ix.schema, 2.0), text)
     except QueryError:
@@ -123,22 +130,27 @@ def test_pair_fields_match_and_score_as_word_positions(data: st.DataObject, corp
         assert paired.phrase_occurrences == positional.phrase_occurrences, text
         assert paired.phrase_counts == positional.phrase_counts, text
         assert Ranker(paired).scores(parsed, matched) == Ranker(positional).scores(parsed, matched), text
+        pairs = ix.schema[pair_field("body")].format
         for leaf in _phrase_leaves(parsed):
             side_by_side = len(leaf.words) > 1 and leaf.slop <= 1
-            assert (paired.pair_route(leaf) is not None) == side_by_side, leaf
-            assert positional.pair_route(leaf) is None
+            any_pair = any(pairs.indexed(a, b) for a, b in pairwise(leaf.words))
+            assert (paired.phrase_cover(leaf) is not None) == (side_by_side and any_pair), leaf
+            assert positional.phrase_cover(leaf) is None
         # Without facets (bounded), a phrase through the pairs is still exact.
-        assert paired.match(parsed, exact=False) == matched and paired.unverified == 0
+        if all(paired.phrase_cover(leaf) is not None for leaf in _phrase_leaves(parsed) if len(leaf.words) > 1):
+            assert paired.match(parsed, exact=False) == matched and paired.unverified == 0
 
 
-@given(words=st.lists(st.tuples(st.one_of(WORD, COMMON), GLUE), max_size=20))
-def test_indexed_pairs_are_the_adjacent_terms(words: list[tuple[str, str]]) -> None:
+@given(words=st.lists(st.tuples(st.one_of(WORD, COMMON), GLUE), max_size=20), data=st.data())
+def test_indexed_pairs_are_the_adjacent_common_terms(words: list[tuple[str, str]], data: st.DataObject) -> None:
     text = "".join(word + glue for word, glue in words)
-    field = build_schema()[pair_field("body")]
     terms = [term for term, _, _ in iter_terms(text)]
+    common = data.draw(st.none() | st.sets(st.sampled_from(terms)).map(frozenset) if terms else st.none())
+    field = build_schema(common=common)[pair_field("body")]
     expected: dict[str, list[int]] = {}
     for position, (first, second) in enumerate(pairwise(terms)):
-        expected.setdefault(f"{first} {second}", []).append(position)
+        if common is None or (first in common and second in common):
+            expected.setdefault(f"{first} {second}", []).append(position)
     fast = {token.decode("utf-8"): field.format.decode_positions(value) for token, _, _, value in field.index(text)}
     analysed: dict[str, list[int]] = {}
     for token in field.analyzer(text, positions=True):
@@ -164,7 +176,7 @@ def test_an_index_without_pair_fields_checks_positions() -> None:
                 answers.append((docsets.match(parsed), docsets.phrase_occurrences))
         assert answers[0] == answers[1], text
     with old.searcher() as searcher:
-        assert DocSets(searcher).pair_route(wq.Phrase("body", ["will", "pake"])) is None
+        assert DocSets(searcher).phrase_cover(wq.Phrase("body", ["will", "pake"])) is None
 
 
 # -- the whole search: total, hits, snippets, highlights --------------------------------
@@ -198,7 +210,7 @@ def test_search_through_the_pair_fields_answers_as_positions(
         paired = [_answers(library, t) for t in texts]
         unfaceted = [_answers(library, t, facets=False) for t in texts]
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(DocSets, "pair_route", lambda self, q: None)
+            patch.setattr(DocSets, "phrase_cover", lambda self, q: None)
             library._searcher._docsets_cache = None  # a fresh DocSets: nothing cached from the route above
             positional = [_answers(library, t) for t in texts]
     assert paired == positional, texts

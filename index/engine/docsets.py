@@ -6,9 +6,9 @@ for every position (about 200 µs a candidate). At 100,000 articles that makes a
 single count take seconds. Here each posting list is read a whole block at a
 time into a Python dict, boolean operators become C-level set operations, and
 phrases are verified with set intersections of position arrays, on candidate
-documents only. A phrase on an index with word-pair fields reads its pairs'
-posting lists instead (one list for two words; for more, the pairs' positions
-are checked on the documents holding every pair), never its words' postings.
+documents only. A phrase of common words on an index with word-pair fields
+reads its pairs' posting lists instead of its words' (one list for two words;
+for more, the pairs' positions are checked on the documents holding them all).
 
 The result is the exact match set: it gives the total, the facet counts and
 the documents :mod:`newsdesk.index.engine.ranking` scores, from the postings decoded here.
@@ -27,12 +27,12 @@ from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, pairwise, repeat
+from itertools import accumulate, repeat
 from operator import sub
 from typing import Any
 
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PREFIX_CHARS, pair_field, pair_term, prefix_field
+from newsdesk.index.engine.schema import PREFIX_CHARS, PairPositions, pair_field, pair_term, prefix_field
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -259,16 +259,30 @@ class DocSets:
             found -= self.evaluate(negative)
         return found
 
-    def pair_route(self, q: wq.Phrase) -> str | None:
-        """The word-pair field that answers phrase ``q``, or None to check its words' positions.
+    def phrase_cover(self, q: wq.Phrase) -> list[tuple[int, str, str]] | None:
+        """(offset in the phrase, field, term) lists that prove phrase ``q``, or None to check its words' positions.
 
-        Pairs answer phrases of side-by-side words (slop 1); an index made before
-        the pair fields (schema 3 and older) has none.
+        Each adjacent pair of the phrase's words that the pair field holds (both
+        words common: ``PairPositions.indexed``) stands in for its two words; a
+        word in no such pair stands for itself. The phrase occurs at position p
+        where every list has a position p + its offset. None for phrases with
+        slop, phrases with no indexed pair, and indexes made before the pair
+        fields (schema 3 and older).
         """
         name = pair_field(q.fieldname)
         if not self.pairs or q.slop > 1 or len(q.words) < 2 or name not in self.schema:
             return None
-        return name
+        words = q.words
+        fmt = self.schema[name].format
+        if not isinstance(fmt, PairPositions):  # read as its stock base (PairPositions missing): no pair rule
+            return None
+        indexed = [i for i in range(len(words) - 1) if fmt.indexed(words[i], words[i + 1])]
+        if not indexed:
+            return None
+        covered = set(indexed) | {i + 1 for i in indexed}
+        cover = [(i, name, pair_term(words[i], words[i + 1])) for i in indexed]
+        cover += [(i, q.fieldname, word) for i, word in enumerate(words) if i not in covered]
+        return cover
 
     def _phrase(self, q: wq.Phrase) -> set[int]:
         words = q.words
@@ -277,37 +291,37 @@ class DocSets:
         if len(words) == 1:
             return self.term(q.fieldname, words[0])
         slop = max(q.slop, 1)
-        pairs = self.pair_route(q)
-        if pairs is not None:
-            # Pair i stands at the phrase's start + i, as word i does: the same check, fewer and shorter lists.
-            per_word = [self.postings(pairs, pair_term(a, b)) for a, b in pairwise(words)]
-        else:
+        cover = self.phrase_cover(q)
+        if cover is None:
+            offsets = list(range(len(words)))
             per_word = [self.postings(q.fieldname, w) for w in words]
-        smallest, *others = sorted(per_word, key=len)
-        candidates = set(smallest.keys())
-        for other in others:
+        else:
+            offsets = [offset for offset, _, _ in cover]
+            per_word = [self.postings(fieldname, text) for _, fieldname, text in cover]
+        candidates = set(min(per_word, key=len).keys())
+        for other in sorted(per_word, key=len)[1:]:
             candidates &= other.keys()
         candidates -= self.deleted
         occurrences = self.phrase_occurrences.setdefault((q.fieldname, tuple(words), slop), {})
         if not candidates:
             return candidates
         counts = self.phrase_counts
-        if len(per_word) == 1:  # one pair: its frequency is the phrase's count, nothing to verify
-            frequency = self.schema[pairs].format.decode_frequency
+        if len(per_word) == 1 and cover is not None:  # one pair: its frequency is the phrase's count
+            frequency = self.schema[cover[0][1]].format.decode_frequency
             for docnum in candidates:
-                found = frequency(smallest[docnum])
+                found = frequency(per_word[0][docnum])
                 occurrences[docnum] = found
                 counts[docnum] = counts.get(docnum, 0) + found
             return candidates
         sample: set[int] = set()
-        if self._bounded and pairs is None and len(candidates) > PHRASE_VERIFY_LIMIT:
+        if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = _split_candidates(candidates, per_word)
         matched = set()
         for checked, docnum in enumerate(candidates | sample):
             if checked % 256 == 0:
                 self.deadline.check()
             positions = [_positions(values[docnum]) for values in per_word]
-            found = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
+            found = _adjacent(positions, offsets) if slop == 1 else _within_slop(positions, slop)
             if found:
                 matched.add(docnum)
                 occurrences[docnum] = found
@@ -365,16 +379,17 @@ def _positions(value: bytes) -> array[int]:
     return positions
 
 
-def _adjacent(positions: list[array[int]]) -> int:
+def _adjacent(positions: list[array[int]], offsets: Sequence[int]) -> int:
     """How often the words stand side by side in order.
 
-    Word i at position p + i for some p: shift each word's positions back by
-    its index and intersect, smallest list first, all in C.
+    List i (a word, or a pair standing for two words) at position p + offsets[i]
+    for some p: shift each list's positions back by its offset and intersect,
+    smallest list first, all in C.
     """
     order = sorted(range(len(positions)), key=lambda i: len(positions[i]))
-    common = set(map(sub, positions[order[0]], repeat(order[0])))
+    common = set(map(sub, positions[order[0]], repeat(offsets[order[0]])))
     for index in order[1:]:
-        common.intersection_update(map(sub, positions[index], repeat(index)))
+        common.intersection_update(map(sub, positions[index], repeat(offsets[index])))
         if not common:
             return 0
     return len(common)

@@ -15,10 +15,12 @@ The title and the body each have a hidden companion field holding the first
 prefix query such as ``zakh*`` reads one posting list instead of the postings
 of every word it expands to (search as you type sends one on every key).
 
-They also have a hidden field of adjacent word pairs, with positions
-(Elasticsearch's ``index_phrases``), so the phrase ``"will pake"`` reads the one
+They also have a hidden field of adjacent word pairs, with positions (like
+Elasticsearch's ``index_phrases``), so the phrase ``"will pake"`` reads the one
 posting list of the pair instead of the positions of two words that occur in
-almost every article.
+almost every article. Only pairs of two common words are indexed (the index's
+list of them, taken from the articles when it is built): all pairs made the
+index 7 times larger, and a phrase with a rare word is cheap by positions.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import importlib
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -283,23 +285,58 @@ def pair_term(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def word_pairs(terms: list[str]) -> dict[str, list[int]]:
-    """Each adjacent pair of ``terms`` (one text's index terms in order) with the positions of its first word."""
+def word_pairs(terms: list[str], common: frozenset[str] | None = None) -> dict[str, list[int]]:
+    """Each indexed adjacent pair of ``terms`` (one text's index terms in order), at its first word's position.
+
+    A pair is indexed when both its words are in ``common`` (every pair when ``common`` is None).
+    """
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
-        positions[pair].append(pos)
+    if common is None:
+        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
+            positions[pair].append(pos)
+        return positions
+    inside = [term in common for term in terms]
+    for pos, both in enumerate(map(bool.__and__, inside, inside[1:])):
+        if both:
+            positions[pair_term(terms[pos], terms[pos + 1])].append(pos)
     return positions
 
 
+COMMON_SHARE = 0.1
+"""A term is common when at least this share of the sampled articles holds it (:func:`common_terms`)."""
+COMMON_SAMPLE = 2000
+"""Articles sampled for the common terms when an index is built."""
+
+
+def common_terms(texts: Iterable[str]) -> frozenset[str]:
+    """The terms in at least :data:`COMMON_SHARE` of ``texts`` (one article's title and text each).
+
+    Their pairs are the ones indexed: decoding the positions of such a term costs
+    ~1 ms per 1,000 articles holding it, so a phrase of two of them is the slow case,
+    while a phrase with a rarer word has few candidates. Measured on the synthetic
+    corpus (docs/performance.md): ~290 terms, pair postings 1.2x the word postings.
+    """
+    counts: Counter[str] = Counter()
+    sampled = 0
+    for text in texts:
+        counts.update({term for term, _, _ in iter_terms(text)})
+        sampled += 1
+    least = max(COMMON_SHARE * sampled, 1)
+    return frozenset(term for term, count in counts.items() if count >= least)
+
+
 class PairAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
-    """The pair field's analyzer: the text's adjacent term pairs, at the first word's position."""
+    """The pair field's analyzer: the text's indexed term pairs, at the first word's position."""
 
     _FALLBACK = NewsAnalyzer  # never runs on a pair field there: nothing parses a query into one
 
+    def __init__(self, common: frozenset[str] | None = None) -> None:
+        self.common = common
+
     def __call__(self, value: str, positions: bool = False, **kwargs: Any) -> Iterator[Token]:
         token = Token(positions, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
-        terms = [term for term, _, _ in iter_terms(value)]
-        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
+        pairs = word_pairs([term for term, _, _ in iter_terms(value)], self.common)
+        for pos, pair in sorted((pos, pair) for pair, plist in pairs.items() for pos in plist):
             token.text = pair
             token.boost = 1.0
             token.stopped = False
@@ -315,18 +352,28 @@ class PairPositions(_UnpicklesAsBaseWhereUnknown, FastPositions):
     both take their terms from :meth:`term_positions`, so both write the pairs. A
     posting value is a :class:`FastPositions` value: the pair's count in a document
     is its frequency, as a phrase check over the two words' positions would count it.
+    ``common`` (pickled with the schema, so every later update and every search
+    of this index uses the same list) decides which pairs are indexed.
     """
 
     _FALLBACK = FastPositions  # the same posting values: an older version reads them as positions
 
+    def __init__(self, common: frozenset[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.common = common
+
+    def indexed(self, first: str, second: str) -> bool:
+        """True when the pair of terms ``first second`` is indexed where it occurs."""
+        return self.common is None or (first in self.common and second in self.common)
+
     def term_positions(self, value: str) -> dict[str, list[int]]:
         words = TOKEN_PATTERN.findall(value)
         cache_get = _term_cache.get
-        return word_pairs([cache_get(word) or term_for(word) for word in words])
+        return word_pairs([cache_get(word) or term_for(word) for word in words], self.common)
 
 
-def _pair_field() -> fields.FieldType:
-    return fields.FieldType(PairPositions(), PairAnalyzer(), scorable=False, stored=False)
+def _pair_field(common: frozenset[str] | None) -> fields.FieldType:
+    return fields.FieldType(PairPositions(common), PairAnalyzer(common), scorable=False, stored=False)
 
 
 def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
@@ -375,8 +422,11 @@ SEARCHABLE_OLDER_SCHEMAS = frozenset({"2", "3"})
 """Older versions whose indexes this code searches as they are (only hidden prefix or pair fields are missing)."""
 
 
-def build_schema(title_boost: float = 2.0) -> fields.Schema:
-    """The schema of the article index. ``title_boost`` weighs title matches."""
+def build_schema(title_boost: float = 2.0, common: frozenset[str] | None = None) -> fields.Schema:
+    """The schema of the article index. ``title_boost`` weighs title matches.
+
+    ``common``: the terms whose pairs the pair fields hold (:func:`common_terms`); None: every pair.
+    """
     keyword = {"lowercase": True, "commas": True, "scorable": True}
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -399,5 +449,5 @@ def build_schema(title_boost: float = 2.0) -> fields.Schema:
     for name in PREFIXED_FIELDS:
         schema.add(prefix_field(name), _prefix_field())
     for name in PAIRED_FIELDS:
-        schema.add(pair_field(name), _pair_field())
+        schema.add(pair_field(name), _pair_field(common))
     return schema
