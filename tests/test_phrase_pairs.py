@@ -273,3 +273,25 @@ def test_an_index_with_pair_fields_opens_in_a_newsdesk_without_them(
     schema = FileStorage(str(folder)).open_index().schema  # this version: the classes themselves
     assert type(schema[pair_field("body")].format) is engine_schema.PairPositions
     assert type(schema[pair_field("title")].analyzer) is engine_schema.PairAnalyzer
+
+
+@pytest.mark.parametrize(
+    ("common", "cover"),
+    [
+        (None, [(0, "pairs_body", "the will"), (1, "pairs_body", "will pake"), (2, "pairs_body", "pake ix")]),
+        ({"the", "will"}, [(0, "pairs_body", "the will"), (2, "body", "pake"), (3, "body", "ix")]),
+        ({"will", "pake"}, [(1, "pairs_body", "will pake"), (0, "body", "the"), (3, "body", "ix")]),
+        ({"the", "will", "ix"}, [(0, "pairs_body", "the will"), (2, "body", "pake"), (3, "body", "ix")]),
+        ({"the", "pake"}, None),
+    ],
+)
+def test_a_phrase_is_proven_by_its_indexed_pairs_and_its_other_words(common: set[str] | None, cover) -> None:
+    """Each list at its own offset: "the will pake ix" occurs where "the will" is at p, "pake" at p + 2."""
+    articles = [("t", "the will pake ix, the will ix pake"), ("u", "will pake ix the will pake"), ("v", "the will")]
+    ix = _ram_index(articles, common=None if common is None else frozenset(common))
+    parsed = parse_query(make_parser(ix.schema, 2.0), 'body:"the will pake ix"')
+    with ix.searcher() as searcher:
+        paired = DocSets(searcher)
+        assert paired.phrase_cover(parsed) == cover
+        assert paired.match(parsed) == DocSets(searcher, pairs=False).match(parsed) == {0}
+        assert paired.phrase_occurrences == {("body", ("the", "will", "pake", "ix"), 1): {0: 1}}
