@@ -126,7 +126,9 @@ def test_pair_fields_match_and_score_as_word_positions(data: st.DataObject, corp
         matched = paired.match(parsed)
         reader = searcher.reader()
         whoosh = {d for d in searcher.docs_for_query(parsed) if not reader.is_deleted(d)}
-        assert matched == positional.match(parsed) == whoosh, text
+        assert matched == positional.match(parsed), text
+        if "~" not in text:  # (with slop, newsdesk's rule takes each word's next occurrence: not Whoosh's)
+            assert matched == whoosh, text
         assert paired.phrase_occurrences == positional.phrase_occurrences, text
         assert paired.phrase_counts == positional.phrase_counts, text
         assert Ranker(paired).scores(parsed, matched) == Ranker(positional).scores(parsed, matched), text

@@ -25,8 +25,6 @@ index 7 times larger, and a phrase with a rare word is cheap by positions.
 
 from __future__ import annotations
 
-import copyreg
-import importlib
 import re
 import unicodedata
 from array import array
@@ -34,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from newsdesk.index.engine.unpickling import UnpicklesAsBaseWhereUnknown
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
@@ -196,46 +195,7 @@ def term_prefixes(terms: set[str]) -> set[str]:
     return {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
 
 
-class _Named:
-    """Pickles as the attribute ``name`` of module ``module``, looked up on load; ``fallback`` where it is missing."""
-
-    def __init__(self, module: str, name: str, fallback: type) -> None:
-        self.module, self.name, self.fallback = module, name, fallback
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return getattr, (_Module(self.module), self.name, self.fallback)
-
-
-class _Module:
-    """Pickles as the module ``name``, imported on load."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return importlib.import_module, (self.name,)
-
-
-class _UnpicklesAsBaseWhereUnknown:
-    """A schema class whose pickle (in every index's TOC) names a stock class to use where it does not exist.
-
-    An index made by this version is read by the previous one too: a reader of
-    that version open on a shared state folder while this one rebuilds, or after
-    a downgrade. Pickled by name, an unknown class failed to load there and the
-    index was taken for damaged, set aside and rebuilt. The stock class reads
-    the same postings; only writing needs the class itself (and an older version
-    never writes to an index made by a newer one: the schema version differs).
-    """
-
-    _FALLBACK: type
-
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
-        cls = type(self)
-        named = _Named(cls.__module__, cls.__qualname__, self._FALLBACK)
-        return copyreg._reconstructor, (named, object, None), dict(self.__dict__)  # type: ignore[attr-defined]
-
-
-class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
+class PrefixAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
     """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
 
     _FALLBACK = NewsAnalyzer  # never runs on a prefix field there: nothing parses a query into one
@@ -249,7 +209,7 @@ class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
             yield token
 
 
-class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
+class PrefixPresence(UnpicklesAsBaseWhereUnknown, formats.Existence):
     """Existence postings of the term prefixes, computed without per-token objects."""
 
     _FALLBACK = formats.Existence
@@ -325,7 +285,7 @@ def common_terms(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(term for term, count in counts.items() if count >= least)
 
 
-class PairAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
+class PairAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
     """The pair field's analyzer: the text's indexed term pairs, at the first word's position."""
 
     _FALLBACK = NewsAnalyzer  # never runs on a pair field there: nothing parses a query into one
@@ -345,7 +305,7 @@ class PairAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
             yield token
 
 
-class PairPositions(_UnpicklesAsBaseWhereUnknown, FastPositions):
+class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
     """Positions of adjacent term pairs: :meth:`term_positions` gives pairs instead of terms.
 
     The direct segment writer and Whoosh's (through :meth:`FastPositions.word_values`)
