@@ -12,6 +12,8 @@ the pair fields (schema 3) are searched by word positions until an update rebuil
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -297,3 +299,51 @@ def test_a_phrase_is_proven_by_its_indexed_pairs_and_its_other_words(common: set
         assert paired.phrase_cover(parsed) == cover
         assert paired.match(parsed) == DocSets(searcher, pairs=False).match(parsed) == {0}
         assert paired.phrase_occurrences == {("body", ("the", "will", "pake", "ix"), 1): {0: 1}}
+
+
+# -- docs/performance.md quotes the runs it names ----------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench(name: str) -> dict:
+    return json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+
+
+def _pair_row(label: str, cell: Callable[[dict, dict, str], str]) -> str:
+    runs = [_bench(name) for name in ("n20k-pairs-all.json", "n20k-pairs-common.json")]
+    return f"| {label} | " + " | ".join(cell(run["results"], run["summaries"], "newsdesk") for run in runs) + " |"
+
+
+def test_the_20k_pair_figures_in_performance_md_are_the_runs() -> None:
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    a = "newsdesk-positional"
+
+    def load(r: dict, s: dict, b: str) -> str:
+        return ", ".join(f"{r[e]['load_average'][0]:.1f}-{r[e]['load_average'][1]:.1f}" for e in (a, b))
+
+    def phrase(r: dict, s: dict, b: str) -> str:
+        pa, pb = s[a]["first"]["phrase"], s[b]["first"]["phrase"]
+        return f"{pa['p50']:.0f} / {pa['p95']:.0f} → {pb['p50']:.0f} / {pb['p95']:.0f} ms"
+
+    def p95(r: dict, s: dict, b: str) -> str:
+        return f"{s[a]['first']['p95']:.1f} → {s[b]['first']['p95']:.1f} ms ({s['fts5']['first']['p95']:.1f} ms)"
+
+    def cpu(r: dict, s: dict, b: str) -> str:
+        return f"{r[a]['index_cpu_seconds']:.0f} → {r[b]['index_cpu_seconds']:.0f} s"
+
+    def size(r: dict, s: dict, b: str) -> str:
+        return f"{r[a]['whoosh_bytes'] / 1e6:.0f} → {r[b]['whoosh_bytes'] / 1e6:.0f} MB"
+
+    assert _pair_row("load average: A start-end, B start-end", load) in doc
+    assert _pair_row("phrase p50 / p95, first pass", phrase) in doc
+    assert _pair_row("search p95, first pass (FTS5)", p95) in doc
+    assert _pair_row("build CPU (all processes)", cpu) in doc
+    assert _pair_row("Whoosh folder", size) in doc
+    shares = _bench("pair-shares-20k.json")
+    every, either, both = shares["all"], shares["share_0.1"]["either"], shares["share_0.1"]["both"]
+    assert f"every pair {every['postings_x']:.1f}x the postings and {every['terms_x']:.1f}x the terms" in doc
+    assert f"10 %: {either['postings_x']:.1f}x and {either['terms_x']:.1f}x" in doc
+    assert f"pairs of two common words at 10 %: {both['postings_x']:.1f}x and {both['terms_x']:.1f}x" in doc
+    assert f"; {shares['share_0.1']['common_terms']} terms on a" in doc
+    assert engine_schema.COMMON_SHARE == 0.1 and engine_schema.COMMON_SAMPLE == 2000
