@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import sys
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -320,8 +321,15 @@ class DocSets:
         for checked, docnum in enumerate(candidates | sample):
             if checked % 256 == 0:
                 self.deadline.check()
-            positions = [_positions(values[docnum]) for values in per_word]
-            found = _adjacent(positions, offsets) if slop == 1 else _within_slop(positions, slop)
+            encoded = [values[docnum] for values in per_word]
+            if slop == 1 and all(len(value) == 3 for value in encoded):
+                # One position in each list (a type byte and 16 bits), the usual case for pairs:
+                # the phrase occurs once if they all agree on its start, without building sets.
+                starts = {_single_position(value) - offset for value, offset in zip(encoded, offsets, strict=True)}
+                found = int(len(starts) == 1)
+            else:
+                positions = [_positions(value) for value in encoded]
+                found = _adjacent(positions, offsets) if slop == 1 else _within_slop(positions, slop)
             if found:
                 matched.add(docnum)
                 occurrences[docnum] = found
@@ -377,6 +385,11 @@ def _positions(value: bytes) -> array[int]:
     positions = array(chr(value[0]))
     positions.frombytes(value[1:])
     return positions
+
+
+def _single_position(value: bytes) -> int:
+    """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
+    return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order
 
 
 def _adjacent(positions: list[array[int]], offsets: Sequence[int]) -> int:
