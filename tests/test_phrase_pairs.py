@@ -35,6 +35,7 @@ from newsdesk.index.engine.schema import (
 from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore
+from newsdesk.tui.cli import OLDER_INDEX_WARNING, main
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
@@ -232,8 +233,9 @@ def _schema(library: Library) -> object:
 
 
 def test_an_index_from_before_the_pair_fields_is_searched_then_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """`newsdesk search` answers from a schema-3 index as it is, with one warning line; `newsdesk index` rebuilds."""
     corpus, state = tmp_path / "corpus", tmp_path / "state"
     write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich, will pake again.\n")
     write(corpus, "b.txt", "Other\n\npake will, not the phrase.\n")
@@ -244,6 +246,10 @@ def test_an_index_from_before_the_pair_fields_is_searched_then_rebuilt(
             with library.store.transaction() as db:
                 ArticleStore.set_meta(db, META_SCHEMA, "3")
                 db.execute("DELETE FROM meta WHERE key = ?", (META_SCHEMA_NEWEST,))  # schema 3 wrote "3" there
+    assert main(["search", "--corpus", str(corpus), "--state-dir", str(state), "--json", '"will pake"']) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["total"] == 1
+    assert err.splitlines() == [f"newsdesk: warning: {OLDER_INDEX_WARNING}"]
     with Library.open(corpus, state_dir=state) as library:
         status = library.status()
         assert status.older_version and not status.in_sync
