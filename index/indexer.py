@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -35,11 +36,13 @@ from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.engine.directwriter import DirectIndexWriter, run_subwriter, supports
 from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.engine.schema import (
+    COMMON_SAMPLE,
     FACET_COLUMNS,
     INDEX_SCHEMA_VERSION,
     SEARCHABLE_OLDER_SCHEMAS,
     add_prefix_values,
     build_schema,
+    common_terms,
 )
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
@@ -628,7 +631,8 @@ class Indexer:
         target = self.state_dir / name
         try:
             target.mkdir()
-            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
+            common = common_terms(a.title + "\n" + a.text for a in islice(self.store.iter_articles(), COMMON_SAMPLE))
+            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common))
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             if is_disk_full(exc, self.state_dir):

@@ -240,6 +240,7 @@ def test_an_index_written_before_the_engine_moved_opens_as_it_is(tmp_path: Path)
     (corpus / "a.txt").write_text("Talks in Geneva\n\nThe ceasefire talks went on in Geneva.\n", encoding="utf-8")
     moved = [engine_schema.NewsAnalyzer, engine_schema.FastPositions, engine_schema.PrefixAnalyzer]
     moved.append(engine_schema.PrefixPresence)  # (the prefix fields came later; moved too, as one module)
+    moved += [engine_schema.PairAnalyzer, engine_schema.PairPositions]  # (the pair fields, later still)
     for cls in moved:  # write the index as the code before the move did
         cls.__module__ = "newsdesk.index.schema"
     try:
