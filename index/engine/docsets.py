@@ -74,6 +74,8 @@ class DocSets:
         """Occurrences of each phrase per document it matched, from the last evaluation (they rank it)."""
         self.unverified = 0
         """Estimated matches left unverified by the last bounded evaluation."""
+        self.sampled = False
+        """Whether the last evaluation verified a phrase only in part (its match set is then not exact)."""
         self._bounded = False
         self.deadline = Deadline(None)
 
@@ -91,6 +93,7 @@ class DocSets:
         self.phrase_counts = {}
         self.phrase_occurrences = {}
         self.unverified = 0
+        self.sampled = False
         self._bounded = not exact and _phrases_only(q)
         return self.evaluate(q)
 
@@ -335,6 +338,7 @@ class DocSets:
                 occurrences[docnum] = found
                 counts[docnum] = counts.get(docnum, 0) + found
         if sample:
+            self.sampled = True
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.index.config import SearchConfig
-from newsdesk.index.engine.docsets import DocSets, _phrases_only
+from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.facets import FacetCounter
 from newsdesk.index.engine.matches import query_matcher
 from newsdesk.index.engine.query import make_parser, parse_query
@@ -198,6 +198,7 @@ class ArticleSearcher:
                 docsets = self._docsets(searcher)
                 matched = docsets.match(parsed, exact=exact, deadline=deadline)
                 unverified = docsets.unverified
+                complete = exact or not docsets.sampled  # nothing to match again in the second stage
                 _check(cancelled)
                 ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
                 deadline.check()
@@ -215,9 +216,7 @@ class ArticleSearcher:
             matcher=matcher,
             stories=stories,
         )
-        return first, _Matched(
-            searcher, parsed, matched, exact or not _phrases_only(parsed), ranked[(page - 1) * limit :], copies
-        )
+        return first, _Matched(searcher, parsed, matched, complete, ranked[(page - 1) * limit :], copies)
 
     def _second_stage(
         self, first: SearchResults, found: _Matched, cancelled: Cancelled | None, deadline: Deadline | None
