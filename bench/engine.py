@@ -1,8 +1,8 @@
 """One engine's measurements, run in a process of its own so its peak memory is its own.
 
-``python -m bench.engine newsdesk|newsdesk-expand|fts5|tantivy CORPUS WORKDIR QUERIES.json`` prints one
-JSON object: index build time and size, cold open, and per-query latencies of
-two passes over the queries (the first as a user's first searches, the second
+``python -m bench.engine ENGINE CORPUS WORKDIR QUERIES.json`` (ENGINE: newsdesk, newsdesk-expand,
+newsdesk-positional, fts5 or tantivy) prints one JSON object: index build time and size,
+cold open, and per-query latencies of two passes over the queries (the first as a user's first searches, the second
 warm). Every search returns the total and the top 20 with highlighted snippets.
 A newsdesk query refused past the time budget counts with the time it took and no
 total (``refused`` counts them per pass). With ``NEWSDESK_BENCH_REUSE_STATE=1``
@@ -25,6 +25,12 @@ from typing import Any
 
 def _tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (what a loaded machine does not inflate much)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _peak_rss_mb() -> dict[str, float]:
@@ -52,6 +58,7 @@ def run_newsdesk(
         result = {"docs": articles, "index_seconds": None, "docs_per_s": None, "reused_state": True}
     else:
         started = time.perf_counter()
+        cpu_started = _cpu_seconds()
         with Library.open(corpus, state_dir=state) as library:
             stats = library.update(rebuild=True)
         build_seconds = time.perf_counter() - started
@@ -59,7 +66,9 @@ def run_newsdesk(
             "docs": stats.articles,
             "index_seconds": build_seconds,
             "docs_per_s": stats.articles / build_seconds,
+            "index_cpu_seconds": round(_cpu_seconds() - cpu_started, 1),  # this process and its writers/readers
         }
+    result["whoosh_bytes"] = sum(_tree_size(path) for path in state.glob("whoosh-*"))
     result["size_bytes"] = _tree_size(state)
     opened = time.perf_counter()
     library = Library.open(corpus, state_dir=state)
@@ -102,6 +111,17 @@ def run_newsdesk_expand(corpus: Path, workdir: Path, queries: list[tuple[str, st
 
     schema.PREFIXED_FIELDS = ()
     return run_newsdesk(corpus, workdir, queries, state_name="newsdesk-expand-state")
+
+
+def run_newsdesk_positional(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
+    """newsdesk without the word-pair fields: every phrase checked by its words' positions, as before them.
+
+    The A side of the pair fields' A/B (as ``newsdesk-expand`` is for the prefix fields).
+    """
+    from newsdesk.index.engine import schema
+
+    schema.PAIRED_FIELDS = ()
+    return run_newsdesk(corpus, workdir, queries, state_name="newsdesk-positional-state")
 
 
 def run_fts5(corpus: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict[str, Any]:
@@ -170,6 +190,7 @@ if __name__ == "__main__":
     runner = {
         "newsdesk": run_newsdesk,
         "newsdesk-expand": run_newsdesk_expand,
+        "newsdesk-positional": run_newsdesk_positional,
         "fts5": run_fts5,
         "tantivy": run_tantivy,
     }[engine]

@@ -4,6 +4,8 @@
 
 ``newsdesk-expand`` is newsdesk without the prefix fields (every prefix expanded to its
 words, as before them): put it beside ``newsdesk`` for their A/B in one run.
+``newsdesk-positional`` is newsdesk without the word-pair fields (every phrase checked
+by its words' positions), the A side of theirs.
 
 Prints a Markdown table (headline: first pass over 200 mixed queries, top 20
 with snippets and a total) with the ratios and the issue's targets, and writes

@@ -36,7 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,32 @@ def typeahead_queries() -> list[tuple[str, str]]:
     return queries
 
 
+class SearchCpu:
+    """Records the CPU seconds the search thread spends in each stage of ``search_in_stages``.
+
+    What is left of the process' CPU time is the interface's own work (keys, frames, messages).
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.stages: list[float] = []
+        run = library.search_in_stages
+
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            self.stages = []
+            stages = run(*args, **kwargs)
+            while True:
+                started = time.thread_time()
+                try:
+                    answer = next(stages)
+                except StopIteration:
+                    return
+                finally:
+                    self.stages.append(time.thread_time() - started)
+                yield answer
+
+        library.search_in_stages = timed  # type: ignore[method-assign]
+
+
 async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str, Any]:
     """Burst-type each query; seconds from the last key to its hits, then to its total and facets."""
     first_hits: list[float] = []
@@ -183,7 +209,10 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
     per_query: list[dict[str, Any]] = []
     hits_cpus: list[float] = []
     complete_cpus: list[float] = []
+    search_cpus: list[float] = []
+    load_start = os.getloadavg()
     app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    search_cpu = SearchCpu(app.library)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         main = app.main.results  # the results pane: search box, list, status line and search sequence numbers
@@ -219,6 +248,7 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
             # CPU seconds of the whole process (UI and search threads): the work done, whatever the machine's load.
             hits_cpus.append(hits_cpu)
             complete_cpus.append(time.process_time() - cpu_started)
+            search_cpus.append(search_cpu.stages[0] if search_cpu.stages else 0.0)
             per_query.append(
                 {
                     "kind": kind,
@@ -228,6 +258,8 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
                     "hits_ms": round(first_hits[-1] * 1000, 1),
                     "complete_ms": round(complete[-1] * 1000, 1),
                     "hits_cpu_ms": round(hits_cpu * 1000, 1),
+                    # The search thread's part of it (the first stage; a superseded search of the burst is not counted).
+                    "hits_search_cpu_ms": round(search_cpus[-1] * 1000, 1),
                 }
             )
             print(per_query[-1], file=sys.stderr)
@@ -237,6 +269,9 @@ async def measure_typeahead(corpus: Path, state: Path, repeats: int) -> dict[str
         "total_and_facets": summary(complete),
         "first_hits_cpu": summary(hits_cpus),
         "total_and_facets_cpu": summary(complete_cpus),
+        "first_hits_search_thread_cpu": summary(search_cpus),
+        "first_hits_interface_cpu": summary([h - s for h, s in zip(hits_cpus, search_cpus, strict=True)]),
+        "load_average_start": load_start,
         "load_average": os.getloadavg(),
         "queries": per_query,
     }

@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -33,8 +34,10 @@ from newsdesk.index.documents import EntityFields, document_fields
 from newsdesk.index.engine.directwriter import supports
 from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.engine.schema import (
+    COMMON_SAMPLE,
     INDEX_SCHEMA_VERSION,
     build_schema,
+    common_terms,
 )
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
@@ -310,7 +313,8 @@ class Indexer(IndexFolder):
         target = self.state_dir / name
         try:
             target.mkdir()
-            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost))
+            common = common_terms(a.title + "\n" + a.text for a in islice(self.store.iter_articles(), COMMON_SAMPLE))
+            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common))
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             if is_disk_full(exc, self.state_dir):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
 import tempfile
 import textwrap
 from collections.abc import Iterator
@@ -95,20 +96,46 @@ ARTICLES = {
 }
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """A small corpus of original test articles in txt and md."""
-    root = tmp_path / "corpus"
+@pytest.fixture(scope="session")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The small corpus and its state folder, indexed once for the session: tests get copies.
+
+    Indexing it takes ~50 ms; copying both folders ~5 ms, and some 60 tests in the quick loop ask
+    for it. Built with its own user folders: a session fixture runs before ``isolated_user_dirs``."""
+    base = tmp_path_factory.mktemp("indexed-corpus")
     for relpath, text in ARTICLES.items():
-        write(root, relpath, text)
+        write(base / "corpus", relpath, text)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+            patch.setenv(name, str(base / "home" / name.lower()))
+        patch.setenv("XDG_CACHE_HOME", str(SHARED_CACHE))
+        patch.delenv("NEWSDESK_CONFIG", raising=False)
+        with Library.open(base / "corpus", state_dir=base / "state", config=Config()) as lib:
+            lib.update()
+    return base / "corpus", base / "state"
+
+
+def _files(root: Path) -> set[tuple[str, int, int]]:
+    return {(str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, indexed_corpus: tuple[Path, Path]) -> Path:
+    """A small corpus of original test articles in txt and md (a private copy, file times kept)."""
+    root = tmp_path / "corpus"
+    shutil.copytree(indexed_corpus[0], root)
     return root
 
 
 @pytest.fixture
-def library(corpus: Path, tmp_path: Path) -> Iterator[Library]:
-    """The small corpus, indexed."""
+def library(corpus: Path, tmp_path: Path, indexed_corpus: tuple[Path, Path]) -> Iterator[Library]:
+    """The small corpus, indexed: a private copy of the session's index when ``corpus`` is the small
+    corpus as written (a module's own ``corpus`` fixture gets an index of its own)."""
+    source, state = indexed_corpus
+    if _files(corpus) == _files(source):
+        shutil.copytree(state, tmp_path / "state")
     lib = Library.open(corpus, state_dir=tmp_path / "state", config=Config())
-    lib.update()
+    lib.update()  # reads nothing on a copy: every file is as the copied state recorded it
     yield lib
     lib.close()
 
@@ -175,6 +202,22 @@ SLOW_TESTS = {
     "tests/test_state_faults.py::test_every_fault_in_every_state_file_is_one_line_then_heals",
     "tests/test_saved.py::test_saved_searches_against_a_model",
     "tests/test_docsets.py::test_deletions_are_excluded",
+    # index builds in writer processes, and two full builds of 2,600 documents compared
+    "tests/test_direct_writer.py::test_parallel_build_answers_like_whooshs_writer",
+    "tests/test_direct_writer.py::test_long_lists_and_long_documents",
+    "tests/test_direct_writer_attacks.py::test_a_writer_process_killed_mid_build_loses_no_article",
+    "tests/test_direct_writer_attacks.py::test_a_failed_reprint_sync_stops_the_writer_processes",
+    "tests/test_direct_writer_attacks.py::test_ctrl_c_prints_no_traceback_from_the_writer_processes",
+    # a Python started per test (each imports newsdesk afresh), or a process kept busy or holding a lock
+    "tests/test_cli_entry.py::test_console_script_prints_its_version",
+    "tests/test_packaging.py::test_python_dash_m_newsdesk_runs_the_cli",
+    "tests/test_formats.py::test_only_html_pulls_in_trafilatura_and_nothing_pulls_in_textual",
+    "tests/test_whoosh_pin.py::test_a_process_that_only_loads_the_schema_has_the_patches",
+    "tests/test_ingest.py::test_a_second_updater_waits_and_then_gives_a_clear_error",
+    "tests/test_bench_formats.py::test_cpu_of_a_fork_server_child_is_counted",
+    "tests/test_serve_hosts.py::test_serving_on_a_long_form_ipv6_loopback_prints_and_accepts_the_browser_form",
+    # ~30 keys typed through Textual's pilot, which waits ~60 ms after each (2 s asleep)
+    "tests/tui/test_annotation_dialogs.py::test_annotate_dialog_saves_tags_and_a_multi_line_note",
 }
 """Single tests (all their parameters) of seconds each, or that start real processes
 (pytest --durations, 2 cores under the load of ~7 sessions)."""

@@ -115,7 +115,7 @@ def test_an_older_index_out_of_sync_with_the_store_is_still_updated_first(tmp_pa
     ("made_under", "notice"),
     [
         ("2", "an older newsdesk sharing this state folder rebuilt the search index for itself"),
-        ("4", "the search index was made by a newer version of newsdesk"),
+        ("5", "the search index was made by a newer version of newsdesk"),
         ("x", "the search index was made by another version of newsdesk"),
     ],
 )

@@ -158,7 +158,12 @@ def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch)
         lib.update()
         exact = lib.search('"launch pad"', facets=True)
         assert exact.total == 30 and exact.total_exact
-        estimated = lib.search('"launch pad"', facets=False)
+        # Side by side, the word-pair fields answer it exactly, facets or not.
+        paired = lib.search('"launch pad"', facets=False)
+        assert paired.total == 30 and paired.total_exact
+        # With slop it is checked by word positions, and verified in part.
+        assert lib.search('"launch pad"~2', facets=True).total == 30
+        estimated = lib.search('"launch pad"~2', facets=False)
         assert not estimated.total_exact
         assert 10 <= estimated.total <= 50
         assert all(int(hit.title.split()[1]) % 2 == 0 for hit in estimated.hits)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from newsdesk.index import Library
 
 from tests.conftest import QUICK_READER_TESTS, pytest_collection_modifyitems
 
@@ -38,8 +40,6 @@ def test_slow_tests_are_marked_and_quick_ones_are_not() -> None:
 
 
 def test_ci_runs_the_slow_tests_too() -> None:
-    from pathlib import Path
-
     ci = (Path(__file__).resolve().parent.parent / ".ci/run").read_text(encoding="utf-8")
     assert "pytest -q" in ci and "not slow" not in ci
 
@@ -65,3 +65,30 @@ def test_tests_of_the_whole_reader_are_slow_but_the_few_the_quick_loop_keeps() -
     pytest_collection_modifyitems([by_body, by_fixture, kept, one_widget, core])  # type: ignore[list-item]
     assert by_body.markers == by_fixture.markers == ["slow"]
     assert kept.markers == one_widget.markers == core.markers == []
+
+
+def test_every_single_slow_test_named_exists() -> None:
+    """A renamed test drops out of SLOW_TESTS silently and lands in the quick loop: each entry names a test."""
+    import ast
+
+    from tests.conftest import SLOW_TESTS
+
+    root = Path(__file__).resolve().parent.parent
+    for nodeid in SLOW_TESTS:
+        path, name = nodeid.split("::")
+        tree = ast.parse((root / path).read_text(encoding="utf-8"))
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        assert name in defined, nodeid
+
+
+def test_the_small_corpus_and_its_index_are_private_copies(
+    corpus: Path, library: Library, indexed_corpus: tuple[Path, Path]
+) -> None:
+    """ARCHITECTURE.md: indexed once per session, each test gets its own copy of the files and the index."""
+    shared_corpus, shared_state = indexed_corpus
+    assert library.corpus == corpus != shared_corpus
+    assert library.state_dir != shared_state
+    assert library.update().unchanged == 3  # the copied index is current for the copied files: nothing read
+    (corpus / "reports" / "shelling.txt").unlink()
+    assert library.update().removed == 1
+    assert (shared_corpus / "reports" / "shelling.txt").exists()

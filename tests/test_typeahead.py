@@ -146,6 +146,40 @@ def test_stages_give_hits_then_the_same_hits_with_exact_counts(library: Library)
         )
 
 
+def test_the_second_stage_matches_again_only_a_phrase_verified_in_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.index.engine import docsets
+
+    from tests.conftest import write
+
+    corpus = tmp_path / "many"
+    for i in range(60):
+        text = "the launch pad was ready" if i % 2 == 0 else "the pad and the launch"
+        write(corpus, f"a{i:02d}.txt", f"Report {i}\n\n{text}, said officials in town {i}.\n")
+    monkeypatch.setattr(docsets, "PHRASE_VERIFY_LIMIT", 10)
+    matches: list[bool] = []
+    real_match = docsets.DocSets.match
+
+    def counted(self: docsets.DocSets, q: object, exact: bool = True, deadline: object = None) -> set[int]:
+        matches.append(exact)
+        return real_match(self, q, exact=exact, deadline=deadline)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(docsets.DocSets, "match", counted)
+    with Library.open(corpus, state_dir=tmp_path / "state") as lib:
+        lib.update()
+        for query, total, sampled in (
+            ('"launch pad"', 30, False),
+            ('"launch pad"~2', 30, True),
+            ("launch AND pad", 60, False),
+        ):
+            matches.clear()
+            _first, complete = list(lib.search_in_stages(query, limit=5))
+            assert complete.total == total and complete.total_exact
+            # Matched once when the first stage's set was exact; matched again exactly when it was sampled.
+            assert matches == ([False, True] if sampled else [False]), query
+
+
 def test_a_cancelled_search_stops_between_stages_and_frees_the_searcher(library: Library) -> None:
     wanted = threading.Event()
     wanted.set()

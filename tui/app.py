@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import threading
@@ -98,7 +99,13 @@ class NewsdeskApp(App[None]):
         """The main screen (the default screen, under any dialog)."""
         return self.screen_stack[0]  # type: ignore[return-value]
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # a process that starts readers one after another (tests) lets each one's objects go
+
     def on_mount(self) -> None:
+        # Everything made to start (widgets, styles, the opened index) lives as long as the reader: out
+        # of the collector's full passes, which otherwise walked it all in the middle of a typed search.
+        self.call_after_refresh(gc.freeze)
         if self.unsaved_dir.is_dir():
             self.run_worker(self._save_kept_annotations, thread=True, group="unsaved", exit_on_error=False)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):

@@ -6,7 +6,9 @@ for every position (about 200 µs a candidate). At 100,000 articles that makes a
 single count take seconds. Here each posting list is read a whole block at a
 time into a Python dict, boolean operators become C-level set operations, and
 phrases are verified with set intersections of position arrays, on candidate
-documents only.
+documents only. A phrase of common words on an index with word-pair fields
+reads its pairs' posting lists instead of its words' (one list for two words;
+for more, the pairs' positions are checked on the documents holding them all).
 
 The result is the exact match set: it gives the total, the facet counts and
 the documents :mod:`newsdesk.index.engine.ranking` scores, from the postings decoded here.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import sys
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -30,7 +33,7 @@ from operator import sub
 from typing import Any
 
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PREFIX_CHARS, prefix_field
+from newsdesk.index.engine.schema import PREFIX_CHARS, PairPositions, pair_field, pair_term, prefix_field
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -39,13 +42,17 @@ CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
+PhraseKey = tuple[str, tuple[str, ...], int]
+"""A phrase of a query: its field, its index terms in order and its slop (1: side by side)."""
 
 
 class DocSets:
     """Evaluates queries to sets of global document numbers for one searcher."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, pairs: bool = True) -> None:
         self.searcher = searcher
+        self.pairs = pairs
+        """Check phrases through the word-pair fields where the index has them (False: by word positions)."""
         reader = searcher.reader()
         self.schema = reader.schema
         if reader.is_atomic():
@@ -62,9 +69,13 @@ class DocSets:
         self._cached_postings = 0
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
-        """Phrase occurrences per matching document, from the last evaluation."""
+        """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
+        self.phrase_occurrences: dict[PhraseKey, dict[int, int]] = {}
+        """Occurrences of each phrase per document it matched, from the last evaluation (they rank it)."""
         self.unverified = 0
         """Estimated matches left unverified by the last bounded evaluation."""
+        self.sampled = False
+        """Whether the last evaluation verified a phrase only in part (its match set is then not exact)."""
         self._bounded = False
         self.deadline = Deadline(None)
 
@@ -80,7 +91,9 @@ class DocSets:
         """
         self.deadline = deadline or Deadline(None)
         self.phrase_counts = {}
+        self.phrase_occurrences = {}
         self.unverified = 0
+        self.sampled = False
         self._bounded = not exact and _phrases_only(q)
         return self.evaluate(q)
 
@@ -125,6 +138,13 @@ class DocSets:
             _, evicted = self._cache.popitem(last=False)
             self._cached_postings -= len(evicted)
         return found
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """How many postings one term has, deleted ones included (``len(postings(...))``), without decoding them."""
+        cached = self._cache.get((fieldname, text))
+        if cached is not None:
+            return len(cached)
+        return sum(segment_reader.doc_frequency(fieldname, text) for segment_reader, _ in self.segments)
 
     def term(self, fieldname: str, text: str | bytes) -> set[int]:
         """Live documents containing one term."""
@@ -243,35 +263,82 @@ class DocSets:
             found -= self.evaluate(negative)
         return found
 
+    def phrase_cover(self, q: wq.Phrase) -> list[tuple[int, str, str]] | None:
+        """(offset in the phrase, field, term) lists that prove phrase ``q``, or None to check its words' positions.
+
+        Each adjacent pair of the phrase's words that the pair field holds (both
+        words common: ``PairPositions.indexed``) stands in for its two words; a
+        word in no such pair stands for itself. The phrase occurs at position p
+        where every list has a position p + its offset. None for phrases with
+        slop, phrases with no indexed pair, and indexes made before the pair
+        fields (schema 3 and older).
+        """
+        name = pair_field(q.fieldname)
+        if not self.pairs or q.slop > 1 or len(q.words) < 2 or name not in self.schema:
+            return None
+        words = q.words
+        fmt = self.schema[name].format
+        if not isinstance(fmt, PairPositions):  # read as its stock base (PairPositions missing): no pair rule
+            return None
+        indexed = [i for i in range(len(words) - 1) if fmt.indexed(words[i], words[i + 1])]
+        if not indexed:
+            return None
+        covered = set(indexed) | {i + 1 for i in indexed}
+        cover = [(i, name, pair_term(words[i], words[i + 1])) for i in indexed]
+        cover += [(i, q.fieldname, word) for i, word in enumerate(words) if i not in covered]
+        return cover
+
     def _phrase(self, q: wq.Phrase) -> set[int]:
         words = q.words
         if not words:
             return set()
         if len(words) == 1:
             return self.term(q.fieldname, words[0])
-        per_word = [self.postings(q.fieldname, w) for w in words]
-        smallest, *others = sorted(per_word, key=len)
-        candidates = set(smallest.keys())
-        for other in others:
+        slop = max(q.slop, 1)
+        cover = self.phrase_cover(q)
+        if cover is None:
+            offsets = list(range(len(words)))
+            per_word = [self.postings(q.fieldname, w) for w in words]
+        else:
+            offsets = [offset for offset, _, _ in cover]
+            per_word = [self.postings(fieldname, text) for _, fieldname, text in cover]
+        candidates = set(min(per_word, key=len).keys())
+        for other in sorted(per_word, key=len)[1:]:
             candidates &= other.keys()
         candidates -= self.deleted
+        occurrences = self.phrase_occurrences.setdefault((q.fieldname, tuple(words), slop), {})
         if not candidates:
             return candidates
-        slop = max(q.slop, 1)
+        counts = self.phrase_counts
+        if len(per_word) == 1 and cover is not None:  # one pair: its frequency is the phrase's count
+            frequency = self.schema[cover[0][1]].format.decode_frequency
+            for docnum in candidates:
+                found = frequency(per_word[0][docnum])
+                occurrences[docnum] = found
+                counts[docnum] = counts.get(docnum, 0) + found
+            return candidates
         sample: set[int] = set()
-        if self._bounded and len(candidates) > PHRASE_VERIFY_LIMIT:
+        if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = _split_candidates(candidates, per_word)
         matched = set()
-        counts = self.phrase_counts
         for checked, docnum in enumerate(candidates | sample):
             if checked % 256 == 0:
                 self.deadline.check()
-            positions = [_positions(values[docnum]) for values in per_word]
-            occurrences = _adjacent(positions) if slop == 1 else _within_slop(positions, slop)
-            if occurrences:
+            encoded = [values[docnum] for values in per_word]
+            if slop == 1 and all(len(value) == 3 for value in encoded):
+                # One position in each list (a type byte and 16 bits), the usual case for pairs:
+                # the phrase occurs once if they all agree on its start, without building sets.
+                starts = {_single_position(value) - offset for value, offset in zip(encoded, offsets, strict=True)}
+                found = int(len(starts) == 1)
+            else:
+                positions = [_positions(value) for value in encoded]
+                found = _adjacent(positions, offsets) if slop == 1 else _within_slop(positions, slop)
+            if found:
                 matched.add(docnum)
-                counts[docnum] = counts.get(docnum, 0) + occurrences
+                occurrences[docnum] = found
+                counts[docnum] = counts.get(docnum, 0) + found
         if sample:
+            self.sampled = True
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched
@@ -290,7 +357,10 @@ def _shown(q: wq.MultiTerm) -> str:
 
 
 PHRASE_VERIFY_LIMIT = 4000
-"""Candidates a phrase verifies, at most, when an estimated total will do."""
+"""Candidates a phrase verifies by word positions, at most, when an estimated total will do.
+
+Phrases answered by the pair fields are always verified in full: their lists are short.
+"""
 
 
 def _phrases_only(q: wq.Query) -> bool:
@@ -321,16 +391,22 @@ def _positions(value: bytes) -> array[int]:
     return positions
 
 
-def _adjacent(positions: list[array[int]]) -> int:
+def _single_position(value: bytes) -> int:
+    """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
+    return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order
+
+
+def _adjacent(positions: list[array[int]], offsets: Sequence[int]) -> int:
     """How often the words stand side by side in order.
 
-    Word i at position p + i for some p: shift each word's positions back by
-    its index and intersect, smallest list first, all in C.
+    List i (a word, or a pair standing for two words) at position p + offsets[i]
+    for some p: shift each list's positions back by its offset and intersect,
+    smallest list first, all in C.
     """
     order = sorted(range(len(positions)), key=lambda i: len(positions[i]))
-    common = set(map(sub, positions[order[0]], repeat(order[0])))
+    common = set(map(sub, positions[order[0]], repeat(offsets[order[0]])))
     for index in order[1:]:
-        common.intersection_update(map(sub, positions[index], repeat(index)))
+        common.intersection_update(map(sub, positions[index], repeat(offsets[index])))
         if not common:
             return 0
     return len(common)

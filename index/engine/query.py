@@ -18,7 +18,7 @@ from newsdesk.index.engine.query_limits import (
     check_wildcard,
     check_word_lengths,
 )
-from newsdesk.index.engine.schema import is_prefix_field
+from newsdesk.index.engine.schema import is_pair_field, is_prefix_field
 from newsdesk.index.errors import QueryError, QueryTooCostly
 from whoosh import qparser, query
 from whoosh.fields import Schema
@@ -32,7 +32,11 @@ _OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
 
 def searchable_fields(schema: Schema) -> list[str]:
     """Field names a user may put before a colon."""
-    names = [n for n in schema.names() if not n.startswith("f_") and n not in _HIDDEN_FIELDS and not is_prefix_field(n)]
+    names = [
+        n
+        for n in schema.names()
+        if not n.startswith("f_") and n not in _HIDDEN_FIELDS and not is_prefix_field(n) and not is_pair_field(n)
+    ]
     return sorted(names + [alias for aliases in FIELD_ALIASES.values() for alias in aliases])
 
 

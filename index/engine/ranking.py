@@ -6,8 +6,12 @@ decoded the same postings to count the matches. Scoring straight from those
 decoded postings gives the same BM25 formula (Whoosh's BM25F defaults: B=0.75,
 K1=1.2, field boosts) at a fraction of the cost.
 
-What scores: the positive terms of the query, words of phrases included, and
-each phrase's occurrences. Expansions (prefix, wildcard, fuzzy) and ranges
+What scores: the positive terms of the query and its phrases. A phrase scores
+as one term, as Lucene's PhraseQuery does: its occurrences in the document are
+the term frequency and its weight is the sum of its words' idf. That needs only
+the counts the phrase check found (by word positions, or from the word-pair
+fields) and each word's document frequency, never the postings of its words,
+which for a phrase of common words are the cost. Expansions (prefix, wildcard, fuzzy) and ranges
 score as constants, as in Lucene's default rewrite: ranking by hundreds of
 expanded terms costs far more than it tells. Ties go to the newer article.
 """
@@ -20,31 +24,46 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsdesk.index.engine.columns import read_all
-from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.docsets import DocSets, PhraseKey
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 B = 0.75
 K1 = 1.2
-PHRASE_WEIGHT = 2.0
-"""A phrase occurrence counts this many times a lone word's weight."""
+
+
+def _positive_leaves(q: wq.Query, boost: float = 1.0) -> Iterator[tuple[wq.Term | wq.Phrase, float]]:
+    """Every positive term and phrase of ``q`` with its boost."""
+    if isinstance(q, (wq.Term, wq.Phrase)):
+        yield q, boost * q.boost
+    elif isinstance(q, (wq.And, wq.Or)):
+        for child in q.children():
+            yield from _positive_leaves(child, boost * q.boost)
+    elif isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        yield from _positive_leaves(q.a, boost * q.boost)
+        if isinstance(q, wq.AndMaybe):
+            yield from _positive_leaves(q.b, boost * q.boost)
 
 
 def scoring_terms(q: wq.Query, boost: float = 1.0) -> Iterator[tuple[str, str, float]]:
-    """(field, term, boost) for every positive, scoring term of ``q``."""
-    if isinstance(q, wq.Term):
-        yield q.fieldname, q.text, boost * q.boost
-    elif isinstance(q, wq.Phrase):
-        for word in q.words:
-            yield q.fieldname, word, boost * q.boost
-    elif isinstance(q, (wq.And, wq.Or)):
-        for child in q.children():
-            yield from scoring_terms(child, boost * q.boost)
-    elif isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
-        yield from scoring_terms(q.a, boost * q.boost)
-        if isinstance(q, wq.AndMaybe):
-            yield from scoring_terms(q.b, boost * q.boost)
+    """(field, term, boost) for every positive, scoring term of ``q`` (one-word phrases included)."""
+    for leaf, weight in _positive_leaves(q, boost):
+        if isinstance(leaf, wq.Term):
+            yield leaf.fieldname, leaf.text, weight
+        elif len(leaf.words) == 1:
+            yield leaf.fieldname, leaf.words[0], weight
+
+
+def scoring_phrases(q: wq.Query, boost: float = 1.0) -> Iterator[tuple[PhraseKey, float]]:
+    """(phrase, boost) for every positive phrase of two or more words in ``q``."""
+    for leaf, weight in _positive_leaves(q, boost):
+        if isinstance(leaf, wq.Phrase) and len(leaf.words) > 1:
+            yield (leaf.fieldname, tuple(leaf.words), max(leaf.slop, 1)), weight
+
+
+def _idf(documents: int, frequency: int) -> float:
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 class Ranker:
@@ -67,8 +86,13 @@ class Ranker:
             self._average[fieldname] = (total / len(lengths)) if lengths and total else 1.0
         return lengths, self._average[fieldname]
 
-    def scores(self, q: wq.Query, matched: set[int], phrase_counts: dict[int, int]) -> dict[int, float]:
-        """BM25 score of each matched document that any scoring term occurs in."""
+    def scores(self, q: wq.Query, matched: set[int], phrase_counts: dict[int, int] | None = None) -> dict[int, float]:
+        """BM25 score of each matched document that any scoring term or phrase occurs in.
+
+        The phrases' occurrences come from the docsets' last evaluation
+        (``DocSets.phrase_occurrences``); ``phrase_counts`` (their sum per
+        document) is accepted for the callers' sake and not needed.
+        """
         scores: dict[int, float] = {}
         documents = max(self.docsets.doc_count_all, 1)
         schema = self.docsets.schema
@@ -80,8 +104,7 @@ class Ranker:
             postings = self.docsets.postings(fieldname, text)
             if not postings:
                 continue
-            idf = math.log(1 + (documents - len(postings) + 0.5) / (len(postings) + 0.5))
-            weight = idf * boost * getattr(field.format, "field_boost", 1.0)
+            weight = _idf(documents, len(postings)) * boost * getattr(field.format, "field_boost", 1.0)
             lengths, average = self._field_lengths(fieldname)
             frequency = field.format.decode_frequency
             norm = K1 * (1 - B)
@@ -95,10 +118,22 @@ class Ranker:
                 scores[docnum] = scores.get(docnum, 0.0) + weight * tf * (K1 + 1) / (
                     tf + norm + slope * lengths[docnum]
                 )
-        if phrase_counts:
-            for docnum, count in phrase_counts.items():
+        for key, boost in set(scoring_phrases(q)):
+            fieldname, words, _slop = key
+            field = schema[fieldname]
+            occurrences = self.docsets.phrase_occurrences.get(key)
+            if not field.scorable or not occurrences:
+                continue
+            idf = sum(_idf(documents, self.docsets.doc_frequency(fieldname, word)) for word in words)
+            weight = idf * boost * getattr(field.format, "field_boost", 1.0)
+            lengths, average = self._field_lengths(fieldname)
+            norm = K1 * (1 - B)
+            slope = K1 * B / average
+            for docnum, tf in occurrences.items():
                 if docnum in matched:
-                    scores[docnum] = scores.get(docnum, 0.0) * (1 + PHRASE_WEIGHT * math.log1p(count))
+                    scores[docnum] = scores.get(docnum, 0.0) + weight * tf * (K1 + 1) / (
+                        tf + norm + slope * lengths[docnum]
+                    )
         return scores
 
     def top(

@@ -14,20 +14,26 @@ The title and the body each have a hidden companion field holding the first
 2 to 4 characters of every term (Elasticsearch's ``index_prefixes``), so a
 prefix query such as ``zakh*`` reads one posting list instead of the postings
 of every word it expands to (search as you type sends one on every key).
+
+They also have a hidden field of adjacent word pairs, with positions (like
+Elasticsearch's ``index_phrases``), so the phrase ``"will pake"`` reads the one
+posting list of the pair instead of the positions of two words that occur in
+almost every article. Only pairs of two common words are indexed (the index's
+list of them, taken from the articles when it is built): all pairs made the
+index 7 times larger, and a phrase with a rare word is cheap by positions.
 """
 
 from __future__ import annotations
 
-import copyreg
-import importlib
 import re
 import unicodedata
 from array import array
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
+from newsdesk.index.engine.unpickling import UnpicklesAsBaseWhereUnknown
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
@@ -202,46 +208,7 @@ def term_prefixes(terms: set[str]) -> set[str]:
     return found
 
 
-class _Named:
-    """Pickles as the attribute ``name`` of module ``module``, looked up on load; ``fallback`` where it is missing."""
-
-    def __init__(self, module: str, name: str, fallback: type) -> None:
-        self.module, self.name, self.fallback = module, name, fallback
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return getattr, (_Module(self.module), self.name, self.fallback)
-
-
-class _Module:
-    """Pickles as the module ``name``, imported on load."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return importlib.import_module, (self.name,)
-
-
-class _UnpicklesAsBaseWhereUnknown:
-    """A schema class whose pickle (in every index's TOC) names a stock class to use where it does not exist.
-
-    An index made by this version is read by the previous one too: a reader of
-    that version open on a shared state folder while this one rebuilds, or after
-    a downgrade. Pickled by name, an unknown class failed to load there and the
-    index was taken for damaged, set aside and rebuilt. The stock class reads
-    the same postings; only writing needs the class itself (and an older version
-    never writes to an index made by a newer one: the schema version differs).
-    """
-
-    _FALLBACK: type
-
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
-        cls = type(self)
-        named = _Named(cls.__module__, cls.__qualname__, self._FALLBACK)
-        return copyreg._reconstructor, (named, object, None), dict(self.__dict__)  # type: ignore[attr-defined]
-
-
-class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
+class PrefixAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
     """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
 
     _FALLBACK = NewsAnalyzer  # never runs on a prefix field there: nothing parses a query into one
@@ -255,7 +222,7 @@ class PrefixAnalyzer(_UnpicklesAsBaseWhereUnknown, Analyzer):
             yield token
 
 
-class PrefixPresence(_UnpicklesAsBaseWhereUnknown, formats.Existence):
+class PrefixPresence(UnpicklesAsBaseWhereUnknown, formats.Existence):
     """Existence postings of the term prefixes, computed without per-token objects."""
 
     _FALLBACK = formats.Existence
@@ -283,11 +250,124 @@ def _prefix_field() -> fields.FieldType:
     return fields.FieldType(PrefixPresence(), PrefixAnalyzer(), scorable=False, stored=False)
 
 
+PAIRED_FIELDS = ("title", "body")
+"""Fields with a word-pair field: the ones a plain query searches."""
+
+
+def pair_field(fieldname: str) -> str:
+    """The hidden field that holds the adjacent word pairs of ``fieldname``."""
+    return f"pairs_{fieldname}"
+
+
+def is_pair_field(fieldname: str) -> bool:
+    """True for the hidden word-pair fields (never searched by name)."""
+    return fieldname.startswith("pairs_")
+
+
+def pair_term(first: str, second: str) -> str:
+    """The pair field's term for two adjacent index terms (a term never holds a space)."""
+    return f"{first} {second}"
+
+
+def word_pairs(terms: list[str], common: frozenset[str] | None = None) -> dict[str, list[int]]:
+    """Each indexed adjacent pair of ``terms`` (one text's index terms in order), at its first word's position.
+
+    A pair is indexed when both its words are in ``common`` (every pair when ``common`` is None).
+    """
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    if common is None:
+        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
+            positions[pair].append(pos)
+        return positions
+    inside = [term in common for term in terms]
+    for pos, both in enumerate(map(bool.__and__, inside, inside[1:])):
+        if both:
+            positions[pair_term(terms[pos], terms[pos + 1])].append(pos)
+    return positions
+
+
+COMMON_SHARE = 0.1
+"""A term is common when at least this share of the sampled articles holds it (:func:`common_terms`)."""
+COMMON_SAMPLE = 2000
+"""Articles sampled for the common terms when an index is built."""
+
+
+def common_terms(texts: Iterable[str]) -> frozenset[str]:
+    """The terms in at least :data:`COMMON_SHARE` of ``texts`` (one article's title and text each).
+
+    Their pairs are the ones indexed: decoding the positions of such a term costs
+    ~1 ms per 1,000 articles holding it, so a phrase of two of them is the slow case,
+    while a phrase with a rarer word has few candidates. Measured on the synthetic
+    corpus (docs/performance.md): ~290 terms, pair postings 1.2x the word postings.
+    """
+    counts: Counter[str] = Counter()
+    sampled = 0
+    for text in texts:
+        counts.update({term for term, _, _ in iter_terms(text)})
+        sampled += 1
+    least = max(COMMON_SHARE * sampled, 1)
+    return frozenset(term for term, count in counts.items() if count >= least)
+
+
+class PairAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
+    """The pair field's analyzer: the text's indexed term pairs, at the first word's position."""
+
+    _FALLBACK = NewsAnalyzer  # never runs on a pair field there: nothing parses a query into one
+
+    def __init__(self, common: frozenset[str] | None = None) -> None:
+        self.common = common
+
+    def __call__(self, value: str, positions: bool = False, **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, False, **{k: v for k, v in kwargs.items() if k in ("removestops", "mode")})
+        pairs = word_pairs([term for term, _, _ in iter_terms(value)], self.common)
+        for pos, pair in sorted((pos, pair) for pair, plist in pairs.items() for pos in plist):
+            token.text = pair
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
+    """Positions of adjacent term pairs: :meth:`term_positions` gives pairs instead of terms.
+
+    The direct segment writer and Whoosh's (through :meth:`FastPositions.word_values`)
+    both take their terms from :meth:`term_positions`, so both write the pairs. A
+    posting value is a :class:`FastPositions` value: the pair's count in a document
+    is its frequency, as a phrase check over the two words' positions would count it.
+    ``common`` (pickled with the schema, so every later update and every search
+    of this index uses the same list) decides which pairs are indexed.
+    """
+
+    _FALLBACK = FastPositions  # the same posting values: an older version reads them as positions
+
+    def __init__(self, common: frozenset[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.common = common
+
+    def indexed(self, first: str, second: str) -> bool:
+        """True when the pair of terms ``first second`` is indexed where it occurs."""
+        return self.common is None or (first in self.common and second in self.common)
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        words = TOKEN_PATTERN.findall(value)
+        cache_get = _term_cache.get
+        return word_pairs([cache_get(word) or term_for(word) for word in words], self.common)
+
+
+def _pair_field(common: frozenset[str] | None) -> fields.FieldType:
+    return fields.FieldType(PairPositions(common), PairAnalyzer(common), scorable=False, stored=False)
+
+
 def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
-    """``document`` (field -> value, for Whoosh's ``add_document``) with its prefix fields filled in."""
+    """``document`` (field -> value, for Whoosh's ``add_document``) with its hidden prefix and pair fields filled in."""
     for name in PREFIXED_FIELDS:
         if name in document:
             document[prefix_field(name)] = document[name]
+    for name in PAIRED_FIELDS:
+        if name in document:
+            document[pair_field(name)] = document[name]
     return document
 
 
@@ -316,17 +396,21 @@ FACET_COLUMNS = {
 }
 
 
-INDEX_SCHEMA_VERSION = "3"
+INDEX_SCHEMA_VERSION = "4"
 """Bump when the schema changes: an index made under another version is rebuilt by the next update.
 
 3: the prefix fields. Until the rebuild, a searcher on an older index expands prefixes as before.
+4: the word-pair fields. Until the rebuild, a searcher on an older index checks phrases by word positions.
 """
-SEARCHABLE_OLDER_SCHEMAS = frozenset({"2"})
-"""Older versions whose indexes this code searches as they are (only the prefix fields are missing)."""
+SEARCHABLE_OLDER_SCHEMAS = frozenset({"2", "3"})
+"""Older versions whose indexes this code searches as they are (only hidden prefix or pair fields are missing)."""
 
 
-def build_schema(title_boost: float = 2.0) -> fields.Schema:
-    """The schema of the article index. ``title_boost`` weighs title matches."""
+def build_schema(title_boost: float = 2.0, common: frozenset[str] | None = None) -> fields.Schema:
+    """The schema of the article index. ``title_boost`` weighs title matches.
+
+    ``common``: the terms whose pairs the pair fields hold (:func:`common_terms`); None: every pair.
+    """
     keyword = {"lowercase": True, "commas": True, "scorable": True}
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -348,4 +432,6 @@ def build_schema(title_boost: float = 2.0) -> fields.Schema:
         schema.add(column, _facet_column())
     for name in PREFIXED_FIELDS:
         schema.add(prefix_field(name), _prefix_field())
+    for name in PAIRED_FIELDS:
+        schema.add(pair_field(name), _pair_field(common))
     return schema

@@ -9,36 +9,31 @@ threads, and the reader app runs each search in a fresh worker thread.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.config import SearchConfig
-from newsdesk.index.display import display_path
-from newsdesk.index.engine.columns import column_values
-from newsdesk.index.engine.docsets import DocSets, _phrases_only
-from newsdesk.index.engine.matches import QueryMatcher, query_matcher
-from newsdesk.index.engine.query import DEFAULT_FIELDS, make_parser, parse_query
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.facets import FacetCounter
+from newsdesk.index.engine.matches import query_matcher
+from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.query_limits import QUERY_SECONDS, Deadline
 from newsdesk.index.engine.ranking import Ranker
-from newsdesk.index.engine.schema import FACET_COLUMNS, iter_terms, term_for
-from newsdesk.index.engine.snippets import Span, make_snippet
-from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, QueryTooCostly, SearchCancelled
+from newsdesk.index.engine.results import FacetValue, Hit, SearchResults, make_hits
+from newsdesk.index.engine.suggest import did_you_mean
+from newsdesk.index.errors import CorpusError, IndexDamagedError, QueryError, SearchCancelled
 from newsdesk.index.healing import READ_ERRORS, from_index_files
 from newsdesk.index.store import ArticleStore
 from newsdesk.index.stories import StoryIndex
-from newsdesk.index.timeline import Timeline, build_timeline
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-_PLAIN_WORD = re.compile(r'(?<![\w:*~"])([^\W\d_][\w\']*)(?![\w:*~"])')
+__all__ = ["ArticleSearcher", "Cancelled", "FacetValue", "Hit", "SearchResults"]
 
 Cancelled = Callable[[], bool]
 """Asked between the stages of a search: True means the caller no longer wants the answer."""
@@ -49,85 +44,17 @@ def _check(cancelled: Cancelled | None) -> None:
         raise SearchCancelled("search cancelled")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One ranked result."""
-
-    id: str
-    path: str
-    title: str
-    score: float
-    snippet: str
-    snippet_highlights: list[Span]
-    title_highlights: list[Span]
-    source: str | None
-    date: str | None
-    matches: int = 0
-    """How many matches of the query the article's text holds, a phrase counting once: what the
-    list shows, and what the reader steps through with n/N (:class:`QueryMatcher`)."""
-    copies: tuple[str, ...] = ()
-    """Ids of the other matching articles of this hit's reprint group, folded into it (:mod:`.stories`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class FacetValue:
-    """A facet value and how many matching articles have it."""
-
-    value: str
-    count: int
-
-
 @dataclass(slots=True)
-class SearchResults:
-    """The answer to one query."""
+class _Matched:
+    """What the first stage of a search found, for the second to count from."""
 
-    query: str
-    total: int
-    total_exact: bool
-    """False when ``total`` is an estimate (a very common phrase searched without facets)."""
-    took_ms: float
-    page: int
-    page_size: int
-    hits: list[Hit]
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
-    terms: frozenset[str] = frozenset()
-    """Index terms the query matched."""
-    matcher: QueryMatcher = field(default_factory=QueryMatcher)
-    """Finds the query's matches inside an article (``matcher.spans(article.text)``), as the hits counted them."""
-    timeline: Timeline | None = None
-    """Matches per period (searches with facets only, whose total is exact)."""
-    stories: int | None = None
-    """Distinct stories (reprint groups) among the matches; None when ``total`` is an estimate."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object ``newsdesk search --json`` prints."""
-        return {
-            "query": self.query,
-            "total": self.total,
-            "total_exact": self.total_exact,
-            "took_ms": round(self.took_ms, 2),
-            "page": self.page,
-            "hits": [
-                {
-                    "id": h.id,
-                    "path": display_path(h.path),
-                    "title": h.title,
-                    "score": round(h.score, 4),
-                    "snippet": h.snippet,
-                    "highlights": [list(s) for s in h.snippet_highlights],
-                    "source": h.source,
-                    "date": h.date,
-                    "matches": h.matches,
-                    "copies": list(h.copies),
-                }
-                for h in self.hits
-            ],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
-            "suggestion": self.suggestion,
-            "timeline": self.timeline.to_json() if self.timeline is not None else None,
-            "stories": self.stories,
-        }
+    searcher: Searcher
+    parsed: wq.Query
+    docs: set[int]
+    exact: bool
+    page: list[tuple[str, float]]
+    """(id, score) of the page's hits."""
+    copies: dict[str, tuple[str, ...]]
 
 
 class ArticleSearcher:
@@ -150,7 +77,7 @@ class ArticleSearcher:
         self._searcher: Searcher | None = None
         self._searcher_dir: Path | None = None
         self._parser: Any = None
-        self._facet_cache: dict[str, list[str]] = {}
+        self._facet_counter: tuple[DocSets, FacetCounter] | None = None
         self._docsets_cache: DocSets | None = None
         self._ranker: Ranker | None = None
         self._stories: tuple[Searcher, StoryIndex] | None = None
@@ -194,7 +121,6 @@ class ArticleSearcher:
         fresh = ix.searcher()
         self._parser = make_parser(ix.schema, self._config.title_boost)
         self._searcher, self._searcher_dir = fresh, directory
-        self._facet_cache = {}
         return fresh
 
     def search(self, text: str, limit: int | None = None, page: int = 1, facets: bool = True) -> SearchResults:
@@ -203,46 +129,16 @@ class ArticleSearcher:
         With ``facets`` the total and facet counts are exact. Without, a very
         common phrase may be verified only in part and its total estimated
         (``total_exact`` is then False): the reader shows hits first and asks
-        for facets in a second, slower call.
+        for facets in a second, slower call. One time budget covers the whole call.
         """
-        started = time.perf_counter()
-        limit = limit or self._config.page_size
-        if page < 1 or limit < 1:
-            raise QueryError("page and limit must be 1 or more")
-        with self._lock:
-            deadline = Deadline(self.query_seconds)
-            for attempt in self._attempts():
-                with attempt:
-                    searcher = self._current()
-                    parsed = parse_query(self._parser, text)
-                    docsets = self._docsets(searcher)
-                    matched = docsets.match(parsed, exact=facets, deadline=deadline)
-                    unverified = docsets.unverified
-                    total = len(matched) + unverified
-                    ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
-                    deadline.check()
-                    hit_ids = ranked[(page - 1) * limit :]
-                    matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
-                    facet_counts = self._facets(searcher, matched) if facets and total else {}
-                    timeline = build_timeline(self._column(searcher, "date")[d] for d in matched) if facets else None
-                    # "Did you mean" is an extra: skipped when the query already used half its time.
-                    suggestion = self._suggest(searcher, text) if not total and not deadline.spent(0.5) else None
-                    stories = None if unverified else self._story_index(searcher).count(matched)
-        return SearchResults(
-            query=text,
-            total=total,
-            total_exact=not unverified,
-            took_ms=(time.perf_counter() - started) * 1000,
-            page=page,
-            page_size=limit,
-            hits=self._hits(hit_ids, matcher, copies),
-            facets=facet_counts,
-            suggestion=suggestion,
-            terms=matcher.terms,
-            matcher=matcher,
-            timeline=timeline,
-            stories=stories,
-        )
+        stages = self._stages(text, limit, page, exact=facets, deadline=Deadline(self.query_seconds))
+        first = next(stages)
+        if facets:
+            return next(stages)
+        if first.total:
+            return first
+        # Nothing matched: "did you mean" is the answer, as with facets (it costs little here).
+        return replace(first, suggestion=next(stages).suggestion)
 
     def search_in_stages(
         self, text: str, limit: int | None = None, cancelled: Cancelled | None = None
@@ -257,53 +153,92 @@ class ArticleSearcher:
         for the next query. Stop iterating after the first answer to skip the
         counting altogether. Each stage has the per-query time budget.
         """
+        return self._stages(text, limit, 1, exact=False, cancelled=cancelled)
+
+    def _stages(
+        self,
+        text: str,
+        limit: int | None,
+        page: int,
+        *,
+        exact: bool,
+        cancelled: Cancelled | None = None,
+        deadline: Deadline | None = None,
+    ) -> Iterator[SearchResults]:
+        """The one path of every search: the hits (``exact``: from the exact match set), then the rest.
+
+        ``deadline`` is the budget of both stages together; without one, each stage gets its own.
+        """
         started = time.perf_counter()
         limit = limit or self._config.page_size
-        if limit < 1:
-            raise QueryError("limit must be 1 or more")
+        if page < 1 or limit < 1:
+            raise QueryError("page and limit must be 1 or more")
         with self._lock:
             _check(cancelled)
-            deadline = Deadline(self.query_seconds)
-            for attempt in self._attempts():
-                with attempt:
-                    searcher = self._current()
-                    parsed = parse_query(self._parser, text)
-                    docsets = self._docsets(searcher)
-                    matched = docsets.match(parsed, exact=False, deadline=deadline)
-                    unverified = docsets.unverified
-                    _check(cancelled)
-                    ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, limit)
-                    matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
-                    stories = None if unverified else self._story_index(searcher).count(matched)
+            first, found = self._first_stage(text, limit, page, exact, cancelled, deadline)
+        # Snippets come from the store: no lock needed, the next search may start meanwhile.
+        first.hits = make_hits(self._store, found.page, first.matcher, found.copies, self._config.snippet_chars)
+        first.took_ms = (time.perf_counter() - started) * 1000
+        yield first
+        with self._lock:
+            _check(cancelled)
+            complete = self._second_stage(first, found, cancelled, deadline)
+        complete.took_ms = (time.perf_counter() - started) * 1000
+        yield complete
+
+    def _first_stage(
+        self, text: str, limit: int, page: int, exact: bool, cancelled: Cancelled | None, deadline: Deadline | None
+    ) -> tuple[SearchResults, _Matched]:
+        """The page of hits and the total (a common phrase's estimated unless ``exact``); the caller holds the lock."""
+        deadline = deadline or Deadline(self.query_seconds)
+        for attempt in self._attempts():
+            with attempt:
+                searcher = self._current()
+                parsed = parse_query(self._parser, text)
+                docsets = self._docsets(searcher)
+                matched = docsets.match(parsed, exact=exact, deadline=deadline)
+                unverified = docsets.unverified
+                complete = exact or not docsets.sampled  # nothing to match again in the second stage
+                _check(cancelled)
+                ranked, copies = self._rank_stories(searcher, parsed, matched, docsets.phrase_counts, page * limit)
+                deadline.check()
+                matcher = query_matcher(parsed, searcher.reader(), expand=docsets.expand)
+                stories = None if unverified else self._story_index(searcher).count(matched)
         first = SearchResults(
             query=text,
             total=len(matched) + unverified,
             total_exact=not unverified,
-            took_ms=(time.perf_counter() - started) * 1000,
-            page=1,
+            took_ms=0.0,
+            page=page,
             page_size=limit,
-            hits=self._hits(ranked, matcher, copies),
+            hits=[],
             terms=matcher.terms,
             matcher=matcher,
             stories=stories,
         )
-        yield first
-        with self._lock:
-            _check(cancelled)
-            deadline = Deadline(self.query_seconds)
-            for attempt in self._attempts():
-                with attempt:
-                    current = self._current()
-                    if current is not searcher or _phrases_only(parsed):
-                        # Only phrases are ever verified in part, and an update may have moved the documents.
-                        matched = self._docsets(current).match(parsed, exact=True, deadline=deadline)
-                    total = len(matched)
-                    stories = self._story_index(current).count(matched)
-                    facet_counts = self._facets(current, matched, cancelled) if total else {}
-                    timeline = build_timeline(self._column(current, "date")[d] for d in matched)
-                    _check(cancelled)
-                    suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
-        yield replace(
+        return first, _Matched(searcher, parsed, matched, complete, ranked[(page - 1) * limit :], copies)
+
+    def _second_stage(
+        self, first: SearchResults, found: _Matched, cancelled: Cancelled | None, deadline: Deadline | None
+    ) -> SearchResults:
+        """``first`` with the exact total, facets, timeline and "did you mean"; the caller holds the lock."""
+        deadline = deadline or Deadline(self.query_seconds)
+        for attempt in self._attempts():
+            with attempt:
+                current = self._current()
+                matched = found.docs
+                if current is not found.searcher or not found.exact:
+                    # Only phrases are ever verified in part, and an update may have moved the documents.
+                    matched = self._docsets(current).match(found.parsed, exact=True, deadline=deadline)
+                total = len(matched)
+                stories = self._story_index(current).count(matched)
+                facet_counts = self._facets(current, matched, cancelled) if total else {}
+                timeline = self._counter(current).timeline(matched)
+                _check(cancelled)
+                # "Did you mean" is an extra: skipped when the query already used half its time.
+                text = first.query
+                suggestion = self._suggest(current, text) if not total and not deadline.spent(0.5) else None
+        return replace(
             first,
             total=total,
             total_exact=True,
@@ -311,7 +246,6 @@ class ArticleSearcher:
             suggestion=suggestion,
             timeline=timeline,
             stories=stories,
-            took_ms=(time.perf_counter() - started) * 1000,
         )
 
     def _attempts(self) -> Iterator[_Attempt]:
@@ -343,36 +277,6 @@ class ArticleSearcher:
             "the next `newsdesk index` (or search) rebuilds it from the store"
         ) from None
 
-    def _hits(
-        self, hit_ids: list[tuple[str, float]], matcher: QueryMatcher, copies: dict[str, tuple[str, ...]] | None = None
-    ) -> list[Hit]:
-        """Hits with snippets for ``(id, score)`` pairs, read from the store (no lock needed)."""
-        articles = self._store.get_many([article_id for article_id, _ in hit_ids])
-        hits = []
-        for article_id, score in hit_ids:
-            article = articles.get(article_id)
-            if article is None:  # deleted since the searcher opened
-                continue
-            in_text = matcher.spans(article.text, "body")
-            in_title = matcher.spans(article.title, "title")
-            snippet, spans = make_snippet(article.text, (), self._config.snippet_chars, in_text)
-            hits.append(
-                Hit(
-                    id=article.id,
-                    path=article.path,
-                    title=article.title,
-                    score=score,
-                    snippet=snippet,
-                    snippet_highlights=spans,
-                    title_highlights=in_title,
-                    source=article.source,
-                    date=article.date,
-                    matches=len(in_text),
-                    copies=(copies or {}).get(article.id, ()),
-                )
-            )
-        return hits
-
     def _drop_searcher(self) -> None:
         """Forget the open searcher (the caller holds the lock)."""
         if self._searcher is not None:
@@ -382,6 +286,7 @@ class ArticleSearcher:
         self._docsets_cache = None
         self._ranker = None
         self._stories = None
+        self._facet_counter = None
 
     def match_ids(self, text: str, ids: list[str]) -> tuple[int, set[str]]:
         """How many articles match ``text`` (exactly), and which of ``ids`` are among them."""
@@ -448,88 +353,33 @@ class ArticleSearcher:
         return [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
 
     # -- facets -------------------------------------------------------------------
+    def _counter(self, searcher: Searcher) -> FacetCounter:
+        """The facet columns of this searcher's index, read once (see :mod:`.facets`)."""
+        docsets = self._docsets(searcher)
+        if self._facet_counter is None or self._facet_counter[0] is not docsets:
+            self._facet_counter = (docsets, FacetCounter(docsets.segments, docsets.all_docs))
+        return self._facet_counter[1]
+
     def _column(self, searcher: Searcher, facet: str) -> list[str]:
-        values = self._facet_cache.get(facet)
-        if values is None:
-            values = []
-            for segment_reader, _offset in self._docsets(searcher).segments:
-                raw = column_values(segment_reader, FACET_COLUMNS[facet])
-                values.extend(v.decode("utf-8", "surrogatepass") if v else "" for v in raw)
-            self._facet_cache[facet] = values
-        return values
+        return self._counter(searcher).column(facet)
 
     def _facets(
         self, searcher: Searcher, docnums: set[int], cancelled: Cancelled | None = None
     ) -> dict[str, list[FacetValue]]:
+        counter = self._counter(searcher)
+        limit = self._config.facet_limit
         result = {}
         for facet in self._config.facets:
             _check(cancelled)
-            values = self._column(searcher, facet)
-            counts: Counter[str] = Counter()
-            picked = [values[d] for d in docnums]
+            ranked = counter.count(facet, docnums, self._config.date_bucket)[:limit]
             if facet == "date":
-                width = {"day": 10, "month": 7, "year": 4}[self._config.date_bucket]
-                counts.update(v[:width] for v in picked if v)
-            elif facet in ("tags", "person", "org", "place"):
-                for value in picked:
-                    if value:
-                        counts.update(value.split(MULTI_VALUE_SEPARATOR))
-            else:
-                counts.update(v for v in picked if v)
-            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            if facet == "date":
-                ranked = sorted(ranked[: self._config.facet_limit])
-            result[facet] = [FacetValue(v, c) for v, c in ranked[: self._config.facet_limit]]
+                ranked.sort()
+            result[facet] = [FacetValue(v, c) for v, c in ranked]
         return result
 
-    # -- did you mean -------------------------------------------------------------
     def _suggest(self, searcher: Searcher, text: str) -> str | None:
         """ "Did you mean" for the words the index does not know; None when out of time (it is an extra)."""
-        try:
-            return self._suggest_within_deadline(searcher, text)
-        except QueryTooCostly:
-            return None
-
-    def _suggest_within_deadline(self, searcher: Searcher, text: str) -> str | None:
-        reader = searcher.reader()
-        docsets = self._docsets(searcher)
-        changed = False
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal changed
-            word = match.group(1)
-            if word in ("AND", "OR", "NOT", "TO", "to"):
-                return word
-            term = term_for(word)
-            if any(reader.frequency(f, term) for f in DEFAULT_FIELDS):
-                return word
-            # The first letter is kept, as spell checkers usually do; nearest first,
-            # then the most common. (Whoosh's suggest() builds a Levenshtein automaton
-            # in Python per word: seconds for a long one.)
-            near = list(docsets.near_words("body", term, 2))
-            if not near:
-                return word
-            best, _ = min(near, key=lambda found: (found[1], -reader.doc_frequency("body", found[0]), found[0]))
-            surface = self._surface_form(searcher, best.decode("utf-8"))
-            if surface is None:
-                return word
-            changed = True
-            return surface
-
-        suggestion = _PLAIN_WORD.sub(replace, text)
-        return suggestion if changed and suggestion != text else None
-
-    def _surface_form(self, searcher: Searcher, term: str) -> str | None:
-        """A word as written in the corpus whose index term is ``term`` (stems are not words)."""
-        for docnum in searcher.docs_for_query(wq.Term("body", term)):
-            article = self._store.get(searcher.stored_fields(docnum)["id"])
-            if article is None:
-                continue
-            for found, start, end in iter_terms(article.text):
-                if found == term:
-                    return article.text[start:end].lower()
-            break
-        return None
+        return did_you_mean(text, self._docsets(searcher), self._store)
 
 
 class _Attempt:

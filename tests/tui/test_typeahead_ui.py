@@ -296,3 +296,56 @@ async def test_enter_twice_before_an_answer_with_no_hits_opens_nothing(demo_stat
         await pilot.press("j", "k", "enter")
         await pilot.pause(0.2)
     close_library(app.library)
+
+
+def facet_lines(app: NewsdeskApp) -> list[str]:
+    """The facets panel's entries as listed (what the person sees when they open the Facets tab)."""
+    from newsdesk.tui.widgets.side_panel import FacetList
+
+    facets = app.main.query_one(FacetList)
+    return [str(facets.get_option_at_index(i).prompt) for i in range(facets.option_count)]
+
+
+async def test_the_older_facets_stay_dimmed_until_the_new_ones_are_counted(demo_state: Path) -> None:
+    """docs/performance.md: hits first, then the facets; the older query's facets are never shown as current."""
+    from newsdesk.tui.widgets.side_panel import FacetList
+
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        facets = app.main.query_one(FacetList)
+        slow.release("ceasefire*")
+        slow.release("ceasefire*", 2)
+        await pilot.press("slash", *"ceasefire")
+        await wait_until(pilot, lambda: status(app) == "10 results for ceasefire*")
+        await wait_until(pilot, lambda: not facets.has_class("-stale") and len(facet_lines(app)) > 1)
+        older = facet_lines(app)
+
+        expected = slow._real.search("ceasefire Genev*", limit=50)
+        await pilot.press(*" Genev")
+        await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)
+        slow.release("ceasefire Genev*")  # the hits only: the counting is held
+        await wait_until(pilot, lambda: "counting" in status(app))
+        assert not app.main.article_list.has_class("-stale")  # the hits are the new query's
+        assert facets.has_class("-stale")  # the facets are not yet
+        assert facet_lines(app) == older  # still there, dimmed: not cleared and rebuilt twice
+        slow.release("ceasefire Genev*", 2)
+        await wait_until(pilot, lambda: "counting" not in status(app))
+        await wait_until(pilot, lambda: not facets.has_class("-stale"))
+        shown = facet_lines(app)
+        assert shown != older
+        counted = [f"{v.value}  {v.count:,}" for values in expected.facets.values() for v in values]
+        assert any(line.strip() in counted for line in shown)
+    close_library(app.library)
+
+
+async def test_the_reader_keeps_its_start_up_objects_out_of_full_collections(demo_state: Path) -> None:
+    """docs/performance.md: a full garbage collection walked every object made to start, mid-search."""
+    import gc
+
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0)
+        assert app.main.results.search_box is not None
+    assert gc.get_freeze_count() == 0  # given back when the reader ends
+    close_library(app.library)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from newsdesk.index import EntityContext
+from newsdesk.tui.dialogs.list_dialog import ListDialog
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,7 +33,7 @@ def kwic_line(context: EntityContext) -> Text:
     return line
 
 
-class MentionsDialog(ModalScreen[tuple[str, int, int] | None]):
+class MentionsDialog(ListDialog[tuple[str, int, int] | None]):
     """Lists mentions; dismisses with (article id, start, end) of the one picked, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,13 +57,6 @@ class MentionsDialog(ModalScreen[tuple[str, int, int] | None]):
             options = [Option(kwic_line(c), id=str(i)) for i, c in enumerate(self.contexts)]
             yield OptionList(*options, id="mentions-list")
             yield Static(Text("enter: open the article there · esc: close", style="dim"))
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_cursor(self, delta: int) -> None:
-        option_list = self.query_one(OptionList)
-        option_list.action_cursor_down() if delta > 0 else option_list.action_cursor_up()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from newsdesk.index import SimilarArticle
+from newsdesk.tui.dialogs.list_dialog import ListDialog
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,7 +27,7 @@ def similar_line(item: SimilarArticle) -> Text:
     return line
 
 
-class SimilarDialog(ModalScreen[str | None]):
+class SimilarDialog(ListDialog[str | None]):
     """Lists similar articles; dismisses with the id of the one picked, or None."""
 
     DEFAULT_CSS = """
@@ -58,13 +58,6 @@ class SimilarDialog(ModalScreen[str | None]):
                 options = [Option(Text("No similar articles.", style="dim"), disabled=True)]
             yield OptionList(*options, id="similar-list")
             yield Static(Text("enter: open · esc: close", style="dim"))
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_cursor(self, delta: int) -> None:
-        option_list = self.query_one(OptionList)
-        option_list.action_cursor_down() if delta > 0 else option_list.action_cursor_up()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -26,6 +26,7 @@ from newsdesk.tui.messages import (
     WorkerFailed,
     forward_worker_failure,
 )
+from newsdesk.tui.part import Part
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
@@ -51,15 +52,25 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker
 
-UPDATE_DELAY = 0.3
-"""Seconds after start before the background update begins."""
-
 
 class MainScreen(Screen):
     """The reader's one working screen."""
 
     # Feature keys first: the footer lists the bindings in this order (as before the screen was split).
     BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *PANE_KEYS]
+
+    # The panes and widgets the handlers below route to.
+    results = Part(ResultsPane)
+    search_box = Part(SearchBox)
+    article_list = Part(ArticleList)
+    article_view = Part(ArticleView)
+    reader = Part(SelectableReader)
+    editor = Part(AnnotationEditor)
+    watcher = Part(CorpusWatcher)
+    panes = Part(Panes)
+    side_panel = Part(SidePanel)
+    saved_list = Part(SavedList)
+    status_bar = Part(StatusBar)
 
     def __init__(
         self, library: Library, config: Config, restore: CorpusState, *, index_on_start: bool = True, watch: bool = True
@@ -87,50 +98,17 @@ class MainScreen(Screen):
         yield KeyHints()
         yield CorpusWatcher(self.library, watch_seconds=ui.watch_seconds, watching=self.watching)
 
-    @property
-    def results(self) -> ResultsPane:
-        return self.query_one(ResultsPane)
-
-    @property
-    def search_box(self) -> SearchBox:
-        return self.query_one(SearchBox)
-
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def article_view(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
-    def reader(self) -> SelectableReader:
-        return self.query_one(SelectableReader)
-
-    @property
-    def editor(self) -> AnnotationEditor:
-        return self.query_one(AnnotationEditor)
-
-    @property
-    def watcher(self) -> CorpusWatcher:
-        return self.query_one(CorpusWatcher)
-
-    @property
-    def panes(self) -> Panes:
-        return self.query_one(Panes)
-
     def on_mount(self) -> None:
-        self.query_one("#side").styles.width = self.config.ui.side_panel_width
-        self.query_one(StatusBar).corpus_name = self.library.name
+        self.side_panel.styles.width = self.config.ui.side_panel_width
+        self.status_bar.corpus_name = self.library.name
         open_now = self.results.restore(self.restore)
-        self.query_one(SavedList).reload()
+        self.saved_list.reload()
         if open_now is not None:
             self._open(open_now)
         self.article_list.focus()
         # Under `newsdesk serve` the server holds the tab's keys until this screen exists.
         self.call_after_refresh(announce_ready, self.app)
-        # Let the first screen draw before the update's walk over the corpus competes for the GIL.
-        self.watcher.start(index_now=self.index_on_start, delay=UPDATE_DELAY)
+        self.watcher.start(index_now=self.index_on_start)
 
     def current_state(self) -> CorpusState:
         """What to restore next time."""
@@ -154,14 +132,7 @@ class MainScreen(Screen):
     @on(OpenArticle)
     def _open(self, request: OpenArticle) -> None:
         # Here, since the reader highlights the matches of the query the results pane shows.
-        self.article_view.open(
-            request.article_id,
-            self.results.matcher,
-            scroll=request.scroll,
-            focus=request.focus,
-            mark=request.mark,
-            first_hit=request.first_hit,
-        )
+        self.article_view.open(request, self.results.matcher)
 
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
@@ -172,12 +143,12 @@ class MainScreen(Screen):
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
         self.panes.article_opened()
-        self.query_one(SidePanel).show_entities(message.mentions)
+        self.side_panel.show_entities(message.mentions)
         self.results.show_open(message.article.id)
 
     @on(StatusNews)
     def _status_news(self, news: StatusNews) -> None:
-        self.query_one(StatusBar).show(news)
+        self.status_bar.show(news)
         if news.indexing is not None:
             self.results.indexing = news.indexing  # an empty list then says "indexing…"
 
@@ -186,7 +157,7 @@ class MainScreen(Screen):
     @on(TimelineShown)
     @on(AnnotationsShown)
     def _panel_news(self, news: PanelNews) -> None:
-        self.query_one(SidePanel).show(news)
+        self.side_panel.show(news)
 
     @on(EntityList.Jump)
     @on(EntityList.InCorpus)
@@ -222,7 +193,7 @@ class MainScreen(Screen):
     def _indexed(self, message: CorpusWatcher.Indexed) -> None:
         if message.list_stale:
             self.results.refresh_results()
-        self.query_one(SavedList).reload()
+        self.saved_list.reload()
 
     @on(CorpusWatcher.IndexChanged)
     def _index_changed(self) -> None:
@@ -238,24 +209,16 @@ class MainScreen(Screen):
 
     # -- actions: the keys of tui/keys.py, passed on to the widget concerned --------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "focus_search" and isinstance(self.focused, Input))
+        return not (action == "focus_search" and isinstance(self.focused, Input))  # "/" is typed there
 
     def action_focus_search(self) -> None:
-        # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
-        self.set_focus(self.search_box)
+        self.panes.focus_search()
 
     def action_cycle(self, direction: int) -> None:
         self.panes.cycle(direction)
 
     def action_back(self) -> None:
-        # Back always ends on the list, never in the search box: from the list, Esc used to
-        # go on to the box, so "Esc Esc q" typed a query "q" (restored at the next start)
-        # instead of quitting. "/" goes to the box.
-        # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
-        if self.focused is not self.article_list:
-            self.set_focus(self.article_list)
-        else:  # Esc right after Enter on the list, before the answer: it opens nothing later
-            self.article_list.forget_open()
+        self.panes.back()
 
     def action_neighbour(self, delta: int) -> None:
         self.results.open_neighbour(delta)
@@ -274,11 +237,11 @@ class MainScreen(Screen):
 
     def action_save_search(self) -> None:
         search_box = self.search_box
-        self.query_one(SavedList).ask_to_save(lambda: search_box.value)
+        self.saved_list.ask_to_save(lambda: search_box.value)
 
     def action_saved_tab(self) -> None:
         self.panes.show_tab("tab-saved", SavedList)
-        self.query_one(SavedList).reload()  # another session may have changed them
+        self.saved_list.reload()  # another session may have changed them
 
     def action_timeline(self) -> None:
         self.panes.show_tab("tab-facets", TimelineChart)

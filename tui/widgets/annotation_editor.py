@@ -8,14 +8,26 @@ is quick (a few ms) but still runs in a thread worker, and a failed save
 the dialog comes back with it and the error. The search index learns about
 annotations in the background afterwards (``tag:``, ``note:``,
 ``annotated:``); if an update holds the index, the next update catches up.
+What is typed (``PendingAnnotation``), the workers' messages and the look-ups in
+the loaded annotations are in tui/annotation_changes.py, apart from the widget.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.tui.annotation_changes import (
+    AnnotationSaved,
+    AnnotationSaveFailed,
+    AnnotationsLoaded,
+    PendingAnnotation,
+    find,
+    own_at,
+    stamp,
+    without,
+    write_pending,
+)
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
 from newsdesk.tui.messages import AnnotationsShown, OpenArticle, forward_worker_failure
@@ -29,45 +41,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""
-
-
-@dataclass
-class AnnotationsLoaded(Message):
-    article_id: str
-    found: ArticleAnnotations
-    tags_in_use: list[str] | None
-    """None when not looked up this time."""
-    load: int
-    """Which load this is: an older load's answer can arrive after a newer one started."""
-
-
-@dataclass
-class AnnotationSaved(Message):
-    article_id: str
-    annotation: Annotation | None
-    """The saved annotation (None after a delete)."""
-    deleted: Annotation | None = None
-    change: int = 0
-    """The Notes list's number of this delete or undo (0: an add or edit), answered when shown."""
-
-
-@dataclass
-class AnnotationSaveFailed(Message):
-    error: str
-    retry: PendingAnnotation | None
-    change: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PendingAnnotation:
-    """What the user typed, kept until it is on disk."""
-
-    article: Article
-    start: int
-    end: int
-    entered: AnnotationInput
-    annotation_id: str | None = None
-    """Set when editing an existing annotation."""
 
 
 class AnnotationEditor(Widget):
@@ -144,13 +117,12 @@ class AnnotationEditor(Widget):
             return
         if message.tags_in_use is not None:
             self._tags_in_use = tuple(message.tags_in_use)
-        stamp = tuple((p.annotation.id, p.annotation.modified) for p in message.found.placed + message.found.orphans)
-        stamp += tuple(("error", e) for e in message.found.errors)
+        shown = stamp(message.found)
         change, after_load = self._answer_on_load
         answered = change if message.load >= after_load else 0
-        if stamp == self._stamp and not self._goto and not answered:
+        if shown == self._stamp and not self._goto and not answered:
             return  # nothing changed since the last look: keep the highlights (and their cache)
-        self._stamp = stamp
+        self._stamp = shown
         self._show(message.found, self._goto, answered=answered)
         self._goto = None
         if answered:
@@ -167,14 +139,7 @@ class AnnotationEditor(Widget):
         if article is None:
             return
         quote = article.text[request.start : request.end]
-        existing = next(
-            (
-                p.annotation
-                for p in self.found.placed
-                if p.own and (p.anchor.start, p.anchor.end) == (request.start, request.end)
-            ),
-            None,
-        )
+        existing = own_at(self.found, request.start, request.end)
         focus_note = request.focus == "note"
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
             entered = AnnotationInput(list(existing.tags), existing.note)
@@ -222,13 +187,7 @@ class AnnotationEditor(Widget):
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
-        if pending.annotation_id is None:
-            return self.library.add_annotation(
-                pending.article, pending.start, pending.end, pending.entered.tags, pending.entered.note
-            )
-        return self.library.edit_annotation(
-            pending.article, pending.annotation_id, tags=pending.entered.tags, note=pending.entered.note
-        )
+        return write_pending(self.library, pending)
 
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
@@ -239,7 +198,7 @@ class AnnotationEditor(Widget):
             self.notify("Annotation deleted; u in the Notes tab undoes it.", timeout=4)
         if self.article is not None and message.article_id == self.article.id:
             if message.deleted is not None:  # at once: list and highlights, before the reload confirms
-                self._show_without(message.deleted.id, answered=message.change)
+                self._show(without(self.found, message.deleted.id), answered=message.change)
             self._stamp = None
             self._reload(self.article)
             if message.deleted is None and message.change:  # an undo: answered by the reload that shows it
@@ -248,17 +207,6 @@ class AnnotationEditor(Widget):
             self._answer_with_reload(message.change)
         self.post_message(self.Saved())
         self._sync_index()
-
-    def _show_without(self, annotation_id: str, answered: int = 0) -> None:
-        shown = self.found
-        self._show(
-            ArticleAnnotations(
-                [p for p in shown.placed if p.annotation.id != annotation_id],
-                [p for p in shown.orphans if p.annotation.id != annotation_id],
-                shown.errors,
-            ),
-            answered=answered,
-        )
 
     def _answer(self, change: int) -> None:
         """The Notes list's delete or undo ``change`` did nothing (or failed): its held keys go on."""
@@ -298,16 +246,10 @@ class AnnotationEditor(Widget):
         self.post_message(self.Indexed())
 
     # -- the Notes tab ----------------------------------------------------------------------
-    def _find(self, annotation_id: str) -> tuple[Annotation, bool] | None:
-        for placed in self.found.placed + self.found.orphans:
-            if placed.annotation.id == annotation_id:
-                return placed.annotation, placed.own
-        return None
-
     def picked(self, message: NotesList.Picked, reader: SelectableReader) -> None:
         """Go to, edit or delete the annotation picked in the Notes tab."""
         article = reader.article
-        found = self._find(message.annotation_id)
+        found = find(self.found, message.annotation_id)
         if article is None or found is None:
             self._answer(message.change)
             return
@@ -321,14 +263,7 @@ class AnnotationEditor(Widget):
             self._answer(message.change)
             return
         if message.action == "edit":
-            pending = PendingAnnotation(
-                article,
-                annotation.target.start,
-                annotation.target.end,
-                AnnotationInput(list(annotation.tags), annotation.note),
-                annotation.id,
-            )
-            self.ask(pending, annotation.target.exact, focus_note=True)
+            self.ask(PendingAnnotation.editing(article, annotation), annotation.target.exact, focus_note=True)
         elif message.action == "delete":
             self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
         else:
@@ -379,7 +314,7 @@ class AnnotationEditor(Widget):
         def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
             with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
                 if action == "delete" and annotation_id is not None:
-                    found = self._find(annotation_id)
+                    found = find(self.found, annotation_id)
                     if found is not None and found[1]:
                         self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
                 elif action == "undo" and self.last_deleted is not None:

@@ -142,26 +142,17 @@ class ArticleView(Container):
             self.notify(problem, severity="warning")
 
     # -- opening ----------------------------------------------------------------------
-    def open(
-        self,
-        article_id: str,
-        matcher: QueryMatcher,
-        *,
-        scroll: int | None = None,
-        focus: bool = True,
-        mark: tuple[int, int] | None = None,
-        first_hit: bool | None = None,
-    ) -> None:
-        """Load an article (in a worker) with ``matcher``'s matches; focus the reader if ``focus``.
+    def open(self, request: OpenArticle, matcher: QueryMatcher) -> None:
+        """Load the article ``request`` names (in a worker) with ``matcher``'s matches, scrolled and focused as it asks.
 
-        ``first_hit``: scroll to the first match (else to ``scroll``, or to ``mark``); None: as the
-        open before this one did (an article picked in a dialog opens the way the last one did).
+        ``request.first_hit``: scroll to the first match (else to ``scroll``, or to ``mark``); None: as
+        the open before this one did (an article picked in a dialog opens the way the last one did).
         """
         self._seq += 1
-        self._focus_on_load = focus
-        if first_hit is not None:
-            self._first_hit = first_hit
-        self._load_article(article_id, matcher, self._seq, scroll, mark)
+        self._focus_on_load = request.focus
+        if request.first_hit is not None:
+            self._first_hit = request.first_hit
+        self._load_article(request.article_id, matcher, self._seq, request.scroll, request.mark)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _load_article(

@@ -27,6 +27,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
+START_DELAY = 0.3
+"""Seconds after start before the background update begins: the first screen draws before the
+update's walk over the corpus competes with it for the GIL."""
 INDEX_CHECK_SECONDS = 2.0
 """How often the search index's version is read for others' changes (one small query)."""
 
@@ -121,7 +124,7 @@ class CorpusWatcher(Widget):
 
     watch_indexing = watch_note = watch_article_count = _state_changed
 
-    def start(self, *, index_now: bool, delay: float) -> None:
+    def start(self, *, index_now: bool, delay: float = START_DELAY) -> None:
         """Count the library and say how current its index is; then update it (or just poll)."""
         status = self.library.status()
         self.set_reactive(CorpusWatcher.article_count, self.library.count())

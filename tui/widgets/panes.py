@@ -6,7 +6,7 @@ take turns at full width), ``reading`` (narrow, with focus in the reader or the
 panel), ``panel-hidden``, and ``article-open`` (once the reader has something
 to show it takes the larger share). The panel shows from
 ``ui.side_panel_min_columns`` columns unless ``p`` forced it shown or hidden.
-Tab moves focus from pane to pane.
+Tab moves focus from pane to pane, Esc back to the list, / to the search box.
 
 The classes sit here rather than on the screen: a class change restyles every
 widget under the node that changed, and nothing outside the panes depends on them.
@@ -91,6 +91,23 @@ class Panes(Horizontal):
             self.toggle_panel()
         self.query_one("#side-tabs", TabbedContent).active = tab
         self.query_one(widget).focus()
+
+    def focus_search(self) -> None:
+        """Focus the search box ("/")."""
+        # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
+        self.screen.set_focus(self.query_one(ResultsPane).search_box)
+
+    def back(self) -> None:
+        """Focus the list (Esc); on the list, forget an Enter still waiting for its answer."""
+        # Back always ends on the list, never in the search box: from the list, Esc used to
+        # go on to the box, so "Esc Esc q" typed a query "q" (restored at the next start)
+        # instead of quitting. "/" goes to the box.
+        # set_focus, not focus(): the keys typed right after Esc (a burst) go to the new pane.
+        article_list = self.query_one(ResultsPane).article_list
+        if self.screen.focused is not article_list:
+            self.screen.set_focus(article_list)
+        else:  # Esc right after Enter on the list, before the answer: it opens nothing later
+            article_list.forget_open()
 
     def cycle(self, direction: int) -> None:
         """Focus the next pane (``direction`` 1) or the previous one (-1): box, list, reader, panel."""

@@ -32,6 +32,7 @@ from newsdesk.tui.state import CorpusState
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.list_rows import Row, copies_to_rows, hits_to_rows
 from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.search_messages import FacetsDone, SearchDone, SearchFailed
 from newsdesk.tui.widgets.search_status import SearchStatus
 from rich.text import Text
 from textual import on, work
@@ -45,32 +46,8 @@ HITS_PAGE = 30
 """Hits fetched per page: each needs a snippet, so the first page is kept small."""
 FACETS_AFTER_SECONDS = 0.1
 """The exact total and facets are counted only once typing pauses this long: counting holds the searcher."""
-
-
-@dataclass
-class SearchDone(Message):
-    """The first page of hits of search ``seq`` (its total may be an estimate)."""
-
-    seq: int
-    results: SearchResults
-    final: bool = False
-    """True when nothing more will come for this search (no counting stage)."""
-
-
-@dataclass
-class SearchFailed(Message):
-    seq: int
-    error: str
-    damaged: bool = False
-    """The index was found damaged: it needs rebuilding from the store."""
-
-
-@dataclass
-class FacetsDone(Message):
-    """The complete answer of search ``seq``: exact total, facets, suggestion."""
-
-    seq: int
-    results: SearchResults
+HITS_DRAWN_WAIT_SECONDS = 0.5
+"""Counting waits for the hits' frame at most this long (a hidden list may draw none)."""
 
 
 class ResultsPane(Vertical):
@@ -106,6 +83,10 @@ class ResultsPane(Vertical):
         """The query text last run (after the as-you-type rewrite); None while browsing."""
         self._typing = False
         self._facets_shown = False
+        self._facets_stale = False
+        self._query_error = ""
+        self._drawn_seq = 0
+        """The newest search whose hits are on screen: its counting may start (read by the worker thread)."""
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
 
@@ -222,15 +203,28 @@ class ResultsPane(Vertical):
     def _show_facets(self, facets: dict[str, list[FacetValue]]) -> None:
         self._facets_shown = bool(facets)
         self.post_message(FacetsShown(facets))
+        if self._facets_stale:
+            self._facets_stale = False
+            self.post_message(ResultsStale(False))
 
-    def _show_stale(self, stale: bool) -> None:
-        """Dim the list (and facets) while they hold an older query's answer."""
+    def _show_stale(self, stale: bool, *, facets: bool | None = None) -> None:
+        """Dim the list (and the facets, unless ``facets`` says otherwise) while they hold an older answer.
+
+        Only changes are sent on: each one restyles the list or the side panel, and a burst of
+        keys would otherwise restyle them once a key.
+        """
         self.article_list.set_class(stale, "-stale")
-        self.post_message(ResultsStale(stale))
+        facets = stale if facets is None else facets
+        if facets != self._facets_stale:
+            self._facets_stale = facets
+            self.post_message(ResultsStale(facets))
 
     def _set_query_error(self, error: str | None) -> None:
         box = self.query_one("#query-error", Static)
-        box.update(Text(error or ""))
+        if (error or "") == self._query_error:
+            return  # a Static's update lays the whole screen out again: not once a search for nothing
+        self._query_error = error or ""
+        box.update(Text(self._query_error))
         box.set_class(bool(error), "shown")
 
     @on(SearchBox.Query)
@@ -285,6 +279,9 @@ class ResultsPane(Vertical):
                 self.post_message(SearchFailed(seq, str(exc)))
 
     def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+        # The pause in typing is counted from the last key (this search's start), not from the hits:
+        # hits that took longer than the pause need no further wait before the counting.
+        deadline = time.monotonic() + FACETS_AFTER_SECONDS
         stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
         first = next(stages)
         counting = self.facets_wanted or not first.total_exact or not first.total
@@ -293,11 +290,12 @@ class ResultsPane(Vertical):
         self.post_message(SearchDone(seq, first, final=not counting))
         if not counting:
             return
-        deadline = time.monotonic() + FACETS_AFTER_SECONDS
-        while time.monotonic() < deadline:
+        # Counting competes with drawing the hits for the interpreter: it starts once they are on screen.
+        give_up = time.monotonic() + HITS_DRAWN_WAIT_SECONDS
+        while time.monotonic() < deadline or (self._drawn_seq < seq and time.monotonic() < give_up):
             if cancelled():
                 return
-            time.sleep(0.01)
+            time.sleep(0.005)
         complete = next(stages)
         if not cancelled():
             self.post_message(FacetsDone(seq, complete))
@@ -313,7 +311,9 @@ class ResultsPane(Vertical):
         if message.final:
             self.complete_search_seq = message.seq
         self._set_query_error(None)
-        self._show_stale(False)
+        # The older query's facets stay, dimmed, until this one's are counted: clearing them and then
+        # filling the panel again rebuilt it twice a search. With no counting stage they go now.
+        self._show_stale(False, facets=not message.final and self._facets_shown)
         # The same query again (the index changed): stay on the article the cursor was on.
         kept = self.article_list.row(self.article_list.cursor) if results.query == self._query else None
         self._query = results.query
@@ -338,11 +338,15 @@ class ResultsPane(Vertical):
             self.article_list.move_cursor(index)
         opened = self.article_list.open_id
         self.open_index = self.article_list.index_of(opened) if opened else None
-        if self._facets_shown:  # the older query's facets; this one's are being counted
+        if self._facets_shown and message.final:  # the older query's facets; this one has none to count
             self._show_facets({})
         self._show_hits(results, counting=not message.final)
         self.article_list.answered(shown=True)  # after the cursor is placed: an Enter meanwhile opens its row
         self._answered()
+        self.call_after_refresh(self._hits_drawn, message.seq)
+
+    def _hits_drawn(self, seq: int) -> None:
+        self._drawn_seq = max(self._drawn_seq, seq)
 
     @on(FacetsDone)
     def _facets_done(self, message: FacetsDone) -> None:

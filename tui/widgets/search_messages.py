@@ -1,0 +1,37 @@
+"""What the search worker of the results pane posts back: each answer tagged with its search's number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsdesk.index import SearchResults
+from textual.message import Message
+
+
+@dataclass
+class SearchDone(Message):
+    """The first page of hits of search ``seq`` (its total may be an estimate)."""
+
+    seq: int
+    results: SearchResults
+    final: bool = False
+    """True when nothing more will come for this search (no counting stage)."""
+
+
+@dataclass
+class SearchFailed(Message):
+    seq: int
+    error: str
+    damaged: bool = False
+    """The index was found damaged: it needs rebuilding from the store."""
+
+
+@dataclass
+class FacetsDone(Message):
+    """The complete answer of search ``seq``: exact total, facets, suggestion."""
+
+    seq: int
+    results: SearchResults
+
+
+__all__ = ["FacetsDone", "SearchDone", "SearchFailed"]
