@@ -1,0 +1,128 @@
+"""Red-team pass over the word-pair fields: what tests/test_phrase_pairs.py did not try.
+
+That file compares one phrase at a time; here phrases sit inside boolean, field, boost
+and NOT queries, repeat their words, carry words the analyzer folds to odd terms, and
+the common-terms list comes from stores of 0, 1 and 2 articles that then grow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from newsdesk.index import Library
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.query import make_parser, parse_query
+from newsdesk.index.engine.ranking import Ranker
+from newsdesk.index.engine.schema import iter_terms, pair_field
+from newsdesk.index.errors import QueryError
+
+from .conftest import examples, write
+from .test_phrase_pairs import _ram_index, corpora, phrases
+
+COMBINE = st.sampled_from(
+    [
+        "{a} AND {b}",
+        "{a} OR {b}",
+        "{a} NOT {b}",
+        "NOT {a}",
+        "({a} OR {b}) AND NOT {a}",
+        "{a}^3 OR {b}",
+        "{a} ANDMAYBE {b}",
+        "{a} {b}",
+        "({a})^0.5 AND ({b} OR {a})",
+    ]
+)
+
+
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), corpus=corpora())
+def test_phrases_inside_boolean_queries_answer_as_word_positions(data: st.DataObject, corpus) -> None:
+    pool, articles = corpus
+    a, b = data.draw(phrases(pool, articles)), data.draw(phrases(pool, articles))
+    text = data.draw(COMBINE).format(a=a, b=b)
+    deleted = tuple(data.draw(st.sets(st.integers(0, len(articles) - 1), max_size=3)))
+    terms = sorted({term for title, body in articles for term, _, _ in iter_terms(f"{title} {body}")})
+    common = data.draw(st.none() | st.sets(st.sampled_from(terms)).map(frozenset) if terms else st.none())
+    ix = _ram_index(articles, deleted=deleted, common=common)
+    try:
+        parsed = parse_query(make_parser(ix.schema, 2.0), text)
+    except QueryError:
+        assume(False)
+    with ix.searcher() as searcher:
+        paired, positional = DocSets(searcher), DocSets(searcher, pairs=False)
+        matched = paired.match(parsed)
+        assert matched == positional.match(parsed), text
+        assert paired.phrase_occurrences == positional.phrase_occurrences, text
+        assert Ranker(paired).scores(parsed, matched) == Ranker(positional).scores(parsed, matched), text
+
+
+@pytest.mark.parametrize(
+    ("body", "phrase", "count"),
+    [
+        ("the the the", '"the the"', 2),
+        ("a a a a", '"a a a"', 2),
+        ("a a a a", '"a a a a a"', 0),
+        ("running runs ran run", '"running runs"', 1),
+        ("run runs ran run", '"runs run"', 1),  # Porter: "running" -> "runn", "runs" -> "run"
+        ("Café cafe\u0301 CAFE", '"cafe cafe cafe"', 1),
+        ("one 1.5 two 1.5 two", '"1.5 two"', 2),
+    ],
+)
+def test_repeated_and_folded_words(body: str, phrase: str, count: int) -> None:
+    """Every word common (None: every pair indexed) and only some: the same occurrences as positions."""
+    articles = [("t", body), ("u", "unrelated words here")]
+    words = {term for term, _, _ in iter_terms(body)}
+    for common in (None, frozenset(words), frozenset(sorted(words)[:1])):
+        ix = _ram_index(articles, common=common)
+        parsed = parse_query(make_parser(ix.schema, 2.0), f"body:{phrase}")
+        with ix.searcher() as searcher:
+            paired, positional = DocSets(searcher), DocSets(searcher, pairs=False)
+            assert paired.match(parsed) == positional.match(parsed) == ({0} if count else set())
+            assert paired.phrase_occurrences == positional.phrase_occurrences
+            assert sum(paired.phrase_occurrences[next(iter(paired.phrase_occurrences))].values()) == count
+
+
+# -- the common-terms list of a store that starts empty or tiny ---------------------------
+
+
+def _common(library: Library) -> frozenset[str] | None:
+    with library._searcher._lock:
+        return library._searcher._current().schema[pair_field("body")].format.common
+
+
+def _add(corpus: Path, first: int, count: int) -> None:
+    for number in range(first, first + count):
+        write(
+            corpus, f"a{number:04d}.txt", f"Report {number}\n\nThe foreign minister met zork{number} in the capital.\n"
+        )
+
+
+@pytest.mark.parametrize("start", [0, 1, 2])
+def test_a_store_that_starts_tiny_gets_its_common_terms_once_it_has_grown(tmp_path: Path, start: int) -> None:
+    """A folder indexed when it held 0, 1 or 2 articles, then grown by small updates (each far below the
+    2,000 changes that rebuild), had its common terms from those few articles for good: none at all
+    (no phrase ever read a pair) or every word of one article (its rare words' pairs indexed in every
+    later article). Once the store has doubled past the sample, the next update rebuilds the list."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    corpus.mkdir()
+    _add(corpus, 0, start)
+    with Library.open(corpus, state_dir=state) as library:
+        library.update()
+        for first in range(start, 400, 100):
+            _add(corpus, first, 100)
+            library.update()
+        common = _common(library)
+        assert common is not None and {"the", "foreign", "minist"} <= common
+        assert "zork0" not in common
+        with library._searcher._lock:
+            docsets = library._searcher._docsets(library._searcher._current())
+        phrase = parse_query(make_parser(docsets.schema, 2.0), 'body:"the foreign minister"')
+        assert docsets.phrase_cover(phrase) is not None
+        assert library.search('"the foreign minister"').total == len(list(corpus.iterdir()))
+        rebuilt = library.update()  # nothing changed: no rebuild
+        assert not rebuilt.rebuilt_index
+        _add(corpus, 1000, 3)  # a few more articles: far from doubling the sample, no rebuild
+        assert not library.update().rebuilt_index
