@@ -126,3 +126,15 @@ def test_a_store_that_starts_tiny_gets_its_common_terms_once_it_has_grown(tmp_pa
         assert not rebuilt.rebuilt_index
         _add(corpus, 1000, 3)  # a few more articles: far from doubling the sample, no rebuild
         assert not library.update().rebuilt_index
+
+
+def test_words_folded_to_an_empty_or_blank_term_never_pair_up_wrongly() -> None:
+    """U+FF9E (halfwidth voiced mark) folds to the term "", U+037A (ypogegrammeni) to " ": the pair
+    terms of "ﾞ ͺ" and "ͺ ﾞ" were both "  ", so each phrase found the other's articles."""
+    voiced, iota = "\uff9e", "\u037a"
+    articles = [("t", f"x {iota} {voiced} y"), ("u", f"x {voiced} {iota} y")]
+    ix = _ram_index(articles, common=frozenset({"", " ", "x", "y"}))
+    with ix.searcher() as searcher:
+        for text in (f'body:"{voiced} {iota}"', f'body:"{iota} {voiced}"', f'body:"x {iota} {voiced}"'):
+            parsed = parse_query(make_parser(ix.schema, 2.0), text)
+            assert DocSets(searcher).match(parsed) == DocSets(searcher, pairs=False).match(parsed), text
