@@ -344,7 +344,13 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
         """How many articles ``common`` was taken from (:func:`common_terms_outgrown`)."""
 
     def indexed(self, first: str, second: str) -> bool:
-        """True when the pair of terms ``first second`` is indexed where it occurs."""
+        """True when the pair of terms ``first second`` is indexed where it occurs, and is that pair only.
+
+        Accent folding makes a few words' terms empty or holding spaces (U+FF9E: "", U+037A: " "), and
+        their pair terms can coincide (("", " ") and (" ", "") are both "  "): such pairs go by positions.
+        """
+        if not first or not second or " " in first or " " in second:
+            return False
         return self.common is None or (first in self.common and second in self.common)
 
     def term_positions(self, value: str) -> dict[str, list[int]]:
