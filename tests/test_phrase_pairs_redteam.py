@@ -20,7 +20,7 @@ from newsdesk.index.engine.schema import iter_terms, pair_field
 from newsdesk.index.errors import QueryError
 
 from .conftest import examples, write
-from .test_phrase_pairs import _ram_index, corpora, phrases
+from .test_phrase_pairs import _answers, _ram_index, corpora, phrases
 
 COMBINE = st.sampled_from(
     [
@@ -138,3 +138,27 @@ def test_words_folded_to_an_empty_or_blank_term_never_pair_up_wrongly() -> None:
         for text in (f'body:"{voiced} {iota}"', f'body:"{iota} {voiced}"', f'body:"x {iota} {voiced}"'):
             parsed = parse_query(make_parser(ix.schema, 2.0), text)
             assert DocSets(searcher).match(parsed) == DocSets(searcher, pairs=False).match(parsed), text
+
+
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), corpus=corpora())
+def test_whole_searches_with_phrases_in_boolean_queries_answer_as_positions(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, corpus
+) -> None:
+    """Total, hits, scores, snippets, highlights and the n/N match counts, pairs against positions."""
+    pool, articles = corpus
+    root = tmp_path_factory.mktemp("pair-bool")
+    for number, (title, body) in enumerate(articles):
+        write(root / "corpus", f"a{number:02d}.txt", f"{title or 'untitled'}\n\n{body or 'empty'}\n")
+    texts = [
+        data.draw(COMBINE).format(a=data.draw(phrases(pool, articles)), b=data.draw(phrases(pool, articles)))
+        for _ in range(4)
+    ]
+    with Library.open(root / "corpus", state_dir=root / "state") as library:
+        library.update()
+        paired = [_answers(library, text) for text in texts]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(DocSets, "phrase_cover", lambda self, q: None)
+            library._searcher._docsets_cache = None
+            positional = [_answers(library, text) for text in texts]
+    assert paired == positional, texts
