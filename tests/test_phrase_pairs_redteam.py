@@ -13,11 +13,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
+from newsdesk.index.engine import schema as engine_schema
 from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.ranking import Ranker
 from newsdesk.index.engine.schema import iter_terms, pair_field
 from newsdesk.index.errors import QueryError
+from newsdesk.index.indexer import META_SCHEMA
+from newsdesk.index.store import ArticleStore
+from newsdesk.tui.cli import main
 
 from .conftest import examples, write
 from .test_phrase_pairs import _answers, _ram_index, corpora, phrases
@@ -162,3 +166,21 @@ def test_whole_searches_with_phrases_in_boolean_queries_answer_as_positions(
             library._searcher._docsets_cache = None
             positional = [_answers(library, text) for text in texts]
     assert paired == positional, texts
+
+
+def test_the_older_index_warning_names_what_a_rebuild_speeds_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A schema-3 index has the prefix fields; what it lacks, and a rebuild brings, is the pairs of phrases.
+    The warning said "which makes prefix searches faster"."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich.\n")
+    with monkeypatch.context() as patch:  # made by schema 3: no pair fields
+        patch.setattr(engine_schema, "PAIRED_FIELDS", ())
+        with Library.open(corpus, state_dir=state) as library:
+            library.update()
+            with library.store.transaction() as db:
+                ArticleStore.set_meta(db, META_SCHEMA, "3")
+    assert main(["search", "--corpus", str(corpus), "--state-dir", str(state), '"will pake"']) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "phrase searches faster" in line
