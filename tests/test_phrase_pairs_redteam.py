@@ -184,3 +184,10 @@ def test_the_older_index_warning_names_what_a_rebuild_speeds_up(
     assert main(["search", "--corpus", str(corpus), "--state-dir", str(state), '"will pake"']) == 0
     (line,) = capsys.readouterr().err.splitlines()
     assert "phrase searches faster" in line
+
+
+def test_performance_md_states_the_resample_rule() -> None:
+    """The rule is tested above (a store that starts tiny); the numbers quoted are the code's."""
+    doc = " ".join((Path(__file__).resolve().parent.parent / "docs" / "performance.md").read_text("utf-8").split())
+    assert "is rebuilt by the update after the store has doubled past its sample (from 100 articles on)" in doc
+    assert engine_schema.COMMON_RESAMPLE_FLOOR * 2 == 100 and engine_schema.COMMON_SAMPLE == 2000
