@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
+from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine import schema as engine_schema
 from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.query import make_parser, parse_query
@@ -191,3 +192,25 @@ def test_performance_md_states_the_resample_rule() -> None:
     doc = " ".join((Path(__file__).resolve().parent.parent / "docs" / "performance.md").read_text("utf-8").split())
     assert "is rebuilt by the update after the store has doubled past its sample (from 100 articles on)" in doc
     assert engine_schema.COMMON_RESAMPLE_FLOOR * 2 == 100 and engine_schema.COMMON_SAMPLE == 2000
+
+
+def test_the_common_terms_are_sampled_from_the_whole_store_not_its_first_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is read in path order, and the list came from its first 2,000 articles: a corpus
+    filed by language or source (`de/`, `en/`) or by year got the common words of its first folder
+    only, and the phrases of every other went by positions. Here the sample is 20 of 100 articles."""
+    monkeypatch.setattr(indexer_module, "COMMON_SAMPLE", 20)
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    for number in range(30):
+        write(
+            corpus, f"a-de/{number:03d}.txt", f"Bericht {number}\n\nDer Minister sagte, die Lage sei ernst {number}.\n"
+        )
+    for number in range(70):
+        write(
+            corpus, f"b-en/{number:03d}.txt", f"Report {number}\n\nThe foreign minister said it was grave {number}.\n"
+        )
+    with Library.open(corpus, state_dir=state) as library:
+        library.update()
+        common = _common(library)
+    assert common is not None and {"the", "foreign", "minist", "der", "die"} <= common
