@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -650,7 +649,7 @@ class Indexer:
             sample = [0]  # articles read for the common terms (counted, not kept: some are whole books)
 
             def texts() -> Iterator[str]:
-                for article in islice(self.store.iter_articles(), COMMON_SAMPLE):
+                for article in self.store.sample_articles(COMMON_SAMPLE):
                     sample[0] += 1
                     yield article.title + "\n" + article.text
 
