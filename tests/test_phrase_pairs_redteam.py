@@ -214,3 +214,17 @@ def test_the_common_terms_are_sampled_from_the_whole_store_not_its_first_folder(
         library.update()
         common = _common(library)
     assert common is not None and {"the", "foreign", "minist", "der", "die"} <= common
+
+
+def test_a_phrase_never_spans_the_title_and_the_body() -> None:
+    """The common terms are counted over title and text together; the pairs are per field (holds)."""
+    articles = [("The foreign minister", "the talks of the foreign minister"), ("u", "minister the talks")]
+    ix = _ram_index(articles, common=frozenset({"the", "foreign", "minist", "talk", "of"}))
+    with ix.searcher() as searcher:
+        for text, expected in (
+            ('"minister the talks"', {1}),
+            ('title:"minister the"', set()),
+            ('"foreign minister"', {0}),
+        ):
+            parsed = parse_query(make_parser(ix.schema, 2.0), text)
+            assert DocSets(searcher).match(parsed) == DocSets(searcher, pairs=False).match(parsed) == expected, text
