@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -43,6 +42,7 @@ from newsdesk.index.engine.schema import (
     add_prefix_values,
     build_schema,
     common_terms,
+    common_terms_outgrown,
 )
 from newsdesk.index.entities import INDEX_FIELDS
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
@@ -488,7 +488,11 @@ class Indexer:
         annotation_states = self.annotations.file_states()
         # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
         annotated = self._changed_annotations(annotation_states) | entities.relinked
-        if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
+        if (
+            full_build
+            or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS
+            or self._common_terms_outgrown()
+        ):
             # The reprint groups are synced while the writer processes build the index:
             # they need only the store, and this process would otherwise wait idle.
             self._full_build(progress, meanwhile=self._sync_reprints)
@@ -503,6 +507,17 @@ class Indexer:
         stats.articles = self.store.count()
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _common_terms_outgrown(self) -> bool:
+        """True when the index's common terms were taken from too small a store (``common_terms_outgrown``)."""
+        index_dir = self.index_dir()
+        if index_dir is None:
+            return False
+        try:
+            schema = whoosh_index.open_dir(str(index_dir)).schema
+        except READ_ERRORS:
+            return False  # damage is found and repaired where the index is read
+        return common_terms_outgrown(schema, self.store.count())
 
     def _sync_reprints(self) -> None:
         # Reprint groups live in the store beside the articles (index.reprints), not in Whoosh.
@@ -631,8 +646,15 @@ class Indexer:
         target = self.state_dir / name
         try:
             target.mkdir()
-            common = common_terms(a.title + "\n" + a.text for a in islice(self.store.iter_articles(), COMMON_SAMPLE))
-            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common))
+            sample = [0]  # articles read for the common terms (counted, not kept: some are whole books)
+
+            def texts() -> Iterator[str]:
+                for article in self.store.sample_articles(COMMON_SAMPLE):
+                    sample[0] += 1
+                    yield article.title + "\n" + article.text
+
+            common = common_terms(texts())
+            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common, sample[0]))
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             if is_disk_full(exc, self.state_dir):
