@@ -15,8 +15,9 @@ the loaded annotations are in tui/annotation_changes.py, apart from the widget.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
-from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.index import Annotation, AnnotationChanged, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.annotation_changes import (
     AnnotationSaved,
     AnnotationSaveFailed,
@@ -66,6 +67,9 @@ class AnnotationEditor(Widget):
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
+        self._written: dict[str, Annotation] = {}
+        """What this session last wrote of each annotation (by id): an edit from a copy older than
+        its own save is no conflict with another session (any thread writes it; a dict item is atomic)."""
         self._loads = 0
         self._answer_on_load = (0, 0)
         """A delete or undo, and the load started after it, whose result answers it."""
@@ -143,7 +147,8 @@ class AnnotationEditor(Widget):
         focus_note = request.focus == "note"
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
             entered = AnnotationInput(list(existing.tags), existing.note)
-            self.ask(PendingAnnotation(article, request.start, request.end, entered, existing.id), quote, focus_note)
+            pending = PendingAnnotation(article, request.start, request.end, entered, existing.id, existing)
+            self.ask(pending, quote, focus_note)
             return
         self.ask(PendingAnnotation(article, request.start, request.end, AnnotationInput([], "")), quote, focus_note)
 
@@ -166,9 +171,7 @@ class AnnotationEditor(Widget):
             if entered is None:
                 self.pending = None
                 return
-            self.pending = PendingAnnotation(
-                pending.article, pending.start, pending.end, entered, pending.annotation_id
-            )
+            self.pending = replace(pending, entered=entered)
             self._save(self.pending)
 
         self.app.push_screen(dialog, answered)
@@ -178,11 +181,23 @@ class AnnotationEditor(Widget):
         try:
             with SAVES.saving():
                 self.saving = pending  # stays set once written, until AnnotationSaved is handled
-                saved = self.save_pending(pending)
+                try:
+                    saved = self.save_pending(pending)
+                except AnnotationChanged as changed:
+                    own = self._written.get(changed.current.id)
+                    if own is None or not own.same_content(changed.current):
+                        raise
+                    # The change is this session's own last save, not yet re-read: no conflict.
+                    saved = self.save_pending(replace(pending, base=changed.current))
+        except AnnotationChanged as changed:  # another session saved it meanwhile: say so, keep what was typed
+            self.saving = None
+            self.post_message(AnnotationSaveFailed(str(changed), replace(pending, base=changed.current)))
+            return
         except NewsdeskError as exc:
             self.saving = None
             self.post_message(AnnotationSaveFailed(str(exc), pending))
             return
+        self._written[saved.id] = saved
         self.post_message(AnnotationSaved(pending.article.id, saved))
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
