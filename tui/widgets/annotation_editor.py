@@ -64,6 +64,8 @@ class AnnotationEditor(Widget):
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self.quit_when_saved = False
+        """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
@@ -165,6 +167,7 @@ class AnnotationEditor(Widget):
             pending.entered.note,
             focus_note=focus_note,
             title=title,
+            interrupts=bool(error),
         )
 
         def answered(entered: AnnotationInput | None) -> None:
@@ -207,6 +210,8 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
         self.pending = self.saving = None
+        if self.quit_when_saved:
+            self.app.call_later(self.app.run_action, "app.quit")
         self._landed.pop(message.change, None)
         if message.deleted is not None:
             self.last_deleted = message.deleted
@@ -246,6 +251,7 @@ class AnnotationEditor(Widget):
 
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
+        self.quit_when_saved = False  # the user stays, to see why and what was typed
         self.notify(message.error, severity="error", timeout=8, markup=False)
         self._answer_with_reload(message.change)
         if message.retry is not None:
