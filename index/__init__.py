@@ -6,6 +6,7 @@ nothing else.
 
 from newsdesk.index.annotations import (
     Annotation,
+    AnnotationChanged,
     AnnotationError,
     AnnotationFileError,
     ArticleAnnotations,
@@ -55,6 +56,7 @@ __all__ = [
     "APP_NAME",
     "QUIET_WORKERS_ENV",
     "Annotation",
+    "AnnotationChanged",
     "AnnotationEntry",
     "AnnotationError",
     "AnnotationFileError",

@@ -21,7 +21,6 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -194,7 +193,11 @@ class Indexer(IndexFolder):
         annotation_states = self.annotations.file_states()
         # Articles whose entity names the corpus-wide linking changed are re-added like annotated ones.
         annotated = self._changed_annotations(annotation_states) | entities.relinked
-        if full_build or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS:
+        if (
+            full_build
+            or stats.added + stats.updated + stats.removed >= _FULL_BUILD_MIN_DOCS
+            or self._common_terms_outgrown()
+        ):
             # The reprint groups are synced while the writer processes build the index:
             # they need only the store, and this process would otherwise wait idle.
             self._full_build(progress, meanwhile=self._sync_reprints)
@@ -313,8 +316,15 @@ class Indexer(IndexFolder):
         target = self.state_dir / name
         try:
             target.mkdir()
-            common = common_terms(a.title + "\n" + a.text for a in islice(self.store.iter_articles(), COMMON_SAMPLE))
-            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common))
+            sample = [0]  # articles read for the common terms (counted, not kept: some are whole books)
+
+            def texts() -> Iterator[str]:
+                for article in self.store.sample_articles(COMMON_SAMPLE):
+                    sample[0] += 1
+                    yield article.title + "\n" + article.text
+
+            common = common_terms(texts())
+            ix = whoosh_index.create_in(str(target), build_schema(self.config.search.title_boost, common, sample[0]))
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             if is_disk_full(exc, self.state_dir):

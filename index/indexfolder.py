@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from newsdesk.index.display import display_path
-from newsdesk.index.engine.schema import INDEX_SCHEMA_VERSION, SEARCHABLE_OLDER_SCHEMAS
+from newsdesk.index.engine.schema import INDEX_SCHEMA_VERSION, SEARCHABLE_OLDER_SCHEMAS, common_terms_outgrown
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.first_indexed import mark_indexed
 from newsdesk.index.healing import DAMAGED_PREFIX, READ_ERRORS, index_manifest, index_matches, set_aside
@@ -129,6 +129,17 @@ class IndexFolder:
             stats.repairs.append(f"the search index {display_path(name)} was damaged: {where}; rebuilt from the store")
         else:
             stats.repairs.append(f"the search index {display_path(name)} was missing: rebuilt from the store")
+
+    def _common_terms_outgrown(self) -> bool:
+        """True when the index's common terms were taken from too small a store (``common_terms_outgrown``)."""
+        index_dir = self.index_dir()
+        if index_dir is None:
+            return False
+        try:
+            schema = whoosh_index.open_dir(str(index_dir)).schema
+        except READ_ERRORS:
+            return False  # damage is found and repaired where the index is read
+        return common_terms_outgrown(schema, self.store.count())
 
     def _schema_notice(self, made_under: str) -> str:
         """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""

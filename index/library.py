@@ -334,10 +334,20 @@ class Library:
         return self.annotations.add(article, start, end, tags, note)
 
     def edit_annotation(
-        self, article: Article, annotation_id: str, *, tags: Iterable[str] | None = None, note: str | None = None
+        self,
+        article: Article,
+        annotation_id: str,
+        *,
+        tags: Iterable[str] | None = None,
+        note: str | None = None,
+        base: Annotation | None = None,
     ) -> Annotation:
-        """Change the tags or note of one of the current user's annotations; durable on return."""
-        return self.annotations.edit(article, annotation_id, tags=tags, note=note)
+        """Change the tags or note of one of the current user's annotations; durable on return.
+
+        ``base``: the annotation as the user last saw it; if another session changed it since,
+        raises ``AnnotationChanged`` (with the annotation as it is now) and writes nothing.
+        """
+        return self.annotations.edit(article, annotation_id, tags=tags, note=note, base=base)
 
     def delete_annotation(self, article_id: str, annotation_id: str) -> Annotation:
         """Delete one of the current user's annotations and return it (for :meth:`restore_annotation`)."""

@@ -357,6 +357,21 @@ class ArticleStore:
         while rows := cursor.fetchmany(batch):
             yield [_article_from_row(row) for row in rows]
 
+    def sample_articles(self, count: int, batch: int = 500) -> Iterator[Article]:
+        """Up to ``count`` articles spread evenly over the store's order (every k-th), not its first ones.
+
+        The store is in path order, so its first articles are one folder's: one language,
+        source or year of a corpus filed that way. Only the row ids are read for the rest.
+        """
+        rowids = [rowid for (rowid,) in self.db.execute("SELECT rowid FROM articles ORDER BY path, item")]
+        step = max(len(rowids) / count, 1.0) if count > 0 else 1.0
+        chosen = [rowids[int(i * step)] for i in range(min(count, len(rowids)))]
+        for start in range(0, len(chosen), batch):
+            part = chosen[start : start + batch]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks}) ORDER BY path, item"
+            yield from map(_article_from_row, self.db.execute(query, part).fetchall())
+
     def annotation_file_states(self) -> dict[str, tuple[int, int]]:
         """What the index last saw of each annotation file: path -> (mtime_ns, size)."""
         return {p: (m, s) for p, m, s in self.db.execute("SELECT path, mtime_ns, size FROM annotation_files")}

@@ -25,12 +25,15 @@ class PendingAnnotation:
     entered: AnnotationInput
     annotation_id: str | None = None
     """Set when editing an existing annotation."""
+    base: Annotation | None = None
+    """The annotation being edited as this session last read it: a save over another session's
+    change made since is refused (``AnnotationChanged``) rather than silently replacing it."""
 
     @classmethod
     def editing(cls, article: Article, annotation: Annotation) -> PendingAnnotation:
         """An edit of ``annotation`` as it is: its passage as written (``target``), tags and note."""
         entered = AnnotationInput(list(annotation.tags), annotation.note)
-        return cls(article, annotation.target.start, annotation.target.end, entered, annotation.id)
+        return cls(article, annotation.target.start, annotation.target.end, entered, annotation.id, annotation)
 
 
 def write_pending(library: Library, pending: PendingAnnotation) -> Annotation:
@@ -40,7 +43,7 @@ def write_pending(library: Library, pending: PendingAnnotation) -> Annotation:
             pending.article, pending.start, pending.end, pending.entered.tags, pending.entered.note
         )
     return library.edit_annotation(
-        pending.article, pending.annotation_id, tags=pending.entered.tags, note=pending.entered.note
+        pending.article, pending.annotation_id, tags=pending.entered.tags, note=pending.entered.note, base=pending.base
     )
 
 

@@ -156,6 +156,18 @@ class NewsdeskApp(App[None]):
             self.log.warning(f"could not save the UI state: {exc}")
 
     async def action_quit(self) -> None:
+        with contextlib.suppress(NoMatches, IndexError):  # never mounted: nothing typed
+            editor = self.main.editor
+            if (
+                editor.pending is not None
+                and not editor.quit_when_saved
+                and not isinstance(self.screen, AnnotateDialog)
+            ):
+                # An annotation sent to be saved (q typed right behind its Enter): leave once it is
+                # on disk; if it fails, its dialog comes back with the error instead. A second q leaves.
+                editor.quit_when_saved = True
+                self.notify("Saving the annotation, then quitting (q again quits now).", timeout=3, markup=False)
+                return
         self.main.stop_background()
         self.save_state()
         self.exit()

@@ -133,7 +133,7 @@ def _open(args: argparse.Namespace) -> Library:
 OLDER_INDEX_REBUILDING = "the search index was made by an older version of newsdesk: rebuilding it first"
 OLDER_INDEX_WARNING = (
     "the search index was made by an older version of newsdesk: searching it as it is "
-    "(`newsdesk index` rebuilds it for this version, which makes prefix searches faster)"
+    "(`newsdesk index` rebuilds it for this version, which makes prefix and phrase searches faster)"
 )
 
 

@@ -16,6 +16,10 @@ bindings). A key that pushes a screen is followed by the next key only once that
 screen is mounted and has set its focus. So every key goes where focus is when it
 is its turn, which is where focus was going when it was typed.
 
+A screen that shows unasked (``keys_from`` set: a save that failed, back with what was
+typed) drops the keys typed before it showed: they were meant for what was there, and
+an Esc or q among them dismissed it, or quit, before it was seen.
+
 Characters typed into a text box cannot move focus, so while one has focus they
 are passed on without waiting for each other (a box that searches as you type
 would otherwise run one search per key); the next key that is not such a
@@ -88,7 +92,10 @@ class KeyOrder:
         rest = name.removeprefix("alt+")
         if rest.startswith("shift+"):  # ESC Q: the parser names it alt+shift+q
             rest = character
-        return [events.Key("escape", "\x1b"), events.Key(rest, character)]
+        split = [events.Key("escape", "\x1b"), events.Key(rest, character)]
+        for part in split:  # typed when the pair was, not when it is split (see keys_from)
+            part.time = key.time
+        return split
 
     async def _next(self) -> None:
         while self._waiting and not self._held:
@@ -99,6 +106,11 @@ class KeyOrder:
                 self._hold([screen])
                 return
             key = self._waiting[0]
+            if key.time < getattr(screen, "keys_from", 0.0):
+                # Typed before this screen showed unasked (a failed save's dialog, back with what
+                # was typed): meant for the screen under it, they would dismiss it unseen.
+                self._waiting.popleft()
+                continue
             typed = (isinstance(key, events.Paste) or key.is_printable) and isinstance(
                 self._app.focused, (Input, TextArea)
             )

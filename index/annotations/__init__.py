@@ -22,6 +22,7 @@ from newsdesk.index.annotations.files import (
 )
 from newsdesk.index.annotations.model import (
     Annotation,
+    AnnotationChanged,
     AnnotationError,
     Target,
     check_tag,
@@ -186,8 +187,13 @@ class AnnotationStore:
         tags: Iterable[str] | None = None,
         note: str | None = None,
         span: tuple[int, int] | None = None,
+        base: Annotation | None = None,
     ) -> Annotation:
-        """Change tags, note or passage of one of the user's annotations."""
+        """Change tags, note or passage of one of the user's annotations.
+
+        ``base``: the annotation as the editing user last saw it; raises ``AnnotationChanged``,
+        writing nothing, if its content changed since (another session of the same user).
+        """
         current = self._own(article.id, annotation_id)
         changes: dict[str, object] = {}
         if tags is not None:
@@ -198,7 +204,7 @@ class AnnotationStore:
             changes["target"] = Target.from_text(article.text, *span)
             changes["content_hash"] = article.content_hash
         edited = current.edited(**changes)
-        self.files.update(article.id, upserts=[edited])
+        self.files.update(article.id, upserts=[edited], expect={annotation_id: base} if base is not None else None)
         return edited
 
     def delete(self, article_id: str, annotation_id: str) -> Annotation:
@@ -239,6 +245,7 @@ class AnnotationStore:
 __all__ = [
     "Anchor",
     "Annotation",
+    "AnnotationChanged",
     "AnnotationError",
     "AnnotationFileError",
     "AnnotationStore",

@@ -38,11 +38,11 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsdesk.index.annotations.model import Annotation, AnnotationError
+from newsdesk.index.annotations.model import Annotation, AnnotationError, check_unchanged
 from newsdesk.index.annotations.yaml_shape import (
     MAX_FILE_BYTES,
     AnnotationFileError,
@@ -230,8 +230,15 @@ class AnnotationFiles:
         return _Cached(stamp, owned, parsed, dumped, text, (*cached.as_written, *new))
 
     # -- writing (own files only) -----------------------------------------------
-    def update(self, article_id: str, upserts: Iterable[Annotation] = (), deletes: Iterable[str] = ()) -> None:
-        """Apply ``upserts`` (by id) and ``deletes`` to the user's file, atomically, under its lock."""
+    def update(
+        self,
+        article_id: str,
+        upserts: Iterable[Annotation] = (),
+        deletes: Iterable[str] = (),
+        expect: Mapping[str, Annotation] | None = None,
+    ) -> None:
+        """Apply ``upserts`` (by id) and ``deletes`` to the user's file, atomically, under its lock;
+        none if an annotation in ``expect`` (by id, as the caller read it) changed since (``check_unchanged``)."""
         path = self.own_file(article_id)
         upserts, deletes = list(upserts), set(deletes)
         for annotation in upserts:
@@ -247,6 +254,7 @@ class AnnotationFiles:
                     cached = self._cache.get(path)
                     dumped = dict(cached.dumped) if cached and cached.owned is current else {}
                     merged = {a.id: a for a in current.annotations}  # the owner's: authors are theirs
+                    check_unchanged(merged, expect or {}, article_id)
                     for annotation in upserts:
                         merged[annotation.id] = replace(annotation, author=self.user, claimed_author="")
                     for ident in deletes:

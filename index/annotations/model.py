@@ -6,6 +6,7 @@ import getpass
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,34 @@ class AmbiguousQuote(AnnotationError):
         shown = ", ".join(f"{n}: line {line} (char {offset})" for n, (line, offset) in enumerate(places[:10], 1))
         more = f", and {len(places) - 10} more" if len(places) > 10 else ""
         super().__init__(f"{ref}: the quote occurs {len(places)} times ({shown}{more}); choose one with --occurrence N")
+
+
+class AnnotationChanged(AnnotationError):
+    """An edit started from a copy of an annotation that another session has changed since: not written.
+
+    ``current`` is the annotation as it is now, so the caller can show it, or save again over it knowingly.
+    """
+
+    def __init__(self, current: Annotation) -> None:
+        self.current = current
+        super().__init__(
+            f"annotation {current.id} was changed in another session since it was opened; "
+            "not saved (save again to replace that change)"
+        )
+
+
+def check_unchanged(annotations: dict[str, Annotation], expect: Mapping[str, Annotation], article_id: str) -> None:
+    """Raise unless each annotation in ``expect`` is in ``annotations`` (by id) with the same content.
+
+    Called under the annotation file's lock: of two sessions of a user saving edits made from the
+    same copy, the second is told (``AnnotationChanged``) instead of silently replacing the first.
+    """
+    for ident, base in expect.items():
+        now = annotations.get(ident)
+        if now is None:
+            raise AnnotationError(f"no annotation {ident} on article {article_id} (deleted in another session)")
+        if not now.same_content(base):
+            raise AnnotationChanged(now)
 
 
 def current_user() -> str:
@@ -118,6 +147,10 @@ class Annotation:
     def author_mismatch(self) -> bool:
         """The file claims another author than the account that owns it."""
         return bool(self.claimed_author)
+
+    def same_content(self, other: Annotation) -> bool:
+        """Same passage, tags and note: nothing of ``other`` a user wrote would be lost by replacing it."""
+        return (self.target, self.tags, self.note) == (other.target, other.tags, other.note)
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` and a new modification time."""

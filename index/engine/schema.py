@@ -290,6 +290,8 @@ COMMON_SHARE = 0.1
 """A term is common when at least this share of the sampled articles holds it (:func:`common_terms`)."""
 COMMON_SAMPLE = 2000
 """Articles sampled for the common terms when an index is built."""
+COMMON_RESAMPLE_FLOOR = 50
+"""An index whose common terms came from fewer articles is rebuilt once the store holds twice this many."""
 
 
 def common_terms(texts: Iterable[str]) -> frozenset[str]:
@@ -307,6 +309,23 @@ def common_terms(texts: Iterable[str]) -> frozenset[str]:
         sampled += 1
     least = max(COMMON_SHARE * sampled, 1)
     return frozenset(term for term, count in counts.items() if count >= least)
+
+
+def common_terms_outgrown(schema: fields.Schema, articles: int) -> bool:
+    """True when the index's common terms came from a part of the store too small to tell (rebuild to retake them).
+
+    The list is fixed when the index is built, and a folder indexed while it held
+    0, 1 or 2 articles then grows by updates far below the 2,000 changes that
+    rebuild: its list stayed empty (no phrase ever read a pair) or was every word
+    of one article. Rebuilt each time the store doubles past the sample, until the
+    sample is :data:`COMMON_SAMPLE` articles: about twice the final build's work in all.
+    """
+    name = pair_field(PAIRED_FIELDS[-1])
+    fmt = schema[name].format if name in schema else None
+    sampled = getattr(fmt, "sampled", None) if isinstance(fmt, PairPositions) else None
+    if not isinstance(sampled, int) or sampled >= COMMON_SAMPLE:
+        return False  # (None: an index of the first schema-4 builds, which did not record it)
+    return articles >= 2 * max(sampled, COMMON_RESAMPLE_FLOOR)
 
 
 class PairAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
@@ -342,12 +361,20 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
 
     _FALLBACK = FastPositions  # the same posting values: an older version reads them as positions
 
-    def __init__(self, common: frozenset[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, common: frozenset[str] | None = None, sampled: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.common = common
+        self.sampled = sampled
+        """How many articles ``common`` was taken from (:func:`common_terms_outgrown`)."""
 
     def indexed(self, first: str, second: str) -> bool:
-        """True when the pair of terms ``first second`` is indexed where it occurs."""
+        """True when the pair of terms ``first second`` is indexed where it occurs, and is that pair only.
+
+        Accent folding makes a few words' terms empty or holding spaces (U+FF9E: "", U+037A: " "), and
+        their pair terms can coincide (("", " ") and (" ", "") are both "  "): such pairs go by positions.
+        """
+        if not first or not second or " " in first or " " in second:
+            return False
         return self.common is None or (first in self.common and second in self.common)
 
     def term_positions(self, value: str) -> dict[str, list[int]]:
@@ -356,8 +383,8 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
         return word_pairs([cache_get(word) or term_for(word) for word in words], self.common)
 
 
-def _pair_field(common: frozenset[str] | None) -> fields.FieldType:
-    return fields.FieldType(PairPositions(common), PairAnalyzer(common), scorable=False, stored=False)
+def _pair_field(common: frozenset[str] | None, sampled: int | None) -> fields.FieldType:
+    return fields.FieldType(PairPositions(common, sampled), PairAnalyzer(common), scorable=False, stored=False)
 
 
 def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
@@ -406,10 +433,13 @@ SEARCHABLE_OLDER_SCHEMAS = frozenset({"2", "3"})
 """Older versions whose indexes this code searches as they are (only hidden prefix or pair fields are missing)."""
 
 
-def build_schema(title_boost: float = 2.0, common: frozenset[str] | None = None) -> fields.Schema:
+def build_schema(
+    title_boost: float = 2.0, common: frozenset[str] | None = None, sampled: int | None = None
+) -> fields.Schema:
     """The schema of the article index. ``title_boost`` weighs title matches.
 
     ``common``: the terms whose pairs the pair fields hold (:func:`common_terms`); None: every pair.
+    ``sampled``: how many articles ``common`` was taken from.
     """
     keyword = {"lowercase": True, "commas": True, "scorable": True}
     schema = fields.Schema(
@@ -433,5 +463,5 @@ def build_schema(title_boost: float = 2.0, common: frozenset[str] | None = None)
     for name in PREFIXED_FIELDS:
         schema.add(prefix_field(name), _prefix_field())
     for name in PAIRED_FIELDS:
-        schema.add(pair_field(name), _pair_field(common))
+        schema.add(pair_field(name), _pair_field(common, sampled))
     return schema

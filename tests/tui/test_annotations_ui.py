@@ -12,7 +12,7 @@ from newsdesk.index.annotations import AnnotationFileError, AnnotationStore, own
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.cli import main
-from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.dialogs.annotate import UNASKED_GRACE_SECONDS, AnnotateDialog
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -132,6 +132,7 @@ async def test_a_failed_save_keeps_what_was_typed(demo_app: NewsdeskApp, monkeyp
         assert isinstance(dialog, AnnotateDialog)  # back, with the error and the input
         assert "No space left" in dialog.title_text and dialog.query_one(Input).value == "keep-me"
         monkeypatch.setattr(AnnotationStore, "add", real_add)
+        await pilot.pause(UNASKED_GRACE_SECONDS)  # keys sooner were typed before it came back: dropped
         await pilot.press("enter")
         await settle(pilot)
         (placed,) = demo_app.library.annotations_of(reader.article.id).placed

@@ -10,7 +10,7 @@ from typing import ClassVar
 from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual import on
+from textual import constants, events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -54,6 +54,27 @@ class AnnotationInput:
     note: str
 
 
+UNASKED_GRACE_SECONDS = constants.ESCAPE_DELAY + 0.2
+"""Keys this soon after a dialog shows unasked were typed before anyone could have read it: the
+terminal parser dates an Esc (and an Esc-letter pair) ESCAPE_DELAY late, waiting to tell it from a
+sequence ("Esc Esc q" typed with Enter arrived 0.12 s after the dialog showed, in tmux)."""
+
+
+class _TagsBox(Input):
+    """The tags box: Enter saves the dialog at once.
+
+    Not through Input.Submitted: that message is handled after the key typed behind Enter has
+    been delivered (newsdesk.tui.key_order waits for the key, not for the messages it posts), so
+    in a burst "tags Enter Esc" the Esc reached this closing dialog; when the save then failed,
+    it cancelled the dialog that came back with the error, and what was typed was lost unseen.
+    """
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, AnnotateDialog):
+            screen.action_save()
+
+
 class AnnotateDialog(ModalScreen[AnnotationInput | None]):
     """Edit the tags and note of a passage; dismisses with them, or None on cancel."""
 
@@ -73,8 +94,14 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         note: str = "",
         focus_note: bool = False,
         title: str = "Annotate",
+        interrupts: bool = False,
     ) -> None:
         super().__init__()
+        self.interrupts = interrupts
+        """Shown unasked (a save that failed, back with what was typed): see ``keys_from``."""
+        self.keys_from = 0.0
+        """Keys dated before this (Textual's event clock) are dropped, not delivered here
+        (newsdesk.tui.key_order): set on mount when ``interrupts``, else every key is for it."""
         self.quote = quote
         self.tags_in_use = tags_in_use
         self.initial_tags = tags
@@ -89,7 +116,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         with Vertical(id="annotate-body"):
             yield Static(Text(self.title_text, style="bold"), id="annotate-title")
             yield Static(Text(f"“{quote}”", style="italic"), id="annotate-quote")
-            yield Input(
+            yield _TagsBox(
                 ", ".join(self.initial_tags),
                 placeholder="tags, separated by commas (tab completes)",
                 suggester=TagSuggester(self.tags_in_use),
@@ -99,14 +126,12 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             yield Static("", id="annotate-error")
             yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:
+        if self.interrupts:  # the keys of a burst typed before it showed were meant for what was there
+            self.keys_from = event.time + UNASKED_GRACE_SECONDS
         # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
         for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
             self.set_focus(target, scroll_visible=False)
-
-    @on(Input.Submitted, "#annotate-tags")
-    def _tags_entered(self) -> None:
-        self.action_save()
 
     def current_input(self) -> AnnotationInput:
         """What is typed now (bad tags dropped): for saving on a hang-up, without asking.

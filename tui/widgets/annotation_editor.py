@@ -15,8 +15,9 @@ the loaded annotations are in tui/annotation_changes.py, apart from the widget.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
-from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.index import Annotation, AnnotationChanged, Article, ArticleAnnotations, Library, NewsdeskError
 from newsdesk.tui.annotation_changes import (
     AnnotationSaved,
     AnnotationSaveFailed,
@@ -63,9 +64,14 @@ class AnnotationEditor(Widget):
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self.quit_when_saved = False
+        """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
+        self._written: dict[str, Annotation] = {}
+        """What this session last wrote of each annotation (by id): an edit from a copy older than
+        its own save is no conflict with another session (any thread writes it; a dict item is atomic)."""
         self._loads = 0
         self._answer_on_load = (0, 0)
         """A delete or undo, and the load started after it, whose result answers it."""
@@ -143,7 +149,8 @@ class AnnotationEditor(Widget):
         focus_note = request.focus == "note"
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
             entered = AnnotationInput(list(existing.tags), existing.note)
-            self.ask(PendingAnnotation(article, request.start, request.end, entered, existing.id), quote, focus_note)
+            pending = PendingAnnotation(article, request.start, request.end, entered, existing.id, existing)
+            self.ask(pending, quote, focus_note)
             return
         self.ask(PendingAnnotation(article, request.start, request.end, AnnotationInput([], "")), quote, focus_note)
 
@@ -160,15 +167,14 @@ class AnnotationEditor(Widget):
             pending.entered.note,
             focus_note=focus_note,
             title=title,
+            interrupts=bool(error),
         )
 
         def answered(entered: AnnotationInput | None) -> None:
             if entered is None:
                 self.pending = None
                 return
-            self.pending = PendingAnnotation(
-                pending.article, pending.start, pending.end, entered, pending.annotation_id
-            )
+            self.pending = replace(pending, entered=entered)
             self._save(self.pending)
 
         self.app.push_screen(dialog, answered)
@@ -178,11 +184,23 @@ class AnnotationEditor(Widget):
         try:
             with SAVES.saving():
                 self.saving = pending  # stays set once written, until AnnotationSaved is handled
-                saved = self.save_pending(pending)
+                try:
+                    saved = self.save_pending(pending)
+                except AnnotationChanged as changed:
+                    own = self._written.get(changed.current.id)
+                    if own is None or not own.same_content(changed.current):
+                        raise
+                    # The change is this session's own last save, not yet re-read: no conflict.
+                    saved = self.save_pending(replace(pending, base=changed.current))
+        except AnnotationChanged as changed:  # another session saved it meanwhile: say so, keep what was typed
+            self.saving = None
+            self.post_message(AnnotationSaveFailed(str(changed), replace(pending, base=changed.current)))
+            return
         except NewsdeskError as exc:
             self.saving = None
             self.post_message(AnnotationSaveFailed(str(exc), pending))
             return
+        self._written[saved.id] = saved
         self.post_message(AnnotationSaved(pending.article.id, saved))
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
@@ -192,6 +210,8 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
         self.pending = self.saving = None
+        if self.quit_when_saved:
+            self.app.call_later(self.app.run_action, "app.quit")
         self._landed.pop(message.change, None)
         if message.deleted is not None:
             self.last_deleted = message.deleted
@@ -231,6 +251,7 @@ class AnnotationEditor(Widget):
 
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
+        self.quit_when_saved = False  # the user stays, to see why and what was typed
         self.notify(message.error, severity="error", timeout=8, markup=False)
         self._answer_with_reload(message.change)
         if message.retry is not None:
