@@ -87,3 +87,34 @@ async def test_counting_that_fails_after_the_hits_keeps_them_and_says_why(demo_s
         assert facets.has_class("-stale")  # the older query's, never shown as this one's
         assert expected.hits[0].title.split()[0] in list_lines(app)
     close_library(app.library)
+
+
+async def test_the_older_querys_timeline_does_not_narrow_the_new_one_while_it_runs(demo_state: Path) -> None:
+    """issue 17, as for the facets: from a key until the new query's hits come, the chart still
+    shows the older query's bars (undimmed, before this), and Enter added the older query's
+    period to the new query, with a count that was not the new query's."""
+    from newsdesk.tui.widgets.timeline_chart import TimelineChart
+
+    app, slow = make_slow_app(demo_state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        chart = app.main.query_one(TimelineChart)
+        slow.release("ceasefire*")
+        slow.release("ceasefire*", 2)
+        await pilot.press("slash", *"ceasefire")
+        await wait_until(pilot, lambda: chart.timeline is not None and bool(chart.timeline.buckets))
+        await pilot.press(*" Genev")
+        await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)  # held: no hits yet
+        assert chart.has_class("-stale")  # shown as the older query's
+        chart.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.main.search_box.value == "ceasefire Genev"
+        slow.release("ceasefire Genev*")
+        slow.release("ceasefire Genev*", 2)
+        await wait_until(pilot, lambda: not chart.has_class("-stale") and chart.timeline is not None)
+        chart.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.main.search_box.value.startswith("(ceasefire Genev) date:["))
+        slow.free = True
+    close_library(app.library)

@@ -215,8 +215,9 @@ class SidePanel(Vertical):
         match news:
             case FacetsShown():
                 self.query_one(FacetList).show_facets(news.facets)
-            case ResultsStale():
+            case ResultsStale():  # the facets and the chart are counted together: both hold the older answer
                 self.query_one(FacetList).set_class(news.stale, "-stale")
+                self.query_one(TimelineChart).set_class(news.stale, "-stale")
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():
