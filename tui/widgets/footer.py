@@ -87,14 +87,18 @@ class KeyHints(Footer):
         self._composed_width = self.size.width
         for binding in fitting(hints, width):
             _binding, enabled, tooltip = first_of_action[binding.action]
-            yield FooterKey(
+            key = FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
                 binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+            )
+            # Copied, not data_bind: its watcher on the footer is pruned only when ``compact`` changes
+            # (never), so every hint ever composed (at each focus change) stayed reachable.
+            key.compact = self.compact
+            yield key
         if with_palette:
             palette = active.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:

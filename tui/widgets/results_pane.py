@@ -32,7 +32,7 @@ from newsdesk.tui.state import CorpusState
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.list_rows import Row, copies_to_rows, hits_to_rows
 from newsdesk.tui.widgets.search_box import SearchBox
-from newsdesk.tui.widgets.search_messages import FacetsDone, SearchDone, SearchFailed
+from newsdesk.tui.widgets.search_messages import CountingFailed, FacetsDone, SearchDone, SearchFailed
 from newsdesk.tui.widgets.search_status import SearchStatus
 from rich.text import Text
 from textual import on, work
@@ -87,6 +87,7 @@ class ResultsPane(Vertical):
         self._query_error = ""
         self._drawn_seq = 0
         """The newest search whose hits are on screen: its counting may start (read by the worker thread)."""
+        self._shown: SearchResults | None = None  # that search's first answer
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
 
@@ -296,7 +297,10 @@ class ResultsPane(Vertical):
             if cancelled():
                 return
             time.sleep(0.005)
-        complete = next(stages)
+        try:
+            complete = next(stages)
+        except QueryError as exc:  # out of time counting: not the rewrite refused, whose hits are shown
+            raise CountingFailed(str(exc)) from None
         if not cancelled():
             self.post_message(FacetsDone(seq, complete))
 
@@ -317,6 +321,7 @@ class ResultsPane(Vertical):
         # The same query again (the index changed): stay on the article the cursor was on.
         kept = self.article_list.row(self.article_list.cursor) if results.query == self._query else None
         self._query = results.query
+        self._shown = results
         self.matcher = results.matcher
         library, text = self.library, results.query
 
@@ -379,8 +384,13 @@ class ResultsPane(Vertical):
         if message.damaged:
             self.post_message(self.IndexDamaged())
         if message.seq == self.search_seq:
+            hits_shown = message.seq == self.shown_search_seq
             self.shown_search_seq = self.complete_search_seq = message.seq
             self._set_query_error(message.error)
+            if hits_shown and self._shown is not None:  # only the counting failed: the hits are this query's
+                self.post_message(TimelineShown(None))
+                self._show_hits(self._shown, counting=False)
+                return
             self.search_status.failed()
             self.article_list.answered(shown=False)  # the list keeps the older answer: nothing to open
             self._answered()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsdesk.index import SearchResults
+from newsdesk.index import NewsdeskError, SearchResults
 from textual.message import Message
 
 
@@ -34,4 +34,9 @@ class FacetsDone(Message):
     results: SearchResults
 
 
-__all__ = ["FacetsDone", "SearchDone", "SearchFailed"]
+class CountingFailed(NewsdeskError):
+    """The counting stage failed after the hits were shown: not a QueryError, so the query as typed
+    is not run instead (that fallback is for an as-you-type rewrite refused before any hits)."""
+
+
+__all__ = ["CountingFailed", "FacetsDone", "SearchDone", "SearchFailed"]

@@ -76,6 +76,11 @@ class FacetList(OptionList):
     def _chosen(self, option_id: str | None, exclude: bool) -> None:
         if not option_id or "\x00" not in option_id:
             return
+        if self.has_class("-stale"):
+            # Dimmed: an older query's values and counts, kept on screen while the new query's are
+            # counted. Added to the new query, one would filter it by a value it may never have.
+            self.notify("The facets are still being counted for the new query.", timeout=2)
+            return
         facet, value = option_id.split("\x00", 1)
         self.post_message(Narrow(facet_clause(facet, value, exclude)))
 
@@ -210,8 +215,9 @@ class SidePanel(Vertical):
         match news:
             case FacetsShown():
                 self.query_one(FacetList).show_facets(news.facets)
-            case ResultsStale():
+            case ResultsStale():  # the facets and the chart are counted together: both hold the older answer
                 self.query_one(FacetList).set_class(news.stale, "-stale")
+                self.query_one(TimelineChart).set_class(news.stale, "-stale")
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():

@@ -90,6 +90,9 @@ class TimelineChart(Widget, can_focus=True):
             self.refresh()
 
     def action_narrow(self) -> None:
+        if self.has_class("-stale"):  # dimmed: the older query's bars, kept until the new query's come
+            self.notify("The timeline is still being counted for the new query.", timeout=2)
+            return
         if self.timeline is not None and self.timeline.buckets:
             # The query so far in parentheses, then the period (``date:[a to b]``); the list next.
             self.post_message(Narrow(self.timeline.period_clause(self.selected), group=True, then_list=True))
