@@ -32,8 +32,9 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import Any
 
+from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PREFIX_CHARS, PairPositions, pair_field, pair_term, prefix_field
+from newsdesk.index.engine.schema import PairPositions
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
