@@ -77,7 +77,7 @@ def match_spans(text: str, words: Collection[str], phrases: Iterable[Phrase] = (
 def _phrase_occurrences(terms: Sequence[str], slop: int, positions: dict[str, list[int]]) -> list[Span]:
     """(first, last) word index of each occurrence: each word within ``slop`` after the one before.
 
-    The same rule the index's phrase check applies (:mod:`newsdesk.index.engine.docsets`).
+    The same rule the index's phrase check applies (:func:`newsdesk.index.engine.phrase_checks.within_slop_count`).
     """
     lists = [positions[term] for term in terms]
     if not all(lists):
