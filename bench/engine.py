@@ -107,9 +107,9 @@ def run_newsdesk_expand(corpus: Path, workdir: Path, queries: list[tuple[str, st
     gain are measured in one run. The writer processes get their documents and the
     schema from this process, so clearing the list here is enough.
     """
-    from newsdesk.index.engine import schema
+    from newsdesk.index.engine import hidden_fields
 
-    schema.PREFIXED_FIELDS = ()
+    hidden_fields.PREFIXED_FIELDS = ()
     return run_newsdesk(corpus, workdir, queries, state_name="newsdesk-expand-state")
 
 
@@ -118,9 +118,9 @@ def run_newsdesk_positional(corpus: Path, workdir: Path, queries: list[tuple[str
 
     The A side of the pair fields' A/B (as ``newsdesk-expand`` is for the prefix fields).
     """
-    from newsdesk.index.engine import schema
+    from newsdesk.index.engine import hidden_fields
 
-    schema.PAIRED_FIELDS = ()
+    hidden_fields.PAIRED_FIELDS = ()
     return run_newsdesk(corpus, workdir, queries, state_name="newsdesk-positional-state")
 
 

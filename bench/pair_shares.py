@@ -3,7 +3,7 @@
     python -m bench.pair_shares CORPUS [--sample 3000] [--out FILE]
 
 For each share s, the common terms are those in at least s of the sampled articles
-(``index.engine.schema.common_terms``); a pair is indexed when both its words are
+(``index.engine.hidden_fields.common_terms``); a pair is indexed when both its words are
 common ("both", what newsdesk does) or when either is ("either", Lucene's CommonGrams).
 Reports each rule's pair postings and distinct pair terms as multiples of the
 articles' own term postings and distinct terms, and every pair ("all",
@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index.engine.schema import iter_terms
+from newsdesk.index.engine.terms import iter_terms
 
 SHARES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.9)
 

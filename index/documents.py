@@ -7,7 +7,8 @@ from datetime import datetime
 from newsdesk.index.annotations import AnnotationSummary
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR, Article
 from newsdesk.index.display import path_index_key
-from newsdesk.index.engine.schema import FACET_COLUMNS, add_prefix_values
+from newsdesk.index.engine.hidden_fields import add_prefix_values
+from newsdesk.index.engine.schema import FACET_COLUMNS
 from newsdesk.index.entities import INDEX_FIELDS
 
 EntityFields = dict[str, list[tuple[str, str]]]

@@ -31,13 +31,9 @@ from newsdesk.index.config import Config
 from newsdesk.index.display import display_path, path_index_key
 from newsdesk.index.documents import EntityFields, document_fields
 from newsdesk.index.engine.directwriter import supports
+from newsdesk.index.engine.hidden_fields import COMMON_SAMPLE, common_terms
 from newsdesk.index.engine.interface import IndexWriter
-from newsdesk.index.engine.schema import (
-    COMMON_SAMPLE,
-    INDEX_SCHEMA_VERSION,
-    build_schema,
-    common_terms,
-)
+from newsdesk.index.engine.schema import INDEX_SCHEMA_VERSION, build_schema
 from newsdesk.index.entities.stage import EntityStage, extractor_spec
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.healing import (

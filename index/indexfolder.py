@@ -15,7 +15,8 @@ import sqlite3
 from pathlib import Path
 
 from newsdesk.index.display import display_path
-from newsdesk.index.engine.schema import INDEX_SCHEMA_VERSION, SEARCHABLE_OLDER_SCHEMAS, common_terms_outgrown
+from newsdesk.index.engine.hidden_fields import common_terms_outgrown
+from newsdesk.index.engine.schema import INDEX_SCHEMA_VERSION, SEARCHABLE_OLDER_SCHEMAS, common_terms_sampled
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.first_indexed import mark_indexed
 from newsdesk.index.healing import DAMAGED_PREFIX, READ_ERRORS, index_manifest, index_matches, set_aside
@@ -139,7 +140,7 @@ class IndexFolder:
             schema = whoosh_index.open_dir(str(index_dir)).schema
         except READ_ERRORS:
             return False  # damage is found and repaired where the index is read
-        return common_terms_outgrown(schema, self.store.count())
+        return common_terms_outgrown(common_terms_sampled(schema), self.store.count())
 
     def _schema_notice(self, made_under: str) -> str:
         """Why an index made under schema ``made_under`` is rebuilt: "once" only when it is the first time."""

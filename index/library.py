@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from newsdesk.index.annotations.entries import AnnotationEntry, annotation_entri
 from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
 from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
+from newsdesk.index.article_refs import find_article
 from newsdesk.index.config import Config
 from newsdesk.index.display import display_path
 from newsdesk.index.engine.interface import SearchEngine
@@ -30,18 +29,14 @@ from newsdesk.index.entities import (
 )
 from newsdesk.index.entities.queries import article_mentions, entity_contexts, top_entities
 from newsdesk.index.entities.stage import extractor_spec, list_paths
-from newsdesk.index.errors import ArticleNotFound, CorpusError, StoreDamagedError, UsageError
+from newsdesk.index.errors import CorpusError, StoreDamagedError, UsageError
 from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.healing import set_aside
 from newsdesk.index.indexer import Indexer, ProgressCallback, UpdateStats
-from newsdesk.index.ingest.clean import UNSAFE_CHARS
 from newsdesk.index.ingest.discover import corpus_root
 from newsdesk.index.saved import SavedSearches
 from newsdesk.index.similar import SimilarArticle, similar_articles
 from newsdesk.index.store import ArticleStore
-
-_ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
-_ITEM_SUFFIX = re.compile(r"^(.*)#(\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,34 +253,7 @@ class Library:
 
     def article(self, ref: str) -> Article:
         """An article by id, or by corpus path (``path#N`` for the N-th item of a multi-article file)."""
-        ref = ref.strip()
-        if UNSAFE_CHARS.search(ref):
-            raise UsageError(f"{ref!r}: not a valid article id or path (control characters)")
-        if _ARTICLE_ID.match(ref):
-            found = self.store.get(ref)
-            if found is not None:
-                return found
-        path, item = ref, None
-        suffix = _ITEM_SUFFIX.match(ref)
-        if suffix and not self._relative(ref):
-            path, item = suffix.group(1), int(suffix.group(2))
-        relative = self._relative(path)
-        if relative is None:
-            raise ArticleNotFound(f"{ref}: no article with this id or path in the corpus")
-        articles = self.store.by_path(relative)
-        if not articles:
-            raise ArticleNotFound(f"{ref}: no article with this id or path in the corpus")
-        if item is None:
-            if len(articles) > 1:
-                raise UsageError(
-                    f"{ref} holds {len(articles)} articles; name one as {relative}#0 to "
-                    f"{relative}#{articles[-1].item}, or by id"
-                )
-            return articles[0]
-        for article in articles:
-            if article.item == item:
-                return article
-        raise ArticleNotFound(f"{ref}: {relative} has no item {item}")
+        return find_article(self.store, self.root, ref)
 
     # -- entities -------------------------------------------------------------------
     def entities(self, ref: str) -> list[EntityMention]:
@@ -408,23 +376,3 @@ class Library:
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:
         """Add annotations from a newsdesk YAML/JSON export; ids already present are skipped."""
         return self.annotations.import_annotations(parse_export(text, name))
-
-    def _relative(self, path: str) -> str | None:
-        """``path`` as a corpus-relative path, or None if it points outside the corpus."""
-        candidate = Path(path).expanduser()
-        try:
-            if candidate.is_absolute():
-                try:
-                    path = candidate.resolve().relative_to(self.root).as_posix()
-                except ValueError:
-                    return None
-            else:
-                resolved = (Path.cwd() / candidate).resolve()
-                if resolved.exists() and resolved.is_relative_to(self.root):
-                    return resolved.relative_to(self.root).as_posix()
-        except OSError:
-            pass  # an unreadable working folder (another account's): fall back to the corpus path
-        normal = posixpath.normpath(path.replace("\\", "/"))
-        if normal.startswith("../") or normal == ".." or normal.startswith("/"):
-            return None
-        return normal if self.store.by_path(normal) else None

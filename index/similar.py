@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk.index.engine.schema import iter_terms
+from newsdesk.index.engine.terms import iter_terms
 
 if TYPE_CHECKING:
     from newsdesk.index.article import Article

@@ -8,9 +8,7 @@ deleted and rebuilt from this store without re-reading the corpus.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -18,71 +16,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.index.article import Article, Page
+from newsdesk.index.article import Article
 from newsdesk.index.display import display_path, path_from_db, path_to_db
 from newsdesk.index.entities.model import INDEX_FIELDS
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.first_indexed import FIRST_INDEXED_SCHEMA, record_first_indexed
 from newsdesk.index.store_errors import CheckedConnection, cannot_write, store_error
+from newsdesk.index.store_tables import (
+    ADDED_COLUMNS,
+    ARTICLE_COLUMNS,
+    SCHEMA_VERSION,
+    TABLES,
+    TABLES_SQL,
+    article_from_row,
+    article_row,
+)
 
-SCHEMA_VERSION = "1"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    hash TEXT NOT NULL,
-    skipped TEXT            -- why the file gave no article, or NULL
-);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    path TEXT NOT NULL,
-    item INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    source TEXT, date TEXT, url TEXT, author TEXT, language TEXT,
-    tags TEXT NOT NULL,     -- JSON list
-    word_count INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    pages TEXT NOT NULL DEFAULT '[]',   -- JSON [[number, start, end], ...] for paged documents
-    extra TEXT NOT NULL DEFAULT '{}'    -- JSON object of format-specific metadata
-);
-CREATE INDEX IF NOT EXISTS articles_by_path ON articles (path, item);
--- Entities, cached by the text's hash and what extracted them (extractor key),
--- so a rebuild or an unchanged article in a changed file never re-extracts.
-CREATE TABLE IF NOT EXISTS entity_cache (
-    content_hash TEXT NOT NULL,
-    extractor TEXT NOT NULL,
-    mentions TEXT NOT NULL,     -- JSON [[start, end, type, canonical], ...] into the text
-    title TEXT NOT NULL,        -- JSON [[start, end, type, canonical], ...] into the title
-    PRIMARY KEY (content_hash, extractor)
-);
--- Per article and entity: for entity search, top lists and keyword-in-context.
-CREATE TABLE IF NOT EXISTS article_entities (
-    article_id TEXT NOT NULL,
-    type TEXT NOT NULL,
-    canonical TEXT NOT NULL,
-    mentions INTEGER NOT NULL,
-    aliases TEXT NOT NULL,      -- other surface forms, joined by U+001F
-    PRIMARY KEY (article_id, type, canonical)
-);
-CREATE INDEX IF NOT EXISTS article_entities_by_name ON article_entities (type, canonical);
-CREATE TABLE IF NOT EXISTS article_entity_state (article_id TEXT PRIMARY KEY, extractor TEXT NOT NULL);
--- Annotation files as the index last saw them, to re-index only annotated articles that changed.
-CREATE TABLE IF NOT EXISTS annotation_files (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
-"""
-
-_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA + FIRST_INDEXED_SCHEMA))
 BUSY_TIMEOUT = 10.0
 """Seconds a write waits for another session's write (readers never wait: WAL)."""
-
-_ARTICLE_COLUMNS = (
-    "id, path, item, title, source, date, url, author, language, tags, word_count, content_hash, text, pages, extra"
-)
-# Columns added after schema version 1 shipped: added in place to an older store (no rebuild needed).
-_ADDED_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "extra": "TEXT NOT NULL DEFAULT '{}'"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,27 +45,6 @@ class FileState:
     mtime_ns: int
     hash: str
     skipped: str | None
-
-
-def _article_from_row(row: tuple) -> Article:
-    (id_, path, item, title, source, date, url, author, language, tags, words, chash, text, pages, extra) = row
-    return Article(
-        id=id_,
-        path=path_from_db(path),
-        item=item,
-        title=title,
-        text=text,
-        source=source,
-        date=date,
-        url=url,
-        author=author,
-        language=language,
-        tags=json.loads(tags),
-        word_count=words,
-        content_hash=chash,
-        pages=[Page(*page) for page in json.loads(pages)],
-        extra=json.loads(extra),
-    )
 
 
 class ArticleStore:
@@ -142,14 +72,14 @@ class ArticleStore:
         running update's write transaction.
         """
         present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if present >= _TABLES and not self._missing_columns():
+        if present >= TABLES and not self._missing_columns():
             self._check_version()
             return
         if self.read_only:
             raise CorpusError(f"{display_path(str(self.path))}: the store is incomplete and its folder is read-only")
         # executescript commits on its own, so the script carries its own transaction.
         self.db.executescript(
-            f"BEGIN IMMEDIATE;{_SCHEMA}{FIRST_INDEXED_SCHEMA}"
+            f"BEGIN IMMEDIATE;{TABLES_SQL}{FIRST_INDEXED_SCHEMA}"
             f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
         )
         with self.transaction() as db:  # columns a newer version added, given to an older store once
@@ -158,9 +88,9 @@ class ArticleStore:
         self._check_version()
 
     def _missing_columns(self) -> dict[str, str]:
-        """Columns of :data:`_ADDED_COLUMNS` an existing articles table lacks."""
+        """Columns of :data:`ADDED_COLUMNS` an existing articles table lacks."""
         present = {column[1] for column in self.db.execute("PRAGMA table_info(articles)")}
-        return {name: kind for name, kind in _ADDED_COLUMNS.items() if present and name not in present}
+        return {name: kind for name, kind in ADDED_COLUMNS.items() if present and name not in present}
 
     def _check_version(self) -> None:
         if self.get_meta("schema_version") != SCHEMA_VERSION:
@@ -302,49 +232,30 @@ class ArticleStore:
         articles = list(articles)
         ArticleStore._forget_articles(db, path)
         db.executemany(
-            f"INSERT OR REPLACE INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
-            [
-                (
-                    a.id,
-                    path_to_db(a.path),
-                    a.item,
-                    a.title,
-                    a.source,
-                    a.date,
-                    a.url,
-                    a.author,
-                    a.language,
-                    json.dumps(a.tags, ensure_ascii=False),
-                    a.word_count,
-                    a.content_hash,
-                    a.text,
-                    json.dumps([[p.number, p.start, p.end] for p in a.pages]),
-                    json.dumps(a.extra, ensure_ascii=False),
-                )
-                for a in articles
-            ],
+            f"INSERT OR REPLACE INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+            [article_row(a) for a in articles],
         )
         record_first_indexed(db, [a.id for a in articles])
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, or None."""
-        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return _article_from_row(row) if row else None
+        row = self.db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_row(row) if row else None
 
     def get_many(self, ids: list[str]) -> dict[str, Article]:
         """Articles by id, for the ids that exist."""
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
-        return {row[0]: _article_from_row(row) for row in rows}
+        rows = self.db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
+        return {row[0]: article_from_row(row) for row in rows}
 
     def by_path(self, path: str) -> list[Article]:
         """The articles of one corpus file, in file order."""
         rows = self.db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY item", (path_to_db(path),)
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY item", (path_to_db(path),)
         )
-        return [_article_from_row(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every article, in a stable order, fetched in batches."""
@@ -353,9 +264,9 @@ class ArticleStore:
 
     def iter_article_batches(self, batch: int = 500) -> Iterator[list[Article]]:
         """Every article, in a stable order, in lists of ``batch``."""
-        cursor = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY path, item")
+        cursor = self.db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY path, item")
         while rows := cursor.fetchmany(batch):
-            yield [_article_from_row(row) for row in rows]
+            yield [article_from_row(row) for row in rows]
 
     def sample_articles(self, count: int, batch: int = 500) -> Iterator[Article]:
         """Up to ``count`` articles spread evenly over the store's order (every k-th), not its first ones.
@@ -369,8 +280,8 @@ class ArticleStore:
         for start in range(0, len(chosen), batch):
             part = chosen[start : start + batch]
             marks = ",".join("?" * len(part))
-            query = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks}) ORDER BY path, item"
-            yield from map(_article_from_row, self.db.execute(query, part).fetchall())
+            query = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks}) ORDER BY path, item"
+            yield from map(article_from_row, self.db.execute(query, part).fetchall())
 
     def annotation_file_states(self) -> dict[str, tuple[int, int]]:
         """What the index last saw of each annotation file: path -> (mtime_ns, size)."""

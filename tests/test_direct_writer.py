@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from newsdesk.index import Config, Library
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine.directwriter import DirectIndexWriter, supports
-from newsdesk.index.engine.schema import FACET_COLUMNS, add_prefix_values, build_schema
+from newsdesk.index.engine.hidden_fields import add_prefix_values
+from newsdesk.index.engine.schema import FACET_COLUMNS, build_schema
 from newsdesk.index.indexer import _codec
 from whoosh import fields
 from whoosh import index as whoosh_index

@@ -96,9 +96,9 @@ def _naive_within_slop(positions: list[list[int]], slop: int) -> int:
 def test_phrase_slop_count_is_the_rule_it_documents(positions: list[list[int]], slop: int) -> None:
     from array import array
 
-    from newsdesk.index.engine.docsets import _within_slop
+    from newsdesk.index.engine.phrase_checks import within_slop_count
 
-    assert _within_slop([array("i", p) for p in positions], slop) == _naive_within_slop(positions, slop)
+    assert within_slop_count([array("i", p) for p in positions], slop) == _naive_within_slop(positions, slop)
 
 
 def test_a_phrase_with_slop_in_a_long_article_is_not_refused(tmp_path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config, Library, match_spans
-from newsdesk.index.engine.schema import iter_terms
+from newsdesk.index.engine.terms import iter_terms
 
 from tests.conftest import write
 

@@ -1,6 +1,6 @@
 """Phrases answered from the word-pair fields mean exactly what a check of word positions meant.
 
-The pair fields (:mod:`newsdesk.index.engine.schema`) hold each adjacent pair of terms
+The pair fields (:mod:`newsdesk.index.engine.hidden_fields`) hold each adjacent pair of terms
 at the first word's position, so ``"will pake"`` reads one posting list instead of the
 positions of two words in almost every article. These tests compare that route with
 the word positions over generated text (all of Unicode, punctuation, repeated and stop
@@ -21,17 +21,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
+from newsdesk.index.engine import hidden_fields
 from newsdesk.index.engine import schema as engine_schema
 from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.hidden_fields import PAIRED_FIELDS, add_prefix_values, pair_field
 from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.ranking import Ranker
-from newsdesk.index.engine.schema import (
-    PAIRED_FIELDS,
-    add_prefix_values,
-    build_schema,
-    iter_terms,
-    pair_field,
-)
+from newsdesk.index.engine.schema import build_schema
+from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore
@@ -240,7 +237,7 @@ def test_an_index_from_before_the_pair_fields_is_searched_then_rebuilt(
     write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich, will pake again.\n")
     write(corpus, "b.txt", "Other\n\npake will, not the phrase.\n")
     with monkeypatch.context() as patch:  # made by schema 3: no pair fields
-        patch.setattr(engine_schema, "PAIRED_FIELDS", ())
+        patch.setattr(hidden_fields, "PAIRED_FIELDS", ())
         with Library.open(corpus, state_dir=state) as library:
             library.update()
             with library.store.transaction() as db:
@@ -354,7 +351,7 @@ def test_the_20k_pair_figures_in_performance_md_are_the_runs() -> None:
     assert f"10 %: {either['postings_x']:.1f}x and {either['terms_x']:.1f}x" in doc
     assert f"pairs of two common words at 10 %: {both['postings_x']:.1f}x and {both['terms_x']:.1f}x" in doc
     assert f"; {shares['share_0.1']['common_terms']} terms on a" in doc
-    assert engine_schema.COMMON_SHARE == 0.1 and engine_schema.COMMON_SAMPLE == 2000
+    assert hidden_fields.COMMON_SHARE == 0.1 and hidden_fields.COMMON_SAMPLE == 2000
 
 
 def test_the_100k_pair_figures_in_performance_md_are_the_runs() -> None:

@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
 from newsdesk.index import indexer as indexer_module
-from newsdesk.index.engine import schema as engine_schema
+from newsdesk.index.engine import hidden_fields
 from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.hidden_fields import pair_field
 from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.ranking import Ranker
-from newsdesk.index.engine.schema import iter_terms, pair_field
+from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA
 from newsdesk.index.store import ArticleStore
@@ -177,7 +178,7 @@ def test_the_older_index_warning_names_what_a_rebuild_speeds_up(
     corpus, state = tmp_path / "corpus", tmp_path / "state"
     write(corpus, "a.txt", "Will pake\n\nThe will pake of Zürich.\n")
     with monkeypatch.context() as patch:  # made by schema 3: no pair fields
-        patch.setattr(engine_schema, "PAIRED_FIELDS", ())
+        patch.setattr(hidden_fields, "PAIRED_FIELDS", ())
         with Library.open(corpus, state_dir=state) as library:
             library.update()
             with library.store.transaction() as db:
@@ -191,7 +192,7 @@ def test_performance_md_states_the_resample_rule() -> None:
     """The rule is tested above (a store that starts tiny); the numbers quoted are the code's."""
     doc = " ".join((Path(__file__).resolve().parent.parent / "docs" / "performance.md").read_text("utf-8").split())
     assert "is rebuilt by the update after the store has doubled past its sample (from 100 articles on)" in doc
-    assert engine_schema.COMMON_RESAMPLE_FLOOR * 2 == 100 and engine_schema.COMMON_SAMPLE == 2000
+    assert hidden_fields.COMMON_RESAMPLE_FLOOR * 2 == 100 and hidden_fields.COMMON_SAMPLE == 2000
 
 
 def test_the_common_terms_are_sampled_from_the_whole_store_not_its_first_folder(

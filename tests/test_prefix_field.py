@@ -1,6 +1,6 @@
 """Prefix queries answered from the indexed prefixes mean exactly what term expansion meant.
 
-The prefix fields (:mod:`newsdesk.index.engine.schema`) hold each term's first 2 to 4
+The prefix fields (:mod:`newsdesk.index.engine.hidden_fields`) hold each term's first 2 to 4
 characters, so ``pak*`` reads one posting list instead of every word it expands to.
 These tests compare that route with expansion over generated corpora and prefixes
 from all of Unicode: the same documents, and through the whole search the same
@@ -20,17 +20,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
 from newsdesk.index.engine.docsets import DocSets
-from newsdesk.index.engine.query import make_parser, parse_query
-from newsdesk.index.engine.ranking import Ranker
-from newsdesk.index.engine.schema import (
+from newsdesk.index.engine.hidden_fields import (
     PREFIX_CHARS,
     PREFIXED_FIELDS,
     add_prefix_values,
-    build_schema,
-    iter_terms,
     prefix_field,
     term_prefixes,
 )
+from newsdesk.index.engine.query import make_parser, parse_query
+from newsdesk.index.engine.ranking import Ranker
+from newsdesk.index.engine.schema import build_schema
+from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore

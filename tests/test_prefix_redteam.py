@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from newsdesk.index import Library, QueryError
 from newsdesk.index.engine import schema as engine_schema
 from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.hidden_fields import prefix_field
 from newsdesk.index.engine.query import make_parser, parse_query
-from newsdesk.index.engine.schema import prefix_field
 from newsdesk.index.indexer import (
     META_INDEX_DIR,
     META_SCHEMA,

@@ -8,7 +8,8 @@ time into a Python dict, boolean operators become C-level set operations, and
 phrases are verified with set intersections of position arrays, on candidate
 documents only. A phrase of common words on an index with word-pair fields
 reads its pairs' posting lists instead of its words' (one list for two words;
-for more, the pairs' positions are checked on the documents holding them all).
+for more, the pairs' positions are checked on the documents holding them all, by
+:mod:`newsdesk.index.engine.phrase_checks`).
 
 The result is the exact match set: it gives the total, the facet counts and
 the documents :mod:`newsdesk.index.engine.ranking` scores, from the postings decoded here.
@@ -21,19 +22,17 @@ which is why that dependency is pinned to an exact version.
 
 from __future__ import annotations
 
-import heapq
-import random
 import sys
 from array import array
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, repeat
-from operator import sub
+from itertools import accumulate
 from typing import Any
 
+from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
+from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PREFIX_CHARS, PairPositions, pair_field, pair_term, prefix_field
+from newsdesk.index.engine.schema import PairPositions
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -319,7 +318,7 @@ class DocSets:
             return candidates
         sample: set[int] = set()
         if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
-            candidates, sample, rest = _split_candidates(candidates, per_word)
+            candidates, sample, rest = split_candidates(candidates, per_word, PHRASE_VERIFY_LIMIT // 2)
         matched = set()
         for checked, docnum in enumerate(candidates | sample):
             if checked % 256 == 0:
@@ -332,7 +331,7 @@ class DocSets:
                 found = int(len(starts) == 1)
             else:
                 positions = [_positions(value) for value in encoded]
-                found = _adjacent(positions, offsets) if slop == 1 else _within_slop(positions, slop)
+                found = adjacent_count(positions, offsets) if slop == 1 else within_slop_count(positions, slop)
             if found:
                 matched.add(docnum)
                 occurrences[docnum] = found
@@ -369,21 +368,6 @@ def _phrases_only(q: wq.Query) -> bool:
     return isinstance(q, wq.Or) and all(_phrases_only(c) for c in q.children())
 
 
-def _split_candidates(candidates: set[int], per_word: list[dict[int, bytes]]) -> tuple[set[int], set[int], int]:
-    """(likeliest, sample, unsampled count) of a phrase's candidates.
-
-    The likeliest are those where the rarest word occurs most often (posting
-    value length grows with its frequency): they are the ones ranking puts
-    first. A fixed-seed sample of the others estimates how many of them match.
-    """
-    half = PHRASE_VERIFY_LIMIT // 2
-    rarest = min(per_word, key=len)
-    likeliest = set(heapq.nlargest(half, candidates, key=lambda d: len(rarest[d])))
-    others = sorted(candidates - likeliest)
-    sample = set(random.Random(len(others)).sample(others, half))
-    return likeliest, sample, len(others) - half
-
-
 def _positions(value: bytes) -> array[int]:
     """Decode a :class:`newsdesk.index.engine.schema.FastPositions` posting value (type byte + machine array)."""
     positions = array(chr(value[0]))
@@ -394,39 +378,6 @@ def _positions(value: bytes) -> array[int]:
 def _single_position(value: bytes) -> int:
     """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
     return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order
-
-
-def _adjacent(positions: list[array[int]], offsets: Sequence[int]) -> int:
-    """How often the words stand side by side in order.
-
-    List i (a word, or a pair standing for two words) at position p + offsets[i]
-    for some p: shift each list's positions back by its offset and intersect,
-    smallest list first, all in C.
-    """
-    order = sorted(range(len(positions)), key=lambda i: len(positions[i]))
-    common = set(map(sub, positions[order[0]], repeat(offsets[order[0]])))
-    for index in order[1:]:
-        common.intersection_update(map(sub, positions[index], repeat(offsets[index])))
-        if not common:
-            return 0
-    return len(common)
-
-
-def _within_slop(positions: list[array[int]], slop: int) -> int:
-    """How often the words occur in order, each within ``slop`` of the one before."""
-    found = 0
-    for start in positions[0]:
-        previous = start
-        for plist in positions[1:]:
-            # The first position after ``previous``, by bisection: scanning the whole list
-            # for every start made a frequent word in a long article quadratic (minutes).
-            after = bisect_right(plist, previous)
-            if after == len(plist) or plist[after] > previous + slop:
-                break
-            previous = plist[after]
-        else:
-            found += 1
-    return found
 
 
 def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:

@@ -8,7 +8,7 @@ matches (a word inside a matched phrase, two phrase occurrences sharing words) m
 into one span. Words under ``NOT`` are never matches.
 
 Text is split into words with the index's own term function
-(:func:`newsdesk.index.engine.schema.iter_terms`), so a phrase found here is a phrase the
+(:func:`newsdesk.index.engine.terms.iter_terms`), so a phrase found here is a phrase the
 index found: word positions are the same on both sides.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk.index.engine.schema import iter_terms
+from newsdesk.index.engine.terms import iter_terms
 from whoosh import query as wq
 
 Span = tuple[int, int]
@@ -77,7 +77,7 @@ def match_spans(text: str, words: Collection[str], phrases: Iterable[Phrase] = (
 def _phrase_occurrences(terms: Sequence[str], slop: int, positions: dict[str, list[int]]) -> list[Span]:
     """(first, last) word index of each occurrence: each word within ``slop`` after the one before.
 
-    The same rule the index's phrase check applies (:mod:`newsdesk.index.engine.docsets`).
+    The same rule the index's phrase check applies (:func:`newsdesk.index.engine.phrase_checks.within_slop_count`).
     """
     lists = [positions[term] for term in terms]
     if not all(lists):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from newsdesk.index.engine.hidden_fields import is_pair_field, is_prefix_field
 from newsdesk.index.engine.query_limits import (
     check_costs,
     check_fuzzy,
@@ -18,7 +19,6 @@ from newsdesk.index.engine.query_limits import (
     check_wildcard,
     check_word_lengths,
 )
-from newsdesk.index.engine.schema import is_pair_field, is_prefix_field
 from newsdesk.index.errors import QueryError, QueryTooCostly
 from whoosh import qparser, query
 from whoosh.fields import Schema

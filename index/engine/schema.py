@@ -1,77 +1,27 @@
-"""The Whoosh schema and the text analysis behind it.
+"""The Whoosh schema of the article index: its fields and the analyzers and formats they pickle.
 
-Indexing speed is dominated by analysis: Whoosh's stock analyzer pushes every
-token through a chain of generator filters and re-stems every occurrence. Here
-one compiled regex finds the words and a per-process dictionary maps each
-surface form to its term (lowercased, accents folded, possessive dropped,
-Porter-stemmed) once. The same function serves indexing, query parsing and
-snippet highlighting, so the three can never disagree about what a term is.
-
-Stop words are kept (with positions), so phrases such as "the Middle East"
-match exactly; BM25's idf keeps them from dominating the ranking.
-
-The title and the body each have a hidden companion field holding the first
-2 to 4 characters of every term (Elasticsearch's ``index_prefixes``), so a
-prefix query such as ``zakh*`` reads one posting list instead of the postings
-of every word it expands to (search as you type sends one on every key).
-
-They also have a hidden field of adjacent word pairs, with positions (like
-Elasticsearch's ``index_phrases``), so the phrase ``"will pake"`` reads the one
-posting list of the pair instead of the positions of two words that occur in
-almost every article. Only pairs of two common words are indexed (the index's
-list of them, taken from the articles when it is built): all pairs made the
-index 7 times larger, and a phrase with a rare word is cheap by positions.
+Words become terms in :mod:`newsdesk.index.engine.terms`; the hidden prefix and
+word-pair fields are named and filled in :mod:`newsdesk.index.engine.hidden_fields`.
+The classes here stay in this module: every index's TOC pickles the schema, which
+names them as ``newsdesk.index.engine.schema.<class>``, and older versions of
+newsdesk look them up there (index/engine/unpickling.py; tests/test_schema_pickle.py).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
+from newsdesk.index.engine import hidden_fields
+from newsdesk.index.engine.hidden_fields import pair_field, prefix_field, term_prefixes, word_pairs
+from newsdesk.index.engine.terms import TOKEN_PATTERN, iter_terms, term_for
+from newsdesk.index.engine.terms import term_cache as _term_cache  # the name the formats below read it by
 from newsdesk.index.engine.unpickling import UnpicklesAsBaseWhereUnknown
 from whoosh import columns, fields, formats
 from whoosh.analysis import Token
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.lang.porter import stem as porter_stem
-
-# Words, keeping inner dots and apostrophes ("U.S.", "1.5", "don't", "Moscow's").
-TOKEN_PATTERN = re.compile(r"\w+(?:[.'’]\w+)*")
-_MAX_CACHE = 500_000
-_term_cache: dict[str, str] = {}
-
-
-def _fold_accents(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def term_for(word: str) -> str:
-    """The index term for one surface word (as the token pattern found it)."""
-    cached = _term_cache.get(word)
-    if cached is not None:
-        return cached
-    term = word.lower().replace("’", "'")
-    if term.endswith("'s"):
-        term = term[:-2]
-    if not term.isascii():
-        term = _fold_accents(term)
-    if term.isalpha() and len(term) > 2:
-        term = porter_stem(term)
-    if len(_term_cache) >= _MAX_CACHE:
-        _term_cache.clear()
-    _term_cache[word] = term
-    return term
-
-
-def iter_terms(text: str) -> Iterator[tuple[str, int, int]]:
-    """(term, start, end) for every word in ``text``, offsets into ``text``."""
-    for match in TOKEN_PATTERN.finditer(text):
-        yield term_for(match.group()), match.start(), match.end()
 
 
 class NewsAnalyzer(Analyzer):
@@ -179,35 +129,6 @@ class FastPositions(formats.Positions):
         return self.decode_frequency(valuestring) * self.field_boost
 
 
-PREFIX_CHARS = (2, 4)
-"""Shortest and longest term prefix indexed in the prefix fields (characters, after folding)."""
-PREFIXED_FIELDS = ("title", "body")
-"""Fields with a prefix field: the ones a plain query searches."""
-
-
-def prefix_field(fieldname: str) -> str:
-    """The hidden field that holds the term prefixes of ``fieldname``."""
-    return f"prefixes_{fieldname}"
-
-
-def is_prefix_field(fieldname: str) -> bool:
-    """True for the hidden prefix fields (never searched by name)."""
-    return fieldname.startswith("prefixes_")
-
-
-def term_prefixes(terms: set[str]) -> set[str]:
-    """Every indexed prefix of ``terms``: each term's first 2 to 4 characters (the whole term when shorter)."""
-    shortest, longest = PREFIX_CHARS
-    # One C-level slice per term and size (this runs for every article indexed): a term
-    # shorter than a size slices to itself, already there from a shorter size, except
-    # the terms shorter than the shortest, which are taken out again.
-    found: set[str] = set()
-    for size in range(shortest, longest + 1):
-        found.update(map(itemgetter(slice(size)), terms))
-    found.difference_update([term for term in terms if len(term) < shortest])
-    return found
-
-
 class PrefixAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
     """The prefix field's analyzer: the term prefixes of the text's words (no positions)."""
 
@@ -250,84 +171,6 @@ def _prefix_field() -> fields.FieldType:
     return fields.FieldType(PrefixPresence(), PrefixAnalyzer(), scorable=False, stored=False)
 
 
-PAIRED_FIELDS = ("title", "body")
-"""Fields with a word-pair field: the ones a plain query searches."""
-
-
-def pair_field(fieldname: str) -> str:
-    """The hidden field that holds the adjacent word pairs of ``fieldname``."""
-    return f"pairs_{fieldname}"
-
-
-def is_pair_field(fieldname: str) -> bool:
-    """True for the hidden word-pair fields (never searched by name)."""
-    return fieldname.startswith("pairs_")
-
-
-def pair_term(first: str, second: str) -> str:
-    """The pair field's term for two adjacent index terms (a term never holds a space)."""
-    return f"{first} {second}"
-
-
-def word_pairs(terms: list[str], common: frozenset[str] | None = None) -> dict[str, list[int]]:
-    """Each indexed adjacent pair of ``terms`` (one text's index terms in order), at its first word's position.
-
-    A pair is indexed when both its words are in ``common`` (every pair when ``common`` is None).
-    """
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    if common is None:
-        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
-            positions[pair].append(pos)
-        return positions
-    inside = [term in common for term in terms]
-    for pos, both in enumerate(map(bool.__and__, inside, inside[1:])):
-        if both:
-            positions[pair_term(terms[pos], terms[pos + 1])].append(pos)
-    return positions
-
-
-COMMON_SHARE = 0.1
-"""A term is common when at least this share of the sampled articles holds it (:func:`common_terms`)."""
-COMMON_SAMPLE = 2000
-"""Articles sampled for the common terms when an index is built."""
-COMMON_RESAMPLE_FLOOR = 50
-"""An index whose common terms came from fewer articles is rebuilt once the store holds twice this many."""
-
-
-def common_terms(texts: Iterable[str]) -> frozenset[str]:
-    """The terms in at least :data:`COMMON_SHARE` of ``texts`` (one article's title and text each).
-
-    Their pairs are the ones indexed: decoding the positions of such a term costs
-    ~1 ms per 1,000 articles holding it, so a phrase of two of them is the slow case,
-    while a phrase with a rarer word has few candidates. Measured on the synthetic
-    corpus (docs/performance.md): ~290 terms, pair postings 1.2x the word postings.
-    """
-    counts: Counter[str] = Counter()
-    sampled = 0
-    for text in texts:
-        counts.update({term for term, _, _ in iter_terms(text)})
-        sampled += 1
-    least = max(COMMON_SHARE * sampled, 1)
-    return frozenset(term for term, count in counts.items() if count >= least)
-
-
-def common_terms_outgrown(schema: fields.Schema, articles: int) -> bool:
-    """True when the index's common terms came from a part of the store too small to tell (rebuild to retake them).
-
-    The list is fixed when the index is built, and a folder indexed while it held
-    0, 1 or 2 articles then grows by updates far below the 2,000 changes that
-    rebuild: its list stayed empty (no phrase ever read a pair) or was every word
-    of one article. Rebuilt each time the store doubles past the sample, until the
-    sample is :data:`COMMON_SAMPLE` articles: about twice the final build's work in all.
-    """
-    name = pair_field(PAIRED_FIELDS[-1])
-    fmt = schema[name].format if name in schema else None
-    sampled = getattr(fmt, "sampled", None) if isinstance(fmt, PairPositions) else None
-    if not isinstance(sampled, int) or sampled >= COMMON_SAMPLE:
-        return False  # (None: an index of the first schema-4 builds, which did not record it)
-    return articles >= 2 * max(sampled, COMMON_RESAMPLE_FLOOR)
-
-
 class PairAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
     """The pair field's analyzer: the text's indexed term pairs, at the first word's position."""
 
@@ -365,7 +208,7 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
         super().__init__(**kwargs)
         self.common = common
         self.sampled = sampled
-        """How many articles ``common`` was taken from (:func:`common_terms_outgrown`)."""
+        """How many articles ``common`` was taken from (:func:`common_terms_sampled`)."""
 
     def indexed(self, first: str, second: str) -> bool:
         """True when the pair of terms ``first second`` is indexed where it occurs, and is that pair only.
@@ -387,15 +230,15 @@ def _pair_field(common: frozenset[str] | None, sampled: int | None) -> fields.Fi
     return fields.FieldType(PairPositions(common, sampled), PairAnalyzer(common), scorable=False, stored=False)
 
 
-def add_prefix_values(document: dict[str, object]) -> dict[str, object]:
-    """``document`` (field -> value, for Whoosh's ``add_document``) with its hidden prefix and pair fields filled in."""
-    for name in PREFIXED_FIELDS:
-        if name in document:
-            document[prefix_field(name)] = document[name]
-    for name in PAIRED_FIELDS:
-        if name in document:
-            document[pair_field(name)] = document[name]
-    return document
+def common_terms_sampled(schema: fields.Schema) -> int | None:
+    """How many articles the common terms of an index with ``schema`` were taken from (None: not recorded).
+
+    For :func:`newsdesk.index.engine.hidden_fields.common_terms_outgrown`.
+    """
+    name = pair_field(hidden_fields.PAIRED_FIELDS[-1])
+    fmt = schema[name].format if name in schema else None
+    sampled = getattr(fmt, "sampled", None) if isinstance(fmt, PairPositions) else None
+    return sampled if isinstance(sampled, int) else None
 
 
 def _text_field(boost: float = 1.0, stored: bool = False) -> fields.TEXT:
@@ -438,7 +281,7 @@ def build_schema(
 ) -> fields.Schema:
     """The schema of the article index. ``title_boost`` weighs title matches.
 
-    ``common``: the terms whose pairs the pair fields hold (:func:`common_terms`); None: every pair.
+    ``common``: the terms whose pairs the pair fields hold (:func:`hidden_fields.common_terms`); None: every pair.
     ``sampled``: how many articles ``common`` was taken from.
     """
     keyword = {"lowercase": True, "commas": True, "scorable": True}
@@ -460,8 +303,9 @@ def build_schema(
     )
     for column in FACET_COLUMNS.values():
         schema.add(column, _facet_column())
-    for name in PREFIXED_FIELDS:
+    # Read through the module: bench/engine.py and tests empty these lists there to build an older index.
+    for name in hidden_fields.PREFIXED_FIELDS:
         schema.add(prefix_field(name), _prefix_field())
-    for name in PAIRED_FIELDS:
+    for name in hidden_fields.PAIRED_FIELDS:
         schema.add(pair_field(name), _pair_field(common, sampled))
     return schema

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from newsdesk.index.engine.schema import iter_terms
+from newsdesk.index.engine.terms import iter_terms
 
 Span = tuple[int, int]
 

@@ -6,7 +6,7 @@ import re
 
 from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.query import DEFAULT_FIELDS
-from newsdesk.index.engine.schema import iter_terms, term_for
+from newsdesk.index.engine.terms import iter_terms, term_for
 from newsdesk.index.errors import QueryTooCostly
 from newsdesk.index.store import ArticleStore
 from whoosh import query as wq

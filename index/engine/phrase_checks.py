@@ -1,0 +1,66 @@
+"""Counting a phrase's occurrences in one document from its words' positions, and choosing which candidates to check.
+
+:class:`newsdesk.index.engine.docsets.DocSets` finds the documents holding all of a
+phrase's words (or word pairs) and decodes their position arrays; the functions here
+say how often the phrase occurs in each, all in C where they can. When an estimated
+total will do, :func:`split_candidates` picks the candidates worth checking.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import repeat
+from operator import sub
+
+
+def adjacent_count(positions: list[array[int]], offsets: Sequence[int]) -> int:
+    """How often the words stand side by side in order.
+
+    List i (a word, or a pair standing for two words) at position p + offsets[i]
+    for some p: shift each list's positions back by its offset and intersect,
+    smallest list first, all in C.
+    """
+    order = sorted(range(len(positions)), key=lambda i: len(positions[i]))
+    common = set(map(sub, positions[order[0]], repeat(offsets[order[0]])))
+    for index in order[1:]:
+        common.intersection_update(map(sub, positions[index], repeat(offsets[index])))
+        if not common:
+            return 0
+    return len(common)
+
+
+def within_slop_count(positions: list[array[int]], slop: int) -> int:
+    """How often the words occur in order, each within ``slop`` of the one before."""
+    found = 0
+    for start in positions[0]:
+        previous = start
+        for plist in positions[1:]:
+            # The first position after ``previous``, by bisection: scanning the whole list
+            # for every start made a frequent word in a long article quadratic (minutes).
+            after = bisect_right(plist, previous)
+            if after == len(plist) or plist[after] > previous + slop:
+                break
+            previous = plist[after]
+        else:
+            found += 1
+    return found
+
+
+def split_candidates(
+    candidates: set[int], per_word: list[dict[int, bytes]], half: int
+) -> tuple[set[int], set[int], int]:
+    """(likeliest, sample, unsampled count) of a phrase's candidates; ``half`` of each to check.
+
+    The likeliest are those where the rarest word occurs most often (posting
+    value length grows with its frequency): they are the ones ranking puts
+    first. A fixed-seed sample of the others estimates how many of them match.
+    """
+    rarest = min(per_word, key=len)
+    likeliest = set(heapq.nlargest(half, candidates, key=lambda d: len(rarest[d])))
+    others = sorted(candidates - likeliest)
+    sample = set(random.Random(len(others)).sample(others, half))
+    return likeliest, sample, len(others) - half
