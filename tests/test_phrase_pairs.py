@@ -32,7 +32,8 @@ from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.indexer import META_SCHEMA, META_SCHEMA_NEWEST, OLDER_SCHEMA_NOTICE
 from newsdesk.index.store import ArticleStore
-from newsdesk.tui.cli import OLDER_INDEX_WARNING, main
+from newsdesk.tui.cli import main
+from newsdesk.tui.cli_library import OLDER_INDEX_WARNING
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage, RamStorage
 

@@ -26,7 +26,8 @@ from newsdesk.index.indexer import (
     OLDER_SCHEMA_NOTICE,
 )
 from newsdesk.index.store import ArticleStore
-from newsdesk.tui.cli import OLDER_INDEX_REBUILDING, OLDER_INDEX_WARNING, main
+from newsdesk.tui.cli import main
+from newsdesk.tui.cli_library import OLDER_INDEX_REBUILDING, OLDER_INDEX_WARNING
 from whoosh import formats
 from whoosh.filedb.filestore import FileStorage
 

@@ -12,25 +12,22 @@ import os
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
 from newsdesk.index import (
-    CorpusError,
     IndexDamagedError,
-    Library,
     NewsdeskError,
     SearchResults,
-    StoreDamagedError,
     UsageError,
     display_path,
     load_config,
-    with_overrides,
 )
 from newsdesk.tui import annotations_cli, story_cli
 from newsdesk.tui.about import closest_command, version_report
+from newsdesk.tui.cli_library import ensure_indexed, open_library, progress_bar, warn
 
 SUBCOMMANDS = ("index", "search", "show", "entities", "annotations", "serve", *story_cli.SUBCOMMANDS)
 
@@ -123,96 +120,14 @@ def build_parser() -> _Parser:
     return parser
 
 
-def _open(args: argparse.Namespace) -> Library:
-    config = load_config(args.config)
-    if args.corpus is not None:
-        config = with_overrides(config, corpus=args.corpus)
-    return Library.open(state_dir=args.state_dir, config=config)
-
-
-OLDER_INDEX_REBUILDING = "the search index was made by an older version of newsdesk: rebuilding it first"
-OLDER_INDEX_WARNING = (
-    "the search index was made by an older version of newsdesk: searching it as it is "
-    "(`newsdesk index` rebuilds it for this version, which makes prefix and phrase searches faster)"
-)
-
-
-def _ensure_indexed(library: Library, older_as_is: bool = True) -> None:
-    """Bring the index up to date first, unless that would mean waiting on another session.
-
-    Readers never wait on a writer: with an index to search, a busy, full or
-    read-only state folder is one warning line and the search goes on. An index
-    made by the previous version is searched as it is (``older_as_is``) by
-    commands that only read; one that writes to it (an annotation's re-index)
-    rebuilds it first, saying so before the wait.
-    """
-    try:
-        status = library.status()
-    except StoreDamagedError:
-        status = None  # the update below sets the store aside and rebuilds it
-    if status is not None and status.in_sync:
-        _warn(library.repairs)
-        return
-    if status is not None and status.older_version:
-        # Rebuilding here made the first search after an upgrade wait minutes in silence.
-        if older_as_is:
-            _warn([*library.repairs, OLDER_INDEX_WARNING])
-            return
-        _warn([OLDER_INDEX_REBUILDING])
-    try:
-        stats = library.update(wait=0 if status is not None and status.indexed else -1)
-    except CorpusError as exc:
-        _warn(library.repairs)
-        if not library.status().indexed:
-            raise
-        _warn([f"{exc} (searching the index as it is)"])
-        return
-    _warn(stats.repairs)
-
-
-def _warn(lines: list[str]) -> None:
-    for line in lines:
-        print(f"newsdesk: warning: {display_path(line)}", file=sys.stderr)
-
-
-def _progress_bar(quiet: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
-    if quiet or not sys.stderr.isatty():
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("{task.description:>9}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    tasks: dict[str, TaskID] = {}
-
-    def update(phase: str, done: int, total: int) -> None:
-        if phase not in tasks:
-            if not tasks:
-                bar.start()
-            tasks[phase] = bar.add_task(phase, total=total or None)
-        bar.update(tasks[phase], completed=done, total=total or None)
-
-    def stop() -> None:
-        if tasks:
-            bar.stop()
-
-    return update, stop
-
-
 def cmd_index(args: argparse.Namespace) -> int:
-    with _open(args) as library:
-        progress, stop = _progress_bar(args.quiet)
+    with open_library(args) as library:
+        progress, stop = progress_bar(args.quiet)
         try:
             stats = library.update(rebuild=args.rebuild, progress=progress)
         finally:
             stop()
-        _warn(stats.repairs)
+        warn(stats.repairs)
         if not args.quiet:
             for warning in stats.warnings:
                 print(f"warning: {display_path(warning)}", file=sys.stderr)
@@ -244,8 +159,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("give a QUERY or --queries FILE (one of them)")
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be 1 or more")
-    with _open(args) as library:
-        _ensure_indexed(library)
+    with open_library(args) as library:
+        ensure_indexed(library)
         if args.queries is not None:
             try:
                 lines = args.queries.read_text(encoding="utf-8").splitlines()
@@ -265,7 +180,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             results = library.search(args.query, limit=args.limit, page=args.page)
         except IndexDamagedError:
-            _ensure_indexed(library)  # heal now (its one warning line says so), then answer
+            ensure_indexed(library)  # heal now (its one warning line says so), then answer
             results = library.search(args.query, limit=args.limit, page=args.page)
         if args.json:
             print(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
@@ -275,8 +190,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open(args) as library:
-        _ensure_indexed(library)
+    with open_library(args) as library:
+        ensure_indexed(library)
         article = library.article(args.ref)
         if args.json:
             print(json.dumps({**asdict(article), "path": display_path(article.path)}, ensure_ascii=False, indent=2))
@@ -307,7 +222,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
         raise UsageError("give one of: ID|PATH, --top N, --watch NAME, --stop NAME")
     if args.top is not None and args.top < 1:
         raise UsageError("--top must be 1 or more")
-    with _open(args) as library:
+    with open_library(args) as library:
         if args.watch is not None or args.stop is not None:
             if args.watch is not None:
                 if args.type is None:
@@ -320,7 +235,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(f"stopped: {args.stop}")
             print("entities are extracted again on the next `newsdesk index` (or when the reader starts)")
             return 0
-        _ensure_indexed(library)
+        ensure_indexed(library)
         if args.top is not None:
             top = library.top_entities(args.top, args.type)
             if args.json:
@@ -347,9 +262,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
 def cmd_annotations(args: argparse.Namespace) -> int:
     if args.action is None:
         raise UsageError("give an action: add, list, export or import (see `newsdesk annotations --help`)")
-    with _open(args) as library:
+    with open_library(args) as library:
         # add and import re-index the annotated articles, which only an index of this version takes
-        _ensure_indexed(library, older_as_is=args.action not in ("add", "import"))
+        ensure_indexed(library, older_as_is=args.action not in ("add", "import"))
         return annotations_cli.run(args, library)
 
 
@@ -449,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "entities": cmd_entities,
                 "annotations": cmd_annotations,
                 "serve": cmd_serve,
-                **story_cli.commands(_open, _ensure_indexed),
+                **story_cli.commands(open_library, ensure_indexed),
             }
             return commands[args.command](args)
         args, unknown = _reader_parser().parse_known_args(argv)
