@@ -1,0 +1,123 @@
+"""Red-team attacks on the throughput branch: presence-only prefix postings and the one-entry analysis record.
+
+The prefix field of a text takes its terms from "the text last analysed" when it is
+the same string object (index/engine/schema.py, ``_last_analysed``); the direct writer
+appends document numbers in C and keeps a weight per document only once a boost makes
+one differ from 1.0 (index/engine/directwriter.py). These tests feed both writers the
+texts and boosts most likely to make a stale record or a kept weight go wrong, and
+compare every byte with Whoosh's own writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from newsdesk.index.engine.schema import (
+    FastPositions,
+    PrefixAnalyzer,
+    PrefixPresence,
+    add_prefix_values,
+    prefix_field,
+)
+
+from tests.conftest import examples
+from tests.test_direct_writer import contents, write
+
+# Characters whose folded term is empty (U+FF9E), a space (U+037A), several letters (ligatures,
+# ß, İ), or that split words (U+2028, U+0085), with the ASCII the token pattern joins on.
+ALPHABET = st.sampled_from(
+    [*"ab zZ.'’9_\n\t", "\uff9e", "\u037a", "\ufb01", "\ufb03", "ß", "İ", "ǅ", "Ω", "é", "\u0301", "\u2028", "\x85"]
+)
+TEXTS = st.one_of(
+    st.text(ALPHABET, max_size=60),
+    st.text(max_size=40),  # any Unicode (no surrogates)
+    st.sampled_from(["", " ", "\n\n", "\u3000", "the talks"]),
+)
+BOOSTS = st.sampled_from([1.0, 0.5, 2.0, 1.3, 0.0, 1e-300])
+
+
+@st.composite
+def article_docs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Documents whose title and body are often the very same objects as other fields' texts."""
+    docs: list[dict[str, Any]] = []
+    previous: list[str] = [""]
+    for number in range(draw(st.integers(1, 8))):
+        how = draw(st.sampled_from(["fresh", "same", "previous_body", "previous_title"]))
+        body = draw(TEXTS)
+        if how == "same":
+            title = body  # one string object for both (add_prefix_values then shares it four ways)
+        elif how == "previous_body":
+            title = previous[-1]  # the object the record may still hold from the last article
+        elif how == "previous_title":
+            title = draw(TEXTS)
+            body = previous[0]
+        else:
+            title = draw(TEXTS)
+        doc: dict[str, Any] = {"id": f"a{number}", "path": "p", "title": title, "body": body}
+        if draw(st.booleans()):
+            doc["note"] = draw(st.sampled_from([title, body, "a note"]))
+        for key in ("_boost", "_prefixes_body_boost", "_prefixes_title_boost", "_body_boost"):
+            if draw(st.integers(0, 3)) == 0:
+                doc[key] = draw(BOOSTS)
+        docs.append(add_prefix_values(doc))
+        previous = [title, body]
+    return docs
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=article_docs(), limitmb=st.sampled_from([64, 0.0001]))
+def test_direct_segment_equals_whooshs_own_for_shared_unicode_texts_and_boosts(
+    tmp_path_factory: Any, docs: list[dict[str, Any]], limitmb: float
+) -> None:
+    base = tmp_path_factory.mktemp("ix")
+    old = write(base / "old", docs, direct=False)
+    new = write(base / "new", docs, direct=True, limitmb=limitmb)
+    assert contents(new) == contents(old)
+    # Both writers take the prefix terms from PrefixPresence.term_set: hold them to the analyzer's too.
+    for name in ("title", "body"):
+        posted: list[set[str]] = [set() for _ in docs]
+        field = prefix_field(name)
+        for term in new.lexicon(field):
+            for docnum in new.postings(field, term).all_ids():
+                posted[docnum].add(term.decode("utf-8"))
+        assert posted == [analyser_prefixes(doc[name]) for doc in docs]
+
+
+def analyser_prefixes(text: str) -> set[str]:
+    """The prefix terms the field's own analyzer gives (the query and Whoosh's reference route)."""
+    return {token.text for token in PrefixAnalyzer()(text)}
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(earlier=st.lists(TEXTS, max_size=3), text=TEXTS)
+def test_term_set_is_the_analysers_prefixes_whatever_was_analysed_before(earlier: list[str], text: str) -> None:
+    fmt, presence = FastPositions(), PrefixPresence()
+    for other in earlier:
+        fmt.term_positions(other)
+    assert presence.term_set(text) == analyser_prefixes(text)
+    fmt.term_positions(text)  # now the record holds this very object
+    assert presence.term_set(text) == analyser_prefixes(text)
+
+
+def test_two_threads_never_get_each_others_terms() -> None:
+    """The record is module-global: one thread's text never gives another thread's prefix terms."""
+    texts = [f"alpha{n} beta{n} gamma{n} " * 20 for n in range(2)]
+    wanted = [analyser_prefixes(text) for text in texts]
+    wrong: list[int] = []
+
+    def run(n: int) -> None:
+        fmt, presence = FastPositions(), PrefixPresence()
+        for _ in range(3000):
+            fmt.term_positions(texts[n])
+            if presence.term_set(texts[n]) != wanted[n]:
+                wrong.append(n)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
