@@ -11,10 +11,14 @@ compare every byte with Whoosh's own writer.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsdesk.index import Config, Library
+from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine.schema import (
     FastPositions,
     PrefixAnalyzer,
@@ -121,3 +125,52 @@ def test_two_threads_never_get_each_others_terms() -> None:
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+ARTICLES = [
+    ("Talks in Geneva", "The talks in Geneva went on. Stepanakert's envoy left."),
+    ("ﬁnal ceasefire", "ﬁnal ceasefire"),  # title and body the same text
+    ("The talks in Geneva went on", "Ceasefire talks: the envoy's ﬃx ﾞ ͺ report."),
+    ("Zürich café", "Naïve ǅemal met İstanbul's ΩMEGA team; the talks went on."),
+    ("Report", "report report report"),
+]
+PREFIX_AND_PHRASE_QUERIES = [
+    "ta*", "tal*", "talk*", "gen*", "ste*", "ﬁ*", "fi*", "fin*", "zu*", "cafe*", "ce*", "ome*", "dz*", "ist*",
+    '"the talks"', '"talks went"', '"final ceasefire"', '"talks in geneva"', "title:ta*", "title:\"the talks\"",
+    "report", "r*",
+]  # fmt: skip
+
+
+def write_articles(corpus: Path, articles: list[tuple[str, str]], start: int = 0) -> None:
+    corpus.mkdir(exist_ok=True)
+    for n, (title, body) in enumerate(articles, start):
+        (corpus / f"a{n:04}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+
+
+def answers(library: Library) -> list[object]:
+    found = [library.search(query, limit=1000) for query in PREFIX_AND_PHRASE_QUERIES]
+    return [
+        (query, sorted(hit.id for hit in result.hits), result.total)
+        for query, result in zip(PREFIX_AND_PHRASE_QUERIES, found, strict=True)
+    ]
+
+
+def test_updates_after_a_direct_full_build_answer_like_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A direct full build, then added, changed and removed articles through Whoosh's writer: the same hits."""
+    monkeypatch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, ARTICLES * 3)
+    config = Config()
+    config.index.group_reprints = False  # which copy leads a group depends on the order read, not the writer
+    with Library.open(corpus, state_dir=tmp_path / "state", config=config) as library:
+        assert library.update().rebuilt_index
+        write_articles(corpus, ARTICLES[::-1], start=2)  # five articles changed, titles now other bodies
+        write_articles(corpus, [("ﬁnal talks", "ﬁnal talks"), ("Geneva", "")], start=100)
+        (corpus / "a0000.txt").unlink()
+        assert not library.update().rebuilt_index
+        updated = answers(library)
+    with Library.open(corpus, state_dir=tmp_path / "fresh", config=config) as library:
+        library.update()
+        assert answers(library) == updated
