@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config, Library
 from newsdesk.index import indexer as indexer_module
+from newsdesk.index.engine import schema as schema_module
 from newsdesk.index.engine.schema import (
     FastPositions,
     PrefixAnalyzer,
@@ -174,3 +175,33 @@ def test_updates_after_a_direct_full_build_answer_like_a_fresh_build(
     with Library.open(corpus, state_dir=tmp_path / "fresh", config=config) as library:
         library.update()
         assert answers(library) == updated
+
+
+def reused_record(doc: dict[str, Any], tmp_path: Path) -> dict[str, bool]:
+    """Per prefix field of one document written by the direct writer: did it take its text field's terms?"""
+    from newsdesk.index.buildwriters import _codec
+    from newsdesk.index.engine.directwriter import DirectIndexWriter
+    from newsdesk.index.engine.schema import build_schema
+    from whoosh import index as whoosh_index
+
+    reused: dict[str, bool] = {}
+    term_set = PrefixPresence.term_set
+
+    def spy(self: PrefixPresence, value: str) -> set[str]:
+        name = next(name for name in ("title", "body") if doc[name] is value)
+        reused[prefix_field(name)] = value is schema_module._last_analysed[0]
+        return term_set(self, value)
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = DirectIndexWriter(ix, codec=_codec())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PrefixPresence, "term_set", spy)
+        writer.add_document(**add_prefix_values(doc))
+    writer.cancel()
+    return reused
+
+
+def test_a_prefix_field_takes_the_terms_its_text_field_just_found(tmp_path: Path) -> None:
+    """docs/performance.md: "a prefix field takes the terms its text field has just found"."""
+    doc = {"id": "a", "path": "p", "title": "Talks in Geneva", "body": "The talks went on"}
+    assert reused_record(doc, tmp_path) == {"prefixes_body": True, "prefixes_title": True}
