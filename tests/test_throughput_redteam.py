@@ -11,6 +11,7 @@ compare every byte with Whoosh's own writer.
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ from newsdesk.index import Config, Library
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine import schema as schema_module
 from newsdesk.index.engine.schema import (
+    PREFIX_CHARS,
+    TOKEN_PATTERN,
     FastPositions,
     PrefixAnalyzer,
     PrefixPresence,
     add_prefix_values,
     prefix_field,
+    term_prefixes,
 )
 
 from tests.conftest import examples
@@ -148,11 +152,11 @@ def write_articles(corpus: Path, articles: list[tuple[str, str]], start: int = 0
         (corpus / f"a{n:04}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
 
 
-def answers(library: Library) -> list[object]:
-    found = [library.search(query, limit=1000) for query in PREFIX_AND_PHRASE_QUERIES]
+def answers(library: Library, queries: list[str] = PREFIX_AND_PHRASE_QUERIES) -> list[object]:
+    found = [library.search(query, limit=1000) for query in queries]
     return [
         (query, sorted(hit.id for hit in result.hits), result.total)
-        for query, result in zip(PREFIX_AND_PHRASE_QUERIES, found, strict=True)
+        for query, result in zip(queries, found, strict=True)
     ]
 
 
@@ -218,3 +222,54 @@ def test_the_split_modules_stay_as_short_as_docs_say() -> None:
     package = Path(__file__).resolve().parents[1] / "index"
     assert len((package / "indexer.py").read_text(encoding="utf-8").splitlines()) < 400
     assert len((package / "engine" / "directwriter.py").read_text(encoding="utf-8").splitlines()) < 500
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(terms=st.sets(st.text(max_size=7)))
+def test_prefixes_sliced_in_c_are_the_comprehension_they_replaced(terms: set[str]) -> None:
+    shortest, longest = PREFIX_CHARS
+    written_out = {term[:size] for term in terms for size in range(shortest, min(longest, len(term)) + 1)}
+    assert term_prefixes(terms) == written_out
+
+
+LINE = st.text(ALPHABET.filter(lambda c: len(f"x{c}x".splitlines()) == 1), min_size=1, max_size=30)
+
+
+def queries_for(texts: list[str]) -> list[str]:
+    """Prefix queries of every word's first 2-4 characters and phrases of adjacent words, from ``texts``."""
+    found: set[str] = set()
+    for text in texts:
+        words = [word for word in TOKEN_PATTERN.findall(text) if word.isalnum()]
+        found.update(f"{word[:size]}*" for word in words for size in (2, 3, 4) if len(word) >= size)
+        found.update(f'"{first} {second}"' for first, second in pairwise(words))
+    return sorted(found)[:40]
+
+
+@settings(max_examples=examples(4), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.lists(st.tuples(LINE, st.one_of(TEXTS, LINE)), min_size=10, max_size=12),
+    changed=st.lists(st.tuples(LINE, st.one_of(TEXTS, LINE)), min_size=1, max_size=4),
+    same=st.booleans(),
+)
+def test_unicode_updates_after_a_direct_full_build_answer_like_a_fresh_build(
+    tmp_path_factory: Any, first: list[tuple[str, str]], changed: list[tuple[str, str]], same: bool
+) -> None:
+    base = tmp_path_factory.mktemp("lib")
+    if same:  # titles equal to bodies
+        changed = [(title, title) for title, _ in changed]
+    corpus = base / "corpus"
+    write_articles(corpus, first)
+    config = Config()
+    config.index.group_reprints = False
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+        with Library.open(corpus, state_dir=base / "state", config=config) as library:
+            library.update()
+            write_articles(corpus, changed, start=len(first) - 1)
+            assert not library.update().rebuilt_index
+            queries = queries_for([text for pair in first + changed for text in pair])
+            updated = answers(library, queries)
+        with Library.open(corpus, state_dir=base / "fresh", config=config) as library:
+            library.update()
+            fresh = answers(library, queries)
+    assert fresh == updated
