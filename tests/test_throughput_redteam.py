@@ -273,3 +273,39 @@ def test_unicode_updates_after_a_direct_full_build_answer_like_a_fresh_build(
             library.update()
             fresh = answers(library, queries)
     assert fresh == updated
+
+
+def test_presence_weights_are_kept_only_once_a_boost_makes_one_differ(tmp_path: Path) -> None:
+    """docs/performance.md: the weight is kept once per document, and only once one differs from 1.0."""
+    from newsdesk.index.buildwriters import _codec
+    from newsdesk.index.engine.directwriter import DirectSegmentWriter
+    from newsdesk.index.engine.schema import build_schema
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = DirectSegmentWriter(ix, codec=_codec())
+    plain = {"id": "a", "path": "p", "title": "Talks", "body": "The talks went on"}
+    for _ in range(3):
+        writer.add_document(**add_prefix_values(dict(plain)))
+    assert writer._doc_weights == {}
+    writer.add_document(**add_prefix_values(dict(plain)), _boost=2.0)
+    writer.add_document(**add_prefix_values(dict(plain)))
+    assert {name: list(weights) for name, weights in writer._doc_weights.items()} == {
+        "prefixes_body": [1.0, 1.0, 1.0, 2.0, 1.0],
+        "prefixes_title": [1.0, 1.0, 1.0, 2.0, 1.0],
+    }
+    writer.cancel()
+
+
+def test_a_huge_text_shared_by_title_and_body_writes_like_whoosh(tmp_path: Path) -> None:
+    """One ~1.5 MB string as title and body (positions past 65,535), between two small articles."""
+    words = ["ﬁnal", "ceasefire", "Zürich", "ﾞ", "ͺ", "talks", "x", "U.S.", "don't"]
+    huge = " ".join(f"{words[n % len(words)]}{n % 997}" for n in range(150_000))
+    docs = [
+        add_prefix_values({"id": "a", "path": "p", "title": "small", "body": huge[:50]}),
+        add_prefix_values({"id": "b", "path": "p", "title": huge, "body": huge, "_boost": 1.5}),
+        add_prefix_values({"id": "c", "path": "p", "title": huge[:50], "body": "small"}),
+    ]
+    old = write(tmp_path / "old", docs, direct=False)
+    new = write(tmp_path / "new", docs, direct=True, limitmb=1)
+    assert contents(new) == contents(old)
