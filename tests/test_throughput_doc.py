@@ -112,3 +112,19 @@ def test_the_writer_alone_figures_are_the_run() -> None:
         f"{min(a):.2f}-{max(a):.2f} ms an article on main (median {median(a):.2f}), "
         f"{min(b):.2f}-{max(b):.2f} ms here (median {median(b):.2f}), -{cut * 100:.0f} %" in _doc()
     )
+
+
+def test_the_100k_samples_quoted_are_the_samples() -> None:
+    """The per-process CPU of the 100k build, from the last sample of each writer and reader process."""
+    rows = [json.loads(line) for line in (ROOT / "bench/results/n100k-throughput-final-samples.jsonl").open()]
+    last: dict[int, tuple[int, float, str]] = {}
+    for row in rows:
+        for pid, _parent, cpu, _rss, command in row["procs"]:
+            last[pid] = (row["t"], cpu, command)
+    spawned = sorted((t, cpu) for t, cpu, command in last.values() if "spawn_main" in command)
+    (_, reader1), (_, reader2), (_, writer1), (_, writer2) = spawned
+    doc = _doc()
+    assert f"readers {min(reader1, reader2)} + {max(reader1, reader2)} s CPU" in doc
+    assert f"({min(writer1, writer2)} + {max(writer1, writer2)} s CPU)" in doc
+    per_article = (writer1 + writer2) / 100, (reader1 + reader2) / 100
+    assert f"writers {per_article[0]:.2f} ms, readers {per_article[1]:.2f} ms" in doc
