@@ -231,3 +231,59 @@ def test_a_bug_in_newsdesk_is_not_taken_for_a_damaged_index(library: Library, mo
     monkeypatch.undo()
     assert library.status().in_sync
     assert library.search("mercenary").total == 2
+
+
+class _FakeTime:
+    """A clock and a thread CPU clock that the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.wall = 100.0
+        self.cpu = 5.0
+
+    def monotonic(self) -> float:
+        return self.wall
+
+    def thread_time(self) -> float:
+        return self.cpu
+
+
+def test_the_time_budget_is_the_querys_work_not_the_machines_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from newsdesk.index.engine import query_limits
+
+    fake = _FakeTime()
+    monkeypatch.setattr(query_limits, "time", fake)
+    starved = query_limits.Deadline(2.0)
+    fake.wall += 3.0  # both cores busy elsewhere: 3 s by the clock, 0.1 s of work
+    fake.cpu += 0.1
+    starved.check()
+    assert not starved.spent(0.5)
+    fake.cpu += 1.0
+    assert starved.spent(0.5)
+    fake.cpu += 1.0  # 2.1 s of work: a costly query
+    with pytest.raises(QueryTooCostly, match="took more than 2 s"):
+        starved.check()
+    # However starved, the clock stops it at five times its budget (the index is given back).
+    stuck = query_limits.Deadline(2.0)
+    fake.wall += 9.9
+    stuck.check()
+    fake.wall += 0.2
+    with pytest.raises(QueryTooCostly):
+        stuck.check()
+    # Checked from another thread, only the clock can tell.
+    elsewhere = query_limits.Deadline(2.0)
+    fake.wall += 2.1
+    raised: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            elsewhere.check()
+        except QueryTooCostly as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join()
+    assert raised
+    assert query_limits.Deadline(None).spent(1.0) is False
