@@ -83,11 +83,28 @@ async def test_editing_ones_own_fresh_save_again_at_once_is_no_conflict(demo_app
         assert now.annotation.tags == ("one", "three")  # what that dialog showed ("one"), and ",three"
 
 
-async def test_esc_typed_right_after_enter_in_the_tags_box_goes_to_the_reader(demo_app: NewsdeskApp) -> None:
+@pytest.mark.parametrize("after", [0.0, 0.5], ids=["save-quick", "save-slow"])
+async def test_esc_typed_right_after_enter_in_the_tags_box_goes_to_the_reader(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, after: float
+) -> None:
     """``t`` tags Enter Esc in one burst: Enter saved through Input.Submitted, a message handled
     after the next key was delivered (newsdesk.tui.key_order), so the Esc reached the closing
     dialog: it was lost (focus stayed in the reader), and when that save failed it cancelled the
-    dialog that came back with the error, so what was typed was gone unseen."""
+    dialog that came back with the error, so what was typed was gone unseen.
+
+    save-slow (a slow disk, a lock held, a loaded machine; 1 run in 6 under load): the selection
+    was ended when the save landed, so the Esc, delivered once Enter was handled, cancelled the
+    selection still standing instead of leaving the reader, and Tab went on to the entities.
+    With that fixed, Enter through Input.Submitted no longer shows here (the Esc delivered to the
+    closing dialog is bound on the reader's screen by then): ``[save-fails]`` below catches it."""
+    add = AnnotationStore.add
+
+    def slow_add(*args: object, **kwargs: object) -> object:
+        time.sleep(after)  # the keys behind Enter are handled before the save lands
+        return add(*args, **kwargs)  # type: ignore[arg-type]
+
+    if after:
+        monkeypatch.setattr(AnnotationStore, "add", slow_add)
     async with demo_app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter")

@@ -50,7 +50,10 @@ class AnnotationEditor(Widget):
     DEFAULT_CSS = "AnnotationEditor { display: none; }"
 
     class Saved(Message):
-        """An annotation was saved, deleted or restored: the selection is done."""
+        """A delete or undo from the Notes tab landed: the reader's selection is done.
+
+        Not posted for a save from the dialog: its selection is done when the dialog is answered
+        (``ask``), and a selection made after that, before the save landed, is a new one."""
 
     class Indexed(Message):
         """The index has taken in the annotation files (or an update holding it will): its version may change."""
@@ -150,12 +153,26 @@ class AnnotationEditor(Widget):
         if existing is not None:  # the passage is tagged already: edit its tags and note, never replace them
             entered = AnnotationInput(list(existing.tags), existing.note)
             pending = PendingAnnotation(article, request.start, request.end, entered, existing.id, existing)
-            self.ask(pending, quote, focus_note)
+            self.ask(pending, quote, focus_note, reader=request.reader)
             return
-        self.ask(PendingAnnotation(article, request.start, request.end, AnnotationInput([], "")), quote, focus_note)
+        pending = PendingAnnotation(article, request.start, request.end, AnnotationInput([], ""))
+        self.ask(pending, quote, focus_note, reader=request.reader)
 
-    def ask(self, pending: PendingAnnotation, quote: str, focus_note: bool = False, error: str = "") -> None:
-        """Open the annotation dialog for ``pending``; what is entered is saved."""
+    def ask(
+        self,
+        pending: PendingAnnotation,
+        quote: str,
+        focus_note: bool = False,
+        error: str = "",
+        reader: SelectableReader | None = None,
+    ) -> None:
+        """Open the annotation dialog for ``pending``; what is entered is saved.
+
+        ``reader``'s selection is done as soon as the dialog is answered with something to save,
+        not when the save lands: the keys typed behind Enter are delivered once Enter is handled
+        (newsdesk.tui.key_order), and an Esc among them cancelled the selection still shown while
+        the save was under way, instead of leaving the reader (a slow disk, a lock held, a load).
+        """
         self.pending = pending
         title = "Edit annotation" if pending.annotation_id else "Annotate"
         if error:
@@ -175,6 +192,8 @@ class AnnotationEditor(Widget):
                 self.pending = None
                 return
             self.pending = replace(pending, entered=entered)
+            if reader is not None:
+                reader.set_selection(None)
             self._save(self.pending)
 
         self.app.push_screen(dialog, answered)
@@ -225,7 +244,8 @@ class AnnotationEditor(Widget):
                 self._answer_on_load = (message.change, self._loads)
         else:  # another article's: the open one's list, read afresh, answers it
             self._answer_with_reload(message.change)
-        self.post_message(self.Saved())
+        if message.change or message.deleted is not None:  # a delete or undo (a save: see ``ask``)
+            self.post_message(self.Saved())
         self._sync_index()
 
     def _answer(self, change: int) -> None:
@@ -284,7 +304,8 @@ class AnnotationEditor(Widget):
             self._answer(message.change)
             return
         if message.action == "edit":
-            self.ask(PendingAnnotation.editing(article, annotation), annotation.target.exact, focus_note=True)
+            pending = PendingAnnotation.editing(article, annotation)
+            self.ask(pending, annotation.target.exact, focus_note=True, reader=reader)
         elif message.action == "delete":
             self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
         else:

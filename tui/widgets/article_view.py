@@ -206,7 +206,7 @@ class ArticleView(Container):
             reader.goto_annotation(message.goto)
 
     @on(AnnotationEditor.Saved)
-    def _annotation_saved(self) -> None:
+    def _annotation_saved(self) -> None:  # a delete or undo (a dialog ends it when answered: editor.ask)
         self.reader.set_selection(None)
 
     def answer(self, request: PanelRequest) -> None:
