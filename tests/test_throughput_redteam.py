@@ -21,16 +21,9 @@ from hypothesis import strategies as st
 from newsdesk.index import Config, Library
 from newsdesk.index import indexer as indexer_module
 from newsdesk.index.engine import schema as schema_module
-from newsdesk.index.engine.schema import (
-    PREFIX_CHARS,
-    TOKEN_PATTERN,
-    FastPositions,
-    PrefixAnalyzer,
-    PrefixPresence,
-    add_prefix_values,
-    prefix_field,
-    term_prefixes,
-)
+from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, add_prefix_values, prefix_field, term_prefixes
+from newsdesk.index.engine.schema import FastPositions, PrefixAnalyzer, PrefixPresence
+from newsdesk.index.engine.terms import TOKEN_PATTERN
 
 from tests.conftest import examples
 from tests.test_direct_writer import contents, write
