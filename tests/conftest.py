@@ -181,7 +181,6 @@ SLOW_MODULES = {
 SLOW_TESTS = {
     "tests/test_phrase_pairs_redteam.py::test_a_store_that_starts_tiny_gets_its_common_terms_once_it_has_grown",
     "tests/test_throughput_redteam.py::test_a_huge_text_shared_by_title_and_body_writes_like_whoosh",
-    "tests/tui/test_app.py::test_search_open_lands_on_first_hit_and_n_moves",
     "tests/test_architecture.py::test_using_the_core_loads_no_textual",
     "tests/test_cli.py::test_console_script_runs",
     "tests/test_entities.py::test_gazetteer_cache_is_rebuilt_when_damaged",

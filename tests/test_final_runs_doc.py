@@ -1,0 +1,76 @@
+"""docs/performance.md's last runs of 2026-12-01 (100k table, ranking A/B, search as you type) are their JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+
+
+def _load(name: str) -> dict:
+    return json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+
+
+def test_the_final_100k_table_is_the_run() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    run = _load("n100k-final-2026-12-01.json")
+    ours, fts5 = run["results"]["newsdesk"], run["results"]["fts5"]
+    first, theirs = run["summaries"]["newsdesk"]["first"], run["summaries"]["fts5"]["first"]
+    rss = ours["rss"]
+    total = round(rss["main_mb"]) + round(rss["largest_child_mb"])
+    assert (
+        f"| index docs/s | {ours['docs_per_s']:.0f} ({ours['index_seconds']:.0f} s; "
+        f"{ours['index_cpu_seconds']:.0f} s of CPU)" in doc
+    )
+    assert f"{fts5['docs_per_s']:,.0f} | ≥ 1,000: **missed** |" in doc and ours["docs_per_s"] < 1000
+    assert f"| {round(rss['main_mb'])} + {round(rss['largest_child_mb'])} = {total} MB |" in doc and total <= 500
+    assert f"by {500 - total} MB" in doc
+    ratio = first["p95"] / theirs["p95"]
+    assert f"| {first['p50']:.1f} / {first['p95']:.1f} ms | {theirs['p50']:.1f} / {theirs['p95']:.1f} ms |" in doc
+    assert f"met ({ratio:.2f}x)" in doc and first["p95"] <= 100 and ratio <= 1.2
+    for kind, label, target in (
+        ("term", "term", None),
+        ("and", "AND", None),
+        ("phrase", "phrase", 150),
+        ("prefix", "prefix", 50),
+    ):
+        row = f"| {label} p50 / p95 | {first[kind]['p50']:.0f} / {first[kind]['p95']:.0f} ms | "
+        row += f"{theirs[kind]['p50']:.0f} / {theirs[kind]['p95']:.0f} ms |"
+        assert row in doc
+        assert target is None or first[kind]["p95"] <= target
+    start, end = ours["load_average"]
+    assert f"load average {start:.1f} at the start, {end:.1f} at the end" in doc
+
+
+def test_the_ranking_ab_is_the_run() -> None:
+    doc = " ".join(DOC.read_text(encoding="utf-8").split())
+    run = _load("ranking-ab-100k.json")
+    assert run["same_hits"]
+
+    def span(side: str, key: str, scale: float = 1.0, digits: int = 0) -> str:
+        values = sorted(r[key] / scale for r in run["summary"][side])
+        return f"{values[0]:.{digits}f}-{values[-1]:.{digits}f}"
+
+    assert f"p95 {span('old', 'p95_ms')} ms before, {span('new', 'p95_ms')} ms after" in doc
+    assert f"{span('old', 'total_ms', 1000, 2)} s before, {span('new', 'total_ms', 1000, 2)} s after" in doc
+    assert "load 3.9 at the start, 8.5 at the end" in doc
+    assert round(run["load_start"][0], 1) == 3.9 and round(run["load_end"][0], 1) == 8.5
+
+
+def test_the_final_typeahead_table_is_the_run() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    run = _load("typeahead-100k-final-2026-12-01.json")["typeahead"]
+
+    def row(key: str) -> str:
+        return f"{run[key]['median_ms']:.0f} ms | **{run[key]['p95_ms']:.0f} ms** | {run[key]['max_ms']:.0f} ms |"
+
+    assert f"| first hits on screen, wall | ≤ 150 ms | {row('first_hits')}" in doc
+    assert f"| exact total and facets on screen, wall | ≤ 500 ms | {row('total_and_facets')}" in doc
+    assert run["first_hits"]["p95_ms"] > 150 and run["total_and_facets"]["p95_ms"] <= 500
+    assert f"target is met in this run (p95 {run['total_and_facets']['p95_ms']:.0f} ms)" in doc
+    assert f"(p95 {run['first_hits']['p95_ms']:.0f} ms)" in doc
+    assert run["first_hits"]["n"] == 50
+    phrases = [q["hits_ms"] for q in run["queries"] if q["kind"] == "phrase"]
+    assert f"{min(phrases):.0f}-{max(phrases):.0f} ms" in doc
