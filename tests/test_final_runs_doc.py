@@ -74,3 +74,16 @@ def test_the_final_typeahead_table_is_the_run() -> None:
     assert run["first_hits"]["n"] == 50
     phrases = [q["hits_ms"] for q in run["queries"] if q["kind"] == "phrase"]
     assert f"{min(phrases):.0f}-{max(phrases):.0f} ms" in doc
+
+
+def test_scaling_quotes_the_final_runs() -> None:
+    doc = " ".join((ROOT / "docs" / "scaling.md").read_text(encoding="utf-8").split())
+    run = _load("n100k-final-2026-12-01.json")["summaries"]
+    ours, theirs = run["newsdesk"]["first"], run["fts5"]["first"]
+    assert f"search p95 {ours['p95']:.1f} ms against FTS5's {theirs['p95']:.1f} ms" in doc
+    assert f"({ours['p95'] / theirs['p95']:.2f}x), phrase p95 {ours['phrase']['p95']:.0f} ms" in doc
+    assert f"prefix p95 {ours['prefix']['p95']:.0f} ms" in doc
+    typed = _load("typeahead-100k-final-2026-12-01.json")["typeahead"]
+    hits, complete = typed["first_hits"], typed["total_and_facets"]
+    assert f"first hits {hits['median_ms']:.0f} ms median, {hits['p95_ms']:.0f} ms p95" in doc
+    assert f"total and facets {complete['median_ms']:.0f} ms median, {complete['p95_ms']:.0f} ms p95" in doc
