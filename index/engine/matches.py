@@ -14,11 +14,11 @@ index found: word positions are the same on both sides.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsdesk.index.engine.phrase_checks import within_slop_occurrences
 from newsdesk.index.engine.terms import iter_terms
 from whoosh import query as wq
 
@@ -75,24 +75,11 @@ def match_spans(text: str, words: Collection[str], phrases: Iterable[Phrase] = (
 
 
 def _phrase_occurrences(terms: Sequence[str], slop: int, positions: dict[str, list[int]]) -> list[Span]:
-    """(first, last) word index of each occurrence: each word within ``slop`` after the one before.
-
-    The same rule the index's phrase check applies (:func:`newsdesk.index.engine.phrase_checks.within_slop_count`).
-    """
+    """(first, last) word index of each occurrence: each word within ``slop`` after the one before."""
     lists = [positions[term] for term in terms]
     if not all(lists):
         return []
-    found = []
-    for start in lists[0]:
-        previous = start
-        for plist in lists[1:]:
-            after = bisect_right(plist, previous)
-            if after == len(plist) or plist[after] > previous + slop:
-                break
-            previous = plist[after]
-        else:
-            found.append((start, previous))
-    return found
+    return within_slop_occurrences(lists, slop)
 
 
 def _merged(spans: list[Span]) -> list[Span]:

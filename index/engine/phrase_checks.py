@@ -33,9 +33,14 @@ def adjacent_count(positions: list[array[int]], offsets: Sequence[int]) -> int:
     return len(common)
 
 
-def within_slop_count(positions: list[array[int]], slop: int) -> int:
-    """How often the words occur in order, each within ``slop`` of the one before."""
-    found = 0
+def within_slop_occurrences(positions: Sequence[Sequence[int]], slop: int) -> list[tuple[int, int]]:
+    """(first, last) position of each occurrence of the words in order, each within ``slop`` of the one before.
+
+    One rule for the index's phrase check (:func:`within_slop_count`) and the
+    reader's highlights (:mod:`newsdesk.index.engine.matches`), so the two never
+    disagree on what a phrase with slop matches.
+    """
+    found = []
     for start in positions[0]:
         previous = start
         for plist in positions[1:]:
@@ -46,8 +51,13 @@ def within_slop_count(positions: list[array[int]], slop: int) -> int:
                 break
             previous = plist[after]
         else:
-            found += 1
+            found.append((start, previous))
     return found
+
+
+def within_slop_count(positions: list[array[int]], slop: int) -> int:
+    """How often the words occur in order, each within ``slop`` of the one before."""
+    return len(within_slop_occurrences(positions, slop))
 
 
 def split_candidates(
