@@ -13,7 +13,7 @@ import contextlib
 from typing import ClassVar
 
 from newsdesk.index import Config, Library
-from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, STORY_KEYS
 from newsdesk.tui.messages import (
     AnnotationsShown,
     FacetsShown,
@@ -42,22 +42,21 @@ from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import EntityList, SidePanel
 from newsdesk.tui.widgets.status_bar import StatusBar
-from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Input
 from textual.worker import Worker
 
 
 class MainScreen(Screen):
     """The reader's one working screen."""
 
-    # Feature keys first: the footer lists the bindings in this order (as before the screen was split).
-    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *PANE_KEYS]
+    # Keys for a pane that focus need not be in; the keys that move focus are Panes'. The footer
+    # lists these in this order, after the focused pane's and Panes' own.
+    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *EVERYWHERE_KEYS]
 
     # The panes and widgets the handlers below route to.
     results = Part(ResultsPane)
@@ -207,24 +206,9 @@ class MainScreen(Screen):
         """The one place worker failures end up: shown, never a crash."""
         self.notify(f"{message.group} failed: {message.error}", severity="error")
 
-    # -- actions: the keys of tui/keys.py, passed on to the widget concerned --------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "focus_search" and isinstance(self.focused, Input))  # "/" is typed there
-
-    def action_focus_search(self) -> None:
-        self.panes.focus_search()
-
-    def action_cycle(self, direction: int) -> None:
-        self.panes.cycle(direction)
-
-    def action_back(self) -> None:
-        self.panes.back()
-
+    # -- actions: the screen's keys of tui/keys.py, passed on to the widget concerned ------
     def action_neighbour(self, delta: int) -> None:
         self.results.open_neighbour(delta)
-
-    def action_toggle_panel(self) -> None:
-        self.panes.toggle_panel()
 
     def action_annotations_view(self) -> None:
         self.editor.show_all()
@@ -238,13 +222,6 @@ class MainScreen(Screen):
     def action_save_search(self) -> None:
         search_box = self.search_box
         self.saved_list.ask_to_save(lambda: search_box.value)
-
-    def action_saved_tab(self) -> None:
-        self.panes.show_tab("tab-saved", SavedList)
-        self.saved_list.reload()  # another session may have changed them
-
-    def action_timeline(self) -> None:
-        self.panes.show_tab("tab-facets", TimelineChart)
 
     def action_similar(self) -> None:
         self.article_view.show_similar()
