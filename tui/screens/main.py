@@ -141,7 +141,6 @@ class MainScreen(Screen):
 
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
-        self.panes.article_opened()
         self.side_panel.show_entities(message.mentions)
         self.results.show_open(message.article.id)
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from newsdesk.tui.keys import PANE_KEYS, PANEL_TAB_KEYS
+from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
+from textual import on
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
@@ -79,8 +81,9 @@ class Panes(Horizontal):
         if reading != self.has_class("reading"):
             self.set_class(reading, "reading")
 
-    def article_opened(self) -> None:
-        """An article is in the reader: from now on the reader takes the larger share."""
+    @on(ArticleView.Opened)
+    def _article_opened(self) -> None:
+        # An article is in the reader: from now on the reader takes the larger share.
         if not self.has_class("article-open"):  # once: the class change restyles every pane
             self.add_class("article-open")
 
