@@ -6,7 +6,7 @@ news, and the receiver does not know who sent it, so neither imports the other.
 
 Every widget with workers also forwards a failed worker as :class:`WorkerFailed`:
 Textual posts ``Worker.StateChanged`` to the widget that started the worker and
-does not bubble it, and the main screen shows them all in one place.
+does not bubble it, and the app shows them all in one place.
 """
 
 from __future__ import annotations

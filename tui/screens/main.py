@@ -23,8 +23,6 @@ from newsdesk.tui.messages import (
     ResultsStale,
     StatusNews,
     TimelineShown,
-    WorkerFailed,
-    forward_worker_failure,
 )
 from newsdesk.tui.part import Part
 from newsdesk.tui.state import CorpusState
@@ -48,7 +46,6 @@ from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
-from textual.worker import Worker
 
 
 class MainScreen(Screen):
@@ -196,14 +193,6 @@ class MainScreen(Screen):
     @on(CorpusWatcher.IndexChanged)
     def _index_changed(self) -> None:
         self.results.refresh_results()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
-
-    @on(WorkerFailed)
-    def _worker_failed(self, message: WorkerFailed) -> None:
-        """The one place worker failures end up: shown, never a crash."""
-        self.notify(f"{message.group} failed: {message.error}", severity="error")
 
     # -- actions: the screen's keys of tui/keys.py, passed on to the widget concerned ------
     def action_neighbour(self, delta: int) -> None:
