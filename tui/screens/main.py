@@ -14,31 +14,21 @@ from typing import ClassVar
 
 from newsdesk.index import Config, Library
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, STORY_KEYS
-from newsdesk.tui.messages import (
-    AnnotationsShown,
-    FacetsShown,
-    Narrow,
-    OpenArticle,
-    PanelNews,
-    ResultsStale,
-    StatusNews,
-    TimelineShown,
-)
+from newsdesk.tui.messages import Narrow, OpenArticle, PanelNews, PanelRequest, StatusNews
 from newsdesk.tui.part import Part
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
-from newsdesk.tui.widgets.article_view import ArticleView, PanelRequest
+from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from newsdesk.tui.widgets.footer import KeyHints
-from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.panes import Panes
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
-from newsdesk.tui.widgets.side_panel import EntityList, SidePanel
+from newsdesk.tui.widgets.side_panel import SidePanel
 from newsdesk.tui.widgets.status_bar import StatusBar
 from textual import on
 from textual.app import ComposeResult
@@ -147,17 +137,11 @@ class MainScreen(Screen):
         if news.indexing is not None:
             self.results.indexing = news.indexing  # an empty list then says "indexing…"
 
-    @on(FacetsShown)
-    @on(ResultsStale)
-    @on(TimelineShown)
-    @on(AnnotationsShown)
+    @on(PanelNews)
     def _panel_news(self, news: PanelNews) -> None:
         self.side_panel.show(news)
 
-    @on(EntityList.Jump)
-    @on(EntityList.InCorpus)
-    @on(NotesList.Picked)
-    @on(NotesList.UndoRequested)
+    @on(PanelRequest)
     def _panel_request(self, request: PanelRequest) -> None:
         self.article_view.answer(request)
 
