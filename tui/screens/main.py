@@ -115,16 +115,10 @@ class MainScreen(Screen):
         self.panes.fit(event.size.width)
 
     # -- news from one pane for another ------------------------------------------------
-    @on(OpenArticle)
+    @on(OpenArticle)  # ArticleList.Selected included
     def _open(self, request: OpenArticle) -> None:
         # Here, since the reader highlights the matches of the query the results pane shows.
         self.article_view.open(request, self.results.matcher)
-
-    @on(ArticleList.Selected)
-    def _selected(self, message: ArticleList.Selected) -> None:
-        # Opened here as it arrives, not re-posted as an OpenArticle: a message later, the
-        # reader's width can change under its first scroll (as with a restored article).
-        self._open(OpenArticle(message.row.id, focus=True, first_hit=True))
 
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
