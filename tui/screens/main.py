@@ -3,8 +3,9 @@
 The screen composes the panes and routes between them: each widget owns its
 state and its workers (see ARCHITECTURE.md), reports up with messages, and the
 handlers here pass the news on to the widget that shows it. The layout (narrow,
-reading, panel shown) is the ``Panes`` container's; the screen keeps no state
-of its own beyond what it was opened with.
+reading, panel shown) and the keys that move focus are the ``Panes`` container's;
+the screen's keys are those for a pane focus need not be in. It keeps no state of
+its own beyond what it was opened with.
 """
 
 from __future__ import annotations
