@@ -142,9 +142,7 @@ class MainScreen(Screen):
 
     @on(Narrow)
     def _narrow(self, request: Narrow) -> None:
-        self.results.narrow(request.clause, group=request.group)
-        if request.then_list:
-            self.article_list.focus()
+        self.results.narrow(request)
 
     @on(SavedList.Run)
     def _run_saved(self, message: SavedList.Run) -> None:
