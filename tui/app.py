@@ -23,8 +23,9 @@ from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
 from newsdesk.tui.key_order import KeyOrder
 from newsdesk.tui.keymap import check_keymap, config_name, unknown_binding_ids
-from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, PANE_KEYS, PANEL_TAB_KEYS, STORY_KEYS
 from newsdesk.tui.leave import HANG_UP_EXIT_CODE, SAVES
+from newsdesk.tui.messages import WorkerFailed
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
@@ -37,7 +38,7 @@ from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import EntityList, FacetList, SidePanel
 from newsdesk.tui.widgets.timeline_chart import TimelineChart
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -129,6 +130,12 @@ class NewsdeskApp(App[None]):
                 timeout=CONFIG_WARNING_SECONDS,
                 markup=False,
             )
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        """The one place worker failures end up, whichever widget's worker failed: shown, never a crash."""
+        # markup=False: an error's text is not ours ("[/]" in it raised a MarkupError).
+        self.notify(f"{message.group} failed: {message.error}", severity="error", markup=False)
 
     def _save_kept_annotations(self) -> None:
         """Save the annotations kept at an earlier hang-up (a worker: each save takes a file lock)."""
@@ -255,13 +262,14 @@ class KeyTableRow:
 
     title: str
     bindings: Sequence[BindingType]
-    """A class's own ``BINDINGS``, or one group of the main screen's (it lists them by feature)."""
+    """A class's own ``BINDINGS``, or one group of tui/keys.py (the main screen's and Panes', by feature)."""
     node: Callable[[NewsdeskApp], DOMNode] | None
     """The node the bindings' actions run on from the command palette; None for a dialog's own keys."""
 
 
 KEY_TABLE: tuple[KeyTableRow, ...] = (
-    KeyTableRow("Everywhere", PANE_KEYS, lambda app: app.main),
+    KeyTableRow("Everywhere", PANE_KEYS, lambda app: app.main.panes),
+    KeyTableRow("Everywhere", EVERYWHERE_KEYS, lambda app: app.main),
     KeyTableRow("Everywhere", NewsdeskApp.BINDINGS, lambda app: app),
     KeyTableRow("Search box", SearchBox.BINDINGS, lambda app: app.main.search_box),
     KeyTableRow("Article list", ArticleList.BINDINGS, lambda app: app.main.article_list),
@@ -274,6 +282,7 @@ KEY_TABLE: tuple[KeyTableRow, ...] = (
     KeyTableRow("Facets panel", FacetList.BINDINGS, lambda app: app.main.query_one(FacetList)),
     KeyTableRow("Side panel", SidePanel.BINDINGS, lambda app: app.main.query_one(SidePanel)),
     KeyTableRow("Saved searches, timeline, similar articles", STORY_KEYS, lambda app: app.main),
+    KeyTableRow("Saved searches, timeline, similar articles", PANEL_TAB_KEYS, lambda app: app.main.panes),
     KeyTableRow("Saved panel", SavedList.BINDINGS, lambda app: app.main.query_one(SavedList)),
     KeyTableRow("Timeline", TimelineChart.BINDINGS, lambda app: app.main.query_one(TimelineChart)),
     KeyTableRow("Annotation dialog", AnnotateDialog.BINDINGS, None),

@@ -6,7 +6,7 @@ news, and the receiver does not know who sent it, so neither imports the other.
 
 Every widget with workers also forwards a failed worker as :class:`WorkerFailed`:
 Textual posts ``Worker.StateChanged`` to the widget that started the worker and
-does not bubble it, and the main screen shows them all in one place.
+does not bubble it, and the app shows them all in one place.
 """
 
 from __future__ import annotations
@@ -53,22 +53,26 @@ class StatusNews(Message):
 
 
 # -- for the side panel (SidePanel.show) --------------------------------------------------------
+class PanelNews(Message):
+    """What the side panel shows of the other panes' state: the screen passes every kind to ``SidePanel.show``."""
+
+
 @dataclass
-class FacetsShown(Message):
+class FacetsShown(PanelNews):
     """The facets of the answer in the list (empty while browsing or counting)."""
 
     facets: dict[str, list[FacetValue]]
 
 
 @dataclass
-class ResultsStale(Message):
+class ResultsStale(PanelNews):
     """The list (and so the facets) shows an older query's answer while a newer one runs, or not."""
 
     stale: bool
 
 
 @dataclass
-class TimelineShown(Message):
+class TimelineShown(PanelNews):
     """The current query's timeline: ``pending`` while it is counted, None when it has no hits."""
 
     timeline: Timeline | None
@@ -76,7 +80,7 @@ class TimelineShown(Message):
 
 
 @dataclass
-class AnnotationsShown(Message):
+class AnnotationsShown(PanelNews):
     """The open article's annotations as loaded; ``goto``: the reader moves to this one."""
 
     found: ArticleAnnotations
@@ -85,8 +89,10 @@ class AnnotationsShown(Message):
     """The Notes list's delete or undo whose result this is (0: none)."""
 
 
-PanelNews = FacetsShown | ResultsStale | TimelineShown | AnnotationsShown
-"""What the side panel shows of the other panes' state."""
+# -- from the side panel (ArticleView.answer) -----------------------------------------------------
+class PanelRequest(Message):
+    """The side panel asks something about the open article (``EntityList.Jump``, ``NotesList.Picked``…):
+    the screen passes every kind to ``ArticleView.answer``."""
 
 
 # -- for the results pane and the reader --------------------------------------------------------

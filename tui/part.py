@@ -1,4 +1,4 @@
-"""``Part``: a screen's attribute that finds the one widget of a type in it, for routing to it by name."""
+"""``Part``: a screen's (or container's) attribute that finds the one widget of a type in it, to route to it."""
 
 from __future__ import annotations
 
@@ -22,5 +22,5 @@ class Part(Generic[W]):
 
     def __get__(self, node: DOMNode | None, owner: type | None = None) -> W:
         if node is None:
-            raise AttributeError(f"Part({self.kind.__name__}) is read on a mounted screen, not on its class")
+            raise AttributeError(f"Part({self.kind.__name__}) is read on a mounted node, not on its class")
         return node.query_one(self.kind)

@@ -194,6 +194,25 @@ async def test_command_palette_offers_every_action(demo_app: NewsdeskApp) -> Non
         assert demo_app.screen.__class__.__name__ == "CommandPalette"
 
 
+async def test_the_palette_runs_each_key_on_the_node_that_owns_it(demo_app: NewsdeskApp) -> None:
+    """The palette runs a binding's action on its KEY_TABLE node: Panes' keys (/ z) on Panes, the screen's on it."""
+    from newsdesk.tui.widgets.timeline_chart import TimelineChart
+
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c.callback for c in demo_app.get_system_commands(demo_app.main)}
+        for title, focused in [
+            ("Search (everywhere)", lambda: demo_app.main.search_box),
+            ("Timeline (saved searches, timeline, similar articles)", lambda: demo_app.main.query_one(TimelineChart)),
+        ]:
+            await commands[title]()  # type: ignore[misc]
+            await pilot.pause()
+            assert demo_app.focused is focused()
+        await commands["Entities (entities)"]()  # type: ignore[misc]
+        await pilot.pause()
+        assert "entities off" in str(demo_app.main.status_bar.render()).lower()
+
+
 async def test_facet_filter_and_exclude_append_to_the_query(demo_app: NewsdeskApp) -> None:
     async with demo_app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

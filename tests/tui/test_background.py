@@ -7,12 +7,13 @@ from pathlib import Path
 
 from filelock import FileLock
 from newsdesk.index import Config
+from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.widgets.status_bar import StatusBar
 from textual.widgets import Static
 
 from tests.conftest import write
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, toasts
 
 
 def status(app) -> str:  # type: ignore[no-untyped-def]
@@ -134,4 +135,22 @@ async def test_indexing_with_worker_processes_inside_the_app(tmp_path: Path) -> 
         await settle(pilot)
         assert "failed" not in status(app)
         assert app.main.article_list.total == 80
+    close_library(app.library)
+
+
+async def test_a_failed_worker_is_shown_as_its_error_and_the_reader_goes_on(demo_state: Path) -> None:
+    """A worker that raises (here the saved searches' count) is shown in one line, not a crash; its
+    error is not the app's text, so markup-like brackets in it are shown as they are."""
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+
+    def broken() -> None:
+        raise RuntimeError("disk [/] gone")
+
+    app.library.saved.overview = broken  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: any("saved failed" in toast for toast in toasts(app)))
+        assert [toast for toast in toasts(app) if "failed" in toast] == ["saved failed: disk [/] gone"]
+        await pilot.press("slash", *"ceasefire")
+        await settle(pilot)
+        assert app.main.search_box.value == "ceasefire"
     close_library(app.library)

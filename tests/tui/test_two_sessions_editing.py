@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from newsdesk.index import Config, Library
+from newsdesk.index import Article, Config, Library
 from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp
@@ -15,6 +15,16 @@ from textual import events
 from textual.widgets import Input
 
 from tests.tui.conftest import settle
+
+
+async def _open_the_first_article(app: NewsdeskApp, pilot) -> Article:  # type: ignore[no-untyped-def]
+    """Open the list's first article in the reader (focused there) once the reader has settled."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    article = app.main.reader.article
+    assert article is not None
+    return article
 
 
 async def _tag_the_first_sentence(app: NewsdeskApp, pilot, tags: str) -> None:  # type: ignore[no-untyped-def]
@@ -29,11 +39,7 @@ async def test_an_edit_made_in_another_session_meanwhile_is_not_overwritten_unse
     loaded; the other one saved a note while this one's edit dialog was open. Saving here wrote
     this dialog's tags and (empty) note over it: the other session's note was gone, no word said."""
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        article = demo_app.main.reader.article
-        assert article is not None
+        article = await _open_the_first_article(demo_app, pilot)
         await _tag_the_first_sentence(demo_app, pilot, "kept")
         (placed,) = demo_app.library.annotations_of(article.id).placed
         await pilot.press("v", "s", "t")  # the same passage: its dialog edits the annotation
@@ -61,11 +67,7 @@ async def test_editing_ones_own_fresh_save_again_at_once_is_no_conflict(demo_app
     """A second edit typed right after the first, before the reader re-read the file, is not
     taken for another session's change (it starts from what this session itself wrote)."""
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        article = demo_app.main.reader.article
-        assert article is not None
+        article = await _open_the_first_article(demo_app, pilot)
         await _tag_the_first_sentence(demo_app, pilot, "one")
         editor = demo_app.main.editor
         shown = editor.found
@@ -106,11 +108,8 @@ async def test_esc_typed_right_after_enter_in_the_tags_box_goes_to_the_reader(
     if after:
         monkeypatch.setattr(AnnotationStore, "add", slow_add)
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        article = demo_app.main.reader.article
-        assert article is not None and demo_app.focused is demo_app.main.reader
+        article = await _open_the_first_article(demo_app, pilot)
+        assert demo_app.focused is demo_app.main.reader
         await pilot.press("v", "s", "t")
         await pilot.pause()
         for key in [*"keep-me", "enter", "escape", "tab"]:  # one burst: all typed before any is handled
@@ -135,11 +134,7 @@ async def test_q_typed_right_behind_a_save_waits_for_it(
         raise AnnotationFileError("alice.yaml: not saved: No space left on device")
 
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        article = demo_app.main.reader.article
-        assert article is not None
+        article = await _open_the_first_article(demo_app, pilot)
         if fails:
             monkeypatch.setattr(AnnotationStore, "add", disk_full)
         await pilot.press("v", "s", "t")

@@ -82,15 +82,32 @@ async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float =
         await pilot.pause(0.02)
 
 
+async def search_ceasefire(pilot: Any, app: NewsdeskApp, slow: SlowLibrary) -> None:
+    """The older query of the tests that type " Genev" after it: "/ceasefire", let through both
+    stages, and shown in full (its hits and total, then its facets and timeline)."""
+    from newsdesk.tui.widgets.side_panel import FacetList
+    from newsdesk.tui.widgets.timeline_chart import TimelineChart
+
+    facets, chart = app.main.query_one(FacetList), app.main.query_one(TimelineChart)
+    slow.release("ceasefire*")
+    slow.release("ceasefire*", 2)
+    await pilot.press("slash", *"ceasefire")
+    await wait_until(pilot, lambda: status(app) == "10 results for ceasefire*")
+    await wait_until(pilot, lambda: not facets.has_class("-stale") and len(facet_lines(app)) > 1)
+    await wait_until(pilot, lambda: chart.timeline is not None and bool(chart.timeline.buckets))
+
+
+async def type_genev(pilot: Any, slow: SlowLibrary) -> None:
+    """Type " Genev" after "ceasefire": the newer query, whose search waits until the test releases it."""
+    await pilot.press(*" Genev")
+    await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)
+
+
 async def test_a_newer_query_never_shows_an_older_answer_as_current(demo_state: Path) -> None:
     app, slow = make_slow_app(demo_state)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        slow.release("ceasefire*")
-        slow.release("ceasefire*", 2)
-        await pilot.press("slash", *"ceasefire")
-        # Both stages are released: the hits come first, then the count replaces "counting…".
-        await wait_until(pilot, lambda: status(app) == "10 results for ceasefire*")
+        await search_ceasefire(pilot, app, slow)  # the hits come first, then the count replaces "counting…"
         before = list_lines(app)
         assert "Ceasefire" in before or "ceasefire" in before.lower()
 
@@ -98,8 +115,7 @@ async def test_a_newer_query_never_shows_an_older_answer_as_current(demo_state: 
         # dimmed, and the line says a search runs and which query the list belongs to.
         expected = slow._real.search("ceasefire Genev*", limit=50)
         assert 0 < expected.total < 10
-        await pilot.press(*" Genev")
-        await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)
+        await type_genev(pilot, slow)
         assert status(app) == "searching… · list still shows “ceasefire*”"
         assert app.main.article_list.has_class("-stale")
         assert list_lines(app) == before
@@ -314,16 +330,11 @@ async def test_the_older_facets_stay_dimmed_until_the_new_ones_are_counted(demo_
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         facets = app.main.query_one(FacetList)
-        slow.release("ceasefire*")
-        slow.release("ceasefire*", 2)
-        await pilot.press("slash", *"ceasefire")
-        await wait_until(pilot, lambda: status(app) == "10 results for ceasefire*")
-        await wait_until(pilot, lambda: not facets.has_class("-stale") and len(facet_lines(app)) > 1)
+        await search_ceasefire(pilot, app, slow)
         older = facet_lines(app)
 
         expected = slow._real.search("ceasefire Genev*", limit=50)
-        await pilot.press(*" Genev")
-        await wait_until(pilot, lambda: "ceasefire Genev*" in slow.started)
+        await type_genev(pilot, slow)
         slow.release("ceasefire Genev*")  # the hits only: the counting is held
         await wait_until(pilot, lambda: "counting" in status(app))
         assert not app.main.article_list.has_class("-stale")  # the hits are the new query's

@@ -3,8 +3,9 @@
 The screen composes the panes and routes between them: each widget owns its
 state and its workers (see ARCHITECTURE.md), reports up with messages, and the
 handlers here pass the news on to the widget that shows it. The layout (narrow,
-reading, panel shown) is the ``Panes`` container's; the screen keeps no state
-of its own beyond what it was opened with.
+reading, panel shown) and the keys that move focus are the ``Panes`` container's;
+the screen's keys are those for a pane focus need not be in. It keeps no state of
+its own beyond what it was opened with.
 """
 
 from __future__ import annotations
@@ -13,51 +14,37 @@ import contextlib
 from typing import ClassVar
 
 from newsdesk.index import Config, Library
-from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, PANE_KEYS, STORY_KEYS
-from newsdesk.tui.messages import (
-    AnnotationsShown,
-    FacetsShown,
-    Narrow,
-    OpenArticle,
-    PanelNews,
-    ResultsStale,
-    StatusNews,
-    TimelineShown,
-    WorkerFailed,
-    forward_worker_failure,
-)
+from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, STORY_KEYS
+from newsdesk.tui.messages import Narrow, OpenArticle, PanelNews, PanelRequest, StatusNews
 from newsdesk.tui.part import Part
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
-from newsdesk.tui.widgets.article_view import ArticleView, PanelRequest
+from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.corpus_watcher import CorpusWatcher
 from newsdesk.tui.widgets.footer import KeyHints
-from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.panes import Panes
 from newsdesk.tui.widgets.results_pane import ResultsPane
 from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.search_box import SearchBox
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
-from newsdesk.tui.widgets.side_panel import EntityList, SidePanel
+from newsdesk.tui.widgets.side_panel import SidePanel
 from newsdesk.tui.widgets.status_bar import StatusBar
-from newsdesk.tui.widgets.timeline_chart import TimelineChart
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Input
-from textual.worker import Worker
 
 
 class MainScreen(Screen):
     """The reader's one working screen."""
 
-    # Feature keys first: the footer lists the bindings in this order (as before the screen was split).
-    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *PANE_KEYS]
+    # Keys for a pane that focus need not be in; the keys that move focus are Panes'. The footer
+    # lists these in this order, after the focused pane's and Panes' own.
+    BINDINGS: ClassVar[list[BindingType]] = [*STORY_KEYS, *ENTITY_KEYS, *ANNOTATION_KEYS, *EVERYWHERE_KEYS]
 
     # The panes and widgets the handlers below route to.
     results = Part(ResultsPane)
@@ -129,20 +116,13 @@ class MainScreen(Screen):
         self.panes.fit(event.size.width)
 
     # -- news from one pane for another ------------------------------------------------
-    @on(OpenArticle)
+    @on(OpenArticle)  # ArticleList.Selected included
     def _open(self, request: OpenArticle) -> None:
         # Here, since the reader highlights the matches of the query the results pane shows.
         self.article_view.open(request, self.results.matcher)
 
-    @on(ArticleList.Selected)
-    def _selected(self, message: ArticleList.Selected) -> None:
-        # Opened here as it arrives, not re-posted as an OpenArticle: a message later, the
-        # reader's width can change under its first scroll (as with a restored article).
-        self._open(OpenArticle(message.row.id, focus=True, first_hit=True))
-
     @on(ArticleView.Opened)
     def _opened(self, message: ArticleView.Opened) -> None:
-        self.panes.article_opened()
         self.side_panel.show_entities(message.mentions)
         self.results.show_open(message.article.id)
 
@@ -152,25 +132,17 @@ class MainScreen(Screen):
         if news.indexing is not None:
             self.results.indexing = news.indexing  # an empty list then says "indexing…"
 
-    @on(FacetsShown)
-    @on(ResultsStale)
-    @on(TimelineShown)
-    @on(AnnotationsShown)
+    @on(PanelNews)
     def _panel_news(self, news: PanelNews) -> None:
         self.side_panel.show(news)
 
-    @on(EntityList.Jump)
-    @on(EntityList.InCorpus)
-    @on(NotesList.Picked)
-    @on(NotesList.UndoRequested)
+    @on(PanelRequest)
     def _panel_request(self, request: PanelRequest) -> None:
         self.article_view.answer(request)
 
     @on(Narrow)
     def _narrow(self, request: Narrow) -> None:
-        self.results.narrow(request.clause, group=request.group)
-        if request.then_list:
-            self.article_list.focus()
+        self.results.narrow(request)
 
     @on(SavedList.Run)
     def _run_saved(self, message: SavedList.Run) -> None:
@@ -199,32 +171,9 @@ class MainScreen(Screen):
     def _index_changed(self) -> None:
         self.results.refresh_results()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
-
-    @on(WorkerFailed)
-    def _worker_failed(self, message: WorkerFailed) -> None:
-        """The one place worker failures end up: shown, never a crash."""
-        self.notify(f"{message.group} failed: {message.error}", severity="error")
-
-    # -- actions: the keys of tui/keys.py, passed on to the widget concerned --------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "focus_search" and isinstance(self.focused, Input))  # "/" is typed there
-
-    def action_focus_search(self) -> None:
-        self.panes.focus_search()
-
-    def action_cycle(self, direction: int) -> None:
-        self.panes.cycle(direction)
-
-    def action_back(self) -> None:
-        self.panes.back()
-
+    # -- actions: the screen's keys of tui/keys.py, passed on to the widget concerned ------
     def action_neighbour(self, delta: int) -> None:
         self.results.open_neighbour(delta)
-
-    def action_toggle_panel(self) -> None:
-        self.panes.toggle_panel()
 
     def action_annotations_view(self) -> None:
         self.editor.show_all()
@@ -238,13 +187,6 @@ class MainScreen(Screen):
     def action_save_search(self) -> None:
         search_box = self.search_box
         self.saved_list.ask_to_save(lambda: search_box.value)
-
-    def action_saved_tab(self) -> None:
-        self.panes.show_tab("tab-saved", SavedList)
-        self.saved_list.reload()  # another session may have changed them
-
-    def action_timeline(self) -> None:
-        self.panes.show_tab("tab-facets", TimelineChart)
 
     def action_similar(self) -> None:
         self.article_view.show_similar()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from newsdesk.index import NewsdeskError
+from newsdesk.tui.messages import OpenArticle
 from newsdesk.tui.widgets.list_rows import CopiesFetcher, Row, RowFetcher, RowStyles, row_lines
 from rich.segment import Segment
 from rich.style import Style
@@ -66,9 +67,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, init=False)
 
-    @dataclass
-    class Selected(Message):
-        """The user opened the item at ``index`` (Enter or click)."""
+    @dataclass(kw_only=True)
+    class Selected(OpenArticle):
+        """The user opened the item at ``index`` (Enter or click). An OpenArticle itself, opened as it arrives:
+        re-posted, it would open a moment later, when the reader's width can change under its first scroll."""
 
         list: ArticleList
         index: int
@@ -294,7 +296,7 @@ class ArticleList(ScrollView, can_focus=True):
         if row is None:
             self._open_when_loaded = index
         else:
-            self.post_message(self.Selected(self, index, row))
+            self.post_message(self.Selected(row.id, focus=True, first_hit=True, list=self, index=index, row=row))
         return True
 
     def action_cursor(self, delta: int) -> None:

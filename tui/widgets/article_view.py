@@ -27,7 +27,7 @@ from newsdesk.index import (
 )
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
-from newsdesk.tui.messages import AnnotationsShown, OpenArticle, StatusNews, forward_worker_failure
+from newsdesk.tui.messages import AnnotationsShown, OpenArticle, PanelRequest, StatusNews, forward_worker_failure
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ENTITY_TYPES, ReaderView
@@ -55,10 +55,6 @@ def parse_colors(
         except ColorParseError:
             problems.append(f"ui.{setting}.{name}: not a colour: {color!r}")
     return styles, problems
-
-
-PanelRequest = EntityList.Jump | EntityList.InCorpus | NotesList.Picked | NotesList.UndoRequested
-"""What the side panel asks of the article view about the open article."""
 
 
 @dataclass

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import ArticleAnnotations, PlacedAnnotation
+from newsdesk.tui.messages import PanelRequest
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -57,7 +57,7 @@ class NotesList(OptionList):
     ]
 
     @dataclass
-    class Picked(Message):
+    class Picked(PanelRequest):
         """Something to do with one annotation: "goto", "edit" or "delete"."""
 
         action: str
@@ -66,7 +66,7 @@ class NotesList(OptionList):
         """For a delete: its number, which the list's answer carries back (``show_annotations``)."""
 
     @dataclass
-    class UndoRequested(Message):
+    class UndoRequested(PanelRequest):
         """Put back the annotation deleted last."""
 
         change: int

@@ -6,7 +6,11 @@ take turns at full width), ``reading`` (narrow, with focus in the reader or the
 panel), ``panel-hidden``, and ``article-open`` (once the reader has something
 to show it takes the larger share). The panel shows from
 ``ui.side_panel_min_columns`` columns unless ``p`` forced it shown or hidden.
-Tab moves focus from pane to pane, Esc back to the list, / to the search box.
+Its keys (``PANE_KEYS`` and ``PANEL_TAB_KEYS`` in tui/keys.py) are its own: Tab
+moves focus from pane to pane, Esc back to the list, / to the search box, ``p``
+shows or hides the panel, ``z`` and ``S`` open its timeline and saved-search
+tabs. Every focusable widget of the main screen is inside it, so they work
+wherever focus is, and the footer lists them after the focused pane's own.
 
 The classes sit here rather than on the screen: a class change restyles every
 widget under the node that changed, and nothing outside the panes depends on them.
@@ -14,13 +18,21 @@ widget under the node that changed, and nothing outside the panes depends on the
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from newsdesk.tui.keys import PANE_KEYS, PANEL_TAB_KEYS
+from newsdesk.tui.widgets.article_view import ArticleView
 from newsdesk.tui.widgets.results_pane import ResultsPane
+from newsdesk.tui.widgets.saved_list import SavedList
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from newsdesk.tui.widgets.side_panel import SidePanel
+from newsdesk.tui.widgets.timeline_chart import TimelineChart
+from textual import on
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
 from textual.widget import Widget
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
 SINGLE_PANE_BELOW = 90
 """Narrower than this, the list and the reader take turns at full width."""
@@ -30,6 +42,8 @@ PANES = ("left", "reader", "side")
 
 class Panes(Horizontal):
     """The results pane, the article view and the side panel, laid out for the screen's width."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*PANE_KEYS, *PANEL_TAB_KEYS]
 
     def __init__(self, *, panel_from_columns: int, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -67,12 +81,13 @@ class Panes(Horizontal):
         if reading != self.has_class("reading"):
             self.set_class(reading, "reading")
 
-    def article_opened(self) -> None:
-        """An article is in the reader: from now on the reader takes the larger share."""
+    @on(ArticleView.Opened)
+    def _article_opened(self) -> None:
+        # An article is in the reader: from now on the reader takes the larger share.
         if not self.has_class("article-open"):  # once: the class change restyles every pane
             self.add_class("article-open")
 
-    def toggle_panel(self) -> None:
+    def action_toggle_panel(self) -> None:
         """Show the side panel (focused, with the current search's facets) or hide it."""
         shown = not self.panel_shown
         self.panel_forced = shown
@@ -88,16 +103,28 @@ class Panes(Horizontal):
     def show_tab(self, tab: str, widget: type[Widget]) -> None:
         """Show the side panel (if hidden) on ``tab`` and focus ``widget`` in it."""
         if not self.panel_shown:
-            self.toggle_panel()
+            self.action_toggle_panel()
         self.query_one("#side-tabs", TabbedContent).active = tab
         self.query_one(widget).focus()
 
-    def focus_search(self) -> None:
+    def action_timeline(self) -> None:
+        """Show and focus the timeline (``z``)."""
+        self.show_tab("tab-facets", TimelineChart)
+
+    def action_saved_tab(self) -> None:
+        """Show and focus the saved searches (``S``), counted again."""
+        self.show_tab("tab-saved", SavedList)
+        self.query_one(SavedList).reload()  # another session may have changed them
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "focus_search" and isinstance(self.screen.focused, Input))  # "/" is typed there
+
+    def action_focus_search(self) -> None:
         """Focus the search box ("/")."""
         # At once, not after the queued keys: "/pak" typed in one burst must land in the box.
         self.screen.set_focus(self.query_one(ResultsPane).search_box)
 
-    def back(self) -> None:
+    def action_back(self) -> None:
         """Focus the list (Esc); on the list, forget an Enter still waiting for its answer."""
         # Back always ends on the list, never in the search box: from the list, Esc used to
         # go on to the box, so "Esc Esc q" typed a query "q" (restored at the next start)
@@ -109,7 +136,7 @@ class Panes(Horizontal):
         else:  # Esc right after Enter on the list, before the answer: it opens nothing later
             article_list.forget_open()
 
-    def cycle(self, direction: int) -> None:
+    def action_cycle(self, direction: int) -> None:
         """Focus the next pane (``direction`` 1) or the previous one (-1): box, list, reader, panel."""
         results = self.query_one(ResultsPane)
         panes: list[Widget] = [results.search_box, results.article_list, self.query_one(SelectableReader)]

@@ -27,7 +27,8 @@ from newsdesk.index import (
     Timeline,
     as_you_type,
 )
-from newsdesk.tui.messages import FacetsShown, OpenArticle, ResultsStale, TimelineShown, forward_worker_failure
+from newsdesk.tui.messages import FacetsShown, Narrow, OpenArticle, ResultsStale, TimelineShown, forward_worker_failure
+from newsdesk.tui.part import Part
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.list_rows import Row, copies_to_rows, hits_to_rows
@@ -97,17 +98,9 @@ class ResultsPane(Vertical):
         yield SearchStatus(id="list-status")
         yield ArticleList(id="list")
 
-    @property
-    def search_box(self) -> SearchBox:
-        return self.query_one(SearchBox)
-
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def search_status(self) -> SearchStatus:
-        return self.query_one(SearchStatus)
+    search_box = Part(SearchBox)
+    article_list = Part(ArticleList)
+    search_status = Part(SearchStatus)
 
     # -- browsing and searching -------------------------------------------------------
     def restore(self, state: CorpusState) -> OpenArticle | None:
@@ -161,13 +154,15 @@ class ResultsPane(Vertical):
         else:
             self.show_browse(cursor=self.article_list.cursor)
 
-    def narrow(self, clause: str, *, group: bool = False) -> None:
-        """Add ``clause`` to the query (``group``: the query so far in parentheses) and run it."""
+    def narrow(self, request: Narrow) -> None:
+        """Add the request's clause to the query (the query so far in parentheses if it asks) and run it."""
         current = self.search_box.value.strip()
-        if not current:
-            self.search_box.set_query(clause)
-        else:
-            self.search_box.set_query(f"({current}) {clause}" if group else f"{current} {clause}")
+        clause = request.clause
+        if current:
+            clause = f"({current}) {clause}" if request.group else f"{current} {clause}"
+        self.search_box.set_query(clause)
+        if request.then_list:  # the timeline's Enter: the list is what the user wants next
+            self.article_list.focus()
 
     def search(self, text: str, typing: bool = False) -> None:
         """Run ``text`` (or list everything when it is blank); newer calls supersede older ones.

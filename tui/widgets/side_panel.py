@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import EntityMention, FacetValue, SavedSearches
-from newsdesk.tui.messages import AnnotationsShown, FacetsShown, Narrow, PanelNews, ResultsStale, TimelineShown
+from newsdesk.tui.messages import (
+    AnnotationsShown,
+    FacetsShown,
+    Narrow,
+    PanelNews,
+    PanelRequest,
+    ResultsStale,
+    TimelineShown,
+)
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.saved_list import SavedList
@@ -16,7 +24,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -105,14 +112,14 @@ class EntityList(OptionList):
     ]
 
     @dataclass
-    class Jump(Message):
+    class Jump(PanelRequest):
         """Go to the next mention of ``canonical`` in the open article."""
 
         canonical: str
         type: str
 
     @dataclass
-    class InCorpus(Message):
+    class InCorpus(PanelRequest):
         """List every article that mentions ``canonical``."""
 
         canonical: str
