@@ -388,8 +388,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _item_lines(self, row: Row, width: int, base: Style) -> list[list[Segment]]:
         if self.has_class("-stale"):  # every part in the list's dimmed style (see set_stale)
-            stale = self.get_component_rich_style("article-list--stale", partial=True)
-            return row_lines(row, width, self._state.item_height, RowStyles(*[base + stale] * 3, stale))
+            dim = self.get_component_rich_style("article-list--stale", partial=True)
+            return row_lines(row, width, self._state.item_height, RowStyles(base + dim, base + dim, base + dim, dim))
         styles = RowStyles(
             title=base + self.get_component_rich_style("article-list--title", partial=True),
             meta=base + self.get_component_rich_style("article-list--meta", partial=True),
