@@ -52,3 +52,30 @@ async def test_the_rows_of_an_older_answer_are_drawn_dimmed(demo_app: NewsdeskAp
         assert dimmed == article_list.get_component_rich_style("article-list--stale", partial=True).color
         article_list.set_stale(False)
         assert not article_list.has_class("-stale") and title_colour() == plain
+
+
+async def test_the_scrollbar_follows_each_new_answer(demo_app: NewsdeskApp) -> None:
+    # A new answer sets the list's scrollable size without a layout of the screen (ArticleList._fit_contents,
+    # which calls Textual's private Widget._scroll_update): its scrollbar still shows the new size, and goes
+    # when the hits fit.
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        article_list = demo_app.main.article_list
+        bar = article_list.vertical_scrollbar
+        assert article_list.show_vertical_scrollbar  # every article: more than fit
+        assert bar.window_virtual_size == article_list.total * article_list.item_height
+        await pilot.press("slash", *"karabakh")
+        await settle(pilot)
+        hits = article_list.total
+        assert hits * article_list.item_height > article_list.scrollable_content_region.height  # more than fit
+        assert article_list.show_vertical_scrollbar
+        assert bar.window_virtual_size == hits * article_list.item_height
+        assert bar.window_size == article_list.scrollable_content_region.height
+        await pilot.press("ctrl+u", *"stepanakert ceasefire geneva")
+        await settle(pilot)
+        assert 0 < article_list.total * article_list.item_height <= article_list.scrollable_content_region.height
+        assert not article_list.show_vertical_scrollbar  # the hits fit: no scrollbar
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert article_list.show_vertical_scrollbar
+        assert bar.window_virtual_size == article_list.total * article_list.item_height

@@ -128,7 +128,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._state.pages[0] = list(first)
         self._open_when_loaded = None
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_cursor_visible()
@@ -139,10 +139,20 @@ class ArticleList(ScrollView, can_focus=True):
         if total != self._state.total:
             self._state.total = total
             self._state.expanded = {i: rows for i, rows in self._state.expanded.items() if i < total}
-            self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+            self._fit_contents()
             self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, self.total - 1)))
             self._cache.clear()
             self.refresh()
+
+    def _fit_contents(self) -> None:
+        # Only the scrollbars follow the contents: the list's size is CSS's, so no layout of the screen
+        # (a scrollbar that appears or goes asks for one itself).
+        size = Size(self.size.width, self.total * self._state.item_height)
+        if not self.size:
+            self.virtual_size = size  # not laid out yet: the first layout places the scrollbars
+        elif size != self.virtual_size:
+            self.set_reactive(ArticleList.virtual_size, size)
+            self._scroll_update(size)
 
     def row(self, index: int) -> Row | None:
         """The row at ``index`` if its page is loaded (starts loading it otherwise)."""
@@ -160,15 +170,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def index_of(self, article_id: str) -> int | None:
         """The index of a loaded row with this id."""
-        for page, rows in self._state.pages.items():
-            for offset, row in enumerate(rows):
-                if row.id == article_id:
-                    return self._state.shown_at(page * self._state.page_size + offset)
-        for base, copies in self._state.expanded.items():
-            for number, row in enumerate(copies, 1):
-                if row.id == article_id:
-                    return self._state.shown_at(base) + number
-        return None
+        return self._state.index_of(article_id)
 
     def _request(self, page: int) -> None:
         state = self._state
@@ -236,7 +238,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _contents_changed(self, cursor: int) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
         self._scroll_cursor_visible()
         self.refresh()
@@ -312,11 +314,9 @@ class ArticleList(ScrollView, can_focus=True):
             self.open(index)
 
     def set_stale(self, stale: bool) -> None:
-        """Dim the rows (an older query's answer, a newer one on its way) or not.
-
-        The ``-stale`` class says so, but set without a restyle: restyling the list (its component
-        classes, its scrollbars) took ~2 ms of each burst of keys and again with the answer.
-        """
+        """Dim the rows (an older query's answer, a newer one on its way) or not. The ``-stale`` class
+        says so, set without a restyle: restyling the list (its component classes, its scrollbars)
+        took ~2 ms as a burst of keys began and again with the answer; the rows are drawn dimmed."""
         if stale != self.has_class("-stale"):
             self.set_class(stale, "-stale", update=False)
             self._cache.clear()

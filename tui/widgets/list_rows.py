@@ -2,8 +2,8 @@
 
 Plain functions over a :class:`Row` and the styles to use, and the list's
 contents (:class:`ListState`), so the list widget (``article_list.py``) only
-decides which rows are on screen and caches their strips. Titles and snippets are untrusted text: they become plain segments,
-never markup.
+decides which rows are on screen and caches their strips. Titles and snippets
+are untrusted text: they become plain segments, never markup.
 """
 
 from __future__ import annotations
@@ -78,6 +78,18 @@ class ListState:
     def shown_at(self, base: int) -> int:
         """The index at which the hit at ``base`` is shown (after the copies listed above it)."""
         return base + sum(len(rows) for i, rows in self.expanded.items() if i < base)
+
+    def index_of(self, article_id: str) -> int | None:
+        """The index at which a loaded row with this id is shown."""
+        for page, rows in self.pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == article_id:
+                    return self.shown_at(page * self.page_size + offset)
+        for base, copies in self.expanded.items():
+            for number, row in enumerate(copies, 1):
+                if row.id == article_id:
+                    return self.shown_at(base) + number
+        return None
 
 
 @dataclass(frozen=True, slots=True)
