@@ -9,23 +9,22 @@ theme changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from newsdesk.index import NewsdeskError
 from newsdesk.tui.messages import OpenArticle
-from newsdesk.tui.widgets.list_rows import CopiesFetcher, Row, RowFetcher, RowStyles, row_lines
+from newsdesk.tui.widgets.list_rows import PAGE_SIZE, CopiesFetcher, ListState, Row, RowFetcher, RowStyles, row_lines
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-PAGE_SIZE = 100
 
 
 @dataclass
@@ -53,6 +52,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--cursor",
         "article-list--open",
         "article-list--pending",
+        "article-list--stale",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
@@ -83,22 +83,9 @@ class ArticleList(ScrollView, can_focus=True):
         list: ArticleList
         index: int
 
-    @dataclass
-    class _State:
-        total: int = 0
-        fetch: RowFetcher | None = None
-        item_height: int = 2
-        page_size: int = PAGE_SIZE
-        pages: dict[int, list[Row]] = field(default_factory=dict)
-        pending: set[int] = field(default_factory=set)
-        failed: set[int] = field(default_factory=set)
-        fetch_copies: CopiesFetcher | None = None
-        expanded: dict[int, list[Row]] = field(default_factory=dict)
-        """Base index of an expanded hit -> its copies' rows, listed under it."""
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._state = self._State()
+        self._state = ListState()
         self._generation = 0
         self._cache: dict[tuple[int, int, bool, bool], list[Strip]] = {}
         self._open_when_loaded: int | None = None
@@ -107,6 +94,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.awaiting_answer = False
         """The rows are an older query's answer and the new one is on its way (set by the results pane)."""
         self._open_when_answered = False
+        self._frame_style: Style | None = None
 
     # -- contents -----------------------------------------------------------------
     @property
@@ -135,14 +123,14 @@ class ArticleList(ScrollView, can_focus=True):
         ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them.
         """
         self._generation += 1
-        self._state = self._State(
+        self._state = ListState(
             total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size, fetch_copies=fetch_copies
         )
         if first is not None:
             self._state.pages[0] = list(first)
         self._open_when_loaded = None
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_cursor_visible()
@@ -153,33 +141,26 @@ class ArticleList(ScrollView, can_focus=True):
         if total != self._state.total:
             self._state.total = total
             self._state.expanded = {i: rows for i, rows in self._state.expanded.items() if i < total}
-            self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+            self._fit_contents()
             self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, self.total - 1)))
             self._cache.clear()
             self.refresh()
 
-    def _locate(self, index: int) -> tuple[int, int]:
-        """(base index, copy number) of the item shown at ``index``; copy -1 is the hit itself."""
-        extra = 0
-        for base in sorted(self._state.expanded):
-            head = base + extra
-            if index <= head:
-                break
-            copies = len(self._state.expanded[base])
-            if index <= head + copies:
-                return base, index - head - 1
-            extra += copies
-        return index - extra, -1
-
-    def _shown_at(self, base: int) -> int:
-        """The index at which the hit at ``base`` is shown (after the copies listed above it)."""
-        return base + sum(len(rows) for i, rows in self._state.expanded.items() if i < base)
+    def _fit_contents(self) -> None:
+        # Only the scrollbars follow the contents: the list's size is CSS's, so no layout of the screen
+        # (a scrollbar that appears or goes asks for one itself).
+        size = Size(self.size.width, self.total * self._state.item_height)
+        if not self.size:
+            self.virtual_size = size  # not laid out yet: the first layout places the scrollbars
+        elif size != self.virtual_size:
+            self.set_reactive(ArticleList.virtual_size, size)
+            self._scroll_update(size)
 
     def row(self, index: int) -> Row | None:
         """The row at ``index`` if its page is loaded (starts loading it otherwise)."""
         if not 0 <= index < self.total:
             return None
-        index, copy = self._locate(index)
+        index, copy = self._state.locate(index)
         if copy >= 0:
             return self._state.expanded[index][copy]
         page, offset = divmod(index, self._state.page_size)
@@ -191,15 +172,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def index_of(self, article_id: str) -> int | None:
         """The index of a loaded row with this id."""
-        for page, rows in self._state.pages.items():
-            for offset, row in enumerate(rows):
-                if row.id == article_id:
-                    return self._shown_at(page * self._state.page_size + offset)
-        for base, copies in self._state.expanded.items():
-            for number, row in enumerate(copies, 1):
-                if row.id == article_id:
-                    return self._shown_at(base) + number
-        return None
+        return self._state.index_of(article_id)
 
     def _request(self, page: int) -> None:
         state = self._state
@@ -235,10 +208,10 @@ class ArticleList(ScrollView, can_focus=True):
     # -- copies of a hit ---------------------------------------------------------------
     def action_toggle_copies(self) -> None:
         """List the copies of the hit under the cursor below it, or hide them again."""
-        base, copy = self._locate(self.cursor)
+        base, copy = self._state.locate(self.cursor)
         if base in self._state.expanded:
             del self._state.expanded[base]
-            self._contents_changed(self._shown_at(base))
+            self._contents_changed(self._state.shown_at(base))
             return
         row = self.row(self.cursor) if copy < 0 else None
         if row is None or not row.copies or self._state.fetch_copies is None:
@@ -263,11 +236,11 @@ class ArticleList(ScrollView, can_focus=True):
             self.notify("Could not load the copies (deleted since the search?).", severity="warning", timeout=3)
             return
         self._state.expanded[message.index] = [replace(row, copy=True) for row in message.rows]
-        self._contents_changed(self._shown_at(message.index))
+        self._contents_changed(self._state.shown_at(message.index))
 
     def _contents_changed(self, cursor: int) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.total * self._state.item_height)
+        self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
         self._scroll_cursor_visible()
         self.refresh()
@@ -342,7 +315,31 @@ class ArticleList(ScrollView, can_focus=True):
             self.focus()
             self.open(index)
 
+    def set_stale(self, stale: bool) -> None:
+        """Dim the rows (an older query's answer, a newer one on its way) or not. The ``-stale`` class
+        says so, set without a restyle: restyling the list (its component classes, its scrollbars)
+        took ~2 ms as a burst of keys began and again with the answer; the rows are drawn dimmed."""
+        if stale != self.has_class("-stale"):
+            self.set_class(stale, "-stale", update=False)
+            self._cache.clear()
+            self.refresh()
+
     # -- rendering ------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The list's style is the same for every row of a frame: computed once, not once a row.
+        self._frame_style = self._list_style()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    def _list_style(self) -> Style:
+        style = self.rich_style
+        if self.has_class("-stale") and style.bgcolor is not None:  # dimmed as CSS on the list would (set_stale)
+            dimmed = Color.from_rich_color(style.bgcolor) + self.get_component_styles("article-list--stale").color
+            style += Style.from_color(dimmed.rich_color)
+        return style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
@@ -356,7 +353,7 @@ class ArticleList(ScrollView, can_focus=True):
         line = y + int(self.scroll_y)
         index, sub = divmod(line, self._state.item_height)
         if index >= self.total:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._frame_style or self._list_style())
         selected = index == self.cursor
         row = self.row(index)
         key = (index, width, selected, row is not None and row.id == self.open_id)
@@ -375,12 +372,12 @@ class ArticleList(ScrollView, can_focus=True):
         return [strip.text for strip in self._render_item(index, self.row(index), width, index == self.cursor)]
 
     def _render_item(self, index: int, row: Row | None, width: int, selected: bool) -> list[Strip]:
-        base = self.rich_style
+        base = self._frame_style or self._list_style()
         if selected:
             base = base + self.get_component_rich_style("article-list--cursor", partial=True)
         height = self._state.item_height
         if row is None:
-            page = self._locate(index)[0] // self._state.page_size
+            page = self._state.locate(index)[0] // self._state.page_size
             label = "  (could not load)" if page in self._state.failed else "  …"
             pending = base + self.get_component_rich_style("article-list--pending", partial=True)
             lines = [[Segment(label, pending)]] + [[] for _ in range(height - 1)]
@@ -392,6 +389,9 @@ class ArticleList(ScrollView, can_focus=True):
         return [Strip([marker, *segments]).extend_cell_length(width, base).crop(0, width) for segments in lines]
 
     def _item_lines(self, row: Row, width: int, base: Style) -> list[list[Segment]]:
+        if self.has_class("-stale"):  # every part in the list's dimmed style (see set_stale)
+            dim = self.get_component_rich_style("article-list--stale", partial=True)
+            return row_lines(row, width, self._state.item_height, RowStyles(base + dim, base + dim, base + dim, dim))
         styles = RowStyles(
             title=base + self.get_component_rich_style("article-list--title", partial=True),
             meta=base + self.get_component_rich_style("article-list--meta", partial=True),

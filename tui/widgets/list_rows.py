@@ -1,15 +1,15 @@
 """What the article list shows for each article: the rows, and how a row is laid out in lines.
 
-Plain functions over a :class:`Row` and the styles to use, so the list widget
-(``article_list.py``) only decides which rows are on screen and caches their
-strips. Titles and snippets are untrusted text: they become plain segments,
-never markup.
+Plain functions over a :class:`Row` and the styles to use, and the list's
+contents (:class:`ListState`), so the list widget (``article_list.py``) only
+decides which rows are on screen and caches their strips. Titles and snippets
+are untrusted text: they become plain segments, never markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from newsdesk.index import ArticleNotFound, Hit, Library
 from newsdesk.tui.widgets.layout import StyledSpan, clean_line, styled_segments, wrap_offsets
@@ -41,6 +41,55 @@ RowFetcher = Callable[[int, int], list[Row]]
 """``fetch(offset, limit)``: rows for a page; called in a worker thread."""
 CopiesFetcher = Callable[[Sequence[str]], list[Row]]
 """``fetch_copies(ids)``: rows for a hit's copies; called in a worker thread."""
+
+
+PAGE_SIZE = 100
+"""Rows fetched at a time (unless the list is told otherwise)."""
+
+
+@dataclass
+class ListState:
+    """What the article list holds: how many items, how to fetch their rows, the pages loaded, the copies listed."""
+
+    total: int = 0
+    fetch: RowFetcher | None = None
+    item_height: int = 2
+    page_size: int = PAGE_SIZE
+    pages: dict[int, list[Row]] = field(default_factory=dict)
+    pending: set[int] = field(default_factory=set)
+    failed: set[int] = field(default_factory=set)
+    fetch_copies: CopiesFetcher | None = None
+    expanded: dict[int, list[Row]] = field(default_factory=dict)
+    """Base index of an expanded hit -> its copies' rows, listed under it."""
+
+    def locate(self, index: int) -> tuple[int, int]:
+        """(base index, copy number) of the item shown at ``index``; copy -1 is the hit itself."""
+        extra = 0
+        for base in sorted(self.expanded):
+            head = base + extra
+            if index <= head:
+                break
+            copies = len(self.expanded[base])
+            if index <= head + copies:
+                return base, index - head - 1
+            extra += copies
+        return index - extra, -1
+
+    def shown_at(self, base: int) -> int:
+        """The index at which the hit at ``base`` is shown (after the copies listed above it)."""
+        return base + sum(len(rows) for i, rows in self.expanded.items() if i < base)
+
+    def index_of(self, article_id: str) -> int | None:
+        """The index at which a loaded row with this id is shown."""
+        for page, rows in self.pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == article_id:
+                    return self.shown_at(page * self.page_size + offset)
+        for base, copies in self.expanded.items():
+            for number, row in enumerate(copies, 1):
+                if row.id == article_id:
+                    return self.shown_at(base) + number
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,7 @@ class ResultsPane(Vertical):
         Only changes are sent on: each one restyles the list or the side panel, and a burst of
         keys would otherwise restyle them once a key.
         """
-        self.article_list.set_class(stale, "-stale")
+        self.article_list.set_stale(stale)
         facets = stale if facets is None else facets
         if facets != self._facets_stale:
             self._facets_stale = facets

@@ -7,7 +7,9 @@ from typing import ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -18,6 +20,12 @@ class SearchBox(Input):
         Binding("enter", "submit", "Results", id="search.submit"),
         Binding("down", "results", "Results", show=False, id="search.results"),
     ]
+
+    # Input sets its virtual size (the text's width) on every key, and Widget's virtual size asks for a
+    # layout of the whole screen: a reflow and a repaint of every widget once a burst of keys, for a box
+    # whose size never changes (its CSS width and height are fixed). Input asks for the layout itself when
+    # its size is "auto"; the horizontal scrolling reads the virtual size directly.
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
 
     @dataclass
     class Query(Message):

@@ -98,8 +98,11 @@ class SearchStatus(Widget):
         return Text(note, no_wrap=True)
 
     def _show(self, text: str, *, stale: bool, busy: bool, shorter: tuple[str, ...] = ()) -> None:
-        self.set_class(stale, "-stale")
-        self.set_class(busy, "-busy")
+        if stale != self.has_class("-stale") or busy != self.has_class("-busy"):
+            # One restyle for both classes (the line's first answer changes both), not one each.
+            self.set_class(stale, "-stale", update=False)
+            self.set_class(busy, "-busy", update=False)
+            self.update_node_styles()
         if text != self._note or shorter != self._shorter:  # every key of a burst says "searching…": redraw once
             self._note, self._shorter = text, shorter
             self.refresh()  # one line of fixed height: no layout pass (a Static's update does one)

@@ -1,0 +1,81 @@
+"""What the cheaper typing path (bench/tui.py --typeahead, docs/performance.md) must not change.
+
+The search box no longer lays the screen out on every key (its size is fixed),
+and the list is dimmed by drawing its rows dimmed rather than by restyling it:
+a query longer than the box still scrolls to show its end, and the rows of an
+older answer are still drawn dimmed, and drawn plainly again with the answer.
+"""
+
+from __future__ import annotations
+
+from newsdesk.tui.app import NewsdeskApp
+
+from tests.tui.conftest import settle
+
+
+def _box_text(app: NewsdeskApp) -> str:
+    box = app.main.search_box
+    return "".join(strip.text for strip in box.render_lines(box.region.reset_offset))
+
+
+async def test_a_query_longer_than_the_box_shows_its_end(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        box = demo_app.main.search_box
+        words = "karabakh minsk group ceasefire talks geneva moscow baku yerevan stepanakert ankara"
+        await pilot.press(*[{" ": "space"}.get(c, c) for c in words])
+        await settle(pilot)
+        assert box.value == words
+        assert len(words) > box.content_region.width  # longer than the box
+        assert box.scroll_x > 0
+        assert "ankara" in _box_text(demo_app)  # the end, where the cursor is, is shown
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_x == 0 and "karabakh" in _box_text(demo_app)
+
+
+async def test_the_rows_of_an_older_answer_are_drawn_dimmed(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        article_list = demo_app.main.article_list
+
+        def title_colour() -> object:
+            strip = article_list.render_line(1 * article_list.item_height)  # the second item's title
+            return next(s.style.color for s in strip if s.text.strip() and s.style is not None)
+
+        plain = title_colour()
+        article_list.set_stale(True)
+        assert article_list.has_class("-stale")
+        dimmed = title_colour()
+        assert dimmed != plain
+        assert dimmed == article_list.get_component_rich_style("article-list--stale", partial=True).color
+        article_list.set_stale(False)
+        assert not article_list.has_class("-stale") and title_colour() == plain
+
+
+async def test_the_scrollbar_follows_each_new_answer(demo_app: NewsdeskApp) -> None:
+    # A new answer sets the list's scrollable size without a layout of the screen (ArticleList._fit_contents,
+    # which calls Textual's private Widget._scroll_update): its scrollbar still shows the new size, and goes
+    # when the hits fit.
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        article_list = demo_app.main.article_list
+        bar = article_list.vertical_scrollbar
+        assert article_list.show_vertical_scrollbar  # every article: more than fit
+        assert bar.window_virtual_size == article_list.total * article_list.item_height
+        await pilot.press("slash", *"karabakh")
+        await settle(pilot)
+        hits = article_list.total
+        assert hits * article_list.item_height > article_list.scrollable_content_region.height  # more than fit
+        assert article_list.show_vertical_scrollbar
+        assert bar.window_virtual_size == hits * article_list.item_height
+        assert bar.window_size == article_list.scrollable_content_region.height
+        await pilot.press("ctrl+u", *"stepanakert ceasefire geneva")
+        await settle(pilot)
+        assert 0 < article_list.total * article_list.item_height <= article_list.scrollable_content_region.height
+        assert not article_list.show_vertical_scrollbar  # the hits fit: no scrollbar
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert article_list.show_vertical_scrollbar
+        assert bar.window_virtual_size == article_list.total * article_list.item_height
