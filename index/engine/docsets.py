@@ -27,18 +27,24 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from newsdesk.index.engine.freqfile import FreqFile
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PairPositions
+from newsdesk.index.engine.schema import FastPositions, PairPositions
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+if TYPE_CHECKING:
+    import numpy as np
+
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
+CACHE_FREQUENCIES = 4_000_000
+"""Postings kept as frequency arrays between queries (8 bytes each: 32 MB at most)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
 PhraseKey = tuple[str, tuple[str, ...], int]
@@ -66,6 +72,9 @@ class DocSets:
         self._all: set[int] | None = None
         self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
         self._cached_postings = 0
+        self._frequencies: OrderedDict[tuple[str, str | bytes], Frequencies] = OrderedDict()
+        self._cached_frequencies = 0
+        self._freq_files: dict[int, FreqFile | None] = {}
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
@@ -147,8 +156,88 @@ class DocSets:
 
     def term(self, fieldname: str, text: str | bytes) -> set[int]:
         """Live documents containing one term."""
-        found = set(self.postings(fieldname, text))
+        found = set(self._documents(fieldname, text))
         return found - self.deleted if self.deleted else found
+
+    def _documents(self, fieldname: str, text: str | bytes) -> Iterable[int]:
+        """Every document holding one term, deleted ones included, the cheapest way known."""
+        if (fieldname, text) not in self._cache and isinstance(self.schema[fieldname].format, FastPositions):
+            return self.frequencies(fieldname, text).ids.tolist()
+        return self.postings(fieldname, text).keys()
+
+    # -- frequencies ---------------------------------------------------------------------
+    def frequencies(self, fieldname: str, text: str | bytes) -> Frequencies:
+        """The documents holding one term (deleted ones included) and its frequency in each, as arrays.
+
+        Read from the segments' frequency files (:mod:`.freqfile`) where they keep
+        the term, so a word in every article costs two array copies instead of
+        unpickling its positions; decoded from the posting blocks elsewhere.
+        The most recently used stay cached (bounded by :data:`CACHE_FREQUENCIES`).
+        """
+        key = (fieldname, text)
+        cached = self._frequencies.get(key)
+        if cached is not None:
+            self._frequencies.move_to_end(key)
+            return cached
+        np = numpy()
+        field = self.schema[fieldname]
+        btext = text if isinstance(text, bytes) else field.to_bytes(text)
+        boost = getattr(field.format, "field_boost", 1.0)
+        id_parts: list[np.ndarray] = []
+        frequency_parts: list[np.ndarray] = []
+        decoded = self._cache.get(key)  # positions already decoded: no file read needed
+        for segment_reader, offset in self.segments:
+            if decoded is not None or (fieldname, btext) not in segment_reader:
+                continue
+            freq_file = self._freq_file(segment_reader)
+            stored = freq_file.read(fieldname, btext) if freq_file is not None else None
+            if stored is not None:
+                ids = np.frombuffer(stored[0], dtype="<u4").astype(np.int64)
+                # Weights are frequency x field boost (float32; no document boosts: see directwriter)
+                frequencies = np.rint(np.frombuffer(stored[1], dtype="<f4") / boost)
+            else:
+                values: dict[int, bytes] = {}
+                for block_ids, block_values in _blocks(segment_reader._terms.matcher(fieldname, btext, field.format)):
+                    self.deadline.check()
+                    values.update(zip(block_ids, block_values, strict=True))
+                ids = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+                frequencies = _frequencies_of(np, field.format, values.values(), len(values))
+            id_parts.append(ids + offset if offset else ids)
+            frequency_parts.append(frequencies)
+        if decoded is not None:
+            id_parts = [np.fromiter(decoded.keys(), dtype=np.int64, count=len(decoded))]
+            frequency_parts = [_frequencies_of(np, field.format, decoded.values(), len(decoded))]
+        found = Frequencies(
+            np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64),
+            np.concatenate(frequency_parts).astype(np.float64) if frequency_parts else np.zeros(0),
+        )
+        self._frequencies[key] = found
+        self._cached_frequencies += len(found.ids)
+        while self._cached_frequencies > CACHE_FREQUENCIES and len(self._frequencies) > 1:
+            _, evicted = self._frequencies.popitem(last=False)
+            self._cached_frequencies -= len(evicted.ids)
+        return found
+
+    def _freq_file(self, segment_reader: Any) -> FreqFile | None:
+        key = id(segment_reader)
+        if key not in self._freq_files:
+            self._freq_files[key] = FreqFile.open(segment_reader._storage, segment_reader._segment)
+        return self._freq_files[key]
+
+    def close(self) -> None:
+        """Close the frequency files this searcher's sets opened."""
+        for freq_file in self._freq_files.values():
+            if freq_file is not None:
+                freq_file.close()
+        self._freq_files.clear()
+
+    def mask(self, docs: Iterable[int]) -> np.ndarray:
+        """A boolean array over every document number, true for ``docs``."""
+        np = numpy()
+        found = np.zeros(max(self.doc_count_all, 1), dtype=bool)
+        listed = np.fromiter(docs, dtype=np.int64)
+        found[listed] = True
+        return found
 
     # -- the query tree -------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> set[int]:
@@ -163,7 +252,7 @@ class DocSets:
         if isinstance(q, wq.MultiTerm):  # prefix, wildcard, fuzzy, regex, variations, term range
             found: set[int] = set()
             for text in self.expand(q):
-                found.update(self.postings(q.fieldname, text).keys())
+                found.update(self._documents(q.fieldname, text))
             return found - self.deleted if self.deleted else found
         if isinstance(q, wq.And):
             return self._and(q.children())
@@ -287,6 +376,19 @@ class DocSets:
         cover += [(i, q.fieldname, word) for i, word in enumerate(words) if i not in covered]
         return cover
 
+    def _one_pair(self, q: wq.Phrase, fieldname: str, text: str) -> set[int]:
+        """Documents holding a two-word phrase whose pair field has it: the pair's frequency is its count."""
+        ids, frequencies = self.frequencies(fieldname, text)
+        found = dict(zip(ids.tolist(), map(int, frequencies.tolist()), strict=True))
+        if self.deleted:
+            for docnum in self.deleted.intersection(found):
+                del found[docnum]
+        self.phrase_occurrences.setdefault((q.fieldname, tuple(q.words), 1), {}).update(found)
+        counts = self.phrase_counts
+        for docnum, occurrences in found.items():
+            counts[docnum] = counts.get(docnum, 0) + occurrences
+        return set(found)
+
     def _phrase(self, q: wq.Phrase) -> set[int]:
         words = q.words
         if not words:
@@ -295,6 +397,8 @@ class DocSets:
             return self.term(q.fieldname, words[0])
         slop = max(q.slop, 1)
         cover = self.phrase_cover(q)
+        if cover is not None and len(cover) == 1:  # one pair: its frequency is the phrase's count
+            return self._one_pair(q, cover[0][1], cover[0][2])
         if cover is None:
             offsets = list(range(len(words)))
             per_word = [self.postings(q.fieldname, w) for w in words]
@@ -309,13 +413,6 @@ class DocSets:
         if not candidates:
             return candidates
         counts = self.phrase_counts
-        if len(per_word) == 1 and cover is not None:  # one pair: its frequency is the phrase's count
-            frequency = self.schema[cover[0][1]].format.decode_frequency
-            for docnum in candidates:
-                found = frequency(per_word[0][docnum])
-                occurrences[docnum] = found
-                counts[docnum] = counts.get(docnum, 0) + found
-            return candidates
         sample: set[int] = set()
         if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = split_candidates(candidates, per_word, PHRASE_VERIFY_LIMIT // 2)
@@ -341,6 +438,30 @@ class DocSets:
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched
+
+
+class Frequencies(NamedTuple):
+    """One term's postings as arrays: global document numbers (ascending) and frequencies (float64)."""
+
+    ids: np.ndarray
+    frequencies: np.ndarray
+
+
+def numpy() -> Any:
+    """numpy, imported when first needed: the reader starts without it (~60 ms)."""
+    import numpy
+
+    return numpy
+
+
+def _frequencies_of(np: Any, fmt: Any, values: Iterable[bytes], count: int) -> np.ndarray:
+    """Each posting's frequency, from its value (FastPositions: length and type byte; else the format's decoder)."""
+    if isinstance(fmt, FastPositions):
+        # Type byte "H" (72): 2 bytes a position; "I": 4 (see schema.encode_positions).
+        found = ((len(v) - 1) >> 1 if v[0] == 72 else (len(v) - 1) >> 2 for v in values)
+    else:
+        found = map(fmt.decode_frequency, values)
+    return np.fromiter(found, dtype=np.float64, count=count)
 
 
 def _shown(q: wq.MultiTerm) -> str:
