@@ -26,10 +26,10 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from newsdesk.index.engine.freqfile import FreqFile
+from newsdesk.index.engine.blockreads import leaf_blocks
+from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists, numpy
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
-CACHE_FREQUENCIES = 4_000_000
-"""Postings kept as frequency arrays between queries (8 bytes each: 32 MB at most)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
 PhraseKey = tuple[str, tuple[str, ...], int]
@@ -72,9 +70,7 @@ class DocSets:
         self._all: set[int] | None = None
         self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
         self._cached_postings = 0
-        self._frequencies: OrderedDict[tuple[str, str | bytes], Frequencies] = OrderedDict()
-        self._cached_frequencies = 0
-        self._freq_files: dict[int, FreqFile | None] = {}
+        self._lists = FrequencyLists(self.segments, self.schema)
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
@@ -135,7 +131,7 @@ class DocSets:
         found: dict[int, bytes] = {}
         ids: Sequence[int]  # a block's ids, shifted into a list when the segment has an offset
         for matcher, offset in self._leaf_matchers(fieldname, text):
-            for ids, values in _blocks(matcher):
+            for ids, values in leaf_blocks(matcher):
                 self.deadline.check()
                 if offset:
                     ids = [d + offset for d in ids]
@@ -169,67 +165,16 @@ class DocSets:
     def frequencies(self, fieldname: str, text: str | bytes) -> Frequencies:
         """The documents holding one term (deleted ones included) and its frequency in each, as arrays.
 
-        Read from the segments' frequency files (:mod:`.freqfile`) where they keep
-        the term, so a word in every article costs two array copies instead of
-        unpickling its positions; decoded from the posting blocks elsewhere.
-        The most recently used stay cached (bounded by :data:`CACHE_FREQUENCIES`).
+        From the segments' frequency files where they keep the term (see
+        :mod:`.frequencies`), else from positions already decoded, else from
+        the posting blocks.
         """
-        key = (fieldname, text)
-        cached = self._frequencies.get(key)
-        if cached is not None:
-            self._frequencies.move_to_end(key)
-            return cached
-        np = numpy()
-        field = self.schema[fieldname]
-        btext = text if isinstance(text, bytes) else field.to_bytes(text)
-        boost = getattr(field.format, "field_boost", 1.0)
-        id_parts: list[np.ndarray] = []
-        frequency_parts: list[np.ndarray] = []
-        decoded = self._cache.get(key)  # positions already decoded: no file read needed
-        for segment_reader, offset in self.segments:
-            if decoded is not None or (fieldname, btext) not in segment_reader:
-                continue
-            freq_file = self._freq_file(segment_reader)
-            stored = freq_file.read(fieldname, btext) if freq_file is not None else None
-            if stored is not None:
-                ids = np.frombuffer(stored[0], dtype="<u4").astype(np.int64)
-                # Weights are frequency x field boost (float32; no document boosts: see directwriter)
-                frequencies = np.rint(np.frombuffer(stored[1], dtype="<f4") / boost)
-            else:
-                values: dict[int, bytes] = {}
-                for block_ids, block_values in _blocks(segment_reader._terms.matcher(fieldname, btext, field.format)):
-                    self.deadline.check()
-                    values.update(zip(block_ids, block_values, strict=True))
-                ids = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
-                frequencies = _frequencies_of(np, field.format, values.values(), len(values))
-            id_parts.append(ids + offset if offset else ids)
-            frequency_parts.append(frequencies)
-        if decoded is not None:
-            id_parts = [np.fromiter(decoded.keys(), dtype=np.int64, count=len(decoded))]
-            frequency_parts = [_frequencies_of(np, field.format, decoded.values(), len(decoded))]
-        found = Frequencies(
-            np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int64),
-            np.concatenate(frequency_parts).astype(np.float64) if frequency_parts else np.zeros(0),
-        )
-        self._frequencies[key] = found
-        self._cached_frequencies += len(found.ids)
-        while self._cached_frequencies > CACHE_FREQUENCIES and len(self._frequencies) > 1:
-            _, evicted = self._frequencies.popitem(last=False)
-            self._cached_frequencies -= len(evicted.ids)
-        return found
-
-    def _freq_file(self, segment_reader: Any) -> FreqFile | None:
-        key = id(segment_reader)
-        if key not in self._freq_files:
-            self._freq_files[key] = FreqFile.open(segment_reader._storage, segment_reader._segment)
-        return self._freq_files[key]
+        decoded = self._cache.get((fieldname, text))  # positions already decoded: no file read needed
+        return self._lists.get(fieldname, text, decoded, self.deadline)
 
     def close(self) -> None:
         """Close the frequency files this searcher's sets opened."""
-        for freq_file in self._freq_files.values():
-            if freq_file is not None:
-                freq_file.close()
-        self._freq_files.clear()
+        self._lists.close()
 
     def mask(self, docs: Iterable[int]) -> np.ndarray:
         """A boolean array over every document number, true for ``docs``."""
@@ -440,30 +385,6 @@ class DocSets:
         return matched
 
 
-class Frequencies(NamedTuple):
-    """One term's postings as arrays: global document numbers (ascending) and frequencies (float64)."""
-
-    ids: np.ndarray
-    frequencies: np.ndarray
-
-
-def numpy() -> Any:
-    """numpy, imported when first needed: the reader starts without it (~60 ms)."""
-    import numpy
-
-    return numpy
-
-
-def _frequencies_of(np: Any, fmt: Any, values: Iterable[bytes], count: int) -> np.ndarray:
-    """Each posting's frequency, from its value (FastPositions: length and type byte; else the format's decoder)."""
-    if isinstance(fmt, FastPositions):
-        # Type byte "H" (72): 2 bytes a position; "I": 4 (see schema.encode_positions).
-        found = ((len(v) - 1) >> 1 if v[0] == 72 else (len(v) - 1) >> 2 for v in values)
-    else:
-        found = map(fmt.decode_frequency, values)
-    return np.fromiter(found, dtype=np.float64, count=count)
-
-
 def _shown(q: wq.MultiTerm) -> str:
     """A multi-term query as the user wrote it (near enough for a message)."""
     if isinstance(q, wq.TermRange):
@@ -499,18 +420,3 @@ def _positions(value: bytes) -> array[int]:
 def _single_position(value: bytes) -> int:
     """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
     return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order
-
-
-def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
-    """(ids, values) for each block of a raw whoosh3 leaf matcher."""
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        ids = matcher._data[0]
-        if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
-            ids = tuple(accumulate(ids))
-        matcher._read_values()
-        yield ids, matcher._values
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)

@@ -19,8 +19,9 @@ by Whoosh's own writer (updates) have none, and their lists are decoded from the
 blocks as before.
 
 Layout: ``MAGIC``, the lists, a JSON table ``[[field, term as hex, offset, count,
-crc32], ...]``, then the table's offset and length (two little-endian uint64) and
-``MAGIC`` again, so a truncated file is refused, never misread.
+crc32], ...]`` (the CRC of the field, the term and the list), then the table's
+offset and length (two little-endian uint64) and ``MAGIC`` again, so a truncated
+file is refused, never misread.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class FreqFileWriter:
             self._offset = len(MAGIC)
         id_bytes = _little_endian(ids).tobytes()
         weight_bytes = _little_endian(array("f", weights)).tobytes()
-        self._table.append([fieldname, btext.hex(), self._offset, len(ids), zlib.crc32(id_bytes + weight_bytes)])
+        crc = zlib.crc32(weight_bytes, zlib.crc32(id_bytes, _key_crc(fieldname, btext)))
+        self._table.append([fieldname, btext.hex(), self._offset, len(ids), crc])
         self._file.write(id_bytes)
         self._file.write(weight_bytes)
         self._offset += len(id_bytes) + len(weight_bytes)
@@ -112,6 +114,11 @@ def _table(data: bytes, end: int) -> dict[tuple[str, bytes], tuple[int, int, int
     except (ValueError, TypeError, UnicodeError, RecursionError) as exc:
         raise CorruptIndexError(f"a frequency file's table is damaged ({exc})") from None
     return table
+
+
+def _key_crc(fieldname: str, btext: bytes) -> int:
+    # The CRC covers the list's name too: a garbled table can never hand one word's list to another.
+    return zlib.crc32(fieldname.encode("utf-8", "surrogatepass") + b"\0" + btext)
 
 
 def _little_endian(values: array) -> array:
@@ -161,7 +168,7 @@ class FreqFile:
         start, count, crc = found
         self._file.seek(start)
         data = self._file.read(8 * count)
-        if len(data) != 8 * count or zlib.crc32(data) != crc:
+        if len(data) != 8 * count or zlib.crc32(data, _key_crc(fieldname, btext)) != crc:
             raise CorruptIndexError(f"a frequency list of {fieldname!r} is damaged")
         return data[: 4 * count], data[4 * count :]
 
