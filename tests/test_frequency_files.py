@@ -9,6 +9,7 @@ garbled is refused as index damage, never read as other numbers.
 from __future__ import annotations
 
 from array import array
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,7 @@ from newsdesk.index.engine.schema import build_schema
 from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.healing import from_index_files
+from newsdesk.tui.cli import main
 from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import CorruptIndexError
 
@@ -185,3 +187,27 @@ def test_a_damaged_list_is_damage_not_an_answer() -> None:
     with pytest.raises(CorruptIndexError) as caught:
         stored.read("body", b"word")
     assert from_index_files(caught.value)
+
+
+def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The manifest check on open sees only sizes: the read must find the garbage and the search heal it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(3):
+        (corpus / f"a{number}.txt").write_text(f"Kalo title {number}\n\nkalo body words {number}\n", encoding="utf-8")
+    state = tmp_path / "state"
+    assert main(["index", "--corpus", str(corpus), "--state-dir", str(state)]) == 0
+    frequencies = next(state.glob("whoosh-*/*.frq"))
+    size = frequencies.stat().st_size
+    with frequencies.open("r+b") as handle:
+        handle.seek(len(freqfile.MAGIC))
+        handle.write(b"GARBAGE" * ((size - 2 * len(freqfile.MAGIC)) // 7 // 2))
+    assert frequencies.stat().st_size == size
+    capsys.readouterr()
+    code = main(["search", "kalo", "--corpus", str(corpus), "--state-dir", str(state)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "3 hits" in out and "damaged" in err and "Traceback" not in err
+    assert next(state.glob("whoosh-*/*.frq")) != frequencies  # rebuilt: a new folder, a new file

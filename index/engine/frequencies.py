@@ -26,11 +26,15 @@ if TYPE_CHECKING:
     import numpy as np
 
 CACHE_FREQUENCIES = 4_000_000
-"""Postings kept as arrays between queries (16 bytes each: 64 MB at most)."""
+"""Postings kept as arrays between queries (8 bytes each: 32 MB at most)."""
 
 
 class Frequencies(NamedTuple):
-    """One word's postings: global document numbers (ascending, int64) and frequencies (float64)."""
+    """One word's postings: global document numbers (ascending, int32) and frequencies (float32, whole numbers).
+
+    Compact for the cache; float32 holds every whole number to 2**24 exactly, and
+    ranking widens the ones it scores to float64 before any arithmetic.
+    """
 
     ids: np.ndarray
     frequencies: np.ndarray
@@ -71,7 +75,7 @@ class FrequencyLists:
         field = self.schema[fieldname]
         if decoded is not None:
             found = Frequencies(
-                np.fromiter(decoded.keys(), dtype=np.int64, count=len(decoded)),
+                np.fromiter(decoded.keys(), dtype=np.int32, count=len(decoded)),
                 frequencies_of(field.format, decoded.values(), len(decoded)),
             )
         else:
@@ -94,9 +98,9 @@ class FrequencyLists:
             freq_file = self._file(segment_reader)
             stored = freq_file.read(fieldname, btext) if freq_file is not None else None
             if stored is not None:
-                ids = np.frombuffer(stored[0], dtype="<u4").astype(np.int64)
+                ids = np.frombuffer(stored[0], dtype="<u4").astype(np.int32)
                 # Weights are frequency x field boost (the writer keeps no list of a field with document boosts).
-                frequencies = np.rint(np.frombuffer(stored[1], dtype="<f4") / boost)
+                frequencies = np.rint(np.frombuffer(stored[1], dtype="<f4") / np.float32(boost))
             else:
                 values: dict[int, bytes] = {}
                 for block_ids, block_values in leaf_blocks(
@@ -104,13 +108,13 @@ class FrequencyLists:
                 ):
                     deadline.check()
                     values.update(zip(block_ids, block_values, strict=True))
-                ids = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+                ids = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
                 frequencies = frequencies_of(field.format, values.values(), len(values))
             id_parts.append(ids + offset if offset else ids)
             frequency_parts.append(frequencies)
         if not id_parts:
-            return Frequencies(np.zeros(0, dtype=np.int64), np.zeros(0))
-        return Frequencies(np.concatenate(id_parts), np.concatenate(frequency_parts).astype(np.float64))
+            return Frequencies(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+        return Frequencies(np.concatenate(id_parts), np.concatenate(frequency_parts).astype(np.float32))
 
     def _file(self, segment_reader: Any) -> FreqFile | None:
         key = id(segment_reader)
@@ -133,4 +137,4 @@ def frequencies_of(fmt: Any, values: Iterable[bytes], count: int) -> np.ndarray:
         found: Iterable[int] = ((len(v) - 1) >> 1 if v[0] == 72 else (len(v) - 1) >> 2 for v in values)
     else:
         found = map(fmt.decode_frequency, values)
-    return numpy().fromiter(found, dtype=float, count=count)
+    return numpy().fromiter(found, dtype=numpy().float32, count=count)

@@ -139,7 +139,7 @@ class Ranker:
             weight = weight * (K1 + 1)
             keep = in_matched[ids]
             docs = ids[keep]
-            tf = frequencies[keep]
+            tf = frequencies[keep].astype(np.float64)  # before any arithmetic: float64 throughout, as the formula
             scores[docs] += weight * tf / (tf + self._norms(fieldname)[docs])
             scored[docs] = True
         for key, boost in set(scoring_phrases(q)):
