@@ -88,3 +88,30 @@ def test_the_broad_two_word_figures_are_the_runs() -> None:
     runs = [_load(f"typeahead-100k-ab-new-{n}.json")["typeahead"]["queries"] for n in (1, 2, 3)]
     cpu = [q["hits_search_cpu_ms"] for queries in runs for q in queries if q["ran"] in broad]
     assert f"`nerabor AND liraor*`: {min(cpu):.0f}-{max(cpu):.0f} ms of the search thread's CPU" in doc
+
+
+def test_the_frequency_file_figures_are_the_runs() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+
+    def p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[round(0.95 * (len(ordered) - 1))]
+
+    for number in (1, 2):
+        old, new = (_load(f"typeahead-stages-100k-frq-{side}-{number}.json") for side in ("old", "new"))
+        for run, label in ((old, "main (ae649a5)"), (new, "frequency files")):
+            firsts = [row["first_ms"] for row in run["queries"]]
+            row = (
+                f"| {label}, round {number} | {run['load_average'][0]:.1f} | {run['first_median_ms']:.0f} | "
+                f"{p95(firsts):.0f} | {max(firsts):.0f} | {run['second_median_ms']:.0f} |"
+            )
+            assert row in doc
+        # The same answers with and without the files.
+        assert [r["total"] for r in old["queries"]] == [r["total"] for r in new["queries"]]
+    first = {side: _load(f"typeahead-stages-100k-frq-{side}-1.json")["queries"] for side in ("old", "new")}
+    old_ms, new_ms = ({row["ran"]: row["first_ms"] for row in first[side]} for side in ("old", "new"))
+    for query in ("pake nerabor*", "nerabor AND liraor*", "su stobre*", "mito flashi*", "vuhazo*", '"pake su"'):
+        assert f"`{query}` {old_ms[query]:.0f} → {new_ms[query]:.0f}" in flat
+    middle = '"the Middle East"'
+    assert f"`{middle}` (two word pairs, checked by position) {old_ms[middle]:.0f} → {new_ms[middle]:.0f}" in flat
