@@ -37,7 +37,7 @@ def main() -> None:
                 for block_ids, values in leaf_blocks(segment_reader._terms.matcher(fieldname, btext, field.format)):
                     ids.extend(block_ids)
                     weights.extend(field.format.decode_weight(value) for value in values)
-                writer.add(fieldname, btext, ids, weights)
+                writer.add(fieldname, btext, ids, weights, field.format.field_boost)
         writer.finish()
         print(segment_reader._segment.segment_id(), "written", flush=True)
 

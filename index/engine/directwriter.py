@@ -361,11 +361,12 @@ class DirectSegmentWriter:
                 encoder = TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
                 # Positional fields only: their frequency is otherwise inside each posting's positions.
                 kept = fieldname in self._fast and fieldname not in self._boosted
+                boost = self._fast[fieldname].field_boost if kept else 1.0
                 for _, term, entry in entries:
                     btext = term if isinstance(term, bytes) else term.encode("utf-8")
                     encoder.write(btext, entry)
                     if kept:
-                        frequencies.add(fieldname, btext, entry[0], entry[1])
+                        frequencies.add(fieldname, btext, entry[0], entry[1], boost)
                 fieldwriter.finish_field()
             fieldwriter.close()
             self._postings = {}

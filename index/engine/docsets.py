@@ -29,7 +29,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists, numpy
+from newsdesk.index.engine.freqfile import numpy
+from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words

@@ -10,25 +10,26 @@ apart from positions (``.pos``) for this reason.
 
 So the direct segment writer (index/engine/directwriter.py) writes, beside each
 segment it makes, ``<segment>.frq``: for every posting list of a positional field
-with at least :data:`FREQ_MIN_POSTINGS` postings, its ids (uint32) and weights
-(float32: the term frequency times the field boost) end to end, each list with a
-CRC32. Reading one back is two ``frombuffer`` calls. Positions still come from the
-segment, for phrases and highlights. The file is named like the segment's own
+with at least :data:`FREQ_MIN_POSTINGS` postings, its document numbers (the gaps
+between them as uint16 where they fit, else uint32) and term frequencies (uint8,
+uint16 or uint32: the narrowest that holds them), about 3 bytes a posting, each
+list with a CRC32. Reading one back is a few numpy calls. Positions still come
+from the segment, for phrases and highlights. The file is named like the segment's own
 files, so Whoosh's ``clean_files`` deletes it with its segment; segments written
 by Whoosh's own writer (updates) have none, and their lists are decoded from the
 blocks as before.
 
 Layout: ``MAGIC``, the lists, a JSON table ``[[field, term as hex, offset, count,
-crc32], ...]`` (the CRC of the field, the term and the list), then the table's
-offset and length (two little-endian uint64) and ``MAGIC`` again, so a truncated
-file is refused, never misread.
+crc32, first id, bytes an id, bytes a frequency], ...]`` (the CRC covers the
+field, the term, the list's shape and its bytes), then the table's offset and
+length (two little-endian uint64) and ``MAGIC`` again, so a truncated file is
+refused, never misread. Everything is little-endian.
 """
 
 from __future__ import annotations
 
 import json
 import struct
-import sys
 import zlib
 from array import array
 from typing import Any
@@ -37,8 +38,10 @@ from whoosh.reading import CorruptIndexError
 
 FREQ_MIN_POSTINGS = 1024
 """Shortest posting list given a frequency list: one whoosh3 block (index/buildwriters.POSTING_BLOCK)."""
+FREQUENCY_LIMIT = 2**24
+"""Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
-MAGIC = b"NDFREQ1\n"
+MAGIC = b"NDFREQ2\n"
 _TRAILER = struct.Struct("<QQ")
 
 
@@ -63,21 +66,36 @@ class FreqFileWriter:
         self._offset = 0
         self._table: list[list[Any]] = []
 
-    def add(self, fieldname: str, btext: bytes, ids: array, weights: array) -> None:
-        """One term's postings: segment document numbers ("I") and weights ("d"), in document order."""
-        if len(ids) < FREQ_MIN_POSTINGS:
+    def add(self, fieldname: str, btext: bytes, ids: array, weights: array, boost: float) -> None:
+        """One term's postings: segment document numbers ("I", ascending) and weights ("d": frequency x ``boost``)."""
+        count = len(ids)
+        if count < FREQ_MIN_POSTINGS or not count:
             return
+        np = numpy()
+        frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
+        if not 1 <= frequencies.min() <= frequencies.max() < FREQUENCY_LIMIT:
+            # A boost this writer was not told of, or a word 16 million times in one document:
+            # such a list is decoded from the blocks instead.
+            return
+        tf_width = 1 if frequencies.max() < 2**8 else 2 if frequencies.max() < 2**16 else 4
+        numbers = np.frombuffer(ids, dtype=np.uint32)
+        gaps = np.diff(numbers.astype(np.int64))
+        first = int(numbers[0])
+        if count > 1 and gaps.max() < 2**16:
+            id_width, id_bytes = 2, gaps.astype("<u2").tobytes()  # the first id is in the table
+        else:
+            id_width, id_bytes = 4, numbers.astype("<u4").tobytes()
+        tf_bytes = frequencies.astype(_WIDTHS[tf_width]).tobytes()
+        shape = (count, first, id_width, tf_width)
+        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, _key_crc(fieldname, btext, shape)))
         if self._file is None:
             self._file = self._storage.create_file(self._temporary_name())
             self._file.write(MAGIC)
             self._offset = len(MAGIC)
-        id_bytes = _little_endian(ids).tobytes()
-        weight_bytes = _little_endian(array("f", weights)).tobytes()
-        crc = zlib.crc32(weight_bytes, zlib.crc32(id_bytes, _key_crc(fieldname, btext)))
-        self._table.append([fieldname, btext.hex(), self._offset, len(ids), crc])
+        self._table.append([fieldname, btext.hex(), self._offset, count, crc, first, id_width, tf_width])
         self._file.write(id_bytes)
-        self._file.write(weight_bytes)
-        self._offset += len(id_bytes) + len(weight_bytes)
+        self._file.write(tf_bytes)
+        self._offset += len(id_bytes) + len(tf_bytes)
 
     def finish(self) -> None:
         """Write the table and name the file for its segment (nothing when no list was long enough)."""
@@ -103,35 +121,51 @@ class FreqFileWriter:
         return f"{self._segment.segment_id()}w{EXTENSION}"
 
 
-def _table(data: bytes, end: int) -> dict[tuple[str, bytes], tuple[int, int, int]]:
+_WIDTHS = {1: "<u1", 2: "<u2", 4: "<u4"}
+Row = tuple[int, int, int, int, int, int]
+"""Where a list starts, its postings, CRC, first document number, bytes an id (2: gaps) and a frequency."""
+
+
+def _size(count: int, id_width: int, tf_width: int) -> int:
+    return (count - 1) * 2 + count * tf_width if id_width == 2 else count * (4 + tf_width)
+
+
+def _table(data: bytes, end: int) -> dict[tuple[str, bytes], Row]:
     """The table of lists, checked: any garbage raises ``CorruptIndexError`` from here (healing.from_index_files)."""
     try:
         table = {}
-        for fieldname, hextext, start, count, crc in json.loads(data):
-            if not (isinstance(fieldname, str) and len(MAGIC) <= start and count >= 0 and start + 8 * count <= end):
+        for fieldname, hextext, start, count, crc, first, id_width, tf_width in json.loads(data):
+            numbers = (start, count, crc, first, id_width, tf_width)
+            if not (isinstance(fieldname, str) and all(type(n) is int for n in numbers)):
+                raise ValueError("not a list's row")
+            if id_width not in (2, 4) or tf_width not in _WIDTHS or count < 1 or first < 0:
+                raise ValueError("a list of no known shape")
+            if not len(MAGIC) <= start <= start + _size(count, id_width, tf_width) <= end:
                 raise ValueError("a list out of bounds")
-            table[(fieldname, bytes.fromhex(hextext))] = (int(start), int(count), int(crc))
+            table[(fieldname, bytes.fromhex(hextext))] = numbers
     except (ValueError, TypeError, UnicodeError, RecursionError) as exc:
         raise CorruptIndexError(f"a frequency file's table is damaged ({exc})") from None
     return table
 
 
-def _key_crc(fieldname: str, btext: bytes) -> int:
-    # The CRC covers the list's name too: a garbled table can never hand one word's list to another.
-    return zlib.crc32(fieldname.encode("utf-8", "surrogatepass") + b"\0" + btext)
+def _key_crc(fieldname: str, btext: bytes, shape: tuple[int, int, int, int]) -> int:
+    # The CRC covers the list's name and shape too: a garbled table can never hand one word's
+    # list to another, nor make other numbers of the same bytes.
+    described = ",".join(map(str, shape)).encode("ascii")
+    return zlib.crc32(fieldname.encode("utf-8", "surrogatepass") + b"\0" + btext + b"\0" + described)
 
 
-def _little_endian(values: array) -> array:
-    if sys.byteorder == "big":
-        values = array(values.typecode, values)
-        values.byteswap()
-    return values
+def numpy() -> Any:
+    """numpy, imported when first needed: the reader starts without it (~60 ms)."""
+    import numpy
+
+    return numpy
 
 
 class FreqFile:
     """The frequency lists of one segment, read on demand (``None`` from :meth:`open` when it has none)."""
 
-    def __init__(self, file: Any, table: dict[tuple[str, bytes], tuple[int, int, int]]) -> None:
+    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row]) -> None:
         self._file = file
         self._table = table
 
@@ -160,17 +194,28 @@ class FreqFile:
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._table
 
-    def read(self, fieldname: str, btext: bytes) -> tuple[bytes, bytes] | None:
-        """(ids, weights) of one term as little-endian uint32 and float32 bytes, or None when not kept here."""
+    def read(self, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
+        """(document numbers, frequencies) of one term as numpy arrays (int64, float32), or None when not kept here."""
         found = self._table.get((fieldname, btext))
         if found is None:
             return None
-        start, count, crc = found
+        start, count, crc, first, id_width, tf_width = found
+        size = _size(count, id_width, tf_width)
         self._file.seek(start)
-        data = self._file.read(8 * count)
-        if len(data) != 8 * count or zlib.crc32(data, _key_crc(fieldname, btext)) != crc:
+        data = self._file.read(size)
+        if len(data) != size or zlib.crc32(data, _key_crc(fieldname, btext, (count, first, id_width, tf_width))) != crc:
             raise CorruptIndexError(f"a frequency list of {fieldname!r} is damaged")
-        return data[: 4 * count], data[4 * count :]
+        np = numpy()
+        id_size = size - count * tf_width
+        if id_width == 2:
+            ids = np.empty(count, dtype=np.int64)
+            ids[0] = first
+            np.cumsum(np.frombuffer(data, dtype="<u2", count=count - 1), dtype=np.int64, out=ids[1:])
+            ids[1:] += first
+        else:
+            ids = np.frombuffer(data, dtype="<u4", count=count).astype(np.int64)
+        frequencies = np.frombuffer(data, dtype=_WIDTHS[tf_width], offset=id_size).astype(np.float32)
+        return ids, frequencies
 
     def close(self) -> None:
         self._file.close()

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.freqfile import FreqFile
+from newsdesk.index.engine.freqfile import FreqFile, numpy
 from newsdesk.index.engine.query_limits import Deadline
 from newsdesk.index.engine.schema import FastPositions
 
@@ -38,13 +38,6 @@ class Frequencies(NamedTuple):
 
     ids: np.ndarray
     frequencies: np.ndarray
-
-
-def numpy() -> Any:
-    """numpy, imported when first needed."""
-    import numpy
-
-    return numpy
 
 
 def warm_up() -> None:
@@ -89,7 +82,6 @@ class FrequencyLists:
 
     def _read(self, fieldname: str, field: Any, btext: bytes, deadline: Deadline) -> Frequencies:
         np = numpy()
-        boost = getattr(field.format, "field_boost", 1.0)
         id_parts = []
         frequency_parts = []
         for segment_reader, offset in self.segments:
@@ -98,9 +90,7 @@ class FrequencyLists:
             freq_file = self._file(segment_reader)
             stored = freq_file.read(fieldname, btext) if freq_file is not None else None
             if stored is not None:
-                ids = np.frombuffer(stored[0], dtype="<u4").astype(np.int32)
-                # Weights are frequency x field boost (the writer keeps no list of a field with document boosts).
-                frequencies = np.rint(np.frombuffer(stored[1], dtype="<f4") / np.float32(boost))
+                ids, frequencies = stored[0].astype(np.int32), stored[1]
             else:
                 values: dict[int, bytes] = {}
                 for block_ids, block_values in leaf_blocks(
