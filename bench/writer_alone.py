@@ -28,7 +28,8 @@ from itertools import islice
 from pathlib import Path
 from newsdesk.index.store import ArticleStore
 from newsdesk.index.indexer import document_fields, _codec
-from newsdesk.index.engine.schema import COMMON_SAMPLE, build_schema, common_terms
+from newsdesk.index.engine.schema import build_schema
+from newsdesk.index.engine.hidden_fields import COMMON_SAMPLE, common_terms
 from newsdesk.index.engine.directwriter import DirectSegmentWriter
 from whoosh import index as whoosh_index
 

@@ -51,9 +51,11 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
 """What reading a garbled or truncated Whoosh file raises (Whoosh has no error class of its own for it)."""
 
 
-_DECODING_MODULES = tuple(f"{os.sep}engine{os.sep}{name}" for name in ("blockreads.py", "columns.py", "schema.py"))
+_DECODING_MODULES = tuple(
+    f"{os.sep}engine{os.sep}{name}" for name in ("blockreads.py", "columns.py", "schema.py", "freqfile.py")
+)
 """The engine's own raw readers of index files, matched by path (tests/test_healing.py)."""
-_DECODING_FUNCTIONS = frozenset({"_positions", "_blocks", "_segment_lengths"})
+_DECODING_FUNCTIONS = frozenset({"_positions", "_segment_lengths"})
 
 
 def from_index_files(exc: BaseException) -> bool:

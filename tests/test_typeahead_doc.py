@@ -127,3 +127,30 @@ def test_the_interface_ab_table_and_prose_are_the_runs() -> None:
         r["first_hits_interface_cpu"]["median_ms"] for r in runs["old"]
     )
     assert all(run["first_hits"]["p95_ms"] > 150 for run in runs["new"])
+
+
+def test_the_frequency_file_figures_are_the_runs() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+
+    def p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[round(0.95 * (len(ordered) - 1))]
+
+    for number in (1, 2):
+        old, new = (_load(f"typeahead-stages-100k-frq-{side}-{number}.json") for side in ("old", "new"))
+        for run, label in ((old, "main (ae649a5)"), (new, "frequency files")):
+            firsts = [row["first_ms"] for row in run["queries"]]
+            row = (
+                f"| {label}, round {number} | {run['load_average'][0]:.1f} | {run['first_median_ms']:.0f} | "
+                f"{p95(firsts):.0f} | {max(firsts):.0f} | {run['second_median_ms']:.0f} |"
+            )
+            assert row in doc
+        # The same answers with and without the files.
+        assert [r["total"] for r in old["queries"]] == [r["total"] for r in new["queries"]]
+    first = {side: _load(f"typeahead-stages-100k-frq-{side}-1.json")["queries"] for side in ("old", "new")}
+    old_ms, new_ms = ({row["ran"]: row["first_ms"] for row in first[side]} for side in ("old", "new"))
+    for query in ("pake nerabor*", "nerabor AND liraor*", "su stobre*", "mito flashi*", "vuhazo*", '"pake su"'):
+        assert f"`{query}` {old_ms[query]:.0f} → {new_ms[query]:.0f}" in flat
+    middle = '"the Middle East"'
+    assert f"`{middle}` (two word pairs, checked by position) {old_ms[middle]:.0f} → {new_ms[middle]:.0f}" in flat

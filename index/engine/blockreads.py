@@ -1,4 +1,4 @@
-"""Read each posting block header with one file read.
+"""Raw reads of whoosh3 posting files: each block header with one file read, and whole blocks at a time.
 
 Whoosh reads a block's header with ``pickle.load(file)``, and pickle reads a
 file a few bytes at a time: about 27 seek-and-read calls per block through
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from whoosh.filedb.structfile import StructFile
@@ -42,3 +44,18 @@ def read_pickle(self: StructFile) -> Any:
             continue
         self.file.seek(start + buffer.tell())
         return value
+
+
+def leaf_blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
+    """(ids, values) for each block of a raw whoosh3 leaf matcher (what docsets and frequencies decode)."""
+    while True:
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
+            ids = tuple(accumulate(ids))
+        matcher._read_values()
+        yield ids, matcher._values
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)

@@ -37,6 +37,7 @@ from operator import itemgetter, methodcaller
 from typing import Any
 
 from newsdesk.index.engine.blockencoder import Entry, TermEncoder
+from newsdesk.index.engine.freqfile import FreqFileWriter
 from newsdesk.index.engine.schema import FastPositions, encode_positions
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.formats import Existence
@@ -104,6 +105,7 @@ class DirectSegmentWriter:
         """Every run file this writer began, so :meth:`cancel` finds those a failed merge left."""
         self.docnum = 0
         self.fieldnames: set[str] = set()
+        self._boosted: set[str] = set()
 
     # -- documents ------------------------------------------------------------------
     def add_document(self, **fields: Any) -> None:
@@ -131,6 +133,8 @@ class DirectSegmentWriter:
                 if field.indexed:
                     boostkw = f"_{fieldname}_boost"
                     fieldboost = float(fields[boostkw]) if boostkw in fields else docboost
+                    if fieldboost != 1.0:
+                        self._boosted.add(fieldname)  # its weights no longer give the frequency: no .frq lists
                     length, size = self._index_field(fieldname, field, value, docnum, fieldboost)
                     buffered += size
                 customval = fields.get(f"_stored_{fieldname}", value)
@@ -346,24 +350,37 @@ class DirectSegmentWriter:
         self.perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
         postings = self.codec.postings_writer(fieldwriter._postfile)
-        for fieldname, entries in groupby(self._merged(), key=itemgetter(0)):
-            field = self.schema[fieldname]
-            fieldwriter.start_field(fieldname, field)
-            lengths = self._lengths.get(fieldname)
-            if lengths is not None and len(lengths) < self.docnum:
-                lengths.extend(bytes(self.docnum - len(lengths)))
-            encoder = TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
-            for _, term, entry in entries:
-                encoder.write(term if isinstance(term, bytes) else term.encode("utf-8"), entry)
-            fieldwriter.finish_field()
-        fieldwriter.close()
-        self._postings = {}
-        self._present = {}
-        segment = self.segment
-        segment.set_doc_count(self.docnum)
-        if segment.should_assemble():
-            segment.create_compound_file(self.storage)
-            segment.compound = True
+        frequencies = FreqFileWriter(self.storage, self.segment)
+        try:
+            for fieldname, entries in groupby(self._merged(), key=itemgetter(0)):
+                field = self.schema[fieldname]
+                fieldwriter.start_field(fieldname, field)
+                lengths = self._lengths.get(fieldname)
+                if lengths is not None and len(lengths) < self.docnum:
+                    lengths.extend(bytes(self.docnum - len(lengths)))
+                encoder = TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
+                # Positional fields only: their frequency is otherwise inside each posting's positions.
+                kept = fieldname in self._fast and fieldname not in self._boosted
+                boost = self._fast[fieldname].field_boost if kept else 1.0
+                for _, term, entry in entries:
+                    btext = term if isinstance(term, bytes) else term.encode("utf-8")
+                    encoder.write(btext, entry)
+                    if kept:
+                        frequencies.add(fieldname, btext, entry[0], entry[1], boost)
+                fieldwriter.finish_field()
+            fieldwriter.close()
+            self._postings = {}
+            self._present = {}
+            segment = self.segment
+            segment.set_doc_count(self.docnum)
+            if segment.should_assemble():
+                segment.create_compound_file(self.storage)
+                segment.compound = True
+            # After assembling: a file of its own, read through the segment reader's overlay storage.
+            frequencies.finish()
+        except BaseException:
+            frequencies.cancel()
+            raise
         return segment
 
     def cancel(self) -> None:

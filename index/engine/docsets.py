@@ -26,16 +26,21 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsdesk.index.engine.blockreads import leaf_blocks
+from newsdesk.index.engine.freqfile import numpy
+from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
-from newsdesk.index.engine.schema import PairPositions
+from newsdesk.index.engine.schema import FastPositions, PairPositions
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
@@ -66,6 +71,7 @@ class DocSets:
         self._all: set[int] | None = None
         self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
         self._cached_postings = 0
+        self._lists = FrequencyLists(self.segments, self.schema)
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
@@ -126,7 +132,7 @@ class DocSets:
         found: dict[int, bytes] = {}
         ids: Sequence[int]  # a block's ids, shifted into a list when the segment has an offset
         for matcher, offset in self._leaf_matchers(fieldname, text):
-            for ids, values in _blocks(matcher):
+            for ids, values in leaf_blocks(matcher):
                 self.deadline.check()
                 if offset:
                     ids = [d + offset for d in ids]
@@ -147,8 +153,37 @@ class DocSets:
 
     def term(self, fieldname: str, text: str | bytes) -> set[int]:
         """Live documents containing one term."""
-        found = set(self.postings(fieldname, text))
+        found = set(self._documents(fieldname, text))
         return found - self.deleted if self.deleted else found
+
+    def _documents(self, fieldname: str, text: str | bytes) -> Iterable[int]:
+        """Every document holding one term, deleted ones included, the cheapest way known."""
+        if (fieldname, text) not in self._cache and isinstance(self.schema[fieldname].format, FastPositions):
+            return self.frequencies(fieldname, text).ids.tolist()
+        return self.postings(fieldname, text).keys()
+
+    # -- frequencies ---------------------------------------------------------------------
+    def frequencies(self, fieldname: str, text: str | bytes) -> Frequencies:
+        """The documents holding one term (deleted ones included) and its frequency in each, as arrays.
+
+        From the segments' frequency files where they keep the term (see
+        :mod:`.frequencies`), else from positions already decoded, else from
+        the posting blocks.
+        """
+        decoded = self._cache.get((fieldname, text))  # positions already decoded: no file read needed
+        return self._lists.get(fieldname, text, decoded, self.deadline)
+
+    def close(self) -> None:
+        """Close the frequency files this searcher's sets opened."""
+        self._lists.close()
+
+    def mask(self, docs: Iterable[int]) -> np.ndarray:
+        """A boolean array over every document number, true for ``docs``."""
+        np = numpy()
+        found = np.zeros(max(self.doc_count_all, 1), dtype=bool)
+        listed = np.fromiter(docs, dtype=np.int64)
+        found[listed] = True
+        return found
 
     # -- the query tree -------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> set[int]:
@@ -163,7 +198,7 @@ class DocSets:
         if isinstance(q, wq.MultiTerm):  # prefix, wildcard, fuzzy, regex, variations, term range
             found: set[int] = set()
             for text in self.expand(q):
-                found.update(self.postings(q.fieldname, text).keys())
+                found.update(self._documents(q.fieldname, text))
             return found - self.deleted if self.deleted else found
         if isinstance(q, wq.And):
             return self._and(q.children())
@@ -287,6 +322,19 @@ class DocSets:
         cover += [(i, q.fieldname, word) for i, word in enumerate(words) if i not in covered]
         return cover
 
+    def _one_pair(self, q: wq.Phrase, fieldname: str, text: str) -> set[int]:
+        """Documents holding a two-word phrase whose pair field has it: the pair's frequency is its count."""
+        ids, frequencies = self.frequencies(fieldname, text)
+        found = dict(zip(ids.tolist(), map(int, frequencies.tolist()), strict=True))
+        if self.deleted:
+            for docnum in self.deleted.intersection(found):
+                del found[docnum]
+        self.phrase_occurrences.setdefault((q.fieldname, tuple(q.words), 1), {}).update(found)
+        counts = self.phrase_counts
+        for docnum, occurrences in found.items():
+            counts[docnum] = counts.get(docnum, 0) + occurrences
+        return set(found)
+
     def _phrase(self, q: wq.Phrase) -> set[int]:
         words = q.words
         if not words:
@@ -295,6 +343,8 @@ class DocSets:
             return self.term(q.fieldname, words[0])
         slop = max(q.slop, 1)
         cover = self.phrase_cover(q)
+        if cover is not None and len(cover) == 1:  # one pair: its frequency is the phrase's count
+            return self._one_pair(q, cover[0][1], cover[0][2])
         if cover is None:
             offsets = list(range(len(words)))
             per_word = [self.postings(q.fieldname, w) for w in words]
@@ -309,13 +359,6 @@ class DocSets:
         if not candidates:
             return candidates
         counts = self.phrase_counts
-        if len(per_word) == 1 and cover is not None:  # one pair: its frequency is the phrase's count
-            frequency = self.schema[cover[0][1]].format.decode_frequency
-            for docnum in candidates:
-                found = frequency(per_word[0][docnum])
-                occurrences[docnum] = found
-                counts[docnum] = counts.get(docnum, 0) + found
-            return candidates
         sample: set[int] = set()
         if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = split_candidates(candidates, per_word, PHRASE_VERIFY_LIMIT // 2)
@@ -378,18 +421,3 @@ def _positions(value: bytes) -> array[int]:
 def _single_position(value: bytes) -> int:
     """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
     return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order
-
-
-def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
-    """(ids, values) for each block of a raw whoosh3 leaf matcher."""
-    while True:
-        if matcher._data is None:
-            matcher._read_data()
-        ids = matcher._data[0]
-        if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
-            ids = tuple(accumulate(ids))
-        matcher._read_values()
-        yield ids, matcher._values
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)

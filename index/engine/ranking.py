@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.index.engine.columns import read_all
 from newsdesk.index.engine.docsets import DocSets, PhraseKey
-from newsdesk.index.engine.schema import FastPositions
+from newsdesk.index.engine.freqfile import numpy
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+if TYPE_CHECKING:
+    import numpy as np
 
 B = 0.75
 K1 = 1.2
@@ -76,6 +79,7 @@ class Ranker:
         self._average: dict[str, float] = {}
         self._length_norms: dict[str, list[float]] = {}
         self._newest_first: tuple[list[str], list[int]] | None = None
+        self._norm_arrays: dict[str, np.ndarray] = {}
 
     def _field_lengths(self, fieldname: str) -> tuple[list[int], float]:
         lengths = self._lengths.get(fieldname)
@@ -102,6 +106,59 @@ class Ranker:
             norms = self._length_norms[fieldname] = [norm + slope * length for length in lengths]
         return norms
 
+    def _norms(self, fieldname: str) -> np.ndarray:
+        norms = self._norm_arrays.get(fieldname)
+        if norms is None:
+            norms = self._norm_arrays[fieldname] = numpy().array(self._length_norm(fieldname), dtype=float)
+        return norms
+
+    def score_arrays(self, q: wq.Query, matched: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 score, whether any scoring term or phrase occurs) of every document number; zero outside ``matched``.
+
+        Each term's postings come as arrays (``DocSets.frequencies``: from the
+        frequency files for long lists), so a term most documents hold is scored
+        in a few vectorised steps instead of one Python step a posting. The
+        arithmetic is the scalar formula's, in the same order, so the scores are
+        the same floats.
+        """
+        np = numpy()
+        docsets = self.docsets
+        documents = max(docsets.doc_count_all, 1)
+        scores = np.zeros(documents)
+        scored = np.zeros(documents, dtype=bool)
+        in_matched = docsets.mask(matched)
+        schema = docsets.schema
+        for fieldname, text, boost in set(scoring_terms(q)):
+            docsets.deadline.check()  # the query's time budget covers ranking too
+            field = schema[fieldname]
+            if not field.scorable:
+                continue
+            ids, frequencies = docsets.frequencies(fieldname, text)
+            if not len(ids):
+                continue
+            weight = _idf(documents, len(ids)) * boost * getattr(field.format, "field_boost", 1.0)
+            weight = weight * (K1 + 1)
+            keep = in_matched[ids]
+            docs = ids[keep]
+            tf = frequencies[keep].astype(np.float64)  # before any arithmetic: float64 throughout, as the formula
+            scores[docs] += weight * tf / (tf + self._norms(fieldname)[docs])
+            scored[docs] = True
+        for key, boost in set(scoring_phrases(q)):
+            fieldname, words, _slop = key
+            field = schema[fieldname]
+            occurrences = docsets.phrase_occurrences.get(key)
+            if not field.scorable or not occurrences:
+                continue
+            idf = sum(_idf(documents, docsets.doc_frequency(fieldname, word)) for word in words)
+            weight = idf * boost * getattr(field.format, "field_boost", 1.0) * (K1 + 1)
+            docs = np.fromiter(occurrences.keys(), dtype=np.int64, count=len(occurrences))
+            tf = np.fromiter(occurrences.values(), dtype=float, count=len(occurrences))
+            keep = in_matched[docs]
+            docs, tf = docs[keep], tf[keep]
+            scores[docs] += weight * tf / (tf + self._norms(fieldname)[docs])
+            scored[docs] = True
+        return scores, scored
+
     def scores(self, q: wq.Query, matched: set[int], phrase_counts: dict[int, int] | None = None) -> dict[int, float]:
         """BM25 score of each matched document that any scoring term or phrase occurs in.
 
@@ -109,82 +166,32 @@ class Ranker:
         (``DocSets.phrase_occurrences``); ``phrase_counts`` (their sum per
         document) is accepted for the callers' sake and not needed.
         """
-        scores: dict[int, float] = {}
-        documents = max(self.docsets.doc_count_all, 1)
-        schema = self.docsets.schema
-        for fieldname, text, boost in set(scoring_terms(q)):
-            self.docsets.deadline.check()  # the query's time budget covers ranking too
-            field = schema[fieldname]
-            if not field.scorable:
-                continue
-            postings = self.docsets.postings(fieldname, text)
-            if not postings:
-                continue
-            weight = _idf(documents, len(postings)) * boost * getattr(field.format, "field_boost", 1.0)
-            self._add_term_scores(scores, postings, matched, weight * (K1 + 1), field.format, fieldname)
-        for key, boost in set(scoring_phrases(q)):
-            fieldname, words, _slop = key
-            field = schema[fieldname]
-            occurrences = self.docsets.phrase_occurrences.get(key)
-            if not field.scorable or not occurrences:
-                continue
-            idf = sum(_idf(documents, self.docsets.doc_frequency(fieldname, word)) for word in words)
-            weight = idf * boost * getattr(field.format, "field_boost", 1.0) * (K1 + 1)
-            norms = self._length_norm(fieldname)
-            for docnum, tf in occurrences.items():
-                if docnum in matched:
-                    scores[docnum] = scores.get(docnum, 0.0) + weight * tf / (tf + norms[docnum])
-        return scores
-
-    def _add_term_scores(
-        self,
-        scores: dict[int, float],
-        postings: dict[int, bytes],
-        matched: set[int],
-        weight: float,
-        field_format: Any,
-        fieldname: str,
-    ) -> None:
-        """Add one term's BM25 part, ``weight * tf / (tf + length norm)``, to each matched document's score.
-
-        The loop runs once per posting of terms most documents hold (100,000 at
-        100k articles), so it avoids a call per posting: FastPositions values
-        give their frequency from their length and type byte inline.
-        """
-        norms = self._length_norm(fieldname)
-        get = scores.get
-        # The documents to score, found by C set operations (postings hold deleted documents too).
-        docs: Iterable[int] = postings.keys() if matched.issuperset(postings) else matched.intersection(postings)
-        if isinstance(field_format, FastPositions):
-            for docnum in docs:
-                value = postings[docnum]
-                # Type byte "H" (72): 2 bytes a position; "I": 4 (see schema.encode_positions).
-                tf = (len(value) - 1) >> 1 if value[0] == 72 else (len(value) - 1) >> 2
-                scores[docnum] = get(docnum, 0.0) + weight * tf / (tf + norms[docnum])
-        else:
-            frequency = field_format.decode_frequency
-            for docnum in docs:
-                tf = frequency(postings[docnum])
-                scores[docnum] = get(docnum, 0.0) + weight * tf / (tf + norms[docnum])
+        scores, scored = self.score_arrays(q, matched)
+        docs = numpy().flatnonzero(scored)
+        return dict(zip(docs.tolist(), scores[docs].tolist(), strict=True))
 
     def top(
         self, q: wq.Query, matched: set[int], phrase_counts: dict[int, int], dates: list[str], count: int
     ) -> list[tuple[int, float]]:
         """The best ``count`` (docnum, score) pairs of ``matched``."""
-        scores = self.scores(q, matched, phrase_counts)
-        ranked: Iterable[tuple[int, float]] = scores.items()
-        if len(scores) > 4 * count > 0:
-            # The count-th best score, found in C, leaves only its equals and betters for the
-            # keyed heap (ties broken by date), instead of one Python key call per match.
-            threshold = heapq.nlargest(count, scores.values())[-1]
-            ranked = [item for item in ranked if item[1] >= threshold]
+        np = numpy()
+        scores, scored = self.score_arrays(q, matched)
+        docs = np.flatnonzero(scored)
+        if len(docs) > 4 * count > 0:
+            # The count-th best score, found by partition, leaves only its equals and betters for
+            # the keyed heap (ties broken by date), instead of one Python key call per match.
+            values = scores[docs]
+            threshold = np.partition(values, len(values) - count)[len(values) - count]
+            docs = docs[values >= threshold]
+        ranked = zip(docs.tolist(), scores[docs].tolist(), strict=True)
         best = heapq.nlargest(count, ranked, key=lambda item: (item[1], dates[item[0]], -item[0]))
-        if len(best) < count and len(scores) < len(matched):
+        if len(best) < count and np.count_nonzero(scored) < len(matched):
             # Matches no scoring term reaches (prefix or range only): newest first.
-            best.extend((d, 0.0) for d in self._newest(matched, scores, dates, count - len(best)))
+            reached = set(np.flatnonzero(scored).tolist())
+            best.extend((d, 0.0) for d in self._newest(matched, reached, dates, count - len(best)))
         return best
 
-    def _newest(self, matched: set[int], scored: dict[int, float], dates: list[str], count: int) -> list[int]:
+    def _newest(self, matched: set[int], scored: set[int], dates: list[str], count: int) -> list[int]:
         """The newest ``count`` documents of ``matched`` not in ``scored``, ties to the lower number.
 
         A prefix that most articles match would put every one of them through a

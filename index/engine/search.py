@@ -94,6 +94,7 @@ class ArticleSearcher:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._close_docsets()
 
     def _current(self) -> Searcher:
         directory = self._index_dir()
@@ -283,7 +284,7 @@ class ArticleSearcher:
             with contextlib.suppress(*READ_ERRORS):
                 self._searcher.close()
         self._searcher = self._searcher_dir = None
-        self._docsets_cache = None
+        self._close_docsets()
         self._ranker = None
         self._stories = None
         self._facet_counter = None
@@ -333,8 +334,15 @@ class ArticleSearcher:
 
     def _docsets(self, searcher: Searcher) -> DocSets:
         if self._docsets_cache is None or self._docsets_cache.searcher is not searcher:
+            self._close_docsets()
             self._docsets_cache = DocSets(searcher)
         return self._docsets_cache
+
+    def _close_docsets(self) -> None:
+        if self._docsets_cache is not None:
+            with contextlib.suppress(*READ_ERRORS):
+                self._docsets_cache.close()  # its frequency files
+            self._docsets_cache = None
 
     def _rank(
         self,

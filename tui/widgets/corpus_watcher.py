@@ -31,6 +31,8 @@ START_DELAY = 0.3
 """Seconds after start before the background update begins: the first screen draws before the
 update's walk over the corpus competes with it for the GIL."""
 INDEX_CHECK_SECONDS = 2.0
+WARM_UP_DELAY = 0.5
+"""Seconds after start before loading what searching needs (off the start-up's path, before most first keys)."""
 """How often the search index's version is read for others' changes (one small query)."""
 
 
@@ -136,6 +138,7 @@ class CorpusWatcher(Widget):
         self._state_changed()
         self.check_index()
         self.set_interval(INDEX_CHECK_SECONDS, self.check_index)
+        self.set_timer(WARM_UP_DELAY, self.warm_up)
         if index_now:
             self.start_update(delay=delay)
         elif self.watching:
@@ -258,6 +261,11 @@ class CorpusWatcher(Widget):
             return
         # A scan that took long (a huge corpus) makes the next one wait longer.
         self.set_timer(max(self.watch_seconds, 20 * message.seconds), self.scan_corpus)
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Load what searching needs, once the first screen is up, so the first typed search does not wait."""
+        self.library.warm_up()
 
     @work(thread=True, exclusive=True, group="index-version", exit_on_error=False)
     def check_index(self) -> None:

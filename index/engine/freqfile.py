@@ -1,0 +1,224 @@
+"""Frequency files: the document ids and weights of a segment's long posting lists, apart from their positions.
+
+A whoosh3 posting block pickles its ids, weights and values (here each posting's
+word positions, a bytes object) as one tuple, so learning which documents hold a
+word, and how often, means unpickling and inflating every position of every
+posting: about 2.5 µs a posting. A word in nearly every article costs ~250 ms the
+first time a searcher reads it at 100k articles, and searching as one types reads
+such words all the time. Lucene keeps document ids and frequencies (``.doc``)
+apart from positions (``.pos``) for this reason.
+
+So the direct segment writer (index/engine/directwriter.py) writes, beside each
+segment it makes, ``<segment>.frq``: for every posting list of a positional field
+with at least :data:`FREQ_MIN_POSTINGS` postings, its document numbers (the gaps
+between them as uint16 where they fit, else uint32) and term frequencies (uint8,
+uint16 or uint32: the narrowest that holds them), about 3 bytes a posting, each
+list with a CRC32. Reading one back is a few numpy calls. Positions still come
+from the segment, for phrases and highlights. The file is named like the segment's own
+files, so Whoosh's ``clean_files`` deletes it with its segment; segments written
+by Whoosh's own writer (updates) have none, and their lists are decoded from the
+blocks as before.
+
+Layout: ``MAGIC``, the lists, a JSON table ``[[field, term as hex, offset, count,
+crc32, first id, bytes an id, bytes a frequency], ...]`` (the CRC covers the
+field, the term, the list's shape and its bytes), then the table's offset and
+length (two little-endian uint64) and ``MAGIC`` again, so a truncated file is
+refused, never misread. Everything is little-endian.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from array import array
+from typing import Any
+
+from whoosh.reading import CorruptIndexError
+
+FREQ_MIN_POSTINGS = 1024
+"""Shortest posting list given a frequency list: one whoosh3 block (index/buildwriters.POSTING_BLOCK)."""
+FREQUENCY_LIMIT = 2**24
+"""Frequencies kept here are below this: searching holds them as float32, exact up to it."""
+EXTENSION = ".frq"
+MAGIC = b"NDFREQ2\n"
+_TRAILER = struct.Struct("<QQ")
+
+
+def freq_file_name(segment: Any) -> str:
+    """The frequency file of ``segment`` (whoosh's ``clean_files`` sees it as one of the segment's files)."""
+    return str(segment.make_filename(EXTENSION))
+
+
+class FreqFileWriter:
+    """Writes the long posting lists of one segment to its frequency file, as they come.
+
+    The lists go straight to a file named apart from the segment's own (so that
+    assembling a compound segment leaves it out, and Whoosh's ``clean_files``
+    deletes it if the build dies); :meth:`finish` adds the table and gives it
+    the segment's name. Nothing is kept in memory but the table.
+    """
+
+    def __init__(self, storage: Any, segment: Any) -> None:
+        self._storage = storage
+        self._segment = segment
+        self._file: Any = None
+        self._offset = 0
+        self._table: list[list[Any]] = []
+
+    def add(self, fieldname: str, btext: bytes, ids: array, weights: array, boost: float) -> None:
+        """One term's postings: segment document numbers ("I", ascending) and weights ("d": frequency x ``boost``)."""
+        count = len(ids)
+        if count < FREQ_MIN_POSTINGS or not count:
+            return
+        np = numpy()
+        frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
+        if not 1 <= frequencies.min() <= frequencies.max() < FREQUENCY_LIMIT:
+            # A boost this writer was not told of, or a word 16 million times in one document:
+            # such a list is decoded from the blocks instead.
+            return
+        tf_width = 1 if frequencies.max() < 2**8 else 2 if frequencies.max() < 2**16 else 4
+        numbers = np.frombuffer(ids, dtype=np.uint32)
+        gaps = np.diff(numbers.astype(np.int64))
+        first = int(numbers[0])
+        if count > 1 and gaps.max() < 2**16:
+            id_width, id_bytes = 2, gaps.astype("<u2").tobytes()  # the first id is in the table
+        else:
+            id_width, id_bytes = 4, numbers.astype("<u4").tobytes()
+        tf_bytes = frequencies.astype(_WIDTHS[tf_width]).tobytes()
+        shape = (count, first, id_width, tf_width)
+        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, _key_crc(fieldname, btext, shape)))
+        if self._file is None:
+            self._file = self._storage.create_file(self._temporary_name())
+            self._file.write(MAGIC)
+            self._offset = len(MAGIC)
+        self._table.append([fieldname, btext.hex(), self._offset, count, crc, first, id_width, tf_width])
+        self._file.write(id_bytes)
+        self._file.write(tf_bytes)
+        self._offset += len(id_bytes) + len(tf_bytes)
+
+    def finish(self) -> None:
+        """Write the table and name the file for its segment (nothing when no list was long enough)."""
+        if self._file is None:
+            return
+        table = json.dumps(self._table, separators=(",", ":")).encode("ascii")
+        self._file.write(table)
+        self._file.write(_TRAILER.pack(self._offset, len(table)))
+        self._file.write(MAGIC)
+        self._file.close()
+        self._file = None
+        self._storage.rename_file(self._temporary_name(), freq_file_name(self._segment))
+
+    def cancel(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._storage.delete_file(self._temporary_name())
+
+    def _temporary_name(self) -> str:
+        # "<segment id>w.frq": not "<segment id>." (a compound segment would take it in), and
+        # an id of no segment, so clean_files deletes it when a build dies before finish.
+        return f"{self._segment.segment_id()}w{EXTENSION}"
+
+
+_WIDTHS = {1: "<u1", 2: "<u2", 4: "<u4"}
+Row = tuple[int, int, int, int, int, int]
+"""Where a list starts, its postings, CRC, first document number, bytes an id (2: gaps) and a frequency."""
+
+
+def _size(count: int, id_width: int, tf_width: int) -> int:
+    return (count - 1) * 2 + count * tf_width if id_width == 2 else count * (4 + tf_width)
+
+
+def _table(data: bytes, end: int) -> dict[tuple[str, bytes], Row]:
+    """The table of lists, checked: any garbage raises ``CorruptIndexError`` from here (healing.from_index_files)."""
+    try:
+        table = {}
+        for fieldname, hextext, start, count, crc, first, id_width, tf_width in json.loads(data):
+            numbers = (start, count, crc, first, id_width, tf_width)
+            if not (isinstance(fieldname, str) and all(type(n) is int for n in numbers)):
+                raise ValueError("not a list's row")
+            if id_width not in (2, 4) or tf_width not in _WIDTHS or count < 1 or first < 0:
+                raise ValueError("a list of no known shape")
+            if not len(MAGIC) <= start <= start + _size(count, id_width, tf_width) <= end:
+                raise ValueError("a list out of bounds")
+            table[(fieldname, bytes.fromhex(hextext))] = numbers
+    except (ValueError, TypeError, UnicodeError, RecursionError) as exc:
+        raise CorruptIndexError(f"a frequency file's table is damaged ({exc})") from None
+    return table
+
+
+def _key_crc(fieldname: str, btext: bytes, shape: tuple[int, int, int, int]) -> int:
+    # The CRC covers the list's name and shape too: a garbled table can never hand one word's
+    # list to another, nor make other numbers of the same bytes.
+    described = ",".join(map(str, shape)).encode("ascii")
+    return zlib.crc32(fieldname.encode("utf-8", "surrogatepass") + b"\0" + btext + b"\0" + described)
+
+
+def numpy() -> Any:
+    """numpy, imported when first needed: the reader starts without it (~60 ms)."""
+    import numpy
+
+    return numpy
+
+
+class FreqFile:
+    """The frequency lists of one segment, read on demand (``None`` from :meth:`open` when it has none)."""
+
+    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row]) -> None:
+        self._file = file
+        self._table = table
+
+    @classmethod
+    def open(cls, storage: Any, segment: Any) -> FreqFile | None:
+        name = freq_file_name(segment)
+        if not storage.file_exists(name):
+            return None
+        file = storage.open_file(name)
+        try:
+            size = storage.file_length(name)
+            tail = _TRAILER.size + len(MAGIC)
+            if size < len(MAGIC) + tail:
+                raise CorruptIndexError(f"{name}: too short")
+            file.seek(size - tail)
+            offset, length = _TRAILER.unpack(file.read(_TRAILER.size))
+            if file.read(len(MAGIC)) != MAGIC or offset + length != size - tail:
+                raise CorruptIndexError(f"{name}: no table")
+            file.seek(offset)
+            table = _table(file.read(length), offset)
+        except BaseException:
+            file.close()
+            raise
+        return cls(file, table)
+
+    def __contains__(self, key: tuple[str, bytes]) -> bool:
+        return key in self._table
+
+    def read(self, fieldname: str, btext: bytes) -> tuple[Any, Any] | None:
+        """(document numbers, frequencies) of one term as numpy arrays (int64, float32), or None when not kept here."""
+        found = self._table.get((fieldname, btext))
+        if found is None:
+            return None
+        start, count, crc, first, id_width, tf_width = found
+        size = _size(count, id_width, tf_width)
+        self._file.seek(start)
+        data = self._file.read(size)
+        if len(data) != size or zlib.crc32(data, _key_crc(fieldname, btext, (count, first, id_width, tf_width))) != crc:
+            raise CorruptIndexError(f"a frequency list of {fieldname!r} is damaged")
+        np = numpy()
+        id_size = size - count * tf_width
+        if id_width == 2:
+            ids = np.empty(count, dtype=np.int64)
+            ids[0] = first
+            np.cumsum(np.frombuffer(data, dtype="<u2", count=count - 1), dtype=np.int64, out=ids[1:])
+            ids[1:] += first
+        else:
+            ids = np.frombuffer(data, dtype="<u4", count=count).astype(np.int64)
+        frequencies = np.frombuffer(data, dtype=_WIDTHS[tf_width], offset=id_size).astype(np.float32)
+        return ids, frequencies
+
+    def close(self) -> None:
+        self._file.close()
+
+
+__all__ = ["EXTENSION", "FREQ_MIN_POSTINGS", "FreqFile", "FreqFileWriter", "freq_file_name"]

@@ -1,0 +1,234 @@
+"""Frequency files (.frq): what the direct writer keeps of long posting lists, and the search that reads them.
+
+The model is the same index read without its frequency files (every list then
+decoded from Whoosh's posting blocks): matches, totals, phrase counts and scores
+must be the same, float for float. A frequency file that is cut short or
+garbled is refused as index damage, never read as other numbers.
+"""
+
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from newsdesk.index.engine import freqfile
+from newsdesk.index.engine.directwriter import DirectIndexWriter
+from newsdesk.index.engine.docsets import DocSets
+from newsdesk.index.engine.freqfile import FreqFile, FreqFileWriter, freq_file_name
+from newsdesk.index.engine.hidden_fields import add_prefix_values
+from newsdesk.index.engine.query import make_parser, parse_query
+from newsdesk.index.engine.ranking import Ranker
+from newsdesk.index.engine.schema import build_schema
+from newsdesk.index.engine.terms import iter_terms
+from newsdesk.index.errors import QueryError
+from newsdesk.index.healing import from_index_files
+from newsdesk.tui.cli import main
+from whoosh.filedb.filestore import RamStorage
+from whoosh.reading import CorruptIndexError
+
+from .conftest import examples
+from .test_phrase_pairs import corpora, phrases
+
+
+class _Segment:
+    def __init__(self, segid: str = "MAIN_abc") -> None:
+        self.segid = segid
+
+    def segment_id(self) -> str:
+        return self.segid
+
+    def make_filename(self, ext: str) -> str:
+        return f"{self.segid}{ext}"
+
+
+@st.composite
+def _ids(draw: st.DrawFn) -> list[int]:
+    """Ascending document numbers: far apart (kept as uint32) or close (kept as uint16 gaps)."""
+    if draw(st.booleans()):
+        return sorted(draw(st.sets(st.integers(0, 2**32 - 1), min_size=1, max_size=40)))
+    start = draw(st.integers(0, 2**31))
+    gaps = draw(st.lists(st.integers(1, 2**16 + 2), max_size=40))
+    found = [start]
+    for gap in gaps:
+        if found[-1] + gap < 2**32:
+            found.append(found[-1] + gap)
+    return found
+
+
+postings = st.dictionaries(
+    st.binary(max_size=12),
+    st.tuples(_ids(), st.lists(st.integers(1, 2**32 - 1), min_size=1, max_size=40)),
+    max_size=6,
+)
+BOOST = 1.5  # frequency x boost is what the writer is given, as the title's weights are
+
+
+def _write(storage: RamStorage, lists: dict[bytes, tuple[list[int], list[int]]]) -> dict[bytes, tuple[list, list]]:
+    writer = FreqFileWriter(storage, _Segment())
+    written = {}
+    for btext, (ids, drawn) in sorted(lists.items()):
+        frequencies = [drawn[i % len(drawn)] for i in range(len(ids))]
+        writer.add("body", btext, array("I", ids), array("d", [f * BOOST for f in frequencies]), BOOST)
+        written[btext] = (ids, frequencies)
+    writer.finish()
+    return written
+
+
+@pytest.fixture(autouse=True)
+def _every_list_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(freqfile, "FREQ_MIN_POSTINGS", 1)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(lists=postings)
+def test_lists_read_back_as_written(lists: dict[bytes, tuple[list[int], list[int]]]) -> None:
+    storage = RamStorage()
+    written = _write(storage, lists)
+    name = freq_file_name(_Segment())
+    kept = [btext for btext, (_, used) in written.items() if max(used) < freqfile.FREQUENCY_LIMIT]
+    assert storage.file_exists(name) == bool(kept)
+    assert not storage.file_exists(f"{_Segment().segment_id()}w.frq")  # the temporary name is gone
+    stored = FreqFile.open(storage, _Segment())
+    if not kept:
+        assert stored is None
+        return
+    assert stored is not None
+    for btext, (ids, frequencies) in written.items():
+        found = stored.read("body", btext)
+        if max(frequencies) >= freqfile.FREQUENCY_LIMIT:  # not kept: beyond what float32 holds exactly
+            assert found is None
+            continue
+        assert found is not None
+        assert found[0].tolist() == ids
+        assert found[1].tolist() == [float(f) for f in frequencies]
+    assert stored.read("title", b"x") is None
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(lists=postings, data=st.data())
+def test_a_cut_or_garbled_file_is_refused_never_misread(lists, data: st.DataObject) -> None:
+    storage = RamStorage()
+    written = _write(storage, lists)
+    name = freq_file_name(_Segment())
+    if not storage.file_exists(name):
+        return  # nothing was kept
+    original = bytes(storage.open_file(name).read())
+    if data.draw(st.booleans()):
+        cut = data.draw(st.integers(0, len(original) - 1))
+        damaged = original[:cut]
+    else:
+        where = data.draw(st.integers(0, len(original) - 1))
+        damaged = bytearray(original)
+        damaged[where] ^= data.draw(st.integers(1, 255))
+        damaged = bytes(damaged)
+    storage.delete_file(name)
+    with storage.create_file(name) as out:
+        out.write(damaged)
+    try:
+        stored = FreqFile.open(storage, _Segment())
+        assert stored is not None
+        for btext, (ids, frequencies) in written.items():
+            found = stored.read("body", btext)
+            if found is not None:  # a garbled term name reads as "not kept": decoded from the blocks instead
+                assert (found[0].tolist(), found[1].tolist()) == (ids, [float(f) for f in frequencies])
+    except CorruptIndexError as exc:
+        assert from_index_files(exc)  # the search heals it as damage, with its one line
+
+
+def _direct_index(articles: list[tuple[str, str]], deleted: tuple[int, ...]) -> object:
+    """The articles through the direct writer (one segment with its .frq), then deletions and a Whoosh segment."""
+    ix = RamStorage().create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in articles:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    if deleted:
+        with ix.writer() as more:
+            for docnum in deleted:
+                more.delete_document(docnum)
+            for title, body in articles[:2]:
+                fields = add_prefix_values({"title": body, "body": title + " " + body})
+                more.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    return ix
+
+
+def _answer(searcher, parsed, use_files: bool, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as patch:
+        if not use_files:
+            patch.setattr(FreqFile, "open", classmethod(lambda cls, storage, segment: None))
+        docsets = DocSets(searcher)
+        matched = docsets.match(parsed)
+        scores = Ranker(docsets).scores(parsed, matched)
+        dates = ["2020"] * searcher.reader().doc_count_all()
+        top = Ranker(docsets).top(parsed, matched, {}, dates, 5)
+        docsets.close()
+        return matched, dict(docsets.phrase_occurrences), scores, top
+
+
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), corpus=corpora())
+def test_search_reads_the_same_answers_from_frequency_files(data: st.DataObject, corpus) -> None:
+    pool, articles = corpus
+    deleted = tuple(data.draw(st.sets(st.integers(0, len(articles) - 1), max_size=3)))
+    ix = _direct_index(articles, deleted)
+    kind = data.draw(st.sampled_from(["words", "phrase", "prefix"]))
+    if kind == "words":
+        words = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
+        text = data.draw(st.sampled_from([" ", " OR ", " AND ", " NOT "])).join(words)
+    elif kind == "phrase":
+        text = data.draw(phrases(pool, articles))
+    else:
+        text = data.draw(st.sampled_from(pool))[: data.draw(st.integers(1, 5))] + "*"
+    with ix.searcher() as searcher:
+        has_words = any(list(iter_terms(f"{title} {body}")) for title, body in articles)
+        assert any(name.endswith(".frq") for name in ix.storage.list()) == has_words
+        try:
+            parsed = parse_query(make_parser(ix.schema, 2.0), text)
+        except QueryError:
+            return
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            assert _answer(searcher, parsed, True, monkeypatch) == _answer(searcher, parsed, False, monkeypatch)
+
+
+def test_a_damaged_list_is_damage_not_an_answer() -> None:
+    storage = RamStorage()
+    _write(storage, {b"word": ([1, 2, 3], [1])})
+    name = freq_file_name(_Segment())
+    data = bytearray(storage.open_file(name).read())
+    data[len(freqfile.MAGIC)] ^= 1  # the first id's first byte
+    storage.delete_file(name)
+    with storage.create_file(name) as out:
+        out.write(bytes(data))
+    stored = FreqFile.open(storage, _Segment())
+    assert stored is not None
+    with pytest.raises(CorruptIndexError) as caught:
+        stored.read("body", b"word")
+    assert from_index_files(caught.value)
+
+
+def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The manifest check on open sees only sizes: the read must find the garbage and the search heal it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(3):
+        (corpus / f"a{number}.txt").write_text(f"Kalo title {number}\n\nkalo body words {number}\n", encoding="utf-8")
+    state = tmp_path / "state"
+    assert main(["index", "--corpus", str(corpus), "--state-dir", str(state)]) == 0
+    frequencies = next(state.glob("whoosh-*/*.frq"))
+    size = frequencies.stat().st_size
+    with frequencies.open("r+b") as handle:
+        handle.seek(len(freqfile.MAGIC))
+        handle.write(b"GARBAGE" * ((size - 2 * len(freqfile.MAGIC)) // 7 // 2))
+    assert frequencies.stat().st_size == size
+    capsys.readouterr()
+    code = main(["search", "kalo", "--corpus", str(corpus), "--state-dir", str(state)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "3 hits" in out and "damaged" in err and "Traceback" not in err
+    assert next(state.glob("whoosh-*/*.frq")) != frequencies  # rebuilt: a new folder, a new file
