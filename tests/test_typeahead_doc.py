@@ -154,3 +154,18 @@ def test_the_frequency_file_figures_are_the_runs() -> None:
         assert f"`{query}` {old_ms[query]:.0f} → {new_ms[query]:.0f}" in flat
     middle = '"the Middle East"'
     assert f"`{middle}` (two word pairs, checked by position) {old_ms[middle]:.0f} → {new_ms[middle]:.0f}" in flat
+
+
+def test_the_frequency_file_writer_cost_is_the_run() -> None:
+    flat = " ".join(DOC.read_text(encoding="utf-8").split())
+    runs = _load("frequency-cost-20k-2026-12-01.json")["runs"]
+
+    def times(kept: bool) -> str:
+        return "/".join(f"{run['finish_cpu_s']:.1f}" for run in runs if run["frequency_files"] is kept)
+
+    assert f"{times(False)} s of CPU without the files and {times(True)} s with them" in flat
+    with_files = next(run for run in runs if run["frequency_files"])
+    assert (
+        f"the file was {with_files['frq_bytes'] / 1e6:.1f} MB beside a {with_files['seg_bytes'] / 1e6:.0f} MB segment"
+        in flat
+    )
