@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import signal
 from collections.abc import Callable
 from typing import Any
 
-from newsdesk.index.engine.directwriter import DirectIndexWriter, run_subwriter
+from newsdesk.index.engine.directwriter import DirectIndexWriter, DirectSegmentWriter
 from newsdesk.index.engine.interface import IndexWriter
 from newsdesk.index.errors import CorpusError
 from newsdesk.index.orphans import exit_with_parent
@@ -52,6 +53,28 @@ def _exit_quietly_on_full_disk(run: Callable[[], None]) -> None:
         if exc.errno not in _DISK_FULL:
             raise
         os._exit(exc.errno)
+
+
+def run_subwriter(storage: Any, indexname: str, jobqueue: Any, resultqueue: Any, kwargs: dict[str, Any]) -> None:
+    """The loop of one writer process of a parallel build (``whoosh.multiproc.SubWriterTask.run``'s contract).
+
+    Takes job files of pickled ``(0, fields)`` documents off ``jobqueue`` until
+    ``None``, then finishes its own segment and puts ``(None, fieldnames, segment)``
+    on ``resultqueue``, as a multisegment ``SubWriterTask`` does, for
+    ``MpWriter._commit`` to add to the TOC.
+    """
+    ix = storage.open_index(indexname)
+    writer = DirectSegmentWriter(ix, **kwargs)
+    while (job := jobqueue.get()) is not None:
+        filename, count = job
+        with writer._temp.open_file(filename).raw_file() as f:
+            for _ in range(count):
+                code, fields = pickle.load(f)
+                assert code == 0
+                writer.add_document(**fields)
+        writer._temp.delete_file(filename)
+    segment = writer.finish()
+    resultqueue.put((None, sorted(writer.fieldnames), segment), timeout=5)
 
 
 def _run_subwriter_with_parent(parent: int, *args: object) -> None:

@@ -484,26 +484,4 @@ class DirectIndexWriter:
             self.lock.release()
 
 
-def run_subwriter(storage: Any, indexname: str, jobqueue: Any, resultqueue: Any, kwargs: dict[str, Any]) -> None:
-    """The loop of one writer process of a parallel build (``whoosh.multiproc.SubWriterTask.run``'s contract).
-
-    Takes job files of pickled ``(0, fields)`` documents off ``jobqueue`` until
-    ``None``, then finishes its own segment and puts ``(None, fieldnames, segment)``
-    on ``resultqueue``, as a multisegment ``SubWriterTask`` does, for
-    ``MpWriter._commit`` to add to the TOC.
-    """
-    ix = storage.open_index(indexname)
-    writer = DirectSegmentWriter(ix, **kwargs)
-    while (job := jobqueue.get()) is not None:
-        filename, count = job
-        with writer._temp.open_file(filename).raw_file() as f:
-            for _ in range(count):
-                code, fields = pickle.load(f)
-                assert code == 0
-                writer.add_document(**fields)
-        writer._temp.delete_file(filename)
-    segment = writer.finish()
-    resultqueue.put((None, sorted(writer.fieldnames), segment), timeout=5)
-
-
-__all__ = ["DirectIndexWriter", "DirectSegmentWriter", "run_subwriter", "supports"]
+__all__ = ["DirectIndexWriter", "DirectSegmentWriter", "supports"]
