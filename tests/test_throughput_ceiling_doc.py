@@ -127,3 +127,40 @@ def test_the_function_shares_are_the_profile() -> None:
             if process["role"] == role and process["samples"] > 100
         ]
         assert found and min(found) == low and max(found) == high, (function, found)
+
+
+def test_the_quieter_profile_figures_are_the_run() -> None:
+    doc = _doc()
+    report = _bench("index-profile-20k-quiet-2026-12-01.json")
+    build, timeline = report["build"], report["processes"]["timeline"][1:]  # the first row has no interval
+    assert (
+        f"70.5 s, 284 docs/s, 75.5 s of CPU, load {build['load_average'][0]:.1f} at the start and "
+        f"{build['load_average'][1]:.1f} at the end" in doc
+    )
+    assert (build["seconds"], build["docs_per_s"], build["cpu_s"]) == (70.5, 284, 75.5)
+    assert f"the build used {build['cpu_s'] / build['seconds']:.2f} cores on average" in doc
+    starts = build["phase_starts"]
+    bounds = [
+        (starts["reading"], starts["indexing"]),
+        (starts["indexing"], starts["writing"]),
+        (starts["writing"], build["seconds"]),
+    ]
+    used = []
+    for low, high in bounds:
+        sums = [sum(row["cpu_pct"].values()) for row in timeline if low < row["t"] <= high]
+        used.append(f"{sum(sums) / len(sums) / 100:.2f}")
+    assert f"{used[0]} while reading, {used[1]} while handing over and syncing, {used[2]} while the writers" in doc
+    readers = [p for p in report["profile"].values() if p["role"] == "reader" and p["samples"] > 100]
+    assert {int(p["inclusive_pct"]["read_regular_file (index/ingest/reader.py)"] + 0.5) for p in readers} == {14}
+
+
+def test_the_readers_were_busy_more_than_they_ran() -> None:
+    report = _bench("index-profile-20k-quiet-2026-12-01.json")
+    starts = report["build"]["phase_starts"]
+    phase = starts["indexing"] - starts["reading"]
+    roles = {pid: p["role"] for pid, p in report["profile"].items() if p["samples"] > 100}
+    readers = [pid for pid, role in roles.items() if role == "reader"]
+    busy = [report["profile"][pid]["samples"] / 20 / phase for pid in readers]  # 20 Hz
+    ran = sorted(int(report["processes"]["cpu_s"][pid] / phase * 100 + 0.5) for pid in readers)
+    assert all(0.9 <= share <= 1.0 for share in busy), busy
+    assert f"/proc gave it {ran[0]}-{ran[-1]} % of a core" in _doc()
