@@ -26,7 +26,7 @@ from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.healing import from_index_files
 from newsdesk.tui.cli import main
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import CorruptIndexError
 
 from .conftest import examples
@@ -232,3 +232,36 @@ def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
     assert code == 0, err
     assert "3 hits" in out and "damaged" in err and "Traceback" not in err
     assert next(state.glob("whoosh-*/*.frq")) != frequencies  # rebuilt: a new folder, a new file
+
+
+@pytest.mark.parametrize("gone", ["before the open", "after the open"])
+def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
+    gone: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened lazily, a segment's .frq can vanish between the check and the open, or the open and its length:
+    another process' commit merged the segment away (clean_files), or a rebuild removed the folder. The
+    searcher's own files are open, so the blocks still answer; the error was index damage (a full rebuild),
+    or, from os.path.getsize, a traceback."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    opened = FileStorage.open_file
+
+    def vanishing(storage: FileStorage, name: str, *args: object, **kwargs: object) -> object:
+        if not name.endswith(freqfile.EXTENSION):
+            return opened(storage, name, *args, **kwargs)
+        if gone == "before the open":
+            storage.delete_file(name)
+            return opened(storage, name, *args, **kwargs)
+        found = opened(storage, name, *args, **kwargs)
+        storage.delete_file(name)
+        return found
+
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+        without = _answer(searcher, parsed, False, monkeypatch)
+        monkeypatch.setattr(FileStorage, "open_file", vanishing)
+        assert _answer(searcher, parsed, True, monkeypatch) == without

@@ -174,9 +174,16 @@ class FreqFile:
         name = freq_file_name(segment)
         if not storage.file_exists(name):
             return None
-        file = storage.open_file(name)
         try:
-            size = storage.file_length(name)
+            file = storage.open_file(name)
+        except FileNotFoundError:
+            # Gone since the check: another process' commit merged the segment away, or a rebuild removed
+            # the folder. The searcher's own files are open, so its blocks still answer (a file deleted
+            # from a committed index fails the manifest check before any search reads it).
+            return None
+        try:
+            file.seek(0, 2)  # the open file's length, not the path's: the name may be gone by now
+            size = file.tell()
             tail = _TRAILER.size + len(MAGIC)
             if size < len(MAGIC) + tail:
                 raise CorruptIndexError(f"{name}: too short")
