@@ -234,6 +234,23 @@ def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
     assert next(state.glob("whoosh-*/*.frq")) != frequencies  # rebuilt: a new folder, a new file
 
 
+@pytest.mark.filterwarnings("error")  # numpy's RuntimeWarning reached the terminal of `newsdesk index`
+@pytest.mark.parametrize("title_boost", [0.0, 1e-45, 0.7, 1.3, -1.0])
+def test_any_title_boost_ranks_the_same_with_the_files(title_boost: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frequencies are weights divided by the boost: ``title_boost: 0`` (allowed in config.yaml) divides 0 by 0."""
+    ix = RamStorage().create_index(build_schema(title_boost=title_boost))
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("kalo", "none")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, title_boost), "kalo")
+        with_files = _answer(searcher, parsed, True, monkeypatch)
+        assert with_files == _answer(searcher, parsed, False, monkeypatch)
+        assert all(score == score for score in with_files[2].values())  # no NaN
+
+
 @pytest.mark.parametrize("gone", ["before the open", "after the open"])
 def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
     gone: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -72,7 +72,8 @@ class FreqFileWriter:
         if count < FREQ_MIN_POSTINGS or not count:
             return
         np = numpy()
-        frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
+        with np.errstate(divide="ignore", invalid="ignore"):  # title_boost: 0 gives 0/0, refused just below
+            frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
         if not 1 <= frequencies.min() <= frequencies.max() < FREQUENCY_LIMIT:
             # A boost this writer was not told of, or a word 16 million times in one document:
             # such a list is decoded from the blocks instead.
