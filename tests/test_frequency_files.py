@@ -282,3 +282,29 @@ def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
         without = _answer(searcher, parsed, False, monkeypatch)
         monkeypatch.setattr(FileStorage, "open_file", vanishing)
         assert _answer(searcher, parsed, True, monkeypatch) == without
+
+
+@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ3\n"])
+def test_a_frequency_file_of_another_format_version_is_not_damage(
+    version: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files written by another revision of the format (an older index, or another newsdesk sharing the state
+    folder) were "damaged": a full rebuild, and a reader marking the index damaged at its first typed query.
+    Read as absent instead; one garbled byte of the magic is still damage (both ends must name the version)."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    path = next(tmp_path.glob("*.frq"))
+    data = path.read_bytes()
+    path.write_bytes(version + data[len(version) : -len(version)] + version)
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+        assert _answer(searcher, parsed, True, monkeypatch) == _answer(searcher, parsed, False, monkeypatch)
+    path.write_bytes(data[: -len(version)] + version)  # only the end: garbled
+    with ix.searcher() as searcher:
+        segment = searcher.reader().leaf_readers()[0][0] if not searcher.reader().is_atomic() else searcher.reader()
+        with pytest.raises(CorruptIndexError):
+            FreqFile.open(segment._storage, segment._segment)

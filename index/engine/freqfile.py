@@ -42,6 +42,8 @@ FREQUENCY_LIMIT = 2**24
 """Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
 MAGIC = b"NDFREQ2\n"
+_FAMILY = b"NDFREQ"
+"""What every version's MAGIC begins with."""
 _TRAILER = struct.Struct("<QQ")
 
 
@@ -188,9 +190,17 @@ class FreqFile:
             tail = _TRAILER.size + len(MAGIC)
             if size < len(MAGIC) + tail:
                 raise CorruptIndexError(f"{name}: too short")
+            file.seek(0)
+            head = file.read(len(MAGIC))
             file.seek(size - tail)
             offset, length = _TRAILER.unpack(file.read(_TRAILER.size))
-            if file.read(len(MAGIC)) != MAGIC or offset + length != size - tail:
+            end = file.read(len(MAGIC))
+            if head != MAGIC and head == end and head.startswith(_FAMILY):
+                # Whole, of another format version (another newsdesk shares the state folder, or wrote
+                # the index before an upgrade): not damage, which would rebuild it; the blocks answer.
+                file.close()
+                return None
+            if end != MAGIC or offset + length != size - tail:
                 raise CorruptIndexError(f"{name}: no table")
             file.seek(offset)
             table = _table(file.read(length), offset)
