@@ -8,7 +8,10 @@ garbled is refused as index damage, never read as other numbers.
 
 from __future__ import annotations
 
+import os
+import threading
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,6 +45,9 @@ class _Segment:
 
     def make_filename(self, ext: str) -> str:
         return f"{self.segid}{ext}"
+
+    def doc_count_all(self) -> int:
+        return 2**32
 
 
 @st.composite
@@ -308,3 +314,55 @@ def test_a_frequency_file_of_another_format_version_is_not_damage(
         segment = searcher.reader().leaf_readers()[0][0] if not searcher.reader().is_atomic() else searcher.reader()
         with pytest.raises(CorruptIndexError):
             FreqFile.open(segment._storage, segment._segment)
+
+
+def _updated_index(folder: Path) -> tuple[object, list[str]]:
+    """A direct segment with its .frq and a segment of Whoosh's own writer (an update: no .frq of its own)."""
+    ix = FileStorage(str(folder)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("x", "kalo kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    with ix.writer() as more:
+        fields = add_prefix_values({"title": "kalo later", "body": "kalo"})
+        more.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    with ix.reader() as reader:
+        segments = [leaf._segment.segment_id() for leaf, _ in reader.leaf_readers()]
+    return ix, segments
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link to another segment's file"])
+def test_a_frequency_file_planted_beside_a_segment_without_one_is_damage(planted: str, tmp_path: Path) -> None:
+    """Someone who can write to a shared index folder names a file after an update's segment (no manifest
+    entry to check it against): a FIFO hung every search for good; a link to the direct segment's file
+    handed its lists to the small segment (an IndexError traceback, or wrong documents)."""
+    ix, segments = _updated_index(tmp_path)
+    direct, update = (tmp_path / f"{segment}.frq" for segment in segments)
+    if not direct.exists():
+        direct, update = update, direct
+    assert direct.exists() and not update.exists()
+    if planted == "fifo":
+        os.mkfifo(update)
+    else:
+        update.symlink_to(direct.name)
+    parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+
+    def search() -> None:
+        with ix.searcher() as searcher:
+            docsets = DocSets(searcher)
+            Ranker(docsets).scores(parsed, docsets.match(parsed))
+
+    caught: list[BaseException] = []
+    worker = threading.Thread(target=_record, args=(caught, search), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the search waits on the FIFO"
+    assert len(caught) == 1 and isinstance(caught[0], CorruptIndexError) and from_index_files(caught[0])
+
+
+def _record(caught: list[BaseException], run: Callable[[], None]) -> None:
+    try:
+        run()
+    except BaseException as exc:
+        caught.append(exc)

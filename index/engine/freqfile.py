@@ -168,16 +168,23 @@ def numpy() -> Any:
 class FreqFile:
     """The frequency lists of one segment, read on demand (``None`` from :meth:`open` when it has none)."""
 
-    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row]) -> None:
+    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row], documents: int) -> None:
         self._file = file
         self._table = table
+        self._documents = documents
 
     @classmethod
     def open(cls, storage: Any, segment: Any) -> FreqFile | None:
         name = freq_file_name(segment)
         if not storage.file_exists(name):
             return None
+        tail = _TRAILER.size + len(MAGIC)
         try:
+            # Before opening: a FIFO planted under this name (a segment of Whoosh's writer has no file,
+            # and the manifest holds only the files a commit wrote) has length 0, and opening it waits
+            # forever with the searcher's lock held.
+            if storage.file_length(name) < len(MAGIC) + tail:
+                raise CorruptIndexError(f"{name}: too short")
             file = storage.open_file(name)
         except FileNotFoundError:
             # Gone since the check: another process' commit merged the segment away, or a rebuild removed
@@ -187,7 +194,6 @@ class FreqFile:
         try:
             file.seek(0, 2)  # the open file's length, not the path's: the name may be gone by now
             size = file.tell()
-            tail = _TRAILER.size + len(MAGIC)
             if size < len(MAGIC) + tail:
                 raise CorruptIndexError(f"{name}: too short")
             file.seek(0)
@@ -207,7 +213,7 @@ class FreqFile:
         except BaseException:
             file.close()
             raise
-        return cls(file, table)
+        return cls(file, table, segment.doc_count_all())
 
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._table
@@ -232,6 +238,9 @@ class FreqFile:
             ids[1:] += first
         else:
             ids = np.frombuffer(data, dtype="<u4", count=count).astype(np.int64)
+        if ids.max() >= self._documents:
+            # Another segment's file under this one's name (a planted symlink or copy): its CRCs hold.
+            raise CorruptIndexError(f"a frequency list of {fieldname!r} names documents its segment does not have")
         frequencies = np.frombuffer(data, dtype=_WIDTHS[tf_width], offset=id_size).astype(np.float32)
         return ids, frequencies
 
