@@ -8,7 +8,10 @@ garbled is refused as index damage, never read as other numbers.
 
 from __future__ import annotations
 
+import os
+import threading
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +29,7 @@ from newsdesk.index.engine.terms import iter_terms
 from newsdesk.index.errors import QueryError
 from newsdesk.index.healing import from_index_files
 from newsdesk.tui.cli import main
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import CorruptIndexError
 
 from .conftest import examples
@@ -42,6 +45,9 @@ class _Segment:
 
     def make_filename(self, ext: str) -> str:
         return f"{self.segid}{ext}"
+
+    def doc_count_all(self) -> int:
+        return 2**32
 
 
 @st.composite
@@ -232,3 +238,131 @@ def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
     assert code == 0, err
     assert "3 hits" in out and "damaged" in err and "Traceback" not in err
     assert next(state.glob("whoosh-*/*.frq")) != frequencies  # rebuilt: a new folder, a new file
+
+
+@pytest.mark.filterwarnings("error")  # numpy's RuntimeWarning reached the terminal of `newsdesk index`
+@pytest.mark.parametrize("title_boost", [0.0, 1e-45, 0.7, 1.3, -1.0])
+def test_any_title_boost_ranks_the_same_with_the_files(title_boost: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frequencies are weights divided by the boost: ``title_boost: 0`` (allowed in config.yaml) divides 0 by 0."""
+    ix = RamStorage().create_index(build_schema(title_boost=title_boost))
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("kalo", "none")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, title_boost), "kalo")
+        with_files = _answer(searcher, parsed, True, monkeypatch)
+        assert with_files == _answer(searcher, parsed, False, monkeypatch)
+        assert all(score == score for score in with_files[2].values())  # no NaN
+
+
+@pytest.mark.parametrize("gone", ["before the open", "after the open"])
+def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
+    gone: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opened lazily, a segment's .frq can vanish between the check and the open, or the open and its length:
+    another process' commit merged the segment away (clean_files), or a rebuild removed the folder. The
+    searcher's own files are open, so the blocks still answer; the error was index damage (a full rebuild),
+    or, from os.path.getsize, a traceback."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    opened = FileStorage.open_file
+
+    def vanishing(storage: FileStorage, name: str, *args: object, **kwargs: object) -> object:
+        if not name.endswith(freqfile.EXTENSION):
+            return opened(storage, name, *args, **kwargs)
+        if gone == "before the open":
+            storage.delete_file(name)
+            return opened(storage, name, *args, **kwargs)
+        found = opened(storage, name, *args, **kwargs)
+        storage.delete_file(name)
+        return found
+
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+        without = _answer(searcher, parsed, False, monkeypatch)
+        monkeypatch.setattr(FileStorage, "open_file", vanishing)
+        assert _answer(searcher, parsed, True, monkeypatch) == without
+
+
+@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ3\n"])
+def test_a_frequency_file_of_another_format_version_is_not_damage(
+    version: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files written by another revision of the format (an older index, or another newsdesk sharing the state
+    folder) were "damaged": a full rebuild, and a reader marking the index damaged at its first typed query.
+    Read as absent instead; one garbled byte of the magic is still damage (both ends must name the version)."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    path = next(tmp_path.glob("*.frq"))
+    data = path.read_bytes()
+    path.write_bytes(version + data[len(version) : -len(version)] + version)
+    with ix.searcher() as searcher:
+        parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+        assert _answer(searcher, parsed, True, monkeypatch) == _answer(searcher, parsed, False, monkeypatch)
+    path.write_bytes(data[: -len(version)] + version)  # only the end: garbled
+    with ix.searcher() as searcher:
+        segment = searcher.reader().leaf_readers()[0][0] if not searcher.reader().is_atomic() else searcher.reader()
+        with pytest.raises(CorruptIndexError):
+            FreqFile.open(segment._storage, segment._segment)
+
+
+def _updated_index(folder: Path) -> tuple[object, list[str]]:
+    """A direct segment with its .frq and a segment of Whoosh's own writer (an update: no .frq of its own)."""
+    ix = FileStorage(str(folder)).create_index(build_schema())
+    writer = DirectIndexWriter(ix)
+    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("x", "kalo kalo")]:
+        fields = add_prefix_values({"title": title, "body": body})
+        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    writer.commit()
+    with ix.writer() as more:
+        fields = add_prefix_values({"title": "kalo later", "body": "kalo"})
+        more.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+    with ix.reader() as reader:
+        segments = [leaf._segment.segment_id() for leaf, _ in reader.leaf_readers()]
+    return ix, segments
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link to another segment's file"])
+def test_a_frequency_file_planted_beside_a_segment_without_one_is_damage(planted: str, tmp_path: Path) -> None:
+    """Someone who can write to a shared index folder names a file after an update's segment (no manifest
+    entry to check it against): a FIFO hung every search for good; a link to the direct segment's file
+    handed its lists to the small segment (an IndexError traceback, or wrong documents)."""
+    ix, segments = _updated_index(tmp_path)
+    direct, update = (tmp_path / f"{segment}.frq" for segment in segments)
+    if not direct.exists():
+        direct, update = update, direct
+    assert direct.exists() and not update.exists()
+    if planted == "fifo":
+        os.mkfifo(update)
+    else:
+        update.symlink_to(direct.name)
+    parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+
+    def search() -> None:
+        with ix.searcher() as searcher:
+            docsets = DocSets(searcher)
+            Ranker(docsets).scores(parsed, docsets.match(parsed))
+
+    caught: list[BaseException] = []
+    worker = threading.Thread(target=_record, args=(caught, search), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the search waits on the FIFO"
+    assert len(caught) == 1 and isinstance(caught[0], CorruptIndexError) and from_index_files(caught[0])
+
+
+def _record(caught: list[BaseException], run: Callable[[], None]) -> None:
+    try:
+        run()
+    except BaseException as exc:
+        caught.append(exc)

@@ -42,6 +42,8 @@ FREQUENCY_LIMIT = 2**24
 """Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
 MAGIC = b"NDFREQ2\n"
+_FAMILY = b"NDFREQ"
+"""What every version's MAGIC begins with."""
 _TRAILER = struct.Struct("<QQ")
 
 
@@ -72,7 +74,8 @@ class FreqFileWriter:
         if count < FREQ_MIN_POSTINGS or not count:
             return
         np = numpy()
-        frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
+        with np.errstate(divide="ignore", invalid="ignore"):  # title_boost: 0 gives 0/0, refused just below
+            frequencies = np.rint(np.frombuffer(weights, dtype=np.float64) / boost)
         if not 1 <= frequencies.min() <= frequencies.max() < FREQUENCY_LIMIT:
             # A boost this writer was not told of, or a word 16 million times in one document:
             # such a list is decoded from the blocks instead.
@@ -165,31 +168,52 @@ def numpy() -> Any:
 class FreqFile:
     """The frequency lists of one segment, read on demand (``None`` from :meth:`open` when it has none)."""
 
-    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row]) -> None:
+    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row], documents: int) -> None:
         self._file = file
         self._table = table
+        self._documents = documents
 
     @classmethod
     def open(cls, storage: Any, segment: Any) -> FreqFile | None:
         name = freq_file_name(segment)
         if not storage.file_exists(name):
             return None
-        file = storage.open_file(name)
+        tail = _TRAILER.size + len(MAGIC)
         try:
-            size = storage.file_length(name)
-            tail = _TRAILER.size + len(MAGIC)
+            # Before opening: a FIFO planted under this name (a segment of Whoosh's writer has no file,
+            # and the manifest holds only the files a commit wrote) has length 0, and opening it waits
+            # forever with the searcher's lock held.
+            if storage.file_length(name) < len(MAGIC) + tail:
+                raise CorruptIndexError(f"{name}: too short")
+            file = storage.open_file(name)
+        except FileNotFoundError:
+            # Gone since the check: another process' commit merged the segment away, or a rebuild removed
+            # the folder. The searcher's own files are open, so its blocks still answer (a file deleted
+            # from a committed index fails the manifest check before any search reads it).
+            return None
+        try:
+            file.seek(0, 2)  # the open file's length, not the path's: the name may be gone by now
+            size = file.tell()
             if size < len(MAGIC) + tail:
                 raise CorruptIndexError(f"{name}: too short")
+            file.seek(0)
+            head = file.read(len(MAGIC))
             file.seek(size - tail)
             offset, length = _TRAILER.unpack(file.read(_TRAILER.size))
-            if file.read(len(MAGIC)) != MAGIC or offset + length != size - tail:
+            end = file.read(len(MAGIC))
+            if head != MAGIC and head == end and head.startswith(_FAMILY):
+                # Whole, of another format version (another newsdesk shares the state folder, or wrote
+                # the index before an upgrade): not damage, which would rebuild it; the blocks answer.
+                file.close()
+                return None
+            if end != MAGIC or offset + length != size - tail:
                 raise CorruptIndexError(f"{name}: no table")
             file.seek(offset)
             table = _table(file.read(length), offset)
         except BaseException:
             file.close()
             raise
-        return cls(file, table)
+        return cls(file, table, segment.doc_count_all())
 
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._table
@@ -214,6 +238,9 @@ class FreqFile:
             ids[1:] += first
         else:
             ids = np.frombuffer(data, dtype="<u4", count=count).astype(np.int64)
+        if ids.max() >= self._documents:
+            # Another segment's file under this one's name (a planted symlink or copy): its CRCs hold.
+            raise CorruptIndexError(f"a frequency list of {fieldname!r} names documents its segment does not have")
         frequencies = np.frombuffer(data, dtype=_WIDTHS[tf_width], offset=id_size).astype(np.float32)
         return ids, frequencies
 
