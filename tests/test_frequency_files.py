@@ -290,7 +290,7 @@ def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
         assert _answer(searcher, parsed, True, monkeypatch) == without
 
 
-@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ3\n"])
+@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ2\n", b"NDFREQ4\n"])
 def test_a_frequency_file_of_another_format_version_is_not_damage(
     version: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -366,3 +366,19 @@ def _record(caught: list[BaseException], run: Callable[[], None]) -> None:
         run()
     except BaseException as exc:
         caught.append(exc)
+
+
+def test_another_segments_file_in_this_ones_place_is_damage_not_its_answers() -> None:
+    """The red team: a file copied (or linked) from another segment, whose ids happen to fit, gave wrong answers."""
+    storage = RamStorage()
+    lists = {b"word": ([1, 2, 3], [2])}
+    _write(storage, lists)
+    other = _Segment("MAIN_other")
+    data = bytes(storage.open_file(freq_file_name(_Segment())).read())
+    with storage.create_file(freq_file_name(other)) as out:
+        out.write(data)
+    stored = FreqFile.open(storage, other)
+    assert stored is not None
+    with pytest.raises(CorruptIndexError) as caught:
+        stored.read("body", b"word")
+    assert from_index_files(caught.value)

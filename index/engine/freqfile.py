@@ -41,7 +41,7 @@ FREQ_MIN_POSTINGS = 1024
 FREQUENCY_LIMIT = 2**24
 """Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
-MAGIC = b"NDFREQ2\n"
+MAGIC = b"NDFREQ3\n"
 _FAMILY = b"NDFREQ"
 """What every version's MAGIC begins with."""
 _TRAILER = struct.Struct("<QQ")
@@ -90,7 +90,7 @@ class FreqFileWriter:
             id_width, id_bytes = 4, numbers.astype("<u4").tobytes()
         tf_bytes = frequencies.astype(_WIDTHS[tf_width]).tobytes()
         shape = (count, first, id_width, tf_width)
-        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, _key_crc(fieldname, btext, shape)))
+        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, _key_crc(self._segment.segment_id(), fieldname, btext, shape)))
         if self._file is None:
             self._file = self._storage.create_file(self._temporary_name())
             self._file.write(MAGIC)
@@ -151,11 +151,13 @@ def _table(data: bytes, end: int) -> dict[tuple[str, bytes], Row]:
     return table
 
 
-def _key_crc(fieldname: str, btext: bytes, shape: tuple[int, int, int, int]) -> int:
-    # The CRC covers the list's name and shape too: a garbled table can never hand one word's
-    # list to another, nor make other numbers of the same bytes.
+def _key_crc(segment_id: str, fieldname: str, btext: bytes, shape: tuple[int, int, int, int]) -> int:
+    # The CRC covers the list's segment, name and shape too: a garbled table can never hand one
+    # word's list to another, nor make other numbers of the same bytes, and another segment's
+    # file put in this one's place fails every list.
     described = ",".join(map(str, shape)).encode("ascii")
-    return zlib.crc32(fieldname.encode("utf-8", "surrogatepass") + b"\0" + btext + b"\0" + described)
+    name = fieldname.encode("utf-8", "surrogatepass")
+    return zlib.crc32(segment_id.encode("ascii", "replace") + b"\0" + name + b"\0" + btext + b"\0" + described)
 
 
 def numpy() -> Any:
@@ -168,7 +170,8 @@ def numpy() -> Any:
 class FreqFile:
     """The frequency lists of one segment, read on demand (``None`` from :meth:`open` when it has none)."""
 
-    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row], documents: int) -> None:
+    def __init__(self, file: Any, table: dict[tuple[str, bytes], Row], documents: int, segment_id: str) -> None:
+        self._segment_id = segment_id
         self._file = file
         self._table = table
         self._documents = documents
@@ -213,7 +216,7 @@ class FreqFile:
         except BaseException:
             file.close()
             raise
-        return cls(file, table, segment.doc_count_all())
+        return cls(file, table, segment.doc_count_all(), segment.segment_id())
 
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._table
@@ -224,10 +227,11 @@ class FreqFile:
         if found is None:
             return None
         start, count, crc, first, id_width, tf_width = found
+        shape = (count, first, id_width, tf_width)
         size = _size(count, id_width, tf_width)
         self._file.seek(start)
         data = self._file.read(size)
-        if len(data) != size or zlib.crc32(data, _key_crc(fieldname, btext, (count, first, id_width, tf_width))) != crc:
+        if len(data) != size or zlib.crc32(data, _key_crc(self._segment_id, fieldname, btext, shape)) != crc:
             raise CorruptIndexError(f"a frequency list of {fieldname!r} is damaged")
         np = numpy()
         id_size = size - count * tf_width
