@@ -100,6 +100,10 @@ class IndexConfig:
     """Group reprints (the same story, lightly edited) while indexing; off: every article is its own story."""
 
 
+MAX_TITLE_BOOST = 1000.0
+"""The largest ``search.title_boost``: past it a title match is all the ranking there is anyway."""
+
+
 @dataclass(slots=True)
 class SearchConfig:
     """How queries run and results look."""
@@ -264,6 +268,9 @@ def _check_values(config: Config, where: str) -> None:
     for key, value in {"ingest.workers": config.ingest.workers, "index.procs": config.index.procs}.items():
         if value < 0:
             raise ConfigError(f"{where}: {key}: must be 0 (automatic) or more, got {value}")
+    boost = config.search.title_boost
+    if not 0 <= boost <= MAX_TITLE_BOOST:  # NaN fails both; Whoosh cannot pack a float past 3.4e38
+        raise ConfigError(f"{where}: search.title_boost: must be from 0 to {MAX_TITLE_BOOST:g}, got {boost}")
     if config.ui.watch_seconds < 0:
         raise ConfigError(f"{where}: ui.watch_seconds: must be 0 (off) or more, got {config.ui.watch_seconds}")
     for name in config.ui.entity_colors:

@@ -6,8 +6,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsdesk.index.config import Config, load_config
 from newsdesk.index.errors import ConfigError
+
+from .conftest import examples
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -87,3 +91,19 @@ def test_empty_file_is_defaults(tmp_path: Path) -> None:
     path.write_text("# nothing\n")
     config = load_config(path)
     assert config.search == Config().search
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(boost=st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**40), 10**40))
+def test_a_title_boost_is_a_number_from_0_to_1000_or_one_line(tmp_path_factory, boost) -> None:
+    """The red team: `title_boost: 1e39` gave a traceback from Whoosh while indexing (a float it cannot pack)."""
+    path = tmp_path_factory.mktemp("config") / "config.yaml"
+    path.write_text(
+        f"search:\n  title_boost: {boost!r}\n".replace("nan", ".nan").replace("inf", ".inf"), encoding="utf-8"
+    )
+    if 0 <= boost <= 1000:  # false for NaN too
+        assert load_config(path).search.title_boost == boost
+    else:
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert "search.title_boost" in str(caught.value) and "\n" not in str(caught.value)
