@@ -54,9 +54,8 @@ def keys_given_away(own: Sequence[BindingType], others: Sequence[BindingType], k
     two nodes (Panes and the main screen) the one nearer focus kept the key and the user's remap
     never fired, so ``own``'s node gives these keys up. ``keymap`` as Textual normalises it.
     """
-    claimed = {
-        key.strip() for b in others if isinstance(b, Binding) and b.id in keymap for key in keymap[b.id].split(",")
-    }
+    remapped = [keymap[b.id] for b in others if isinstance(b, Binding) and b.id is not None and b.id in keymap]
+    claimed = {key.strip() for keys in remapped for key in keys.split(",")}
     return {
         key.strip()
         for b in own
