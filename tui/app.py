@@ -31,6 +31,7 @@ from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
 from newsdesk.tui.state import CorpusState, UIStateStore
 from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ReaderView
 from newsdesk.tui.widgets.saved_list import SavedList
@@ -134,8 +135,10 @@ class NewsdeskApp(App[None]):
     @on(WorkerFailed)
     def _worker_failed(self, message: WorkerFailed) -> None:
         """The one place worker failures end up, whichever widget's worker failed: shown, never a crash."""
-        # markup=False: an error's text is not ours ("[/]" in it raised a MarkupError).
-        self.notify(f"{message.group} failed: {message.error}", severity="error", markup=False)
+        # An error's text is not ours: markup=False ("[/]" in it raised a MarkupError), and clean_line,
+        # as a path or a damaged file's text in it can hold terminal escapes (OSC 52, CSI) that
+        # Textual writes out as they are.
+        self.notify(f"{message.group} failed: {clean_line(message.error)}", severity="error", markup=False)
 
     def _save_kept_annotations(self) -> None:
         """Save the annotations kept at an earlier hang-up (a worker: each save takes a file lock)."""

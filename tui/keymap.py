@@ -8,9 +8,10 @@ key names a terminal can really send, and a bad one is refused with one line.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from newsdesk.index import Config, ConfigError
+from textual.binding import Binding, BindingType
 
 # _character_to_key is how Textual names the key a typed character sends; the
 # check must agree with it exactly, so it is used rather than copied.
@@ -44,6 +45,24 @@ def is_key_name(key: str) -> bool:
 def unknown_binding_ids(keymap: Mapping[str, str], known_ids: Collection[str]) -> list[str]:
     """The keymap's binding ids the app does not have, sorted (they are ignored, and the app says so)."""
     return sorted(set(keymap) - set(known_ids))
+
+
+def keys_given_away(own: Sequence[BindingType], others: Sequence[BindingType], keymap: Mapping[str, str]) -> set[str]:
+    """Keys of ``own``'s bindings, left as they were, that ``keymap`` gave to one of ``others``'.
+
+    Inside one node Textual lets the remapped binding have the key and drops the other. Across
+    two nodes (Panes and the main screen) the one nearer focus kept the key and the user's remap
+    never fired, so ``own``'s node gives these keys up. ``keymap`` as Textual normalises it.
+    """
+    remapped = [keymap[b.id] for b in others if isinstance(b, Binding) and b.id is not None and b.id in keymap]
+    claimed = {key.strip() for keys in remapped for key in keys.split(",")}
+    return {
+        key.strip()
+        for b in own
+        if isinstance(b, Binding) and b.id not in keymap
+        for key in b.key.split(",")
+        if key.strip() in claimed
+    }
 
 
 def check_keymap(keymap: Mapping[str, str], where: str) -> None:

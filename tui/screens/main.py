@@ -14,6 +14,7 @@ import contextlib
 from typing import ClassVar
 
 from newsdesk.index import Config, Library
+from newsdesk.tui.keymap import keys_given_away
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, STORY_KEYS
 from newsdesk.tui.messages import Narrow, OpenArticle, PanelNews, PanelRequest, StatusNews
 from newsdesk.tui.part import Part
@@ -72,7 +73,9 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         ui = self.config.ui
         yield StatusBar(id="status")
-        with Panes(panel_from_columns=ui.side_panel_min_columns, id="body"):
+        # A key config.yaml gave to one of this screen's bindings is no longer Panes' (they were one node's).
+        given_away = keys_given_away(Panes.BINDINGS, self.BINDINGS, self.app._keymap)
+        with Panes(panel_from_columns=ui.side_panel_min_columns, keys_given_away=given_away, id="body"):
             yield ResultsPane(self.library, id="left")
             yield ArticleView(
                 self.library,

@@ -18,6 +18,7 @@ widget under the node that changed, and nothing outside the panes depends on the
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from newsdesk.tui.keys import PANE_KEYS, PANEL_TAB_KEYS
@@ -45,8 +46,12 @@ class Panes(Horizontal):
 
     BINDINGS: ClassVar[list[BindingType]] = [*PANE_KEYS, *PANEL_TAB_KEYS]
 
-    def __init__(self, *, panel_from_columns: int, id: str | None = None) -> None:
+    def __init__(
+        self, *, panel_from_columns: int, keys_given_away: Collection[str] = (), id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        for key in keys_given_away:  # config.yaml gave them to one of the screen's keys (keymap.keys_given_away)
+            self._bindings.key_to_bindings.pop(key, None)
         self.panel_from_columns = panel_from_columns
         """The side panel shows by itself on screens at least this wide (``ui.side_panel_min_columns``)."""
         self.panel_forced: bool | None = None
