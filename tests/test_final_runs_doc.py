@@ -87,3 +87,98 @@ def test_scaling_quotes_the_final_runs() -> None:
     hits, complete = typed["first_hits"], typed["total_and_facets"]
     assert f"first hits {hits['median_ms']:.0f} ms median, {hits['p95_ms']:.0f} ms p95" in doc
     assert f"total and facets {complete['median_ms']:.0f} ms median, {complete['p95_ms']:.0f} ms p95" in doc
+
+
+def test_the_frequency_files_100k_table_is_the_run() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+    run = _load("n100k-frq-2026-12-01.json")
+    ours, fts5 = run["results"]["newsdesk"], run["results"]["fts5"]
+    first, theirs = run["summaries"]["newsdesk"]["first"], run["summaries"]["fts5"]["first"]
+    rss = ours["rss"]
+    total = round(rss["main_mb"]) + round(rss["largest_child_mb"])
+    assert (
+        f"| index docs/s | {ours['docs_per_s']:.0f} ({ours['index_seconds']:.0f} s; "
+        f"{ours['index_cpu_seconds']:.0f} s of CPU) | {fts5['docs_per_s']:,.0f} | ≥ 1,000: **missed** |"
+    ) in doc
+    assert (
+        f"| {round(rss['main_mb'])} + {round(rss['largest_child_mb'])} = {total} MB | 58 MB | "
+        f"≤ 500 MB: met, by {500 - total} MB |" in doc
+    )
+    assert total <= 500 and round(fts5["rss"]["main_mb"]) == 58
+    ratio = first["p95"] / theirs["p95"]
+    assert (
+        f"| {first['p50']:.1f} / {first['p95']:.1f} ms | {theirs['p50']:.1f} / {theirs['p95']:.1f} ms | "
+        f"p95 ≤ 100 ms and ≤ 1.2x FTS5: met ({ratio:.2f}x) |" in doc
+    )
+    assert first["p95"] <= 100 and ratio <= 1.2
+    second, their_second = run["summaries"]["newsdesk"]["second"], run["summaries"]["fts5"]["second"]
+    assert f"| search p95, second pass | {second['p95']:.1f} ms | {their_second['p95']:.1f} ms |" in doc
+    for kind, label, target in (
+        ("term", "term", ""),
+        ("and", "AND", ""),
+        ("phrase", "phrase", "≤ 150 ms: met"),
+        ("prefix", "prefix", "≤ 50 ms: met"),
+    ):
+        row = f"| {label} p50 / p95 | {first[kind]['p50']:.0f} / {first[kind]['p95']:.0f} ms | "
+        row += f"{theirs[kind]['p50']:.0f} / {theirs[kind]['p95']:.0f} ms |" + (f" {target} |" if target else " |")
+        assert row in doc
+    start, end = ours["load_average"]
+    assert f"(load average {start:.1f} at the start, {end:.1f} at the end;" in flat
+    evening = _load("n100k-final-2026-12-01.json")["summaries"]["newsdesk"]
+    assert f"term p95 {evening['first']['term']['p95']:.0f} → {first['term']['p95']:.0f} ms" in flat
+    assert f"`AND` p95 {evening['first']['and']['p95']:.0f} → {first['and']['p95']:.0f} ms" in flat
+    assert f"search p95 {evening['first']['p95']:.0f} → {first['p95']:.0f} ms" in flat
+    assert f"second pass {evening['second']['p95']:.0f} → {second['p95']:.0f} ms" in flat
+    sizes = _load("frequency-files-size-100k-2026-12-01.json")
+    assert f"The Whoosh folder is {ours['whoosh_bytes'] / 1e6:.0f} MB, {sizes['frq_bytes'] / 1e6:.0f} MB of it" in flat
+    assert (
+        f"they take {sizes['frq_bytes'] / 1e6:.0f} MB beside the {sizes['seg_bytes'] / 1e6:.0f} MB of segments" in flat
+    )
+    evening_cpu = _load("n100k-final-2026-12-01.json")["results"]["newsdesk"]["index_cpu_seconds"]
+    assert f"fell from {evening_cpu:.0f} to {ours['index_cpu_seconds']:.0f} s" in flat
+
+
+def test_the_frequency_files_typeahead_runs_are_the_runs() -> None:
+    flat = " ".join(DOC.read_text(encoding="utf-8").split())
+    one, two = (_load(f"typeahead-100k-frq-2026-12-01{suffix}.json")["typeahead"] for suffix in ("", "-2"))
+
+    def pair(run: dict, key: str) -> str:
+        return f"{run[key]['median_ms']:.0f} / {run[key]['p95_ms']:.0f} ms"
+
+    for key in ("first_hits", "total_and_facets", "first_hits_cpu", "total_and_facets_cpu"):
+        assert f"{pair(one, key)} | {pair(two, key)} |" in flat
+    assert f"first hits p95 {one['first_hits']['p95_ms']:.0f} and {two['first_hits']['p95_ms']:.0f} ms (≤ 150)" in flat
+    assert (
+        f"total and facets p95 {one['total_and_facets']['p95_ms']:.0f} and "
+        f"{two['total_and_facets']['p95_ms']:.0f} ms (≤ 500)" in flat
+    )
+    for run in (one, two):  # the targets, met in both runs, as the page says
+        assert run["first_hits"]["n"] == 50
+        assert run["first_hits"]["p95_ms"] <= 150 and run["total_and_facets"]["p95_ms"] <= 500
+    assert (
+        f"load average {one['load_average_start'][0]:.1f} at the start and {two['load_average'][0]:.1f} at the end"
+        in flat
+    )
+    loaded = _load("typeahead-100k-frq-loaded-2026-12-01.json")["typeahead"]
+    assert (
+        f"(load {loaded['load_average_start'][0]:.1f} at the start, {loaded['load_average'][0]:.1f} at the end;" in flat
+    )
+    assert (
+        f"first-hits p95 of {loaded['first_hits']['p95_ms']:.0f} ms of wall for "
+        f"{loaded['first_hits_cpu']['p95_ms']:.0f} ms of CPU" in flat
+    )
+
+
+def test_the_slowest_first_hits_named_are_the_runs() -> None:
+    flat = " ".join(DOC.read_text(encoding="utf-8").split())
+    slowest, top = [], set()
+    for suffix in ("", "-2"):
+        queries = _load(f"typeahead-100k-frq-2026-12-01{suffix}.json")["typeahead"]["queries"]
+        ranked = sorted(queries, key=lambda q: -q["hits_ms"])
+        top |= {q["ran"] for q in ranked[:3]}
+        slowest.append(ranked[0])
+    assert top == {"pake*", '"the Middle East"', "pake nerabor*"}  # the three slowest of each run, together
+    assert all(q["ran"] == "pake*" for q in slowest)
+    low, high = sorted(q["hits_ms"] for q in slowest)
+    assert f"`pake*` (the first query of the list, {low:.0f}-{high:.0f} ms)" in flat
