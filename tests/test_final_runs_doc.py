@@ -182,3 +182,16 @@ def test_the_slowest_first_hits_named_are_the_runs() -> None:
     assert all(q["ran"] == "pake*" for q in slowest)
     low, high = sorted(q["hits_ms"] for q in slowest)
     assert f"`pake*` (the first query of the list, {low:.0f}-{high:.0f} ms)" in flat
+
+
+def test_scaling_quotes_the_frequency_file_runs() -> None:
+    doc = " ".join((ROOT / "docs" / "scaling.md").read_text(encoding="utf-8").split())
+    run = _load("n100k-frq-2026-12-01.json")
+    ours, theirs = run["summaries"]["newsdesk"]["first"], run["summaries"]["fts5"]["first"]
+    assert (
+        f"search p95 {ours['p95']:.1f} ms against FTS5's {theirs['p95']:.1f} ms ({ours['p95'] / theirs['p95']:.2f}x)"
+        in doc
+    )
+    one, two = (_load(f"typeahead-100k-frq-2026-12-01{s}.json")["typeahead"] for s in ("", "-2"))
+    assert f"first hits {one['first_hits']['p95_ms']:.0f} and {two['first_hits']['p95_ms']:.0f} ms p95" in doc
+    assert f"facets {one['total_and_facets']['p95_ms']:.0f} and {two['total_and_facets']['p95_ms']:.0f} ms p95" in doc
