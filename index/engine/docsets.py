@@ -26,21 +26,17 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.freqfile import numpy
 from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
-from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, too_many_words
+from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, shown_multiterm, too_many_words
 from newsdesk.index.engine.schema import FastPositions, PairPositions
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
-
-if TYPE_CHECKING:
-    import numpy as np
 
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
@@ -177,14 +173,6 @@ class DocSets:
         """Close the frequency files this searcher's sets opened."""
         self._lists.close()
 
-    def mask(self, docs: Iterable[int]) -> np.ndarray:
-        """A boolean array over every document number, true for ``docs``."""
-        np = numpy()
-        found = np.zeros(max(self.doc_count_all, 1), dtype=bool)
-        listed = np.fromiter(docs, dtype=np.int64)
-        found[listed] = True
-        return found
-
     # -- the query tree -------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> set[int]:
         """The exact set of live documents matching ``q``."""
@@ -247,7 +235,7 @@ class DocSets:
         for text in found:
             texts.append(text)
             if len(texts) > MAX_EXPANSION:
-                raise too_many_words(_shown(q))
+                raise too_many_words(shown_multiterm(q))
             if len(texts) % 256 == 0:
                 self.deadline.check()
         if key is not None:
@@ -384,18 +372,6 @@ class DocSets:
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched
-
-
-def _shown(q: wq.MultiTerm) -> str:
-    """A multi-term query as the user wrote it (near enough for a message)."""
-    if isinstance(q, wq.TermRange):
-        return f"{q.fieldname}:[{q.start or ''} to {q.end or ''}]"
-    text = q.text.decode("utf-8", "replace") if isinstance(q.text, bytes) else str(q.text)
-    if isinstance(q, wq.Prefix):
-        return f"{text}*"
-    if isinstance(q, wq.FuzzyTerm):
-        return f"{text}~{q.maxdist}"
-    return text
 
 
 PHRASE_VERIFY_LIMIT = 4000

@@ -16,6 +16,7 @@ import time
 from datetime import datetime
 
 from newsdesk.index.errors import QueryError, QueryTooCostly
+from whoosh import query as wq
 
 MAX_QUERY_CHARS = 10_000
 """Longest query text accepted."""
@@ -123,6 +124,18 @@ def check_wildcard(pattern: str) -> None:
     """Refuse a wildcard with no letter before its first ``*`` or ``?``: it would scan every word."""
     if _LEADING_WILDCARD.match(pattern):
         raise QueryTooCostly(f"'{pattern}' matches too many words; add letters before the first * or ?")
+
+
+def shown_multiterm(q: wq.MultiTerm) -> str:
+    """A multi-term query as the user wrote it (near enough for a message)."""
+    if isinstance(q, wq.TermRange):
+        return f"{q.fieldname}:[{q.start or ''} to {q.end or ''}]"
+    text = q.text.decode("utf-8", "replace") if isinstance(q.text, bytes) else str(q.text)
+    if isinstance(q, wq.Prefix):
+        return f"{text}*"
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{text}~{q.maxdist}"
+    return text
 
 
 def too_many_words(shown: str) -> QueryTooCostly:

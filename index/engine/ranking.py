@@ -127,7 +127,7 @@ class Ranker:
         documents = max(docsets.doc_count_all, 1)
         scores = np.zeros(documents)
         scored = np.zeros(documents, dtype=bool)
-        in_matched = docsets.mask(matched)
+        in_matched = _mask(matched, documents)
         schema = docsets.schema
         for fieldname, text, boost in set(scoring_terms(q)):
             docsets.deadline.check()  # the query's time budget covers ranking too
@@ -212,6 +212,14 @@ class Ranker:
                 if len(found) == count:
                     break
         return found
+
+
+def _mask(docs: set[int], size: int) -> np.ndarray:
+    """A boolean array over every document number, true for ``docs``."""
+    np = numpy()
+    found = np.zeros(size, dtype=bool)
+    found[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+    return found
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
