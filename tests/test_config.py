@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdesk.index.config import Config, load_config
@@ -98,9 +99,8 @@ def test_empty_file_is_defaults(tmp_path: Path) -> None:
 def test_a_title_boost_is_a_number_from_0_to_1000_or_one_line(tmp_path_factory, boost) -> None:
     """The red team: `title_boost: 1e39` gave a traceback from Whoosh while indexing (a float it cannot pack)."""
     path = tmp_path_factory.mktemp("config") / "config.yaml"
-    path.write_text(
-        f"search:\n  title_boost: {boost!r}\n".replace("nan", ".nan").replace("inf", ".inf"), encoding="utf-8"
-    )
+    # Written as YAML writes numbers: PyYAML (YAML 1.1) reads `1e-05` as a string, and says so in one line.
+    path.write_text(yaml.safe_dump({"search": {"title_boost": boost}}), encoding="utf-8")
     if 0 <= boost <= 1000:  # false for NaN too
         assert load_config(path).search.title_boost == boost
     else:
