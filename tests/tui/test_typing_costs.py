@@ -79,3 +79,19 @@ async def test_the_scrollbar_follows_each_new_answer(demo_app: NewsdeskApp) -> N
         await settle(pilot)
         assert article_list.show_vertical_scrollbar
         assert bar.window_virtual_size == article_list.total * article_list.item_height
+
+
+async def test_the_list_has_no_horizontal_scrollbar(demo_app: NewsdeskApp) -> None:
+    # Rows are cut to the list's width, so there is nothing to scroll sideways. The list's scrollable
+    # width was its width with the vertical bar's column, one more than it shows: each time the vertical
+    # bar appeared a horizontal one came with it, an empty line under the list (red team, 2026-12-01).
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        article_list = demo_app.main.article_list
+        for query in ["karabakh", "zzqqxx", ""]:  # more hits than fit, none, every article
+            await pilot.press("slash", "ctrl+u", *query)
+            await settle(pilot)
+            fits = article_list.total * article_list.item_height <= article_list.size.height
+            assert article_list.show_vertical_scrollbar != fits, query
+            assert not article_list.show_horizontal_scrollbar, query
+            assert article_list.scrollable_content_region.height == article_list.size.height, query
