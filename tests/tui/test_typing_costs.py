@@ -9,6 +9,7 @@ older answer are still drawn dimmed, and drawn plainly again with the answer.
 from __future__ import annotations
 
 from newsdesk.tui.app import NewsdeskApp
+from textual.color import Color
 
 from tests.tui.conftest import settle
 
@@ -49,7 +50,8 @@ async def test_the_rows_of_an_older_answer_are_drawn_dimmed(demo_app: NewsdeskAp
         assert article_list.has_class("-stale")
         dimmed = title_colour()
         assert dimmed != plain
-        assert dimmed == article_list.get_component_rich_style("article-list--stale", partial=True).color
+        background = Color.from_rich_color(article_list.rich_style.bgcolor)  # $text-disabled over it, as CSS blends it
+        assert dimmed == (background + article_list.get_component_styles("article-list--stale").color).rich_color
         article_list.set_stale(False)
         assert not article_list.has_class("-stale") and title_colour() == plain
 
@@ -95,3 +97,28 @@ async def test_the_list_has_no_horizontal_scrollbar(demo_app: NewsdeskApp) -> No
             assert article_list.show_vertical_scrollbar != fits, query
             assert not article_list.show_horizontal_scrollbar, query
             assert article_list.scrollable_content_region.height == article_list.size.height, query
+
+
+async def test_the_rows_of_an_older_answer_are_nearer_the_background(demo_app: NewsdeskApp) -> None:
+    # $text-disabled is the foreground with an alpha, and a Rich style drops the alpha: the "dimmed" rows
+    # were drawn in full white, brighter than the plain ones (red team, 2026-12-01). Dimmer means nearer
+    # the row's background, in a dark theme and a light one.
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        article_list = demo_app.main.article_list
+
+        def contrast() -> float:
+            strip = article_list.render_line(1 * article_list.item_height)  # the second item's title
+            style = next(s.style for s in strip if s.text.strip() and s.style is not None)
+            assert style.color is not None and style.bgcolor is not None
+            colour, background = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
+            return abs(colour.brightness - background.brightness)
+
+        for theme in ["textual-dark", "textual-light"]:
+            demo_app.theme = theme
+            await pilot.pause()
+            plain = contrast()
+            article_list.set_stale(True)
+            assert contrast() < plain - 0.1, theme
+            article_list.set_stale(False)
+            assert contrast() == plain, theme
