@@ -36,6 +36,30 @@ async def test_a_query_longer_than_the_box_shows_its_end(demo_app: NewsdeskApp) 
         assert box.scroll_x == 0 and "karabakh" in _box_text(demo_app)
 
 
+async def test_a_resize_that_narrows_the_box_keeps_the_cursor_in_it(demo_app: NewsdeskApp) -> None:
+    # Textual's Input keeps its sideways scroll when it is resized: at 200x60 the box (the list's column)
+    # is narrower than at 80x24, and the end of a long query, where the cursor is, was cut off (red team).
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        box = demo_app.main.search_box
+        words = "karabakh minsk group ceasefire talks geneva moscow baku yerevan stepanakert ankara tbilisi"
+        await pilot.press(*[{" ": "space"}.get(c, c) for c in words])
+        await settle(pilot)
+        assert "tbilisi" in _box_text(demo_app)
+        for size in [(200, 60), (60, 20)]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert box.content_region.width < len(words)
+            assert "tbilisi" in _box_text(demo_app), size  # the end, where the cursor is
+            # Where typing leaves it: in the box, or the cell just past its text (its padding).
+            assert box.content_region.x <= box.cursor_screen_offset.x <= box.content_region.right, size
+        await pilot.press("home")
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert box.scroll_x == 0 and "karabakh" in _box_text(demo_app)
+
+
 async def test_the_rows_of_an_older_answer_are_drawn_dimmed(demo_app: NewsdeskApp) -> None:
     async with demo_app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

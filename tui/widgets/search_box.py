@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
@@ -64,6 +64,11 @@ class SearchBox(Input):
         typing = event.value != self._set_whole
         self._set_whole = None
         self.post_message(self.Query(self, event.value, typing))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Input keeps its sideways scroll across a resize: a box made narrower (a wider terminal gives the
+        # side panel room, so the list's column shrinks) hid the cursor at the end of a long query.
+        self.scroll_to_region(Region(self._cursor_offset, 0, 1, 1), force=True, animate=False, immediate=True)
 
     def action_results(self) -> None:
         self.post_message(self.ToResults(self))
