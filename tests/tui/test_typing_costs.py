@@ -8,7 +8,9 @@ older answer are still drawn dimmed, and drawn plainly again with the answer.
 
 from __future__ import annotations
 
+import pytest
 from newsdesk.tui.app import NewsdeskApp
+from textual import events
 from textual.color import Color
 
 from tests.tui.conftest import settle
@@ -146,3 +148,26 @@ async def test_the_rows_of_an_older_answer_are_nearer_the_background(demo_app: N
             assert contrast() < plain - 0.1, theme
             article_list.set_stale(False)
             assert contrast() == plain, theme
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "karabakh \x1b]0;PWNED\x07 minsk\x1b[31m group",
+        "tab\tseparated\x00nul\x7fdel\xa0nbsp\x85next",
+        "\x1b\x1b\x1b" * 40,
+    ],
+)
+async def test_control_characters_pasted_into_the_box_are_dropped(demo_app: NewsdeskApp, pasted: str) -> None:
+    # Input draws an ESC as two cells ("^[") and counts it as one: a pasted escape sequence shifted the
+    # text under the cursor and drew the box's border twice (also at ae649a5; red team, 2026-12-01).
+    async with demo_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        box = demo_app.main.search_box
+        box.post_message(events.Paste(pasted + " ceasefire talks geneva moscow baku yerevan stepanakert ankara"))
+        await settle(pilot)
+        assert box.value and all(c.isprintable() for c in box.value), repr(box.value)
+        assert ("tab separated" in box.value and "del nbsp" in box.value) or "tab" not in pasted
+        lines = box.render_lines(box.region.reset_offset)
+        assert all(line.cell_length == box.region.width for line in lines)

@@ -65,6 +65,16 @@ class SearchBox(Input):
         self._set_whole = None
         self.post_message(self.Query(self, event.value, typing))
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input draws a control character as two cells ("^[") but counts it as one, so a pasted escape
+        # sequence shifted the text under the cursor and drew past the box; a query has no use for them.
+        event.prevent_default()  # Input's own handler would insert the text as pasted
+        event.stop()
+        line = event.text.splitlines()[0] if event.text else ""
+        text = "".join(" " if c.isspace() else c for c in line if c.isprintable() or c.isspace())  # tab, NBSP
+        if text:
+            super()._on_paste(events.Paste(text))
+
     def on_resize(self, event: events.Resize) -> None:
         # Input keeps its sideways scroll across a resize: a box made narrower (a wider terminal gives the
         # side panel room, so the list's column shrinks) hid the cursor at the end of a long query.
