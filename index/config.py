@@ -9,6 +9,7 @@ typo never silently falls back to a default.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -320,6 +321,10 @@ def _type_name(tp: Any) -> str:
     return names.get(origin, getattr(origin, "__name__", str(tp)))
 
 
+_EXPONENT_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
+"""A number with an exponent as YAML 1.2 (and Python) writes it; never a bare integer like "2"."""
+
+
 def _convert(tp: Any, raw: Any, where: str, key_path: str) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
@@ -358,6 +363,9 @@ def _convert(tp: Any, raw: Any, where: str, key_path: str) -> Any:
             fail("an integer")
         return raw
     if tp is float:
+        if isinstance(raw, str) and _EXPONENT_NUMBER.fullmatch(raw):
+            # PyYAML (YAML 1.1) reads 1e3, 1e-05 (Python's own way of writing it) and 1.5e2 as text.
+            return float(raw)
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             fail("a number")
         return float(raw)

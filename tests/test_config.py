@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from newsdesk.index.config import Config, load_config
 from newsdesk.index.errors import ConfigError
@@ -96,14 +96,42 @@ def test_empty_file_is_defaults(tmp_path: Path) -> None:
 
 @settings(max_examples=examples(200), deadline=None)
 @given(boost=st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**40), 10**40))
+# Python writes these without a dot (repr), and PyYAML (YAML 1.1) reads a number without one, or with an
+# exponent without a sign, as text: "expected a number, got '1e-05'" (red team, 2026-12-01).
+@example(boost=1e-05)
+@example(boost=5e-324)
+@example(boost=1e-320)
+@example(boost=1e3)
 def test_a_title_boost_is_a_number_from_0_to_1000_or_one_line(tmp_path_factory, boost) -> None:
     """The red team: `title_boost: 1e39` gave a traceback from Whoosh while indexing (a float it cannot pack)."""
-    path = tmp_path_factory.mktemp("config") / "config.yaml"
-    # Written as YAML writes numbers: PyYAML (YAML 1.1) reads `1e-05` as a string, and says so in one line.
-    path.write_text(yaml.safe_dump({"search": {"title_boost": boost}}), encoding="utf-8")
-    if 0 <= boost <= 1000:  # false for NaN too
-        assert load_config(path).search.title_boost == boost
-    else:
-        with pytest.raises(ConfigError) as caught:
-            load_config(path)
-        assert "search.title_boost" in str(caught.value) and "\n" not in str(caught.value)
+    folder = tmp_path_factory.mktemp("config")
+    # As Python writes numbers (`1e-05`, which PyYAML alone reads as a string) and as YAML does.
+    as_python = f"search:\n  title_boost: {boost!r}\n".replace("nan", ".nan").replace("inf", ".inf")
+    for number, written in enumerate((as_python, yaml.safe_dump({"search": {"title_boost": boost}}))):
+        path = folder / f"config{number}.yaml"
+        path.write_text(written, encoding="utf-8")
+        if 0 <= boost <= 1000:  # false for NaN too
+            assert load_config(path).search.title_boost == boost
+        else:
+            with pytest.raises(ConfigError) as caught:
+                load_config(path)
+            assert "search.title_boost" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("1e3", 1000.0), ("1.5e2", 150.0), ("-0.0", 0.0), ("1e-320", 1e-320), ("2E+1", 20.0)]
+)
+def test_a_number_with_an_exponent_is_a_number(tmp_path: Path, written: str, read: float) -> None:
+    """PyYAML reads ``1e3`` and ``1.5e2`` as text (YAML 1.1 wants a dot and a signed exponent)."""
+    path = tmp_path / "config.yaml"
+    path.write_text(f"search:\n  title_boost: {written}\n", encoding="utf-8")
+    assert load_config(path).search.title_boost == read
+
+
+@pytest.mark.parametrize("written", ['"2"', "true", "1e", "e3", "1e3x", '"1_000"', "1000.0000001", "1e4"])
+def test_a_title_boost_that_is_not_a_number_from_0_to_1000_is_one_line(tmp_path: Path, written: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(f"search:\n  title_boost: {written}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "search.title_boost" in str(caught.value) and "\n" not in str(caught.value)

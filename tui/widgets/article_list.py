@@ -391,6 +391,11 @@ class ArticleList(ScrollView, can_focus=True):
     def _item_lines(self, row: Row, width: int, base: Style) -> list[list[Segment]]:
         if self.has_class("-stale"):  # every part in the list's dimmed style (see set_stale)
             dim = self.get_component_rich_style("article-list--stale", partial=True)
+            if base.bgcolor is not None:
+                # $text-disabled has an alpha, which a Rich style drops (the rows came out brighter than
+                # plain ones): blended over the row's background, as CSS on the list would.
+                colour = self.get_component_styles("article-list--stale").color
+                dim += Style.from_color((Color.from_rich_color(base.bgcolor) + colour).rich_color)
             return row_lines(row, width, self._state.item_height, RowStyles(base + dim, base + dim, base + dim, dim))
         styles = RowStyles(
             title=base + self.get_component_rich_style("article-list--title", partial=True),

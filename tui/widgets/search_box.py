@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.widgets import Input
@@ -65,5 +65,25 @@ class SearchBox(Input):
         self._set_whole = None
         self.post_message(self.Query(self, event.value, typing))
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input draws a control character as two cells ("^[") but counts it as one, so a pasted escape
+        # sequence shifted the text under the cursor and drew past the box; a query has no use for them.
+        event.prevent_default()  # Input's own handler would insert the text as pasted
+        event.stop()
+        text = pasted_query(event.text)
+        if text:
+            super()._on_paste(events.Paste(text))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Input keeps its sideways scroll across a resize: a box made narrower (a wider terminal gives the
+        # side panel room, so the list's column shrinks) hid the cursor at the end of a long query.
+        self.scroll_to_region(Region(self._cursor_offset, 0, 1, 1), force=True, animate=False, immediate=True)
+
     def action_results(self) -> None:
         self.post_message(self.ToResults(self))
+
+
+def pasted_query(text: str) -> str:
+    """What a paste puts in the search box: its first line, spaces for tabs and the like, nothing unprintable."""
+    line = text.splitlines()[0] if text else ""
+    return "".join(" " if c.isspace() else c for c in line if c.isprintable() or c.isspace())
