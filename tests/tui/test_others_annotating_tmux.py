@@ -64,7 +64,9 @@ def _annotate(tmp_path: Path, article_id: str, *tags: str) -> None:
 def _seen(shown: str) -> dict[str, Any]:
     """What the reader shows: the count line, the titles of the rows in view, the compared facets."""
     lines = shown.splitlines()
-    left = [line.split("▏", 1)[0].replace("▌", " ").strip() for line in lines]
+    # The list's scrollbar is drawn in block elements (U+2580-U+259F: "▌", and "▄" where the thumb ends
+    # half-way through a cell); none is ever part of a title.
+    left = [re.sub("[\u2580-\u259f]", " ", line.split("▏", 1)[0]).strip() for line in lines]
     count = left[LIST_TOP - 1]
     titles = [
         left[i].rstrip("…")
