@@ -195,3 +195,39 @@ def test_scaling_quotes_the_frequency_file_runs() -> None:
     one, two = (_load(f"typeahead-100k-frq-2026-12-01{s}.json")["typeahead"] for s in ("", "-2"))
     assert f"first hits {one['first_hits']['p95_ms']:.0f} and {two['first_hits']['p95_ms']:.0f} ms p95" in doc
     assert f"facets {one['total_and_facets']['p95_ms']:.0f} and {two['total_and_facets']['p95_ms']:.0f} ms p95" in doc
+
+
+def test_the_frequency_files_1m_run_is_the_run() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    flat = " ".join(doc.split())
+    run = _load("n1m-frq-2026-12-01.json")
+    ours = run["results"]["newsdesk"]
+    first, second = run["summaries"]["newsdesk"]["first"], run["summaries"]["newsdesk"]["second"]
+    rss = ours["rss"]
+    total = round(rss["main_mb"]) + round(rss["largest_child_mb"])
+    minutes = ours["index_seconds"] / 60
+    assert ours["docs"] == 1_000_000
+    assert (
+        f"| index time | {minutes:.1f} min ({ours['docs_per_s']:.0f} docs/s; {ours['index_cpu_seconds']:.0f} s of CPU) "
+        "| ≤ 20 min: **missed** |"
+    ) in doc and minutes > 20
+    assert f"| {first['p50']:.0f} / {first['p95']:.0f} ms | p95 ≤ 300 ms: **missed** |" in doc and first["p95"] > 300
+    assert f"| search p95, second pass | {second['p95']:.0f} ms |" in doc
+    p95s = " / ".join(f"{first[kind]['p95']:.0f}" for kind in ("term", "and", "phrase", "prefix"))
+    assert f"| term / AND / phrase / prefix p95 | {p95s} ms |" in doc
+    assert f"| {ours['refused'][0]} / {ours['refused'][1]} |" in doc and ours["refused"] == [0, 0]
+    assert f"= {total} MB | ≤ 1,024 MB: **missed** |" in doc and total > 1024
+    assert f"{ours['size_bytes'] / 1e6:,.0f} MB (Whoosh {ours['whoosh_bytes'] / 1e6:,.0f} MB)" in doc
+    start, end = ours["load_average"]
+    assert f"load average {start:.1f} at the start, {end:.1f} at the end" in flat
+    assert f"search p95 2,000 → {first['p95']:.0f} ms and no query refused" in flat
+    assert (
+        f"prefix p95 1,570 → {first['prefix']['p95']:.0f} ms, phrase p95 2,019 → {first['phrase']['p95']:.0f} ms"
+        in flat
+    )
+    assert f"so the {round(rss['main_mb']):,} MB may be the build's" in flat
+    assert f"The Whoosh folder is {ours['whoosh_bytes'] / 1e6:,.0f} MB against" in flat
+    scaling = " ".join((ROOT / "docs" / "scaling.md").read_text(encoding="utf-8").split())
+    assert f"search p95 {first['p95']:.0f} ms and no query refused" in scaling
+    assert f"phrase p95 {first['phrase']['p95']:.0f} ms, index {minutes:.0f} min" in scaling
+    assert f"peak memory {round(rss['main_mb']):,} + {round(rss['largest_child_mb'])} MB" in scaling
