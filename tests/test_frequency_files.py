@@ -144,21 +144,30 @@ def test_a_cut_or_garbled_file_is_refused_never_misread(lists, data: st.DataObje
         assert from_index_files(exc)  # the search heals it as damage, with its one line
 
 
+def _document(ix, title: str, body: str) -> dict:
+    """An article's fields as the indexer gives them (with the prefix fields), those of ``ix``'s schema."""
+    fields = add_prefix_values({"title": title, "body": body})
+    return {name: value for name, value in fields.items() if name in ix.schema}
+
+
+def _write_direct(ix, articles: list[tuple[str, str]]) -> None:
+    """(title, body) articles through the direct writer: one new segment with its .frq."""
+    writer = DirectIndexWriter(ix)
+    for title, body in articles:
+        writer.add_document(**_document(ix, title, body))
+    writer.commit()
+
+
 def _direct_index(articles: list[tuple[str, str]], deleted: tuple[int, ...]) -> object:
     """The articles through the direct writer (one segment with its .frq), then deletions and a Whoosh segment."""
     ix = RamStorage().create_index(build_schema())
-    writer = DirectIndexWriter(ix)
-    for title, body in articles:
-        fields = add_prefix_values({"title": title, "body": body})
-        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
-    writer.commit()
+    _write_direct(ix, articles)
     if deleted:
         with ix.writer() as more:
             for docnum in deleted:
                 more.delete_document(docnum)
             for title, body in articles[:2]:
-                fields = add_prefix_values({"title": body, "body": title + " " + body})
-                more.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+                more.add_document(**_document(ix, body, title + " " + body))
     return ix
 
 
@@ -245,11 +254,7 @@ def test_a_garbled_frequency_file_of_the_same_size_is_healed_not_a_traceback(
 def test_any_title_boost_ranks_the_same_with_the_files(title_boost: float, monkeypatch: pytest.MonkeyPatch) -> None:
     """Frequencies are weights divided by the boost: ``title_boost: 0`` (allowed in config.yaml) divides 0 by 0."""
     ix = RamStorage().create_index(build_schema(title_boost=title_boost))
-    writer = DirectIndexWriter(ix)
-    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("kalo", "none")]:
-        fields = add_prefix_values({"title": title, "body": body})
-        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
-    writer.commit()
+    _write_direct(ix, [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("kalo", "none")])
     with ix.searcher() as searcher:
         parsed = parse_query(make_parser(ix.schema, title_boost), "kalo")
         with_files = _answer(searcher, parsed, True, monkeypatch)
@@ -266,11 +271,7 @@ def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
     searcher's own files are open, so the blocks still answer; the error was index damage (a full rebuild),
     or, from os.path.getsize, a traceback."""
     ix = FileStorage(str(tmp_path)).create_index(build_schema())
-    writer = DirectIndexWriter(ix)
-    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
-        fields = add_prefix_values({"title": title, "body": body})
-        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
-    writer.commit()
+    _write_direct(ix, [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")])
     opened = FileStorage.open_file
 
     def vanishing(storage: FileStorage, name: str, *args: object, **kwargs: object) -> object:
@@ -298,11 +299,7 @@ def test_a_frequency_file_of_another_format_version_is_not_damage(
     folder) were "damaged": a full rebuild, and a reader marking the index damaged at its first typed query.
     Read as absent instead; one garbled byte of the magic is still damage (both ends must name the version)."""
     ix = FileStorage(str(tmp_path)).create_index(build_schema())
-    writer = DirectIndexWriter(ix)
-    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")]:
-        fields = add_prefix_values({"title": title, "body": body})
-        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
-    writer.commit()
+    _write_direct(ix, [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")])
     path = next(tmp_path.glob("*.frq"))
     data = path.read_bytes()
     path.write_bytes(version + data[len(version) : -len(version)] + version)
@@ -319,14 +316,9 @@ def test_a_frequency_file_of_another_format_version_is_not_damage(
 def _updated_index(folder: Path) -> tuple[object, list[str]]:
     """A direct segment with its .frq and a segment of Whoosh's own writer (an update: no .frq of its own)."""
     ix = FileStorage(str(folder)).create_index(build_schema())
-    writer = DirectIndexWriter(ix)
-    for title, body in [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("x", "kalo kalo")]:
-        fields = add_prefix_values({"title": title, "body": body})
-        writer.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
-    writer.commit()
+    _write_direct(ix, [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo"), ("x", "kalo kalo")])
     with ix.writer() as more:
-        fields = add_prefix_values({"title": "kalo later", "body": "kalo"})
-        more.add_document(**{k: v for k, v in fields.items() if k in ix.schema})
+        more.add_document(**_document(ix, "kalo later", "kalo"))
     with ix.reader() as reader:
         segments = [leaf._segment.segment_id() for leaf, _ in reader.leaf_readers()]
     return ix, segments
