@@ -31,6 +31,7 @@ from newsdesk.index.healing import from_index_files
 from newsdesk.tui.cli import main
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.reading import CorruptIndexError
+from whoosh.writing import OPTIMIZE
 
 from .conftest import examples
 from .test_phrase_pairs import corpora, phrases
@@ -374,3 +375,18 @@ def test_another_segments_file_in_this_ones_place_is_damage_not_its_answers() ->
     with pytest.raises(CorruptIndexError) as caught:
         stored.read("body", b"word")
     assert from_index_files(caught.value)
+
+
+def test_whoosh_deletes_a_segments_frequency_file_with_the_segment(tmp_path: Path) -> None:
+    """ARCHITECTURE.md: the .frq is named as the segment's own files are, so Whoosh's clean_files removes it."""
+    ix = FileStorage(str(tmp_path)).create_index(build_schema())
+    _write_direct(ix, [("kalo news", "kalo words"), ("kalo kalo", "two"), ("other", "kalo")])
+    (before,) = tmp_path.glob("*.frq")
+    merging = ix.writer()
+    merging.add_document(**_document(ix, "kalo later", "kalo"))
+    merging.commit(mergetype=OPTIMIZE)
+    assert not before.exists()  # its segment was merged into one Whoosh wrote, which has no file
+    assert list(tmp_path.glob("*.frq")) == []
+    with ix.searcher() as searcher:  # and the merged index answers from its blocks
+        parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
+        assert len(DocSets(searcher).match(parsed)) == 4
