@@ -174,8 +174,9 @@ def _direct_index(articles: list[tuple[str, str]], deleted: tuple[int, ...]) -> 
 
 def _answer(searcher, parsed, use_files: bool, monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as patch:
-        if not use_files:
+        if not use_files:  # the model: every list from the blocks, each phrase checked one candidate at a time
             patch.setattr(FreqFile, "open", classmethod(lambda cls, storage, segment: None))
+            patch.setattr(DocSets, "positions", lambda self, fieldname, text: None)
         docsets = DocSets(searcher)
         matched = docsets.match(parsed)
         scores = Ranker(docsets).scores(parsed, matched)
@@ -292,7 +293,7 @@ def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
         assert _answer(searcher, parsed, True, monkeypatch) == without
 
 
-@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ2\n", b"NDFREQ4\n"])
+@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ3\n", b"NDFREQ5\n"])
 def test_a_frequency_file_of_another_format_version_is_not_damage(
     version: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -366,7 +366,7 @@ class DirectSegmentWriter:
                     btext = term if isinstance(term, bytes) else term.encode("utf-8")
                     encoder.write(btext, entry)
                     if kept:
-                        frequencies.add(fieldname, btext, entry[0], entry[1], boost)
+                        frequencies.add(fieldname, btext, entry[0], entry[1], boost, entry[3])
                 fieldwriter.finish_field()
             fieldwriter.close()
             self._postings = {}

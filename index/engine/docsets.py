@@ -29,9 +29,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists
+from newsdesk.index.engine.freqfile import Positions, numpy, positions_of
+from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists, frequencies_of
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
-from newsdesk.index.engine.phrase_checks import adjacent_count, split_candidates, within_slop_count
+from newsdesk.index.engine.phrase_checks import adjacent_count, adjacent_counts, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, shown_multiterm, too_many_words
 from newsdesk.index.engine.schema import FastPositions, PairPositions
 from rapidfuzz.distance import OSA
@@ -168,6 +169,22 @@ class DocSets:
         """
         decoded = self._cache.get((fieldname, text))  # positions already decoded: no file read needed
         return self._lists.get(fieldname, text, decoded, self.deadline)
+
+    def positions(self, fieldname: str, text: str) -> Positions | None:
+        """One word's (or pair's) documents and positions as arrays, deleted documents included.
+
+        From the frequency files where every segment keeps the word's values, else from
+        its decoded postings; None when a position does not fit in 16 bits.
+        """
+        if (fieldname, text) not in self._cache:
+            found = self._lists.positions(fieldname, self.schema[fieldname].to_bytes(text))
+            if found is not None:
+                return found
+        decoded = self.postings(fieldname, text)
+        np = numpy()
+        ids = np.fromiter(decoded.keys(), dtype=np.int64, count=len(decoded))
+        counts = frequencies_of(self.schema[fieldname].format, decoded.values(), len(decoded)).astype(np.int64)
+        return positions_of(ids, counts, b"".join(decoded.values()))
 
     def close(self) -> None:
         """Close the frequency files this searcher's sets opened."""
@@ -317,6 +334,10 @@ class DocSets:
         if self.deleted:
             for docnum in self.deleted.intersection(found):
                 del found[docnum]
+        return self._record(q, found)
+
+    def _record(self, q: wq.Phrase, found: dict[int, int]) -> set[int]:
+        """Keep a phrase with no slop's occurrences per document (they rank it); returns its documents."""
         self.phrase_occurrences.setdefault((q.fieldname, tuple(q.words), 1), {}).update(found)
         counts = self.phrase_counts
         for docnum, occurrences in found.items():
@@ -333,12 +354,15 @@ class DocSets:
         cover = self.phrase_cover(q)
         if cover is not None and len(cover) == 1:  # one pair: its frequency is the phrase's count
             return self._one_pair(q, cover[0][1], cover[0][2])
+        by_words = cover is None
         if cover is None:
-            offsets = list(range(len(words)))
-            per_word = [self.postings(q.fieldname, w) for w in words]
-        else:
-            offsets = [offset for offset, _, _ in cover]
-            per_word = [self.postings(fieldname, text) for _, fieldname, text in cover]
+            cover = [(offset, q.fieldname, word) for offset, word in enumerate(words)]
+        offsets = [offset for offset, _, _ in cover]
+        if slop == 1 and all(isinstance(self.schema[fieldname].format, FastPositions) for _, fieldname, _ in cover):
+            arrays = [self.positions(fieldname, text) for _, fieldname, text in cover]
+            if all(found is not None for found in arrays):
+                return self._phrase_from_arrays(q, arrays, offsets)  # type: ignore[arg-type]  # None ruled out
+        per_word = [self.postings(fieldname, text) for _, fieldname, text in cover]
         candidates = set(min(per_word, key=len).keys())
         for other in sorted(per_word, key=len)[1:]:
             candidates &= other.keys()
@@ -348,7 +372,7 @@ class DocSets:
             return candidates
         counts = self.phrase_counts
         sample: set[int] = set()
-        if self._bounded and cover is None and len(candidates) > PHRASE_VERIFY_LIMIT:
+        if self._bounded and by_words and len(candidates) > PHRASE_VERIFY_LIMIT:
             candidates, sample, rest = split_candidates(candidates, per_word, PHRASE_VERIFY_LIMIT // 2)
         matched = set()
         for checked, docnum in enumerate(candidates | sample):
@@ -372,6 +396,14 @@ class DocSets:
             rate = len(matched & sample) / len(sample)
             self.unverified += round(rate * rest)
         return matched
+
+    def _phrase_from_arrays(self, q: wq.Phrase, arrays: list[Positions], offsets: list[int]) -> set[int]:
+        """A phrase with no slop checked on every candidate at once (:func:`adjacent_counts`): always exact."""
+        np = numpy()
+        self.deadline.check()
+        deleted = np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted)) if self.deleted else None
+        documents, occurrences = adjacent_counts(arrays, offsets, deleted)
+        return self._record(q, dict(zip(documents.tolist(), occurrences.tolist(), strict=True)))
 
 
 PHRASE_VERIFY_LIMIT = 4000

@@ -13,15 +13,21 @@ segment it makes, ``<segment>.frq``: for every posting list of a positional fiel
 with at least :data:`FREQ_MIN_POSTINGS` postings, its document numbers (the gaps
 between them as uint16 where they fit, else uint32) and term frequencies (uint8,
 uint16 or uint32: the narrowest that holds them), about 3 bytes a posting, each
-list with a CRC32. Reading one back is a few numpy calls. Positions still come
-from the segment, for phrases and highlights. The file is named like the segment's own
+list with a CRC32. Reading one back is a few numpy calls. After them come the
+list's posting values as the segment holds them (each a type byte and the word's
+positions, :func:`newsdesk.index.engine.schema.encode_positions`), with a CRC32 of
+their own, so that a phrase of a word in most articles reads the positions of the
+documents it checks as arrays instead of unpickling every block of the word (Lucene's
+``.pos``). The file is named like the segment's own
 files, so Whoosh's ``clean_files`` deletes it with its segment; segments written
 by Whoosh's own writer (updates) have none, and their lists are decoded from the
 blocks as before.
 
 Layout: ``MAGIC``, the lists, a JSON table ``[[field, term as hex, offset, count,
-crc32, first id, bytes an id, bytes a frequency], ...]`` (the CRC covers the
-field, the term, the list's shape and its bytes), then the table's offset and
+crc32, first id, bytes an id, bytes a frequency, bytes of values, crc32 of values],
+...]`` (the first CRC covers the field, the term, the list's shape and its ids and
+frequencies; the second, the values and the same key; a list written on a big-endian
+machine has no values), then the table's offset and
 length (two little-endian uint64) and ``MAGIC`` again, so a truncated file is
 refused, never misread. Everything is little-endian.
 """
@@ -34,7 +40,7 @@ import sys
 import zlib
 from array import array
 from operator import sub
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh.reading import CorruptIndexError
 
@@ -43,10 +49,12 @@ FREQ_MIN_POSTINGS = 1024
 FREQUENCY_LIMIT = 2**24
 """Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
-MAGIC = b"NDFREQ3\n"
+MAGIC = b"NDFREQ4\n"
 _FAMILY = b"NDFREQ"
 """What every version's MAGIC begins with."""
 _TRAILER = struct.Struct("<QQ")
+_TYPE_H = ord("H")
+"""The type byte of a posting value whose positions are uint16 (schema.encode_positions)."""
 
 
 def freq_file_name(segment: Any) -> str:
@@ -70,8 +78,20 @@ class FreqFileWriter:
         self._offset = 0
         self._table: list[list[Any]] = []
 
-    def add(self, fieldname: str, btext: bytes, ids: array, weights: array, boost: float) -> None:
-        """One term's postings: segment document numbers ("I", ascending) and weights ("d": frequency x ``boost``)."""
+    def add(
+        self,
+        fieldname: str,
+        btext: bytes,
+        ids: array,
+        weights: array,
+        boost: float,
+        values: bytes | bytearray | None = None,
+    ) -> None:
+        """One term's postings: segment document numbers ("I", ascending) and weights ("d": frequency x ``boost``).
+
+        ``values``: the postings' values one after another, as the segment holds them
+        (:class:`newsdesk.index.engine.schema.FastPositions`), kept for phrases.
+        """
         count = len(ids)
         if count < FREQ_MIN_POSTINGS or not count:
             return
@@ -97,15 +117,20 @@ class FreqFileWriter:
         except OverflowError:  # a gap of 65,536 or more
             id_width, id_bytes = 4, _little_endian(array("I", ids)).tobytes()
         shape = (count, first, id_width, tf_width)
-        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, _key_crc(self._segment.segment_id(), fieldname, btext, shape)))
+        key_crc = _key_crc(self._segment.segment_id(), fieldname, btext, shape)
+        crc = zlib.crc32(tf_bytes, zlib.crc32(id_bytes, key_crc))
+        if values is None or sys.byteorder != "little":  # values hold machine arrays; the file is little-endian
+            values = b""
         if self._file is None:
             self._file = self._storage.create_file(self._temporary_name())
             self._file.write(MAGIC)
             self._offset = len(MAGIC)
-        self._table.append([fieldname, btext.hex(), self._offset, count, crc, first, id_width, tf_width])
+        row = [fieldname, btext.hex(), self._offset, count, crc, first, id_width, tf_width]
+        self._table.append([*row, len(values), zlib.crc32(values, key_crc)])
         self._file.write(id_bytes)
         self._file.write(tf_bytes)
-        self._offset += len(id_bytes) + len(tf_bytes)
+        self._file.write(values)
+        self._offset += len(id_bytes) + len(tf_bytes) + len(values)
 
     def finish(self) -> None:
         """Write the table and name the file for its segment (nothing when no list was long enough)."""
@@ -133,8 +158,9 @@ class FreqFileWriter:
 
 _WIDTHS = {1: "<u1", 2: "<u2", 4: "<u4"}
 _TYPECODES = {1: "B", 2: "H", 4: "I"}
-Row = tuple[int, int, int, int, int, int]
-"""Where a list starts, its postings, CRC, first document number, bytes an id (2: gaps) and a frequency."""
+Row = tuple[int, int, int, int, int, int, int, int]
+"""Where a list starts, its postings, CRC, first document number, bytes an id (2: gaps) and a frequency,
+bytes of its values and their CRC."""
 
 
 def _little_endian(values: array) -> array:
@@ -151,15 +177,15 @@ def _table(data: bytes, end: int) -> dict[tuple[str, bytes], Row]:
     """The table of lists, checked: any garbage raises ``CorruptIndexError`` from here (healing.from_index_files)."""
     try:
         table = {}
-        for fieldname, hextext, start, count, crc, first, id_width, tf_width in json.loads(data):
-            numbers = (start, count, crc, first, id_width, tf_width)
+        for fieldname, hextext, *numbers in json.loads(data):
+            start, count, _, first, id_width, tf_width, value_bytes, _ = numbers
             if not (isinstance(fieldname, str) and all(type(n) is int for n in numbers)):
                 raise ValueError("not a list's row")
-            if id_width not in (2, 4) or tf_width not in _WIDTHS or count < 1 or first < 0:
+            if id_width not in (2, 4) or tf_width not in _WIDTHS or count < 1 or first < 0 or value_bytes < 0:
                 raise ValueError("a list of no known shape")
-            if not len(MAGIC) <= start <= start + _size(count, id_width, tf_width) <= end:
+            if not len(MAGIC) <= start <= start + _size(count, id_width, tf_width) + value_bytes <= end:
                 raise ValueError("a list out of bounds")
-            table[(fieldname, bytes.fromhex(hextext))] = numbers
+            table[(fieldname, bytes.fromhex(hextext))] = tuple(numbers)  # type: ignore[assignment]
     except (ValueError, TypeError, UnicodeError, RecursionError) as exc:
         raise CorruptIndexError(f"a frequency file's table is damaged ({exc})") from None
     return table
@@ -240,7 +266,7 @@ class FreqFile:
         found = self._table.get((fieldname, btext))
         if found is None:
             return None
-        start, count, crc, first, id_width, tf_width = found
+        start, count, crc, first, id_width, tf_width, _, _ = found
         shape = (count, first, id_width, tf_width)
         size = _size(count, id_width, tf_width)
         self._file.seek(start)
@@ -262,8 +288,67 @@ class FreqFile:
         frequencies = np.frombuffer(data, dtype=_WIDTHS[tf_width], offset=id_size).astype(np.float32)
         return ids, frequencies
 
+    def positions(self, fieldname: str, btext: bytes) -> Positions | None:
+        """One term's documents with each one's word positions as arrays, or None when its values are not kept here.
+
+        None too for a list holding a position past 65,535 (a document that long is
+        checked from the blocks): every other list's positions are uint16.
+        """
+        found = self._table.get((fieldname, btext))
+        if found is None or not found[6] or sys.byteorder != "little":  # values are written little-endian only
+            return None
+        stored = self.read(fieldname, btext)
+        if stored is None:
+            return None
+        start, count, _, first, id_width, tf_width, value_bytes, value_crc = found
+        self._file.seek(start + _size(count, id_width, tf_width))
+        data = self._file.read(value_bytes)
+        key_crc = _key_crc(self._segment_id, fieldname, btext, (count, first, id_width, tf_width))
+        if len(data) != value_bytes or zlib.crc32(data, key_crc) != value_crc:
+            raise CorruptIndexError(f"a position list of {fieldname!r} is damaged")
+        ids, frequencies = stored
+        return positions_of(ids, frequencies.astype(numpy().int64), data)
+
     def close(self) -> None:
         self._file.close()
 
 
-__all__ = ["EXTENSION", "FREQ_MIN_POSTINGS", "FreqFile", "FreqFileWriter", "freq_file_name"]
+class Positions(NamedTuple):
+    """A term's postings with their word positions: the positions of ``ids[i]`` are
+    ``positions[starts[i]:starts[i] + counts[i]]`` (numpy arrays; ids ascending)."""
+
+    ids: Any
+    counts: Any
+    starts: Any
+    positions: Any
+
+
+def positions_of(ids: Any, counts: Any, values: bytes) -> Positions | None:
+    """:class:`Positions` from posting values laid end to end (each a type byte "H" and its positions).
+
+    None when any value is not a uint16 array (type byte "I") or the values do not
+    add up to ``counts``: such a list is checked the slow way.
+    """
+    np = numpy()
+    raw = np.frombuffer(values, dtype=np.uint8)
+    if not len(counts):
+        return Positions(ids, counts, counts, np.zeros(0, dtype=np.uint16)) if not len(raw) else None
+    ends = np.cumsum(counts * 2 + 1)
+    if ends[-1] != len(raw):
+        return None
+    type_bytes = ends - counts * 2 - 1
+    if not (raw[type_bytes] == _TYPE_H).all():
+        return None
+    positions = np.delete(raw, type_bytes).view("=u2")  # machine order, as FastPositions wrote them
+    return Positions(ids, counts, np.cumsum(counts) - counts, positions)
+
+
+__all__ = [
+    "EXTENSION",
+    "FREQ_MIN_POSTINGS",
+    "FreqFile",
+    "FreqFileWriter",
+    "Positions",
+    "freq_file_name",
+    "positions_of",
+]

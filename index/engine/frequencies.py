@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.freqfile import FreqFile, numpy
+from newsdesk.index.engine.freqfile import FreqFile, Positions, numpy
 from newsdesk.index.engine.query_limits import Deadline
 from newsdesk.index.engine.schema import FastPositions
 
@@ -105,6 +105,30 @@ class FrequencyLists:
         if not id_parts:
             return Frequencies(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
         return Frequencies(np.concatenate(id_parts), np.concatenate(frequency_parts).astype(np.float32))
+
+    def positions(self, fieldname: str, btext: bytes) -> Positions | None:
+        """One word's postings with their positions from the frequency files, or None unless every segment has them."""
+        np = numpy()
+        parts = []
+        for segment_reader, offset in self.segments:
+            if (fieldname, btext) not in segment_reader:
+                continue
+            freq_file = self._file(segment_reader)
+            found = freq_file.positions(fieldname, btext) if freq_file is not None else None
+            if found is None:
+                return None
+            parts.append((found, offset))
+        if len(parts) == 1 and not parts[0][1]:
+            return parts[0][0]
+        if not parts:
+            return None
+        counts = np.concatenate([found.counts for found, _ in parts])
+        return Positions(
+            np.concatenate([found.ids + offset for found, offset in parts]),
+            counts,
+            np.cumsum(counts) - counts,
+            np.concatenate([found.positions for found, _ in parts]),
+        )
 
     def _file(self, segment_reader: Any) -> FreqFile | None:
         key = id(segment_reader)

@@ -15,6 +15,12 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import repeat
 from operator import sub
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.index.engine.freqfile import numpy
+
+if TYPE_CHECKING:
+    from newsdesk.index.engine.freqfile import Positions
 
 
 def adjacent_count(positions: list[array[int]], offsets: Sequence[int]) -> int:
@@ -74,3 +80,39 @@ def split_candidates(
     others = sorted(candidates - likeliest)
     sample = set(random.Random(len(others)).sample(others, half))
     return likeliest, sample, len(others) - half
+
+
+def adjacent_counts(lists: Sequence[Positions], offsets: Sequence[int], excluded: Any = None) -> tuple[Any, Any]:
+    """(documents, occurrences) of a phrase from its lists' position arrays, all in numpy.
+
+    What :func:`adjacent_count` says of one document, for every document at once:
+    list i (a word, or a pair standing for two words) at position p + offsets[i].
+    Each list's positions in the documents still in question become keys
+    ``document << 32 | position - offset`` and the keys are intersected, smallest
+    list first; the documents in question narrow to those left after each list.
+    ``excluded``: documents never counted (deleted ones), as an array.
+    """
+    np = numpy()
+    order = sorted(range(len(lists)), key=lambda i: len(lists[i].ids))
+    candidates = lists[order[0]].ids
+    for index in order[1:]:
+        candidates = np.intersect1d(candidates, lists[index].ids, assume_unique=True)
+    if excluded is not None and len(excluded) and len(candidates):
+        candidates = candidates[~np.isin(candidates, excluded)]
+    shift = max(offsets)
+    keys = np.zeros(0, dtype=np.int64)
+    for turn, index in enumerate(order):
+        if not len(candidates):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        found = lists[index]
+        rows = np.searchsorted(found.ids, candidates)
+        counts = found.counts[rows].astype(np.int64)
+        # Where each chosen position lies in found.positions: its row's first, plus its rank in the row.
+        rank = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        flat = np.repeat(found.starts[rows].astype(np.int64), counts) + rank
+        listed = (np.repeat(candidates.astype(np.int64), counts) << 32) | (
+            found.positions[flat].astype(np.int64) + (shift - offsets[index])
+        )
+        keys = listed if turn == 0 else np.intersect1d(keys, listed, assume_unique=True)
+        candidates = np.unique(keys >> 32)
+    return np.unique(keys >> 32, return_counts=True)
