@@ -391,3 +391,14 @@ def test_whoosh_deletes_a_segments_frequency_file_with_the_segment(tmp_path: Pat
     with ix.searcher() as searcher:  # and the merged index answers from its blocks
         parsed = parse_query(make_parser(ix.schema, 2.0), "kalo")
         assert len(DocSets(searcher).match(parsed)) == 4
+
+
+def test_a_prefix_most_articles_share_is_read_from_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefix fields' long lists are in the file too: ``ka*`` reads one array, decoding none of its blocks."""
+    ix = RamStorage().create_index(build_schema())
+    _write_direct(ix, [(f"t{number}", f"kalo{number % 3} words") for number in range(30)])
+    with ix.searcher() as searcher:
+        docsets = DocSets(searcher)
+        monkeypatch.setattr(DocSets, "postings", lambda *args: pytest.fail("decoded a posting list"))
+        assert len(docsets.match(parse_query(make_parser(ix.schema, 2.0), "ka*"))) == 30
+        docsets.close()

@@ -359,14 +359,18 @@ class DirectSegmentWriter:
                 if lengths is not None and len(lengths) < self.docnum:
                     lengths.extend(bytes(self.docnum - len(lengths)))
                 encoder = TermEncoder(fieldwriter, postings, field.format.fixed_value_size(), lengths)
-                # Positional fields only: their frequency is otherwise inside each posting's positions.
-                kept = fieldname in self._fast and fieldname not in self._boosted
-                boost = self._fast[fieldname].field_boost if kept else 1.0
+                # Positional fields (their frequency is otherwise inside each posting's positions, and
+                # their values give phrases positions as arrays) and presence fields (the prefixes: a
+                # prefix most articles share is one array read, not a block decoded per 1,024 postings).
+                fmt = self._fast.get(fieldname) or self._presence.get(fieldname)
+                kept = fmt is not None and fieldname not in self._boosted
+                boost = fmt.field_boost if kept else 1.0
+                positional = fieldname in self._fast
                 for _, term, entry in entries:
                     btext = term if isinstance(term, bytes) else term.encode("utf-8")
                     encoder.write(btext, entry)
                     if kept:
-                        frequencies.add(fieldname, btext, entry[0], entry[1], boost, entry[3])
+                        frequencies.add(fieldname, btext, entry[0], entry[1], boost, entry[3] if positional else None)
                 fieldwriter.finish_field()
             fieldwriter.close()
             self._postings = {}

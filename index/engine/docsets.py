@@ -34,7 +34,7 @@ from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists, frequ
 from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
 from newsdesk.index.engine.phrase_checks import adjacent_count, adjacent_counts, split_candidates, within_slop_count
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, shown_multiterm, too_many_words
-from newsdesk.index.engine.schema import FastPositions, PairPositions
+from newsdesk.index.engine.schema import FastPositions, PairPositions, PrefixPresence
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -155,7 +155,7 @@ class DocSets:
 
     def _documents(self, fieldname: str, text: str | bytes) -> Iterable[int]:
         """Every document holding one term, deleted ones included, the cheapest way known."""
-        if (fieldname, text) not in self._cache and isinstance(self.schema[fieldname].format, FastPositions):
+        if (fieldname, text) not in self._cache and isinstance(self.schema[fieldname].format, _LISTED_FORMATS):
             return self.frequencies(fieldname, text).ids.tolist()
         return self.postings(fieldname, text).keys()
 
@@ -406,6 +406,8 @@ class DocSets:
         return self._record(q, dict(zip(documents.tolist(), occurrences.tolist(), strict=True)))
 
 
+_LISTED_FORMATS = (FastPositions, PrefixPresence)
+"""Formats whose long lists the direct writer keeps in the frequency files (the others decode their blocks)."""
 PHRASE_VERIFY_LIMIT = 4000
 """Candidates a phrase verifies by word positions, at most, when an estimated total will do.
 
