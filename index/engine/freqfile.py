@@ -10,9 +10,10 @@ apart from positions (``.pos``) for this reason.
 
 So the direct segment writer (index/engine/directwriter.py) writes, beside each
 segment it makes, ``<segment>.frq``: for every posting list of a positional field
-(and of a prefix field, whose frequencies are all 1) with at least :data:`FREQ_MIN_POSTINGS` postings, its document numbers (the gaps
-between them as uint16 where they fit, else uint32) and term frequencies (uint8,
-uint16 or uint32: the narrowest that holds them), about 3 bytes a posting, each
+(and of a prefix field, whose frequencies are all 1) with at least
+:data:`FREQ_MIN_POSTINGS` postings, its document numbers (the gaps between them
+as uint16 where they fit, else uint32) and term frequencies (uint8, uint16 or
+uint32: the narrowest that holds them), about 3 bytes a posting, each
 list with a CRC32. Reading one back is a few numpy calls. After them come the
 list's posting values as the segment holds them (each a type byte and the word's
 positions, :func:`newsdesk.index.engine.schema.encode_positions`), with a CRC32 of
