@@ -177,6 +177,7 @@ def _answer(searcher, parsed, use_files: bool, monkeypatch: pytest.MonkeyPatch):
         if not use_files:  # the model: every list from the blocks, each phrase checked one candidate at a time
             patch.setattr(FreqFile, "open", classmethod(lambda cls, storage, segment: None))
             patch.setattr(DocSets, "positions", lambda self, fieldname, text: None)
+            patch.setattr(DocSets, "_listed_term", lambda self, q: False)  # AND of sets, not of arrays
         docsets = DocSets(searcher)
         matched = docsets.match(parsed)
         scores = Ranker(docsets).scores(parsed, matched)

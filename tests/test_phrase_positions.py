@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsdesk.index.engine import docsets as docsets_module
 from newsdesk.index.engine import freqfile
+from newsdesk.index.engine import phrase_sets as phrase_sets_module
 from newsdesk.index.engine.directwriter import DirectIndexWriter
 from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.freqfile import FreqFile, FreqFileWriter, Positions, freq_file_name
 from newsdesk.index.engine.hidden_fields import add_prefix_values
-from newsdesk.index.engine.phrase_checks import adjacent_count, adjacent_counts
+from newsdesk.index.engine.phrase_checks import adjacent_count, adjacent_counts, intersect_sorted
 from newsdesk.index.engine.query import make_parser, parse_query
 from newsdesk.index.engine.schema import build_schema, encode_positions
 from newsdesk.index.healing import from_index_files
@@ -161,7 +161,21 @@ def test_a_phrase_of_a_word_in_every_article_is_checked_from_the_file(
         checked = []
         monkeypatch.setattr(DocSets, "postings", lambda *args: pytest.fail("decoded a posting list"))
         counted = lambda *args: checked.append(1) or adjacent_counts(*args)  # noqa: E731
-        monkeypatch.setattr(docsets_module, "adjacent_counts", counted)
+        monkeypatch.setattr(phrase_sets_module, "adjacent_counts", counted)
         matched = docsets.match(parse_query(make_parser(ix.schema, 2.0), f"body:{phrase}"))
         assert checked and len(matched) == matches and set(docsets.phrase_counts.values()) == {1}
         docsets.close()
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    first=st.sets(st.integers(0, 2**31 - 1), max_size=40),
+    second=st.sets(st.integers(0, 2**31 - 1), max_size=800),
+    shared=st.sets(st.integers(0, 2**31 - 1), max_size=20),
+)
+def test_sorted_arrays_intersect_as_sets_do(first: set[int], second: set[int], shared: set[int]) -> None:
+    """Both ways (a short list looked up in a long one, or merged), either argument first."""
+    a, b = first | shared, second | shared
+    as_arrays = [np.array(sorted(a), dtype=np.int64), np.array(sorted(b), dtype=np.int64)]
+    assert intersect_sorted(*as_arrays).tolist() == sorted(a & b)
+    assert intersect_sorted(*reversed(as_arrays)).tolist() == sorted(a & b)

@@ -144,7 +144,7 @@ def test_bad_queries_get_one_line_messages(library: Library, query: str, message
 
 
 def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch) -> None:
-    from newsdesk.index.engine import docsets
+    from newsdesk.index.engine import phrase_sets
 
     from tests.conftest import write
 
@@ -153,7 +153,7 @@ def test_common_phrase_without_facets_is_verified_in_part(tmp_path, monkeypatch)
         # Every article has both words; only even ones have them side by side.
         text = "the launch pad was ready" if i % 2 == 0 else "the pad and the launch"
         write(corpus, f"a{i:02d}.txt", f"Report {i}\n\n{text}, said officials in town {i}.\n")
-    monkeypatch.setattr(docsets, "PHRASE_VERIFY_LIMIT", 10)
+    monkeypatch.setattr(phrase_sets, "PHRASE_VERIFY_LIMIT", 10)
     with Library.open(corpus, state_dir=tmp_path / "state") as lib:
         lib.update()
         exact = lib.search('"launch pad"', facets=True)

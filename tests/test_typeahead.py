@@ -149,7 +149,7 @@ def test_stages_give_hits_then_the_same_hits_with_exact_counts(library: Library)
 def test_the_second_stage_matches_again_only_a_phrase_verified_in_part(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsdesk.index.engine import docsets
+    from newsdesk.index.engine import docsets, phrase_sets
 
     from tests.conftest import write
 
@@ -157,7 +157,7 @@ def test_the_second_stage_matches_again_only_a_phrase_verified_in_part(
     for i in range(60):
         text = "the launch pad was ready" if i % 2 == 0 else "the pad and the launch"
         write(corpus, f"a{i:02d}.txt", f"Report {i}\n\n{text}, said officials in town {i}.\n")
-    monkeypatch.setattr(docsets, "PHRASE_VERIFY_LIMIT", 10)
+    monkeypatch.setattr(phrase_sets, "PHRASE_VERIFY_LIMIT", 10)
     matches: list[bool] = []
     real_match = docsets.DocSets.match
 

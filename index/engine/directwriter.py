@@ -364,7 +364,7 @@ class DirectSegmentWriter:
                 # prefix most articles share is one array read, not a block decoded per 1,024 postings).
                 fmt = self._fast.get(fieldname) or self._presence.get(fieldname)
                 kept = fmt is not None and fieldname not in self._boosted
-                boost = fmt.field_boost if kept else 1.0
+                boost = fmt.field_boost if fmt is not None and kept else 1.0
                 positional = fieldname in self._fast
                 for _, term, entry in entries:
                     btext = term if isinstance(term, bytes) else term.encode("utf-8")

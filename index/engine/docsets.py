@@ -22,8 +22,6 @@ which is why that dependency is pinned to an exact version.
 
 from __future__ import annotations
 
-import sys
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -31,10 +29,11 @@ from typing import Any
 from newsdesk.index.engine.blockreads import leaf_blocks
 from newsdesk.index.engine.freqfile import Positions, numpy, positions_of
 from newsdesk.index.engine.frequencies import Frequencies, FrequencyLists, frequencies_of
-from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, pair_field, pair_term, prefix_field
-from newsdesk.index.engine.phrase_checks import adjacent_count, adjacent_counts, split_candidates, within_slop_count
+from newsdesk.index.engine.hidden_fields import PREFIX_CHARS, prefix_field
+from newsdesk.index.engine.phrase_checks import intersect_sorted
+from newsdesk.index.engine.phrase_sets import PhraseKey, PhraseSets
 from newsdesk.index.engine.query_limits import MAX_EXPANSION, Deadline, shown_multiterm, too_many_words
-from newsdesk.index.engine.schema import FastPositions, PairPositions, PrefixPresence
+from newsdesk.index.engine.schema import FastPositions, PrefixPresence
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -43,11 +42,9 @@ CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
-PhraseKey = tuple[str, tuple[str, ...], int]
-"""A phrase of a query: its field, its index terms in order and its slop (1: side by side)."""
 
 
-class DocSets:
+class DocSets(PhraseSets):
     """Evaluates queries to sets of global document numbers for one searcher."""
 
     def __init__(self, searcher: Searcher, pairs: bool = True) -> None:
@@ -288,7 +285,20 @@ class DocSets:
         positives = [c for c in children if not isinstance(c, wq.Not)]
         negatives = [c.query for c in children if isinstance(c, wq.Not)]
         if positives:
-            sets = sorted((self.evaluate(c) for c in positives), key=len)
+            # Words with document arrays are intersected as arrays first: a word in most articles
+            # AND a rarer one then never becomes a Python set of most articles.
+            listed = [c for c in positives if self._listed_term(c)]
+            sets: list[set[int]] = sorted((self.evaluate(c) for c in positives if not self._listed_term(c)), key=len)
+            if listed:
+                arrays = sorted((self.frequencies(c.fieldname, c.text).ids for c in listed), key=len)
+                common = arrays[0]
+                for longer in arrays[1:]:
+                    common = intersect_sorted(common, longer)
+                if sets and len(sets[0]) < len(common):
+                    np = numpy()
+                    common = common[np.isin(common, np.fromiter(sets[0], dtype=np.int64, count=len(sets[0])))]
+                both: set[int] = set(common.tolist())
+                sets.insert(0, both - self.deleted if self.deleted else both)
             found = set(sets[0])
             for other in sets[1:]:
                 if not found:
@@ -302,132 +312,20 @@ class DocSets:
             found -= self.evaluate(negative)
         return found
 
-    def phrase_cover(self, q: wq.Phrase) -> list[tuple[int, str, str]] | None:
-        """(offset in the phrase, field, term) lists that prove phrase ``q``, or None to check its words' positions.
-
-        Each adjacent pair of the phrase's words that the pair field holds (both
-        words common: ``PairPositions.indexed``) stands in for its two words; a
-        word in no such pair stands for itself. The phrase occurs at position p
-        where every list has a position p + its offset. None for phrases with
-        slop, phrases with no indexed pair, and indexes made before the pair
-        fields (schema 3 and older).
-        """
-        name = pair_field(q.fieldname)
-        if not self.pairs or q.slop > 1 or len(q.words) < 2 or name not in self.schema:
-            return None
-        words = q.words
-        fmt = self.schema[name].format
-        if not isinstance(fmt, PairPositions):  # read as its stock base (PairPositions missing): no pair rule
-            return None
-        indexed = [i for i in range(len(words) - 1) if fmt.indexed(words[i], words[i + 1])]
-        if not indexed:
-            return None
-        covered = set(indexed) | {i + 1 for i in indexed}
-        cover = [(i, name, pair_term(words[i], words[i + 1])) for i in indexed]
-        cover += [(i, q.fieldname, word) for i, word in enumerate(words) if i not in covered]
-        return cover
-
-    def _one_pair(self, q: wq.Phrase, fieldname: str, text: str) -> set[int]:
-        """Documents holding a two-word phrase whose pair field has it: the pair's frequency is its count."""
-        ids, frequencies = self.frequencies(fieldname, text)
-        found = dict(zip(ids.tolist(), map(int, frequencies.tolist()), strict=True))
-        if self.deleted:
-            for docnum in self.deleted.intersection(found):
-                del found[docnum]
-        return self._record(q, found)
-
-    def _record(self, q: wq.Phrase, found: dict[int, int]) -> set[int]:
-        """Keep a phrase with no slop's occurrences per document (they rank it); returns its documents."""
-        self.phrase_occurrences.setdefault((q.fieldname, tuple(q.words), 1), {}).update(found)
-        counts = self.phrase_counts
-        for docnum, occurrences in found.items():
-            counts[docnum] = counts.get(docnum, 0) + occurrences
-        return set(found)
-
-    def _phrase(self, q: wq.Phrase) -> set[int]:
-        words = q.words
-        if not words:
-            return set()
-        if len(words) == 1:
-            return self.term(q.fieldname, words[0])
-        slop = max(q.slop, 1)
-        cover = self.phrase_cover(q)
-        if cover is not None and len(cover) == 1:  # one pair: its frequency is the phrase's count
-            return self._one_pair(q, cover[0][1], cover[0][2])
-        by_words = cover is None
-        if cover is None:
-            cover = [(offset, q.fieldname, word) for offset, word in enumerate(words)]
-        offsets = [offset for offset, _, _ in cover]
-        if slop == 1 and all(isinstance(self.schema[fieldname].format, FastPositions) for _, fieldname, _ in cover):
-            arrays = [self.positions(fieldname, text) for _, fieldname, text in cover]
-            if all(found is not None for found in arrays):
-                return self._phrase_from_arrays(q, arrays, offsets)  # type: ignore[arg-type]  # None ruled out
-        per_word = [self.postings(fieldname, text) for _, fieldname, text in cover]
-        candidates = set(min(per_word, key=len).keys())
-        for other in sorted(per_word, key=len)[1:]:
-            candidates &= other.keys()
-        candidates -= self.deleted
-        occurrences = self.phrase_occurrences.setdefault((q.fieldname, tuple(words), slop), {})
-        if not candidates:
-            return candidates
-        counts = self.phrase_counts
-        sample: set[int] = set()
-        if self._bounded and by_words and len(candidates) > PHRASE_VERIFY_LIMIT:
-            candidates, sample, rest = split_candidates(candidates, per_word, PHRASE_VERIFY_LIMIT // 2)
-        matched = set()
-        for checked, docnum in enumerate(candidates | sample):
-            if checked % 256 == 0:
-                self.deadline.check()
-            encoded = [values[docnum] for values in per_word]
-            if slop == 1 and all(len(value) == 3 for value in encoded):
-                # One position in each list (a type byte and 16 bits), the usual case for pairs:
-                # the phrase occurs once if they all agree on its start, without building sets.
-                starts = {_single_position(value) - offset for value, offset in zip(encoded, offsets, strict=True)}
-                found = int(len(starts) == 1)
-            else:
-                positions = [_positions(value) for value in encoded]
-                found = adjacent_count(positions, offsets) if slop == 1 else within_slop_count(positions, slop)
-            if found:
-                matched.add(docnum)
-                occurrences[docnum] = found
-                counts[docnum] = counts.get(docnum, 0) + found
-        if sample:
-            self.sampled = True
-            rate = len(matched & sample) / len(sample)
-            self.unverified += round(rate * rest)
-        return matched
-
-    def _phrase_from_arrays(self, q: wq.Phrase, arrays: list[Positions], offsets: list[int]) -> set[int]:
-        """A phrase with no slop checked on every candidate at once (:func:`adjacent_counts`): always exact."""
-        np = numpy()
-        self.deadline.check()
-        deleted = np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted)) if self.deleted else None
-        documents, occurrences = adjacent_counts(arrays, offsets, deleted)
-        return self._record(q, dict(zip(documents.tolist(), occurrences.tolist(), strict=True)))
+    def _listed_term(self, q: wq.Query) -> bool:
+        """Whether ``q`` is one word whose documents come as an array (see :meth:`_documents`)."""
+        return (
+            type(q) is wq.Term
+            and isinstance(self.schema[q.fieldname].format, _LISTED_FORMATS)
+            and (q.fieldname, q.text) not in self._cache
+        )
 
 
 _LISTED_FORMATS = (FastPositions, PrefixPresence)
 """Formats whose long lists the direct writer keeps in the frequency files (the others decode their blocks)."""
-PHRASE_VERIFY_LIMIT = 4000
-"""Candidates a phrase verifies by word positions, at most, when an estimated total will do.
-
-Phrases answered by the pair fields are always verified in full: their lists are short.
-"""
 
 
 def _phrases_only(q: wq.Query) -> bool:
     if isinstance(q, wq.Phrase):
         return True
     return isinstance(q, wq.Or) and all(_phrases_only(c) for c in q.children())
-
-
-def _positions(value: bytes) -> array[int]:
-    """Decode a :class:`newsdesk.index.engine.schema.FastPositions` posting value (type byte + machine array)."""
-    positions = array(chr(value[0]))
-    positions.frombytes(value[1:])
-    return positions
-
-
-def _single_position(value: bytes) -> int:
-    """The position of a :class:`FastPositions` value that holds exactly one, 16 bits wide."""
-    return int.from_bytes(value[1:3], sys.byteorder)  # array("H") is in the machine's byte order

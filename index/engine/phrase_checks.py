@@ -116,3 +116,17 @@ def adjacent_counts(lists: Sequence[Positions], offsets: Sequence[int], excluded
         keys = listed if turn == 0 else np.intersect1d(keys, listed, assume_unique=True)
         candidates = np.unique(keys >> 32)
     return np.unique(keys >> 32, return_counts=True)
+
+
+def intersect_sorted(first: Any, second: Any) -> Any:
+    """The numbers in both ascending arrays of distinct numbers; a short one is looked up in a long one."""
+    np = numpy()
+    if len(first) > len(second):
+        first, second = second, first
+    if not len(first):
+        return first
+    if len(first) * 16 < len(second):
+        where = np.searchsorted(second, first)
+        where[where == len(second)] = 0
+        return first[second[where] == first]
+    return np.intersect1d(first, second, assume_unique=True)

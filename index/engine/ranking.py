@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.index.engine.columns import read_all
-from newsdesk.index.engine.docsets import DocSets, PhraseKey
+from newsdesk.index.engine.docsets import DocSets
 from newsdesk.index.engine.freqfile import numpy
+from newsdesk.index.engine.phrase_sets import PhraseKey
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
