@@ -294,7 +294,7 @@ def test_a_frequency_file_deleted_while_it_is_opened_reads_as_absent(
         assert _answer(searcher, parsed, True, monkeypatch) == without
 
 
-@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ3\n", b"NDFREQ5\n"])
+@pytest.mark.parametrize("version", [b"NDFREQ1\n", b"NDFREQ2\n", b"NDFREQ5\n"])
 def test_a_frequency_file_of_another_format_version_is_not_damage(
     version: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -403,3 +403,39 @@ def test_a_prefix_most_articles_share_is_read_from_the_file(monkeypatch: pytest.
         monkeypatch.setattr(DocSets, "postings", lambda *args: pytest.fail("decoded a posting list"))
         assert len(docsets.match(parse_query(make_parser(ix.schema, 2.0), "ka*"))) == 30
         docsets.close()
+
+
+def _as_version_3(data: bytes) -> bytes:
+    """A file of lists without values as the previous version wrote it: NDFREQ3, rows of 8 (no value columns)."""
+    import json
+    import struct
+
+    trailer = struct.Struct("<QQ")
+    offset, length = trailer.unpack(data[-len(freqfile.MAGIC) - trailer.size : -len(freqfile.MAGIC)])
+    rows = json.loads(data[offset : offset + length])
+    assert all(row[-2] == 0 for row in rows)  # no values were written
+    table = json.dumps([row[:-2] for row in rows], separators=(",", ":")).encode("ascii")
+    body = b"NDFREQ3\n" + data[len(freqfile.MAGIC) : offset]
+    return body + table + trailer.pack(offset, len(table)) + b"NDFREQ3\n"
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(lists=postings)
+def test_a_file_of_the_version_before_is_read_as_lists_without_positions(lists) -> None:
+    """An index built by the previous version keeps its fast words after the upgrade (no rebuild needed)."""
+    storage = RamStorage()
+    written = _write(storage, lists)
+    name = freq_file_name(_Segment())
+    if not storage.file_exists(name):
+        return
+    old = _as_version_3(bytes(storage.open_file(name).read()))
+    storage.delete_file(name)
+    with storage.create_file(name) as out:
+        out.write(old)
+    stored = FreqFile.open(storage, _Segment())
+    assert stored is not None
+    for btext, (ids, frequencies) in written.items():
+        found = stored.read("body", btext)
+        if found is not None:
+            assert (found[0].tolist(), found[1].tolist()) == (ids, [float(f) for f in frequencies])
+        assert stored.positions("body", btext) is None

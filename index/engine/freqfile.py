@@ -51,6 +51,8 @@ FREQUENCY_LIMIT = 2**24
 """Frequencies kept here are below this: searching holds them as float32, exact up to it."""
 EXTENSION = ".frq"
 MAGIC = b"NDFREQ4\n"
+_WITHOUT_VALUES = b"NDFREQ3\n"
+"""The version before, whose rows end at the frequency width: read, as lists without values (no rebuild needed)."""
 _FAMILY = b"NDFREQ"
 """What every version's MAGIC begins with."""
 _TRAILER = struct.Struct("<QQ")
@@ -174,11 +176,13 @@ def _size(count: int, id_width: int, tf_width: int) -> int:
     return (count - 1) * 2 + count * tf_width if id_width == 2 else count * (4 + tf_width)
 
 
-def _table(data: bytes, end: int) -> dict[tuple[str, bytes], Row]:
+def _table(data: bytes, end: int, with_values: bool = True) -> dict[tuple[str, bytes], Row]:
     """The table of lists, checked: any garbage raises ``CorruptIndexError`` from here (healing.from_index_files)."""
     try:
         table = {}
         for fieldname, hextext, *numbers in json.loads(data):
+            if not with_values:
+                numbers = [*numbers, 0, 0] if len(numbers) == 6 else []
             start, count, _, first, id_width, tf_width, value_bytes, _ = numbers
             if not (isinstance(fieldname, str) and all(type(n) is int for n in numbers)):
                 raise ValueError("not a list's row")
@@ -245,15 +249,15 @@ class FreqFile:
             file.seek(size - tail)
             offset, length = _TRAILER.unpack(file.read(_TRAILER.size))
             end = file.read(len(MAGIC))
-            if head != MAGIC and head == end and head.startswith(_FAMILY):
+            if head not in (MAGIC, _WITHOUT_VALUES) and head == end and head.startswith(_FAMILY):
                 # Whole, of another format version (another newsdesk shares the state folder, or wrote
                 # the index before an upgrade): not damage, which would rebuild it; the blocks answer.
                 file.close()
                 return None
-            if end != MAGIC or offset + length != size - tail:
+            if end != head or head not in (MAGIC, _WITHOUT_VALUES) or offset + length != size - tail:
                 raise CorruptIndexError(f"{name}: no table")
             file.seek(offset)
-            table = _table(file.read(length), offset)
+            table = _table(file.read(length), offset, with_values=head == MAGIC)
         except BaseException:
             file.close()
             raise
