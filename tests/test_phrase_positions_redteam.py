@@ -77,11 +77,11 @@ def _found(library: Library, query: str) -> tuple[int, set[str], list[tuple[str,
 def _old_path(library: Library, query: str, monkeypatch: pytest.MonkeyPatch) -> object:
     with monkeypatch.context() as patch:
         patch.setattr(DocSets, "positions", lambda *args: None)
-        library._searcher._docsets_cache = None  # noqa: SLF001  a fresh DocSets: no postings cached by the new path
+        library._searcher._docsets_cache = None  # a fresh DocSets: nothing cached by the new path
         try:
             return _found(library, query)
         finally:
-            library._searcher._docsets_cache = None  # noqa: SLF001
+            library._searcher._docsets_cache = None
 
 
 text_strategy = st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join)
