@@ -227,3 +227,22 @@ def test_phrases_sharing_a_word_read_it_once(monkeypatch: pytest.MonkeyPatch) ->
     reads, matched = _reads(_kalo_index(frozenset()), text, monkeypatch)
     assert matched == 40
     assert reads[("body", b"kalo")] == 1, reads
+
+
+def test_after_an_update_a_phrase_decodes_only_the_new_segment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any update adds a segment of Whoosh's writer (no .frq) holding the common words, and from then on every
+    phrase of them decoded all of its words' blocks in every segment, as before the position lists. At 20k
+    articles after adding 5: '"pake nerabor pake vuhazo ... pake"' 0.04 -> 0.22 s CPU cold (1fe6705: 0.15 s)."""
+    ix = _kalo_index(frozenset())
+    with ix.writer() as writer:  # type: ignore[attr-defined]
+        fields = add_prefix_values({"title": "t", "body": "kalo zeno1 kalo kalo"})
+        writer.add_document(**{name: value for name, value in fields.items() if name in ix.schema})  # type: ignore[attr-defined]
+    decoded: list[object] = []
+    original = DocSets.postings
+    monkeypatch.setattr(DocSets, "postings", lambda self, *args: decoded.append(args) or original(self, *args))
+    with ix.searcher() as searcher:  # type: ignore[attr-defined]
+        docsets = DocSets(searcher)
+        matched = docsets.match(parse_query(make_parser(ix.schema, 2.0), 'body:"kalo zeno1 kalo"'))  # type: ignore[attr-defined]
+        docsets.close()
+    assert len(matched) == 11
+    assert not decoded, "decoded every segment's postings of " + repr(decoded)
