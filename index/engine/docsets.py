@@ -175,8 +175,8 @@ class DocSets(PhraseSets):
     def positions(self, fieldname: str, text: str) -> Positions | None:
         """One word's (or pair's) documents and positions as arrays, deleted documents included.
 
-        From the frequency files where every segment keeps the word's values, else from
-        its decoded postings; None when a position does not fit in 16 bits. The most recently
+        From the frequency files, and the blocks of segments that keep none; from its decoded
+        postings when at hand; None when a position does not fit in 16 bits. The most recently
         used are kept (:data:`CACHE_POSITION_BYTES`).
         """
         key = (fieldname, text)
@@ -194,7 +194,7 @@ class DocSets(PhraseSets):
 
     def _read_positions(self, fieldname: str, text: str) -> Positions | None:
         if (fieldname, text) not in self._cache:
-            found = self._lists.positions(fieldname, self.schema[fieldname].to_bytes(text))
+            found = self._lists.positions(fieldname, self.schema[fieldname].to_bytes(text), self.deadline)
             if found is not None:
                 return found
         decoded = self.postings(fieldname, text)
