@@ -40,6 +40,9 @@ from whoosh.searching import Searcher
 
 CACHE_POSTINGS = 2_000_000
 """Postings kept decoded between queries (~150 bytes each with their dict slot: ~300 MB at most)."""
+CACHE_POSITION_BYTES = 64 * 2**20
+"""Position arrays kept between phrases (:meth:`DocSets.positions`), in bytes: a phrase that repeats a
+word, or many phrases sharing one, read its list once instead of once each (all copies held at once)."""
 CACHE_EXPANSIONS = 256
 """Prefix expansions (the index words a prefix stands for) kept between queries."""
 
@@ -66,6 +69,8 @@ class DocSets(PhraseSets):
         self._cache: OrderedDict[tuple[str, str | bytes], dict[int, bytes]] = OrderedDict()
         self._cached_postings = 0
         self._lists = FrequencyLists(self.segments, self.schema)
+        self._positions: OrderedDict[tuple[str, str], Positions | None] = OrderedDict()
+        self._position_bytes = 0
         self._expansions: OrderedDict[tuple[str, str | bytes], list[bytes]] = OrderedDict()
         self.phrase_counts: dict[int, int] = {}
         """Phrase occurrences per matching document (all phrases together), from the last evaluation."""
@@ -170,11 +175,26 @@ class DocSets(PhraseSets):
     def positions(self, fieldname: str, text: str) -> Positions | None:
         """One word's (or pair's) documents and positions as arrays, deleted documents included.
 
-        From the frequency files where every segment keeps the word's values, else from
-        its decoded postings; None when a position does not fit in 16 bits.
+        From the frequency files, and the blocks of segments that keep none; from its decoded
+        postings when at hand; None when a position does not fit in 16 bits. The most recently
+        used are kept (:data:`CACHE_POSITION_BYTES`).
         """
+        key = (fieldname, text)
+        if key in self._positions:
+            self._positions.move_to_end(key)
+            return self._positions[key]
+        self.deadline.check()  # between lists: reading one is not interrupted
+        found = self._read_positions(fieldname, text)
+        self._positions[key] = found
+        self._position_bytes += _nbytes(found)
+        while self._position_bytes > CACHE_POSITION_BYTES and len(self._positions) > 1:
+            _, evicted = self._positions.popitem(last=False)
+            self._position_bytes -= _nbytes(evicted)
+        return found
+
+    def _read_positions(self, fieldname: str, text: str) -> Positions | None:
         if (fieldname, text) not in self._cache:
-            found = self._lists.positions(fieldname, self.schema[fieldname].to_bytes(text))
+            found = self._lists.positions(fieldname, self.schema[fieldname].to_bytes(text), self.deadline)
             if found is not None:
                 return found
         decoded = self.postings(fieldname, text)
@@ -323,6 +343,10 @@ class DocSets(PhraseSets):
 
 _LISTED_FORMATS = (FastPositions, PrefixPresence)
 """Formats whose long lists the direct writer keeps in the frequency files (the others decode their blocks)."""
+
+
+def _nbytes(found: Positions | None) -> int:
+    return 0 if found is None else sum(part.nbytes for part in found)
 
 
 def _phrases_only(q: wq.Query) -> bool:

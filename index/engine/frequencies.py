@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsdesk.index.engine.blockreads import leaf_blocks
-from newsdesk.index.engine.freqfile import FreqFile, Positions, numpy
+from newsdesk.index.engine.freqfile import FreqFile, Positions, numpy, positions_of
 from newsdesk.index.engine.query_limits import Deadline
 from newsdesk.index.engine.schema import FastPositions
 
@@ -106,9 +106,11 @@ class FrequencyLists:
             return Frequencies(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
         return Frequencies(np.concatenate(id_parts), np.concatenate(frequency_parts).astype(np.float32))
 
-    def positions(self, fieldname: str, btext: bytes) -> Positions | None:
-        """One word's postings with their positions from the frequency files, or None unless every segment has them."""
+    def positions(self, fieldname: str, btext: bytes, deadline: Deadline) -> Positions | None:
+        """One word's postings with their positions: from the frequency files, and from the blocks of the
+        segments that keep none (Whoosh's writer: every update adds one). None for a position past 65,535."""
         np = numpy()
+        field = self.schema[fieldname]
         parts = []
         for segment_reader, offset in self.segments:
             if (fieldname, btext) not in segment_reader:
@@ -116,7 +118,17 @@ class FrequencyLists:
             freq_file = self._file(segment_reader)
             found = freq_file.positions(fieldname, btext) if freq_file is not None else None
             if found is None:
-                return None
+                values: dict[int, bytes] = {}
+                for block_ids, block_values in leaf_blocks(
+                    segment_reader._terms.matcher(fieldname, btext, field.format)
+                ):
+                    deadline.check()
+                    values.update(zip(block_ids, block_values, strict=True))
+                ids = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
+                counts = frequencies_of(field.format, values.values(), len(values)).astype(np.int64)
+                found = positions_of(ids, counts, b"".join(values.values()))
+                if found is None:  # a position past 65,535
+                    return None
             parts.append((found, offset))
         if len(parts) == 1 and not parts[0][1]:
             return parts[0][0]
