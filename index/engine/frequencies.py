@@ -92,12 +92,7 @@ class FrequencyLists:
             if stored is not None:
                 ids, frequencies = stored[0].astype(np.int32), stored[1]
             else:
-                values: dict[int, bytes] = {}
-                for block_ids, block_values in leaf_blocks(
-                    segment_reader._terms.matcher(fieldname, btext, field.format)
-                ):
-                    deadline.check()
-                    values.update(zip(block_ids, block_values, strict=True))
+                values = _decoded(segment_reader, fieldname, btext, field, deadline)
                 ids = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
                 frequencies = frequencies_of(field.format, values.values(), len(values))
             id_parts.append(ids + offset if offset else ids)
@@ -118,12 +113,7 @@ class FrequencyLists:
             freq_file = self._file(segment_reader)
             found = freq_file.positions(fieldname, btext) if freq_file is not None else None
             if found is None:
-                values: dict[int, bytes] = {}
-                for block_ids, block_values in leaf_blocks(
-                    segment_reader._terms.matcher(fieldname, btext, field.format)
-                ):
-                    deadline.check()
-                    values.update(zip(block_ids, block_values, strict=True))
+                values = _decoded(segment_reader, fieldname, btext, field, deadline)
                 ids = np.fromiter(values.keys(), dtype=np.int64, count=len(values))
                 counts = frequencies_of(field.format, values.values(), len(values)).astype(np.int64)
                 found = positions_of(ids, counts, b"".join(values.values()))
@@ -154,6 +144,15 @@ class FrequencyLists:
             if freq_file is not None:
                 freq_file.close()
         self._files.clear()
+
+
+def _decoded(segment_reader: Any, fieldname: str, btext: bytes, field: Any, deadline: Deadline) -> dict[int, bytes]:
+    """One segment's postings of a term from its blocks: segment document number -> posting value."""
+    values: dict[int, bytes] = {}
+    for block_ids, block_values in leaf_blocks(segment_reader._terms.matcher(fieldname, btext, field.format)):
+        deadline.check()
+        values.update(zip(block_ids, block_values, strict=True))
+    return values
 
 
 def frequencies_of(fmt: Any, values: Iterable[bytes], count: int) -> np.ndarray:
