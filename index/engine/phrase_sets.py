@@ -3,8 +3,8 @@
 A phrase of common words reads its word pairs (one list for two words); any other
 phrase with no slop is checked on every candidate at once from its lists' position
 arrays (:func:`~newsdesk.index.engine.phrase_checks.adjacent_counts`: from the
-frequency files, else from decoded postings); a phrase with slop, or with a word
-too long for 16-bit positions, one candidate at a time from decoded postings
+frequency files, else from decoded postings); a phrase with slop, or whose words
+occur past position 65,535 (a very long document), one candidate at a time from decoded postings
 (:func:`~newsdesk.index.engine.phrase_checks.within_slop_count`).
 """
 
@@ -41,6 +41,7 @@ class PhraseSets:
     sampled: bool
     _bounded: bool
 
+    # What DocSets provides (see there).
     def term(self, fieldname: str, text: str | bytes) -> set[int]:
         raise NotImplementedError
 
