@@ -179,3 +179,23 @@ def test_sorted_arrays_intersect_as_sets_do(first: set[int], second: set[int], s
     as_arrays = [np.array(sorted(a), dtype=np.int64), np.array(sorted(b), dtype=np.int64)]
     assert intersect_sorted(*as_arrays).tolist() == sorted(a & b)
     assert intersect_sorted(*reversed(as_arrays)).tolist() == sorted(a & b)
+
+
+def test_a_phrase_with_no_slop_is_exact_even_when_an_estimate_would_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/performance.md: a phrase with no slop is always exact; only one with slop is verified in part."""
+    monkeypatch.setattr(phrase_sets_module, "PHRASE_VERIFY_LIMIT", 10)
+    ix = RamStorage().create_index(build_schema(common=frozenset()))  # no pairs: checked by word positions
+    writer = DirectIndexWriter(ix)
+    for number in range(60):
+        body = "the launch pad was ready" if number % 2 == 0 else "the pad and the launch"
+        fields = add_prefix_values({"title": f"report {number}", "body": body})
+        writer.add_document(**{name: value for name, value in fields.items() if name in ix.schema})
+    writer.commit()
+    with ix.searcher() as searcher:
+        docsets = DocSets(searcher)
+        parser = make_parser(ix.schema, 2.0)
+        assert len(docsets.match(parse_query(parser, '"launch pad"'), exact=False)) == 30
+        assert not docsets.sampled and not docsets.unverified
+        docsets.match(parse_query(parser, '"launch pad"~2'), exact=False)
+        assert docsets.sampled  # with slop: the 10 likeliest and a sample, the rest estimated
+        docsets.close()
