@@ -114,3 +114,12 @@ def test_scaling_quotes_the_fifth_session() -> None:
     assert f"a search process of {search['rss']['main_mb']:.0f} MB" in flat
     before = _load("n1m-positions-search-before-facets-2026-12-01.json")
     assert f"peaked at {before['rss']['main_mb']:,.0f} MB" in flat
+
+
+def test_the_verdict_quotes_the_1m_runs() -> None:
+    flat = _flat(SCALING)
+    build, search = _load("n1m-positions-build-2026-12-01.json"), _load("n1m-positions-search-2026-12-01.json")
+    first = summarise(search)["first"]
+    assert f"p95 {first['p95']:.0f} ms, {search['rss']['main_mb']:.0f} MB for the search process" in flat
+    assert f"a first index of 1M took {build['index_seconds'] / 60:.0f} min" in flat
+    assert f"each may hold ~{search['rss']['main_mb'] / 1000:.1f} GB" in flat
