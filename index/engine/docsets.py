@@ -307,8 +307,12 @@ class DocSets(PhraseSets):
         if positives:
             # Words with document arrays are intersected as arrays first: a word in most articles
             # AND a rarer one then never becomes a Python set of most articles.
-            listed = [c for c in positives if self._listed_term(c)]
-            sets: list[set[int]] = sorted((self.evaluate(c) for c in positives if not self._listed_term(c)), key=len)
+            # Decided once per child: evaluating one child can evict another's cached postings, and a
+            # child found cached here but listed when its set is made would be in neither.
+            is_listed = [self._listed_term(c) for c in positives]
+            listed = [c for c, flag in zip(positives, is_listed, strict=True) if flag]
+            unlisted = [c for c, flag in zip(positives, is_listed, strict=True) if not flag]
+            sets: list[set[int]] = sorted((self.evaluate(c) for c in unlisted), key=len)
             if listed:
                 arrays = sorted((self.frequencies(c.fieldname, c.text).ids for c in listed), key=len)
                 common = arrays[0]
