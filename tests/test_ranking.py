@@ -79,3 +79,32 @@ def test_frequencies_are_read_from_both_position_widths() -> None:
     assert (short[:1], wide[:1]) == (b"H", b"I")
     assert positions.decode_frequency(short) == 3 and positions.decode_frequency(wide) == 2
     assert array("I", wide[1:]).tolist() == [1, 70_000]
+
+
+def test_scores_are_the_same_floats_whatever_the_hash_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Terms are summed in a sorted order, not a set's: two processes with other hash seeds give the same bits."""
+    import subprocess
+    import sys
+
+    from tests.conftest import write
+
+    corpus = tmp_path / "corpus"
+    for number in range(12):
+        title = "kalo café" if number % 3 else "naïve report"
+        write(corpus, f"a{number}.txt", f"{title} {number}\n\nkalo the café naïve words {'the ' * number}end.\n")
+    script = (
+        "import sys; from pathlib import Path; from newsdesk.index import Library\n"
+        "lib = Library.open(Path(sys.argv[1]), state_dir=Path(sys.argv[2])); lib.update()\n"
+        "print([(h.path, h.score.hex()) for h in lib.search('kalo AND the café naïve', limit=20).hits])\n"
+    )
+    answers = set()
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(corpus), str(tmp_path / f"state{seed}")],
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        answers.add(run.stdout)
+    assert len(answers) == 1

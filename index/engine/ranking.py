@@ -116,7 +116,8 @@ class Ranker:
         scored = np.zeros(documents, dtype=bool)
         in_matched = _mask(matched, documents)
         schema = docsets.schema
-        for fieldname, text, boost in set(scoring_terms(q)):
+        # Sorted, not a set's order: the sum's order (hence its last bits) must not follow the hash seed.
+        for fieldname, text, boost in sorted(set(scoring_terms(q)), key=repr):
             docsets.deadline.check()  # the query's time budget covers ranking too
             field = schema[fieldname]
             if not field.scorable:
@@ -131,7 +132,7 @@ class Ranker:
             tf = frequencies[keep].astype(np.float64)  # before any arithmetic: float64 throughout, as the formula
             scores[docs] += weight * tf / (tf + self._norms(fieldname)[docs])
             scored[docs] = True
-        for key, boost in set(scoring_phrases(q)):
+        for key, boost in sorted(set(scoring_phrases(q)), key=repr):
             fieldname, words, _slop = key
             field = schema[fieldname]
             occurrences = docsets.phrase_occurrences.get(key)
