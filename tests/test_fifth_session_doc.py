@@ -123,3 +123,27 @@ def test_the_verdict_quotes_the_1m_runs() -> None:
     assert f"p95 {first['p95']:.0f} ms, {search['rss']['main_mb']:.0f} MB for the search process" in flat
     assert f"a first index of 1M took {build['index_seconds'] / 60:.0f} min" in flat
     assert f"each may hold ~{search['rss']['main_mb'] / 1000:.1f} GB" in flat
+
+
+def test_the_second_1m_build_is_its_run() -> None:
+    flat = _flat(DOC)
+    build = _load("n1m-fifth-build-2026-12-01.json")
+    assert (
+        f"{build['index_seconds'] / 60:.1f} min ({build['docs_per_s']:.0f} docs/s; {build['index_cpu_seconds']:,.0f} s"
+        in flat
+    )
+    main, writer = build["rss"]["main_mb"], build["rss"]["largest_child_mb"]
+    assert f"peak over the build and the searches after it was {main:.0f} MB, a writer's {writer:.0f} MB: " in flat
+    assert f"{round(main) + round(writer):,} MB together, still over the target" in flat and main + writer > 1024
+    assert f"gave p95 {summarise(build)['first']['p95']:.1f} ms" in flat
+    log = (ROOT / "bench" / "results" / "n1m-fifth-build-rss-2026-12-01.log").read_text(encoding="utf-8")
+    rows = [
+        (time, int(main) // 1024, len([k for k in kids.split(",") if k]), float(load))
+        for time, main, kids, load in re.findall(r"(\S+) main=(\d+) kids=([\d,]*) load=([\d.]+)", log)
+    ]
+    reading = [m for t, m, kids, _ in rows if kids > 1 and t < "22:36:00"]
+    after = [m for t, m, kids, _ in rows if kids > 1 and t >= "22:36:00"]
+    assert f"held {max(reading)} MB sampled while reading" in flat
+    assert f"{min(after)}-{max(after)} MB once it let the list go" in flat
+    loads = [load for *_, load in rows]
+    assert f"load {min(loads):.1f}-{max(loads):.1f} with CI runs on the cores" in flat
