@@ -18,6 +18,7 @@ from newsdesk.index.engine.freqfile import FreqFile
 from newsdesk.index.errors import QueryError
 
 from .conftest import examples, write
+from .test_phrase_positions_redteam import updated_library
 
 WORDS = ["kalo", "kala", "kalb", "ka", "k", "café", "Café", "cafe", "naïve", "Ωmega", "ωmeg", "東京", "東", "straße"]
 WORDS += ["strasse", "ＦＵＬＬ", "full", "x\u0301", "zork", "zo", "the", "of", "1.5", "ﬁsh", "fish"]
@@ -73,19 +74,7 @@ text = st.lists(word, max_size=12).map(" ".join)
 def test_prefixes_and_ands_answer_as_plain_sets(
     tmp_path_factory: pytest.TempPathFactory, articles, later, queries, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path_factory.mktemp("rt-two")
-    corpus = root / "corpus"
-    for number, (title, body) in enumerate(articles):
-        write(corpus, f"a{number:02d}.txt", f"{title} t{number}\n\n{body} n{number}\n")
-    with Library.open(corpus, state_dir=root / "state") as library:
-        library.update()
-        for step, (number, body) in enumerate(later):  # Whoosh-written segments, deleted documents
-            path = corpus / f"a{number:02d}.txt"
-            if step % 2 and path.exists():
-                path.unlink()
-            else:
-                write(corpus, f"a{number:02d}.txt", f"later {step}\n\n{body} m{step}\n")
-            library.update()
+    with updated_library(tmp_path_factory.mktemp("rt-two"), articles, later, title_mark="t") as library:
         for q in queries:
             try:
                 found = _found(library, q)

@@ -9,6 +9,8 @@ the stored articles' terms and with the old one-candidate-at-a-time check.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,29 @@ from newsdesk.index.errors import QueryError
 from whoosh.filedb.filestore import RamStorage
 
 from .conftest import examples, write
+
+
+@contextmanager
+def updated_library(
+    root: Path, articles: list[tuple[str, str]], later: list[tuple[int, str]], title_mark: str
+) -> Iterator[Library]:
+    """A library of ``articles`` (each title followed by ``title_mark`` and its number), indexed, then
+    updated once per ``later`` entry: an article rewritten or removed in turn (Whoosh-written segments
+    beside the direct one, and deleted documents)."""
+    corpus = root / "corpus"
+    for number, (title, body) in enumerate(articles):
+        write(corpus, f"a{number:02d}.txt", f"{title} {title_mark}{number}\n\n{body} n{number}\n")
+    with Library.open(corpus, state_dir=root / "state") as library:
+        library.update()
+        for step, (number, body) in enumerate(later):
+            path = corpus / f"a{number:02d}.txt"
+            if step % 2 and path.exists():
+                path.unlink()
+            else:
+                write(corpus, f"a{number:02d}.txt", f"later {step}\n\n{body} m{step}\n")
+            library.update()
+        yield library
+
 
 WORDS = [
     "the",
@@ -128,19 +153,7 @@ def test_phrases_through_the_api_count_as_the_articles_do(
         title, body = articles[start % len(articles)]
         words = body.split() or title.split()
         phrases = [*phrases, (field, words[start % len(words) :][:size])]
-    root = tmp_path_factory.mktemp("rt-pos")
-    corpus = root / "corpus"
-    for number, (title, body) in enumerate(articles):
-        write(corpus, f"a{number:02d}.txt", f"{title} {number}\n\n{body} n{number}\n")
-    with Library.open(corpus, state_dir=root / "state") as library:
-        library.update()
-        for step, (number, body) in enumerate(later):  # Whoosh-written segments, deleted documents
-            path = corpus / f"a{number:02d}.txt"
-            if step % 2 and path.exists():
-                path.unlink()
-            else:
-                write(corpus, f"a{number:02d}.txt", f"later {step}\n\n{body} m{step}\n")
-            library.update()
+    with updated_library(tmp_path_factory.mktemp("rt-pos"), articles, later, title_mark="") as library:
         for field, words in phrases:
             if len(words) < 2:
                 continue
