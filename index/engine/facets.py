@@ -21,6 +21,7 @@ from typing import Any
 from newsdesk.index.article import MULTI_VALUE_SEPARATOR
 from newsdesk.index.engine.columns import column_values
 from newsdesk.index.engine.freqfile import numpy
+from newsdesk.index.engine.phrase_checks import ragged_indices
 from newsdesk.index.engine.schema import FACET_COLUMNS
 from newsdesk.index.timeline import Timeline, build_timeline_from_counts
 
@@ -64,9 +65,7 @@ class _Coded:
             return np.bincount(self.codes[docs], minlength=len(self.labels))
         ends = self.ends[docs]
         sizes = ends - np.concatenate(([0], self.ends))[docs]
-        # Where each chosen value lies in ``codes``: its document's first, plus its rank there.
-        rank = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        return np.bincount(self.codes[np.repeat(ends - sizes, sizes) + rank], minlength=len(self.labels))
+        return np.bincount(self.codes[ragged_indices(ends - sizes, sizes)], minlength=len(self.labels))
 
     def counted(self, docs: Any, empty: bool = False) -> list[tuple[str, int]]:
         """(value, count) of every value ``docs`` hold; the empty value ("") only if ``empty``."""

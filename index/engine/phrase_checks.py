@@ -96,7 +96,7 @@ def adjacent_counts(lists: Sequence[Positions], offsets: Sequence[int], excluded
     order = sorted(range(len(lists)), key=lambda i: len(lists[i].ids))
     candidates = lists[order[0]].ids
     for index in order[1:]:
-        candidates = np.intersect1d(candidates, lists[index].ids, assume_unique=True)
+        candidates = intersect_sorted(candidates, lists[index].ids)
     if excluded is not None and len(excluded) and len(candidates):
         candidates = candidates[~np.isin(candidates, excluded)]
     shift = max(offsets)
@@ -107,15 +107,24 @@ def adjacent_counts(lists: Sequence[Positions], offsets: Sequence[int], excluded
         found = lists[index]
         rows = np.searchsorted(found.ids, candidates)
         counts = found.counts[rows].astype(np.int64)
-        # Where each chosen position lies in found.positions: its row's first, plus its rank in the row.
-        rank = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        flat = np.repeat(found.starts[rows].astype(np.int64), counts) + rank
+        flat = ragged_indices(found.starts[rows].astype(np.int64), counts)
         listed = (np.repeat(candidates.astype(np.int64), counts) << 32) | (
             found.positions[flat].astype(np.int64) + (shift - offsets[index])
         )
         keys = listed if turn == 0 else np.intersect1d(keys, listed, assume_unique=True)
         candidates = np.unique(keys >> 32)
     return np.unique(keys >> 32, return_counts=True)
+
+
+def ragged_indices(starts: Any, sizes: Any) -> Any:
+    """Every index of the runs ``starts[i] .. starts[i] + sizes[i]`` in order, as one array (int64 inputs).
+
+    How the values of chosen rows are gathered from a flat array (positions, facet codes):
+    each one is its row's first index plus its rank within the row.
+    """
+    np = numpy()
+    rank = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts, sizes) + rank
 
 
 def intersect_sorted(first: Any, second: Any) -> Any:
