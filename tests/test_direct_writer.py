@@ -1,15 +1,21 @@
-"""The direct segment writer writes the segment Whoosh's own writer writes, byte for byte.
+"""The direct segment writer writes the segment Whoosh's own writer writes.
 
 index/engine/directwriter.py replaces Whoosh's posting pool for full builds. Every
 search-side reader (blockreads, docsets, columns, Whoosh's matchers) reads what it
-writes, so the strongest check is that the two writers agree on every byte of
-every posting list and term info, every stored field, length and column, for
-generated documents, with and without spilling to run files.
+writes, so the strongest check is that the two writers agree on every posting
+block, term info, stored field, length and column, for generated documents, with
+and without spilling to run files: byte for byte, except the blocks of the
+positional fields, which are pickled at a newer protocol (blockencoder.VALUES_PROTOCOL)
+and compared unpickled, value for value.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
+import pickle
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,7 @@ from newsdesk.index.engine.schema import FACET_COLUMNS, build_schema
 from newsdesk.index.indexer import _codec
 from whoosh import fields
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
@@ -79,16 +86,44 @@ def write(path: Path, docs: list[dict[str, Any]], direct: bool, limitmb: float =
     return whoosh_index.open_dir(str(path)).reader()
 
 
+def blocks(raw: bytes) -> list[tuple[Any, ...]]:
+    """A term's posting bytes as whoosh3 lays them out: per block its header and its unpickled data.
+
+    Also the block's bytes themselves, except for a block of one value per posting (a
+    positional field's), which the direct writer pickles at a newer protocol: compared
+    by what it holds, the header's compression flag left out (a smaller pickle may fall
+    under whoosh3's 80 bytes to compress).
+    """
+    assert raw[:4] == WHOOSH3_HEADER_MAGIC
+    found, at = [], 4
+    while at < len(raw):
+        (length,) = struct.unpack(">i", raw[at : at + 4])
+        block = raw[at : at + 4 + abs(length)]
+        stream = io.BytesIO(block[4:])
+        header = pickle.load(stream)
+        data = stream.read()
+        body = zlib.decompress(data) if header[3] else data
+        assert header[3] == 0 or len(body) >= COMPRESSION_MIN_SIZE
+        unpickled = pickle.loads(body)
+        exact = None if type(unpickled[2]) is tuple else block
+        found.append((length > 0, header[:3] + header[4:], unpickled, exact))
+        at += 4 + abs(length)
+    return found
+
+
 def contents(reader: Any) -> dict[str, Any]:
-    """Everything a searcher can read from a one-segment index, posting bytes included."""
+    """Everything a searcher can read from a one-segment index, posting blocks included."""
     terms = reader._terms
     postings = {}
     for fieldname, text in reader.all_terms():
         info = terms.term_info(fieldname, text)
         offset, length = info.extent()
         length = length[0] if isinstance(length, tuple) else length  # as whoosh3 unpacks it
-        stats = {k: v for k, v in vars(info).items() if k != "_offset"}
-        postings[fieldname, text] = (stats, terms._postfile.get(offset, length))
+        stats = {k: v for k, v in vars(info).items() if k not in ("_offset", "_length")}
+        read = []  # as Whoosh's own matcher decodes them (what its phrase queries use)
+        if reader.schema[fieldname].format.supports("positions"):
+            read = list(reader.postings(fieldname, text).items_as("positions"))
+        postings[fieldname, text] = (stats, blocks(terms._postfile.get(offset, length)), read)
     names = reader.schema.names()
     count = reader.doc_count_all()
     return {

@@ -19,9 +19,10 @@ schema of every existing index expects them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
-from operator import itemgetter
+from itertools import compress, pairwise
+from operator import and_, itemgetter
 
 from newsdesk.index.engine.terms import iter_terms
 
@@ -79,15 +80,24 @@ def word_pairs(terms: list[str], common: frozenset[str] | None = None) -> dict[s
     A pair is indexed when both its words are in ``common`` (every pair when ``common`` is None).
     """
     positions: defaultdict[str, list[int]] = defaultdict(list)
+    # No Python step per word (the writer runs this on every article): the maps below are
+    # positions[pair_term(a, b)].append(pos) for each indexed pair, in order; " ".join of
+    # two strings is pair_term's f"{a} {b}".
     if common is None:
-        for pos, pair in enumerate(map(pair_term, terms, terms[1:])):
-            positions[pair].append(pos)
-        return positions
-    inside = [term in common for term in terms]
-    for pos, both in enumerate(map(bool.__and__, inside, inside[1:])):
-        if both:
-            positions[pair_term(terms[pos], terms[pos + 1])].append(pos)
+        starts: Iterable[int] = range(len(terms) - 1)
+        pairs = map(_SPACE_JOIN, pairwise(terms))
+    else:
+        inside = list(map(common.__contains__, terms))
+        starts = list(compress(range(len(terms) - 1), map(and_, inside, inside[1:])))
+        pairs = map(
+            _SPACE_JOIN, zip(map(terms.__getitem__, starts), map(terms.__getitem__, map(_NEXT, starts)), strict=True)
+        )
+    deque(map(list.append, map(positions.__getitem__, pairs), starts), 0)
     return positions
+
+
+_SPACE_JOIN = " ".join
+_NEXT = (1).__add__
 
 
 COMMON_SHARE = 0.1

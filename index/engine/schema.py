@@ -10,7 +10,7 @@ newsdesk look them up there (index/engine/unpickling.py; tests/test_schema_pickl
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,6 +70,8 @@ _TYPE_H, _TYPE_I = b"H", b"I"
 _last_analysed: tuple[object, dict[str, list[int]]] = (None, {})
 """The text :meth:`FastPositions.term_positions` analysed last and its terms: a prefix field gets the
 same string object right after its text field (add_prefix_values), so its terms are not found twice."""
+_last_terms: tuple[object, list[str]] = (None, [])
+"""The same text's terms word by word, for its pair field (also handed the same string object)."""
 
 
 def encode_positions(poslist: list[int]) -> bytes:
@@ -103,10 +105,11 @@ class FastPositions(formats.Positions):
         if None in cached:
             terms = [term or term_for(word) for term, word in zip(cached, words, strict=True)]
         positions: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, term in enumerate(terms):
-            positions[term].append(pos)
-        global _last_analysed
+        # positions[term].append(pos) for every word, with no Python step per word
+        deque(map(list.append, map(positions.__getitem__, terms), range(len(terms))), 0)
+        global _last_analysed, _last_terms
         _last_analysed = (value, positions)
+        _last_terms = (value, terms)
         return positions
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
@@ -221,6 +224,9 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
         return self.common is None or (first in self.common and second in self.common)
 
     def term_positions(self, value: str) -> dict[str, list[int]]:
+        last_value, last_terms = _last_terms
+        if value is last_value:  # the same text just analysed for its own field (body before pairs_body)
+            return word_pairs(last_terms, self.common)
         words = TOKEN_PATTERN.findall(value)
         cache_get = _term_cache.get
         return word_pairs([cache_get(word) or term_for(word) for word in words], self.common)
