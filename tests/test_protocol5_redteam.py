@@ -179,3 +179,25 @@ def test_a_raw_block_with_garbled_ids_is_damage_not_a_traceback(tmp_path: Path, 
             library._searcher._drop_searcher()
             with pytest.raises(IndexDamagedError):
                 library.search("zebra", limit=10)
+
+
+@pytest.mark.parametrize(("found", "garbled"), [(b"_codecs", b"_codecz"), (b"latin1", b"lbtin1")])
+def test_a_protocol_2_block_naming_what_does_not_exist_is_damage(tmp_path: Path, found: bytes, garbled: bytes) -> None:
+    """Whoosh's own writer (every update, and every index main builds) pickles each position value as a
+    call of ``_codecs.encode(..., "latin1")``: a garbled name raises ModuleNotFoundError or LookupError,
+    which healing did not count as damage (a traceback instead of a rebuild)."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    for n in range(3):
+        write(corpus, f"a{n}.txt", f"Title {n}\n\nthe talks {'zebra' if n == 1 else 'went'} on\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blockencoder, "VALUES_PROTOCOL", 2)
+        with Library.open(corpus, state_dir=state) as library:
+            library.update()
+            segment, at, data = _raw_block(state, library, "body", "zebra")
+            assert found in data
+            raw = bytearray(segment.read_bytes())
+            raw[at : at + len(data)] = data.replace(found, garbled)
+            segment.write_bytes(bytes(raw))
+            library._searcher._drop_searcher()
+            with pytest.raises(IndexDamagedError):
+                library.search("zebra", limit=10)
