@@ -201,3 +201,24 @@ def test_a_protocol_2_block_naming_what_does_not_exist_is_damage(tmp_path: Path,
             library._searcher._drop_searcher()
             with pytest.raises(IndexDamagedError):
                 library.search("zebra", limit=10)
+
+
+@pytest.mark.parametrize("protocol", [5, 2])
+def test_a_block_whose_garbled_length_asks_for_terabytes_is_damage(tmp_path: Path, protocol: int) -> None:
+    """pickle allocates a BINBYTES8 value's length before reading it: one garbled opcode in a raw block
+    (a SHORT_BINBYTES 'C' turned 0x8e) asks for terabytes, and MemoryError reached the user as a traceback."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    for n in range(3):
+        write(corpus, f"a{n}.txt", f"Title {n}\n\nthe talks {'zebra' if n == 1 else 'went'} on\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blockencoder, "VALUES_PROTOCOL", protocol)
+        with Library.open(corpus, state_dir=state) as library:
+            library.update()
+            segment, at, data = _raw_block(state, library, "body", "zebra")
+            garbled = (b"\x80\x05\x8e" + (2**46).to_bytes(8, "little")).ljust(len(data), b".")
+            raw = bytearray(segment.read_bytes())
+            raw[at : at + len(data)] = garbled
+            segment.write_bytes(bytes(raw))
+            library._searcher._drop_searcher()
+            with pytest.raises(IndexDamagedError):
+                library.search("zebra", limit=10)

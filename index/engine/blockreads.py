@@ -51,7 +51,12 @@ def leaf_blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
     """(ids, values) for each block of a raw whoosh3 leaf matcher (what docsets and frequencies decode)."""
     while True:
         if matcher._data is None:
-            matcher._read_data()
+            try:
+                matcher._read_data()
+            except MemoryError:
+                # pickle allocates a counted value before reading it: a garbled length in a block of a
+                # few KB asks for terabytes. Damage, not a lack of memory (the block is all there is).
+                raise CorruptIndexError("a posting block asks for more memory than it holds") from None
         ids = matcher._data[0]
         if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
             ids = tuple(accumulate(ids))
