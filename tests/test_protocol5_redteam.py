@@ -21,12 +21,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Library
 from newsdesk.index.engine import blockencoder
+from newsdesk.index.engine.directwriter import DirectIndexWriter
+from newsdesk.index.engine.hidden_fields import add_prefix_values
+from newsdesk.index.engine.schema import build_schema
 from newsdesk.index.errors import IndexDamagedError, QueryError
-from newsdesk.index.indexer import META_INDEX_DIR
+from newsdesk.index.indexer import META_INDEX_DIR, _codec
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 
 from .conftest import examples, write
+from .test_direct_writer import contents, corpus_documents
 from .test_phrase_pairs import corpora, phrases
 
 
@@ -179,6 +183,9 @@ def test_a_raw_block_with_garbled_ids_is_damage_not_a_traceback(tmp_path: Path, 
             library._searcher._drop_searcher()
             with pytest.raises(IndexDamagedError):
                 library.search("zebra", limit=10)
+            repairs = library.update().repairs  # healed: set aside and rebuilt from the store
+            assert repairs and "damaged" in repairs[0]
+            assert library.search("zebra", limit=10).total == 1
 
 
 @pytest.mark.parametrize(("found", "garbled"), [(b"_codecs", b"_codecz"), (b"latin1", b"lbtin1")])
@@ -222,3 +229,43 @@ def test_a_block_whose_garbled_length_asks_for_terabytes_is_damage(tmp_path: Pat
             library._searcher._drop_searcher()
             with pytest.raises(IndexDamagedError):
                 library.search("zebra", limit=10)
+
+
+def _plain_pairs(self: Any, value: str) -> dict[str, list[int]]:
+    """PairPositions.term_positions without the shortcut: every word's term found again."""
+    from newsdesk.index.engine.hidden_fields import word_pairs
+    from newsdesk.index.engine.terms import TOKEN_PATTERN, term_for
+
+    return word_pairs([term_for(word) for word in TOKEN_PATTERN.findall(value)], self.common)
+
+
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(docs=st.integers(1, 8).flatmap(corpus_documents), same=st.booleans(), common=st.booleans())
+def test_segments_with_the_pair_shortcut_equal_those_without(
+    tmp_path_factory: Any, docs: list[dict[str, Any]], same: bool, common: bool
+) -> None:
+    """Notes between body and pairs_body, title and body one string object, the title's pair field
+    analysed before its title (fields go in name order): the segment is the one the plain analysis makes."""
+    from newsdesk.index.engine import schema as schema_module
+
+    for doc in docs:
+        if same:  # the same object: the title's and body's pair fields may both take the shortcut
+            doc["title"] = doc["body"]
+            add_prefix_values(doc)
+    base = tmp_path_factory.mktemp("pairs")
+    words = frozenset(["the", "talks", "of", "geneva"]) if common else None
+    shortcut = _write(base / "shortcut", docs, words)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema_module.PairPositions, "term_positions", _plain_pairs)
+        plain = _write(base / "plain", docs, words)
+    assert contents(shortcut) == contents(plain)
+
+
+def _write(path: Path, docs: list[dict[str, Any]], common: frozenset[str] | None) -> Any:
+    path.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(path), build_schema(2.0, common))
+    writer = DirectIndexWriter(ix, codec=_codec())
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return whoosh_index.open_dir(str(path)).reader()
