@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsdesk.index import Library
+from newsdesk.index import Config, Library
 from newsdesk.index.engine import blockencoder
 from newsdesk.index.engine.directwriter import DirectIndexWriter
 from newsdesk.index.engine.hidden_fields import add_prefix_values
@@ -52,14 +52,22 @@ def _index_dir(library: Library, state: Path) -> Path:
 
 
 def _build(
-    root: Path, articles: list[tuple[str, str]], rounds: int, optimize: bool, texts: list[str], protocol: int
+    root: Path,
+    articles: list[tuple[str, str]],
+    rounds: int,
+    optimize: bool,
+    texts: list[str],
+    protocol: int,
+    title_boost: float = 2.0,
 ) -> list[object]:
     corpus, state = root / f"corpus{protocol}", root / f"state{protocol}"
     for number, (title, body) in enumerate(articles):
         write(corpus, f"a{number:02d}.txt", f"{title or 'untitled'}\n\n{body or 'empty'}\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(blockencoder, "VALUES_PROTOCOL", protocol)
-        with Library.open(corpus, state_dir=state) as library:
+        config = Config()
+        config.search.title_boost = title_boost
+        with Library.open(corpus, state_dir=state, config=config) as library:
             library.update()  # the first index: a full build by the direct writer
             for round_ in range(rounds):  # Whoosh's writer: protocol 2 segments, deletions
                 (corpus / f"a{round_:02d}.txt").unlink(missing_ok=True)
@@ -84,9 +92,10 @@ def test_protocol_5_index_answers_as_protocol_2(
     texts += [pool[0], f"{pool[0][:2]}*", f"{pool[0]} OR {pool[-1]}"]
     rounds = data.draw(st.integers(0, 2), label="incremental updates")
     optimize = data.draw(st.booleans(), label="optimize")
+    boost = data.draw(st.sampled_from([2.0, 1.0, 0.5, 3.7]), label="title_boost")
     root = tmp_path_factory.mktemp("p5")
-    five = _build(root, articles, rounds, optimize, texts, 5)
-    two = _build(root, articles, rounds, optimize, texts, 2)
+    five = _build(root, articles, rounds, optimize, texts, 5, boost)
+    two = _build(root, articles, rounds, optimize, texts, 2, boost)
     assert five == two, texts
 
 
