@@ -39,6 +39,8 @@ READ_ERRORS: tuple[type[BaseException], ...] = (
     IndexError,
     OverflowError,  # a garbled pickle FRAME length in a segment's compound-file directory
     KeyError,
+    LookupError,  # a garbled codec name in a protocol-2 posting block (_codecs.encode(value, "latin1"))
+    ImportError,  # a garbled module name there: pickle imports what a GLOBAL names (ModuleNotFoundError)
     TypeError,
     AttributeError,
     struct.error,

@@ -23,6 +23,7 @@ from itertools import accumulate
 from typing import Any
 
 from whoosh.filedb.structfile import StructFile
+from whoosh.reading import CorruptIndexError
 
 _FIRST_CHUNK = 256
 
@@ -50,12 +51,23 @@ def leaf_blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], Any]]:
     """(ids, values) for each block of a raw whoosh3 leaf matcher (what docsets and frequencies decode)."""
     while True:
         if matcher._data is None:
-            matcher._read_data()
+            try:
+                matcher._read_data()
+            except MemoryError:
+                # pickle allocates a counted value before reading it: a garbled length in a block of a
+                # few KB asks for terabytes. Damage, not a lack of memory (the block is all there is).
+                raise CorruptIndexError("a posting block asks for more memory than it holds") from None
         ids = matcher._data[0]
         if not matcher._byteids:  # delta-coded: summed in C (whoosh's delta_decode is a Python generator)
             ids = tuple(accumulate(ids))
         matcher._read_values()
-        yield ids, matcher._values
+        values = matcher._values
+        if len(ids) != matcher._blocklength or ids[-1] != matcher._maxid or len(values) != len(ids):
+            # A garbled block that still unpickles (one stored raw, under whoosh3's 80 bytes to
+            # compress, has no zlib checksum): its ids would reach the ranker as documents that
+            # do not exist. Its header, pickled apart, says how many ids it holds and the last.
+            raise CorruptIndexError(f"a posting block disagrees with its header ({len(ids)} ids, last {ids[-1]!r})")
+        yield ids, values
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
