@@ -242,20 +242,26 @@ class DirectSegmentWriter:
 
     # -- runs ---------------------------------------------------------------------------
     def _sorted_entries(self) -> Iterator[tuple[str, bytes, Entry]]:
+        """The buffered postings in (field, term) order, each let go as it is taken.
+
+        Closing the segment merges these with the run files: without letting go, the
+        whole buffer (``limitmb`` and more) stayed held until the last term was written,
+        on top of everything the merge itself holds.
+        """
         postings, present = self._postings, self._present
         for fieldname in sorted(postings.keys() | present.keys()):
             if fieldname in present:
-                yield from self._present_entries(fieldname, present[fieldname])
+                yield from self._present_entries(fieldname, present.pop(fieldname))
                 continue
-            terms = postings[fieldname]
+            terms = postings.pop(fieldname)
             for btext in sorted(terms):
-                yield fieldname, btext, terms[btext]
+                yield fieldname, btext, terms.pop(btext)
 
     def _present_entries(self, fieldname: str, terms: dict[str, array]) -> Iterator[tuple[str, Any, Entry]]:
         """A presence field's terms with the columns of the other fields: weights, sizes of 0, no values."""
         weights = self._doc_weights.get(fieldname)
         for term in sorted(terms):
-            ids = terms[term]
+            ids = terms.pop(term)
             count = len(ids)
             made = array("d", map(weights.__getitem__, ids)) if weights is not None else _ONES * count
             yield fieldname, term, (ids, made, _ZEROS * count, bytearray())
@@ -332,17 +338,12 @@ class DirectSegmentWriter:
         merged = heapq.merge(*sources, key=itemgetter(0, 1))
         for (fieldname, btext), group in groupby(merged, key=itemgetter(0, 1)):
             parts = [entry for _, _, entry in group]
-            if len(parts) == 1:
-                yield fieldname, btext, parts[0]
-                continue
-            ids, weights, sizes = array("I"), array("d"), array("I")
-            values = bytearray()
-            for part in parts:
-                ids.extend(part[0])
-                weights.extend(part[1])
-                sizes.extend(part[2])
-                values.extend(part[3])
-            yield fieldname, btext, (ids, weights, sizes, values)
+            joined = parts[0] if len(parts) == 1 else _joined(parts)
+            # Nothing here names a term's lists once they are handed on: the parts went on being
+            # held (beside their joined copy) while the term was encoded, and after it.
+            del parts
+            yield fieldname, btext, joined
+            del joined
 
     # -- the segment ------------------------------------------------------------------------
     def finish(self) -> Any:
@@ -397,6 +398,18 @@ class DirectSegmentWriter:
         self._runs = []
         if not self.perdoc.is_closed:
             self.perdoc.close()
+
+
+def _joined(parts: list[Entry]) -> Entry:
+    """One term's parts from several sources, in source order, as one entry."""
+    ids, weights, sizes = array("I"), array("d"), array("I")
+    values = bytearray()
+    for part in parts:
+        ids.extend(part[0])
+        weights.extend(part[1])
+        sizes.extend(part[2])
+        values.extend(part[3])
+    return ids, weights, sizes, values
 
 
 def _array(code: str, data: bytes) -> array:

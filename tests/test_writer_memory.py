@@ -1,0 +1,55 @@
+"""What a direct segment writer holds while it closes its segment (issue 14: a 1M build's peak is there).
+
+Closing merges the run files with the postings still buffered in memory; each
+buffered posting list is let go once the merge has taken it, so the buffer
+(``limitmb`` and more) shrinks as the segment is written instead of staying
+whole until the last term (bench/writer_memory.py, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+from typing import Any
+
+import pytest
+from newsdesk.index.engine.directwriter import DirectSegmentWriter
+from newsdesk.index.engine.hidden_fields import add_prefix_values
+from newsdesk.index.engine.schema import build_schema
+from newsdesk.index.indexer import _codec
+from whoosh import index as whoosh_index
+
+
+def _writer(path: Path, docs: int, limitmb: float) -> DirectSegmentWriter:
+    ix = whoosh_index.create_in(str(path), build_schema(2.0))
+    writer = DirectSegmentWriter(ix, limitmb=limitmb, codec=_codec())  # type: ignore[arg-type]
+    for number in range(docs):
+        doc = {
+            "id": f"a{number}",
+            "path": "p.txt",
+            "title": f"Report {number} on talks",
+            "body": f"Words of report {number} on the ceasefire talks in Geneva, number {number}.",
+            "tags": "OSCE",
+        }
+        writer.add_document(**add_prefix_values(doc))
+    return writer
+
+
+@pytest.mark.parametrize("runs", [False, True])
+def test_buffered_postings_are_let_go_as_the_merge_takes_them(tmp_path: Path, runs: bool) -> None:
+    writer = _writer(tmp_path, 40, limitmb=0.1 if runs else 64)
+    assert bool(writer._runs) is runs
+    assert writer._postings and writer._present  # some postings still buffered when closing begins
+    buffered: dict[tuple[str, Any], weakref.ref[Any]] = {}
+    for fieldname, terms in writer._postings.items():
+        buffered |= {(fieldname, term): weakref.ref(entry[0]) for term, entry in terms.items()}
+    for fieldname, present in writer._present.items():
+        buffered |= {(fieldname, term): weakref.ref(ids) for term, ids in present.items()}
+    held_back = []
+    for fieldname, term, entry in writer._merged():
+        del entry
+        # Every buffered list before this term has been written: none may still be held.
+        held_back += [key for key, ref in buffered.items() if key < (fieldname, term) and ref() is not None]
+    assert held_back == []
+    assert all(ref() is None for ref in buffered.values())
+    writer.cancel()
