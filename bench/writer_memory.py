@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 _CHILD = r"""
-import json, resource, shutil, sys, tempfile, threading, time, tracemalloc
+import json, os, resource, shutil, sys, tempfile, threading, time, tracemalloc
 from itertools import islice
 from pathlib import Path
 from newsdesk.index.store import ArticleStore
@@ -62,12 +62,32 @@ def enter(name):
     phases.setdefault(name, {"rss_at_start_kb": rss, "rss_peak_kb": rss})
     started[name] = time.process_time()
 
+import ctypes, ctypes.util
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+try:
+    _libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    _libc.mallinfo2.restype = _MallInfo2
+except (OSError, AttributeError):
+    _libc = None
+
+def heap_kb():
+    # glibc's view at the peak: its heap (arena), what is in use there, what is free there, and mmapped blocks
+    if _libc is None:
+        return None
+    m = _libc.mallinfo2()
+    return {"heap": m.arena // 1024, "in_use": m.uordblks // 1024, "free": m.fordblks // 1024, "mmapped": m.hblkhd // 1024}
+
 stop = threading.Event()
 def sample():
     while not stop.wait(0.1):
         entry = phases.get(current[0])
         if entry is not None:
-            entry["rss_peak_kb"] = max(entry["rss_peak_kb"], rss_kb())
+            rss = rss_kb()
+            if rss > entry["rss_peak_kb"]:
+                entry["rss_peak_kb"] = rss
+                entry["malloc_at_peak_kb"] = heap_kb()
 threading.Thread(target=sample, daemon=True).start()
 
 def wrap(owner, name, phase, after=None):
@@ -117,7 +137,7 @@ try:
     terms = OrderedHashReader(storage.open_file(name), storage.file_length(name)).extras["indexlen"]
 finally:
     shutil.rmtree(folder, ignore_errors=True)
-print(json.dumps({"docs": done, "terms": terms, "runs_before_finish": runs, "limitmb": limitmb,
+print(json.dumps({"malloc_env": {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}, "docs": done, "terms": terms, "runs_before_finish": runs, "limitmb": limitmb,
                   "add_cpu_s": round(t1 - t0, 1), "finish_cpu_s": round(t2 - t1, 1),
                   "ru_maxrss_kb": maxrss, "phases": phases}))
 """

@@ -8,6 +8,7 @@ whole until the last term (bench/writer_memory.py, docs/performance.md).
 
 from __future__ import annotations
 
+import errno
 import weakref
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,47 @@ def test_buffered_postings_are_let_go_as_the_merge_takes_them(tmp_path: Path, ru
     assert held_back == []
     assert all(ref() is None for ref in buffered.values())
     writer.cancel()
+
+
+def test_a_disk_that_fills_while_the_terms_index_closes_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC half way through the terms index's hash tables (the compact writer's one write a bucket)."""
+    from newsdesk.index import Config, Library
+    from newsdesk.index import indexer as indexer_module
+    from newsdesk.index.engine.hashwriter import CompactOrderedHashWriter
+    from newsdesk.index.errors import DiskFullError
+
+    monkeypatch.setattr(indexer_module, "_FULL_BUILD_MIN_DOCS", 10)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(30):
+        (corpus / f"a{n:04}.txt").write_text(f"Report {n}\n\nThe talks in Geneva went on, day {n}.\n")
+    config = Config()
+    config.index.procs = 1
+    state = tmp_path / "state"
+    real = CompactOrderedHashWriter._write_hashes
+
+    def filling(self: Any) -> None:
+        write = self.dbfile.write
+        written = [0]
+
+        def limited(data: Any) -> Any:
+            written[0] += len(data)
+            if written[0] > 2_000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return write(data)
+
+        self.dbfile.write = limited
+        real(self)
+
+    with Library.open(corpus, state_dir=state, config=config) as library:
+        library.update()
+        before = sorted(state.glob("whoosh-*"))
+        with monkeypatch.context() as patch:
+            patch.setattr(CompactOrderedHashWriter, "_write_hashes", filling)
+            with pytest.raises(DiskFullError):
+                library.update(rebuild=True)
+        assert sorted(state.glob("whoosh-*")) == before
+        library.update()
+        assert library.search("report", limit=1).total == 30
