@@ -9,6 +9,7 @@ whole until the last term (bench/writer_memory.py, docs/performance.md).
 from __future__ import annotations
 
 import errno
+import tracemalloc
 import weakref
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,49 @@ def test_a_disk_that_fills_while_the_terms_index_closes_leaves_nothing_behind(
         assert sorted(state.glob("whoosh-*")) == before
         library.update()
         assert library.search("report", limit=1).total == 30
+
+
+def test_long_lists_written_in_pieces_are_whooshs_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term's blocks written a few at a time (as a word in every article's are at 1M) are the same file."""
+    from newsdesk.index.engine import blockencoder
+
+    from tests.test_direct_writer import contents, write
+
+    monkeypatch.setattr(blockencoder, "_WRITE_BYTES", 100)  # every block written on its own
+    docs = [
+        {"id": f"a{n}", "path": "p", "title": "talks", "body": f"the talks {'x ' * (n % 5)} n{n % 300}"}
+        for n in range(2600)
+    ]
+    docs.append({"id": "long", "path": "p", "title": "long", "body": "the " * 70_000 + "talks"})
+    docs = [add_prefix_values(doc) for doc in docs]
+    old = write(tmp_path / "old", docs, direct=False)
+    new = write(tmp_path / "new", docs, direct=True, limitmb=0.05)
+    assert contents(new) == contents(old)
+
+
+def test_merging_runs_holds_a_long_list_about_twice(tmp_path: Path) -> None:
+    """A word whose positions are spread over many run files: its parts and their join, no more.
+
+    Each run's part used to be held twice (the chunk read and a copy of its values) beside the
+    joined list: about three times the list at once, for the longest list of the segment.
+    """
+    ix = whoosh_index.create_in(str(tmp_path), build_schema(2.0))
+    writer = DirectSegmentWriter(ix, limitmb=0.3, codec=_codec())  # type: ignore[arg-type]
+    for number in range(60):
+        writer.add_document(id=f"a{number}", path="p", title="t", body="pake " * 20_000)
+    assert len(writer._runs) >= 4
+    size = 0
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        for _, term, entry in writer._merged():
+            if term == "pake":
+                size = len(entry[3])
+            del entry
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+        writer.cancel()
+    assert size > 2_000_000
+    assert peak < 2.5 * size, (peak, size)

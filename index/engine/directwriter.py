@@ -307,18 +307,25 @@ class DirectSegmentWriter:
                 self._runs = done + runs[start + _MAX_RUNS :]
 
     def _read_run(self, name: str) -> Iterator[tuple[str, bytes, Entry]]:
+        """A run's terms in order. Nothing of a term is kept here once it is yielded.
+
+        A term's values are yielded as the bytes pickle made (not copied), and taken
+        out of the chunk, which otherwise held them until its last term: at 1M one
+        word's positions are 40 MB a writer, and the merge held them three times over.
+        """
         with self._temp.open_file(name).raw_file() as f:
             while True:
                 try:
                     chunk = pickle.load(f)
                 except EOFError:
                     break
-                for fieldname, btext, ids, weights, sizes, values in chunk:
-                    yield (
-                        fieldname,
-                        btext,
-                        (_array("I", ids), _array("d", weights), _array("I", sizes), bytearray(values)),
-                    )
+                chunk.reverse()
+                while chunk:
+                    fieldname, btext, ids, weights, sizes, values = chunk.pop()
+                    entry = (_array("I", ids), _array("d", weights), _array("I", sizes), values)
+                    del ids, weights, sizes, values
+                    yield fieldname, btext, entry
+                    del entry
         self._temp.delete_file(name)
 
     def _merged(self) -> Iterator[tuple[str, bytes, Entry]]:
@@ -401,14 +408,23 @@ class DirectSegmentWriter:
 
 
 def _joined(parts: list[Entry]) -> Entry:
-    """One term's parts from several sources, in source order, as one entry."""
+    """One term's parts from several sources, in source order, as one entry; empties ``parts``.
+
+    Each part is let go once copied, so joining holds the whole list once and one part,
+    not every part beside the whole (the longest list of a 1M segment: ~50 MB a writer).
+    """
     ids, weights, sizes = array("I"), array("d"), array("I")
-    values = bytearray()
-    for part in parts:
-        ids.extend(part[0])
-        weights.extend(part[1])
-        sizes.extend(part[2])
-        values.extend(part[3])
+    values = bytearray(sum(len(part[3]) for part in parts))
+    start = 0
+    parts.reverse()
+    while parts:
+        part_ids, part_weights, part_sizes, part_values = parts.pop()
+        ids.extend(part_ids)
+        weights.extend(part_weights)
+        sizes.extend(part_sizes)
+        values[start : start + len(part_values)] = part_values
+        start += len(part_values)
+        del part_ids, part_weights, part_sizes, part_values
     return ids, weights, sizes, values
 
 
