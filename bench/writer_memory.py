@@ -64,8 +64,8 @@ def enter(name):
 
 import ctypes, ctypes.util
 class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                     "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
 try:
     _libc = ctypes.CDLL(ctypes.util.find_library("c"))
     _libc.mallinfo2.restype = _MallInfo2
@@ -77,7 +77,8 @@ def heap_kb():
     if _libc is None:
         return None
     m = _libc.mallinfo2()
-    return {"heap": m.arena // 1024, "in_use": m.uordblks // 1024, "free": m.fordblks // 1024, "mmapped": m.hblkhd // 1024}
+    return {"heap": m.arena // 1024, "in_use": m.uordblks // 1024, "free": m.fordblks // 1024,
+            "mmapped": m.hblkhd // 1024}
 
 stop = threading.Event()
 def sample():
@@ -137,7 +138,9 @@ try:
     terms = OrderedHashReader(storage.open_file(name), storage.file_length(name)).extras["indexlen"]
 finally:
     shutil.rmtree(folder, ignore_errors=True)
-print(json.dumps({"malloc_env": {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}, "docs": done, "terms": terms, "runs_before_finish": runs, "limitmb": limitmb,
+malloc_env = {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}
+print(json.dumps({"malloc_env": malloc_env, "docs": done, "terms": terms, "runs_before_finish": runs,
+                  "limitmb": limitmb,
                   "add_cpu_s": round(t1 - t0, 1), "finish_cpu_s": round(t2 - t1, 1),
                   "ru_maxrss_kb": maxrss, "phases": phases}))
 """
@@ -145,6 +148,8 @@ print(json.dumps({"malloc_env": {k: v for k, v in os.environ.items() if k.starts
 
 def run_once(python: str, state: Path, n: int, limitmb: int, traced: bool) -> dict[str, object]:
     before = os.getloadavg()
+    checkout = Path(python).absolute().parent.parent.parent  # <checkout>/.venv/bin/python
+    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     out = subprocess.run(
         [python, "-c", _CHILD, str(state), str(n), str(limitmb), "1" if traced else "0"],
         capture_output=True,
@@ -154,9 +159,7 @@ def run_once(python: str, state: Path, n: int, limitmb: int, traced: bool) -> di
     if out.returncode:
         raise SystemExit(f"{python} failed: {out.stderr.strip().splitlines()[-1:]}")
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    checkout = Path(python).absolute().parent.parent.parent  # <checkout>/.venv/bin/python
-    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    result["commit"] = head.stdout.strip()
+    result["commit"] = head.stdout.strip()  # read before the run: the checkout may move on meanwhile
     result["load_average_before"] = [round(x, 2) for x in before]
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
