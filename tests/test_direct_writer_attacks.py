@@ -123,11 +123,11 @@ def test_thousands_of_runs_stay_within_the_open_file_limit(tmp_path: Path) -> No
 
 
 def test_runs_merged_in_several_passes_keep_document_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsdesk.index.engine import directwriter
+    from newsdesk.index.engine import runfiles
 
     from tests.test_direct_writer import contents, write
 
-    monkeypatch.setattr(directwriter, "_MAX_RUNS", 3)  # 120 runs: four passes, groups of 3 and a last one of 1
+    monkeypatch.setattr(runfiles, "_MAX_RUNS", 3)  # 120 runs: four passes, groups of 3 and a last one of 1
     docs = [{"id": f"a{n}", "path": "p", "title": "t", "body": f"the talks n{n % 7} " * (n % 9)} for n in range(120)]
     old = write(tmp_path / "old", docs, direct=False)
     new = write(tmp_path / "new", docs, direct=True, limitmb=0.0001)

@@ -22,9 +22,11 @@ from pathlib import Path
 
 from newsdesk.index.engine import whoosh_patches
 from newsdesk.index.engine.blockreads import read_pickle
+from newsdesk.index.engine.hashwriter import STOCK_ORDERED_HASH_WRITER, CompactOrderedHashWriter
 from newsdesk.index.engine.whoosh_patches import INTERNALS, PATCHES, WhooshDependency
 from newsdesk.index.engine.writerpool import ChunkedPostingPool
 from whoosh import writing
+from whoosh.filedb import filetables
 from whoosh.filedb.structfile import StructFile
 
 WHOOSH3 = "3.54.0"
@@ -44,6 +46,11 @@ RECORDED = {
     "whoosh.filedb.compound:SubFile.read": "8a6ab5784af3f593",
     "whoosh.filedb.compound:SubFile.seek": "7aac969fbc166198",
     "whoosh.filedb.compound:SubFile.tell": "ffbf91a72f0a2b9c",
+    "whoosh.filedb.filetables:OrderedHashWriter": "1d6cda77f667a999",
+    "whoosh.filedb.filetables:HashWriter": "1d16ac67e450e814",
+    "whoosh.filedb.filetables:_lengths": "145f2a64bbcb0433",
+    "whoosh.filedb.filetables:_pointer": "1723186b4e185c36",
+    "whoosh.codec.whoosh3:W3FieldWriter.__init__": "03280736989542fc",
     "whoosh.codec.whoosh3:W3LeafMatcher.__init__": "9a9bc6ffff41c8f1",
     "whoosh.codec.whoosh3:W3LeafMatcher._read_ids": "06a43e474a8391e0",
     "whoosh.codec.whoosh3:W3LeafMatcher._read_values": "3df236b0bcfa2651",
@@ -190,6 +197,9 @@ def test_the_patches_are_in_place_and_applying_again_changes_nothing() -> None:
     assert writing.PostingPool is ChunkedPostingPool
     assert ChunkedPostingPool.__bases__[0].__module__ == "whoosh.writing"  # subclasses Whoosh's own pool
     assert StructFile.read_pickle is read_pickle
+    assert filetables.OrderedHashWriter is CompactOrderedHashWriter
+    assert CompactOrderedHashWriter.__mro__[2] is STOCK_ORDERED_HASH_WRITER  # subclasses Whoosh's own writer
+    assert STOCK_ORDERED_HASH_WRITER.__module__ == "whoosh.filedb.filetables"
 
 
 def test_a_process_that_only_loads_the_schema_has_the_patches() -> None:
@@ -197,7 +207,9 @@ def test_a_process_that_only_loads_the_schema_has_the_patches() -> None:
     code = (
         "import newsdesk.index.engine.schema, whoosh.writing, whoosh.filedb.structfile as sf;"
         "assert whoosh.writing.PostingPool.__name__ == 'ChunkedPostingPool';"
-        "assert sf.StructFile.read_pickle.__module__ == 'newsdesk.index.engine.blockreads'"
+        "assert sf.StructFile.read_pickle.__module__ == 'newsdesk.index.engine.blockreads';"
+        "import whoosh.filedb.filetables as ft;"
+        "assert ft.OrderedHashWriter.__name__ == 'CompactOrderedHashWriter'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 

@@ -31,6 +31,8 @@ Blocks without such values keep protocol 2: byte for byte Whoosh's."""
 
 Entry = tuple[array, array, array, bytearray]
 """One term's buffered postings: ids ("I"), weights ("d"), value sizes ("I"), the values end to end."""
+_WRITE_BYTES = 1 << 20
+"""A term's encoded blocks are written in pieces of about this size, not all at once (a writer's peak memory)."""
 
 
 class TermEncoder:
@@ -59,7 +61,9 @@ class TermEncoder:
         limit, fixedsize, lengths = self.limit, self.fixedsize, self.lengths
         info = W3TermInfo()
         startoffset = self.offset
-        out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call
+        out = [WHOOSH3_HEADER_MAGIC]  # the term's bytes, written with one call a megabyte or so
+        pending = len(WHOOSH3_HEADER_MAGIC)
+        length = 0
         count = len(ids)
         base = 0  # where the block's first value starts in buffer
         for start in range(0, count, limit):
@@ -107,6 +111,10 @@ class TermEncoder:
             header = dumps((len(block_ids), block_ids[-1], maxweight, comp, minbyte, maxbyte), 2)
             blocklength = len(header) + len(data)
             out += (pack_int(-blocklength if stop == count else blocklength), header, data)
+            pending += 4 + blocklength
+            if pending >= _WRITE_BYTES:  # a word in every article: its whole list at once was tens of MB, twice
+                length += self._write(out)
+                out, pending = [], 0
             # W3TermInfo.add_block, from the same figures add_posting would have tracked
             info._weight += sum(floats)
             info._df += len(block_ids)
@@ -117,8 +125,12 @@ class TermEncoder:
             if info._minid is None:
                 info._minid = block_ids[0]
             info._maxid = block_ids[-1]
-        written = b"".join(out)
+        length += self._write(out)
+        info.set_extent(startoffset, length)
+        self.tindex.add(self.prefix + btext, info.to_bytes())
+
+    def _write(self, parts: list[bytes]) -> int:
+        written = b"".join(parts)
         self.postfile.write(written)
         self.offset += len(written)
-        info.set_extent(startoffset, len(written))
-        self.tindex.add(self.prefix + btext, info.to_bytes())
+        return len(written)

@@ -28,21 +28,19 @@ posting; every other field goes through it.
 
 from __future__ import annotations
 
-import heapq
-import pickle
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter, methodcaller
 from typing import Any
 
 from newsdesk.index.engine.blockencoder import Entry, TermEncoder
 from newsdesk.index.engine.freqfile import FreqFileWriter
+from newsdesk.index.engine.runfiles import RunFiles
 from newsdesk.index.engine.schema import FastPositions, encode_positions
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.formats import Existence
-from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
 _POSTING_BYTES = 24
@@ -51,14 +49,6 @@ _PRESENCE_BYTES = 16
 """Memory per buffered presence-only posting: its id (4), and a weight and size while it goes to a run."""
 _TERM_BYTES = 400
 """Memory per buffered term: its dict slot, key and four growing arrays."""
-_RUN_CHUNK = 256
-_RUN_CHUNK_BYTES = 256 * 1024
-"""Most terms and value bytes per pickled chunk of a run file. Merging holds one chunk of
-every run at once (67 runs a process at 1M articles), each term as several Python objects:
-with 2,048-term chunks a process peaked at 534 MB while merging at 1M; 20k articles in 793
-runs peak at 154 MB with these bounds, against 725 MB with 2,048 terms a chunk."""
-_MAX_RUNS = 64
-"""Most run files merged at once (each one open file and one chunk in memory); more are merged in passes."""
 
 
 def supports(schema: Schema) -> bool:
@@ -66,7 +56,7 @@ def supports(schema: Schema) -> bool:
     return not any(field.vector or field.separate_spelling() for _, field in schema.items())
 
 
-class DirectSegmentWriter:
+class DirectSegmentWriter(RunFiles):
     """Builds one new segment of ``ix`` from added documents; :meth:`finish` writes it.
 
     ``limitmb`` bounds the buffered postings: past it they go to a run file in
@@ -243,20 +233,26 @@ class DirectSegmentWriter:
 
     # -- runs ---------------------------------------------------------------------------
     def _sorted_entries(self) -> Iterator[tuple[str, bytes, Entry]]:
+        """The buffered postings in (field, term) order, each let go as it is taken.
+
+        Closing the segment merges these with the run files: without letting go, the
+        whole buffer (``limitmb`` and more) stayed held until the last term was written,
+        on top of everything the merge itself holds.
+        """
         postings, present = self._postings, self._present
         for fieldname in sorted(postings.keys() | present.keys()):
             if fieldname in present:
-                yield from self._present_entries(fieldname, present[fieldname])
+                yield from self._present_entries(fieldname, present.pop(fieldname))
                 continue
-            terms = postings[fieldname]
+            terms = postings.pop(fieldname)
             for btext in sorted(terms):
-                yield fieldname, btext, terms[btext]
+                yield fieldname, btext, terms.pop(btext)
 
     def _present_entries(self, fieldname: str, terms: dict[str, array]) -> Iterator[tuple[str, Any, Entry]]:
         """A presence field's terms with the columns of the other fields: weights, sizes of 0, no values."""
         weights = self._doc_weights.get(fieldname)
         for term in sorted(terms):
-            ids = terms[term]
+            ids = terms.pop(term)
             count = len(ids)
             made = array("d", map(weights.__getitem__, ids)) if weights is not None else _ONES * count
             yield fieldname, term, (ids, made, _ZEROS * count, bytearray())
@@ -267,55 +263,6 @@ class DirectSegmentWriter:
         self._present = {}
         self._buffered = 0
 
-    def _write_run(self, entries: Iterator[tuple[str, bytes, Entry]]) -> str:
-        name = f"{random_name()}.run"
-        self._made.add(name)
-        with self._temp.create_file(name).raw_file() as f:
-            chunk: list[tuple[str, bytes, bytes, bytes, bytes, bytearray]] = []
-            size = 0
-            for fieldname, btext, (ids, weights, sizes, values) in entries:
-                chunk.append((fieldname, btext, ids.tobytes(), weights.tobytes(), sizes.tobytes(), values))
-                size += len(values) + 16 * len(ids)
-                if len(chunk) >= _RUN_CHUNK or size >= _RUN_CHUNK_BYTES:
-                    pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-                    chunk = []
-                    size = 0
-            if chunk:
-                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-        return name
-
-    def _reduce_runs(self) -> None:
-        """Merge consecutive runs into fewer until at most ``_MAX_RUNS`` are left.
-
-        The last merge reads every run at once: one open file and one chunk in
-        memory each. With a small ``limitmb`` and a large segment there are
-        thousands of runs, past the open-file limit (often 1024) and the memory
-        the limit promised. Merging neighbours keeps the documents in order.
-        """
-        while len(self._runs) > _MAX_RUNS:
-            runs = self._runs
-            done: list[str] = []
-            for start in range(0, len(runs), _MAX_RUNS):
-                group = runs[start : start + _MAX_RUNS]
-                name = group[0] if len(group) == 1 else self._write_run(self._merge(map(self._read_run, group)))
-                done.append(name)
-                self._runs = done + runs[start + _MAX_RUNS :]
-
-    def _read_run(self, name: str) -> Iterator[tuple[str, bytes, Entry]]:
-        with self._temp.open_file(name).raw_file() as f:
-            while True:
-                try:
-                    chunk = pickle.load(f)
-                except EOFError:
-                    break
-                for fieldname, btext, ids, weights, sizes, values in chunk:
-                    yield (
-                        fieldname,
-                        btext,
-                        (_array("I", ids), _array("d", weights), _array("I", sizes), bytearray(values)),
-                    )
-        self._temp.delete_file(name)
-
     def _merged(self) -> Iterator[tuple[str, bytes, Entry]]:
         """Every term's whole posting list in (field, term) order, runs and memory merged."""
         memory = self._sorted_entries()
@@ -325,25 +272,6 @@ class DirectSegmentWriter:
         self._reduce_runs()
         # memory added last, so its documents come last within a term
         yield from self._merge([*map(self._read_run, self._runs), memory])
-
-    @staticmethod
-    def _merge(sources: Iterable[Iterator[tuple[str, bytes, Entry]]]) -> Iterator[tuple[str, bytes, Entry]]:
-        """Sources in document order merged into one, each term's parts joined in source order."""
-        # heapq.merge is stable: equal keys come out in source order, i.e. document order.
-        merged = heapq.merge(*sources, key=itemgetter(0, 1))
-        for (fieldname, btext), group in groupby(merged, key=itemgetter(0, 1)):
-            parts = [entry for _, _, entry in group]
-            if len(parts) == 1:
-                yield fieldname, btext, parts[0]
-                continue
-            ids, weights, sizes = array("I"), array("d"), array("I")
-            values = bytearray()
-            for part in parts:
-                ids.extend(part[0])
-                weights.extend(part[1])
-                sizes.extend(part[2])
-                values.extend(part[3])
-            yield fieldname, btext, (ids, weights, sizes, values)
 
     # -- the segment ------------------------------------------------------------------------
     def finish(self) -> Any:
@@ -398,12 +326,6 @@ class DirectSegmentWriter:
         self._runs = []
         if not self.perdoc.is_closed:
             self.perdoc.close()
-
-
-def _array(code: str, data: bytes) -> array:
-    values = array(code)
-    values.frombytes(data)
-    return values
 
 
 _ONES = array("d", [1.0])
