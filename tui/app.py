@@ -214,9 +214,13 @@ class NewsdeskApp(App[None]):
                     list(entered.tags),
                     entered.note,
                     pending.annotation_id,
+                    # What the edit started from: the kept copy is saved later with the live save's
+                    # version check, never over a change another session made meanwhile.
+                    base=pending.base,
+                    own=editor.own_save(pending.annotation_id),
                 )
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
-                    editor.save_pending(replace(pending, entered=entered))
+                    editor.save_over_own(replace(pending, entered=entered))
                     unsaved.forget(kept)
         if editor is not None:  # d u typed just before the link dropped: the held u is not lost
             editor.run_held_keys_now(main.query_one(NotesList))

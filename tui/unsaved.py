@@ -15,11 +15,13 @@ import json
 import os
 import stat
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index import Library, NewsdeskError, write_atomic
+from newsdesk.index import Annotation, AnnotationChanged, Article, Library, NewsdeskError, write_atomic
 from newsdesk.tui.state import default_state_file
+from newsdesk.tui.widgets.layout import clean_line
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
 MAX_KEPT_BYTES = 4 * 1024 * 1024
@@ -40,8 +42,16 @@ def keep(
     tags: list[str],
     note: str,
     annotation_id: str | None,
+    *,
+    base: Annotation | None = None,
+    own: Annotation | None = None,
 ) -> Path | None:
-    """Write one typed annotation to ``folder``; None if even that fails (then only the save is left)."""
+    """Write one typed annotation to ``folder``; None if even that fails (then only the save is left).
+
+    For an edit, ``base`` is the annotation as the dialog showed it and ``own`` this session's
+    last save of it, if any: the later save replaces the annotation only if it is still one of
+    them, as the live save would (else another session changed it meanwhile).
+    """
     entry = {
         "state_dir": str(library.state_dir.resolve()),
         "article_id": article_id,
@@ -50,6 +60,8 @@ def keep(
         "tags": tags,
         "note": note,
         "annotation_id": annotation_id,
+        "base": _content(base) if annotation_id is not None else None,
+        "own": _content(own) if annotation_id is not None else None,
     }
     path = folder / f"{time.time_ns()}-{os.getpid()}.json"
     try:
@@ -60,6 +72,14 @@ def keep(
     return path
 
 
+def _content(annotation: Annotation | None) -> dict[str, Any] | None:
+    """What a version check compares (id, passage, tags, note), in the annotation files' own shape."""
+    if annotation is None:
+        return None
+    data = annotation.to_dict()
+    return {key: data[key] for key in ("id", "article_id", "target", "tags", "note")}
+
+
 def forget(path: Path | None) -> None:
     """The annotation is on disk: its kept copy goes."""
     if path is not None:
@@ -67,13 +87,18 @@ def forget(path: Path | None) -> None:
             path.unlink()
 
 
+class KeptConflict(Exception):
+    """The kept edit would replace a change it never saw; ``str()`` says why, on one line."""
+
+
 def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
     """Save every kept annotation of ``library``'s state folder; (how many saved, one line per failure).
 
     Each file is claimed first (renamed to a name only this process uses), so two readers
     starting at once never save one twice; only regular files are read (a FIFO there would
-    block the reader's exit), and a file that cannot be saved is set aside as ``*.failed``
-    with one line naming it, not retried at every start.
+    block the reader's exit). A file that cannot be saved is set aside as ``*.failed``, an
+    edit that would replace another session's change as ``*.conflict``, each with one line
+    naming it, not retried at every start: what was typed is never lost nor saved over unseen.
     """
     saved, failures = 0, []
     mine = str(library.state_dir.resolve())
@@ -82,28 +107,42 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")
         try:
             if not stat.S_ISREG(path.lstat().st_mode):
-                failures.append(f"{path}: not a regular file; left alone")
+                failures.append(clean_line(f"{path}: not a regular file; left alone"))
                 continue
             path.rename(claimed)
         except OSError:
             continue  # another reader claimed it first, or it is gone
         try:
             entry = _entry(claimed)
-            if entry is None or entry["state_dir"] != mine:
-                claimed.rename(path)  # another corpus' (or not ours to read): put back as it was
+            if entry.state_dir != mine:
+                claimed.rename(path)  # another corpus': put back as it was
                 continue
             _save(library, entry)
+        except KeptConflict as exc:
+            failures.append(_set_aside(claimed, path, ".conflict", f"{exc}; what you typed is in"))
+            continue
         except (OSError, NewsdeskError, ValueError) as exc:
-            failed = path.with_name(path.name + ".failed")
-            with contextlib.suppress(OSError):
-                claimed.rename(failed)
             failures.append(
-                f"an annotation typed before a dropped connection could not be saved ({exc}); it is in {failed}"
+                _set_aside(
+                    claimed,
+                    path,
+                    ".failed",
+                    f"an annotation typed before a dropped connection could not be saved ({exc}); it is in",
+                )
             )
             continue
         forget(claimed)
         saved += 1
     return saved, failures
+
+
+def _set_aside(claimed: Path, path: Path, suffix: str, why: str) -> str:
+    """Rename ``claimed`` to ``path`` + ``suffix`` (never read again) and say so on one line."""
+    aside = path.with_name(path.name + suffix)
+    with contextlib.suppress(OSError):
+        claimed.rename(aside)
+    # The reason can quote the file's own text (an id, an article ref): one line, no escapes.
+    return clean_line(f"{why} {aside}")
 
 
 def _reclaim_from_the_dead(folder: Path) -> None:
@@ -125,7 +164,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _entry(path: Path) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class KeptEntry:
+    """One kept annotation, checked."""
+
+    state_dir: str
+    article_id: str
+    start: int
+    end: int
+    tags: list[str]
+    note: str
+    annotation_id: str | None
+    bases: tuple[Annotation, ...] | None
+    """For an edit, the versions it may replace (what the dialog showed, this session's own last
+    save); None for a kept edit written before they were recorded (older versions)."""
+
+
+def _entry(path: Path) -> KeptEntry:
     """The kept entry, checked field by field; ValueError names what is wrong."""
     if path.stat().st_size > MAX_KEPT_BYTES:
         raise ValueError(f"larger than {MAX_KEPT_BYTES:,} bytes")
@@ -135,23 +190,64 @@ def _entry(path: Path) -> dict[str, Any] | None:
         raise ValueError(f"not a kept annotation: {type(exc).__name__}") from None
     if not isinstance(entry, dict):
         raise ValueError("not a kept annotation")
-    tags, note = entry.get("tags"), entry.get("note")
+    tags, note, ident = entry.get("tags"), entry.get("note"), entry.get("annotation_id")
     checks = (
         isinstance(entry.get("state_dir"), str),
         isinstance(entry.get("article_id"), str),
         all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool) for k in ("start", "end")),
         isinstance(tags, list) and all(isinstance(t, str) for t in tags),
         isinstance(note, str),
-        entry.get("annotation_id") is None or isinstance(entry.get("annotation_id"), str),
+        ident is None or isinstance(ident, str),
     )
     if not all(checks):
         raise ValueError("not a kept annotation")
-    return entry
+    bases = None
+    if ident is not None and "base" in entry:
+        bases = tuple(_version(entry, key) for key in ("base", "own") if entry.get(key) is not None)
+        if not bases:
+            raise ValueError("not a kept annotation: an edit without what it started from")
+    elif entry.get("base") is not None or entry.get("own") is not None:
+        raise ValueError("not a kept annotation: a new annotation with a version")
+    return KeptEntry(entry["state_dir"], entry["article_id"], entry["start"], entry["end"], tags, note, ident, bases)
 
 
-def _save(library: Library, entry: dict[str, Any]) -> None:
-    article = library.article(entry["article_id"])
-    if entry["annotation_id"]:
-        library.edit_annotation(article, entry["annotation_id"], tags=entry["tags"], note=entry["note"])
-    else:
-        library.add_annotation(article, entry["start"], entry["end"], entry["tags"], entry["note"])
+def _version(entry: dict[str, Any], key: str) -> Annotation:
+    """The annotation version recorded under ``key``, of the edited annotation and article only."""
+    try:
+        version = Annotation.from_dict(entry[key])
+    except NewsdeskError as exc:
+        raise ValueError(f"not a kept annotation: {key}: {exc}") from None
+    if (version.id, version.article_id) != (entry["annotation_id"], entry["article_id"]):
+        raise ValueError(f"not a kept annotation: {key} is another annotation's")
+    return version
+
+
+def _save(library: Library, entry: KeptEntry) -> None:
+    article = library.article(entry.article_id)
+    if entry.annotation_id is None:
+        library.add_annotation(article, entry.start, entry.end, entry.tags, entry.note)
+        return
+    current = _current(library, article, entry.annotation_id)
+    typed = Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
+    if current.same_content(typed):
+        return  # already as typed: the save at hang-up landed, its kept copy was not removed
+    what = f"an edit of annotation {entry.annotation_id} typed before a dropped connection was not saved"
+    if entry.bases is None:
+        raise KeptConflict(
+            f"{what}: it was kept by an older newsdesk that did not record what the edit started from, "
+            "and the annotation differs from it now (left as it is)"
+        )
+    if not any(base.same_content(current) for base in entry.bases):
+        raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)")
+    try:  # ``base=``: a change landing between that read and this write is refused too
+        library.edit_annotation(article, entry.annotation_id, tags=entry.tags, note=entry.note, base=current)
+    except AnnotationChanged:
+        raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)") from None
+
+
+def _current(library: Library, article: Article, annotation_id: str) -> Annotation:
+    found = library.article_annotations(article)
+    for placed in found.placed + found.orphans:
+        if placed.own and placed.annotation.id == annotation_id:
+            return placed.annotation
+    raise ValueError(f"annotation {annotation_id} is no longer there (deleted in another session?)")

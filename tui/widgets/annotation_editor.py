@@ -203,14 +203,7 @@ class AnnotationEditor(Widget):
         try:
             with SAVES.saving():
                 self.saving = pending  # stays set once written, until AnnotationSaved is handled
-                try:
-                    saved = self.save_pending(pending)
-                except AnnotationChanged as changed:
-                    own = self._written.get(changed.current.id)
-                    if own is None or not own.same_content(changed.current):
-                        raise
-                    # The change is this session's own last save, not yet re-read: no conflict.
-                    saved = self.save_pending(replace(pending, base=changed.current))
+                saved = self.save_over_own(pending)
         except AnnotationChanged as changed:  # another session saved it meanwhile: say so, keep what was typed
             self.saving = None
             self.post_message(AnnotationSaveFailed(str(changed), replace(pending, base=changed.current)))
@@ -221,6 +214,21 @@ class AnnotationEditor(Widget):
             return
         self._written[saved.id] = saved
         self.post_message(AnnotationSaved(pending.article.id, saved))
+
+    def save_over_own(self, pending: PendingAnnotation) -> Annotation:
+        """Write ``pending`` (any thread); a change since its base that is this session's own last
+        save, not yet re-read, is no conflict. Raises NewsdeskError (``AnnotationChanged``)."""
+        try:
+            return self.save_pending(pending)
+        except AnnotationChanged as changed:
+            own = self.own_save(changed.current.id)
+            if own is None or not own.same_content(changed.current):
+                raise
+            return self.save_pending(replace(pending, base=changed.current))
+
+    def own_save(self, annotation_id: str | None) -> Annotation | None:
+        """What this session last wrote of ``annotation_id``, if anything."""
+        return self._written.get(annotation_id) if annotation_id is not None else None
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
