@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from newsdesk.index import Annotation, Article, Config, Library
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import unsaved
@@ -162,3 +163,63 @@ async def test_a_hang_up_in_an_edit_dialog_after_another_sessions_save_keeps_bot
     (conflict,) = _set_aside(again.unsaved_dir, ".conflict")
     assert json.loads(conflict.read_text(encoding="utf-8"))["note"] == "my note"
     assert [n for n in notes if "dropped connection" in n and conflict.name in n.replace("\n", "")]
+
+
+def test_a_change_landing_between_the_check_and_the_write_is_refused_too(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept edit is written with ``base=`` the version it was checked against, under the file's
+    lock: another session saving in between is not overwritten either."""
+    folder = tmp_path / "kept"
+    article, base = _annotated(demo_state, ["first"], "")
+    read = Library.article_annotations
+
+    def then_another_session_saves(self: Library, article: Article) -> object:
+        found = read(self, article)
+        with _library(demo_state) as other:
+            other.edit_annotation(article, base.id, tags=["theirs"], note="late")
+        return found
+
+    with _library(demo_state) as library:
+        _keep_edit(folder, library, article, base, ["first", "mine"], "my note")
+        monkeypatch.setattr(Library, "article_annotations", then_another_session_saves)
+        saved, failures = unsaved.save_kept(folder, library)
+        monkeypatch.undo()
+    assert _now(demo_state, article) == (("theirs",), "late")
+    assert saved == 0 and len(_set_aside(folder, ".conflict")) == 1 and "another session" in failures[0]
+
+
+async def test_a_hang_up_in_a_second_edit_right_after_ones_own_save_keeps_it_saveable(demo_state: Path) -> None:
+    """The dialog was opened from the list as it was before this session's own save was re-read;
+    the save at hang-up cannot finish (a lock held). The kept copy records that own save too, so
+    the next start saves it, as the live save would have, instead of calling it a conflict."""
+    from newsdesk.index import AnnotationFileError
+
+    article, base = _annotated(demo_state, ["one"], "")
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.main.post_message(OpenArticle(article.id))
+        await settle(pilot)
+        editor = app.main.editor
+        editor.ask(PendingAnnotation.editing(article, base), base.target.exact)
+        await pilot.pause()
+        await pilot.press("end", *",two", "enter")
+        await settle(pilot)
+        assert _now(demo_state, article) == (("one", "two"), "")
+        editor.ask(PendingAnnotation.editing(article, base), base.target.exact)  # from the copy before
+        await pilot.pause()
+        await pilot.press("end", *",three")
+
+        def locked_elsewhere(*args: object, **kwargs: object) -> object:
+            raise AnnotationFileError("root.yaml: locked by another newsdesk process for 30 s")
+
+        editor.save_pending = locked_elsewhere  # type: ignore[method-assign]
+        app.hang_up()
+    close_library(app.library)
+    again = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with again.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+    close_library(again.library)
+    assert _now(demo_state, article) == (("one", "three"), "")  # without the own save: set aside as a conflict
+    assert not list(again.unsaved_dir.iterdir())
