@@ -218,6 +218,7 @@ class NewsdeskApp(App[None]):
                     # version check, never over a change another session made meanwhile.
                     base=pending.base,
                     own=editor.own_save(pending.annotation_id),
+                    quote=pending.article.text[pending.start : pending.end],
                 )
                 with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                     editor.save_over_own(replace(pending, entered=entered))

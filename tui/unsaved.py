@@ -24,6 +24,8 @@ from newsdesk.tui.state import default_state_file
 from newsdesk.tui.widgets.layout import clean_line
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
+CLAIM_GIVEN_UP_SECONDS = 3600
+"""A claim this old is taken back even if its process id is alive: that id may be another's now."""
 MAX_KEPT_BYTES = 4 * 1024 * 1024
 """A kept annotation is a quote's offsets, tags and a note: anything larger is not one."""
 
@@ -45,12 +47,14 @@ def keep(
     *,
     base: Annotation | None = None,
     own: Annotation | None = None,
+    quote: str | None = None,
 ) -> Path | None:
     """Write one typed annotation to ``folder``; None if even that fails (then only the save is left).
 
     For an edit, ``base`` is the annotation as the dialog showed it and ``own`` this session's
     last save of it, if any: the later save replaces the annotation only if it is still one of
-    them, as the live save would (else another session changed it meanwhile).
+    them, as the live save would (else another session changed it meanwhile). For a new one,
+    ``quote`` is the passage typed on, found again if the article's text changed meanwhile.
     """
     entry = {
         "state_dir": str(library.state_dir.resolve()),
@@ -60,6 +64,7 @@ def keep(
         "tags": tags,
         "note": note,
         "annotation_id": annotation_id,
+        "quote": quote,
         "base": _content(base) if annotation_id is not None else None,
         "own": _content(own) if annotation_id is not None else None,
     }
@@ -110,11 +115,15 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
                 failures.append(clean_line(f"{path}: not a regular file; left alone"))
                 continue
             path.rename(claimed)
+            with contextlib.suppress(OSError):  # when claimed: see CLAIM_GIVEN_UP_SECONDS
+                os.utime(claimed)
         except OSError:
             continue  # another reader claimed it first, or it is gone
         try:
             entry = _entry(claimed)
             if entry.state_dir != mine:
+                if not Path(entry.state_dir).is_dir():  # else it would wait for it for good, unsaid
+                    raise ValueError(f"its corpus' state folder {entry.state_dir} no longer exists")
                 claimed.rename(path)  # another corpus': put back as it was
                 continue
             _save(library, entry)
@@ -146,11 +155,17 @@ def _set_aside(claimed: Path, path: Path, suffix: str, why: str) -> str:
 
 
 def _reclaim_from_the_dead(folder: Path) -> None:
-    """Files claimed by a reader that died before saving them go back to be saved."""
+    """Files claimed by a reader that died before saving them go back to be saved.
+
+    A process id can be another process' by now: a claim held for longer than any start's
+    saves take goes back too. Saving one twice is harmless: a kept save that already landed
+    is recognised and not written again.
+    """
     for claimed in folder.glob("*.json.*.claimed") if folder.is_dir() else []:
         pid = claimed.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):
+            given_up = time.time() - claimed.stat().st_mtime > CLAIM_GIVEN_UP_SECONDS
+            if pid.isdigit() and (given_up or not _alive(int(pid))):
                 claimed.rename(claimed.with_name(claimed.name.rsplit(".", 2)[0]))
 
 
@@ -175,6 +190,8 @@ class KeptEntry:
     tags: list[str]
     note: str
     annotation_id: str | None
+    quote: str | None
+    """The passage a new annotation was typed on (None in kept files of older versions)."""
     bases: tuple[Annotation, ...] | None
     """For an edit, the versions it may replace (what the dialog showed, this session's own last
     save); None for a kept edit written before they were recorded (older versions)."""
@@ -198,6 +215,7 @@ def _entry(path: Path) -> KeptEntry:
         isinstance(tags, list) and all(isinstance(t, str) for t in tags),
         isinstance(note, str),
         ident is None or isinstance(ident, str),
+        entry.get("quote") is None or isinstance(entry.get("quote"), str),
     )
     if not all(checks):
         raise ValueError("not a kept annotation")
@@ -208,7 +226,17 @@ def _entry(path: Path) -> KeptEntry:
             raise ValueError("not a kept annotation: an edit without what it started from")
     elif entry.get("base") is not None or entry.get("own") is not None:
         raise ValueError("not a kept annotation: a new annotation with a version")
-    return KeptEntry(entry["state_dir"], entry["article_id"], entry["start"], entry["end"], tags, note, ident, bases)
+    return KeptEntry(
+        entry["state_dir"],
+        entry["article_id"],
+        entry["start"],
+        entry["end"],
+        tags,
+        note,
+        ident,
+        entry.get("quote"),
+        bases,
+    )
 
 
 def _version(entry: dict[str, Any], key: str) -> Annotation:
@@ -225,7 +253,12 @@ def _version(entry: dict[str, Any], key: str) -> Annotation:
 def _save(library: Library, entry: KeptEntry) -> None:
     article = library.article(entry.article_id)
     if entry.annotation_id is None:
-        library.add_annotation(article, entry.start, entry.end, entry.tags, entry.note)
+        start, end = _passage(article, entry)
+        for placed in library.article_annotations(article).placed:
+            was = placed.annotation
+            if placed.own and (was.target.start, was.target.end, was.tags, was.note) == (start, end, *_typed(entry)):
+                return  # saved already (the process was killed before it removed the kept copy)
+        library.add_annotation(article, start, end, entry.tags, entry.note)
         return
     current = _current(library, article, entry.annotation_id)
     typed = Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
@@ -243,6 +276,22 @@ def _save(library: Library, entry: KeptEntry) -> None:
         library.edit_annotation(article, entry.annotation_id, tags=entry.tags, note=entry.note, base=current)
     except AnnotationChanged:
         raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)") from None
+
+
+def _passage(article: Article, entry: KeptEntry) -> tuple[int, int]:
+    """Where the passage typed on is now: the article's text may have changed since."""
+    start, end, quote = entry.start, entry.end, entry.quote
+    if quote is None or article.text[start:end] == quote:
+        return start, end
+    found = article.text.find(quote) if quote else -1
+    if found < 0 or article.text.find(quote, found + 1) >= 0:
+        raise ValueError("the article's text changed since, and the passage it was typed on is not in it once")
+    return found, found + len(quote)
+
+
+def _typed(entry: KeptEntry) -> tuple[tuple[str, ...], str]:
+    """The tags and note as they would be stored (tags stripped, each once)."""
+    return tuple(dict.fromkeys(tag.strip() for tag in entry.tags)), entry.note
 
 
 def _current(library: Library, article: Article, annotation_id: str) -> Annotation:

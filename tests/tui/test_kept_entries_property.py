@@ -65,6 +65,7 @@ def kept_files(draw: st.DrawFn, mine: str, article: Article, current: Annotation
         "tags": draw(tags),
         "note": draw(ANY_TEXT),
         "annotation_id": _mostly(draw, current.id, ANY_TEXT) if edit else None,
+        "quote": draw(st.sampled_from([None, article.text[max(start, 0) : start + 5]]) | ANY_TEXT),
         "base": draw(version) if edit else None,
         "own": draw(st.none() | version) if edit else None,
     }
@@ -117,7 +118,10 @@ def test_every_kept_file_is_saved_or_set_aside_with_one_line(demo_state: Path) -
                 assert entry["state_dir"] == mine
                 typed = (_as_stored(entry["tags"]), entry["note"])
                 if entry.get("annotation_id") is None:  # an add: what was typed is in the annotations
-                    assert [a for a in own() if (a.tags, a.note) == typed]
+                    added = [a for a in own() if (a.tags, a.note) == typed]
+                    assert added
+                    if entry.get("quote") is not None:  # on the passage it was typed on
+                        assert entry["quote"] in [a.target.exact for a in added]
                     continue
                 assert entry["annotation_id"] == ident
                 if typed == (expected.tags, expected.note):

@@ -1,0 +1,119 @@
+"""Red team on the kept annotations (typed when the connection dropped, saved at the next start):
+a save that landed before the reader died, a claim left by a process whose id is now another's,
+the article's text changed meanwhile, a kept file of a corpus that is gone."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from newsdesk.index import Article, Config, Library
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui import unsaved
+
+
+def _library(state: Path) -> Library:
+    return Library.open(demo_corpus(), state_dir=state, config=Config())
+
+
+def _first_article(library: Library) -> Article:
+    return library.article(library.list_articles(0, 1)[0].id)
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _own_notes(library: Library, article: Article) -> list[str]:
+    return [p.annotation.note for p in library.article_annotations(article).placed if p.own]
+
+
+def test_an_add_that_landed_before_the_reader_died_is_not_saved_twice(demo_state: Path, tmp_path: Path) -> None:
+    """The save (at hang-up, or of a kept copy at start) landed, then the process was killed
+    before it removed the kept copy (serve ends a reader 3 s after SIGHUP; kill -9). The copy
+    was saved again at the next start: the annotation twice."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        kept = unsaved.keep(folder, library, article.id, 0, 20, ["t"], "once", None, quote=article.text[0:20])
+        assert kept is not None
+        library.add_annotation(article, 0, 20, ["t"], "once")  # landed ...
+        kept.rename(kept.with_name(f"{kept.name}.{_dead_pid()}.claimed"))  # ... by a reader since killed
+        assert unsaved.save_kept(folder, library) == (1, [])
+        assert _own_notes(library, article) == ["once"]  # seen: ["once", "once"]
+    assert not list(folder.iterdir())
+
+
+def test_a_claim_whose_process_id_was_reused_is_not_stuck_for_good(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader died holding a claim, and its process id now belongs to another, long-lived
+    process: the claim looked alive for ever, and the typed annotation was never saved, unsaid."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        kept = unsaved.keep(folder, library, article.id, 0, 20, ["t"], "stuck", None, quote=article.text[0:20])
+        assert kept is not None
+        claimed = kept.with_name(f"{kept.name}.1.claimed")  # pid 1: alive as long as the machine is
+        kept.rename(claimed)
+        assert unsaved.save_kept(folder, library) == (0, [])  # a fresh claim: another reader's, left alone
+        old = time.time() - unsaved.CLAIM_GIVEN_UP_SECONDS - 60
+        os.utime(claimed, (old, old))
+        assert unsaved.save_kept(folder, library) == (1, [])
+        assert _own_notes(library, article) == ["stuck"]
+
+
+def test_an_add_whose_article_text_changed_meanwhile_annotates_the_passage_typed_on(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus file was edited and re-indexed before the reader opened again: the kept offsets
+    now point at other words, and the note was attached to them."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        quote = article.text[0:20]
+        assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "on the quote", None, quote=quote)
+        changed = dataclasses.replace(article, text="New lead.\n\n" + article.text)
+        monkeypatch.setattr(Library, "article", lambda self, ref: changed)
+        assert unsaved.save_kept(folder, library) == (1, [])
+        monkeypatch.undo()
+        (placed,) = [p for p in library.article_annotations(changed).placed if p.own]
+        assert placed.annotation.target.exact == quote  # seen: "New lead.\n\nFor almo"
+        # ... and a quote no longer in the text (or there twice) is set aside, not put elsewhere
+        assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "gone", None, quote="not in the text")
+        saved, failures = unsaved.save_kept(folder, library)
+        assert saved == 0 and len(failures) == 1 and "changed" in failures[0]
+        assert len(list(folder.glob("*.failed"))) == 1
+
+
+def test_a_kept_file_of_a_corpus_whose_state_folder_is_gone_is_said_once(demo_state: Path, tmp_path: Path) -> None:
+    """Put back for its own corpus at every start, it waited for a corpus that no longer exists:
+    never saved, never said."""
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    entry = {
+        "state_dir": str(tmp_path / "deleted-corpus-state"),
+        "article_id": "x",
+        "start": 0,
+        "end": 5,
+        "tags": ["t"],
+        "note": "typed for a corpus since deleted",
+        "annotation_id": None,
+    }
+    (folder / "1-1.json").write_text(json.dumps(entry))
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "2-1.json").write_text(json.dumps({**entry, "state_dir": str(tmp_path / "elsewhere")}))
+    with _library(demo_state) as library:
+        saved, failures = unsaved.save_kept(folder, library)
+        assert saved == 0 and len(failures) == 1 and "no longer exists" in failures[0]
+        assert unsaved.save_kept(folder, library) == (0, [])  # said once
+    assert json.loads((folder / "1-1.json.failed").read_text())["note"] == "typed for a corpus since deleted"
+    assert (folder / "2-1.json").exists()  # an existing corpus': left for it
