@@ -117,3 +117,30 @@ def test_a_kept_file_of_a_corpus_whose_state_folder_is_gone_is_said_once(demo_st
         assert unsaved.save_kept(folder, library) == (0, [])  # said once
     assert json.loads((folder / "1-1.json.failed").read_text())["note"] == "typed for a corpus since deleted"
     assert (folder / "2-1.json").exists()  # an existing corpus': left for it
+
+
+@pytest.mark.parametrize("gone", ["annotation", "article"])
+def test_a_kept_edit_of_an_annotation_or_article_gone_since_is_set_aside_with_one_line(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gone: str
+) -> None:
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        base = library.add_annotation(article, 0, 20, ["t"], "")
+        kept = unsaved.keep(folder, library, article.id, 0, 20, ["t"], "typed", base.id, base=base)
+        assert kept is not None
+        if gone == "annotation":
+            with _library(demo_state) as other:
+                other.delete_annotation(article.id, base.id)
+        else:  # the corpus file removed and the store updated: the id finds nothing
+            from newsdesk.index import ArticleNotFound
+
+            def no_such_article(self: Library, ref: str) -> Article:
+                raise ArticleNotFound(f"{ref}: no article with this id or path in the corpus")
+
+            monkeypatch.setattr(Library, "article", no_such_article)
+        saved, failures = unsaved.save_kept(folder, library)
+    assert saved == 0 and len(failures) == 1 and "\n" not in failures[0]
+    assert ("deleted" if gone == "annotation" else "no article") in failures[0]
+    (failed,) = folder.glob("*.failed")
+    assert str(failed) in failures[0] and json.loads(failed.read_text())["note"] == "typed"
