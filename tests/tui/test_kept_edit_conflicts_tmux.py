@@ -4,6 +4,7 @@ another session's change of the same annotation, and what was typed is not lost.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -81,3 +82,58 @@ def test_a_hang_up_in_an_edit_dialog_never_overwrites_another_sessions_save(tmp_
         assert "another session" in shown and "conflict" in shown
         reader_a_again.press("q")
         reader_a_again.wait_for("newsdesk-exited-0", timeout=30)
+
+
+SLOW_SAVES = """
+import sys, time
+from newsdesk.index import Library
+
+add = Library.add_annotation
+
+def slow_add(self, *args, **kwargs):  # a save that waits (a lock held, a slow disk)
+    time.sleep(3)
+    return add(self, *args, **kwargs)
+
+Library.add_annotation = slow_add
+from newsdesk.tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_second_hang_up_while_kept_annotations_are_being_saved_saves_each_once(tmp_path: Path) -> None:
+    """The link drops again just as the reader, opened after a first hang-up, saves what was kept:
+    each kept annotation ends saved exactly once and no kept or claimed file is left over."""
+    import json
+
+    from newsdesk.index import Config, Library
+    from newsdesk.index.locations import demo_corpus
+
+    state = tmp_path / "index"
+    with Library.open(demo_corpus(), state_dir=state, config=Config()) as library:
+        library.update()
+        article = library.article(library.list_articles(0, 1)[0].id)
+        folder = tmp_path / "state-home" / "newsdesk" / "unsaved-annotations"
+        folder.mkdir(parents=True)
+        for number in range(2):
+            entry = {
+                "state_dir": str(state.resolve()),
+                "article_id": article.id,
+                "start": 30 * number,
+                "end": 30 * number + 10,
+                "tags": ["kept"],
+                "note": f"kept {number}",
+                "annotation_id": None,
+                "quote": article.text[30 * number : 30 * number + 10],
+            }
+            (folder / f"{number}-1.json").write_text(json.dumps(entry), encoding="utf-8")
+    script = tmp_path / "slow_saves.py"
+    script.write_text(SLOW_SAVES)
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(120, 36), program=script) as reader:
+        _wait_until(lambda: list(folder.glob("*.claimed")))  # saving the first one
+        pid = reader.app_pid()
+        os.kill(pid, signal.SIGHUP)
+        _wait_until(lambda: _gone(pid), timeout=60)
+    with Library.open(demo_corpus(), state_dir=state, config=Config()) as library:
+        notes = sorted(p.annotation.note for p in library.annotations_of(article.id).placed)
+    assert notes == ["kept 0", "kept 1"]
+    assert not list(folder.iterdir())
