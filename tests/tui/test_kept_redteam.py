@@ -144,3 +144,36 @@ def test_a_kept_edit_of_an_annotation_or_article_gone_since_is_set_aside_with_on
     assert ("deleted" if gone == "annotation" else "no article") in failures[0]
     (failed,) = folder.glob("*.failed")
     assert str(failed) in failures[0] and json.loads(failed.read_text())["note"] == "typed"
+
+
+def test_two_readers_starting_at_once_with_kept_edits_of_one_annotation(demo_state: Path, tmp_path: Path) -> None:
+    """Two sessions hung up while editing the same annotation from the same copy (both saves
+    held by a lock), then two readers start at once: one edit is saved, the other set aside as a
+    conflict with one line, never both written and never one silently over the other."""
+    import threading
+
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        base = library.add_annotation(article, 0, 20, ["t"], "")
+        for session in ("a", "b"):
+            unsaved.keep(folder, library, article.id, 0, 20, ["t", session], session, base.id, base=base)
+    barrier = threading.Barrier(2)
+    libraries = [_library(demo_state) for _ in range(2)]
+    results: list[tuple[int, list[str]]] = []
+
+    def start(library: Library) -> None:
+        barrier.wait()
+        results.append(unsaved.save_kept(folder, library))
+
+    threads = [threading.Thread(target=start, args=(library,)) for library in libraries]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    [library.close() for library in libraries]
+    assert sum(saved for saved, _ in results) == 1
+    (line,) = [line for _, failures in results for line in failures]
+    (conflict,) = folder.glob("*.conflict")
+    with _library(demo_state) as library:
+        (placed,) = [p for p in library.article_annotations(article).placed if p.own]
+    lost = json.loads(conflict.read_text())["note"]
+    assert {placed.annotation.note, lost} == {"a", "b"} and "another session" in line
