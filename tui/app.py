@@ -202,7 +202,8 @@ class NewsdeskApp(App[None]):
         if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
             # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
             entered = dialog.current_input() if dialog is not None else pending.entered
-            if entered.tags or entered.note.strip():
+            # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
+            if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
                 # Kept first, with no lock to wait for: the save below may wait on another session's
                 # lock, or be killed (serve), and a kept copy is saved at the next start.
                 kept = unsaved.keep(

@@ -126,7 +126,7 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
                     raise ValueError(f"its corpus' state folder {entry.state_dir} no longer exists")
                 claimed.rename(path)  # another corpus': put back as it was
                 continue
-            _save(library, entry)
+            wrote = _save(library, entry)
         except KeptConflict as exc:
             failures.append(_set_aside(claimed, path, ".conflict", f"{exc}; what you typed is in"))
             continue
@@ -141,7 +141,7 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
             )
             continue
         forget(claimed)
-        saved += 1
+        saved += wrote
     return saved, failures
 
 
@@ -250,20 +250,23 @@ def _version(entry: dict[str, Any], key: str) -> Annotation:
     return version
 
 
-def _save(library: Library, entry: KeptEntry) -> None:
+def _save(library: Library, entry: KeptEntry) -> bool:
+    """Save ``entry``: True once it is on disk as typed, False if there was nothing to save."""
     article = library.article(entry.article_id)
     if entry.annotation_id is None:
         start, end = _passage(article, entry)
         for placed in library.article_annotations(article).placed:
             was = placed.annotation
             if placed.own and (was.target.start, was.target.end, was.tags, was.note) == (start, end, *_typed(entry)):
-                return  # saved already (the process was killed before it removed the kept copy)
+                return True  # saved already (the process was killed before it removed the kept copy)
         library.add_annotation(article, start, end, entry.tags, entry.note)
-        return
+        return True
     current = _current(library, article, entry.annotation_id)
     typed = Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
     if current.same_content(typed):
-        return  # already as typed: the save at hang-up landed, its kept copy was not removed
+        return True  # already as typed: the save at hang-up landed, its kept copy was not removed
+    if any((base.tags, base.note) == (typed.tags, typed.note) for base in entry.bases or ()):
+        return False  # nothing was changed in the dialog: no edit to save, and no conflict to report
     what = f"an edit of annotation {entry.annotation_id} typed before a dropped connection was not saved"
     if entry.bases is None:
         raise KeptConflict(
@@ -276,6 +279,7 @@ def _save(library: Library, entry: KeptEntry) -> None:
         library.edit_annotation(article, entry.annotation_id, tags=entry.tags, note=entry.note, base=current)
     except AnnotationChanged:
         raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)") from None
+    return True
 
 
 def _passage(article: Article, entry: KeptEntry) -> tuple[int, int]:

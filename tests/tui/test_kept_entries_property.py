@@ -77,8 +77,13 @@ def kept_files(draw: st.DrawFn, mine: str, article: Article, current: Annotation
     return text.encode()
 
 
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates: they reorder what follows them on a terminal line."""
+
+
 def _one_line(failure: str) -> bool:
-    return "\n" not in failure and not any(unicodedata.category(c) in ("Cc", "Cf") for c in failure)
+    """One line, with no control character (escapes, BEL, newlines) and nothing that reorders it."""
+    return not any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS or (c.isspace() and c != " ") for c in failure)
 
 
 def _as_stored(tags: list[str]) -> tuple[str, ...]:
@@ -108,7 +113,7 @@ def test_every_kept_file_is_saved_or_set_aside_with_one_line(demo_state: Path) -
                 left = {p.name: p.read_bytes() for p in folder.iterdir()}
             assert len(failures) == len([n for n in left if n.endswith((".failed", ".conflict"))])
             assert not [n for n in left if n.endswith(".claimed")]
-            assert saved == len(files) - len(left)
+            nothing_typed = 0  # edits with nothing changed in their dialog: removed, nothing written
             expected = before  # the annotation as each saved edit, in turn, should find it
             for number, content in enumerate(files):
                 name = f"{number}-1.json"
@@ -127,8 +132,12 @@ def test_every_kept_file_is_saved_or_set_aside_with_one_line(demo_state: Path) -
                 if typed == (expected.tags, expected.note):
                     continue  # already as typed (its save had landed): nothing to write
                 versions = [Annotation.from_dict(entry[k]) for k in ("base", "own") if entry.get(k) is not None]
+                if typed in [(v.tags, v.note) for v in versions]:
+                    nothing_typed += 1
+                    continue
                 assert any(v.same_content(expected) for v in versions)  # never over a change it did not see
                 expected = replace(expected, tags=typed[0], note=typed[1])
+            assert saved == len(files) - len(left) - nothing_typed
             (after,) = [a for a in own() if a.id == ident]
             assert after.same_content(expected)  # the last saved edit's text, and nothing else
 

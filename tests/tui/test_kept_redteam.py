@@ -177,3 +177,40 @@ def test_two_readers_starting_at_once_with_kept_edits_of_one_annotation(demo_sta
         (placed,) = [p for p in library.article_annotations(article).placed if p.own]
     lost = json.loads(conflict.read_text())["note"]
     assert {placed.annotation.note, lost} == {"a", "b"} and "another session" in line
+
+
+def test_a_kept_edit_that_changed_nothing_is_no_conflict(demo_state: Path, tmp_path: Path) -> None:
+    """An edit dialog open with nothing changed in it when the link dropped, while another session
+    saved the annotation: the next start said an edit of it "was not saved" and set aside a
+    "conflict" the user never typed."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        base = library.add_annotation(article, 0, 20, ["t"], "as it was")
+        unsaved.keep(folder, library, article.id, 0, 20, ["t"], "as it was", base.id, base=base)
+        library.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
+        assert unsaved.save_kept(folder, library) == (0, [])
+        (placed,) = [p for p in library.article_annotations(article).placed if p.own]
+        assert (placed.annotation.tags, placed.annotation.note) == (("theirs",), "their note")
+    assert not list(folder.iterdir())
+
+
+async def test_a_hang_up_in_an_edit_dialog_with_nothing_changed_keeps_nothing(demo_app) -> None:  # type: ignore[no-untyped-def]
+    from newsdesk.tui.annotation_changes import PendingAnnotation
+    from newsdesk.tui.messages import OpenArticle
+
+    from tests.tui.conftest import settle
+
+    library = demo_app.library
+    article = _first_article(library)
+    base = library.add_annotation(article, 0, 20, ["t"], "as it was")
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        demo_app.main.post_message(OpenArticle(article.id))
+        await settle(pilot)
+        demo_app.main.editor.ask(PendingAnnotation.editing(article, base), base.target.exact)
+        await pilot.pause()
+        with _library(library.state_dir) as other:
+            other.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
+        demo_app.hang_up()
+    assert not list(demo_app.unsaved_dir.glob("*.json"))  # seen: kept, then a "conflict" at the next start
