@@ -267,7 +267,11 @@ def _save(library: Library, entry: KeptEntry) -> bool:
         return True  # already as typed: the save at hang-up landed, its kept copy was not removed
     if any((base.tags, base.note) == (typed.tags, typed.note) for base in entry.bases or ()):
         return False  # nothing was changed in the dialog: no edit to save, and no conflict to report
-    what = f"an edit of annotation {entry.annotation_id} typed before a dropped connection was not saved"
+    # Named as the user knows it (the passage and the article), not by its id.
+    what = (
+        f"your edit of the annotation on {_short(current.target.exact)} in {_short(article.title)}, "
+        "typed before a dropped connection, was not saved"
+    )
     if entry.bases is None:
         raise KeptConflict(
             f"{what}: it was kept by an older newsdesk that did not record what the edit started from, "
@@ -280,6 +284,12 @@ def _save(library: Library, entry: KeptEntry) -> bool:
     except AnnotationChanged:
         raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)") from None
     return True
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` quoted and cut to ``limit`` characters (save_kept makes it one clean line)."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _passage(article: Article, entry: KeptEntry) -> tuple[int, int]:

@@ -63,6 +63,7 @@ def test_a_kept_edit_refused_as_a_conflict_does_not_overwrite_the_other_change(
     assert saved == 0 and len(failures) == 1
     (conflict,) = _set_aside(folder, ".conflict")
     assert str(conflict) in failures[0] and "another session" in failures[0] and "\n" not in failures[0]
+    assert repr(base.target.exact) in failures[0]  # the passage the user knows, not the annotation's id
     assert json.loads(conflict.read_text(encoding="utf-8"))["note"] == "my note"  # what was typed, kept
     assert not kept.exists()
     with _library(demo_state) as library:
