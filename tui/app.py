@@ -191,6 +191,19 @@ class NewsdeskApp(App[None]):
         if self._hung_up:
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
+        try:
+            self._save_what_is_typed()
+        finally:
+            # Whatever that save raised, the reader ends: left running, its terminal gone, it is a
+            # hang (an error other than NewsdeskError once skipped all of this).
+            try:
+                self.save_state()
+            finally:
+                self.hung_up.set()
+                self.exit(return_code=HANG_UP_EXIT_CODE)
+
+    def _save_what_is_typed(self) -> None:
+        """At a hang-up: keep and save the annotation being typed, run the Notes list's held keys."""
         main = self.main
         main.stop_background()
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
@@ -198,37 +211,36 @@ class NewsdeskApp(App[None]):
             editor = main.editor
         except NoMatches:  # the screen never mounted: nothing is being typed
             editor = None
-        pending = editor.pending if editor is not None else None
-        if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
-            # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
-            entered = dialog.current_input() if dialog is not None else pending.entered
-            # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
-            if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
-                # Kept first, with no lock to wait for: the save below may wait on another session's
-                # lock, or be killed (serve), and a kept copy is saved at the next start.
-                kept = unsaved.keep(
-                    self.unsaved_dir,
-                    self.library,
-                    pending.article.id,
-                    pending.start,
-                    pending.end,
-                    list(entered.tags),
-                    entered.note,
-                    pending.annotation_id,
-                    # What the edit started from: the kept copy is saved later with the live save's
-                    # version check, never over a change another session made meanwhile.
-                    base=pending.base,
-                    own=editor.own_save(pending.annotation_id),
-                    quote=pending.article.text[pending.start : pending.end],
-                )
-                with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
-                    editor.save_over_own(replace(pending, entered=entered))
-                    unsaved.forget(kept)
-        if editor is not None:  # d u typed just before the link dropped: the held u is not lost
-            editor.run_held_keys_now(main.query_one(NotesList))
-        self.save_state()
-        self.hung_up.set()
-        self.exit(return_code=HANG_UP_EXIT_CODE)
+        try:
+            pending = editor.pending if editor is not None else None
+            if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
+                # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
+                entered = dialog.current_input() if dialog is not None else pending.entered
+                # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
+                if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
+                    # Kept first, with no lock to wait for: the save below may wait on another session's
+                    # lock, or be killed (serve), and a kept copy is saved at the next start.
+                    kept = unsaved.keep(
+                        self.unsaved_dir,
+                        self.library,
+                        pending.article.id,
+                        pending.start,
+                        pending.end,
+                        list(entered.tags),
+                        entered.note,
+                        pending.annotation_id,
+                        # What the edit started from: the kept copy is saved later with the live save's
+                        # version check, never over a change another session made meanwhile.
+                        base=pending.base,
+                        own=editor.own_save(pending.annotation_id),
+                        quote=pending.article.text[pending.start : pending.end],
+                    )
+                    with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
+                        editor.save_over_own(replace(pending, entered=entered))
+                        unsaved.forget(kept)
+        finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
+            if editor is not None:
+                editor.run_held_keys_now(main.query_one(NotesList))
 
     # -- help and command palette ---------------------------------------------------------
     def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode | None]]]]:

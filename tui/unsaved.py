@@ -71,10 +71,19 @@ def keep(
     path = folder / f"{time.time_ns()}-{os.getpid()}.json"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(entry, ensure_ascii=False))
+        write_atomic(path, _encoded(entry))
     except OSError:
         return None
     return path
+
+
+def _encoded(entry: dict[str, Any]) -> bytes:
+    """UTF-8 JSON, readable as it is when set aside; text holding bytes that were not UTF-8 (lone
+    surrogates, which cannot be encoded: that error escaped the hang-up handler) as JSON escapes."""
+    try:
+        return json.dumps(entry, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(entry).encode("ascii")
 
 
 def _content(annotation: Annotation | None) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ the article's text changed meanwhile, a kept file of a corpus that is gone."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -214,3 +215,42 @@ async def test_a_hang_up_in_an_edit_dialog_with_nothing_changed_keeps_nothing(de
             other.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
         demo_app.hang_up()
     assert not list(demo_app.unsaved_dir.glob("*.json"))  # seen: kept, then a "conflict" at the next start
+
+
+def test_a_note_holding_bytes_that_are_not_utf8_is_still_kept(demo_state: Path, tmp_path: Path) -> None:
+    """keep() wrote the entry as UTF-8: a lone surrogate (bytes a terminal could not decode)
+    raised UnicodeEncodeError out of the hang-up handler, before the UI state was saved and the
+    hang-up guard told, instead of keeping what was typed (its save then says why, in one line)."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        kept = unsaved.keep(folder, library, article.id, 0, 20, ["t"], "caf\udce9 typed", None, quote=article.text[:20])
+        assert kept is not None
+        assert json.loads(kept.read_text(encoding="utf-8"))["note"] == "caf\udce9 typed"
+        saved, failures = unsaved.save_kept(folder, library)
+    assert saved == 0 and len(failures) == 1 and "UTF-8" in failures[0]
+
+
+async def test_an_unexpected_error_in_the_save_at_hang_up_still_ends_the_reader(demo_app) -> None:  # type: ignore[no-untyped-def]
+    """Anything but a NewsdeskError raised by the save at SIGHUP left the handler before the UI
+    state was saved, the hang-up guard told and the exit asked for: a reader left running with
+    its terminal gone. What was typed is kept whatever the save did."""
+    from tests.tui.conftest import settle
+
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("v", "s", "a", *"kept anyway")
+        await pilot.pause()
+
+        def broken(*args: object, **kwargs: object) -> object:
+            raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
+
+        demo_app.main.editor.save_pending = broken
+        with contextlib.suppress(UnicodeEncodeError):  # the handler may say what went wrong, but ...
+            demo_app.hang_up()
+        await pilot.pause()
+    assert demo_app.return_code == 129 and demo_app.hung_up.is_set()  # ... it ends, all the same
+    (kept,) = demo_app.unsaved_dir.glob("*.json")
+    assert json.loads(kept.read_text(encoding="utf-8"))["note"] == "kept anyway"
