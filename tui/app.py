@@ -17,7 +17,8 @@ from typing import ClassVar
 
 from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
 from newsdesk.tui import textual_patches, unsaved
-from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.annotation_changes import PendingAnnotation
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
@@ -30,6 +31,7 @@ from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
 from newsdesk.tui.state import CorpusState, UIStateStore
+from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -213,34 +215,42 @@ class NewsdeskApp(App[None]):
             editor = None
         try:
             pending = editor.pending if editor is not None else None
-            if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
-                # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
+            if editor is not None and pending is not None and (dialog is not None or editor.take(pending)):
+                # (A pending annotation a worker took already is left to it: the guard waits for it.)
                 entered = dialog.current_input() if dialog is not None else pending.entered
                 # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
                 if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
                     # Kept first, with no lock to wait for: the save below may wait on another session's
                     # lock, or be killed (serve), and a kept copy is saved at the next start.
-                    kept = unsaved.keep(
-                        self.unsaved_dir,
-                        self.library,
-                        pending.article.id,
-                        pending.start,
-                        pending.end,
-                        list(entered.tags),
-                        entered.note,
-                        pending.annotation_id,
-                        # What the edit started from: the kept copy is saved later with the live save's
-                        # version check, never over a change another session made meanwhile.
-                        base=pending.base,
-                        own=editor.own_save(pending.annotation_id),
-                        quote=pending.article.text[pending.start : pending.end],
-                    )
+                    kept = self._keep(editor, pending, entered)
                     with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                         editor.save_over_own(replace(pending, entered=entered))
                         unsaved.forget(kept)
+            elif editor is not None and pending is not None:
+                # A worker is saving it (Enter came first): it may yet fail or be killed, so it is kept
+                # too, unless it landed already; the worker removes the copy when it lands.
+                editor.keep_while_saving(pending, lambda: self._keep(editor, pending, pending.entered))
         finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
             if editor is not None:
                 editor.run_held_keys_now(main.query_one(NotesList))
+
+    def _keep(self, editor: AnnotationEditor, pending: PendingAnnotation, entered: AnnotationInput) -> Path | None:
+        """Write what was typed to the kept folder (see :mod:`newsdesk.tui.unsaved`)."""
+        return unsaved.keep(
+            self.unsaved_dir,
+            self.library,
+            pending.article.id,
+            pending.start,
+            pending.end,
+            list(entered.tags),
+            entered.note,
+            pending.annotation_id,
+            # What the edit started from: the kept copy is saved later with the live save's
+            # version check, never over a change another session made meanwhile.
+            base=pending.base,
+            own=editor.own_save(pending.annotation_id),
+            quote=pending.article.text[pending.start : pending.end],
+        )
 
     # -- help and command palette ---------------------------------------------------------
     def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode | None]]]]:

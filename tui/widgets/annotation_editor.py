@@ -15,9 +15,13 @@ the loaded annotations are in tui/annotation_changes.py, apart from the widget.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from newsdesk.index import Annotation, AnnotationChanged, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.tui import unsaved
 from newsdesk.tui.annotation_changes import (
     AnnotationSaved,
     AnnotationSaveFailed,
@@ -72,6 +76,11 @@ class AnnotationEditor(Widget):
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
         handled: a hang-up must not write it a second time."""
+        self._kept_lock = threading.Lock()
+        self._kept_while_saving: Path | None = None
+        self._taken: PendingAnnotation | None = None
+        self._saved_by_worker: PendingAnnotation | None = None
+        """The last pending annotation a worker's save landed (a copy kept at a hang-up then goes)."""
         self._written: dict[str, Annotation] = {}
         """What this session last wrote of each annotation (by id): an edit from a copy older than
         its own save is no conflict with another session (any thread writes it; a dict item is atomic)."""
@@ -200,6 +209,8 @@ class AnnotationEditor(Widget):
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _save(self, pending: PendingAnnotation) -> None:
+        if not self.take(pending):
+            return  # a hang-up came before this thread ran, and saved it
         try:
             with SAVES.saving():
                 self.saving = pending  # stays set once written, until AnnotationSaved is handled
@@ -213,7 +224,29 @@ class AnnotationEditor(Widget):
             self.post_message(AnnotationSaveFailed(str(exc), pending))
             return
         self._written[saved.id] = saved
+        with self._kept_lock:
+            self._saved_by_worker, kept = pending, self._kept_while_saving
+        unsaved.forget(kept)  # a copy kept at a hang-up while this save was under way: it landed
         self.post_message(AnnotationSaved(pending.article.id, saved))
+
+    def take(self, pending: PendingAnnotation) -> bool:
+        """True for the first to take ``pending`` to save it: the worker sent it, or a hang-up handled
+        before that worker's thread ran (each saved it, seeing nobody else had: it was saved twice)."""
+        with self._kept_lock:
+            if self._taken is pending:
+                return False
+            self._taken = pending
+            return True
+
+    def keep_while_saving(self, pending: PendingAnnotation, keep: Callable[[], Path | None]) -> None:
+        """At a hang-up, ``pending`` is a worker's to save: ``keep()`` a copy unless that save landed.
+
+        The worker may still fail (another session's change, its lock held 30 s) or be killed (serve
+        ends a reader 3 s after SIGHUP): what was typed was then lost. It removes the copy if it lands.
+        """
+        with self._kept_lock:
+            if self._saved_by_worker is not pending:
+                self._kept_while_saving = keep()
 
     def save_over_own(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` (any thread); a change since its base that is this session's own last
