@@ -123,35 +123,53 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
             if not stat.S_ISREG(path.lstat().st_mode):
                 failures.append(clean_line(f"{path}: not a regular file; left alone"))
                 continue
+            # When claimed (see CLAIM_GIVEN_UP_SECONDS), stamped before the claim: a kept file is
+            # often hours old, and claimed with that age another reader took it straight back.
+            os.utime(path)
             path.rename(claimed)
-            with contextlib.suppress(OSError):  # when claimed: see CLAIM_GIVEN_UP_SECONDS
-                os.utime(claimed)
-        except OSError:
+        except FileNotFoundError:
             continue  # another reader claimed it first, or it is gone
-        try:
-            entry = _entry(claimed)
-            if entry.state_dir != mine:
-                if not Path(entry.state_dir).is_dir():  # else it would wait for it for good, unsaid
-                    raise ValueError(f"its corpus' state folder {entry.state_dir} no longer exists")
-                claimed.rename(path)  # another corpus': put back as it was
-                continue
-            wrote = _save(library, entry)
-        except KeptConflict as exc:
-            failures.append(_set_aside(claimed, path, ".conflict", f"{exc}; what you typed is in"))
-            continue
-        except (OSError, NewsdeskError, ValueError) as exc:
+        except OSError as exc:  # a folder this account cannot write in (made by another, read-only):
+            # skipped unsaid, it was never saved nor said, at every start
             failures.append(
-                _set_aside(
-                    claimed,
-                    path,
-                    ".failed",
-                    f"an annotation typed before a dropped connection could not be saved ({exc}); it is in",
+                clean_line(
+                    f"{path}: an annotation typed before a dropped connection "
+                    f"cannot be taken to be saved ({exc.strerror or exc}); left as it is"
                 )
             )
             continue
-        forget(claimed)
+        _CLAIMED.add(claimed)
+        try:
+            wrote, failure = _save_claimed(library, mine, path, claimed)
+        finally:
+            _CLAIMED.discard(claimed)
         saved += wrote
+        failures += [failure] if failure else []
     return saved, failures
+
+
+def _save_claimed(library: Library, mine: str, path: Path, claimed: Path) -> tuple[bool, str | None]:
+    """Save the claimed kept file ``claimed`` (first named ``path``): (saved, one line if not)."""
+    try:
+        entry = _entry(claimed)
+        if entry.state_dir != mine:
+            if not Path(entry.state_dir).is_dir():  # else it would wait for it for good, unsaid
+                raise ValueError(f"its corpus' state folder {entry.state_dir} no longer exists")
+            claimed.rename(path)  # another corpus': put back as it was
+            return False, None
+        wrote = _save(library, entry)
+    except KeptConflict as exc:
+        return False, _set_aside(claimed, path, ".conflict", f"{exc}; what you typed is in")
+    except (OSError, NewsdeskError, ValueError) as exc:
+        why = f"an annotation typed before a dropped connection could not be saved ({exc}); it is in"
+        return False, _set_aside(claimed, path, ".failed", why)
+    forget(claimed)
+    return wrote, None
+
+
+_CLAIMED: set[Path] = set()
+"""The claims this process has made (a claim under its own id that is not one of them is a dead
+reader's: in a container the reader often has the same process id at every start)."""
 
 
 def _set_aside(claimed: Path, path: Path, suffix: str, why: str) -> str:
@@ -174,7 +192,9 @@ def _reclaim_from_the_dead(folder: Path) -> None:
         pid = claimed.name.rsplit(".", 2)[-2]
         with contextlib.suppress(OSError):
             given_up = time.time() - claimed.stat().st_mtime > CLAIM_GIVEN_UP_SECONDS
-            if pid.isdigit() and (given_up or not _alive(int(pid))):
+            if claimed in _CLAIMED:
+                continue  # this process' own, being saved (another reader in this process: tests)
+            if pid.isdigit() and (given_up or int(pid) == os.getpid() or not _alive(int(pid))):
                 claimed.rename(claimed.with_name(claimed.name.rsplit(".", 2)[0]))
 
 
