@@ -70,8 +70,10 @@ def keep(
     }
     path = folder / f"{time.time_ns()}-{os.getpid()}.json"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, _encoded(entry))
+        # The user's own, whatever the umask (002 made both group-writable: another account of
+        # the group could read the notes, and plant a kept file saved as this user's annotation).
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(path, _encoded(entry), mode=0o600)
     except OSError:
         return None
     return path
@@ -120,8 +122,12 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")
         try:
-            if not stat.S_ISREG(path.lstat().st_mode):
+            status = path.lstat()
+            if not stat.S_ISREG(status.st_mode):
                 failures.append(clean_line(f"{path}: not a regular file; left alone"))
+                continue
+            if status.st_uid != os.geteuid():  # saved, it would be this user's annotation
+                failures.append(clean_line(f"{path}: kept by another account, not saved as yours; left alone"))
                 continue
             # When claimed (see CLAIM_GIVEN_UP_SECONDS), stamped before the claim: a kept file is
             # often hours old, and claimed with that age another reader took it straight back.

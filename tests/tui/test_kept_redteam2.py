@@ -201,3 +201,30 @@ def test_an_old_kept_file_is_not_taken_back_from_the_reader_that_just_claimed_it
         assert result == (1, [])  # seen: (0, ["... could not be saved ([Errno 2] ...); it is in ....failed"])
         assert _own_notes(library, article.id) == ["old"]
     assert not list(folder.iterdir())
+
+
+def test_a_kept_file_of_another_account_is_not_saved_as_this_users(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under umask 002 (shared group folders) the kept folder and files were group-writable: another
+    account of the group could plant a kept file, saved at this user's next start as this user's
+    annotation (and read the notes kept there)."""
+    folder = tmp_path / "kept"
+    old_umask = os.umask(0o002)
+    try:
+        with _library(demo_state) as library:
+            article = _first_article(library)
+            kept = unsaved.keep(folder, library, article.id, 0, 20, ["t"], "private", None, quote=article.text[0:20])
+            assert kept is not None
+            assert folder.stat().st_mode & 0o077 == 0 and kept.stat().st_mode & 0o077 == 0  # seen: 0775, 0664
+            planted = folder / "1-1.json"
+            planted.write_bytes(kept.read_bytes().replace(b"private", b"forged"))
+            if os.geteuid() != 0:
+                pytest.skip("only root can give a file to another account here")
+            os.chown(planted, 54321, 54321)
+            saved, failures = unsaved.save_kept(folder, library)
+            assert saved == 1 and len(failures) == 1 and "another account" in failures[0]  # seen: saved 2
+            assert _own_notes(library, article.id) == ["private"]
+            assert planted.exists()
+    finally:
+        os.umask(old_umask)
