@@ -226,10 +226,10 @@ class NewsdeskApp(App[None]):
                     with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                         editor.save_over_own(replace(pending, entered=entered))
                         unsaved.forget(kept)
-            elif editor is not None and pending is not None:
-                # A worker is saving it (Enter came first): it may yet fail or be killed, so it is kept
-                # too, unless it landed already; the worker removes the copy when it lands.
-                editor.keep_while_saving(pending, lambda: self._keep(editor, pending, pending.entered))
+            if editor is not None:
+                # One a worker is saving (Enter came first) may yet fail or be killed: it is kept too,
+                # unless it landed already; the worker removes the copy when it lands.
+                editor.keep_while_saving(lambda saving: self._keep(editor, saving, saving.entered))
         finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
             if editor is not None:
                 editor.run_held_keys_now(main.query_one(NotesList))

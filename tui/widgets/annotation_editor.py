@@ -79,8 +79,8 @@ class AnnotationEditor(Widget):
         self._kept_lock = threading.Lock()
         self._kept_while_saving: Path | None = None
         self._taken: PendingAnnotation | None = None
-        self._saved_by_worker: PendingAnnotation | None = None
-        """The last pending annotation a worker's save landed (a copy kept at a hang-up then goes)."""
+        self._in_worker: PendingAnnotation | None = None
+        """The annotation a worker is saving (or failed to, until its dialog is back): kept at a hang-up."""
         self._written: dict[str, Annotation] = {}
         """What this session last wrote of each annotation (by id): an edit from a copy older than
         its own save is no conflict with another session (any thread writes it; a dict item is atomic)."""
@@ -209,7 +209,7 @@ class AnnotationEditor(Widget):
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _save(self, pending: PendingAnnotation) -> None:
-        if not self.take(pending):
+        if not self.take(pending, worker=True):
             return  # a hang-up came before this thread ran, and saved it
         try:
             with SAVES.saving():
@@ -225,28 +225,31 @@ class AnnotationEditor(Widget):
             return
         self._written[saved.id] = saved
         with self._kept_lock:
-            self._saved_by_worker, kept = pending, self._kept_while_saving
+            self._in_worker, kept, self._kept_while_saving = None, self._kept_while_saving, None
         unsaved.forget(kept)  # a copy kept at a hang-up while this save was under way: it landed
         self.post_message(AnnotationSaved(pending.article.id, saved))
 
-    def take(self, pending: PendingAnnotation) -> bool:
+    def take(self, pending: PendingAnnotation, worker: bool = False) -> bool:
         """True for the first to take ``pending`` to save it: the worker sent it, or a hang-up handled
         before that worker's thread ran (each saved it, seeing nobody else had: it was saved twice)."""
         with self._kept_lock:
             if self._taken is pending:
                 return False
             self._taken = pending
+            if worker:
+                self._in_worker = pending
             return True
 
-    def keep_while_saving(self, pending: PendingAnnotation, keep: Callable[[], Path | None]) -> None:
-        """At a hang-up, ``pending`` is a worker's to save: ``keep()`` a copy unless that save landed.
+    def keep_while_saving(self, keep: Callable[[PendingAnnotation], Path | None]) -> None:
+        """At a hang-up, ``keep()`` a copy of the annotation a worker is saving, if its save has not landed.
 
-        The worker may still fail (another session's change, its lock held 30 s) or be killed (serve
-        ends a reader 3 s after SIGHUP): what was typed was then lost. It removes the copy if it lands.
+        That save may yet fail (another session's change, its lock held 30 s) or be killed (serve ends
+        a reader 3 s after SIGHUP): what was typed was lost, even when another dialog was open by then.
+        The worker removes the copy if it lands.
         """
         with self._kept_lock:
-            if self._saved_by_worker is not pending:
-                self._kept_while_saving = keep()
+            if self._in_worker is not None:
+                self._kept_while_saving = keep(self._in_worker)
 
     def save_over_own(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` (any thread); a change since its base that is this session's own last
@@ -313,6 +316,8 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.quit_when_saved = False  # the user stays, to see why and what was typed
+        with self._kept_lock:
+            self._in_worker = None  # its dialog comes back: a hang-up keeps it from there
         self.notify(message.error, severity="error", timeout=8, markup=False)
         self._answer_with_reload(message.change)
         if message.retry is not None:
