@@ -118,6 +118,14 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
     """
     saved, failures = 0, []
     mine = str(library.state_dir.resolve())
+    if folder.is_dir() and not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        # Another account's (a reader once run under sudo made it): glob saw nothing, unsaid.
+        return 0, [
+            clean_line(
+                f"{folder}: annotations typed before a dropped connection may be kept here, "
+                "but this account cannot open it; left as it is"
+            )
+        ]
     _reclaim_from_the_dead(folder)
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")

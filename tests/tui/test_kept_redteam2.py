@@ -228,3 +228,57 @@ def test_a_kept_file_of_another_account_is_not_saved_as_this_users(
             assert planted.exists()
     finally:
         os.umask(old_umask)
+
+
+async def test_a_save_under_way_behind_a_second_dialog_at_the_hang_up_is_kept(demo_state: Path) -> None:
+    """ctrl+s sent the first annotation to a worker waiting for the lock; the user went on and opened
+    the dialog for another passage, and the link dropped. hang_up() kept and saved the open dialog's
+    annotation only: the first one, still in the worker, was lost when that save failed."""
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    release = threading.Event()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article_id = app.main.reader.article.id
+        editor = app.main.editor
+        real = editor.save_pending
+
+        def first_fails(pending):  # type: ignore[no-untyped-def]
+            if pending.entered.note == "first":
+                release.wait(10)
+                raise AnnotationFileError("root.yaml: locked by another newsdesk process for 30 s")
+            return real(pending)
+
+        editor.save_pending = first_fails  # type: ignore[method-assign]
+        await pilot.press("v", "s", "a", *"first", "ctrl+s")
+        for _ in range(50):
+            if editor.saving is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("j", "j", "j", "v", "s", "a", *"second")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AnnotateDialog" and editor.pending.entered.note == ""
+        app.hang_up()
+        release.set()
+        assert SAVES.wait_idle(10)
+        await pilot.pause()
+    close_library(app.library)
+    with _library(demo_state) as library:
+        assert unsaved.save_kept(app.unsaved_dir, library)[1] == []
+        assert sorted(_own_notes(library, article_id)) == ["first", "second"]  # seen: ["second"]
+
+
+def test_a_kept_folder_this_account_cannot_open_is_said(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader once run under sudo (HOME kept) made the kept folder, root's and 0700: the user's
+    readers found nothing in it (glob hides the error), and what was typed there was never said."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "root's", None, quote=article.text[0:20])
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == folder else real_access(path, mode))
+        saved, failures = unsaved.save_kept(folder, library)
+        assert saved == 0 and len(failures) == 1 and "cannot open" in failures[0]  # seen: (0, [])
