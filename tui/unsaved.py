@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsdesk.index import Annotation, AnnotationChanged, Article, Library, NewsdeskError, write_atomic
+from newsdesk.index import (
+    Annotation,
+    AnnotationChanged,
+    AnnotationFileError,
+    Article,
+    DiskFullError,
+    Library,
+    NewsdeskError,
+    write_atomic,
+)
 from newsdesk.tui.state import default_state_file
 from newsdesk.tui.widgets.layout import clean_line
 
@@ -174,7 +183,17 @@ def _save_claimed(library: Library, mine: str, path: Path, claimed: Path) -> tup
         wrote = _save(library, entry)
     except KeptConflict as exc:
         return False, _set_aside(claimed, path, ".conflict", f"{exc}; what you typed is in")
-    except (OSError, NewsdeskError, ValueError) as exc:
+    except (OSError, AnnotationFileError, DiskFullError) as exc:
+        # Passing trouble (another session held the lock 30 s, a full disk, an annotation file to
+        # mend): set aside, it was never tried again, and its line was often never seen (the reader
+        # quit meanwhile). Put back, it is tried at the next start.
+        with contextlib.suppress(OSError):
+            claimed.rename(path)
+        return False, clean_line(
+            f"an annotation typed before a dropped connection is not saved yet ({exc}); "
+            f"it is tried again at the next start: {path}"
+        )
+    except (NewsdeskError, ValueError) as exc:
         why = f"an annotation typed before a dropped connection could not be saved ({exc}); it is in"
         return False, _set_aside(claimed, path, ".failed", why)
     forget(claimed)

@@ -282,3 +282,25 @@ def test_a_kept_folder_this_account_cannot_open_is_said(
         monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == folder else real_access(path, mode))
         saved, failures = unsaved.save_kept(folder, library)
         assert saved == 0 and len(failures) == 1 and "cannot open" in failures[0]  # seen: (0, [])
+
+
+def test_a_kept_annotation_whose_lock_was_held_is_tried_again_at_the_next_start(
+    demo_state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session held the article's lock through the 30 s the start's save waits: the kept
+    file was set aside as *.failed for good, and its line was seldom seen (a reader quit meanwhile
+    exits once the save gives up, its screen gone): typed, kept, then never saved."""
+    folder = tmp_path / "kept"
+    with _library(demo_state) as library:
+        article = _first_article(library)
+        assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "lock held", None, quote=article.text[0:20])
+
+        def locked(*args: object, **kwargs: object) -> object:
+            raise AnnotationFileError("root.yaml: locked by another newsdesk process for 30 s")
+
+        monkeypatch.setattr(Library, "add_annotation", locked)
+        saved, failures = unsaved.save_kept(folder, library)
+        monkeypatch.undo()
+        assert saved == 0 and len(failures) == 1 and "tried again" in failures[0]  # seen: "... it is in ....failed"
+        assert unsaved.save_kept(folder, library) == (1, [])
+        assert _own_notes(library, article.id) == ["lock held"]
