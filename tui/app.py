@@ -82,6 +82,10 @@ class NewsdeskApp(App[None]):
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
         self._hung_up = False
+        self.leaving = threading.Event()
+        """Set when the reader leaves: the kept annotations' save claims no more files (each may wait 30 s)."""
+        self._saving_kept = False
+        self._quit_when_kept_saved = False
         self.hung_up = threading.Event()
         """Set once SIGHUP has saved everything (the CLI then ends the process if shutdown stalls)."""
         self.key_order = KeyOrder(self, super().on_event)
@@ -111,6 +115,7 @@ class NewsdeskApp(App[None]):
         # of the collector's full passes, which otherwise walked it all in the middle of a typed search.
         self.call_after_refresh(gc.freeze)
         if self.unsaved_dir.is_dir():
+            self._saving_kept = True
             self.run_worker(self._save_kept_annotations, thread=True, group="unsaved", exit_on_error=False)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             # The SSH connection dropped (or the terminal closed): save, restore, leave.
@@ -144,8 +149,11 @@ class NewsdeskApp(App[None]):
 
     def _save_kept_annotations(self) -> None:
         """Save the annotations kept at an earlier hang-up (a worker: each save takes a file lock)."""
-        with SAVES.saving():
-            saved, failures = unsaved.save_kept(self.unsaved_dir, self.library)
+        try:
+            with SAVES.saving():
+                saved, failures = unsaved.save_kept(self.unsaved_dir, self.library, stop=self.leaving)
+        finally:
+            self._saving_kept = False
         if saved:
             self.call_from_thread(
                 self.notify, f"Saved {saved} annotation(s) typed before a dropped connection.", markup=False
@@ -154,6 +162,8 @@ class NewsdeskApp(App[None]):
             self.call_from_thread(
                 self.notify, failure, severity="warning", timeout=CONFIG_WARNING_SECONDS, markup=False
             )
+        if self._quit_when_kept_saved and not failures:  # (else the user stays to read why)
+            self.call_from_thread(self.call_later, self.action_quit)
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:
@@ -180,6 +190,18 @@ class NewsdeskApp(App[None]):
                 editor.quit_when_saved = True
                 self.notify("Saving the annotation, then quitting (q again quits now).", timeout=3, markup=False)
                 return
+        if self._saving_kept and not self._quit_when_kept_saved:
+            # The start's save of kept annotations may wait 30 s for a lock: the reader gone from the
+            # screen, the process lingered that long unsaid (and its lines were never seen).
+            self._quit_when_kept_saved = True
+            self.leaving.set()
+            self.notify(
+                "Saving an annotation typed before a dropped connection, then quitting (q again quits now).",
+                timeout=5,
+                markup=False,
+            )
+            return
+        self.leaving.set()
         self.main.stop_background()
         self.save_state()
         self.exit()
@@ -193,6 +215,7 @@ class NewsdeskApp(App[None]):
         if self._hung_up:
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
+        self.leaving.set()
         try:
             self._save_what_is_typed()
         finally:
@@ -214,6 +237,11 @@ class NewsdeskApp(App[None]):
         except NoMatches:  # the screen never mounted: nothing is being typed
             editor = None
         try:
+            if editor is not None:
+                # One a worker is saving (Enter came first) may yet fail or be killed: it is kept too,
+                # unless it landed already (the worker removes the copy when it lands), and first: the
+                # save below may wait 30 s for a lock, and serve kills the reader 3 s after SIGHUP.
+                editor.keep_while_saving(lambda saving: self._keep(editor, saving, saving.entered))
             pending = editor.pending if editor is not None else None
             if editor is not None and pending is not None and (dialog is not None or editor.take(pending)):
                 # (A pending annotation a worker took already is left to it: the guard waits for it.)
@@ -226,10 +254,6 @@ class NewsdeskApp(App[None]):
                     with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
                         editor.save_over_own(replace(pending, entered=entered))
                         unsaved.forget(kept)
-            if editor is not None:
-                # One a worker is saving (Enter came first) may yet fail or be killed: it is kept too,
-                # unless it landed already; the worker removes the copy when it lands.
-                editor.keep_while_saving(lambda saving: self._keep(editor, saving, saving.entered))
         finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
             if editor is not None:
                 editor.run_held_keys_now(main.query_one(NotesList))

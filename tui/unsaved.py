@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,7 @@ class KeptConflict(Exception):
     """The kept edit would replace a change it never saw; ``str()`` says why, on one line."""
 
 
-def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
+def save_kept(folder: Path, library: Library, stop: threading.Event | None = None) -> tuple[int, list[str]]:
     """Save every kept annotation of ``library``'s state folder; (how many saved, one line per failure).
 
     Each file is claimed first (renamed to a name only this process uses), so two readers
@@ -124,6 +125,7 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
     block the reader's exit). A file that cannot be saved is set aside as ``*.failed``, an
     edit that would replace another session's change as ``*.conflict``, each with one line
     naming it, not retried at every start: what was typed is never lost nor saved over unseen.
+    Once ``stop`` is set, no further file is claimed.
     """
     saved, failures = 0, []
     mine = str(library.state_dir.resolve())
@@ -137,6 +139,8 @@ def save_kept(folder: Path, library: Library) -> tuple[int, list[str]]:
         ]
     _reclaim_from_the_dead(folder)
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if stop is not None and stop.is_set():
+            break  # the reader is leaving: the rest wait for the next start, unclaimed
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")
         try:
             status = path.lstat()

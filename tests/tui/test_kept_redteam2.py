@@ -244,10 +244,14 @@ async def test_a_save_under_way_behind_a_second_dialog_at_the_hang_up_is_kept(de
         editor = app.main.editor
         real = editor.save_pending
 
+        kept_before_the_second_save: list[str] = []
+
         def first_fails(pending):  # type: ignore[no-untyped-def]
             if pending.entered.note == "first":
                 release.wait(10)
                 raise AnnotationFileError("root.yaml: locked by another newsdesk process for 30 s")
+            # This save may wait 30 s for the lock, and serve kills the reader 3 s after SIGHUP.
+            kept_before_the_second_save.extend(p.read_text() for p in app.unsaved_dir.glob("*.json"))
             return real(pending)
 
         editor.save_pending = first_fails  # type: ignore[method-assign]
@@ -267,6 +271,7 @@ async def test_a_save_under_way_behind_a_second_dialog_at_the_hang_up_is_kept(de
     with _library(demo_state) as library:
         assert unsaved.save_kept(app.unsaved_dir, library)[1] == []
         assert sorted(_own_notes(library, article_id)) == ["first", "second"]  # seen: ["second"]
+    assert any('"first"' in text for text in kept_before_the_second_save)
 
 
 def test_a_kept_folder_this_account_cannot_open_is_said(
@@ -304,3 +309,41 @@ def test_a_kept_annotation_whose_lock_was_held_is_tried_again_at_the_next_start(
         assert saved == 0 and len(failures) == 1 and "tried again" in failures[0]  # seen: "... it is in ....failed"
         assert unsaved.save_kept(folder, library) == (1, [])
         assert _own_notes(library, article.id) == ["lock held"]
+
+
+async def test_q_while_the_start_saves_kept_annotations_says_so_and_claims_no_more(
+    demo_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q while the start's save of kept annotations waited for another session's lock: the screen
+    went blank and the process lingered 30 s per kept file (90 s measured for three in tmux), unsaid,
+    its lines never seen. Now q says what it waits for, no further file is claimed, and it quits
+    once the save under way is done."""
+    import time
+
+    from tests.tui.conftest import toasts
+
+    with _library(demo_state) as library:
+        articles = [library.article(a.id) for a in library.list_articles(0, 3)]
+        folder = unsaved.default_unsaved_dir()
+        for article in articles:
+            assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "slow", None, quote=article.text[0:20])
+    real_add = Library.add_annotation
+
+    def slow_add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(1.0)  # the lock held by another session
+        return real_add(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "add_annotation", slow_add)
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert app.is_running and any("then quitting" in note for note in toasts(app))  # seen: gone at once
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+        assert not app.is_running  # it quits by itself once the save under way is done
+    close_library(app.library)
+    assert len(list(folder.glob("*.json"))) >= 1  # the rest wait for the next start (seen: all claimed)
