@@ -83,7 +83,8 @@ class NewsdeskApp(App[None]):
         self.set_keymap(dict(config.ui.keymap))
         self._hung_up = False
         self.leaving = threading.Event()
-        """Set when the reader leaves: the kept annotations' save claims no more files (each may wait 30 s)."""
+        """Set when the user quits: the kept annotations' save claims no more files (each may wait 30 s
+        for a lock, with the user waiting). Not at a hang-up: nobody waits then, and the save goes on."""
         self._saving_kept = False
         self._quit_when_kept_saved = False
         self.hung_up = threading.Event()
@@ -196,7 +197,7 @@ class NewsdeskApp(App[None]):
             self._quit_when_kept_saved = True
             self.leaving.set()
             self.notify(
-                "Saving an annotation typed before a dropped connection, then quitting (q again quits now).",
+                "Saving an annotation typed before a dropped connection (30 s at most), then quitting.",
                 timeout=5,
                 markup=False,
             )
@@ -215,7 +216,6 @@ class NewsdeskApp(App[None]):
         if self._hung_up:
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
-        self.leaving.set()
         try:
             self._save_what_is_typed()
         finally:
