@@ -75,7 +75,7 @@ class AnnotationEditor(Widget):
         """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
-        handled: a hang-up must not write it a second time."""
+        handled (a hang-up goes by :meth:`take` and :meth:`keep_while_saving`, set in the worker's thread)."""
         self._kept_lock = threading.Lock()
         self._kept_while_saving: Path | None = None
         self._taken: PendingAnnotation | None = None
