@@ -35,6 +35,10 @@ class PendingAnnotation:
         entered = AnnotationInput(list(annotation.tags), annotation.note)
         return cls(article, annotation.target.start, annotation.target.end, entered, annotation.id, annotation)
 
+    def changes_nothing(self, entered: AnnotationInput) -> bool:
+        """``entered`` is the edited annotation's tags and note as they were: nothing to save."""
+        return self.base is not None and (tuple(entered.tags), entered.note) == (self.base.tags, self.base.note)
+
 
 def write_pending(library: Library, pending: PendingAnnotation) -> Annotation:
     """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""

@@ -17,7 +17,8 @@ from typing import ClassVar
 
 from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
 from newsdesk.tui import textual_patches, unsaved
-from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.annotation_changes import PendingAnnotation
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
@@ -30,6 +31,7 @@ from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.screens.help import HelpScreen, KeyHelp
 from newsdesk.tui.screens.main import MainScreen
 from newsdesk.tui.state import CorpusState, UIStateStore
+from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.article_list import ArticleList
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.notes_list import NotesList
@@ -80,6 +82,11 @@ class NewsdeskApp(App[None]):
             self.theme = theme
         self.set_keymap(dict(config.ui.keymap))
         self._hung_up = False
+        self.leaving = threading.Event()
+        """Set when the user quits: the kept annotations' save claims no more files (each may wait 30 s
+        for a lock, with the user waiting). Not at a hang-up: nobody waits then, and the save goes on."""
+        self._saving_kept = False
+        self._quit_when_kept_saved = False
         self.hung_up = threading.Event()
         """Set once SIGHUP has saved everything (the CLI then ends the process if shutdown stalls)."""
         self.key_order = KeyOrder(self, super().on_event)
@@ -109,6 +116,7 @@ class NewsdeskApp(App[None]):
         # of the collector's full passes, which otherwise walked it all in the middle of a typed search.
         self.call_after_refresh(gc.freeze)
         if self.unsaved_dir.is_dir():
+            self._saving_kept = True
             self.run_worker(self._save_kept_annotations, thread=True, group="unsaved", exit_on_error=False)
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             # The SSH connection dropped (or the terminal closed): save, restore, leave.
@@ -142,8 +150,11 @@ class NewsdeskApp(App[None]):
 
     def _save_kept_annotations(self) -> None:
         """Save the annotations kept at an earlier hang-up (a worker: each save takes a file lock)."""
-        with SAVES.saving():
-            saved, failures = unsaved.save_kept(self.unsaved_dir, self.library)
+        try:
+            with SAVES.saving():
+                saved, failures = unsaved.save_kept(self.unsaved_dir, self.library, stop=self.leaving)
+        finally:
+            self._saving_kept = False
         if saved:
             self.call_from_thread(
                 self.notify, f"Saved {saved} annotation(s) typed before a dropped connection.", markup=False
@@ -152,6 +163,8 @@ class NewsdeskApp(App[None]):
             self.call_from_thread(
                 self.notify, failure, severity="warning", timeout=CONFIG_WARNING_SECONDS, markup=False
             )
+        if self._quit_when_kept_saved and not failures:  # (else the user stays to read why)
+            self.call_from_thread(self.call_later, self.action_quit)
 
     # -- leaving --------------------------------------------------------------------
     def save_state(self) -> None:
@@ -178,6 +191,18 @@ class NewsdeskApp(App[None]):
                 editor.quit_when_saved = True
                 self.notify("Saving the annotation, then quitting (q again quits now).", timeout=3, markup=False)
                 return
+        if self._saving_kept and not self._quit_when_kept_saved:
+            # The start's save of kept annotations may wait 30 s for a lock: the reader gone from the
+            # screen, the process lingered that long unsaid (and its lines were never seen).
+            self._quit_when_kept_saved = True
+            self.leaving.set()
+            self.notify(
+                "Saving an annotation typed before a dropped connection (30 s at most), then quitting.",
+                timeout=5,
+                markup=False,
+            )
+            return
+        self.leaving.set()
         self.main.stop_background()
         self.save_state()
         self.exit()
@@ -191,6 +216,19 @@ class NewsdeskApp(App[None]):
         if self._hung_up:
             return  # a second SIGHUP (tmux and the kernel may both send one): saved already
         self._hung_up = True
+        try:
+            self._save_what_is_typed()
+        finally:
+            # Whatever that save raised, the reader ends: left running, its terminal gone, it is a
+            # hang (an error other than NewsdeskError once skipped all of this).
+            try:
+                self.save_state()
+            finally:
+                self.hung_up.set()
+                self.exit(return_code=HANG_UP_EXIT_CODE)
+
+    def _save_what_is_typed(self) -> None:
+        """At a hang-up: keep and save the annotation being typed, run the Notes list's held keys."""
         main = self.main
         main.stop_background()
         dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
@@ -198,31 +236,45 @@ class NewsdeskApp(App[None]):
             editor = main.editor
         except NoMatches:  # the screen never mounted: nothing is being typed
             editor = None
-        pending = editor.pending if editor is not None else None
-        if editor is not None and pending is not None and (dialog is not None or editor.saving is not pending):
-            # (A pending annotation a worker is already writing is left to it: the guard waits for it.)
-            entered = dialog.current_input() if dialog is not None else pending.entered
-            if entered.tags or entered.note.strip():
-                # Kept first, with no lock to wait for: the save below may wait on another session's
-                # lock, or be killed (serve), and a kept copy is saved at the next start.
-                kept = unsaved.keep(
-                    self.unsaved_dir,
-                    self.library,
-                    pending.article.id,
-                    pending.start,
-                    pending.end,
-                    list(entered.tags),
-                    entered.note,
-                    pending.annotation_id,
-                )
-                with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
-                    editor.save_pending(replace(pending, entered=entered))
-                    unsaved.forget(kept)
-        if editor is not None:  # d u typed just before the link dropped: the held u is not lost
-            editor.run_held_keys_now(main.query_one(NotesList))
-        self.save_state()
-        self.hung_up.set()
-        self.exit(return_code=HANG_UP_EXIT_CODE)
+        try:
+            if editor is not None:
+                # One a worker is saving (Enter came first) may yet fail or be killed: it is kept too,
+                # unless it landed already (the worker removes the copy when it lands), and first: the
+                # save below may wait 30 s for a lock, and serve kills the reader 3 s after SIGHUP.
+                editor.keep_while_saving(lambda saving: self._keep(editor, saving, saving.entered))
+            pending = editor.pending if editor is not None else None
+            if editor is not None and pending is not None and (dialog is not None or editor.take(pending)):
+                # (A pending annotation a worker took already is left to it: the guard waits for it.)
+                entered = dialog.current_input() if dialog is not None else pending.entered
+                # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
+                if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
+                    # Kept first, with no lock to wait for: the save below may wait on another session's
+                    # lock, or be killed (serve), and a kept copy is saved at the next start.
+                    kept = self._keep(editor, pending, entered)
+                    with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
+                        editor.save_over_own(replace(pending, entered=entered))
+                        unsaved.forget(kept)
+        finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
+            if editor is not None:
+                editor.run_held_keys_now(main.query_one(NotesList))
+
+    def _keep(self, editor: AnnotationEditor, pending: PendingAnnotation, entered: AnnotationInput) -> Path | None:
+        """Write what was typed to the kept folder (see :mod:`newsdesk.tui.unsaved`)."""
+        return unsaved.keep(
+            self.unsaved_dir,
+            self.library,
+            pending.article.id,
+            pending.start,
+            pending.end,
+            list(entered.tags),
+            entered.note,
+            pending.annotation_id,
+            # What the edit started from: the kept copy is saved later with the live save's
+            # version check, never over a change another session made meanwhile.
+            base=pending.base,
+            own=editor.own_save(pending.annotation_id),
+            quote=pending.article.text[pending.start : pending.end],
+        )
 
     # -- help and command palette ---------------------------------------------------------
     def key_sections(self) -> list[tuple[str, list[tuple[Binding, DOMNode | None]]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -42,6 +43,10 @@ def test_hangup_saves_the_annotation_being_typed(tmp_path: Path) -> None:
     assert "newsdesk-exited-129" in shown
     assert "Annotate" not in shown  # the app's screen is gone: the terminal was restored
     assert _the_saved_tags(tmp_path) == ["typed-before-hangup"]
+    # ... and the UI state (docs/reliability.md says so): the article open, for the next start
+    (ui_state,) = list((tmp_path / "state-home").glob("**/ui-state.json"))
+    (saved,) = list((tmp_path / "index").glob("annotations/*/*.yaml"))
+    assert [c["article"] for c in json.loads(ui_state.read_text())["corpora"].values()] == [saved.parent.name]
 
 
 async def test_a_second_sighup_does_not_save_the_annotation_twice(demo_app) -> None:  # type: ignore[no-untyped-def]

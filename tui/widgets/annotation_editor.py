@@ -15,9 +15,13 @@ the loaded annotations are in tui/annotation_changes.py, apart from the widget.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from newsdesk.index import Annotation, AnnotationChanged, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.tui import unsaved
 from newsdesk.tui.annotation_changes import (
     AnnotationSaved,
     AnnotationSaveFailed,
@@ -71,7 +75,12 @@ class AnnotationEditor(Widget):
         """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
         """The pending annotation a worker is writing or has written, until its AnnotationSaved is
-        handled: a hang-up must not write it a second time."""
+        handled (a hang-up goes by :meth:`take` and :meth:`keep_while_saving`, set in the worker's thread)."""
+        self._kept_lock = threading.Lock()
+        self._kept_while_saving: Path | None = None
+        self._taken: PendingAnnotation | None = None
+        self._in_worker: PendingAnnotation | None = None
+        """The annotation a worker is saving (or failed to, until its dialog is back): kept at a hang-up."""
         self._written: dict[str, Annotation] = {}
         """What this session last wrote of each annotation (by id): an edit from a copy older than
         its own save is no conflict with another session (any thread writes it; a dict item is atomic)."""
@@ -200,17 +209,12 @@ class AnnotationEditor(Widget):
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
     def _save(self, pending: PendingAnnotation) -> None:
+        if not self.take(pending, worker=True):
+            return  # a hang-up came before this thread ran, and saved it
         try:
             with SAVES.saving():
                 self.saving = pending  # stays set once written, until AnnotationSaved is handled
-                try:
-                    saved = self.save_pending(pending)
-                except AnnotationChanged as changed:
-                    own = self._written.get(changed.current.id)
-                    if own is None or not own.same_content(changed.current):
-                        raise
-                    # The change is this session's own last save, not yet re-read: no conflict.
-                    saved = self.save_pending(replace(pending, base=changed.current))
+                saved = self.save_over_own(pending)
         except AnnotationChanged as changed:  # another session saved it meanwhile: say so, keep what was typed
             self.saving = None
             self.post_message(AnnotationSaveFailed(str(changed), replace(pending, base=changed.current)))
@@ -220,7 +224,47 @@ class AnnotationEditor(Widget):
             self.post_message(AnnotationSaveFailed(str(exc), pending))
             return
         self._written[saved.id] = saved
+        with self._kept_lock:
+            self._in_worker, kept, self._kept_while_saving = None, self._kept_while_saving, None
+        unsaved.forget(kept)  # a copy kept at a hang-up while this save was under way: it landed
         self.post_message(AnnotationSaved(pending.article.id, saved))
+
+    def take(self, pending: PendingAnnotation, worker: bool = False) -> bool:
+        """True for the first to take ``pending`` to save it: the worker sent it, or a hang-up handled
+        before that worker's thread ran (each saved it, seeing nobody else had: it was saved twice)."""
+        with self._kept_lock:
+            if self._taken is pending:
+                return False
+            self._taken = pending
+            if worker:
+                self._in_worker = pending
+            return True
+
+    def keep_while_saving(self, keep: Callable[[PendingAnnotation], Path | None]) -> None:
+        """At a hang-up, ``keep()`` a copy of the annotation a worker is saving, if its save has not landed.
+
+        That save may yet fail (another session's change, its lock held 30 s) or be killed (serve ends
+        a reader 3 s after SIGHUP): what was typed was lost, even when another dialog was open by then.
+        The worker removes the copy if it lands.
+        """
+        with self._kept_lock:
+            if self._in_worker is not None:
+                self._kept_while_saving = keep(self._in_worker)
+
+    def save_over_own(self, pending: PendingAnnotation) -> Annotation:
+        """Write ``pending`` (any thread); a change since its base that is this session's own last
+        save, not yet re-read, is no conflict. Raises NewsdeskError (``AnnotationChanged``)."""
+        try:
+            return self.save_pending(pending)
+        except AnnotationChanged as changed:
+            own = self.own_save(changed.current.id)
+            if own is None or not own.same_content(changed.current):
+                raise
+            return self.save_pending(replace(pending, base=changed.current))
+
+    def own_save(self, annotation_id: str | None) -> Annotation | None:
+        """What this session last wrote of ``annotation_id``, if anything."""
+        return self._written.get(annotation_id) if annotation_id is not None else None
 
     def save_pending(self, pending: PendingAnnotation) -> Annotation:
         """Write ``pending`` to the user's annotation file (any thread); raises NewsdeskError."""
@@ -272,6 +316,8 @@ class AnnotationEditor(Widget):
     @on(AnnotationSaveFailed)
     def _save_failed(self, message: AnnotationSaveFailed) -> None:
         self.quit_when_saved = False  # the user stays, to see why and what was typed
+        with self._kept_lock:
+            self._in_worker = None  # its dialog comes back: a hang-up keeps it from there
         self.notify(message.error, severity="error", timeout=8, markup=False)
         self._answer_with_reload(message.change)
         if message.retry is not None:
