@@ -330,17 +330,20 @@ async def test_q_while_the_start_saves_kept_annotations_says_so_and_claims_no_mo
     real_add = Library.add_annotation
 
     def slow_add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(1.0)  # the lock held by another session
+        time.sleep(3.0)  # the lock held by another session (long enough that q lands while it waits)
         return real_add(self, *args, **kwargs)
 
     monkeypatch.setattr(Library, "add_annotation", slow_add)
     app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await pilot.pause(0.3)
+        for _ in range(200):  # until the start's save is under way (a loaded machine starts slower)
+            if list(folder.glob("*.claimed")):
+                break
+            await pilot.pause(0.05)
         await pilot.press("q")
         await pilot.pause(0.1)
         assert app.is_running and any("then quitting" in note for note in toasts(app))  # seen: gone at once
-        for _ in range(100):
+        for _ in range(300):
             if not app.is_running:
                 break
             await pilot.pause(0.05)
