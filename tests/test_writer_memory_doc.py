@@ -157,3 +157,18 @@ def test_the_adding_figure_is_the_1m_log() -> None:
         before = max(writers, default=before)
     assert before == 131_172
     assert f"{WRITER_ADDING_1M_MB:.0f} MB while adding" in _section()
+
+
+def test_the_mmap_threshold_figures_are_the_run() -> None:
+    run = _load("writer-memory-200k-branch-mmap-threshold-2026-12-02.json")["runs"]["b"][0]
+    plain = runs()["200k branch"]
+    assert run["malloc_env"] == {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
+    assert run["docs"] == plain["docs"] and run["limitmb"] == plain["limitmb"]
+    free = run["phases"]["finish: reduce runs"]["malloc_at_peak_kb"]["free"] / 1024
+    ours, theirs = summary(run), summary(plain)
+    assert (
+        f"had {free:.0f} MB free in the heap at that merge's peak, but its peak RSS while closing was "
+        f"{ours['closing']:.0f} MB and its ru_maxrss {ours['maxrss']:.0f} MB, against {theirs['closing']:.0f} "
+        f"and {theirs['maxrss']:.0f} MB"
+    ) in _section()
+    assert ours["maxrss"] > theirs["maxrss"] - 5  # no real gain: the doc says it does not settle it
