@@ -318,6 +318,7 @@ async def test_q_while_the_start_saves_kept_annotations_says_so_and_claims_no_mo
     went blank and the process lingered 30 s per kept file (90 s measured for three in tmux), unsaid,
     its lines never seen. Now q says what it waits for, no further file is claimed, and it quits
     once the save under way is done."""
+    import threading
     import time
 
     from tests.tui.conftest import toasts
@@ -329,15 +330,18 @@ async def test_q_while_the_start_saves_kept_annotations_says_so_and_claims_no_mo
             assert unsaved.keep(folder, library, article.id, 0, 20, ["t"], "slow", None, quote=article.text[0:20])
     real_add = Library.add_annotation
 
+    adding = threading.Event()
+
     def slow_add(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        adding.set()
         time.sleep(3.0)  # the lock held by another session (long enough that q lands while it waits)
         return real_add(self, *args, **kwargs)
 
     monkeypatch.setattr(Library, "add_annotation", slow_add)
     app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        for _ in range(200):  # until the start's save is under way (a loaded machine starts slower)
-            if list(folder.glob("*.claimed")):
+        for _ in range(200):  # until a save is under way: a file claimed but not yet being saved goes back
+            if adding.is_set():  # at q (a loaded machine starts slower: CI pressed q in that gap)
                 break
             await pilot.pause(0.05)
         await pilot.press("q")
