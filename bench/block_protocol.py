@@ -19,28 +19,15 @@ import shutil
 import sys
 import tempfile
 import time
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from newsdesk.index.engine import blockencoder
 from newsdesk.index.engine.directwriter import DirectSegmentWriter
-from newsdesk.index.engine.hidden_fields import COMMON_SAMPLE, common_terms
 from newsdesk.index.engine.schema import build_schema
-from newsdesk.index.indexer import _codec, document_fields
-from newsdesk.index.store import ArticleStore
+from newsdesk.index.indexer import _codec
 
-
-def _documents(state: Path, n: int) -> tuple[list[dict[str, Any]], frozenset[str]]:
-    store = ArticleStore(state / "articles.db")
-    docs: list[dict[str, Any]] = []
-    for batch in store.iter_article_batches():
-        entities = store.entity_fields([a.id for a in batch])
-        docs.extend(document_fields(a, entities.get(a.id), None) for a in batch)
-        if len(docs) >= n:
-            break
-    common = common_terms(a.title + "\n" + a.text for a in islice(store.iter_articles(), COMMON_SAMPLE))
-    return docs[:n], common
+from bench.store_documents import first_documents
 
 
 def build(docs: list[dict[str, Any]], common: frozenset[str], protocol: int) -> dict[str, Any]:
@@ -77,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    docs, common = _documents(args.state, args.n)
+    docs, common = first_documents(args.state, args.n)
     runs = []
     for _ in range(args.rounds):
         for protocol in (2, 5):

@@ -16,29 +16,20 @@ import shutil
 import sys
 import tempfile
 import time
-from itertools import islice
 from pathlib import Path
 
 from newsdesk.index.engine import freqfile
 from newsdesk.index.engine.directwriter import DirectSegmentWriter
-from newsdesk.index.engine.hidden_fields import COMMON_SAMPLE, common_terms
 from newsdesk.index.engine.schema import build_schema
-from newsdesk.index.indexer import _codec, document_fields
-from newsdesk.index.store import ArticleStore
+from newsdesk.index.indexer import _codec
 from whoosh import index as whoosh_index
+
+from bench.store_documents import first_documents
 
 
 def main() -> None:
     state, n, out_file = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    store = ArticleStore(state / "articles.db")
-    docs = []
-    for batch in store.iter_article_batches():
-        entities = store.entity_fields([a.id for a in batch])
-        docs.extend(document_fields(a, entities.get(a.id), None) for a in batch)
-        if len(docs) >= n:
-            break
-    docs = docs[:n]
-    common = common_terms(a.title + "\n" + a.text for a in islice(store.iter_articles(), COMMON_SAMPLE))
+    docs, common = first_documents(state, n)
     out = []
     for rnd in range(3):
         for kept in (False, True):
