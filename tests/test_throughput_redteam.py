@@ -186,7 +186,7 @@ def reused_record(doc: dict[str, Any], tmp_path: Path) -> dict[str, bool]:
 
     def spy(self: PrefixPresence, value: str) -> set[str]:
         name = next(name for name in ("title", "body") if doc[name] is value)
-        reused[prefix_field(name)] = value is schema_module._last_analysed[0]
+        reused[prefix_field(name)] = value is schema_module._last_terms[0]
         return term_set(self, value)
 
     tmp_path.mkdir()

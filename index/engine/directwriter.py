@@ -38,7 +38,8 @@ from typing import Any
 from newsdesk.index.engine.blockencoder import Entry, TermEncoder
 from newsdesk.index.engine.freqfile import FreqFileWriter
 from newsdesk.index.engine.runfiles import RunFiles
-from newsdesk.index.engine.schema import FastPositions, encode_positions
+from newsdesk.index.engine.schema import FastPositions
+from newsdesk.index.engine.tokenstream import TERM_BYTES, TOKEN_BYTES, TokenStream
 from whoosh.fields import FieldType, Schema, UnknownFieldError
 from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
@@ -87,6 +88,8 @@ class DirectSegmentWriter(RunFiles):
         """Fields whose terms come straight from ``format.term_positions`` (keyed by str, not bytes)."""
         self._presence = {name: field.format for name, field in self.schema.items() if _presence_field(field)}
         """Presence-only fields whose terms come from ``format.term_set``: only document ids are buffered."""
+        self._streams: dict[str, TokenStream] = {}
+        """Per positional field (``_fast``), its words since the last run, grouped into postings when written."""
         self._present: dict[str, defaultdict[str, array]] = {}
         """Per presence field, each term's document ids (the weights and empty values are made when written)."""
         self._doc_weights: dict[str, array] = {}
@@ -154,36 +157,22 @@ class DirectSegmentWriter(RunFiles):
         presence = self._presence.get(fieldname)
         if presence is not None:
             return self._add_present(fieldname, field, presence, value, docnum, fieldboost)
-        terms = self._postings.get(fieldname)
-        if terms is None:
-            terms = self._postings[fieldname] = {}
-            self.fieldnames.add(fieldname)
+        self.fieldnames.add(fieldname)
         scorable = field.scorable
         length = buffered = 0
         fmt = self._fast.get(fieldname)
-        if fmt is not None:  # FieldType.index over FastPositions.word_values, without its tuples
+        if fmt is not None:  # FieldType.index over FastPositions.word_values, grouped when written
             if not isinstance(value, str):
                 raise ValueError(f"{value!r} is not unicode or sequence")
-            positions = fmt.term_positions(value)
-            tokens = sum(map(len, positions.values()))
-            if scorable:
-                length = tokens
-            fresh = 0
-            fmt_boost = fmt.field_boost
-            get = terms.get
-            for term, plist in positions.items():
-                vbytes = encode_positions(plist)
-                entry = get(term)
-                if entry is None:
-                    entry = terms[term] = (array("I"), array("d"), array("I"), bytearray())
-                    fresh += 1
-                entry[0].append(docnum)
-                # (freq * format boost) * field boost, in Whoosh's order: the same float
-                entry[1].append(len(plist) * fmt_boost * fieldboost)
-                entry[2].append(len(vbytes))
-                entry[3].extend(vbytes)
-            # a value is one type byte and 2 bytes a position while they fit in 16 bits
-            return length, fresh * _TERM_BYTES + len(positions) * (_POSTING_BYTES + 1) + 2 * tokens
+            words, starts = fmt.term_stream(value)
+            stream = self._streams.get(fieldname)
+            if stream is None:
+                stream = self._streams[fieldname] = TokenStream(explicit=starts is not None)
+            fresh = stream.add(docnum, words, starts, fieldboost)
+            return (len(words) if scorable else 0), fresh * TERM_BYTES + len(words) * TOKEN_BYTES
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
         for tbytes, freq, weight, vbytes in field.index(value):
             if scorable:
                 length += freq
@@ -239,8 +228,13 @@ class DirectSegmentWriter(RunFiles):
         whole buffer (``limitmb`` and more) stayed held until the last term was written,
         on top of everything the merge itself holds.
         """
-        postings, present = self._postings, self._present
-        for fieldname in sorted(postings.keys() | present.keys()):
+        postings, present, streams = self._postings, self._present, self._streams
+        for fieldname in sorted(postings.keys() | present.keys() | streams.keys()):
+            if fieldname in streams:
+                boost = self._fast[fieldname].field_boost
+                for term, entry in streams.pop(fieldname).entries(boost):
+                    yield fieldname, term, entry
+                continue
             if fieldname in present:
                 yield from self._present_entries(fieldname, present.pop(fieldname))
                 continue
@@ -261,6 +255,7 @@ class DirectSegmentWriter(RunFiles):
         self._runs.append(self._write_run(self._sorted_entries()))
         self._postings = {}
         self._present = {}
+        self._streams = {}
         self._buffered = 0
 
     def _merged(self) -> Iterator[tuple[str, bytes, Entry]]:
@@ -304,6 +299,7 @@ class DirectSegmentWriter(RunFiles):
             fieldwriter.close()
             self._postings = {}
             self._present = {}
+            self._streams = {}
             segment = self.segment
             segment.set_doc_count(self.docnum)
             if segment.should_assemble():
@@ -320,6 +316,7 @@ class DirectSegmentWriter(RunFiles):
         """Drop the buffered postings and the run files (the caller removes the segment's files)."""
         self._postings = {}
         self._present = {}
+        self._streams = {}
         for name in self._made:
             if self._temp.file_exists(name):
                 self._temp.delete_file(name)

@@ -79,21 +79,28 @@ def word_pairs(terms: list[str], common: frozenset[str] | None = None) -> dict[s
 
     A pair is indexed when both its words are in ``common`` (every pair when ``common`` is None).
     """
+    pairs, starts = pair_stream(terms, common)
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    # No Python step per word (the writer runs this on every article): the maps below are
-    # positions[pair_term(a, b)].append(pos) for each indexed pair, in order; " ".join of
-    # two strings is pair_term's f"{a} {b}".
-    if common is None:
-        starts: Iterable[int] = range(len(terms) - 1)
-        pairs = map(_SPACE_JOIN, pairwise(terms))
-    else:
-        inside = list(map(common.__contains__, terms))
-        starts = list(compress(range(len(terms) - 1), map(and_, inside, inside[1:])))
-        pairs = map(
-            _SPACE_JOIN, zip(map(terms.__getitem__, starts), map(terms.__getitem__, map(_NEXT, starts)), strict=True)
-        )
+    # positions[pair].append(start) for each indexed pair, in order, with no Python step per pair
     deque(map(list.append, map(positions.__getitem__, pairs), starts), 0)
     return positions
+
+
+def pair_stream(terms: list[str], common: frozenset[str] | None = None) -> tuple[list[str], list[int]]:
+    """The indexed adjacent pairs of ``terms`` in order, and the position of each pair's first word.
+
+    :func:`word_pairs` grouped by pair; the direct writer takes them in this order
+    (index/engine/tokenstream.py). No Python step per word: the writer runs this on every
+    article; " ".join of two strings is pair_term's f"{a} {b}".
+    """
+    if common is None:
+        return list(map(_SPACE_JOIN, pairwise(terms))), list(range(len(terms) - 1))
+    inside = list(map(common.__contains__, terms))
+    starts = list(compress(range(len(terms) - 1), map(and_, inside, inside[1:])))
+    pairs = list(
+        map(_SPACE_JOIN, zip(map(terms.__getitem__, starts), map(terms.__getitem__, map(_NEXT, starts)), strict=True))
+    )
+    return pairs, starts
 
 
 _SPACE_JOIN = " ".join

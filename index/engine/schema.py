@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsdesk.index.engine import hidden_fields
-from newsdesk.index.engine.hidden_fields import pair_field, prefix_field, term_prefixes, word_pairs
+from newsdesk.index.engine.hidden_fields import pair_field, pair_stream, prefix_field, term_prefixes, word_pairs
 from newsdesk.index.engine.terms import TOKEN_PATTERN, iter_terms, term_for
 from newsdesk.index.engine.terms import term_cache as _term_cache  # the name the formats below read it by
 from newsdesk.index.engine.unpickling import UnpicklesAsBaseWhereUnknown
@@ -67,11 +67,10 @@ class NewsAnalyzer(Analyzer):
 
 
 _TYPE_H, _TYPE_I = b"H", b"I"
-_last_analysed: tuple[object, dict[str, list[int]]] = (None, {})
-"""The text :meth:`FastPositions.term_positions` analysed last and its terms: a prefix field gets the
-same string object right after its text field (add_prefix_values), so its terms are not found twice."""
 _last_terms: tuple[object, list[str]] = (None, [])
-"""The same text's terms word by word, for its pair field (also handed the same string object)."""
+"""The text :meth:`FastPositions.term_stream` analysed last and its terms word by word: a prefix field and a
+pair field get the same string object right after its text field (add_prefix_values), so its words are not
+found twice."""
 
 
 def encode_positions(poslist: list[int]) -> bytes:
@@ -92,24 +91,27 @@ class FastPositions(formats.Positions):
     route through :class:`NewsAnalyzer` would, without per-token objects.
     """
 
-    def term_positions(self, value: str) -> dict[str, list[int]]:
-        """Each term of ``value`` with its word positions, in order of first occurrence.
+    def term_stream(self, value: str) -> tuple[list[str], list[int] | None]:
+        """The terms of ``value`` word by word, and their positions (None: 0, 1, 2 ... as here).
 
-        The analysis behind :meth:`word_values`, also called directly by the
-        direct segment writer (index/engine/directwriter.py), which skips the
-        per-posting tuples of Whoosh's ``FieldType.index``.
+        The analysis behind :meth:`term_positions`; the direct segment writer
+        (index/engine/tokenstream.py) takes it as it is and groups the postings later.
         """
         words = TOKEN_PATTERN.findall(value)
         cached = list(map(_term_cache.get, words))  # one C-level pass for the words seen before
         terms: list[str] = cached  # type: ignore[assignment]  # no None left after the next line
         if None in cached:
             terms = [term or term_for(word) for term, word in zip(cached, words, strict=True)]
+        global _last_terms
+        _last_terms = (value, terms)
+        return terms, None
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of ``value`` with its word positions, in order of first occurrence."""
+        terms, starts = self.term_stream(value)
         positions: defaultdict[str, list[int]] = defaultdict(list)
         # positions[term].append(pos) for every word, with no Python step per word
-        deque(map(list.append, map(positions.__getitem__, terms), range(len(terms))), 0)
-        global _last_analysed, _last_terms
-        _last_analysed = (value, positions)
-        _last_terms = (value, terms)
+        deque(map(list.append, map(positions.__getitem__, terms), range(len(terms)) if starts is None else starts), 0)
         return positions
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple[str, int, float, bytes]]:
@@ -158,7 +160,7 @@ class PrefixPresence(UnpicklesAsBaseWhereUnknown, formats.Existence):
         presence-only format that has it, and appends document numbers without a
         tuple per posting.
         """
-        last_value, last_terms = _last_analysed
+        last_value, last_terms = _last_terms
         if value is last_value:  # the same text just analysed for its own field (body before prefixes_body)
             return term_prefixes(set(last_terms))
         cache_get = _term_cache.get
@@ -195,10 +197,10 @@ class PairAnalyzer(UnpicklesAsBaseWhereUnknown, Analyzer):
 
 
 class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
-    """Positions of adjacent term pairs: :meth:`term_positions` gives pairs instead of terms.
+    """Positions of adjacent term pairs: :meth:`term_stream` gives pairs instead of terms.
 
-    The direct segment writer and Whoosh's (through :meth:`FastPositions.word_values`)
-    both take their terms from :meth:`term_positions`, so both write the pairs. A
+    The direct segment writer (from :meth:`term_stream`) and Whoosh's (through
+    :meth:`FastPositions.word_values` and :meth:`term_positions`) both write the pairs. A
     posting value is a :class:`FastPositions` value: the pair's count in a document
     is its frequency, as a phrase check over the two words' positions would count it.
     ``common`` (pickled with the schema, so every later update and every search
@@ -223,13 +225,13 @@ class PairPositions(UnpicklesAsBaseWhereUnknown, FastPositions):
             return False
         return self.common is None or (first in self.common and second in self.common)
 
-    def term_positions(self, value: str) -> dict[str, list[int]]:
+    def term_stream(self, value: str) -> tuple[list[str], list[int] | None]:
+        """The indexed pairs of ``value`` in order, and each one's position (its first word's)."""
         last_value, last_terms = _last_terms
-        if value is last_value:  # the same text just analysed for its own field (body before pairs_body)
-            return word_pairs(last_terms, self.common)
-        words = TOKEN_PATTERN.findall(value)
-        cache_get = _term_cache.get
-        return word_pairs([cache_get(word) or term_for(word) for word in words], self.common)
+        if value is not last_value:  # (the same text just analysed for its own field: body before pairs_body)
+            cache_get = _term_cache.get
+            last_terms = [cache_get(word) or term_for(word) for word in TOKEN_PATTERN.findall(value)]
+        return pair_stream(last_terms, self.common)
 
 
 def _pair_field(common: frozenset[str] | None, sampled: int | None) -> fields.FieldType:
