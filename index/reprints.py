@@ -96,23 +96,32 @@ class Sketch:
 
 def shingle_hashes(text: str) -> frozenset[int]:
     """64-bit hashes of every run of :data:`SHINGLE_WORDS` words (the whole text when shorter; none when empty)."""
+    return frozenset(_shingle_hashes(text))
+
+
+def _shingle_hashes(text: str) -> Iterable[int]:
     words = _WORD.findall(text.casefold())
     if not words:
-        return frozenset()
+        return ()
     # One encode for all words (a word never holds a space); every step after it runs in C.
     ids = list(map(zlib.crc32, " ".join(words).encode("utf-8", "surrogatepass").split(b" ")))
     if len(ids) < SHINGLE_WORDS:
-        return frozenset((hash(tuple(ids)),))
-    return frozenset(map(hash, zip(*(ids[i:] for i in range(SHINGLE_WORDS)), strict=False)))
+        return (hash(tuple(ids)),)
+    return map(hash, zip(*(ids[i:] for i in range(SHINGLE_WORDS)), strict=False))
 
 
 def sketch(text: str) -> Sketch:
     """The shingles and LSH band keys of ``text``."""
-    shingles = shingle_hashes(text)
-    if not shingles:
-        return Sketch(shingles, ())
+    ordered, bands = _sorted_sketch(text)
+    return Sketch(frozenset(ordered), bands)
+
+
+def _sorted_sketch(text: str) -> tuple[list[int], tuple[int, ...]]:
+    """The distinct shingle hashes of ``text`` in order (as they are stored), and its band keys."""
+    ordered = sorted(set(_shingle_hashes(text)))
+    if not ordered:
+        return ordered, ()
     # One-permutation MinHash: the smallest hash in each bin (its top bits), found by bisecting the sorted hashes.
-    ordered = sorted(shingles)
     minima: list[int | None] = []
     for slot in range(BINS):
         at = bisect_left(ordered, (slot << _BIN_BITS) - _OFFSET)
@@ -124,7 +133,7 @@ def sketch(text: str) -> Sketch:
         if None not in rows:  # an empty bin matches nothing: short texts fill fewer bands
             bands.append(hash((band, *rows)))
     bands.append(hash((WHOLE_BAND, *ordered)))
-    return Sketch(shingles, tuple(bands))
+    return ordered, tuple(bands)
 
 
 def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
@@ -196,13 +205,14 @@ def sync_reprints(store: object) -> int:
                 "SELECT article_id FROM reprint_sketch WHERE article_id NOT IN (SELECT id FROM articles)"
             )
         ]
-        changed = [
-            row[0]
-            for row in tx.execute(
-                "SELECT a.id FROM articles a LEFT JOIN reprint_sketch s ON s.article_id = a.id "
-                "WHERE s.content_hash IS NOT a.content_hash"
-            )
-        ]
+        changed, sketched = [], set()
+        for article_id, has_sketch in tx.execute(
+            "SELECT a.id, s.article_id IS NOT NULL FROM articles a LEFT JOIN reprint_sketch s ON s.article_id = a.id "
+            "WHERE s.content_hash IS NOT a.content_hash"
+        ):
+            changed.append(article_id)
+            if has_sketch:
+                sketched.add(article_id)
         if not gone and not changed and not dirty:
             return 0
         tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_DIRTY, "1"))
@@ -215,10 +225,12 @@ def sync_reprints(store: object) -> int:
                 _forget(tx, article_id)
     for offset in range(0, len(changed), _BATCH):
         with store.transaction() as tx:  # type: ignore[attr-defined]
-            for article_id in changed[offset : offset + _BATCH]:
-                affected.update(_led_by(tx, article_id))
-                _forget(tx, article_id)
-                _remember(tx, article_id)
+            batch = changed[offset : offset + _BATCH]
+            for article_id in batch:
+                if article_id in sketched:  # (a first build sketches every article: none has a sketch to undo)
+                    affected.update(_led_by(tx, article_id))
+                    _forget(tx, article_id)
+            _remember(tx, batch)
     # Later articles that are now reprints of a changed one may now be led by it. Changed ones
     # are re-examined anyway, so only articles later than the latest unchanged one need no look.
     latest_kept = db.execute(
@@ -235,11 +247,10 @@ def sync_reprints(store: object) -> int:
     ordered = sorted(affected)
     for offset in range(0, len(ordered), _BATCH):
         with store.transaction() as tx:  # type: ignore[attr-defined]
-            for article_id in ordered[offset : offset + _BATCH]:
-                tx.execute(
-                    "UPDATE reprint_sketch SET leader = ? WHERE article_id = ?",
-                    (_earliest_reprint(tx, article_id), article_id),
-                )
+            tx.executemany(
+                "UPDATE reprint_sketch SET leader = ? WHERE article_id = ?",
+                [(_earliest_reprint(tx, article_id), article_id) for article_id in ordered[offset : offset + _BATCH]],
+            )
     with store.transaction() as tx:  # type: ignore[attr-defined]
         tx.execute("DELETE FROM meta WHERE key = ?", (META_DIRTY,))
     return len(ordered)
@@ -271,23 +282,20 @@ def _forget(db: sqlite3.Connection, article_id: str) -> None:
     db.execute("DELETE FROM reprint_sketch WHERE article_id = ?", (article_id,))
 
 
-def _remember(db: sqlite3.Connection, article_id: str) -> None:
-    row = db.execute(
-        "SELECT a.text, a.content_hash, coalesce(f.seq, 0) FROM articles a "
-        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id = ?",
-        (article_id,),
-    ).fetchone()
-    if row is None:
-        return
-    text, content_hash, seq = row
-    made = sketch(text)
-    db.execute(
-        "INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)",
-        (article_id, seq, content_hash, _pack(made.shingles, "q"), _pack(made.bands, "q"), article_id),
+def _remember(db: sqlite3.Connection, article_ids: list[str]) -> None:
+    """Sketch and store the articles ``article_ids`` (none of them sketched now), leading themselves for now."""
+    rows = db.execute(
+        "SELECT a.id, a.text, a.content_hash, coalesce(f.seq, 0) FROM articles a "
+        "LEFT JOIN first_indexed f ON f.id = a.id WHERE a.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(article_ids),),
     )
-    db.executemany(
-        "INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)", [(band, seq, article_id) for band in made.bands]
-    )
+    sketches, bands = [], []
+    for article_id, text, content_hash, seq in rows:
+        ordered, made = _sorted_sketch(text)
+        sketches.append((article_id, seq, content_hash, array("q", ordered).tobytes(), _pack(made, "q"), article_id))
+        bands += [(band, seq, article_id) for band in made]
+    db.executemany("INSERT INTO reprint_sketch VALUES (?, ?, ?, ?, ?, ?)", sketches)
+    db.executemany("INSERT OR IGNORE INTO reprint_bands VALUES (?, ?, ?)", bands)
 
 
 _FIRST_PAGE = 4
