@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+from hypothesis import given
+from hypothesis import strategies as st
 from newsdesk.tui import textual_patches
 from rich.console import RenderableType
+from textual import events
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.containers import Container, VerticalScroll
 from textual.geometry import Region
@@ -31,6 +35,8 @@ RECORDED = {
     "textual._compositor:Compositor.reflow": "0ab52ea196636572",
     "textual._compositor:Compositor.reflow_visible": "3cefeffcb01594d3",
     "textual._compositor:Compositor.find_widget": "af98a088c45addc0",
+    "textual._xterm_parser:XTermParser._sequence_to_key_events": "fd21105b54cc5276",
+    "textual._xterm_parser:XTermParser.parse": "f9837587f1778f18",
 }
 """sha256 (first 16 hex digits) of each relied-upon definition's source in Textual TEXTUAL."""
 
@@ -110,3 +116,34 @@ def test_the_textual_code_under_the_patch_is_as_recorded() -> None:
     ]
     assert problems == []
     assert set(RECORDED) == set(textual_patches.TEXTUAL)
+
+
+def typed(data: str) -> list[tuple[str, str | None]]:
+    """The keys Textual's parser makes of ``data`` arriving in one read, then nothing more."""
+    parser = XTermParser(debug=False)
+    found = [*parser.feed(data), *parser.feed("")]  # "": the end, as the escape delay running out
+    return [(key.key, key.character) for key in found if isinstance(key, events.Key)]
+
+
+def test_escape_then_punctuation_in_one_burst_keeps_the_escape() -> None:
+    """``? Esc /pak``: Textual dropped the Esc (the help screen stayed open, ``/pak`` typed into it)."""
+    textual_patches.apply()
+    assert typed("?\x1b/pak") == [("question_mark", "?"), ("alt+slash", "/"), ("p", "p"), ("a", "a"), ("k", "k")]
+    XTermParser._sequence_to_key_events = textual_patches.TEXTUAL_SEQUENCE_TO_KEYS  # type: ignore[method-assign]
+    try:
+        assert typed("?\x1b/pak")[1] == ("slash", "/")  # the bug: no trace of the Esc
+    finally:
+        textual_patches.apply()
+
+
+@given(st.characters(codec="utf-8").filter(lambda c: c.isprintable() and c not in _TEXTUAL_OWN_AFTER_ESC))
+def test_escape_then_any_printable_character_is_alt_of_it(character: str) -> None:
+    """newsdesk.tui.key_order splits ``alt+<key>`` back into Esc and the key: so it must be named alt+ here."""
+    textual_patches.apply()
+    ((name, got),) = typed("\x1b" + character)
+    assert name.startswith("alt+") and got == character
+
+
+_TEXTUAL_OWN_AFTER_ESC = set("0123456789bf-=[O")
+"""ESC then these is a key of its own in Textual's table (macOS Option characters, word moves), or the
+start of a longer sequence (``[``, ``O``): not the reissued ESC this patch is about."""
