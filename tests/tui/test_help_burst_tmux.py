@@ -1,4 +1,4 @@
-"""Help opened and closed in one burst with a search typed behind it, in the real app in tmux (Esc then `/`).
+"""Help opened and closed in one burst with a search typed behind it, in the real app in tmux (Esc then `/`)."""
 
 from __future__ import annotations
 
