@@ -268,3 +268,22 @@ async def test_a_hang_up_with_keys_held_behind_a_delete_runs_them(
     SAVES.wait_idle(10)  # as the hang-up guard does before the process ends
     present = [p.annotation.id for p in library.annotations_of(article_id).placed]
     assert present == ([annotation_id] if kept else [])
+
+
+async def test_next_article_from_the_notes_tab_keeps_the_focus_there(demo_app: NewsdeskApp) -> None:
+    """``]`` in the Notes tab: the next article's notes show and the keys still go to them, however
+    slowly the article loads (the reader used to take the focus once it had loaded: ``d ] d`` in a
+    burst deleted on the next article or did nothing, by timing). From the list, ``]`` focuses the reader."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        first = demo_app.main.reader.article.id
+        await _with_annotations(demo_app, pilot, 1)
+        notes = demo_app.main.query_one(NotesList)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert demo_app.main.reader.article.id != first
+        assert demo_app.focused is notes
+        demo_app.main.results.article_list.focus()
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert demo_app.focused is demo_app.main.reader

@@ -176,7 +176,12 @@ class MainScreen(Screen):
 
     # -- actions: the screen's keys of tui/keys.py, passed on to the widget concerned ------
     def action_neighbour(self, delta: int) -> None:
-        self.results.open_neighbour(delta)
+        # From the side panel (going through the Notes tab article by article) the focus stays
+        # there: had the reader taken it once the article loaded, keys typed right after ] in a
+        # burst went to the list or to the reader by how fast the article loaded ("d ] d").
+        focused = self.app.focused
+        in_panel = focused is not None and self.side_panel in focused.ancestors_with_self
+        self.results.open_neighbour(delta, focus=not in_panel)
 
     def action_annotations_view(self) -> None:
         self.editor.show_all()

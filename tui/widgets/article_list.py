@@ -88,7 +88,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._state = ListState()
         self._generation = 0
         self._cache: dict[tuple[int, int, bool, bool], list[Strip]] = {}
-        self._open_when_loaded: int | None = None
+        self._open_when_loaded: tuple[int, bool] | None = None
+        """The row to open (and whether the reader takes the focus) once its page is read."""
         self.open_id: str | None = None
         """Id of the article open in the reader, marked in the list."""
         self.awaiting_answer = False
@@ -202,8 +203,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         if self._open_when_loaded is not None:
-            index, self._open_when_loaded = self._open_when_loaded, None
-            self.open(index)
+            (index, focus), self._open_when_loaded = self._open_when_loaded, None
+            self.open(index, focus)
 
     # -- copies of a hit ---------------------------------------------------------------
     def action_toggle_copies(self) -> None:
@@ -260,16 +261,19 @@ class ArticleList(ScrollView, can_focus=True):
         if self.total:
             self.cursor = max(0, min(index, self.total - 1))
 
-    def open(self, index: int) -> bool:
-        """Move to ``index`` and open it; waits for the row's page if needed. False when out of range."""
+    def open(self, index: int, focus: bool = True) -> bool:
+        """Move to ``index`` and open it; waits for the row's page if needed. False when out of range.
+
+        ``focus``: the reader takes the focus once the article is shown.
+        """
         if not 0 <= index < self.total:
             return False
         self.move_cursor(index)
         row = self.row(index)
         if row is None:
-            self._open_when_loaded = index
+            self._open_when_loaded = (index, focus)
         else:
-            self.post_message(self.Selected(row.id, focus=True, first_hit=True, list=self, index=index, row=row))
+            self.post_message(self.Selected(row.id, focus=focus, first_hit=True, list=self, index=index, row=row))
         return True
 
     def action_cursor(self, delta: int) -> None:

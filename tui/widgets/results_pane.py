@@ -184,11 +184,14 @@ class ResultsPane(Vertical):
         self.search_status.searching()
         self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
 
-    def open_neighbour(self, delta: int) -> None:
-        """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so."""
+    def open_neighbour(self, delta: int, focus: bool = True) -> None:
+        """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so.
+
+        ``focus``: the reader takes the focus once the article is shown.
+        """
         article_list = self.article_list
         start = self.open_index if self.open_index is not None else article_list.cursor - delta
-        if not article_list.open(start + delta):
+        if not article_list.open(start + delta, focus):
             self.notify("No more articles in the list.", timeout=2)
 
     def show_open(self, article_id: str) -> None:
