@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "performance.md"
-
-
-def _load(name: str) -> dict:
-    return json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
-
-
-def _flat() -> str:
-    return " ".join(DOC.read_text(encoding="utf-8").split())
+from tests.doc_figures import flat as _flat
+from tests.doc_figures import result as _load
 
 
 def _loads(runs: list[dict]) -> str:
