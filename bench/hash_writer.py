@@ -25,7 +25,9 @@ from newsdesk.index.engine.hashwriter import STOCK_ORDERED_HASH_WRITER, CompactO
 from whoosh.filedb.structfile import StructFile
 
 
-class _Sink(io.RawIOBase):
+class CountingSink(io.RawIOBase):
+    """A file that counts what is written and keeps none of it (tests/test_hash_writer.py uses it too)."""
+
     def __init__(self) -> None:
         self.position = 0
 
@@ -46,7 +48,7 @@ def _keys(count: int) -> list[bytes]:
 
 def run_once(cls: Any, keys: list[bytes], traced: bool) -> dict[str, float]:
     value = b"v" * 30
-    writer = cls(StructFile(_Sink()))
+    writer = cls(StructFile(CountingSink()))
     if traced:
         tracemalloc.start()
     start = time.process_time()

@@ -27,6 +27,8 @@ from whoosh.filedb import filetables
 from whoosh.filedb.filetables import HashReader, HashWriter, OrderedHashReader
 from whoosh.filedb.structfile import StructFile
 
+from bench.hash_writer import CountingSink
+
 
 class _Kept(io.BytesIO):
     """An in-memory file that keeps its bytes when the writer closes it."""
@@ -154,25 +156,8 @@ def test_a_full_disk_while_closing_raises_the_disk_error(room: int) -> None:
     assert caught.value.errno == errno.ENOSPC
 
 
-class _Sink(io.RawIOBase):
-    """Counts what is written and keeps none of it."""
-
-    def __init__(self) -> None:
-        self.position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.position
-
-
 def _bytes_a_key(cls: Any, count: int) -> float:
-    writer = cls(StructFile(_Sink()))
+    writer = cls(StructFile(CountingSink()))
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
