@@ -240,12 +240,17 @@ def test_a_block_whose_garbled_length_asks_for_terabytes_is_damage(tmp_path: Pat
                 library.search("zebra", limit=10)
 
 
-def _plain_pairs(self: Any, value: str) -> dict[str, list[int]]:
-    """PairPositions.term_positions without the shortcut: every word's term found again."""
-    from newsdesk.index.engine.hidden_fields import word_pairs
+def _plain_pairs(self: Any, value: str) -> tuple[list[str], list[int]]:
+    """PairPositions.term_stream without the shortcut: every word's term found again.
+
+    term_stream, not term_positions: the direct writer takes a pair field's pairs from
+    term_stream (index/engine/tokenstream.py), so a patched term_positions left the
+    writer on the shortcut and both segments below were the shortcut's.
+    """
+    from newsdesk.index.engine.hidden_fields import pair_stream
     from newsdesk.index.engine.terms import TOKEN_PATTERN, term_for
 
-    return word_pairs([term_for(word) for word in TOKEN_PATTERN.findall(value)], self.common)
+    return pair_stream([term_for(word) for word in TOKEN_PATTERN.findall(value)], self.common)
 
 
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -265,7 +270,7 @@ def test_segments_with_the_pair_shortcut_equal_those_without(
     words = frozenset(["the", "talks", "of", "geneva"]) if common else None
     shortcut = _write(base / "shortcut", docs, words)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(schema_module.PairPositions, "term_positions", _plain_pairs)
+        patch.setattr(schema_module.PairPositions, "term_stream", _plain_pairs)
         plain = _write(base / "plain", docs, words)
     assert contents(shortcut) == contents(plain)
 

@@ -16,6 +16,7 @@ value, as the per-term route made (tests/test_token_stream.py).
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,7 +28,8 @@ from newsdesk.index.engine.freqfile import numpy
 
 TOKEN_BYTES = 24
 """Memory counted per buffered word against the writer's limit: its term id and position (8 bytes)
-and the sort's temporary arrays when the buffer is written (about 16 more a word for the largest field)."""
+and the temporary arrays when the buffer is written: buffer and temporaries peak at ~27 bytes a word
+with TERM_BYTES a term (tests/test_token_stream.py holds them under what is counted)."""
 TERM_BYTES = 120
 """Memory counted per distinct term of a buffer: its dictionary slot (the key is the analysis cache's string)."""
 _WIDE = 65536
@@ -94,10 +96,9 @@ class TokenStream:
         doc_index = np.repeat(np.arange(len(counts), dtype=np.uint32), counts)
         if self.explicit:
             positions = np.frombuffer(self.positions, dtype=np.uint32).copy()
-        else:  # each document's words from 0
-            firsts = np.cumsum(counts) - counts
-            positions = (np.arange(len(keys), dtype=np.int64) - np.repeat(firsts, counts)).astype(np.uint32)
-            del firsts
+        else:  # each document's words from 0: a word's index less its document's first word's, in place
+            positions = np.arange(len(keys), dtype=np.uint32)
+            positions -= np.repeat((np.cumsum(counts) - counts).astype(np.uint32), counts)
         boosts = None if self.boosts is None else np.frombuffer(self.boosts, dtype=np.float64).copy()
         self.__init__(self.explicit)  # type: ignore[misc]  # emptied: what is left of it is numpy's copies
 
@@ -111,29 +112,43 @@ class TokenStream:
         new_posting[0] = True
         np.not_equal(keys[1:], keys[:-1], out=new_posting[1:])
         new_posting[1:] |= doc_index[1:] != doc_index[:-1]
-        starts = np.flatnonzero(new_posting)
+        # Per posting, 4-byte integers where they fit (a buffer holds fewer than 2**32 words): a
+        # posting is most of a word (each of a document's distinct terms), so 8-byte ones cost ~6 bytes a word
+        starts = np.flatnonzero(new_posting).astype(np.uint32)
         del new_posting
-        freqs = np.diff(np.append(starts, total))
+        freqs = np.diff(np.append(starts, np.uint32(total)))
         post_keys = keys[starts]
         post_docs = doc_index[starts]
         del keys, doc_index
         wide = np.maximum.reduceat(positions, starts) >= _WIDE
-        widths = np.where(wide, 4, 2)
-        sizes = 1 + widths * freqs
-        value_starts = np.cumsum(sizes) - sizes
-        values = np.empty(int(sizes.sum()), dtype=np.uint8)
+        sizes = freqs * np.where(wide, np.uint32(4), np.uint32(2))
+        sizes += 1
+        value_starts = np.cumsum(sizes, dtype=np.int64)
+        value_starts -= sizes
+        # The values: every word's position as 2 bytes (4 in a wide posting) in machine order, as
+        # array("H"/"I").tobytes() writes them, after its posting's type byte. Without an array of each
+        # word's place in the values (four int64 temporaries a word): the spill held 2.4 times the writer's
+        # limit (tests/test_token_stream.py).
+        if wide.any():
+            word_wide = np.repeat(wide, freqs)
+            as_bytes = positions.astype("=u4").view(np.uint8).reshape(-1, 4)
+            del positions
+            keep = np.empty((total, 4), dtype=bool)
+            low, high = (slice(0, 2), slice(2, 4)) if sys.byteorder == "little" else (slice(2, 4), slice(0, 2))
+            keep[:, low] = True  # a narrow position's 2 bytes are the low half of its 4
+            keep[:, high] = word_wide[:, None]
+            del word_wide
+            word_bytes = as_bytes[keep]
+            del as_bytes, keep
+        else:
+            word_bytes = positions.astype("=u2").view(np.uint8)
+            del positions
+        words_at = np.ones(len(word_bytes) + len(starts), dtype=bool)
+        words_at[value_starts] = False
+        values = np.empty(len(words_at), dtype=np.uint8)
         values[value_starts] = np.where(wide, ord("I"), ord("H"))
-        # Each word's bytes go after its posting's type byte, in its place among the posting's
-        # words, as machine arrays ("=u2"/"=u4": array("H").tobytes() writes the machine's order).
-        word_at = np.repeat(value_starts + 1, freqs) + np.repeat(widths, freqs) * (
-            np.arange(total, dtype=np.int64) - np.repeat(starts, freqs)
-        )
-        word_wide = np.repeat(wide, freqs)
-        narrow = ~word_wide
-        _put(np, values, word_at[narrow], positions[narrow].astype("=u2"))
-        if word_wide.any():
-            _put(np, values, word_at[word_wide], positions[word_wide].astype("=u4"))
-        del word_at, word_wide, narrow, positions, starts
+        values[words_at] = word_bytes
+        del word_bytes, words_at, starts
         weights = freqs.astype(np.float64) * fmt_boost
         if boosts is not None:
             weights *= boosts[post_docs]
@@ -146,11 +161,16 @@ class TokenStream:
         value_firsts = value_starts[term_firsts].tolist()
         # Whole columns made plain arrays once: a slice of one is a plain array (one copy), where a
         # numpy slice per term and column, then copied, cost about 7 µs a term.
-        all_ids = _array("I", post_docs.astype(np.uint32))
+        # One at a time, each numpy column let go once copied: not all of them twice at once.
+        del post_keys, value_starts
+        all_ids = _array("I", post_docs.astype(np.uint32, copy=False))
+        del post_docs
         all_weights = _array("d", weights)
-        all_sizes = _array("I", sizes.astype(np.uint32))
+        del weights
+        all_sizes = _array("I", sizes.astype(np.uint32, copy=False))
+        del sizes
         all_values = bytearray(values)
-        del post_keys, value_starts, post_docs, weights, sizes, values
+        del values
         for rank, first, end, value_first, value_end in zip(
             term_ranks, term_firsts.tolist(), term_ends, value_firsts, value_ends, strict=True
         ):
@@ -163,14 +183,6 @@ class TokenStream:
                     all_values[value_first:value_end],
                 ),
             )
-
-
-def _put(np: Any, values: Any, at: Any, numbers: Any) -> None:
-    """Write ``numbers`` (a machine-order integer array) byte by byte into ``values`` from each of ``at``."""
-    width = numbers.dtype.itemsize
-    as_bytes = numbers.view(np.uint8).reshape(-1, width)
-    for byte in range(width):
-        values[at + byte] = as_bytes[:, byte]
 
 
 def _array(code: str, numbers: Any) -> array:
