@@ -1,7 +1,7 @@
 """Red-team attacks on the throughput branch: presence-only prefix postings and the one-entry analysis record.
 
 The prefix field of a text takes its terms from "the text last analysed" when it is
-the same string object (index/engine/schema.py, ``_last_analysed``); the direct writer
+the same string object (index/engine/schema.py, ``_last_terms``); the direct writer
 appends document numbers in C and keeps a weight per document only once a boost makes
 one differ from 1.0 (index/engine/directwriter.py). These tests feed both writers the
 texts and boosts most likely to make a stale record or a kept weight go wrong, and

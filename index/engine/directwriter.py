@@ -6,10 +6,12 @@ and then feeds the codec one posting at a time, reading each document's field
 length back from disk per posting. A py-spy profile of a 20k-article build put
 about two thirds of the writer processes' time there (docs/performance.md).
 
-:class:`DirectSegmentWriter` keeps, per term, the postings of the documents
-added so far in columns (ids, weights, value sizes, one value buffer), which
-arrive already in document order, so nothing is sorted but the terms, once.
-Past its memory limit it writes those columns to a run file as they are;
+:class:`DirectSegmentWriter` keeps the positional fields' words as token streams
+(index/engine/tokenstream.py: a term id and a position a word, grouped into posting
+lists by one stable sort when written), the presence fields' document ids per term,
+and every other field's postings per term in columns (ids, weights, value sizes, one
+value buffer), which arrive already in document order. Past its memory limit it writes
+those columns, term by term, to a run file;
 closing the segment merges the runs term by term and encodes each posting list
 as whoosh3's own block writer does (``W3PostingsWriter._write_block``;
 index/engine/blockencoder.py), so the
@@ -85,7 +87,7 @@ class DirectSegmentWriter(RunFiles):
         """Per scorable field, each document's length byte (0: none), as the lengths column holds it."""
         self._buffered = 0
         self._fast = {name: field.format for name, field in self.schema.items() if _fast_field(field)}
-        """Fields whose terms come straight from ``format.term_positions`` (keyed by str, not bytes)."""
+        """Fields whose words go from ``format.term_stream`` into a TokenStream (terms are str, not bytes)."""
         self._presence = {name: field.format for name, field in self.schema.items() if _presence_field(field)}
         """Presence-only fields whose terms come from ``format.term_set``: only document ids are buffered."""
         self._streams: dict[str, TokenStream] = {}
@@ -342,7 +344,7 @@ def _presence_field(field: Any) -> bool:
 
 
 def _fast_field(field: Any) -> bool:
-    """True when ``field.index`` is exactly FieldType.index over a format with ``term_positions``."""
+    """True when ``field.index`` is exactly FieldType.index over a format with ``term_stream`` (FastPositions)."""
     return type(field).index is FieldType.index and isinstance(getattr(field, "format", None), FastPositions)
 
 
