@@ -37,6 +37,10 @@ RECORDED = {
     "textual._compositor:Compositor.find_widget": "af98a088c45addc0",
     "textual._xterm_parser:XTermParser._sequence_to_key_events": "fd21105b54cc5276",
     "textual._xterm_parser:XTermParser.parse": "f9837587f1778f18",
+    "textual._xterm_parser:XTermParser.feed": "1a75b06dfb91d59c",
+    "textual._xterm_parser:_MAX_SEQUENCE_SEARCH_THRESHOLD": "ae0180c560168b9a",
+    "textual._parser:Parser.feed": "a202ae130ca2d7af",
+    "textual._parser:Parser.tick": "68514e9bd1ca688b",
 }
 """sha256 (first 16 hex digits) of each relied-upon definition's source in Textual TEXTUAL."""
 
