@@ -8,6 +8,8 @@ one by one mean. tests/tui/test_escape_redteam_tmux.py shows each in the real ap
 
 from __future__ import annotations
 
+from hypothesis import example, given
+from hypothesis import strategies as st
 from newsdesk.tui import textual_patches
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -63,3 +65,38 @@ def test_a_paste_holding_an_escape_stays_one_paste() -> None:
     keys = typed("\x1b[200~hello\x1bq\x1b[201~")
     assert [key for key in keys if not isinstance(key, str)] == []
     assert len(keys) == 1 and "\x1b" not in keys[0]
+
+
+def _characters(keys: list[tuple[str, str | None] | str]) -> str:
+    """What was typed, as key_order delivers it: ``alt+<key>`` is Esc then the key (no alt binding here)."""
+    out = []
+    for key in keys:
+        assert isinstance(key, tuple), key
+        name, character = key
+        assert character is not None, name  # ctrl+left and the like: the typed character is gone
+        out.append("\x1b" + character if name.startswith("alt+") and name != "alt+escape" else character)
+    return "".join(out)
+
+
+_TYPED = st.text(
+    st.sampled_from("\x1b\r ") | st.characters(codec="utf-8").filter(lambda c: c not in "[O\t\x7f\x1b"),
+    min_size=1,
+    max_size=50,
+)
+"""Keys typed in a burst: Esc, Enter, space, any character (``[`` and ``O`` after ESC start real
+sequences, Tab and Backspace after ESC are Alt+Tab / Alt+Backspace in Textual's table)."""
+
+
+@given(_TYPED)
+@example("\x1b§")  # Textual's table: § alone (tests/tui/test_textual_patches.py's property test misses it)
+@example("\x1b/launch\x1bq")
+@example("\x1b" + "j" * 40)
+@example("\x1b\r")
+def test_a_burst_delivers_every_character_typed_in_order(burst: str) -> None:
+    """Whatever follows an Esc in a burst, and however long the burst, nothing is lost or added."""
+    assert _characters(typed(burst)) == burst
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=80).filter(lambda t: "\x1b[201~" not in t))
+def test_a_bracketed_paste_is_one_paste_without_escapes(text: str) -> None:
+    assert typed(f"\x1b[200~{text}\x1b[201~") == [f"paste:{text.replace(chr(27), '').replace(chr(0), '')}"]
