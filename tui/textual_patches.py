@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from textual import events
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._compositor import Compositor, CompositorMap
 from textual._xterm_parser import (
     _MAX_SEQUENCE_SEARCH_THRESHOLD,
@@ -89,9 +90,14 @@ TEXTUAL_SEQUENCE_TO_KEYS = XTermParser._sequence_to_key_events
 """Textual's own parser step (the tests call it to show the dropped Esc)."""
 
 
-_OWN_AFTER_ESC = frozenset("bf0123456789-=")
-"""ESC then one of these is a key of its own in Textual's table (ctrl+left, ``¡``…), read as soon as
-both arrive: Esc then ``b`` (page up) or ``1`` (people) typed in a burst did neither."""
+_OWN_AFTER_ESC = frozenset(
+    sequence[1]
+    for sequence in ANSI_SEQUENCES_KEYS
+    if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable()
+)
+"""ESC then one of these (``b``, ``f``, the digits, ``-``, ``=``, ``§``) is a key of its own in Textual's table
+(ctrl+left, ``¡``…), read as soon as both arrive: Esc then ``b`` (page up) or ``1`` (people) typed in a
+burst did neither."""
 
 
 def _sequence_to_key_events(self: XTermParser, sequence: str, alt: bool = False) -> Iterator[events.Key]:
