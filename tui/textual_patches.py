@@ -131,10 +131,8 @@ class _Reading:
     paste: bool = False
     held: str = ""
     """In a paste: an ESC and what followed it while they may still be the paste's end marker."""
-    length: int = 0
-    """Characters of the escape sequence being read (its ESC included)."""
-    tail: str = ""
-    """The last characters fed, to see a paste start."""
+    sequence: str = ""
+    """The escape sequence being read, as far as it has been fed (ESC first)."""
 
 
 def _feed(self: XTermParser, data: str) -> Iterable[Message]:
@@ -163,29 +161,35 @@ def _feed(self: XTermParser, data: str) -> Iterable[Message]:
             reading.held, rest = reading.held + rest[0], rest[1:]
             if reading.held == _PASTE_END:
                 yield from TEXTUAL_FEED(self, reading.held)
-                reading.held, reading.paste, reading.tail = "", False, ""
+                reading.held, reading.paste = "", False
             elif not _PASTE_END.startswith(reading.held):
                 rest, reading.held = reading.held[1:] + rest, ""  # the ESC was in the text: dropped
             continue
         if self._awaiting.timeout is None:  # not inside an escape sequence
-            reading.length = 0
             cut = rest.find("\x1b")
-            if cut != 0:
+            if cut != 0:  # keys up to the next ESC
                 text = rest if cut < 0 else rest[:cut]
                 yield from TEXTUAL_FEED(self, text)
-                reading.tail = (reading.tail + text)[-len(_PASTE_START) :]
                 rest = rest[len(text) :]
                 continue
-        elif rest[0] == "\x1b" or reading.length >= _MAX_SEQUENCE_SEARCH_THRESHOLD:
+            yield from TEXTUAL_FEED(self, "\x1b")
+            reading.sequence, rest = "\x1b", rest[1:]
+            continue
+        if rest[0] == "\x1b" or len(reading.sequence) >= _MAX_SEQUENCE_SEARCH_THRESHOLD:
             self._timeout_time = 0.0  # the escape delay is over: the sequence read so far is keys
             yield from self.tick()
-            reading.length = 0
-        character, rest = rest[0], rest[1:]
-        yield from TEXTUAL_FEED(self, character)
-        reading.length = reading.length + 1 if self._awaiting.timeout is not None else 0
-        reading.tail = (reading.tail + character)[-len(_PASTE_START) :]
-        if reading.tail == _PASTE_START and reading.length == 0:
-            reading.paste, reading.tail = True, ""
+            continue
+        # The sequence goes on: up to the next ESC, its longest, or the end of a paste start (the
+        # parser is in the paste just after it: the text behind must come through the branch above).
+        cut = rest.find("\x1b")
+        size = min(len(rest) if cut < 0 else cut, _MAX_SEQUENCE_SEARCH_THRESHOLD - len(reading.sequence))
+        if _PASTE_START.startswith(reading.sequence):
+            size = min(size, len(_PASTE_START) - len(reading.sequence))
+        text, rest = rest[:size], rest[size:]
+        yield from TEXTUAL_FEED(self, text)
+        reading.sequence += text
+        if self._awaiting.timeout is None:  # the sequence was read (or it and the keys after it)
+            reading.paste = reading.sequence == _PASTE_START
 
 
 def apply() -> None:

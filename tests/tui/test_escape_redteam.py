@@ -8,6 +8,8 @@ one by one mean. tests/tui/test_escape_redteam_tmux.py shows each in the real ap
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 from newsdesk.tui import textual_patches
@@ -100,3 +102,15 @@ def test_a_burst_delivers_every_character_typed_in_order(burst: str) -> None:
 @given(st.text(st.characters(codec="utf-8"), max_size=80).filter(lambda t: "\x1b[201~" not in t))
 def test_a_bracketed_paste_is_one_paste_without_escapes(text: str) -> None:
     assert typed(f"\x1b[200~{text}\x1b[201~") == [f"paste:{text.replace(chr(27), '').replace(chr(0), '')}"]
+
+
+def _split(data: str, cuts: list[int]) -> list[str]:
+    points = sorted({0, len(data), *(cut % (len(data) + 1) for cut in cuts)})
+    return [data[a:b] for a, b in itertools.pairwise(points) if b > a] or [data]
+
+
+@given(_TYPED, st.text(max_size=60), st.lists(st.integers(0, 200), max_size=8))
+def test_where_the_reads_split_the_terminal_s_bytes_changes_nothing(burst: str, text: str, cuts: list[int]) -> None:
+    """The same bytes in one read or in several (with no escape delay between) are the same events."""
+    data = f"{burst}\x1b[200~{text.replace(chr(27), '')}\x1b[201~{burst}"
+    assert typed(*_split(data, cuts)) == typed(data)
