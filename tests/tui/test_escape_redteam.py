@@ -114,3 +114,11 @@ def test_where_the_reads_split_the_terminal_s_bytes_changes_nothing(burst: str, 
     """The same bytes in one read or in several (with no escape delay between) are the same events."""
     data = f"{burst}\x1b[200~{text.replace(chr(27), '')}\x1b[201~{burst}"
     assert typed(*_split(data, cuts)) == typed(data)
+
+
+def test_the_terminal_driver_decodes_bytes_that_are_not_utf8() -> None:
+    """RED TEAM: Textual's Linux driver raised UnicodeDecodeError in its input thread (newsdesk exited)."""
+    from textual.drivers import linux_driver
+
+    textual_patches.apply()
+    assert linux_driver.getincrementaldecoder("utf-8")().decode(b"caf\xe9 ") == "caf\ufffd "

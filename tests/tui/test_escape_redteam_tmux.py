@@ -54,3 +54,18 @@ def test_a_paste_holding_an_escape_then_q_does_not_quit(tmp_path: Path) -> None:
         assert "newsdesk-exited" not in terminal.screen()
         burst(terminal, "q")
         terminal.wait_for("newsdesk-exited-0", timeout=30)
+
+
+def test_a_byte_that_is_not_utf8_is_no_crash(tmp_path: Path) -> None:
+    """RED TEAM: ``é`` from a Latin-1 terminal (0xe9, then a space) ended newsdesk with a UnicodeDecodeError
+    traceback and exit code 0, losing what was being typed (Textual's driver decodes its input strictly)."""
+    with _ready(tmp_path) as terminal:
+        terminal.wait_for("indexed", timeout=180)
+        burst(terminal, "=/caf")
+        terminal.wait_for("results for caf*", timeout=60)
+        subprocess.run(["tmux", "send-keys", "-t", terminal.session, "-H", "e9", "20", "1b", "ff"], check=True)
+        time.sleep(3)
+        shown = terminal.screen()
+        assert "newsdesk-exited" not in shown and "Error" not in shown
+        burst(terminal, "Escape", "q")
+        terminal.wait_for("newsdesk-exited-0", timeout=30)
