@@ -36,7 +36,10 @@ tests/tui/test_textual_patches.py fails, naming it, when the pinned Textual chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import codecs
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from textual import events
@@ -48,6 +51,7 @@ from textual._xterm_parser import (
     BRACKETED_PASTE_START,
     XTermParser,
 )
+from textual.drivers import web_driver
 from textual.message import Message
 
 TEXTUAL = (
@@ -61,6 +65,8 @@ TEXTUAL = (
     "textual._xterm_parser:_MAX_SEQUENCE_SEARCH_THRESHOLD",  # past it, a sequence's ESC became ``^``
     "textual._parser:Parser.feed",  # _awaiting.timeout is set while an ESC sequence is being read
     "textual._parser:Parser.tick",  # throws ParseTimeout: the escape delay run out, ESC reissued as alt
+    "textual.drivers.linux_driver:LinuxDriver.run_input_thread",  # decodes with getincrementaldecoder
+    "textual.drivers.web_driver:WebDriver.run_input_thread",  # (the module's name, replaced)
 )
 """``module:Qualified.name`` of each Textual definition the patch relies on."""
 
@@ -192,8 +198,20 @@ def _feed(self: XTermParser, data: str) -> Iterable[Message]:
             reading.paste = reading.sequence == _PASTE_START
 
 
+def _replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+    """The terminal drivers' decoder: a byte that is not UTF-8 (``é`` from a Latin-1 terminal, an
+    8-bit Meta key) is U+FFFD. Textual decodes strictly, and the error ended its input thread and
+    newsdesk with it (a traceback, exit code 0, what was being typed lost)."""
+    return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+
 def apply() -> None:
     """Put newsdesk's replacements into Textual. Calling it again changes nothing."""
     Compositor.full_map = property(_full_map)  # type: ignore[method-assign, assignment]
     XTermParser._sequence_to_key_events = _sequence_to_key_events  # type: ignore[method-assign]
     XTermParser.feed = _feed  # type: ignore[method-assign]
+    web_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[assignment]
+    with contextlib.suppress(ImportError):  # termios: not on Windows
+        from textual.drivers import linux_driver
+
+        linux_driver.getincrementaldecoder = _replacing_decoder  # type: ignore[assignment]
