@@ -37,6 +37,12 @@ RECORDED = {
     "textual._compositor:Compositor.find_widget": "af98a088c45addc0",
     "textual._xterm_parser:XTermParser._sequence_to_key_events": "fd21105b54cc5276",
     "textual._xterm_parser:XTermParser.parse": "f9837587f1778f18",
+    "textual._xterm_parser:XTermParser.feed": "1a75b06dfb91d59c",
+    "textual._xterm_parser:_MAX_SEQUENCE_SEARCH_THRESHOLD": "ae0180c560168b9a",
+    "textual._parser:Parser.feed": "a202ae130ca2d7af",
+    "textual._parser:Parser.tick": "68514e9bd1ca688b",
+    "textual.drivers.linux_driver:LinuxDriver.run_input_thread": "3c7a9834635c05f9",
+    "textual.drivers.web_driver:WebDriver.run_input_thread": "28144c85d09fcb89",
 }
 """sha256 (first 16 hex digits) of each relied-upon definition's source in Textual TEXTUAL."""
 
