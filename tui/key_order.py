@@ -36,6 +36,7 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
@@ -69,7 +70,7 @@ class KeyOrder:
 
     async def key_arrived(self, key: events.Key) -> None:
         """A key from the terminal (or a test): handle it now, or after the keys before it."""
-        self._waiting.extend(self._escape_then_key(key))
+        self._waiting.append(key)
         await self._next()
 
     async def paste_arrived(self, paste: events.Paste) -> None:
@@ -78,11 +79,14 @@ class KeyOrder:
         await self._next()
 
     def _escape_then_key(self, key: events.Key) -> list[events.Key]:
-        """``alt+q`` as Esc then ``q`` unless something is bound to ``alt+q``.
+        """``alt+q`` as Esc then ``q`` unless something is bound to ``alt+q``; decided when it is the key's turn.
 
         A terminal sends Alt+q as ESC q, and Esc then q typed in one burst arrive as
         the same two bytes: Textual reads them as ``alt+q``. newsdesk binds no Alt
         keys, so the burst is what was meant (Esc leaves the search box, q quits).
+        In a dialog's text box (a note, its tags, a search's name) it is the character alone,
+        as Textual typed it: there Esc cancels the dialog, and Alt+. would have thrown the note
+        away (red team).
         """
         name, character = key.key, key.character
         if not name.startswith("alt+") or character is None or len(character) != 1 or not character.isprintable():
@@ -92,6 +96,11 @@ class KeyOrder:
         rest = name.removeprefix("alt+")
         if rest.startswith("shift+"):  # ESC Q: the parser names it alt+shift+q
             rest = character
+        focused = self._app.focused
+        if isinstance(focused, Input | TextArea) and isinstance(focused.screen, ModalScreen):
+            typed = events.Key(rest, character)
+            typed.time = key.time
+            return [typed]
         split = [events.Key("escape", "\x1b"), events.Key(rest, character)]
         for part in split:  # typed when the pair was, not when it is split (see keys_from)
             part.time = key.time
@@ -106,6 +115,10 @@ class KeyOrder:
                 self._hold([screen])
                 return
             key = self._waiting[0]
+            if isinstance(key, events.Key) and (parts := self._escape_then_key(key)) != [key]:
+                self._waiting.popleft()  # Esc then the key, or the key alone in a note: by where focus is now
+                self._waiting.extendleft(reversed(parts))
+                continue
             if key.time < getattr(screen, "keys_from", 0.0):
                 # Typed before this screen showed unasked (a failed save's dialog, back with what
                 # was typed): meant for the screen under it, they would dismiss it unseen.

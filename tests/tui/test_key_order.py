@@ -156,3 +156,32 @@ async def test_a_paste_right_after_a_lands_in_the_note_in_order(demo_app: Newsde
         await settle(pilot)
         (placed,) = demo_app.library.annotations_of(reader.article.id).placed
         assert placed.annotation.note == "xpasted\nline twoy"
+
+
+async def test_alt_punctuation_in_a_note_types_it_and_keeps_the_note(demo_app: NewsdeskApp) -> None:
+    """Alt+. (ESC . from the terminal) while a note is typed: the ``.`` is typed, as Textual did.
+
+    Red team of the Esc patch: read as Esc then ``.``, the Esc cancelled the dialog and the note
+    typed so far was thrown away. Decided when the key's turn comes, not when it arrives: the
+    dialog that the ``a`` ahead of it in the burst opens has the focus by then."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        reader = demo_app.main.reader
+        burst(demo_app, "vsaHello", ("alt+full_stop", "."), " there", ("ctrl+s", None))
+        await wait_until(pilot, lambda: bool(demo_app.library.annotations_of(reader.article.id).placed))
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert placed.annotation.note == "Hello. there"
+        assert demo_app.screen is demo_app.main
+
+
+async def test_alt_comma_in_a_note_s_tags_types_it_and_keeps_the_dialog(demo_app: NewsdeskApp) -> None:
+    """The same in the tags box of the note dialog (an Input): Alt+, is a comma between two tags."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        reader = demo_app.main.reader
+        burst(demo_app, "vstone", ("alt+comma", ","), "two", ("enter", "\r"))
+        await wait_until(pilot, lambda: bool(demo_app.library.annotations_of(reader.article.id).placed))
+        await settle(pilot)
+        (placed,) = demo_app.library.annotations_of(reader.article.id).placed
+        assert placed.annotation.tags == ("one", "two")
