@@ -117,3 +117,24 @@ def test_one_hit_and_one_article_are_singular(capsys: pytest.CaptureFixture[str]
     assert code == 0 and "; 1 article in" in out
     code, out, _ = run(capsys, "search", "geneva", *common)
     assert code == 0 and out.startswith("1 hit for 'geneva'")
+
+
+def test_out_of_memory_is_one_line_and_the_next_index_works(
+    capsys: pytest.CaptureFixture[str], corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red team: an article too large for the memory left (``ulimit -v``) ended ``newsdesk index``
+    with a MemoryError traceback from the reprint grouping."""
+    from newsdesk.index import indexer
+
+    def no_memory(store: object) -> int:
+        raise MemoryError
+
+    monkeypatch.setattr(indexer, "sync_reprints", no_memory)
+    code, _, err = run(capsys, "index", "--corpus", str(corpus))
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("newsdesk: error: out of memory") and "Traceback" not in err
+    monkeypatch.undo()
+    code, out, _ = run(capsys, "index", "--corpus", str(corpus))
+    assert code == 0
+    code, out, _ = run(capsys, "search", "mercenary", "--corpus", str(corpus), "--json", "--limit", "1")
+    assert code == 0 and json.loads(out)

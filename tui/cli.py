@@ -382,6 +382,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except MemoryError:
+        # An article too large for this machine's memory (or too little memory for the corpus):
+        # one line, never a traceback. The update's writes are transactions: what was done is kept.
+        print(
+            "newsdesk: error: out of memory; try again with more memory (or without the largest files)", file=sys.stderr
+        )
+        return 1
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return 130
