@@ -350,4 +350,11 @@ class _Transaction:
         return self.db
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:
+            # After some errors (a full disk, an I/O error) SQLite has rolled back already: a
+            # ROLLBACK then raised "no transaction is active" in place of the error that said why
+            # (a 1M build on a full disk ended with that line instead of "no space left").
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
