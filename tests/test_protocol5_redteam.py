@@ -10,9 +10,11 @@ protocol-5 blocks must be detected as damage (healed), as protocol-2 ones are.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,10 +173,10 @@ def _raw_block(state: Path, library: Library, fieldname: str, term: str) -> tupl
     return segment, at, data
 
 
-@pytest.mark.parametrize("protocol", [5, 2])
-def test_a_raw_block_with_garbled_ids_is_damage_not_a_traceback(tmp_path: Path, protocol: int) -> None:
-    """A block under 80 bytes is stored without zlib (most blocks of rare terms at protocol 5): a garbled
-    document id still unpickles. Searching its term must report damage (and heal), not raise IndexError."""
+@contextlib.contextmanager
+def _zebra_block(tmp_path: Path, protocol: int) -> Iterator[tuple[Library, Path, int, bytes]]:
+    """Three articles indexed with positional blocks at ``protocol``: the library, and where the raw
+    (unzipped) block of ``zebra``, in one article only, lies in its segment and what it holds."""
     corpus, state = tmp_path / "corpus", tmp_path / "state"
     for n in range(3):
         write(corpus, f"a{n}.txt", f"Title {n}\n\nthe talks {'zebra' if n == 1 else 'went'} on\n")
@@ -182,19 +184,31 @@ def test_a_raw_block_with_garbled_ids_is_damage_not_a_traceback(tmp_path: Path, 
         patch.setattr(blockencoder, "VALUES_PROTOCOL", protocol)
         with Library.open(corpus, state_dir=state) as library:
             library.update()
-            segment, at, data = _raw_block(state, library, "body", "zebra")
-            ids, weights, values = pickle.loads(data)
-            garbled = pickle.dumps(((250,), weights, values), protocol)  # same size: both ids one byte
-            assert len(garbled) == len(data) and ids == (1,)
-            raw = bytearray(segment.read_bytes())
-            raw[at : at + len(data)] = garbled
-            segment.write_bytes(bytes(raw))
-            library._searcher._drop_searcher()
-            with pytest.raises(IndexDamagedError):
-                library.search("zebra", limit=10)
-            repairs = library.update().repairs  # healed: set aside and rebuilt from the store
-            assert repairs and "damaged" in repairs[0]
-            assert library.search("zebra", limit=10).total == 1
+            yield library, *_raw_block(state, library, "body", "zebra")
+
+
+def _search_finds_damage(library: Library, segment: Path, at: int, garbled: bytes) -> None:
+    """Put ``garbled`` in place of the block at ``at``: searching its term reports damage, no traceback."""
+    raw = bytearray(segment.read_bytes())
+    raw[at : at + len(garbled)] = garbled
+    segment.write_bytes(bytes(raw))
+    library._searcher._drop_searcher()
+    with pytest.raises(IndexDamagedError):
+        library.search("zebra", limit=10)
+
+
+@pytest.mark.parametrize("protocol", [5, 2])
+def test_a_raw_block_with_garbled_ids_is_damage_not_a_traceback(tmp_path: Path, protocol: int) -> None:
+    """A block under 80 bytes is stored without zlib (most blocks of rare terms at protocol 5): a garbled
+    document id still unpickles. Searching its term must report damage (and heal), not raise IndexError."""
+    with _zebra_block(tmp_path, protocol) as (library, segment, at, data):
+        ids, weights, values = pickle.loads(data)
+        garbled = pickle.dumps(((250,), weights, values), protocol)  # same size: both ids one byte
+        assert len(garbled) == len(data) and ids == (1,)
+        _search_finds_damage(library, segment, at, garbled)
+        repairs = library.update().repairs  # healed: set aside and rebuilt from the store
+        assert repairs and "damaged" in repairs[0]
+        assert library.search("zebra", limit=10).total == 1
 
 
 @pytest.mark.parametrize(("found", "garbled"), [(b"_codecs", b"_codecz"), (b"latin1", b"lbtin1")])
@@ -202,42 +216,18 @@ def test_a_protocol_2_block_naming_what_does_not_exist_is_damage(tmp_path: Path,
     """Whoosh's own writer (every update, and every index main builds) pickles each position value as a
     call of ``_codecs.encode(..., "latin1")``: a garbled name raises ModuleNotFoundError or LookupError,
     which healing did not count as damage (a traceback instead of a rebuild)."""
-    corpus, state = tmp_path / "corpus", tmp_path / "state"
-    for n in range(3):
-        write(corpus, f"a{n}.txt", f"Title {n}\n\nthe talks {'zebra' if n == 1 else 'went'} on\n")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(blockencoder, "VALUES_PROTOCOL", 2)
-        with Library.open(corpus, state_dir=state) as library:
-            library.update()
-            segment, at, data = _raw_block(state, library, "body", "zebra")
-            assert found in data
-            raw = bytearray(segment.read_bytes())
-            raw[at : at + len(data)] = data.replace(found, garbled)
-            segment.write_bytes(bytes(raw))
-            library._searcher._drop_searcher()
-            with pytest.raises(IndexDamagedError):
-                library.search("zebra", limit=10)
+    with _zebra_block(tmp_path, 2) as (library, segment, at, data):
+        assert found in data
+        _search_finds_damage(library, segment, at, data.replace(found, garbled))
 
 
 @pytest.mark.parametrize("protocol", [5, 2])
 def test_a_block_whose_garbled_length_asks_for_terabytes_is_damage(tmp_path: Path, protocol: int) -> None:
     """pickle allocates a BINBYTES8 value's length before reading it: one garbled opcode in a raw block
     (a SHORT_BINBYTES 'C' turned 0x8e) asks for terabytes, and MemoryError reached the user as a traceback."""
-    corpus, state = tmp_path / "corpus", tmp_path / "state"
-    for n in range(3):
-        write(corpus, f"a{n}.txt", f"Title {n}\n\nthe talks {'zebra' if n == 1 else 'went'} on\n")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(blockencoder, "VALUES_PROTOCOL", protocol)
-        with Library.open(corpus, state_dir=state) as library:
-            library.update()
-            segment, at, data = _raw_block(state, library, "body", "zebra")
-            garbled = (b"\x80\x05\x8e" + (2**46).to_bytes(8, "little")).ljust(len(data), b".")
-            raw = bytearray(segment.read_bytes())
-            raw[at : at + len(data)] = garbled
-            segment.write_bytes(bytes(raw))
-            library._searcher._drop_searcher()
-            with pytest.raises(IndexDamagedError):
-                library.search("zebra", limit=10)
+    with _zebra_block(tmp_path, protocol) as (library, segment, at, data):
+        garbled = (b"\x80\x05\x8e" + (2**46).to_bytes(8, "little")).ljust(len(data), b".")
+        _search_finds_damage(library, segment, at, garbled)
 
 
 def _plain_pairs(self: Any, value: str) -> tuple[list[str], list[int]]:
