@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import zlib
-from itertools import islice
 from pathlib import Path
 
 _MIN_LOOKAHEAD = 262
@@ -43,20 +42,13 @@ def blocks(state: Path, n: int) -> list[bytes]:
     """The data of every block the direct writer compresses while writing ``n`` articles of ``state``."""
     import newsdesk.index.engine.blockencoder as blockencoder
     from newsdesk.index.engine.directwriter import DirectSegmentWriter
-    from newsdesk.index.engine.hidden_fields import COMMON_SAMPLE, common_terms
     from newsdesk.index.engine.schema import build_schema
-    from newsdesk.index.indexer import _codec, document_fields
-    from newsdesk.index.store import ArticleStore
+    from newsdesk.index.indexer import _codec
     from whoosh import index as whoosh_index
 
-    store = ArticleStore(state / "articles.db")
-    docs: list[dict[str, object]] = []
-    for batch in store.iter_article_batches():
-        entities = store.entity_fields([a.id for a in batch])
-        docs.extend(document_fields(a, entities.get(a.id), None) for a in batch)
-        if len(docs) >= n:
-            break
-    common = common_terms(a.title + "\n" + a.text for a in islice(store.iter_articles(), COMMON_SAMPLE))
+    from bench.store_documents import first_documents
+
+    docs, common = first_documents(state, n)
     seen: list[bytes] = []
     real = blockencoder.zlib.compress
 
@@ -68,7 +60,7 @@ def blocks(state: Path, n: int) -> list[bytes]:
     blockencoder.zlib.compress = recording  # type: ignore[assignment]
     try:
         writer = DirectSegmentWriter(whoosh_index.create_in(folder, build_schema(2.0, common)), codec=_codec())
-        for doc in docs[:n]:
+        for doc in docs:
             writer.add_document(**doc)
         writer.finish()
     finally:

@@ -1,7 +1,7 @@
 """The documents a full build would write for the first N articles of a newsdesk store, and its common terms.
 
 For the benches that time the direct writer alone on a store made beforehand
-(bench/block_protocol.py, bench/frequency_cost.py).
+(bench/block_protocol.py, bench/frequency_cost.py, bench/small_zlib.py).
 """
 
 from __future__ import annotations
