@@ -155,14 +155,20 @@ def test_direct_segment_equals_whooshs_own(
         assert hits_new == hits_old
 
 
-def test_long_lists_and_long_documents(tmp_path: Path) -> None:
-    """Posting lists across many blocks and run files, and positions past 65,535 ("I" arrays)."""
+def long_lists_and_long_documents() -> list[dict[str, Any]]:
+    """Posting lists across many blocks (and, with a small limit, run files), and one document past
+    65,535 words ("I" arrays)."""
     docs = [
         {"id": f"a{n}", "path": "p", "title": "talks", "body": f"the talks {'x ' * (n % 5)} n{n % 300}"}
         for n in range(2600)
     ]
     docs.append({"id": "long", "path": "p", "title": "long", "body": "the " * 70_000 + "talks"})
-    docs = [add_prefix_values(doc) for doc in docs]
+    return [add_prefix_values(doc) for doc in docs]
+
+
+def test_long_lists_and_long_documents(tmp_path: Path) -> None:
+    """Posting lists across many blocks and run files, and positions past 65,535 ("I" arrays)."""
+    docs = long_lists_and_long_documents()
     old = write(tmp_path / "old", docs, direct=False)
     new = write(tmp_path / "new", docs, direct=True, limitmb=0.05)
     assert contents(new) == contents(old)

@@ -105,15 +105,10 @@ def test_long_lists_written_in_pieces_are_whooshs_bytes(tmp_path: Path, monkeypa
     """A term's blocks written a few at a time (as a word in every article's are at 1M) are the same file."""
     from newsdesk.index.engine import blockencoder
 
-    from tests.test_direct_writer import contents, write
+    from tests.test_direct_writer import contents, long_lists_and_long_documents, write
 
     monkeypatch.setattr(blockencoder, "_WRITE_BYTES", 100)  # every block written on its own
-    docs = [
-        {"id": f"a{n}", "path": "p", "title": "talks", "body": f"the talks {'x ' * (n % 5)} n{n % 300}"}
-        for n in range(2600)
-    ]
-    docs.append({"id": "long", "path": "p", "title": "long", "body": "the " * 70_000 + "talks"})
-    docs = [add_prefix_values(doc) for doc in docs]
+    docs = long_lists_and_long_documents()
     old = write(tmp_path / "old", docs, direct=False)
     new = write(tmp_path / "new", docs, direct=True, limitmb=0.05)
     assert contents(new) == contents(old)
