@@ -74,3 +74,18 @@ def test_the_profile_shares() -> None:
     assert f"the writers {per['writer']:.1f} ms an article" in flat
     assert f"the main process {per['main']:.2f} ms before the reprint change" in flat
     assert f"the readers {per['reader']:.2f} ms" in flat
+
+
+def test_the_writers_memory_is_the_sampled_runs() -> None:
+    flat = _flat()
+    runs = _load("build-rss-20k-main-vs-stream-fix-2026-12-02.json")["runs"]
+    (old,), (new,) = runs["a"], runs["b"]
+    a, b = old["rss_children_mb"][:2], new["rss_children_mb"][:2]
+    assert f"{_loads([old, new])}): {a[0]} and {a[1]} MB for main, {b[0]} and {b[1]} MB with this code" in flat
+    assert f"all processes at once {old['rss_all_at_once_mb']} against {new['rss_all_at_once_mb']} MB" in flat
+    first = [
+        r for r in _load("build-rss-20k-stream-redteam-2026-12-02.json")["before_fix"] if "rt-stream/" in r["python"]
+    ]
+    peaks = [mb for r in first for mb in r["rss_children_mb"][:2]]
+    assert f"(writers at {min(peaks)}-{max(peaks)} MB" in flat
+    assert max(b) < min(peaks)  # the fix: below the first version's writers
