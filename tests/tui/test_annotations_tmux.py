@@ -70,6 +70,34 @@ def test_a_note_typed_in_one_burst_after_a_lands_whole_in_the_dialog(tmp_path: P
         terminal.wait_for("newsdesk-exited-0", timeout=15)
 
 
+def _wait_for_no_dialog(terminal: Terminal) -> None:
+    deadline = time.monotonic() + 30
+    while "separated by commas" in terminal.screen():  # the tags box's placeholder
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.2)
+
+
+def test_an_esc_in_the_burst_of_a_note_keeps_it_and_a_second_esc_discards_it(tmp_path: Path) -> None:
+    """A person types a note and hits Esc out of habit (it leaves the search box): the note stays,
+    with a line saying so; ctrl+s saves it. A second note, Esc Esc: gone, as asked, and nothing saved."""
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
+        _open_a_match(terminal)
+        _burst(terminal, "vsaworth keeping, unsaved", "Escape")
+        shown = terminal.wait_for("esc again discards", timeout=30)
+        assert "worth keeping, unsaved" in shown
+        _burst(terminal, "", "C-s")
+        assert [record.get("note") for record in _saved_annotations(tmp_path)] == ["worth keeping, unsaved"]
+        _wait_for_no_dialog(terminal)
+        _burst(terminal, "jvsathrown away")
+        terminal.wait_for("thrown away", timeout=30)
+        _burst(terminal, "", "Escape", "Escape")  # both in one write: the second is no slip
+        time.sleep(0.5)
+        _wait_for_no_dialog(terminal)
+        assert [record.get("note") for record in _annotations(tmp_path)] == ["worth keeping, unsaved"]
+        terminal.press("q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
 def test_tags_typed_in_one_burst_after_t_land_whole_in_the_dialog(tmp_path: Path) -> None:
     with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(120, 36)) as terminal:
         _open_a_match(terminal)

@@ -148,7 +148,10 @@ async def test_q_typed_right_behind_a_save_waits_for_it(
             assert isinstance(dialog, AnnotateDialog) and "No space left" in dialog.title_text
             assert dialog.query_one(Input).value == "keep-me"
             await pilot.pause(UNASKED_GRACE_SECONDS)
-            await pilot.press("escape")  # pressed with the dialog in view: cancels it, as always
+            await pilot.press("escape")  # pressed with the dialog in view: asks first (what it shows is not saved)
+            await settle(pilot)
+            assert isinstance(demo_app.screen, AnnotateDialog)
+            await pilot.press("escape")  # and again: discards it
             await settle(pilot)
             assert not isinstance(demo_app.screen, AnnotateDialog) and demo_app.return_code is None
         else:

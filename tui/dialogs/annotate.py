@@ -79,7 +79,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
     """Edit the tags and note of a passage; dismisses with them, or None on cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="annotate.cancel"),
+        Binding("escape", "cancel", "Cancel", id="annotate.cancel"),
         Binding("ctrl+s", "save", "Save", id="annotate.save", priority=True),
     ]
     # Focus is set on mount, and the keys typed right after `a`/`t` wait for it
@@ -108,6 +108,11 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.initial_note = note
         self.focus_note = focus_note
         self.title_text = title
+        self.saved: AnnotationInput | None = None
+        """What is on disk of what it shows, read from its boxes when shown (None: nothing; all that a
+        dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing is typed."""
+        self._discard_asked: AnnotationInput | None = None
+        """What was typed when Esc last asked; a second Esc with the same text discards it."""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())
@@ -129,6 +134,8 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
     def on_mount(self, event: events.Mount) -> None:
         if self.interrupts:  # the keys of a burst typed before it showed were meant for what was there
             self.keys_from = event.time + UNASKED_GRACE_SECONDS
+        else:  # as the boxes hold it (a note's line ends as the TextArea keeps them)
+            self.saved = self.current_input()
         # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
         for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
             self.set_focus(target, scroll_visible=False)
@@ -146,6 +153,20 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
                 if tag.strip():
                     tags.append(check_annotation_tag(tag))
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
+
+    def action_cancel(self) -> None:
+        """Close without saving, but never drop typed words on one key: an Esc meant for the reader
+        (a burst over SSH, a habit from the search box) threw away a note of any length unseen.
+        With something unsaved typed, the first Esc says so; a second, with nothing typed between, discards it."""
+        typed = self.current_input()
+        unsaved = (typed.tags or typed.note.strip()) and typed != self.saved
+        if not unsaved or typed == self._discard_asked:
+            self.dismiss(None)
+            return
+        self._discard_asked = typed
+        self.query_one("#annotate-error", Static).update(
+            Text("Not saved: esc again discards what is typed, ctrl+s saves it.", style="bold red")
+        )
 
     def action_save(self) -> None:
         try:
