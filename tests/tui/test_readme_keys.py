@@ -66,7 +66,7 @@ ROWS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "S": ("select.paragraph",),
         "Esc": ("select.cancel",),
     },
-    "`t`, `a`": {"t": ("reader.tag",), "a": ("reader.note",)},
+    "`t`, `a`": {"t": ("reader.tag",), "a": ("reader.note",), "Esc": ("annotate.cancel",)},
     "`>`, `<`": {">": ("reader.next_annotation",), "<": ("reader.prev_annotation",)},
     "Notes tab": {
         "Enter": ("annotations_tab.goto",),
