@@ -270,6 +270,59 @@ async def test_a_hang_up_with_keys_held_behind_a_delete_runs_them(
     assert present == ([annotation_id] if kept else [])
 
 
+@pytest.mark.parametrize("when", ["message-unhandled", "worker-never-ran"])
+@pytest.mark.parametrize("action", ["delete", "undo"])
+async def test_a_hang_up_before_a_delete_or_undo_was_written_writes_it(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, when: str, action: str
+) -> None:
+    """The flake of ``[dd-False]`` above: a hang-up came after ``d`` was asked for but before its
+    worker's thread ran (or before the screen handled the request); the exit cancelled the worker and
+    the delete was lost, the annotation still there. The hang-up now writes what no worker did, once."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        (annotation_id,) = await _with_annotations(demo_app, pilot, 1)
+        article_id = demo_app.main.reader.article.id
+        notes, editor = demo_app.main.query_one(NotesList), demo_app.main.editor
+        if action == "undo":
+            _burst(demo_app, "d")
+            await settle(pilot)
+            assert library.annotations_of(article_id).placed == []
+        if when == "worker-never-ran":  # handed to a worker whose thread never runs
+            never_run = {"delete": "_delete", "undo": "_restore"}[action]
+            monkeypatch.setattr(editor, never_run, lambda *args: object())
+            getattr(notes, f"action_{action}")()
+            await settle(pilot)
+        else:  # asked for; the request not yet handled when the link drops
+            getattr(notes, f"action_{action}")()
+        assert notes.waiting
+        demo_app.hang_up()
+    SAVES.wait_idle(10)
+    present = [p.annotation.id for p in library.annotations_of(article_id).placed]
+    assert present == ([] if action == "delete" else [annotation_id])
+
+
+async def test_a_worker_that_runs_after_the_hang_up_wrote_its_delete_does_not_write_it_again(
+    demo_app: NewsdeskApp,
+) -> None:
+    """``d u``: the hang-up writes the delete and the held undo. The delete's worker, had it run
+    after them, would have deleted the annotation again: it finds the delete taken and leaves it."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        (annotation_id,) = await _with_annotations(demo_app, pilot, 1)
+        article_id = demo_app.main.reader.article.id
+        notes, editor = demo_app.main.query_one(NotesList), demo_app.main.editor
+        change = notes._asked + 1
+        notes.action_delete()
+        notes.action_undo()  # held behind the delete
+        assert notes.holding
+        demo_app.hang_up()
+        assert [p.annotation.id for p in library.annotations_of(article_id).placed] == [annotation_id]
+        editor._delete.__wrapped__(editor, article_id, annotation_id, change)  # the worker, late
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == [annotation_id]
+
+
 async def test_next_article_from_the_notes_tab_keeps_the_focus_there(demo_app: NewsdeskApp) -> None:
     """``]`` in the Notes tab: the next article's notes show and the keys still go to them, however
     slowly the article loads (the reader used to take the focus once it had loaded: ``d ] d`` in a

@@ -27,28 +27,26 @@ from newsdesk.tui.annotation_changes import (
     AnnotationSaveFailed,
     AnnotationsLoaded,
     PendingAnnotation,
-    find,
     own_at,
     stamp,
     without,
     write_pending,
 )
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
-from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
+from newsdesk.tui.leave import SAVES
 from newsdesk.tui.messages import AnnotationsShown, OpenArticle, forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
-from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.notes_changes import NotesTabChanges
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
 from textual.message import Message
-from textual.widget import Widget
 from textual.worker import Worker, WorkerState, get_current_worker
 
 REFRESH_SECONDS = 2.0
 """How often the open article's annotation files are checked for others' changes (a stat each)."""
 
 
-class AnnotationEditor(Widget):
+class AnnotationEditor(NotesTabChanges):
     """Loads, adds, edits, deletes and restores the open article's annotations."""
 
     DEFAULT_CSS = "AnnotationEditor { display: none; }"
@@ -93,6 +91,11 @@ class AnnotationEditor(Widget):
         """Set by the writing thread: what each delete (the annotation) or undo (None) changed.
         A hang-up reads it, since the answers it posted will not be handled."""
         self.last_deleted: Annotation | None = None
+        self._claimed: set[int] = set()
+        """Deletes and undos taken to be written, by their worker or by a hang-up (:meth:`_claim`)."""
+        self._requested: dict[int, tuple[str, Annotation | str]] = {}
+        """Each delete or undo handed to a worker: its article's id and the annotation it deletes (its
+        id) or brings back. A hang-up before the worker ran writes it from this."""
         self._goto: str | None = None
         self._tags_in_use: tuple[str, ...] = ()
         self._stamp: tuple[tuple[str, str], ...] | None = None
@@ -332,88 +335,6 @@ class AnnotationEditor(Widget):
             self.library.sync_annotations(wait=0)
         self.post_message(self.Indexed())
 
-    # -- the Notes tab ----------------------------------------------------------------------
-    def picked(self, message: NotesList.Picked, reader: SelectableReader) -> None:
-        """Go to, edit or delete the annotation picked in the Notes tab."""
-        article = reader.article
-        found = find(self.found, message.annotation_id)
-        if article is None or found is None:
-            self._answer(message.change)
-            return
-        annotation, own = found
-        if message.action == "goto":
-            if not reader.goto_annotation(annotation.id):
-                self.notify("This annotation is an orphan: its passage is no longer in the text.", timeout=4)
-            return
-        if not own:
-            self.notify(f"This annotation is {annotation.author}'s; only they can change it.", timeout=4)
-            self._answer(message.change)
-            return
-        if message.action == "edit":
-            pending = PendingAnnotation.editing(article, annotation)
-            self.ask(pending, annotation.target.exact, focus_note=True, reader=reader)
-        elif message.action == "delete":
-            self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
-        else:
-            self._answer(message.change)
-
-    @work(thread=True, group="annotation-save", exit_on_error=False)
-    def _delete(self, article_id: str, annotation_id: str, change: int) -> None:
-        try:
-            with SAVES.saving():
-                deleted = self.library.delete_annotation(article_id, annotation_id)
-        except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None, change))
-            return
-        self._landed[change] = deleted
-        self.post_message(AnnotationSaved(article_id, None, deleted, change))
-
-    def undo(self, change: int) -> None:
-        """Bring back the annotation deleted last (the Notes list sends one delete or undo at a time)."""
-        if self.last_deleted is None:
-            self.notify("Nothing to undo.", timeout=2)
-            self._answer(change)
-            return
-        self._changes[self._restore(self.last_deleted, change)] = change
-        self.last_deleted = None
-
-    @work(thread=True, group="annotation-save", exit_on_error=False)
-    def _restore(self, annotation: Annotation, change: int) -> None:
-        try:
-            with SAVES.saving():
-                self.library.restore_annotation(annotation)
-        except NewsdeskError as exc:
-            self.post_message(AnnotationSaveFailed(str(exc), None, change))
-            return
-        self._landed[change] = None
-        self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
-
-    def run_held_keys_now(self, notes: NotesList) -> None:
-        """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
-        list holds behind it, here and now (red team: ``d u`` then a dropped link left the
-        annotation deleted; the held ``u`` was never run)."""
-        article = self.article
-        if article is None or not notes.holding:
-            return
-        SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
-        for change in sorted(self._landed):
-            self.last_deleted = self._landed.pop(change)
-
-        def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
-            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
-                if action == "delete" and annotation_id is not None:
-                    found = find(self.found, annotation_id)
-                    if found is not None and found[1]:
-                        self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
-                elif action == "undo" and self.last_deleted is not None:
-                    self.library.restore_annotation(self.last_deleted)
-                    self.last_deleted = None
-            self.found = self.library.article_annotations(article)
-            return self.found
-
-        self.found = self.library.article_annotations(article)
-        notes.run_held_now(self.found, write)
-
     # -- the corpus-wide view -----------------------------------------------------------------
     def show_all(self) -> None:
         """Every annotation in the corpus; the one picked opens in the reader."""
@@ -430,6 +351,7 @@ class AnnotationEditor(Widget):
         failed = forward_worker_failure(self, event)
         if event.worker in self._changes and event.worker.is_finished:
             change = self._changes.pop(event.worker)
+            self._requested.pop(change, None)
             if event.state != WorkerState.SUCCESS:  # crashed (or cancelled): its answer never comes
                 self._answer_with_reload(change)
         elif failed and event.worker.group == "annotations" and self._answer_on_load[0]:

@@ -81,11 +81,18 @@ class NotesList(OptionList):
         """Actions of keys pressed while a delete or undo was being written, in key order."""
         self._write_now: Callable[[str, str | None], ArticleAnnotations] | None = None
         """At a hang-up: does a delete or undo at once and returns the list after it (no messages)."""
+        self._sent: tuple[int, str, str | None] = (0, "", None)
+        """The last delete or undo asked for: its number, "delete" or "undo", and the annotation's id."""
 
     @property
     def waiting(self) -> bool:
         """A delete or undo is being written; keys wait until the list shows its result."""
         return self._answered < self._asked
+
+    def in_flight(self) -> tuple[int, str, str | None] | None:
+        """The delete or undo being written, not yet answered (keys wait behind it): its number, action
+        and annotation id. One at a time: the keys after it are held until it is answered."""
+        return self._sent if self.waiting else None
 
     @property
     def holding(self) -> bool:
@@ -161,10 +168,12 @@ class NotesList(OptionList):
             super().action_cursor_up()
         elif action == "undo":
             self._asked += 1
+            self._sent = (self._asked, "undo", None)
             self.post_message(self.UndoRequested(self._asked))
         elif ident := self._current_id():
             if action == "delete":
                 self._asked += 1
+                self._sent = (self._asked, "delete", ident)
                 self.post_message(self.Picked("delete", ident, self._asked))
             else:
                 self.post_message(self.Picked(action, ident))

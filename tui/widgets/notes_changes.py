@@ -1,0 +1,175 @@
+"""The Notes tab's deletes and undos, written in workers one at a time, and by a hang-up when none will be.
+
+Part of :class:`newsdesk.tui.widgets.annotation_editor.AnnotationEditor` (a base class
+of it, apart so neither module is long): the Notes list (tui/widgets/notes_list.py)
+asks for one delete or undo at a time and holds the keys typed behind it until it is
+answered. A dropped connection ends the reader before answers are handled, and may
+end it before a worker's thread has run: :meth:`NotesTabChanges.run_held_keys_now`
+then writes what no worker did, and the held keys, itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from newsdesk.index import Annotation, Article, ArticleAnnotations, Library, NewsdeskError
+from newsdesk.tui.annotation_changes import AnnotationSaved, AnnotationSaveFailed, PendingAnnotation, find
+from newsdesk.tui.leave import LONGEST_SAVE_SECONDS, SAVES
+from newsdesk.tui.widgets.notes_list import NotesList
+from newsdesk.tui.widgets.selectable_reader import SelectableReader
+from textual import work
+from textual.widget import Widget
+from textual.worker import Worker
+
+
+class NotesTabChanges(Widget):
+    """Go to, edit, delete and undo from the Notes tab; the state is the editor's (set in its ``__init__``)."""
+
+    library: Library
+    article: Article | None
+    found: ArticleAnnotations
+    last_deleted: Annotation | None
+    _kept_lock: threading.Lock
+    _changes: dict[Worker[None], int]
+    _landed: dict[int, Annotation | None]
+    _claimed: set[int]
+    _requested: dict[int, tuple[str, Annotation | str]]
+
+    if TYPE_CHECKING:  # the editor's own, used here
+
+        def _answer(self, change: int) -> None: ...
+
+        def ask(
+            self,
+            pending: PendingAnnotation,
+            quote: str,
+            focus_note: bool = False,
+            error: str = "",
+            reader: SelectableReader | None = None,
+        ) -> None: ...
+
+    # -- the Notes tab ----------------------------------------------------------------------
+    def picked(self, message: NotesList.Picked, reader: SelectableReader) -> None:
+        """Go to, edit or delete the annotation picked in the Notes tab."""
+        article = reader.article
+        found = find(self.found, message.annotation_id)
+        if article is None or found is None:
+            self._answer(message.change)
+            return
+        annotation, own = found
+        if message.action == "goto":
+            if not reader.goto_annotation(annotation.id):
+                self.notify("This annotation is an orphan: its passage is no longer in the text.", timeout=4)
+            return
+        if not own:
+            self.notify(f"This annotation is {annotation.author}'s; only they can change it.", timeout=4)
+            self._answer(message.change)
+            return
+        if message.action == "edit":
+            pending = PendingAnnotation.editing(article, annotation)
+            self.ask(pending, annotation.target.exact, focus_note=True, reader=reader)
+        elif message.action == "delete":
+            self._requested[message.change] = (article.id, annotation.id)
+            self._changes[self._delete(article.id, annotation.id, message.change)] = message.change
+        else:
+            self._answer(message.change)
+
+    @work(thread=True, group="annotation-save", exit_on_error=False)
+    def _delete(self, article_id: str, annotation_id: str, change: int) -> None:
+        try:
+            with SAVES.saving():
+                if not self._claim(change):
+                    return  # a hang-up came before this thread ran, and wrote it
+                deleted = self.library.delete_annotation(article_id, annotation_id)
+        except NewsdeskError as exc:
+            self.post_message(AnnotationSaveFailed(str(exc), None, change))
+            return
+        self._landed[change] = deleted
+        self.post_message(AnnotationSaved(article_id, None, deleted, change))
+
+    def undo(self, change: int) -> None:
+        """Bring back the annotation deleted last (the Notes list sends one delete or undo at a time)."""
+        if self.last_deleted is None:
+            self.notify("Nothing to undo.", timeout=2)
+            self._answer(change)
+            return
+        self._requested[change] = (self.last_deleted.article_id, self.last_deleted)
+        self._changes[self._restore(self.last_deleted, change)] = change
+        self.last_deleted = None
+
+    @work(thread=True, group="annotation-save", exit_on_error=False)
+    def _restore(self, annotation: Annotation, change: int) -> None:
+        try:
+            with SAVES.saving():
+                if not self._claim(change):
+                    return  # a hang-up came before this thread ran, and wrote it
+                self.library.restore_annotation(annotation)
+        except NewsdeskError as exc:
+            self.post_message(AnnotationSaveFailed(str(exc), None, change))
+            return
+        self._landed[change] = None
+        self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
+
+    def run_held_keys_now(self, notes: NotesList) -> None:
+        """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
+        list holds behind it, here and now (red team: ``d u`` then a dropped link left the
+        annotation deleted; the held ``u`` was never run)."""
+        article = self.article
+        flight = notes.in_flight()
+        # The delete or undo asked for may not have reached its worker, or its worker's thread may not
+        # have run: the exit then cancels it and it is lost (the d of "d d" undone by a dropped link).
+        # Taken first, so a worker that starts meanwhile leaves it; one already writing is waited for.
+        unwritten = flight if flight is not None and self._claim(flight[0]) else None
+        if article is None or not (notes.holding or unwritten):
+            return
+        SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
+        for change in sorted(self._landed):
+            self.last_deleted = self._landed.pop(change)
+
+        def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
+            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
+                if action == "delete" and annotation_id is not None:
+                    found = find(self.found, annotation_id)
+                    if found is not None and found[1]:
+                        self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
+                elif action == "undo" and self.last_deleted is not None:
+                    self.library.restore_annotation(self.last_deleted)
+                    self.last_deleted = None
+            self.found = self.library.article_annotations(article)
+            return self.found
+
+        self.found = self.library.article_annotations(article)
+        if unwritten is not None:
+            self._write_unwritten(unwritten, write)
+            self.found = self.library.article_annotations(article)
+        if notes.holding:
+            notes.run_held_now(self.found, write)
+
+    def _write_unwritten(
+        self, flight: tuple[int, str, str | None], write: Callable[[str, str | None], ArticleAnnotations]
+    ) -> None:
+        """At a hang-up: the delete or undo no worker wrote. As its worker would have, when one was
+        started (its own article and annotation); else as the message's handler would have, here."""
+        change, action, annotation_id = flight
+        requested = self._requested.pop(change, None)
+        if requested is None:
+            write(action, annotation_id)
+            return
+        article_id, target = requested
+        with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
+            if isinstance(target, str):
+                self.last_deleted = self.library.delete_annotation(article_id, target)
+            else:
+                self.library.restore_annotation(target)
+                self.last_deleted = None
+
+    def _claim(self, change: int) -> bool:
+        """True for the first to take delete or undo ``change`` to write it: its worker, or a hang-up."""
+        with self._kept_lock:
+            if change in self._claimed:
+                return False
+            self._claimed.add(change)
+            return True
