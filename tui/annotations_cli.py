@@ -1,4 +1,4 @@
-"""``newsdesk annotations add|list|export|import``: annotations from the command line."""
+"""``newsdesk annotations add|list|export|import|kept``: annotations from the command line."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from newsdesk.index import (
     dump_json,
     sanitize,
 )
+from newsdesk.tui import kept_review, unsaved
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -52,6 +53,15 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[[argparse.Argum
     common(into)
     into.add_argument("file", type=Path, metavar="FILE")
 
+    kept = actions.add_parser(
+        "kept", help="annotations typed before a dropped connection and set aside: list, --apply or --discard"
+    )
+    common(kept)
+    settle = kept.add_mutually_exclusive_group()
+    settle.add_argument("--apply", type=Path, metavar="FILE", help="save what FILE holds over the annotation as it is")
+    settle.add_argument("--discard", type=Path, metavar="FILE", help="drop FILE: what it holds is not saved")
+    kept.add_argument("--json", action="store_true", help="print JSON")
+
 
 def run(args: argparse.Namespace, library: Library) -> int:
     """Carry out one ``annotations`` action."""
@@ -64,6 +74,8 @@ def run(args: argparse.Namespace, library: Library) -> int:
         return 0
     if args.action == "list":
         return _list(args, library)
+    if args.action == "kept":
+        return _kept(args, library)
     if args.action == "export":
         text = library.export_annotations(args.format, args.tag)
         if args.output is None:
@@ -138,3 +150,51 @@ def _row(annotation: Annotation, how: str, page: int | None = None) -> str:
     if annotation.imported_from:
         author += f" (imported from {one_line(annotation.imported_from)})"
     return f"{one_line(annotation.article_id)}  {author:<10} [{tags}]{state}  \u201c{quote}\u201d"
+
+
+def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None) -> int:
+    folder = folder or unsaved.default_unsaved_dir()
+    chosen = args.apply or args.discard
+    if chosen is not None:
+        path = chosen if chosen.parent != Path() else folder / chosen  # a name as listed, or a path
+        settle = kept_review.apply if args.apply is not None else kept_review.discard
+        print(one_line(settle(path.absolute(), folder.absolute(), library)))
+        return 0
+    files, problems = kept_review.kept_files(folder.absolute(), library)
+    for problem in problems:
+        print(f"newsdesk: warning: {one_line(problem)}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(dump_json([_kept_record(kept) for kept in files]))
+        return 0
+    if not files:
+        print("No annotations kept from a dropped connection.")
+    for kept in files:
+        what = {"conflict": "another session changed it since", "failed": "could not be saved"}
+        print(
+            f"{one_line(kept.path.name)}  {kept.kind}: {what.get(kept.kind, 'saved at the next start of the reader')}"
+        )
+        print(f"    article: {one_line(kept.title or f'{kept.article_id} (no longer in the corpus)')}")
+        print(f"    passage: {one_line(kept.passage)}")
+        print(f"    typed:   tags {one_line(', '.join(kept.tags)) or '-'}")
+        for line in note_lines(kept.note):
+            print("             " + line)
+        if kept.now is not None:
+            print(f"    now:     tags {one_line(', '.join(kept.now.tags)) or '-'}")
+            for line in note_lines(kept.now.note):
+                print("             " + line)
+    if any(kept.kind != "waiting" for kept in files):
+        print("`--apply NAME` saves what was typed over what is there now; `--discard NAME` drops it.")
+    return 0
+
+
+def _kept_record(kept: kept_review.KeptFile) -> dict[str, object]:
+    return {
+        "file": str(kept.path),
+        "kind": kept.kind,
+        "article_id": kept.article_id,
+        "title": kept.title,
+        "passage": kept.passage,
+        "tags": kept.tags,
+        "note": kept.note,
+        "now": None if kept.now is None else {"id": kept.now.id, "tags": list(kept.now.tags), "note": kept.now.note},
+    }

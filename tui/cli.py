@@ -261,10 +261,11 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_annotations(args: argparse.Namespace) -> int:
     if args.action is None:
-        raise UsageError("give an action: add, list, export or import (see `newsdesk annotations --help`)")
+        raise UsageError("give an action: add, list, export, import or kept (see `newsdesk annotations --help`)")
     with open_library(args) as library:
-        # add and import re-index the annotated articles, which only an index of this version takes
-        ensure_indexed(library, older_as_is=args.action not in ("add", "import"))
+        # add, import and kept --apply re-index the annotated articles, which only an index of this version takes
+        writes = args.action in ("add", "import") or (args.action == "kept" and args.apply is not None)
+        ensure_indexed(library, older_as_is=not writes)
         return annotations_cli.run(args, library)
 
 

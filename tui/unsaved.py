@@ -178,7 +178,7 @@ def save_kept(folder: Path, library: Library, stop: threading.Event | None = Non
 def _save_claimed(library: Library, mine: str, path: Path, claimed: Path) -> tuple[bool, str | None]:
     """Save the claimed kept file ``claimed`` (first named ``path``): (saved, one line if not)."""
     try:
-        entry = _entry(claimed)
+        entry = read_entry(claimed)
         if entry.state_dir != mine:
             if not Path(entry.state_dir).is_dir():  # else it would wait for it for good, unsaid
                 raise ValueError(f"its corpus' state folder {entry.state_dir} no longer exists")
@@ -215,7 +215,7 @@ def _set_aside(claimed: Path, path: Path, suffix: str, why: str) -> str:
     with contextlib.suppress(OSError):
         claimed.rename(aside)
     # The reason can quote the file's own text (an id, an article ref): one line, no escapes.
-    return clean_line(f"{why} {aside}")
+    return clean_line(f"{why} {aside} (`newsdesk annotations kept` shows it, and applies or discards it)")
 
 
 def _reclaim_from_the_dead(folder: Path) -> None:
@@ -263,7 +263,7 @@ class KeptEntry:
     save); None for a kept edit written before they were recorded (older versions)."""
 
 
-def _entry(path: Path) -> KeptEntry:
+def read_entry(path: Path) -> KeptEntry:
     """The kept entry, checked field by field; ValueError names what is wrong."""
     if path.stat().st_size > MAX_KEPT_BYTES:
         raise ValueError(f"larger than {MAX_KEPT_BYTES:,} bytes")
@@ -320,14 +320,14 @@ def _save(library: Library, entry: KeptEntry) -> bool:
     """Save ``entry``: True once it is on disk as typed, False if there was nothing to save."""
     article = library.article(entry.article_id)
     if entry.annotation_id is None:
-        start, end = _passage(article, entry)
+        start, end = passage_now(article, entry)
         for placed in library.article_annotations(article).placed:
             was = placed.annotation
             if placed.own and (was.target.start, was.target.end, was.tags, was.note) == (start, end, *_typed(entry)):
                 return True  # saved already (the process was killed before it removed the kept copy)
         library.add_annotation(article, start, end, entry.tags, entry.note)
         return True
-    current = _current(library, article, entry.annotation_id)
+    current = current_annotation(library, article, entry.annotation_id)
     typed = Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
     if current.same_content(typed):
         return True  # already as typed: the save at hang-up landed, its kept copy was not removed
@@ -358,7 +358,7 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _passage(article: Article, entry: KeptEntry) -> tuple[int, int]:
+def passage_now(article: Article, entry: KeptEntry) -> tuple[int, int]:
     """Where the passage typed on is now: the article's text may have changed since."""
     start, end, quote = entry.start, entry.end, entry.quote
     if quote is None or article.text[start:end] == quote:
@@ -374,7 +374,7 @@ def _typed(entry: KeptEntry) -> tuple[tuple[str, ...], str]:
     return tuple(dict.fromkeys(tag.strip() for tag in entry.tags)), entry.note
 
 
-def _current(library: Library, article: Article, annotation_id: str) -> Annotation:
+def current_annotation(library: Library, article: Article, annotation_id: str) -> Annotation:
     found = library.article_annotations(article)
     for placed in found.placed + found.orphans:
         if placed.own and placed.annotation.id == annotation_id:
