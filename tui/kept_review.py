@@ -67,7 +67,7 @@ def apply(path: Path, folder: Path, library: Library) -> str:
         raise UsageError(f"{path}: not saved: {exc}") from None
     try:
         now = _now(library, entry)
-        if now is None:  # new, or deleted since: annotate the passage afresh
+        if now is None:  # new, or deleted since, and nothing of the user's on the passage: annotate it afresh
             start, end = unsaved.passage_now(article, entry)
             saved = library.add_annotation(article, start, end, entry.tags, entry.note)
         else:  # over whatever is there now, which the listing showed
@@ -114,12 +114,20 @@ def _kind(path: Path) -> str | None:
 
 
 def _now(library: Library, entry: unsaved.KeptEntry) -> Annotation | None:
-    if entry.annotation_id is None:
-        return None
+    """The user's annotation ``entry`` would replace: the one it edited, else (new, or that one deleted
+    since) the user's own on its passage, as the reader edits rather than stacks a second one there."""
+    article = library.article(entry.article_id)
+    if entry.annotation_id is not None:
+        with contextlib.suppress(ValueError):  # deleted since
+            return unsaved.current_annotation(library, article, entry.annotation_id)
     try:
-        return unsaved.current_annotation(library, library.article(entry.article_id), entry.annotation_id)
-    except ValueError:  # deleted since
+        start, end = unsaved.passage_now(article, entry)
+    except ValueError:
         return None
+    for placed in library.article_annotations(article).placed:
+        if placed.own and (placed.annotation.target.start, placed.annotation.target.end) == (start, end):
+            return placed.annotation
+    return None
 
 
 def _described(path: Path, kind: str, entry: unsaved.KeptEntry, library: Library) -> KeptFile:
