@@ -111,8 +111,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.saved: AnnotationInput | None = None
         """What is on disk of what it shows, read from its boxes when shown (None: nothing; all that a
         dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing is typed."""
-        self._discard_asked: AnnotationInput | None = None
-        """What was typed when Esc last asked; a second Esc with the same text discards it."""
+        self._leave_asked: tuple[str, AnnotationInput] | None = None
+        """The key that last asked (Esc, or ctrl+q: quit) and what was typed then; that key again, with
+        the same text typed, leaves."""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())
@@ -156,17 +157,25 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
 
     def action_cancel(self) -> None:
         """Close without saving, but never drop typed words on one key: an Esc meant for the reader
-        (a burst over SSH, a habit from the search box) threw away a note of any length unseen.
-        With something unsaved typed, the first Esc says so; a second, with nothing typed between, discards it."""
+        (a burst over SSH, a habit from the search box) threw away a note of any length unseen."""
+        if self.may_leave("esc"):
+            self.dismiss(None)
+
+    def may_leave(self, key: str) -> bool:
+        """True when nothing unsaved is typed, or ``key`` ("esc", "ctrl+q") asked already with the same text.
+
+        Else the error line says what ``key`` again does, and False: the first press asks, a second
+        with nothing typed between goes. Quitting the app goes by here too (ctrl+q, Textual's own,
+        left the app with the note unsaved and unkept, on one key)."""
         typed = self.current_input()
         unsaved = (typed.tags or typed.note.strip()) and typed != self.saved
-        if not unsaved or typed == self._discard_asked:
-            self.dismiss(None)
-            return
-        self._discard_asked = typed
-        self.query_one("#annotate-error", Static).update(
-            Text("Not saved: esc again discards what is typed, ctrl+s saves it.", style="bold red")
-        )
+        if not unsaved or self._leave_asked == (key, typed):
+            return True
+        self._leave_asked = (key, typed)
+        does = "discards" if key == "esc" else "quits and discards"
+        for line in self.query("#annotate-error").results(Static):  # (none yet: a quit as it opens)
+            line.update(Text(f"Not saved: {key} again {does} what is typed, ctrl+s saves it.", style="bold red"))
+        return False
 
     def action_save(self) -> None:
         try:
