@@ -3,15 +3,22 @@ dialog, and what counts as typed, must not lose a note on one key either."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
-from textual.widgets import Static, TextArea
+from textual.app import App
+from textual.widgets import Input, Static, TextArea
 
 from tests.tui.conftest import settle
+from tests.tui.test_annotation_dialogs import Host
 from tests.tui.test_key_order import _open_first_article, burst
 
 
-def _error_line(app: NewsdeskApp) -> str:
+def _error_line(app: App[None]) -> str:
     return str(app.screen.query_one("#annotate-error", Static).render())
 
 
@@ -45,3 +52,61 @@ async def test_ctrl_q_with_nothing_typed_in_the_dialog_quits_at_once(demo_app: N
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert demo_app.return_code == 0
+
+
+async def test_one_esc_keeps_tags_that_would_not_save() -> None:
+    """A tag of 65 characters or more (a link pasted as a tag) was no tag to Esc: with nothing else
+    typed, one Esc threw it away unasked; ctrl+s says what is wrong with it instead."""
+    app = Host()
+    link = "https://example.org/2026/12/02/a-long-article-address-pasted-as-a-tag"
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AnnotateDialog("passage", []), app.record)
+        await pilot.pause()
+        app.screen.query_one(Input).value = link
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [] and "esc again discards" in _error_line(app)
+        assert app.screen.query_one(Input).value == link
+
+
+async def test_a_tag_typed_after_the_question_makes_esc_ask_again() -> None:
+    """What Esc asked about is what the boxes hold, bad tags and all: a tag that would not save,
+    typed after the question, was not "typed between", and the next Esc discarded it with the rest."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AnnotateDialog("passage", []), app.record)
+        await pilot.pause()
+        await pilot.press(*"lead", "escape")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "lead, " + "x" * 65
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == []
+
+
+_BOX_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120)
+_LONG_WORD = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Z")), min_size=65, max_size=80)
+_TAGS_TEXT = st.lists(st.one_of(_BOX_TEXT, _LONG_WORD), max_size=3).map(", ".join)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tags_text=_TAGS_TEXT, note=_BOX_TEXT)
+def test_one_esc_keeps_whatever_the_tags_box_holds(tags_text: str, note: str) -> None:
+    """Any text in the tags box (a tag too long, a word with a character no tag may hold) or the note:
+    one Esc closes only when both hold nothing but separators and blanks."""
+    blank = not re.sub(r"[,\s]+", "", tags_text) and not note.strip()
+
+    async def run() -> None:
+        app = Host()
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.push_screen(AnnotateDialog("passage", []), app.record)
+            await pilot.pause()
+            app.screen.query_one(Input).value = tags_text
+            app.screen.query_one(TextArea).load_text(note)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.results == ([None] if blank else [])
+            if not blank:
+                assert app.screen.query_one(Input).value == tags_text
+
+    asyncio.run(run())

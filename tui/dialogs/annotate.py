@@ -136,7 +136,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         if self.interrupts:  # the keys of a burst typed before it showed were meant for what was there
             self.keys_from = event.time + UNASKED_GRACE_SECONDS
         else:  # as the boxes hold it (a note's line ends as the TextArea keeps them)
-            self.saved = self.current_input()
+            self.saved = self.in_the_boxes()
         # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
         for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
             self.set_focus(target, scroll_visible=False)
@@ -155,6 +155,16 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
                     tags.append(check_annotation_tag(tag))
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
+    def in_the_boxes(self) -> AnnotationInput:
+        """What is typed, as typed: every word in the tags box, one that would not save too (a link
+        pasted as a tag, too long for one, is still typed: Esc must not take it for nothing), and the note."""
+        if not self.query("#annotate-tags") or not self.query("#annotate-note"):
+            return AnnotationInput(list(self.initial_tags), self.initial_note)
+        words = _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value)
+        return AnnotationInput(
+            list(dict.fromkeys(w for w in words if w)), self.query_one("#annotate-note", TextArea).text
+        )
+
     def action_cancel(self) -> None:
         """Close without saving, but never drop typed words on one key: an Esc meant for the reader
         (a burst over SSH, a habit from the search box) threw away a note of any length unseen."""
@@ -167,7 +177,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         Else the error line says what ``key`` again does, and False: the first press asks, a second
         with nothing typed between goes. Quitting the app goes by here too (ctrl+q, Textual's own,
         left the app with the note unsaved and unkept, on one key)."""
-        typed = self.current_input()
+        typed = self.in_the_boxes()
         unsaved = (typed.tags or typed.note.strip()) and typed != self.saved
         if not unsaved or self._leave_asked == (key, typed):
             return True
