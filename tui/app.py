@@ -248,8 +248,13 @@ class NewsdeskApp(App[None]):
             if editor is not None and pending is not None and (dialog is not None or editor.take(pending)):
                 # (A pending annotation a worker took already is left to it: the guard waits for it.)
                 entered = dialog.current_input() if dialog is not None else pending.entered
-                # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
-                if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
+                # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict),
+                # judged as its Esc judges it: the note box keeps a note's line ends its own way.
+                if (
+                    (entered.tags or entered.note.strip())
+                    and not pending.changes_nothing(entered)
+                    and (dialog is None or dialog.holds_unsaved())
+                ):
                     # Kept first, with no lock to wait for: the save below may wait on another session's
                     # lock, or be killed (serve), and a kept copy is saved at the next start.
                     kept = self._keep(editor, pending, entered)

@@ -8,6 +8,7 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsdesk.tui.annotation_changes import PendingAnnotation
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from textual.app import App
@@ -110,3 +111,20 @@ def test_one_esc_keeps_whatever_the_tags_box_holds(tags_text: str, note: str) ->
                 assert app.screen.query_one(Input).value == tags_text
 
     asyncio.run(run())
+
+
+async def test_a_hang_up_with_an_edit_left_as_it_was_writes_nothing(demo_app: NewsdeskApp) -> None:
+    """The note box keeps a note's line ends its own way (\\n to \\r\\n after a \\r\\n, U+2028 to a line
+    end): Esc judged the edit unchanged, but a hang-up compared the box with the file and wrote the note
+    back changed, with a new modified time, and a kept copy if another session held or changed it."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        article = demo_app.main.reader.article
+        saved = demo_app.library.add_annotation(article, 0, 10, ["lead"], "line one\r\nline two\nthree\u2028four")
+        demo_app.main.editor.ask(PendingAnnotation.editing(article, saved), "quote", focus_note=True)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AnnotateDialog)
+        demo_app.hang_up()
+        await pilot.pause()
+    assert [p.annotation for p in demo_app.library.annotations_of(article.id).placed] == [saved]
+    assert not list(demo_app.unsaved_dir.glob("*.json"))

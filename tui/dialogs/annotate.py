@@ -165,6 +165,12 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             list(dict.fromkeys(w for w in words if w)), self.query_one("#annotate-note", TextArea).text
         )
 
+    def holds_unsaved(self) -> bool:
+        """Something is typed that is not on disk: neither blank nor the edited annotation as it opened
+        (as the boxes hold it: the note box keeps line ends its own way, so the file is no measure)."""
+        typed = self.in_the_boxes()
+        return bool(typed.tags or typed.note.strip()) and typed != self.saved
+
     def action_cancel(self) -> None:
         """Close without saving, but never drop typed words on one key: an Esc meant for the reader
         (a burst over SSH, a habit from the search box) threw away a note of any length unseen."""
@@ -178,8 +184,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         with nothing typed between goes. Quitting the app goes by here too (ctrl+q, Textual's own,
         left the app with the note unsaved and unkept, on one key)."""
         typed = self.in_the_boxes()
-        unsaved = (typed.tags or typed.note.strip()) and typed != self.saved
-        if not unsaved or self._leave_asked == (key, typed):
+        if not self.holds_unsaved() or self._leave_asked == (key, typed):
             return True
         self._leave_asked = (key, typed)
         does = "discards" if key == "esc" else "quits and discards"
