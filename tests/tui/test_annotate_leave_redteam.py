@@ -128,3 +128,19 @@ async def test_a_hang_up_with_an_edit_left_as_it_was_writes_nothing(demo_app: Ne
         await pilot.pause()
     assert [p.annotation for p in demo_app.library.annotations_of(article.id).placed] == [saved]
     assert not list(demo_app.unsaved_dir.glob("*.json"))
+
+
+async def test_a_hang_up_while_esc_asks_saves_the_note(demo_app: NewsdeskApp) -> None:
+    """The link drops with the question in view (the first Esc of two, the second never sent): what
+    was typed is not discarded, it is saved as at any hang-up."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        article_id = demo_app.main.reader.article.id
+        burst(demo_app, "vsaasked, then the link dropped", ("escape", "\x1b"))
+        await settle(pilot)
+        assert "esc again discards" in _error_line(demo_app)
+        demo_app.hang_up()
+        await pilot.pause()
+    assert demo_app.return_code == 129
+    notes = [p.annotation.note for p in demo_app.library.annotations_of(article_id).placed]
+    assert notes == ["asked, then the link dropped"]
