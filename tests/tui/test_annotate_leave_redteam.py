@@ -144,3 +144,38 @@ async def test_a_hang_up_while_esc_asks_saves_the_note(demo_app: NewsdeskApp) ->
     assert demo_app.return_code == 129
     notes = [p.annotation.note for p in demo_app.library.annotations_of(article_id).placed]
     assert notes == ["asked, then the link dropped"]
+
+
+async def test_typing_after_the_question_changes_it_and_the_next_esc_asks_in_view() -> None:
+    """The question stayed on screen after more was typed, so the Esc that asked again changed
+    nothing in view: it looked ignored, and the one after it discarded (as in "Esc Esc q" typed
+    fast, where the terminal sends the second Esc and q as Alt+q: q is typed, the Esc is not)."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AnnotateDialog("passage", [], focus_note=True), app.record)
+        await pilot.pause()
+        await pilot.press(*"one", "escape")
+        await pilot.pause()
+        assert "esc again discards" in _error_line(app)
+        await pilot.press(*" two")
+        await pilot.pause()
+        assert "esc again discards" not in _error_line(app) and "esc asks before" in _error_line(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [] and "esc again discards" in _error_line(app)
+
+
+async def test_esc_after_a_refused_save_asks_again() -> None:
+    """Esc asked, ctrl+s was refused (a tag too long) and its error took the question's place: the
+    next Esc discarded everything, with no question in view."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AnnotateDialog("passage", [], focus_note=True), app.record)
+        await pilot.pause()
+        app.screen.query_one(Input).value = "x" * 70
+        await pilot.press(*"a note", "escape", "ctrl+s")
+        await pilot.pause()
+        assert "1-64 characters" in _error_line(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [] and "esc again discards" in _error_line(app)

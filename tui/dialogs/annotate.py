@@ -10,7 +10,7 @@ from typing import ClassVar
 from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual import constants, events
+from textual import constants, events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -192,7 +192,20 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             line.update(Text(f"Not saved: {key} again {does} what is typed, ctrl+s saves it.", style="bold red"))
         return False
 
+    @on(Input.Changed, "#annotate-tags")
+    @on(TextArea.Changed, "#annotate-note")
+    def _typed_after_the_question(self) -> None:
+        # The question is about what was typed when it was asked: with more typed, the next Esc asks
+        # again, and the line says so (it said "esc again discards": that Esc seemed ignored, and the one
+        # after it discarded). It stays: an Esc in a burst, meant for the reader, left the dialog open.
+        if self._leave_asked is not None and self.in_the_boxes() != self._leave_asked[1]:
+            self._leave_asked = None
+            self.query_one("#annotate-error", Static).update(
+                Text("Not saved: esc asks before it discards what is typed, ctrl+s saves it.", style="red")
+            )
+
     def action_save(self) -> None:
+        self._leave_asked = None  # its error, if any, takes the question's place: an Esc then asks again
         try:
             tags = parse_tags(self.query_one("#annotate-tags", Input).value)
         except AnnotationError as exc:
