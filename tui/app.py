@@ -179,7 +179,7 @@ class NewsdeskApp(App[None]):
             self.log.warning(f"could not save the UI state: {exc}")
 
     async def action_quit(self) -> None:
-        if isinstance(self.screen, AnnotateDialog) and not self.screen.may_leave("ctrl+q"):
+        if isinstance(self.screen, AnnotateDialog) and not self.screen.may_leave("quit"):
             return  # a note is typed there: the first quit asks (ctrl+q, or a q held behind a save)
         with contextlib.suppress(NoMatches, IndexError):  # never mounted: nothing typed
             editor = self.main.editor

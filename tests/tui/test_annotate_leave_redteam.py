@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsdesk.tui.annotation_changes import PendingAnnotation
 from newsdesk.tui.app import NewsdeskApp
-from newsdesk.tui.dialogs.annotate import AnnotateDialog
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
 
@@ -179,3 +179,23 @@ async def test_esc_after_a_refused_save_asks_again() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [] and "esc again discards" in _error_line(app)
+
+
+async def test_the_dialog_names_the_keys_the_keymap_gave_its_cancel_and_save() -> None:
+    """ui.keymap can move annotate.cancel and annotate.save (? lists them): the question said "esc
+    again discards", and the dialog's key line "esc: cancel", where Esc did nothing any more."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_keymap({"annotate.cancel": "ctrl+g", "annotate.save": "f2"})
+        app.push_screen(AnnotateDialog("passage", [], focus_note=True), app.record)
+        await pilot.pause()
+        assert str(app.screen.query_one("#annotate-keys", Static).render()) == (
+            "f2: save · enter in tags: save · ctrl+g: cancel"
+        )
+        await pilot.press(*"a note", "ctrl+g")
+        await pilot.pause()
+        assert app.results == []
+        assert "ctrl+g again discards what is typed, f2 saves it" in _error_line(app)
+        await pilot.press("f2")
+        await pilot.pause()
+    assert app.results == [AnnotationInput([], "a note")]

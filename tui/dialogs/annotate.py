@@ -112,8 +112,8 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         """What is on disk of what it shows, read from its boxes when shown (None: nothing; all that a
         dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing is typed."""
         self._leave_asked: tuple[str, AnnotationInput] | None = None
-        """The key that last asked (Esc, or ctrl+q: quit) and what was typed then; that key again, with
-        the same text typed, leaves."""
+        """How leaving last asked ("cancel": Esc, "quit": ctrl+q) and what was typed then; the same again,
+        with the same text typed, leaves."""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())
@@ -130,13 +130,17 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             )
             yield TextArea(self.initial_note, id="annotate-note", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="annotate-error")
-            yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
+            yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"), id="annotate-keys")
 
     def on_mount(self, event: events.Mount) -> None:
         if self.interrupts:  # the keys of a burst typed before it showed were meant for what was there
             self.keys_from = event.time + UNASKED_GRACE_SECONDS
         else:  # as the boxes hold it (a note's line ends as the TextArea keeps them)
             self.saved = self.in_the_boxes()
+        for line in self.query("#annotate-keys").results(Static):  # the keys as ui.keymap has them
+            line.update(
+                Text(f"{self._key('save')}: save · enter in tags: save · {self._key('cancel')}: cancel", style="dim")
+            )
         # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
         for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
             self.set_focus(target, scroll_visible=False)
@@ -171,25 +175,33 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         typed = self.in_the_boxes()
         return bool(typed.tags or typed.note.strip()) and typed != self.saved
 
+    def _key(self, action: str) -> str:
+        """The first key bound to this dialog's ``action`` ("save", "cancel") now, as ui.keymap left it."""
+        for key, active in self.active_bindings.items():
+            if active.node is self and active.binding.action == action:
+                return "esc" if key == "escape" else key
+        return "esc" if action == "cancel" else "ctrl+s"
+
     def action_cancel(self) -> None:
         """Close without saving, but never drop typed words on one key: an Esc meant for the reader
         (a burst over SSH, a habit from the search box) threw away a note of any length unseen."""
-        if self.may_leave("esc"):
+        if self.may_leave("cancel"):
             self.dismiss(None)
 
-    def may_leave(self, key: str) -> bool:
-        """True when nothing unsaved is typed, or ``key`` ("esc", "ctrl+q") asked already with the same text.
+    def may_leave(self, how: str) -> bool:
+        """True when nothing unsaved is typed, or leaving ``how`` ("cancel", "quit") asked already with the same text.
 
-        Else the error line says what ``key`` again does, and False: the first press asks, a second
+        Else the error line says what its key again does, and False: the first press asks, a second
         with nothing typed between goes. Quitting the app goes by here too (ctrl+q, Textual's own,
         left the app with the note unsaved and unkept, on one key)."""
         typed = self.in_the_boxes()
-        if not self.holds_unsaved() or self._leave_asked == (key, typed):
+        if not self.holds_unsaved() or self._leave_asked == (how, typed):
             return True
-        self._leave_asked = (key, typed)
-        does = "discards" if key == "esc" else "quits and discards"
+        self._leave_asked = (how, typed)
+        again = "ctrl+q again quits and discards" if how == "quit" else f"{self._key('cancel')} again discards"
+        question = f"Not saved: {again} what is typed, {self._key('save')} saves it."
         for line in self.query("#annotate-error").results(Static):  # (none yet: a quit as it opens)
-            line.update(Text(f"Not saved: {key} again {does} what is typed, ctrl+s saves it.", style="bold red"))
+            line.update(Text(question, style="bold red"))
         return False
 
     @on(Input.Changed, "#annotate-tags")
@@ -201,7 +213,11 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         if self._leave_asked is not None and self.in_the_boxes() != self._leave_asked[1]:
             self._leave_asked = None
             self.query_one("#annotate-error", Static).update(
-                Text("Not saved: esc asks before it discards what is typed, ctrl+s saves it.", style="red")
+                Text(
+                    f"Not saved: {self._key('cancel')} asks before it discards what is typed, "
+                    f"{self._key('save')} saves it.",
+                    style="red",
+                )
             )
 
     def action_save(self) -> None:
