@@ -199,3 +199,19 @@ async def test_the_dialog_names_the_keys_the_keymap_gave_its_cancel_and_save() -
         await pilot.press("f2")
         await pilot.pause()
     assert app.results == [AnnotationInput([], "a note")]
+
+
+async def test_quit_from_the_command_palette_over_the_dialog_asks_too(demo_app: NewsdeskApp) -> None:
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        burst(demo_app, "vsaa note typed here")
+        await settle(pilot)
+        await pilot.press("ctrl+p")  # the palette opens over the dialog (a priority key)
+        await settle(pilot)
+        await pilot.press(*"quit")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_app.return_code is None
+        assert isinstance(demo_app.screen, AnnotateDialog) and "ctrl+q again quits" in _error_line(demo_app)
+        assert demo_app.screen.query_one(TextArea).text == "a note typed here"
