@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsdesk.index.annotations import AnnotationStore
 from newsdesk.tui.annotation_changes import PendingAnnotation
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
@@ -16,7 +19,7 @@ from textual.widgets import Input, Static, TextArea
 
 from tests.tui.conftest import settle
 from tests.tui.test_annotation_dialogs import Host
-from tests.tui.test_key_order import _open_first_article, burst
+from tests.tui.test_key_order import _open_first_article, burst, wait_until
 
 
 def _error_line(app: App[None]) -> str:
@@ -215,3 +218,34 @@ async def test_quit_from_the_command_palette_over_the_dialog_asks_too(demo_app: 
         assert demo_app.return_code is None
         assert isinstance(demo_app.screen, AnnotateDialog) and "ctrl+q again quits" in _error_line(demo_app)
         assert demo_app.screen.query_one(TextArea).text == "a note typed here"
+
+
+async def test_a_hang_up_keeps_a_note_typed_while_an_earlier_save_was_under_way(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tags, Enter, then a new note at once (the save slow: another session's lock, a slow disk). When
+    that save landed it cleared what the editor held as being typed, the new note's too: a hang-up
+    then found nothing typed and the open dialog's note was lost."""
+    add = AnnotationStore.add
+
+    def slow_add(*args: object, **kwargs: object) -> object:
+        time.sleep(1.0)  # the next dialog is open and typed in before this lands
+        return add(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AnnotationStore, "add", slow_add)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        article_id = demo_app.main.reader.article.id
+        burst(demo_app, "vstfirst", ("enter", None), "vsasecond note, typed while the first saved")
+        await wait_until(pilot, lambda: bool(demo_app.library.annotations_of(article_id).placed))
+        await settle(pilot)  # the first save's answer handled
+        dialog = demo_app.screen
+        assert isinstance(dialog, AnnotateDialog)
+        assert dialog.query_one(TextArea).text == "second note, typed while the first saved"
+        demo_app.hang_up()
+        await pilot.pause()
+    placed = demo_app.library.annotations_of(article_id).placed
+    assert sorted((p.annotation.tags, p.annotation.note) for p in placed) == [
+        ((), "second note, typed while the first saved"),
+        (("first",), ""),
+    ]

@@ -272,7 +272,9 @@ class AnnotationEditor(Widget):
 
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
-        self.pending = self.saving = None
+        if self.pending is self.saving:  # (not another, opened since and being typed: a hang-up saves that one)
+            self.pending = None
+        self.saving = None
         if self.quit_when_saved:
             self.app.call_later(self.app.run_action, "app.quit")
         self._landed.pop(message.change, None)
