@@ -10,10 +10,10 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.annotations import AnnotationFileError, AnnotationStore
 from newsdesk.tui.annotation_changes import PendingAnnotation
 from newsdesk.tui.app import NewsdeskApp
-from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
+from newsdesk.tui.dialogs.annotate import UNASKED_GRACE_SECONDS, AnnotateDialog, AnnotationInput
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
 
@@ -249,3 +249,31 @@ async def test_a_hang_up_keeps_a_note_typed_while_an_earlier_save_was_under_way(
         ((), "second note, typed while the first saved"),
         (("first",), ""),
     ]
+
+
+async def test_a_hang_up_keeps_a_note_typed_under_a_failed_save_s_dialog(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tags, Enter, then a new note at once; the first save fails (a lock held its 30 s, a full disk)
+    and its dialog comes back over the note being typed. Once that one is dealt with (here: Esc Esc),
+    the note under it was no longer what the reader held as being typed: a hang-up lost it."""
+
+    def fails(*args: object, **kwargs: object) -> object:
+        time.sleep(1.0)  # the next dialog is open and typed in before this fails
+        raise AnnotationFileError("alice.yaml: locked by another newsdesk process for 30 s")
+
+    monkeypatch.setattr(AnnotationStore, "add", fails)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        article_id = demo_app.main.reader.article.id
+        burst(demo_app, "vstfirst", ("enter", None), "vsathe note under it")
+        await wait_until(pilot, lambda: "locked" in getattr(demo_app.screen, "title_text", ""))
+        await pilot.pause(UNASKED_GRACE_SECONDS)
+        await pilot.press("escape", "escape")  # the failed one's tags: discarded, as asked
+        await settle(pilot)
+        dialog = demo_app.screen
+        assert isinstance(dialog, AnnotateDialog) and dialog.query_one(TextArea).text == "the note under it"
+        monkeypatch.undo()  # the lock is free again
+        demo_app.hang_up()
+        await pilot.pause()
+    assert [p.annotation.note for p in demo_app.library.annotations_of(article_id).placed] == ["the note under it"]

@@ -71,6 +71,9 @@ class AnnotationEditor(Widget):
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self.asking: dict[AnnotateDialog, PendingAnnotation] = {}
+        """Each annotation dialog open and what it was opened for: a hang-up saves what each holds. A failed
+        save's dialog comes back over the one being typed, and ``pending`` holds only the last one opened."""
         self.quit_when_saved = False
         """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
@@ -197,6 +200,7 @@ class AnnotationEditor(Widget):
         )
 
         def answered(entered: AnnotationInput | None) -> None:
+            self.asking.pop(dialog, None)
             if entered is None:
                 self.pending = None
                 return
@@ -205,6 +209,7 @@ class AnnotationEditor(Widget):
                 reader.set_selection(None)
             self._save(self.pending)
 
+        self.asking[dialog] = pending
         self.app.push_screen(dialog, answered)
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
