@@ -109,8 +109,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.focus_note = focus_note
         self.title_text = title
         self.saved: AnnotationInput | None = None
-        """What is on disk of what it shows, read from its boxes when shown (None: nothing; all that a
-        dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing is typed."""
+        """What is on disk of what it shows, as its boxes held it when shown (``in_the_boxes``; None: nothing,
+        all that a dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing
+        is typed."""
         self._leave_asked: tuple[str, AnnotationInput] | None = None
         """How leaving last asked ("cancel": Esc, "quit": ctrl+q) and what was typed then; the same again,
         with the same text typed, leaves."""
