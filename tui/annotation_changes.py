@@ -8,10 +8,11 @@ it touches a widget, so the hang-up path (tui/app.py) can use it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library
-from newsdesk.tui.dialogs.annotate import AnnotationInput
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from textual.message import Message
 
 
@@ -49,6 +50,25 @@ def write_pending(library: Library, pending: PendingAnnotation) -> Annotation:
     return library.edit_annotation(
         pending.article, pending.annotation_id, tags=pending.entered.tags, note=pending.entered.note, base=pending.base
     )
+
+
+def typed_at_hang_up(
+    stack: Iterable[object],
+    asking: Mapping[AnnotateDialog, PendingAnnotation],
+    pending: PendingAnnotation | None,
+    take: Callable[[PendingAnnotation], bool],
+) -> list[tuple[AnnotateDialog | None, PendingAnnotation, AnnotationInput]]:
+    """What is typed and not on disk at a hang-up: each annotation dialog open in ``stack`` (those ``asking``
+    was opened for) with what it holds, bottom first (a failed save's dialog comes back over the one being
+    typed: that one was lost), then ``pending``, answered last, if ``take`` wins it from its worker."""
+    typed: list[tuple[AnnotateDialog | None, PendingAnnotation, AnnotationInput]] = [
+        (screen, asking[screen], screen.current_input())
+        for screen in stack
+        if isinstance(screen, AnnotateDialog) and screen in asking
+    ]
+    if pending is not None and all(pending is not p for _, p, _ in typed) and take(pending):
+        typed.append((None, pending, pending.entered))
+    return typed
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from newsdesk.index import QUIET_WORKERS_ENV, Config, Library, NewsdeskError, load_config, with_overrides
 from newsdesk.tui import textual_patches, unsaved
-from newsdesk.tui.annotation_changes import PendingAnnotation
+from newsdesk.tui.annotation_changes import PendingAnnotation, typed_at_hang_up
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.save_search import SaveSearchDialog
@@ -179,6 +179,8 @@ class NewsdeskApp(App[None]):
             self.log.warning(f"could not save the UI state: {exc}")
 
     async def action_quit(self) -> None:
+        if isinstance(self.screen, AnnotateDialog) and not self.screen.may_leave("quit"):
+            return  # a note is typed there: the first quit asks (ctrl+q, or a q held behind a save)
         with contextlib.suppress(NoMatches, IndexError):  # never mounted: nothing typed
             editor = self.main.editor
             if (
@@ -231,7 +233,6 @@ class NewsdeskApp(App[None]):
         """At a hang-up: keep and save the annotation being typed, run the Notes list's held keys."""
         main = self.main
         main.stop_background()
-        dialog = self.screen if isinstance(self.screen, AnnotateDialog) else None
         try:
             editor = main.editor
         except NoMatches:  # the screen never mounted: nothing is being typed
@@ -242,21 +243,29 @@ class NewsdeskApp(App[None]):
                 # unless it landed already (the worker removes the copy when it lands), and first: the
                 # save below may wait 30 s for a lock, and serve kills the reader 3 s after SIGHUP.
                 editor.keep_while_saving(lambda saving: self._keep(editor, saving, saving.entered))
-            pending = editor.pending if editor is not None else None
-            if editor is not None and pending is not None and (dialog is not None or editor.take(pending)):
-                # (A pending annotation a worker took already is left to it: the guard waits for it.)
-                entered = dialog.current_input() if dialog is not None else pending.entered
-                # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict).
-                if (entered.tags or entered.note.strip()) and not pending.changes_nothing(entered):
-                    # Kept first, with no lock to wait for: the save below may wait on another session's
-                    # lock, or be killed (serve), and a kept copy is saved at the next start.
-                    kept = self._keep(editor, pending, entered)
-                    with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
-                        editor.save_over_own(replace(pending, entered=entered))
-                        unsaved.forget(kept)
+                self._keep_and_save_typed(editor)
         finally:  # d u typed just before the link dropped: the held u is not lost, whatever the save did
             if editor is not None:
                 editor.run_held_keys_now(main.query_one(NotesList))
+
+    def _keep_and_save_typed(self, editor: AnnotationEditor) -> None:
+        """At a hang-up: keep, then save, each annotation typed and not on disk (see ``typed_at_hang_up``)."""
+        to_save = []
+        for screen, pending, entered in typed_at_hang_up(self.screen_stack, editor.asking, editor.pending, editor.take):
+            # An edit dialog with nothing changed in it has nothing to save (nor to call a conflict),
+            # judged as its Esc judges it: the note box keeps a note's line ends its own way.
+            if (
+                (entered.tags or entered.note.strip())
+                and not pending.changes_nothing(entered)
+                and (screen is None or screen.holds_unsaved())
+            ):
+                # Kept first, all of them, with no lock to wait for: a save below may wait on another
+                # session's lock, or be killed (serve), and a kept copy is saved at the next start.
+                to_save.append((pending, entered, self._keep(editor, pending, entered)))
+        for pending, entered, kept in to_save:
+            with contextlib.suppress(NewsdeskError):  # nobody to tell; the kept copy stays on failure
+                editor.save_over_own(replace(pending, entered=entered))
+                unsaved.forget(kept)
 
     def _keep(self, editor: AnnotationEditor, pending: PendingAnnotation, entered: AnnotationInput) -> Path | None:
         """Write what was typed to the kept folder (see :mod:`newsdesk.tui.unsaved`)."""

@@ -75,6 +75,9 @@ async def test_annotate_dialog_shows_a_bad_tag_inline_and_can_be_cancelled() -> 
         await pilot.press("enter")
         await pilot.pause()
         assert "1-64 characters" in str(app.screen.query_one("#annotate-error", Static).render())
+        await pilot.press("escape")  # the tag is typed, though it would not save: asks first
+        await pilot.pause()
+        assert app.results == [] and "esc again discards" in _error_line(app)
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]

@@ -10,7 +10,7 @@ from typing import ClassVar
 from newsdesk.index import AnnotationError, check_annotation_tag
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual import constants, events
+from textual import constants, events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -109,10 +109,12 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.focus_note = focus_note
         self.title_text = title
         self.saved: AnnotationInput | None = None
-        """What is on disk of what it shows, read from its boxes when shown (None: nothing; all that a
-        dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing is typed."""
-        self._discard_asked: AnnotationInput | None = None
-        """What was typed when Esc last asked; a second Esc with the same text discards it."""
+        """What is on disk of what it shows, as its boxes held it when shown (``in_the_boxes``; None: nothing,
+        all that a dialog back from a failed save shows is unsaved). Esc closes at once when this or nothing
+        is typed."""
+        self._leave_asked: tuple[str, AnnotationInput] | None = None
+        """How leaving last asked ("cancel": Esc, "quit": ctrl+q) and what was typed then; the same again,
+        with the same text typed, leaves."""
 
     def compose(self) -> ComposeResult:
         quote = " ".join(clean_line(self.quote).split())
@@ -129,13 +131,17 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             )
             yield TextArea(self.initial_note, id="annotate-note", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="annotate-error")
-            yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"))
+            yield Static(Text("ctrl+s: save · enter in tags: save · esc: cancel", style="dim"), id="annotate-keys")
 
     def on_mount(self, event: events.Mount) -> None:
         if self.interrupts:  # the keys of a burst typed before it showed were meant for what was there
             self.keys_from = event.time + UNASKED_GRACE_SECONDS
         else:  # as the boxes hold it (a note's line ends as the TextArea keeps them)
-            self.saved = self.current_input()
+            self.saved = self.in_the_boxes()
+        for line in self.query("#annotate-keys").results(Static):  # the keys as ui.keymap has them
+            line.update(
+                Text(f"{self._key('save')}: save · enter in tags: save · {self._key('cancel')}: cancel", style="dim")
+            )
         # The app may be exiting (a hang-up) while this mounts: then the boxes never come.
         for target in self.query("#annotate-note" if self.focus_note else "#annotate-tags"):
             self.set_focus(target, scroll_visible=False)
@@ -154,21 +160,69 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
                     tags.append(check_annotation_tag(tag))
         return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
 
-    def action_cancel(self) -> None:
-        """Close without saving, but never drop typed words on one key: an Esc meant for the reader
-        (a burst over SSH, a habit from the search box) threw away a note of any length unseen.
-        With something unsaved typed, the first Esc says so; a second, with nothing typed between, discards it."""
-        typed = self.current_input()
-        unsaved = (typed.tags or typed.note.strip()) and typed != self.saved
-        if not unsaved or typed == self._discard_asked:
-            self.dismiss(None)
-            return
-        self._discard_asked = typed
-        self.query_one("#annotate-error", Static).update(
-            Text("Not saved: esc again discards what is typed, ctrl+s saves it.", style="bold red")
+    def in_the_boxes(self) -> AnnotationInput:
+        """What is typed, as typed: every word in the tags box, one that would not save too (a link
+        pasted as a tag, too long for one, is still typed: Esc must not take it for nothing), and the note."""
+        if not self.query("#annotate-tags") or not self.query("#annotate-note"):
+            return AnnotationInput(list(self.initial_tags), self.initial_note)
+        words = _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value)
+        return AnnotationInput(
+            list(dict.fromkeys(w for w in words if w)), self.query_one("#annotate-note", TextArea).text
         )
 
+    def holds_unsaved(self) -> bool:
+        """Something is typed that is not on disk: neither blank nor the edited annotation as it opened
+        (as the boxes hold it: the note box keeps line ends its own way, so the file is no measure)."""
+        typed = self.in_the_boxes()
+        return bool(typed.tags or typed.note.strip()) and typed != self.saved
+
+    def _key(self, action: str) -> str:
+        """The first key bound to this dialog's ``action`` ("save", "cancel") now, as ui.keymap left it."""
+        for key, active in self.active_bindings.items():
+            if active.node is self and active.binding.action == action:
+                return "esc" if key == "escape" else key
+        return "esc" if action == "cancel" else "ctrl+s"
+
+    def action_cancel(self) -> None:
+        """Close without saving, but never drop typed words on one key: an Esc meant for the reader
+        (a burst over SSH, a habit from the search box) threw away a note of any length unseen."""
+        if self.may_leave("cancel"):
+            self.dismiss(None)
+
+    def may_leave(self, how: str) -> bool:
+        """True when nothing unsaved is typed, or leaving ``how`` ("cancel", "quit") asked already with the same text.
+
+        Else the error line says what its key again does, and False: the first press asks, a second
+        with nothing typed between goes. Quitting the app goes by here too (ctrl+q, Textual's own,
+        left the app with the note unsaved and unkept, on one key)."""
+        typed = self.in_the_boxes()
+        if not self.holds_unsaved() or self._leave_asked == (how, typed):
+            return True
+        self._leave_asked = (how, typed)
+        again = "ctrl+q again quits and discards" if how == "quit" else f"{self._key('cancel')} again discards"
+        question = f"Not saved: {again} what is typed, {self._key('save')} saves it."
+        for line in self.query("#annotate-error").results(Static):  # (none yet: a quit as it opens)
+            line.update(Text(question, style="bold red"))
+        return False
+
+    @on(Input.Changed, "#annotate-tags")
+    @on(TextArea.Changed, "#annotate-note")
+    def _typed_after_the_question(self) -> None:
+        # The question is about what was typed when it was asked: with more typed, the next Esc asks
+        # again, and the line says so (it said "esc again discards": that Esc seemed ignored, and the one
+        # after it discarded). It stays: an Esc in a burst, meant for the reader, left the dialog open.
+        if self._leave_asked is not None and self.in_the_boxes() != self._leave_asked[1]:
+            self._leave_asked = None
+            self.query_one("#annotate-error", Static).update(
+                Text(
+                    f"Not saved: {self._key('cancel')} asks before it discards what is typed, "
+                    f"{self._key('save')} saves it.",
+                    style="red",
+                )
+            )
+
     def action_save(self) -> None:
+        self._leave_asked = None  # its error, if any, takes the question's place: an Esc then asks again
         try:
             tags = parse_tags(self.query_one("#annotate-tags", Input).value)
         except AnnotationError as exc:

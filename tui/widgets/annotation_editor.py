@@ -69,6 +69,9 @@ class AnnotationEditor(NotesTabChanges):
         """Its annotations as last shown."""
         self.pending: PendingAnnotation | None = None
         """An annotation being typed or saved; saved on SIGHUP, kept when a save fails."""
+        self.asking: dict[AnnotateDialog, PendingAnnotation] = {}
+        """Each annotation dialog open and what it was opened for: a hang-up saves what each holds. A failed
+        save's dialog comes back over the one being typed, and ``pending`` holds only the last one opened."""
         self.quit_when_saved = False
         """q was pressed while ``pending`` was being saved: quit once it is (not if it fails)."""
         self.saving: PendingAnnotation | None = None
@@ -200,6 +203,7 @@ class AnnotationEditor(NotesTabChanges):
         )
 
         def answered(entered: AnnotationInput | None) -> None:
+            self.asking.pop(dialog, None)
             if entered is None:
                 self.pending = None
                 return
@@ -208,6 +212,7 @@ class AnnotationEditor(NotesTabChanges):
                 reader.set_selection(None)
             self._save(self.pending)
 
+        self.asking[dialog] = pending
         self.app.push_screen(dialog, answered)
 
     @work(thread=True, group="annotation-save", exit_on_error=False)
@@ -275,7 +280,9 @@ class AnnotationEditor(NotesTabChanges):
 
     @on(AnnotationSaved)
     def _saved(self, message: AnnotationSaved) -> None:
-        self.pending = self.saving = None
+        if self.pending is self.saving:  # (not another, opened since and being typed: a hang-up saves that one)
+            self.pending = None
+        self.saving = None
         if self.quit_when_saved:
             self.app.call_later(self.app.run_action, "app.quit")
         self._landed.pop(message.change, None)
