@@ -260,7 +260,7 @@ async def test_a_hang_up_keeps_a_note_typed_under_a_failed_save_s_dialog(
     as being typed: once that one was dealt with (here: Esc Esc), a hang-up lost the note under it."""
 
     def fails(*args: object, **kwargs: object) -> object:
-        time.sleep(1.0)  # the next dialog is open and typed in before this fails
+        time.sleep(2.5)  # the next dialog is open and typed in before this fails (a loaded machine too)
         raise AnnotationFileError("alice.yaml: locked by another newsdesk process for 30 s")
 
     monkeypatch.setattr(AnnotationStore, "add", fails)
