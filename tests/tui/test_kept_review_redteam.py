@@ -157,14 +157,14 @@ def test_a_file_a_starting_reader_claims_while_it_is_listed_is_not_a_warning(
     folder = unsaved.default_unsaved_dir()
     waiting = folder / "1-1.json"
     waiting.write_text("{}", encoding="utf-8")
-    read = unsaved.read_entry
+    real_lstat = Path.lstat
 
-    def claimed_meanwhile(path: Path) -> unsaved.KeptEntry:
+    def claimed_meanwhile(path: Path) -> os.stat_result:
         if path == waiting:
             path.rename(path.with_name(path.name + ".1.claimed"))
-        return read(path)
+        return real_lstat(path)
 
-    monkeypatch.setattr(unsaved, "read_entry", claimed_meanwhile)
+    monkeypatch.setattr(Path, "lstat", claimed_meanwhile)
     code, out, err = _kept(capsys, demo_state)
     assert code == 0 and "my note" in out and err == ""  # seen: "...1-1.json: No such file or directory; left alone"
 
