@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from newsdesk.index import Annotation, Article, Config, Library
+from newsdesk.index import Annotation, Article, Config, Library, UsageError
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import kept_review, unsaved
 from newsdesk.tui.cli import main
@@ -228,3 +228,44 @@ def test_two_applies_of_one_new_annotation_at_once_save_it_once(demo_state: Path
     assert first.startswith("saved") and "UsageError" in answers[0] and "already" in answers[0], answers
     assert _notes(demo_state, article) == [(("mine",), "my note")]  # seen: the same annotation twice
     assert not list(folder.iterdir())
+
+
+_TEXT = " ".join(f"Passage number {n} of the test article, long enough to quote." for n in range(4))
+
+
+@pytest.mark.parametrize("change", ["moved", "twice"])
+def test_an_edit_of_an_annotation_deleted_since_goes_where_its_passage_is_now(tmp_path: Path, change: str) -> None:
+    """An edit set aside as a conflict; then the annotation was deleted and the article's text changed
+    (a paragraph put before the passage). The kept edit holds only the offsets typed at, and its
+    passage was read there: the listing showed another passage and --apply annotated it (seen:
+    "cle, long enough to " for "Passage number 2 of "; with the passage in the text twice, the first
+    copy). The version it started from quotes the passage: it is found where it is now, and refused
+    in one line if it is in the text twice."""
+    (tmp_path / "news").mkdir()
+    story = tmp_path / "news" / "one.txt"
+    story.write_text("A test article\n\n" + _TEXT + "\n", encoding="utf-8")
+    folder = (tmp_path / "kept").absolute()
+    with Library.open(tmp_path / "news", state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        article = library.article(library.list_articles(0, 1)[0].id)
+        start = article.text.index("Passage number 2 ")
+        quote = article.text[start : start + 20]
+        base = library.add_annotation(article, start, start + 20, ["first"])
+        assert unsaved.keep(folder, library, article.id, start, start + 20, ["mine"], "typed", base.id, base=base)
+        library.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
+        unsaved.save_kept(folder, library)
+        (conflict,) = folder.glob("*.json.conflict")
+        library.delete_annotation(article.id, base.id)
+        inserted = "A paragraph put before it. " if change == "moved" else _TEXT + " "
+        story.write_text("A test article\n\n" + inserted + _TEXT + "\n", encoding="utf-8")
+        library.update()
+        (listed,), _ = kept_review.kept_files(folder, library)
+        assert listed.passage == quote  # seen: "cle, long enough to "
+        if change == "twice":
+            with pytest.raises(UsageError, match="not in it once"):
+                kept_review.apply(conflict, folder, library)
+            assert conflict.exists() and not library.annotations_of(article.id).placed
+            return
+        kept_review.apply(conflict, folder, library)
+        (placed,) = library.annotations_of(article.id).placed
+        assert placed.annotation.target.exact == quote and placed.annotation.note == "typed"
