@@ -256,7 +256,7 @@ def test_an_edit_of_an_annotation_deleted_since_goes_where_its_passage_is_now(tm
         unsaved.save_kept(folder, library)
         (conflict,) = folder.glob("*.json.conflict")
         library.delete_annotation(article.id, base.id)
-        inserted = "A paragraph put before it. " if change == "moved" else _TEXT + " "
+        inserted = "A paragraph put before it. " + ("" if change == "moved" else _TEXT + " ")
         story.write_text("A test article\n\n" + inserted + _TEXT + "\n", encoding="utf-8")
         library.update()
         (listed,), _ = kept_review.kept_files(folder, library)
