@@ -12,13 +12,14 @@ over unseen) and ``--discard`` drops it. Either removes the file only once it is
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.index import Annotation, AnnotationError, CorpusError, Library, NewsdeskError, UsageError
+from newsdesk.index import Annotation, AnnotationError, Article, CorpusError, Library, NewsdeskError, UsageError
 from newsdesk.tui import unsaved
 
 SET_ASIDE = {".conflict": "conflict", ".failed": "failed"}
@@ -103,7 +104,7 @@ def apply(path: Path, folder: Path, library: Library) -> str:
         try:
             now = _now(library, entry)
             if now is None:  # new, or deleted since, and nothing of the user's on the passage: annotate it afresh
-                start, end = unsaved.passage_now(article, entry)
+                start, end = _passage_now(article, entry)
                 saved = library.add_annotation(article, start, end, entry.tags, entry.note)
             else:  # over whatever is there now, which the listing showed
                 saved = library.edit_annotation(article, now.id, tags=entry.tags, note=entry.note, base=now)
@@ -184,7 +185,7 @@ def _now(library: Library, entry: unsaved.KeptEntry) -> Annotation | None:
         with contextlib.suppress(ValueError):  # deleted since
             return unsaved.current_annotation(library, article, entry.annotation_id)
     try:
-        start, end = unsaved.passage_now(article, entry)
+        start, end = _passage_now(article, entry)
     except ValueError:
         return None
     for placed in library.article_annotations(article).placed:
@@ -198,11 +199,26 @@ def _described(path: Path, kind: str, entry: unsaved.KeptEntry, library: Library
         article = library.article(entry.article_id)
     except NewsdeskError:
         return KeptFile(path, kind, entry.article_id, None, entry.quote or "", entry.tags, entry.note, None)
-    passage = entry.quote if entry.quote is not None else article.text[entry.start : entry.end]
+    try:
+        start, end = _passage_now(article, entry)
+        passage = article.text[start:end]
+    except ValueError:  # not in the text once: as it was typed on
+        passage = _quote(entry) or ""
     now = _now(library, entry)
     if now is not None:
         passage = now.target.exact
     return KeptFile(path, kind, article.id, article.title, passage, entry.tags, entry.note, now)
+
+
+def _quote(entry: unsaved.KeptEntry) -> str | None:
+    """The passage typed on: a kept edit holds none, but the version it started from quotes it."""
+    return entry.quote if entry.quote is not None or not entry.bases else entry.bases[0].target.exact
+
+
+def _passage_now(article: Article, entry: unsaved.KeptEntry) -> tuple[int, int]:
+    """Where the passage typed on is now. An edit's offsets alone, once its annotation was deleted and
+    the text changed, put it on another passage (the start saves only edits of annotations still there)."""
+    return unsaved.passage_now(article, dataclasses.replace(entry, quote=_quote(entry)))
 
 
 def _quoted(text: str, limit: int = 50) -> str:
