@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from newsdesk.index import Annotation, Article, Config, Library, UsageError
+from newsdesk.index import Annotation, Article, Config, DiskFullError, Library, UsageError
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import kept_review, unsaved
 from newsdesk.tui.cli import main
@@ -128,10 +128,10 @@ def test_a_kept_folder_that_cannot_be_written_is_one_line_and_the_file_stays(
     """A read-only kept folder (or one made by another account): the file's removal raised
     PermissionError out of the command, a traceback (and after --apply, nothing said it was saved)."""
     article, _, conflict = _conflict(demo_state, ["mine"], "my note")
-    monkeypatch.setattr(Path, "unlink", _refused)
-    monkeypatch.setattr(Path, "rename", _refused)
-    code, out, err = _kept(capsys, demo_state, action, conflict.name)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # not undo(): that drops the fixture's XDG_STATE_HOME too
+        patch.setattr(Path, "unlink", _refused)
+        patch.setattr(Path, "rename", _refused)
+        code, out, err = _kept(capsys, demo_state, action, conflict.name)
     assert code == 1 and "Permission denied" in err and conflict.name in err and err.count("\n") == 1, (out, err)
     assert conflict.exists()
     assert _notes(demo_state, article) == [(("theirs",), "their note")]  # nothing saved with the file left
@@ -269,3 +269,48 @@ def test_an_edit_of_an_annotation_deleted_since_goes_where_its_passage_is_now(tm
         kept_review.apply(conflict, folder, library)
         (placed,) = library.annotations_of(article.id).placed
         assert placed.annotation.target.exact == quote and placed.annotation.note == "typed"
+
+
+def test_files_of_other_corpora_are_named_and_one_whose_corpus_is_gone_can_be_discarded(
+    capsys: pytest.CaptureFixture[str], demo_state: Path, tmp_path: Path
+) -> None:
+    """A kept file of another corpus was left out of the listing unsaid ("No annotations kept"), though
+    the start had named it; and one whose corpus' state folder is gone (the start sets it aside as
+    failed for that) could be neither applied nor discarded: "run this there", and there is no there."""
+    _, _, conflict = _conflict(demo_state, ["mine"], "my note")
+    entry = json.loads(conflict.read_text(encoding="utf-8"))
+    (tmp_path / "other").mkdir()
+    gone = conflict.with_name("1-1.json.failed")
+    gone.write_text(json.dumps({**entry, "state_dir": str(tmp_path / "gone")}), encoding="utf-8")
+    other = conflict.with_name("2-2.json.conflict")
+    other.write_text(json.dumps({**entry, "state_dir": str(tmp_path / "other")}), encoding="utf-8")
+    conflict.unlink()
+    code, out, err = _kept(capsys, demo_state)
+    assert code == 0 and gone.name in out and other.name in out and "another corpus" in out, (out, err)
+    assert "no longer exists" in out
+    code, _, err = _kept(capsys, demo_state, "--apply", gone.name)
+    assert code == 2 and "another corpus" in err and gone.exists()
+    code, _, err = _kept(capsys, demo_state, "--discard", other.name)
+    assert code == 2 and "run this there" in err and other.exists()
+    code, out, err = _kept(capsys, demo_state, "--discard", gone.name)
+    assert code == 0 and "discarded" in out and not gone.exists(), err  # seen: refused, "run this there"
+
+
+def test_a_full_disk_during_apply_keeps_the_file(
+    capsys: pytest.CaptureFixture[str], demo_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save fails (a full disk): one line, nothing saved, the kept file where it was."""
+    article, _, conflict = _conflict(demo_state, ["mine"], "my note")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise DiskFullError(f"no space left on device: {conflict.parent}")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Library, "edit_annotation", full)
+        code, _, err = _kept(capsys, demo_state, "--apply", conflict.name)
+    assert code == 1 and "no space left" in err and err.count("\n") == 1
+    assert conflict.exists() and not list(conflict.parent.glob("*.claimed"))
+    assert _notes(demo_state, article) == [(("theirs",), "their note")]
+    code, _, err = _kept(capsys, demo_state, "--apply", conflict.name)
+    assert code == 0, err
+    assert _notes(demo_state, article) == [(("mine",), "my note")]
