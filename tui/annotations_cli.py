@@ -164,7 +164,8 @@ def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None
         settle = kept_review.apply if args.apply is not None else kept_review.discard
         print(one_line(settle(path.absolute(), folder.absolute(), library)))
         return 0
-    files, problems = kept_review.kept_files(folder.absolute(), library)
+    others: list[str] = []
+    files, problems = kept_review.kept_files(folder.absolute(), library, others)
     for problem in problems:
         print(f"newsdesk: warning: {one_line(problem)}", file=sys.stderr)
     if args.json:
@@ -175,7 +176,7 @@ def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None
         sys.stdout.write(_LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
         return 0
     if not files:
-        print("No annotations kept from a dropped connection.")
+        print("No annotations kept from a dropped connection" + (" in this corpus." if others else "."))
     for kept in files:
         what = {"conflict": "another session changed it since", "failed": "could not be saved"}
         print(
@@ -190,6 +191,8 @@ def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None
             print(f"    now:     tags {one_line(', '.join(kept.now.tags)) or '-'}")
             for line in note_lines(kept.now.note):
                 print("             " + line)
+    for line in others:
+        print(one_line(line))
     if any(kept.kind != "waiting" for kept in files):
         print("`--apply NAME` saves what was typed over what is there now; `--discard NAME` drops it.")
     return 0

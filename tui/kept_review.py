@@ -43,8 +43,12 @@ class KeptFile:
     """For an edit: the annotation as it is now (None: deleted since, or a new annotation)."""
 
 
-def kept_files(folder: Path, library: Library) -> tuple[list[KeptFile], list[str]]:
-    """This corpus' kept annotations in ``folder``, oldest first, and one line per file that cannot be read."""
+def kept_files(folder: Path, library: Library, others: list[str] | None = None) -> tuple[list[KeptFile], list[str]]:
+    """This corpus' kept annotations in ``folder``, oldest first, and one line per file that cannot be read.
+
+    ``others`` gets one line per kept file of another corpus: left out unsaid, the listing said
+    there were none though the start had named one (run on another corpus).
+    """
     found, problems = [], []
     mine = str(library.state_dir.resolve())
     try:
@@ -62,10 +66,21 @@ def kept_files(folder: Path, library: Library) -> tuple[list[KeptFile], list[str
         except (OSError, ValueError) as exc:
             problems.append(f"{path}: {getattr(exc, 'strerror', None) or exc}; left alone")
             continue
-        if entry.state_dir != mine:
-            continue  # another corpus': listed there
+        if entry.state_dir != mine:  # another corpus': listed there
+            if others is not None:
+                others.append(_elsewhere(path, entry))
+            continue
         found.append(_described(path, kind, entry, library))
     return found, problems
+
+
+def _elsewhere(path: Path, entry: unsaved.KeptEntry) -> str:
+    if Path(entry.state_dir).is_dir():
+        return f"{path.name}: kept for another corpus (state folder {entry.state_dir}): run this there"
+    return (
+        f"{path.name}: kept for another corpus whose state folder {entry.state_dir} no longer exists: "
+        f"`--discard {path.name}` drops it"
+    )
 
 
 class _NotTaken(ValueError):
@@ -117,13 +132,15 @@ def apply(path: Path, folder: Path, library: Library) -> str:
 
 def discard(path: Path, folder: Path, library: Library) -> str:
     """Remove the kept file ``path`` (what it holds is not saved). One line."""
-    with _claimed(path, folder, library) as (claimed, _):
+    with _claimed(path, folder, library, dropping=True) as (claimed, _):
         claimed.unlink()
     return f"discarded {path.name}"
 
 
 @contextlib.contextmanager
-def _claimed(path: Path, folder: Path, library: Library) -> Iterator[tuple[Path, unsaved.KeptEntry]]:
+def _claimed(
+    path: Path, folder: Path, library: Library, *, dropping: bool = False
+) -> Iterator[tuple[Path, unsaved.KeptEntry]]:
     """The set-aside file ``path`` of this corpus, claimed (renamed as a starting reader claims kept
     files) so that one shell settles it: two ``--apply`` at once each added the annotation. Put back
     as it was if what is done with it raises (it is kept until it is settled)."""
@@ -145,7 +162,9 @@ def _claimed(path: Path, folder: Path, library: Library) -> Iterator[tuple[Path,
     unsaved._CLAIMED.add(claimed)  # this process' own claim: not a dead reader's, to give back
     try:
         entry = _check(claimed, path)
-        if entry.state_dir != str(library.state_dir.resolve()):
+        # One of a corpus gone (its state folder deleted) can only be dropped, and only from here.
+        gone = dropping and not Path(entry.state_dir).is_dir()
+        if entry.state_dir != str(library.state_dir.resolve()) and not gone:
             raise UsageError(f"{path}: kept for another corpus ({entry.state_dir}); run this there")
         yield claimed, entry
     except BaseException:
