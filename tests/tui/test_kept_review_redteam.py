@@ -314,3 +314,39 @@ def test_a_full_disk_during_apply_keeps_the_file(
     code, _, err = _kept(capsys, demo_state, "--apply", conflict.name)
     assert code == 0, err
     assert _notes(demo_state, article) == [(("mine",), "my note")]
+
+
+def test_a_reader_starting_during_apply_does_not_take_an_old_files_claim_back(
+    capsys: pytest.CaptureFixture[str], demo_state: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A set-aside file is often days old, and its claim (a rename) kept that age: a reader starting
+    during --apply took it back as a claim given up (older than an hour), so the file was back after
+    it was saved, and --apply's removal of its claim raised FileNotFoundError, a traceback."""
+    article, _, conflict = _conflict(demo_state, ["mine"], "my note")
+    old = conflict.stat().st_mtime - 3 * unsaved.CLAIM_GIVEN_UP_SECONDS
+    os.utime(conflict, (old, old))
+    edit = Library.edit_annotation
+
+    def a_reader_starts_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        script = "import sys; from pathlib import Path; from newsdesk.tui import unsaved; "
+        script += "unsaved._reclaim_from_the_dead(Path(sys.argv[1]))"
+        subprocess.run([sys.executable, "-c", script, str(conflict.parent)], check=True, timeout=60)
+        return edit(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Library, "edit_annotation", a_reader_starts_meanwhile)
+        code, out, err = _kept(capsys, demo_state, "--apply", conflict.name)
+    assert code == 0 and "saved" in out, err  # seen: FileNotFoundError, a traceback
+    assert not list(conflict.parent.iterdir())  # seen: the file back, though saved
+    assert _notes(demo_state, article) == [(("mine",), "my note")]
+
+
+def test_a_file_whose_apply_was_killed_is_listed_again(capsys: pytest.CaptureFixture[str], demo_state: Path) -> None:
+    """--apply killed (kill -9, the machine went down) after its claim: the file was left claimed,
+    out of the listing, until a reader next started on some corpus."""
+    _, _, conflict = _conflict(demo_state, ["mine"], "my note")
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    conflict.rename(conflict.with_name(f"{conflict.name}.{int(ended.stdout)}.claimed"))
+    code, out, _ = _kept(capsys, demo_state)
+    assert code == 0 and conflict.name in out and "my note" in out  # seen: "No annotations kept ..."
+    assert conflict.exists()
