@@ -51,6 +51,9 @@ def kept_files(folder: Path, library: Library, others: list[str] | None = None) 
     """
     found, problems = [], []
     mine = str(library.state_dir.resolve())
+    # A claim of an --apply killed (or of a reader) is given back, as a reader starting does.
+    with contextlib.suppress(OSError):
+        unsaved._reclaim_from_the_dead(folder)
     try:
         paths = sorted(folder.iterdir()) if folder.is_dir() else []
     except OSError as exc:  # another account's (a reader once run under sudo made it): a traceback
@@ -125,7 +128,7 @@ def apply(path: Path, folder: Path, library: Library) -> str:
                 saved = library.edit_annotation(article, now.id, tags=entry.tags, note=entry.note, base=now)
         except (ValueError, AnnotationError) as exc:
             raise UsageError(f"{path}: not saved: {exc}") from None
-        claimed.unlink()  # saved: the file goes, even if the re-indexing below fails
+        claimed.unlink(missing_ok=True)  # saved: the file goes, even if the re-indexing below fails
     library.sync_annotations()
     return f"saved {saved.id} on {_quoted(saved.target.exact)}; removed {path.name}"
 
@@ -133,7 +136,7 @@ def apply(path: Path, folder: Path, library: Library) -> str:
 def discard(path: Path, folder: Path, library: Library) -> str:
     """Remove the kept file ``path`` (what it holds is not saved). One line."""
     with _claimed(path, folder, library, dropping=True) as (claimed, _):
-        claimed.unlink()
+        claimed.unlink(missing_ok=True)
     return f"discarded {path.name}"
 
 
@@ -154,6 +157,9 @@ def _claimed(
     # A reader starting meanwhile gives a claim back only once its process is gone (unsaved.py).
     claimed = path.with_name(f"{path.name}.{os.getpid()}.claimed")
     try:
+        # Stamped first, as save_kept does: a set-aside file is often days old, and a claim that
+        # old is taken back (as given up) by any reader starting meanwhile.
+        os.utime(path, follow_symlinks=False)
         path.rename(claimed)
     except FileNotFoundError:
         raise UsageError(f"{path}: not there (settled already, or being settled in another shell?)") from None
