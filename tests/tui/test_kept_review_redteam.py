@@ -350,3 +350,24 @@ def test_a_file_whose_apply_was_killed_is_listed_again(capsys: pytest.CaptureFix
     code, out, _ = _kept(capsys, demo_state)
     assert code == 0 and conflict.name in out and "my note" in out  # seen: "No annotations kept ..."
     assert conflict.exists()
+
+
+def test_apply_while_another_process_updates_the_corpus_is_said_not_a_silent_wait(demo_state: Path) -> None:
+    """Another process updating the corpus (a reader indexing, `newsdesk index`) holds its update lock:
+    --apply saved the annotation, then waited in silence for that lock (for as long as the update
+    runs, minutes on a large corpus) to re-index it (seen: killed by the timeout)."""
+    article, _, conflict = _conflict(demo_state, ["mine"], "my note")
+    script = "import sys, time; from filelock import FileLock; held = FileLock(sys.argv[1]); held.acquire()"
+    script += "; print(1, flush=True); time.sleep(60)"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(demo_state / "update.lock")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "1\n"
+        done = _kept_in_a_process(demo_state, "--apply", conflict.name)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 0 and "saved" in done.stdout and "index" in done.stdout, (done.stdout, done.stderr)
+    assert done.stdout.count("\n") == 1 and not conflict.exists()
+    assert _notes(demo_state, article) == [(("mine",), "my note")]
