@@ -129,8 +129,12 @@ def apply(path: Path, folder: Path, library: Library) -> str:
         except (ValueError, AnnotationError) as exc:
             raise UsageError(f"{path}: not saved: {exc}") from None
         claimed.unlink(missing_ok=True)  # saved: the file goes, even if the re-indexing below fails
-    library.sync_annotations()
-    return f"saved {saved.id} on {_quoted(saved.target.exact)}; removed {path.name}"
+    said = f"saved {saved.id} on {_quoted(saved.target.exact)}; removed {path.name}"
+    try:  # not waiting: another process updating the corpus holds its lock for minutes, unsaid
+        library.sync_annotations(wait=0)
+    except NewsdeskError as exc:  # saved all the same: an error here read as "not applied"
+        return f"{said} (the search index takes it at its next update: {exc})"
+    return said
 
 
 def discard(path: Path, folder: Path, library: Library) -> str:
