@@ -371,3 +371,18 @@ def test_apply_while_another_process_updates_the_corpus_is_said_not_a_silent_wai
     assert done.returncode == 0 and "saved" in done.stdout and "index" in done.stdout, (done.stdout, done.stderr)
     assert done.stdout.count("\n") == 1 and not conflict.exists()
     assert _notes(demo_state, article) == [(("mine",), "my note")]
+
+
+def test_a_hand_broken_annotation_file_is_said_in_the_listing(
+    capsys: pytest.CaptureFixture[str], demo_state: Path
+) -> None:
+    """The article's annotation file broken by hand: the listing showed no "now" for the edit (read
+    as: deleted since) and said nothing; --apply then refused it, naming the file and line."""
+    article, _, conflict = _conflict(demo_state, ["mine"], "my note")
+    (annotations,) = (demo_state / "annotations" / article.id).glob("*.yaml")
+    with annotations.open("a", encoding="utf-8") as broken:
+        broken.write("annotations: [\n  - {{{\n")
+    code, out, err = _kept(capsys, demo_state)
+    assert code == 0 and "my note" in out and annotations.name in err and conflict.name in err, err  # seen: ""
+    code, _, err = _kept(capsys, demo_state, "--apply", conflict.name)
+    assert code == 2 and annotations.name in err and conflict.exists()
