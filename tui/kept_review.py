@@ -74,6 +74,10 @@ def kept_files(folder: Path, library: Library, others: list[str] | None = None) 
                 others.append(_elsewhere(path, entry))
             continue
         found.append(_described(path, kind, entry, library))
+        if found[-1].title is not None:  # else its "now" is not looked for
+            # "now" left out for an annotation file that cannot be read reads as "deleted since"
+            errors = library.annotations_of(entry.article_id).errors
+            problems += [f"{path.name}: what the annotation holds now is not known: {error}" for error in errors]
     return found, problems
 
 
