@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,39 @@ def test_a_hand_broken_annotation_file_is_said_in_the_listing(
     assert code == 0 and "my note" in out and annotations.name in err and conflict.name in err, err  # seen: ""
     code, _, err = _kept(capsys, demo_state, "--apply", conflict.name)
     assert code == 2 and annotations.name in err and conflict.exists()
+
+
+_NAMES = st.binary(min_size=1, max_size=40).filter(
+    lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b"..")
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name=_NAMES)
+def test_any_file_name_in_the_kept_folder_is_listed_on_one_clean_line_and_settled_by_it(
+    capsys: pytest.CaptureFixture[str],
+    demo_index: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: bytes,
+) -> None:
+    """Names another tool or a planted file may carry: escapes, newlines, bidi overrides, bytes that
+    are not UTF-8. The listing stays the same lines, none with a control character or raw byte, and
+    the file is applied by its own name."""
+    state = tmp_path_factory.mktemp("kept") / "state"
+    shutil.copytree(demo_index, state)
+    try:
+        article, _, conflict = _conflict(state, ["mine"], "my note")
+        renamed = conflict.with_name(os.fsdecode(name + b".json.conflict"))
+        conflict.rename(renamed)
+        code, out, err = _kept(capsys, state)
+        assert code == 0 and err == ""
+        out.encode("utf-8")
+        lines = out.splitlines()
+        assert len(lines) == 8, lines  # the file, article, passage, typed, note, now, note, the hint
+        assert not [c for line in lines for c in line if unicodedata.category(c) in ("Cc", "Cf")]
+        code, _, err = _kept(capsys, state, "--apply", str(renamed))
+        assert code == 0 and not renamed.exists(), err
+        assert _notes(state, article) == [(("mine",), "my note")]
+    finally:
+        shutil.rmtree(unsaved.default_unsaved_dir(), ignore_errors=True)
+        shutil.rmtree(state.parent, ignore_errors=True)
