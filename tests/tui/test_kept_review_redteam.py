@@ -423,3 +423,36 @@ def test_any_file_name_in_the_kept_folder_is_listed_on_one_clean_line_and_settle
     finally:
         shutil.rmtree(unsaved.default_unsaved_dir(), ignore_errors=True)
         shutil.rmtree(state.parent, ignore_errors=True)
+
+
+def test_another_users_annotation_on_the_passage_is_neither_shown_as_now_nor_edited(
+    capsys: pytest.CaptureFixture[str], demo_state: Path
+) -> None:
+    """The user's annotation deleted since, another user's on the same passage (same id, even: a copy
+    of the user's file): --apply annotates the passage as the user's own, and leaves theirs alone."""
+    article, base, conflict = _conflict(demo_state, ["mine"], "my note")
+    (own,) = (demo_state / "annotations" / article.id).glob("*.yaml")
+    text = own.read_text(encoding="utf-8")
+    user = own.stem
+    with _library(demo_state) as library:
+        library.delete_annotation(article.id, base.id)
+    theirs = own.with_name("alice.yaml")
+    theirs.write_text(text.replace(f"author: {user}", "author: alice").replace(f"by {user}.", "by alice."), "utf-8")
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another account here")
+    os.chown(theirs, 54321, 54321)  # whose a file is goes by the account that owns it
+    code, out, _ = _kept(capsys, demo_state, "--json")
+    (record,) = json.loads(out)
+    assert record["now"] is None
+    code, out, err = _kept(capsys, demo_state, "--apply", conflict.name)
+    assert code == 0, err
+    with _library(demo_state) as library:
+        placed = library.annotations_of(article.id).placed
+    mine = [(p.annotation.tags, p.annotation.note) for p in placed if p.own]
+    others = [(p.annotation.author, p.annotation.tags, p.annotation.note) for p in placed if not p.own]
+    assert mine == [(("mine",), "my note")] and [(tags, note) for _, tags, note in others] == [
+        (("theirs",), "their note")
+    ]
+    assert theirs.read_text(encoding="utf-8") == text.replace(f"author: {user}", "author: alice").replace(
+        f"by {user}.", "by alice."
+    )
