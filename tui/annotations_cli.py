@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -152,6 +153,9 @@ def _row(annotation: Annotation, how: str, page: int | None = None) -> str:
     return f"{one_line(annotation.article_id)}  {author:<10} [{tags}]{state}  \u201c{quote}\u201d"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None) -> int:
     folder = folder or unsaved.default_unsaved_dir()
     chosen = args.apply or args.discard
@@ -160,14 +164,19 @@ def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None
         settle = kept_review.apply if args.apply is not None else kept_review.discard
         print(one_line(settle(path.absolute(), folder.absolute(), library)))
         return 0
-    files, problems = kept_review.kept_files(folder.absolute(), library)
+    others: list[str] = []
+    files, problems = kept_review.kept_files(folder.absolute(), library, others)
     for problem in problems:
         print(f"newsdesk: warning: {one_line(problem)}", file=sys.stderr)
     if args.json:
-        sys.stdout.write(dump_json([_kept_record(kept) for kept in files]))
+        # A note kept with bytes that were not UTF-8 holds lone surrogates: raw, they were a
+        # UnicodeEncodeError (strict stdout) or raw bytes 0x80-0xff (surrogateescape); as JSON
+        # escapes they read back as kept.
+        text = dump_json([_kept_record(kept) for kept in files])
+        sys.stdout.write(_LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
         return 0
     if not files:
-        print("No annotations kept from a dropped connection.")
+        print("No annotations kept from a dropped connection" + (" in this corpus." if others else "."))
     for kept in files:
         what = {"conflict": "another session changed it since", "failed": "could not be saved"}
         print(
@@ -182,6 +191,8 @@ def _kept(args: argparse.Namespace, library: Library, folder: Path | None = None
             print(f"    now:     tags {one_line(', '.join(kept.now.tags)) or '-'}")
             for line in note_lines(kept.now.note):
                 print("             " + line)
+    for line in others:
+        print(one_line(line))
     if any(kept.kind != "waiting" for kept in files):
         print("`--apply NAME` saves what was typed over what is there now; `--discard NAME` drops it.")
     return 0

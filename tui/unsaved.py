@@ -267,8 +267,13 @@ def read_entry(path: Path) -> KeptEntry:
     """The kept entry, checked field by field; ValueError names what is wrong."""
     if path.stat().st_size > MAX_KEPT_BYTES:
         raise ValueError(f"larger than {MAX_KEPT_BYTES:,} bytes")
+    return parse_entry(path.read_bytes())
+
+
+def parse_entry(data: bytes) -> KeptEntry:
+    """The kept entry in ``data`` (a kept file's bytes, read by the caller), checked; ValueError names what is wrong."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"not a kept annotation: {type(exc).__name__}") from None
     if not isinstance(entry, dict):
