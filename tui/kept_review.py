@@ -53,7 +53,7 @@ def kept_files(folder: Path, library: Library, others: list[str] | None = None) 
     mine = str(library.state_dir.resolve())
     # A claim of an --apply killed (or of a reader) is given back, as a reader starting does.
     with contextlib.suppress(OSError):
-        unsaved._reclaim_from_the_dead(folder)
+        unsaved.reclaim_from_the_dead(folder)
     try:
         paths = sorted(folder.iterdir()) if folder.is_dir() else []
     except OSError as exc:  # another account's (a reader once run under sudo made it): a traceback
@@ -173,7 +173,7 @@ def _claimed(
         raise UsageError(f"{path}: not there (settled already, or being settled in another shell?)") from None
     except OSError as exc:  # a read-only folder, or another account's: the file stays, said
         raise CorpusError(f"{path}: cannot be taken to be settled ({exc.strerror or exc}); left as it is") from None
-    unsaved._CLAIMED.add(claimed)  # this process' own claim: not a dead reader's, to give back
+    unsaved.CLAIMED.add(claimed)  # this process' own claim: not a dead reader's, to give back
     try:
         entry = _check(claimed, path)
         # One of a corpus gone (its state folder deleted) can only be dropped, and only from here.
@@ -186,7 +186,7 @@ def _claimed(
             claimed.rename(path)
         raise
     finally:
-        unsaved._CLAIMED.discard(claimed)
+        unsaved.CLAIMED.discard(claimed)
 
 
 def _check(path: Path, named: Path | None = None) -> unsaved.KeptEntry:

@@ -137,7 +137,7 @@ def save_kept(folder: Path, library: Library, stop: threading.Event | None = Non
                 "but this account cannot open it; left as it is"
             )
         ]
-    _reclaim_from_the_dead(folder)
+    reclaim_from_the_dead(folder)
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         if stop is not None and stop.is_set():
             break  # the reader is leaving: the rest wait for the next start, unclaimed
@@ -165,11 +165,11 @@ def save_kept(folder: Path, library: Library, stop: threading.Event | None = Non
                 )
             )
             continue
-        _CLAIMED.add(claimed)
+        CLAIMED.add(claimed)
         try:
             wrote, failure = _save_claimed(library, mine, path, claimed)
         finally:
-            _CLAIMED.discard(claimed)
+            CLAIMED.discard(claimed)
         saved += wrote
         failures += [failure] if failure else []
     return saved, failures
@@ -204,7 +204,7 @@ def _save_claimed(library: Library, mine: str, path: Path, claimed: Path) -> tup
     return wrote, None
 
 
-_CLAIMED: set[Path] = set()
+CLAIMED: set[Path] = set()
 """The claims this process has made (a claim under its own id that is not one of them is a dead
 reader's: in a container the reader often has the same process id at every start)."""
 
@@ -218,7 +218,7 @@ def _set_aside(claimed: Path, path: Path, suffix: str, why: str) -> str:
     return clean_line(f"{why} {aside} (`newsdesk annotations kept` shows it, and applies or discards it)")
 
 
-def _reclaim_from_the_dead(folder: Path) -> None:
+def reclaim_from_the_dead(folder: Path) -> None:
     """Files claimed by a reader that died before saving them go back to be saved.
 
     A process id can be another process' by now: a claim held for longer than any start's
@@ -229,7 +229,7 @@ def _reclaim_from_the_dead(folder: Path) -> None:
         pid = claimed.name.rsplit(".", 2)[-2]
         with contextlib.suppress(OSError):
             given_up = time.time() - claimed.stat().st_mtime > CLAIM_GIVEN_UP_SECONDS
-            if claimed in _CLAIMED:
+            if claimed in CLAIMED:
                 continue  # this process' own, being saved (another reader in this process: tests)
             if pid.isdigit() and (given_up or int(pid) == os.getpid() or not _alive(int(pid))):
                 claimed.rename(claimed.with_name(claimed.name.rsplit(".", 2)[0]))

@@ -191,7 +191,7 @@ def test_an_old_kept_file_is_not_taken_back_from_the_reader_that_just_claimed_it
             moved = rename(self, target)
             if str(target).endswith(".claimed"):
                 script = "import sys; from pathlib import Path; from newsdesk.tui import unsaved; "
-                script += "unsaved._reclaim_from_the_dead(Path(sys.argv[1]))"
+                script += "unsaved.reclaim_from_the_dead(Path(sys.argv[1]))"
                 subprocess.run([sys.executable, "-c", script, str(folder)], check=True)
             return moved
 

@@ -122,7 +122,7 @@ def test_a_reader_starting_during_apply_does_not_take_an_old_files_claim_back(
 
     def a_reader_starts_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
         script = "import sys; from pathlib import Path; from newsdesk.tui import unsaved; "
-        script += "unsaved._reclaim_from_the_dead(Path(sys.argv[1]))"
+        script += "unsaved.reclaim_from_the_dead(Path(sys.argv[1]))"
         subprocess.run([sys.executable, "-c", script, str(conflict.parent)], check=True, timeout=60)
         return edit(*args, **kwargs)
 
