@@ -84,10 +84,13 @@ class NotesTabChanges(Widget):
                 if not self._claim(change):
                     return  # a hang-up came before this thread ran, and wrote it
                 deleted = self.library.delete_annotation(article_id, annotation_id)
+                # Recorded while still counted as saving: a hang-up reads it once SAVES is idle, and a
+                # thread set aside just after saving() left it to a held u with nothing (or the delete
+                # before) to undo.
+                self._landed[change] = deleted
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self._landed[change] = deleted
         self.post_message(AnnotationSaved(article_id, None, deleted, change))
 
     def undo(self, change: int) -> None:
@@ -107,10 +110,10 @@ class NotesTabChanges(Widget):
                 if not self._claim(change):
                     return  # a hang-up came before this thread ran, and wrote it
                 self.library.restore_annotation(annotation)
+                self._landed[change] = None  # within saving(), as in _delete
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self._landed[change] = None
         self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
 
     def run_held_keys_now(self, notes: NotesList) -> None:
