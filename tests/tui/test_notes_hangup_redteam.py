@@ -53,3 +53,29 @@ async def test_a_hang_up_undoes_the_delete_just_written_even_if_its_thread_has_n
     SAVES.wait_idle(10)
     present = [p.annotation.id for p in library.annotations_of(article_id).placed]
     assert present == _model(ids, before + "du")
+
+
+@pytest.mark.parametrize("slow", [0.0, 0.3])
+@pytest.mark.parametrize("keys", ["dq", "duq", "ddq", "djdq", "duqq", "ddqq"])
+async def test_q_behind_deletes_and_undos_quits_once_they_are_written(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str, slow: float
+) -> None:
+    """``d u q`` in one burst in the Notes tab: the u was held behind the delete, and q quit at once:
+    the held u was never run (the annotation stayed deleted), and a delete whose worker had not run
+    was cancelled by the exit, as at a hang-up before 23b3122. The first q now quits once the keys
+    before it are done; a second q quits at once, after writing them as a hang-up does."""
+    library = demo_app.library
+    if slow:
+        slow_deletes_and_undos(demo_app, monkeypatch, slow)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 3)
+        article_id = demo_app.main.reader.article.id
+        _burst(demo_app, keys)
+        deadline = time.monotonic() + 10
+        while demo_app.is_running and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        assert not demo_app.is_running, "q did not quit"
+    SAVES.wait_idle(10)
+    present = [p.annotation.id for p in library.annotations_of(article_id).placed]
+    assert present == _model(ids, keys.rstrip("q"))
