@@ -151,6 +151,20 @@ class NotesTabChanges(Widget):
         if notes.holding:
             notes.run_held_now(self.found, write)
 
+    def finish_before_quit(self, notes: NotesList) -> bool:
+        """q: the deletes and undos the Notes tab asked for before it, and the keys it holds, are done
+        first. True: the quit waits (the list quits once they are); a second q writes them here and now,
+        as a hang-up does. (Red team: ``d u q`` in a burst quit at once, the held u never ran and the
+        annotation stayed deleted; a delete whose worker had not run was cancelled by the exit.)"""
+        if not notes.waiting:
+            return False
+        if not notes.quit_when_done:
+            notes.quit_when_done = True
+            self.notify("Finishing the Notes tab's deletes, then quitting (q again quits now).", timeout=3)
+            return True
+        self.run_held_keys_now(notes)
+        return False
+
     def _write_unwritten(
         self, flight: tuple[int, str, str | None], write: Callable[[str, str | None], ArticleAnnotations]
     ) -> None:
