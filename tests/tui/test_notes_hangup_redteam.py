@@ -7,10 +7,19 @@ undone, whichever of the worker and the hang-up gets there first.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
 import time
+from pathlib import Path
 
 import pytest
-from newsdesk.tui.app import NewsdeskApp
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from newsdesk.index import Config
+from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from newsdesk.tui.leave import SAVES
 from newsdesk.tui.widgets.notes_list import NotesList
 
@@ -79,3 +88,102 @@ async def test_q_behind_deletes_and_undos_quits_once_they_are_written(
     SAVES.wait_idle(10)
     present = [p.annotation.id for p in library.annotations_of(article_id).placed]
     assert present == _model(ids, keys.rstrip("q"))
+
+
+_KEY_OF = {"delete": "d", "undo": "u", "cursor_down": "j", "cursor_up": "k"}
+
+
+async def _keys_then_hang_up(app: NewsdeskApp, keys: str, yields: list[int], slow: float) -> None:
+    """The keys one by one, each followed by ``yields`` turns of the event loop (0: the next key comes
+    before this one's request, its worker or its thread got anywhere), then a hang-up."""
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(app, pilot)
+        ids = await _with_annotations(app, pilot, 3)
+        article_id = app.main.reader.article.id
+        notes = app.main.query_one(NotesList)
+        received: list[str] = []
+        act = notes._act
+
+        def spy(action: str) -> None:  # what the list was given, whatever it did with it
+            received.append(action)
+            act(action)
+
+        notes._act = spy  # type: ignore[method-assign]
+        library = app.library
+        for name in ("delete_annotation", "restore_annotation"):
+            real = getattr(library, name)
+
+            def slowed(*args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+                time.sleep(slow)
+                return _real(*args, **kwargs)
+
+            setattr(library, name, slowed)
+        for key, turns in zip(keys, yields, strict=False):
+            _burst(app, key)
+            for _ in range(turns):
+                await asyncio.sleep(0)
+        flight = notes.in_flight()
+        editor = app.main.editor
+        stage = (
+            "idle"
+            if flight is None
+            else "its worker's"
+            if flight[0] in editor._claimed
+            else "to a worker"
+            if flight[0] in editor._requested
+            else "asked"
+        )
+        event(f"at the hang-up: {stage}, {'keys held' if notes.holding else 'none held'}")
+        had = "".join(_KEY_OF[a] for a in received if a in _KEY_OF)  # keys still on their way are not acted on
+        app.hang_up()
+    SAVES.wait_idle(10)
+    present = [p.annotation.id for p in app.library.annotations_of(article_id).placed]
+    assert present == _model(ids, had), (had, received)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.text("dujk", min_size=1, max_size=10),
+    st.lists(st.integers(0, 8), min_size=10, max_size=10),
+    st.sampled_from([0.0, 0.02]),
+)
+def test_a_hang_up_at_any_point_of_a_burst_ends_as_the_model_of_the_keys_the_list_had(
+    demo_index: Path, tmp_path_factory: pytest.TempPathFactory, keys: str, yields: list[int], slow: float
+) -> None:
+    """Whether each key, its request, its worker or its thread had got anywhere when the link
+    dropped: the keys the Notes list had been given are each acted on once, in order."""
+    state = tmp_path_factory.mktemp("hang-up") / "demo-state"
+    shutil.copytree(demo_index, state)
+    app = make_app(demo_corpus(), Config(), state, index_on_start=False, watch=False)
+    try:
+        asyncio.run(_keys_then_hang_up(app, keys, yields, slow))
+    finally:
+        close_library(app.library)
+
+
+@pytest.mark.parametrize(("keys", "mine_kept"), [("d", True), ("jdd", False), ("jdud", True), ("jddu", True)])
+async def test_a_hang_up_never_deletes_another_accounts_annotation(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str, mine_kept: bool
+) -> None:
+    """Another account's annotation highlighted when ``d`` is asked for, or when a held ``d`` runs
+    at the hang-up: the hang-up writes what the handler would have, which deletes only one's own."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        article = demo_app.main.reader.article
+        bob = AnnotationStore(library.state_dir, user="bob", owner_of=owner_by_file_name)
+        theirs = bob.add(article, 0, 3, ["from-bob"])
+        os.chown(bob.files.own_file(article.id), 54321, -1)  # another account's file, as on a shared server
+        end = article.text.index(" ", 10)
+        mine = library.add_annotation(article, 5, end, ["mine"])
+        await _with_annotations(demo_app, pilot, 0)
+        notes = demo_app.main.query_one(NotesList)
+        assert [p.annotation.id for p in notes.shown.placed] == [theirs.id, mine.id]
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.2)
+        for key in keys:  # each handed to the list, none answered: the first d's request unhandled
+            {"d": notes.action_delete, "u": notes.action_undo, "j": notes.action_cursor_down}[key]()
+        demo_app.hang_up()
+    SAVES.wait_idle(10)
+    present = [p.annotation.id for p in library.annotations_of(article.id).placed]
+    # jdud: after the delete the highlight falls back to the first row, bob's, where u leaves it.
+    assert present == [theirs.id] + ([mine.id] if mine_kept else [])
