@@ -187,3 +187,42 @@ async def test_a_hang_up_never_deletes_another_accounts_annotation(
     present = [p.annotation.id for p in library.annotations_of(article.id).placed]
     # jdud: after the delete the highlight falls back to the first row, bob's, where u leaves it.
     assert present == [theirs.id] + ([mine.id] if mine_kept else [])
+
+
+async def test_a_hang_up_with_the_lock_held_does_not_wait_for_it_once_per_held_key(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d d d d d`` while another process holds the annotation file's lock, then a hang-up: the
+    delete under way failed after the lock's 30 s, then each held d waited 30 s more for the same
+    lock, one after the other (50 keys: 25 minutes of a reader with no terminal, where
+    docs/reliability.md says it ends within the lock's 30 s). The hang-up's own writes now stop
+    once that long has passed; what they did not write stays as it was, as a failed write does."""
+    import fcntl
+
+    from newsdesk.index.annotations import files
+    from newsdesk.tui.widgets import notes_changes
+
+    lock_seconds = 1.0  # the lock's 30 s, shortened
+    monkeypatch.setattr(files._locked.__wrapped__, "__defaults__", (lock_seconds,))
+    monkeypatch.setattr(notes_changes, "HANG_UP_WRITES_SECONDS", lock_seconds, raising=False)
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 5)
+        article_id = demo_app.main.reader.article.id
+        notes = demo_app.main.query_one(NotesList)
+        own_file = library.annotations.files.own_file(article_id)
+        lock = os.open(own_file.parent / f"{own_file.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process of the same user, stuck mid-write
+            _burst(demo_app, "ddddd")
+            await pilot.pause(0.1)
+            assert notes.waiting and len(notes._held) == 4
+            started = time.monotonic()
+            demo_app.hang_up()
+            took = time.monotonic() - started
+        finally:
+            os.close(lock)
+    SAVES.wait_idle(10)
+    assert took < 2.5 * lock_seconds, f"the hang-up took {took:.1f} s with the lock held"
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
