@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,12 @@ from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import work
 from textual.widget import Widget
 from textual.worker import Worker
+
+HANG_UP_WRITES_SECONDS = 30.0
+"""How long after a hang-up its own writes (the delete or undo no worker wrote, the held keys') are
+still tried: the lock's wait. Past it each would wait as long for a lock still held, one after another
+(red team: 50 held keys kept a reader with no terminal for 25 minutes); what is not tried stays as it
+was, as a failed write does."""
 
 
 class NotesTabChanges(Widget):
@@ -121,6 +128,7 @@ class NotesTabChanges(Widget):
         list holds behind it, here and now (red team: ``d u`` then a dropped link left the
         annotation deleted; the held ``u`` was never run)."""
         article = self.article
+        deadline = time.monotonic() + HANG_UP_WRITES_SECONDS
         flight = notes.in_flight()
         # The delete or undo asked for may not have reached its worker, or its worker's thread may not
         # have run: the exit then cancels it and it is lost (the d of "d d" undone by a dropped link).
@@ -133,12 +141,13 @@ class NotesTabChanges(Widget):
             self.last_deleted = self._landed.pop(change)
 
         def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
-            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
-                if action == "delete" and annotation_id is not None:
+            # Past the deadline not tried (HANG_UP_WRITES_SECONDS); nobody to tell: what failed stays as it is.
+            with contextlib.suppress(NewsdeskError):
+                if time.monotonic() < deadline and action == "delete" and annotation_id is not None:
                     found = find(self.found, annotation_id)
                     if found is not None and found[1]:
                         self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
-                elif action == "undo" and self.last_deleted is not None:
+                elif time.monotonic() < deadline and action == "undo" and self.last_deleted is not None:
                     self.library.restore_annotation(self.last_deleted)
                     self.last_deleted = None
             self.found = self.library.article_annotations(article)
@@ -146,7 +155,7 @@ class NotesTabChanges(Widget):
 
         self.found = self.library.article_annotations(article)
         if unwritten is not None:
-            self._write_unwritten(unwritten, write)
+            self._write_unwritten(unwritten, write, deadline)
             self.found = self.library.article_annotations(article)
         if notes.holding:
             notes.run_held_now(self.found, write)
@@ -166,7 +175,10 @@ class NotesTabChanges(Widget):
         return False
 
     def _write_unwritten(
-        self, flight: tuple[int, str, str | None], write: Callable[[str, str | None], ArticleAnnotations]
+        self,
+        flight: tuple[int, str, str | None],
+        write: Callable[[str, str | None], ArticleAnnotations],
+        deadline: float,
     ) -> None:
         """At a hang-up: the delete or undo no worker wrote. As its worker would have, when one was
         started (its own article and annotation); else as the message's handler would have, here."""
@@ -175,6 +187,8 @@ class NotesTabChanges(Widget):
         if requested is None:
             write(action, annotation_id)
             return
+        if time.monotonic() >= deadline:
+            return  # not tried: see HANG_UP_WRITES_SECONDS
         article_id, target = requested
         with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
             if isinstance(target, str):
