@@ -252,3 +252,26 @@ async def test_d_right_after_next_article_acts_on_the_next_articles_notes(demo_a
         await settle(pilot)
     assert [p.annotation.id for p in library.annotations_of(a.id).placed] == ids_a
     assert library.annotations_of(b.id).placed == []
+
+
+async def test_a_hang_up_after_a_q_that_waits_for_the_notes_tab_ends_as_a_hang_up(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d u q`` then the link drops: the hang-up runs the held u, and the q waiting for it must not
+    then quit a second time (it did: the exit code became 0 instead of 129, the state saved twice)."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 2)
+        article_id = demo_app.main.reader.article.id
+        notes = demo_app.main.query_one(NotesList)
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.3)
+        _burst(demo_app, "duq")
+        await pilot.pause(0.1)
+        assert notes.quit_when_done and notes.holding
+        demo_app.hang_up()
+        for _ in range(10):  # what the loop runs before it ends
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert demo_app.return_code == 129
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
