@@ -156,6 +156,7 @@ class NotesList(OptionList):
         no answer will be handled, and a held ``u`` must not be lost behind the delete it undoes)."""
         self._write_now = write
         self._answered = self._asked
+        self.quit_when_done = False  # whoever runs them is leaving already (a hang-up: exit code 129)
         self.show_annotations(found)
 
     def _run(self, action: str) -> None:
