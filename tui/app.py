@@ -193,6 +193,8 @@ class NewsdeskApp(App[None]):
                 editor.quit_when_saved = True
                 self.notify("Saving the annotation, then quitting (q again quits now).", timeout=3, markup=False)
                 return
+            if editor.finish_before_quit(self.main.query_one(NotesList)):
+                return  # d u q in a burst: the u held behind the delete was lost, the delete too at times
         if self._saving_kept and not self._quit_when_kept_saved:
             # The start's save of kept annotations may wait 30 s for a lock: the reader gone from the
             # screen, the process lingered that long unsaid (and its lines were never seen).

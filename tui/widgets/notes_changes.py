@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,12 @@ from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import work
 from textual.widget import Widget
 from textual.worker import Worker
+
+HANG_UP_WRITES_SECONDS = 30.0
+"""How long after a hang-up its own writes (the delete or undo no worker wrote, the held keys') are
+still tried: the lock's wait. Past it each would wait as long for a lock still held, one after another
+(red team: 50 held keys kept a reader with no terminal for 25 minutes); what is not tried stays as it
+was, as a failed write does."""
 
 
 class NotesTabChanges(Widget):
@@ -84,10 +91,13 @@ class NotesTabChanges(Widget):
                 if not self._claim(change):
                     return  # a hang-up came before this thread ran, and wrote it
                 deleted = self.library.delete_annotation(article_id, annotation_id)
+                # Recorded while still counted as saving: a hang-up reads it once SAVES is idle, and a
+                # thread set aside just after saving() left it to a held u with nothing (or the delete
+                # before) to undo.
+                self._landed[change] = deleted
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self._landed[change] = deleted
         self.post_message(AnnotationSaved(article_id, None, deleted, change))
 
     def undo(self, change: int) -> None:
@@ -107,10 +117,10 @@ class NotesTabChanges(Widget):
                 if not self._claim(change):
                     return  # a hang-up came before this thread ran, and wrote it
                 self.library.restore_annotation(annotation)
+                self._landed[change] = None  # within saving(), as in _delete
         except NewsdeskError as exc:
             self.post_message(AnnotationSaveFailed(str(exc), None, change))
             return
-        self._landed[change] = None
         self.post_message(AnnotationSaved(annotation.article_id, annotation, change=change))
 
     def run_held_keys_now(self, notes: NotesList) -> None:
@@ -118,6 +128,7 @@ class NotesTabChanges(Widget):
         list holds behind it, here and now (red team: ``d u`` then a dropped link left the
         annotation deleted; the held ``u`` was never run)."""
         article = self.article
+        deadline = time.monotonic() + HANG_UP_WRITES_SECONDS
         flight = notes.in_flight()
         # The delete or undo asked for may not have reached its worker, or its worker's thread may not
         # have run: the exit then cancels it and it is lost (the d of "d d" undone by a dropped link).
@@ -130,12 +141,13 @@ class NotesTabChanges(Widget):
             self.last_deleted = self._landed.pop(change)
 
         def write(action: str, annotation_id: str | None) -> ArticleAnnotations:
-            with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
-                if action == "delete" and annotation_id is not None:
+            # Past the deadline not tried (HANG_UP_WRITES_SECONDS); nobody to tell: what failed stays as it is.
+            with contextlib.suppress(NewsdeskError):
+                if time.monotonic() < deadline and action == "delete" and annotation_id is not None:
                     found = find(self.found, annotation_id)
                     if found is not None and found[1]:
                         self.last_deleted = self.library.delete_annotation(article.id, annotation_id)
-                elif action == "undo" and self.last_deleted is not None:
+                elif time.monotonic() < deadline and action == "undo" and self.last_deleted is not None:
                     self.library.restore_annotation(self.last_deleted)
                     self.last_deleted = None
             self.found = self.library.article_annotations(article)
@@ -143,13 +155,30 @@ class NotesTabChanges(Widget):
 
         self.found = self.library.article_annotations(article)
         if unwritten is not None:
-            self._write_unwritten(unwritten, write)
+            self._write_unwritten(unwritten, write, deadline)
             self.found = self.library.article_annotations(article)
         if notes.holding:
             notes.run_held_now(self.found, write)
 
+    def finish_before_quit(self, notes: NotesList) -> bool:
+        """q: the deletes and undos the Notes tab asked for before it, and the keys it holds, are done
+        first. True: the quit waits (the list quits once they are); a second q writes them here and now,
+        as a hang-up does. (Red team: ``d u q`` in a burst quit at once, the held u never ran and the
+        annotation stayed deleted; a delete whose worker had not run was cancelled by the exit.)"""
+        if not notes.waiting:
+            return False
+        if not notes.quit_when_done:
+            notes.quit_when_done = True
+            self.notify("Finishing the Notes tab's deletes, then quitting (q again quits now).", timeout=3)
+            return True
+        self.run_held_keys_now(notes)
+        return False
+
     def _write_unwritten(
-        self, flight: tuple[int, str, str | None], write: Callable[[str, str | None], ArticleAnnotations]
+        self,
+        flight: tuple[int, str, str | None],
+        write: Callable[[str, str | None], ArticleAnnotations],
+        deadline: float,
     ) -> None:
         """At a hang-up: the delete or undo no worker wrote. As its worker would have, when one was
         started (its own article and annotation); else as the message's handler would have, here."""
@@ -158,6 +187,8 @@ class NotesTabChanges(Widget):
         if requested is None:
             write(action, annotation_id)
             return
+        if time.monotonic() >= deadline:
+            return  # not tried: see HANG_UP_WRITES_SECONDS
         article_id, target = requested
         with contextlib.suppress(NewsdeskError):  # nobody to tell: what failed stays as it is
             if isinstance(target, str):

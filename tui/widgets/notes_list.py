@@ -83,6 +83,8 @@ class NotesList(OptionList):
         """At a hang-up: does a delete or undo at once and returns the list after it (no messages)."""
         self._sent: tuple[int, str, str | None] = (0, "", None)
         """The last delete or undo asked for: its number, "delete" or "undo", and the annotation's id."""
+        self.quit_when_done = False
+        """q was pressed while a delete or undo was being written: quit once it and the keys held are done."""
 
     @property
     def waiting(self) -> bool:
@@ -139,6 +141,9 @@ class NotesList(OptionList):
 
         while self._held and not self.waiting:
             self._run(self._held.popleft())
+        if self.quit_when_done and not self.waiting:
+            self.quit_when_done = False
+            self.app.call_later(self.app.run_action, "app.quit")
 
     def _act(self, action: str) -> None:
         if self.waiting:
@@ -151,6 +156,7 @@ class NotesList(OptionList):
         no answer will be handled, and a held ``u`` must not be lost behind the delete it undoes)."""
         self._write_now = write
         self._answered = self._asked
+        self.quit_when_done = False  # whoever runs them is leaving already (a hang-up: exit code 129)
         self.show_annotations(found)
 
     def _run(self, action: str) -> None:
