@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from bench.run import summarise
+from tests.doc_figures import ROOT
 from tests.doc_figures import flat as _flat
 from tests.doc_figures import result as _load
 
@@ -89,3 +93,45 @@ def test_the_writers_memory_is_the_sampled_runs() -> None:
     peaks = [mb for r in first for mb in r["rss_children_mb"][:2]]
     assert f"(writers at {min(peaks)}-{max(peaks)} MB" in flat
     assert max(b) < min(peaks)  # the fix: below the first version's writers
+
+
+def test_the_1m_build_with_the_token_stream() -> None:
+    """The 1M table: the build's JSON, its RSS samples, and the CPU floor said from them."""
+    flat = _flat()
+    build, before = _load("n1m-seventh-build-2026-12-02.json"), _load("n1m-sixth-build-2026-12-02.json")
+    assert build["docs"] == 1_000_000 and build["refused"] == [0, 0]
+    minutes, cpu = build["index_seconds"] / 60, build["index_cpu_seconds"]
+    assert (
+        f"| index time | {minutes:.1f} min ({build['docs_per_s']:.0f} docs/s; {cpu:,.0f} s of CPU) "
+        f"| {before['index_seconds'] / 60:.1f} min; {before['index_cpu_seconds']:,.0f} s of CPU "
+        "| ≤ 20 min: **missed** |"
+    ) in flat and minutes > 20
+    assert f"4,017 s of CPU is {cpu / 2 / 60:.1f} minutes" in flat and cpu / 2 > 20 * 60
+    assert f"costs {cpu / 1e6 * 1000:.1f} (100k: 3.7)" in flat
+    assert f"fell by a fifth ({before['index_cpu_seconds']:,.0f} → {cpu:,.0f} s)" in flat
+    assert 0.75 < cpu / before["index_cpu_seconds"] < 0.85
+    log = (ROOT / "bench" / "results" / "n1m-seventh-build-rss-2026-12-02.log").read_text(encoding="utf-8")
+    rows = [
+        (int(main) // 1024, [int(k) // 1024 for k in kids.split(",") if k], int(total) // 1024, float(load))
+        for main, kids, total, load in re.findall(r"main=(\d+) kids=([\d,]*) sum=(\d+) load=([\d.]+)", log)
+    ]
+    assert len(rows) > 1000  # every 2 s over the hour
+    peak = max(rows, key=lambda row: row[2])
+    assert f"| {peak[2]} MB (while reading: main {peak[0]} MB, two readers {peak[1][1]} MB each)" in flat
+    main, writer = max(row[0] for row in rows), max(kid for row in rows for kid in row[1])
+    assert f"| {main} + {writer} = {main + writer} MB |" in flat and main + writer <= 1024
+    loads = [row[3] for row in rows]
+    assert f"load {min(loads):.1f}-{max(loads):.1f}: three red-team helpers" in flat
+    first = summarise(build)["first"]
+    assert f"| {first['p95']:.1f} ms (phrase {first['phrase']['p95']:.1f} ms), 0 / 0 refused |" in flat
+    assert first["p95"] <= 300
+
+
+def test_the_scaling_row_of_the_token_stream_is_the_1m_build() -> None:
+    build = _load("n1m-seventh-build-2026-12-02.json")
+    cpu = build["index_cpu_seconds"]
+    assert (
+        f"| {build['index_seconds'] / 60:.1f} min, {build['docs_per_s']:.0f} docs/s, {cpu:,.0f} s of CPU "
+        f"(5,088 s at 5b5931e), load 0.6-6.5 with other work on the cores (`n1m-seventh-build-2026-12-02.json`): "
+        f"at least {cpu / 2 / 60:.1f} min on two cores |"
+    ) in _flat("docs/scaling.md")
