@@ -46,6 +46,8 @@ def test_esc_esc_q_typed_behind_a_refused_save_leaves_its_dialog_up(tmp_path: Pa
         time.sleep(1.0)
         shown = terminal.screen()
         assert "newsdesk-exited" not in shown and "Edit annotation (not saved" in shown
+        terminal.press("Escape")  # what it shows was never saved: the first Esc asks
+        terminal.wait_for("again discards", timeout=30)
         terminal.press("Escape")
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=30)
