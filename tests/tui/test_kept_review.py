@@ -24,8 +24,9 @@ def _library(state: Path) -> Library:
     return Library.open(demo_corpus(), state_dir=state, config=Config())
 
 
-def _conflict(state: Path, tags: list[str], note: str) -> tuple[Article, Annotation, Path]:
-    """An edit kept at a hang-up, then another session's change: set aside as a conflict at the next start."""
+def _set_aside(state: Path, tags: list[str], note: str) -> tuple[Article, Annotation, Path, list[str]]:
+    """An edit kept at a hang-up, then another session's change: set aside at the next start (as a
+    conflict; as failed when the annotation files refuse a tag). Also the start's lines about it."""
     folder = unsaved.default_unsaved_dir()
     with _library(state) as library:
         article = library.article(library.list_articles(0, 1)[0].id)
@@ -34,9 +35,17 @@ def _conflict(state: Path, tags: list[str], note: str) -> tuple[Article, Annotat
         assert kept is not None
         library.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
         saved, said = unsaved.save_kept(folder, library)
-        assert saved == 0 and "`newsdesk annotations kept` shows it" in said[0]  # the way back, named
-    (conflict,) = folder.glob("*.json.conflict")
-    return article, base, conflict
+        assert saved == 0
+    (aside,) = [*folder.glob("*.json.conflict"), *folder.glob("*.json.failed")]
+    return article, base, aside, said
+
+
+def _conflict(state: Path, tags: list[str], note: str) -> tuple[Article, Annotation, Path]:
+    """:func:`_set_aside`, which must be a conflict, its line naming the way back."""
+    article, base, aside, said = _set_aside(state, tags, note)
+    assert aside.name.endswith(".json.conflict")
+    assert "`newsdesk annotations kept` shows it" in said[0]  # the way back, named
+    return article, base, aside
 
 
 def _kept(capsys: pytest.CaptureFixture[str], state: Path, *extra: str) -> tuple[int, str, str]:

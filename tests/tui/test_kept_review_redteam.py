@@ -18,35 +18,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from newsdesk.index import Annotation, Article, Config, Library
+from newsdesk.index import Annotation, Article
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import kept_review, unsaved
-from newsdesk.tui.cli import main
 
-
-def _library(state: Path) -> Library:
-    return Library.open(demo_corpus(), state_dir=state, config=Config())
+from tests.tui.test_kept_review import _kept, _library, _set_aside
+from tests.tui.test_kept_review import _now as _notes
 
 
 def _conflict(state: Path, tags: list[str], note: str) -> tuple[Article, Annotation, Path]:
-    """An edit kept at a hang-up, then another session's change: set aside as a conflict at the next start."""
-    folder = unsaved.default_unsaved_dir()
-    with _library(state) as library:
-        article = library.article(library.list_articles(0, 1)[0].id)
-        base = library.add_annotation(article, 0, 20, ["first"], "")
-        kept = unsaved.keep(folder, library, article.id, 0, 20, tags, note, base.id, base=base)
-        assert kept is not None
-        library.edit_annotation(article, base.id, tags=["theirs"], note="their note", base=base)
-        assert unsaved.save_kept(folder, library)[0] == 0
-    # a tag the annotation files refuse sets it aside as failed, not as a conflict
-    (conflict,) = [*folder.glob("*.json.conflict"), *folder.glob("*.json.failed")]
-    return article, base, conflict
-
-
-def _kept(capsys: pytest.CaptureFixture[str], state: Path, *extra: str) -> tuple[int, str, str]:
-    code = main(["annotations", "kept", "--corpus", str(demo_corpus()), "--state-dir", str(state), *extra])
-    out, err = capsys.readouterr()
-    return code, out, err
+    """An edit set aside at the next start; a tag the annotation files refuse sets it aside as failed."""
+    return _set_aside(state, tags, note)[:3]
 
 
 def _kept_in_a_process(state: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -54,11 +36,6 @@ def _kept_in_a_process(state: Path, *extra: str) -> subprocess.CompletedProcess[
     command = [sys.executable, "-m", "newsdesk.tui.cli", "annotations", "kept"]
     command += ["--corpus", str(demo_corpus()), "--state-dir", str(state), *extra]
     return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
-
-
-def _notes(state: Path, article: Article) -> list[tuple[tuple[str, ...], str]]:
-    with _library(state) as library:
-        return [(p.annotation.tags, p.annotation.note) for p in library.annotations_of(article.id).placed]
 
 
 def test_a_fifo_or_a_link_to_a_device_in_the_kept_folder_is_one_line_not_a_hang(demo_state: Path) -> None:
