@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.tui.test_e2e_tmux import NEWSDESK, Terminal, newsdesk_in_tmux
@@ -140,7 +143,6 @@ def test_an_undo_held_behind_a_delete_at_hangup_still_runs(tmp_path: Path) -> No
     """Red team: ``d u`` in the Notes tab while another process of the same user holds the
     article's lock, then a hang-up: the delete landed once the lock was free, the held ``u``
     never ran, and the annotation the keys kept was gone."""
-    import fcntl
     import shutil
     import signal
 
@@ -148,23 +150,35 @@ def test_an_undo_held_behind_a_delete_at_hangup_still_runs(tmp_path: Path) -> No
 
     if shutil.which("pgrep") is None:
         pytest.skip("pgrep (procps) is needed to find the app's process")
-    state = tmp_path / "index"
-    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(140, 36)) as terminal:
-        _open_a_match(terminal)
-        _burst(terminal, "vstkept", "Enter")
-        (record,) = _saved_annotations(tmp_path)
-        _burst(terminal, "", "Tab", "l", "l")
-        terminal.wait_for("u Undo delete", timeout=30)
-        user = os.environ.get("USER", "root")
-        (own_file,) = state.glob(f"annotations/*/{user}.yaml")
-        lock = os.open(own_file.parent / f"{user}.yaml.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        record = _own_annotation_in_the_notes_tab(terminal, tmp_path)
+        with _own_file_locked(tmp_path):
             _burst(terminal, "du")
             time.sleep(0.5)
             os.kill(terminal.app_pid(), signal.SIGHUP)
             time.sleep(1.0)
-        finally:
-            os.close(lock)
         terminal.wait_for("newsdesk-exited", timeout=30)
     assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]
+
+
+def _own_annotation_in_the_notes_tab(terminal: Terminal, tmp_path: Path) -> dict[str, object]:
+    """Annotate a match (tags "kept"), then go to the side panel's Notes tab; the annotation's record."""
+    _open_a_match(terminal)
+    _burst(terminal, "vstkept", "Enter")
+    (record,) = _saved_annotations(tmp_path)
+    _burst(terminal, "", "Tab", "l", "l")
+    terminal.wait_for("u Undo delete", timeout=30)  # the footer: the Notes list has the keys
+    return record
+
+
+@contextlib.contextmanager
+def _own_file_locked(tmp_path: Path) -> Iterator[None]:
+    """This user's annotation file's lock held, as another process of theirs (a second reader) holds it."""
+    user = os.environ.get("USER", "root")
+    (own_file,) = (tmp_path / "index").glob(f"annotations/*/{user}.yaml")
+    lock = os.open(own_file.parent / f"{user}.yaml.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        os.close(lock)
