@@ -22,11 +22,10 @@ from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from newsdesk.tui.leave import SAVES
 from newsdesk.tui.widgets.notes_list import NotesList
-from textual.widgets import TabbedContent
 
 from tests.tui.conftest import settle
 from tests.tui.test_annotations_ui import _open_first_article, slow_deletes_and_undos
-from tests.tui.test_notes_held_keys import _burst, _model, _with_annotations
+from tests.tui.test_notes_held_keys import _burst, _model, _two_articles_with_notes, _with_annotations
 
 
 class _RecordedLate(dict):  # type: ignore[type-arg]
@@ -236,18 +235,7 @@ async def test_d_right_after_next_article_acts_on_the_next_articles_notes(demo_a
     keys after ``]`` go to the next article's notes. (``u`` brings it back.)"""
     library = demo_app.library
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
-        a = demo_app.main.reader.article
-        ids_a = await _with_annotations(demo_app, pilot, 2)
-        demo_app.main.results.open_neighbour(1)
-        await settle(pilot)
-        b = demo_app.main.reader.article
-        await _with_annotations(demo_app, pilot, 1)
-        demo_app.main.results.open_neighbour(-1)
-        await settle(pilot)
-        demo_app.main.query_one(TabbedContent).active = "tab-annotations"
-        demo_app.main.query_one(NotesList).focus()
-        await pilot.pause()
+        (a, ids_a), (b, _) = await _two_articles_with_notes(demo_app, pilot)
         _burst(demo_app, "]d")
         await settle(pilot)
     assert [p.annotation.id for p in library.annotations_of(a.id).placed] == ids_a

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from newsdesk.index import Article
 from newsdesk.index.annotations import AnnotationFileError
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.leave import SAVES
@@ -37,6 +38,22 @@ async def _with_annotations(app: NewsdeskApp, pilot, count: int) -> list[str]:  
     main.query_one(NotesList).focus()
     await pilot.pause()
     return [p.annotation.id for p in app.library.annotations_of(article.id).placed]
+
+
+async def _two_articles_with_notes(app: NewsdeskApp, pilot) -> list[tuple[Article, list[str]]]:  # type: ignore[no-untyped-def]
+    """The first article with 2 own annotations and the next with 1 (each with their ids); the first
+    open again, its Notes tab focused."""
+    await _open_first_article(app, pilot)
+    made = []
+    for delta, count in ((1, 2), (-1, 1)):
+        article = app.main.reader.article
+        made.append((article, await _with_annotations(app, pilot, count)))
+        app.main.results.open_neighbour(delta)
+        await settle(pilot)
+    app.main.query_one(TabbedContent).active = "tab-annotations"
+    app.main.query_one(NotesList).focus()
+    await pilot.pause()
+    return made
 
 
 def _burst(app: NewsdeskApp, keys: str) -> None:
@@ -187,19 +204,8 @@ async def test_a_key_held_behind_a_delete_acts_on_the_article_opened_meanwhile(
     monkeypatch.setattr(library, "delete_annotation", slow_delete)
     monkeypatch.setattr(library, "article_annotations", slow_load)
     async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
-        a = demo_app.main.reader.article
-        ids_a = await _with_annotations(demo_app, pilot, 2)
-        demo_app.main.results.open_neighbour(1)
-        await settle(pilot)
-        b = demo_app.main.reader.article
-        ids_b = await _with_annotations(demo_app, pilot, 1)
-        demo_app.main.results.open_neighbour(-1)
-        await settle(pilot)
-        demo_app.main.query_one(TabbedContent).active = "tab-annotations"
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
         notes = demo_app.main.query_one(NotesList)
-        notes.focus()
-        await pilot.pause()
         if slow_b:
             slow_article.append(b.id)
         shown_on_b: list[list[str]] = []
