@@ -127,6 +127,7 @@ class NotesTabChanges(Widget):
         """At a hang-up: once the delete or undo being written has landed, run the keys the Notes
         list holds behind it, here and now (red team: ``d u`` then a dropped link left the
         annotation deleted; the held ``u`` was never run)."""
+        notes.stop_taking_keys()  # what it holds now is what is run: none handled after this
         article = self.article
         deadline = time.monotonic() + HANG_UP_WRITES_SECONDS
         flight = notes.in_flight()

@@ -83,6 +83,8 @@ class NotesList(OptionList):
         """At a hang-up: does a delete or undo at once and returns the list after it (no messages)."""
         self._sent: tuple[int, str, str | None] = (0, "", None)
         """The last delete or undo asked for: its number, "delete" or "undo", and the annotation's id."""
+        self._leaving = False
+        """A hang-up came: keys handled after it are not acted on (:meth:`stop_taking_keys`)."""
         self.quit_when_done = False
         """q was pressed while a delete or undo was being written: quit once it and the keys held are done."""
 
@@ -145,7 +147,15 @@ class NotesList(OptionList):
             self.quit_when_done = False
             self.app.call_later(self.app.run_action, "app.quit")
 
+    def stop_taking_keys(self) -> None:
+        """At a hang-up: keys handled from now on are not acted on (the held ones are run by
+        :meth:`run_held_now`). One still on its way when the link dropped was handled while the
+        reader went down and deleted on its own, after the hang-up had written what the keys before it asked."""
+        self._leaving = True
+
     def _act(self, action: str) -> None:
+        if self._leaving:
+            return
         if self.waiting:
             self._held.append(action)
         else:
