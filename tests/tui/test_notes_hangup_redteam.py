@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import Config
 from newsdesk.index.annotations import AnnotationStore, owner_by_file_name
@@ -147,6 +147,7 @@ async def _keys_then_hang_up(app: NewsdeskApp, keys: str, yields: list[int], slo
     st.lists(st.integers(0, 8), min_size=10, max_size=10),
     st.sampled_from([0.0, 0.02]),
 )
+@example("ddjdju", [0, 7, 5, 6, 6, 7, 0, 0, 0, 0], 0.0)  # the last d was handled after the hang-up, and deleted
 def test_a_hang_up_at_any_point_of_a_burst_ends_as_the_model_of_the_keys_the_list_had(
     demo_index: Path, tmp_path_factory: pytest.TempPathFactory, keys: str, yields: list[int], slow: float
 ) -> None:
