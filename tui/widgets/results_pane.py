@@ -184,15 +184,23 @@ class ResultsPane(Vertical):
         self.search_status.searching()
         self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
 
-    def open_neighbour(self, delta: int, focus: bool = True) -> None:
+    def open_neighbour(self, delta: int, focus: bool = True) -> bool:
         """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so.
 
-        ``focus``: the reader takes the focus once the article is shown.
+        ``focus``: the reader takes the focus once the article is shown. False: there is none to open.
         """
         article_list = self.article_list
-        start = self.open_index if self.open_index is not None else article_list.cursor - delta
+        start = self.open_index
+        if start is None and article_list.open_id is not None:
+            # The list was refreshed (a note saved or deleted re-indexes the corpus) and forgot where
+            # the open article is: ] and [ went from the cursor, and [ opened the open article again.
+            start = article_list.index_of(article_list.open_id)
+        if start is None:
+            start = article_list.cursor - delta
         if not article_list.open(start + delta, focus):
             self.notify("No more articles in the list.", timeout=2)
+            return False
+        return True
 
     def show_open(self, article_id: str) -> None:
         """Mark ``article_id`` as the article open in the reader."""
