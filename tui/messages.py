@@ -87,6 +87,16 @@ class AnnotationsShown(PanelNews):
     goto: str | None = None
     answered: int = 0
     """The Notes list's delete or undo whose result this is (0: none)."""
+    article_id: str | None = None
+    """The article these are of: the Notes list holds keys typed after ``]`` until it shows this one's."""
+
+
+@dataclass
+class NotesNotComing(PanelNews):
+    """The article being opened failed to open, or its annotations could not be read: the keys the
+    Notes list holds for its notes will find none (``article_id`` None: whichever was being opened)."""
+
+    article_id: str | None = None
 
 
 # -- from the side panel (ArticleView.answer) -----------------------------------------------------

@@ -182,3 +182,22 @@ def _own_file_locked(tmp_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(lock)
+
+
+def test_d_typed_right_after_next_article_never_deletes_on_the_article_left(tmp_path: Path) -> None:
+    """``] d`` in one burst from the Notes tab: the d deleted the note of the article being left
+    (its list was still shown). It now waits for the next article's notes, which has none."""
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        record = _own_annotation_in_the_notes_tab(terminal, tmp_path)
+        _burst(terminal, "]dd")
+        shown = terminal.wait_for("No annotations.", timeout=30)  # the next article's (empty) Notes tab
+        assert "Traceback" not in shown
+        time.sleep(1.0)
+        assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]
+        _burst(terminal, "[d")  # back to the first article: d deletes its note
+        deadline = time.monotonic() + 30
+        while _annotations(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert _annotations(tmp_path) == []
+        terminal.press("Escape", "Escape", "q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)

@@ -229,7 +229,6 @@ async def test_a_hang_up_with_the_lock_held_does_not_wait_for_it_once_per_held_k
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
 
 
-@pytest.mark.xfail(reason="red team, not fixed: the Notes list does not hold keys while ] opens the next article")
 async def test_d_right_after_next_article_acts_on_the_next_articles_notes(demo_app: NewsdeskApp) -> None:
     """``] d`` in one burst from the Notes tab: the d deleted the highlighted annotation of the article
     being left (its list was still shown), where ``d ] d`` deletes on the next one and the docs say the

@@ -34,7 +34,7 @@ from newsdesk.tui.annotation_changes import (
 )
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.leave import SAVES
-from newsdesk.tui.messages import AnnotationsShown, OpenArticle, forward_worker_failure
+from newsdesk.tui.messages import AnnotationsShown, NotesNotComing, OpenArticle, forward_worker_failure
 from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.widgets.notes_changes import NotesTabChanges
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
@@ -111,6 +111,7 @@ class AnnotationEditor(NotesTabChanges):
     def load(self, article: Article) -> None:
         """Show ``article``'s annotations (called when the reader opens it)."""
         self.article = article
+        self._stamp = None  # shown even when it looks like the last article's: the Notes tab waits for it
         self._reload(article)
 
     def refresh_annotations(self) -> None:
@@ -154,7 +155,8 @@ class AnnotationEditor(NotesTabChanges):
 
     def _show(self, found: ArticleAnnotations, goto: str | None = None, answered: int = 0) -> None:
         self.found = found
-        self.post_message(AnnotationsShown(found, goto, answered))  # to the reader and the Notes tab
+        article_id = self.article.id if self.article is not None else None
+        self.post_message(AnnotationsShown(found, goto, answered, article_id))  # to the reader and the Notes tab
 
     # -- adding and editing ---------------------------------------------------------------
     def annotate(self, request: SelectableReader.AnnotateRequested) -> None:
@@ -361,6 +363,9 @@ class AnnotationEditor(NotesTabChanges):
             self._requested.pop(change, None)
             if event.state != WorkerState.SUCCESS:  # crashed (or cancelled): its answer never comes
                 self._answer_with_reload(change)
-        elif failed and event.worker.group == "annotations" and self._answer_on_load[0]:
-            change, self._answer_on_load = self._answer_on_load[0], (0, 0)
-            self._answer(change)  # the load that was to answer it crashed: the keys held go on
+        elif failed and event.worker.group == "annotations":
+            if self.article is not None:  # keys typed for the notes of the article just opened wait no more
+                self.post_message(NotesNotComing(self.article.id))
+            if self._answer_on_load[0]:
+                change, self._answer_on_load = self._answer_on_load[0], (0, 0)
+                self._answer(change)  # the load that was to answer it crashed: the keys held go on

@@ -27,7 +27,14 @@ from newsdesk.index import (
 )
 from newsdesk.tui.dialogs.mentions import MentionsDialog
 from newsdesk.tui.dialogs.similar import SimilarDialog
-from newsdesk.tui.messages import AnnotationsShown, OpenArticle, PanelRequest, StatusNews, forward_worker_failure
+from newsdesk.tui.messages import (
+    AnnotationsShown,
+    NotesNotComing,
+    OpenArticle,
+    PanelRequest,
+    StatusNews,
+    forward_worker_failure,
+)
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
 from newsdesk.tui.widgets.notes_list import NotesList
 from newsdesk.tui.widgets.reader import ENTITY_TYPES, ReaderView
@@ -184,6 +191,7 @@ class ArticleView(Container):
     def _article_failed(self, message: ArticleFailed) -> None:
         if message.seq == self._seq:
             self.reader.clear(message.error)
+            self.post_message(NotesNotComing())
 
     @on(ReaderView.HitMoved)
     def _hit_moved(self, message: ReaderView.HitMoved) -> None:
@@ -286,4 +294,5 @@ class ArticleView(Container):
         self.app.push_screen(SimilarDialog(message.title, message.found), picked)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        forward_worker_failure(self, event)
+        if forward_worker_failure(self, event) and event.worker.group == "open":
+            self.post_message(NotesNotComing())  # the article will not show, nor its notes

@@ -159,14 +159,14 @@ class NotesTabChanges(Widget):
             self._write_unwritten(unwritten, write, deadline)
             self.found = self.library.article_annotations(article)
         if notes.holding:
-            notes.run_held_now(self.found, write)
+            notes.run_held_now(self.found, write, article.id)
 
     def finish_before_quit(self, notes: NotesList) -> bool:
         """q: the deletes and undos the Notes tab asked for before it, and the keys it holds, are done
         first. True: the quit waits (the list quits once they are); a second q writes them here and now,
         as a hang-up does. (Red team: ``d u q`` in a burst quit at once, the held u never ran and the
         annotation stayed deleted; a delete whose worker had not run was cancelled by the exit.)"""
-        if not notes.waiting:
+        if not notes.waiting and not notes.holding:
             return False
         if not notes.quit_when_done:
             notes.quit_when_done = True

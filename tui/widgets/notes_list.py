@@ -12,10 +12,13 @@ from newsdesk.tui.messages import PanelRequest
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 QUOTE_CHARS = 60
+OPEN_WAIT_SECONDS = 10
+"""Keys typed after ``]`` wait this long at most for the next article's notes (then are dropped, said)."""
 
 
 def annotation_option(placed: PlacedAnnotation) -> Text:
@@ -45,6 +48,10 @@ class NotesList(OptionList):
     list that comes back with its answer. (Found by the red team and by CI: in a burst
     ``d u d u d`` a later ``d`` met an empty list, or ``u`` ran before its delete had
     landed, and the annotation ended opposite to the last key.)
+
+    Keys typed after another article starts opening (``]`` from this tab) wait the same
+    way, until this list shows that article's notes: ``] d`` deleted the highlighted note
+    of the article being left, whose list was still shown.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,6 +94,15 @@ class NotesList(OptionList):
         """A hang-up came: keys handled after it are not acted on (:meth:`stop_taking_keys`)."""
         self.quit_when_done = False
         """q was pressed while a delete or undo was being written: quit once it and the keys held are done."""
+        self._opening: str | None = None
+        """Another article is being opened (its id; "" until known): keys wait for its notes (:meth:`expect_notes`)."""
+        self._before_open = 0
+        """Of the keys held, how many were typed before that article began to open: they act on this list."""
+        self._open_timer: Timer | None = None
+        self._shown_article: str | None = None
+        """Whose notes the list shows (None before the first)."""
+        self._typed_on: str | None = None
+        """Whose notes were shown when the article being opened began to open."""
 
     @property
     def waiting(self) -> bool:
@@ -99,19 +115,90 @@ class NotesList(OptionList):
         return self._sent if self.waiting else None
 
     @property
+    def opening(self) -> bool:
+        """Keys typed from now on wait for the notes of an article being opened."""
+        return self._opening is not None
+
+    def expect_notes(self, article_id: str | None) -> None:
+        """An article is being opened (``article_id``, None while not yet known): keys typed from now on
+        wait until this list shows its notes, or until it is known they will not come."""
+        if self._opening is None:
+            self._before_open = len(self._held)
+            self._typed_on = self._shown_article
+        if article_id is not None or self._opening is None:
+            self._opening = article_id or ""
+        if self._open_timer is not None:
+            self._open_timer.stop()
+        # An open that never happens (its page of the list was replaced by a new search's before it
+        # was read) says nothing: the keys are let go, not held for ever.
+        self._open_timer = self.set_timer(OPEN_WAIT_SECONDS, self._open_took_too_long)
+
+    def notes_not_coming(self, article_id: str | None) -> None:
+        """The article being opened failed to open, or its notes could not be read: the keys held for
+        them are dropped (they were meant for a list that never showed), said in one line."""
+        if self._opening is None or (article_id is not None and self._opening not in ("", article_id)):
+            return
+        self._stop_opening("not acted on: the article's notes did not come")
+        # Nor does the list keep the article left: the reader no longer shows it (red team: the keys
+        # after the failure went to its notes).
+        self.show_annotations(
+            ArticleAnnotations(errors=["No notes shown: the article did not open or they could not be read."])
+        )
+        self._shown_article = None
+
+    def _open_took_too_long(self) -> None:
+        if self._opening is not None:
+            self._stop_opening(f"not acted on: the next article's notes took over {OPEN_WAIT_SECONDS} s")
+            self._run_held()
+
+    def _stop_opening(self, why: str) -> None:
+        """Stop waiting for an article's notes; the keys typed after it began to open are dropped."""
+        self._opening = None
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_timer = None
+        self._drop_held(len(self._held) - self._before_open, why, last=True)
+        self._before_open = 0
+
+    def _drop_held(self, count: int, why: str, *, last: bool = False) -> None:
+        """Drop ``count`` held keys (the first ones, or the ``last``), said in one line."""
+        for _ in range(count):
+            if last:
+                self._held.pop()
+            else:
+                self._held.popleft()
+        if count:
+            self.notify(f"{count} key(s) typed for the Notes tab {why}.", severity="warning", markup=False)
+
+    @property
     def holding(self) -> bool:
         """Keys are held behind a delete or undo being written."""
         return bool(self._held)
 
-    def show_annotations(self, found: ArticleAnnotations, answered: int = 0) -> None:
+    def show_annotations(self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None) -> None:
         """Replace the list (keeps the cursor where it was when it can).
 
         ``answered``: the delete or undo whose result this list shows (0: none); the keys
-        held while it was written then run, in order.
+        held while it was written then run, in order. ``article_id``: whose notes these are;
+        the keys held for the article being opened run once it is this one.
         """
         self._answered = max(self._answered, answered)
+        another_article = article_id is not None and article_id != self._shown_article
+        if another_article:
+            self._shown_article = article_id
+            if self._before_open and article_id != self._typed_on:
+                # Typed on the list of the article left, behind a write answered only now, with the
+                # next one's list: run on it, a d would delete there. Said, not acted on.
+                self._drop_held(self._before_open, "not acted on: the article they were typed on was left")
+                self._before_open = 0
+        if self._opening and article_id == self._opening:
+            self._opening = None
+            if self._open_timer is not None:
+                self._open_timer.stop()
+                self._open_timer = None
         self.shown = found
-        highlighted = self.highlighted
+        # Another article's notes start at the first row; the same article's keep the row (a delete's answer).
+        highlighted = None if another_article else self.highlighted
         self.clear_options()
         options: list[Option] = [Option(annotation_option(p), id=p.annotation.id) for p in found.placed]
         if found.orphans:
@@ -141,9 +228,18 @@ class NotesList(OptionList):
         else:  # the first row you can act on: e and d work without moving first
             self.highlighted = next((n for n, o in enumerate(options) if not o.disabled), None)
 
+        self._run_held()
+
+    def _run_held(self) -> None:
+        """Run the keys held, in order, while none waits: for a delete or undo's answer, or (typed after
+        another article began to open) for that article's notes. Then a q that waited for them quits."""
         while self._held and not self.waiting:
+            if self._opening is not None:
+                if not self._before_open:
+                    return
+                self._before_open -= 1
             self._run(self._held.popleft())
-        if self.quit_when_done and not self.waiting:
+        if self.quit_when_done and not self.waiting and not self._held:
             self.quit_when_done = False
             self.app.call_later(self.app.run_action, "app.quit")
 
@@ -156,18 +252,22 @@ class NotesList(OptionList):
     def _act(self, action: str) -> None:
         if self._leaving:
             return
-        if self.waiting:
+        if self.waiting or self._opening is not None:
             self._held.append(action)
         else:
             self._run(action)
 
-    def run_held_now(self, found: ArticleAnnotations, write: Callable[[str, str | None], ArticleAnnotations]) -> None:
+    def run_held_now(
+        self, found: ArticleAnnotations, write: Callable[[str, str | None], ArticleAnnotations], article_id: str
+    ) -> None:
         """Run the held keys at once on ``found``, each delete or undo by ``write(action, id)`` (a hang-up:
         no answer will be handled, and a held ``u`` must not be lost behind the delete it undoes)."""
         self._write_now = write
         self._answered = self._asked
         self.quit_when_done = False  # whoever runs them is leaving already (a hang-up: exit code 129)
-        self.show_annotations(found)
+        if self._opening is not None:  # keys for notes never shown: nobody saw what they would act on
+            self._stop_opening("not acted on: the connection dropped before the article's notes showed")
+        self.show_annotations(found, 0, article_id)
 
     def _run(self, action: str) -> None:
         if self._write_now is not None:

@@ -10,6 +10,7 @@ from newsdesk.tui.messages import (
     AnnotationsShown,
     FacetsShown,
     Narrow,
+    NotesNotComing,
     PanelNews,
     PanelRequest,
     ResultsStale,
@@ -125,6 +126,10 @@ class EntityList(OptionList):
         canonical: str
         type: str
 
+    def expect_notes(self, article_id: str | None) -> None:
+        """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
+        self.query_one(NotesList).expect_notes(article_id)
+
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """List the entities of the open article."""
         counts: dict[tuple[str, str], int] = {}
@@ -213,6 +218,10 @@ class SidePanel(Vertical):
                 yield SavedList(self._saved, id="saved")
                 yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
+    def expect_notes(self, article_id: str | None) -> None:
+        """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
+        self.query_one(NotesList).expect_notes(article_id)
+
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """Show the open article's entities."""
         self.query_one(EntityList).show_entities(mentions)
@@ -228,4 +237,6 @@ class SidePanel(Vertical):
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():
-                self.query_one(NotesList).show_annotations(news.found, news.answered)
+                self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id)
+            case NotesNotComing():
+                self.query_one(NotesList).notes_not_coming(news.article_id)
