@@ -263,3 +263,25 @@ async def test_a_hang_up_after_a_q_that_waits_for_the_notes_tab_ends_as_a_hang_u
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
+
+
+async def test_a_hang_up_while_a_second_q_shows_its_notice_ends_as_a_hang_up(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second q shows its notice, then writes (QUIT_NOTICE_SECONDS later): a hang-up in between
+    writes the held keys itself, and the reader ends as a hang-up (129), the u not run twice."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 2)
+        article_id = demo_app.main.reader.article.id
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.5)
+        _burst(demo_app, "duqq")
+        await pilot.pause(0.1)
+        assert any("Writing the Notes tab's deletes" in n.message for n in demo_app._notifications)
+        demo_app.hang_up()
+        for _ in range(30):
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert demo_app.return_code == 129
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids

@@ -25,3 +25,18 @@ def test_q_typed_behind_a_delete_and_its_undo_quits_with_the_annotation_kept(tmp
             assert "newsdesk-exited" not in terminal.screen()  # waits for the delete and the u
         terminal.wait_for("newsdesk-exited-0", timeout=30)
     assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]
+
+
+def test_a_second_q_with_the_file_locked_says_what_it_waits_for(tmp_path: Path) -> None:
+    """``d u q q`` while another process holds the file's lock: the second q writes the held keys at
+    once, on the event loop, so the reader can draw nothing while the lock is waited for. It froze with
+    nothing on the screen; now the notice is drawn first, and the reader ends once the lock is free."""
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        record = _own_annotation_in_the_notes_tab(terminal, tmp_path)
+        with _own_file_locked(tmp_path):
+            _burst(terminal, "duqq")
+            terminal.wait_for("Writing the Notes tab's deletes and undos now", timeout=5)
+            time.sleep(1.0)
+            assert "newsdesk-exited" not in terminal.screen()
+        terminal.wait_for("newsdesk-exited-0", timeout=40)
+    assert [r.get("id") for r in _annotations(tmp_path)] == [record.get("id")]

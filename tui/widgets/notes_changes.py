@@ -32,8 +32,16 @@ still tried: the lock's wait. Past it each would wait as long for a lock still h
 was, as a failed write does."""
 
 
+QUIT_NOTICE_SECONDS = 0.3
+"""A second q shows its notice this long before it writes (the screen is drawn meanwhile)."""
+
+
 class NotesTabChanges(Widget):
     """Go to, edit, delete and undo from the Notes tab; the state is the editor's (set in its ``__init__``)."""
+
+    _writing_for_quit = False
+    """A second q: the held keys are about to be written, then the reader quits."""
+    _written_for_quit = False
 
     library: Library
     article: Article | None
@@ -166,14 +174,34 @@ class NotesTabChanges(Widget):
         first. True: the quit waits (the list quits once they are); a second q writes them here and now,
         as a hang-up does. (Red team: ``d u q`` in a burst quit at once, the held u never ran and the
         annotation stayed deleted; a delete whose worker had not run was cancelled by the exit.)"""
-        if not notes.waiting and not notes.holding:
+        if self._written_for_quit or (not notes.waiting and not notes.holding):
             return False
         if not notes.quit_when_done:
             notes.quit_when_done = True
             self.notify("Finishing the Notes tab's deletes, then quitting (q again quits now).", timeout=3)
             return True
-        self.run_held_keys_now(notes)
-        return False
+        if not self._writing_for_quit:
+            # Said, and drawn, before the writes: they run on the event loop, and with another session
+            # holding the file each waits for its lock, the reader frozen that long (red team: a second
+            # q froze it for up to 30 s with nothing on the screen). A third q meanwhile changes nothing.
+            self._writing_for_quit = True
+            self.notify(
+                f"Writing the Notes tab's deletes and undos now, then quitting "
+                f"(up to {HANG_UP_WRITES_SECONDS:.0f} s if another session holds the file).",
+                timeout=HANG_UP_WRITES_SECONDS,
+            )
+            self.set_timer(QUIT_NOTICE_SECONDS, lambda: self._write_then_quit(notes))
+        return True
+
+    def _write_then_quit(self, notes: NotesList) -> None:
+        hung_up = getattr(self.app, "hung_up", None)
+        if isinstance(hung_up, threading.Event) and hung_up.is_set():
+            return  # the hang-up wrote them and is ending the reader (exit code 129, not 0)
+        try:
+            self.run_held_keys_now(notes)
+        finally:
+            self._written_for_quit = True
+            self.app.call_later(self.app.run_action, "app.quit")
 
     def _write_unwritten(
         self,
