@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,6 +18,9 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+"""Bytes that were not UTF-8: no file takes them, in a note as in a tag."""
+UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 QUOTE_CHARS = 240
 
 
@@ -147,18 +149,26 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
             self.set_focus(target, scroll_visible=False)
 
     def current_input(self) -> AnnotationInput:
-        """What is typed now (bad tags dropped): for saving on a hang-up, without asking.
+        """What is typed now, for saving on a hang-up, without asking: a word of the tags box that
+        cannot be a tag (too long, a control character) goes to the end of the note, marked, so the
+        save keeps it (red team: such a tag was dropped, and with it all that was typed when it was
+        the only thing typed).
 
         Before the dialog has composed its boxes (a hang-up right after `a`), what it was opened with.
         """
         if not self.query("#annotate-tags") or not self.query("#annotate-note"):
             return AnnotationInput(list(self.initial_tags), self.initial_note)
-        tags = []
-        for tag in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
-            with contextlib.suppress(AnnotationError):
-                if tag.strip():
-                    tags.append(check_annotation_tag(tag))
-        return AnnotationInput(list(dict.fromkeys(tags)), self.query_one("#annotate-note", TextArea).text)
+        tags, not_tags = [], []
+        for word in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
+            try:
+                if word.strip():
+                    tags.append(check_annotation_tag(word))
+            except AnnotationError:
+                not_tags.append(_SURROGATES.sub("\ufffd", word))
+        note = self.query_one("#annotate-note", TextArea).text
+        if not_tags:
+            note = f"{note.rstrip()}\n\n{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}".lstrip()
+        return AnnotationInput(list(dict.fromkeys(tags)), note)
 
     def in_the_boxes(self) -> AnnotationInput:
         """What is typed, as typed: every word in the tags box, one that would not save too (a link
