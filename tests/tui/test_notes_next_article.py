@@ -144,56 +144,37 @@ def test_bursts_across_articles_end_as_the_model_says(
         close_library(app.library)
 
 
-async def test_keys_after_an_article_that_fails_to_open_are_dropped_with_one_line(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("fails", "error"),
+    [("article", NewsdeskError("the article's file is gone")), ("article_annotations", OSError("Input/output error"))],
+    ids=["the article fails to open", "its notes cannot be read"],
+)
+async def test_keys_for_notes_that_never_come_are_dropped_with_one_line(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, fails: str, error: Exception
 ) -> None:
     library = demo_app.library
     async with demo_app.run_test(size=(140, 40)) as pilot:
         (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
-        real = library.article
+        real = getattr(library, fails)
 
-        def gone(article_id: str):  # type: ignore[no-untyped-def]
-            if article_id == b.id:
-                raise NewsdeskError("the article's file is gone")
-            return real(article_id)
+        def failing(ref):  # type: ignore[no-untyped-def]
+            if getattr(ref, "id", ref) == b.id:
+                raise error
+            return real(ref)
 
-        monkeypatch.setattr(library, "article", gone)
+        monkeypatch.setattr(library, fails, failing)
         _burst(demo_app, "]dd")
         await settle(pilot)
         notes = demo_app.main.query_one(NotesList)
-        monkeypatch.setattr(library, "article", real)  # for _ids
         said = [n.message for n in demo_app._notifications]
         # both d's, or the first (the failure came between them: the second found no notes shown)
         assert any("typed for the Notes tab not acted on" in m for m in said), said
-        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         assert not notes.opening and not notes.holding
         assert notes.shown.placed == [] and notes.shown.errors  # not the notes of the article left
-        monkeypatch.setattr(library, "article", gone)
-        _burst(demo_app, "jd")
+        _burst(demo_app, "jd")  # nothing shown to act on
         await settle(pilot)
-        monkeypatch.setattr(library, "article", real)
+        monkeypatch.setattr(library, fails, real)  # for _ids
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
-
-
-async def test_keys_after_an_article_whose_notes_cannot_be_read_are_dropped(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    library = demo_app.library
-    async with demo_app.run_test(size=(140, 40)) as pilot:
-        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
-        real = library.article_annotations
-
-        def broken(article):  # type: ignore[no-untyped-def]
-            if article.id == b.id:
-                raise OSError("Input/output error")
-            return real(article)
-
-        monkeypatch.setattr(library, "article_annotations", broken)
-        _burst(demo_app, "]d")
-        await settle(pilot)
-        notes = demo_app.main.query_one(NotesList)
-        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
-        assert not notes.opening and not notes.holding
 
 
 async def test_keys_held_for_an_open_that_never_happens_are_let_go(
