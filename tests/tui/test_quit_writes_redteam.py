@@ -141,3 +141,33 @@ async def test_a_q_waiting_for_an_undo_that_fails_stays_and_says_so(
         _burst(demo_app, "u")
         await settle(pilot)
         assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
+
+
+@pytest.mark.parametrize("keys", ["duq", "duqq"])
+async def test_a_hang_up_while_a_q_waits_for_an_undo_s_worker_ends_as_a_hang_up(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str
+) -> None:
+    """``d u q`` (or ``q q``: its writes found nothing left, and wait for the worker as one q does), the
+    delete answered and the u being written by its worker when the link drops: the hang-up has nothing
+    to write, and the u's answer, were it handled as the reader goes down, must not quit again (exit 0)."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 2)
+        article_id = demo_app.main.reader.article.id
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.1)
+        restore = library.restore_annotation
+
+        def slow_restore(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.5)
+            return restore(*args, **kwargs)
+
+        monkeypatch.setattr(library, "restore_annotation", slow_restore)
+        _burst(demo_app, keys)
+        await pilot.pause(0.45)  # the delete answered, the u's worker writing (a second q's writes done)
+        demo_app.hang_up()
+        for _ in range(60):
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert demo_app.return_code == 129
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
