@@ -171,3 +171,32 @@ async def test_a_hang_up_while_a_q_waits_for_an_undo_s_worker_ends_as_a_hang_up(
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
+
+
+async def test_a_second_q_stays_when_the_write_it_waited_for_fails(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d u j q q``: the u's worker is writing when the second q's writes start, and they wait for it,
+    then run the held j. The u failing (a full disk) was not counted: the reader quit, the annotation
+    deleted, the error unsaid (seen in tmux with another session holding the lock all along)."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 2)
+        article_id = demo_app.main.reader.article.id
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.1)
+        restore = library.restore_annotation
+
+        def slow_then_disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(0.6)
+            raise AnnotationFileError("annotations.yaml: not saved: No space left on device")
+
+        monkeypatch.setattr(library, "restore_annotation", slow_then_disk_full)
+        _burst(demo_app, "dujqq")
+        await _until_quit(demo_app, pilot, 3)
+        assert demo_app.return_code is None, "quit with the undo not written"
+        assert any("Not quitting" in n.message for n in demo_app._notifications)
+        monkeypatch.setattr(library, "restore_annotation", restore)
+        _burst(demo_app, "u")
+        await settle(pilot)
+        assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids

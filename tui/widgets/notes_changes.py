@@ -54,6 +54,8 @@ class NotesTabChanges(Widget):
     _written_for_quit = False
     _quit_notes: NotesList | None = None
     """The Notes list a q waits for (see ``finish_before_quit``)."""
+    _failed_change = 0
+    """The last delete or undo whose worker failed (set in its thread, before SAVES is idle)."""
 
     library: Library
     article: Article | None
@@ -110,7 +112,11 @@ class NotesTabChanges(Widget):
             with SAVES.saving():
                 if not self._claim(change):
                     return  # a hang-up came before this thread ran, and wrote it
-                deleted = self.library.delete_annotation(article_id, annotation_id)
+                try:
+                    deleted = self.library.delete_annotation(article_id, annotation_id)
+                except NewsdeskError:
+                    self._failed_change = change  # within saving(): a second q's writes wait, then read it
+                    raise
                 # Recorded while still counted as saving: a hang-up reads it once SAVES is idle, and a
                 # thread set aside just after saving() left it to a held u with nothing (or the delete
                 # before) to undo.
@@ -142,6 +148,7 @@ class NotesTabChanges(Widget):
                     # Still the one to undo: the next u tries it again (it said "Nothing to undo", and the
                     # annotation was lost for good). Within saving(): a hang-up reads it once SAVES is idle.
                     self.last_deleted = annotation
+                    self._failed_change = change  # as in _delete
                     raise
                 self._landed[change] = None  # within saving(), as in _delete
         except NewsdeskError as exc:
@@ -169,6 +176,9 @@ class NotesTabChanges(Widget):
         if article is None or not (notes.holding or unwritten):
             return failed
         SAVES.wait_idle(LONGEST_SAVE_SECONDS)  # the write under way lands first
+        if flight is not None and unwritten is None and self._failed_change == flight[0]:
+            # Its worker failed (its error is said when its message is handled): a second q quit, unsaid.
+            failed.append("the one under way failed")
         for change in sorted(self._landed):
             self.last_deleted = self._landed.pop(change)
 
