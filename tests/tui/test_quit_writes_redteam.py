@@ -3,6 +3,9 @@ and quits): a write that fails there, and a quit that does not happen after thos
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 
 import pytest
@@ -200,3 +203,36 @@ async def test_a_second_q_stays_when_the_write_it_waited_for_fails(
         _burst(demo_app, "u")
         await settle(pilot)
         assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
+
+
+async def test_a_real_sighup_during_a_second_q_s_writes_ends_as_a_hang_up(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link drops while the second q writes the held u on the event loop (with another session's
+    lock, for up to 30 s): SIGHUP is handled once those writes end, with the second q's quit queued
+    behind them; the reader ends as a hang-up (129), not 0, and the u is written once. (A guard:
+    passes on 62ea0bc too.)"""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(demo_app, pilot)
+        ids = await _with_annotations(demo_app, pilot, 2)
+        article_id = demo_app.main.reader.article.id
+        slow_deletes_and_undos(demo_app, monkeypatch, 0.5)
+        restore = library.restore_annotation
+        calls: list[str] = []
+
+        def hang_up_then_restore(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(threading.current_thread().name)
+            if threading.current_thread() is threading.main_thread():
+                os.kill(os.getpid(), signal.SIGHUP)  # handled once the loop runs again
+            return restore(*args, **kwargs)
+
+        monkeypatch.setattr(library, "restore_annotation", hang_up_then_restore)
+        _burst(demo_app, "duqq")
+        await _until_quit(demo_app, pilot, 5)
+        for _ in range(20):
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert calls == [threading.main_thread().name]
+    assert demo_app.return_code == 129
+    assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
