@@ -18,8 +18,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-"""Bytes that were not UTF-8: no file takes them, in a note as in a tag."""
+_NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters, and bytes that were not UTF-8 (no file takes them, in a note as in a tag)."""
 UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 QUOTE_CHARS = 240
 
@@ -46,6 +46,15 @@ class TagSuggester(Suggester):
 def parse_tags(value: str) -> list[str]:
     """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
     return list(dict.fromkeys(check_annotation_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
+
+
+def _symbol(found: re.Match[str]) -> str:
+    """A control character as its symbol (SO as U+240E); DEL as U+2421; a C1 control, and bytes that
+    were not UTF-8, as U+FFFD. Red team: control characters pasted in the tags box (SO and SI, which
+    switch some terminals to another character set, BEL) went raw into the note, and the edit dialog's
+    note box writes a note to the terminal as it is (Textual draws them raw, an ESC too)."""
+    code = ord(found.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +159,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
 
     def current_input(self) -> AnnotationInput:
         """What is typed now, for saving on a hang-up, without asking: a word of the tags box that
-        cannot be a tag (too long, a control character) goes to the end of the note, marked, so the
-        save keeps it (red team: such a tag was dropped, and with it all that was typed when it was
-        the only thing typed).
+        cannot be a tag (too long, a control character) goes to the end of the note, marked, its
+        control characters as their symbols (``_symbol``), so the save keeps it (red team: such a tag
+        was dropped, and with it all that was typed when it was the only thing typed).
 
         Before the dialog has composed its boxes (a hang-up right after `a`), what it was opened with.
         """
@@ -164,10 +173,12 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
                 if word.strip():
                     tags.append(check_annotation_tag(word))
             except AnnotationError:
-                not_tags.append(_SURROGATES.sub("\ufffd", word))
+                not_tags.append(_NOT_FOR_A_NOTE.sub(_symbol, word))
         note = self.query_one("#annotate-note", TextArea).text
         if not_tags:
-            note = f"{note.rstrip()}\n\n{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}".lstrip()
+            line = f"{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}"
+            # Only the note's end is trimmed: its start (an indented line, blank lines) is as typed.
+            note = f"{note.rstrip()}\n\n{line}" if note.strip() else line
         return AnnotationInput(list(dict.fromkeys(tags)), note)
 
     def in_the_boxes(self) -> AnnotationInput:

@@ -249,6 +249,12 @@ class NotesList(OptionList):
         reader went down and deleted on its own, after the hang-up had written what the keys before it asked."""
         self._leaving = True
 
+    def take_keys_again(self) -> None:
+        """The reader stays after all (a second q whose writes failed, or whose quit asked first): keys
+        act again, written by workers (:meth:`stop_taking_keys` and :meth:`run_held_now` had stopped that)."""
+        self._leaving = False
+        self._write_now = None
+
     def _act(self, action: str) -> None:
         if self._leaving:
             return
