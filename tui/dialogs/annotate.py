@@ -21,6 +21,10 @@ _TAG_SPLIT = re.compile(r"[,\s]+")
 _NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 """Control characters, and bytes that were not UTF-8 (no file takes them, in a note as in a tag)."""
 UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
+_DRAWN_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""What Textual's text boxes write to the terminal as it is: an ESC or a C1 CSI there starts an escape
+sequence (OSC 52 sets the clipboard), SO switches some terminals' character set. Line ends and tabs
+are the boxes' own."""
 QUOTE_CHARS = 240
 
 
@@ -55,6 +59,13 @@ def _symbol(found: re.Match[str]) -> str:
     note box writes a note to the terminal as it is (Textual draws them raw, an ESC too)."""
     code = ord(found.group())
     return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character the boxes would draw raw as its symbol (see ``_symbol``): an edited
+    annotation's note and tags come from a file (an import of another's export, a hand edit), and
+    were written to the terminal as they were (red team)."""
+    return _DRAWN_RAW.sub(_symbol, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +126,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         (newsdesk.tui.key_order): set on mount when ``interrupts``, else every key is for it."""
         self.quote = quote
         self.tags_in_use = tags_in_use
-        self.initial_tags = tags
-        self.initial_note = note
+        # As the boxes show them: what the file held, its control characters as symbols.
+        self.initial_tags = [drawable(tag) for tag in tags]
+        self.initial_note = drawable(note)
         self.focus_note = focus_note
         self.title_text = title
         self.saved: AnnotationInput | None = None
