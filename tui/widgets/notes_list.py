@@ -125,8 +125,10 @@ class NotesList(OptionList):
         if self._opening is None:
             self._before_open = len(self._held)
             self._typed_on = self._shown_article
-        if article_id is not None or self._opening is None:
-            self._opening = article_id or ""
+        # None is a new ] (its article named later, by its open): the article an earlier open named is
+        # no longer the one the keys wait for (red team: "] ] d", the second ]'s open waiting for its
+        # page of the list, ran the d on the first one's notes when they came).
+        self._opening = article_id or ""
         if self._open_timer is not None:
             self._open_timer.stop()
         # An open that never happens (its page of the list was replaced by a new search's before it

@@ -1,0 +1,52 @@
+"""Red team on 08aa68c (keys typed in the Notes tab after ``]`` wait for the next article's notes)."""
+
+from __future__ import annotations
+
+import threading
+
+from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.widgets.notes_list import NotesList
+
+from tests.tui.conftest import settle
+from tests.tui.test_notes_held_keys import _burst, _two_articles_with_notes
+from tests.tui.test_notes_next_article import _ids
+
+
+def _pages_of_two_loaded_when(app: NewsdeskApp, loaded: threading.Event) -> None:
+    """The browse list keeps only its first 2 rows; the others come in pages of 2, the third and fourth
+    rows once ``loaded`` is set (one thread waits: Textual's thread workers share a small pool)."""
+    state = app.main.results.article_list._state
+    rows = [row for page in sorted(state.pages) for row in state.pages[page]]
+
+    def fetch(offset: int, limit: int):  # type: ignore[no-untyped-def]
+        if offset == 2:
+            loaded.wait(10)
+        return rows[offset : offset + limit]
+
+    state.page_size, state.fetch, state.pages = 2, fetch, {0: rows[:2]}
+
+
+async def test_two_next_articles_the_second_waiting_for_its_page_keys_wait_for_the_second(
+    demo_app: NewsdeskApp,
+) -> None:
+    """``] ] d``: the second ``]``'s article is on a page of the list not loaded yet, so its open
+    waits; the first article's notes come meanwhile. The d is for the second article's notes."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        assert demo_app.main.reader.article.id == a.id
+        third = demo_app.main.results.article_list.row(2).id  # type: ignore[union-attr]
+        page_loaded = threading.Event()
+        _pages_of_two_loaded_when(demo_app, page_loaded)  # the third's page is not loaded
+        _burst(demo_app, "]]d")
+        notes = demo_app.main.query_one(NotesList)
+        for _ in range(100):  # the second article's notes come while the third's open waits
+            await pilot.pause(0.02)
+            if notes._shown_article == b.id:
+                break
+        assert notes._shown_article == b.id
+        await pilot.pause(0.1)
+        page_loaded.set()
+        await settle(pilot)
+        assert demo_app.main.reader.article.id == third
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        assert not demo_app.main.query_one(NotesList).holding
