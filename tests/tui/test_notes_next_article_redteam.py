@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.leave import SAVES
 from newsdesk.tui.widgets.notes_list import NotesList
 
 from tests.tui.conftest import settle
+from tests.tui.test_annotations_ui import slow_deletes_and_undos
 from tests.tui.test_notes_held_keys import _burst, _two_articles_with_notes
-from tests.tui.test_notes_next_article import _ids
+from tests.tui.test_notes_next_article import _ids, _slow_notes_of
 
 
 def _pages_of_two_loaded_when(app: NewsdeskApp, loaded: threading.Event) -> None:
@@ -50,3 +53,28 @@ async def test_two_next_articles_the_second_waiting_for_its_page_keys_wait_for_t
         assert demo_app.main.reader.article.id == third
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         assert not demo_app.main.query_one(NotesList).holding
+
+
+async def test_a_hang_up_after_the_next_article_loaded_never_runs_keys_typed_on_the_one_left_on_it(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d d ]``, the first delete slow, the next article in the reader, its notes not yet shown, and
+    the link drops: the second d was typed on the first article's list; it must not delete on the next."""
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.6)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _slow_notes_of(demo_app, monkeypatch, b.id, 0.8)
+        _burst(demo_app, "dd]")
+        for _ in range(40):
+            await pilot.pause(0.02)
+            if demo_app.main.editor.article.id == b.id:
+                break
+        notes = demo_app.main.query_one(NotesList)
+        assert demo_app.main.editor.article.id == b.id and notes.holding
+        demo_app.hang_up()
+        for _ in range(10):
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert demo_app.return_code == 129
+    assert _ids(demo_app, b.id) == ids_b
+    assert _ids(demo_app, a.id) in (ids_a[1:], [])

@@ -123,8 +123,9 @@ class NotesList(OptionList):
         """An article is being opened (``article_id``, None while not yet known): keys typed from now on
         wait until this list shows its notes, or until it is known they will not come."""
         if self._opening is None:
+            if not self._before_open:  # else those held are still the ones typed on the list left before
+                self._typed_on = self._shown_article
             self._before_open = len(self._held)
-            self._typed_on = self._shown_article
         # None is a new ] (its article named later, by its open): the article an earlier open named is
         # no longer the one the keys wait for (red team: "] ] d", the second ]'s open waiting for its
         # page of the list, ran the d on the first one's notes when they came).
@@ -154,13 +155,14 @@ class NotesList(OptionList):
             self._run_held()
 
     def _stop_opening(self, why: str) -> None:
-        """Stop waiting for an article's notes; the keys typed after it began to open are dropped."""
+        """Stop waiting for an article's notes; the keys typed after it began to open are dropped. Those
+        typed before still count as typed on the list left (red team: a hang-up ran them on the next
+        article's list once the reader had it, and a d typed on the first article deleted on the next)."""
         self._opening = None
         if self._open_timer is not None:
             self._open_timer.stop()
             self._open_timer = None
         self._drop_held(len(self._held) - self._before_open, why, last=True)
-        self._before_open = 0
 
     def _drop_held(self, count: int, why: str, *, last: bool = False) -> None:
         """Drop ``count`` held keys (the first ones, or the ``last``), said in one line."""
@@ -236,10 +238,10 @@ class NotesList(OptionList):
         """Run the keys held, in order, while none waits: for a delete or undo's answer, or (typed after
         another article began to open) for that article's notes. Then a q that waited for them quits."""
         while self._held and not self.waiting:
-            if self._opening is not None:
-                if not self._before_open:
-                    return
+            if self._before_open:
                 self._before_open -= 1
+            elif self._opening is not None:
+                return
             self._run(self._held.popleft())
         if self.quit_when_done and not self.waiting and not self._held:
             self.quit_when_done = False
