@@ -78,3 +78,39 @@ async def test_a_hang_up_after_the_next_article_loaded_never_runs_keys_typed_on_
     assert demo_app.return_code == 129
     assert _ids(demo_app, b.id) == ids_b
     assert _ids(demo_app, a.id) in (ids_a[1:], [])
+
+
+async def test_an_undo_typed_on_the_article_left_is_not_lost(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d u ]``: the delete is slow and the next article's list comes first. The u undoes the d
+    typed before it whatever list is shown: dropped, the note stayed deleted though u was typed."""
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.6)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _burst(demo_app, "du]")
+        await settle(pilot)
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        assert not demo_app.main.query_one(NotesList).holding
+
+
+async def test_a_hang_up_after_the_next_article_loaded_still_runs_an_undo_typed_on_the_one_left(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d u ]`` then a dropped link, the next article in the reader: the held u still undoes the d."""
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.6)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _slow_notes_of(demo_app, monkeypatch, b.id, 0.8)
+        _burst(demo_app, "du]")
+        for _ in range(40):
+            await pilot.pause(0.02)
+            if demo_app.main.editor.article.id == b.id:
+                break
+        assert demo_app.main.editor.article.id == b.id and demo_app.main.query_one(NotesList).holding
+        demo_app.hang_up()
+        for _ in range(10):
+            await pilot.pause(0.02)
+    SAVES.wait_idle(10)
+    assert demo_app.return_code == 129
+    assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)

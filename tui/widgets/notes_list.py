@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,15 +163,26 @@ class NotesList(OptionList):
         if self._open_timer is not None:
             self._open_timer.stop()
             self._open_timer = None
-        self._drop_held(len(self._held) - self._before_open, why, last=True)
+        self._drop_held(len(self._held) - self._before_open, why)
 
-    def _drop_held(self, count: int, why: str, *, last: bool = False) -> None:
-        """Drop ``count`` held keys (the first ones, or the ``last``), said in one line."""
+    def _drop_typed_on_left(self) -> None:
+        """Drop the held keys typed on the list of the article left, but each ``u`` before any dropped
+        ``d``: it puts back the note the write before it deleted, whichever list is shown (red team:
+        ``d u ]`` with a slow delete left the note deleted, though u was typed right behind the d)."""
+        typed = [self._held.popleft() for _ in range(self._before_open)]
+        undos = list(itertools.takewhile(lambda action: action != "delete", typed))
+        undos = [action for action in undos if action == "undo"]
+        self._held.extendleft(undos)
+        self._before_open = len(undos)
+        self._say_dropped(len(typed) - len(undos), "not acted on: the article they were typed on was left")
+
+    def _drop_held(self, count: int, why: str) -> None:
+        """Drop the ``count`` keys held last, said in one line."""
         for _ in range(count):
-            if last:
-                self._held.pop()
-            else:
-                self._held.popleft()
+            self._held.pop()
+        self._say_dropped(count, why)
+
+    def _say_dropped(self, count: int, why: str) -> None:
         if count:
             self.notify(f"{count} key(s) typed for the Notes tab {why}.", severity="warning", markup=False)
 
@@ -193,8 +205,7 @@ class NotesList(OptionList):
             if self._before_open and article_id != self._typed_on:
                 # Typed on the list of the article left, behind a write answered only now, with the
                 # next one's list: run on it, a d would delete there. Said, not acted on.
-                self._drop_held(self._before_open, "not acted on: the article they were typed on was left")
-                self._before_open = 0
+                self._drop_typed_on_left()
         if self._opening and article_id == self._opening:
             self._opening = None
             if self._open_timer is not None:
