@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from newsdesk.tui.app import NewsdeskApp
@@ -114,3 +115,26 @@ async def test_a_hang_up_after_the_next_article_loaded_still_runs_an_undo_typed_
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+
+
+async def test_next_then_back_in_one_burst_starts_at_the_first_row(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``j`` then ``] [ d``: back on the first article its notes start at the first row, as after any
+    open; the next article (slow to read) never showed, so the list kept the row j had moved to."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        real = demo_app.library.article
+
+        def slow_b(ref: str):  # type: ignore[no-untyped-def]
+            if ref == b.id:
+                time.sleep(0.3)
+            return real(ref)
+
+        monkeypatch.setattr(demo_app.library, "article", slow_b)
+        _burst(demo_app, "j")
+        await settle(pilot)
+        _burst(demo_app, "][d")
+        await settle(pilot)
+        assert demo_app.main.reader.article.id == a.id
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a[1:], ids_b)

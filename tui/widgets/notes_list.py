@@ -206,14 +206,17 @@ class NotesList(OptionList):
                 # Typed on the list of the article left, behind a write answered only now, with the
                 # next one's list: run on it, a d would delete there. Said, not acted on.
                 self._drop_typed_on_left()
-        if self._opening and article_id == self._opening:
+        opened = bool(self._opening) and article_id == self._opening
+        if opened:
             self._opening = None
             if self._open_timer is not None:
                 self._open_timer.stop()
                 self._open_timer = None
         self.shown = found
-        # Another article's notes start at the first row; the same article's keep the row (a delete's answer).
-        highlighted = None if another_article else self.highlighted
+        # Another article's notes start at the first row, as do those of an article opened again (red team:
+        # "] [" in one burst showed the first article's notes again without the next one's between, and
+        # the row j had moved to was kept); the same article's keep the row (a delete's answer, a refresh).
+        highlighted = None if another_article or opened else self.highlighted
         self.clear_options()
         options: list[Option] = [Option(annotation_option(p), id=p.annotation.id) for p in found.placed]
         if found.orphans:
