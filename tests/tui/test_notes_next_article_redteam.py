@@ -7,6 +7,7 @@ import time
 
 import pytest
 from newsdesk.tui.app import NewsdeskApp
+from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.leave import SAVES
 from newsdesk.tui.widgets.notes_list import NotesList
 
@@ -137,4 +138,33 @@ async def test_next_then_back_in_one_burst_starts_at_the_first_row(
         _burst(demo_app, "][d")
         await settle(pilot)
         assert demo_app.main.reader.article.id == a.id
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a[1:], ids_b)
+
+
+async def test_keys_held_behind_an_edit_never_act_on_the_list(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``] e d``: the e runs once the next article's notes show and opens its dialog; the d typed
+    behind it was meant for that dialog, not for the list: it deleted the note being edited."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _slow_notes_of(demo_app, monkeypatch, b.id, 0.3)
+        _burst(demo_app, "]ed")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AnnotateDialog)
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        assert not demo_app.main.query_one(NotesList).holding
+
+
+async def test_keys_held_behind_an_edit_behind_a_write_never_act_on_the_list(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``d e d`` with the delete slow: the e edits the row the delete left highlighted, the second d
+    (typed for its dialog) deletes nothing."""
+    slow_deletes_and_undos(demo_app, monkeypatch, 0.4)
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _burst(demo_app, "ded")
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AnnotateDialog)
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a[1:], ids_b)

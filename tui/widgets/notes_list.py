@@ -256,7 +256,14 @@ class NotesList(OptionList):
                 self._before_open -= 1
             elif self._opening is not None:
                 return
-            self._run(self._held.popleft())
+            action = self._held.popleft()
+            editing = action == "edit" and self._current_id() is not None
+            self._run(action)
+            if editing and self._held:
+                # Typed behind e for its dialog, which opens only once the request is handled: run
+                # here, a d in the note's text deleted the note being edited (red team: "] e d").
+                self._before_open = 0
+                self._drop_held(len(self._held), "not acted on: typed behind e, before its dialog opened")
         if self.quit_when_done and not self.waiting and not self._held:
             self.quit_when_done = False
             self.app.call_later(self.app.run_action, "app.quit")
