@@ -126,10 +126,6 @@ class EntityList(OptionList):
         canonical: str
         type: str
 
-    def expect_notes(self, article_id: str | None) -> None:
-        """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
-        self.query_one(NotesList).expect_notes(article_id)
-
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """List the entities of the open article."""
         counts: dict[tuple[str, str], int] = {}
