@@ -92,6 +92,13 @@ class AnnotationsShown(PanelNews):
 
 
 @dataclass
+class OpenNotComing(PanelNews):
+    """An open that waited for its page of the list will not happen (the page failed to load, or a
+    new answer replaced the list): the article open stays, and the keys the Notes list holds for the
+    next one's notes are dropped now, said, not after its 10 s wait."""
+
+
+@dataclass
 class NotesNotComing(PanelNews):
     """The article being opened failed to open, or its annotations could not be read: the keys the
     Notes list holds for its notes will find none (``article_id`` None: whichever was being opened)."""

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from newsdesk.index import NewsdeskError
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.leave import SAVES
@@ -168,3 +169,60 @@ async def test_keys_held_behind_an_edit_behind_a_write_never_act_on_the_list(
         await settle(pilot)
         assert isinstance(demo_app.screen, AnnotateDialog)
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a[1:], ids_b)
+
+
+async def test_next_article_whose_page_of_the_list_fails_lets_the_keys_go_at_once(
+    demo_app: NewsdeskApp,
+) -> None:
+    """``] d`` on the last loaded row, the next page of the list failing to load: the open never
+    happens. It said nothing, and the d waited OPEN_WAIT_SECONDS (10 s) in silence before it was dropped."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        _burst(demo_app, "]")
+        await settle(pilot)
+        assert demo_app.main.reader.article.id == b.id
+        state = demo_app.main.results.article_list._state
+        rows = [row for page in sorted(state.pages) for row in state.pages[page]]
+
+        def fetch(offset: int, limit: int):  # type: ignore[no-untyped-def]
+            if offset >= 2:
+                raise NewsdeskError("the index is being replaced")
+            return rows[offset : offset + limit]
+
+        state.page_size, state.fetch, state.pages = 2, fetch, {0: rows[:2]}
+        _burst(demo_app, "]d")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        notes = demo_app.main.query_one(NotesList)
+        assert not notes.opening and not notes.holding
+        assert demo_app.main.reader.article.id == b.id
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        said = [n.message for n in demo_app._notifications]
+        assert any("could not" in m.lower() for m in said), said
+
+
+async def test_next_article_whose_list_is_replaced_before_its_page_came_lets_the_keys_go_at_once(
+    demo_app: NewsdeskApp,
+) -> None:
+    """``] d`` with the next row's page on its way, and the list replaced meanwhile (a new search's
+    answer, a refresh after a note was saved): the open is dropped with the page; the d waited 10 s."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        article_list = demo_app.main.results.article_list
+        page_loaded = threading.Event()
+        _pages_of_two_loaded_when(demo_app, page_loaded)
+        rows = article_list._state.fetch(0, 30)  # type: ignore[misc]
+        _burst(demo_app, "]]d")
+        notes = demo_app.main.query_one(NotesList)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if notes._shown_article == b.id:
+                break
+        assert notes.opening and notes.holding  # the second ] waits for its page
+        article_list.show(len(rows), lambda offset, limit: rows[offset : offset + limit], rows)
+        page_loaded.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert not notes.opening and not notes.holding
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+

@@ -150,6 +150,12 @@ class NotesList(OptionList):
         )
         self._shown_article = None
 
+    def open_not_coming(self) -> None:
+        """The open the keys wait for will not happen; the article open stays, and so does its list."""
+        if self._opening == "":  # an open already named is on its way: its notes or its failure say
+            self._stop_opening("not acted on: the next article did not open")
+            self._run_held()
+
     def _open_took_too_long(self) -> None:
         if self._opening is not None:
             self._stop_opening(f"not acted on: the next article's notes took over {OPEN_WAIT_SECONDS} s")

@@ -11,6 +11,7 @@ from newsdesk.tui.messages import (
     FacetsShown,
     Narrow,
     NotesNotComing,
+    OpenNotComing,
     PanelNews,
     PanelRequest,
     ResultsStale,
@@ -236,3 +237,5 @@ class SidePanel(Vertical):
                 self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id)
             case NotesNotComing():
                 self.query_one(NotesList).notes_not_coming(news.article_id)
+            case OpenNotComing():
+                self.query_one(NotesList).open_not_coming()
