@@ -10,6 +10,7 @@ from newsdesk.index import NewsdeskError
 from newsdesk.tui.app import NewsdeskApp
 from newsdesk.tui.dialogs.annotate import AnnotateDialog
 from newsdesk.tui.leave import SAVES
+from newsdesk.tui.messages import OpenArticle
 from newsdesk.tui.widgets.notes_list import NotesList
 
 from tests.tui.conftest import settle
@@ -199,6 +200,12 @@ async def test_next_article_whose_page_of_the_list_fails_lets_the_keys_go_at_onc
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         said = [n.message for n in demo_app._notifications]
         assert any("could not" in m.lower() for m in said), said
+        # Nor does the list act on the article left, for a d typed in the burst after the failure came
+        # (seen under load): as when the next article fails to open.
+        assert notes.shown.placed == [] and notes.shown.errors
+        _burst(demo_app, "d")
+        await settle(pilot)
+        assert _ids(demo_app, b.id) == ids_b
 
 
 async def test_next_article_whose_list_is_replaced_before_its_page_came_lets_the_keys_go_at_once(
@@ -225,4 +232,33 @@ async def test_next_article_whose_list_is_replaced_before_its_page_came_lets_the
         await pilot.pause(0.3)
         assert not notes.opening and not notes.holding
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        assert notes.shown.placed == [] and notes.shown.errors  # a d coming after acts on no list
 
+
+async def test_the_first_articles_open_handled_after_the_second_next_never_ends_the_wait(
+    demo_app: NewsdeskApp,
+) -> None:
+    """``] ] d`` on a loaded machine: the first ``]``'s request reached the screen only after the
+    second ``]`` (whose row's page was on its way) had been handled; it named the first article as
+    the one the keys wait for, and the d deleted there once its notes came (seen under load)."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
+        main = demo_app.main
+        page_loaded = threading.Event()
+        _pages_of_two_loaded_when(demo_app, page_loaded)
+        late = OpenArticle(b.id, focus=False)  # the first ]'s request, made before the second ]
+        main.results.open_index = 1  # as that request did on its way through the results pane
+        main.action_neighbour(1)  # the second ]: its row waits for its page
+        main.post_message(late)
+        _burst(demo_app, "d")
+        notes = main.query_one(NotesList)
+        for _ in range(100):  # the first article's notes come while the second's open waits
+            await pilot.pause(0.02)
+            if notes._shown_article == b.id:
+                break
+        assert notes._shown_article == b.id
+        await pilot.pause(0.1)
+        page_loaded.set()
+        await settle(pilot)
+        assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
+        assert main.reader.article.id not in (a.id, b.id)

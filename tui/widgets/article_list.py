@@ -131,6 +131,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._state.pages[0] = list(first)
         if self._open_when_loaded is not None:  # its row is gone with the contents it was in
             self._open_when_loaded = None
+            self.notify("The article was not opened: the list changed before its row was read.", timeout=4)
             self.call_later(self.post_message, OpenNotComing())  # from the list's queue: bubbles to the screen
         self._cache.clear()
         self._fit_contents()
