@@ -262,3 +262,22 @@ async def test_the_first_articles_open_handled_after_the_second_next_never_ends_
         await settle(pilot)
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         assert main.reader.article.id not in (a.id, b.id)
+
+
+async def test_two_next_articles_both_waiting_for_their_page_go_two_articles_on(demo_app: NewsdeskApp) -> None:
+    """``] ]`` from the last loaded row: both opens wait for the next page, and the second ] went
+    from the open article again (the first had not opened yet): the two opened the same article."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        _, (b, _) = await _two_articles_with_notes(demo_app, pilot)
+        _burst(demo_app, "]")
+        await settle(pilot)
+        assert demo_app.main.reader.article.id == b.id
+        article_list = demo_app.main.results.article_list
+        fourth = article_list.row(3).id  # type: ignore[union-attr]
+        page_loaded = threading.Event()
+        _pages_of_two_loaded_when(demo_app, page_loaded)
+        _burst(demo_app, "]]")
+        await pilot.pause(0.3)
+        page_loaded.set()
+        await settle(pilot)
+        assert demo_app.main.reader.article.id == fourth
