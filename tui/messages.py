@@ -11,7 +11,8 @@ does not bubble it, and the app shows them all in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from newsdesk.index import ArticleAnnotations, FacetValue, Timeline
 from textual.message import Message
@@ -92,6 +93,13 @@ class AnnotationsShown(PanelNews):
 
 
 @dataclass
+class OpenNotComing(PanelNews):
+    """An open that waited for its page of the list will not happen (the page failed to load, or a
+    new answer replaced the list first): the keys the Notes list holds for the next article's notes
+    are dropped now, said, not after its 10 s wait."""
+
+
+@dataclass
 class NotesNotComing(PanelNews):
     """The article being opened failed to open, or its annotations could not be read: the keys the
     Notes list holds for its notes will find none (``article_id`` None: whichever was being opened)."""
@@ -129,3 +137,12 @@ class OpenArticle(Message):
     """A passage to show (an entity mention picked in a dialog) instead of the first match."""
     first_hit: bool | None = None
     """Scroll to the first match; None: as the open before this one did."""
+    serial: int = field(init=False, default=0, compare=False)
+    """Its place among the requests made, in the order they were made (the Notes tab's wait, after
+    ``]``, knows a request made before it from the one it waits for)."""
+    made: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        OpenArticle.made += 1
+        self.serial = OpenArticle.made

@@ -121,7 +121,7 @@ async def _bursts_across_articles(app: NewsdeskApp, bursts: list[str], slow_b: b
 @given(
     st.lists(
         st.builds(
-            lambda nav, keys: nav + keys, st.sampled_from(["", "]", "[", "]]", "[]"]), st.text("dujk", max_size=5)
+            lambda nav, keys: nav + keys, st.sampled_from(["", "]", "[", "]]", "[]", "]["]), st.text("dujk", max_size=5)
         ),
         min_size=1,
         max_size=4,
@@ -132,6 +132,7 @@ async def _bursts_across_articles(app: NewsdeskApp, bursts: list[str], slow_b: b
 @example(["]d"], True)
 @example(["]jd", "[du", "]]d"], True)  # [ after a delete re-opened the same article (the list forgot it)
 @example(["d", "]u"], False)  # u after ] puts back the note deleted on the article left
+@example(["j", "][d"], False)  # back on the first article: its first row, not the row j moved to
 def test_bursts_across_articles_end_as_the_model_says(
     demo_index: Path, tmp_path_factory: pytest.TempPathFactory, bursts: list[str], slow_b: bool
 ) -> None:

@@ -122,7 +122,7 @@ class MainScreen(Screen):
     @on(OpenArticle)  # ArticleList.Selected included
     def _open(self, request: OpenArticle) -> None:
         # Here, since the reader highlights the matches of the query the results pane shows.
-        self.side_panel.expect_notes(request.article_id)  # the Notes tab's keys wait for its notes
+        self.side_panel.expect_notes(request.article_id, request.serial)  # the Notes tab's keys wait for its notes
         self.article_view.open(request, self.results.matcher)
 
     @on(ArticleView.Opened)
@@ -182,10 +182,12 @@ class MainScreen(Screen):
         # burst went to the list or to the reader by how fast the article loaded ("d ] d").
         focused = self.app.focused
         in_panel = focused is not None and self.side_panel in focused.ancestors_with_self
+        made = OpenArticle.made
         if self.results.open_neighbour(delta, focus=not in_panel):
             # At once, before the next key of a burst reaches the Notes tab (KeyOrder): the request
-            # naming the article may yet wait for its page of the list.
-            self.side_panel.expect_notes(None)
+            # naming the article may yet wait for its page of the list. Requests made before it
+            # (an earlier ]'s, still on its way to this screen) no longer say what the keys wait for.
+            self.side_panel.expect_notes(None, made + 1)
 
     def action_annotations_view(self) -> None:
         self.editor.show_all()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from newsdesk.index import NewsdeskError
-from newsdesk.tui.messages import OpenArticle
+from newsdesk.tui.messages import OpenArticle, OpenNotComing
 from newsdesk.tui.widgets.list_rows import PAGE_SIZE, CopiesFetcher, ListState, Row, RowFetcher, RowStyles, row_lines
 from rich.segment import Segment
 from rich.style import Style
@@ -90,6 +90,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: dict[tuple[int, int, bool, bool], list[Strip]] = {}
         self._open_when_loaded: tuple[int, bool] | None = None
         """The row to open (and whether the reader takes the focus) once its page is read."""
+        self.requested: int | None = None
+        """The row :meth:`open` was last asked for, until its request reaches the results pane (or
+        the contents are replaced): ] goes on from it, not from the article open before."""
         self.open_id: str | None = None
         """Id of the article open in the reader, marked in the list."""
         self.awaiting_answer = False
@@ -129,7 +132,11 @@ class ArticleList(ScrollView, can_focus=True):
         )
         if first is not None:
             self._state.pages[0] = list(first)
-        self._open_when_loaded = None
+        self.requested = None
+        if self._open_when_loaded is not None:  # its row is gone with the contents it was in
+            self._open_when_loaded = None
+            self.notify("The article was not opened: the list changed before its row was read.", timeout=4)
+            self.call_later(self.post_message, OpenNotComing())  # from the list's queue: bubbles to the screen
         self._cache.clear()
         self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))
@@ -205,6 +212,12 @@ class ArticleList(ScrollView, can_focus=True):
         if self._open_when_loaded is not None:
             (index, focus), self._open_when_loaded = self._open_when_loaded, None
             self.open(index, focus)
+            waiting = self._open_when_loaded
+            if waiting is not None and self._state.locate(waiting[0])[0] // self._state.page_size in self._state.failed:
+                # A failed page is not asked for again: the open waited for ever, and said nothing.
+                self._open_when_loaded = self.requested = None
+                self.notify("Could not open the article: its page of the list could not be read.", severity="warning")
+                self.post_message(OpenNotComing())
 
     # -- copies of a hit ---------------------------------------------------------------
     def action_toggle_copies(self) -> None:
@@ -268,6 +281,7 @@ class ArticleList(ScrollView, can_focus=True):
         """
         if not 0 <= index < self.total:
             return False
+        self.requested = index
         self.move_cursor(index)
         row = self.row(index)
         if row is None:

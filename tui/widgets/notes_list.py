@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ class NotesList(OptionList):
         """Whose notes the list shows (None before the first)."""
         self._typed_on: str | None = None
         """Whose notes were shown when the article being opened began to open."""
+        self._newest_open = 0
+        """The serial of the newest open request the keys may wait for (:meth:`expect_notes`)."""
 
     @property
     def waiting(self) -> bool:
@@ -119,14 +122,27 @@ class NotesList(OptionList):
         """Keys typed from now on wait for the notes of an article being opened."""
         return self._opening is not None
 
-    def expect_notes(self, article_id: str | None) -> None:
+    def expect_notes(self, article_id: str | None, serial: int | None = None) -> None:
         """An article is being opened (``article_id``, None while not yet known): keys typed from now on
-        wait until this list shows its notes, or until it is known they will not come."""
+        wait until this list shows its notes, or until it is known they will not come.
+
+        ``serial``: the request's (:class:`~newsdesk.tui.messages.OpenArticle`), or for ``]`` the first
+        its open may have. A request made before the last ``]`` is not the one the keys wait for (red
+        team: under load, "] ] d" handled the first ]'s request after the second ], and the d ran on
+        the first article's notes while the second's page of the list was on its way).
+        """
+        if serial is not None:
+            if serial < self._newest_open:
+                return
+            self._newest_open = serial
         if self._opening is None:
+            if not self._before_open:  # else those held are still the ones typed on the list left before
+                self._typed_on = self._shown_article
             self._before_open = len(self._held)
-            self._typed_on = self._shown_article
-        if article_id is not None or self._opening is None:
-            self._opening = article_id or ""
+        # None is a new ] (its article named later, by its open): the article an earlier open named is
+        # no longer the one the keys wait for (red team: "] ] d", the second ]'s open waiting for its
+        # page of the list, ran the d on the first one's notes when they came).
+        self._opening = article_id or ""
         if self._open_timer is not None:
             self._open_timer.stop()
         # An open that never happens (its page of the list was replaced by a new search's before it
@@ -146,27 +162,46 @@ class NotesList(OptionList):
         )
         self._shown_article = None
 
+    def open_not_coming(self) -> None:
+        """The open the keys wait for (a ``]`` waiting for its page of the list) will not happen."""
+        if self._opening == "":  # an open already named is on its way: its notes or its failure say
+            # As when the article fails to open, the list no longer shows the article left: a d the
+            # burst delivered after this came deleted there (red team, under load).
+            self.notes_not_coming(None)
+
     def _open_took_too_long(self) -> None:
         if self._opening is not None:
             self._stop_opening(f"not acted on: the next article's notes took over {OPEN_WAIT_SECONDS} s")
             self._run_held()
 
     def _stop_opening(self, why: str) -> None:
-        """Stop waiting for an article's notes; the keys typed after it began to open are dropped."""
+        """Stop waiting for an article's notes; the keys typed after it began to open are dropped. Those
+        typed before still count as typed on the list left (red team: a hang-up ran them on the next
+        article's list once the reader had it, and a d typed on the first article deleted on the next)."""
         self._opening = None
         if self._open_timer is not None:
             self._open_timer.stop()
             self._open_timer = None
-        self._drop_held(len(self._held) - self._before_open, why, last=True)
-        self._before_open = 0
+        self._drop_held(len(self._held) - self._before_open, why)
 
-    def _drop_held(self, count: int, why: str, *, last: bool = False) -> None:
-        """Drop ``count`` held keys (the first ones, or the ``last``), said in one line."""
+    def _drop_typed_on_left(self) -> None:
+        """Drop the held keys typed on the list of the article left, but each ``u`` before any dropped
+        ``d``: it puts back the note the write before it deleted, whichever list is shown (red team:
+        ``d u ]`` with a slow delete left the note deleted, though u was typed right behind the d)."""
+        typed = [self._held.popleft() for _ in range(self._before_open)]
+        undos = list(itertools.takewhile(lambda action: action != "delete", typed))
+        undos = [action for action in undos if action == "undo"]
+        self._held.extendleft(undos)
+        self._before_open = len(undos)
+        self._say_dropped(len(typed) - len(undos), "not acted on: the article they were typed on was left")
+
+    def _drop_held(self, count: int, why: str) -> None:
+        """Drop the ``count`` keys held last, said in one line."""
         for _ in range(count):
-            if last:
-                self._held.pop()
-            else:
-                self._held.popleft()
+            self._held.pop()
+        self._say_dropped(count, why)
+
+    def _say_dropped(self, count: int, why: str) -> None:
         if count:
             self.notify(f"{count} key(s) typed for the Notes tab {why}.", severity="warning", markup=False)
 
@@ -189,16 +224,18 @@ class NotesList(OptionList):
             if self._before_open and article_id != self._typed_on:
                 # Typed on the list of the article left, behind a write answered only now, with the
                 # next one's list: run on it, a d would delete there. Said, not acted on.
-                self._drop_held(self._before_open, "not acted on: the article they were typed on was left")
-                self._before_open = 0
-        if self._opening and article_id == self._opening:
+                self._drop_typed_on_left()
+        opened = bool(self._opening) and article_id == self._opening
+        if opened:
             self._opening = None
             if self._open_timer is not None:
                 self._open_timer.stop()
                 self._open_timer = None
         self.shown = found
-        # Another article's notes start at the first row; the same article's keep the row (a delete's answer).
-        highlighted = None if another_article else self.highlighted
+        # Another article's notes start at the first row, as do those of an article opened again (red team:
+        # "] [" in one burst showed the first article's notes again without the next one's between, and
+        # the row j had moved to was kept); the same article's keep the row (a delete's answer, a refresh).
+        highlighted = None if another_article or opened else self.highlighted
         self.clear_options()
         options: list[Option] = [Option(annotation_option(p), id=p.annotation.id) for p in found.placed]
         if found.orphans:
@@ -234,11 +271,18 @@ class NotesList(OptionList):
         """Run the keys held, in order, while none waits: for a delete or undo's answer, or (typed after
         another article began to open) for that article's notes. Then a q that waited for them quits."""
         while self._held and not self.waiting:
-            if self._opening is not None:
-                if not self._before_open:
-                    return
+            if self._before_open:
                 self._before_open -= 1
-            self._run(self._held.popleft())
+            elif self._opening is not None:
+                return
+            action = self._held.popleft()
+            editing = action == "edit" and self._current_id() is not None
+            self._run(action)
+            if editing and self._held:
+                # Typed behind e for its dialog, which opens only once the request is handled: run
+                # here, a d in the note's text deleted the note being edited (red team: "] e d").
+                self._before_open = 0
+                self._drop_held(len(self._held), "not acted on: typed behind e, before its dialog opened")
         if self.quit_when_done and not self.waiting and not self._held:
             self.quit_when_done = False
             self.app.call_later(self.app.run_action, "app.quit")

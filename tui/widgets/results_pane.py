@@ -190,7 +190,9 @@ class ResultsPane(Vertical):
         ``focus``: the reader takes the focus once the article is shown. False: there is none to open.
         """
         article_list = self.article_list
-        start = self.open_index
+        # An open asked for and not yet on its way to the reader (its page of the list is read first,
+        # or its request is queued): "] ]" opened the same article twice (red team).
+        start = article_list.requested if article_list.requested is not None else self.open_index
         if start is None and article_list.open_id is not None:
             # The list was refreshed (a note saved or deleted re-indexes the corpus) and forgot where
             # the open article is: ] and [ went from the cursor, and [ opened the open article again.
@@ -260,6 +262,8 @@ class ResultsPane(Vertical):
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
         self.open_index = message.index  # the screen opens it
+        if self.article_list.requested == message.index:
+            self.article_list.requested = None
 
     # -- the search worker and its answers --------------------------------------------------
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)

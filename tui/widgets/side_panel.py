@@ -11,6 +11,7 @@ from newsdesk.tui.messages import (
     FacetsShown,
     Narrow,
     NotesNotComing,
+    OpenNotComing,
     PanelNews,
     PanelRequest,
     ResultsStale,
@@ -126,10 +127,6 @@ class EntityList(OptionList):
         canonical: str
         type: str
 
-    def expect_notes(self, article_id: str | None) -> None:
-        """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
-        self.query_one(NotesList).expect_notes(article_id)
-
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """List the entities of the open article."""
         counts: dict[tuple[str, str], int] = {}
@@ -218,9 +215,9 @@ class SidePanel(Vertical):
                 yield SavedList(self._saved, id="saved")
                 yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
-    def expect_notes(self, article_id: str | None) -> None:
+    def expect_notes(self, article_id: str | None, serial: int | None = None) -> None:
         """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
-        self.query_one(NotesList).expect_notes(article_id)
+        self.query_one(NotesList).expect_notes(article_id, serial)
 
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """Show the open article's entities."""
@@ -240,3 +237,5 @@ class SidePanel(Vertical):
                 self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id)
             case NotesNotComing():
                 self.query_one(NotesList).notes_not_coming(news.article_id)
+            case OpenNotComing():
+                self.query_one(NotesList).open_not_coming()
