@@ -89,57 +89,49 @@ async def test_the_notes_tab_works_again_when_a_second_q_does_not_quit(
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
 
 
-async def test_a_second_q_stays_when_the_undo_its_worker_was_writing_fails(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``d u q q`` where the delete lands before the second q's writes, so the held u is already
-    being written by its worker when they start: there was nothing left for them to write, the
-    reader quit without waiting for it, and the u failing (a full disk) was never said."""
-    library = demo_app.library
-    async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
-        ids = await _with_annotations(demo_app, pilot, 2)
-        article_id = demo_app.main.reader.article.id
-        slow_deletes_and_undos(demo_app, monkeypatch, 0.1)
-        restore = library.restore_annotation
-
-        def slow_then_disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.6)
-            raise AnnotationFileError("annotations.yaml: not saved: No space left on device")
-
-        monkeypatch.setattr(library, "restore_annotation", slow_then_disk_full)
-        _burst(demo_app, "duqq")
-        await _until_quit(demo_app, pilot, 3)
-        assert demo_app.return_code is None, "quit with the undo not written"
-        assert any("No space left on device" in n.message for n in demo_app._notifications)
-        monkeypatch.setattr(library, "restore_annotation", restore)
-        _burst(demo_app, "u")
-        await settle(pilot)
-        assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
-
-
+@pytest.mark.parametrize(
+    ("keys", "delete_seconds", "undo_seconds", "said"),
+    [
+        # The q waits for the delete and the held u, then quits: with the u failing, its error was shown
+        # and the reader quit straight after, before anyone could read it.
+        ("duq", 0.2, 0.0, "q quits"),
+        # The delete lands before the second q's writes, so the held u is already being written by its
+        # worker when they start: there was nothing left for them to write, the reader quit without
+        # waiting for it, and the u failing was never said.
+        ("duqq", 0.1, 0.6, "No space left on device"),
+        # The u's worker is writing when the second q's writes start, and they wait for it, then run the
+        # held j: the u failing was not counted (seen in tmux with another session's lock held all along).
+        ("dujqq", 0.1, 0.6, "Not quitting"),
+    ],
+)
 async def test_a_q_waiting_for_an_undo_that_fails_stays_and_says_so(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+    demo_app: NewsdeskApp,
+    monkeypatch: pytest.MonkeyPatch,
+    keys: str,
+    delete_seconds: float,
+    undo_seconds: float,
+    said: str,
 ) -> None:
-    """``d u q``: the q waits for the delete and the held u, then quits. With the u failing (a full
-    disk), its error was shown and the reader quit straight after, before anyone could read it,
-    the annotation deleted and the u that could bring it back gone with the session."""
+    """A q (or two) behind ``d u`` whose undo fails (a full disk): the reader quit, the annotation
+    deleted and the u that could bring it back gone with the session. It now stays, says why, and a
+    later u puts the annotation back."""
     library = demo_app.library
     async with demo_app.run_test(size=(140, 40)) as pilot:
         await _open_first_article(demo_app, pilot)
         ids = await _with_annotations(demo_app, pilot, 2)
         article_id = demo_app.main.reader.article.id
-        slow_deletes_and_undos(demo_app, monkeypatch, 0.2)
+        slow_deletes_and_undos(demo_app, monkeypatch, delete_seconds)
         restore = library.restore_annotation
 
         def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(undo_seconds)
             raise AnnotationFileError("annotations.yaml: not saved: No space left on device")
 
         monkeypatch.setattr(library, "restore_annotation", disk_full)
-        _burst(demo_app, "duq")
+        _burst(demo_app, keys)
         await _until_quit(demo_app, pilot, 3)
         assert demo_app.return_code is None, "quit with the undo not written"
-        assert any("q quits" in n.message for n in demo_app._notifications)
+        assert any(said in n.message for n in demo_app._notifications)
         monkeypatch.setattr(library, "restore_annotation", restore)
         _burst(demo_app, "u")
         await settle(pilot)
@@ -174,35 +166,6 @@ async def test_a_hang_up_while_a_q_waits_for_an_undo_s_worker_ends_as_a_hang_up(
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
-
-
-async def test_a_second_q_stays_when_the_write_it_waited_for_fails(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``d u j q q``: the u's worker is writing when the second q's writes start, and they wait for it,
-    then run the held j. The u failing (a full disk) was not counted: the reader quit, the annotation
-    deleted, the error unsaid (seen in tmux with another session holding the lock all along)."""
-    library = demo_app.library
-    async with demo_app.run_test(size=(140, 40)) as pilot:
-        await _open_first_article(demo_app, pilot)
-        ids = await _with_annotations(demo_app, pilot, 2)
-        article_id = demo_app.main.reader.article.id
-        slow_deletes_and_undos(demo_app, monkeypatch, 0.1)
-        restore = library.restore_annotation
-
-        def slow_then_disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(0.6)
-            raise AnnotationFileError("annotations.yaml: not saved: No space left on device")
-
-        monkeypatch.setattr(library, "restore_annotation", slow_then_disk_full)
-        _burst(demo_app, "dujqq")
-        await _until_quit(demo_app, pilot, 3)
-        assert demo_app.return_code is None, "quit with the undo not written"
-        assert any("Not quitting" in n.message for n in demo_app._notifications)
-        monkeypatch.setattr(library, "restore_annotation", restore)
-        _burst(demo_app, "u")
-        await settle(pilot)
-        assert [p.annotation.id for p in library.annotations_of(article_id).placed] == ids
 
 
 async def test_a_real_sighup_during_a_second_q_s_writes_ends_as_a_hang_up(
