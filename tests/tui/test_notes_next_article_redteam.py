@@ -59,6 +59,23 @@ async def test_two_next_articles_the_second_waiting_for_its_page_keys_wait_for_t
         assert not demo_app.main.query_one(NotesList).holding
 
 
+async def _hang_up_once_the_next_article_is_in_the_reader(  # type: ignore[no-untyped-def]
+    app: NewsdeskApp, pilot, monkeypatch: pytest.MonkeyPatch, keys: str, next_id: str
+) -> None:
+    """``keys`` in one burst, the next article's notes slow: the link drops once that article is in the
+    reader, its notes not yet shown, the keys held."""
+    _slow_notes_of(app, monkeypatch, next_id, 0.8)
+    _burst(app, keys)
+    for _ in range(40):
+        await pilot.pause(0.02)
+        if app.main.editor.article.id == next_id:
+            break
+    assert app.main.editor.article.id == next_id and app.main.query_one(NotesList).holding
+    app.hang_up()
+    for _ in range(10):
+        await pilot.pause(0.02)
+
+
 async def test_a_hang_up_after_the_next_article_loaded_never_runs_keys_typed_on_the_one_left_on_it(
     demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,17 +84,7 @@ async def test_a_hang_up_after_the_next_article_loaded_never_runs_keys_typed_on_
     slow_deletes_and_undos(demo_app, monkeypatch, 0.6)
     async with demo_app.run_test(size=(140, 40)) as pilot:
         (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
-        _slow_notes_of(demo_app, monkeypatch, b.id, 0.8)
-        _burst(demo_app, "dd]")
-        for _ in range(40):
-            await pilot.pause(0.02)
-            if demo_app.main.editor.article.id == b.id:
-                break
-        notes = demo_app.main.query_one(NotesList)
-        assert demo_app.main.editor.article.id == b.id and notes.holding
-        demo_app.hang_up()
-        for _ in range(10):
-            await pilot.pause(0.02)
+        await _hang_up_once_the_next_article_is_in_the_reader(demo_app, pilot, monkeypatch, "dd]", b.id)
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert _ids(demo_app, b.id) == ids_b
@@ -105,16 +112,7 @@ async def test_a_hang_up_after_the_next_article_loaded_still_runs_an_undo_typed_
     slow_deletes_and_undos(demo_app, monkeypatch, 0.6)
     async with demo_app.run_test(size=(140, 40)) as pilot:
         (a, ids_a), (b, ids_b) = await _two_articles_with_notes(demo_app, pilot)
-        _slow_notes_of(demo_app, monkeypatch, b.id, 0.8)
-        _burst(demo_app, "du]")
-        for _ in range(40):
-            await pilot.pause(0.02)
-            if demo_app.main.editor.article.id == b.id:
-                break
-        assert demo_app.main.editor.article.id == b.id and demo_app.main.query_one(NotesList).holding
-        demo_app.hang_up()
-        for _ in range(10):
-            await pilot.pause(0.02)
+        await _hang_up_once_the_next_article_is_in_the_reader(demo_app, pilot, monkeypatch, "du]", b.id)
     SAVES.wait_idle(10)
     assert demo_app.return_code == 129
     assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
