@@ -279,3 +279,42 @@ async def test_two_next_articles_both_waiting_for_their_page_go_two_articles_on(
         page_loaded.set()
         await settle(pilot)
         assert demo_app.main.reader.article.id == fourth
+
+
+@pytest.mark.parametrize("keys", ["ed", "edd", "e dq", "jed"])
+async def test_keys_typed_right_behind_e_never_act_on_the_list(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, keys: str
+) -> None:
+    """``e d`` in one burst with the notes already shown (no ] before it, so e was not held): the
+    edit request reached the editor only after the key was through, and the d, delivered before the
+    dialog was up, deleted the note being edited (CI, tmux, "] e d" with the notes quick to show).
+    An edit is now answered like a delete: the keys behind it wait, and are dropped once its dialog
+    is up (they were typed for it), a q among them too."""
+    async with demo_app.run_test(size=(140, 40)) as pilot:
+        (a, ids_a), _ = await _two_articles_with_notes(demo_app, pilot)
+        view = demo_app.main.article_view
+        answer = view.answer
+
+        def late(request):  # type: ignore[no-untyped-def]  # the edit request on its way a while (load)
+            if isinstance(request, NotesList.Picked) and request.action == "edit":
+                demo_app.main.set_timer(0.3, lambda: answer(request))  # as from the screen, its router
+            else:
+                answer(request)
+
+        monkeypatch.setattr(view, "answer", late)
+        _burst(demo_app, keys.replace(" ", ""))
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert isinstance(demo_app.screen, AnnotateDialog)
+        assert demo_app.is_running
+        assert _ids(demo_app, a.id) == ids_a
+        for _ in range(2):  # a key that reached the dialog was typed into it: Esc asks once first
+            if isinstance(demo_app.screen, AnnotateDialog):
+                await pilot.press("escape")
+                await settle(pilot)
+        assert not isinstance(demo_app.screen, AnnotateDialog)
+        notes = demo_app.main.query_one(NotesList)
+        assert not notes.holding and not notes.waiting
+        _burst(demo_app, "d")  # the list takes keys again
+        await settle(pilot)
+        assert len(_ids(demo_app, a.id)) == len(ids_a) - 1

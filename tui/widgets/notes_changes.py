@@ -100,6 +100,7 @@ class NotesTabChanges(Widget):
         if message.action == "edit":
             pending = PendingAnnotation.editing(article, annotation)
             self.ask(pending, annotation.target.exact, focus_note=True, reader=reader)
+            self._answer(message.change)  # the dialog is up: the keys held behind e were meant for it
         elif message.action == "delete":
             self._requested[message.change] = (article.id, annotation.id)
             self._changes[self._delete(article.id, annotation.id, message.change)] = message.change

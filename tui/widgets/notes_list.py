@@ -106,6 +106,8 @@ class NotesList(OptionList):
         """Whose notes were shown when the article being opened began to open."""
         self._newest_open = 0
         """The serial of the newest open request the keys may wait for (:meth:`expect_notes`)."""
+        self._edit_asked = 0
+        """The edit asked for and not yet answered (its dialog up, or refused): keys wait for it."""
 
     @property
     def waiting(self) -> bool:
@@ -218,6 +220,13 @@ class NotesList(OptionList):
         the keys held for the article being opened run once it is this one.
         """
         self._answered = max(self._answered, answered)
+        if answered and answered == self._edit_asked:
+            self._edit_asked = 0
+            if self.app.screen is not self.screen and (self._held or self.quit_when_done):
+                # The edit's dialog is up: the keys typed behind e were meant for it, not this list.
+                self._before_open = 0
+                self.quit_when_done = False
+                self._drop_held(len(self._held), "not acted on: typed behind e, before its dialog opened")
         another_article = article_id is not None and article_id != self._shown_article
         if another_article:
             self._shown_article = article_id
@@ -275,14 +284,7 @@ class NotesList(OptionList):
                 self._before_open -= 1
             elif self._opening is not None:
                 return
-            action = self._held.popleft()
-            editing = action == "edit" and self._current_id() is not None
-            self._run(action)
-            if editing and self._held:
-                # Typed behind e for its dialog, which opens only once the request is handled: run
-                # here, a d in the note's text deleted the note being edited (red team: "] e d").
-                self._before_open = 0
-                self._drop_held(len(self._held), "not acted on: typed behind e, before its dialog opened")
+            self._run(self._held.popleft())
         if self.quit_when_done and not self.waiting and not self._held:
             self.quit_when_done = False
             self.app.call_later(self.app.run_action, "app.quit")
@@ -337,10 +339,15 @@ class NotesList(OptionList):
             self._sent = (self._asked, "undo", None)
             self.post_message(self.UndoRequested(self._asked))
         elif ident := self._current_id():
-            if action == "delete":
+            if action in ("delete", "edit"):
+                # An edit is answered too, once its dialog is up or refused: the keys typed behind e
+                # wait for that (CI, tmux: "] e d" with the next article's notes already shown, the d
+                # reached this list before the dialog opened and deleted the note being edited).
                 self._asked += 1
-                self._sent = (self._asked, "delete", ident)
-                self.post_message(self.Picked("delete", ident, self._asked))
+                self._sent = (self._asked, action, ident)
+                if action == "edit":
+                    self._edit_asked = self._asked
+                self.post_message(self.Picked(action, ident, self._asked))
             else:
                 self.post_message(self.Picked(action, ident))
 
