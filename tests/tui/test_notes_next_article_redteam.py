@@ -33,6 +33,22 @@ def _pages_of_two_loaded_when(app: NewsdeskApp, loaded: threading.Event) -> None
     state.page_size, state.fetch, state.pages = 2, fetch, {0: rows[:2]}
 
 
+async def _page_loaded_once_notes_of(  # type: ignore[no-untyped-def]
+    app: NewsdeskApp, pilot, article_id: str, page_loaded: threading.Event
+) -> None:
+    """Once the Notes list shows ``article_id``'s notes (an open waiting for its page meanwhile), the
+    page is read; then everything settles."""
+    notes = app.main.query_one(NotesList)
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if notes._shown_article == article_id:
+            break
+    assert notes._shown_article == article_id
+    await pilot.pause(0.1)
+    page_loaded.set()
+    await settle(pilot)
+
+
 async def test_two_next_articles_the_second_waiting_for_its_page_keys_wait_for_the_second(
     demo_app: NewsdeskApp,
 ) -> None:
@@ -45,15 +61,8 @@ async def test_two_next_articles_the_second_waiting_for_its_page_keys_wait_for_t
         page_loaded = threading.Event()
         _pages_of_two_loaded_when(demo_app, page_loaded)  # the third's page is not loaded
         _burst(demo_app, "]]d")
-        notes = demo_app.main.query_one(NotesList)
-        for _ in range(100):  # the second article's notes come while the third's open waits
-            await pilot.pause(0.02)
-            if notes._shown_article == b.id:
-                break
-        assert notes._shown_article == b.id
-        await pilot.pause(0.1)
-        page_loaded.set()
-        await settle(pilot)
+        # the second article's notes come while the third's open waits
+        await _page_loaded_once_notes_of(demo_app, pilot, b.id, page_loaded)
         assert demo_app.main.reader.article.id == third
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         assert not demo_app.main.query_one(NotesList).holding
@@ -249,15 +258,8 @@ async def test_the_first_articles_open_handled_after_the_second_next_never_ends_
         main.action_neighbour(1)  # the second ]: its row waits for its page
         main.post_message(late)
         _burst(demo_app, "d")
-        notes = main.query_one(NotesList)
-        for _ in range(100):  # the first article's notes come while the second's open waits
-            await pilot.pause(0.02)
-            if notes._shown_article == b.id:
-                break
-        assert notes._shown_article == b.id
-        await pilot.pause(0.1)
-        page_loaded.set()
-        await settle(pilot)
+        # the first article's notes come while the second's open waits
+        await _page_loaded_once_notes_of(demo_app, pilot, b.id, page_loaded)
         assert (_ids(demo_app, a.id), _ids(demo_app, b.id)) == (ids_a, ids_b)
         assert main.reader.article.id not in (a.id, b.id)
 
