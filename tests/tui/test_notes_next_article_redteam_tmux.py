@@ -31,3 +31,26 @@ def test_text_typed_right_after_next_article_and_e_never_deletes_the_note_edited
         terminal.wait_for("u Undo delete", timeout=30)
         terminal.press("Escape", "Escape", "q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_a_note_picked_in_all_annotations_then_d_deletes_the_one_picked(tmp_path: Path) -> None:
+    """``A``, a filter, Enter twice and ``d`` in one burst from the Notes tab: the d deleted the first
+    note of the picked article, not the one picked (the Notes list began at its first row)."""
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(tmp_path / "index"), size=(140, 36)) as terminal:
+        _own_annotation_in_the_notes_tab(terminal, tmp_path)
+        with Library.open(demo_corpus(), state_dir=tmp_path / "index", config=Config()) as library:
+            second = library.article(library.search('"launch pad"').hits[1].id)
+            library.annotate_quote(second.id, "launch pad", occurrence=1, tags=["early"])
+            end = len(second.text.rstrip())
+            library.add_annotation(second, end - 12, end, ["picked"])
+        _burst(terminal, "A")
+        terminal.wait_for("3 of 3 annotations", timeout=30)
+        _burst(terminal, "tag:picked", "Enter", "Enter", "d")
+        shown = terminal.wait_for("u Undo delete", timeout=30)
+        assert "Traceback" not in shown
+        deadline = time.monotonic() + 15
+        while len(records := _annotations(tmp_path)) == 3 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert sorted(tag for r in records for tag in r["tags"]) == ["early", "kept"]  # type: ignore[attr-defined]
+        terminal.press("q")
+        terminal.wait_for("newsdesk-exited-0", timeout=15)

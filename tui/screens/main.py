@@ -18,6 +18,7 @@ from newsdesk.tui.keymap import keys_given_away
 from newsdesk.tui.keys import ANNOTATION_KEYS, ENTITY_KEYS, EVERYWHERE_KEYS, STORY_KEYS
 from newsdesk.tui.messages import Narrow, OpenArticle, PanelNews, PanelRequest, StatusNews
 from newsdesk.tui.part import Part
+from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
 from newsdesk.tui.state import CorpusState
 from newsdesk.tui.web.ready import announce_ready
 from newsdesk.tui.widgets.annotation_editor import AnnotationEditor
@@ -190,7 +191,20 @@ class MainScreen(Screen):
             self.side_panel.expect_notes(None, made + 1)
 
     def action_annotations_view(self) -> None:
-        self.editor.show_all()
+        """Every annotation in the corpus; the one picked opens in the reader, and the Notes tab's
+        keys typed behind the pick act on it (not on the first note of its article)."""
+
+        def picked(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            article_id, annotation_id = choice
+            self.editor.go_to(article_id, annotation_id)
+            request = OpenArticle(article_id)
+            # At once, as for ], before a key typed behind the pick reaches the Notes tab.
+            self.side_panel.expect_notes(article_id, request.serial)
+            self.post_message(request)
+
+        self.app.push_screen(AllAnnotationsScreen(self.library), picked)
 
     def action_toggle_entities(self) -> None:
         self.article_view.toggle_entities()

@@ -34,8 +34,7 @@ from newsdesk.tui.annotation_changes import (
 )
 from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
 from newsdesk.tui.leave import SAVES
-from newsdesk.tui.messages import AnnotationsShown, NotesNotComing, OpenArticle, forward_worker_failure
-from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen
+from newsdesk.tui.messages import AnnotationsShown, NotesNotComing, forward_worker_failure
 from newsdesk.tui.widgets.notes_changes import NotesTabChanges
 from newsdesk.tui.widgets.selectable_reader import SelectableReader
 from textual import on, work
@@ -99,7 +98,10 @@ class AnnotationEditor(NotesTabChanges):
         self._requested: dict[int, tuple[str, Annotation | str]] = {}
         """Each delete or undo handed to a worker: its article's id and the annotation it deletes (its
         id) or brings back. A hang-up before the worker ran writes it from this."""
-        self._goto: str | None = None
+        self._goto: tuple[str, str] | None = None
+        """(article id, annotation id): that article's next annotations shown go to that one. Kept with
+        its article: a refresh of the article left, read meanwhile, took it and the picked one's
+        notes then came without it."""
         self._tags_in_use: tuple[str, ...] = ()
         self._stamp: tuple[tuple[str, str], ...] | None = None
         """What is shown now; None forces the next load to redraw (an empty stamp is a real state)."""
@@ -145,11 +147,13 @@ class AnnotationEditor(NotesTabChanges):
         shown = stamp(message.found)
         change, after_load = self._answer_on_load
         answered = change if message.load >= after_load else 0
-        if shown == self._stamp and not self._goto and not answered:
+        goto = self._goto[1] if self._goto is not None and self._goto[0] == message.article_id else None
+        if shown == self._stamp and not goto and not answered:
             return  # nothing changed since the last look: keep the highlights (and their cache)
         self._stamp = shown
-        self._show(message.found, self._goto, answered=answered)
-        self._goto = None
+        self._show(message.found, goto, answered=answered)
+        if goto:
+            self._goto = None
         if answered:
             self._answer_on_load = (0, 0)
 
@@ -345,16 +349,10 @@ class AnnotationEditor(NotesTabChanges):
         self.post_message(self.Indexed())
 
     # -- the corpus-wide view -----------------------------------------------------------------
-    def show_all(self) -> None:
-        """Every annotation in the corpus; the one picked opens in the reader."""
-
-        def picked(choice: tuple[str, str] | None) -> None:
-            if choice is not None:
-                article_id, annotation_id = choice
-                self._goto = annotation_id
-                self.post_message(OpenArticle(article_id))  # its annotations then show annotation_id
-
-        self.app.push_screen(AllAnnotationsScreen(self.library), picked)
+    def go_to(self, article_id: str, annotation_id: str) -> None:
+        """The next annotations of ``article_id`` shown move the reader and the Notes tab to
+        ``annotation_id`` (a pick in the All annotations view; the screen opens the article)."""
+        self._goto = (article_id, annotation_id)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         failed = forward_worker_failure(self, event)

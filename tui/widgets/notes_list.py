@@ -212,12 +212,15 @@ class NotesList(OptionList):
         """Keys are held behind a delete or undo being written."""
         return bool(self._held)
 
-    def show_annotations(self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None) -> None:
+    def show_annotations(
+        self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None, goto: str | None = None
+    ) -> None:
         """Replace the list (keeps the cursor where it was when it can).
 
         ``answered``: the delete or undo whose result this list shows (0: none); the keys
         held while it was written then run, in order. ``article_id``: whose notes these are;
-        the keys held for the article being opened run once it is this one.
+        the keys held for the article being opened run once it is this one. ``goto``: the annotation
+        to highlight (picked in the All annotations view), when it is in the list.
         """
         self._answered = max(self._answered, answered)
         if answered and answered == self._edit_asked:
@@ -265,7 +268,10 @@ class NotesList(OptionList):
                 )
             )
         self.add_options(options)
-        if (
+        picked = next((n for n, o in enumerate(options) if goto is not None and o.id == goto and not o.disabled), None)
+        if picked is not None:  # the keys typed behind the pick act on it (red team: d deleted the first row)
+            self.highlighted = picked
+        elif (
             highlighted is not None
             and highlighted < self.option_count
             and not self.get_option_at_index(highlighted).disabled

@@ -234,7 +234,7 @@ class SidePanel(Vertical):
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():
-                self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id)
+                self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id, news.goto)
             case NotesNotComing():
                 self.query_one(NotesList).notes_not_coming(news.article_id)
             case OpenNotComing():
