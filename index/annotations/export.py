@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from newsdesk.index.annotations.model import Annotation, AnnotationError
+from newsdesk.index.annotations.model import Annotation, AnnotationError, check_tag
 from newsdesk.index.ingest.clean import UNSAFE_CHARS, escape_unsafe_json, sanitize
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
@@ -218,7 +218,10 @@ def parse_export(text: str, name: str) -> list[Annotation]:
         if isinstance(item, dict):
             item = {k: v for k, v in item.items() if k not in ("article", "claimed_author", "page")}
         try:
-            annotations.append(Annotation.from_dict(item))
+            annotation = Annotation.from_dict(item)
+            for tag in annotation.tags:  # what a file may hold, but not what anyone may add now
+                check_tag(tag)
+            annotations.append(annotation)
         except AnnotationError as exc:
             raise AnnotationError(f"{name}: item {number}: {exc}") from None
     return annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -91,12 +92,33 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
+_TAG_RULE = "tag {tag!r}: use 1-64 characters without spaces, commas, control or invisible characters"
+_JOINERS = frozenset("\u200c\u200d")
+"""Format characters a tag may hold: the zero-width non-joiner (Persian, Hindi words) and joiner (emoji)."""
+
+
 def check_tag(tag: str) -> str:
-    """A tag as stored: stripped, no spaces, commas or control characters, at most 64 characters."""
+    """A new tag (typed, or imported): stripped, 1-64 characters, no spaces, commas, control
+    characters (C1 too) or invisible format characters (bidi overrides, zero-width spaces), which
+    would make a tag look like another or reorder the text shown around it."""
+    tag = stored_tag(tag)
+    if any(_invisible(c) for c in tag):
+        raise AnnotationError(_TAG_RULE.format(tag=tag))
+    return tag
+
+
+def stored_tag(tag: str) -> str:
+    """A tag as files written before :func:`check_tag` refused C1 and format characters may hold it:
+    read as it is (shown safely), so an older file still opens."""
     tag = check_text(tag, "a tag").strip()
     if not _TAG.match(tag):
-        raise AnnotationError(f"tag {tag!r}: use 1-64 characters without spaces, commas or control characters")
+        raise AnnotationError(_TAG_RULE.format(tag=tag))
     return tag
+
+
+def _invisible(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and char not in _JOINERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +250,7 @@ class Annotation:
                 _text(quote, "prefix", where, False),
                 _text(quote, "suffix", where, False),
             ),
-            tags=tuple(dict.fromkeys(check_tag(t) for t in tags)),
+            tags=tuple(dict.fromkeys(stored_tag(t) for t in tags)),
             note=note,
             author=_text(data, "author", where, required=False),
             created=_text(data, "created", where, required=False),
