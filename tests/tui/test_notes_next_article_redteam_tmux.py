@@ -54,3 +54,36 @@ def test_a_note_picked_in_all_annotations_then_d_deletes_the_one_picked(tmp_path
         assert sorted(tag for r in records for tag in r["tags"]) == ["early", "kept"]  # type: ignore[attr-defined]
         terminal.press("q")
         terminal.wait_for("newsdesk-exited-0", timeout=15)
+
+
+def test_two_sessions_one_deletes_on_the_next_article_the_other_shows_it_gone(tmp_path: Path) -> None:
+    """Two readers of one user on one corpus: B reads the second article's note in its Notes tab while
+    A types ``] d`` in one burst from the first. A's d deletes that note (the first row of the list it
+    was shown), nothing else; B's Notes tab shows it gone by itself, and B's own d and q then work."""
+    state = tmp_path / "index"
+    with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(140, 36)) as first:
+        _own_annotation_in_the_notes_tab(first, tmp_path)
+        with Library.open(demo_corpus(), state_dir=state, config=Config()) as library:
+            second = library.search('"launch pad"').hits[1].id
+            library.annotate_quote(second, "launch pad", occurrence=1, tags=["second"])
+        with newsdesk_in_tmux(tmp_path, "--state-dir", str(state), size=(140, 36)) as other:
+            other.wait_for("indexed", timeout=180)
+            other.press("/")
+            other.type("launch pad")
+            other.wait_for("2 results", timeout=60)
+            other.press("Enter", "Down", "Enter")
+            other.wait_for("match 1/", timeout=60)
+            _burst(other, "", "Tab", "l", "l")
+            other.wait_for("second", timeout=30)
+            _burst(first, "]d")
+            deadline = time.monotonic() + 15
+            while len(records := _annotations(tmp_path)) == 2 and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert [r["tags"] for r in records] == [["kept"]]
+            shown = other.wait_for("No annotations.", timeout=30)  # B's tab looked again by itself
+            assert "Traceback" not in shown and "Traceback" not in first.screen()
+            _burst(other, "dq")
+            other.wait_for("newsdesk-exited-0", timeout=15)
+        assert [r["tags"] for r in _annotations(tmp_path)] == [["kept"]]
+        first.press("q")
+        first.wait_for("newsdesk-exited-0", timeout=15)
