@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import AnnotationError, check_annotation_tag
+from newsdesk.tui.tag_words import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
+from newsdesk.tui.tag_words import symbol as _symbol
+from newsdesk.tui.tag_words import tags_and_note
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import constants, events, on
@@ -18,9 +21,6 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
-_NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-"""Control characters, and bytes that were not UTF-8 (no file takes them, in a note as in a tag)."""
-UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 _DRAWN_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """What Textual's text boxes write to the terminal as it is: an ESC or a C1 CSI there starts an escape
 sequence (OSC 52 sets the clipboard), SO switches some terminals' character set. Line ends and tabs
@@ -50,15 +50,6 @@ class TagSuggester(Suggester):
 def parse_tags(value: str) -> list[str]:
     """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
     return list(dict.fromkeys(check_annotation_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
-
-
-def _symbol(found: re.Match[str]) -> str:
-    """A control character as its symbol (SO as U+240E); DEL as U+2421; a C1 control, and bytes that
-    were not UTF-8, as U+FFFD. Red team: control characters pasted in the tags box (SO and SI, which
-    switch some terminals to another character set, BEL) went raw into the note, and the edit dialog's
-    note box writes a note to the terminal as it is (Textual draws them raw, an ESC too)."""
-    code = ord(found.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def drawable(text: str) -> str:
@@ -179,19 +170,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         """
         if not self.query("#annotate-tags") or not self.query("#annotate-note"):
             return AnnotationInput(list(self.initial_tags), self.initial_note)
-        tags, not_tags = [], []
-        for word in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
-            try:
-                if word.strip():
-                    tags.append(check_annotation_tag(word))
-            except AnnotationError:
-                not_tags.append(_NOT_FOR_A_NOTE.sub(_symbol, word))
-        note = self.query_one("#annotate-note", TextArea).text
-        if not_tags:
-            line = f"{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}"
-            # Only the note's end is trimmed: its start (an indented line, blank lines) is as typed.
-            note = f"{note.rstrip()}\n\n{line}" if note.strip() else line
-        return AnnotationInput(list(dict.fromkeys(tags)), note)
+        words = _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value)
+        tags, note = tags_and_note(words, self.query_one("#annotate-note", TextArea).text)
+        return AnnotationInput(tags, note)
 
     def in_the_boxes(self) -> AnnotationInput:
         """What is typed, as typed: every word in the tags box, one that would not save too (a link

@@ -1,0 +1,106 @@
+"""Red team of d072ef4 (a new tag may not hold a C1 control nor an invisible format character, while
+files written before still read): what an older version left behind, and what the reader shows of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from newsdesk.index import Config, Library
+from newsdesk.index.locations import demo_corpus
+from newsdesk.tui import unsaved
+from newsdesk.tui.cli import main
+from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK
+
+OLD_TAGS = ["ok", "evi\x9bdence", "li\u202eve"]
+"""Tags an older version kept at a hang-up: a C1 CSI, a bidi override (the files still read them)."""
+SAVED_NOTE = f"my note\n\n{UNSAVED_TAGS_MARK} evi\ufffddence li\u202eve"
+
+
+def _library(state: Path) -> Library:
+    return Library.open(demo_corpus(), state_dir=state, config=Config())
+
+
+def _kept_by_an_older_version(state: Path, edit: bool) -> tuple[str, str | None]:
+    """A kept file as an older reader wrote it at a hang-up, holding ``OLD_TAGS``: (article id, annotation id)."""
+    folder = unsaved.default_unsaved_dir()
+    with _library(state) as library:
+        article = library.article(library.list_articles(0, 1)[0].id)
+        base = library.add_annotation(article, 0, 20, ["first"], "") if edit else None
+        kept = unsaved.keep(
+            folder,
+            library,
+            article.id,
+            0,
+            20,
+            OLD_TAGS,
+            "my note",
+            base.id if base else None,
+            base=base,
+            quote=None if base else article.text[0:20],
+        )
+        assert kept is not None
+    return article.id, base.id if base else None
+
+
+def _own(state: Path, article_id: str) -> list[tuple[tuple[str, ...], str]]:
+    with _library(state) as library:
+        return [(p.annotation.tags, p.annotation.note) for p in library.annotations_of(article_id).placed]
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["new", "edit"])
+def test_a_kept_annotation_with_a_tag_an_older_version_allowed_is_saved_at_the_next_start(
+    demo_state: Path, edit: bool
+) -> None:
+    """Seen on d072ef4: ``(0, ["an annotation typed before a dropped connection could not be saved (tag
+    'evi\\x9bdence': use 1-64 characters ...); it is in ....json.failed ..."])``: set aside, and (below)
+    ``kept --apply`` refused it the same way, so the note typed with it could never be saved but by
+    editing JSON. Saved now, the tag that no tag may be at the end of the note, marked, as a hang-up
+    keeps a word of the tags box no tag may be."""
+    article_id, _ = _kept_by_an_older_version(demo_state, edit)
+    folder = unsaved.default_unsaved_dir()
+    with _library(demo_state) as library:
+        saved, failures = unsaved.save_kept(folder, library)
+    assert (saved, failures) == (1, [])
+    assert _own(demo_state, article_id) == [(("ok",), SAVED_NOTE)]
+    assert not list(folder.iterdir())
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["new", "edit"])
+def test_kept_apply_saves_a_set_aside_file_holding_such_a_tag(
+    capsys: pytest.CaptureFixture[str], demo_state: Path, edit: bool
+) -> None:
+    """One set aside as failed by d072ef4 itself (above), then the user runs ``kept --apply``: it said
+    ``not saved: tag 'evi\\x9bdence': use 1-64 characters ...`` and the file stayed."""
+    article_id, _ = _kept_by_an_older_version(demo_state, edit)
+    folder = unsaved.default_unsaved_dir()
+    (kept,) = folder.glob("*.json")
+    failed = kept.with_name(kept.name + ".failed")
+    kept.rename(failed)
+    code = main(["annotations", "kept", "--corpus", str(demo_corpus()), "--state-dir", str(demo_state)])
+    out, _ = capsys.readouterr()
+    assert code == 0 and failed.name in out and "\x9b" not in out and "\u202e" not in out
+    code = main(
+        ["annotations", "kept", "--corpus", str(demo_corpus()), "--state-dir", str(demo_state), "--apply", failed.name]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0 and "saved" in out, err
+    assert _own(demo_state, article_id) == [(("ok",), SAVED_NOTE)]
+    assert not failed.exists()
+
+
+def test_a_kept_edit_saved_already_with_its_tags_in_the_note_is_not_a_conflict(demo_state: Path) -> None:
+    """The start saved it (tags moved to the note) and was killed before it removed the kept copy: the
+    next start finds the annotation as it saves it, not as typed, and must not call that a conflict."""
+    article_id, ident = _kept_by_an_older_version(demo_state, edit=True)
+    folder = unsaved.default_unsaved_dir()
+    (kept,) = folder.glob("*.json")
+    copy = kept.read_bytes()
+    with _library(demo_state) as library:
+        assert unsaved.save_kept(folder, library) == (1, [])
+        kept.write_bytes(copy)  # as if killed before the copy was removed
+        assert unsaved.save_kept(folder, library) == (1, [])
+    assert _own(demo_state, article_id) == [(("ok",), SAVED_NOTE)]
+    assert not list(folder.iterdir())
+    assert json.loads(copy)["annotation_id"] == ident
