@@ -102,7 +102,7 @@ def check_tag(tag: str) -> str:
     characters (C1 too) or invisible format characters (bidi overrides, zero-width spaces), which
     would make a tag look like another or reorder the text shown around it."""
     tag = stored_tag(tag)
-    if any(_invisible(c) for c in tag):
+    if any(is_invisible(c) for c in tag):
         raise AnnotationError(_TAG_RULE.format(tag=tag))
     return tag
 
@@ -116,7 +116,8 @@ def stored_tag(tag: str) -> str:
     return tag
 
 
-def _invisible(char: str) -> bool:
+def is_invisible(char: str) -> bool:
+    """A character no new tag may hold: a control (C1 too), or a format character but the joiners."""
     category = unicodedata.category(char)
     return category == "Cc" or (category == "Cf" and char not in _JOINERS)
 

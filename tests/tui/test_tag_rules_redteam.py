@@ -3,15 +3,25 @@ files written before still read): what an older version left behind, and what th
 
 from __future__ import annotations
 
+import asyncio
 import json
+import unicodedata
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from newsdesk.index import Config, Library
+from newsdesk.index.annotations.model import stored_tag
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import unsaved
+from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.cli import main
-from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK
+from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK, AnnotateDialog
+from textual.widgets import Input, Static, TextArea
+
+from tests.tui.conftest import settle
+from tests.tui.test_annotations_ui import _open_first_article
+from tests.tui.test_notes_held_keys import _with_annotations
 
 OLD_TAGS = ["ok", "evi\x9bdence", "li\u202eve"]
 """Tags an older version kept at a hang-up: a C1 CSI, a bidi override (the files still read them)."""
@@ -104,3 +114,53 @@ def test_a_kept_edit_saved_already_with_its_tags_in_the_note_is_not_a_conflict(d
     assert _own(demo_state, article_id) == [(("ok",), SAVED_NOTE)]
     assert not list(folder.iterdir())
     assert json.loads(copy)["annotation_id"] == ident
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" or (unicodedata.category(char) == "Cf" and char not in "\u200c\u200d")
+
+
+async def _edit_old_annotation(app, tags: list[str]) -> tuple[list[str], str, list]:  # type: ignore[no-untyped-def]
+    """Edit an annotation an older version saved with ``tags``: what the tags box draws, then the note
+    typed on and saved: what the error line says and what is on disk."""
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(app, pilot)
+        article = app.main.reader.article
+        with mock.patch("newsdesk.index.annotations.check_tag", stored_tag):  # saved by an older version
+            app.library.add_annotation(article, 0, 12, tags, "old note")
+        await _with_annotations(app, pilot, 0)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotateDialog)
+        box = app.screen.query_one("#annotate-tags", Input)
+        drawn = ["".join(s.text for s in box.render_line(y)) for y in range(box.size.height)]
+        app.screen.query_one("#annotate-note", TextArea).focus()
+        await pilot.press("end", *" and more", "ctrl+s")
+        await settle(pilot)
+        error = (
+            str(app.screen.query_one("#annotate-error", Static).render())
+            if isinstance(app.screen, AnnotateDialog)
+            else ""
+        )
+        placed = app.library.annotations_of(article.id).placed
+    return drawn, error, [(p.annotation.tags, p.annotation.note) for p in placed]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\xad", "\U000e0041", "\u061c"])
+def test_an_old_tag_s_invisible_character_is_drawn_as_a_symbol_and_a_note_edit_saves(
+    demo_state: Path, hidden: str
+) -> None:
+    """Seen on d072ef4: the tags box of the edit dialog (``e`` in the Notes tab) held ``li\\u202eve`` as it
+    was, so Textual wrote the override to the terminal (a bidi terminal showed the line reversed; the
+    Notes list and the All annotations view drop it), and an invisible character could not be seen to
+    be deleted; ctrl+s after typing on the note said ``tag 'li\\u202eve': use 1-64 characters ...``. As
+    with a C1 control, the box shows it as U+FFFD, and a save writes what the box shows."""
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    try:
+        drawn, error, placed = asyncio.run(_edit_old_annotation(app, [f"li{hidden}ve", "ok"]))
+    finally:
+        close_library(app.library)
+    assert not [c for line in drawn for c in line if _invisible(c)], drawn
+    assert "li\ufffdve" in "".join(drawn)
+    assert error == ""
+    assert placed == [(("li\ufffdve", "ok"), "old note and more")]

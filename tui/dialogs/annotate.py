@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import AnnotationError, check_annotation_tag
+from newsdesk.index.annotations.model import is_invisible
 from newsdesk.tui.tag_words import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
 from newsdesk.tui.tag_words import symbol as _symbol
 from newsdesk.tui.tag_words import tags_and_note
@@ -57,6 +58,15 @@ def drawable(text: str) -> str:
     annotation's note and tags come from a file (an import of another's export, a hand edit), and
     were written to the terminal as they were (red team)."""
     return _DRAWN_RAW.sub(_symbol, text)
+
+
+def drawable_tag(tag: str) -> str:
+    """``tag`` as the tags box shows it: as :func:`drawable`, and each invisible format character no
+    new tag may hold (a bidi override or isolate, a zero-width space, a soft hyphen: a tag an older
+    version saved) as U+FFFD, so a save writes what the box shows. Red team: the box wrote a bidi
+    override to the terminal as it was, and the user could not see what to delete from the tag that
+    ctrl+s then refused. The joiners a tag may hold stay."""
+    return "".join("\ufffd" if is_invisible(c) else c for c in drawable(tag))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +128,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.quote = quote
         self.tags_in_use = tags_in_use
         # As the boxes show them: what the file held, its control characters as symbols.
-        self.initial_tags = [drawable(tag) for tag in tags]
+        self.initial_tags = [drawable_tag(tag) for tag in tags]
         self.initial_note = drawable(note)
         self.focus_note = focus_note
         self.title_text = title
