@@ -11,12 +11,13 @@ from unittest import mock
 
 import pytest
 from newsdesk.index import Config, Library
-from newsdesk.index.annotations.model import stored_tag
+from newsdesk.index.annotations.model import Annotation, Target, stored_tag
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import unsaved
 from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.cli import main
 from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK, AnnotateDialog
+from newsdesk.tui.screens.all_annotations import AnnotationRow
 from textual.widgets import Input, Static, TextArea
 
 from tests.tui.conftest import settle
@@ -164,3 +165,30 @@ def test_an_old_tag_s_invisible_character_is_drawn_as_a_symbol_and_a_note_edit_s
     assert "li\ufffdve" in "".join(drawn)
     assert error == ""
     assert placed == [(("li\ufffdve", "ok"), "old note and more")]
+
+
+def _row(tags: tuple[str, ...]) -> AnnotationRow:
+    target = Target(0, 5, "First")
+    return AnnotationRow(Annotation("a1", "0123456789abcdef", "h", target, tags=tags, author="alice"), "A title", False)
+
+
+@pytest.mark.parametrize(
+    ("tags", "typed"),
+    [
+        (("evi\x9bdence",), "tag:evidence"),  # a C1 control an older version saved: shown as "evidence"
+        (("li\u202eve",), "tag:live"),  # a bidi override: shown as "live"
+        (("👩\u200d💻",), "tag:👩💻"),  # the joiner a tag may hold: dropped where it is shown
+        (("می\u200cخواهم",), "tag:میخواهم"),
+        (("e\u0301vidence",), "tag:évidence"),  # decomposed (a file from a Mac): looks the same
+    ],
+)
+def test_the_all_annotations_filter_finds_a_tag_by_what_its_column_shows(tags: tuple[str, ...], typed: str) -> None:
+    """Seen on d072ef4: ``tag:`` compared the tag as stored, case aside, while its column shows it
+    through clean_line (controls, overrides and joiners dropped): ``tag:evidence`` did not find the tag
+    shown as "evidence", and no one can type the C1 control it holds."""
+    row = _row(tags)
+    shown = row.line().plain.split(" ")[0]
+    assert unicodedata.normalize("NFC", shown) == typed.removeprefix("tag:")
+    assert row.matches([typed])
+    assert row.matches(["tag:" + typed.removeprefix("tag:").upper()])
+    assert not row.matches(["tag:other"])
