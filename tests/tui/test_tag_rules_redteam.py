@@ -192,3 +192,37 @@ def test_the_all_annotations_filter_finds_a_tag_by_what_its_column_shows(tags: t
     assert row.matches([typed])
     assert row.matches(["tag:" + typed.removeprefix("tag:").upper()])
     assert not row.matches(["tag:other"])
+
+
+async def _suggested(app, typed: str) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_first_article(app, pilot)
+        await pilot.press("v", "s", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, AnnotateDialog)
+        await pilot.press(*typed)
+        await settle(pilot)
+        box = app.screen.query_one("#annotate-tags", Input)
+        drawn = ["".join(s.text for s in box.render_line(y)) for y in range(box.size.height)]
+        await pilot.press("right")  # takes the suggestion
+        await pilot.pause()
+        return drawn, box.value
+
+
+@pytest.mark.parametrize("old", ["ab\x9b2J", "ab\u202ecd", "ab\u200b"])
+def test_a_tag_no_one_may_add_now_is_not_suggested(demo_state: Path, old: str) -> None:
+    """Seen on d072ef4: tags in use (every annotation file of the corpus: another account's too, which
+    its owner can write as they like) were offered as they were, as the tags box's suggestion: Textual
+    drew it raw, a C1 CSI and a bidi override went to the terminal, and taking it gave a tag ctrl+s
+    refused. Only tags that a new tag may be are suggested."""
+    with _library(demo_state) as library:
+        article = library.article(library.list_articles(0, 1)[0].id)
+        with mock.patch("newsdesk.index.annotations.check_tag", stored_tag):  # saved by an older version
+            library.add_annotation(article, 30, 40, [old], "")
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    try:
+        drawn, value = asyncio.run(_suggested(app, "ab"))
+    finally:
+        close_library(app.library)
+    assert not [c for line in drawn for c in line if _invisible(c)], drawn
+    assert value == "ab"  # nothing suggested

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -34,7 +36,10 @@ class TagSuggester(Suggester):
 
     def __init__(self, tags_in_use: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        self.tags = sorted(set(tags_in_use), key=str.casefold)
+        # Only tags a new tag may be: tags in use come from every annotation file of the corpus (another
+        # account's too, written as its owner likes, or by an older version), and the box drew the
+        # suggestion raw (red team: a C1 CSI, a bidi override), and ctrl+s then refused it.
+        self.tags = sorted(set(_addable(tags_in_use)), key=str.casefold)
 
     async def get_suggestion(self, value: str) -> str | None:
         head, _, last = value.rpartition(",")
@@ -46,6 +51,13 @@ class TagSuggester(Suggester):
             if tag.casefold().startswith(last.casefold()) and tag.casefold() not in typed and tag != last:
                 return value[: len(value) - len(last)] + tag
         return None
+
+
+def _addable(tags: list[str]) -> Iterator[str]:
+    """Each of ``tags`` that a new tag may be, as it would be stored."""
+    for tag in tags:
+        with contextlib.suppress(AnnotationError):
+            yield check_annotation_tag(tag)
 
 
 def parse_tags(value: str) -> list[str]:
