@@ -130,6 +130,14 @@ def is_invisible(char: str) -> bool:
     return category == "Cc" or (category == "Cf" and char not in _JOINERS) or char in _BLANKS
 
 
+def shown_tag(tag: str) -> str:
+    """``tag`` as the search index takes it: composed, without the characters :func:`check_tag` refuses
+    (a tag a file may still hold: an older version's, or another account's own file). Red team: the
+    index took it as it was, and Enter on it in the tags facet put a C1 CSI in the search box, which
+    Textual drew raw; ``tag:live`` did not find the tag shown as "live"."""
+    return unicodedata.normalize("NFC", "".join(c for c in tag if not is_invisible(c)))
+
+
 def _named(tag: str) -> str:
     """``tag`` quoted for a one-line error: as ``repr`` (controls and format characters escaped), and a
     character that draws nothing, or a combining mark that begins it, escaped too."""

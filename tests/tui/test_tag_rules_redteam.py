@@ -18,6 +18,9 @@ from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.cli import main
 from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK, AnnotateDialog
 from newsdesk.tui.screens.all_annotations import AnnotationRow
+from newsdesk.tui.widgets.article_list import ArticleList
+from newsdesk.tui.widgets.search_box import SearchBox
+from newsdesk.tui.widgets.side_panel import FacetList
 from textual.widgets import Input, Static, TextArea
 
 from tests.tui.conftest import settle
@@ -226,3 +229,43 @@ def test_a_tag_no_one_may_add_now_is_not_suggested(demo_state: Path, old: str) -
         close_library(app.library)
     assert not [c for line in drawn for c in line if _invisible(c)], drawn
     assert value == "ab"  # nothing suggested
+
+
+async def _pick_tag_facet(app, tag: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(SearchBox).set_query("annotated:yes")
+        await settle(pilot)
+        facets = app.screen.query_one(FacetList)
+        ids = [facets.get_option_at_index(i).id for i in range(facets.option_count)]
+        shown = [i for i, ident in enumerate(ids) if ident and ident.startswith("tags\x00") and ident.endswith(tag[-1])]
+        assert len(shown) == 1, ids
+        facets.focus()
+        facets.highlighted = shown[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        box = app.screen.query_one(SearchBox)
+        drawn = ["".join(s.text for s in box.render_line(y)) for y in range(box.size.height)]
+        return drawn, app.screen.query_one(ArticleList).total
+
+
+@pytest.mark.parametrize("planted", ["ab\x9b2J", "ab\u202ecd", "a\u200bb"])
+def test_a_tag_facet_picked_puts_no_control_in_the_search_box_and_finds_its_article(
+    demo_state: Path, planted: str
+) -> None:
+    """Seen on d072ef4: a tag no new tag may be (an older version's, or one another account wrote in
+    its own annotation file, which the files still read) went into the index as it was; the tags facet
+    showed it cleaned, but Enter on it put ``tag:"ab\\x9b2J"`` in the search box, which Textual drew
+    raw: a C1 CSI on the terminal. The index takes an annotation's tags cleaned as articles' are."""
+    with _library(demo_state) as library:
+        article = library.article(library.list_articles(0, 1)[0].id)
+        with mock.patch("newsdesk.index.annotations.check_tag", stored_tag):  # as such a file holds it
+            library.add_annotation(article, 30, 40, [planted], "")
+        library.sync_annotations()
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    try:
+        drawn, total = asyncio.run(_pick_tag_facet(app, planted))
+    finally:
+        close_library(app.library)
+    assert not [c for line in drawn for c in line if _invisible(c)], drawn
+    assert total == 1
