@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from newsdesk.index import AnnotationError, check_annotation_tag
+from newsdesk.index.annotations.model import is_invisible
 
 UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -27,7 +28,9 @@ def symbol(found: re.Match[str]) -> str:
 
 def tags_and_note(words: Iterable[str], note: str) -> tuple[list[str], str]:
     """The words that are tags (checked, each once), and ``note`` with every other word at its end,
-    on a line of its own marked ``UNSAVED_TAGS_MARK``, its control characters as their symbols. Only
+    on a line of its own marked ``UNSAVED_TAGS_MARK``, its control characters as their symbols and the
+    invisible ones no tag may hold as U+FFFD (red team: a bidi override went to the note raw, and the
+    edit dialog's note box drew it so). Only
     the note's end is trimmed: its start (an indented line, blank lines) is as typed."""
     tags, not_tags = [], []
     for word in words:
@@ -35,7 +38,7 @@ def tags_and_note(words: Iterable[str], note: str) -> tuple[list[str], str]:
             if word.strip():
                 tags.append(check_annotation_tag(word))
         except AnnotationError:
-            not_tags.append(NOT_FOR_A_NOTE.sub(symbol, word))
+            not_tags.append("".join("\ufffd" if is_invisible(c) else c for c in NOT_FOR_A_NOTE.sub(symbol, word)))
     if not_tags:
         line = f"{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}"
         note = f"{note.rstrip()}\n\n{line}" if note.strip() else line

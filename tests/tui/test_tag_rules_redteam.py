@@ -25,11 +25,12 @@ from textual.widgets import Input, Static, TextArea
 
 from tests.tui.conftest import settle
 from tests.tui.test_annotations_ui import _open_first_article
+from tests.tui.test_hangup_bad_tags import _type_then_hang_up
 from tests.tui.test_notes_held_keys import _with_annotations
 
 OLD_TAGS = ["ok", "evi\x9bdence", "li\u202eve"]
 """Tags an older version kept at a hang-up: a C1 CSI, a bidi override (the files still read them)."""
-SAVED_NOTE = f"my note\n\n{UNSAVED_TAGS_MARK} evi\ufffddence li\u202eve"
+SAVED_NOTE = f"my note\n\n{UNSAVED_TAGS_MARK} evi\ufffddence li\ufffdve"
 
 
 def _library(state: Path) -> Library:
@@ -269,3 +270,18 @@ def test_a_tag_facet_picked_puts_no_control_in_the_search_box_and_finds_its_arti
         close_library(app.library)
     assert not [c for line in drawn for c in line if _invisible(c)], drawn
     assert total == 1
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\u3164"])
+def test_a_hang_up_keeps_a_word_with_an_invisible_character_in_the_note_as_a_symbol(
+    demo_state: Path, hidden: str
+) -> None:
+    """Seen on d072ef4: a word of the tags box that no tag may be for its bidi override went to the note
+    with the override as it was (a C0 or C1 control goes as its symbol), and the edit dialog's note box
+    then wrote it to the terminal raw. Kept as U+FFFD, as a C1 control is."""
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    try:
+        _, tags, note = asyncio.run(_type_then_hang_up(app, f"ok li{hidden}ve", "a note"))
+    finally:
+        close_library(app.library)
+    assert (tags, note) == (["ok"], f"a note\n\n{UNSAVED_TAGS_MARK} li\ufffdve")
