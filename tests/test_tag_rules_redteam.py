@@ -68,3 +68,14 @@ def test_the_64_character_limit_holds_after_composing() -> None:
     """NFC lengthens a few characters (U+0958 is two after it): the limit is on what is stored."""
     with pytest.raises(AnnotationError):
         check_tag("\u0958" * 40)
+
+
+@pytest.mark.parametrize("size", [65, 1_000_000])
+def test_a_tag_far_too_long_is_named_by_its_start_in_a_short_line(size: int) -> None:
+    """Seen on d072ef4: the error quoted the whole tag: an article pasted in the tags box (1 MB) gave a
+    1 MB line, which the dialog took 2.8 s to lay out, 10,419 rows high (the note box pushed off), and
+    ``annotations add --tag`` printed it whole."""
+    with pytest.raises(AnnotationError) as raised:
+        check_tag("x" * size)
+    message = str(raised.value)
+    assert len(message) < 200 and message.startswith("tag 'xxxx") and f"{size:,} characters" in message

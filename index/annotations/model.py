@@ -138,9 +138,16 @@ def shown_tag(tag: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in tag if not is_invisible(c)))
 
 
+NAMED_CHARS = 40
+"""How much of a tag an error quotes: a whole article pasted in the tags box was quoted whole (red team)."""
+
+
 def _named(tag: str) -> str:
     """``tag`` quoted for a one-line error: as ``repr`` (controls and format characters escaped), and a
-    character that draws nothing, or a combining mark that begins it, escaped too."""
+    character that draws nothing, or a combining mark that begins it, escaped too; a long one by its
+    start and its length."""
+    if len(tag) > 64:
+        return f"{_named(tag[: NAMED_CHARS - 1] + '…')} ({len(tag):,} characters)"
     return "".join(
         (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
         if c in _BLANKS or (i == 1 and unicodedata.category(c).startswith("M"))
