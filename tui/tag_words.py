@@ -30,8 +30,8 @@ def tags_and_note(words: Iterable[str], note: str) -> tuple[list[str], str]:
     """The words that are tags (checked, each once), and ``note`` with every other word at its end,
     on a line of its own marked ``UNSAVED_TAGS_MARK``, its control characters as their symbols and the
     invisible ones no tag may hold as U+FFFD (red team: a bidi override went to the note raw, and the
-    edit dialog's note box drew it so). Only
-    the note's end is trimmed: its start (an indented line, blank lines) is as typed."""
+    edit dialog's note box drew it so). Only the note's end is trimmed: its start (an indented line,
+    blank lines) is as typed."""
     tags, not_tags = [], []
     for word in words:
         try:

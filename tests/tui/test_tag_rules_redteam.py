@@ -285,3 +285,21 @@ def test_a_hang_up_keeps_a_word_with_an_invisible_character_in_the_note_as_a_sym
     finally:
         close_library(app.library)
     assert (tags, note) == (["ok"], f"a note\n\n{UNSAVED_TAGS_MARK} li\ufffdve")
+
+
+def test_a_tag_facet_of_an_index_built_before_puts_no_control_in_the_search_box(demo_state: Path) -> None:
+    """An index built before the index took tags cleaned keeps the tag as it was until its annotation
+    file changes: Enter on it still put the C1 CSI in the search box. The clause is cleaned too (it finds
+    nothing there until that file changes, rather than writing an escape to the terminal)."""
+    with _library(demo_state) as library:
+        article = library.article(library.list_articles(0, 1)[0].id)
+        with mock.patch("newsdesk.index.annotations.check_tag", stored_tag):
+            library.add_annotation(article, 30, 40, ["ab\x9b2J"], "")
+        with mock.patch("newsdesk.index.annotations.shown_tag", lambda tag: tag):  # as the index was built
+            library.sync_annotations()
+    app = make_app(demo_corpus(), Config(), demo_state, index_on_start=False, watch=False)
+    try:
+        drawn, _ = asyncio.run(_pick_tag_facet(app, "ab\x9b2J"))
+    finally:
+        close_library(app.library)
+    assert not [c for line in drawn for c in line if _invisible(c)], drawn
