@@ -14,6 +14,7 @@ from newsdesk.index import Config, Library
 from newsdesk.index.annotations.model import Annotation, Target, stored_tag
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import unsaved
+from newsdesk.tui.annotation_changes import PendingAnnotation
 from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.cli import main
 from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK, AnnotateDialog
@@ -303,3 +304,17 @@ def test_a_tag_facet_of_an_index_built_before_puts_no_control_in_the_search_box(
     finally:
         close_library(app.library)
     assert not [c for line in drawn for c in line if _invisible(c)], drawn
+
+
+@pytest.mark.parametrize("old", ["evi\x9bdence", "li\u202eve"])
+def test_a_hang_up_before_the_edit_dialog_shows_its_boxes_changes_nothing(demo_state: Path, old: str) -> None:
+    """A hang-up right after ``e``, before the dialog composed its boxes, takes what it was opened with:
+    the tags as the box shows them (U+FFFD for what no tag may hold). That read as an edit (it differs
+    from the file), so an old tag was rewritten though nothing was typed."""
+    with _library(demo_state) as library:
+        article = library.article(library.list_articles(0, 1)[0].id)
+        with mock.patch("newsdesk.index.annotations.check_tag", stored_tag):
+            made = library.add_annotation(article, 0, 12, [old, "ok"], "a note")
+    pending = PendingAnnotation.editing(article, made)
+    dialog = AnnotateDialog("quote", [], tuple(pending.entered.tags), pending.entered.note)
+    assert pending.changes_nothing(dialog.current_input())
