@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,7 @@ _NASTY = st.lists(
             alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Z", "C"), exclude_characters=","),
             min_size=1,
             max_size=20,
-        ),
+        ).filter(lambda t: not unicodedata.category(t[0]).startswith("M")),  # drawn on what is before it
         max_size=5,
         unique=True,
     ),
@@ -230,7 +231,8 @@ def test_notes_and_tags_round_trip_exactly(
     saved = AnnotationStore(root, user="alice", owner_of=owner_by_file_name).add(article(), 0, 9, tags, note)
     again = AnnotationStore(root, user="alice", owner_of=owner_by_file_name)
     (read,) = again.files.read(root / "annotations" / saved.article_id / "alice.yaml")
-    assert read == saved and read.note == note and list(read.tags) == tags
+    composed = list(dict.fromkeys(unicodedata.normalize("NFC", t) for t in tags))  # a tag is stored composed
+    assert read == saved and read.note == note and list(read.tags) == composed
 
 
 # -- through the library: search and the CLI --------------------------------------

@@ -42,7 +42,7 @@ def test_a_new_tag_is_visible_text_or_one_printable_line_refusing_it(text: str) 
         message = str(exc)
         assert "\n" not in message and message.isprintable(), message
         return
-    assert tag == text.strip()
+    assert tag == unicodedata.normalize("NFC", text.strip())  # composed (tests/test_tag_rules_redteam.py)
     assert 1 <= len(tag) <= 64
     assert _visible(tag)
     assert not any(c.isspace() or c == "," for c in tag)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from newsdesk.index import Annotation, Article, ArticleAnnotations, Library
-from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput
+from newsdesk.tui.dialogs.annotate import AnnotateDialog, AnnotationInput, drawable, drawable_tag
 from textual.message import Message
 
 
@@ -37,8 +37,14 @@ class PendingAnnotation:
         return cls(article, annotation.target.start, annotation.target.end, entered, annotation.id, annotation)
 
     def changes_nothing(self, entered: AnnotationInput) -> bool:
-        """``entered`` is the edited annotation's tags and note as they were: nothing to save."""
-        return self.base is not None and (tuple(entered.tags), entered.note) == (self.base.tags, self.base.note)
+        """``entered`` is the edited annotation's tags and note as they were, or as the edit dialog shows
+        them (a hang-up before it composed its boxes takes that): nothing to save. Red team: an old tag
+        shown with U+FFFD read as an edit, and was rewritten though nothing was typed."""
+        if self.base is None:
+            return False
+        typed = (tuple(entered.tags), entered.note)
+        shown = (tuple(drawable_tag(t) for t in self.base.tags), drawable(self.base.note))
+        return typed in ((self.base.tags, self.base.note), shown)
 
 
 def write_pending(library: Library, pending: PendingAnnotation) -> Annotation:

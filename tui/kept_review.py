@@ -125,6 +125,7 @@ def apply(path: Path, folder: Path, library: Library) -> str:
             raise UsageError(f"{path}: not saved: {exc}") from None
         try:
             now = _now(library, entry)
+            entry = unsaved.as_saved(entry)  # a tag an older version kept, that no tag may be now: in the note
             if now is None:  # new, or deleted since, and nothing of the user's on the passage: annotate it afresh
                 start, end = _passage_now(article, entry)
                 saved = library.add_annotation(article, start, end, entry.tags, entry.note)

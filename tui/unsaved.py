@@ -11,6 +11,7 @@ when the reader next opens on that corpus.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import stat
@@ -23,6 +24,7 @@ from typing import Any
 from newsdesk.index import (
     Annotation,
     AnnotationChanged,
+    AnnotationError,
     AnnotationFileError,
     Article,
     DiskFullError,
@@ -31,6 +33,7 @@ from newsdesk.index import (
     write_atomic,
 )
 from newsdesk.tui.state import default_state_file
+from newsdesk.tui.tag_words import tags_and_note
 from newsdesk.tui.widgets.layout import clean_line
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
@@ -324,7 +327,9 @@ def _version(entry: dict[str, Any], key: str) -> Annotation:
 def _save(library: Library, entry: KeptEntry) -> bool:
     """Save ``entry``: True once it is on disk as typed, False if there was nothing to save."""
     article = library.article(entry.article_id)
+    saved_as = as_saved(entry)
     if entry.annotation_id is None:
+        entry = saved_as
         start, end = passage_now(article, entry)
         for placed in library.article_annotations(article).placed:
             was = placed.annotation
@@ -333,10 +338,13 @@ def _save(library: Library, entry: KeptEntry) -> bool:
         library.add_annotation(article, start, end, entry.tags, entry.note)
         return True
     current = current_annotation(library, article, entry.annotation_id)
-    typed = Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
-    if current.same_content(typed):
+    # As typed (a tag an older version kept, which the files still read), and as it is saved now.
+    typed = [_with(current, saved_as)]
+    with contextlib.suppress(AnnotationError):  # a tag no file may hold: only as saved now
+        typed.append(_with(current, entry))
+    if any(current.same_content(one) for one in typed):
         return True  # already as typed: the save at hang-up landed, its kept copy was not removed
-    if any((base.tags, base.note) == (typed.tags, typed.note) for base in entry.bases or ()):
+    if any((base.tags, base.note) == (one.tags, one.note) for base in entry.bases or () for one in typed):
         return False  # nothing was changed in the dialog: no edit to save, and no conflict to report
     # Named as the user knows it (the passage and the article), not by its id.
     what = (
@@ -351,10 +359,24 @@ def _save(library: Library, entry: KeptEntry) -> bool:
     if not any(base.same_content(current) for base in entry.bases):
         raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)")
     try:  # ``base=``: a change landing between that read and this write is refused too
-        library.edit_annotation(article, entry.annotation_id, tags=entry.tags, note=entry.note, base=current)
+        library.edit_annotation(article, entry.annotation_id, tags=saved_as.tags, note=saved_as.note, base=current)
     except AnnotationChanged:
         raise KeptConflict(f"{what}: another session changed the annotation since (its change is kept)") from None
     return True
+
+
+def as_saved(entry: KeptEntry) -> KeptEntry:
+    """``entry`` with each tag that no tag may be now at the end of its note, marked as the hang-up marks
+    a word of the tags box (tui/tag_words.py). Red team: an older version kept tags holding a C1 control
+    or a bidi override, which a new tag may no longer hold; such a kept file was set aside as failed,
+    and ``annotations kept --apply`` refused it too, so the note typed with it could not be saved."""
+    tags, note = tags_and_note(entry.tags, entry.note)
+    return dataclasses.replace(entry, tags=tags, note=note)
+
+
+def _with(current: Annotation, entry: KeptEntry) -> Annotation:
+    """``current`` with ``entry``'s tags and note, as the files would read it (AnnotationError if they could not)."""
+    return Annotation.from_dict({**current.to_dict(), "tags": entry.tags, "note": entry.note})
 
 
 def _short(text: str, limit: int = 40) -> str:

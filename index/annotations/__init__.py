@@ -30,6 +30,7 @@ from newsdesk.index.annotations.model import (
     current_user,
     new_id,
     now,
+    shown_tag,
 )
 from newsdesk.index.article import Article
 
@@ -135,7 +136,7 @@ class AnnotationStore:
             # Unreadable files are reported where annotations are shown; the index skips them.
             for _, annotation in self._read_all(article_id, []):
                 summary = summaries.setdefault(annotation.article_id, AnnotationSummary())
-                summary.tags.update(annotation.tags)
+                summary.tags.update(shown for shown in map(shown_tag, annotation.tags) if shown)
                 if annotation.note:
                     summary.notes.append(annotation.note)
         return summaries

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -219,9 +219,9 @@ def parse_export(text: str, name: str) -> list[Annotation]:
             item = {k: v for k, v in item.items() if k not in ("article", "claimed_author", "page")}
         try:
             annotation = Annotation.from_dict(item)
-            for tag in annotation.tags:  # what a file may hold, but not what anyone may add now
-                check_tag(tag)
-            annotations.append(annotation)
+            # What a file may hold, but not what anyone may add now; stored as a new tag is (composed).
+            tags = tuple(dict.fromkeys(check_tag(tag) for tag in annotation.tags))
+            annotations.append(replace(annotation, tags=tags))
         except AnnotationError as exc:
             raise AnnotationError(f"{name}: item {number}: {exc}") from None
     return annotations

@@ -92,18 +92,25 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
-_TAG_RULE = "tag {tag!r}: use 1-64 characters without spaces, commas, control or invisible characters"
+_TAG_RULE = "tag {tag}: use 1-64 characters without spaces, commas, control or invisible characters"
 _JOINERS = frozenset("\u200c\u200d")
 """Format characters a tag may hold: the zero-width non-joiner (Persian, Hindi words) and joiner (emoji)."""
+_BLANKS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0")
+"""Characters that draw nothing though they are neither controls nor format characters: the combining
+grapheme joiner, the Hangul fillers, the Khmer inherent vowels, the Mongolian variation selectors, the
+braille blank (red team: ``\u3164`` alone was a tag that showed as nothing, ``evidence\u3164`` one that
+showed as "evidence")."""
 
 
 def check_tag(tag: str) -> str:
-    """A new tag (typed, or imported): stripped, 1-64 characters, no spaces, commas, control
-    characters (C1 too) or invisible format characters (bidi overrides, zero-width spaces), which
-    would make a tag look like another or reorder the text shown around it."""
-    tag = stored_tag(tag)
-    if any(_invisible(c) for c in tag):
-        raise AnnotationError(_TAG_RULE.format(tag=tag))
+    """A new tag (typed, or imported): stripped, composed (NFC: a decomposed "é" is the same tag),
+    1-64 characters, no spaces, commas, control characters (C1 too), invisible format characters
+    (bidi overrides, zero-width spaces) or characters that draw nothing, and not starting with a
+    combining mark (drawn on what is before it), which would make a tag look like another (or like
+    nothing) or reorder the text shown around it."""
+    tag = stored_tag(unicodedata.normalize("NFC", check_text(tag, "a tag")))
+    if any(is_invisible(c) for c in tag) or unicodedata.category(tag[0]).startswith("M"):
+        raise AnnotationError(_TAG_RULE.format(tag=_named(tag)))
     return tag
 
 
@@ -112,13 +119,41 @@ def stored_tag(tag: str) -> str:
     read as it is (shown safely), so an older file still opens."""
     tag = check_text(tag, "a tag").strip()
     if not _TAG.match(tag):
-        raise AnnotationError(_TAG_RULE.format(tag=tag))
+        raise AnnotationError(_TAG_RULE.format(tag=_named(tag)))
     return tag
 
 
-def _invisible(char: str) -> bool:
+def is_invisible(char: str) -> bool:
+    """A character no new tag may hold: a control (C1 too), a format character but the joiners, or
+    one that draws nothing (``_BLANKS``)."""
     category = unicodedata.category(char)
-    return category == "Cc" or (category == "Cf" and char not in _JOINERS)
+    return category == "Cc" or (category == "Cf" and char not in _JOINERS) or char in _BLANKS
+
+
+def shown_tag(tag: str) -> str:
+    """``tag`` as the search index takes it: composed, without the characters :func:`check_tag` refuses
+    (a tag a file may still hold: an older version's, or another account's own file). Red team: the
+    index took it as it was, and Enter on it in the tags facet put a C1 CSI in the search box, which
+    Textual drew raw; ``tag:live`` did not find the tag shown as "live"."""
+    return unicodedata.normalize("NFC", "".join(c for c in tag if not is_invisible(c)))
+
+
+NAMED_CHARS = 40
+"""How much of a tag an error quotes: a whole article pasted in the tags box was quoted whole (red team)."""
+
+
+def _named(tag: str) -> str:
+    """``tag`` quoted for a one-line error: as ``repr`` (controls and format characters escaped), and a
+    character that draws nothing, or a combining mark that begins it, escaped too; a long one by its
+    start and its length."""
+    if len(tag) > 64:
+        return f"{_named(tag[: NAMED_CHARS - 1] + '…')} ({len(tag):,} characters)"
+    return "".join(
+        (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+        if c in _BLANKS or (i == 1 and unicodedata.category(c).startswith("M"))
+        else c
+        for i, c in enumerate(repr(tag))
+    )
 
 
 @dataclass(frozen=True, slots=True)

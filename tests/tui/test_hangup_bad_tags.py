@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from newsdesk.index import AnnotationError, Config, check_annotation_tag
+from newsdesk.index.annotations.model import is_invisible
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui.app import close_library, make_app
 from newsdesk.tui.dialogs.annotate import UNSAVED_TAGS_MARK, AnnotateDialog
@@ -37,7 +38,7 @@ def _as_kept(word: str) -> str:
             out.append(chr(0x2400 + code))
         elif code == 0x7F:
             out.append("\u2421")
-        elif 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
+        elif 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000 or is_invisible(char):  # (format characters too)
             out.append("\ufffd")
         else:
             out.append(char)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import AnnotationError, check_annotation_tag
+from newsdesk.index.annotations.model import is_invisible
+from newsdesk.tui.tag_words import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
+from newsdesk.tui.tag_words import symbol as _symbol
+from newsdesk.tui.tag_words import tags_and_note
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import constants, events, on
@@ -18,9 +24,6 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static, TextArea
 
 _TAG_SPLIT = re.compile(r"[,\s]+")
-_NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-"""Control characters, and bytes that were not UTF-8 (no file takes them, in a note as in a tag)."""
-UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 _DRAWN_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """What Textual's text boxes write to the terminal as it is: an ESC or a C1 CSI there starts an escape
 sequence (OSC 52 sets the clipboard), SO switches some terminals' character set. Line ends and tabs
@@ -33,7 +36,10 @@ class TagSuggester(Suggester):
 
     def __init__(self, tags_in_use: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        self.tags = sorted(set(tags_in_use), key=str.casefold)
+        # Only tags a new tag may be: tags in use come from every annotation file of the corpus (another
+        # account's too, written as its owner likes, or by an older version), and the box drew the
+        # suggestion raw (red team: a C1 CSI, a bidi override), and ctrl+s then refused it.
+        self.tags = sorted(set(_addable(tags_in_use)), key=str.casefold)
 
     async def get_suggestion(self, value: str) -> str | None:
         head, _, last = value.rpartition(",")
@@ -47,18 +53,16 @@ class TagSuggester(Suggester):
         return None
 
 
+def _addable(tags: list[str]) -> Iterator[str]:
+    """Each of ``tags`` that a new tag may be, as it would be stored."""
+    for tag in tags:
+        with contextlib.suppress(AnnotationError):
+            yield check_annotation_tag(tag)
+
+
 def parse_tags(value: str) -> list[str]:
     """Tags from the input: separated by commas or spaces, each checked; AnnotationError names a bad one."""
     return list(dict.fromkeys(check_annotation_tag(t) for t in _TAG_SPLIT.split(value) if t.strip()))
-
-
-def _symbol(found: re.Match[str]) -> str:
-    """A control character as its symbol (SO as U+240E); DEL as U+2421; a C1 control, and bytes that
-    were not UTF-8, as U+FFFD. Red team: control characters pasted in the tags box (SO and SI, which
-    switch some terminals to another character set, BEL) went raw into the note, and the edit dialog's
-    note box writes a note to the terminal as it is (Textual draws them raw, an ESC too)."""
-    code = ord(found.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def drawable(text: str) -> str:
@@ -66,6 +70,15 @@ def drawable(text: str) -> str:
     annotation's note and tags come from a file (an import of another's export, a hand edit), and
     were written to the terminal as they were (red team)."""
     return _DRAWN_RAW.sub(_symbol, text)
+
+
+def drawable_tag(tag: str) -> str:
+    """``tag`` as the tags box shows it: as :func:`drawable`, and each invisible format character no
+    new tag may hold (a bidi override or isolate, a zero-width space, a soft hyphen: a tag an older
+    version saved) as U+FFFD, so a save writes what the box shows. Red team: the box wrote a bidi
+    override to the terminal as it was, and the user could not see what to delete from the tag that
+    ctrl+s then refused. The joiners a tag may hold stay."""
+    return "".join("\ufffd" if is_invisible(c) else c for c in drawable(tag))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +140,7 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         self.quote = quote
         self.tags_in_use = tags_in_use
         # As the boxes show them: what the file held, its control characters as symbols.
-        self.initial_tags = [drawable(tag) for tag in tags]
+        self.initial_tags = [drawable_tag(tag) for tag in tags]
         self.initial_note = drawable(note)
         self.focus_note = focus_note
         self.title_text = title
@@ -179,19 +192,9 @@ class AnnotateDialog(ModalScreen[AnnotationInput | None]):
         """
         if not self.query("#annotate-tags") or not self.query("#annotate-note"):
             return AnnotationInput(list(self.initial_tags), self.initial_note)
-        tags, not_tags = [], []
-        for word in _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value):
-            try:
-                if word.strip():
-                    tags.append(check_annotation_tag(word))
-            except AnnotationError:
-                not_tags.append(_NOT_FOR_A_NOTE.sub(_symbol, word))
-        note = self.query_one("#annotate-note", TextArea).text
-        if not_tags:
-            line = f"{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}"
-            # Only the note's end is trimmed: its start (an indented line, blank lines) is as typed.
-            note = f"{note.rstrip()}\n\n{line}" if note.strip() else line
-        return AnnotationInput(list(dict.fromkeys(tags)), note)
+        words = _TAG_SPLIT.split(self.query_one("#annotate-tags", Input).value)
+        tags, note = tags_and_note(words, self.query_one("#annotate-note", TextArea).text)
+        return AnnotationInput(tags, note)
 
     def in_the_boxes(self) -> AnnotationInput:
         """What is typed, as typed: every word in the tags box, one that would not save too (a link

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,7 +36,7 @@ class AnnotationRow:
         for term in terms:
             key, _, value = term.partition(":")
             if value and key == "tag":
-                if not any(t.casefold() == value.casefold() for t in a.tags):
+                if not any(_tag_key(t) == _tag_key(value) for t in a.tags):
                     return False
             elif value and key in ("author", "by"):
                 if a.author.casefold() != value.casefold():
@@ -58,6 +59,15 @@ class AnnotationRow:
             line.append("(orphan) ", style="bold red")
         line.append(f"{clean_line(a.author)} · {clean_line(self.title)}", style="dim")
         return line
+
+
+def _tag_key(text: str) -> str:
+    """A tag as its column shows it (controls, bidi overrides and joiners dropped), composed and
+    case-folded: ``tag:`` finds what is shown. Red team: it compared the tag as stored, so the tag an
+    older version saved with a C1 control, shown as "evidence", was not found by ``tag:evidence``,
+    nor an emoji or Persian tag typed as it is shown (its joiner dropped), nor a decomposed "é"."""
+    shown = "".join(c for c in clean_line(text) if unicodedata.category(c) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFC", shown.casefold())
 
 
 def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import EntityMention, FacetValue, SavedSearches
+from newsdesk.index.annotations.model import is_invisible
 from newsdesk.tui.messages import (
     AnnotationsShown,
     FacetsShown,
@@ -47,7 +48,9 @@ ENTITY_LABELS = {"PERSON": "PEOPLE", "ORG": "ORGANISATIONS", "PLACE": "PLACES"}
 def facet_clause(facet: str, value: str, exclude: bool = False) -> str:
     """The query text that keeps (or with ``exclude`` drops) articles whose ``facet`` is ``value``."""
     field = FACET_FIELDS.get(facet, facet)
-    value = value.replace('"', " ").strip()
+    # Without controls and invisible characters: the search box draws what it holds raw, and an index
+    # built before annotation tags went in cleaned holds a tag an older version saved as it was (red team).
+    value = "".join(c for c in value if not is_invisible(c)).replace('"', " ").strip()
     clause = f'{field}:"{value}"'
     return f"NOT {clause}" if exclude else clause
 
