@@ -13,7 +13,10 @@ the number recorded when the user last saw the search.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -184,15 +187,32 @@ class SavedSearchFile:
 
     def read(self) -> list[SavedSearch]:
         """The saved searches, in the order they were saved; [] when there is no file."""
+        # O_NONBLOCK: a FIFO put in the file's place must not block the open (the reader's count
+        # and every save would wait forever); O_NOFOLLOW: a link is refused, not followed to a
+        # device; what was opened is checked with fstat before a byte is read, and at most one
+        # byte more than the limit is read (a file growing while read, /dev/zero behind a bind).
         try:
-            if self.path.stat().st_size > MAX_FILE_BYTES:
-                raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
-            text = self.path.read_text(encoding="utf-8")
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             return []
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise SavedSearchFileError(f"{self.path}: cannot read: {reason}") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SavedSearchFileError(f"{self.path}: is a symbolic link; refused") from None
+            raise SavedSearchFileError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "rb") as handle:
+            try:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    raise SavedSearchFileError(f"{self.path}: not a regular file; refused")
+                if info.st_size > MAX_FILE_BYTES:
+                    raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
+                data = handle.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise SavedSearchFileError(f"{self.path}: cannot read: {reason}") from None
         return parse_saved(self.path, text)
 
     def change(self, edit: Any) -> list[SavedSearch]:

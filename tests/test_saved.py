@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -273,3 +274,53 @@ def test_a_killed_saves_temp_file_is_removed_by_the_next_save(library: Library, 
     saved.add("other", "ceasefire")
     assert not stale.exists()
     assert [s.name for s in saved.names()] == ["truce", "other"]
+
+
+def _within(seconds: float, call):  # type: ignore[no-untyped-def]
+    """``call()``'s outcome (value or exception), or "hung" when it takes longer than ``seconds``."""
+    import threading
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as exc:  # the test looks at it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return outcome[0] if outcome else "hung"
+
+
+def test_a_fifo_device_or_link_in_the_files_place_is_one_line_not_a_hang(library: Library, tmp_path: Path) -> None:
+    """Red team: a FIFO (planted in a shared state folder, or left by a script) where the saved
+    searches file goes made `newsdesk saved list`, every save and the reader's Saved tab wait
+    forever on the open; a link to /dev/zero read until memory ran out. Each is refused in one
+    line now, and left where it is."""
+    import os
+
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    path = saved.file.path
+    path.unlink()
+    os.mkfifo(path)
+    try:
+        for call in (saved.overview, lambda: saved.add("other", "truce"), saved.names):
+            outcome = _within(5, call)
+            assert isinstance(outcome, SavedSearchFileError), outcome
+            assert "\n" not in str(outcome) and str(path) in str(outcome)
+    finally:
+        with contextlib.suppress(OSError):  # on a hung open: let it go, so the thread ends
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+    path.unlink()
+    for target in ("/dev/zero", str(tmp_path / "elsewhere.yaml")):
+        (tmp_path / "elsewhere.yaml").write_text("saved: []\n", encoding="utf-8")
+        path.symlink_to(target)
+        for call in (saved.overview, lambda: saved.add("other", "truce")):
+            outcome = _within(5, call)
+            assert isinstance(outcome, SavedSearchFileError), outcome
+            assert "\n" not in str(outcome)
+        assert path.is_symlink() and os.readlink(path) == target
+        path.unlink()
