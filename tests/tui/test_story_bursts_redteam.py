@@ -39,3 +39,55 @@ async def test_m_twice_in_one_burst_opens_one_dialog(corpus_app: tuple[NewsdeskA
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, SimilarDialog), [type(s).__name__ for s in app.screen_stack]
+
+
+async def _slow_copies_list(app: NewsdeskApp, corpus: Path, pilot) -> object:  # type: ignore[no-untyped-def]
+    """A search whose first hit has two copies and more hits under it; copies load in 0.3 s."""
+    from tests.tui.test_reprints_ui import add_reprints
+
+    original = add_reprints(app, corpus, 2)
+    first_words = " ".join(app.library.article(original).text.split()[:3])
+    await settle(pilot)
+    await pilot.press("slash", *f'"{first_words}"^50 OR ceasefire', "enter")
+    await settle(pilot)
+    listing = app.main.article_list
+    grouped = [i for i in range(min(listing.total, 20)) if (row := listing.row(i)) is not None and row.copies]
+    assert grouped and listing.total >= grouped[0] + 3
+    listing.move_cursor(grouped[0])
+    await settle(pilot)
+    fetch = listing._state.fetch_copies
+
+    def slow(ids):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a slow disk, a busy store: the keys come first
+        return fetch(ids)
+
+    listing._state.fetch_copies = slow
+    return listing
+
+
+async def test_r_r_in_one_burst_leaves_the_copies_hidden(corpus_app: tuple[NewsdeskApp, Path]) -> None:  # noqa: F811
+    """`r r` (show, hide) while the copies take a moment to load left them shown: the second r
+    asked for them again instead of taking back the first."""
+    app, corpus = corpus_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        listing = await _slow_copies_list(app, corpus, pilot)
+        total = listing.total
+        await pilot.press("r", "r")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert listing.total == total
+
+
+async def test_keys_after_r_are_not_undone_when_the_copies_arrive(corpus_app: tuple[NewsdeskApp, Path]) -> None:  # noqa: F811
+    """`r j j` while the copies load: the copies came and put the cursor back on the hit, so the
+    two j were lost (and Enter next opened the hit, not the row the user moved to)."""
+    app, corpus = corpus_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        listing = await _slow_copies_list(app, corpus, pilot)
+        third = listing.row(listing.cursor + 2)
+        await pilot.press("r", "j", "j")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        assert listing.total >= 6  # the copies are listed
+        row = listing.row(listing.cursor)
+        assert row is not None and row.id == third.id and not row.copy, (listing.cursor, row)
