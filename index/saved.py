@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from filelock import FileLock, Timeout
+from newsdesk.index.annotations.files import owner_account
 from newsdesk.index.annotations.model import current_user
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.errors import NewsdeskError, SavedSearchError, SavedSearchFileError
@@ -176,6 +177,14 @@ def dump_saved(user: str, searches: list[SavedSearch]) -> str:
     return HEADER.format(user=user) + body
 
 
+def _make_sticky(folder: Path) -> None:
+    """Set the sticky bit on our own ``saved/`` folder: in a group-writable state folder another
+    account could otherwise delete or replace each user's file (a rename needs only the folder)."""
+    info = folder.lstat()
+    if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX and stat.S_ISDIR(info.st_mode):
+        os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_ISVTX)
+
+
 class SavedSearchFile:
     """One user's saved searches file: read anyone's, write only through the lock."""
 
@@ -204,6 +213,10 @@ class SavedSearchFile:
                 info = os.fstat(handle.fileno())
                 if not stat.S_ISREG(info.st_mode):
                     raise SavedSearchFileError(f"{self.path}: not a regular file; refused")
+                if info.st_uid != os.geteuid():
+                    # Another account put it there (a group-writable state folder): its searches are not ours.
+                    owner = owner_account(self.path, info)
+                    raise SavedSearchFileError(f"{self.path}: owned by {owner}, not this account; refused")
                 if info.st_size > MAX_FILE_BYTES:
                     raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
                 data = handle.read(MAX_FILE_BYTES + 1)
@@ -222,6 +235,7 @@ class SavedSearchFile:
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_sticky(self.path.parent)
             with lock:
                 # Under the lock no save of this user is running: any temp file is a killed save's.
                 for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):

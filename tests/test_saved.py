@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -299,8 +300,6 @@ def test_a_fifo_device_or_link_in_the_files_place_is_one_line_not_a_hang(library
     searches file goes made `newsdesk saved list`, every save and the reader's Saved tab wait
     forever on the open; a link to /dev/zero read until memory ran out. Each is refused in one
     line now, and left where it is."""
-    import os
-
     saved = _saved(library, str(tmp_path / "s"))
     saved.add("truce", "truce")
     path = saved.file.path
@@ -324,3 +323,27 @@ def test_a_fifo_device_or_link_in_the_files_place_is_one_line_not_a_hang(library
             assert "\n" not in str(outcome)
         assert path.is_symlink() and os.readlink(path) == target
         path.unlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="planting another account's file needs root (chown)")
+def test_another_accounts_file_in_its_place_is_refused_and_the_folder_is_sticky(
+    library: Library, tmp_path: Path
+) -> None:
+    """Red team: in a group-writable state folder another account could replace a user's saved
+    searches (rename its own file over them: the folder allowed it) or plant the file before the
+    first save, and they were read and rewritten as the user's. Now the file must be the user's
+    own, and ``saved/`` is made sticky so that only a file's owner can replace or delete it."""
+    import stat
+
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    folder = saved.file.path.parent
+    assert folder.stat().st_mode & stat.S_ISVTX
+    planted = "saved:\n- name: planted\n  query: ceasefire\n"
+    saved.file.path.write_text(planted, encoding="utf-8")
+    os.chown(saved.file.path, 54321, -1)
+    for call in (saved.overview, lambda: saved.add("other", "truce"), lambda: saved.remove("planted")):
+        outcome = _within(5, call)
+        assert isinstance(outcome, SavedSearchFileError), outcome
+        assert "not this account" in str(outcome) and "\n" not in str(outcome)
+    assert saved.file.path.read_text(encoding="utf-8") == planted
