@@ -241,7 +241,14 @@ class SavedSearchFile:
                 for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                     stale.unlink(missing_ok=True)
                 changed = edit(self.read())  # a broken file raises here and is left untouched
-                write_atomic(self.path, dump_saved(self.user, changed))
+                text = dump_saved(self.user, changed)
+                if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+                    # Written, it could not be read back: every later list, save and remove would refuse it.
+                    raise SavedSearchError(
+                        f"not saved: the saved searches would take more than {MAX_FILE_BYTES // 1024} KB; "
+                        "remove some first"
+                    )
+                write_atomic(self.path, text)
                 return changed
         except Timeout:
             raise SavedSearchFileError(

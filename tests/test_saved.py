@@ -391,3 +391,27 @@ def test_many_new_articles_are_counted_without_looking_each_up(tmp_path: Path, m
         write(corpus, "new/last.txt", "Last\n\nrain again.\n")
         library.update()
         assert [s.new for s in library.saved.overview().searches] == [1, 4]
+
+
+def test_a_save_that_would_make_the_file_too_big_to_read_is_refused(library: Library, tmp_path: Path) -> None:
+    """Red team: each save rewrote the file whatever its size, and a file over 1 MB is not read. With
+    long queries (up to 4,000 characters, some 260 of them) the save that crossed 1 MB went through,
+    and from then on list, seen, add and even remove refused the file: the user was locked out of
+    every saved search until they cut the file by hand. That save is refused now, the rest kept."""
+    from newsdesk.index.saved import SavedSearch, dump_saved
+
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("first", "truce")
+    query = "truce OR " + " OR ".join(["ceasefire" + "x" * 16] * 125)
+    kept = saved.names() + [SavedSearch(f"search {n}", query, 0, "", "") for n in range(280)]
+    saved.file.path.write_text(dump_saved("analyst", kept), encoding="utf-8")  # as 280 saves left it
+    added = 0
+    with pytest.raises(SavedSearchError, match="remove"):
+        for n in range(10):
+            saved.add(f"more {n}", query)
+            added += 1
+    assert added < 10
+    assert saved.file.path.stat().st_size <= 1024 * 1024
+    assert len(saved.names()) == len(kept) + added
+    saved.remove("search 0")
+    saved.add("one more", "truce")
