@@ -91,3 +91,30 @@ async def test_keys_after_r_are_not_undone_when_the_copies_arrive(corpus_app: tu
         assert listing.total >= 6  # the copies are listed
         row = listing.row(listing.cursor)
         assert row is not None and row.id == third.id and not row.copy, (listing.cursor, row)
+
+
+async def test_d_d_in_the_saved_tab_removes_two_searches(corpus_app: tuple[NewsdeskApp, Path]) -> None:  # noqa: F811
+    """`d d` in the Saved tab (in one burst, or while a slow disk writes the first removal) asked
+    to remove the same search twice: the list kept showing it until the recount, so the second
+    d failed with "no saved search named ..." and the search below it stayed."""
+    from newsdesk.tui.widgets.saved_list import SavedList
+
+    app, _ = corpus_app
+    for name in ("one", "two", "three"):
+        app.library.saved.add(name, "ceasefire")
+    remove = app.library.saved.remove
+
+    def slow(name: str) -> None:
+        time.sleep(0.3)
+        remove(name)
+
+    app.library.saved.remove = slow  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.focused, SavedList)
+        await pilot.press("d", "d")
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert [s.name for s in app.library.saved.names()] == ["three"]
