@@ -118,3 +118,30 @@ async def test_d_d_in_the_saved_tab_removes_two_searches(corpus_app: tuple[Newsd
         await pilot.pause(1.5)
         await settle(pilot)
         assert [s.name for s in app.library.saved.names()] == ["three"]
+
+
+async def test_an_open_waiting_for_its_page_opens_its_row_when_copies_come_above_it(
+    corpus_app: tuple[NewsdeskApp, Path],  # noqa: F811
+) -> None:
+    """`r G enter` on a long list: the open waited for the last page by its index, the copies
+    listed meanwhile above it shifted every row, and the row two above the last one opened."""
+    app, corpus = corpus_app
+    for n in range(40):
+        (corpus / "txt" / f"yy-{n:02d}.txt").write_text(f"Ceasefire note {n}\n\nA ceasefire note, number {n}.\n")
+    async with app.run_test(size=(120, 40)) as pilot:
+        listing = await _slow_copies_list(app, corpus, pilot)
+        assert listing.total > 31 and 1 not in listing._state.pages
+        last_before = listing.total - 1
+        fetch = listing._state.fetch
+
+        def slow_page(offset: int, limit: int):  # type: ignore[no-untyped-def]
+            time.sleep(0.8)  # after the copies (0.3 s)
+            return fetch(offset, limit)
+
+        listing._state.fetch = slow_page
+        await pilot.press("r", "G", "enter")
+        await pilot.pause(2.0)
+        await settle(pilot)
+        expected = listing.row(listing.total - 1)
+        assert listing.total == last_before + 3 and expected is not None
+        assert app.main.reader.article is not None and app.main.reader.article.id == expected.id
