@@ -145,3 +145,37 @@ async def test_an_open_waiting_for_its_page_opens_its_row_when_copies_come_above
         expected = listing.row(listing.total - 1)
         assert listing.total == last_before + 3 and expected is not None
         assert app.main.reader.article is not None and app.main.reader.article.id == expected.id
+
+
+async def test_the_header_counts_articles_another_session_indexed(demo_state: Path, tmp_path: Path) -> None:
+    """With the reader not watching the corpus (`ui.watch_seconds: 0`), another session's
+    `newsdesk index` (cron, a colleague) brought a new match of a saved search: the reader saw the
+    index change and searched again, but the header's "N new in saved searches" and the Saved tab
+    kept the old counts until the reader was restarted."""
+    import shutil
+
+    from newsdesk.index import Config, Library
+    from newsdesk.index.locations import demo_corpus
+    from newsdesk.tui.app import close_library, make_app
+
+    from tests.tui.test_story_ui import status
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_corpus(), corpus)
+    app = make_app(corpus, Config(), tmp_path / "state", index_on_start=False, watch=False)
+    try:
+        app.library.update()
+        app.library.saved.add("truce", "ceasefire")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert "new in saved" not in status(app)
+            (corpus / "txt" / "late-ceasefire.txt").write_text("Ceasefire holds\n\nThe ceasefire held.\n")
+            with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as other:
+                other.update()
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if "1 new in saved searches" in status(app):
+                    break
+            assert "1 new in saved searches" in status(app)
+    finally:
+        close_library(app.library)
