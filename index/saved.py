@@ -13,6 +13,7 @@ the number recorded when the user last saw the search.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -182,7 +183,8 @@ def _make_sticky(folder: Path) -> None:
     account could otherwise delete or replace each user's file (a rename needs only the folder)."""
     info = folder.lstat()
     if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX and stat.S_ISDIR(info.st_mode):
-        os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_ISVTX)
+        with contextlib.suppress(OSError):  # a file system without modes (a CIFS mount) still saves
+            os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_ISVTX)
 
 
 class SavedSearchFile:
