@@ -50,36 +50,47 @@ HEADER = (
 )
 
 
-def _refused_char(text: str) -> str | None:
-    """The first character a saved name or query may not hold (controls, line breaks, bidi, BOM)."""
+_JOINERS = frozenset("\u200c\u200d")
+"""Format characters a new name or query may hold: the zero-width non-joiner (Persian, Hindi) and joiner (emoji)."""
+
+
+def _refused_char(text: str, new: bool = True) -> str | None:
+    """The first character a saved name or query may not hold (controls, line breaks, bidi, BOM).
+
+    ``new`` (a search being saved): no invisible format character either (a bidi mark, a
+    zero-width space pasted with a query), which made two names look alike and a query find
+    nothing for no visible reason. Files written before keep the older rule when read.
+    """
     for char in text:
         category = unicodedata.category(char)
         if category in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_AND_BOM:
             return char
+        if new and category == "Cf" and char not in _JOINERS:
+            return char
     return None
 
 
-def check_name(name: str) -> str:
+def check_name(name: str, new: bool = True) -> str:
     """A saved search's name as stored (stripped), or :class:`SavedSearchError`."""
     name = name.strip()
     if not name:
         raise SavedSearchError("a saved search needs a name")
     if len(name) > MAX_NAME:
         raise SavedSearchError(f"a saved search's name must be at most {MAX_NAME} characters")
-    bad = _refused_char(name)
+    bad = _refused_char(name, new)
     if bad is not None:
         raise SavedSearchError(f"a saved search's name cannot hold the character U+{ord(bad):04X}")
     return name
 
 
-def check_query(query: str) -> str:
+def check_query(query: str, new: bool = True) -> str:
     """A saved query as stored (stripped), or :class:`SavedSearchError`."""
     query = query.strip()
     if not query:
         raise SavedSearchError("a saved search needs a query")
     if len(query) > MAX_QUERY:
         raise SavedSearchError(f"a saved query must be at most {MAX_QUERY} characters")
-    bad = _refused_char(query)
+    bad = _refused_char(query, new)
     if bad is not None:
         raise SavedSearchError(f"a saved query cannot hold the character U+{ord(bad):04X}")
     return query
@@ -142,7 +153,7 @@ def _item(path: Path, number: int, item: object) -> SavedSearch:
     if not isinstance(epoch, str) or not isinstance(seen_at, str):
         raise SavedSearchFileError(f"{where}: epoch and seen_at must be text")
     try:
-        return SavedSearch(check_name(name), check_query(query), seen, epoch, seen_at)
+        return SavedSearch(check_name(name, new=False), check_query(query, new=False), seen, epoch, seen_at)
     except SavedSearchError as exc:
         raise SavedSearchFileError(f"{where}: {exc}") from None
 

@@ -415,3 +415,28 @@ def test_a_save_that_would_make_the_file_too_big_to_read_is_refused(library: Lib
     assert len(saved.names()) == len(kept) + added
     saved.remove("search 0")
     saved.add("one more", "truce")
+
+
+def test_invisible_format_characters_are_refused_in_new_names_and_queries(library: Library, tmp_path: Path) -> None:
+    """Red team: a zero-width space or a bidi mark (U+200B, U+200E/F, U+061C, U+2060), as pasted
+    with text from a web page, was saved: `truce` and `tru\\u200bce` listed as the same name, and a
+    query holding one found nothing for no visible reason. New names and queries refuse them (the
+    joiners Persian and emoji need stay allowed); a file written before still opens."""
+    for bad in ["tru\u200bce", "a\u200eb", "a\u200fb", "a\u061cb", "a\u2060b", "a\u00adb"]:
+        with pytest.raises(SavedSearchError, match="U\\+"):
+            check_name(bad)
+        with pytest.raises(SavedSearchError, match="U\\+"):
+            check_query(bad)
+    assert check_name("می\u200cخواهم") == "می\u200cخواهم"
+    assert check_query("👩\u200d💻") == "👩\u200d💻"
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    path = saved.file.path
+    path.write_text(
+        path.read_text(encoding="utf-8") + "- name: old\u200bname\n  query: tru\u200bce\n  seen: 0\n", encoding="utf-8"
+    )
+    assert [s.name for s in saved.overview().searches] == ["truce", "old\u200bname"]
+    saved.mark_seen("old\u200bname")
+    saved.add("other", "ceasefire")
+    saved.remove("old\u200bname")
+    assert [s.name for s in saved.names()] == ["truce", "other"]
