@@ -12,6 +12,7 @@ from pathlib import Path
 from newsdesk.index.article import Article
 from newsdesk.index.errors import ArticleNotFound, UsageError
 from newsdesk.index.ingest.clean import UNSAFE_CHARS
+from newsdesk.index.locations import expand_user
 from newsdesk.index.store import ArticleStore
 
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -55,7 +56,7 @@ def find_article(store: ArticleStore, root: Path, ref: str) -> Article:
 
 def _relative(store: ArticleStore, root: Path, path: str) -> str | None:
     """``path`` as a corpus-relative path of a file ``store`` holds, or None if it points elsewhere."""
-    candidate = Path(path).expanduser()
+    candidate = expand_user(Path(path))
     try:
         if candidate.is_absolute():
             try:

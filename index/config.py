@@ -187,7 +187,7 @@ def find_config_file(explicit: Path | None = None) -> Path | None:
         return explicit
     env_value = os.environ.get(CONFIG_ENV_VAR)
     if env_value:
-        env_path = Path(env_value).expanduser()
+        env_path = locations.expand_user(Path(env_value))
         if not env_path.is_file():
             raise ConfigError(f"{env_path}: config file not found (from ${CONFIG_ENV_VAR})")
         return env_path
@@ -228,7 +228,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     def resolve(p: Path | None) -> Path | None:
         if p is None:
             return None
-        p = p.expanduser()
+        p = locations.expand_user(p)
         return p if p.is_absolute() else (base / p)
 
     entities = replace(

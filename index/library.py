@@ -157,12 +157,12 @@ class Library:
         """Open ``corpus`` (else the config's, else the bundled demo corpus)."""
         config = config or Config()
         corpus = corpus or config.corpus or locations.demo_corpus()
-        corpus = corpus.expanduser()
+        corpus = locations.expand_user(corpus)
         if not corpus.exists():
             raise UsageError(f"{corpus}: corpus not found")
         if not (corpus.is_dir() or corpus.is_file()):
             raise UsageError(f"{corpus}: not a folder or a file")
-        state_dir = (state_dir or config.state_dir or locations.default_state_dir(corpus)).expanduser()
+        state_dir = locations.expand_user(state_dir or config.state_dir or locations.default_state_dir(corpus))
         try:
             state_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -13,6 +13,15 @@ APP_NAME = "newsdesk"
 STATE_DIR_NAME = ".newsdesk"
 
 
+def expand_user(path: Path) -> Path:
+    """``path`` with a leading ``~`` or ``~name`` expanded; as given when there is no such home
+    (``~nosuchuser/x``: pathlib raises RuntimeError, which reached the user as a traceback)."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
 def user_config_file() -> Path:
     """The per-user config file ($XDG_CONFIG_HOME/newsdesk/config.yaml)."""
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.yaml"

@@ -13,7 +13,11 @@ the number recorded when the user last saw the search.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from filelock import FileLock, Timeout
+from newsdesk.index.annotations.files import owner_account
 from newsdesk.index.annotations.model import current_user
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.errors import NewsdeskError, SavedSearchError, SavedSearchFileError
@@ -45,36 +50,47 @@ HEADER = (
 )
 
 
-def _refused_char(text: str) -> str | None:
-    """The first character a saved name or query may not hold (controls, line breaks, bidi, BOM)."""
+_JOINERS = frozenset("\u200c\u200d")
+"""Format characters a new name or query may hold: the zero-width non-joiner (Persian, Hindi) and joiner (emoji)."""
+
+
+def _refused_char(text: str, new: bool = True) -> str | None:
+    """The first character a saved name or query may not hold (controls, line breaks, bidi, BOM).
+
+    ``new`` (a search being saved): no invisible format character either (a bidi mark, a
+    zero-width space pasted with a query), which made two names look alike and a query find
+    nothing for no visible reason. Files written before keep the older rule when read.
+    """
     for char in text:
         category = unicodedata.category(char)
         if category in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_AND_BOM:
             return char
+        if new and category == "Cf" and char not in _JOINERS:
+            return char
     return None
 
 
-def check_name(name: str) -> str:
+def check_name(name: str, new: bool = True) -> str:
     """A saved search's name as stored (stripped), or :class:`SavedSearchError`."""
     name = name.strip()
     if not name:
         raise SavedSearchError("a saved search needs a name")
     if len(name) > MAX_NAME:
         raise SavedSearchError(f"a saved search's name must be at most {MAX_NAME} characters")
-    bad = _refused_char(name)
+    bad = _refused_char(name, new)
     if bad is not None:
         raise SavedSearchError(f"a saved search's name cannot hold the character U+{ord(bad):04X}")
     return name
 
 
-def check_query(query: str) -> str:
+def check_query(query: str, new: bool = True) -> str:
     """A saved query as stored (stripped), or :class:`SavedSearchError`."""
     query = query.strip()
     if not query:
         raise SavedSearchError("a saved search needs a query")
     if len(query) > MAX_QUERY:
         raise SavedSearchError(f"a saved query must be at most {MAX_QUERY} characters")
-    bad = _refused_char(query)
+    bad = _refused_char(query, new)
     if bad is not None:
         raise SavedSearchError(f"a saved query cannot hold the character U+{ord(bad):04X}")
     return query
@@ -137,7 +153,7 @@ def _item(path: Path, number: int, item: object) -> SavedSearch:
     if not isinstance(epoch, str) or not isinstance(seen_at, str):
         raise SavedSearchFileError(f"{where}: epoch and seen_at must be text")
     try:
-        return SavedSearch(check_name(name), check_query(query), seen, epoch, seen_at)
+        return SavedSearch(check_name(name, new=False), check_query(query, new=False), seen, epoch, seen_at)
     except SavedSearchError as exc:
         raise SavedSearchFileError(f"{where}: {exc}") from None
 
@@ -173,6 +189,15 @@ def dump_saved(user: str, searches: list[SavedSearch]) -> str:
     return HEADER.format(user=user) + body
 
 
+def _make_sticky(folder: Path) -> None:
+    """Set the sticky bit on our own ``saved/`` folder: in a group-writable state folder another
+    account could otherwise delete or replace each user's file (a rename needs only the folder)."""
+    info = folder.lstat()
+    if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX and stat.S_ISDIR(info.st_mode):
+        with contextlib.suppress(OSError):  # a file system without modes (a CIFS mount) still saves
+            os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_ISVTX)
+
+
 class SavedSearchFile:
     """One user's saved searches file: read anyone's, write only through the lock."""
 
@@ -184,15 +209,36 @@ class SavedSearchFile:
 
     def read(self) -> list[SavedSearch]:
         """The saved searches, in the order they were saved; [] when there is no file."""
+        # O_NONBLOCK: a FIFO put in the file's place must not block the open (the reader's count
+        # and every save would wait forever); O_NOFOLLOW: a link is refused, not followed to a
+        # device; what was opened is checked with fstat before a byte is read, and at most one
+        # byte more than the limit is read (a file growing while read, /dev/zero behind a bind).
         try:
-            if self.path.stat().st_size > MAX_FILE_BYTES:
-                raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
-            text = self.path.read_text(encoding="utf-8")
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             return []
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise SavedSearchFileError(f"{self.path}: cannot read: {reason}") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SavedSearchFileError(f"{self.path}: is a symbolic link; refused") from None
+            raise SavedSearchFileError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "rb") as handle:
+            try:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    raise SavedSearchFileError(f"{self.path}: not a regular file; refused")
+                if info.st_uid != os.geteuid():
+                    # Another account put it there (a group-writable state folder): its searches are not ours.
+                    owner = owner_account(self.path, info)
+                    raise SavedSearchFileError(f"{self.path}: owned by {owner}, not this account; refused")
+                if info.st_size > MAX_FILE_BYTES:
+                    raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
+                data = handle.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise SavedSearchFileError(f"{self.path}: larger than {MAX_FILE_BYTES // 1024} KB; not read")
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise SavedSearchFileError(f"{self.path}: cannot read: {reason}") from None
         return parse_saved(self.path, text)
 
     def change(self, edit: Any) -> list[SavedSearch]:
@@ -202,12 +248,20 @@ class SavedSearchFile:
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_sticky(self.path.parent)
             with lock:
                 # Under the lock no save of this user is running: any temp file is a killed save's.
                 for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                     stale.unlink(missing_ok=True)
                 changed = edit(self.read())  # a broken file raises here and is left untouched
-                write_atomic(self.path, dump_saved(self.user, changed))
+                text = dump_saved(self.user, changed)
+                if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+                    # Written, it could not be read back: every later list, save and remove would refuse it.
+                    raise SavedSearchError(
+                        f"not saved: the saved searches would take more than {MAX_FILE_BYTES // 1024} KB; "
+                        "remove some first"
+                    )
+                write_atomic(self.path, text)
                 return changed
         except Timeout:
             raise SavedSearchFileError(

@@ -92,6 +92,31 @@ def test_deleting_the_original_keeps_its_copies_grouped_and_found(stories: Libra
         assert any(h.path in ("b-reprint.txt", "c-reprint.txt") and len(h.copies) == 1 for h in results.hits)
 
 
+def test_deleting_the_original_splits_copies_that_shared_only_its_text(tmp_path: Path) -> None:
+    """Red team: README said deleting the original "leaves its copies grouped under the next one".
+    Two copies of one article, one cut at its start and one at its end, are each a reprint of it
+    (64 % of its four-word runs) but share only 28 % with each other: with the original gone they
+    are two stories, as the rule "every member is a reprint of one article" requires. The README
+    now says which copies stay together."""
+    words = [f"w{i}" for i in range(100)]
+    corpus = tmp_path / "corpus"
+    write(corpus, "a.txt", "Story\n\n" + " ".join(words) + ".\n")
+    library = Library.open(corpus, state_dir=tmp_path / "state", config=Config())
+    with library:
+        library.update()  # the original first: it leads
+        write(corpus, "b.txt", "Story b\n\n" + " ".join([f"x{i}" for i in range(35)] + words[35:]) + ".\n")
+        write(corpus, "c.txt", "Story c\n\n" + " ".join(words[:65] + [f"y{i}" for i in range(35)]) + ".\n")
+        library.update()
+        assert set(_leaders_by_path(library).values()) == {"a.txt"}
+        assert library.search("w50").stories == 1
+        (corpus / "a.txt").unlink()
+        library.update()
+        assert _leaders_by_path(library) == {"b.txt": "b.txt", "c.txt": "c.txt"}
+        assert library.search("w50").stories == 2
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "leaves its copies grouped under the next one" not in " ".join(readme.split())
+
+
 def test_an_article_edited_into_another_story_leaves_its_group(stories: Library) -> None:
     with stories as library:
         write(library.corpus, "b-reprint.txt", RELATED.replace("Geneva talks", "Talks"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -272,4 +274,169 @@ def test_a_killed_saves_temp_file_is_removed_by_the_next_save(library: Library, 
     stale.write_text("saved: [half", encoding="utf-8")
     saved.add("other", "ceasefire")
     assert not stale.exists()
+    assert [s.name for s in saved.names()] == ["truce", "other"]
+
+
+def _within(seconds: float, call):  # type: ignore[no-untyped-def]
+    """``call()``'s outcome (value or exception), or "hung" when it takes longer than ``seconds``."""
+    import threading
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as exc:  # the test looks at it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return outcome[0] if outcome else "hung"
+
+
+def test_a_fifo_device_or_link_in_the_files_place_is_one_line_not_a_hang(library: Library, tmp_path: Path) -> None:
+    """Red team: a FIFO (planted in a shared state folder, or left by a script) where the saved
+    searches file goes made `newsdesk saved list`, every save and the reader's Saved tab wait
+    forever on the open; a link to /dev/zero read until memory ran out. Each is refused in one
+    line now, and left where it is."""
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    path = saved.file.path
+    path.unlink()
+    os.mkfifo(path)
+    try:
+        for call in (saved.overview, lambda: saved.add("other", "truce"), saved.names):
+            outcome = _within(5, call)
+            assert isinstance(outcome, SavedSearchFileError), outcome
+            assert "\n" not in str(outcome) and str(path) in str(outcome)
+    finally:
+        with contextlib.suppress(OSError):  # on a hung open: let it go, so the thread ends
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+    path.unlink()
+    for target in ("/dev/zero", str(tmp_path / "elsewhere.yaml")):
+        (tmp_path / "elsewhere.yaml").write_text("saved: []\n", encoding="utf-8")
+        path.symlink_to(target)
+        for call in (saved.overview, lambda: saved.add("other", "truce")):
+            outcome = _within(5, call)
+            assert isinstance(outcome, SavedSearchFileError), outcome
+            assert "\n" not in str(outcome)
+        assert path.is_symlink() and os.readlink(path) == target
+        path.unlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="planting another account's file needs root (chown)")
+def test_another_accounts_file_in_its_place_is_refused_and_the_folder_is_sticky(
+    library: Library, tmp_path: Path
+) -> None:
+    """Red team: in a group-writable state folder another account could replace a user's saved
+    searches (rename its own file over them: the folder allowed it) or plant the file before the
+    first save, and they were read and rewritten as the user's. Now the file must be the user's
+    own, and ``saved/`` is made sticky so that only a file's owner can replace or delete it."""
+    import stat
+
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    folder = saved.file.path.parent
+    assert folder.stat().st_mode & stat.S_ISVTX
+    planted = "saved:\n- name: planted\n  query: ceasefire\n"
+    saved.file.path.write_text(planted, encoding="utf-8")
+    os.chown(saved.file.path, 54321, -1)
+    for call in (saved.overview, lambda: saved.add("other", "truce"), lambda: saved.remove("planted")):
+        outcome = _within(5, call)
+        assert isinstance(outcome, SavedSearchFileError), outcome
+        assert "not this account" in str(outcome) and "\n" not in str(outcome)
+    assert saved.file.path.read_text(encoding="utf-8") == planted
+
+
+def test_many_new_articles_are_counted_without_looking_each_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team: counting what is new looked every new article up by id, once per saved search,
+    holding the lock the reader's searches wait on: 20,000 new articles (a store made again makes
+    every article new, as does a month away) took 1.4 s per saved search, 8 s for five, and a
+    reader's search typed meanwhile waited. The matches' own ids are read instead when that is
+    cheaper; the counts are the same."""
+    from whoosh.searching import Searcher
+
+    corpus = tmp_path / "corpus"
+    for n in range(120):
+        write(corpus, f"old/{n}.txt", f"Old {n}\n\n{'truce' if n % 3 == 0 else 'rain'} in the north, item {n}.\n")
+    with Library.open(corpus, state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        library.saved.add("wide", "truce OR rain")
+        library.saved.add("narrow", "truce AND alpha")
+        for n in range(120):
+            extra = " alpha" if n % 10 == 0 else ""
+            write(corpus, f"new/{n}.txt", f"New {n}\n\n{'truce' if n % 3 == 0 else 'rain'}{extra} today, item {n}.\n")
+        library.update()
+        looked_up = []
+        original = Searcher.document_number
+
+        def counting(self, **kw):  # type: ignore[no-untyped-def]
+            looked_up.append(kw)
+            return original(self, **kw)
+
+        monkeypatch.setattr(Searcher, "document_number", counting)
+        overview = library.saved.overview()
+        assert [(s.name, s.total, s.new) for s in overview.searches] == [("wide", 240, 120), ("narrow", 4, 4)]
+        assert overview.new_articles == 120
+        assert len(looked_up) < 20, len(looked_up)
+        # Seen in another epoch (the store made again): every match is new.
+        path = library.saved.file.path
+        path.write_text(path.read_text(encoding="utf-8").replace("epoch: ", "epoch: x"), encoding="utf-8")
+        overview = library.saved.overview()
+        assert [(s.total, s.new) for s in overview.searches] == [(240, 240), (4, 4)]
+        assert len(looked_up) < 20, len(looked_up)
+        # Few new articles and many matches: looked up one by one, as before.
+        library.saved.mark_seen("wide")
+        write(corpus, "new/last.txt", "Last\n\nrain again.\n")
+        library.update()
+        assert [s.new for s in library.saved.overview().searches] == [1, 4]
+
+
+def test_a_save_that_would_make_the_file_too_big_to_read_is_refused(library: Library, tmp_path: Path) -> None:
+    """Red team: each save rewrote the file whatever its size, and a file over 1 MB is not read. With
+    long queries (up to 4,000 characters, some 260 of them) the save that crossed 1 MB went through,
+    and from then on list, seen, add and even remove refused the file: the user was locked out of
+    every saved search until they cut the file by hand. That save is refused now, the rest kept."""
+    from newsdesk.index.saved import SavedSearch, dump_saved
+
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("first", "truce")
+    query = "truce OR " + " OR ".join(["ceasefire" + "x" * 16] * 125)
+    kept = saved.names() + [SavedSearch(f"search {n}", query, 0, "", "") for n in range(280)]
+    saved.file.path.write_text(dump_saved("analyst", kept), encoding="utf-8")  # as 280 saves left it
+    added = 0
+    with pytest.raises(SavedSearchError, match="remove"):
+        for n in range(10):
+            saved.add(f"more {n}", query)
+            added += 1
+    assert added < 10
+    assert saved.file.path.stat().st_size <= 1024 * 1024
+    assert len(saved.names()) == len(kept) + added
+    saved.remove("search 0")
+    saved.add("one more", "truce")
+
+
+def test_invisible_format_characters_are_refused_in_new_names_and_queries(library: Library, tmp_path: Path) -> None:
+    """Red team: a zero-width space or a bidi mark (U+200B, U+200E/F, U+061C, U+2060), as pasted
+    with text from a web page, was saved: `truce` and `tru\\u200bce` listed as the same name, and a
+    query holding one found nothing for no visible reason. New names and queries refuse them (the
+    joiners Persian and emoji need stay allowed); a file written before still opens."""
+    for bad in ["tru\u200bce", "a\u200eb", "a\u200fb", "a\u061cb", "a\u2060b", "a\u00adb"]:
+        with pytest.raises(SavedSearchError, match="U\\+"):
+            check_name(bad)
+        with pytest.raises(SavedSearchError, match="U\\+"):
+            check_query(bad)
+    assert check_name("می\u200cخواهم") == "می\u200cخواهم"
+    assert check_query("👩\u200d💻") == "👩\u200d💻"
+    saved = _saved(library, str(tmp_path / "s"))
+    saved.add("truce", "truce")
+    path = saved.file.path
+    path.write_text(
+        path.read_text(encoding="utf-8") + "- name: old\u200bname\n  query: tru\u200bce\n  seen: 0\n", encoding="utf-8"
+    )
+    assert [s.name for s in saved.overview().searches] == ["truce", "old\u200bname"]
+    saved.mark_seen("old\u200bname")
+    saved.add("other", "ceasefire")
+    saved.remove("old\u200bname")
     assert [s.name for s in saved.names()] == ["truce", "other"]

@@ -57,6 +57,10 @@ class _Matched:
     copies: dict[str, tuple[str, ...]]
 
 
+_LOOKUP_COST = 10
+"""Looking an article's document up by id costs about ten times reading a document's stored id."""
+
+
 class ArticleSearcher:
     """Searches one corpus' index; safe to call from any thread."""
 
@@ -297,10 +301,17 @@ class ArticleSearcher:
                     searcher = self._current()
                     matched = self._docsets(searcher).match(parse_query(self._parser, text), exact=True)
                     found = set()
-                    for article_id in ids:
-                        docnum = searcher.document_number(id=article_id)
-                        if docnum is not None and docnum in matched:
-                            found.add(article_id)
+                    if len(ids) * _LOOKUP_COST > len(matched):
+                        # Many new ids (a month away, a store made again: every article is new): reading
+                        # the matches' ids is ~10x cheaper per article than looking each new id up, which
+                        # took 1.4 s per saved search per 20,000 articles, holding the lock searches wait on.
+                        wanted = set(ids)
+                        found = {i for i in (searcher.stored_fields(d)["id"] for d in matched) if i in wanted}
+                    else:
+                        for article_id in ids:
+                            docnum = searcher.document_number(id=article_id)
+                            if docnum is not None and docnum in matched:
+                                found.add(article_id)
         return len(matched), found
 
     def more_like(self, article_id: str, text: str, top: int) -> list[tuple[str, float]]:

@@ -175,6 +175,7 @@ class MainScreen(Screen):
     @on(CorpusWatcher.IndexChanged)
     def _index_changed(self) -> None:
         self.results.refresh_results()
+        self.saved_list.reload()  # another session's update may bring new matches: the header counts them
 
     # -- actions: the screen's keys of tui/keys.py, passed on to the widget concerned ------
     def action_neighbour(self, delta: int) -> None:

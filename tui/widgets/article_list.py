@@ -149,6 +149,7 @@ class ArticleList(ScrollView, can_focus=True):
         if total != self._state.total:
             self._state.total = total
             self._state.expanded = {i: rows for i, rows in self._state.expanded.items() if i < total}
+            self._state.loading_copies = {i for i in self._state.loading_copies if i < total}
             self._fit_contents()
             self.set_reactive(ArticleList.cursor, max(0, min(self.cursor, self.total - 1)))
             self._cache.clear()
@@ -223,14 +224,19 @@ class ArticleList(ScrollView, can_focus=True):
     def action_toggle_copies(self) -> None:
         """List the copies of the hit under the cursor below it, or hide them again."""
         base, copy = self._state.locate(self.cursor)
+        if base in self._state.loading_copies:  # r again before they came: take it back
+            self._state.loading_copies.discard(base)
+            return
         if base in self._state.expanded:
+            moved = self._located()
             del self._state.expanded[base]
-            self._contents_changed(self._state.shown_at(base))
+            self._contents_changed(self._state.shown_at(base), moved)
             return
         row = self.row(self.cursor) if copy < 0 else None
         if row is None or not row.copies or self._state.fetch_copies is None:
             self.notify("No copies: this article has no reprints among the matches.", timeout=3)
             return
+        self._state.loading_copies.add(base)
         self._load_copies(self._generation, base, row.copies, self._state.fetch_copies)
 
     @work(thread=True, group="list-copies")
@@ -244,15 +250,38 @@ class ArticleList(ScrollView, can_focus=True):
     @on(_CopiesLoaded)
     def _copies_loaded(self, message: _CopiesLoaded) -> None:
         message.stop()
-        if message.generation != self._generation or message.index in self._state.expanded:
+        if message.generation != self._generation or message.index not in self._state.loading_copies:
+            return  # other contents since, or r pressed again before they came
+        self._state.loading_copies.discard(message.index)
+        if message.index in self._state.expanded:
             return
         if not message.rows:
             self.notify("Could not load the copies (deleted since the search?).", severity="warning", timeout=3)
             return
+        # The keys typed while they loaded moved the cursor: it stays on the row it is on now.
+        moved = self._located()
         self._state.expanded[message.index] = [replace(row, copy=True) for row in message.rows]
-        self._contents_changed(self._state.shown_at(message.index))
+        self._contents_changed(self._state.shown_again(self.cursor, moved[0]), moved)
 
-    def _contents_changed(self, cursor: int) -> None:
+    def _located(self) -> tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None]:
+        """Where the cursor, an open waiting for its row and the last open are, before copies are listed or hidden."""
+        waiting = self._open_when_loaded
+        return (
+            self._state.locate(self.cursor),
+            self._state.locate(waiting[0]) if waiting is not None else None,
+            self._state.locate(self.requested) if self.requested is not None else None,
+        )
+
+    def _contents_changed(
+        self, cursor: int, moved: tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None]
+    ) -> None:
+        # Indexes held for later point at the same rows with copies listed or hidden above them.
+        _, waiting, requested = moved
+        if waiting is not None and self._open_when_loaded is not None:
+            index, focus = self._open_when_loaded
+            self._open_when_loaded = (self._state.shown_again(index, waiting), focus)
+        if requested is not None and self.requested is not None:
+            self.requested = self._state.shown_again(self.requested, requested)
         self._cache.clear()
         self._fit_contents()
         self.set_reactive(ArticleList.cursor, max(0, min(cursor, self.total - 1)))

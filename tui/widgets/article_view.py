@@ -273,18 +273,26 @@ class ArticleView(Container):
 
     @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
     def _find_similar(self, article_id: str, title: str) -> None:
-        """Articles like ``article_id``: reprints first."""
+        """Articles like ``article_id``: reprints first.
+
+        ``m`` pressed again while this runs cancels it (exclusive): only the last answer
+        shows, so ``m m m`` in a burst opens one dialog, not three stacked.
+        """
         try:
             found = self.library.similar(article_id, limit=30)
         except NewsdeskError as exc:
-            self.post_message(SimilarLoaded(title, [], str(exc)))
-            return
-        self.post_message(SimilarLoaded(title, found))
+            found, error = [], str(exc)
+        else:
+            error = None
+        if not get_current_worker().is_cancelled:
+            self.post_message(SimilarLoaded(title, found, error))
 
     @on(SimilarLoaded)
     def _similar_loaded(self, message: SimilarLoaded) -> None:
         if message.error:
             self.notify(message.error, severity="error", markup=False)
+            return
+        if isinstance(self.app.screen, SimilarDialog):
             return
 
         def picked(article_id: str | None) -> None:

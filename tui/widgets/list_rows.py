@@ -61,6 +61,8 @@ class ListState:
     fetch_copies: CopiesFetcher | None = None
     expanded: dict[int, list[Row]] = field(default_factory=dict)
     """Base index of an expanded hit -> its copies' rows, listed under it."""
+    loading_copies: set[int] = field(default_factory=set)
+    """Base indexes of hits whose copies ``r`` asked for and that have not come yet."""
 
     def locate(self, index: int) -> tuple[int, int]:
         """(base index, copy number) of the item shown at ``index``; copy -1 is the hit itself."""
@@ -74,6 +76,16 @@ class ListState:
                 return base, index - head - 1
             extra += copies
         return index - extra, -1
+
+    def shown_again(self, index: int, located: tuple[int, int]) -> int:
+        """Where the item once found at ``located`` (:meth:`locate`) is shown now; ``index`` if out of range."""
+        base, copy = located
+        if base >= self.total:
+            return index
+        if copy < 0:
+            return self.shown_at(base)
+        rows = self.expanded.get(base)
+        return self.shown_at(base) + 1 + copy if rows is not None and copy < len(rows) else self.shown_at(base)
 
     def shown_at(self, base: int) -> int:
         """The index at which the hit at ``base`` is shown (after the copies listed above it)."""

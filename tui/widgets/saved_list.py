@@ -177,6 +177,10 @@ class SavedList(OptionList):
         current = self._current()
         if current is not None:
             self.change("remove", current.name)
+            # Off the list at once: a second d (in a burst, or before the recount) is for the next
+            # search, not this one again. The recount after the removal shows the file as it is.
+            if self.highlighted is not None:
+                self.remove_option_at_index(self.highlighted)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         forward_worker_failure(self, event)
