@@ -16,6 +16,7 @@ from newsdesk.index.annotations.entries import AnnotationEntry
 from newsdesk.index.annotations.export import FORMATS as ANNOTATION_EXPORT_FORMATS
 from newsdesk.index.annotations.export import dump_json
 from newsdesk.index.annotations.model import check_tag as check_annotation_tag
+from newsdesk.index.annotations.model import is_invisible as invisible_in_tags
 from newsdesk.index.article import Article
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.config import Config, load_config, with_overrides
@@ -103,6 +104,7 @@ __all__ = [
     "corpus_fingerprint",
     "display_path",
     "dump_json",
+    "invisible_in_tags",
     "load_config",
     "match_spans",
     "sanitize",

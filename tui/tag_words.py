@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from newsdesk.index import AnnotationError, check_annotation_tag
-from newsdesk.index.annotations.model import is_invisible
+from newsdesk.index import invisible_in_tags as is_invisible
 
 UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
 NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import AnnotationError, check_annotation_tag
-from newsdesk.index.annotations.model import is_invisible
+from newsdesk.index import invisible_in_tags as is_invisible
 from newsdesk.tui.tag_words import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
 from newsdesk.tui.tag_words import symbol as _symbol
 from newsdesk.tui.tag_words import tags_and_note

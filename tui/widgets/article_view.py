@@ -278,12 +278,11 @@ class ArticleView(Container):
         ``m`` pressed again while this runs cancels it (exclusive): only the last answer
         shows, so ``m m m`` in a burst opens one dialog, not three stacked.
         """
+        error: str | None = None
         try:
             found = self.library.similar(article_id, limit=30)
         except NewsdeskError as exc:
             found, error = [], str(exc)
-        else:
-            error = None
         if not get_current_worker().is_cancelled:
             self.post_message(SimilarLoaded(title, found, error))
 

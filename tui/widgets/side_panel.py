@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdesk.index import EntityMention, FacetValue, SavedSearches
-from newsdesk.index.annotations.model import is_invisible
+from newsdesk.index import invisible_in_tags as is_invisible
 from newsdesk.tui.messages import (
     AnnotationsShown,
     FacetsShown,
