@@ -205,8 +205,9 @@ class MainScreen(Screen):
             article_id, annotation_id = choice
             self.editor.go_to(article_id, annotation_id)
             request = OpenArticle(article_id, focus=not in_panel)
-            # At once, as for ], before a key typed behind the pick reaches the Notes tab.
-            self.side_panel.expect_notes(article_id, request.serial)
+            # At once, as for ], before a key typed behind the pick reaches the Notes tab, which highlights
+            # the pick in its turn among the keys it holds.
+            self.side_panel.expect_notes(article_id, request.serial, pick=annotation_id)
             self.post_message(request)
 
         self.app.push_screen(AllAnnotationsScreen(self.library), picked)
