@@ -194,15 +194,21 @@ class MainScreen(Screen):
     def action_annotations_view(self) -> None:
         """Every annotation in the corpus; the one picked opens in the reader, and the Notes tab's
         keys typed behind the pick act on it (not on the first note of its article)."""
+        # Picked from the side panel (the Notes tab), the focus stays there, as for ]: had the reader
+        # taken it once the article loaded, the keys typed behind the pick went to the Notes tab or to the
+        # reader by how fast the article loaded (red team: d did nothing, j scrolled the reader).
+        focused = self.app.focused
+        in_panel = focused is not None and self.side_panel in focused.ancestors_with_self
 
         def picked(choice: tuple[str, str] | None) -> None:
             if choice is None:
                 return
             article_id, annotation_id = choice
             self.editor.go_to(article_id, annotation_id)
-            request = OpenArticle(article_id)
-            # At once, as for ], before a key typed behind the pick reaches the Notes tab.
-            self.side_panel.expect_notes(article_id, request.serial)
+            request = OpenArticle(article_id, focus=not in_panel)
+            # At once, as for ], before a key typed behind the pick reaches the Notes tab, which highlights
+            # the pick in its turn among the keys it holds.
+            self.side_panel.expect_notes(article_id, request.serial, pick=annotation_id)
             self.post_message(request)
 
         self.app.push_screen(AllAnnotationsScreen(self.library), picked)

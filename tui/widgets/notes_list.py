@@ -20,6 +20,9 @@ from textual.widgets.option_list import Option
 QUOTE_CHARS = 60
 OPEN_WAIT_SECONDS = 10
 """Keys typed after ``]`` wait this long at most for the next article's notes (then are dropped, said)."""
+PICK = "pick:"
+"""A held entry ``pick:<annotation id>``: the note picked in the All annotations view, highlighted in
+its turn among the keys held (it is not a key: never counted as one, nor kept for a quit)."""
 
 
 def annotation_option(placed: PlacedAnnotation) -> Text:
@@ -108,6 +111,8 @@ class NotesList(OptionList):
         """The serial of the newest open request the keys may wait for (:meth:`expect_notes`)."""
         self._edit_asked = 0
         """The edit asked for and not yet answered (its dialog up, or refused): keys wait for it."""
+        self._pick_gone = False
+        """The note picked was not in the list: no row is highlighted until j or k (or another article)."""
 
     @property
     def waiting(self) -> bool:
@@ -124,7 +129,7 @@ class NotesList(OptionList):
         """Keys typed from now on wait for the notes of an article being opened."""
         return self._opening is not None
 
-    def expect_notes(self, article_id: str | None, serial: int | None = None) -> None:
+    def expect_notes(self, article_id: str | None, serial: int | None = None, pick: str | None = None) -> None:
         """An article is being opened (``article_id``, None while not yet known): keys typed from now on
         wait until this list shows its notes, or until it is known they will not come.
 
@@ -132,10 +137,28 @@ class NotesList(OptionList):
         its open may have. A request made before the last ``]`` is not the one the keys wait for (red
         team: under load, "] ] d" handled the first ]'s request after the second ], and the d ran on
         the first article's notes while the second's page of the list was on its way).
+
+        ``pick``: the annotation picked in the All annotations view (this open shows it). It is held
+        like a key, behind those typed before the pick: in its turn it highlights the note picked, so
+        the keys typed behind it act on it, on the list as the writes before them left it (red team: a
+        delete answered after the pick put the list back at its first row, or at the row number of the
+        pick, now another note's). Not in the list (another session deleted it meanwhile), the keys
+        behind it are dropped, said (red team: d deleted the first note of the article instead).
         """
         if serial is not None:
             if serial < self._newest_open:
                 return
+            if self._opening is not None and pick is not None:
+                # The pick replaces the open the keys wait for (], an earlier pick): those typed for its
+                # notes were not typed for the note picked. Said, not acted on there.
+                self._drop_held(
+                    len(self._held) - self._before_open,
+                    "not acted on: a note was picked in All annotations before the notes they were typed for showed",
+                )
+            elif self._opening is not None and serial > self._newest_open:
+                # A newer open (]) replaces the pick's: the keys typed behind the pick were meant for the
+                # note picked, whose notes will not show. Said, not acted on there.
+                self._drop_pick("not acted on: the note picked in All annotations was left before it showed")
             self._newest_open = serial
         if self._opening is None:
             if not self._before_open:  # else those held are still the ones typed on the list left before
@@ -145,6 +168,9 @@ class NotesList(OptionList):
         # no longer the one the keys wait for (red team: "] ] d", the second ]'s open waiting for its
         # page of the list, ran the d on the first one's notes when they came).
         self._opening = article_id or ""
+        if pick is not None:
+            self._held.append(PICK + pick)
+            self._pick_gone = False
         if self._open_timer is not None:
             self._open_timer.stop()
         # An open that never happens (its page of the list was replaced by a new search's before it
@@ -195,13 +221,19 @@ class NotesList(OptionList):
         undos = [action for action in undos if action == "undo"]
         self._held.extendleft(undos)
         self._before_open = len(undos)
-        self._say_dropped(len(typed) - len(undos), "not acted on: the article they were typed on was left")
+        keys = sum(not action.startswith(PICK) for action in typed)
+        self._say_dropped(keys - len(undos), "not acted on: the article they were typed on was left")
 
     def _drop_held(self, count: int, why: str) -> None:
-        """Drop the ``count`` keys held last, said in one line."""
-        for _ in range(count):
-            self._held.pop()
-        self._say_dropped(count, why)
+        """Drop the ``count`` entries held last, said in one line (a pick is not a key: not counted)."""
+        dropped = [self._held.pop() for _ in range(count)]
+        self._say_dropped(sum(not action.startswith(PICK) for action in dropped), why)
+
+    def _drop_pick(self, why: str) -> None:
+        """Drop a held pick and the keys typed behind it."""
+        at = next((n for n, action in enumerate(self._held) if action.startswith(PICK)), None)
+        if at is not None:
+            self._drop_held(len(self._held) - at, why)
 
     def _say_dropped(self, count: int, why: str) -> None:
         if count:
@@ -209,8 +241,8 @@ class NotesList(OptionList):
 
     @property
     def holding(self) -> bool:
-        """Keys are held behind a delete or undo being written."""
-        return bool(self._held)
+        """Keys are held behind a delete or undo being written (a pick alone is no key: a q need not wait)."""
+        return any(not action.startswith(PICK) for action in self._held)
 
     def show_annotations(
         self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None, goto: str | None = None
@@ -220,7 +252,9 @@ class NotesList(OptionList):
         ``answered``: the delete or undo whose result this list shows (0: none); the keys
         held while it was written then run, in order. ``article_id``: whose notes these are;
         the keys held for the article being opened run once it is this one. ``goto``: the annotation
-        to highlight (picked in the All annotations view), when it is in the list.
+        the reader goes to; not used here: a pick is highlighted in its turn among the keys held
+        (:meth:`expect_notes`), and a goto left over from a pick whose open was left for another (``A``,
+        a pick, ``]``) moved this list when the picked article was opened again later.
         """
         self._answered = max(self._answered, answered)
         if answered and answered == self._edit_asked:
@@ -233,6 +267,7 @@ class NotesList(OptionList):
         another_article = article_id is not None and article_id != self._shown_article
         if another_article:
             self._shown_article = article_id
+            self._pick_gone = False
             if self._before_open and article_id != self._typed_on:
                 # Typed on the list of the article left, behind a write answered only now, with the
                 # next one's list: run on it, a d would delete there. Said, not acted on.
@@ -268,9 +303,8 @@ class NotesList(OptionList):
                 )
             )
         self.add_options(options)
-        picked = next((n for n, o in enumerate(options) if goto is not None and o.id == goto and not o.disabled), None)
-        if picked is not None:  # the keys typed behind the pick act on it (red team: d deleted the first row)
-            self.highlighted = picked
+        if self._pick_gone:
+            self.highlighted = None  # still no row: a d typed for the note picked deletes none
         elif (
             highlighted is not None
             and highlighted < self.option_count
@@ -328,6 +362,9 @@ class NotesList(OptionList):
         self.show_annotations(found, 0, article_id)
 
     def _run(self, action: str) -> None:
+        if action.startswith(PICK):
+            self._highlight_pick(action.removeprefix(PICK))
+            return
         if self._write_now is not None:
             if action in ("delete", "undo"):
                 ident = self._current_id() if action == "delete" else None
@@ -336,6 +373,8 @@ class NotesList(OptionList):
                 return
             if action in ("goto", "edit"):
                 return  # nobody is left to read or type
+        if action in ("cursor_down", "cursor_up"):
+            self._pick_gone = False  # a row chosen again
         if action == "cursor_down":
             super().action_cursor_down()
         elif action == "cursor_up":
@@ -356,6 +395,40 @@ class NotesList(OptionList):
                 self.post_message(self.Picked(action, ident, self._asked))
             else:
                 self.post_message(self.Picked(action, ident))
+
+    def _highlight_pick(self, annotation_id: str) -> None:
+        """The note picked in the All annotations view, highlighted; not there, the keys behind it are dropped."""
+        at = next(
+            (
+                n
+                for n in range(self.option_count)
+                if (o := self.get_option_at_index(n)).id == annotation_id and not o.disabled
+            ),
+            None,
+        )
+        if at is not None:
+            self.highlighted = at
+            return
+        # No row either: a key typed behind the pick but handled after its list showed (the article
+        # loaded first) acted on the first row (red team: d deleted a note that was not picked).
+        self._pick_gone = True
+        self.highlighted = None
+        # The keys typed behind it; not those typed after a ] since (they wait for its article's notes).
+        # But each u before any d: it puts back the note deleted last, whichever row is highlighted (red
+        # team: d, A, a pick of the note being deleted, u: the u was dropped and the note stayed deleted).
+        behind = self._before_open if self._opening is not None else len(self._held)
+        typed = [self._held.popleft() for _ in range(behind)]
+        undos = [a for a in itertools.takewhile(lambda action: action != "delete", typed) if a == "undo"]
+        self._held.extendleft(undos)
+        if self._opening is not None:
+            self._before_open = len(undos)
+        dropped = sum(not action.startswith(PICK) for action in typed) - len(undos)
+        if dropped:
+            self._say_dropped(
+                dropped, "not acted on: the note picked in All annotations is no longer there (deleted meanwhile?)"
+            )
+        else:
+            self.notify("The note picked in All annotations is no longer there (deleted meanwhile?).", timeout=4)
 
     def _current_id(self) -> str | None:
         if self.highlighted is None:

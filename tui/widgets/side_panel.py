@@ -218,9 +218,10 @@ class SidePanel(Vertical):
                 yield SavedList(self._saved, id="saved")
                 yield Static(Text("⏎ run · d remove · ctrl+s save query"), classes="panel-hint")
 
-    def expect_notes(self, article_id: str | None, serial: int | None = None) -> None:
-        """An article is being opened: the Notes tab's keys typed from now on wait for its notes."""
-        self.query_one(NotesList).expect_notes(article_id, serial)
+    def expect_notes(self, article_id: str | None, serial: int | None = None, pick: str | None = None) -> None:
+        """An article is being opened: the Notes tab's keys typed from now on wait for its notes (and,
+        ``pick``, the note picked in the All annotations view is highlighted before they run)."""
+        self.query_one(NotesList).expect_notes(article_id, serial, pick)
 
     def show_entities(self, mentions: list[EntityMention]) -> None:
         """Show the open article's entities."""
