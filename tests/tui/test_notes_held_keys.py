@@ -211,10 +211,10 @@ async def test_a_key_held_behind_a_delete_acts_on_the_article_opened_meanwhile(
         shown_on_b: list[list[str]] = []
         original = notes.show_annotations
 
-        def spy(found, answered=0, article_id=None, goto=None):  # type: ignore[no-untyped-def]
+        def spy(found, answered=0, article_id=None):  # type: ignore[no-untyped-def]
             if demo_app.main.reader.article.id == b.id:
                 shown_on_b.append([p.annotation.id for p in found.placed])
-            original(found, answered, article_id, goto)
+            original(found, answered, article_id)
 
         monkeypatch.setattr(notes, "show_annotations", spy)
         _burst(demo_app, "d]d")

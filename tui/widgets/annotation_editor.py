@@ -113,6 +113,10 @@ class AnnotationEditor(NotesTabChanges):
     def load(self, article: Article) -> None:
         """Show ``article``'s annotations (called when the reader opens it)."""
         self.article = article
+        if self._goto is not None and self._goto[0] != article.id:
+            # Another article opened before the picked one (A, a pick, ]): the pick is left; kept, it moved
+            # the reader to that note whenever its article was opened again, much later (red team).
+            self._goto = None
         self._stamp = None  # shown even when it looks like the last article's: the Notes tab waits for it
         self._reload(article)
 

@@ -244,17 +244,15 @@ class NotesList(OptionList):
         """Keys are held behind a delete or undo being written (a pick alone is no key: a q need not wait)."""
         return any(not action.startswith(PICK) for action in self._held)
 
-    def show_annotations(
-        self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None, goto: str | None = None
-    ) -> None:
+    def show_annotations(self, found: ArticleAnnotations, answered: int = 0, article_id: str | None = None) -> None:
         """Replace the list (keeps the cursor where it was when it can).
 
         ``answered``: the delete or undo whose result this list shows (0: none); the keys
         held while it was written then run, in order. ``article_id``: whose notes these are;
-        the keys held for the article being opened run once it is this one. ``goto``: the annotation
-        the reader goes to; not used here: a pick is highlighted in its turn among the keys held
-        (:meth:`expect_notes`), and a goto left over from a pick whose open was left for another (``A``,
-        a pick, ``]``) moved this list when the picked article was opened again later.
+        the keys held for the article being opened run once it is this one. A note picked in the All
+        annotations view is highlighted in its turn among the keys held (:meth:`expect_notes`), not here:
+        the reader's ``goto`` left over from a pick whose open was left for another (``A``, a pick, ``]``)
+        moved this list when the picked article was opened again later.
         """
         self._answered = max(self._answered, answered)
         if answered and answered == self._edit_asked:

@@ -238,7 +238,7 @@ class SidePanel(Vertical):
             case TimelineShown():
                 self.query_one(TimelineChart).show_timeline(news.timeline, pending=news.pending)
             case AnnotationsShown():
-                self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id, news.goto)
+                self.query_one(NotesList).show_annotations(news.found, news.answered, news.article_id)
             case NotesNotComing():
                 self.query_one(NotesList).notes_not_coming(news.article_id)
             case OpenNotComing():
