@@ -15,7 +15,9 @@ from newsdesk.index.ingest.model import RawArticle
 
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 # What may come before the root element: whitespace, BOM, <?xml ...?>, comments, a DOCTYPE.
-_PROLOG_ITEM = re.compile(r"[\s\ufeff]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.DOTALL | re.IGNORECASE)
+# The DOCTYPE's repetition is possessive (*+): "[]" can end at any later "]", so a plain *
+# backtracks through every way of splitting "[][][]..." when no ">" follows (exponential).
+_PROLOG_ITEM = re.compile(r"[\s\ufeff]+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*+>", re.DOTALL | re.IGNORECASE)
 _ROOT_TAG = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
 _ENCODING_DECLARATION = re.compile(r"""(\A[\s\ufeff]*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 

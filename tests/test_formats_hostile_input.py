@@ -1,0 +1,42 @@
+"""Small hostile files that once cost minutes of CPU or lost good articles (red-team pass).
+
+Each fixture is generated here, a few hundred KB at most; each test times the
+read of the one file, which must stay far below what a user would wait for.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsdesk.index.config import IngestConfig
+from newsdesk.index.ingest.discover import FileEntry
+from newsdesk.index.ingest.reader import FileResult, ReaderSettings, read_entry
+
+SETTINGS = ReaderSettings.from_config(IngestConfig())
+# Each read below takes milliseconds when fixed; before, 5 s to minutes.
+QUICK = 2.0
+
+
+def timed_read(path: Path) -> tuple[FileResult, float]:
+    stat = path.stat()
+    start = time.perf_counter()
+    result = read_entry(FileEntry(path.name, str(path), stat.st_size, stat.st_mtime_ns), SETTINGS)
+    return result, time.perf_counter() - start
+
+
+def test_xml_doctype_of_empty_brackets_without_end_is_quick(tmp_path: Path) -> None:
+    # 70 bytes: the prolog regex tried every way of splitting "[][]..." (2^n) when no ">" followed.
+    path = tmp_path / "feed.xml"
+    path.write_text("<!DOCTYPE x " + "[]" * 27)
+    result, elapsed = timed_read(path)
+    assert "not an RSS or Atom feed" in (result.skipped or "")
+    assert elapsed < QUICK
+
+
+def test_feed_with_a_doctype_still_reads() -> None:
+    from newsdesk.index.ingest.formats.feed import looks_like_feed
+
+    assert looks_like_feed('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY c "&#169;">]>\n<rss version="2.0"/>')
+    assert looks_like_feed('<!DOCTYPE rss PUBLIC "-//x//DTD RSS 0.91//EN" "http://x/rss.dtd">\n<rss/>')
+    assert not looks_like_feed("<!DOCTYPE rss [] [] [")
