@@ -40,3 +40,23 @@ def test_feed_with_a_doctype_still_reads() -> None:
     assert looks_like_feed('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY c "&#169;">]>\n<rss version="2.0"/>')
     assert looks_like_feed('<!DOCTYPE rss PUBLIC "-//x//DTD RSS 0.91//EN" "http://x/rss.dtd">\n<rss/>')
     assert not looks_like_feed("<!DOCTYPE rss [] [] [")
+
+
+def test_jsonl_line_with_a_huge_integer_loses_only_that_line(tmp_path: Path) -> None:
+    # Python refuses int("9" * 5000) with a ValueError; it took every other line of the file with it.
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"title": "Bad", "text": "lost", "date": ' + "9" * 5000 + "}\n"
+        '{"title": "Good", "text": "The good line keeps its article."}\n'
+    )
+    result, _ = timed_read(path)
+    assert result.skipped is None
+    assert [a.title for a in result.articles] == ["Good"]
+    assert any(w.startswith("line 1: invalid JSON") for w in result.warnings)
+
+
+def test_json_with_a_huge_integer_is_one_short_reason(tmp_path: Path) -> None:
+    path = tmp_path / "wire.json"
+    path.write_text('[{"title": "Bad", "text": "x", "n": ' + "9" * 5000 + "}]")
+    result, _ = timed_read(path)
+    assert result.skipped == "invalid JSON at line 1: a number too long"
