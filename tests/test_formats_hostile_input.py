@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from newsdesk.index.config import IngestConfig
 from newsdesk.index.ingest.discover import FileEntry
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, read_entry
@@ -60,3 +61,36 @@ def test_json_with_a_huge_integer_is_one_short_reason(tmp_path: Path) -> None:
     path.write_text('[{"title": "Bad", "text": "x", "n": ' + "9" * 5000 + "}]")
     result, _ = timed_read(path)
     assert result.skipped == "invalid JSON at line 1: a number too long"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(" _a" * 12_000, id="underscores-that-never-close"),
+        pytest.param(" ___a_" * 8_000, id="triple-underscores"),
+        pytest.param("**a " * 12_000, id="stars-that-never-close"),
+        pytest.param("~~a " * 12_000, id="tildes-that-never-close"),
+        pytest.param("[a" * 20_000, id="brackets-that-never-close"),
+        pytest.param("[a](x" * 40_000, id="parens-that-never-close"),
+        pytest.param("<http:a" * 12_000, id="autolinks-that-never-close"),
+        pytest.param("# a" + " " * 20_000 + "#x", id="heading-with-a-long-space-run"),
+    ],
+)
+def test_markdown_line_that_never_closes_its_markup_is_quick(tmp_path: Path, line: str) -> None:
+    # Each inline pattern searched the rest of the line from every opening marker: 36 KB took
+    # seconds, 150 KB of " _a" took two minutes of one CPU while 'newsdesk index' showed nothing.
+    path = tmp_path / "note.md"
+    path.write_text("# Long line\n\n" + line + "\n\nThe last paragraph.\n")
+    result, elapsed = timed_read(path)
+    assert [a.title for a in result.articles] == ["Long line"]
+    assert result.articles[0].text.endswith("The last paragraph.")
+    assert elapsed < QUICK
+
+
+def test_markdown_emphasis_nests_and_links_keep_parens() -> None:
+    from newsdesk.index.ingest.formats.markdown import plain_text
+
+    text = "*a **b** c* and **d *e* f**, _g __h__ i_, snake_case_name, 2 * 3 * 4, a*b*c, **open"
+    assert plain_text(text) == "a b c and d e f, g h i, snake_case_name, 2 * 3 * 4, abc, **open"
+    assert plain_text("See [the page](https://e.org/Foo_(bar)) now.") == "See the page now."
+    assert plain_text("[a](x(y and [b](z)") == "[a](x(y and b"
