@@ -6,7 +6,11 @@ read of the one file, which must stay far below what a user would wait for.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -94,3 +98,57 @@ def test_markdown_emphasis_nests_and_links_keep_parens() -> None:
     assert plain_text(text) == "a b c and d e f, g h i, snake_case_name, 2 * 3 * 4, abc, **open"
     assert plain_text("See [the page](https://e.org/Foo_(bar)) now.") == "See the page now."
     assert plain_text("[a](x(y and [b](z)") == "[a](x(y and b"
+
+
+def _pdf_of_one_heavy_page_shown(pages: int, operations: int) -> bytes:
+    """A PDF whose ``pages`` pages are all one page object with one heavy content stream (~10 KB)."""
+    content = b"BT /F1 1 Tf 72 720 Td " + b"(word ) Tj 0.01 0 Td " * operations + b"ET"
+    packed = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * pages) + b"] /Count %d >>" % pages,
+        b"<< /Type /Page /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_small_pdf_whose_pages_all_show_one_heavy_stream_is_cut_short(tmp_path: Path) -> None:
+    # 17 KB: 1000 pages all pointing at one 4 MB content stream. PDFium spends ~0.3 s per page,
+    # never a minute on one, so only the 600 s budget stopped it: ten minutes of CPU for a file of
+    # 5000 such pages. Text layers now get time in proportion to the file's size.
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_pdf_of_one_heavy_page_shown(pages=1000, operations=200_000))
+    assert path.stat().st_size < 20 * 1024
+    script = tmp_path / "read.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tests.test_formats_hostile_input import timed_read\n"
+        "if __name__ == '__main__':\n"
+        "    result, elapsed = timed_read(Path(sys.argv[1]))\n"
+        "    print(result.skipped, flush=True)\n"
+    )
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=Path(__file__).parent.parent,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading a 17 KB PDF took over 90 s")
+    assert done.returncode == 0, done.stderr
+    assert "stopped after page" in done.stdout
+    assert time.perf_counter() - start < 60
