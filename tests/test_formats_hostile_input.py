@@ -152,3 +152,17 @@ def test_small_pdf_whose_pages_all_show_one_heavy_stream_is_cut_short(tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "stopped after page" in done.stdout
     assert time.perf_counter() - start < 60
+
+
+def test_html_page_of_very_many_elements_is_quick_and_keeps_its_text(tmp_path: Path) -> None:
+    # 700 KB of <p>: trafilatura spent ~0.1 ms and several KB per element (a 5 MB page took a
+    # minute and 1 GB; one at ingest.max_file_mb, 20 MB, would take minutes and more memory).
+    path = tmp_path / "page.html"
+    paragraphs = "".join(f"<p>Paragraph {n} of the minutes.</p>" for n in range(60_000))
+    path.write_text(f"<html><head><title>Minutes</title></head><body>{paragraphs}</body></html>")
+    result, elapsed = timed_read(path)
+    assert elapsed < QUICK * 2
+    [article] = result.articles
+    assert article.title == "Minutes"
+    assert "Paragraph 0 of the minutes." in article.text and "Paragraph 59999 of the minutes." in article.text
+    assert any("too many for main-text extraction" in w for w in result.warnings)
