@@ -166,3 +166,15 @@ def test_html_page_of_very_many_elements_is_quick_and_keeps_its_text(tmp_path: P
     assert article.title == "Minutes"
     assert "Paragraph 0 of the minutes." in article.text and "Paragraph 59999 of the minutes." in article.text
     assert any("too many for main-text extraction" in w for w in result.warnings)
+
+
+def test_eml_that_cannot_be_read_says_why_not_just_no_text(tmp_path: Path) -> None:
+    # The one-line reason was "no text in the message" for a message with a subject and a body,
+    # nested 1000 multiparts deep, or with headers the email package chokes on.
+    path = tmp_path / "deep.eml"
+    head = "From: a@example.org\nSubject: Deep\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b0\n\n"
+    opening = "".join(f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n" for i in range(1000))
+    closing = "".join(f"--b{i}--\n" for i in range(1000, -1, -1))
+    path.write_text(head + opening + "--b1000\nContent-Type: text/plain\n\nThe body.\n" + closing)
+    result, _ = timed_read(path)
+    assert result.skipped == "parts nested too deeply to read"

@@ -53,9 +53,13 @@ _BROKEN_MESSAGE = (
 
 def parse_eml(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
     """One message and its readable attachments."""
-    articles = _message_articles(data, "the message", options, warnings)
+    problems: list[str] = []
+    articles = _message_articles(data, "the message", options, problems)
     if not articles:
-        raise IngestError("no text in the message")
+        # The one file is the one message: say what was wrong with it, not just "no text".
+        last = problems[-1].removeprefix("the message: ").removesuffix(", skipped") if problems else None
+        raise IngestError(last or "no text in the message")
+    warnings.extend(problems)
     return articles
 
 
@@ -140,6 +144,9 @@ def _message_articles(data: bytes, where: str, options: ParseOptions, warnings: 
             return []
         article = _article(message)
         attachments = list(_attachments(message, where, options, warnings))
+    except RecursionError:  # the email package parses nested parts recursively
+        warnings.append(f"{where}: parts nested too deeply to read, skipped")
+        return []
     except _BROKEN_MESSAGE as exc:
         warnings.append(f"{where}: malformed message ({type(exc).__name__}), skipped")
         return []
