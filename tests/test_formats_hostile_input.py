@@ -197,3 +197,24 @@ def test_feed_item_of_repeated_comment_openers_is_quick(tmp_path: Path) -> None:
     assert elapsed < QUICK
     good = next(a for a in result.articles if a.title == "Good")
     assert good.text == "A good item."
+
+
+def test_message_of_many_slow_attachments_is_cut_short(tmp_path: Path) -> None:
+    # 300 KB: twenty 11 KB PDFs, each ~3 s of PDFium (well inside a PDF's own allowance). Every
+    # attachment is read as a document of its own, so the message took a minute, and an mbox of
+    # such messages hours. Attachments now share an allowance that grows with the mail's bytes.
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["Subject"] = "a@example.org", "Slow attachments"
+    message.set_content("The message's own text.")
+    pdf = _pdf_of_one_heavy_page_shown(pages=10, operations=200_000)
+    for number in range(20):
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"r{number}.pdf")
+    path = tmp_path / "slow.eml"
+    path.write_bytes(message.as_bytes())
+    result, elapsed = timed_read(path)
+    assert elapsed < 30
+    assert result.articles[0].title == "Slow attachments"
+    assert result.articles[0].text == "The message's own text."
+    assert any("attachments took too long to read" in w for w in result.warnings)
