@@ -293,3 +293,20 @@ def test_small_docx_of_very_many_paragraphs_is_cut_short(tmp_path: Path, body: s
     [article] = result.articles
     assert "Minutes of the meeting" in (article.title, article.text.split("\n")[0])
     assert any(w.startswith("stopped after") for w in result.warnings)
+
+
+def test_docx_without_core_properties_gets_no_made_up_title_or_date(tmp_path: Path) -> None:
+    # Generators other than Word may leave out docProps/core.xml; python-docx then makes up
+    # properties: every such document was titled "Word Document" and dated the moment it was indexed.
+    path = tmp_path / "2019-05-03-budget.docx"
+    path.write_bytes(
+        _docx(
+            "<w:p><w:r><w:t>Council approves budget</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>The council approved the budget.</w:t></w:r></w:p>"
+        )
+    )
+    result, _ = timed_read(path)
+    [article] = result.articles
+    assert article.title == "Council approves budget"
+    assert article.text == "The council approved the budget."
+    assert article.date == "2019-05-03"  # from the file's name, as for any file without a date

@@ -45,10 +45,15 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
                 f"stopped after {len(paragraphs)} paragraphs: reading took over {allowed:.0f} s,"
                 " far more than a document of this size needs"
             )
-        properties = document.core_properties
-        title, author = properties.title, properties.author
-        date = properties.created or properties.modified
-        keywords, language = properties.keywords, properties.language
+        if _has_core_properties(document):
+            properties = document.core_properties
+            title, author = properties.title, properties.author
+            date = properties.created or properties.modified
+            keywords, language = properties.keywords, properties.language
+        else:
+            # python-docx makes up properties for a package without docProps/core.xml: the
+            # title "Word Document", and the time of reading as the modified date.
+            title = author = date = keywords = language = None
     # python-docx reports a damaged package with whatever its zip and XML access hit.
     except (
         PackageNotFoundError,
@@ -79,6 +84,16 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
             title_from_first_line=not title,
         )
     ]
+
+
+def _has_core_properties(document: Any) -> bool:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return False
+    return True
 
 
 def check_zip(data: bytes, options: ParseOptions) -> None:
