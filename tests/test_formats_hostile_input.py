@@ -139,7 +139,7 @@ def test_small_pdf_whose_pages_all_show_one_heavy_stream_is_cut_short(tmp_path: 
         "from tests.test_formats_hostile_input import timed_read\n"
         "if __name__ == '__main__':\n"
         "    result, elapsed = timed_read(Path(sys.argv[1]))\n"
-        "    print(result.skipped, flush=True)\n"
+        "    print(result.skipped, result.warnings, flush=True)\n"
     )
     start = time.perf_counter()
     try:
@@ -293,6 +293,19 @@ def test_small_docx_of_very_many_paragraphs_is_cut_short(tmp_path: Path, body: s
     [article] = result.articles
     assert "Minutes of the meeting" in (article.title, article.text.split("\n")[0])
     assert any(w.startswith("stopped after") for w in result.warnings)
+
+
+def test_pdf_of_one_notice_printed_twice_keeps_its_text(tmp_path: Path) -> None:
+    # Lines at the top or bottom of most pages are running headers and footers; when that was
+    # every line of the document, it was skipped as "no text in the PDF".
+    from tests.documents import PdfSpec, make_pdf
+
+    notice = ["Notice: the pool is closed today."]
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(make_pdf(PdfSpec(pages=[notice, notice], header=None, footer=None, title=None)))
+    result, _ = timed_read(path)
+    assert result.skipped is None
+    assert "Notice: the pool is closed today." in result.articles[0].title + result.articles[0].text
 
 
 def test_docx_without_core_properties_gets_no_made_up_title_or_date(tmp_path: Path) -> None:

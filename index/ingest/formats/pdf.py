@@ -217,7 +217,15 @@ def _key(text: str) -> str:
 
 
 def _page_texts(pages: list[list[_Line]]) -> list[str]:
-    furniture = _furniture(pages)
+    texts = _texts_without(_furniture(pages), pages)
+    if not any(t.strip() for t in texts):
+        # Every line was "furniture": a notice printed twice, pages that are all one page.
+        # Repeated lines are then the document itself, not its running headers.
+        texts = _texts_without(set(), pages)
+    return texts
+
+
+def _texts_without(furniture: set[str], pages: list[list[_Line]]) -> list[str]:
     hyphenated = hyphenated_words([line.text for lines in pages for line in lines])
     texts = []
     for lines in pages:
