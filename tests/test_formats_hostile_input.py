@@ -323,3 +323,14 @@ def test_docx_without_core_properties_gets_no_made_up_title_or_date(tmp_path: Pa
     assert article.title == "Council approves budget"
     assert article.text == "The council approved the budget."
     assert article.date == "2019-05-03"  # from the file's name, as for any file without a date
+
+
+def test_file_of_many_bad_items_is_a_few_lines_not_one_per_item(tmp_path: Path) -> None:
+    # A 1.8 MB .jsonl of 200,000 bad lines printed 200,000 warnings, one per line of the file.
+    path = tmp_path / "wire.jsonl"
+    path.write_text('{"title": "Good", "text": "The good line."}\n' + "not json\n" * 200_000)
+    result, _ = timed_read(path)
+    assert [a.title for a in result.articles] == ["Good"]
+    assert len(result.warnings) <= 20
+    assert result.warnings[0] == "line 2: invalid JSON (Expecting value), skipped"
+    assert result.warnings[-1] == "... and 199981 more warnings about this file"
