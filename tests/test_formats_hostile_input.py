@@ -12,6 +12,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -334,3 +335,44 @@ def test_file_of_many_bad_items_is_a_few_lines_not_one_per_item(tmp_path: Path) 
     assert len(result.warnings) <= 20
     assert result.warnings[0] == "line 2: invalid JSON (Expecting value), skipped"
     assert result.warnings[-1] == "... and 199981 more warnings about this file"
+
+
+@pytest.mark.parametrize("suffix", [".mbox", ".warc", ".warc.gz"])
+def test_archive_swapped_for_a_fifo_after_the_scan_is_skipped_not_waited_on(tmp_path: Path, suffix: str) -> None:
+    # Archives are streamed from a plain open(), unlike every other file: one that another account
+    # swapped for a FIFO between the folder scan and its turn (minutes, in a big corpus) kept
+    # 'newsdesk index' waiting for a writer for good.
+    path = tmp_path / f"mail{suffix}"
+    path.write_bytes(b"From a@example.org Thu Mar  4 09:30:00 2021\nSubject: x\n\ntext\n")
+    stat = path.stat()
+    entry = FileEntry(path.name, str(path), stat.st_size, stat.st_mtime_ns)
+    path.unlink()
+    os.mkfifo(path)
+    done: list[FileResult] = []
+    reader = threading.Thread(target=lambda: done.append(read_entry(entry, SETTINGS)), daemon=True)
+    reader.start()
+    reader.join(5)
+    if not done:  # unblock the stuck open() so the thread ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(5)
+        pytest.fail("reading the swapped archive waited on the FIFO")
+    assert done[0].skipped == "a FIFO (named pipe), not a regular file"
+
+
+def test_archive_swapped_for_a_symlink_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
+    # The scan follows no link out of the corpus, but the archive was opened by name later,
+    # link and all: another account's swap got a mailbox from outside the corpus indexed.
+    corpus, outside = tmp_path / "corpus", tmp_path / "private"
+    corpus.mkdir()
+    outside.mkdir()
+    secret = b"From a@example.org Thu Mar  4 09:30:00 2021\nSubject: Private\n\nThe private text.\n"
+    (outside / "inbox.mbox").write_bytes(secret)
+    path = corpus / "list.mbox"
+    path.write_bytes(secret.replace(b"Private", b"Public!").replace(b"private", b"public!"))
+    stat = path.stat()
+    entry = FileEntry(path.name, str(path), stat.st_size, stat.st_mtime_ns)
+    path.unlink()
+    path.symlink_to(outside / "inbox.mbox")
+    result = read_entry(entry, SETTINGS)
+    assert not result.articles
+    assert "cannot read" in (result.skipped or "")
