@@ -376,3 +376,19 @@ def test_archive_swapped_for_a_symlink_out_of_the_corpus_is_not_followed(tmp_pat
     result = read_entry(entry, SETTINGS)
     assert not result.articles
     assert "cannot read" in (result.skipped or "")
+
+
+@pytest.mark.parametrize("field", ["tags", "title", "text"])
+def test_jsonl_line_with_a_deeply_nested_field_loses_only_that_line(tmp_path: Path, field: str) -> None:
+    # json.loads takes 400 nested lists; reading them into text recursed past the limit, and the
+    # RecursionError skipped the whole file: every good line lost.
+    path = tmp_path / "wire.jsonl"
+    nested = "[" * 400 + '"a"' + "]" * 400
+    path.write_text(
+        '{"title": "Good", "text": "The first good line."}\n'
+        f'{{"title": "Odd", "text": "Odd body.", "{field}": {nested}}}\n'
+        '{"title": "Good too", "text": "The last good line."}\n'
+    )
+    result, _ = timed_read(path)
+    assert [a.title for a in result.articles] == ["Good", "Good too"]
+    assert result.warnings == ["line 2: a field nested too deeply, skipped"]

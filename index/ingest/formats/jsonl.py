@@ -116,6 +116,8 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
             articles.append(article_from(obj, where, options))
         except IngestError as exc:
             problems.append(f"{exc}, skipped")
+        except RecursionError:  # a field of lists in lists, read into text recursively
+            problems.append(f"{where}: a field nested too deeply, skipped")
     if not articles:
         raise IngestError(problems[0] if problems else "no articles in the file")
     warnings.extend(problems)
