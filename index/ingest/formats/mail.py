@@ -95,7 +95,8 @@ def parse_eml(data: bytes, path: Path, options: ParseOptions, warnings: list[str
     """One message and its readable attachments."""
     problems: list[str] = []
     with _file_budget() as budget:
-        budget.bytes_read += len(data)
+        if _nesting.get() == 0:  # an attached message's bytes are counted in its outer file
+            budget.bytes_read += len(data)
         articles = _message_articles(data, "the message", options, problems)
     if not articles:
         # The one file is the one message: say what was wrong with it, not just "no text".
@@ -115,7 +116,8 @@ def parse_mbox(handle: BinaryIO, path: Path, options: ParseOptions, warnings: li
             if data is None:
                 warnings.append(f"message {number}: larger than {options.max_item_bytes // (1024 * 1024)} MB, skipped")
                 continue
-            budget.bytes_read += len(data)
+            if _nesting.get() == 0:
+                budget.bytes_read += len(data)
             found = _message_articles(data, f"message {number}", options, warnings)
             _append(articles, found)
     if messages == 0:
