@@ -1,7 +1,9 @@
 """Small hostile files that once cost minutes of CPU or lost good articles (red-team pass).
 
 Each fixture is generated here, a few hundred KB at most; each test times the
-read of the one file, which must stay far below what a user would wait for.
+read of the one file. Most take milliseconds once fixed; the files that are
+slow by nature (PDF pages, web pages, Word paragraphs, attachments) are cut
+short by a time allowance in proportion to their size, and take its 5-15 s.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from newsdesk.index.ingest.discover import FileEntry
 from newsdesk.index.ingest.reader import FileResult, ReaderSettings, read_entry
 
 SETTINGS = ReaderSettings.from_config(IngestConfig())
-# Each read below takes milliseconds when fixed; before, 5 s to minutes.
+# A read that takes milliseconds when fixed (before: 5 s to minutes).
 QUICK = 2.0
 
 
