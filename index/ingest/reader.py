@@ -36,6 +36,8 @@ from newsdesk.index.orphans import exit_with_parent
 
 # Below this many files a process pool costs more to start than it saves.
 _POOL_THRESHOLD = 64
+# One file's warnings shown at most: a .jsonl of 200,000 bad lines printed 200,000 lines.
+MAX_WARNINGS_PER_FILE = 20
 
 
 @dataclass(slots=True)
@@ -169,7 +171,7 @@ def _clean_into(
         reason = str(exc).splitlines()[0][:200] if str(exc) else ""
         result.skipped = f"could not be read ({type(exc).__name__}{': ' + reason if reason else ''})"
         return result
-    result.warnings.extend(warnings)
+    result.warnings.extend(_capped(warnings))
     for item, raw in enumerate(raws):
         if raw.date is None:
             raw.date = date_in_path(entry.relpath)
@@ -182,6 +184,14 @@ def _clean_into(
         extractor = settings.entities.cached_build()
         result.entities = [prepare(extractor.extract_article(a.title, a.text)) for a in result.articles]
     return result
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    """The first MAX_WARNINGS_PER_FILE warnings, and one line counting the rest."""
+    if len(warnings) <= MAX_WARNINGS_PER_FILE:
+        return warnings
+    shown = warnings[: MAX_WARNINGS_PER_FILE - 1]
+    return [*shown, f"... and {len(warnings) - len(shown)} more warnings about this file"]
 
 
 _worker_settings: ReaderSettings | None = None

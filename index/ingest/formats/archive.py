@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 from newsdesk.index.errors import ExpansionLimitError, IngestError
+from newsdesk.index.ingest.discover import special_file_kind
 from newsdesk.index.ingest.formats import ParseOptions, parse_stream
 from newsdesk.index.ingest.model import RawArticle
 
@@ -101,7 +104,7 @@ class StreamedArchive:
         if self.size == 0:
             raise IngestError("empty file")
         try:
-            with open(self.path, "rb") as raw:
+            with _open_regular(self.path) as raw:
                 reader = BoundedHashingReader(raw, self.size)
                 try:
                     buffered = io.BufferedReader(reader, _CHUNK)
@@ -111,3 +114,23 @@ class StreamedArchive:
                     self.hash = reader.digest.hexdigest()
         except OSError as exc:
             raise IngestError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """``path`` opened for reading, if it is still a regular file.
+
+    Found as a file when the folder was scanned, it may be a FIFO or a symlink by now
+    (another account can swap it in the minutes a run takes): a plain open() of a FIFO
+    waits for a writer for good. As for every other file (``reader.read_regular_file``):
+    O_NONBLOCK, O_NOFOLLOW, and fstat before a byte is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    try:
+        kind = special_file_kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise IngestError(f"{kind}, not a regular file")
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    return handle

@@ -8,6 +8,7 @@ past its declared size), so a zip bomb is one warning.
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -20,6 +21,11 @@ from newsdesk.index.ingest.formats.archive import check_expansion
 from newsdesk.index.ingest.model import RawArticle
 
 MAX_MEMBERS = 10_000
+# python-docx spends ~40 us on each paragraph's text, and a 36 KB .docx may hold 300,000 of
+# them (10 MB of XML, under the 16 MB below which no expansion ratio applies): 15 s. Reading
+# gets this many seconds plus SECONDS_PER_MB per MB of the file; past it, the text read is kept.
+SECONDS_FLOOR = 5.0
+SECONDS_PER_MB = 10.0
 _HEADING_STYLES = ("heading", "title", "subtitle")
 
 
@@ -31,11 +37,23 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
     check_zip(data, options)
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs = list(_blocks(document))
-        properties = document.core_properties
-        title, author = properties.title, properties.author
-        date = properties.created or properties.modified
-        keywords, language = properties.keywords, properties.language
+        allowed = SECONDS_FLOOR + SECONDS_PER_MB * len(data) / (1024 * 1024)
+        paragraphs = _blocks(document, time.monotonic() + allowed)
+        if paragraphs and paragraphs[-1] is _CUT_SHORT:
+            paragraphs.pop()
+            warnings.append(
+                f"stopped after {len(paragraphs)} paragraphs: reading took over {allowed:.0f} s,"
+                " far more than a document of this size needs"
+            )
+        if _has_core_properties(document):
+            properties = document.core_properties
+            title, author = properties.title, properties.author
+            date = properties.created or properties.modified
+            keywords, language = properties.keywords, properties.language
+        else:
+            # python-docx makes up properties for a package without docProps/core.xml: the
+            # title "Word Document", and the time of reading as the modified date.
+            title = author = date = keywords = language = None
     # python-docx reports a damaged package with whatever its zip and XML access hit.
     except (
         PackageNotFoundError,
@@ -68,6 +86,16 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
     ]
 
 
+def _has_core_properties(document: Any) -> bool:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return False
+    return True
+
+
 def check_zip(data: bytes, options: ParseOptions) -> None:
     """IngestError for a damaged zip; ExpansionLimitError when its members would expand past the bounds."""
     try:
@@ -83,14 +111,26 @@ def check_zip(data: bytes, options: ParseOptions) -> None:
     check_expansion(sum(member.file_size for member in members), len(data), options, "Word document")
 
 
-def _blocks(document: Any) -> list[str]:
-    """Paragraph and table texts in document order; a table row is its cells joined by " | "."""
+_CUT_SHORT = "\0cut short"
+
+
+def _blocks(document: Any, deadline: float = float("inf")) -> list[str]:
+    """Paragraph and table texts in document order; a table row is its cells joined by " | ".
+
+    Past ``deadline`` the list read so far ends with ``_CUT_SHORT``.
+    """
     from docx.table import Table
 
     blocks: list[str] = []
-    for block in document.iter_inner_content():
+    for count, block in enumerate(document.iter_inner_content()):
+        if count % 256 == 255 and time.monotonic() > deadline:
+            blocks.append(_CUT_SHORT)
+            break
         if isinstance(block, Table):
             for row in block.rows:
+                if time.monotonic() > deadline:  # a row may hold hundreds of cells
+                    blocks.append(_CUT_SHORT)
+                    return blocks
                 cells = list(dict.fromkeys(" ".join(cell.text.split()) for cell in row.cells))  # merged cells repeat
                 line = " | ".join(cell for cell in cells if cell)
                 if line:

@@ -16,11 +16,15 @@ _LIST_KEYS = ("articles", "items", "data", "entries", "results")
 
 
 def _load(text: str) -> Any:
-    """``json.loads`` with hostile nesting reported as a decode error, not a crash."""
+    """``json.loads`` with hostile nesting or numbers reported as a decode error, not a crash."""
     try:
         return json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more than 4300 digits (sys.get_int_max_str_digits)
+        raise json.JSONDecodeError("a number too long", text, 0) from None
 
 
 def _lookup(obj: Mapping[str, Any], dotted: str) -> Any:
@@ -112,6 +116,8 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
             articles.append(article_from(obj, where, options))
         except IngestError as exc:
             problems.append(f"{exc}, skipped")
+        except RecursionError:  # a field of lists in lists, read into text recursively
+            problems.append(f"{where}: a field nested too deeply, skipped")
     if not articles:
         raise IngestError(problems[0] if problems else "no articles in the file")
     warnings.extend(problems)

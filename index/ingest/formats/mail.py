@@ -16,7 +16,9 @@ import email.errors
 import email.policy
 import email.utils
 import re
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from email.header import decode_header, make_header
 from email.message import Message
@@ -37,6 +39,44 @@ _LINE_CHUNK = 64 * 1024
 # "From sender@example.org Thu Mar  4 09:30:00 2021": the mbox separator's own shape.
 _FROM_LINE = re.compile(rb"From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{1,2}:\d{2}")
 _nesting: ContextVar[int] = ContextVar("mail_nesting", default=0)
+# Attachments are read within a time allowance that grows with the bytes of mail read: each
+# one is a whole document (a PDF gets a child process and seconds of its own), so without it a
+# 2 MB message of a hundred small, slow PDFs took a hundred times a PDF's allowance.
+ATTACHMENT_SECONDS_FLOOR = 10.0
+ATTACHMENT_SECONDS_PER_MB = 10.0
+
+
+class _AttachmentBudget:
+    """The time left to read the attachments of one .eml or .mbox file (nested mail shares it)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bytes_read = 0
+        self.warned = False
+
+    def exhausted(self) -> bool:
+        allowed = ATTACHMENT_SECONDS_FLOOR + ATTACHMENT_SECONDS_PER_MB * self.bytes_read / (1024 * 1024)
+        return time.monotonic() - self.started > allowed
+
+
+_budget: ContextVar[_AttachmentBudget | None] = ContextVar("mail_attachment_budget", default=None)
+
+
+@contextmanager
+def _file_budget() -> Iterator[_AttachmentBudget]:
+    """The budget of the file being read: a new one for a top-level file, the outer one for nested mail."""
+    budget = _budget.get()
+    if budget is not None:
+        yield budget
+        return
+    budget = _AttachmentBudget()
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
+
+
 # The email package raises these on the malformed headers and parts it meets.
 _BROKEN_MESSAGE = (
     email.errors.MessageError,
@@ -53,9 +93,16 @@ _BROKEN_MESSAGE = (
 
 def parse_eml(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
     """One message and its readable attachments."""
-    articles = _message_articles(data, "the message", options, warnings)
+    problems: list[str] = []
+    with _file_budget() as budget:
+        if _nesting.get() == 0:  # an attached message's bytes are counted in its outer file
+            budget.bytes_read += len(data)
+        articles = _message_articles(data, "the message", options, problems)
     if not articles:
-        raise IngestError("no text in the message")
+        # The one file is the one message: say what was wrong with it, not just "no text".
+        last = problems[-1].removeprefix("the message: ").removesuffix(", skipped") if problems else None
+        raise IngestError(last or "no text in the message")
+    warnings.extend(problems)
     return articles
 
 
@@ -63,13 +110,16 @@ def parse_mbox(handle: BinaryIO, path: Path, options: ParseOptions, warnings: li
     """Every message of the mailbox and their attachments, in mailbox order."""
     articles: list[RawArticle] = []
     messages = 0
-    for number, data in _split_mbox(handle, options.max_item_bytes):
-        messages += 1
-        if data is None:
-            warnings.append(f"message {number}: larger than {options.max_item_bytes // (1024 * 1024)} MB, skipped")
-            continue
-        found = _message_articles(data, f"message {number}", options, warnings)
-        _append(articles, found)
+    with _file_budget() as budget:
+        for number, data in _split_mbox(handle, options.max_item_bytes):
+            messages += 1
+            if data is None:
+                warnings.append(f"message {number}: larger than {options.max_item_bytes // (1024 * 1024)} MB, skipped")
+                continue
+            if _nesting.get() == 0:
+                budget.bytes_read += len(data)
+            found = _message_articles(data, f"message {number}", options, warnings)
+            _append(articles, found)
     if messages == 0:
         raise IngestError("not an mbox (no line starting with 'From ')")
     if not articles:
@@ -140,6 +190,9 @@ def _message_articles(data: bytes, where: str, options: ParseOptions, warnings: 
             return []
         article = _article(message)
         attachments = list(_attachments(message, where, options, warnings))
+    except RecursionError:  # the email package parses nested parts recursively
+        warnings.append(f"{where}: parts nested too deeply to read, skipped")
+        return []
     except _BROKEN_MESSAGE as exc:
         warnings.append(f"{where}: malformed message ({type(exc).__name__}), skipped")
         return []
@@ -269,6 +322,12 @@ def _attachments(
             continue
         if len(data) > options.max_item_bytes:
             warnings.append(f"{label}: larger than {options.max_item_bytes // (1024 * 1024)} MB, not read")
+            continue
+        budget = _budget.get()
+        if budget is not None and budget.exhausted():
+            if not budget.warned:
+                budget.warned = True
+                warnings.append(f"{label}: attachments took too long to read; this one and later ones not read")
             continue
         token = _nesting.set(depth + 1)
         try:

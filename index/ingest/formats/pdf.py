@@ -29,6 +29,12 @@ from newsdesk.index.ingest.model import RawArticle
 MAX_PAGES = 5000
 # A document whose pages keep PDFium (or Tesseract) busy longer than this is cut short with a warning.
 TIME_BUDGET_SECONDS = 600.0
+# Reading text layers costs time in proportion to the content PDFium decodes, which a real
+# document's file size tells; but thousands of pages may all show one heavy content stream
+# (an 11 KB file whose 5000 pages each hold a 4 MB stream took the whole 600 s). Text layers
+# get this many seconds, plus TEXT_SECONDS_PER_MB per MB of the file (OCR time not counted).
+TEXT_BUDGET_FLOOR_SECONDS = 10.0
+TEXT_SECONDS_PER_MB = 10.0
 OCR_OFF = "OCR is off (ingest.ocr: auto reads such pages when Tesseract is installed)"
 _FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
 _DIGITS = re.compile(r"\d+")
@@ -66,7 +72,8 @@ def parse_here(
         raise IngestError(_open_error(str(exc))) from None
     progress(0)
     try:
-        return [_read(document, options, warnings, progress)]
+        text_budget = TEXT_BUDGET_FLOOR_SECONDS + TEXT_SECONDS_PER_MB * len(data) / (1024 * 1024)
+        return [_read(document, options, warnings, progress, text_budget)]
     finally:
         document.close()
 
@@ -78,7 +85,13 @@ def _open_error(message: str) -> str:
     return f"broken PDF: {reason.lower()}"
 
 
-def _read(document: Any, options: ParseOptions, warnings: list[str], progress: Callable[[int], None]) -> RawArticle:
+def _read(
+    document: Any,
+    options: ParseOptions,
+    warnings: list[str],
+    progress: Callable[[int], None],
+    text_budget: float = TIME_BUDGET_SECONDS,
+) -> RawArticle:
     import pypdfium2
 
     count = len(document)
@@ -90,9 +103,17 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
     without_text: list[int] = []
     unreadable: list[int] = []
     ocr_problem: str | None = None
+    ocr_seconds = 0.0
     for index in range(count):
-        if time.monotonic() - started > TIME_BUDGET_SECONDS:
+        elapsed = time.monotonic() - started
+        if elapsed > TIME_BUDGET_SECONDS:
             warnings.append(f"stopped after page {index}: reading took over {TIME_BUDGET_SECONDS:g} s")
+            break
+        if elapsed - ocr_seconds > text_budget:
+            warnings.append(
+                f"stopped after page {index}: its text layers took over {text_budget:.0f} s"
+                " (far more than a file of this size needs)"
+            )
             break
         try:
             page = document[index]
@@ -105,10 +126,13 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
             if not lines:
                 without_text.append(index + 1)
                 if options.ocr and ocr_problem is None:
+                    ocr_started = time.monotonic()
                     try:
                         lines = [_Line(line, 0, 0, 0) for line in ocr_page(page, options)]
                     except OcrUnavailable as exc:
                         ocr_problem = str(exc)
+                    finally:
+                        ocr_seconds += time.monotonic() - ocr_started
         finally:
             page.close()
         pages.append(lines)
@@ -124,7 +148,9 @@ def _read(document: Any, options: ParseOptions, warnings: list[str], progress: C
         # A scan with OCR off is not an empty PDF: say why nothing was read, and how to read it.
         if without_text and not ocr_problem and not options.ocr:
             raise IngestError(f"no text in the PDF: {_page_list(without_text)} without a text layer, and {OCR_OFF}")
-        raise IngestError("no text in the PDF" + (f" ({ocr_problem})" if ocr_problem else ""))
+        stopped = next((w for w in warnings if w.startswith("stopped after page")), None)
+        reason = ocr_problem or stopped
+        raise IngestError("no text in the PDF" + (f" ({reason})" if reason else ""))
     return RawArticle(
         body="",
         pages=texts,
@@ -191,7 +217,15 @@ def _key(text: str) -> str:
 
 
 def _page_texts(pages: list[list[_Line]]) -> list[str]:
-    furniture = _furniture(pages)
+    texts = _texts_without(_furniture(pages), pages)
+    if not any(t.strip() for t in texts):
+        # Every line was "furniture": a notice printed twice, pages that are all one page.
+        # Repeated lines are then the document itself, not its running headers.
+        texts = _texts_without(set(), pages)
+    return texts
+
+
+def _texts_without(furniture: set[str], pages: list[list[_Line]]) -> list[str]:
     hyphenated = hyphenated_words([line.text for lines in pages for line in lines])
     texts = []
     for lines in pages:

@@ -9,6 +9,7 @@ A damaged or truncated archive keeps every page read before the damage.
 
 from __future__ import annotations
 
+import time
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,13 @@ from newsdesk.index.ingest.model import RawArticle
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 256 * 1024
+# Main-text extraction costs up to seconds per page, and a page may compress a thousandfold:
+# a 34 KB .warc.gz of 40 pages took 69 s. Pages are read within an allowance of this many
+# seconds, plus PAGE_SECONDS_PER_MB per MB of the archive read so far, plus SECONDS_PER_RECORD
+# per record (an archive of many tiny pages needs about 4 ms each, however well they compress).
+PAGE_SECONDS_FLOOR = 10.0
+PAGE_SECONDS_PER_MB = 20.0
+SECONDS_PER_RECORD = 0.1
 
 
 def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
@@ -51,9 +59,21 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
     by_url: dict[str, tuple[datetime | None, RawArticle]] = {}
     guard = ExpansionGuard(options, "web archive")
     records = without_text = 0
+    started = time.monotonic()
     try:
         iterator = QuietIterator(handle, no_record_parse=False, check_digests=False)
         for record in iterator:
+            allowed = (
+                PAGE_SECONDS_FLOOR
+                + PAGE_SECONDS_PER_MB * _position(handle) / (1024 * 1024)
+                + SECONDS_PER_RECORD * records
+            )
+            if time.monotonic() - started > allowed:
+                warnings.append(
+                    f"stopped at record {records + 1}: its pages took over {allowed:.0f} s to read,"
+                    f" far more than an archive of this size needs ({len(by_url)} pages kept)"
+                )
+                break
             page = _page(record, path, options, guard, handle)
             records += 1  # read whole
             if page is None:
