@@ -79,6 +79,44 @@ def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
     return rows, errors
 
 
+class _RowsList(OptionList):
+    """The view's list: Enter and the arrows typed before its rows are read wait for them.
+
+    A burst (``A``, Enter, Enter over SSH, a large corpus or a slow disk) reached an empty list: the
+    Enter that picks found no row, and it and the keys behind it were lost, unsaid (red team).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.loaded = False
+        self.waiting: list[str] = []
+        """The actions of keys typed before the rows were read, in order."""
+
+    def action_select(self) -> None:
+        self._act("select")
+
+    def action_cursor_down(self) -> None:
+        self._act("cursor_down")
+
+    def action_cursor_up(self) -> None:
+        self._act("cursor_up")
+
+    def _act(self, action: str) -> None:
+        if not self.loaded:
+            self.waiting.append(action)
+            return
+        getattr(super(), f"action_{action}")()
+
+    def rows_read(self) -> None:
+        """The rows are in: the keys typed before run now, from the first row."""
+        self.loaded = True
+        if self.waiting and self.option_count and self.highlighted is None:
+            self.highlighted = 0
+        waiting, self.waiting = self.waiting, []
+        for action in waiting:
+            self._act(action)
+
+
 class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
     """The corpus-wide annotations view; dismisses with (article id, annotation id) or None."""
 
@@ -97,7 +135,7 @@ class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="annotations-body"):
             yield Static(Text("Annotations", style="bold"), id="annotations-title")
             yield Input(placeholder="filter: words, tag:evidence, author:alice, orphan:yes", id="annotations-filter")
-            yield OptionList(id="annotations-list")
+            yield _RowsList(id="annotations-list")
             yield Static("", id="annotations-status")
 
     def on_mount(self) -> None:
@@ -115,6 +153,7 @@ class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
         for error in errors:
             self.notify(clean_line(error), severity="warning", markup=False)
         self._show(self.query_one(Input).value)
+        self.query_one(_RowsList).rows_read()
 
     @on(Input.Changed, "#annotations-filter")
     def _filter(self, event: Input.Changed) -> None:
