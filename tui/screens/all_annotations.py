@@ -110,7 +110,7 @@ class _RowsList(OptionList):
     def rows_read(self) -> None:
         """The rows are in: the keys typed before run now, from the first row."""
         self.loaded = True
-        if self.waiting and self.option_count and self.highlighted is None:
+        if (self.waiting or self.has_focus) and self.option_count and self.highlighted is None:
             self.highlighted = 0
         waiting, self.waiting = self.waiting, []
         for action in waiting:
