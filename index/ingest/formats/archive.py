@@ -6,7 +6,6 @@ import hashlib
 import io
 import os
 from pathlib import Path
-from typing import BinaryIO
 
 from newsdesk.index.errors import ExpansionLimitError, IngestError
 from newsdesk.index.ingest.discover import special_file_kind
@@ -116,7 +115,7 @@ class StreamedArchive:
             raise IngestError(f"cannot read: {exc.strerror or exc}") from None
 
 
-def _open_regular(path: str) -> BinaryIO:
+def _open_regular(path: str) -> io.BufferedReader:
     """``path`` opened for reading, if it is still a regular file.
 
     Found as a file when the folder was scanned, it may be a FIFO or a symlink by now

@@ -104,7 +104,8 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         # trafilatura takes ~0.1 ms and several KB per element: a 5 MB page of 500,000 <p>
         # took a minute and 1 GB. Such a page keeps all its text, boilerplate and all.
         warnings.append(f"{elements} elements: too many for main-text extraction, all the page's text kept")
-        extracted, body = {}, ""
+        extracted: dict[str, Any] = {}
+        body = ""
     else:
         extracted, body = _main_text(text)
     title = extracted.get("title") or _meta(page, "og:title") or (page.findtext(".//title") or "").strip()

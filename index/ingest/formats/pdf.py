@@ -149,8 +149,8 @@ def _read(
         if without_text and not ocr_problem and not options.ocr:
             raise IngestError(f"no text in the PDF: {_page_list(without_text)} without a text layer, and {OCR_OFF}")
         stopped = next((w for w in warnings if w.startswith("stopped after page")), None)
-        reason = ocr_problem or stopped
-        raise IngestError("no text in the PDF" + (f" ({reason})" if reason else ""))
+        why = ocr_problem or stopped
+        raise IngestError("no text in the PDF" + (f" ({why})" if why else ""))
     return RawArticle(
         body="",
         pages=texts,
