@@ -17,6 +17,8 @@ from newsdesk.index.annotations.export import FORMATS as ANNOTATION_EXPORT_FORMA
 from newsdesk.index.annotations.export import dump_json
 from newsdesk.index.annotations.model import check_tag as check_annotation_tag
 from newsdesk.index.annotations.model import is_invisible as invisible_in_tags
+from newsdesk.index.annotations.tag_words import UNSAVED_TAGS_MARK, tags_and_note
+from newsdesk.index.annotations.tag_words import symbol as control_symbol
 from newsdesk.index.article import Article
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.config import Config, load_config, with_overrides
@@ -56,6 +58,7 @@ __all__ = [
     "ANNOTATION_EXPORT_FORMATS",
     "APP_NAME",
     "QUIET_WORKERS_ENV",
+    "UNSAVED_TAGS_MARK",
     "Annotation",
     "AnnotationChanged",
     "AnnotationEntry",
@@ -101,6 +104,7 @@ __all__ = [
     "as_you_type",
     "check_annotation_tag",
     "check_saved_name",
+    "control_symbol",
     "corpus_fingerprint",
     "display_path",
     "dump_json",
@@ -108,6 +112,7 @@ __all__ = [
     "load_config",
     "match_spans",
     "sanitize",
+    "tags_and_note",
     "with_overrides",
     "write_atomic",
 ]

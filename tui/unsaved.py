@@ -30,10 +30,10 @@ from newsdesk.index import (
     DiskFullError,
     Library,
     NewsdeskError,
+    tags_and_note,
     write_atomic,
 )
 from newsdesk.tui.state import default_state_file
-from newsdesk.tui.tag_words import tags_and_note
 from newsdesk.tui.widgets.layout import clean_line
 
 UNSAVED_DIR_NAME = "unsaved-annotations"
@@ -367,7 +367,7 @@ def _save(library: Library, entry: KeptEntry) -> bool:
 
 def as_saved(entry: KeptEntry) -> KeptEntry:
     """``entry`` with each tag that no tag may be now at the end of its note, marked as the hang-up marks
-    a word of the tags box (tui/tag_words.py). Red team: an older version kept tags holding a C1 control
+    a word of the tags box (index/annotations/tag_words.py). Red team: an older version kept tags holding a C1 control
     or a bidi override, which a new tag may no longer hold; such a kept file was set aside as failed,
     and ``annotations kept --apply`` refused it too, so the note typed with it could not be saved."""
     tags, note = tags_and_note(entry.tags, entry.note)

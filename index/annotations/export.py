@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
-from newsdesk.index.annotations.model import Annotation, AnnotationError, check_tag
+from newsdesk.index.annotations.model import Annotation, AnnotationError
+from newsdesk.index.annotations.tag_words import IMPORTED_TAGS_MARK, tags_and_note
 from newsdesk.index.ingest.clean import UNSAFE_CHARS, escape_unsafe_json, sanitize
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
@@ -219,9 +220,11 @@ def parse_export(text: str, name: str) -> list[Annotation]:
             item = {k: v for k, v in item.items() if k not in ("article", "claimed_author", "page")}
         try:
             annotation = Annotation.from_dict(item)
-            # What a file may hold, but not what anyone may add now; stored as a new tag is (composed).
-            tags = tuple(dict.fromkeys(check_tag(tag) for tag in annotation.tags))
-            annotations.append(replace(annotation, tags=tags))
+            # What a file may hold (an older version's tag), but not what anyone may add now: kept at the end
+            # of the note, marked, as a kept annotation's is (refused, a restore of one's own older export
+            # failed whole); the others stored as a new tag is (composed).
+            tags, note = tags_and_note(annotation.tags, annotation.note, IMPORTED_TAGS_MARK)
+            annotations.append(replace(annotation, tags=tuple(tags), note=note))
         except AnnotationError as exc:
             raise AnnotationError(f"{name}: item {number}: {exc}") from None
     return annotations

@@ -1,7 +1,8 @@
 """Words meant as tags that no tag may be, kept at the end of the note instead of dropped.
 
-Used by the annotate dialog at a hang-up and by the saving of kept annotations (tui/unsaved.py,
-tui/kept_review.py), so it imports no widget: ``newsdesk annotations kept`` runs without Textual.
+Used by the annotate dialog at a hang-up, by the saving of kept annotations (tui/unsaved.py,
+tui/kept_review.py) and by imports (export.parse_export): a tag an older version saved, that no
+new tag may be (a C1 control, a bidi override), is kept in the note, not refused or lost.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from newsdesk.index import AnnotationError, check_annotation_tag
-from newsdesk.index import invisible_in_tags as is_invisible
+from newsdesk.index.annotations.model import AnnotationError, is_invisible
+from newsdesk.index.annotations.model import check_tag as check_annotation_tag
 
 UNSAVED_TAGS_MARK = "Typed as tags, not valid as tags (kept at a dropped connection):"
+IMPORTED_TAGS_MARK = "Tags of the import, not valid as tags now:"
 NOT_FOR_A_NOTE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 """Control characters, and bytes that were not UTF-8 (no file takes them, in a note as in a tag)."""
 
@@ -26,9 +28,9 @@ def symbol(found: re.Match[str]) -> str:
     return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
-def tags_and_note(words: Iterable[str], note: str) -> tuple[list[str], str]:
+def tags_and_note(words: Iterable[str], note: str, mark: str = UNSAVED_TAGS_MARK) -> tuple[list[str], str]:
     """The words that are tags (checked, each once), and ``note`` with every other word at its end,
-    on a line of its own marked ``UNSAVED_TAGS_MARK``, its control characters as their symbols and the
+    on a line of its own marked ``mark``, its control characters as their symbols and the
     invisible ones no tag may hold as U+FFFD (red team: a bidi override went to the note raw, and the
     edit dialog's note box drew it so). Only the note's end is trimmed: its start (an indented line,
     blank lines) is as typed."""
@@ -40,6 +42,6 @@ def tags_and_note(words: Iterable[str], note: str) -> tuple[list[str], str]:
         except AnnotationError:
             not_tags.append("".join("\ufffd" if is_invisible(c) else c for c in NOT_FOR_A_NOTE.sub(symbol, word)))
     if not_tags:
-        line = f"{UNSAVED_TAGS_MARK} {' '.join(dict.fromkeys(not_tags))}"
+        line = f"{mark} {' '.join(dict.fromkeys(not_tags))}"
         note = f"{note.rstrip()}\n\n{line}" if note.strip() else line
     return list(dict.fromkeys(tags)), note

@@ -13,11 +13,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsdesk.index import Annotation, AnnotationError, Article, Config, Library
+from newsdesk.index import Annotation, AnnotationError, Article, Config, Library, tags_and_note
 from newsdesk.index.annotations.model import stored_tag
 from newsdesk.index.locations import demo_corpus
 from newsdesk.tui import unsaved
-from newsdesk.tui.tag_words import tags_and_note
 
 MISSING = object()
 """A field left out of the entry."""

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import AnnotationError, check_annotation_tag
+from newsdesk.index import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
+from newsdesk.index import AnnotationError, check_annotation_tag, tags_and_note
+from newsdesk.index import control_symbol as _symbol
 from newsdesk.index import invisible_in_tags as is_invisible
-from newsdesk.tui.tag_words import UNSAVED_TAGS_MARK as UNSAVED_TAGS_MARK  # where tests and callers look
-from newsdesk.tui.tag_words import symbol as _symbol
-from newsdesk.tui.tag_words import tags_and_note
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import constants, events, on
