@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
-from newsdesk.index import Annotation, Library
+from newsdesk.index import Annotation, Library, NewsdeskError
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
 from textual import on, work
@@ -101,6 +101,20 @@ class _RowsList(OptionList):
     def action_cursor_up(self) -> None:
         self._act("cursor_up")
 
+    # Red team: End, Home, PageDown and PageUp typed before the rows were read acted on the empty list and
+    # were lost, and the Enter behind them (which waited) picked the first row, not the one they reach.
+    def action_first(self) -> None:
+        self._act("first")
+
+    def action_last(self) -> None:
+        self._act("last")
+
+    def action_page_down(self) -> None:
+        self._act("page_down")
+
+    def action_page_up(self) -> None:
+        self._act("page_up")
+
     def _act(self, action: str) -> None:
         if not self.loaded:
             self.waiting.append(action)
@@ -108,13 +122,22 @@ class _RowsList(OptionList):
         getattr(super(), f"action_{action}")()
 
     def rows_read(self) -> None:
-        """The rows are in: the keys typed before run now, from the first row."""
+        """The rows are in: the keys typed before run now, from the first row, up to the first pick (red
+        team: Enter typed twice or more waited, and each picked, so the view was dismissed twice and the
+        second dismiss popped the reader's last screen: the reader ended with a traceback)."""
         self.loaded = True
         if (self.waiting or self.has_focus) and self.option_count and self.highlighted is None:
             self.highlighted = 0
         waiting, self.waiting = self.waiting, []
         for action in waiting:
             self._act(action)
+            if action == "select" and self.highlighted is not None:
+                break  # the pick: the view closes, and the list keys typed behind it have no list left
+
+    def rows_failed(self) -> None:
+        """The rows could not be read: the keys that waited for them are dropped (the view says why)."""
+        self.loaded = True
+        self.waiting = []
 
 
 class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
@@ -130,6 +153,7 @@ class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
         self.library = library
         self.rows: list[AnnotationRow] = []
         self.shown: list[AnnotationRow] = []
+        self.picked = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="annotations-body"):
@@ -144,9 +168,22 @@ class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
 
     @work(thread=True, exclusive=True, group="annotations")
     def _load(self) -> None:
-        rows, errors = load_rows(self.library)
+        try:
+            rows, errors = load_rows(self.library)
+        except (OSError, NewsdeskError) as exc:
+            # Red team: an error here (a state folder made unreadable) ended the whole reader with a traceback.
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._failed, exc)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, rows, errors)
+
+    def _failed(self, exc: Exception) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = clean_line(f"cannot read the annotations: {reason}")
+        self.notify(message, severity="error", markup=False)
+        self.query_one("#annotations-status", Static).update(Text(message, style="dim"))
+        self.query_one(_RowsList).rows_failed()
 
     def _loaded(self, rows: list[AnnotationRow], errors: list[str]) -> None:
         self.rows = rows
@@ -178,5 +215,8 @@ class AllAnnotationsScreen(ModalScreen[tuple[str, str] | None]):
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
+        if self.picked:
+            return  # a second Enter before the view closed: dismissed twice, the reader's own screen was popped
+        self.picked = True
         row = self.shown[int(event.option.id or 0)]
         self.dismiss((row.annotation.article_id, row.annotation.id))
