@@ -17,7 +17,7 @@ from newsdesk.index.annotations.export import FORMATS as ANNOTATION_EXPORT_FORMA
 from newsdesk.index.annotations.export import dump_json
 from newsdesk.index.annotations.model import check_tag as check_annotation_tag
 from newsdesk.index.annotations.model import is_invisible as invisible_in_tags
-from newsdesk.index.annotations.tag_words import UNSAVED_TAGS_MARK, tags_and_note
+from newsdesk.index.annotations.tag_words import IMPORTED_TAGS_MARK, UNSAVED_TAGS_MARK, tags_and_note
 from newsdesk.index.annotations.tag_words import symbol as control_symbol
 from newsdesk.index.article import Article
 from newsdesk.index.atomic import write_atomic
@@ -57,6 +57,7 @@ from newsdesk.index.typeahead import as_you_type
 __all__ = [
     "ANNOTATION_EXPORT_FORMATS",
     "APP_NAME",
+    "IMPORTED_TAGS_MARK",
     "QUIET_WORKERS_ENV",
     "UNSAVED_TAGS_MARK",
     "Annotation",

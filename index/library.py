@@ -11,7 +11,7 @@ from newsdesk.index import locations
 from newsdesk.index.annotations import Annotation, AnnotationStore, ArticleAnnotations
 from newsdesk.index.annotations.anchor import occurrences
 from newsdesk.index.annotations.entries import AnnotationEntry, annotation_entries, annotation_pages
-from newsdesk.index.annotations.export import ArticleInfo, export, parse_export
+from newsdesk.index.annotations.export import ArticleInfo, export, read_export
 from newsdesk.index.annotations.model import AmbiguousQuote
 from newsdesk.index.article import Article
 from newsdesk.index.article_refs import find_article
@@ -383,4 +383,13 @@ class Library:
 
     def import_annotations(self, text: str, name: str) -> tuple[int, int]:
         """Add annotations from a newsdesk YAML/JSON export; ids already present are skipped."""
-        return self.annotations.import_annotations(parse_export(text, name))
+        added, skipped, _ = self.import_export(text, name)
+        return added, skipped
+
+    def import_export(self, text: str, name: str) -> tuple[int, int, int]:
+        """:meth:`import_annotations`, and how many tags of the annotations added went to the end of their
+        notes (tags an older version saved that no tag may be now), so the import can say so."""
+        annotations, moved = read_export(text, name)
+        ids: list[str] = []
+        added, skipped = self.annotations.import_annotations(annotations, ids)
+        return added, skipped, sum(moved.get(i, 0) for i in ids)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from newsdesk.index import (
     ANNOTATION_EXPORT_FORMATS,
+    IMPORTED_TAGS_MARK,
     Annotation,
     Library,
     UsageError,
@@ -91,9 +92,12 @@ def run(args: argparse.Namespace, library: Library) -> int:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{args.file}: cannot read: {exc}") from None
-    added, skipped = library.import_annotations(text, str(args.file))
+    added, skipped, moved = library.import_export(text, str(args.file))
     library.sync_annotations()
     print(f"{added} imported, {skipped} already present")
+    if moved:  # red team: said nothing, so a restore moved tags into notes unsaid
+        tags = "1 tag that is" if moved == 1 else f"{moved} tags that are"
+        print(f"{tags} not valid as a tag now kept at the end of its note, marked {IMPORTED_TAGS_MARK!r}")
     return 0
 
 

@@ -218,8 +218,9 @@ class AnnotationStore:
         """Put back a deleted annotation (undo), unchanged."""
         self.files.update(annotation.article_id, upserts=[annotation])
 
-    def import_annotations(self, annotations: Iterable[Annotation]) -> tuple[int, int]:
-        """Add annotations from an export, skipping ids already present: (added, skipped).
+    def import_annotations(self, annotations: Iterable[Annotation], added: list[str] | None = None) -> tuple[int, int]:
+        """Add annotations from an export, skipping ids already present: (added, skipped); the ids added
+        are appended to ``added`` if given.
 
         Imported annotations are the importer's (their file, their name); the author
         the export named is kept as ``imported_from``.
@@ -235,6 +236,8 @@ class AnnotationStore:
                 skipped += 1
                 continue
             existing.add(annotation.id)
+            if added is not None:
+                added.append(annotation.id)
             origin = annotation.imported_from or (annotation.author if annotation.author != self.user else "")
             annotation = replace(annotation, author=self.user, imported_from=origin, claimed_author="")
             by_article.setdefault(annotation.article_id, []).append(annotation)

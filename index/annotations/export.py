@@ -206,6 +206,12 @@ def export(
 
 def parse_export(text: str, name: str) -> list[Annotation]:
     """Annotations from a YAML or JSON export (ours), for import; one-line errors naming ``name``."""
+    return read_export(text, name)[0]
+
+
+def read_export(text: str, name: str) -> tuple[list[Annotation], dict[str, int]]:
+    """:func:`parse_export`, and for each annotation id how many of its tags went to the end of its note
+    (red team: the import said only "N imported", so a restore moved tags into notes unsaid)."""
     try:
         data = load_yaml(text)  # JSON is YAML too
     except YamlError as exc:
@@ -215,6 +221,7 @@ def parse_export(text: str, name: str) -> list[Annotation]:
     if not isinstance(data, list):
         raise AnnotationError(f"{name}: expected a list of annotations (a newsdesk yaml or json export)")
     annotations = []
+    moved: dict[str, int] = {}
     for number, item in enumerate(data, 1):
         if isinstance(item, dict):
             item = {k: v for k, v in item.items() if k not in ("article", "claimed_author", "page")}
@@ -225,6 +232,8 @@ def parse_export(text: str, name: str) -> list[Annotation]:
             # failed whole); the others stored as a new tag is (composed).
             tags, note = tags_and_note(annotation.tags, annotation.note, IMPORTED_TAGS_MARK)
             annotations.append(replace(annotation, tags=tuple(tags), note=note))
+            if len(tags) < len(annotation.tags):
+                moved.setdefault(annotation.id, len(annotation.tags) - len(tags))
         except AnnotationError as exc:
             raise AnnotationError(f"{name}: item {number}: {exc}") from None
-    return annotations
+    return annotations, moved
