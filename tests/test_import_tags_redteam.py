@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from newsdesk.index.annotations.export import export, parse_export
+from newsdesk.index.annotations.model import Annotation, AnnotationError, stored_tag
 from newsdesk.index.annotations.tag_words import IMPORTED_TAGS_MARK
 
 from tests.test_annotations import news, run  # noqa: F401  (news: a fixture)
@@ -36,3 +40,50 @@ def test_an_import_says_how_many_tags_went_to_notes_and_a_second_import_says_non
     assert code == 0 and out.strip() == "0 imported, 1 already present"
     code, out, _ = run(capsys, "annotations", "list", *corpus)
     assert code == 0 and all(line.isprintable() for line in out.splitlines()), out
+
+
+def _record(tags: list[str], note: str) -> dict[str, object]:
+    return {
+        "id": "a1",
+        "article_id": "art",
+        "target": {"position": {"start": 0, "end": 3}, "quote": {"exact": "abc"}},
+        "tags": tags,
+        "note": note,
+        "author": "bob",
+    }
+
+
+def _storable(tag: str) -> bool:
+    try:
+        return stored_tag(tag) == tag
+    except AnnotationError:
+        return False
+
+
+_OLD = st.sampled_from(["\x9b", "\x9d", "\u200b", "\u202e", "\u3164", "\u0301", "\ufeff", "\u0958" * 33])
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.characters(), _OLD), min_size=1, max_size=8)
+        .map("".join)
+        .map(str.strip)
+        .filter(_storable),
+        max_size=5,
+    ),
+    st.text(max_size=30),
+    st.sampled_from(["yaml", "json"]),
+)
+@settings(max_examples=300, suppress_health_check=list(HealthCheck))
+def test_an_imported_annotation_exported_and_imported_again_is_the_same(tags: list[str], note: str, fmt: str) -> None:
+    """Held: export -> import -> export -> import changes nothing more after the first import (the note
+    does not grow a second marked line), in yaml and json, whatever the tags and note."""
+    try:
+        Annotation.from_dict(_record(tags, note))
+    except AnnotationError:
+        return
+    (first,) = parse_export(yaml.safe_dump({"annotations": [_record(tags, note)]}), "old.yaml")
+    (second,) = parse_export(export([first], {}, fmt), f"new.{fmt}")
+    (third,) = parse_export(export([second], {}, fmt), f"again.{fmt}")
+    assert (first.tags, first.note) == (second.tags, second.note) == (third.tags, third.note)
+    assert first.note.count(IMPORTED_TAGS_MARK) <= note.count(IMPORTED_TAGS_MARK) + 1

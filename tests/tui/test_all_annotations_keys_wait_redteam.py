@@ -160,3 +160,20 @@ async def test_keys_waiting_for_no_rows_at_all_leave_the_view_open_and_usable(
         _keys(demo_app, "escape")
         await settle(pilot)
         assert demo_app.is_running and not isinstance(demo_app.screen, AllAnnotationsScreen)
+
+
+async def test_a_hang_up_while_keys_wait_for_the_rows_ends_the_reader_cleanly(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link drops while ``A`` Enter End Enter wait for slow rows: the reader ends with the hang-up code."""
+    from newsdesk.tui.leave import HANG_UP_EXIT_CODE
+
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40), notifications=True) as pilot:
+        await _two_articles_with_notes(demo_app, pilot)
+        _slowed(library, monkeypatch, 1.0)
+        _keys(demo_app, "A", "enter", "end", "enter")
+        await pilot.pause(0.2)
+        demo_app.hang_up()
+        await pilot.pause(1.5)
+    assert demo_app.return_code == HANG_UP_EXIT_CODE
