@@ -177,3 +177,24 @@ async def test_a_hang_up_while_keys_wait_for_the_rows_ends_the_reader_cleanly(
         demo_app.hang_up()
         await pilot.pause(1.5)
     assert demo_app.return_code == HANG_UP_EXIT_CODE
+
+
+async def test_d_typed_behind_a_pick_before_the_rows_are_read_deletes_the_note_picked(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``A`` Enter Down Enter ``d`` in one burst, the rows slow: the ``d`` reached the view (which has no
+    ``d``) and was lost, unsaid, though the same burst with the rows read at once deletes the picked note."""
+    library = demo_app.library
+    async with demo_app.run_test(size=(140, 40), notifications=True) as pilot:
+        await _two_articles_with_notes(demo_app, pilot)
+        before = [r.annotation.id for r in load_rows(library)[0]]
+        _slowed(library, monkeypatch)
+        _keys(demo_app, "A", "enter", "down", "enter", "d")
+        await settle(pilot)
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if len(load_rows(library)[0]) < len(before):
+                break
+        await settle(pilot)
+        assert not isinstance(demo_app.screen, AllAnnotationsScreen)
+        assert [r.annotation.id for r in load_rows(library)[0]] == [before[0], *before[2:]]

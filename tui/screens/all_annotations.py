@@ -9,7 +9,7 @@ from typing import ClassVar
 from newsdesk.index import Annotation, Library, NewsdeskError
 from newsdesk.tui.widgets.layout import clean_line
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -79,6 +79,19 @@ def load_rows(library: Library) -> tuple[list[AnnotationRow], list[str]]:
     return rows, errors
 
 
+_KEY_OF = {
+    "select": "enter",
+    "cursor_down": "down",
+    "cursor_up": "up",
+    "first": "home",
+    "last": "end",
+    "page_down": "pagedown",
+    "page_up": "pageup",
+}
+_OWN_KEYS = frozenset({*_KEY_OF.values(), "escape", "tab", "shift+tab"})
+"""Keys the list (or the view) acts on itself, through its bindings."""
+
+
 class _RowsList(OptionList):
     """The view's list: Enter and the arrows typed before its rows are read wait for them.
 
@@ -89,8 +102,19 @@ class _RowsList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.loaded = False
-        self.waiting: list[str] = []
-        """The actions of keys typed before the rows were read, in order."""
+        self.waiting: list[str | tuple[str, str | None]] = []
+        """The keys typed before the rows were read, in order: the list's own as their actions, the
+        others as (key, character)."""
+
+    def on_key(self, event: events.Key) -> None:
+        """Before the rows are read, a key that is not the list's own waits too (red team: ``A`` Enter
+        Enter ``d`` in one burst, the rows slow: the ``d`` reached the view, which has no ``d``, and was
+        lost, unsaid; once the rows were in, the same burst deleted the picked note)."""
+        if self.loaded or event.key in _OWN_KEYS:
+            return
+        self.waiting.append((event.key, event.character))
+        event.stop()
+        event.prevent_default()
 
     def action_select(self) -> None:
         self._act("select")
@@ -129,10 +153,21 @@ class _RowsList(OptionList):
         if (self.waiting or self.has_focus) and self.option_count and self.highlighted is None:
             self.highlighted = 0
         waiting, self.waiting = self.waiting, []
-        for action in waiting:
-            self._act(action)
-            if action == "select" and self.highlighted is not None:
-                break  # the pick: the view closes, and the list keys typed behind it have no list left
+        for n, item in enumerate(waiting):
+            if not isinstance(item, str):  # a key that is not the list's: it and those behind it go on in order
+                self._again(waiting[n:])
+                return
+            self._act(item)
+            if item == "select" and self.highlighted is not None:
+                # The pick: the view closes, and the keys typed behind it go to what is shown then, as
+                # they would have with the rows read at once.
+                self._again(waiting[n + 1 :])
+                return
+
+    def _again(self, keys: list[str | tuple[str, str | None]]) -> None:
+        for item in keys:
+            key, character = (_KEY_OF[item], "\r" if item == "select" else None) if isinstance(item, str) else item
+            self.app.post_message(events.Key(key, character))
 
     def rows_failed(self) -> None:
         """The rows could not be read: the keys that waited for them are dropped (the view says why)."""
