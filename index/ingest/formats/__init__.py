@@ -101,6 +101,13 @@ BytesParser = Callable[[bytes, Path, ParseOptions, list[str]], list[RawArticle]]
 StreamParser = Callable[[BinaryIO, Path, ParseOptions, list[str]], list[RawArticle]]
 
 
+def seconds_allowed(floor: float, per_mb: float, size: int) -> float:
+    """A read's time allowance: ``floor`` seconds plus ``per_mb`` per MB of ``size`` bytes. What a small
+    hostile file may cost (a PDF, a Word file, a mail's attachments, a web archive's pages) grows
+    with its bytes, as a real document's does."""
+    return floor + per_mb * size / (1024 * 1024)
+
+
 def format_suffix(name: str | Path) -> str:
     """The extension that picks a file's parser, lower-cased: ``.warc.gz`` counts as one."""
     lowered = str(name).lower()

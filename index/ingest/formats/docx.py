@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 from newsdesk.index.errors import IngestError
-from newsdesk.index.ingest.formats import ParseOptions, as_tags, as_text
+from newsdesk.index.ingest.formats import ParseOptions, as_tags, as_text, seconds_allowed
 from newsdesk.index.ingest.formats.archive import check_expansion
 from newsdesk.index.ingest.model import RawArticle
 
@@ -37,7 +37,7 @@ def parse(data: bytes, path: Path, options: ParseOptions, warnings: list[str]) -
     check_zip(data, options)
     try:
         document = docx.Document(io.BytesIO(data))
-        allowed = SECONDS_FLOOR + SECONDS_PER_MB * len(data) / (1024 * 1024)
+        allowed = seconds_allowed(SECONDS_FLOOR, SECONDS_PER_MB, len(data))
         paragraphs = _blocks(document, time.monotonic() + allowed)
         if paragraphs and paragraphs[-1] is _CUT_SHORT:
             paragraphs.pop()

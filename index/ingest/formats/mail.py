@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 from newsdesk.index.errors import IngestError
 from newsdesk.index.ingest.clean import sanitize
-from newsdesk.index.ingest.formats import SUPPORTED_EXTENSIONS, ParseOptions, format_suffix
+from newsdesk.index.ingest.formats import SUPPORTED_EXTENSIONS, ParseOptions, format_suffix, seconds_allowed
 from newsdesk.index.ingest.model import RawArticle
 
 MAX_ATTACHMENTS = 100
@@ -55,7 +55,7 @@ class _AttachmentBudget:
         self.warned = False
 
     def exhausted(self) -> bool:
-        allowed = ATTACHMENT_SECONDS_FLOOR + ATTACHMENT_SECONDS_PER_MB * self.bytes_read / (1024 * 1024)
+        allowed = seconds_allowed(ATTACHMENT_SECONDS_FLOOR, ATTACHMENT_SECONDS_PER_MB, self.bytes_read)
         return time.monotonic() - self.started > allowed
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.index.errors import IngestError
-from newsdesk.index.ingest.formats import ParseOptions
+from newsdesk.index.ingest.formats import ParseOptions, seconds_allowed
 from newsdesk.index.ingest.formats.ocr import OcrUnavailable, ocr_page
 from newsdesk.index.ingest.formats.pdfscan import scan_streams
 from newsdesk.index.ingest.model import RawArticle
@@ -72,7 +72,7 @@ def parse_here(
         raise IngestError(_open_error(str(exc))) from None
     progress(0)
     try:
-        text_budget = TEXT_BUDGET_FLOOR_SECONDS + TEXT_SECONDS_PER_MB * len(data) / (1024 * 1024)
+        text_budget = seconds_allowed(TEXT_BUDGET_FLOOR_SECONDS, TEXT_SECONDS_PER_MB, len(data))
         return [_read(document, options, warnings, progress, text_budget)]
     finally:
         document.close()

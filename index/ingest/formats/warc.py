@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsdesk.index.errors import ExpansionLimitError, IngestError
-from newsdesk.index.ingest.formats import ParseOptions, decode_markup
+from newsdesk.index.ingest.formats import ParseOptions, decode_markup, seconds_allowed
 from newsdesk.index.ingest.formats.archive import ExpansionGuard
 from newsdesk.index.ingest.model import RawArticle
 
@@ -64,8 +64,7 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
         iterator = QuietIterator(handle, no_record_parse=False, check_digests=False)
         for record in iterator:
             allowed = (
-                PAGE_SECONDS_FLOOR
-                + PAGE_SECONDS_PER_MB * _position(handle) / (1024 * 1024)
+                seconds_allowed(PAGE_SECONDS_FLOOR, PAGE_SECONDS_PER_MB, _position(handle))
                 + SECONDS_PER_RECORD * records
             )
             if time.monotonic() - started > allowed:
