@@ -13,19 +13,8 @@ from newsdesk.tui.screens.all_annotations import AllAnnotationsScreen, load_rows
 from textual import events
 
 from tests.tui.conftest import settle
+from tests.tui.test_notes_after_all_annotations_redteam import _slowed
 from tests.tui.test_notes_held_keys import _two_articles_with_notes
-
-
-def _slowed(library, monkeypatch: pytest.MonkeyPatch, seconds: float = 0.5, fail: Exception | None = None) -> None:  # type: ignore[no-untyped-def]
-    real = library.annotation_entries
-
-    def slowed():  # type: ignore[no-untyped-def]
-        time.sleep(seconds)
-        if fail is not None:
-            raise fail
-        return real()
-
-    monkeypatch.setattr(library, "annotation_entries", slowed)
 
 
 def _keys(app: NewsdeskApp, *keys: str) -> None:

@@ -162,29 +162,6 @@ async def test_a_hang_up_behind_a_pick_made_while_a_delete_is_written_deletes_th
     assert [p.annotation.id for p in library.annotations_of(article_id).placed] == [ids[1]]
 
 
-async def test_a_pick_typed_in_one_burst_with_A_before_the_rows_are_read_is_not_lost(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keys typed before the view has read its rows (a large corpus, a slow disk) reached an empty list:
-    the Enter that picks found no row, and it and the keys behind it were lost, unsaid. They now wait."""
-    library = demo_app.library
-    real = library.annotation_entries
-
-    def slowed():  # type: ignore[no-untyped-def]
-        time.sleep(0.5)
-        return real()
-
-    async with demo_app.run_test(size=(140, 40), notifications=True) as pilot:
-        await _two_articles_with_notes(demo_app, pilot)
-        monkeypatch.setattr(library, "annotation_entries", slowed)
-        demo_app.post_message(events.Key("A", "A"))
-        _pick_then(demo_app, 0)
-        await settle(pilot)
-        await pilot.pause(1.0)
-        await settle(pilot)
-        assert not isinstance(demo_app.screen, AllAnnotationsScreen), "the pick was lost: the view is still open"
-
-
 async def test_u_behind_a_pick_of_the_note_being_deleted_puts_it_back(
     demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,26 +186,36 @@ async def test_u_behind_a_pick_of_the_note_being_deleted_puts_it_back(
         assert _ids(demo_app, article_id) == ids
 
 
-async def test_arrows_and_a_pick_typed_before_the_rows_are_read_pick_the_row_they_reach(
-    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``A`` Enter Down Enter in one burst, the rows slow to read: the second row is picked, as typed."""
-    library = demo_app.library
+def _slowed(library, monkeypatch: pytest.MonkeyPatch, seconds: float = 0.5, fail: Exception | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Reading the All annotations view's rows takes ``seconds`` (a large corpus, a slow disk), then
+    fails with ``fail`` if given."""
     real = library.annotation_entries
 
     def slowed():  # type: ignore[no-untyped-def]
-        time.sleep(0.5)
+        time.sleep(seconds)
+        if fail is not None:
+            raise fail
         return real()
 
+    monkeypatch.setattr(library, "annotation_entries", slowed)
+
+
+@pytest.mark.parametrize("row", [0, 1])
+async def test_a_pick_typed_before_the_rows_are_read_picks_the_row_the_keys_reach(
+    demo_app: NewsdeskApp, monkeypatch: pytest.MonkeyPatch, row: int
+) -> None:
+    """``A`` Enter, ``row`` Downs, Enter in one burst, the rows slow to read. The keys reached an empty list:
+    the Enter that picks found no row, and it and the keys behind it were lost, unsaid. They now wait."""
+    library = demo_app.library
     async with demo_app.run_test(size=(140, 40), notifications=True) as pilot:
         await _two_articles_with_notes(demo_app, pilot)
-        second = load_rows(library)[0][1].annotation
-        monkeypatch.setattr(library, "annotation_entries", slowed)
+        wanted = load_rows(library)[0][row].annotation
+        _slowed(library, monkeypatch)
         demo_app.post_message(events.Key("A", "A"))
-        _pick_then(demo_app, 1)
+        _pick_then(demo_app, row)
         await settle(pilot)
         await pilot.pause(1.0)
         await settle(pilot)
-        assert not isinstance(demo_app.screen, AllAnnotationsScreen)
-        assert demo_app.main.reader.article.id == second.article_id
-        assert demo_app.main.reader.current_annotation == second.id
+        assert not isinstance(demo_app.screen, AllAnnotationsScreen), "the pick was lost: the view is still open"
+        assert demo_app.main.reader.article.id == wanted.article_id
+        assert demo_app.main.reader.current_annotation == wanted.id
