@@ -19,7 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.index import Annotation, AnnotationError, Article, CorpusError, Library, NewsdeskError, UsageError
+from newsdesk.index import (
+    Annotation,
+    AnnotationError,
+    Article,
+    CorpusError,
+    Library,
+    NewsdeskError,
+    UsageError,
+    is_own_uid,
+)
 from newsdesk.tui import unsaved
 
 SET_ASIDE = {".conflict": "conflict", ".failed": "failed"}
@@ -108,7 +117,7 @@ def _read(path: Path) -> unsaved.KeptEntry:
         status = os.fstat(file.fileno())
         if not stat.S_ISREG(status.st_mode):
             raise _NotTaken("not a regular file")
-        if status.st_uid != os.geteuid():
+        if not is_own_uid(status.st_uid, path.parent):
             raise _NotTaken("kept by another account, not yours to apply")
         data = file.read(unsaved.MAX_KEPT_BYTES + 1)
     if len(data) > unsaved.MAX_KEPT_BYTES:

@@ -17,6 +17,7 @@ from newsdesk.index.annotations.files import (
     AnnotationFileError,
     AnnotationFiles,
     OwnerOf,
+    file_owner,
     owner_account,
     owner_by_file_name,
 )
@@ -70,7 +71,7 @@ class AnnotationSummary:
 class AnnotationStore:
     """The annotations of one corpus (its state dir), as seen by one OS account."""
 
-    def __init__(self, state_dir: Path, user: str | None = None, owner_of: OwnerOf = owner_account) -> None:
+    def __init__(self, state_dir: Path, user: str | None = None, owner_of: OwnerOf = file_owner) -> None:
         """``user`` and ``owner_of`` default to the real account and file ownership (uid).
 
         Tests simulate several users in one process with ``user=...`` and
@@ -258,6 +259,7 @@ __all__ = [
     "PlacedAnnotation",
     "Target",
     "current_user",
+    "file_owner",
     "owner_account",
     "owner_by_file_name",
 ]

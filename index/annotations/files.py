@@ -52,6 +52,7 @@ from newsdesk.index.annotations.yaml_shape import (
     parse_items,
     serialise,
 )
+from newsdesk.index.ownership import is_own_uid
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -75,6 +76,17 @@ def owner_account(path: Path, info: os.stat_result) -> str:
         return pwd.getpwuid(info.st_uid).pw_name
     except (ImportError, KeyError):
         return f"uid {info.st_uid}"
+
+
+def file_owner(path: Path, info: os.stat_result) -> str:
+    """Who wrote an annotation file: its owner's account (:func:`owner_account`), except a file owned
+    by the uid this process's own new files get where that is not its own uid (an NFS ``all_squash``
+    export; ``root_squash`` for root: :mod:`newsdesk.index.ownership`). There the uid tells no account
+    from another, every one of them can write the file, and the file's name is who wrote it: by the
+    owner, the user's own file was "nobody"'s, and their second annotation on an article was refused."""
+    if info.st_uid != os.geteuid() and is_own_uid(info.st_uid, path.parent):
+        return path.stem
+    return owner_account(path, info)
 
 
 def owner_by_file_name(path: Path, info: os.stat_result) -> str:
@@ -109,7 +121,7 @@ class _Cached:
 class AnnotationFiles:
     """Reads every user's files and writes the current user's, under the state dir."""
 
-    def __init__(self, root: Path, user: str, owner_of: OwnerOf = owner_account) -> None:
+    def __init__(self, root: Path, user: str, owner_of: OwnerOf = file_owner) -> None:
         if not _SAFE_NAME.match(user):
             raise AnnotationError(f"user name {user!r} cannot be used in a file name")
         self.root = root
