@@ -155,3 +155,20 @@ class SquashedAnnotationMachine(AnnotationMachine):
 
 SquashedAnnotationMachine.TestCase.settings = settings(max_examples=8, stateful_step_count=12, deadline=None)
 test_annotations_on_a_squashing_mount_against_a_model = SquashedAnnotationMachine.TestCase
+
+
+def test_a_kept_annotation_set_aside_is_listed_for_review(tmp_path: Path, squashed: None) -> None:
+    from newsdesk.tui import kept_review, unsaved
+
+    library = _article_library(tmp_path)
+    try:
+        article = library.article("one.txt")
+        folder = tmp_path / "kept"
+        kept = unsaved.keep(folder, library, article.id, *_span(library, "truce"), [], "set aside", None, quote="truce")
+        assert kept is not None
+        kept.rename(kept.with_name(kept.name + ".conflict"))
+        found, problems = kept_review.kept_files(folder, library)
+        assert problems == []  # seen: ["...: kept by another account, not yours to apply; left alone"]
+        assert len(found) == 1
+    finally:
+        library.close()
