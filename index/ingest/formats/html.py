@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+import time
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 from lxml import etree
 from newsdesk.index.errors import IngestError
-from newsdesk.index.ingest.formats import ParseOptions, as_tags
+from newsdesk.index.ingest.formats import ParseOptions, as_tags, seconds_allowed
 from newsdesk.index.ingest.model import RawArticle
 
 _BLOCK_TAGS = (
@@ -49,13 +52,90 @@ MAX_EXTRACTION_ELEMENTS = 30_000
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
+MAX_TREE_DEPTH = 2048
+"""How deep lxml nests elements with ``huge_tree`` (libxml2's limit; 256 without it)."""
+
+
+def _too_deep(parser: lxml.html.HTMLParser) -> bool:
+    """True when the last parse with ``parser`` cut elements nested past its depth limit (their text is gone)."""
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
+def _parsed(text: str, fragment: bool) -> tuple[lxml.html.HtmlElement, int]:
+    """``text`` parsed, and how deep elements may nest in that tree: libxml2 drops what is nested
+    deeper than 256 elements, silently (an old page of 300 unclosed ``<font>`` lost every word after
+    them), so a page that goes deeper is parsed again with ``huge_tree``: 2,048 (:data:`MAX_TREE_DEPTH`).
+    0 when even that was cut: the tree lacks text."""
+    for depth, huge in ((256, False), (MAX_TREE_DEPTH, True)):
+        parser = lxml.html.HTMLParser(huge_tree=huge)
+        if fragment:
+            root = lxml.html.fragment_fromstring(text, create_parent="div", parser=parser)
+        else:
+            root = lxml.html.document_fromstring(text, parser=parser)
+        if not _too_deep(parser):
+            return root, depth
+    return root, 0
+
+
+class _FlatText(HTMLParser):
+    """Every text of a page in order, with no tree, so no depth limit (the standard library's tokenizer):
+    block elements start paragraphs, scripts and styles are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._raw = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._raw = tag
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._raw:
+            self._raw = ""
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._raw:
+            self.parts.append(data)
+
+
+FLAT_SECONDS_FLOOR = 5.0
+FLAT_SECONDS_PER_MB = 10.0
+"""The time a page read without a tree may take (:func:`seconds_allowed`): the tokenizer costs about 3 s
+a MB of nested tags (200,000 ``<div>`` in 1.4 MB: 4 s)."""
+_FLAT_CHUNK = 1 << 16
+
+
+def _flat_text(markup: str) -> tuple[str, float]:
+    """The page's text read without a tree (:class:`_FlatText`), and the share of the page read: past
+    the time allowed (:data:`FLAT_SECONDS_FLOOR`) the rest is left, what was read kept."""
+    reader = _FlatText()
+    deadline = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    done = 0
+    while done < len(markup) and time.monotonic() < deadline:
+        reader.feed(markup[done : done + _FLAT_CHUNK])
+        done += _FLAT_CHUNK
+    reader.close()
+    return _paragraphs("".join(reader.parts)), min(done, len(markup)) / max(len(markup), 1)
+
+
+def _paragraphs(text: str) -> str:
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def fragment_text(markup: str) -> str:
     """Plain text of an HTML fragment, one paragraph per block element."""
+    markup = _XML_DECLARATION.sub("", markup)
     try:
-        root = lxml.html.fragment_fromstring(_XML_DECLARATION.sub("", markup), create_parent="div")
+        root, depth = _parsed(markup, fragment=True)
     except (etree.ParserError, ValueError):
         return markup
-    return _element_text(root)
+    return _element_text(root) if depth else _flat_text(markup)[0]
 
 
 def _element_text(root: lxml.html.HtmlElement) -> str:
@@ -66,9 +146,7 @@ def _element_text(root: lxml.html.HtmlElement) -> str:
         element.tail = "\n\n" + (element.tail or "")
         if element.text is not None or len(element):
             element.text = "\n\n" + (element.text or "")
-    text = root.text_content()
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
-    return "\n\n".join(p for p in paragraphs if p)
+    return _paragraphs(root.text_content())
 
 
 @cache
@@ -82,8 +160,10 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
-def _main_text(text: str) -> tuple[dict[str, Any], str]:
-    """trafilatura's metadata, and its main text with one paragraph per line made blank-line separated."""
+def _main_text(text: str | lxml.html.HtmlElement) -> tuple[dict[str, Any], str]:
+    """trafilatura's metadata, and its main text with one paragraph per line made blank-line separated.
+
+    ``text``: the page, or a tree of it (trafilatura's own parse keeps 256 levels of nesting)."""
     document = _trafilatura().bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True)
     extracted: dict[str, Any] = document.as_dict() if document is not None else {}
     lines = [line.strip() for line in (extracted.get("text") or "").split("\n")]
@@ -96,18 +176,24 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
     if not text.strip():
         raise IngestError("no text found in the page")
     try:
-        page = lxml.html.document_fromstring(text)
+        page, depth = _parsed(text, fragment=False)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"cannot parse HTML: {exc}") from None
     elements = sum(1 for _ in page.iter())
-    if elements > MAX_EXTRACTION_ELEMENTS:
+    extracted: dict[str, Any] = {}
+    body = ""
+    if not depth:
+        # Past lxml's deepest, the tree lacks what is nested deeper: all the text, read without a tree.
+        body, share = _flat_text(text)
+        kept = "all the page's text kept" if share >= 1 else f"the text of its first {share:.0%} kept (time allowed)"
+        warnings.append(f"elements nested more than {MAX_TREE_DEPTH:,} deep: too deep for main-text extraction, {kept}")
+    elif elements > MAX_EXTRACTION_ELEMENTS:
         # trafilatura takes ~0.1 ms and several KB per element: a 5 MB page of 500,000 <p>
         # took a minute and 1 GB. Such a page keeps all its text, boilerplate and all.
         warnings.append(f"{elements} elements: too many for main-text extraction, all the page's text kept")
-        extracted: dict[str, Any] = {}
-        body = ""
     else:
-        extracted, body = _main_text(text)
+        # A page nested deeper than trafilatura's own parse keeps is given the tree (a copy: it prunes it).
+        extracted, body = _main_text(text if depth == 256 else copy.deepcopy(page))
     title = extracted.get("title") or _meta(page, "og:title") or (page.findtext(".//title") or "").strip()
     if title and body.split("\n", 1)[0] == title.strip():
         body = body.split("\n\n", 1)[1] if "\n\n" in body else ""
