@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -132,8 +133,35 @@ def _csv(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages:
     return out.getvalue()
 
 
+_MD_MARKUP = re.compile(r"([\\`*_\[\]<>#|~&])")
+_MD_LINE_MARK = re.compile(r"^([+=-]|\d+(?=[.)]))")
+
+
+def md_text(text: str) -> str:
+    """``text`` as Markdown that shows it and nothing else: sanitized, each character that could start
+    markup backslash-escaped (CommonMark shows an escaped punctuation character as itself), a list or
+    heading mark at a line's start escaped, and lines without their leading spaces (four made a code
+    block, which shows backslashes). A note is someone else's text: raw, ``<img onerror=…>`` reached a
+    renderer that passes HTML, ``[open](javascript:…)`` made a link, and a note of its own ``> quote``
+    and ``*alice, 2026-…*`` lines showed an annotation alice never made."""
+    lines = []
+    for line in sanitize(text).split("\n"):
+        line = _MD_MARKUP.sub(r"\\\1", line.lstrip())
+        mark = _MD_LINE_MARK.match(line)
+        if mark:
+            end = mark.end()
+            line = line[:end] + "\\" + line[end:] if line[:1].isdigit() else "\\" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _md_line(text: str) -> str:
+    """``text`` on one line, as :func:`md_text` (a heading, the attribution line)."""
+    return md_text(" ".join(sanitize(text).split()))
+
+
 def _md_quote(text: str) -> str:
-    return "> " + " ".join(sanitize(text).split())
+    return "> " + md_text(" ".join(sanitize(text).split()))
 
 
 def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo], pages: Pages) -> str:
@@ -144,21 +172,21 @@ def _markdown(annotations: list[Annotation], articles: dict[str, ArticleInfo], p
             by_tag.setdefault(tag, []).append(a)
     lines = ["# Annotations", "", f"{len(annotations)} annotations, {len(by_tag)} tags.", ""]
     for tag in sorted(by_tag, key=lambda t: (t == "(untagged)", t.casefold())):
-        lines += [f"## {sanitize(tag)}", ""]
+        lines += [f"## {_md_line(tag)}", ""]
         for article_id in dict.fromkeys(a.article_id for a in by_tag[tag]):
             info = articles.get(article_id)
-            heading = f"{sanitize(info.title)} ({info.path})" if info else f"article {sanitize(article_id)}"
+            heading = f"{_md_line(info.title)} ({_md_line(info.path)})" if info else f"article {_md_line(article_id)}"
             lines += [f"### {heading}", ""]
             for a in by_tag[tag]:
                 if a.article_id != article_id:
                     continue
                 lines.append(_md_quote(a.target.exact))
                 lines.append("")
-                if a.note:
-                    lines += [sanitize(a.note), ""]
-                claim = f" (the file claims {sanitize(a.claimed_author)})" if a.claimed_author else ""
+                if md_text(a.note).strip():
+                    lines += [md_text(a.note).strip("\n"), ""]
+                claim = f" (the file claims {_md_line(a.claimed_author)})" if a.claimed_author else ""
                 page = f", page {pages[a.id]}" if a.id in pages else ""
-                lines += [f"*{sanitize(a.author)}{claim}, {sanitize(a.modified or a.created)}{page}*", ""]
+                lines += [f"*{_md_line(a.author)}{claim}, {_md_line(a.modified or a.created)}{page}*", ""]
     return "\n".join(lines)
 
 
