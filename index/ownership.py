@@ -30,17 +30,24 @@ _PROBED: dict[int, int] = {}
 _PROBING = threading.Lock()
 
 
-def new_file_uid(folder: Path) -> int:
-    """The owner uid a file this process creates in ``folder`` gets (``os.geteuid()`` on a local file system).
+def new_file_uid(folder: Path, device: int | None = None) -> int:
+    """The owner uid a file this process creates on ``device`` (``folder``'s by default) gets
+    (``os.geteuid()`` on a local file system).
 
-    Learnt once per device by creating and removing an empty hidden file; where ``folder``
-    cannot be written (read-only, missing, another account's), the process's own uid.
+    Learnt once per device by creating and removing an empty hidden file in ``folder``. Only a
+    probe that landed on ``device`` answers for it, and it is remembered for the device it landed
+    on: ``folder`` can be swapped for a link into another mount between the stat and the probe, or
+    after the file asked about was read (another account may rename a folder above it). Remembered
+    by the folder's device, the uid that mount gave was taken for the local disk's, and every file
+    the attacker owned there was this account's. Where ``folder`` cannot be written (read-only,
+    missing, another account's), or the probe lands elsewhere, the process's own uid.
     """
     own = os.geteuid()
-    try:
-        device = os.stat(folder).st_dev
-    except OSError:
-        return own
+    if device is None:
+        try:
+            device = os.stat(folder).st_dev
+        except OSError:
+            return own
     with _PROBING:
         if device in _PROBED:
             return _PROBED[device]
@@ -49,18 +56,20 @@ def new_file_uid(folder: Path) -> int:
         except OSError:
             return own  # not remembered: a folder this account can write on the same device may answer
         try:
-            uid = os.fstat(fd).st_uid
+            probe = os.fstat(fd)
         finally:
             os.close(fd)
             with contextlib.suppress(OSError):
                 os.unlink(name)
-        _PROBED[device] = uid
-        return uid
+        _PROBED[probe.st_dev] = probe.st_uid
+        return _PROBED.get(device, own)
 
 
-def is_own_uid(uid: int, folder: Path) -> bool:
-    """True when a file in ``folder`` owned by ``uid`` is this process's as far as its owner tells."""
-    return uid == os.geteuid() or uid == new_file_uid(folder)
+def is_own_file(info: os.stat_result, folder: Path) -> bool:
+    """True when the file ``info`` describes (its ``stat``, from the open file), found in ``folder``,
+    is this process's as far as its owner tells: its own uid, or the one its new files get on
+    the device the file is on."""
+    return info.st_uid == os.geteuid() or info.st_uid == new_file_uid(folder, info.st_dev)
 
 
 def mapped_uid(folder: Path) -> int | None:
@@ -69,4 +78,4 @@ def mapped_uid(folder: Path) -> int | None:
     return None if uid == os.geteuid() else uid
 
 
-__all__ = ["is_own_uid", "mapped_uid", "new_file_uid"]
+__all__ = ["is_own_file", "mapped_uid", "new_file_uid"]

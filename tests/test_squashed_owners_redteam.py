@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from newsdesk.index import Config, Library
-from newsdesk.index.annotations import AnnotationStore
+from newsdesk.index.annotations import AnnotationStore, current_user, file_owner
 from newsdesk.tui.cli import main
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="simulating a squashing mount needs files owned by root")
@@ -64,3 +67,83 @@ def test_a_file_name_that_is_no_account_name_is_not_an_author(
     assert sorted((p.annotation.author, p.own) for p in placed) == [("alice", True)] + [("root", False)] * len(
         NOT_ACCOUNT_NAMES
     )
+
+
+ATTACKER = 4243
+"""Another account on the server, planting a file named after the user on a local file system."""
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder on another device, standing for a mount that gives this account's new files the
+    attacker's uid: a FUSE mount of theirs (``allow_other``), an export or a vfat stick mounted
+    with ``anonuid=``/``uid=`` theirs. Its answer is simulated: a probe made there gets that uid."""
+    from newsdesk.index import ownership
+
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm")) if Path("/dev/shm").is_dir() else None
+    if folder is None or os.stat(folder).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on another device than the tests' temporary folder")
+    monkeypatch.setattr(ownership, "_PROBED", {})
+    real = tempfile.mkstemp
+
+    def mkstemp(**kwargs: Any) -> tuple[int, str]:
+        fd, name = real(**kwargs)
+        if os.fstat(fd).st_dev == os.stat(folder).st_dev:
+            os.fchown(fd, ATTACKER, -1)
+        return fd, name
+
+    monkeypatch.setattr(ownership.tempfile, "mkstemp", mkstemp)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def _planted(tmp_path: Path) -> Path:
+    """``root.yaml`` (this account's name: the tests run as root) planted by the attacker on the local disk."""
+    folder = tmp_path / "state" / "annotations" / "0123456789abcdef"
+    folder.mkdir(parents=True)
+    planted = folder / f"{current_user()}.yaml"
+    planted.write_text("annotations: []\n")
+    os.chown(planted, ATTACKER, -1)
+    return planted
+
+
+def test_a_folder_swapped_for_a_link_between_the_stat_and_the_probe_answers_nothing_for_the_disk(
+    tmp_path: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attacker swaps the article folder (or ``annotations/`` above it, any group member can)
+    for a link into their mount while the probe runs. Seen: the uid the probe got there was
+    remembered for the local disk, and every file the attacker owns on it was this account's:
+    a planted ``root.yaml`` read as the user's own notes, a planted saved-searches file as theirs."""
+    from newsdesk.index import ownership
+
+    planted = _planted(tmp_path)
+    folder, aside = planted.parent, planted.parent.with_name("aside")
+    probe = ownership.tempfile.mkstemp
+
+    def swapped(**kwargs: Any) -> tuple[int, str]:
+        folder.rename(aside)
+        folder.symlink_to(elsewhere)
+        try:
+            return probe(**kwargs)
+        finally:
+            folder.unlink()
+            aside.rename(folder)
+
+    monkeypatch.setattr(ownership.tempfile, "mkstemp", swapped)
+    assert file_owner(planted, planted.lstat()) == f"uid {ATTACKER}"
+    monkeypatch.setattr(ownership.tempfile, "mkstemp", probe)
+    assert file_owner(planted, planted.lstat()) == f"uid {ATTACKER}"
+
+
+def test_a_folder_swapped_for_a_link_after_the_file_was_read_answers_nothing_for_the_file(
+    tmp_path: Path, elsewhere: Path
+) -> None:
+    """The file is read on the local disk, then its folder is a link into the attacker's mount when
+    asked whose it is. Seen: the probe answered for the mount, and the attacker's file on the local
+    disk was the user's own."""
+    planted = _planted(tmp_path)
+    info = planted.lstat()
+    folder = planted.parent
+    folder.rename(folder.with_name("aside"))
+    folder.symlink_to(elsewhere)
+    assert file_owner(planted, info) == f"uid {ATTACKER}"

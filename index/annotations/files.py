@@ -52,7 +52,7 @@ from newsdesk.index.annotations.yaml_shape import (
     parse_items,
     serialise,
 )
-from newsdesk.index.ownership import is_own_uid
+from newsdesk.index.ownership import is_own_file
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -92,7 +92,7 @@ def file_owner(path: Path, info: os.stat_result) -> str:
     newline, a hidden ``.alice``) is no author: such a file is its owner's ("nobody"), as before.
     Any account on the mount can name a file: taken as it was, an OSC sequence in a file name was
     printed raw by ``annotations list`` and "alice\n" was listed as alice."""
-    if info.st_uid != os.geteuid() and _ACCOUNT_NAME.fullmatch(path.stem) and is_own_uid(info.st_uid, path.parent):
+    if info.st_uid != os.geteuid() and _ACCOUNT_NAME.fullmatch(path.stem) and is_own_file(info, path.parent):
         return path.stem
     return owner_account(path, info)
 
