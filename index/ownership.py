@@ -11,10 +11,12 @@ be edited or deleted, and their saved searches and kept annotations were refused
 :func:`new_file_uid` asks the file system once per device: it creates an empty file and reads
 its owner. A local file system always answers with the process's own uid, so nothing changes
 there, and nobody can make it answer otherwise. Where the answer differs, files owned by that
-uid are this account's as far as the uid can tell: on such a mount every account that the
-server maps to it can write them anyway, so refusing them protected nothing and broke the
-user's own files. Annotation files owned by it are attributed by their file name
-(:func:`newsdesk.index.annotations.files.file_owner`).
+uid are this account's as far as the uid can tell, when this account may write them (asked
+of the file system, the server on NFS): on such a mount every account that the server maps to
+it can write them anyway, so refusing them protected nothing and broke the user's own files.
+Annotation files owned by it are attributed by their file name
+(:func:`newsdesk.index.annotations.files.file_owner`). The probe answers only for the device
+it landed on, and a file is asked about by its own device (:func:`is_own_file`).
 """
 
 from __future__ import annotations
@@ -65,11 +67,31 @@ def new_file_uid(folder: Path, device: int | None = None) -> int:
         return _PROBED.get(device, own)
 
 
-def is_own_file(info: os.stat_result, folder: Path) -> bool:
-    """True when the file ``info`` describes (its ``stat``, from the open file), found in ``folder``,
-    is this process's as far as its owner tells: its own uid, or the one its new files get on
-    the device the file is on."""
-    return info.st_uid == os.geteuid() or info.st_uid == new_file_uid(folder, info.st_dev)
+def is_own_file(path: Path, info: os.stat_result) -> bool:
+    """True when the file at ``path`` (``info``: its ``stat``, from the open file) is this process's
+    as far as its owner tells: its own uid, or the one its new files get on the device the file is
+    on, and then only if this account may write it.
+
+    The last because a mount can show one uid for all while its server still knows the accounts
+    (an NFSv4 mount whose id mapping fails shows every owner as "nobody", as under Kerberos with a
+    wrong id domain): there another account's ``alice.yaml`` was alice's own note, and its
+    ``saved/alice.yaml`` her saved searches, though the server let her change neither. Where the
+    uid truly tells no account from another (``all_squash``), each of them may write the file.
+    """
+    if info.st_uid == os.geteuid():
+        return True
+    return info.st_uid == new_file_uid(path.parent, info.st_dev) and _writable(path, info)
+
+
+def _writable(path: Path, info: os.stat_result) -> bool:
+    """``path`` is still the file ``info`` describes and this account may write it (the server says, on NFS)."""
+    try:
+        if not os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+            return False
+        now = os.lstat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino)
 
 
 def mapped_uid(folder: Path) -> int | None:

@@ -94,7 +94,7 @@ def test_on_a_local_file_system_a_file_is_its_owners_whatever_its_name(tmp_path:
     planted = tmp_path / "alice.yaml"
     planted.write_text("")
     os.chown(planted, 54321, -1)
-    assert not is_own_file(planted.lstat(), tmp_path)
+    assert not is_own_file(planted, planted.lstat())
     assert file_owner(planted, planted.lstat()) != "alice"
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from newsdesk.index import Config, Library
+from newsdesk.index import Config, Library, SavedSearches
 from newsdesk.index.annotations import AnnotationStore, current_user, file_owner
+from newsdesk.index.saved import SavedSearchFileError
 from newsdesk.tui.cli import main
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="simulating a squashing mount needs files owned by root")
@@ -147,3 +149,56 @@ def test_a_folder_swapped_for_a_link_after_the_file_was_read_answers_nothing_for
     folder.rename(folder.with_name("aside"))
     folder.symlink_to(elsewhere)
     assert file_owner(planted, info) == f"uid {ATTACKER}"
+
+
+@pytest.fixture
+def immutable() -> Iterator[list[Path]]:
+    """Files made immutable (``chattr +i``): this account cannot write them, as on an NFSv4 mount whose
+    id mapping fails (every owner shown as "nobody", the server still enforcing the real ones)."""
+    if shutil.which("chattr") is None:
+        pytest.skip("needs chattr")
+    made: list[Path] = []
+    yield made
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+def _chattr_immutable(path: Path, made: list[Path]) -> None:
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("the file system has no immutable attribute")
+    made.append(path)
+    assert not os.access(path, os.W_OK)
+
+
+def test_a_file_shown_as_the_mapped_uid_that_this_account_cannot_write_is_not_its_own(
+    tmp_path: Path, squashed: None, immutable: list[Path]
+) -> None:
+    """Where the uid a mount shows is one for all but the server still knows the accounts (an NFSv4
+    mount whose id mapping fails: every owner "nobody", as under Kerberos with a wrong id domain),
+    another account's file shows as the uid this account's new files get. Seen: bob's file named
+    ``alice.yaml`` (no file of alice's on that article yet) was alice's own note, and bob's
+    ``saved/alice.yaml`` her saved searches, though the server would not let her change either: on
+    such a mount "any of them can write any file" (docs/reliability.md) does not hold. A file this
+    account cannot write is not its own, whatever uid it shows."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "talks.txt").write_text("Talks\n\nThe talks in Geneva went on.\n")
+    with Library.open(news, state_dir=tmp_path / "state", config=Config()) as library:
+        library.update()
+        article = library.article("talks.txt")
+        bob = AnnotationStore(library.state_dir, user="bob")
+        bob.add(article, 4, 9, ["x"], "written by bob, as alice")
+        written = bob.files.own_file(article.id)
+        forged = written.with_name("alice.yaml")
+        forged.write_text(written.read_text().replace("bob", "alice"))
+        written.unlink()
+        _chattr_immutable(forged, immutable)
+        placed = AnnotationStore(library.state_dir, user="alice").for_article(article).placed
+        assert [(p.annotation.author, p.own) for p in placed] == [("root", False)]
+        saved = SavedSearches(library.state_dir, library.store, library.engine, "bob")
+        saved.add("talks", "talks")
+        planted = saved.file.path.with_name("alice.yaml")
+        planted.write_text(saved.file.path.read_text().replace("bob", "alice"))
+        _chattr_immutable(planted, immutable)
+        with pytest.raises(SavedSearchFileError, match="not this account"):
+            SavedSearches(library.state_dir, library.store, library.engine, "alice").names()

@@ -92,7 +92,7 @@ def file_owner(path: Path, info: os.stat_result) -> str:
     newline, a hidden ``.alice``) is no author: such a file is its owner's ("nobody"), as before.
     Any account on the mount can name a file: taken as it was, an OSC sequence in a file name was
     printed raw by ``annotations list`` and "alice\n" was listed as alice."""
-    if info.st_uid != os.geteuid() and _ACCOUNT_NAME.fullmatch(path.stem) and is_own_file(info, path.parent):
+    if info.st_uid != os.geteuid() and _ACCOUNT_NAME.fullmatch(path.stem) and is_own_file(path, info):
         return path.stem
     return owner_account(path, info)
 
