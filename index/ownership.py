@@ -24,12 +24,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 _PROBED: dict[int, int] = {}
-"""st_dev -> the uid this process's new files get on that device."""
-_PROBING = threading.Lock()
+"""st_dev -> the uid this process's new files get on that device. No lock: a probe waits as long
+as its mount does (an NFS server gone), and one lock held through it held up every device's
+files; two threads probing one device at once each make their own file and find the same uid."""
 
 
 def new_file_uid(folder: Path, device: int | None = None) -> int:
@@ -50,21 +50,21 @@ def new_file_uid(folder: Path, device: int | None = None) -> int:
             device = os.stat(folder).st_dev
         except OSError:
             return own
-    with _PROBING:
-        if device in _PROBED:
-            return _PROBED[device]
-        try:
-            fd, name = tempfile.mkstemp(prefix=".newsdesk-owner-", suffix=".probe", dir=folder)
-        except OSError:
-            return own  # not remembered: a folder this account can write on the same device may answer
-        try:
-            probe = os.fstat(fd)
-        finally:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-        _PROBED[probe.st_dev] = probe.st_uid
-        return _PROBED.get(device, own)
+    known = _PROBED.get(device)
+    if known is not None:
+        return known
+    try:
+        fd, name = tempfile.mkstemp(prefix=".newsdesk-owner-", suffix=".probe", dir=folder)
+    except OSError:
+        return own  # not remembered: a folder this account can write on the same device may answer
+    try:
+        probe = os.fstat(fd)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    _PROBED[probe.st_dev] = probe.st_uid
+    return _PROBED.get(device, own)
 
 
 def is_own_file(path: Path, info: os.stat_result) -> bool:

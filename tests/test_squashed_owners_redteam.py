@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -202,3 +204,42 @@ def test_a_file_shown_as_the_mapped_uid_that_this_account_cannot_write_is_not_it
         _chattr_immutable(planted, immutable)
         with pytest.raises(SavedSearchFileError, match="not this account"):
             SavedSearches(library.state_dir, library.store, library.engine, "alice").names()
+
+
+def test_a_probe_hung_on_one_mount_does_not_hold_up_a_file_on_another(tmp_path: Path) -> None:
+    """A probe waits as long as its mount does (an NFS server gone, a hard mount): kept annotations
+    in an NFS home while the state folder is on the local disk. Seen: the probe held one lock for
+    every device, and whose a file on the local disk was waited for the NFS server, for good: the
+    Notes tab of every article with another account's file never came."""
+    from newsdesk.index import ownership
+
+    hung, local = tmp_path / "nfs-home", Path(tempfile.mkdtemp(dir="/dev/shm"))
+    hung.mkdir()
+    release = threading.Event()
+    real = tempfile.mkstemp
+
+    def mkstemp(**kwargs: Any) -> tuple[int, str]:
+        if Path(kwargs["dir"]) == hung:
+            release.wait(30)
+        return real(**kwargs)
+
+    other = local / "bob.yaml"
+    other.write_text("annotations: []\n")
+    os.chown(other, ATTACKER, -1)
+    answers: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(ownership, "_PROBED", {})
+            patch.setattr(ownership.tempfile, "mkstemp", mkstemp)
+            probing = threading.Thread(target=ownership.new_file_uid, args=(hung,), daemon=True)
+            probing.start()
+            time.sleep(0.2)  # the probe on the hung mount is under way
+            asking = threading.Thread(target=lambda: answers.append(file_owner(other, other.lstat())), daemon=True)
+            asking.start()
+            asking.join(5)
+            assert answers == [f"uid {ATTACKER}"]
+            release.set()
+            probing.join(5)
+    finally:
+        release.set()
+        shutil.rmtree(local)
