@@ -48,7 +48,7 @@ from newsdesk.index.ingest.clean import sanitize
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
 from newsdesk.index.locations import APP_NAME
 from newsdesk.index.orphans import QUIET_WORKERS_ENV
-from newsdesk.index.ownership import is_own_uid
+from newsdesk.index.ownership import is_own_file
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
 from newsdesk.index.saved import check_name as check_saved_name
 from newsdesk.index.similar import SimilarArticle
@@ -111,7 +111,7 @@ __all__ = [
     "display_path",
     "dump_json",
     "invisible_in_tags",
-    "is_own_uid",
+    "is_own_file",
     "load_config",
     "match_spans",
     "sanitize",

@@ -31,7 +31,7 @@ from newsdesk.index.annotations.model import current_user
 from newsdesk.index.atomic import write_atomic
 from newsdesk.index.errors import NewsdeskError, SavedSearchError, SavedSearchFileError
 from newsdesk.index.first_indexed import indexed_after, indexed_seq
-from newsdesk.index.ownership import is_own_uid
+from newsdesk.index.ownership import is_own_file
 from newsdesk.index.safeyaml import YamlError, load_yaml
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def _make_sticky(folder: Path) -> None:
     """Set the sticky bit on our own ``saved/`` folder: in a group-writable state folder another
     account could otherwise delete or replace each user's file (a rename needs only the folder)."""
     info = folder.lstat()
-    if is_own_uid(info.st_uid, folder) and not info.st_mode & stat.S_ISVTX and stat.S_ISDIR(info.st_mode):
+    if is_own_file(folder, info) and not info.st_mode & stat.S_ISVTX and stat.S_ISDIR(info.st_mode):
         with contextlib.suppress(OSError):  # a file system without modes (a CIFS mount) still saves
             os.chmod(folder, stat.S_IMODE(info.st_mode) | stat.S_ISVTX)
 
@@ -227,7 +227,7 @@ class SavedSearchFile:
                 info = os.fstat(handle.fileno())
                 if not stat.S_ISREG(info.st_mode):
                     raise SavedSearchFileError(f"{self.path}: not a regular file; refused")
-                if not is_own_uid(info.st_uid, self.path.parent):
+                if not is_own_file(self.path, info):
                     # Another account put it there (a group-writable state folder): its searches are not ours.
                     # (Its own uid, or the one its new files get on an NFS mount that squashes accounts.)
                     owner = owner_account(self.path, info)

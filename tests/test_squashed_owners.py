@@ -18,7 +18,7 @@ import pytest
 from hypothesis import settings
 from newsdesk.index import Config, Library, SavedSearches
 from newsdesk.index.annotations import AnnotationStore, file_owner
-from newsdesk.index.ownership import is_own_uid, new_file_uid
+from newsdesk.index.ownership import is_own_file, new_file_uid
 from newsdesk.index.saved import SavedSearchFileError
 
 from tests.test_annotations_stateful import USERS, AnnotationMachine
@@ -91,10 +91,10 @@ def test_on_a_local_file_system_a_file_is_its_owners_whatever_its_name(tmp_path:
     """Without a squashing mount the probe answers with this process's own uid: nothing changes."""
     assert new_file_uid(tmp_path) == os.geteuid()
     assert not list(tmp_path.iterdir())  # the probe's file is gone
-    assert not is_own_uid(54321, tmp_path)
     planted = tmp_path / "alice.yaml"
     planted.write_text("")
     os.chown(planted, 54321, -1)
+    assert not is_own_file(planted, planted.lstat())
     assert file_owner(planted, planted.lstat()) != "alice"
 
 

@@ -149,7 +149,7 @@ def _row(annotation: Annotation, how: str, page: int | None = None) -> str:
     state = " (orphan)" if how == "orphan" else ""
     state += f" p. {page}" if page is not None else ""
     tags = one_line(", ".join(annotation.tags))
-    author = annotation.author
+    author = one_line(annotation.author)  # a file's name on a squashing mount (file_owner): not trusted raw
     if annotation.claimed_author:
         author += f" (file claims {one_line(annotation.claimed_author)}!)"
     if annotation.imported_from:

@@ -27,7 +27,7 @@ from newsdesk.index import (
     Library,
     NewsdeskError,
     UsageError,
-    is_own_uid,
+    is_own_file,
 )
 from newsdesk.tui import unsaved
 
@@ -117,7 +117,7 @@ def _read(path: Path) -> unsaved.KeptEntry:
         status = os.fstat(file.fileno())
         if not stat.S_ISREG(status.st_mode):
             raise _NotTaken("not a regular file")
-        if not is_own_uid(status.st_uid, path.parent):
+        if not is_own_file(path, status):
             raise _NotTaken("kept by another account, not yours to apply")
         data = file.read(unsaved.MAX_KEPT_BYTES + 1)
     if len(data) > unsaved.MAX_KEPT_BYTES:

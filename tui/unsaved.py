@@ -30,7 +30,7 @@ from newsdesk.index import (
     DiskFullError,
     Library,
     NewsdeskError,
-    is_own_uid,
+    is_own_file,
     tags_and_note,
     write_atomic,
 )
@@ -151,7 +151,7 @@ def save_kept(folder: Path, library: Library, stop: threading.Event | None = Non
             if not stat.S_ISREG(status.st_mode):
                 failures.append(clean_line(f"{path}: not a regular file; left alone"))
                 continue
-            if not is_own_uid(status.st_uid, folder):  # saved, it would be this user's annotation
+            if not is_own_file(path, status):  # saved, it would be this user's annotation
                 failures.append(clean_line(f"{path}: kept by another account, not saved as yours; left alone"))
                 continue
             # When claimed (see CLAIM_GIVEN_UP_SECONDS), stamped before the claim: a kept file is

@@ -52,10 +52,13 @@ from newsdesk.index.annotations.yaml_shape import (
     parse_items,
     serialise,
 )
-from newsdesk.index.ownership import is_own_uid
+from newsdesk.index.ownership import is_own_file
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+"""A file name's stem that can be an account's (``fullmatch``): POSIX portable characters, not
+``.`` or ``-`` first. Only such a name is an author by its file name (:func:`file_owner`)."""
 LOCK_TIMEOUT = 30.0
 FILE_MODE = 0o644
 """Every annotation file: writable by its owner only, readable by the group sharing the corpus."""
@@ -83,8 +86,13 @@ def file_owner(path: Path, info: os.stat_result) -> str:
     by the uid this process's own new files get where that is not its own uid (an NFS ``all_squash``
     export; ``root_squash`` for root: :mod:`newsdesk.index.ownership`). There the uid tells no account
     from another, every one of them can write the file, and the file's name is who wrote it: by the
-    owner, the user's own file was "nobody"'s, and their second annotation on an article was refused."""
-    if info.st_uid != os.geteuid() and is_own_uid(info.st_uid, path.parent):
+    owner, the user's own file was "nobody"'s, and their second annotation on an article was refused.
+
+    A name no account can have (an escape sequence, markup, a bidi override, ``.``, ``-``, a
+    newline, a hidden ``.alice``) is no author: such a file is its owner's ("nobody"), as before.
+    Any account on the mount can name a file: taken as it was, an OSC sequence in a file name was
+    printed raw by ``annotations list`` and "alice\n" was listed as alice."""
+    if info.st_uid != os.geteuid() and _ACCOUNT_NAME.fullmatch(path.stem) and is_own_file(path, info):
         return path.stem
     return owner_account(path, info)
 
