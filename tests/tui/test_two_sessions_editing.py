@@ -142,6 +142,10 @@ async def test_q_typed_right_behind_a_save_waits_for_it(
         for key in [*"keep-me", "enter", "escape", "escape", "q"]:  # one burst: all typed before any answer
             demo_app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle(pilot)
+        for _ in range(400):  # CI, 51 min under load: settled before the failed save's dialog came back
+            if not fails or isinstance(demo_app.screen, AnnotateDialog) or demo_app.return_code is not None:
+                break
+            await pilot.pause(0.05)
         if fails:
             dialog = demo_app.screen
             assert demo_app.return_code is None  # still running, showing why
