@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import hdrs, web
-from newsdesk.index import UsageError
+from newsdesk.index import UsageError, expand_user
 from yarl import URL
 
 TOKEN_BYTES = 16
@@ -54,7 +54,7 @@ def load_or_create_token(path: Path) -> str:
     Raises :class:`UsageError` (one line) when the file is a symlink, is not a regular
     file, can be read by its group or others, or does not hold a usable token.
     """
-    path = path.expanduser()
+    path = expand_user(path)  # `~nosuchuser/t` as written, as everywhere else (pathlib raises)
     try:
         # O_NOFOLLOW + O_EXCL: never write through a link planted where the file will be.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
