@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
 from pathlib import Path
 
+import aiohttp
 import pytest
 from newsdesk.tui.cli import main
+
+from tests.test_serve import newsdesk_serve, open_reader
 
 
 def test_a_nosuchuser_path_in_serve_options_is_one_line_or_taken_as_written(
@@ -30,3 +36,31 @@ def test_a_nosuchuser_path_in_serve_options_is_one_line_or_taken_as_written(
     (tmp_path / "~nosuchuser").mkdir(exist_ok=True)
     assert main(["serve", str(corpus), "--state-dir", "s", "--token-file", "~nosuchuser/token"]) == 0
     assert (tmp_path / "~nosuchuser" / "token").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_corpus_folder_whose_name_is_not_utf8_serves_its_page_and_reader(corpus: Path, tmp_path: Path) -> None:
+    """A corpus folder named in Latin-1 (`caf\\xe9`, from an old archive) opens in a terminal,
+    but under serve the undecodable byte (a lone surrogate) reached two UTF-8 encoders: the
+    page's title (GET / was a 500) and the reader's status bar, whose first draw crashed the
+    reader in the web driver (the tab showed "Session ended" at once, the traceback went to
+    the server's stdout)."""
+    named = tmp_path / os.fsdecode(b"caf\xe9 \x1b[31mnews")
+    shutil.copytree(corpus, named)
+    with newsdesk_serve(tmp_path, str(named), "--state-dir", str(tmp_path / "state")) as served:
+
+        async def scenario() -> tuple[int, str, str]:
+            async with aiohttp.ClientSession(headers={"Cookie": served.cookie_header}) as session:
+                async with session.get(f"{served.origin}/") as response:
+                    status, page = response.status, await response.text()
+                tab = await open_reader(session, served)
+                screen = await tab.wait_for("articles · indexed", timeout=120)
+                await tab.websocket.close()
+                return status, page, screen
+
+        status, page, screen = asyncio.run(scenario())
+        served.wait_idle()
+        assert status == 200
+        assert "<title>newsdesk — caf\\xe9 \\x1b[31mnews</title>" in page
+        assert "\x1b" not in page
+        assert "caf\\xe9 \\x1b[31mnews" in screen
+        assert "Traceback" not in served.stderr()

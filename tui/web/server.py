@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 import textual_serve
 from aiohttp import WSMsgType, web
-from newsdesk.index import UsageError
+from newsdesk.index import UsageError, display_path
 from newsdesk.tui.web.access import AccessGuard, secure_headers
 from newsdesk.tui.web.sessions import ReaderSession, SessionRegistry
 from textual_serve.server import Server, to_int
@@ -79,6 +79,9 @@ class NewsdeskServer(Server):
         max_sessions: int,
         on_listening: Callable[[], None] = lambda: None,
     ) -> None:
+        # As every path is shown: an undecodable byte of the folder's name (a lone surrogate,
+        # which no UTF-8 page can carry) or a control character as an escape.
+        corpus_name = display_path(corpus_name)
         super().__init__(" ".join(reader_argv), host=host, port=port, title=f"newsdesk — {corpus_name}")
         self.reader_argv = list(reader_argv)
         self.corpus_name = corpus_name
