@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from newsdesk.index import UsageError
 from newsdesk.tui.cli import main
 
 from tests.test_serve import newsdesk_serve, open_reader
@@ -64,3 +65,21 @@ def test_a_corpus_folder_whose_name_is_not_utf8_serves_its_page_and_reader(corpu
         assert "\x1b" not in page
         assert "caf\\xe9 \\x1b[31mnews" in screen
         assert "Traceback" not in served.stderr()
+
+
+def test_a_token_file_another_account_owns_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another account plants `token` (mode 0600, so the mode check passes) where serve will
+    look for it: it knows the token, and reads and annotates as the user in the browser. Root
+    reads any file; anyone else is refused the file by its mode, so the owner is what matters."""
+    from newsdesk.tui.web.access import load_or_create_token
+
+    planted = tmp_path / "token"
+    planted.write_text("planted-by-someone-else-0123456789abcdef\n")
+    planted.chmod(0o600)
+    if os.geteuid() == 0:
+        os.chown(planted, 65534, 65534)
+    else:
+        uid = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: uid + 1)
+    with pytest.raises(UsageError, match="owned by another account"):
+        load_or_create_token(planted)

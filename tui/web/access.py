@@ -52,7 +52,8 @@ def load_or_create_token(path: Path) -> str:
     """The token kept in ``path``: read it if the file exists, else create it (mode 0600).
 
     Raises :class:`UsageError` (one line) when the file is a symlink, is not a regular
-    file, can be read by its group or others, or does not hold a usable token.
+    file, is owned by another account, can be read by its group or others, or does not
+    hold a usable token.
     """
     path = expand_user(path)  # `~nosuchuser/t` as written, as everywhere else (pathlib raises)
     try:
@@ -81,6 +82,8 @@ def _read_token(path: Path) -> str:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{path}: the token file is not a regular file")
+        if info.st_uid != os.geteuid():  # planted (root reads any account's private file)
+            raise UsageError(f"{path}: the token file is owned by another account; give a file of your own")
         if info.st_mode & 0o077:
             raise UsageError(
                 f"{path}: the token file can be read by others (mode {stat.S_IMODE(info.st_mode):04o}); "
