@@ -83,3 +83,23 @@ def test_a_token_file_another_account_owns_is_refused(tmp_path: Path, monkeypatc
         monkeypatch.setattr(os, "geteuid", lambda: uid + 1)
     with pytest.raises(UsageError, match="owned by another account"):
         load_or_create_token(planted)
+
+
+def test_a_token_file_that_cannot_be_written_is_one_line_and_left_behind_by_no_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk while the new token file is written: a traceback, and an empty file left
+    behind that every later start refused ("must hold one token") until removed by hand."""
+    import errno
+
+    from newsdesk.tui.web import access
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(access.os, "fsync", full)
+    token_file = tmp_path / "token"
+    assert main(["serve", "--token-file", str(token_file), "--port", "8000"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"newsdesk: error: {token_file}: cannot create the token file: No space left on device\n"
+    assert not token_file.exists()

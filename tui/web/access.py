@@ -64,10 +64,14 @@ def load_or_create_token(path: Path) -> str:
     except OSError as exc:
         raise UsageError(f"{path}: cannot create the token file: {exc.strerror or exc}") from None
     token = new_token()
-    with os.fdopen(fd, "w", encoding="ascii") as file:
-        file.write(token + "\n")
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(token + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as exc:  # a full disk: no empty file left for every later start to refuse
+        path.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot create the token file: {exc.strerror or exc}") from None
     return token
 
 
