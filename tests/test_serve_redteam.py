@@ -103,3 +103,72 @@ def test_a_token_file_that_cannot_be_written_is_one_line_and_left_behind_by_no_o
     err = capsys.readouterr().err
     assert err == f"newsdesk: error: {token_file}: cannot create the token file: No space left on device\n"
     assert not token_file.exists()
+
+
+def test_another_account_holding_connections_open_neither_locks_the_user_out_nor_floods_the_log(
+    tmp_path: Path,
+) -> None:
+    """Another account on the machine needs no token to connect to 127.0.0.1:PORT. It opened
+    connections and sent half a request on each, and kept them open (and reopened any that
+    closed): the server ran out of file descriptors at its limit (1024 by default, 256 here),
+    so the user's own tab could not connect at all, and asyncio logged a traceback for every
+    refused accept (megabytes a second, until the disk was full)."""
+    import resource
+    import socket
+    import threading
+    import time
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 4096:
+        pytest.skip(f"this test opens 1,500 connections; the file limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))  # the server starts with a small limit
+    try:
+        serving = newsdesk_serve(tmp_path, "--state-dir", str(tmp_path / "state"))
+        served = serving.__enter__()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096), hard))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def attack() -> None:
+        while not stop.is_set():
+            try:
+                sock = socket.create_connection(("127.0.0.1", served.port), timeout=1)
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                held.append(sock)
+            except OSError:
+                time.sleep(0.01)
+            if len(held) >= 1500:
+                time.sleep(0.05)
+
+    attacker = threading.Thread(target=attack, daemon=True)
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as session:
+            before = await open_reader(session, served)  # the user's tab, open before the attack
+            await before.ready()
+            attacker.start()
+            deadline = time.monotonic() + 60
+            while len(held) < 1500 and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert len(os.listdir(f"/proc/{served.process.pid}/fd")) < 1024 + 300  # the cap, not the file limit
+            during = await asyncio.wait_for(open_reader(session, served), 30)  # a tab opened during it
+            await during.wait_for("articles · indexed", timeout=60)
+            assert not before.closed  # a connection that showed the token is never closed for the cap
+            before.expect_new()
+            await before.type("/", *"launch pad")
+            await before.wait_for("2 results", timeout=60)
+            for tab in (before, during):
+                await tab.websocket.close()
+
+    try:
+        asyncio.run(scenario())
+        err = served.stderr()
+        assert "Traceback" not in err
+        assert len(err) < 20_000, err[-2000:]
+    finally:
+        stop.set()
+        attacker.join()
+        for sock in held:
+            sock.close()
+        serving.__exit__(None, None, None)
