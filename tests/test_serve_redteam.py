@@ -224,3 +224,33 @@ def test_a_page_on_another_port_of_the_same_host_is_never_sent_the_token(tmp_pat
         snoop.shutdown()
         snoop.server_close()
     assert seen and not any(served.token in cookie for cookie in seen), seen
+
+
+def test_a_note_typed_and_the_tab_closed_in_one_burst_is_saved_whole(tmp_path: Path) -> None:
+    """Over a slow link the last keys and the tab's close arrive together: the server hung the
+    reader up the moment the tab closed, before it had read the keys just relayed to it, and
+    nothing typed was saved (a 50 ms pause before closing saved it all)."""
+    import yaml
+
+    from tests.test_serve_signals import _wait_gone
+
+    state = tmp_path / "state"
+    with newsdesk_serve(tmp_path, "--state-dir", str(state)) as served:
+
+        async def scenario() -> None:
+            async with aiohttp.ClientSession() as session:
+                tab = await open_reader(session, served)
+                await tab.ready()
+                await tab.press("\r", "v Select")  # the article is open
+                await tab.type("v", "s", "t")
+                await tab.wait_for("Annotate")
+                await tab.type(*"typed-then-closed-at-once")
+                (reader,) = served.readers()
+                await tab.websocket.close()  # at once: the keys and the close in one burst
+                await asyncio.get_running_loop().run_in_executor(None, _wait_gone, reader)
+
+        asyncio.run(scenario())
+    saved = [yaml.safe_load(path.read_text()) for path in state.glob("annotations/*/*.yaml")]
+    assert [annotation["tags"] for file in saved for annotation in file["annotations"]] == [
+        ["typed-then-closed-at-once"]
+    ]

@@ -37,8 +37,15 @@ from textual_serve.download_manager import DownloadManager
 log = logging.getLogger("newsdesk.serve")
 
 HANGUP_GRACE = 3.0
-"""Seconds a reader has to save and exit after SIGHUP; within the 5 s a service
-manager is promised for a whole shutdown."""
+"""Seconds a reader has to save and exit after SIGHUP; with :data:`INPUT_GRACE`, within
+the 5 s a service manager is promised for a whole shutdown."""
+
+INPUT_GRACE = 1.0
+"""Seconds a reader has, when its tab goes, to act on the keys relayed just before (see
+:meth:`ReaderSession._let_reader_take_its_keys`); with :data:`HANGUP_GRACE`, within 5 s."""
+
+INPUT_QUIET = 0.15
+"""Seconds without output, after drawing since the last key, that mean the reader has acted on its keys."""
 
 CLOSE_GRACE = 1.0
 """Seconds a tab has to answer the server's closing handshake at shutdown (a stalled
@@ -82,6 +89,10 @@ class ReaderSession(AppService):
         """Whether the reader has said it takes keys; until then input is held."""
         self._held: list[bytes] = []
         self._held_bytes = 0
+        self._last_input = 0.0
+        """When (event-loop time) input was last written to the reader; 0 before any."""
+        self._last_output = 0.0
+        """When the reader last wrote output (a screen update); 0 before any."""
         self._ready_or_gone = asyncio.Event()
         """Set when the reader is ready for keys, or has ended without ever being ready."""
 
@@ -135,11 +146,13 @@ class ReaderSession(AppService):
             await self._stdin.drain()
         except (ConnectionError, RuntimeError):  # the reader has gone
             return False
+        self._last_input = asyncio.get_running_loop().time()
         return True
 
     async def _to_tab(self, message: bytes | str) -> None:
         """Send the reader's output to the tab, or drop it once the tab is gone (never raise:
         the relay must go on reading the reader's output until the reader ends)."""
+        self._last_output = asyncio.get_running_loop().time()
         if self._tab_gone or self.websocket.closed:
             return
         send = self.websocket.send_bytes(message) if isinstance(message, bytes) else self.websocket.send_str(message)
@@ -203,12 +216,30 @@ class ReaderSession(AppService):
             self._stopping = asyncio.ensure_future(self._hang_up())
         await asyncio.shield(self._stopping)
 
+    async def _let_reader_take_its_keys(self) -> None:
+        """Wait (at most :data:`INPUT_GRACE` s) until the reader has acted on the keys relayed last.
+
+        Over a slow link a tab's last keys and its close arrive together. SIGHUP sent at once
+        overtook the keys still in the reader's input: the note being typed was saved without
+        them, or not at all. The reader draws after acting on keys; once it has drawn since
+        the last of them and then been quiet for :data:`INPUT_QUIET` s, it has taken them.
+        """
+        if not self.ready:
+            return  # the held keys never reached it
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + INPUT_GRACE
+        while (now := loop.time()) < deadline and now - self._last_input < INPUT_GRACE:
+            if self._last_output > self._last_input and now - self._last_output >= INPUT_QUIET:
+                return
+            await asyncio.sleep(0.02)
+
     async def _hang_up(self) -> None:
         task, process = self._task, self._process
         assert process is not None
         self._drop_output()  # the reader must not be left blocked writing to a stalled tab
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
+            await self._let_reader_take_its_keys()
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGHUP)
             try:
