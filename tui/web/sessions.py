@@ -28,6 +28,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 from newsdesk.tui.web.ready import READY_META
@@ -37,15 +38,19 @@ from textual_serve.download_manager import DownloadManager
 log = logging.getLogger("newsdesk.serve")
 
 HANGUP_GRACE = 3.0
-"""Seconds a reader has to save and exit after SIGHUP; with :data:`INPUT_GRACE`, within
+"""Seconds a reader has to save and exit after SIGHUP; with :data:`SHUTDOWN_INPUT_GRACE`, within
 the 5 s a service manager is promised for a whole shutdown."""
 
-INPUT_GRACE = 1.0
+INPUT_GRACE = 3.0
 """Seconds a reader has, when its tab goes, to act on the keys relayed just before (see
-:meth:`ReaderSession._let_reader_take_its_keys`); with :data:`HANGUP_GRACE`, within 5 s."""
+:meth:`ReaderSession._let_reader_take_its_keys`)."""
 
-INPUT_QUIET = 0.15
-"""Seconds without output, after drawing since the last key, that mean the reader has acted on its keys."""
+SHUTDOWN_INPUT_GRACE = 1.0
+""":data:`INPUT_GRACE` at shutdown: with :data:`HANGUP_GRACE`, within 5 s."""
+
+INPUT_QUIET = 0.3
+"""Seconds without output or CPU time, after drawing since the last key, that mean the reader
+has acted on its keys."""
 
 CLOSE_GRACE = 1.0
 """Seconds a tab has to answer the server's closing handshake at shutdown (a stalled
@@ -204,42 +209,49 @@ class ReaderSession(AppService):
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.websocket.close()
 
-    async def stop(self) -> None:
+    async def stop(self, *, patient: bool = True) -> None:
         """End the reader as a dropped connection would: SIGHUP, then SIGKILL if it lingers.
 
         Runs once however often it is called, and runs to the end even if the caller is
-        cancelled (a server shutting down must not leave a reader behind).
+        cancelled (a server shutting down must not leave a reader behind). ``patient``: the
+        reader gets :data:`INPUT_GRACE` s to act on the keys relayed last, not the
+        :data:`SHUTDOWN_INPUT_GRACE` s of a shutdown (which has 5 s in all).
         """
         if self._process is None:
             return  # still starting: SessionRegistry.run stops it once it has started
         if self._stopping is None:
-            self._stopping = asyncio.ensure_future(self._hang_up())
+            self._stopping = asyncio.ensure_future(self._hang_up(INPUT_GRACE if patient else SHUTDOWN_INPUT_GRACE))
         await asyncio.shield(self._stopping)
 
-    async def _let_reader_take_its_keys(self) -> None:
-        """Wait (at most :data:`INPUT_GRACE` s) until the reader has acted on the keys relayed last.
+    async def _let_reader_take_its_keys(self, input_grace: float) -> None:
+        """Wait (at most ``input_grace`` s) until the reader has acted on the keys relayed last.
 
         Over a slow link a tab's last keys and its close arrive together. SIGHUP sent at once
         overtook the keys still in the reader's input: the note being typed was saved without
         them, or not at all. The reader draws after acting on keys; once it has drawn since
-        the last of them and then been quiet for :data:`INPUT_QUIET` s, it has taken them.
+        the last of them and then neither drawn nor used CPU time for :data:`INPUT_QUIET` s,
+        it has taken them (an article being opened draws nothing for a while, but works).
         """
         if not self.ready:
             return  # the held keys never reached it
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + INPUT_GRACE
-        while (now := loop.time()) < deadline and now - self._last_input < INPUT_GRACE:
-            if self._last_output > self._last_input and now - self._last_output >= INPUT_QUIET:
+        deadline = loop.time() + input_grace
+        cpu, cpu_since = _cpu_time(self.pid), loop.time()
+        while (now := loop.time()) < deadline and now - self._last_input < input_grace:
+            if (used := _cpu_time(self.pid)) != cpu:
+                cpu, cpu_since = used, now
+            drawn = self._last_output > self._last_input
+            if drawn and now - self._last_output >= INPUT_QUIET and now - cpu_since >= INPUT_QUIET:
                 return
             await asyncio.sleep(0.02)
 
-    async def _hang_up(self) -> None:
+    async def _hang_up(self, input_grace: float) -> None:
         task, process = self._task, self._process
         assert process is not None
         self._drop_output()  # the reader must not be left blocked writing to a stalled tab
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
-            await self._let_reader_take_its_keys()
+            await self._let_reader_take_its_keys(input_grace)
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGHUP)
             try:
@@ -261,6 +273,15 @@ class ReaderSession(AppService):
             task.cancel()
         elif not task.cancelled() and task.exception() is not None:
             log.warning("reader %s: relaying its output failed: %s", process.pid, task.exception())
+
+
+def _cpu_time(pid: int | None) -> int | None:
+    """The CPU time ``pid`` has used, in clock ticks (Linux's /proc); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 @dataclass
@@ -299,7 +320,7 @@ class SessionRegistry:
         wait for every session, even one still starting, to be over."""
         self.closing = True
         sessions, waits = list(self.sessions), [event.wait() for event in self._done.values()]
-        await asyncio.gather(*(session.stop() for session in sessions), return_exceptions=True)
+        await asyncio.gather(*(session.stop(patient=False) for session in sessions), return_exceptions=True)
         await asyncio.gather(*(_close_tab(session) for session in sessions), return_exceptions=True)
         try:
             await asyncio.wait_for(asyncio.gather(*waits), HANGUP_GRACE + 2)
