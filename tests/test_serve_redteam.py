@@ -254,3 +254,30 @@ def test_a_note_typed_and_the_tab_closed_in_one_burst_is_saved_whole(tmp_path: P
     assert [annotation["tags"] for file in saved for annotation in file["annotations"]] == [
         ["typed-then-closed-at-once"]
     ]
+
+
+def test_keys_typed_while_the_reader_starts_then_the_tab_closed_still_reach_it(tmp_path: Path) -> None:
+    """A page opened, keys typed at once (the server holds them until the reader can take them)
+    and the tab closed, all within the second or two the reader takes to start: the server
+    hung the reader up with the keys still held, so they were dropped without a word. Here
+    the keys are a search, which the reader keeps at a hang-up as a note being typed is."""
+    import json as json_module
+
+    state = tmp_path / "state"
+    with newsdesk_serve(tmp_path, "--state-dir", str(state)) as served:
+
+        async def scenario() -> None:
+            async with aiohttp.ClientSession() as session:
+                first = await open_reader(session, served)
+                await first.ready()  # the corpus is indexed: the next reader starts at once
+                await first.websocket.close()
+                served.wait_idle()
+                tab = await open_reader(session, served)
+                await tab.type("/", *"launch pad")
+                await tab.websocket.close()  # before the reader has drawn its screen
+
+        asyncio.run(scenario())
+        served.wait_idle()
+    (ui_state,) = (tmp_path / "xdg-state").rglob("ui-state.json")
+    corpora = json_module.loads(ui_state.read_text())["corpora"]
+    assert [entry["query"] for entry in corpora.values()] == ["launch pad"]

@@ -45,6 +45,10 @@ INPUT_GRACE = 3.0
 """Seconds a reader has, when its tab goes, to act on the keys relayed just before (see
 :meth:`ReaderSession._let_reader_take_its_keys`)."""
 
+READY_GRACE = 10.0
+"""Seconds a reader still starting when its tab goes has to become ready, when the tab typed
+keys meanwhile (held by the server): they are given to it before it is hung up."""
+
 SHUTDOWN_INPUT_GRACE = 1.0
 """:data:`INPUT_GRACE` at shutdown: with :data:`HANGUP_GRACE`, within 5 s."""
 
@@ -143,6 +147,7 @@ class ReaderSession(AppService):
     async def _write(self, packet: bytes) -> bool:
         if self._stdin is None:
             return False
+        self._last_input = asyncio.get_running_loop().time()  # before any await: the held keys, at ready
         try:
             self._stdin.write(packet)
         except RuntimeError:
@@ -215,15 +220,17 @@ class ReaderSession(AppService):
         Runs once however often it is called, and runs to the end even if the caller is
         cancelled (a server shutting down must not leave a reader behind). ``patient``: the
         reader gets :data:`INPUT_GRACE` s to act on the keys relayed last, not the
-        :data:`SHUTDOWN_INPUT_GRACE` s of a shutdown (which has 5 s in all).
+        :data:`SHUTDOWN_INPUT_GRACE` s of a shutdown (which has 5 s in all), and one still
+        starting with keys held for it first gets :data:`READY_GRACE` s to take them.
         """
         if self._process is None:
             return  # still starting: SessionRegistry.run stops it once it has started
         if self._stopping is None:
-            self._stopping = asyncio.ensure_future(self._hang_up(INPUT_GRACE if patient else SHUTDOWN_INPUT_GRACE))
+            graces = (READY_GRACE, INPUT_GRACE) if patient else (0.0, SHUTDOWN_INPUT_GRACE)
+            self._stopping = asyncio.ensure_future(self._hang_up(*graces))
         await asyncio.shield(self._stopping)
 
-    async def _let_reader_take_its_keys(self, input_grace: float) -> None:
+    async def _let_reader_take_its_keys(self, ready_grace: float, input_grace: float) -> None:
         """Wait (at most ``input_grace`` s) until the reader has acted on the keys relayed last.
 
         Over a slow link a tab's last keys and its close arrive together. SIGHUP sent at once
@@ -231,9 +238,16 @@ class ReaderSession(AppService):
         them, or not at all. The reader draws after acting on keys; once it has drawn since
         the last of them and then neither drawn nor used CPU time for :data:`INPUT_QUIET` s,
         it has taken them (an article being opened draws nothing for a while, but works).
+        A reader still starting, with keys held for it, first gets ``ready_grace`` s to
+        become ready and be given them (keys typed as the page opened, then the tab closed).
         """
         if not self.ready:
-            return  # the held keys never reached it
+            if not self._held or ready_grace <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready_or_gone.wait(), ready_grace)
+            if not self.ready:
+                return  # it ended, or never became ready
         loop = asyncio.get_running_loop()
         deadline = loop.time() + input_grace
         cpu, cpu_since = _cpu_time(self.pid), loop.time()
@@ -245,13 +259,13 @@ class ReaderSession(AppService):
                 return
             await asyncio.sleep(0.02)
 
-    async def _hang_up(self, input_grace: float) -> None:
+    async def _hang_up(self, ready_grace: float, input_grace: float) -> None:
         task, process = self._task, self._process
         assert process is not None
         self._drop_output()  # the reader must not be left blocked writing to a stalled tab
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
-            await self._let_reader_take_its_keys(input_grace)
+            await self._let_reader_take_its_keys(ready_grace, input_grace)
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGHUP)
             try:
