@@ -46,7 +46,7 @@ from newsdesk.index.fingerprint import corpus_fingerprint
 from newsdesk.index.indexer import UpdateStats
 from newsdesk.index.ingest.clean import sanitize
 from newsdesk.index.library import ArticleSummary, Library, LibraryStatus
-from newsdesk.index.locations import APP_NAME
+from newsdesk.index.locations import APP_NAME, expand_user
 from newsdesk.index.orphans import QUIET_WORKERS_ENV
 from newsdesk.index.ownership import is_own_file
 from newsdesk.index.saved import SavedOverview, SavedSearch, SavedSearches, SavedSearchStatus
@@ -110,6 +110,7 @@ __all__ = [
     "corpus_fingerprint",
     "display_path",
     "dump_json",
+    "expand_user",
     "invisible_in_tags",
     "is_own_file",
     "load_config",

@@ -12,7 +12,7 @@ import socket
 import sys
 from pathlib import Path
 
-from newsdesk.index import Library, UsageError, load_config, with_overrides
+from newsdesk.index import Library, UsageError, expand_user, load_config, with_overrides
 from newsdesk.tui.keymap import check_keymap, config_name
 from newsdesk.tui.web.access import (
     AccessGuard,
@@ -33,10 +33,10 @@ def reader_command(corpus: Path | None, config: Path | None, state_dir: Path | N
     """The command each browser tab runs: the reader, with absolute paths (the server's cwd may differ)."""
     command = [sys.executable, "-m", "newsdesk"]
     if corpus is not None:
-        command.append(str(corpus.expanduser().resolve()))
+        command.append(str(expand_user(corpus).resolve()))
     for flag, value in (("--config", config), ("--state-dir", state_dir)):
         if value is not None:
-            command += [flag, str(value.expanduser().resolve())]
+            command += [flag, str(expand_user(value).resolve())]
     return command
 
 

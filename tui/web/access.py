@@ -14,10 +14,12 @@ make the browser treat the server as that page's own origin. So, as Jupyter does
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import os
 import re
+import resource
 import secrets
 import socket
 import stat
@@ -25,7 +27,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import hdrs, web
-from newsdesk.index import UsageError
+from aiohttp.web_protocol import RequestHandler
+from newsdesk.index import UsageError, expand_user
 from yarl import URL
 
 TOKEN_BYTES = 16
@@ -52,9 +55,10 @@ def load_or_create_token(path: Path) -> str:
     """The token kept in ``path``: read it if the file exists, else create it (mode 0600).
 
     Raises :class:`UsageError` (one line) when the file is a symlink, is not a regular
-    file, can be read by its group or others, or does not hold a usable token.
+    file, is owned by another account, can be read by its group or others, or does not
+    hold a usable token.
     """
-    path = path.expanduser()
+    path = expand_user(path)  # `~nosuchuser/t` as written, as everywhere else (pathlib raises)
     try:
         # O_NOFOLLOW + O_EXCL: never write through a link planted where the file will be.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -63,10 +67,14 @@ def load_or_create_token(path: Path) -> str:
     except OSError as exc:
         raise UsageError(f"{path}: cannot create the token file: {exc.strerror or exc}") from None
     token = new_token()
-    with os.fdopen(fd, "w", encoding="ascii") as file:
-        file.write(token + "\n")
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(token + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as exc:  # a full disk: no empty file left for every later start to refuse
+        path.unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot create the token file: {exc.strerror or exc}") from None
     return token
 
 
@@ -81,6 +89,8 @@ def _read_token(path: Path) -> str:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{path}: the token file is not a regular file")
+        if info.st_uid != os.geteuid():  # planted (root reads any account's private file)
+            raise UsageError(f"{path}: the token file is owned by another account; give a file of your own")
         if info.st_mode & 0o077:
             raise UsageError(
                 f"{path}: the token file can be read by others (mode {stat.S_IMODE(info.st_mode):04o}); "
@@ -225,6 +235,77 @@ class AccessGuard:
         response = web.HTTPSeeOther(location=str(URL("/").with_query(query)))
         response.set_cookie(self.cookie_name, self._token.decode(), path="/", httponly=True, samesite="Strict")
         return response
+
+
+MAX_CONNECTIONS = 1024
+"""TCP connections open at once, at most (fewer under a small file limit: see :class:`ConnectionCap`)."""
+
+
+def raise_file_limit() -> int:
+    """Raise this process's limit on open files to its hard limit; return the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or hard > soft):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (OSError, ValueError):
+            pass
+    return soft
+
+
+class ConnectionCap:
+    """A cap on the server's open connections that the token's holders never lose to others.
+
+    Anyone on the machine may connect to the port without the token: another account
+    opening connections and never finishing a request on them used to take every file
+    descriptor the server had, so the user's own tab could not connect and asyncio
+    logged a traceback for each refused accept. Here, at most ``limit`` connections stay
+    open (a quarter of the file limit: asyncio accepts up to 100 at once before any is
+    counted, and readers' pipes need descriptors too): a new connection beyond it closes
+    the oldest one that has not yet shown the token.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(limit, 8)
+        self._open: dict[RequestHandler, None] = {}  # in the order they connected
+        self._trusted: set[RequestHandler] = set()
+
+    @classmethod
+    def for_file_limit(cls, file_limit: int) -> ConnectionCap:
+        """The cap for a process that may open ``file_limit`` files."""
+        return cls(min(MAX_CONNECTIONS, file_limit // 4))
+
+    def watch(self, server: web.Server) -> None:
+        """Count ``server``'s connections as they open and close."""
+        made, lost = server.connection_made, server.connection_lost
+
+        def connection_made(handler: RequestHandler, transport: asyncio.Transport) -> None:
+            made(handler, transport)
+            self._admit(handler)
+
+        def connection_lost(handler: RequestHandler, exc: BaseException | None = None) -> None:
+            self._open.pop(handler, None)
+            self._trusted.discard(handler)
+            lost(handler, exc)
+
+        server.connection_made = connection_made  # type: ignore[method-assign]
+        server.connection_lost = connection_lost  # type: ignore[method-assign]
+
+    def _admit(self, handler: RequestHandler) -> None:
+        self._open[handler] = None
+        while len(self._open) > self.limit:
+            oldest = next((other for other in self._open if other not in self._trusted), None)
+            if oldest is None:
+                return  # every connection is the user's own
+            del self._open[oldest]
+            oldest.force_close()
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """After the guard: a connection that has shown the token is never closed for the cap."""
+        if isinstance(request.protocol, RequestHandler) and request.protocol in self._open:
+            self._trusted.add(request.protocol)
+        return await handler(request)
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

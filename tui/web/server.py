@@ -22,8 +22,14 @@ from pathlib import Path
 import jinja2
 import textual_serve
 from aiohttp import WSMsgType, web
-from newsdesk.index import UsageError
-from newsdesk.tui.web.access import AccessGuard, secure_headers
+from newsdesk.index import UsageError, display_path
+from newsdesk.tui.web.access import (
+    MAX_CONNECTIONS,
+    AccessGuard,
+    ConnectionCap,
+    raise_file_limit,
+    secure_headers,
+)
 from newsdesk.tui.web.sessions import ReaderSession, SessionRegistry
 from textual_serve.server import Server, to_int
 
@@ -35,6 +41,12 @@ VENDOR_STATIC = Path(textual_serve.__file__).resolve().parent / "static"
 
 MAX_TERMINAL_CELLS = 1000
 """Columns or rows a browser may ask for: a larger terminal only costs the reader memory."""
+
+ERROR_REPEAT = 60.0
+"""Seconds before the same event-loop error is logged again."""
+
+KEEPALIVE_TIMEOUT = 30.0
+"""Seconds a connection may stay open with no request in progress (aiohttp's default is an hour)."""
 
 FULL_MESSAGE = "newsdesk serve: {limit} sessions are open, the most it runs at once. Close a tab and reload.\r\n"
 
@@ -65,6 +77,28 @@ def keys_from_browser(data: str) -> bytes:
     return _LONE_SURROGATE.sub("\ufffd", data).encode("utf-8")
 
 
+class _OneLineErrors:
+    """The event loop's error handler: one line, and at most one a minute for the same error.
+
+    asyncio logged a traceback for every connection it could not accept for want of file
+    descriptors, a hundred a second for as long as the cause lasted (the log filled the disk).
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        message = str(context.get("message") or "unexpected error")
+        error = context.get("exception")
+        now = loop.time()
+        if now - self._last.get(message, -ERROR_REPEAT) < ERROR_REPEAT:
+            return
+        self._last[message] = now
+        if isinstance(error, BaseException):
+            message = f"{message}: {type(error).__name__}: {error}"
+        log.warning("%s", message)
+
+
 class NewsdeskServer(Server):
     """textual-serve's Server with token auth, Host and Origin checks, local assets and a clean stop."""
 
@@ -79,11 +113,15 @@ class NewsdeskServer(Server):
         max_sessions: int,
         on_listening: Callable[[], None] = lambda: None,
     ) -> None:
+        # As every path is shown: an undecodable byte of the folder's name (a lone surrogate,
+        # which no UTF-8 page can carry) or a control character as an escape.
+        corpus_name = display_path(corpus_name)
         super().__init__(" ".join(reader_argv), host=host, port=port, title=f"newsdesk — {corpus_name}")
         self.reader_argv = list(reader_argv)
         self.corpus_name = corpus_name
         self.guard = guard
         self.registry = SessionRegistry(limit=max_sessions)
+        self.connections = ConnectionCap(MAX_CONNECTIONS)
         self.on_listening = on_listening
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -102,7 +140,7 @@ class NewsdeskServer(Server):
         logging.getLogger("aiohttp.server").addFilter(one_line)
 
     async def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self.guard.middleware])
+        app = web.Application(middlewares=[self.guard.middleware, self.connections.middleware])
         app.on_response_prepare.append(secure_headers)
         app.add_routes(
             [
@@ -177,8 +215,17 @@ class NewsdeskServer(Server):
 
     async def run(self) -> None:
         """Listen, wait for SIGTERM/SIGINT, stop the readers, close."""
-        runner = web.AppRunner(await self._make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        self.connections = ConnectionCap.for_file_limit(raise_file_limit())
+        runner = web.AppRunner(
+            await self._make_app(),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
+            keepalive_timeout=KEEPALIVE_TIMEOUT,
+        )
         await runner.setup()
+        assert runner.server is not None
+        self.connections.watch(runner.server)
         try:
             await web.TCPSite(runner, self.host, self.port).start()
         except OSError as exc:
@@ -186,6 +233,7 @@ class NewsdeskServer(Server):
             raise UsageError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        loop.set_exception_handler(_OneLineErrors())
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         self.on_listening()

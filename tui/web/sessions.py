@@ -28,6 +28,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import WSCloseCode, web
 from newsdesk.tui.web.ready import READY_META
@@ -37,8 +38,23 @@ from textual_serve.download_manager import DownloadManager
 log = logging.getLogger("newsdesk.serve")
 
 HANGUP_GRACE = 3.0
-"""Seconds a reader has to save and exit after SIGHUP; within the 5 s a service
-manager is promised for a whole shutdown."""
+"""Seconds a reader has to save and exit after SIGHUP; with :data:`SHUTDOWN_INPUT_GRACE`, within
+the 5 s a service manager is promised for a whole shutdown."""
+
+INPUT_GRACE = 3.0
+"""Seconds a reader has, when its tab goes, to act on the keys relayed just before (see
+:meth:`ReaderSession._let_reader_take_its_keys`)."""
+
+READY_GRACE = 10.0
+"""Seconds a reader still starting when its tab goes has to become ready, when the tab typed
+keys meanwhile (held by the server): they are given to it before it is hung up."""
+
+SHUTDOWN_INPUT_GRACE = 1.0
+""":data:`INPUT_GRACE` at shutdown: with :data:`HANGUP_GRACE`, within 5 s."""
+
+INPUT_QUIET = 0.3
+"""Seconds without output or CPU time, after drawing since the last key, that mean the reader
+has acted on its keys."""
 
 CLOSE_GRACE = 1.0
 """Seconds a tab has to answer the server's closing handshake at shutdown (a stalled
@@ -82,6 +98,10 @@ class ReaderSession(AppService):
         """Whether the reader has said it takes keys; until then input is held."""
         self._held: list[bytes] = []
         self._held_bytes = 0
+        self._last_input = 0.0
+        """When (event-loop time) input was last written to the reader; 0 before any."""
+        self._last_output = 0.0
+        """When the reader last wrote output (a screen update); 0 before any."""
         self._ready_or_gone = asyncio.Event()
         """Set when the reader is ready for keys, or has ended without ever being ready."""
 
@@ -127,6 +147,7 @@ class ReaderSession(AppService):
     async def _write(self, packet: bytes) -> bool:
         if self._stdin is None:
             return False
+        self._last_input = asyncio.get_running_loop().time()  # before any await: the held keys, at ready
         try:
             self._stdin.write(packet)
         except RuntimeError:
@@ -135,11 +156,13 @@ class ReaderSession(AppService):
             await self._stdin.drain()
         except (ConnectionError, RuntimeError):  # the reader has gone
             return False
+        self._last_input = asyncio.get_running_loop().time()
         return True
 
     async def _to_tab(self, message: bytes | str) -> None:
         """Send the reader's output to the tab, or drop it once the tab is gone (never raise:
         the relay must go on reading the reader's output until the reader ends)."""
+        self._last_output = asyncio.get_running_loop().time()
         if self._tab_gone or self.websocket.closed:
             return
         send = self.websocket.send_bytes(message) if isinstance(message, bytes) else self.websocket.send_str(message)
@@ -191,24 +214,58 @@ class ReaderSession(AppService):
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.websocket.close()
 
-    async def stop(self) -> None:
+    async def stop(self, *, patient: bool = True) -> None:
         """End the reader as a dropped connection would: SIGHUP, then SIGKILL if it lingers.
 
         Runs once however often it is called, and runs to the end even if the caller is
-        cancelled (a server shutting down must not leave a reader behind).
+        cancelled (a server shutting down must not leave a reader behind). ``patient``: the
+        reader gets :data:`INPUT_GRACE` s to act on the keys relayed last, not the
+        :data:`SHUTDOWN_INPUT_GRACE` s of a shutdown (which has 5 s in all), and one still
+        starting with keys held for it first gets :data:`READY_GRACE` s to take them.
         """
         if self._process is None:
             return  # still starting: SessionRegistry.run stops it once it has started
         if self._stopping is None:
-            self._stopping = asyncio.ensure_future(self._hang_up())
+            graces = (READY_GRACE, INPUT_GRACE) if patient else (0.0, SHUTDOWN_INPUT_GRACE)
+            self._stopping = asyncio.ensure_future(self._hang_up(*graces))
         await asyncio.shield(self._stopping)
 
-    async def _hang_up(self) -> None:
+    async def _let_reader_take_its_keys(self, ready_grace: float, input_grace: float) -> None:
+        """Wait (at most ``input_grace`` s) until the reader has acted on the keys relayed last.
+
+        Over a slow link a tab's last keys and its close arrive together. SIGHUP sent at once
+        overtook the keys still in the reader's input: the note being typed was saved without
+        them, or not at all. The reader draws after acting on keys; once it has drawn since
+        the last of them and then neither drawn nor used CPU time for :data:`INPUT_QUIET` s,
+        it has taken them (an article being opened draws nothing for a while, but works).
+        A reader still starting, with keys held for it, first gets ``ready_grace`` s to
+        become ready and be given them (keys typed as the page opened, then the tab closed).
+        """
+        if not self.ready:
+            if not self._held or ready_grace <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready_or_gone.wait(), ready_grace)
+            if not self.ready:
+                return  # it ended, or never became ready
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + input_grace
+        cpu, cpu_since = _cpu_time(self.pid), loop.time()
+        while (now := loop.time()) < deadline and now - self._last_input < input_grace:
+            if (used := _cpu_time(self.pid)) != cpu:
+                cpu, cpu_since = used, now
+            drawn = self._last_output > self._last_input
+            if drawn and now - self._last_output >= INPUT_QUIET and now - cpu_since >= INPUT_QUIET:
+                return
+            await asyncio.sleep(0.02)
+
+    async def _hang_up(self, ready_grace: float, input_grace: float) -> None:
         task, process = self._task, self._process
         assert process is not None
         self._drop_output()  # the reader must not be left blocked writing to a stalled tab
         await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
         if process.returncode is None:
+            await self._let_reader_take_its_keys(ready_grace, input_grace)
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGHUP)
             try:
@@ -230,6 +287,15 @@ class ReaderSession(AppService):
             task.cancel()
         elif not task.cancelled() and task.exception() is not None:
             log.warning("reader %s: relaying its output failed: %s", process.pid, task.exception())
+
+
+def _cpu_time(pid: int | None) -> int | None:
+    """The CPU time ``pid`` has used, in clock ticks (Linux's /proc); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 @dataclass
@@ -268,7 +334,7 @@ class SessionRegistry:
         wait for every session, even one still starting, to be over."""
         self.closing = True
         sessions, waits = list(self.sessions), [event.wait() for event in self._done.values()]
-        await asyncio.gather(*(session.stop() for session in sessions), return_exceptions=True)
+        await asyncio.gather(*(session.stop(patient=False) for session in sessions), return_exceptions=True)
         await asyncio.gather(*(_close_tab(session) for session in sessions), return_exceptions=True)
         try:
             await asyncio.wait_for(asyncio.gather(*waits), HANGUP_GRACE + 2)

@@ -8,6 +8,7 @@ assembles status strings.
 
 from __future__ import annotations
 
+from newsdesk.index import display_path
 from newsdesk.tui.messages import StatusNews
 from newsdesk.tui.widgets.layout import clean_line
 from newsdesk.tui.widgets.reader import ENTITY_TYPES
@@ -63,7 +64,7 @@ class StatusBar(Widget):
     def render(self) -> Text:
         text = Text()
         text.append(" newsdesk ", style="bold")
-        text.append(f" {clean_line(self.corpus_name)} ")
+        text.append(f" {clean_line(display_path(self.corpus_name))} ")  # a folder name: not UTF-8, escapes
         text.append(f" · {self.article_count:,} articles")
         text.append(f" · {self.index_note or 'indexed'}", style="italic" if self.indexing else "")
         if hit_note := self.hit_note():
