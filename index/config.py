@@ -179,17 +179,26 @@ class Config:
     """The file this config was read from (not a config key)."""
 
 
+def _not_a_config_file(path: Path) -> str:
+    """Why ``path`` cannot be the config file: a FIFO or a folder there was "not found" (red team)."""
+    try:
+        exists = path.exists()
+    except OSError:
+        exists = False
+    return "not a regular file; a config file must be one" if exists else "config file not found"
+
+
 def find_config_file(explicit: Path | None = None) -> Path | None:
     """Return the config file to use, by the documented lookup order."""
     if explicit is not None:
         if not explicit.is_file():
-            raise ConfigError(f"{explicit}: config file not found")
+            raise ConfigError(f"{explicit}: {_not_a_config_file(explicit)}")
         return explicit
     env_value = os.environ.get(CONFIG_ENV_VAR)
     if env_value:
         env_path = locations.expand_user(Path(env_value))
         if not env_path.is_file():
-            raise ConfigError(f"{env_path}: config file not found (from ${CONFIG_ENV_VAR})")
+            raise ConfigError(f"{env_path}: {_not_a_config_file(env_path)} (from ${CONFIG_ENV_VAR})")
         return env_path
     for candidate in (Path.cwd() / "config.yaml", locations.user_config_file()):
         if candidate.is_file():

@@ -135,3 +135,21 @@ def test_a_title_boost_that_is_not_a_number_from_0_to_1000_is_one_line(tmp_path:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert "search.title_boost" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_config_path_that_is_not_a_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """A FIFO (or a folder) given as the config file was "config file not found" (red team on serve):
+    the user looked for a missing file that was there. It is refused without being opened."""
+    import os
+
+    path = tmp_path / "config.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    with pytest.raises(ConfigError, match="not a regular file; a config file must be one"):
+        load_config(path)
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(path))
+    with pytest.raises(ConfigError, match=r"not a regular file.*\(from \$NEWSDESK_CONFIG\)"):
+        load_config()
