@@ -281,3 +281,18 @@ def test_keys_typed_while_the_reader_starts_then_the_tab_closed_still_reach_it(t
     (ui_state,) = (tmp_path / "xdg-state").rglob("ui-state.json")
     corpora = json_module.loads(ui_state.read_text())["corpora"]
     assert [entry["query"] for entry in corpora.values()] == ["launch pad"]
+
+
+def test_the_announcement_shows_the_corpus_name_as_display_path_does(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """serve printed an undecodable byte of the corpus name as ``\\udcfe`` where the page, the reader
+    and every other command write ``\\xfe`` (its own escaping, a copy of display_path's that differed)."""
+    from newsdesk.tui.web.server import NewsdeskServer
+
+    named = tmp_path / os.fsdecode(b"caf\xfe \x1b[31mnews")
+    shutil.copytree(corpus, named)
+    monkeypatch.setattr(NewsdeskServer, "serve", lambda self, debug=False: self.on_listening())
+    assert main(["serve", str(named), "--state-dir", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "the reader on caf\\xfe \\x1b[31mnews;" in out and "\x1b" not in out

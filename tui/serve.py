@@ -12,7 +12,7 @@ import socket
 import sys
 from pathlib import Path
 
-from newsdesk.index import Library, UsageError, expand_user, load_config, with_overrides
+from newsdesk.index import Library, UsageError, display_path, expand_user, load_config, with_overrides
 from newsdesk.tui.keymap import check_keymap, config_name
 from newsdesk.tui.web.access import (
     AccessGuard,
@@ -47,11 +47,6 @@ def served_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def _printable(text: str) -> str:
-    """``text`` safe to print to a terminal: controls and bidi overrides as escapes."""
-    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
-
-
 def serve(
     corpus: Path | None,
     config: Path | None,
@@ -78,17 +73,17 @@ def serve(
     from newsdesk.tui.web.server import NewsdeskServer  # aiohttp loads only for serving
 
     url = served_url(host, port)
-    shown_token = token if token_file is None else f"...  (the token is in {_printable(str(token_file))})"
+    shown_token = token if token_file is None else f"...  (the token is in {display_path(str(token_file))})"
 
     def announce() -> None:
         print(
-            f"newsdesk serve: the reader on {_printable(corpus_name)}; open\n    {url}?token={shown_token}\n"
+            f"newsdesk serve: the reader on {display_path(corpus_name)}; open\n    {url}?token={shown_token}\n"
             "Stop it with Ctrl+C or SIGTERM.",
             flush=True,
         )
         if not is_loopback(host):
             print(
-                f"newsdesk: warning: serving on {_printable(host)}:{port}, beyond this machine. Anyone who can "
+                f"newsdesk: warning: serving on {display_path(host)}:{port}, beyond this machine. Anyone who can "
                 "reach it and has the token reads and annotates as you, over plain HTTP: prefer --host 127.0.0.1 "
                 "and `ssh -L`.",
                 file=sys.stderr,
