@@ -42,6 +42,8 @@ from textual.widgets import Input, TextArea
 
 STUCK_SECONDS = 1.0
 """A key not through its handlers by then (its widget was removed meanwhile) stops holding the others."""
+WAIT_SECONDS = 5.0
+"""The longest :meth:`KeyOrder.hold_until` holds the keys: past it they go on to where focus is then."""
 
 
 class KeyOrder:
@@ -62,11 +64,32 @@ class KeyOrder:
         self._epoch = 0
         """Bumped when waiting is given up (STUCK_SECONDS): callbacks of an older epoch are ignored."""
         self._stuck_timer: Timer | None = None
+        self._waits: dict[int, Timer] = {}
+        """What the keys wait for besides their own handling (:meth:`hold_until`), each with its timer."""
+        self._wait_ids = 0
 
     @property
     def idle(self) -> bool:
         """No key is being handled or waits."""
         return self._outstanding == 0 and not self._waiting
+
+    def hold_until(self) -> Callable[[], None]:
+        """Hold every key not yet delivered until the returned ``release`` is called (at most
+        :data:`WAIT_SECONDS`): for work a key starts that moves focus when it is done. Enter on the
+        list opens the article in a worker and focuses the reader once it is loaded: the keys typed
+        behind Enter went to the list meanwhile (``Enter v s t starting``: the tag's letters ran as
+        commands, and a ``q`` among them quit). Calling ``release`` again does nothing."""
+        self._wait_ids += 1
+        ident = self._wait_ids
+
+        def release() -> None:
+            timer = self._waits.pop(ident, None)
+            if timer is not None:
+                timer.stop()
+                self._app.call_later(self._next)
+
+        self._waits[ident] = self._app.set_timer(WAIT_SECONDS, release)
+        return release
 
     async def key_arrived(self, key: events.Key) -> None:
         """A key from the terminal (or a test): handle it now, or after the keys before it."""
@@ -107,7 +130,7 @@ class KeyOrder:
         return split
 
     async def _next(self) -> None:
-        while self._waiting and not self._held:
+        while self._waiting and not self._held and not self._waits:
             screen = self._app.screen
             if not screen.is_mounted:
                 # A key before this one pushed the screen; it sets its focus when mounted.

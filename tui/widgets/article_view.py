@@ -14,6 +14,7 @@ the match position and the entity types shown go to the status line as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdesk.index import (
@@ -123,6 +124,7 @@ class ArticleView(Container):
         self._seq = 0
         self._focus_on_load = True
         self._first_hit = True
+        self._keys_released: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield SelectableReader(max_width=self._reader_width)
@@ -153,6 +155,11 @@ class ArticleView(Container):
         """
         self._seq += 1
         self._focus_on_load = request.focus
+        self._release_keys()
+        key_order = getattr(self.app, "key_order", None)  # (the reader's app; a test's bare app has none)
+        if request.focus and key_order is not None:
+            # The keys typed behind the key that opened it are the reader's: they wait until it is shown.
+            self._keys_released = key_order.hold_until()
         if request.first_hit is not None:
             self._first_hit = request.first_hit
         self._load_article(request.article_id, matcher, self._seq, request.scroll, request.mark)
@@ -186,12 +193,20 @@ class ArticleView(Container):
         self.editor.load(message.article)
         if self._focus_on_load:
             reader.focus()
+        self._release_keys()
+
+    def _release_keys(self) -> None:
+        """Let the keys waiting for the article go on (to the reader, focused once it is shown)."""
+        release, self._keys_released = self._keys_released, None
+        if release is not None:
+            release()
 
     @on(ArticleFailed)
     def _article_failed(self, message: ArticleFailed) -> None:
         if message.seq == self._seq:
             self.reader.clear(message.error)
             self.post_message(NotesNotComing())
+            self._release_keys()
 
     @on(ReaderView.HitMoved)
     def _hit_moved(self, message: ReaderView.HitMoved) -> None:
