@@ -85,3 +85,46 @@ def test_a_fragment_at_any_depth_keeps_every_word(texts: list[str], depth: int, 
     first, *rest = [f"<p>{html.escape(text)}</p>" for text in texts]
     markup = first + f"<{tag}>" * depth + "".join(rest) + (f"</{tag}>" * depth if closed else "")
     assert html_format.fragment_text(markup).split() == " ".join(texts).split()
+
+
+# Red-team pass: the read without a tree (_FlatText) on what a hostile or an unlucky page holds.
+
+_DEEP = "<div>" * (html_format.MAX_TREE_DEPTH + 50)
+
+
+@pytest.mark.parametrize("opened", ["<!--", "<a", "</a", "<!x", "<?x"])
+def test_markup_left_open_at_the_end_of_a_deep_page_is_quick_and_not_text(tmp_path: Path, opened: str) -> None:
+    """A comment, tag or declaration never closed runs to the end of the page and shows nothing, as in a
+    browser. The tokenizer's close() read it as text a ``<`` at a time, searching the rest each time:
+    a 200 KB page ending in 50,000 ``<!--`` took 75 s, and the article was that markup."""
+    path = tmp_path / "open.html"
+    path.write_text(f"<html><body><p>{FIRST}</p>{_DEEP}<p>{LAST}</p>" + opened * 40_000, encoding="utf-8")
+    result, elapsed = timed_read(path)
+    [article] = result.articles
+    assert article.text.split("\n\n") == [FIRST, LAST]  # seen: [FIRST, LAST, "<!--<!--<!--..."]
+    assert elapsed < 3, elapsed  # seen: 10 s to 50 s
+
+
+@pytest.mark.parametrize("section", ["<![x[ hidden ]]>", "<![ hidden ]]>", "<![1 hidden ]>"])
+def test_an_odd_marked_section_does_not_lose_a_deep_page(tmp_path: Path, section: str) -> None:
+    """``<![`` followed by anything but CDATA or Word's ``if``/``endif`` raised AssertionError in the
+    tokenizer: the page was skipped ("could not be read"), and a feed with such an item lost every item."""
+    path = tmp_path / "marked.html"
+    path.write_text(f"<html><body><p>{FIRST}</p>{_DEEP}{section}<p>{DEEP}</p><p>{LAST}</p>", encoding="utf-8")
+    result, _ = timed_read(path)
+    assert result.skipped is None, result.skipped
+    [article] = result.articles
+    assert article.text.split("\n\n") == [FIRST, DEEP, LAST]
+    assert html_format.fragment_text(f"<p>{FIRST}</p>{_DEEP}{section}<p>{LAST}</p>").split("\n\n") == [FIRST, LAST]
+
+
+def test_the_title_of_a_deep_page_does_not_run_into_its_first_words() -> None:
+    """The old page this is for: ``<title>`` then 3,000 unclosed ``<font>`` and the text. The title's text
+    was read as the body's and ran into its first words ("Talks resumeThe talks began...")."""
+    page = f"<html><head><title>Talks resume</title></head><body>{'<font face=arial>' * 3000}{FIRST}<p>{LAST}"
+    warnings: list[str] = []
+    [article] = html_format.parse(page, Path("page.html"), ParseOptions(), warnings)
+    assert article.title == "Talks resume"
+    assert article.body.split("\n\n") == [FIRST, LAST]  # seen: ["Talks resume" + FIRST, LAST]
+    fragment = f"<title>Talks resume</title>{'<font>' * 3000}{FIRST}<p>{LAST}"
+    assert html_format.fragment_text(fragment).split("\n\n") == [FIRST, LAST]

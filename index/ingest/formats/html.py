@@ -79,28 +79,54 @@ def _parsed(text: str, fragment: bool) -> tuple[lxml.html.HtmlElement, int]:
 
 class _FlatText(HTMLParser):
     """Every text of a page in order, with no tree, so no depth limit (the standard library's tokenizer):
-    block elements start paragraphs, scripts and styles are left out."""
+    block elements start paragraphs, scripts and styles are left out, and so is the title (the article's
+    title is read from the tree; its text ran into the body's first words)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._raw = ""
+        self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._raw = tag
-        elif tag in _BLOCK_TAGS:
+        elif tag == "title":
+            self._in_title = True
+        elif tag in _BLOCK_TAGS or tag == "body":
+            # A title never closed ends where the body does, not at the end of the page.
+            self._in_title = False
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._raw:
             self._raw = ""
+        elif tag in ("title", "head"):
+            self._in_title = False
+            self.parts.append("\n\n")
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._raw:
+        if not self._raw and not self._in_title:
             self.parts.append(data)
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """``<![if ...]>``, ``<![CDATA[...]]>``; any other ``<![`` (``<![x[``, ``<![ ``) raised AssertionError
+        from the tokenizer, and the page was not read at all: it is a bogus comment to the next ``>``."""
+        try:
+            return int(super().parse_marked_section(i, report))
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+    def finish(self) -> None:
+        """The end of the page. A comment, tag or declaration still open there runs to the end and shows
+        nothing, as in a browser; :meth:`close` read it as text, a ``<`` at a time, each time searching the
+        rest: quadratic (a page ending in 50,000 ``<!--`` took 75 s, and its article was that markup)."""
+        if self.rawdata.startswith("<") and len(self.rawdata) > 1 and not self.cdata_elem:
+            self.rawdata = ""
+        self.close()
 
 
 FLAT_SECONDS_FLOOR = 5.0
@@ -119,7 +145,9 @@ def _flat_text(markup: str) -> tuple[str, float]:
     while done < len(markup) and time.monotonic() < deadline:
         reader.feed(markup[done : done + _FLAT_CHUNK])
         done += _FLAT_CHUNK
-    reader.close()
+    if done >= len(markup):
+        reader.finish()
+    # Else the time is up: what is pending is left unread (closing could take as long again).
     return _paragraphs("".join(reader.parts)), min(done, len(markup)) / max(len(markup), 1)
 
 
