@@ -128,3 +128,18 @@ def test_the_title_of_a_deep_page_does_not_run_into_its_first_words() -> None:
     assert article.body.split("\n\n") == [FIRST, LAST]  # seen: ["Talks resume" + FIRST, LAST]
     fragment = f"<title>Talks resume</title>{'<font>' * 3000}{FIRST}<p>{LAST}"
     assert html_format.fragment_text(fragment).split("\n\n") == [FIRST, LAST]
+
+
+def test_a_page_too_deep_for_a_tree_keeps_its_metadata() -> None:
+    """Its head is in the tree: trafilatura read its date and title before the change (from the page cut
+    at 256 levels), the read without a tree lost the date and kept the site's name in the title."""
+    head = (
+        "<html lang=en><head><title>Talks resume | The Daily</title><meta name='date' content='2021-03-04'>"
+        "<meta name='author' content='Ann Lee'></head>"
+    )
+    warnings: list[str] = []
+    page = f"{head}<body><p>{FIRST}</p>{'<div>' * 3000}<p>{DEEP}</p><p>{LAST}</p></body></html>"
+    [article] = html_format.parse(page, Path("page.html"), ParseOptions(), warnings)
+    assert article.body.split("\n\n") == [FIRST, DEEP, LAST]
+    assert (article.title, article.date, article.author) == ("Talks resume", "2021-03-04", "Ann Lee")  # seen: no date
+    assert len(warnings) == 1

@@ -198,6 +198,15 @@ def _main_text(text: str | lxml.html.HtmlElement) -> tuple[dict[str, Any], str]:
     return extracted, "\n\n".join(line for line in lines if line)
 
 
+def _metadata(page: lxml.html.HtmlElement) -> dict[str, Any]:
+    """trafilatura's metadata of a page's tree (title, date, author, site, tags), without its main text."""
+    from trafilatura.metadata import extract_metadata
+
+    _trafilatura()
+    document = extract_metadata(page)
+    return document.as_dict() if document is not None else {}
+
+
 def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
     """One article per page."""
     text = _XML_DECLARATION.sub("", text)
@@ -215,6 +224,10 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         body, share = _flat_text(text)
         kept = "all the page's text kept" if share >= 1 else f"the text of its first {share:.0%} kept (time allowed)"
         warnings.append(f"elements nested more than {MAX_TREE_DEPTH:,} deep: too deep for main-text extraction, {kept}")
+        if elements <= MAX_EXTRACTION_ELEMENTS:
+            # The metadata is in the head, which the tree keeps: without it the page lost its date
+            # (trafilatura found it before), and its title kept the site's name.
+            extracted = _metadata(copy.deepcopy(page))
     elif elements > MAX_EXTRACTION_ELEMENTS:
         # trafilatura takes ~0.1 ms and several KB per element: a 5 MB page of 500,000 <p>
         # took a minute and 1 GB. Such a page keeps all its text, boilerplate and all.
