@@ -61,6 +61,23 @@ def _too_deep(parser: lxml.html.HTMLParser) -> bool:
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
+MAX_VALUE_CHARS = 10_000_000
+"""The longest text or attribute value libxml2 reads without ``huge_tree`` (XML_MAX_TEXT_LENGTH)."""
+
+
+def _oversize(page: lxml.html.HtmlElement) -> bool:
+    """For a tree parsed with ``huge_tree``, which lifts libxml2's size limits along with its depth limit:
+    attributes longer than :data:`MAX_VALUE_CHARS` removed (trafilatura searched a 20 MB ``class`` for
+    a minute), and True when a text is longer (trafilatura took 30 s and 600 MB on a 20 MB paragraph)."""
+    oversize = False
+    for element in page.iter():
+        for name, value in list(element.attrib.items()):
+            if len(value) > MAX_VALUE_CHARS:
+                del element.attrib[name]
+        oversize = oversize or len(element.text or "") > MAX_VALUE_CHARS or len(element.tail or "") > MAX_VALUE_CHARS
+    return oversize
+
+
 def _parsed(text: str, fragment: bool) -> tuple[lxml.html.HtmlElement, int]:
     """``text`` parsed, and how deep elements may nest in that tree: libxml2 drops what is nested
     deeper than 256 elements, silently (an old page of 300 unclosed ``<font>`` lost every word after
@@ -134,6 +151,12 @@ FLAT_SECONDS_PER_MB = 10.0
 """The time a page read without a tree may take (:func:`seconds_allowed`): the tokenizer costs about 3 s
 a MB of nested tags (200,000 ``<div>`` in 1.4 MB: 4 s)."""
 _FLAT_CHUNK = 1 << 16
+
+
+# A "<" that opens no markup: the tokenizer reads each as one piece of text, a call apiece (20 MB of
+# "< " took 80 s). It is read as a noncharacter, with the text around it, and made "<" again.
+_BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+_LT_STANDIN = "\ufdd0"
 
 
 def _flat_text(markup: str) -> tuple[str, float]:
@@ -217,6 +240,8 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"cannot parse HTML: {exc}") from None
     elements = sum(1 for _ in page.iter())
+    # A page whose parse hit a size limit (a text or attribute over 10 MB) is parsed with huge_tree too.
+    oversize = depth != 256 and _oversize(page)
     extracted: dict[str, Any] = {}
     body = ""
     if not depth:
@@ -224,7 +249,7 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         body, share = _flat_text(text)
         kept = "all the page's text kept" if share >= 1 else f"the text of its first {share:.0%} kept (time allowed)"
         warnings.append(f"elements nested more than {MAX_TREE_DEPTH:,} deep: too deep for main-text extraction, {kept}")
-        if elements <= MAX_EXTRACTION_ELEMENTS:
+        if elements <= MAX_EXTRACTION_ELEMENTS and not oversize:
             # The metadata is in the head, which the tree keeps: without it the page lost its date
             # (trafilatura found it before), and its title kept the site's name.
             extracted = _metadata(copy.deepcopy(page))
@@ -232,6 +257,11 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
         # trafilatura takes ~0.1 ms and several KB per element: a 5 MB page of 500,000 <p>
         # took a minute and 1 GB. Such a page keeps all its text, boilerplate and all.
         warnings.append(f"{elements} elements: too many for main-text extraction, all the page's text kept")
+    elif oversize:
+        warnings.append(
+            f"a text of more than {MAX_VALUE_CHARS:,} characters in one element: too long for main-text extraction,"
+            " all the page's text kept"
+        )
     else:
         # A page nested deeper than trafilatura's own parse keeps is given the tree (a copy: it prunes it).
         extracted, body = _main_text(text if depth == 256 else copy.deepcopy(page))
