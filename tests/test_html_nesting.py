@@ -168,3 +168,19 @@ def test_huge_tree_lifts_no_attribute_limit_for_main_text_extraction(tmp_path: P
     [article] = result.articles
     assert article.text.split("\n\n") == [FIRST, DEEP, LAST]
     assert elapsed < 6, elapsed
+
+
+@pytest.mark.parametrize(("filler", "megabytes"), [("<", 6), ("<3 <", 6), ("a<b ", 3)])
+def test_the_read_without_a_tree_is_linear_in_stray_and_open_markup(filler: str, megabytes: int) -> None:
+    """Each "<" that opens no markup was one call of the tokenizer (20 MB of "<" took 60 s), and a tag
+    left open was searched again from its start at each 64 KB piece: quadratic (5 MB of "a<b ", one tag
+    to the page's last ">", took 57 s). Both well inside the allowance, which is what a user waits."""
+    markup = f"<p>{FIRST}</p>{_DEEP}" + filler * (megabytes * 1024 * 1024 // len(filler)) + f"<p>{LAST}</p>"
+    start = time.perf_counter()
+    text = html_format.fragment_text(markup)
+    elapsed = time.perf_counter() - start
+    assert text.startswith(FIRST) and text.endswith(LAST)
+    if filler.startswith("<"):
+        expected = filler * (megabytes * 1024 * 1024 // len(filler))
+        assert text.split("\n\n")[1].replace(" ", "") == expected.replace(" ", "")
+    assert elapsed < 8, elapsed

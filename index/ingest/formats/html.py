@@ -164,14 +164,19 @@ def _flat_text(markup: str) -> tuple[str, float]:
     the time allowed (:data:`FLAT_SECONDS_FLOOR`) the rest is left, what was read kept."""
     reader = _FlatText()
     deadline = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    markup = _BARE_LT.sub(_LT_STANDIN, markup.replace(_LT_STANDIN, ""))
     done = 0
     while done < len(markup) and time.monotonic() < deadline:
-        reader.feed(markup[done : done + _FLAT_CHUNK])
-        done += _FLAT_CHUNK
+        # A tag or comment still open is searched again from its start at each piece: the pieces grow
+        # with it, or that is quadratic (5 MB of "a<b " took 57 s).
+        step = max(_FLAT_CHUNK, len(reader.rawdata))
+        reader.feed(markup[done : done + step])
+        done += step
     if done >= len(markup):
         reader.finish()
     # Else the time is up: what is pending is left unread (closing could take as long again).
-    return _paragraphs("".join(reader.parts)), min(done, len(markup)) / max(len(markup), 1)
+    text = _paragraphs("".join(reader.parts)).replace(_LT_STANDIN, "<")
+    return text, min(done, len(markup)) / max(len(markup), 1)
 
 
 def _paragraphs(text: str) -> str:
