@@ -184,3 +184,21 @@ def test_the_read_without_a_tree_is_linear_in_stray_and_open_markup(filler: str,
         expected = filler * (megabytes * 1024 * 1024 // len(filler))
         assert text.split("\n\n")[1].replace(" ", "") == expected.replace(" ", "")
     assert elapsed < 8, elapsed
+
+
+def test_a_deep_page_in_a_small_web_archive_is_read_within_the_archives_time(tmp_path: Path) -> None:
+    """A web archive's pages get time in proportion to the archive's bytes, checked between records; a
+    page too deep for a tree got its own allowance, in proportion to its expanded size: 15 MB of nested
+    ``<b>`` compress to 30 KB, and that one page took 30 s or more (10 s allowed for the archive)."""
+    import gzip
+
+    from tests.test_formats_hostile_input import _warc_record
+
+    page = _page(5_000_000, "b", False).encode()
+    path = tmp_path / "deep.warc.gz"
+    path.write_bytes(gzip.compress(_warc_record("http://e.org/deep", page), 9))
+    assert path.stat().st_size < 64 * 1024
+    result, elapsed = timed_read(path)
+    [article] = result.articles
+    assert article.text.startswith(FIRST)  # what was read in time is kept
+    assert elapsed < 16, elapsed

@@ -159,11 +159,13 @@ _BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _LT_STANDIN = "\ufdd0"
 
 
-def _flat_text(markup: str) -> tuple[str, float]:
+def _flat_text(markup: str, deadline: float | None = None) -> tuple[str, float]:
     """The page's text read without a tree (:class:`_FlatText`), and the share of the page read: past
-    the time allowed (:data:`FLAT_SECONDS_FLOOR`) the rest is left, what was read kept."""
+    the time allowed (:data:`FLAT_SECONDS_FLOOR`), or past ``deadline`` (a :func:`time.monotonic` time:
+    a web archive's), the rest is left, what was read kept."""
     reader = _FlatText()
-    deadline = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    allowed = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    deadline = allowed if deadline is None else min(deadline, allowed)
     markup = _BARE_LT.sub(_LT_STANDIN, markup.replace(_LT_STANDIN, ""))
     done = 0
     while done < len(markup) and time.monotonic() < deadline:
@@ -235,8 +237,11 @@ def _metadata(page: lxml.html.HtmlElement) -> dict[str, Any]:
     return document.as_dict() if document is not None else {}
 
 
-def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
-    """One article per page."""
+def parse(
+    text: str, path: Path, options: ParseOptions, warnings: list[str], deadline: float | None = None
+) -> list[RawArticle]:
+    """One article per page. ``deadline``: when a page too deep for a tree stops being read (a
+    :func:`time.monotonic` time), at the latest; a web archive's page has its archive's."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         raise IngestError("no text found in the page")
@@ -251,7 +256,7 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
     body = ""
     if not depth:
         # Past lxml's deepest, the tree lacks what is nested deeper: all the text, read without a tree.
-        body, share = _flat_text(text)
+        body, share = _flat_text(text, deadline)
         kept = "all the page's text kept" if share >= 1 else f"the text of its first {share:.0%} kept (time allowed)"
         warnings.append(f"elements nested more than {MAX_TREE_DEPTH:,} deep: too deep for main-text extraction, {kept}")
         if elements <= MAX_EXTRACTION_ELEMENTS and not oversize:
