@@ -202,3 +202,17 @@ def test_a_deep_page_in_a_small_web_archive_is_read_within_the_archives_time(tmp
     [article] = result.articles
     assert article.text.startswith(FIRST)  # what was read in time is kept
     assert elapsed < 16, elapsed
+
+
+def test_a_feed_of_deep_items_ending_in_open_comments_is_read_in_seconds(tmp_path: Path) -> None:
+    """Each item's markup is read on its own (fragment_text): each paid the quadratic close of the
+    tokenizer (seconds an item), and each item's article ended in its "<!--" markup."""
+    deep = f"<p>{FIRST}</p>{_DEEP}<p>{LAST}</p>" + "<!--" * 30_000
+    items = "".join(
+        f"<item><title>Item {n}</title><description>{html.escape(deep)}</description></item>" for n in range(3)
+    )
+    path = tmp_path / "deep.rss"
+    path.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>S</title>{items}</channel></rss>")
+    result, elapsed = timed_read(path)
+    assert [article.text.split("\n\n") for article in result.articles] == [[FIRST, LAST]] * 3
+    assert elapsed < 5, elapsed
