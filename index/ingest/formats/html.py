@@ -57,7 +57,8 @@ MAX_TREE_DEPTH = 2048
 
 
 def _too_deep(parser: lxml.html.HTMLParser) -> bool:
-    """True when the last parse with ``parser`` cut elements nested past its depth limit (their text is gone)."""
+    """True when the last parse with ``parser`` hit a resource limit: elements nested past its depth limit,
+    or (without ``huge_tree``) a text or attribute over :data:`MAX_VALUE_CHARS`. Either way text is gone."""
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
@@ -128,7 +129,7 @@ class _FlatText(HTMLParser):
         if not self._raw and not self._in_title:
             self.parts.append(data)
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """``<![if ...]>``, ``<![CDATA[...]]>``; any other ``<![`` (``<![x[``, ``<![ ``) raised AssertionError
         from the tokenizer, and the page was not read at all: it is a bogus comment to the next ``>``."""
         try:
