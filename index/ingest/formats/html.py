@@ -57,8 +57,40 @@ MAX_TREE_DEPTH = 2048
 
 
 def _too_deep(parser: lxml.html.HTMLParser) -> bool:
-    """True when the last parse with ``parser`` cut elements nested past its depth limit (their text is gone)."""
+    """True when the last parse with ``parser`` hit a resource limit: elements nested past its depth limit,
+    or (without ``huge_tree``) a text or attribute over :data:`MAX_VALUE_CHARS`. Either way text is gone."""
     return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
+MAX_EXTRACTION_DEPTH = 512
+"""The deepest tree given to trafilatura: its cost grows with the cube of the depth (a 14 KB page of 2,040
+unclosed ``<table>`` took 60 s, of ``<article>`` 17 s; under a second at 512)."""
+
+
+def _deepest(page: lxml.html.HtmlElement) -> int:
+    """How deep elements nest in ``page``."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(page, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+MAX_VALUE_CHARS = 10_000_000
+"""The longest text or attribute value libxml2 reads without ``huge_tree`` (XML_MAX_TEXT_LENGTH)."""
+
+
+def _oversize(page: lxml.html.HtmlElement) -> bool:
+    """For a tree parsed with ``huge_tree``, which lifts libxml2's size limits along with its depth limit:
+    attributes longer than :data:`MAX_VALUE_CHARS` removed (trafilatura searched a 20 MB ``class`` for
+    a minute), and True when a text is longer (trafilatura took 30 s and 600 MB on a 20 MB paragraph)."""
+    oversize = False
+    for element in page.iter():
+        for name, value in list(element.attrib.items()):
+            if len(value) > MAX_VALUE_CHARS:
+                del element.attrib[name]
+        oversize = oversize or len(element.text or "") > MAX_VALUE_CHARS or len(element.tail or "") > MAX_VALUE_CHARS
+    return oversize
 
 
 def _parsed(text: str, fragment: bool) -> tuple[lxml.html.HtmlElement, int]:
@@ -79,28 +111,54 @@ def _parsed(text: str, fragment: bool) -> tuple[lxml.html.HtmlElement, int]:
 
 class _FlatText(HTMLParser):
     """Every text of a page in order, with no tree, so no depth limit (the standard library's tokenizer):
-    block elements start paragraphs, scripts and styles are left out."""
+    block elements start paragraphs, scripts and styles are left out, and so is the title (the article's
+    title is read from the tree; its text ran into the body's first words)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._raw = ""
+        self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._raw = tag
-        elif tag in _BLOCK_TAGS:
+        elif tag == "title":
+            self._in_title = True
+        elif tag in _BLOCK_TAGS or tag == "body":
+            # A title never closed ends where the body does, not at the end of the page.
+            self._in_title = False
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._raw:
             self._raw = ""
+        elif tag in ("title", "head"):
+            self._in_title = False
+            self.parts.append("\n\n")
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._raw:
+        if not self._raw and not self._in_title:
             self.parts.append(data)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![if ...]>``, ``<![CDATA[...]]>``; any other ``<![`` (``<![x[``, ``<![ ``) raised AssertionError
+        from the tokenizer, and the page was not read at all: it is a bogus comment to the next ``>``."""
+        try:
+            return int(super().parse_marked_section(i, report))
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
+    def finish(self) -> None:
+        """The end of the page. A comment, tag or declaration still open there runs to the end and shows
+        nothing, as in a browser; :meth:`close` read it as text, a ``<`` at a time, each time searching the
+        rest: quadratic (a page ending in 50,000 ``<!--`` took 75 s, and its article was that markup)."""
+        if self.rawdata.startswith("<") and len(self.rawdata) > 1 and not self.cdata_elem:
+            self.rawdata = ""
+        self.close()
 
 
 FLAT_SECONDS_FLOOR = 5.0
@@ -110,17 +168,32 @@ a MB of nested tags (200,000 ``<div>`` in 1.4 MB: 4 s)."""
 _FLAT_CHUNK = 1 << 16
 
 
-def _flat_text(markup: str) -> tuple[str, float]:
+# A "<" that opens no markup: the tokenizer reads each as one piece of text, a call apiece (20 MB of
+# "< " took 80 s). It is read as a noncharacter, with the text around it, and made "<" again.
+_BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+_LT_STANDIN = "\ufdd0"
+
+
+def _flat_text(markup: str, deadline: float | None = None) -> tuple[str, float]:
     """The page's text read without a tree (:class:`_FlatText`), and the share of the page read: past
-    the time allowed (:data:`FLAT_SECONDS_FLOOR`) the rest is left, what was read kept."""
+    the time allowed (:data:`FLAT_SECONDS_FLOOR`), or past ``deadline`` (a :func:`time.monotonic` time:
+    a web archive's), the rest is left, what was read kept."""
     reader = _FlatText()
-    deadline = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    allowed = time.monotonic() + seconds_allowed(FLAT_SECONDS_FLOOR, FLAT_SECONDS_PER_MB, len(markup))
+    deadline = allowed if deadline is None else min(deadline, allowed)
+    markup = _BARE_LT.sub(_LT_STANDIN, markup.replace(_LT_STANDIN, ""))
     done = 0
     while done < len(markup) and time.monotonic() < deadline:
-        reader.feed(markup[done : done + _FLAT_CHUNK])
-        done += _FLAT_CHUNK
-    reader.close()
-    return _paragraphs("".join(reader.parts)), min(done, len(markup)) / max(len(markup), 1)
+        # A tag or comment still open is searched again from its start at each piece: the pieces grow
+        # with it, or that is quadratic (5 MB of "a<b " took 57 s).
+        step = max(_FLAT_CHUNK, len(reader.rawdata))
+        reader.feed(markup[done : done + step])
+        done += step
+    if done >= len(markup):
+        reader.finish()
+    # Else the time is up: what is pending is left unread (closing could take as long again).
+    text = _paragraphs("".join(reader.parts)).replace(_LT_STANDIN, "<")
+    return text, min(done, len(markup)) / max(len(markup), 1)
 
 
 def _paragraphs(text: str) -> str:
@@ -170,8 +243,20 @@ def _main_text(text: str | lxml.html.HtmlElement) -> tuple[dict[str, Any], str]:
     return extracted, "\n\n".join(line for line in lines if line)
 
 
-def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> list[RawArticle]:
-    """One article per page."""
+def _metadata(page: lxml.html.HtmlElement) -> dict[str, Any]:
+    """trafilatura's metadata of a page's tree (title, date, author, site, tags), without its main text."""
+    from trafilatura.metadata import extract_metadata
+
+    _trafilatura()
+    document = extract_metadata(page)
+    return document.as_dict() if document is not None else {}
+
+
+def parse(
+    text: str, path: Path, options: ParseOptions, warnings: list[str], deadline: float | None = None
+) -> list[RawArticle]:
+    """One article per page. ``deadline``: when a page too deep for a tree stops being read (a
+    :func:`time.monotonic` time), at the latest; a web archive's page has its archive's."""
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         raise IngestError("no text found in the page")
@@ -180,17 +265,32 @@ def parse(text: str, path: Path, options: ParseOptions, warnings: list[str]) -> 
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(f"cannot parse HTML: {exc}") from None
     elements = sum(1 for _ in page.iter())
+    # A page whose parse hit a size limit (a text or attribute over 10 MB) is parsed with huge_tree too.
+    oversize = depth != 256 and _oversize(page)
     extracted: dict[str, Any] = {}
     body = ""
     if not depth:
         # Past lxml's deepest, the tree lacks what is nested deeper: all the text, read without a tree.
-        body, share = _flat_text(text)
+        body, share = _flat_text(text, deadline)
         kept = "all the page's text kept" if share >= 1 else f"the text of its first {share:.0%} kept (time allowed)"
         warnings.append(f"elements nested more than {MAX_TREE_DEPTH:,} deep: too deep for main-text extraction, {kept}")
+        if elements <= MAX_EXTRACTION_ELEMENTS and not oversize:
+            # The metadata is in the head, which the tree keeps: without it the page lost its date
+            # (trafilatura found it before), and its title kept the site's name.
+            extracted = _metadata(copy.deepcopy(page))
     elif elements > MAX_EXTRACTION_ELEMENTS:
         # trafilatura takes ~0.1 ms and several KB per element: a 5 MB page of 500,000 <p>
         # took a minute and 1 GB. Such a page keeps all its text, boilerplate and all.
         warnings.append(f"{elements} elements: too many for main-text extraction, all the page's text kept")
+    elif oversize:
+        warnings.append(
+            f"a text of more than {MAX_VALUE_CHARS:,} characters in one element: too long for main-text extraction,"
+            " all the page's text kept"
+        )
+    elif depth > 256 and (deepest := _deepest(page)) > MAX_EXTRACTION_DEPTH:
+        kept = "all the page's text kept"
+        warnings.append(f"elements nested {deepest:,} deep: too deep for main-text extraction, {kept}")
+        extracted = _metadata(copy.deepcopy(page))
     else:
         # A page nested deeper than trafilatura's own parse keeps is given the tree (a copy: it prunes it).
         extracted, body = _main_text(text if depth == 256 else copy.deepcopy(page))

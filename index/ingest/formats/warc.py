@@ -73,7 +73,7 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
                     f" far more than an archive of this size needs ({len(by_url)} pages kept)"
                 )
                 break
-            page = _page(record, path, options, guard, handle)
+            page = _page(record, path, options, guard, handle, started + allowed)
             records += 1  # read whole
             if page is None:
                 continue
@@ -118,9 +118,11 @@ def parse(handle: BinaryIO, path: Path, options: ParseOptions, warnings: list[st
 
 
 def _page(
-    record: Any, path: Path, options: ParseOptions, guard: ExpansionGuard, handle: BinaryIO
+    record: Any, path: Path, options: ParseOptions, guard: ExpansionGuard, handle: BinaryIO, deadline: float
 ) -> tuple[datetime | None, RawArticle] | None:
-    """(capture time, article) for an HTML response (body "" when it has no text), else None."""
+    """(capture time, article) for an HTML response (body "" when it has no text), else None. A page too
+    deep for a tree is read until ``deadline``, the archive's: its own allowance grows with its expanded
+    size (15 MB of nested tags compress to 30 KB)."""
     try:
         if record.rec_type != "response" or record.http_headers is None:
             return None
@@ -141,7 +143,7 @@ def _page(
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     captured = record.rec_headers.get_header("WARC-Date") or ""
     try:
-        [raw] = html.parse(text, path, options, [])
+        [raw] = html.parse(text, path, options, [], deadline)
     except IngestError:
         raw = RawArticle(body="")
     raw.url = url
