@@ -1,0 +1,74 @@
+"""Red team: searching in the reader while another session changes the corpus or the index under it.
+
+README: "A reader left open while someone else annotates (in their reader or with
+`newsdesk annotations add`) searches again when the index changes, so its list, counts and
+facets stay what a fresh search gives." These tests change the index from a second
+``Library`` (another session sharing the state folder) at the moments the reader is least
+ready for it: while its own update runs, while its cursor sits on a row of the browse list.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from newsdesk.index import Config, Library
+from newsdesk.tui.app import close_library, make_app
+
+from tests.conftest import write
+from tests.tui.conftest import settle
+from tests.tui.test_background import wait_until
+
+
+async def test_another_sessions_change_during_this_readers_own_update_reaches_the_list(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's own update (at start, or waiting for another session's lock) found nothing to do:
+    the change another session indexed meanwhile was never searched for. The index-version poll is
+    silent while an update runs (the update's own writes are no news), and the update's end compared
+    only its own counts: the list kept the answer from before the change, for good, as if current."""
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    gate = threading.Event()
+    real_update = app.library.update
+
+    def held_update(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(30)  # as while another session's long update holds the lock
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(app.library, "update", held_update)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"Zanzibar", "enter")
+            await settle(pilot)
+            assert app.main.article_list.total == 0
+            app.main.watcher.start_update()
+            await wait_until(pilot, lambda: app.main.watcher.indexing)
+            # Edited in place (the article count stays 3) and indexed by the other session.
+            write(
+                corpus,
+                "reports/shelling.txt",
+                """
+                Shelling resumes
+
+                Shelling resumed overnight; envoys flew to Zanzibar.
+                """,
+            )
+            with Library.open(corpus, state_dir=state, config=Config()) as other_session:
+                assert other_session.update().updated == 1
+            app.main.watcher.check_index()  # the 2 s poll, while this reader's update runs
+            await pilot.pause(0.3)
+            gate.set()
+            await wait_until(pilot, lambda: not app.main.watcher.indexing)
+            await settle(pilot)
+            await pilot.pause(0.5)
+            await settle(pilot)
+            assert app.main.article_list.total == 1, "the list still shows the answer from before the change"
+            assert "1 result" in str(app.main.results.search_status.render())
+    finally:
+        gate.set()
+        close_library(app.library)
