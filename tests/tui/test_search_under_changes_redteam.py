@@ -72,3 +72,46 @@ async def test_another_sessions_change_during_this_readers_own_update_reaches_th
     finally:
         gate.set()
         close_library(app.library)
+
+
+async def test_the_browse_list_keeps_its_cursor_on_the_same_article_when_another_session_adds_one(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """With no query the list shows every article, newest first. Another session's new article went to
+    the top, and the list shown again kept the cursor's row number: the cursor was on another article,
+    and Enter opened that one (the search results keep the article, since an earlier fix)."""
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.main.article_list.total == 3
+            await pilot.press("j", "j")
+            await settle(pilot)
+            chosen = app.main.article_list.row(app.main.article_list.cursor)
+            assert chosen is not None and app.main.article_list.cursor == 2
+            write(
+                corpus,
+                "analysis/newest.md",
+                """
+                ---
+                title: A newer report
+                date: 2031-01-01
+                ---
+                Newer than every other article.
+                """,
+            )
+            with Library.open(corpus, state_dir=state, config=Config()) as other_session:
+                assert other_session.update().added == 1
+            app.main.watcher.check_index()  # the 2 s poll sees the other session's change
+            await wait_until(pilot, lambda: app.main.article_list.total == 4)
+            await settle(pilot)
+            shown = app.main.article_list.row(app.main.article_list.cursor)
+            assert shown is not None and shown.id == chosen.id, f"the cursor moved from {chosen.title!r}"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.main.reader.article is not None and app.main.reader.article.id == chosen.id
+    finally:
+        close_library(app.library)

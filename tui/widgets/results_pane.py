@@ -11,6 +11,8 @@ the side panel shows of the answer (facets, timeline) goes up as messages.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,8 +153,16 @@ class ResultsPane(Vertical):
         text = self.search_box.value
         if text.strip():
             self.search(text, typing=self._typing)
-        else:
-            self.show_browse(cursor=self.article_list.cursor)
+            return
+        # The cursor stays on its article, not on its row number: an article another session added
+        # (newer ones list first) moved every row down, and Enter opened the article above (red team).
+        cursor = self.article_list.cursor
+        if self._query is None and (row := self.article_list.row(cursor)) is not None:
+            with contextlib.suppress(NewsdeskError, sqlite3.Error):
+                position = self.library.article_position(row.id)
+                if position is not None:
+                    cursor = position
+        self.show_browse(cursor=cursor)
 
     def narrow(self, request: Narrow) -> None:
         """Add the request's clause to the query (the query so far in parentheses if it asks) and run it."""
