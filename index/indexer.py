@@ -66,6 +66,8 @@ _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
 _STORE_BATCH_SECONDS = 0.5
 """A batch of read files is written at least this often, so no write transaction stays open long."""
+WAITING_PHASE = "waiting for another session's update to end"
+"""The progress phase while another process holds the update lock."""
 
 
 class Indexer(IndexFolder):
@@ -85,14 +87,18 @@ class Indexer(IndexFolder):
     def update(self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1) -> UpdateStats:
         """Bring store and index up to date; waits ``wait`` s for another update (-1: forever)."""
         try:
-            with self._locked(wait):
+            with self._locked(wait, progress):
                 return self._update_locked(rebuild, progress)
         except sqlite3.Error as exc:
             raise store_error(self.store.path, exc) from None
 
     @contextlib.contextmanager
-    def _locked(self, wait: float) -> Iterator[None]:
-        """Hold the update lock; one line when it is busy or cannot be taken at all."""
+    def _locked(self, wait: float, progress: ProgressCallback | None = None) -> Iterator[None]:
+        """Hold the update lock; one line when it is busy or cannot be taken at all.
+
+        ``progress`` hears of a wait for another process's update (WAITING_PHASE), which can take
+        minutes: the reader said "checking for changes…" all that time (red team).
+        """
         if self.store.read_only:  # opened so because it could not be written
             if is_disk_full(OSError(), self.state_dir):
                 raise disk_full(self.state_dir)
@@ -100,7 +106,14 @@ class Indexer(IndexFolder):
                 f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
             )
         try:
-            self.lock.acquire(timeout=wait)
+            try:
+                self.lock.acquire(timeout=0 if progress is not None else wait)
+            except Timeout:
+                if progress is None or wait == 0:
+                    raise
+                progress(WAITING_PHASE, 0, 0)
+                self.lock.acquire(timeout=wait)
+                progress(WAITING_PHASE, 1, 1)
         except Timeout:
             raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
         except OSError as exc:

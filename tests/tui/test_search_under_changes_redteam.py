@@ -13,12 +13,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from newsdesk.index import Config, Library
 from newsdesk.tui.app import close_library, make_app
 
 from tests.conftest import write
 from tests.tui.conftest import settle
-from tests.tui.test_background import wait_until
+from tests.tui.test_background import status, wait_until
 
 
 async def test_another_sessions_change_during_this_readers_own_update_reaches_the_list(
@@ -114,4 +115,30 @@ async def test_the_browse_list_keeps_its_cursor_on_the_same_article_when_another
             await settle(pilot)
             assert app.main.reader.article is not None and app.main.reader.article.id == chosen.id
     finally:
+        close_library(app.library)
+
+
+async def test_an_update_waiting_for_another_sessions_lock_says_so(corpus: Path, tmp_path: Path) -> None:
+    """Another session's update (a rebuild of a large corpus takes minutes) holds the lock: the reader's
+    update waited for it saying "checking for changes…" the whole time, and its new files did not come."""
+    state = tmp_path / "state"
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    other_updater = FileLock(str(state / "update.lock"))
+    other_updater.acquire()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            try:
+                app.main.watcher.start_update()
+                await wait_until(pilot, lambda: "another" in status(app), timeout=5)
+                assert "waiting" in status(app)
+            finally:
+                other_updater.release()
+            await wait_until(pilot, lambda: not app.main.watcher.indexing)
+            assert "another" not in status(app)
+    finally:
+        if other_updater.is_locked:
+            other_updater.release()
         close_library(app.library)
