@@ -68,6 +68,8 @@ _STORE_BATCH_SECONDS = 0.5
 """A batch of read files is written at least this often, so no write transaction stays open long."""
 WAITING_PHASE = "waiting for another session's update to end"
 """The progress phase while another process holds the update lock."""
+LOCK_POLL_SECONDS = 0.2
+"""While waiting for the update lock, the progress callback is called this often (it may stop the wait)."""
 
 
 class Indexer(IndexFolder):
@@ -97,7 +99,10 @@ class Indexer(IndexFolder):
         """Hold the update lock; one line when it is busy or cannot be taken at all.
 
         ``progress`` hears of a wait for another process's update (WAITING_PHASE), which can take
-        minutes: the reader said "checking for changes…" all that time (red team).
+        minutes: the reader said "checking for changes…" all that time (red team). It is called again
+        every LOCK_POLL_SECONDS of the wait, so a caller that must stop (the reader quitting) can raise
+        from it: the wait in ``acquire`` could not be stopped, and q left a blank terminal until the
+        other process ended.
         """
         if self.store.read_only:  # opened so because it could not be written
             if is_disk_full(OSError(), self.state_dir):
@@ -106,14 +111,10 @@ class Indexer(IndexFolder):
                 f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
             )
         try:
-            try:
-                self.lock.acquire(timeout=0 if progress is not None else wait)
-            except Timeout:
-                if progress is None or wait == 0:
-                    raise
-                progress(WAITING_PHASE, 0, 0)
+            if progress is None:
                 self.lock.acquire(timeout=wait)
-                progress(WAITING_PHASE, 1, 1)
+            else:
+                self._acquire_telling(wait, progress)
         except Timeout:
             raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
         except OSError as exc:
@@ -127,6 +128,26 @@ class Indexer(IndexFolder):
             yield
         finally:
             self.lock.release()
+
+    def _acquire_telling(self, wait: float, progress: ProgressCallback) -> None:
+        """Take the update lock within ``wait`` s (-1: no limit), telling ``progress`` while it is held elsewhere."""
+        try:
+            self.lock.acquire(timeout=0)
+            return
+        except Timeout:
+            if wait == 0:
+                raise
+        deadline = None if wait < 0 else time.monotonic() + wait
+        while True:
+            progress(WAITING_PHASE, 0, 0)  # may raise: the caller stops waiting
+            step = LOCK_POLL_SECONDS if deadline is None else min(LOCK_POLL_SECONDS, deadline - time.monotonic())
+            try:
+                self.lock.acquire(timeout=max(0.0, step))
+                break
+            except Timeout:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+        progress(WAITING_PHASE, 1, 1)
 
     def _update_locked(self, rebuild: bool, progress: ProgressCallback | None) -> UpdateStats:
         started = time.perf_counter()
