@@ -142,3 +142,43 @@ async def test_an_update_waiting_for_another_sessions_lock_says_so(corpus: Path,
         if other_updater.is_locked:
             other_updater.release()
         close_library(app.library)
+
+
+def _many_articles(root: Path, count: int) -> None:
+    for number in range(count):
+        write(root, f"harbor/report{number:03d}.txt", f"Harbor report {number}\n\nThe harbor log number {number}.\n")
+
+
+async def test_a_search_shown_again_keeps_the_cursor_on_its_article_past_the_first_page(tmp_path: Path) -> None:
+    """The same query searched again (another session's edit or annotation changed the index) kept the
+    cursor's article only when it was on the first page of hits, the one page the new answer holds: past
+    it (the user had paged down, or pressed G) the cursor went back to the top, and Enter opened the first
+    hit instead of the article the cursor had been on."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    _many_articles(corpus, 70)
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"harbor", "enter", "G")
+            await settle(pilot)
+            article_list = app.main.article_list
+            assert article_list.total == 70 and article_list.cursor == 69
+            await wait_until(pilot, lambda: article_list.row(69) is not None)
+            chosen = article_list.row(69)
+            assert chosen is not None
+            write(corpus, "harbor/report000.txt", "Harbor report 0\n\nThe harbor log number 0, amended.\n")
+            with Library.open(corpus, state_dir=state, config=Config()) as other_session:
+                assert other_session.update().updated == 1
+            searches = app.main.results.search_seq
+            app.main.watcher.check_index()  # the 2 s poll sees the other session's change
+            await wait_until(pilot, lambda: app.main.results.search_seq > searches)
+            await pilot.press("enter")  # typed as the list is searched again: waits for the new answer
+            await settle(pilot)
+            shown = article_list.row(article_list.cursor)
+            assert shown is not None and shown.id == chosen.id, f"the cursor went to row {article_list.cursor}"
+            assert app.main.reader.article is not None and app.main.reader.article.id == chosen.id
+    finally:
+        close_library(app.library)

@@ -121,15 +121,19 @@ class ArticleList(ScrollView, can_focus=True):
         cursor: int = 0,
         page_size: int = PAGE_SIZE,
         fetch_copies: CopiesFetcher | None = None,
+        pages: dict[int, list[Row]] | None = None,
     ) -> None:
         """Replace the contents: ``total`` items, fetched ``page_size`` at a time; ``first`` is page 0.
 
-        ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them.
+        ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them; ``pages``: other pages
+        read already, by number.
         """
         self._generation += 1
         self._state = ListState(
             total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size, fetch_copies=fetch_copies
         )
+        for number, rows in (pages or {}).items():
+            self._state.pages[number] = list(rows)
         if first is not None:
             self._state.pages[0] = list(first)
         self.requested = None
@@ -178,6 +182,16 @@ class ArticleList(ScrollView, can_focus=True):
             self._request(page)
             return None
         return rows[offset] if offset < len(rows) else None
+
+    def hit_at_cursor(self) -> tuple[str, int] | None:
+        """(id, index among the hits, copies listed not counted) of the hit under the cursor, or of the hit
+        whose copy it is; None while its row is not read."""
+        base, _ = self._state.locate(self.cursor)
+        page, offset = divmod(base, self._state.page_size)
+        rows = self._state.pages.get(page)
+        if rows is None or offset >= len(rows):
+            return None
+        return rows[offset].id, base
 
     def index_of(self, article_id: str) -> int | None:
         """The index of a loaded row with this id."""

@@ -189,10 +189,15 @@ class ResultsPane(Vertical):
             self.shown_search_seq = self.complete_search_seq = self.search_seq
             return
         query = as_you_type(text) if typing else text
+        # The same query again (the index changed): the cursor's article past the first page is looked
+        # for in the new answer's pages near it, or the cursor could only go back to the top (red team).
+        keep = self.article_list.hit_at_cursor() if query == self._query else None
+        if keep is not None and keep[1] < HITS_PAGE:
+            keep = None  # on the first page, which the answer holds anyway
         self._show_stale(True)
         self.article_list.awaiting_answer = True
         self.search_status.searching()
-        self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
+        self.run_search(query, self.search_seq, HITS_PAGE, fallback=text, keep=keep)
 
     def open_neighbour(self, delta: int, focus: bool = True) -> bool:
         """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so.
@@ -277,16 +282,20 @@ class ResultsPane(Vertical):
 
     # -- the search worker and its answers --------------------------------------------------
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, query: str, seq: int, limit: int, fallback: str | None = None) -> None:
+    def run_search(
+        self, query: str, seq: int, limit: int, fallback: str | None = None, keep: tuple[str, int] | None = None
+    ) -> None:
         """Search in stages: post the hits, then (after a pause in typing) the exact total and facets.
 
         ``fallback`` is the query as typed, run instead if the as-you-type
         rewrite ``query`` is refused (e.g. a prefix matching too many words).
+        ``keep``: (article id, index) of the hit under the cursor in the list shown, for the same query:
+        the pages of the answer around that index are read too, to find where that article is now.
         """
         worker = get_current_worker()
         try:
             try:
-                self._search_stages(query, seq, limit, lambda: worker.is_cancelled)
+                self._search_stages(query, seq, limit, lambda: worker.is_cancelled, keep)
             except QueryError:
                 if fallback is None or fallback == query:
                     raise
@@ -299,16 +308,19 @@ class ResultsPane(Vertical):
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(seq, str(exc)))
 
-    def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+    def _search_stages(
+        self, query: str, seq: int, limit: int, cancelled: Callable[[], bool], keep: tuple[str, int] | None = None
+    ) -> None:
         # The pause in typing is counted from the last key (this search's start), not from the hits:
         # hits that took longer than the pause need no further wait before the counting.
         deadline = time.monotonic() + FACETS_AFTER_SECONDS
         stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
         first = next(stages)
         counting = self.facets_wanted or not first.total_exact or not first.total
+        pages = self._pages_near(query, first, keep, cancelled) if keep is not None else {}
         if cancelled():
             return
-        self.post_message(SearchDone(seq, first, final=not counting))
+        self.post_message(SearchDone(seq, first, final=not counting, pages=pages))
         if not counting:
             return
         # Counting competes with drawing the hits for the interpreter: it starts once they are on screen.
@@ -323,6 +335,27 @@ class ResultsPane(Vertical):
             raise CountingFailed(str(exc)) from None
         if not cancelled():
             self.post_message(FacetsDone(seq, complete))
+
+    def _pages_near(
+        self, query: str, first: SearchResults, keep: tuple[str, int], cancelled: Callable[[], bool]
+    ) -> dict[int, list[Row]]:
+        """The answer's pages around ``keep``'s index, until one holds its article (read in the worker)."""
+        article_id, index = keep
+        if any(hit.id == article_id for hit in first.hits):
+            return {}
+        near = index // HITS_PAGE
+        pages: dict[int, list[Row]] = {}
+        for page in (near, near - 1, near + 1):
+            if page < 1 or cancelled():
+                continue
+            try:
+                rows = hits_to_rows(self.library.search(query, limit=HITS_PAGE, page=page + 1, facets=False).hits)
+            except NewsdeskError:
+                break  # the list reads its pages itself, and says when one cannot be read
+            pages[page] = rows
+            if any(row.id == article_id for row in rows):
+                break
+        return pages
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
@@ -358,6 +391,7 @@ class ResultsPane(Vertical):
             hits=True,
             page_size=HITS_PAGE,
             fetch_copies=lambda ids: copies_to_rows(library, ids),
+            pages=message.pages,
         )
         if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
             self.article_list.move_cursor(index)
