@@ -10,12 +10,14 @@ ready for it: while its own update runs, while its cursor sits on a row of the b
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 from newsdesk.index import Config, Library
 from newsdesk.tui.app import close_library, make_app
+from textual import events
 
 from tests.conftest import write
 from tests.tui.conftest import settle
@@ -180,5 +182,57 @@ async def test_a_search_shown_again_keeps_the_cursor_on_its_article_past_the_fir
             shown = article_list.row(article_list.cursor)
             assert shown is not None and shown.id == chosen.id, f"the cursor went to row {article_list.cursor}"
             assert app.main.reader.article is not None and app.main.reader.article.id == chosen.id
+    finally:
+        close_library(app.library)
+
+
+def _keys(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Every key queued before the first is handled: one burst, as a slow SSH link delivers it."""
+    for key in keys:
+        app.post_message(events.Key(key, {"enter": "\r"}.get(key, key if len(key) == 1 else None)))
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["answer-fast", "answer-slow"])
+@pytest.mark.parametrize("moves", [("j",), ("G",), ("j", "j", "k")])
+async def test_keys_typed_right_behind_enter_in_the_search_box_act_on_the_new_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moves: tuple[str, ...], slow: bool
+) -> None:
+    """README: Enter "runs the query as written and goes to the results", and keys of a burst are handled
+    each where focus is by then. `harbor Enter G` in one burst typed the G into the search box (the
+    focus moved only once Enter's message reached the results pane), and once it went to the list, a
+    `j` acted on the as-you-type answer still shown (harbor*), whose replacement put the cursor back on
+    the first row: the Enter behind it opened the first hit, not the one the keys reached."""
+    corpus, state = tmp_path / "corpus", tmp_path / "state"
+    _many_articles(corpus, 40)
+    write(corpus, "harbor/harbormaster.txt", "The harbormaster\n\nThe harbormaster of the coast.\n")
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"harbor")
+            await settle(pilot)  # the as-you-type answer (harbor*: 41 hits) is shown
+            assert app.main.article_list.total == 41
+            if slow:  # a large corpus, a loaded machine: the keys behind Enter arrive before its answer
+                real = app.library.search_in_stages
+
+                def slowed(*args, **kwargs):  # type: ignore[no-untyped-def]
+                    time.sleep(0.5)
+                    return real(*args, **kwargs)
+
+                monkeypatch.setattr(app.library, "search_in_stages", slowed)
+            _keys(app, "enter", *moves, "enter")
+            await settle(pilot)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            article_list = app.main.article_list
+            assert app.main.search_box.value == "harbor"
+            assert article_list.total == 40  # the query as written
+            expected = {"j": 1, "G": 39, "k": 1}[moves[-1]]
+            assert article_list.cursor == expected
+            reached = article_list.row(expected)
+            assert reached is not None
+            assert app.main.reader.article is not None and app.main.reader.article.id == reached.id
     finally:
         close_library(app.library)

@@ -93,6 +93,11 @@ class ResultsPane(Vertical):
         self._shown: SearchResults | None = None  # that search's first answer
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
+        self._last_search: tuple[str, bool] | None = None
+        """The text and ``typing`` of the newest search started."""
+        self._submitted: str | None = None
+        """The text Enter ran as written: a Query for it still queued (typed just before Enter) is not run
+        again as a prefix."""
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder="Search  ( / )", id="search")
@@ -103,6 +108,9 @@ class ResultsPane(Vertical):
     search_box = Part(SearchBox)
     article_list = Part(ArticleList)
     search_status = Part(SearchStatus)
+
+    def on_mount(self) -> None:
+        self.search_box.submit_now = self._submit
 
     # -- browsing and searching -------------------------------------------------------
     def restore(self, state: CorpusState) -> OpenArticle | None:
@@ -182,6 +190,7 @@ class ResultsPane(Vertical):
         """
         self.search_seq += 1
         self._typing = typing
+        self._last_search = (text, typing)
         if not text.strip():
             self.workers.cancel_group(self, "search")
             self._set_query_error(None)
@@ -253,14 +262,19 @@ class ResultsPane(Vertical):
 
     @on(SearchBox.Query)
     def _query_changed(self, message: SearchBox.Query) -> None:
+        if message.text == self._submitted and message.typing:
+            return  # typed just before Enter, which ran it as written already
+        self._submitted = None
         self.search(message.text, typing=message.typing)
 
-    @on(SearchBox.Submitted, "#search")
-    def _query_submitted(self, message: SearchBox.Submitted) -> None:
-        # Enter: the query means what it says, without the as-you-type prefix.
-        text = message.value
-        if text.strip() and self._typing:
-            if as_you_type(text) != text:
+    def _submit(self, text: str) -> None:
+        """Enter in the search box, while the key is handled (so the keys behind it find its effects):
+        the query means what it says, without the as-you-type prefix, and the results take the focus."""
+        if text.strip():
+            self._submitted = text
+            last_text, last_typing = self._last_search or ("", False)
+            # Its last characters' searches may still be queued: the text is run now, as written.
+            if last_text != text or (last_typing and as_you_type(text) != text):
                 self.search(text, typing=False)
             self._typing = False
         self.screen.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
