@@ -108,7 +108,7 @@ def check_syntax(text: str, fields: list[str]) -> None:
     for left, right in itertools.pairwise(words):
         if _OPERATOR.match(left) and _OPERATOR.match(right) and right != "NOT":
             raise QueryError(f"'{left} {right}': two operators in a row")
-    check_values(bare)
+    check_values(bare, text)
 
 
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
