@@ -58,6 +58,7 @@ from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, 
 from newsdesk.index.reprints import forget_reprints, sync_reprints
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
+from newsdesk.index.update_lock import acquire_telling
 from newsdesk.index.update_stats import ProgressCallback, UpdateStats
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexingError
@@ -66,10 +67,6 @@ _FULL_BUILD_MIN_DOCS = 2000
 _STORE_BATCH = 500
 _STORE_BATCH_SECONDS = 0.5
 """A batch of read files is written at least this often, so no write transaction stays open long."""
-WAITING_PHASE = "waiting for another session's update to end"
-"""The progress phase while another process holds the update lock."""
-LOCK_POLL_SECONDS = 0.2
-"""While waiting for the update lock, the progress callback is called this often (it may stop the wait)."""
 
 
 class Indexer(IndexFolder):
@@ -96,14 +93,7 @@ class Indexer(IndexFolder):
 
     @contextlib.contextmanager
     def _locked(self, wait: float, progress: ProgressCallback | None = None) -> Iterator[None]:
-        """Hold the update lock; one line when it is busy or cannot be taken at all.
-
-        ``progress`` hears of a wait for another process's update (WAITING_PHASE), which can take
-        minutes: the reader said "checking for changes…" all that time (red team). It is called again
-        every LOCK_POLL_SECONDS of the wait, so a caller that must stop (the reader quitting) can raise
-        from it: the wait in ``acquire`` could not be stopped, and q left a blank terminal until the
-        other process ended.
-        """
+        """Hold the update lock (``progress`` hears of a wait for another's); one line when it is busy or cannot be."""
         if self.store.read_only:  # opened so because it could not be written
             if is_disk_full(OSError(), self.state_dir):
                 raise disk_full(self.state_dir)
@@ -111,10 +101,7 @@ class Indexer(IndexFolder):
                 f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
             )
         try:
-            if progress is None:
-                self.lock.acquire(timeout=wait)
-            else:
-                self._acquire_telling(wait, progress)
+            acquire_telling(self.lock, wait, progress)
         except Timeout:
             raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
         except OSError as exc:
@@ -128,26 +115,6 @@ class Indexer(IndexFolder):
             yield
         finally:
             self.lock.release()
-
-    def _acquire_telling(self, wait: float, progress: ProgressCallback) -> None:
-        """Take the update lock within ``wait`` s (-1: no limit), telling ``progress`` while it is held elsewhere."""
-        try:
-            self.lock.acquire(timeout=0)
-            return
-        except Timeout:
-            if wait == 0:
-                raise
-        deadline = None if wait < 0 else time.monotonic() + wait
-        while True:
-            progress(WAITING_PHASE, 0, 0)  # may raise: the caller stops waiting
-            step = LOCK_POLL_SECONDS if deadline is None else min(LOCK_POLL_SECONDS, deadline - time.monotonic())
-            try:
-                self.lock.acquire(timeout=max(0.0, step))
-                break
-            except Timeout:
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise
-        progress(WAITING_PHASE, 1, 1)
 
     def _update_locked(self, rebuild: bool, progress: ProgressCallback | None) -> UpdateStats:
         started = time.perf_counter()
