@@ -58,6 +58,7 @@ from newsdesk.index.ingest.reader import FileResult, ReaderSettings, can_spawn, 
 from newsdesk.index.reprints import forget_reprints, sync_reprints
 from newsdesk.index.store import ArticleStore, FileState
 from newsdesk.index.store_errors import store_error
+from newsdesk.index.update_lock import acquire_telling
 from newsdesk.index.update_stats import ProgressCallback, UpdateStats
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexingError
@@ -85,14 +86,14 @@ class Indexer(IndexFolder):
     def update(self, rebuild: bool = False, progress: ProgressCallback | None = None, wait: float = -1) -> UpdateStats:
         """Bring store and index up to date; waits ``wait`` s for another update (-1: forever)."""
         try:
-            with self._locked(wait):
+            with self._locked(wait, progress):
                 return self._update_locked(rebuild, progress)
         except sqlite3.Error as exc:
             raise store_error(self.store.path, exc) from None
 
     @contextlib.contextmanager
-    def _locked(self, wait: float) -> Iterator[None]:
-        """Hold the update lock; one line when it is busy or cannot be taken at all."""
+    def _locked(self, wait: float, progress: ProgressCallback | None = None) -> Iterator[None]:
+        """Hold the update lock (``progress`` hears of a wait for another's); one line when it is busy or cannot be."""
         if self.store.read_only:  # opened so because it could not be written
             if is_disk_full(OSError(), self.state_dir):
                 raise disk_full(self.state_dir)
@@ -100,7 +101,7 @@ class Indexer(IndexFolder):
                 f"{display_path(str(self.state_dir))}: cannot update the index here (read-only); searching still works"
             )
         try:
-            self.lock.acquire(timeout=wait)
+            acquire_telling(self.lock, wait, progress)
         except Timeout:
             raise CorpusError("another newsdesk process is updating this corpus; try again later") from None
         except OSError as exc:

@@ -259,6 +259,10 @@ class Library:
         """A page of articles, newest first."""
         return [ArticleSummary(*row) for row in self.store.list_summaries(offset, limit)]
 
+    def article_position(self, article_id: str) -> int | None:
+        """The offset of ``article_id`` in :meth:`list_articles`' order, or None when it is not in the library."""
+        return self.store.summary_position(article_id)
+
     def article(self, ref: str) -> Article:
         """An article by id, or by corpus path (``path#N`` for the N-th item of a multi-article file)."""
         return find_article(self.store, self.root, ref)

@@ -320,6 +320,18 @@ class ArticleStore:
         ).fetchall()
         return [(*row[:4], path_from_db(row[4])) for row in rows]
 
+    def summary_position(self, article_id: str) -> int | None:
+        """Where ``article_id`` is in :meth:`list_summaries`' order (its offset), or None if it is not stored."""
+        key = self.db.execute("SELECT date, path, item FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if key is None:
+            return None
+        # The rows before it in "date IS NULL, date DESC, path, item" (ids are unique, so no ties).
+        return self.db.execute(
+            "SELECT count(*) FROM articles WHERE (date IS NULL) < (:date IS NULL) OR ((date IS NULL) = (:date IS NULL)"
+            " AND (date > :date OR (date IS :date AND (path < :path OR (path = :path AND item < :item)))))",
+            {"date": key[0], "path": key[1], "item": key[2]},
+        ).fetchone()[0]
+
 
 def _use_wal(connection: sqlite3.Connection, patience: float = 30.0) -> None:
     """Switch to WAL mode (it persists in the file), waiting out other openers.

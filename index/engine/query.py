@@ -28,6 +28,8 @@ FIELD_ALIASES = {"tags": ["tag"], "author": ["by"], "org": ["organisation", "org
 _HIDDEN_FIELDS = {"id", "path"}
 _FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_]\w*):")
 _OPERATOR = re.compile(r"^(AND|OR|NOT|ANDNOT|ANDMAYBE)$")
+_VALUE_END = re.compile(r"'(?=\s|\]|[)}]|$)")
+"""Where Whoosh ends a single-quoted term (its SingleQuotePlugin: the first ' before a space, ], ), } or the end)."""
 
 
 def searchable_fields(schema: Schema) -> list[str]:
@@ -50,14 +52,36 @@ def make_parser(schema: Schema, title_boost: float) -> qparser.QueryParser:
 
 
 def _outside_quotes(text: str) -> str:
-    """``text`` with every quoted phrase replaced by a same-length placeholder word."""
-    return re.sub(r'"[^"]*"', lambda m: "q" * len(m.group()), text)
+    """``text`` with every quoted phrase, and every single-quoted value right after ``field:``, replaced by a
+    same-length placeholder word; :class:`QueryError` for a phrase never closed.
+
+    Read from left to right as Whoosh's parser does: a ``"`` inside a single-quoted value
+    (``tag:'say "what"'``, how the Facets tab writes a value holding a ``"``, which a phrase
+    cannot) is part of the value, not a phrase's (red team: such a value was refused as an
+    unclosed quote, or its ``"`` dropped, and the facet's filter found nothing).
+    """
+    out: list[str] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        end = -1
+        if char == '"':
+            end = text.find('"', at + 1)
+            if end < 0:
+                raise QueryError('unclosed quote: add the closing " to the phrase')
+        elif char == "'" and at and text[at - 1] == ":" and (found := _VALUE_END.search(text, at + 1)):
+            end = found.start()
+        if end < 0:
+            out.append(char)
+            at += 1
+            continue
+        out.append("q" * (end + 1 - at))
+        at = end + 1
+    return "".join(out)
 
 
 def check_syntax(text: str, fields: list[str]) -> None:
     """Raise :class:`QueryError` for the mistakes Whoosh would silently reinterpret."""
-    if text.count('"') % 2:
-        raise QueryError('unclosed quote: add the closing " to the phrase')
     bare = _outside_quotes(text)
     check_costs(bare)
     depth = 0
@@ -84,7 +108,7 @@ def check_syntax(text: str, fields: list[str]) -> None:
     for left, right in itertools.pairwise(words):
         if _OPERATOR.match(left) and _OPERATOR.match(right) and right != "NOT":
             raise QueryError(f"'{left} {right}': two operators in a row")
-    check_values(bare)
+    check_values(bare, text)
 
 
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:

@@ -75,8 +75,12 @@ def check_word_lengths(text: str) -> None:
         raise QueryTooCostly(f"a word of the query is {longest:,} characters long; at most {MAX_WORD_CHARS}")
 
 
-def check_values(bare: str) -> None:
-    """Comparisons, boosts and dates that Whoosh would drop or misread without a word."""
+def check_values(bare: str, text: str | None = None) -> None:
+    """Comparisons, boosts and dates that Whoosh would drop or misread without a word.
+
+    ``text``: the query as written, of which ``bare`` is the same-length copy with quoted values blanked
+    out; a date refused is named as written (the message named the placeholder: 'qqqqqq' is not a date).
+    """
     for match in _COMPARISON.finditer(bare):
         before, after = bare[: match.start()], bare[match.end() :]
         if not before.endswith(":") or not after[:1] or after[:1].isspace() or after[:1] in "<>)":
@@ -88,7 +92,7 @@ def check_values(bare: str) -> None:
         if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", value) or float(value) <= 0:
             raise QueryError(f"'^{value}': a boost is a positive number, as in word^2")
     for match in _DATE_VALUE.finditer(bare):
-        value = match.group(1)
+        value = match.group(1) if text is None else text[match.start(1) : match.end(1)]
         if value[:1] in "[{":
             ends = [end for end in value[1:].rstrip("]}").split() if end.lower() != "to"]
         else:

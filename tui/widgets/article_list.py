@@ -98,6 +98,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.awaiting_answer = False
         """The rows are an older query's answer and the new one is on its way (set by the results pane)."""
         self._open_when_answered = False
+        self._moves_when_answered: list[tuple[str, int]] = []
+        """Cursor keys typed while the answer was awaited, replayed on it (red team: `harbor Enter j Enter`
+        moved on the older answer, whose replacement put the cursor back on its first row)."""
         self._frame_style: Style | None = None
 
     # -- contents -----------------------------------------------------------------
@@ -121,15 +124,19 @@ class ArticleList(ScrollView, can_focus=True):
         cursor: int = 0,
         page_size: int = PAGE_SIZE,
         fetch_copies: CopiesFetcher | None = None,
+        pages: dict[int, list[Row]] | None = None,
     ) -> None:
         """Replace the contents: ``total`` items, fetched ``page_size`` at a time; ``first`` is page 0.
 
-        ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them.
+        ``fetch_copies`` gives the rows of a hit's copies when ``r`` lists them; ``pages``: other pages
+        read already, by number.
         """
         self._generation += 1
         self._state = ListState(
             total=total, fetch=fetch, item_height=4 if hits else 2, page_size=page_size, fetch_copies=fetch_copies
         )
+        for number, rows in (pages or {}).items():
+            self._state.pages[number] = list(rows)
         if first is not None:
             self._state.pages[0] = list(first)
         self.requested = None
@@ -178,6 +185,16 @@ class ArticleList(ScrollView, can_focus=True):
             self._request(page)
             return None
         return rows[offset] if offset < len(rows) else None
+
+    def hit_at_cursor(self) -> tuple[str, int] | None:
+        """(id, index among the hits, copies listed not counted) of the hit under the cursor, or of the hit
+        whose copy it is; None while its row is not read."""
+        base, _ = self._state.locate(self.cursor)
+        page, offset = divmod(base, self._state.page_size)
+        rows = self._state.pages.get(page)
+        if rows is None or offset >= len(rows):
+            return None
+        return rows[offset].id, base
 
     def index_of(self, article_id: str) -> int | None:
         """The index of a loaded row with this id."""
@@ -320,14 +337,24 @@ class ArticleList(ScrollView, can_focus=True):
         return True
 
     def action_cursor(self, delta: int) -> None:
-        self.move_cursor(self.cursor + delta)
+        if not self._held_move("cursor", delta):
+            self.move_cursor(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        visible = max(1, self.scrollable_content_region.height // self._state.item_height)
-        self.move_cursor(self.cursor + direction * visible)
+        if not self._held_move("page", direction):
+            visible = max(1, self.scrollable_content_region.height // self._state.item_height)
+            self.move_cursor(self.cursor + direction * visible)
 
     def action_edge(self, bottom: int) -> None:
-        self.move_cursor(self.total - 1 if bottom else 0)
+        if not self._held_move("edge", bottom):
+            self.move_cursor(self.total - 1 if bottom else 0)
+
+    def _held_move(self, action: str, argument: int) -> bool:
+        """While a new answer is awaited, a cursor key waits for it (True): it means the new answer's rows."""
+        if not self.awaiting_answer:
+            return False
+        self._moves_when_answered.append((action, argument))
+        return True
 
     def action_open(self) -> None:
         if self.awaiting_answer:
@@ -340,6 +367,9 @@ class ArticleList(ScrollView, can_focus=True):
     def answered(self, *, shown: bool) -> None:
         """The awaited answer is in: ``shown`` in the list (an Enter typed meanwhile opens its row), or not."""
         self.awaiting_answer = False
+        moves, self._moves_when_answered = self._moves_when_answered, []
+        for action, argument in moves:  # typed before an Enter waiting too: the Enter opens the row they reach
+            getattr(self, f"action_{action}")(argument)
         asked, self._open_when_answered = self._open_when_answered, False
         if asked and shown:
             # From the list's own queue: a message made while the results pane runs would bubble
@@ -351,6 +381,7 @@ class ArticleList(ScrollView, can_focus=True):
         article later anyway, over the one clicked meanwhile, or took the focus from a new query
         being typed, whose next letters then ran as the reader's keys)."""
         self._open_when_answered = False
+        self._moves_when_answered = []
 
     def on_blur(self) -> None:
         self.forget_open()

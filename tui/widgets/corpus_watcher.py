@@ -64,6 +64,9 @@ class IndexDone(Message):
     """The index's version once the update ended: the 2 s poll compares with it, not with the
     version from before the update (which made every first index refresh the list a second
     time, collapsing the copies a user had just expanded)."""
+    version_before: str | None = None
+    """The index's version as the update began: an update that changed nothing, ending at another
+    version, ran while another session changed the index."""
 
 
 @dataclass
@@ -115,6 +118,8 @@ class CorpusWatcher(Widget):
         """The index version the shown results were searched in (as far as this reader knows)."""
         self._started = False
         self._heals: list[float] = []
+        self._update_base: str | None = None
+        """The index version the poll had seen when the running update began."""
 
     def _state_changed(self) -> None:
         if not self._started:
@@ -164,6 +169,7 @@ class CorpusWatcher(Widget):
         if self.indexing:
             return
         self.indexing = True
+        self._update_base = self._index_version
         self.note = "checking for changes…"
         if delay:
             self.set_timer(delay, self.run_update)
@@ -174,6 +180,10 @@ class CorpusWatcher(Widget):
     def run_update(self) -> None:
         """Bring the index up to date with the corpus, reporting progress."""
         fingerprint = self._scan_fingerprint() if self.watching else None
+        before = self._update_base
+        if before is None:
+            with contextlib.suppress(NewsdeskError, OSError, sqlite3.Error):
+                before = self.library.index_version()
         last = 0.0
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -195,7 +205,7 @@ class CorpusWatcher(Widget):
         version: str | None = None
         with contextlib.suppress(NewsdeskError, OSError, sqlite3.Error):
             version = self.library.index_version()
-        self.post_message(IndexDone(stats, None, fingerprint, version))
+        self.post_message(IndexDone(stats, None, fingerprint, version, before))
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def scan_corpus(self) -> None:
@@ -239,6 +249,13 @@ class CorpusWatcher(Widget):
             # to do, yet the list was fetched before that change and would stay stale (empty,
             # for a reader opened while another one built the index).
             stale = changed_here or corpus_changed or stats.articles != listed_count or bool(stats.repairs)
+            # The poll is silent while an update runs (its own writes are no news), so another
+            # session's change made meanwhile (an edit it indexed first, anyone's annotation, a
+            # rebuild this update waited for) shows only here: the index is not the one the list
+            # was searched in, though this update changed nothing (red team: the list kept the
+            # older answer for good).
+            others = message.version_before is not None and message.index_version not in (None, message.version_before)
+            stale = stale or others
             for repair in stats.repairs:  # damaged state set aside and rebuilt: say so, as the CLI does
                 self.notify(f"Repaired: {repair}", severity="warning", timeout=10, markup=False)
         # The list is refreshed first, then the status line says "indexed": a person (or a test)

@@ -11,6 +11,8 @@ the side panel shows of the answer (facets, timeline) goes up as messages.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +93,11 @@ class ResultsPane(Vertical):
         self._shown: SearchResults | None = None  # that search's first answer
         self._reopen: CorpusState | None = None
         """The last run's article, reopened once the restored query's first answer is shown."""
+        self._last_search: tuple[str, bool] | None = None
+        """The text and ``typing`` of the newest search started."""
+        self._submitted: str | None = None
+        """The text Enter ran as written: a Query for it still queued (typed just before Enter) is not run
+        again as a prefix."""
 
     def compose(self) -> ComposeResult:
         yield SearchBox(placeholder="Search  ( / )", id="search")
@@ -101,6 +108,9 @@ class ResultsPane(Vertical):
     search_box = Part(SearchBox)
     article_list = Part(ArticleList)
     search_status = Part(SearchStatus)
+
+    def on_mount(self) -> None:
+        self.search_box.submit_now = self._submit
 
     # -- browsing and searching -------------------------------------------------------
     def restore(self, state: CorpusState) -> OpenArticle | None:
@@ -151,8 +161,16 @@ class ResultsPane(Vertical):
         text = self.search_box.value
         if text.strip():
             self.search(text, typing=self._typing)
-        else:
-            self.show_browse(cursor=self.article_list.cursor)
+            return
+        # The cursor stays on its article, not on its row number: an article another session added
+        # (newer ones list first) moved every row down, and Enter opened the article above (red team).
+        cursor = self.article_list.cursor
+        if self._query is None and (row := self.article_list.row(cursor)) is not None:
+            with contextlib.suppress(NewsdeskError, sqlite3.Error):
+                position = self.library.article_position(row.id)
+                if position is not None:
+                    cursor = position
+        self.show_browse(cursor=cursor)
 
     def narrow(self, request: Narrow) -> None:
         """Add the request's clause to the query (the query so far in parentheses if it asks) and run it."""
@@ -172,6 +190,7 @@ class ResultsPane(Vertical):
         """
         self.search_seq += 1
         self._typing = typing
+        self._last_search = (text, typing)
         if not text.strip():
             self.workers.cancel_group(self, "search")
             self._set_query_error(None)
@@ -179,10 +198,15 @@ class ResultsPane(Vertical):
             self.shown_search_seq = self.complete_search_seq = self.search_seq
             return
         query = as_you_type(text) if typing else text
+        # The same query again (the index changed): the cursor's article past the first page is looked
+        # for in the new answer's pages near it, or the cursor could only go back to the top (red team).
+        keep = self.article_list.hit_at_cursor() if query == self._query else None
+        if keep is not None and keep[1] < HITS_PAGE:
+            keep = None  # on the first page, which the answer holds anyway
         self._show_stale(True)
         self.article_list.awaiting_answer = True
         self.search_status.searching()
-        self.run_search(query, self.search_seq, HITS_PAGE, fallback=text)
+        self.run_search(query, self.search_seq, HITS_PAGE, fallback=text, keep=keep)
 
     def open_neighbour(self, delta: int, focus: bool = True) -> bool:
         """Open the article ``delta`` items from the open one (or from the cursor); past the ends, say so.
@@ -238,14 +262,19 @@ class ResultsPane(Vertical):
 
     @on(SearchBox.Query)
     def _query_changed(self, message: SearchBox.Query) -> None:
+        if message.text == self._submitted and message.typing:
+            return  # typed just before Enter, which ran it as written already
+        self._submitted = None
         self.search(message.text, typing=message.typing)
 
-    @on(SearchBox.Submitted, "#search")
-    def _query_submitted(self, message: SearchBox.Submitted) -> None:
-        # Enter: the query means what it says, without the as-you-type prefix.
-        text = message.value
-        if text.strip() and self._typing:
-            if as_you_type(text) != text:
+    def _submit(self, text: str) -> None:
+        """Enter in the search box, while the key is handled (so the keys behind it find its effects):
+        the query means what it says, without the as-you-type prefix, and the results take the focus."""
+        if text.strip():
+            self._submitted = text
+            last_text, last_typing = self._last_search or ("", False)
+            # Its last characters' searches may still be queued: the text is run now, as written.
+            if last_text != text or (last_typing and as_you_type(text) != text):
                 self.search(text, typing=False)
             self._typing = False
         self.screen.set_focus(self.article_list)  # at once: keys after Enter in a burst go to the list
@@ -267,16 +296,20 @@ class ResultsPane(Vertical):
 
     # -- the search worker and its answers --------------------------------------------------
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, query: str, seq: int, limit: int, fallback: str | None = None) -> None:
+    def run_search(
+        self, query: str, seq: int, limit: int, fallback: str | None = None, keep: tuple[str, int] | None = None
+    ) -> None:
         """Search in stages: post the hits, then (after a pause in typing) the exact total and facets.
 
         ``fallback`` is the query as typed, run instead if the as-you-type
         rewrite ``query`` is refused (e.g. a prefix matching too many words).
+        ``keep``: (article id, index) of the hit under the cursor in the list shown, for the same query:
+        the pages of the answer around that index are read too, to find where that article is now.
         """
         worker = get_current_worker()
         try:
             try:
-                self._search_stages(query, seq, limit, lambda: worker.is_cancelled)
+                self._search_stages(query, seq, limit, lambda: worker.is_cancelled, keep)
             except QueryError:
                 if fallback is None or fallback == query:
                     raise
@@ -289,16 +322,19 @@ class ResultsPane(Vertical):
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(seq, str(exc)))
 
-    def _search_stages(self, query: str, seq: int, limit: int, cancelled: Callable[[], bool]) -> None:
+    def _search_stages(
+        self, query: str, seq: int, limit: int, cancelled: Callable[[], bool], keep: tuple[str, int] | None = None
+    ) -> None:
         # The pause in typing is counted from the last key (this search's start), not from the hits:
         # hits that took longer than the pause need no further wait before the counting.
         deadline = time.monotonic() + FACETS_AFTER_SECONDS
         stages = self.library.search_in_stages(query, limit=limit, cancelled=cancelled)
         first = next(stages)
         counting = self.facets_wanted or not first.total_exact or not first.total
+        pages = self._pages_near(query, first, keep, cancelled) if keep is not None else {}
         if cancelled():
             return
-        self.post_message(SearchDone(seq, first, final=not counting))
+        self.post_message(SearchDone(seq, first, final=not counting, pages=pages))
         if not counting:
             return
         # Counting competes with drawing the hits for the interpreter: it starts once they are on screen.
@@ -313,6 +349,27 @@ class ResultsPane(Vertical):
             raise CountingFailed(str(exc)) from None
         if not cancelled():
             self.post_message(FacetsDone(seq, complete))
+
+    def _pages_near(
+        self, query: str, first: SearchResults, keep: tuple[str, int], cancelled: Callable[[], bool]
+    ) -> dict[int, list[Row]]:
+        """The answer's pages around ``keep``'s index, until one holds its article (read in the worker)."""
+        article_id, index = keep
+        if any(hit.id == article_id for hit in first.hits):
+            return {}
+        near = index // HITS_PAGE
+        pages: dict[int, list[Row]] = {}
+        for page in (near, near - 1, near + 1):
+            if page < 1 or cancelled():
+                continue
+            try:
+                rows = hits_to_rows(self.library.search(query, limit=HITS_PAGE, page=page + 1, facets=False).hits)
+            except NewsdeskError:
+                break  # the list reads its pages itself, and says when one cannot be read
+            pages[page] = rows
+            if any(row.id == article_id for row in rows):
+                break
+        return pages
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
@@ -348,6 +405,7 @@ class ResultsPane(Vertical):
             hits=True,
             page_size=HITS_PAGE,
             fetch_copies=lambda ids: copies_to_rows(library, ids),
+            pages=message.pages,
         )
         if kept is not None and (index := self.article_list.index_of(kept.id)) is not None:
             self.article_list.move_cursor(index)

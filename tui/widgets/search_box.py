@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -48,6 +49,10 @@ class SearchBox(Input):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._set_whole: str | None = None
+        self.submit_now: Callable[[str], None] | None = None
+        """Runs Enter's query and moves the focus to the results, while Enter is handled (set by the
+        results pane): Submitted reached the pane only after the keys typed behind Enter had been
+        delivered, so `harbor Enter G` in one burst typed the G into the box (red team)."""
 
     def set_query(self, text: str) -> None:
         """Replace the text as a finished query (a restored session, a facet filter): no prefix."""
@@ -78,6 +83,12 @@ class SearchBox(Input):
         # Input keeps its sideways scroll across a resize: a box made narrower (a wider terminal gives the
         # side panel room, so the list's column shrinks) hid the cursor at the end of a long query.
         self.scroll_to_region(Region(self._cursor_offset, 0, 1, 1), force=True, animate=False, immediate=True)
+
+    async def action_submit(self) -> None:
+        if self.submit_now is None:
+            await super().action_submit()
+            return
+        self.submit_now(self.value)
 
     def action_results(self) -> None:
         self.post_message(self.ToResults(self))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsdesk.index import NewsdeskError, SearchResults
+from newsdesk.tui.widgets.list_rows import Row
 from textual.message import Message
 
 
@@ -16,6 +17,8 @@ class SearchDone(Message):
     results: SearchResults
     final: bool = False
     """True when nothing more will come for this search (no counting stage)."""
+    pages: dict[int, list[Row]] = field(default_factory=dict)
+    """Pages of hits past the first, read with it (where the cursor's article is now, for the same query)."""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -45,13 +46,24 @@ FACET_LABELS = {"tags": "tag", "org": "organisation"}
 ENTITY_LABELS = {"PERSON": "PEOPLE", "ORG": "ORGANISATIONS", "PLACE": "PLACES"}
 
 
+_KEYWORD_FIELDS = frozenset({"tag", "person", "org", "place"})
+"""Query fields whose every value is one index word (keyword fields): matched whole, punctuation included."""
+_QUOTED_VALUE_END = re.compile(r"'(?=\s|\]|[)}])")
+"""A ' the query parser would take for the end of a single-quoted value."""
+
+
 def facet_clause(facet: str, value: str, exclude: bool = False) -> str:
     """The query text that keeps (or with ``exclude`` drops) articles whose ``facet`` is ``value``."""
     field = FACET_FIELDS.get(facet, facet)
     # Without controls and invisible characters: the search box draws what it holds raw, and an index
     # built before annotation tags went in cleaned holds a tag an older version saved as it was (red team).
-    value = "".join(c for c in value if not is_invisible(c)).replace('"', " ").strip()
-    clause = f'{field}:"{value}"'
+    value = "".join(c for c in value if not is_invisible(c)).strip()
+    if '"' in value and field in _KEYWORD_FIELDS and "\n" not in value and not _QUOTED_VALUE_END.search(value):
+        # A phrase cannot hold a ": a single-quoted value can, and a keyword field's value is one word of
+        # the index (red team: `tag:"say what"` for the tag say"what found nothing, `tag:""` was refused).
+        clause = f"{field}:'{value}'"
+    else:
+        clause = f'{field}:"{value.replace(chr(34), " ").strip()}"'
     return f"NOT {clause}" if exclude else clause
 
 
