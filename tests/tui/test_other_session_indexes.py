@@ -18,6 +18,22 @@ from tests.tui.conftest import settle
 from tests.tui.test_background import status, wait_until
 
 
+def other_session_edits_and_indexes(corpus: Path, state: Path) -> None:
+    """Another session edits a file in place (the article count stays 3) so that it mentions Zanzibar,
+    and indexes it into ``state``."""
+    write(
+        corpus,
+        "reports/shelling.txt",
+        """
+        Shelling resumes
+
+        Shelling resumed overnight; envoys flew to Zanzibar.
+        """,
+    )
+    with Library.open(corpus, state_dir=state, config=Config()) as other_session:
+        assert other_session.update().updated == 1
+
+
 async def test_a_reader_opened_while_another_session_builds_the_index_lists_the_articles(
     corpus: Path, tmp_path: Path
 ) -> None:
@@ -54,17 +70,7 @@ async def test_a_change_another_session_indexed_first_still_reaches_the_list(cor
             assert app.main.article_list.total == 0
             # Edited in place (the article count stays 3) and indexed by the other session
             # before this reader's event loop runs again: its own update finds it done.
-            write(
-                corpus,
-                "reports/shelling.txt",
-                """
-                Shelling resumes
-
-                Shelling resumed overnight; envoys flew to Zanzibar.
-                """,
-            )
-            with Library.open(corpus, state_dir=state, config=Config()) as other_session:
-                assert other_session.update().updated == 1
+            other_session_edits_and_indexes(corpus, state)
             await wait_until(pilot, lambda: app.main.article_list.total == 1)
     finally:
         close_library(app.library)

@@ -16,12 +16,20 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from newsdesk.index import Config, Library
-from newsdesk.tui.app import close_library, make_app
+from newsdesk.tui.app import NewsdeskApp, close_library, make_app
 from textual import events
 
 from tests.conftest import write
 from tests.tui.conftest import settle
 from tests.tui.test_background import status, wait_until
+from tests.tui.test_other_session_indexes import other_session_edits_and_indexes
+
+
+def _indexed_app(corpus: Path, state: Path) -> NewsdeskApp:
+    """The reader on ``corpus``, indexed first into ``state``; it neither indexes at start nor watches."""
+    with Library.open(corpus, state_dir=state, config=Config()) as first:
+        first.update()
+    return make_app(corpus, Config(), state, index_on_start=False, watch=False)
 
 
 async def test_another_sessions_change_during_this_readers_own_update_reaches_the_list(
@@ -32,9 +40,7 @@ async def test_another_sessions_change_during_this_readers_own_update_reaches_th
     silent while an update runs (the update's own writes are no news), and the update's end compared
     only its own counts: the list kept the answer from before the change, for good, as if current."""
     state = tmp_path / "state"
-    with Library.open(corpus, state_dir=state, config=Config()) as first:
-        first.update()
-    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    app = _indexed_app(corpus, state)
     gate = threading.Event()
     real_update = app.library.update
 
@@ -52,17 +58,7 @@ async def test_another_sessions_change_during_this_readers_own_update_reaches_th
             app.main.watcher.start_update()
             await wait_until(pilot, lambda: app.main.watcher.indexing)
             # Edited in place (the article count stays 3) and indexed by the other session.
-            write(
-                corpus,
-                "reports/shelling.txt",
-                """
-                Shelling resumes
-
-                Shelling resumed overnight; envoys flew to Zanzibar.
-                """,
-            )
-            with Library.open(corpus, state_dir=state, config=Config()) as other_session:
-                assert other_session.update().updated == 1
+            other_session_edits_and_indexes(corpus, state)
             app.main.watcher.check_index()  # the 2 s poll, while this reader's update runs
             await pilot.pause(0.3)
             gate.set()
@@ -84,9 +80,7 @@ async def test_the_browse_list_keeps_its_cursor_on_the_same_article_when_another
     the top, and the list shown again kept the cursor's row number: the cursor was on another article,
     and Enter opened that one (the search results keep the article, since an earlier fix)."""
     state = tmp_path / "state"
-    with Library.open(corpus, state_dir=state, config=Config()) as first:
-        first.update()
-    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    app = _indexed_app(corpus, state)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -124,9 +118,7 @@ async def test_an_update_waiting_for_another_sessions_lock_says_so(corpus: Path,
     """Another session's update (a rebuild of a large corpus takes minutes) holds the lock: the reader's
     update waited for it saying "checking for changes…" the whole time, and its new files did not come."""
     state = tmp_path / "state"
-    with Library.open(corpus, state_dir=state, config=Config()) as first:
-        first.update()
-    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    app = _indexed_app(corpus, state)
     other_updater = FileLock(str(state / "update.lock"))
     other_updater.acquire()
     try:
@@ -158,9 +150,7 @@ async def test_a_search_shown_again_keeps_the_cursor_on_its_article_past_the_fir
     hit instead of the article the cursor had been on."""
     corpus, state = tmp_path / "corpus", tmp_path / "state"
     _many_articles(corpus, 70)
-    with Library.open(corpus, state_dir=state, config=Config()) as first:
-        first.update()
-    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    app = _indexed_app(corpus, state)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -205,9 +195,7 @@ async def test_keys_typed_right_behind_enter_in_the_search_box_act_on_the_new_an
     corpus, state = tmp_path / "corpus", tmp_path / "state"
     _many_articles(corpus, 40)
     write(corpus, "harbor/harbormaster.txt", "The harbormaster\n\nThe harbormaster of the coast.\n")
-    with Library.open(corpus, state_dir=state, config=Config()) as first:
-        first.update()
-    app = make_app(corpus, Config(), state, index_on_start=False, watch=False)
+    app = _indexed_app(corpus, state)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
