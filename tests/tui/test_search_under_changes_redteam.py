@@ -131,6 +131,7 @@ async def test_an_update_waiting_for_another_sessions_lock_says_so(corpus: Path,
             finally:
                 other_updater.release()
             await wait_until(pilot, lambda: not app.main.watcher.indexing)
+            await settle(pilot)  # the update's last word reaches the status line after it ends
             assert "another" not in status(app)
     finally:
         if other_updater.is_locked:
