@@ -94,10 +94,4 @@ def _writable(path: Path, info: os.stat_result) -> bool:
     return (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino)
 
 
-def mapped_uid(folder: Path) -> int | None:
-    """The uid new files in ``folder`` get when it is not this process's own (a squashing mount), else None."""
-    uid = new_file_uid(folder)
-    return None if uid == os.geteuid() else uid
-
-
-__all__ = ["is_own_file", "mapped_uid", "new_file_uid"]
+__all__ = ["is_own_file", "new_file_uid"]
